@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "caretrail-admin"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ct-admin-commands.h"
+
+/* One line per command; each command's code lives in src/cli/ct-admin-*.c. */
+static const CtAdminCommand commands[] = {
+  { NULL, NULL, NULL }
+};
+
+static void
+print_usage (FILE *stream)
+{
+  fprintf (stream, "%s\n\n", _("Usage: caretrail-admin COMMAND [OPTION…]"));
+  fprintf (stream, "%s\n\n", _("Administer a Caretrail safeguarding database."));
+  fprintf (stream, "%s\n", _("Commands:"));
+  for (const CtAdminCommand *c = commands; c->name != NULL; c++)
+    fprintf (stream, "  %-10s %s\n", c->name, _(c->summary));
+  fprintf (stream, "\n%s\n", _("Options:"));
+  fprintf (stream, "  %-10s %s\n", "--help", _("Show this help"));
+  fprintf (stream, "  %-10s %s\n", "--version", _("Show the version"));
+  fprintf (stream, "\n%s\n", _("Run “caretrail-admin COMMAND --help” for a command’s options."));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return 2;
+    }
+
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 ||
+      strcmp (argv[1], "help") == 0)
+    {
+      print_usage (stdout);
+      return 0;
+    }
+
+  if (strcmp (argv[1], "--version") == 0)
+    {
+      g_print ("caretrail-admin %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  for (const CtAdminCommand *c = commands; c->name != NULL; c++)
+    {
+      if (strcmp (argv[1], c->name) == 0)
+        return c->func (argc - 1, argv + 1);
+    }
+
+  g_printerr (_("caretrail-admin: “%s” is not a command.\n"), argv[1]);
+  g_printerr ("%s\n", _("Run “caretrail-admin --help” to see the commands."));
+  return 2;
+}
