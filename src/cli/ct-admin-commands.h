@@ -24,4 +24,6 @@ int  ct_admin_parse_options (GOptionContext   *context,
                              int              *argc,
                              char           ***argv);
 
+int  ct_admin_cmd_letter (int argc, char **argv);
+
 G_END_DECLS

@@ -12,6 +12,7 @@
 
 /* One line per command; each command's code lives in src/cli/ct-admin-*.c. */
 static const CtAdminCommand commands[] = {
+  { "letter", N_("Produce a letter or report as a PDF"), ct_admin_cmd_letter },
   { NULL, NULL, NULL }
 };
 
