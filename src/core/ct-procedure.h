@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "ct-calendar.h"
+#include "ct-clock.h"
+
+G_BEGIN_DECLS
+
+/**
+ * SECTION:ct-procedure
+ * @title: The safeguarding procedure
+ *
+ * The procedure an organisation follows when a safeguarding concern arises,
+ * as one table of transitions (see `transitions[]` in ct-procedure.c): from
+ * which states an event may happen, what must have been recorded for it
+ * (its guard), the state it leads to, the clocks it starts and stops, and the
+ * wording of the chronology entry it leaves.
+ *
+ * An event carries its answers: a #GHashTable from kebab-case names to
+ * #GVariant values, made with ct_answers_new(). Text answers are strings
+ * ("s"), yes/no answers are booleans ("b"). If a guard is not met the event
+ * is refused with a #CT_PROCEDURE_ERROR naming what is missing, and nothing
+ * changes. An accepted event yields a #CtTransition: the new state, a
+ * chronology entry (who, when, what, why), and the clocks started and
+ * stopped. The past is never edited: a correction is a new entry
+ * (%CT_EVENT_CORRECTION) that names the entry it corrects.
+ *
+ * All functions here are pure: they read a #CtCaseSnapshot and return new
+ * values, so they can be tested without a database.
+ */
+
+#define CT_PROCEDURE_ERROR (ct_procedure_error_quark ())
+
+/**
+ * CtProcedureError:
+ * @CT_PROCEDURE_ERROR_NOT_ALLOWED: the event cannot happen in the case's state
+ * @CT_PROCEDURE_ERROR_MISSING_ANSWER: something the policy requires was not recorded
+ * @CT_PROCEDURE_ERROR_BAD_ANSWER: an answer has the wrong type or value
+ * @CT_PROCEDURE_ERROR_UNKNOWN_STATE: a state name was not recognised
+ * @CT_PROCEDURE_ERROR_UNKNOWN_EVENT: an event name was not recognised
+ */
+typedef enum
+{
+  CT_PROCEDURE_ERROR_NOT_ALLOWED,
+  CT_PROCEDURE_ERROR_MISSING_ANSWER,
+  CT_PROCEDURE_ERROR_BAD_ANSWER,
+  CT_PROCEDURE_ERROR_UNKNOWN_STATE,
+  CT_PROCEDURE_ERROR_UNKNOWN_EVENT,
+} CtProcedureError;
+
+/**
+ * CtState:
+ * @CT_STATE_NEW: no case yet ("new")
+ * @CT_STATE_CONCERN_RECORDED: a concern is on the reporting form; it must be escalated ("concern-recorded")
+ * @CT_STATE_ESCALATED: discussed with the line manager and a safeguarding lead; a decision is due ("escalated")
+ * @CT_STATE_CONSULTING: uncertain; advice is being sought ("consulting")
+ * @CT_STATE_FAMILY_DISCUSSION: concerns remain; the family is to be spoken to ("family-discussion")
+ * @CT_STATE_REFERRAL_DUE: concerns remain; a referral is to be made ("referral-due")
+ * @CT_STATE_CONFIRMATION_DUE: referral made; written confirmation due ("confirmation-due")
+ * @CT_STATE_AWAITING_DECISION: confirmed; waiting for the local authority ("awaiting-decision")
+ * @CT_STATE_OUTCOME_RECORDED: the local authority's decision is known ("outcome-recorded")
+ * @CT_STATE_OUTCOME_DISPUTED: the decision is being challenged ("outcome-disputed")
+ * @CT_STATE_MONITORING: the organisation keeps watch ("monitoring")
+ * @CT_STATE_ALLEGATION_REPORTED: allegation against a worker reported to a senior manager ("allegation-reported")
+ * @CT_STATE_LADO_DUE: treated as an allegation; the LADO must be informed ("lado-due")
+ * @CT_STATE_ALLEGATION_MANAGED: LADO informed; allegation being managed ("allegation-managed")
+ * @CT_STATE_CLOSED_NFA: closed, no concerns remaining, no further action ("closed-nfa")
+ * @CT_STATE_CLOSED: closed ("closed")
+ *
+ * Where a case stands. The strings are stored in the database.
+ */
+typedef enum
+{
+  CT_STATE_NEW,
+  CT_STATE_CONCERN_RECORDED,
+  CT_STATE_ESCALATED,
+  CT_STATE_CONSULTING,
+  CT_STATE_FAMILY_DISCUSSION,
+  CT_STATE_REFERRAL_DUE,
+  CT_STATE_CONFIRMATION_DUE,
+  CT_STATE_AWAITING_DECISION,
+  CT_STATE_OUTCOME_RECORDED,
+  CT_STATE_OUTCOME_DISPUTED,
+  CT_STATE_MONITORING,
+  CT_STATE_ALLEGATION_REPORTED,
+  CT_STATE_LADO_DUE,
+  CT_STATE_ALLEGATION_MANAGED,
+  CT_STATE_CLOSED_NFA,
+  CT_STATE_CLOSED,
+  CT_N_STATES,
+} CtState;
+
+/**
+ * CtEvent:
+ * @CT_EVENT_CONCERN_RECORDED: a concern was recorded ("concern-recorded")
+ * @CT_EVENT_ESCALATED: it was discussed with the line manager and a safeguarding lead ("escalated")
+ * @CT_EVENT_IMMEDIATE_RISK_REFERRAL: urgent referral because a child needs immediate protection ("immediate-risk-referral")
+ * @CT_EVENT_NO_CONCERNS_REMAIN: decided no concerns remain ("no-concerns-remain")
+ * @CT_EVENT_CONCERNS_REMAIN: decided concerns remain ("concerns-remain")
+ * @CT_EVENT_UNCERTAIN: decided advice is needed ("uncertain")
+ * @CT_EVENT_ADVICE_RECORDED: advice received and recorded ("advice-recorded")
+ * @CT_EVENT_FAMILY_DISCUSSED: the concern was discussed with the family ("family-discussed")
+ * @CT_EVENT_FAMILY_APPROACH_AGREED: children's social care or the police agreed the family may be approached ("family-approach-agreed")
+ * @CT_EVENT_REFERRAL_MADE: referral made to children's social care ("referral-made")
+ * @CT_EVENT_CONFIRMATION_SENT: referral confirmed in writing ("confirmation-sent")
+ * @CT_EVENT_LA_CHASED: the local authority was chased ("la-chased")
+ * @CT_EVENT_OUTCOME_RECORDED: the local authority's decision was recorded ("outcome-recorded")
+ * @CT_EVENT_OUTCOME_DISPUTED: the decision was challenged under the escalation policy ("outcome-disputed")
+ * @CT_EVENT_MONITORING_STARTED: the organisation will monitor ("monitoring-started")
+ * @CT_EVENT_CASE_CLOSED: the case was closed ("case-closed")
+ * @CT_EVENT_ALLEGATION_REPORTED: an allegation against a worker was reported ("allegation-reported")
+ * @CT_EVENT_ALLEGATION_CLASSIFIED: allegation, quality-of-care concern or complaint ("allegation-classified")
+ * @CT_EVENT_LADO_INFORMED: the LADO was informed ("lado-informed")
+ * @CT_EVENT_REGULATED_ACTIVITY_DECIDED: removal from regulated activity decided ("regulated-activity-decided")
+ * @CT_EVENT_DBS_REFERRAL_DECIDED: DBS referral considered or made ("dbs-referral-decided")
+ * @CT_EVENT_ALLEGATION_CONCLUDED: the allegation's outcome ("allegation-concluded")
+ * @CT_EVENT_INFORMATION_SHARING_DECIDED: a decision to share information or not ("information-sharing-decided")
+ * @CT_EVENT_CORRECTION: a correction of an earlier entry ("correction")
+ *
+ * What can happen to a case. The strings are stored in the database.
+ */
+typedef enum
+{
+  CT_EVENT_CONCERN_RECORDED,
+  CT_EVENT_ESCALATED,
+  CT_EVENT_IMMEDIATE_RISK_REFERRAL,
+  CT_EVENT_NO_CONCERNS_REMAIN,
+  CT_EVENT_CONCERNS_REMAIN,
+  CT_EVENT_UNCERTAIN,
+  CT_EVENT_ADVICE_RECORDED,
+  CT_EVENT_FAMILY_DISCUSSED,
+  CT_EVENT_FAMILY_APPROACH_AGREED,
+  CT_EVENT_REFERRAL_MADE,
+  CT_EVENT_CONFIRMATION_SENT,
+  CT_EVENT_LA_CHASED,
+  CT_EVENT_OUTCOME_RECORDED,
+  CT_EVENT_OUTCOME_DISPUTED,
+  CT_EVENT_MONITORING_STARTED,
+  CT_EVENT_CASE_CLOSED,
+  CT_EVENT_ALLEGATION_REPORTED,
+  CT_EVENT_ALLEGATION_CLASSIFIED,
+  CT_EVENT_LADO_INFORMED,
+  CT_EVENT_REGULATED_ACTIVITY_DECIDED,
+  CT_EVENT_DBS_REFERRAL_DECIDED,
+  CT_EVENT_ALLEGATION_CONCLUDED,
+  CT_EVENT_INFORMATION_SHARING_DECIDED,
+  CT_EVENT_CORRECTION,
+  CT_N_EVENTS,
+} CtEvent;
+
+/**
+ * CtCaseFlags:
+ * @CT_CASE_FLAG_NONE: nothing recorded yet
+ * @CT_CASE_FLAG_ALLEGATION: the case is an allegation against a worker
+ * @CT_CASE_FLAG_FAMILY_EXCEPTION: an exception holds: the family must not be approached without agreement
+ * @CT_CASE_FLAG_FAMILY_APPROACH_AGREED: children's social care or the police agreed the family may be approached
+ * @CT_CASE_FLAG_FAMILY_DISCUSSED: the concern was discussed with the family
+ * @CT_CASE_FLAG_REGULATED_ACTIVITY_DECIDED: removal from regulated activity was decided
+ * @CT_CASE_FLAG_REMOVED_FOR_RISK: removed from regulated activity because of a risk of harm
+ * @CT_CASE_FLAG_DBS_DECIDED: a DBS referral was considered
+ * @CT_CASE_FLAG_DBS_REFERRED: a DBS referral was made
+ *
+ * Facts recorded earlier that later guards depend on.
+ */
+typedef enum
+{
+  CT_CASE_FLAG_NONE                       = 0,
+  CT_CASE_FLAG_ALLEGATION                 = 1 << 0,
+  CT_CASE_FLAG_FAMILY_EXCEPTION           = 1 << 1,
+  CT_CASE_FLAG_FAMILY_APPROACH_AGREED     = 1 << 2,
+  CT_CASE_FLAG_FAMILY_DISCUSSED           = 1 << 3,
+  CT_CASE_FLAG_REGULATED_ACTIVITY_DECIDED = 1 << 4,
+  CT_CASE_FLAG_REMOVED_FOR_RISK           = 1 << 5,
+  CT_CASE_FLAG_DBS_DECIDED                = 1 << 6,
+  CT_CASE_FLAG_DBS_REFERRED               = 1 << 7,
+} CtCaseFlags;
+
+/**
+ * CtClockState:
+ * @running: whether the clock is running
+ * @started_at: when it started, unix microseconds (UTC)
+ */
+typedef struct
+{
+  gboolean running;
+  gint64   started_at;
+} CtClockState;
+
+/**
+ * CtCaseSnapshot:
+ * @reference: (nullable): the case reference, e.g. "CT-2026-0001" (not owned)
+ * @state: where the case stands
+ * @flags: facts recorded earlier
+ * @clocks: each clock's state, indexed by #CtClockKind
+ * @settings: the clock settings that apply to this case (the office's
+ *   cut-off, the referred authority's confirmation period, …)
+ * @child_birth: the child's date of birth, or an invalid (cleared) date
+ * @person_birth: for an allegation, the date of birth of the person it is
+ *   about, or an invalid date
+ *
+ * What the engine needs to know about a case. Plain data: copy it by value.
+ * Initialise with ct_case_snapshot_init().
+ */
+typedef struct
+{
+  const char      *reference;
+  CtState          state;
+  CtCaseFlags      flags;
+  CtClockState     clocks[CT_N_CLOCKS];
+  CtClockSettings  settings;
+  GDate            child_birth;
+  GDate            person_birth;
+} CtCaseSnapshot;
+
+/**
+ * CtTransition:
+ * @event: the event applied
+ * @from: the state before
+ * @to: the state after
+ * @actor: who recorded it
+ * @at: when it happened (UK local time)
+ * @what: the chronology's "what" sentence
+ * @why: (nullable): the reason given, if the event has one
+ * @details: every answer recorded, one "name: value" line each, sorted
+ * @entry: the whole chronology entry as one paragraph: when, who, what, why
+ * @clocks_started: a mask of (1 << #CtClockKind) started (or restarted)
+ * @clocks_stopped: a mask of (1 << #CtClockKind) stopped
+ * @due: for each started clock, its due instant; %NULL otherwise
+ * @snapshot: the case after the event
+ *
+ * The result of an accepted event. Free with ct_transition_free().
+ */
+typedef struct
+{
+  CtEvent         event;
+  CtState         from;
+  CtState         to;
+  char           *actor;
+  GDateTime      *at;
+  char           *what;
+  char           *why;
+  char           *details;
+  char           *entry;
+  guint           clocks_started;
+  guint           clocks_stopped;
+  GDateTime      *due[CT_N_CLOCKS];
+  CtCaseSnapshot  snapshot;
+} CtTransition;
+
+/**
+ * CtDueItem:
+ * @reference: (nullable): the case's reference
+ * @state: the case's state
+ * @clock: the clock
+ * @due: when it is due
+ * @overdue: whether @due had passed at the time asked about
+ * @description: what is due, as a translated sentence fragment
+ *
+ * One running clock of one case.
+ */
+typedef struct
+{
+  char        *reference;
+  CtState      state;
+  CtClockKind  clock;
+  GDateTime   *due;
+  gboolean     overdue;
+  char        *description;
+} CtDueItem;
+
+/**
+ * CtNextStep:
+ * @state: the case's state
+ * @summary: what to do next, one translated sentence
+ * @explanation: what the policy asks now and why, translated
+ * @has_due: whether a clock is running
+ * @clock: the running clock due first (if @has_due)
+ * @due: (nullable): when it is due
+ * @overdue: whether @due had passed at the time asked about
+ *
+ * What is due next for a case and by when. Free with ct_next_step_free().
+ */
+typedef struct
+{
+  CtState      state;
+  char        *summary;
+  char        *explanation;
+  gboolean     has_due;
+  CtClockKind  clock;
+  GDateTime   *due;
+  gboolean     overdue;
+} CtNextStep;
+
+GQuark        ct_procedure_error_quark   (void);
+
+const char   *ct_state_to_string         (CtState       state);
+gboolean      ct_state_from_string       (const char   *str,
+                                          CtState      *out_state,
+                                          GError      **error);
+const char   *ct_state_get_title         (CtState       state);
+gboolean      ct_state_is_closed         (CtState       state);
+
+const char   *ct_event_to_string         (CtEvent       event);
+gboolean      ct_event_from_string       (const char   *str,
+                                          CtEvent      *out_event,
+                                          GError      **error);
+const char   *ct_event_get_title         (CtEvent       event);
+
+GHashTable   *ct_answers_new             (void);
+void          ct_answers_set_text        (GHashTable   *answers,
+                                          const char   *name,
+                                          const char   *value);
+void          ct_answers_set_boolean     (GHashTable   *answers,
+                                          const char   *name,
+                                          gboolean      value);
+GHashTable   *ct_answers_from_variant    (GVariant     *dict);
+GVariant     *ct_answers_to_variant      (GHashTable   *answers);
+
+void          ct_case_snapshot_init      (CtCaseSnapshot *snapshot);
+GDateTime    *ct_case_snapshot_get_due   (const CtCaseSnapshot *snapshot,
+                                          CtCalendar   *calendar,
+                                          CtClockKind   clock);
+
+gboolean      ct_procedure_event_allowed (CtState       state,
+                                          CtEvent       event);
+GArray       *ct_procedure_list_events   (CtState       state);
+CtTransition *ct_procedure_apply         (CtCalendar           *calendar,
+                                          const CtCaseSnapshot *snapshot,
+                                          CtEvent               event,
+                                          GHashTable           *answers,
+                                          const char           *actor,
+                                          GDateTime            *at,
+                                          GError              **error);
+void          ct_transition_free         (CtTransition *transition);
+
+const char   *ct_procedure_explain_state (CtState       state);
+const char   *ct_procedure_summarise_state (CtState     state);
+
+CtNextStep   *ct_procedure_next_step     (CtCalendar           *calendar,
+                                          const CtCaseSnapshot *snapshot,
+                                          GDateTime            *now);
+void          ct_next_step_free          (CtNextStep   *step);
+
+GPtrArray    *ct_procedure_list_due      (CtCalendar           *calendar,
+                                          const CtCaseSnapshot *snapshots,
+                                          gsize                 n_snapshots,
+                                          GDateTime            *now,
+                                          gboolean              overdue_only);
+void          ct_due_item_free           (CtDueItem    *item);
+
+/* For tests and documentation: the transition table itself. */
+typedef struct _CtTransitionRule CtTransitionRule;
+guint         ct_procedure_get_n_rules   (void);
+guint32       ct_procedure_rule_get_from (guint         index);
+CtEvent       ct_procedure_rule_get_event (guint        index);
+CtState       ct_procedure_rule_get_to   (guint         index,
+                                          CtState       from);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtTransition, ct_transition_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtNextStep, ct_next_step_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtDueItem, ct_due_item_free)
+
+G_END_DECLS
