@@ -1,0 +1,47 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# caretrail-admin letter writes every kind of document from the sample data,
+# and refuses what it cannot do with a clear message and no file.
+set -eu
+: "${CARETRAIL_ADMIN:?}"
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+
+fail () { echo "$*" >&2; exit 1; }
+
+for kind in referral-confirmation record-of-concern blank-record-of-concern chronology recovery-sheet; do
+  "$CARETRAIL_ADMIN" letter --sample --kind "$kind" --output "$dir/$kind.pdf" \
+    || fail "letter --sample --kind $kind failed"
+  pages=$(pdfinfo "$dir/$kind.pdf" | sed -n 's/^Pages: *//p')
+  [ "${pages:-0}" -ge 1 ] || fail "$kind.pdf has no pages"
+  qpdf --check "$dir/$kind.pdf" >/dev/null || fail "$kind.pdf fails qpdf --check"
+  pdftotext "$dir/$kind.pdf" - | grep -q "OFFICIAL-SENSITIVE" || fail "$kind.pdf has no marking"
+done
+
+# The default kind is the referral confirmation.
+"$CARETRAIL_ADMIN" letter --sample -o "$dir/default.pdf"
+pdfinfo "$dir/default.pdf" | grep -q "^Title: *Confirmation of a safeguarding referral$" \
+  || fail "the default document is not the referral confirmation"
+
+# The organisation's closing paragraph appears in the letter.
+"$CARETRAIL_ADMIN" letter --sample --closing "Our own closing words." -o "$dir/closing.pdf"
+pdftotext "$dir/closing.pdf" - | grep -q "Our own closing words." || fail "closing paragraph missing"
+
+expect_refusal () {
+  status=$1; shift
+  set +e
+  err=$("$CARETRAIL_ADMIN" letter "$@" 2>&1)
+  got=$?
+  set -e
+  [ "$got" -eq "$status" ] || fail "letter $* exited $got, expected $status: $err"
+  [ -n "$err" ] || fail "letter $* gave no message"
+}
+
+expect_refusal 2 --sample --kind no-such-kind -o "$dir/x.pdf"
+expect_refusal 2 --sample
+expect_refusal 2 --kind chronology -o "$dir/x.pdf"
+expect_refusal 2 --sample --case ABC -o "$dir/x.pdf"
+expect_refusal 1 --sample --logo "$dir/missing.png" -o "$dir/x.pdf"
+[ ! -e "$dir/x.pdf" ] || fail "a refused command left a file behind"
+expect_refusal 1 --sample -o "$dir/no/such/dir/x.pdf"
+echo "ok"
