@@ -1,0 +1,579 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ct-crypto"
+
+#include "config.h"
+
+#include "ct-crypto.h"
+
+#include <glib/gi18n.h>
+#include <sodium.h>
+#include <string.h>
+
+#include "ct-store-error.h"
+
+/*
+ * Every use of libsodium in Caretrail lives in this file, so that the
+ * choice of primitives can be read (and reviewed) in one place:
+ *
+ *  - XChaCha20-Poly1305 (IETF) for every ciphertext, with associated data
+ *    naming where the ciphertext belongs;
+ *  - crypto_kdf (BLAKE2b) to derive purpose-specific sub-keys from the
+ *    master key;
+ *  - HMAC-SHA-256 for the audit chain;
+ *  - keyed BLAKE2b (crypto_generichash) for the blind index;
+ *  - Argon2id (crypto_pwhash) to turn a recovery code into a key.
+ */
+
+#define SEAL_FORMAT 1
+#define SEAL_HEADER (1 + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES)
+#define KDF_CONTEXT "CtStore1"
+
+G_STATIC_ASSERT (CT_KEY_BYTES == crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
+G_STATIC_ASSERT (CT_KEY_BYTES == crypto_kdf_KEYBYTES);
+G_STATIC_ASSERT (CT_KEY_BYTES == crypto_auth_hmacsha256_KEYBYTES);
+G_STATIC_ASSERT (CT_MAC_BYTES == crypto_auth_hmacsha256_BYTES);
+G_STATIC_ASSERT (CT_SALT_BYTES == crypto_pwhash_SALTBYTES);
+G_STATIC_ASSERT (sizeof KDF_CONTEXT - 1 == crypto_kdf_CONTEXTBYTES);
+
+/**
+ * ct_crypto_init:
+ *
+ * Initialises libsodium. Safe to call more than once.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ct_crypto_init (GError **error)
+{
+  if (sodium_init () < 0)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_IO,
+                   _("The encryption library could not start, so no records can be read or written. Restart the computer and try again."));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Keys are plain heap blocks wiped on free. sodium_malloc() would add guard
+ * pages, but it maps several pages per key, and a store holds one key per
+ * open case: ten thousand cases would exhaust the process's mappings. */
+static CtKey *
+key_alloc (void)
+{
+  return g_new0 (CtKey, 1);
+}
+
+CtKey *
+ct_key_new_random (void)
+{
+  CtKey *key = key_alloc ();
+
+  randombytes_buf (key->bytes, CT_KEY_BYTES);
+  return key;
+}
+
+CtKey *
+ct_key_new_from_bytes (const guint8 *bytes,
+                       gsize         len)
+{
+  CtKey *key;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+
+  if (len != CT_KEY_BYTES)
+    return NULL;
+
+  key = key_alloc ();
+  memcpy (key->bytes, bytes, CT_KEY_BYTES);
+  return key;
+}
+
+CtKey *
+ct_key_copy (const CtKey *key)
+{
+  g_return_val_if_fail (key != NULL, NULL);
+  return ct_key_new_from_bytes (key->bytes, CT_KEY_BYTES);
+}
+
+/**
+ * ct_key_derive:
+ * @master: the master key
+ * @subkey: which sub-key
+ *
+ * Returns: (transfer full): the sub-key for @subkey
+ */
+CtKey *
+ct_key_derive (const CtKey *master,
+               CtSubkey     subkey)
+{
+  CtKey *key;
+
+  g_return_val_if_fail (master != NULL, NULL);
+
+  key = key_alloc ();
+  crypto_kdf_derive_from_key (key->bytes, CT_KEY_BYTES, subkey, KDF_CONTEXT, master->bytes);
+  return key;
+}
+
+void
+ct_key_free (CtKey *key)
+{
+  if (key != NULL)
+    {
+      sodium_memzero (key, sizeof *key);
+      g_free (key);
+    }
+}
+
+/**
+ * ct_key_to_base64:
+ *
+ * Returns: (transfer full): the key as base64; free it with
+ *   ct_crypto_free_string(), which wipes it
+ */
+char *
+ct_key_to_base64 (const CtKey *key)
+{
+  gsize len = sodium_base64_ENCODED_LEN (CT_KEY_BYTES, sodium_base64_VARIANT_ORIGINAL);
+  char *text = g_malloc (len);
+
+  sodium_bin2base64 (text, len, key->bytes, CT_KEY_BYTES, sodium_base64_VARIANT_ORIGINAL);
+  return text;
+}
+
+CtKey *
+ct_key_new_from_base64 (const char *text)
+{
+  guint8 raw[CT_KEY_BYTES + 8];
+  gsize raw_len = 0;
+  CtKey *key = NULL;
+
+  if (text == NULL)
+    return NULL;
+
+  if (sodium_base642bin (raw, sizeof raw, text, strlen (text), " \n", &raw_len, NULL,
+                         sodium_base64_VARIANT_ORIGINAL) == 0 &&
+      raw_len == CT_KEY_BYTES)
+    key = ct_key_new_from_bytes (raw, raw_len);
+
+  sodium_memzero (raw, sizeof raw);
+  return key;
+}
+
+static void
+wipe_and_free (gpointer data)
+{
+  /* The length is stored in front of the buffer so it can be wiped. */
+  gsize *block = (gsize *)data - 1;
+
+  sodium_memzero (block, *block + sizeof (gsize));
+  g_free (block);
+}
+
+static guint8 *
+alloc_wiped_buffer (gsize len)
+{
+  gsize *block = g_malloc (len + sizeof (gsize));
+
+  *block = len;
+  return (guint8 *)(block + 1);
+}
+
+/**
+ * ct_crypto_seal:
+ * @key: the data key
+ * @plaintext: the bytes to encrypt
+ * @len: length of @plaintext
+ * @associated_data: where the ciphertext belongs, e.g. "children|<id>|data|3"
+ *
+ * Encrypts with XChaCha20-Poly1305 under a fresh random nonce.
+ *
+ * Returns: (transfer full): format byte, nonce and ciphertext
+ */
+GBytes *
+ct_crypto_seal (const CtKey *key,
+                const void  *plaintext,
+                gsize        len,
+                const char  *associated_data)
+{
+  gsize out_len = SEAL_HEADER + len + crypto_aead_xchacha20poly1305_ietf_ABYTES;
+  guint8 *out = g_malloc (out_len);
+  unsigned long long ct_len = 0;
+
+  g_return_val_if_fail (key != NULL, NULL);
+  g_return_val_if_fail (associated_data != NULL, NULL);
+
+  out[0] = SEAL_FORMAT;
+  randombytes_buf (out + 1, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+  crypto_aead_xchacha20poly1305_ietf_encrypt (out + SEAL_HEADER, &ct_len,
+                                              plaintext, len,
+                                              (const guint8 *)associated_data,
+                                              strlen (associated_data),
+                                              NULL, out + 1, key->bytes);
+  g_assert (ct_len + SEAL_HEADER == out_len);
+
+  return g_bytes_new_take (out, out_len);
+}
+
+/**
+ * ct_crypto_open:
+ * @key: the data key
+ * @sealed: what ct_crypto_seal() returned
+ * @len: length of @sealed
+ * @associated_data: the same associated data used to seal
+ * @error: return location for a %CT_STORE_ERROR_TAMPERED error
+ *
+ * Returns: (transfer full) (nullable): the plaintext, which is wiped when
+ *   the last reference goes, or %NULL if authentication failed
+ */
+GBytes *
+ct_crypto_open (const CtKey  *key,
+                const guint8 *sealed,
+                gsize         len,
+                const char   *associated_data,
+                GError      **error)
+{
+  unsigned long long plain_len = 0;
+  guint8 *plain;
+
+  g_return_val_if_fail (key != NULL, NULL);
+  g_return_val_if_fail (associated_data != NULL, NULL);
+
+  if (sealed == NULL || len < SEAL_HEADER + crypto_aead_xchacha20poly1305_ietf_ABYTES ||
+      sealed[0] != SEAL_FORMAT)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED,
+                   _("Encrypted data in the database is damaged or has been altered."));
+      return NULL;
+    }
+
+  plain = alloc_wiped_buffer (len - SEAL_HEADER);
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt (plain, &plain_len, NULL,
+                                                  sealed + SEAL_HEADER, len - SEAL_HEADER,
+                                                  (const guint8 *)associated_data,
+                                                  strlen (associated_data),
+                                                  sealed + 1, key->bytes) != 0)
+    {
+      wipe_and_free (plain);
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED,
+                   _("Encrypted data in the database is damaged or has been altered."));
+      return NULL;
+    }
+
+  return g_bytes_new_with_free_func (plain, plain_len, wipe_and_free, plain);
+}
+
+GBytes *
+ct_crypto_wrap_key (const CtKey *kek,
+                    const CtKey *key,
+                    const char  *label)
+{
+  g_autofree char *ad = g_strconcat ("key|", label, NULL);
+
+  return ct_crypto_seal (kek, key->bytes, CT_KEY_BYTES, ad);
+}
+
+CtKey *
+ct_crypto_unwrap_key (const CtKey  *kek,
+                      const guint8 *wrapped,
+                      gsize         len,
+                      const char   *label,
+                      GError      **error)
+{
+  g_autofree char *ad = g_strconcat ("key|", label, NULL);
+  g_autoptr(GBytes) plain = NULL;
+  CtKey *key;
+
+  plain = ct_crypto_open (kek, wrapped, len, ad, error);
+  if (plain == NULL)
+    return NULL;
+
+  key = ct_key_new_from_bytes (g_bytes_get_data (plain, NULL), g_bytes_get_size (plain));
+  if (key == NULL)
+    g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED,
+                 _("A key stored in the database is damaged."));
+  return key;
+}
+
+void
+ct_crypto_hmac (const CtKey *key,
+                const void  *data,
+                gsize        len,
+                guint8       out[CT_MAC_BYTES])
+{
+  crypto_auth_hmacsha256 (out, data, len, key->bytes);
+}
+
+gboolean
+ct_crypto_hmac_verify (const CtKey  *key,
+                       const void   *data,
+                       gsize         len,
+                       const guint8 *mac,
+                       gsize         mac_len)
+{
+  if (mac == NULL || mac_len != CT_MAC_BYTES)
+    return FALSE;
+
+  return crypto_auth_hmacsha256_verify (mac, data, len, key->bytes) == 0;
+}
+
+/**
+ * ct_crypto_equal:
+ *
+ * Compares in constant time.
+ */
+gboolean
+ct_crypto_equal (const guint8 *a,
+                 const guint8 *b,
+                 gsize         len)
+{
+  return sodium_memcmp (a, b, len) == 0;
+}
+
+/**
+ * ct_crypto_normalise_name:
+ * @name: a name as typed
+ *
+ * Normalises a name for the blind index so that "Zoë  O'Brien-Smith" and
+ * "zoe obrien smith" match: compatibility decomposition, accents dropped,
+ * case folded, apostrophes removed, other punctuation and runs of space
+ * turned into one space.
+ *
+ * Returns: (transfer full): the normalised name, possibly empty
+ */
+char *
+ct_crypto_normalise_name (const char *name)
+{
+  g_autofree char *decomposed = NULL;
+  g_autofree char *folded = NULL;
+  GString *out;
+  gboolean pending_space = FALSE;
+
+  if (name == NULL || !g_utf8_validate (name, -1, NULL))
+    return g_strdup ("");
+
+  decomposed = g_utf8_normalize (name, -1, G_NORMALIZE_NFKD);
+  folded = g_utf8_casefold (decomposed, -1);
+  out = g_string_new (NULL);
+
+  for (const char *p = folded; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      GUnicodeType type = g_unichar_type (c);
+
+      if (type == G_UNICODE_NON_SPACING_MARK ||
+          type == G_UNICODE_SPACING_MARK ||
+          type == G_UNICODE_ENCLOSING_MARK ||
+          c == '\'' || c == 0x2019 || c == 0x2018 || c == 0x02BC)
+        continue;
+
+      if (g_unichar_isalnum (c))
+        {
+          if (pending_space && out->len > 0)
+            g_string_append_c (out, ' ');
+          pending_space = FALSE;
+          g_string_append_unichar (out, c);
+        }
+      else
+        pending_space = TRUE;
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * ct_crypto_blind_index:
+ * @key: the blind-index key
+ * @purpose: what is indexed, e.g. "name" or "dob"
+ * @value: the normalised value
+ * @out: the keyed hash
+ *
+ * Computes keyed BLAKE2b over purpose and value, so equal values can be
+ * found without storing or decrypting them.
+ */
+void
+ct_crypto_blind_index (const CtKey *key,
+                       const char  *purpose,
+                       const char  *value,
+                       guint8       out[CT_MAC_BYTES])
+{
+  crypto_generichash_state state;
+  guint8 zero = 0;
+
+  crypto_generichash_init (&state, key->bytes, CT_KEY_BYTES, CT_MAC_BYTES);
+  crypto_generichash_update (&state, (const guint8 *)purpose, strlen (purpose));
+  crypto_generichash_update (&state, &zero, 1);
+  crypto_generichash_update (&state, (const guint8 *)value, strlen (value));
+  crypto_generichash_final (&state, out, CT_MAC_BYTES);
+  sodium_memzero (&state, sizeof state);
+}
+
+void
+ct_crypto_random (void  *buf,
+                  gsize  len)
+{
+  randombytes_buf (buf, len);
+}
+
+/* Crockford's base32: no I, L, O or U, so a code read aloud is unambiguous. */
+static const char recovery_alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/**
+ * ct_crypto_generate_recovery_code:
+ * @out_raw: the 160 random bits the code spells
+ *
+ * Returns: (transfer full): a code like "7K2M-…" in eight groups of four;
+ *   free it with ct_crypto_free_string()
+ */
+char *
+ct_crypto_generate_recovery_code (guint8 out_raw[CT_RECOVERY_BYTES])
+{
+  GString *code = g_string_sized_new (48);
+  guint bits = 0;
+  guint32 acc = 0;
+  guint n = 0;
+
+  randombytes_buf (out_raw, CT_RECOVERY_BYTES);
+
+  for (guint i = 0; i < CT_RECOVERY_BYTES; i++)
+    {
+      acc = (acc << 8) | out_raw[i];
+      bits += 8;
+      while (bits >= 5)
+        {
+          bits -= 5;
+          if (n > 0 && n % 4 == 0)
+            g_string_append_c (code, '-');
+          g_string_append_c (code, recovery_alphabet[(acc >> bits) & 31]);
+          n++;
+        }
+    }
+  acc = 0;
+
+  return g_string_free (code, FALSE);
+}
+
+/**
+ * ct_crypto_parse_recovery_code:
+ * @code: a recovery code as typed: case, spaces and hyphens do not matter,
+ *   and O, I and L are read as 0, 1 and 1
+ * @out_raw: the 160 bits it spells
+ *
+ * Returns: %TRUE if @code has the right shape
+ */
+gboolean
+ct_crypto_parse_recovery_code (const char *code,
+                               guint8      out_raw[CT_RECOVERY_BYTES])
+{
+  guint32 acc = 0;
+  guint bits = 0;
+  guint n_bytes = 0;
+  guint n_chars = 0;
+
+  if (code == NULL)
+    return FALSE;
+
+  for (const char *p = code; *p != '\0'; p++)
+    {
+      char c = g_ascii_toupper (*p);
+      const char *pos;
+
+      if (c == '-' || g_ascii_isspace (c))
+        continue;
+      if (c == 'O')
+        c = '0';
+      else if (c == 'I' || c == 'L')
+        c = '1';
+
+      pos = strchr (recovery_alphabet, c);
+      if (pos == NULL || c == '\0')
+        goto fail;
+
+      n_chars++;
+      if (n_chars > CT_RECOVERY_BYTES * 8 / 5)
+        goto fail;
+
+      acc = (acc << 5) | (guint32)(pos - recovery_alphabet);
+      bits += 5;
+      if (bits >= 8)
+        {
+          bits -= 8;
+          out_raw[n_bytes++] = (acc >> bits) & 0xff;
+        }
+    }
+
+  if (n_bytes != CT_RECOVERY_BYTES)
+    goto fail;
+
+  acc = 0;
+  return TRUE;
+
+fail:
+  acc = 0;
+  sodium_memzero (out_raw, CT_RECOVERY_BYTES);
+  return FALSE;
+}
+
+/*
+ * The recovery code carries 160 random bits, so Argon2id is there to make
+ * each guess expensive rather than to stretch a weak password; the
+ * interactive limits keep recovery quick on an office laptop.
+ */
+guint64
+ct_crypto_recovery_opslimit (void)
+{
+  return crypto_pwhash_OPSLIMIT_INTERACTIVE;
+}
+
+gsize
+ct_crypto_recovery_memlimit (void)
+{
+  return crypto_pwhash_MEMLIMIT_INTERACTIVE;
+}
+
+CtKey *
+ct_crypto_key_from_recovery (const guint8  raw[CT_RECOVERY_BYTES],
+                             const guint8  salt[CT_SALT_BYTES],
+                             guint64       opslimit,
+                             gsize         memlimit,
+                             GError      **error)
+{
+  CtKey *key = key_alloc ();
+
+  if (opslimit < crypto_pwhash_OPSLIMIT_MIN || opslimit > crypto_pwhash_OPSLIMIT_MAX ||
+      memlimit < crypto_pwhash_MEMLIMIT_MIN || memlimit > G_MAXSIZE / 2 ||
+      crypto_pwhash (key->bytes, CT_KEY_BYTES, (const char *)raw, CT_RECOVERY_BYTES, salt,
+                     opslimit, memlimit, crypto_pwhash_ALG_ARGON2ID13) != 0)
+    {
+      ct_key_free (key);
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_IO,
+                   _("There is not enough memory to check the recovery code. Close other programs and try again."));
+      return NULL;
+    }
+
+  return key;
+}
+
+void
+ct_crypto_wipe (void  *buf,
+                gsize  len)
+{
+  if (buf != NULL)
+    sodium_memzero (buf, len);
+}
+
+/**
+ * ct_crypto_free_string:
+ *
+ * Wipes and frees a string that held a secret.
+ */
+void
+ct_crypto_free_string (char *str)
+{
+  if (str != NULL)
+    {
+      sodium_memzero (str, strlen (str));
+      g_free (str);
+    }
+}

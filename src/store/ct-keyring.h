@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "ct-crypto.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  CT_KEYRING_STATE_PRESENT,
+  CT_KEYRING_STATE_MISSING,
+  CT_KEYRING_STATE_LOCKED,
+  CT_KEYRING_STATE_NO_SERVICE,
+} CtKeyringState;
+
+gboolean        ct_keyring_store_key   (const char   *database_uuid,
+                                        const CtKey  *key,
+                                        GError      **error);
+CtKey          *ct_keyring_lookup_key  (const char   *database_uuid,
+                                        GError      **error);
+gboolean        ct_keyring_delete_key  (const char   *database_uuid,
+                                        GError      **error);
+CtKeyringState  ct_keyring_get_state   (const char   *database_uuid);
+const char     *ct_keyring_state_to_string (CtKeyringState state);
+
+G_END_DECLS

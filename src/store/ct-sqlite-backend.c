@@ -1,0 +1,1213 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ct-sqlite-backend"
+
+#include "config.h"
+
+#include "ct-sqlite-backend.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <gio/gio.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+
+#include "ct-store-error.h"
+
+/*
+ * The SQLite backend keeps one file in WAL mode, with foreign keys on,
+ * synchronous=FULL (a committed transaction survives a crash or a power
+ * cut) and secure_delete on (freed pages are zeroed, so an erased case
+ * leaves nothing behind). It only ever receives ciphertext.
+ *
+ * It is used from one thread at a time: the store's worker thread.
+ */
+
+struct _CtSqliteBackend
+{
+  GObject parent_instance;
+
+  char *path;
+  sqlite3 *db;
+  gboolean read_only;
+  /* SQL text -> sqlite3_stmt */
+  GHashTable *statements;
+};
+
+static void ct_sqlite_backend_iface_init (CtStoreBackendInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (CtSqliteBackend, ct_sqlite_backend, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (CT_TYPE_STORE_BACKEND,
+                                                      ct_sqlite_backend_iface_init))
+
+#define ROW_COLUMNS "id, case_id, state, reference, created_at, updated_at, due_at, version, data"
+
+static void
+set_sqlite_error (CtSqliteBackend  *self,
+                  int               rc,
+                  GError          **error)
+{
+  const char *detail = self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc);
+
+  switch (rc & 0xff)
+    {
+    case SQLITE_CORRUPT:
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_CORRUPT,
+                   _("The database file “%s” is damaged (%s). Restore it from a backup with “caretrail-admin restore”."),
+                   self->path, detail);
+      break;
+    case SQLITE_NOTADB:
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_A_DATABASE,
+                   _("The file “%s” is not a Caretrail database, or its first page is damaged. Check the path, or restore the database from a backup."),
+                   self->path);
+      break;
+    case SQLITE_FULL:
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_DISK_FULL,
+                   _("The disk is full, so the change was not saved. Nothing was lost: free some space and try again."));
+      break;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_BUSY,
+                   _("The database “%s” is in use by another program. Close it and try again."),
+                   self->path);
+      break;
+    case SQLITE_CONSTRAINT:
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
+                   _("The record could not be saved because it conflicts with what is already stored (%s)."),
+                   detail);
+      break;
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+    case SQLITE_READONLY:
+    case SQLITE_IOERR:
+    default:
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_IO,
+                   _("The database “%s” could not be read or written (%s). Check that the disk is present and that you may write to the folder."),
+                   self->path, detail);
+      break;
+    }
+}
+
+static sqlite3_stmt *
+prepare (CtSqliteBackend  *self,
+         const char       *sql,
+         GError          **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (self->db == NULL)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_CLOSED,
+                   _("The database is closed."));
+      return NULL;
+    }
+
+  stmt = g_hash_table_lookup (self->statements, sql);
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+
+  rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+
+  g_hash_table_insert (self->statements, g_strdup (sql), stmt);
+  return stmt;
+}
+
+static gboolean
+exec (CtSqliteBackend  *self,
+      const char       *sql,
+      GError          **error)
+{
+  int rc;
+
+  if (self->db == NULL)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_CLOSED, _("The database is closed."));
+      return FALSE;
+    }
+
+  rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (self, rc, error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+step_done (CtSqliteBackend  *self,
+           sqlite3_stmt     *stmt,
+           GError          **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, rc, error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+bind_text (sqlite3_stmt *stmt,
+           int           index,
+           const char   *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+static void
+bind_bytes (sqlite3_stmt *stmt,
+            int           index,
+            GBytes       *bytes)
+{
+  gsize len = 0;
+  const void *data = bytes != NULL ? g_bytes_get_data (bytes, &len) : NULL;
+
+  if (bytes != NULL)
+    sqlite3_bind_blob64 (stmt, index, data != NULL ? data : "", len, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+static char *
+column_text (sqlite3_stmt *stmt,
+             int           index)
+{
+  return g_strdup ((const char *)sqlite3_column_text (stmt, index));
+}
+
+static GBytes *
+column_bytes (sqlite3_stmt *stmt,
+              int           index)
+{
+  const void *data;
+  int len;
+
+  if (sqlite3_column_type (stmt, index) == SQLITE_NULL)
+    return NULL;
+
+  data = sqlite3_column_blob (stmt, index);
+  len = sqlite3_column_bytes (stmt, index);
+  return g_bytes_new (data, len);
+}
+
+static CtStoreRow *
+read_row (sqlite3_stmt *stmt,
+          CtRecordKind  kind)
+{
+  CtStoreRow *row = ct_store_row_new ();
+
+  row->kind = kind;
+  row->id = column_text (stmt, 0);
+  row->case_id = column_text (stmt, 1);
+  row->state = column_text (stmt, 2);
+  row->reference = column_text (stmt, 3);
+  row->created_at = sqlite3_column_int64 (stmt, 4);
+  row->updated_at = sqlite3_column_int64 (stmt, 5);
+  row->due_at = sqlite3_column_int64 (stmt, 6);
+  row->version = sqlite3_column_int64 (stmt, 7);
+  row->data = column_bytes (stmt, 8);
+  if (row->data == NULL)
+    row->data = g_bytes_new (NULL, 0);
+
+  return row;
+}
+
+static gboolean
+ct_sqlite_backend_open (CtStoreBackend           *backend,
+                        CtStoreBackendOpenFlags   flags,
+                        GError                  **error)
+{
+  CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
+  int open_flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_PRIVATECACHE;
+  int rc;
+
+  g_return_val_if_fail (self->db == NULL, FALSE);
+
+  if (flags & CT_STORE_BACKEND_OPEN_READ_ONLY)
+    open_flags |= SQLITE_OPEN_READONLY;
+  else
+    open_flags |= SQLITE_OPEN_READWRITE;
+  if (flags & CT_STORE_BACKEND_OPEN_CREATE)
+    open_flags |= SQLITE_OPEN_CREATE;
+
+  if (!(flags & CT_STORE_BACKEND_OPEN_CREATE) &&
+      !g_file_test (self->path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_NO_DATABASE,
+                   _("There is no Caretrail database at “%s”. Create one with “caretrail-admin init”, or give the right path with --database."),
+                   self->path);
+      return FALSE;
+    }
+
+  rc = sqlite3_open_v2 (self->path, &self->db, open_flags, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (self, rc, error);
+      sqlite3_close (self->db);
+      self->db = NULL;
+      return FALSE;
+    }
+
+  self->read_only = (flags & CT_STORE_BACKEND_OPEN_READ_ONLY) != 0;
+  sqlite3_extended_result_codes (self->db, 1);
+  sqlite3_busy_timeout (self->db, 5000);
+
+  if (!self->read_only)
+    {
+      /* journal_mode answers with a row, so it is run through exec too. */
+      if (!exec (self, "PRAGMA journal_mode = WAL;"
+                       "PRAGMA synchronous = FULL;"
+                       "PRAGMA foreign_keys = ON;"
+                       "PRAGMA secure_delete = ON;", error))
+        {
+          ct_store_backend_close (backend);
+          return FALSE;
+        }
+    }
+  else if (!exec (self, "PRAGMA query_only = ON;", error))
+    {
+      ct_store_backend_close (backend);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+ct_sqlite_backend_close (CtStoreBackend *backend)
+{
+  CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
+
+  g_hash_table_remove_all (self->statements);
+  if (self->db != NULL)
+    {
+      sqlite3_close_v2 (self->db);
+      self->db = NULL;
+    }
+}
+
+static gint64
+query_pragma_int (CtSqliteBackend  *self,
+                  const char       *sql,
+                  GError          **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 value;
+  int rc;
+
+  if (!(stmt = prepare (self, sql, error)))
+    return -1;
+
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      set_sqlite_error (self, rc, error);
+      sqlite3_reset (stmt);
+      return -1;
+    }
+
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return value;
+}
+
+static gint64
+ct_sqlite_backend_get_schema_version (CtStoreBackend  *backend,
+                                      GError         **error)
+{
+  return query_pragma_int (CT_SQLITE_BACKEND (backend), "PRAGMA user_version", error);
+}
+
+static gboolean
+ct_sqlite_backend_is_caretrail (CtStoreBackend  *backend,
+                                GError         **error)
+{
+  CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
+  gint64 app_id;
+  gint64 n_tables;
+
+  /* Reading the schema is the first real read of the file, so a file
+   * that is not SQLite at all fails here. */
+  n_tables = query_pragma_int (self, "SELECT count(*) FROM sqlite_schema", error);
+  if (n_tables < 0)
+    return FALSE;
+
+  app_id = query_pragma_int (self, "PRAGMA application_id", error);
+  if (app_id < 0)
+    return FALSE;
+
+  if (app_id == CT_SQLITE_APPLICATION_ID)
+    return TRUE;
+
+  g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_A_DATABASE,
+               _("The file “%s” is not a Caretrail database. Check the path given with --database."),
+               self->path);
+  return FALSE;
+}
+
+typedef struct
+{
+  gint64 version;
+  char *path;
+} Migration;
+
+static void
+migration_free (gpointer data)
+{
+  Migration *m = data;
+
+  g_free (m->path);
+  g_free (m);
+}
+
+static int
+compare_migrations (gconstpointer a,
+                    gconstpointer b)
+{
+  const Migration *ma = *(const Migration **)a;
+  const Migration *mb = *(const Migration **)b;
+
+  return (ma->version > mb->version) - (ma->version < mb->version);
+}
+
+/* Migrations are resources named NNNN-description.sql; NNNN is the schema
+ * version the file brings the database to. */
+static GPtrArray *
+list_migrations (void)
+{
+  GPtrArray *migrations = g_ptr_array_new_with_free_func (migration_free);
+  g_auto(GStrv) names = NULL;
+
+  names = g_resources_enumerate_children (CT_SQLITE_MIGRATIONS_PATH,
+                                          G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+    {
+      Migration *m;
+      char *end = NULL;
+      gint64 version;
+
+      if (!g_str_has_suffix (names[i], ".sql"))
+        continue;
+      version = g_ascii_strtoll (names[i], &end, 10);
+      if (version <= 0 || end == names[i] || *end != '-')
+        continue;
+
+      m = g_new0 (Migration, 1);
+      m->version = version;
+      m->path = g_strconcat (CT_SQLITE_MIGRATIONS_PATH, names[i], NULL);
+      g_ptr_array_add (migrations, m);
+    }
+
+  g_ptr_array_sort (migrations, compare_migrations);
+  return migrations;
+}
+
+static gint64
+ct_sqlite_backend_get_latest_schema_version (CtStoreBackend *backend)
+{
+  g_autoptr(GPtrArray) migrations = list_migrations ();
+
+  if (migrations->len == 0)
+    return 0;
+
+  return ((Migration *)g_ptr_array_index (migrations, migrations->len - 1))->version;
+}
+
+static gboolean
+ct_sqlite_backend_migrate (CtStoreBackend  *backend,
+                           GError         **error)
+{
+  CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
+  g_autoptr(GPtrArray) migrations = list_migrations ();
+  gint64 current;
+
+  if (migrations->len == 0)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_IO,
+                   _("This copy of Caretrail is incomplete: its database definitions are missing. Reinstall Caretrail."));
+      return FALSE;
+    }
+
+  current = ct_store_backend_get_schema_version (backend, error);
+  if (current < 0)
+    return FALSE;
+
+  for (guint i = 0; i < migrations->len; i++)
+    {
+      Migration *m = g_ptr_array_index (migrations, i);
+      g_autoptr(GBytes) sql = NULL;
+      g_autofree char *text = NULL;
+      g_autofree char *set_version = NULL;
+
+      if (m->version <= current)
+        continue;
+
+      sql = g_resources_lookup_data (m->path, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+      if (sql == NULL)
+        return FALSE;
+      text = g_strndup (g_bytes_get_data (sql, NULL), g_bytes_get_size (sql));
+      set_version = g_strdup_printf ("PRAGMA user_version = %" G_GINT64_FORMAT, m->version);
+
+      /* Each migration and the version it reaches commit together. */
+      if (!exec (self, "BEGIN IMMEDIATE", error))
+        return FALSE;
+      if (!exec (self, text, error) || !exec (self, set_version, error))
+        {
+          exec (self, "ROLLBACK", NULL);
+          return FALSE;
+        }
+      if (!exec (self, "COMMIT", error))
+        {
+          exec (self, "ROLLBACK", NULL);
+          return FALSE;
+        }
+      g_debug ("Migrated %s to schema %" G_GINT64_FORMAT, self->path, m->version);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+ct_sqlite_backend_begin (CtStoreBackend  *backend,
+                         GError         **error)
+{
+  return exec (CT_SQLITE_BACKEND (backend), "BEGIN IMMEDIATE", error);
+}
+
+static gboolean
+ct_sqlite_backend_commit (CtStoreBackend  *backend,
+                          GError         **error)
+{
+  return exec (CT_SQLITE_BACKEND (backend), "COMMIT", error);
+}
+
+static void
+ct_sqlite_backend_rollback (CtStoreBackend *backend)
+{
+  CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
+
+  if (self->db != NULL && !sqlite3_get_autocommit (self->db))
+    exec (self, "ROLLBACK", NULL);
+}
+
+static GBytes *
+ct_sqlite_backend_get_meta (CtStoreBackend  *backend,
+                            const char      *key,
+                            GError         **error)
+{
+  CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
+  sqlite3_stmt *stmt;
+  GBytes *value = NULL;
+  int rc;
+
+  if (!(stmt = prepare (self, "SELECT value FROM meta WHERE key = ?", error)))
+    return NULL;
+
+  bind_text (stmt, 1, key);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    value = column_bytes (stmt, 0);
+  else if (rc != SQLITE_DONE)
+    set_sqlite_error (self, rc, error);
+  sqlite3_reset (stmt);
+
+  return value;
+}
+
+static gboolean
+ct_sqlite_backend_set_meta (CtStoreBackend  *backend,
+                            const char      *key,
+                            GBytes          *value,
+                            GError         **error)
+{
+  CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = prepare (self, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", error)))
+    return FALSE;
+
+  bind_text (stmt, 1, key);
+  bind_bytes (stmt, 2, value);
+  return step_done (self, stmt, error);
+}
+
+static gboolean
+ct_sqlite_backend_insert_row (CtStoreBackend    *backend,
+                              const CtStoreRow  *row,
+                              GError           **error)
+{
+  CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt;
+
+  sql = g_strdup_printf ("INSERT INTO %s (kind, " ROW_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         ct_record_kind_get_table (row->kind));
+  if (!(stmt = prepare (self, sql, error)))
+    return FALSE;
+
+  bind_text (stmt, 1, ct_record_kind_to_string (row->kind));
+  bind_text (stmt, 2, row->id);
+  bind_text (stmt, 3, row->case_id);
+  bind_text (stmt, 4, row->state);
+  bind_text (stmt, 5, row->reference);
+  sqlite3_bind_int64 (stmt, 6, row->created_at);
+  sqlite3_bind_int64 (stmt, 7, row->updated_at);
+  sqlite3_bind_int64 (stmt, 8, row->due_at);
+  sqlite3_bind_int64 (stmt, 9, row->version);
+  bind_bytes (stmt, 10, row->data);
+
+  return step_done (self, stmt, error);
+}
+
+/* Copies the stored version of a row into the history, then writes the new
+ * one over it, only if the stored version is the one before @row's. */
+static gboolean
+ct_sqlite_backend_update_row (CtStoreBackend    *backend,
+                              const CtStoreRow  *row,
+                              gint64             replaced_at,
+                              GError           **error)
+{
+  CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
+  const char *table = ct_record_kind_get_table (row->kind);
+  g_autofree char *history_sql = NULL;
+  g_autofree char *update_sql = NULL;
+  sqlite3_stmt *stmt;
+
+  history_sql = g_strdup_printf ("INSERT INTO record_history (tbl, id, version, case_id, kind, state, reference,"
+                                 " created_at, updated_at, due_at, data, replaced_at)"
+                                 " SELECT '%s', id, version, case_id, kind, state, reference, created_at,"
+                                 " updated_at, due_at, data, ? FROM %s WHERE id = ? AND version = ?",
+                                 table, table);
+  if (!(stmt = prepare (self, history_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, replaced_at);
+  bind_text (stmt, 2, row->id);
+  sqlite3_bind_int64 (stmt, 3, row->version - 1);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+
+  if (sqlite3_changes (self->db) != 1)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_CONFLICT,
+                   _("The record was changed by someone else since it was opened, so this change was not saved. Open the record again and repeat the change."));
+      return FALSE;
+    }
+
+  update_sql = g_strdup_printf ("UPDATE %s SET case_id = ?, state = ?, reference = ?, updated_at = ?,"
+                                " due_at = ?, version = ?, data = ? WHERE id = ? AND version = ?",
+                                table);
+  if (!(stmt = prepare (self, update_sql, error)))
+    return FALSE;
+  bind_text (stmt, 1, row->case_id);
+  bind_text (stmt, 2, row->state);
+  bind_text (stmt, 3, row->reference);
+  sqlite3_bind_int64 (stmt, 4, row->updated_at);
+  sqlite3_bind_int64 (stmt, 5, row->due_at);
+  sqlite3_bind_int64 (stmt, 6, row->version);
+  bind_bytes (stmt, 7, row->data);
+  bind_text (stmt, 8, row->id);
+  sqlite3_bind_int64 (stmt, 9, row->version - 1);
+
+  return step_done (self, stmt, error);
+}
+
+static CtStoreRow *
+ct_sqlite_backend_get_row (CtStoreBackend  *backend,
+                           CtRecordKind     kind,
+                           const char      *id,
+                           GError         **error)
+{
+  CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt;
+  CtStoreRow *row = NULL;
+  int rc;
+
+  sql = g_strdup_printf ("SELECT " ROW_COLUMNS " FROM %s WHERE id = ?", ct_record_kind_get_table (kind));
+  if (!(stmt = prepare (self, sql, error)))
+    return NULL;
+
+  bind_text (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    row = read_row (stmt, kind);
+  else if (rc == SQLITE_DONE)
+    g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_FOUND,
+                 _("The %s record “%s” does not exist."), ct_record_kind_to_string (kind), id);
+  else
+    set_sqlite_error (self, rc, error);
+  sqlite3_reset (stmt);
+
+  return row;
+}
+
+static GPtrArray *
+collect_rows (CtSqliteBackend  *self,
+              sqlite3_stmt     *stmt,
+              CtRecordKind      kind,
+              GError          **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) ct_store_row_free);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (rows, read_row (stmt, kind));
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&rows);
+}
+
+static GPtrArray *
+ct_sqlite_backend_list_rows (CtStoreBackend  *backend,
+                             CtRecordKind     kind,
+                             const char      *case_id,
+                             GError         **error)
+{
+  CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt;
+
+  sql = g_strdup_printf ("SELECT " ROW_COLUMNS " FROM %s%s ORDER BY created_at, id",
+                         ct_record_kind_get_table (kind),
+                         case_id != NULL ? " WHERE case_id = ?" : "");
+  if (!(stmt = prepare (self, sql, error)))
+    return NULL;
+
+  if (case_id != NULL)
+    bind_text (stmt, 1, case_id);
+
+  return collect_rows (self, stmt, kind, error);
+}
+
+static GPtrArray *
+ct_sqlite_backend_list_history (CtStoreBackend  *backend,
+                                CtRecordKind     kind,
+                                const char      *id,
+                                GError         **error)
+{
+  CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = prepare (self,
+                        "SELECT " ROW_COLUMNS " FROM record_history WHERE tbl = ?"
+                        " AND (?2 IS NULL OR id = ?2) ORDER BY id, version",
+                        error)))
+    return NULL;
+
+  bind_text (stmt, 1, ct_record_kind_get_table (kind));
+  bind_text (stmt, 2, id);
+
+  return collect_rows (self, stmt, kind, error);
+}
+
+static gint64
+ct_sqlite_backend_count_rows (CtStoreBackend  *backend,
+                              CtRecordKind     kind,
+                              GError         **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s", ct_record_kind_get_table (kind));
+
+  return query_pragma_int (CT_SQLITE_BACKEND (backend), sql, error);
+}
+
+static gboolean
+ct_sqlite_backend_set_blind_index (CtStoreBackend  *backend,
+                                   CtRecordKind     kind,
+                                   const char      *record_id,
+                                   GPtrArray       *tokens,
+                                   GError         **error)
+{
+  CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = prepare (self, "DELETE FROM blind_index WHERE record_id = ?", error)))
+    return FALSE;
+  bind_text (stmt, 1, record_id);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+
+  for (guint i = 0; tokens != NULL && i < tokens->len; i++)
+    {
+      if (!(stmt = prepare (self, "INSERT INTO blind_index (token, kind, record_id) VALUES (?, ?, ?)", error)))
+        return FALSE;
+      bind_bytes (stmt, 1, g_ptr_array_index (tokens, i));
+      bind_text (stmt, 2, ct_record_kind_to_string (kind));
+      bind_text (stmt, 3, record_id);
+      if (!step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static GPtrArray *
+ct_sqlite_backend_find_blind_index (CtStoreBackend  *backend,
+                                    CtRecordKind     kind,
+                                    GBytes          *token,
+                                    GError         **error)
+{
+  CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = prepare (self, "SELECT DISTINCT record_id FROM blind_index WHERE token = ? AND kind = ?", error)))
+    return NULL;
+  bind_bytes (stmt, 1, token);
+  bind_text (stmt, 2, ct_record_kind_to_string (kind));
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (ids, column_text (stmt, 0));
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&ids);
+}
+
+static GBytes *
+ct_sqlite_backend_get_case_key (CtStoreBackend  *backend,
+                                const char      *case_id,
+                                GError         **error)
+{
+  CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
+  sqlite3_stmt *stmt;
+  GBytes *value = NULL;
+  int rc;
+
+  if (!(stmt = prepare (self, "SELECT wrapped FROM case_keys WHERE case_id = ?", error)))
+    return NULL;
+
+  bind_text (stmt, 1, case_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    value = column_bytes (stmt, 0);
+  else if (rc != SQLITE_DONE)
+    set_sqlite_error (self, rc, error);
+  sqlite3_reset (stmt);
+
+  return value;
+}
+
+static gboolean
+ct_sqlite_backend_set_case_key (CtStoreBackend  *backend,
+                                const char      *case_id,
+                                GBytes          *wrapped,
+                                GError         **error)
+{
+  CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = prepare (self, "INSERT INTO case_keys (case_id, wrapped) VALUES (?, ?)", error)))
+    return FALSE;
+
+  bind_text (stmt, 1, case_id);
+  bind_bytes (stmt, 2, wrapped);
+  return step_done (self, stmt, error);
+}
+
+/* Returns pairs: case id (char *) then wrapped key (GBytes *). */
+static GPtrArray *
+ct_sqlite_backend_list_case_keys (CtStoreBackend  *backend,
+                                  GError         **error)
+{
+  CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
+  g_autoptr(GPtrArray) pairs = g_ptr_array_new ();
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = prepare (self, "SELECT case_id, wrapped FROM case_keys ORDER BY case_id", error)))
+    return NULL;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_ptr_array_add (pairs, column_text (stmt, 0));
+      g_ptr_array_add (pairs, column_bytes (stmt, 1));
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      for (guint i = 0; i < pairs->len; i += 2)
+        {
+          g_free (g_ptr_array_index (pairs, i));
+          g_bytes_unref (g_ptr_array_index (pairs, i + 1));
+        }
+      set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&pairs);
+}
+
+static gboolean
+ct_sqlite_backend_erase_case (CtStoreBackend  *backend,
+                              const char      *case_id,
+                              GError         **error)
+{
+  CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
+  sqlite3_stmt *stmt;
+
+  for (guint kind = 0; kind < CT_RECORD_N_KINDS; kind++)
+    {
+      g_autofree char *index_sql = NULL;
+      g_autofree char *sql = NULL;
+      const char *table = ct_record_kind_get_table (kind);
+
+      if (kind == CT_RECORD_KIND_CASE)
+        continue;
+
+      index_sql = g_strdup_printf ("DELETE FROM blind_index WHERE record_id IN (SELECT id FROM %s WHERE case_id = ?)", table);
+      if (!(stmt = prepare (self, index_sql, error)))
+        return FALSE;
+      bind_text (stmt, 1, case_id);
+      if (!step_done (self, stmt, error))
+        return FALSE;
+
+      sql = g_strdup_printf ("DELETE FROM %s WHERE case_id = ?", table);
+      if (!(stmt = prepare (self, sql, error)))
+        return FALSE;
+      bind_text (stmt, 1, case_id);
+      if (!step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  if (!(stmt = prepare (self, "DELETE FROM record_history WHERE case_id = ?1 OR (tbl = 'cases' AND id = ?1)", error)))
+    return FALSE;
+  bind_text (stmt, 1, case_id);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+
+  if (!(stmt = prepare (self, "DELETE FROM cases WHERE id = ?", error)))
+    return FALSE;
+  bind_text (stmt, 1, case_id);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+
+  if (!(stmt = prepare (self, "DELETE FROM case_keys WHERE case_id = ?", error)))
+    return FALSE;
+  bind_text (stmt, 1, case_id);
+  return step_done (self, stmt, error);
+}
+
+static gboolean
+ct_sqlite_backend_append_audit (CtStoreBackend      *backend,
+                                const CtAuditEntry  *entry,
+                                GError             **error)
+{
+  CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = prepare (self, "INSERT INTO audit_log (seq, at, staff_id, action, record_id, mac) VALUES (?, ?, ?, ?, ?, ?)", error)))
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, entry->seq);
+  sqlite3_bind_int64 (stmt, 2, entry->at);
+  bind_text (stmt, 3, entry->staff_id);
+  bind_text (stmt, 4, entry->action);
+  bind_text (stmt, 5, entry->record_id);
+  bind_bytes (stmt, 6, entry->mac);
+  return step_done (self, stmt, error);
+}
+
+static CtAuditEntry *
+read_audit_entry (sqlite3_stmt *stmt)
+{
+  CtAuditEntry *entry = ct_audit_entry_new ();
+
+  entry->seq = sqlite3_column_int64 (stmt, 0);
+  entry->at = sqlite3_column_int64 (stmt, 1);
+  entry->staff_id = column_text (stmt, 2);
+  entry->action = column_text (stmt, 3);
+  entry->record_id = column_text (stmt, 4);
+  entry->mac = column_bytes (stmt, 5);
+  if (entry->mac == NULL)
+    entry->mac = g_bytes_new (NULL, 0);
+  return entry;
+}
+
+/* Returns %NULL without an error when the log is empty. */
+static CtAuditEntry *
+ct_sqlite_backend_get_audit_head (CtStoreBackend  *backend,
+                                  GError         **error)
+{
+  CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
+  CtAuditEntry *entry = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = prepare (self, "SELECT seq, at, staff_id, action, record_id, mac FROM audit_log ORDER BY seq DESC LIMIT 1", error)))
+    return NULL;
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    entry = read_audit_entry (stmt);
+  else if (rc != SQLITE_DONE)
+    set_sqlite_error (self, rc, error);
+  sqlite3_reset (stmt);
+
+  return entry;
+}
+
+static GPtrArray *
+ct_sqlite_backend_list_audit (CtStoreBackend  *backend,
+                              GError         **error)
+{
+  CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) ct_audit_entry_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  /* Physical order (rowid) is the order of seq, since seq is the rowid. */
+  if (!(stmt = prepare (self, "SELECT seq, at, staff_id, action, record_id, mac FROM audit_log ORDER BY seq", error)))
+    return NULL;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (entries, read_audit_entry (stmt));
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&entries);
+}
+
+static gboolean
+ct_sqlite_backend_check_integrity (CtStoreBackend  *backend,
+                                   GError         **error)
+{
+  CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
+  sqlite3_stmt *stmt;
+  g_autofree char *first = NULL;
+  int rc;
+
+  if (!(stmt = prepare (self, "PRAGMA integrity_check", error)))
+    return FALSE;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *line = (const char *)sqlite3_column_text (stmt, 0);
+
+      if (first == NULL && g_strcmp0 (line, "ok") != 0)
+        first = g_strdup (line);
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, rc, error);
+      return FALSE;
+    }
+
+  if (first == NULL)
+    {
+      if (!(stmt = prepare (self, "PRAGMA foreign_key_check", error)))
+        return FALSE;
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        first = g_strdup_printf ("a record in “%s” refers to a case that does not exist",
+                                 sqlite3_column_text (stmt, 0));
+      sqlite3_reset (stmt);
+    }
+
+  if (first != NULL)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_CORRUPT,
+                   _("The database file “%s” is damaged: %s. Restore it from a backup with “caretrail-admin restore”."),
+                   self->path, first);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+ct_sqlite_backend_backup (CtStoreBackend  *backend,
+                          const char      *destination,
+                          GError         **error)
+{
+  CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
+  g_autofree char *tmp_path = g_strconcat (destination, ".partial", NULL);
+  sqlite3 *dest = NULL;
+  sqlite3_backup *backup;
+  int rc;
+
+  if (self->db == NULL)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_CLOSED, _("The database is closed."));
+      return FALSE;
+    }
+
+  g_unlink (tmp_path);
+  rc = sqlite3_open_v2 (tmp_path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  if (rc != SQLITE_OK)
+    goto fail;
+
+  /* A single step copies a consistent snapshot: the source read
+   * transaction is held for the whole copy. */
+  backup = sqlite3_backup_init (dest, "main", self->db, "main");
+  if (backup == NULL)
+    {
+      rc = sqlite3_errcode (dest);
+      goto fail;
+    }
+  rc = sqlite3_backup_step (backup, -1);
+  sqlite3_backup_finish (backup);
+  if (rc != SQLITE_DONE)
+    goto fail;
+
+  /* A backup is one self-contained file: no WAL beside it. */
+  rc = sqlite3_exec (dest, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    goto fail;
+
+  rc = sqlite3_close (dest);
+  dest = NULL;
+  if (rc != SQLITE_OK)
+    goto fail;
+
+  if (g_rename (tmp_path, destination) != 0)
+    {
+      int saved_errno = errno;
+
+      g_unlink (tmp_path);
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_IO,
+                   _("The backup could not be written to “%s”: %s."),
+                   destination, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  return TRUE;
+
+fail:
+  g_set_error (error, CT_STORE_ERROR, (rc & 0xff) == SQLITE_FULL ? CT_STORE_ERROR_DISK_FULL : CT_STORE_ERROR_IO,
+               _("The backup could not be written to “%s” (%s). Check the destination and try again."),
+               destination, dest != NULL ? sqlite3_errmsg (dest) : sqlite3_errstr (rc));
+  if (dest != NULL)
+    sqlite3_close (dest);
+  g_unlink (tmp_path);
+  return FALSE;
+}
+
+static const char *
+ct_sqlite_backend_get_location (CtStoreBackend *backend)
+{
+  return CT_SQLITE_BACKEND (backend)->path;
+}
+
+static void
+ct_sqlite_backend_finalize (GObject *object)
+{
+  CtSqliteBackend *self = (CtSqliteBackend *)object;
+
+  ct_sqlite_backend_close (CT_STORE_BACKEND (self));
+  g_hash_table_unref (self->statements);
+  g_free (self->path);
+
+  G_OBJECT_CLASS (ct_sqlite_backend_parent_class)->finalize (object);
+}
+
+static void
+ct_sqlite_backend_class_init (CtSqliteBackendClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = ct_sqlite_backend_finalize;
+}
+
+static void
+finalize_statement (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+static void
+ct_sqlite_backend_init (CtSqliteBackend *self)
+{
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            finalize_statement);
+}
+
+static void
+ct_sqlite_backend_iface_init (CtStoreBackendInterface *iface)
+{
+  iface->open = ct_sqlite_backend_open;
+  iface->close = ct_sqlite_backend_close;
+  iface->get_schema_version = ct_sqlite_backend_get_schema_version;
+  iface->get_latest_schema_version = ct_sqlite_backend_get_latest_schema_version;
+  iface->is_caretrail = ct_sqlite_backend_is_caretrail;
+  iface->migrate = ct_sqlite_backend_migrate;
+  iface->begin = ct_sqlite_backend_begin;
+  iface->commit = ct_sqlite_backend_commit;
+  iface->rollback = ct_sqlite_backend_rollback;
+  iface->get_meta = ct_sqlite_backend_get_meta;
+  iface->set_meta = ct_sqlite_backend_set_meta;
+  iface->insert_row = ct_sqlite_backend_insert_row;
+  iface->update_row = ct_sqlite_backend_update_row;
+  iface->get_row = ct_sqlite_backend_get_row;
+  iface->list_rows = ct_sqlite_backend_list_rows;
+  iface->list_history = ct_sqlite_backend_list_history;
+  iface->count_rows = ct_sqlite_backend_count_rows;
+  iface->set_blind_index = ct_sqlite_backend_set_blind_index;
+  iface->find_blind_index = ct_sqlite_backend_find_blind_index;
+  iface->get_case_key = ct_sqlite_backend_get_case_key;
+  iface->set_case_key = ct_sqlite_backend_set_case_key;
+  iface->list_case_keys = ct_sqlite_backend_list_case_keys;
+  iface->erase_case = ct_sqlite_backend_erase_case;
+  iface->append_audit = ct_sqlite_backend_append_audit;
+  iface->get_audit_head = ct_sqlite_backend_get_audit_head;
+  iface->list_audit = ct_sqlite_backend_list_audit;
+  iface->check_integrity = ct_sqlite_backend_check_integrity;
+  iface->backup = ct_sqlite_backend_backup;
+  iface->get_location = ct_sqlite_backend_get_location;
+}
+
+/**
+ * ct_sqlite_backend_new:
+ * @path: the database file
+ *
+ * Returns: (transfer full): a backend for @path, not yet open
+ */
+CtSqliteBackend *
+ct_sqlite_backend_new (const char *path)
+{
+  CtSqliteBackend *self;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  self = g_object_new (CT_TYPE_SQLITE_BACKEND, NULL);
+  self->path = g_strdup (path);
+  return self;
+}

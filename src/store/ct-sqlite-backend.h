@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "ct-store-backend.h"
+
+G_BEGIN_DECLS
+
+#define CT_SQLITE_APPLICATION_ID 1129599537 /* "CTr1" */
+#define CT_SQLITE_MIGRATIONS_PATH "/org/caretrail/Caretrail/sql/"
+
+#define CT_TYPE_SQLITE_BACKEND (ct_sqlite_backend_get_type ())
+G_DECLARE_FINAL_TYPE (CtSqliteBackend, ct_sqlite_backend, CT, SQLITE_BACKEND, GObject)
+
+CtSqliteBackend *ct_sqlite_backend_new (const char *path);
+
+G_END_DECLS

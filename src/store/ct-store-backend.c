@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ct-store-backend"
+
+#include "config.h"
+
+#include "ct-store-backend.h"
+
+/*
+ * CtStoreBackend is the seam between the encrypting store and the place
+ * the ciphertext is kept. The SQLite backend is the only one today; a
+ * server backend would implement the same methods.
+ */
+
+G_DEFINE_INTERFACE (CtStoreBackend, ct_store_backend, G_TYPE_OBJECT)
+
+static void
+ct_store_backend_default_init (CtStoreBackendInterface *iface)
+{
+}
+
+CtStoreRow *
+ct_store_row_new (void)
+{
+  return g_new0 (CtStoreRow, 1);
+}
+
+void
+ct_store_row_free (CtStoreRow *row)
+{
+  if (row == NULL)
+    return;
+  g_free (row->id);
+  g_free (row->case_id);
+  g_free (row->state);
+  g_free (row->reference);
+  g_clear_pointer (&row->data, g_bytes_unref);
+  g_free (row);
+}
+
+CtAuditEntry *
+ct_audit_entry_new (void)
+{
+  return g_new0 (CtAuditEntry, 1);
+}
+
+void
+ct_audit_entry_free (CtAuditEntry *entry)
+{
+  if (entry == NULL)
+    return;
+  g_free (entry->staff_id);
+  g_free (entry->action);
+  g_free (entry->record_id);
+  g_clear_pointer (&entry->mac, g_bytes_unref);
+  g_free (entry);
+}
+
+gboolean
+ct_store_backend_open (CtStoreBackend *self,
+    CtStoreBackendOpenFlags flags,
+    GError **error)
+{
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), FALSE);
+  return CT_STORE_BACKEND_GET_IFACE (self)->open (self, flags, error);
+}
+
+void
+ct_store_backend_close (CtStoreBackend *self)
+{
+  g_return_if_fail (CT_IS_STORE_BACKEND (self));
+  CT_STORE_BACKEND_GET_IFACE (self)->close (self);
+}
+
+gint64
+ct_store_backend_get_schema_version (CtStoreBackend *self,
+    GError **error)
+{
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), -1);
+  return CT_STORE_BACKEND_GET_IFACE (self)->get_schema_version (self, error);
+}
+
+gint64
+ct_store_backend_get_latest_schema_version (CtStoreBackend *self)
+{
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), -1);
+  return CT_STORE_BACKEND_GET_IFACE (self)->get_latest_schema_version (self);
+}
+
+gboolean
+ct_store_backend_is_caretrail (CtStoreBackend *self,
+    GError **error)
+{
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), FALSE);
+  return CT_STORE_BACKEND_GET_IFACE (self)->is_caretrail (self, error);
+}
+
+gboolean
+ct_store_backend_migrate (CtStoreBackend *self,
+    GError **error)
+{
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), FALSE);
+  return CT_STORE_BACKEND_GET_IFACE (self)->migrate (self, error);
+}
+
+gboolean
+ct_store_backend_begin (CtStoreBackend *self,
+    GError **error)
+{
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), FALSE);
+  return CT_STORE_BACKEND_GET_IFACE (self)->begin (self, error);
+}
+
+gboolean
+ct_store_backend_commit (CtStoreBackend *self,
+    GError **error)
+{
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), FALSE);
+  return CT_STORE_BACKEND_GET_IFACE (self)->commit (self, error);
+}
+
+void
+ct_store_backend_rollback (CtStoreBackend *self)
+{
+  g_return_if_fail (CT_IS_STORE_BACKEND (self));
+  CT_STORE_BACKEND_GET_IFACE (self)->rollback (self);
+}
+
+GBytes *
+ct_store_backend_get_meta (CtStoreBackend *self,
+    const char *key,
+    GError **error)
+{
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), NULL);
+  return CT_STORE_BACKEND_GET_IFACE (self)->get_meta (self, key, error);
+}
+
+gboolean
+ct_store_backend_set_meta (CtStoreBackend *self,
+    const char *key,
+    GBytes *value,
+    GError **error)
+{
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), FALSE);
+  return CT_STORE_BACKEND_GET_IFACE (self)->set_meta (self, key, value, error);
+}
+
+gboolean
+ct_store_backend_insert_row (CtStoreBackend *self,
+    const CtStoreRow *row,
+    GError **error)
+{
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), FALSE);
+  return CT_STORE_BACKEND_GET_IFACE (self)->insert_row (self, row, error);
+}
+
+gboolean
+ct_store_backend_update_row (CtStoreBackend *self,
+    const CtStoreRow *row,
+    gint64 replaced_at,
+    GError **error)
+{
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), FALSE);
+  return CT_STORE_BACKEND_GET_IFACE (self)->update_row (self, row, replaced_at, error);
+}
+
+CtStoreRow *
+ct_store_backend_get_row (CtStoreBackend *self,
+    CtRecordKind kind,
+    const char *id,
+    GError **error)
+{
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), NULL);
+  return CT_STORE_BACKEND_GET_IFACE (self)->get_row (self, kind, id, error);
+}
+
+GPtrArray *
+ct_store_backend_list_rows (CtStoreBackend *self,
+    CtRecordKind kind,
+    const char *case_id,
+    GError **error)
+{
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), NULL);
+  return CT_STORE_BACKEND_GET_IFACE (self)->list_rows (self, kind, case_id, error);
+}
+
+GPtrArray *
+ct_store_backend_list_history (CtStoreBackend *self,
+    CtRecordKind kind,
+    const char *id,
+    GError **error)
+{
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), NULL);
+  return CT_STORE_BACKEND_GET_IFACE (self)->list_history (self, kind, id, error);
+}
+
+gint64
+ct_store_backend_count_rows (CtStoreBackend *self,
+    CtRecordKind kind,
+    GError **error)
+{
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), -1);
+  return CT_STORE_BACKEND_GET_IFACE (self)->count_rows (self, kind, error);
+}
+
+gboolean
+ct_store_backend_set_blind_index (CtStoreBackend *self,
+    CtRecordKind kind,
+    const char *record_id,
+    GPtrArray *tokens,
+    GError **error)
+{
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), FALSE);
+  return CT_STORE_BACKEND_GET_IFACE (self)->set_blind_index (self, kind, record_id, tokens, error);
+}
+
+GPtrArray *
+ct_store_backend_find_blind_index (CtStoreBackend *self,
+    CtRecordKind kind,
+    GBytes *token,
+    GError **error)
+{
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), NULL);
+  return CT_STORE_BACKEND_GET_IFACE (self)->find_blind_index (self, kind, token, error);
+}
+
+GBytes *
+ct_store_backend_get_case_key (CtStoreBackend *self,
+    const char *case_id,
+    GError **error)
+{
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), NULL);
+  return CT_STORE_BACKEND_GET_IFACE (self)->get_case_key (self, case_id, error);
+}
+
+gboolean
+ct_store_backend_set_case_key (CtStoreBackend *self,
+    const char *case_id,
+    GBytes *wrapped,
+    GError **error)
+{
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), FALSE);
+  return CT_STORE_BACKEND_GET_IFACE (self)->set_case_key (self, case_id, wrapped, error);
+}
+
+GPtrArray *
+ct_store_backend_list_case_keys (CtStoreBackend *self,
+    GError **error)
+{
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), NULL);
+  return CT_STORE_BACKEND_GET_IFACE (self)->list_case_keys (self, error);
+}
+
+gboolean
+ct_store_backend_erase_case (CtStoreBackend *self,
+    const char *case_id,
+    GError **error)
+{
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), FALSE);
+  return CT_STORE_BACKEND_GET_IFACE (self)->erase_case (self, case_id, error);
+}
+
+gboolean
+ct_store_backend_append_audit (CtStoreBackend *self,
+    const CtAuditEntry *entry,
+    GError **error)
+{
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), FALSE);
+  return CT_STORE_BACKEND_GET_IFACE (self)->append_audit (self, entry, error);
+}
+
+CtAuditEntry *
+ct_store_backend_get_audit_head (CtStoreBackend *self,
+    GError **error)
+{
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), NULL);
+  return CT_STORE_BACKEND_GET_IFACE (self)->get_audit_head (self, error);
+}
+
+GPtrArray *
+ct_store_backend_list_audit (CtStoreBackend *self,
+    GError **error)
+{
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), NULL);
+  return CT_STORE_BACKEND_GET_IFACE (self)->list_audit (self, error);
+}
+
+gboolean
+ct_store_backend_check_integrity (CtStoreBackend *self,
+    GError **error)
+{
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), FALSE);
+  return CT_STORE_BACKEND_GET_IFACE (self)->check_integrity (self, error);
+}
+
+gboolean
+ct_store_backend_backup (CtStoreBackend *self,
+    const char *destination,
+    GError **error)
+{
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), FALSE);
+  return CT_STORE_BACKEND_GET_IFACE (self)->backup (self, destination, error);
+}
+
+const char *
+ct_store_backend_get_location (CtStoreBackend *self)
+{
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), NULL);
+  return CT_STORE_BACKEND_GET_IFACE (self)->get_location (self);
+}

@@ -1,0 +1,3392 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ct-store"
+
+#include "config.h"
+
+#include "ct-store.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "ct-crypto.h"
+#include "ct-keyring.h"
+#include "ct-paths.h"
+#include "ct-sqlite-backend.h"
+
+/*
+ * CtStore encrypts records and hands ciphertext to a CtStoreBackend.
+ *
+ * One worker thread owns the backend. Every request, synchronous or not,
+ * is a GTask pushed on a queue that the worker takes in order; results
+ * are returned on the caller's main context by GTask. The `_sync`
+ * functions run the same request and iterate a private main context until
+ * it completes.
+ *
+ * Keys: the master key (in the keyring) is read when the database is
+ * opened, used to derive the sub-keys (ct-crypto.h) and wiped at once.
+ * Each case has a random data key wrapped by the wrapping sub-key and kept
+ * in `case_keys`; allegations use a separate vault key, also wrapped;
+ * records outside any case use the general sub-key.
+ */
+
+#define META_UUID "database-uuid"
+#define META_INSTALLATION "installation-id"
+#define META_CREATED "created-at"
+#define META_KEY_CHECK "key-check"
+#define META_VAULT "vault-key"
+#define META_RECOVERY_SALT "recovery-salt"
+#define META_RECOVERY_OPS "recovery-opslimit"
+#define META_RECOVERY_MEM "recovery-memlimit"
+#define META_RECOVERY_WRAPPED "recovery-wrapped-key"
+#define META_AUDIT_HEAD "audit-head"
+
+#define SYSTEM_STAFF "caretrail-admin"
+
+typedef struct
+{
+  CtKey *wrap;
+  CtKey *audit;
+  CtKey *blind;
+  CtKey *general;
+  CtKey *check;
+  CtKey *vault;
+  /* case id -> CtKey, unwrapped case keys */
+  GHashTable *case_keys;
+} Keys;
+
+struct _CtStore
+{
+  GObject parent_instance;
+
+  char *path;
+  char *database_uuid;
+  gboolean read_only;
+
+  CtStoreBackend *backend;
+  Keys keys;
+
+  GThread *worker;
+  GAsyncQueue *queue;
+  gboolean closed;
+};
+
+G_DEFINE_FINAL_TYPE (CtStore, ct_store, G_TYPE_OBJECT)
+
+typedef struct
+{
+  CtRecord *record;
+  gint64 created_at;
+  gint64 updated_at;
+  gint64 version;
+} Snapshot;
+
+struct _CtStoreTransaction
+{
+  CtStore *store;
+  /* case ids whose keys were created in this transaction */
+  GPtrArray *new_case_ids;
+  /* records whose metadata this transaction changed */
+  GArray *snapshots;
+  gboolean valid;
+};
+
+typedef void (*WorkerFunc) (CtStore *self,
+                            GTask   *task);
+
+typedef struct
+{
+  WorkerFunc func;
+  GTask *task;
+} Request;
+
+/* The data of every request. */
+typedef struct
+{
+  CtRecordKind kind;
+  char *path;
+  char *id;
+  char *case_id;
+  char *staff_id;
+  char *given;
+  char *family;
+  char *dob;
+  char *code;
+  CtRecord *record;      /* the worker's copy */
+  CtRecord *original;    /* the caller's record, touched on its thread only */
+  CtStoreTransactionFunc func;
+  gpointer func_data;
+  GDestroyNotify func_destroy;
+  char *recovery_code;   /* out: from create */
+  CtStoreVerifyStats stats;
+  gboolean read_only;
+} Op;
+
+static void
+op_free (gpointer data)
+{
+  Op *op = data;
+
+  g_free (op->path);
+  g_free (op->id);
+  g_free (op->case_id);
+  g_free (op->staff_id);
+  g_free (op->given);
+  g_free (op->family);
+  g_free (op->dob);
+  ct_crypto_free_string (op->code);
+  ct_crypto_free_string (op->recovery_code);
+  g_clear_object (&op->record);
+  g_clear_object (&op->original);
+  if (op->func_destroy != NULL)
+    op->func_destroy (op->func_data);
+  g_free (op);
+}
+
+static Op *
+op_new (void)
+{
+  return g_new0 (Op, 1);
+}
+
+/* Keys {{{ */
+
+static void
+keys_clear (Keys *keys)
+{
+  g_clear_pointer (&keys->wrap, ct_key_free);
+  g_clear_pointer (&keys->audit, ct_key_free);
+  g_clear_pointer (&keys->blind, ct_key_free);
+  g_clear_pointer (&keys->general, ct_key_free);
+  g_clear_pointer (&keys->check, ct_key_free);
+  g_clear_pointer (&keys->vault, ct_key_free);
+  g_clear_pointer (&keys->case_keys, g_hash_table_unref);
+}
+
+static void
+keys_derive (Keys        *keys,
+             const CtKey *master)
+{
+  keys_clear (keys);
+  keys->wrap = ct_key_derive (master, CT_SUBKEY_WRAP);
+  keys->audit = ct_key_derive (master, CT_SUBKEY_AUDIT);
+  keys->blind = ct_key_derive (master, CT_SUBKEY_BLIND);
+  keys->general = ct_key_derive (master, CT_SUBKEY_GENERAL);
+  keys->check = ct_key_derive (master, CT_SUBKEY_CHECK);
+  keys->case_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify) ct_key_free);
+}
+
+static GBytes *
+compute_key_check (const CtKey *check_key,
+                   const char  *uuid)
+{
+  g_autofree char *text = g_strconcat ("caretrail key check|", uuid, NULL);
+  guint8 mac[CT_MAC_BYTES];
+
+  ct_crypto_hmac (check_key, text, strlen (text), mac);
+  return g_bytes_new (mac, sizeof mac);
+}
+
+static char *
+make_label (const char *what,
+            const char *uuid,
+            const char *id)
+{
+  return g_strdup_printf ("%s|%s|%s", what, uuid, id != NULL ? id : "");
+}
+
+/* }}} */
+
+/* Small helpers {{{ */
+
+static void
+set_tampered (GError     **error,
+              const char  *table,
+              const char  *id)
+{
+  g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED,
+               _("The record “%s” in “%s” has been altered or damaged outside Caretrail: its encrypted data does not match. Restore the database from a backup and report this to your Designated Safeguarding Officer."),
+               id, table);
+}
+
+static char *
+bytes_to_hex (GBytes *bytes)
+{
+  gsize len = 0;
+  const guint8 *data = bytes != NULL ? g_bytes_get_data (bytes, &len) : NULL;
+  GString *hex = g_string_sized_new (len * 2);
+
+  for (gsize i = 0; i < len; i++)
+    g_string_append_printf (hex, "%02x", data[i]);
+  return g_string_free (hex, FALSE);
+}
+
+static GBytes *
+string_bytes (const char *str)
+{
+  return g_bytes_new (str, strlen (str));
+}
+
+static char *
+bytes_to_string (GBytes *bytes)
+{
+  gsize len = 0;
+  const char *data;
+
+  if (bytes == NULL)
+    return NULL;
+  data = g_bytes_get_data (bytes, &len);
+  return g_strndup (data, len);
+}
+
+static GBytes *
+int64_bytes (gint64 value)
+{
+  guint64 be = GUINT64_TO_BE ((guint64)value);
+
+  return g_bytes_new (&be, sizeof be);
+}
+
+static gboolean
+bytes_to_int64 (GBytes *bytes,
+                gint64 *out)
+{
+  guint64 be;
+
+  if (bytes == NULL || g_bytes_get_size (bytes) != sizeof be)
+    return FALSE;
+  memcpy (&be, g_bytes_get_data (bytes, NULL), sizeof be);
+  *out = (gint64)GUINT64_FROM_BE (be);
+  return TRUE;
+}
+
+static void
+append_field (GByteArray *buf,
+              const char *value)
+{
+  guint32 len = value != NULL ? strlen (value) : G_MAXUINT32;
+  guint32 be = GUINT32_TO_BE (len);
+
+  g_byte_array_append (buf, (const guint8 *)&be, sizeof be);
+  if (value != NULL)
+    g_byte_array_append (buf, (const guint8 *)value, len);
+}
+
+static void
+append_int64 (GByteArray *buf,
+              gint64      value)
+{
+  guint64 be = GUINT64_TO_BE ((guint64)value);
+
+  g_byte_array_append (buf, (const guint8 *)&be, sizeof be);
+}
+
+/* The associated data of a record's ciphertext: the database, the table,
+ * the row, the column and every plaintext column, length-prefixed. So the
+ * ciphertext cannot move to another row, table, database or version, and
+ * the plaintext metadata beside it cannot be changed unnoticed. */
+static char *
+record_associated_data (CtStore          *self,
+                        const CtStoreRow *row)
+{
+  g_autoptr(GByteArray) buf = g_byte_array_new ();
+  g_autofree char *hex = NULL;
+
+  append_field (buf, "caretrail-record-v1");
+  append_field (buf, self->database_uuid);
+  append_field (buf, ct_record_kind_get_table (row->kind));
+  append_field (buf, row->id);
+  append_field (buf, "data");
+  append_int64 (buf, row->version);
+  append_field (buf, row->case_id);
+  append_field (buf, row->state);
+  append_field (buf, row->reference);
+  append_int64 (buf, row->created_at);
+  append_int64 (buf, row->updated_at);
+  append_int64 (buf, row->due_at);
+
+  /* Hex keeps the associated data a C string for ct_crypto_seal(). */
+  {
+    g_autoptr(GBytes) bytes = g_byte_array_free_to_bytes (g_steal_pointer (&buf));
+    hex = bytes_to_hex (bytes);
+  }
+  return g_steal_pointer (&hex);
+}
+
+static gboolean
+check_staff (const char  *staff_id,
+             GError     **error)
+{
+  if (staff_id == NULL || *staff_id == '\0' || !g_utf8_validate (staff_id, -1, NULL))
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
+                   _("Every change must name the member of staff who made it."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+get_installation_id (gboolean   create,
+                     GError   **error)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_config_dir (), "caretrail", NULL);
+  g_autofree char *file = g_build_filename (dir, "installation-id", NULL);
+  g_autofree char *contents = NULL;
+
+  if (g_file_get_contents (file, &contents, NULL, NULL))
+    {
+      g_strstrip (contents);
+      if (g_uuid_string_is_valid (contents))
+        return g_steal_pointer (&contents);
+    }
+
+  if (!create)
+    return NULL;
+
+  g_free (contents);
+  contents = g_uuid_string_random ();
+  if (g_mkdir_with_parents (dir, 0700) != 0 ||
+      !g_file_set_contents (file, contents, -1, NULL))
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_IO,
+                   _("Caretrail could not write its settings folder “%s”. Check that you may write to your home folder."),
+                   dir);
+      return NULL;
+    }
+
+  return g_steal_pointer (&contents);
+}
+
+/* }}} */
+
+/* Encryption of rows {{{ */
+
+static CtKey *
+lookup_case_key (CtStore             *self,
+                 CtStoreTransaction  *txn,
+                 const char          *case_id,
+                 gboolean             create,
+                 GError             **error)
+{
+  g_autoptr(GBytes) wrapped = NULL;
+  g_autofree char *label = NULL;
+  GError *local_error = NULL;
+  CtKey *key;
+
+  key = g_hash_table_lookup (self->keys.case_keys, case_id);
+  if (key != NULL)
+    return key;
+
+  label = make_label ("case", self->database_uuid, case_id);
+  wrapped = ct_store_backend_get_case_key (self->backend, case_id, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+
+  if (wrapped != NULL)
+    {
+      key = ct_crypto_unwrap_key (self->keys.wrap, g_bytes_get_data (wrapped, NULL),
+                                  g_bytes_get_size (wrapped), label, NULL);
+      if (key == NULL)
+        {
+          set_tampered (error, "case_keys", case_id);
+          return NULL;
+        }
+    }
+  else if (create && txn != NULL)
+    {
+      g_autoptr(GBytes) new_wrapped = NULL;
+
+      key = ct_key_new_random ();
+      new_wrapped = ct_crypto_wrap_key (self->keys.wrap, key, label);
+      if (!ct_store_backend_set_case_key (self->backend, case_id, new_wrapped, error))
+        {
+          ct_key_free (key);
+          return NULL;
+        }
+      g_ptr_array_add (txn->new_case_ids, g_strdup (case_id));
+    }
+  else
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED,
+                   _("The key of case “%s” is missing from the database, so its records cannot be read. The case may have been erased, or the file altered: restore it from a backup."),
+                   case_id);
+      return NULL;
+    }
+
+  g_hash_table_insert (self->keys.case_keys, g_strdup (case_id), key);
+  return key;
+}
+
+static const char *
+row_case_key_id (const CtStoreRow *row)
+{
+  if (row->kind == CT_RECORD_KIND_CASE)
+    return row->id;
+  return row->case_id;
+}
+
+static CtKey *
+key_for_row (CtStore             *self,
+             CtStoreTransaction  *txn,
+             const CtStoreRow    *row,
+             gboolean             create,
+             GError             **error)
+{
+  const char *case_id = row_case_key_id (row);
+
+  if (row->kind == CT_RECORD_KIND_ALLEGATION)
+    return self->keys.vault;
+  if (case_id == NULL)
+    return self->keys.general;
+  return lookup_case_key (self, txn, case_id, create, error);
+}
+
+static CtStoreRow *
+row_from_record (CtRecord *record)
+{
+  CtStoreRow *row = ct_store_row_new ();
+
+  row->kind = ct_record_get_kind (record);
+  row->id = g_strdup (ct_record_get_id (record));
+  row->case_id = g_strdup (ct_record_get_case_id (record));
+  row->state = g_strdup (ct_record_get_state (record));
+  row->reference = g_strdup (ct_record_get_reference (record));
+  row->created_at = ct_record_get_created_at (record);
+  row->updated_at = ct_record_get_updated_at (record);
+  row->due_at = ct_record_get_due_at (record);
+  row->version = ct_record_get_version (record);
+  return row;
+}
+
+static gboolean
+encrypt_row (CtStore             *self,
+             CtStoreTransaction  *txn,
+             CtStoreRow          *row,
+             CtRecord            *record,
+             GError             **error)
+{
+  g_autoptr(GVariant) fields = ct_record_dup_fields (record);
+  g_autoptr(GVariant) normal = g_variant_get_normal_form (fields);
+  g_autofree char *ad = NULL;
+  gsize size = g_variant_get_size (normal);
+  guint8 *plain;
+  CtKey *key;
+
+  key = key_for_row (self, txn, row, TRUE, error);
+  if (key == NULL)
+    return FALSE;
+
+  /* Serialise into our own buffer so the plaintext can be wiped. */
+  plain = g_malloc (MAX (size, 1));
+  g_variant_store (normal, plain);
+  ad = record_associated_data (self, row);
+  g_clear_pointer (&row->data, g_bytes_unref);
+  row->data = ct_crypto_seal (key, plain, size, ad);
+  ct_crypto_wipe (plain, size);
+  g_free (plain);
+
+  return TRUE;
+}
+
+static CtRecord *
+decrypt_row (CtStore           *self,
+             const CtStoreRow  *row,
+             GError           **error)
+{
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(GVariant) fields = NULL;
+  g_autofree char *ad = NULL;
+  CtKey *key;
+
+  key = key_for_row (self, NULL, row, FALSE, error);
+  if (key == NULL)
+    return NULL;
+
+  ad = record_associated_data (self, row);
+  plain = ct_crypto_open (key, g_bytes_get_data (row->data, NULL), g_bytes_get_size (row->data),
+                          ad, NULL);
+  if (plain == NULL)
+    {
+      set_tampered (error, ct_record_kind_get_table (row->kind), row->id);
+      return NULL;
+    }
+
+  fields = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_VARDICT, plain, FALSE));
+  if (!g_variant_is_normal_form (fields))
+    {
+      set_tampered (error, ct_record_kind_get_table (row->kind), row->id);
+      return NULL;
+    }
+
+  return ct_record_new_full (row->kind, row->id, row->case_id, row->state, row->reference,
+                             row->created_at, row->updated_at, row->due_at, row->version,
+                             fields);
+}
+
+static GPtrArray *
+decrypt_rows (CtStore    *self,
+              GPtrArray  *rows,
+              GError    **error)
+{
+  g_autoptr(GPtrArray) records = g_ptr_array_new_full (rows->len, g_object_unref);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      CtRecord *record = decrypt_row (self, g_ptr_array_index (rows, i), error);
+
+      if (record == NULL)
+        return NULL;
+      g_ptr_array_add (records, record);
+    }
+
+  return g_steal_pointer (&records);
+}
+
+/* }}} */
+
+/* Blind index {{{ */
+
+static GBytes *
+blind_token (CtStore    *self,
+             const char *purpose,
+             const char *value)
+{
+  guint8 out[CT_MAC_BYTES];
+
+  ct_crypto_blind_index (self->keys.blind, purpose, value, out);
+  return g_bytes_new (out, sizeof out);
+}
+
+static char *
+full_name (const char *given,
+           const char *family)
+{
+  g_autofree char *joined = g_strjoin (" ", given != NULL ? given : "", family != NULL ? family : "", NULL);
+
+  return ct_crypto_normalise_name (joined);
+}
+
+static GPtrArray *
+blind_tokens_for_record (CtStore  *self,
+                         CtRecord *record)
+{
+  GPtrArray *tokens = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autofree char *name = full_name (ct_record_get_string (record, "given-names"),
+                                     ct_record_get_string (record, "family-name"));
+  g_autofree char *family = ct_crypto_normalise_name (ct_record_get_string (record, "family-name"));
+  const char *dob = ct_record_get_string (record, "date-of-birth");
+  const char * const *aliases = ct_record_get_strv (record, "aliases");
+
+  if (*name != '\0')
+    g_ptr_array_add (tokens, blind_token (self, "name", name));
+  for (guint i = 0; aliases != NULL && aliases[i] != NULL; i++)
+    {
+      g_autofree char *alias = ct_crypto_normalise_name (aliases[i]);
+
+      if (*alias != '\0')
+        g_ptr_array_add (tokens, blind_token (self, "name", alias));
+    }
+  if (dob != NULL && *dob != '\0' && *family != '\0')
+    {
+      g_autofree char *family_dob = g_strconcat (family, "|", dob, NULL);
+
+      g_ptr_array_add (tokens, blind_token (self, "family-dob", family_dob));
+    }
+
+  return tokens;
+}
+
+/* }}} */
+
+/* Audit chain {{{ */
+
+static void
+audit_mac (CtStore            *self,
+           const guint8       *previous,
+           const CtAuditEntry *entry,
+           guint8              out[CT_MAC_BYTES])
+{
+  g_autoptr(GByteArray) buf = g_byte_array_new ();
+
+  g_byte_array_append (buf, previous, CT_MAC_BYTES);
+  append_field (buf, self->database_uuid);
+  append_int64 (buf, entry->seq);
+  append_int64 (buf, entry->at);
+  append_field (buf, entry->staff_id);
+  append_field (buf, entry->action);
+  append_field (buf, entry->record_id);
+  ct_crypto_hmac (self->keys.audit, buf->data, buf->len, out);
+}
+
+/* The head kept in meta is authenticated too, so removing entries from
+ * the end of the log is detected. */
+static GBytes *
+audit_head_value (CtStore      *self,
+                  gint64        seq,
+                  const guint8 *mac)
+{
+  g_autoptr(GByteArray) buf = g_byte_array_new ();
+  guint8 head_mac[CT_MAC_BYTES];
+
+  append_field (buf, "audit-head");
+  append_field (buf, self->database_uuid);
+  append_int64 (buf, seq);
+  g_byte_array_append (buf, mac, CT_MAC_BYTES);
+  ct_crypto_hmac (self->keys.audit, buf->data, buf->len, head_mac);
+
+  g_byte_array_set_size (buf, 0);
+  append_int64 (buf, seq);
+  g_byte_array_append (buf, mac, CT_MAC_BYTES);
+  g_byte_array_append (buf, head_mac, CT_MAC_BYTES);
+  return g_byte_array_free_to_bytes (g_steal_pointer (&buf));
+}
+
+static gboolean
+append_audit (CtStore     *self,
+              const char  *staff_id,
+              const char  *action,
+              const char  *record_id,
+              GError     **error)
+{
+  g_autoptr(CtAuditEntry) head = NULL;
+  g_autoptr(CtAuditEntry) entry = NULL;
+  g_autoptr(GBytes) head_value = NULL;
+  guint8 previous[CT_MAC_BYTES] = { 0 };
+  guint8 mac[CT_MAC_BYTES];
+  GError *local_error = NULL;
+
+  head = ct_store_backend_get_audit_head (self->backend, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  if (head != NULL)
+    {
+      if (g_bytes_get_size (head->mac) != CT_MAC_BYTES)
+        {
+          g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED,
+                       _("The audit log has been altered: entry %" G_GINT64_FORMAT " is damaged. Run “caretrail-admin verify” and restore the database from a backup."),
+                       head->seq);
+          return FALSE;
+        }
+      memcpy (previous, g_bytes_get_data (head->mac, NULL), CT_MAC_BYTES);
+    }
+
+  entry = ct_audit_entry_new ();
+  entry->seq = head != NULL ? head->seq + 1 : 1;
+  entry->at = g_get_real_time ();
+  entry->staff_id = g_strdup (staff_id);
+  entry->action = g_strdup (action);
+  entry->record_id = g_strdup (record_id);
+  audit_mac (self, previous, entry, mac);
+  entry->mac = g_bytes_new (mac, sizeof mac);
+
+  if (!ct_store_backend_append_audit (self->backend, entry, error))
+    return FALSE;
+
+  head_value = audit_head_value (self, entry->seq, mac);
+  return ct_store_backend_set_meta (self->backend, META_AUDIT_HEAD, head_value, error);
+}
+
+static gboolean
+verify_audit (CtStore  *self,
+              gint64   *out_count,
+              GError  **error)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GBytes) head_value = NULL;
+  guint8 previous[CT_MAC_BYTES] = { 0 };
+  gint64 expected_seq = 1;
+
+  entries = ct_store_backend_list_audit (self->backend, error);
+  if (entries == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      CtAuditEntry *entry = g_ptr_array_index (entries, i);
+      guint8 mac[CT_MAC_BYTES];
+
+      if (entry->seq != expected_seq)
+        {
+          g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED,
+                       _("The audit log has been altered: entry %" G_GINT64_FORMAT " is missing (the next entry is %" G_GINT64_FORMAT "). Restore the database from a backup and report this to your Designated Safeguarding Officer."),
+                       expected_seq, entry->seq);
+          return FALSE;
+        }
+
+      audit_mac (self, previous, entry, mac);
+      if (g_bytes_get_size (entry->mac) != CT_MAC_BYTES ||
+          !ct_crypto_equal (mac, g_bytes_get_data (entry->mac, NULL), CT_MAC_BYTES))
+        {
+          g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED,
+                       _("The audit log has been altered: entry %" G_GINT64_FORMAT " (%s) does not match its seal. Restore the database from a backup and report this to your Designated Safeguarding Officer."),
+                       entry->seq, entry->action != NULL ? entry->action : "?");
+          return FALSE;
+        }
+
+      memcpy (previous, mac, CT_MAC_BYTES);
+      expected_seq++;
+    }
+
+  head_value = ct_store_backend_get_meta (self->backend, META_AUDIT_HEAD, error);
+  if (head_value == NULL && error != NULL && *error != NULL)
+    return FALSE;
+
+  if (entries->len > 0 || head_value != NULL)
+    {
+      g_autoptr(GBytes) expected = audit_head_value (self, expected_seq - 1, previous);
+
+      if (head_value == NULL || !g_bytes_equal (head_value, expected))
+        {
+          g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED,
+                       _("The audit log has been altered: it should continue after entry %" G_GINT64_FORMAT ", so entries have been removed from its end. Restore the database from a backup and report this to your Designated Safeguarding Officer."),
+                       expected_seq - 1);
+          return FALSE;
+        }
+    }
+
+  if (out_count != NULL)
+    *out_count = entries->len;
+  return TRUE;
+}
+
+/* }}} */
+
+/* Transactions {{{ */
+
+static void
+txn_init (CtStoreTransaction *txn,
+          CtStore            *self)
+{
+  txn->store = self;
+  txn->new_case_ids = g_ptr_array_new_with_free_func (g_free);
+  txn->snapshots = g_array_new (FALSE, FALSE, sizeof (Snapshot));
+  txn->valid = TRUE;
+}
+
+static void
+txn_finish (CtStoreTransaction *txn,
+            gboolean            committed)
+{
+  for (guint i = 0; i < txn->snapshots->len; i++)
+    {
+      Snapshot *s = &g_array_index (txn->snapshots, Snapshot, i);
+
+      /* A rolled-back write leaves the record as it was before. */
+      if (!committed)
+        ct_record_set_stored_metadata (s->record, s->created_at, s->updated_at, s->version);
+      g_object_unref (s->record);
+    }
+  g_array_unref (txn->snapshots);
+
+  if (!committed)
+    for (guint i = 0; i < txn->new_case_ids->len; i++)
+      g_hash_table_remove (txn->store->keys.case_keys, g_ptr_array_index (txn->new_case_ids, i));
+  g_ptr_array_unref (txn->new_case_ids);
+  txn->valid = FALSE;
+}
+
+static void
+txn_snapshot (CtStoreTransaction *txn,
+              CtRecord           *record)
+{
+  Snapshot s = {
+    g_object_ref (record),
+    ct_record_get_created_at (record),
+    ct_record_get_updated_at (record),
+    ct_record_get_version (record),
+  };
+
+  g_array_append_val (txn->snapshots, s);
+}
+
+static gboolean
+check_writable (CtStore  *self,
+                GError  **error)
+{
+  if (self->read_only)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
+                   _("This database was opened for reading only, so it cannot be changed."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_reference (CtRecord  *record,
+                 GError   **error)
+{
+  const char *reference = ct_record_get_reference (record);
+
+  if (reference == NULL)
+    return TRUE;
+
+  /* The reference is stored in plaintext: only an opaque label is
+   * accepted, never something that could be a name. */
+  for (const char *p = reference; *p != '\0'; p++)
+    if (!g_ascii_isupper (*p) && !g_ascii_isdigit (*p) && *p != '-' && *p != '/')
+      {
+        g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
+                     _("A case reference may only hold capital letters, digits, “-” and “/”, such as CT-2026-0001, because it is stored unencrypted."));
+        return FALSE;
+      }
+
+  if (strlen (reference) > 64)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
+                   _("A case reference may be at most 64 characters long."));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_state (CtRecord  *record,
+             GError   **error)
+{
+  const char *state = ct_record_get_state (record);
+
+  if (state == NULL)
+    return TRUE;
+
+  for (const char *p = state; *p != '\0'; p++)
+    if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) && *p != '-')
+      {
+        g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
+                     _("A workflow state must be a short name in lower-case letters, digits and “-”, because it is stored unencrypted."));
+        return FALSE;
+      }
+  return TRUE;
+}
+
+static gboolean
+txn_insert (CtStoreTransaction  *txn,
+            const char          *staff_id,
+            CtRecord            *record,
+            GError             **error)
+{
+  CtStore *self = txn->store;
+  g_autoptr(CtStoreRow) row = NULL;
+  g_autofree char *action = NULL;
+  gint64 now;
+
+  if (!check_writable (self, error) || !check_staff (staff_id, error) ||
+      !check_reference (record, error) || !check_state (record, error))
+    return FALSE;
+
+  if (ct_record_get_version (record) != 0)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
+                   _("The record “%s” has already been saved; change it with a correction instead."),
+                   ct_record_get_id (record));
+      return FALSE;
+    }
+
+  if (ct_record_get_kind (record) == CT_RECORD_KIND_CASE &&
+      ct_record_get_case_id (record) != NULL &&
+      g_strcmp0 (ct_record_get_case_id (record), ct_record_get_id (record)) != 0)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
+                   _("A case cannot belong to another case."));
+      return FALSE;
+    }
+
+  now = g_get_real_time ();
+  row = row_from_record (record);
+  row->created_at = now;
+  row->updated_at = now;
+  row->version = 1;
+
+  if (!encrypt_row (self, txn, row, record, error) ||
+      !ct_store_backend_insert_row (self->backend, row, error))
+    return FALSE;
+
+  if (row->kind == CT_RECORD_KIND_CHILD || row->kind == CT_RECORD_KIND_PERSON)
+    {
+      g_autoptr(GPtrArray) tokens = blind_tokens_for_record (self, record);
+
+      if (!ct_store_backend_set_blind_index (self->backend, row->kind, row->id, tokens, error))
+        return FALSE;
+    }
+
+  action = g_strconcat ("create:", ct_record_kind_to_string (row->kind), NULL);
+  if (!append_audit (self, staff_id, action, row->id, error))
+    return FALSE;
+
+  txn_snapshot (txn, record);
+  ct_record_set_stored_metadata (record, now, now, 1);
+  return TRUE;
+}
+
+static gboolean
+txn_update (CtStoreTransaction  *txn,
+            const char          *staff_id,
+            CtRecord            *record,
+            GError             **error)
+{
+  CtStore *self = txn->store;
+  g_autoptr(CtStoreRow) stored = NULL;
+  g_autoptr(CtStoreRow) row = NULL;
+  g_autofree char *action = NULL;
+  gint64 now;
+
+  if (!check_writable (self, error) || !check_staff (staff_id, error) ||
+      !check_reference (record, error) || !check_state (record, error))
+    return FALSE;
+
+  stored = ct_store_backend_get_row (self->backend, ct_record_get_kind (record),
+                                     ct_record_get_id (record), error);
+  if (stored == NULL)
+    return FALSE;
+
+  if (stored->version != ct_record_get_version (record))
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_CONFLICT,
+                   _("The record was changed by someone else since it was opened, so this change was not saved. Open the record again and repeat the change."));
+      return FALSE;
+    }
+
+  if (g_strcmp0 (stored->case_id, ct_record_get_case_id (record)) != 0)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
+                   _("A record cannot be moved to another case."));
+      return FALSE;
+    }
+
+  now = MAX (g_get_real_time (), stored->updated_at + 1);
+  row = row_from_record (record);
+  row->created_at = stored->created_at;
+  row->updated_at = now;
+  row->version = stored->version + 1;
+
+  if (!encrypt_row (self, txn, row, record, error) ||
+      !ct_store_backend_update_row (self->backend, row, now, error))
+    return FALSE;
+
+  if (row->kind == CT_RECORD_KIND_CHILD || row->kind == CT_RECORD_KIND_PERSON)
+    {
+      g_autoptr(GPtrArray) tokens = blind_tokens_for_record (self, record);
+
+      if (!ct_store_backend_set_blind_index (self->backend, row->kind, row->id, tokens, error))
+        return FALSE;
+    }
+
+  action = g_strconcat ("correct:", ct_record_kind_to_string (row->kind), NULL);
+  if (!append_audit (self, staff_id, action, row->id, error))
+    return FALSE;
+
+  txn_snapshot (txn, record);
+  ct_record_set_stored_metadata (record, row->created_at, now, row->version);
+  return TRUE;
+}
+
+static CtRecord *
+store_get (CtStore       *self,
+           CtRecordKind   kind,
+           const char    *id,
+           GError       **error)
+{
+  g_autoptr(CtStoreRow) row = NULL;
+
+  if (id == NULL)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_FOUND, _("No record was named."));
+      return NULL;
+    }
+
+  row = ct_store_backend_get_row (self->backend, kind, id, error);
+  if (row == NULL)
+    return NULL;
+
+  return decrypt_row (self, row, error);
+}
+
+static GPtrArray *
+store_list (CtStore       *self,
+            CtRecordKind   kind,
+            const char    *case_id,
+            GError       **error)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+
+  rows = ct_store_backend_list_rows (self->backend, kind, case_id, error);
+  if (rows == NULL)
+    return NULL;
+
+  return decrypt_rows (self, rows, error);
+}
+
+typedef gboolean (*TxnBody) (CtStoreTransaction  *txn,
+                             Op                  *op,
+                             GError             **error);
+
+static gboolean
+run_in_transaction (CtStore  *self,
+                    TxnBody   body,
+                    Op       *op,
+                    GError  **error)
+{
+  CtStoreTransaction txn;
+  gboolean ok;
+
+  if (!check_writable (self, error))
+    return FALSE;
+
+  if (!ct_store_backend_begin (self->backend, error))
+    return FALSE;
+
+  txn_init (&txn, self);
+  ok = body (&txn, op, error);
+  if (ok)
+    ok = ct_store_backend_commit (self->backend, error);
+  if (!ok)
+    ct_store_backend_rollback (self->backend);
+  txn_finish (&txn, ok);
+
+  return ok;
+}
+
+/**
+ * ct_store_transaction_insert:
+ * @txn: the transaction
+ * @staff_id: the member of staff making the record
+ * @record: a record never saved before (version 0)
+ * @error: return location for an error
+ *
+ * Encrypts and saves @record, indexes a child's or person's names, and
+ * appends a "create:<kind>" audit entry. On success @record's version,
+ * created-at and updated-at are set; they are put back if the transaction
+ * rolls back.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ct_store_transaction_insert (CtStoreTransaction  *txn,
+                             const char          *staff_id,
+                             CtRecord            *record,
+                             GError             **error)
+{
+  g_return_val_if_fail (txn != NULL && txn->valid, FALSE);
+  g_return_val_if_fail (CT_IS_RECORD (record), FALSE);
+  return txn_insert (txn, staff_id, record, error);
+}
+
+/**
+ * ct_store_transaction_update:
+ * @record: a record read from the store, then changed
+ *
+ * Saves a correction of @record: the stored version is kept in the
+ * history and the new one gets the next version number. Fails with
+ * %CT_STORE_ERROR_CONFLICT if the record changed since it was read.
+ * Appends a "correct:<kind>" audit entry.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ct_store_transaction_update (CtStoreTransaction  *txn,
+                             const char          *staff_id,
+                             CtRecord            *record,
+                             GError             **error)
+{
+  g_return_val_if_fail (txn != NULL && txn->valid, FALSE);
+  g_return_val_if_fail (CT_IS_RECORD (record), FALSE);
+  return txn_update (txn, staff_id, record, error);
+}
+
+/**
+ * ct_store_transaction_get:
+ *
+ * Returns: (transfer full) (nullable): the record, as this transaction
+ *   sees it
+ */
+CtRecord *
+ct_store_transaction_get (CtStoreTransaction  *txn,
+                          CtRecordKind         kind,
+                          const char          *id,
+                          GError             **error)
+{
+  g_return_val_if_fail (txn != NULL && txn->valid, NULL);
+  return store_get (txn->store, kind, id, error);
+}
+
+/**
+ * ct_store_transaction_list:
+ * @case_id: (nullable): only records of this case
+ *
+ * Returns: (transfer full) (element-type CtRecord) (nullable): records
+ *   of @kind in the order they were created
+ */
+GPtrArray *
+ct_store_transaction_list (CtStoreTransaction  *txn,
+                           CtRecordKind         kind,
+                           const char          *case_id,
+                           GError             **error)
+{
+  g_return_val_if_fail (txn != NULL && txn->valid, NULL);
+  return store_list (txn->store, kind, case_id, error);
+}
+
+/**
+ * ct_store_transaction_append_audit:
+ * @staff_id: who did it
+ * @action: what was done, a short kebab-case name such as "referral-sent"
+ * @record_id: (nullable): the record it was done to
+ *
+ * Appends an entry to the audit log, chained to the one before.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ct_store_transaction_append_audit (CtStoreTransaction  *txn,
+                                   const char          *staff_id,
+                                   const char          *action,
+                                   const char          *record_id,
+                                   GError             **error)
+{
+  g_return_val_if_fail (txn != NULL && txn->valid, FALSE);
+  g_return_val_if_fail (action != NULL, FALSE);
+
+  if (!check_writable (txn->store, error) || !check_staff (staff_id, error))
+    return FALSE;
+
+  return append_audit (txn->store, staff_id, action, record_id, error);
+}
+
+/* }}} */
+
+/* Worker thread {{{ */
+
+static gpointer
+worker_main (gpointer data)
+{
+  GAsyncQueue *queue = data;
+
+  for (;;)
+    {
+      Request *request = g_async_queue_pop (queue);
+      CtStore *self;
+
+      if (request->func == NULL)
+        {
+          g_free (request);
+          break;
+        }
+
+      self = g_task_get_source_object (request->task);
+      if (g_task_return_error_if_cancelled (request->task))
+        ;
+      else
+        request->func (self, request->task);
+
+      g_object_unref (request->task);
+      g_free (request);
+    }
+
+  g_async_queue_unref (queue);
+  return NULL;
+}
+
+static void
+start_worker (CtStore *self)
+{
+  self->queue = g_async_queue_new ();
+  self->worker = g_thread_new ("ct-store", worker_main, g_async_queue_ref (self->queue));
+}
+
+static void
+push_request (CtStore    *self,
+              WorkerFunc  func,
+              GTask      *task)
+{
+  Request *request;
+
+  if (self->closed || self->worker == NULL)
+    {
+      g_task_return_new_error (task, CT_STORE_ERROR, CT_STORE_ERROR_CLOSED,
+                               _("The database has been closed."));
+      g_object_unref (task);
+      return;
+    }
+
+  request = g_new0 (Request, 1);
+  request->func = func;
+  request->task = task;
+  g_async_queue_push (self->queue, request);
+}
+
+static void
+on_sync_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* Runs @func on the worker and waits for it, iterating a private main
+ * context so the caller's own main loop is not re-entered. */
+static GAsyncResult *
+run_sync (CtStore    *self,
+          WorkerFunc  func,
+          Op         *op,
+          gpointer    source_tag)
+{
+  GMainContext *context = g_main_context_new ();
+  GAsyncResult *result = NULL;
+  GTask *task;
+
+  g_main_context_push_thread_default (context);
+
+  task = g_task_new (self, NULL, on_sync_done_cb, &result);
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, op, op_free);
+
+  if (self->worker != NULL && g_thread_self () == self->worker)
+    {
+      g_task_return_new_error (task, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
+                               _("The store cannot be called from inside one of its own transactions."));
+      g_object_unref (task);
+    }
+  else
+    push_request (self, func, task);
+
+  while (result == NULL)
+    g_main_context_iteration (context, TRUE);
+
+  g_main_context_pop_thread_default (context);
+  g_main_context_unref (context);
+
+  return result;
+}
+
+static GTask *
+make_task (CtStore             *self,
+           Op                  *op,
+           GCancellable        *cancellable,
+           GAsyncReadyCallback  callback,
+           gpointer             user_data,
+           gpointer             source_tag)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, op, op_free);
+  return task;
+}
+
+/* }}} */
+
+/* Object {{{ */
+
+static void
+close_internal (CtStore *self)
+{
+  if (self->closed)
+    return;
+  self->closed = TRUE;
+
+  if (self->worker != NULL)
+    {
+      Request *quit = g_new0 (Request, 1);
+
+      g_async_queue_push (self->queue, quit);
+      if (g_thread_self () != self->worker)
+        g_thread_join (self->worker);
+      else
+        g_thread_unref (self->worker);
+      self->worker = NULL;
+    }
+  g_clear_pointer (&self->queue, g_async_queue_unref);
+
+  if (self->backend != NULL)
+    ct_store_backend_close (self->backend);
+  keys_clear (&self->keys);
+}
+
+static void
+ct_store_finalize (GObject *object)
+{
+  CtStore *self = (CtStore *)object;
+
+  close_internal (self);
+  g_clear_object (&self->backend);
+  g_free (self->path);
+  g_free (self->database_uuid);
+
+  G_OBJECT_CLASS (ct_store_parent_class)->finalize (object);
+}
+
+static void
+ct_store_class_init (CtStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = ct_store_finalize;
+}
+
+static void
+ct_store_init (CtStore *self)
+{
+}
+
+/**
+ * ct_store_close:
+ * @self: a #CtStore
+ *
+ * Finishes the requests already queued, closes the database and wipes the
+ * keys from memory. Later requests fail with %CT_STORE_ERROR_CLOSED.
+ */
+void
+ct_store_close (CtStore *self)
+{
+  g_return_if_fail (CT_IS_STORE (self));
+  close_internal (self);
+}
+
+/**
+ * ct_store_get_default_path:
+ *
+ * Returns: (transfer full): where Caretrail keeps its database by default
+ */
+char *
+ct_store_get_default_path (void)
+{
+  return ct_paths_get_default_database ();
+}
+
+const char *
+ct_store_get_path (CtStore *self)
+{
+  g_return_val_if_fail (CT_IS_STORE (self), NULL);
+  return self->path;
+}
+
+const char *
+ct_store_get_database_uuid (CtStore *self)
+{
+  g_return_val_if_fail (CT_IS_STORE (self), NULL);
+  return self->database_uuid;
+}
+
+gboolean
+ct_store_is_read_only (CtStore *self)
+{
+  g_return_val_if_fail (CT_IS_STORE (self), TRUE);
+  return self->read_only;
+}
+
+void
+ct_store_status_free (CtStoreStatus *status)
+{
+  if (status == NULL)
+    return;
+  g_free (status->path);
+  g_free (status->database_uuid);
+  g_free (status->audit_head);
+  g_free (status);
+}
+
+/* }}} */
+
+/* Opening {{{ */
+
+typedef struct
+{
+  char *uuid;
+  char *installation;
+  GBytes *key_check;
+  GBytes *vault;
+  gint64 schema_version;
+} Header;
+
+static void
+header_clear (Header *h)
+{
+  g_clear_pointer (&h->uuid, g_free);
+  g_clear_pointer (&h->installation, g_free);
+  g_clear_pointer (&h->key_check, g_bytes_unref);
+  g_clear_pointer (&h->vault, g_bytes_unref);
+}
+
+/* Reads the plaintext header of a database through a read-only
+ * connection; nothing is written. */
+static gboolean
+read_header (CtStoreBackend  *backend,
+             Header          *out,
+             GError         **error)
+{
+  g_autoptr(GBytes) uuid = NULL;
+  g_autoptr(GBytes) installation = NULL;
+  GError *local_error = NULL;
+  gint64 latest;
+
+  if (!ct_store_backend_is_caretrail (backend, error))
+    return FALSE;
+
+  out->schema_version = ct_store_backend_get_schema_version (backend, error);
+  if (out->schema_version < 0)
+    return FALSE;
+
+  latest = ct_store_backend_get_latest_schema_version (backend);
+  if (out->schema_version > latest)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TOO_NEW,
+                   _("This database was saved by a newer version of Caretrail (schema %" G_GINT64_FORMAT "; this version understands up to %" G_GINT64_FORMAT "). Update Caretrail to open it. The file has not been changed."),
+                   out->schema_version, latest);
+      return FALSE;
+    }
+
+  if (out->schema_version < 1)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_CORRUPT,
+                   _("The database at “%s” was never finished being created. Remove it and run “caretrail-admin init” again, or restore it from a backup."),
+                   ct_store_backend_get_location (backend));
+      return FALSE;
+    }
+
+  uuid = ct_store_backend_get_meta (backend, META_UUID, &local_error);
+  if (local_error == NULL)
+    installation = ct_store_backend_get_meta (backend, META_INSTALLATION, &local_error);
+  if (local_error == NULL)
+    out->key_check = ct_store_backend_get_meta (backend, META_KEY_CHECK, &local_error);
+  if (local_error == NULL)
+    out->vault = ct_store_backend_get_meta (backend, META_VAULT, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+
+  out->uuid = bytes_to_string (uuid);
+  out->installation = bytes_to_string (installation);
+
+  if (out->uuid == NULL || !g_uuid_string_is_valid (out->uuid) ||
+      out->key_check == NULL || out->vault == NULL)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_CORRUPT,
+                   _("The database at “%s” is damaged: its identity is missing. Restore it from a backup."),
+                   ct_store_backend_get_location (backend));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Takes the master key, checks it belongs to the database, derives the
+ * sub-keys and unwraps the vault key. The master key is wiped by the
+ * caller. */
+static gboolean
+install_keys (CtStore      *self,
+              const CtKey  *master,
+              Header       *header,
+              GError      **error)
+{
+  g_autoptr(GBytes) check = NULL;
+  g_autofree char *vault_label = NULL;
+
+  keys_derive (&self->keys, master);
+  check = compute_key_check (self->keys.check, header->uuid);
+  if (g_bytes_get_size (check) != g_bytes_get_size (header->key_check) ||
+      !ct_crypto_equal (g_bytes_get_data (check, NULL), g_bytes_get_data (header->key_check, NULL),
+                        g_bytes_get_size (check)))
+    {
+      keys_clear (&self->keys);
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_WRONG_KEY,
+                   _("The key in the keyring does not open this database: it belongs to another database with the same name, or it has been replaced. Run “caretrail-admin recover” with this database’s recovery code."));
+      return FALSE;
+    }
+
+  vault_label = make_label ("vault", header->uuid, NULL);
+  self->keys.vault = ct_crypto_unwrap_key (self->keys.wrap, g_bytes_get_data (header->vault, NULL),
+                                           g_bytes_get_size (header->vault), vault_label, NULL);
+  if (self->keys.vault == NULL)
+    {
+      keys_clear (&self->keys);
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED,
+                   _("The key of the allegations vault in this database has been altered or damaged. Restore the database from a backup."));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+open_internal (CtStore   *self,
+               gboolean   read_only,
+               GError   **error)
+{
+  g_autoptr(CtStoreBackend) probe = NULL;
+  g_autoptr(GError) key_error = NULL;
+  Header header = { 0 };
+  CtKey *master;
+  gboolean ok;
+
+  if (!ct_crypto_init (error))
+    return FALSE;
+
+  /* Everything is checked through a read-only connection first, so that a
+   * database that cannot be opened is left exactly as it was. */
+  probe = CT_STORE_BACKEND (ct_sqlite_backend_new (self->path));
+  if (!ct_store_backend_open (probe, CT_STORE_BACKEND_OPEN_READ_ONLY, error))
+    return FALSE;
+
+  if (!read_header (probe, &header, error))
+    {
+      ct_store_backend_close (probe);
+      header_clear (&header);
+      return FALSE;
+    }
+  ct_store_backend_close (probe);
+
+  master = ct_keyring_lookup_key (header.uuid, &key_error);
+  if (master == NULL)
+    {
+      if (g_error_matches (key_error, CT_STORE_ERROR, CT_STORE_ERROR_KEY_MISSING))
+        {
+          g_autofree char *mine = get_installation_id (FALSE, NULL);
+
+          if (g_strcmp0 (mine, header.installation) != 0)
+            {
+              g_clear_error (&key_error);
+              g_set_error (&key_error, CT_STORE_ERROR, CT_STORE_ERROR_FOREIGN_DATABASE,
+                           _("This database was created on another computer or by another user account, and its key is not in your keyring. Run “caretrail-admin recover” and enter the recovery code that was shown when it was created."));
+            }
+        }
+      g_propagate_error (error, g_steal_pointer (&key_error));
+      header_clear (&header);
+      return FALSE;
+    }
+
+  self->database_uuid = g_strdup (header.uuid);
+  ok = install_keys (self, master, &header, error);
+  ct_key_free (master);
+  header_clear (&header);
+  if (!ok)
+    return FALSE;
+
+  self->read_only = read_only;
+  self->backend = CT_STORE_BACKEND (ct_sqlite_backend_new (self->path));
+  if (!ct_store_backend_open (self->backend,
+                              read_only ? CT_STORE_BACKEND_OPEN_READ_ONLY : 0, error) ||
+      (!read_only && !ct_store_backend_migrate (self->backend, error)))
+    {
+      keys_clear (&self->keys);
+      ct_store_backend_close (self->backend);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+worker_open (CtStore *self,
+             GTask   *task)
+{
+  Op *op = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!open_internal (self, op->read_only, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static CtStore *
+store_new (const char *path)
+{
+  CtStore *self = g_object_new (CT_TYPE_STORE, NULL);
+
+  self->path = g_strdup (path);
+  start_worker (self);
+  return self;
+}
+
+static CtStore *
+finish_open (GAsyncResult  *result,
+             GError       **error)
+{
+  g_autoptr(CtStore) self = g_object_ref (g_task_get_source_object (G_TASK (result)));
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    {
+      close_internal (self);
+      return NULL;
+    }
+  return g_steal_pointer (&self);
+}
+
+/**
+ * ct_store_open_sync:
+ * @path: the database file
+ * @error: return location for an error
+ *
+ * Opens an existing database, taking its key from the keyring. On failure
+ * the file is left exactly as it was, and @error says why:
+ * %CT_STORE_ERROR_NO_SECRET_SERVICE, %CT_STORE_ERROR_KEYRING_LOCKED,
+ * %CT_STORE_ERROR_KEY_MISSING, %CT_STORE_ERROR_WRONG_KEY,
+ * %CT_STORE_ERROR_FOREIGN_DATABASE, %CT_STORE_ERROR_TOO_NEW,
+ * %CT_STORE_ERROR_NOT_A_DATABASE, %CT_STORE_ERROR_NO_DATABASE,
+ * %CT_STORE_ERROR_CORRUPT, %CT_STORE_ERROR_IO.
+ *
+ * Returns: (transfer full) (nullable): the store
+ */
+CtStore *
+ct_store_open_sync (const char  *path,
+                    GError     **error)
+{
+  g_autoptr(CtStore) self = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  Op *op = op_new ();
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  self = store_new (path);
+  result = run_sync (self, worker_open, op, ct_store_open_sync);
+  return finish_open (result, error);
+}
+
+/**
+ * ct_store_open_read_only_sync:
+ *
+ * Like ct_store_open_sync(), but the database is never written, not even
+ * to bring its schema up to date. Used to verify backups.
+ *
+ * Returns: (transfer full) (nullable): the store
+ */
+CtStore *
+ct_store_open_read_only_sync (const char  *path,
+                              GError     **error)
+{
+  g_autoptr(CtStore) self = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  Op *op = op_new ();
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  op->read_only = TRUE;
+  self = store_new (path);
+  result = run_sync (self, worker_open, op, ct_store_open_read_only_sync);
+  return finish_open (result, error);
+}
+
+/**
+ * ct_store_open_async:
+ *
+ * Opens a database on the store's worker thread. See ct_store_open_sync().
+ */
+void
+ct_store_open_async (const char          *path,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr(CtStore) self = NULL;
+
+  g_return_if_fail (path != NULL);
+
+  self = store_new (path);
+  push_request (self, worker_open,
+                make_task (self, op_new (), cancellable, callback, user_data, ct_store_open_async));
+}
+
+CtStore *
+ct_store_open_finish (GAsyncResult  *result,
+                      GError       **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  return finish_open (result, error);
+}
+
+/* }}} */
+
+/* Creating {{{ */
+
+static gboolean
+write_new_database (CtStore      *self,
+                    const char   *tmp_path,
+                    const char   *uuid,
+                    const CtKey  *master,
+                    char        **out_code,
+                    GError      **error)
+{
+  g_autoptr(CtStoreBackend) backend = NULL;
+  g_autofree char *installation = NULL;
+  g_autofree char *vault_label = NULL;
+  g_autofree char *recovery_ad = NULL;
+  g_autoptr(GBytes) check = NULL;
+  g_autoptr(GBytes) vault_wrapped = NULL;
+  g_autoptr(GBytes) recovery_wrapped = NULL;
+  g_autoptr(CtKey) vault = NULL;
+  g_autoptr(CtKey) recovery_key = NULL;
+  guint8 raw[CT_RECOVERY_BYTES];
+  guint8 salt[CT_SALT_BYTES];
+  char *code;
+  CtStoreTransaction txn;
+  gboolean ok;
+
+  installation = get_installation_id (TRUE, error);
+  if (installation == NULL)
+    return FALSE;
+
+  keys_derive (&self->keys, master);
+  self->database_uuid = g_strdup (uuid);
+
+  vault = ct_key_new_random ();
+  vault_label = make_label ("vault", uuid, NULL);
+  vault_wrapped = ct_crypto_wrap_key (self->keys.wrap, vault, vault_label);
+  check = compute_key_check (self->keys.check, uuid);
+
+  code = ct_crypto_generate_recovery_code (raw);
+  ct_crypto_random (salt, sizeof salt);
+  recovery_key = ct_crypto_key_from_recovery (raw, salt, ct_crypto_recovery_opslimit (),
+                                              ct_crypto_recovery_memlimit (), error);
+  ct_crypto_wipe (raw, sizeof raw);
+  if (recovery_key == NULL)
+    {
+      ct_crypto_free_string (code);
+      return FALSE;
+    }
+  recovery_ad = make_label ("recovery", uuid, NULL);
+  recovery_wrapped = ct_crypto_seal (recovery_key, master->bytes, CT_KEY_BYTES, recovery_ad);
+
+  backend = CT_STORE_BACKEND (ct_sqlite_backend_new (tmp_path));
+  self->backend = g_object_ref (backend);
+  if (!ct_store_backend_open (backend, CT_STORE_BACKEND_OPEN_CREATE, error) ||
+      !ct_store_backend_migrate (backend, error) ||
+      !ct_store_backend_begin (backend, error))
+    {
+      ct_crypto_free_string (code);
+      return FALSE;
+    }
+
+  txn_init (&txn, self);
+  ok = (ct_store_backend_set_meta (backend, META_UUID, string_bytes (uuid), error) &&
+        ct_store_backend_set_meta (backend, META_INSTALLATION, string_bytes (installation), error) &&
+        ct_store_backend_set_meta (backend, META_CREATED, int64_bytes (g_get_real_time ()), error) &&
+        ct_store_backend_set_meta (backend, META_KEY_CHECK, check, error) &&
+        ct_store_backend_set_meta (backend, META_VAULT, vault_wrapped, error) &&
+        ct_store_backend_set_meta (backend, META_RECOVERY_SALT, g_bytes_new (salt, sizeof salt), error) &&
+        ct_store_backend_set_meta (backend, META_RECOVERY_OPS, int64_bytes (ct_crypto_recovery_opslimit ()), error) &&
+        ct_store_backend_set_meta (backend, META_RECOVERY_MEM, int64_bytes (ct_crypto_recovery_memlimit ()), error) &&
+        ct_store_backend_set_meta (backend, META_RECOVERY_WRAPPED, recovery_wrapped, error) &&
+        append_audit (self, SYSTEM_STAFF, "create-database", NULL, error) &&
+        ct_store_backend_commit (backend, error));
+  if (!ok)
+    ct_store_backend_rollback (backend);
+  txn_finish (&txn, ok);
+
+  ct_store_backend_close (backend);
+  g_clear_object (&self->backend);
+  keys_clear (&self->keys);
+  g_clear_pointer (&self->database_uuid, g_free);
+
+  if (!ok)
+    {
+      ct_crypto_free_string (code);
+      return FALSE;
+    }
+
+  *out_code = code;
+  return TRUE;
+}
+
+static void
+remove_database_files (const char *path)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  g_autofree char *journal = g_strconcat (path, "-journal", NULL);
+
+  g_unlink (wal);
+  g_unlink (shm);
+  g_unlink (journal);
+  g_unlink (path);
+}
+
+static void
+worker_create (CtStore *self,
+               GTask   *task)
+{
+  Op *op = g_task_get_task_data (task);
+  g_autofree char *dir = g_path_get_dirname (self->path);
+  g_autofree char *tmp_path = g_strconcat (self->path, ".creating", NULL);
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autoptr(CtKey) master = NULL;
+  GError *error = NULL;
+
+  if (!ct_crypto_init (&error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (g_file_test (self->path, G_FILE_TEST_EXISTS))
+    {
+      g_task_return_new_error (task, CT_STORE_ERROR, CT_STORE_ERROR_EXISTS,
+                               _("A database already exists at “%s”. It has not been changed. To start again, move it away first."),
+                               self->path);
+      return;
+    }
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_task_return_new_error (task, CT_STORE_ERROR, CT_STORE_ERROR_IO,
+                               _("The folder “%s” could not be created: %s."),
+                               dir, g_strerror (saved_errno));
+      return;
+    }
+
+  /* The key goes into the keyring first: if the keyring cannot take it,
+   * no database is left behind that nobody could open. */
+  master = ct_key_new_random ();
+  if (!ct_keyring_store_key (uuid, master, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  remove_database_files (tmp_path);
+  if (!write_new_database (self, tmp_path, uuid, master, &op->recovery_code, &error))
+    {
+      remove_database_files (tmp_path);
+      ct_keyring_delete_key (uuid, NULL);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* Renaming makes the database appear whole or not at all. */
+  if (g_file_test (self->path, G_FILE_TEST_EXISTS) || g_rename (tmp_path, self->path) != 0)
+    {
+      int saved_errno = errno;
+
+      remove_database_files (tmp_path);
+      ct_keyring_delete_key (uuid, NULL);
+      g_task_return_new_error (task, CT_STORE_ERROR, CT_STORE_ERROR_IO,
+                               _("The new database could not be put in place at “%s”: %s."),
+                               self->path, g_strerror (saved_errno));
+      return;
+    }
+
+  if (!open_internal (self, FALSE, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static CtStore *
+finish_create (GAsyncResult  *result,
+               char         **out_recovery_code,
+               GError       **error)
+{
+  Op *op = g_task_get_task_data (G_TASK (result));
+  CtStore *self = finish_open (result, error);
+
+  if (self != NULL && out_recovery_code != NULL)
+    *out_recovery_code = g_steal_pointer (&op->recovery_code);
+  return self;
+}
+
+/**
+ * ct_store_create_sync:
+ * @path: where to create the database; nothing may exist there yet
+ * @out_recovery_code: (out) (optional): the recovery code; show it once,
+ *   then free it with ct_crypto_free_string()
+ * @error: return location for an error
+ *
+ * Creates a database with a new random master key, stored in the
+ * keyring, and a recovery code that can put the key back.
+ *
+ * Returns: (transfer full) (nullable): the open store
+ */
+CtStore *
+ct_store_create_sync (const char  *path,
+                      char       **out_recovery_code,
+                      GError     **error)
+{
+  g_autoptr(CtStore) self = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  self = store_new (path);
+  result = run_sync (self, worker_create, op_new (), ct_store_create_sync);
+  return finish_create (result, out_recovery_code, error);
+}
+
+void
+ct_store_create_async (const char          *path,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(CtStore) self = NULL;
+
+  g_return_if_fail (path != NULL);
+
+  self = store_new (path);
+  push_request (self, worker_create,
+                make_task (self, op_new (), cancellable, callback, user_data, ct_store_create_async));
+}
+
+CtStore *
+ct_store_create_finish (GAsyncResult  *result,
+                        char         **out_recovery_code,
+                        GError       **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  return finish_create (result, out_recovery_code, error);
+}
+
+/* }}} */
+
+/* Recovery, peeking, restoring {{{ */
+
+static gboolean
+admin_audit_body (CtStoreTransaction  *txn,
+                  Op                  *op,
+                  GError             **error)
+{
+  return append_audit (txn->store, op->staff_id, op->code, op->id, error);
+}
+
+static void
+worker_admin_audit (CtStore *self,
+                    GTask   *task)
+{
+  GError *error = NULL;
+
+  if (run_in_transaction (self, admin_audit_body, g_task_get_task_data (task), &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static gboolean
+append_admin_audit (CtStore     *self,
+                    const char  *action,
+                    GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  Op *op = op_new ();
+
+  op->staff_id = g_strdup (SYSTEM_STAFF);
+  op->code = g_strdup (action);
+  result = run_sync (self, worker_admin_audit, op, append_admin_audit);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static gboolean
+recover_internal (const char  *path,
+                  const char  *recovery_code,
+                  GError     **error)
+{
+  g_autoptr(CtStoreBackend) probe = NULL;
+  g_autoptr(GBytes) salt = NULL;
+  g_autoptr(GBytes) ops = NULL;
+  g_autoptr(GBytes) mem = NULL;
+  g_autoptr(GBytes) wrapped = NULL;
+  g_autoptr(GBytes) master_bytes = NULL;
+  g_autoptr(CtKey) recovery_key = NULL;
+  g_autoptr(CtKey) master = NULL;
+  g_autoptr(CtStore) store = NULL;
+  g_autofree char *ad = NULL;
+  Header header = { 0 };
+  guint8 raw[CT_RECOVERY_BYTES];
+  gint64 opslimit = 0, memlimit = 0;
+  GError *local_error = NULL;
+  gboolean ok;
+
+  if (!ct_crypto_init (error))
+    return FALSE;
+
+  if (!ct_crypto_parse_recovery_code (recovery_code, raw))
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_BAD_RECOVERY_CODE,
+                   _("That is not a recovery code: a recovery code has 32 letters and digits in eight groups of four. Check it and try again."));
+      return FALSE;
+    }
+
+  probe = CT_STORE_BACKEND (ct_sqlite_backend_new (path));
+  if (!ct_store_backend_open (probe, CT_STORE_BACKEND_OPEN_READ_ONLY, error))
+    {
+      ct_crypto_wipe (raw, sizeof raw);
+      return FALSE;
+    }
+
+  ok = read_header (probe, &header, error);
+  if (ok)
+    {
+      salt = ct_store_backend_get_meta (probe, META_RECOVERY_SALT, &local_error);
+      if (local_error == NULL)
+        ops = ct_store_backend_get_meta (probe, META_RECOVERY_OPS, &local_error);
+      if (local_error == NULL)
+        mem = ct_store_backend_get_meta (probe, META_RECOVERY_MEM, &local_error);
+      if (local_error == NULL)
+        wrapped = ct_store_backend_get_meta (probe, META_RECOVERY_WRAPPED, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, local_error);
+          ok = FALSE;
+        }
+      else if (salt == NULL || g_bytes_get_size (salt) != CT_SALT_BYTES || wrapped == NULL ||
+               !bytes_to_int64 (ops, &opslimit) || !bytes_to_int64 (mem, &memlimit))
+        {
+          g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_CORRUPT,
+                       _("The recovery information in the database is damaged, so the recovery code cannot be used. Restore the database from a backup."));
+          ok = FALSE;
+        }
+    }
+  ct_store_backend_close (probe);
+
+  if (ok)
+    {
+      recovery_key = ct_crypto_key_from_recovery (raw, g_bytes_get_data (salt, NULL),
+                                                  opslimit, memlimit, error);
+      ok = recovery_key != NULL;
+    }
+  ct_crypto_wipe (raw, sizeof raw);
+
+  if (ok)
+    {
+      ad = make_label ("recovery", header.uuid, NULL);
+      master_bytes = ct_crypto_open (recovery_key, g_bytes_get_data (wrapped, NULL),
+                                     g_bytes_get_size (wrapped), ad, NULL);
+      if (master_bytes != NULL)
+        master = ct_key_new_from_bytes (g_bytes_get_data (master_bytes, NULL),
+                                        g_bytes_get_size (master_bytes));
+      if (master == NULL)
+        {
+          g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_BAD_RECOVERY_CODE,
+                       _("That recovery code does not belong to this database. Check each group of four and try again."));
+          ok = FALSE;
+        }
+    }
+
+  if (ok)
+    {
+      /* Make sure the key really opens the database before it replaces
+       * whatever the keyring holds. */
+      g_autoptr(CtStore) probe_store = g_object_new (CT_TYPE_STORE, NULL);
+      ok = install_keys (probe_store, master, &header, error);
+    }
+
+  if (ok)
+    ok = ct_keyring_store_key (header.uuid, master, error);
+  header_clear (&header);
+  if (!ok)
+    return FALSE;
+
+  /* The recovery itself is recorded in the audit log. */
+  store = ct_store_open_sync (path, error);
+  if (store == NULL)
+    return FALSE;
+
+  return append_admin_audit (store, "recover-key", error);
+}
+
+/**
+ * ct_store_recover_sync:
+ * @path: the database whose key is lost
+ * @recovery_code: the code shown when the database was created
+ * @error: return location for an error, such as
+ *   %CT_STORE_ERROR_BAD_RECOVERY_CODE
+ *
+ * Unwraps the master key with the recovery code (Argon2id) and puts it
+ * back in the keyring, replacing any other key kept for the database.
+ *
+ * Returns: %TRUE if the database can now be opened
+ */
+gboolean
+ct_store_recover_sync (const char  *path,
+                       const char  *recovery_code,
+                       GError     **error)
+{
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (recovery_code != NULL, FALSE);
+
+  return recover_internal (path, recovery_code, error);
+}
+
+static void
+recover_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  Op *op = task_data;
+  GError *error = NULL;
+
+  if (recover_internal (op->path, op->code, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+ct_store_recover_async (const char          *path,
+                        const char          *recovery_code,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Op *op = op_new ();
+
+  op->path = g_strdup (path);
+  op->code = g_strdup (recovery_code);
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ct_store_recover_async);
+  g_task_set_task_data (task, op, op_free);
+  g_task_run_in_thread (task, recover_thread);
+}
+
+gboolean
+ct_store_recover_finish (GAsyncResult  *result,
+                         GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * ct_store_peek_sync:
+ * @path: a database file
+ * @out_database_uuid: (out) (optional): its UUID
+ * @out_schema_version: (out) (optional): its schema version
+ *
+ * Reads the plaintext identity of a database without its key and without
+ * writing anything.
+ *
+ * Returns: %TRUE if @path is a Caretrail database this version can read
+ */
+gboolean
+ct_store_peek_sync (const char  *path,
+                    char       **out_database_uuid,
+                    gint64      *out_schema_version,
+                    GError     **error)
+{
+  g_autoptr(CtStoreBackend) probe = CT_STORE_BACKEND (ct_sqlite_backend_new (path));
+  Header header = { 0 };
+  gboolean ok;
+
+  if (!ct_store_backend_open (probe, CT_STORE_BACKEND_OPEN_READ_ONLY, error))
+    return FALSE;
+
+  ok = read_header (probe, &header, error);
+  if (ok && out_database_uuid != NULL)
+    *out_database_uuid = g_steal_pointer (&header.uuid);
+  if (ok && out_schema_version != NULL)
+    *out_schema_version = header.schema_version;
+  header_clear (&header);
+  ct_store_backend_close (probe);
+  return ok;
+}
+
+static gboolean
+copy_file (const char  *from,
+           const char  *to,
+           GError     **error)
+{
+  g_autoptr(GFile) src = g_file_new_for_path (from);
+  g_autoptr(GFile) dest = g_file_new_for_path (to);
+  g_autoptr(GError) local_error = NULL;
+
+  if (!g_file_copy (src, dest, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &local_error))
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_IO,
+                   _("“%s” could not be copied to “%s”: %s."), from, to, local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * ct_store_restore_sync:
+ * @path: the database to replace; it must not be open
+ * @backup_path: a backup made by ct_store_backup_sync()
+ * @out_saved_path: (out) (optional): where the current database was kept
+ *
+ * Verifies the backup completely (integrity, audit chain, every
+ * ciphertext) with the key in the keyring, moves the current database
+ * aside (never deleting it), then puts the backup in its place.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ct_store_restore_sync (const char  *path,
+                       const char  *backup_path,
+                       char       **out_saved_path,
+                       GError     **error)
+{
+  g_autofree char *staging = g_strconcat (path, ".restoring", NULL);
+  g_autofree char *saved = NULL;
+  g_autofree char *backup_uuid = NULL;
+  g_autofree char *current_uuid = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  CtStore *store;
+  gboolean ok;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (backup_path != NULL, FALSE);
+
+  /* Verify a private copy so the backup file itself is never touched. */
+  remove_database_files (staging);
+  if (!copy_file (backup_path, staging, error))
+    return FALSE;
+
+  if (!ct_store_peek_sync (staging, &backup_uuid, NULL, error))
+    {
+      remove_database_files (staging);
+      return FALSE;
+    }
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS) &&
+      ct_store_peek_sync (path, &current_uuid, NULL, NULL) &&
+      g_strcmp0 (current_uuid, backup_uuid) != 0)
+    {
+      remove_database_files (staging);
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
+                   _("The backup “%s” is of a different database from the one at “%s”. Nothing has been changed. Restore it to another path with --database."),
+                   backup_path, path);
+      return FALSE;
+    }
+
+  store = ct_store_open_read_only_sync (staging, error);
+  ok = store != NULL && ct_store_verify_sync (store, NULL, error);
+  if (store != NULL)
+    {
+      ct_store_close (store);
+      g_object_unref (store);
+    }
+  if (!ok)
+    {
+      g_prefix_error (error, _("The backup was not restored: "));
+      remove_database_files (staging);
+      return FALSE;
+    }
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+      g_autofree char *saved_wal = NULL;
+
+      saved = g_strdup_printf ("%s.before-restore-%s", path, stamp);
+      saved_wal = g_strconcat (saved, "-wal", NULL);
+      if (g_rename (path, saved) != 0)
+        {
+          int saved_errno = errno;
+
+          remove_database_files (staging);
+          g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_IO,
+                       _("The current database could not be moved aside: %s. Nothing has been changed."),
+                       g_strerror (saved_errno));
+          return FALSE;
+        }
+      /* Its WAL holds committed changes: keep it beside it. */
+      if (g_file_test (wal, G_FILE_TEST_EXISTS))
+        g_rename (wal, saved_wal);
+      {
+        g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+        g_unlink (shm);
+      }
+    }
+
+  if (g_rename (staging, path) != 0)
+    {
+      int saved_errno = errno;
+
+      if (saved != NULL)
+        g_rename (saved, path);
+      remove_database_files (staging);
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_IO,
+                   _("The backup could not be put in place: %s. The current database has been left as it was."),
+                   g_strerror (saved_errno));
+      return FALSE;
+    }
+  remove_database_files (staging);
+
+  /* The restore is recorded in the restored database's audit log. */
+  store = ct_store_open_sync (path, error);
+  if (store == NULL)
+    return FALSE;
+  ok = append_admin_audit (store, "restore-backup", error);
+  ct_store_close (store);
+  g_object_unref (store);
+  if (!ok)
+    return FALSE;
+
+  if (out_saved_path != NULL)
+    *out_saved_path = g_steal_pointer (&saved);
+  return TRUE;
+}
+
+/* }}} */
+
+/* Records {{{ */
+
+static gboolean
+check_task (CtStore       *self,
+            GAsyncResult  *result,
+            gpointer       source_tag)
+{
+  return g_task_is_valid (result, self) &&
+         g_task_get_source_tag (G_TASK (result)) == source_tag;
+}
+
+static gboolean
+insert_body (CtStoreTransaction  *txn,
+             Op                  *op,
+             GError             **error)
+{
+  return txn_insert (txn, op->staff_id, op->record, error);
+}
+
+static gboolean
+update_body (CtStoreTransaction  *txn,
+             Op                  *op,
+             GError             **error)
+{
+  return txn_update (txn, op->staff_id, op->record, error);
+}
+
+static void
+worker_insert (CtStore *self,
+               GTask   *task)
+{
+  GError *error = NULL;
+
+  if (run_in_transaction (self, insert_body, g_task_get_task_data (task), &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+worker_update (CtStore *self,
+               GTask   *task)
+{
+  GError *error = NULL;
+
+  if (run_in_transaction (self, update_body, g_task_get_task_data (task), &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static Op *
+op_new_for_write (const char *staff_id,
+                  CtRecord   *record)
+{
+  Op *op = op_new ();
+
+  op->staff_id = g_strdup (staff_id);
+  op->record = ct_record_copy (record);
+  op->original = g_object_ref (record);
+  return op;
+}
+
+/* Runs on the caller's thread: copies what the store set back into the
+ * caller's own record. */
+static gboolean
+finish_write (GAsyncResult  *result,
+              GError       **error)
+{
+  Op *op = g_task_get_task_data (G_TASK (result));
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+
+  ct_record_set_stored_metadata (op->original,
+                                 ct_record_get_created_at (op->record),
+                                 ct_record_get_updated_at (op->record),
+                                 ct_record_get_version (op->record));
+  return TRUE;
+}
+
+/**
+ * ct_store_insert_async:
+ * @self: a #CtStore
+ * @staff_id: the member of staff making the record
+ * @record: a new record (version 0); it is copied, and its version and
+ *   timestamps are set when the insert finishes
+ *
+ * Encrypts and saves a new record, with its audit entry, in one
+ * transaction.
+ */
+void
+ct_store_insert_async (CtStore             *self,
+                       const char          *staff_id,
+                       CtRecord            *record,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_return_if_fail (CT_IS_STORE (self));
+  g_return_if_fail (CT_IS_RECORD (record));
+
+  push_request (self, worker_insert,
+                make_task (self, op_new_for_write (staff_id, record), cancellable,
+                           callback, user_data, ct_store_insert_async));
+}
+
+gboolean
+ct_store_insert_finish (CtStore       *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (check_task (self, result, ct_store_insert_async), FALSE);
+  return finish_write (result, error);
+}
+
+gboolean
+ct_store_insert_sync (CtStore     *self,
+                      const char  *staff_id,
+                      CtRecord    *record,
+                      GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_return_val_if_fail (CT_IS_STORE (self), FALSE);
+  g_return_val_if_fail (CT_IS_RECORD (record), FALSE);
+
+  result = run_sync (self, worker_insert, op_new_for_write (staff_id, record), ct_store_insert_sync);
+  return finish_write (result, error);
+}
+
+/**
+ * ct_store_update_async:
+ * @record: a record read from the store and changed
+ *
+ * Saves a correction. The previous version stays in the history, see
+ * ct_store_list_history_sync().
+ */
+void
+ct_store_update_async (CtStore             *self,
+                       const char          *staff_id,
+                       CtRecord            *record,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_return_if_fail (CT_IS_STORE (self));
+  g_return_if_fail (CT_IS_RECORD (record));
+
+  push_request (self, worker_update,
+                make_task (self, op_new_for_write (staff_id, record), cancellable,
+                           callback, user_data, ct_store_update_async));
+}
+
+gboolean
+ct_store_update_finish (CtStore       *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (check_task (self, result, ct_store_update_async), FALSE);
+  return finish_write (result, error);
+}
+
+gboolean
+ct_store_update_sync (CtStore     *self,
+                      const char  *staff_id,
+                      CtRecord    *record,
+                      GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_return_val_if_fail (CT_IS_STORE (self), FALSE);
+  g_return_val_if_fail (CT_IS_RECORD (record), FALSE);
+
+  result = run_sync (self, worker_update, op_new_for_write (staff_id, record), ct_store_update_sync);
+  return finish_write (result, error);
+}
+
+static void
+worker_get (CtStore *self,
+            GTask   *task)
+{
+  Op *op = g_task_get_task_data (task);
+  GError *error = NULL;
+  CtRecord *record;
+
+  record = store_get (self, op->kind, op->id, &error);
+  if (record == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, record, g_object_unref);
+}
+
+static Op *
+op_new_for_read (CtRecordKind  kind,
+                 const char   *id,
+                 const char   *case_id)
+{
+  Op *op = op_new ();
+
+  op->kind = kind;
+  op->id = g_strdup (id);
+  op->case_id = g_strdup (case_id);
+  return op;
+}
+
+/**
+ * ct_store_get_async:
+ *
+ * Reads and decrypts one record. Fails with %CT_STORE_ERROR_NOT_FOUND or,
+ * if its ciphertext does not authenticate, %CT_STORE_ERROR_TAMPERED.
+ */
+void
+ct_store_get_async (CtStore             *self,
+                    CtRecordKind         kind,
+                    const char          *id,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  g_return_if_fail (CT_IS_STORE (self));
+  g_return_if_fail (kind < CT_RECORD_N_KINDS);
+
+  push_request (self, worker_get,
+                make_task (self, op_new_for_read (kind, id, NULL), cancellable, callback,
+                           user_data, ct_store_get_async));
+}
+
+CtRecord *
+ct_store_get_finish (CtStore       *self,
+                     GAsyncResult  *result,
+                     GError       **error)
+{
+  g_return_val_if_fail (check_task (self, result, ct_store_get_async), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+CtRecord *
+ct_store_get_sync (CtStore       *self,
+                   CtRecordKind   kind,
+                   const char    *id,
+                   GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_return_val_if_fail (CT_IS_STORE (self), NULL);
+  g_return_val_if_fail (kind < CT_RECORD_N_KINDS, NULL);
+
+  result = run_sync (self, worker_get, op_new_for_read (kind, id, NULL), ct_store_get_sync);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+worker_list (CtStore *self,
+             GTask   *task)
+{
+  Op *op = g_task_get_task_data (task);
+  GError *error = NULL;
+  GPtrArray *records;
+
+  records = store_list (self, op->kind, op->case_id, &error);
+  if (records == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, records, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * ct_store_list_async:
+ * @case_id: (nullable): only the records of this case
+ *
+ * Reads and decrypts every record of @kind, oldest first.
+ */
+void
+ct_store_list_async (CtStore             *self,
+                     CtRecordKind         kind,
+                     const char          *case_id,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_return_if_fail (CT_IS_STORE (self));
+  g_return_if_fail (kind < CT_RECORD_N_KINDS);
+
+  push_request (self, worker_list,
+                make_task (self, op_new_for_read (kind, NULL, case_id), cancellable, callback,
+                           user_data, ct_store_list_async));
+}
+
+/**
+ * ct_store_list_finish:
+ *
+ * Returns: (transfer full) (element-type CtRecord): the records
+ */
+GPtrArray *
+ct_store_list_finish (CtStore       *self,
+                      GAsyncResult  *result,
+                      GError       **error)
+{
+  g_return_val_if_fail (check_task (self, result, ct_store_list_async), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+GPtrArray *
+ct_store_list_sync (CtStore       *self,
+                    CtRecordKind   kind,
+                    const char    *case_id,
+                    GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_return_val_if_fail (CT_IS_STORE (self), NULL);
+  g_return_val_if_fail (kind < CT_RECORD_N_KINDS, NULL);
+
+  result = run_sync (self, worker_list, op_new_for_read (kind, NULL, case_id), ct_store_list_sync);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+worker_list_history (CtStore *self,
+                     GTask   *task)
+{
+  Op *op = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) rows = NULL;
+  GError *error = NULL;
+  GPtrArray *records = NULL;
+
+  rows = ct_store_backend_list_history (self->backend, op->kind, op->id, &error);
+  if (rows != NULL)
+    records = decrypt_rows (self, rows, &error);
+
+  if (records == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, records, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * ct_store_list_history_async:
+ * @id: the record whose earlier versions are wanted
+ *
+ * Reads the earlier versions of a corrected record, oldest first. The
+ * current version is not included.
+ */
+void
+ct_store_list_history_async (CtStore             *self,
+                             CtRecordKind         kind,
+                             const char          *id,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_return_if_fail (CT_IS_STORE (self));
+  g_return_if_fail (id != NULL);
+
+  push_request (self, worker_list_history,
+                make_task (self, op_new_for_read (kind, id, NULL), cancellable, callback,
+                           user_data, ct_store_list_history_async));
+}
+
+GPtrArray *
+ct_store_list_history_finish (CtStore       *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (check_task (self, result, ct_store_list_history_async), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+GPtrArray *
+ct_store_list_history_sync (CtStore       *self,
+                            CtRecordKind   kind,
+                            const char    *id,
+                            GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_return_val_if_fail (CT_IS_STORE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  result = run_sync (self, worker_list_history, op_new_for_read (kind, id, NULL),
+                     ct_store_list_history_sync);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gboolean
+open_case_body (CtStoreTransaction  *txn,
+                Op                  *op,
+                GError             **error)
+{
+  if (!check_staff (op->staff_id, error))
+    return FALSE;
+
+  op->record = store_get (txn->store, CT_RECORD_KIND_CASE, op->case_id, error);
+  if (op->record == NULL)
+    return FALSE;
+
+  return append_audit (txn->store, op->staff_id, "open-case", op->case_id, error);
+}
+
+static void
+worker_open_case (CtStore *self,
+                  GTask   *task)
+{
+  Op *op = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (run_in_transaction (self, open_case_body, op, &error))
+    g_task_return_pointer (task, g_steal_pointer (&op->record), g_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+static Op *
+op_new_for_case (const char *staff_id,
+                 const char *case_id)
+{
+  Op *op = op_new ();
+
+  op->staff_id = g_strdup (staff_id);
+  op->case_id = g_strdup (case_id);
+  return op;
+}
+
+/**
+ * ct_store_open_case_async:
+ * @staff_id: who is opening the case file
+ * @case_id: the case
+ *
+ * Reads a case record and records in the audit log that @staff_id opened
+ * it. Use this, not ct_store_get_async(), whenever a person opens a case.
+ */
+void
+ct_store_open_case_async (CtStore             *self,
+                          const char          *staff_id,
+                          const char          *case_id,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_return_if_fail (CT_IS_STORE (self));
+  g_return_if_fail (case_id != NULL);
+
+  push_request (self, worker_open_case,
+                make_task (self, op_new_for_case (staff_id, case_id), cancellable, callback,
+                           user_data, ct_store_open_case_async));
+}
+
+CtRecord *
+ct_store_open_case_finish (CtStore       *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (check_task (self, result, ct_store_open_case_async), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+CtRecord *
+ct_store_open_case_sync (CtStore     *self,
+                         const char  *staff_id,
+                         const char  *case_id,
+                         GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_return_val_if_fail (CT_IS_STORE (self), NULL);
+  g_return_val_if_fail (case_id != NULL, NULL);
+
+  result = run_sync (self, worker_open_case, op_new_for_case (staff_id, case_id),
+                     ct_store_open_case_sync);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gboolean
+erase_case_body (CtStoreTransaction  *txn,
+                 Op                  *op,
+                 GError             **error)
+{
+  g_autoptr(CtStoreRow) row = NULL;
+
+  if (!check_staff (op->staff_id, error))
+    return FALSE;
+
+  row = ct_store_backend_get_row (txn->store->backend, CT_RECORD_KIND_CASE, op->case_id, error);
+  if (row == NULL)
+    return FALSE;
+
+  return ct_store_backend_erase_case (txn->store->backend, op->case_id, error) &&
+         append_audit (txn->store, op->staff_id, "erase-case", op->case_id, error);
+}
+
+static void
+worker_erase_case (CtStore *self,
+                   GTask   *task)
+{
+  Op *op = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (run_in_transaction (self, erase_case_body, op, &error))
+    {
+      g_hash_table_remove (self->keys.case_keys, op->case_id);
+      g_task_return_boolean (task, TRUE);
+    }
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * ct_store_erase_case_sync:
+ * @staff_id: who erases it
+ * @case_id: the case to erase
+ *
+ * Erases a case: its key, every record that belongs to it and their
+ * history. Freed pages are zeroed (secure_delete), and without the key
+ * any copy of the old ciphertext cannot be read. The audit log keeps an
+ * "erase-case" entry naming only the case id.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ct_store_erase_case_sync (CtStore     *self,
+                          const char  *staff_id,
+                          const char  *case_id,
+                          GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_return_val_if_fail (CT_IS_STORE (self), FALSE);
+  g_return_val_if_fail (case_id != NULL, FALSE);
+
+  result = run_sync (self, worker_erase_case, op_new_for_case (staff_id, case_id),
+                     ct_store_erase_case_sync);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static gboolean
+add_matches (CtStore     *self,
+             GHashTable  *seen,
+             GPtrArray   *records,
+             GBytes      *token,
+             GError     **error)
+{
+  g_autoptr(GPtrArray) ids = NULL;
+
+  ids = ct_store_backend_find_blind_index (self->backend, CT_RECORD_KIND_CHILD, token, error);
+  if (ids == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      const char *id = g_ptr_array_index (ids, i);
+      CtRecord *record;
+
+      if (g_hash_table_contains (seen, id))
+        continue;
+
+      record = store_get (self, CT_RECORD_KIND_CHILD, id, error);
+      if (record == NULL)
+        return FALSE;
+      g_hash_table_add (seen, g_strdup (id));
+      g_ptr_array_add (records, record);
+    }
+
+  return TRUE;
+}
+
+static void
+worker_find_children (CtStore *self,
+                      GTask   *task)
+{
+  Op *op = g_task_get_task_data (task);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *name = full_name (op->given, op->family);
+  g_autofree char *family = ct_crypto_normalise_name (op->family);
+  GError *error = NULL;
+
+  if (*name != '\0')
+    {
+      g_autoptr(GBytes) token = blind_token (self, "name", name);
+
+      if (!add_matches (self, seen, records, token, &error))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+    }
+
+  if (op->dob != NULL && *op->dob != '\0' && *family != '\0')
+    {
+      g_autofree char *family_dob = g_strconcat (family, "|", op->dob, NULL);
+      g_autoptr(GBytes) token = blind_token (self, "family-dob", family_dob);
+
+      if (!add_matches (self, seen, records, token, &error))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&records), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static Op *
+op_new_for_find (const char *given,
+                 const char *family,
+                 const char *dob)
+{
+  Op *op = op_new ();
+
+  op->given = g_strdup (given);
+  op->family = g_strdup (family);
+  op->dob = g_strdup (dob);
+  return op;
+}
+
+/**
+ * ct_store_find_children_async:
+ * @given_names: (nullable): given names as typed
+ * @family_name: (nullable): family name as typed
+ * @date_of_birth: (nullable): ISO date of birth
+ *
+ * Finds children already known, without decrypting every record: by the
+ * blind index of their normalised full name (or any alias), and of their
+ * family name with date of birth. Case, accents, punctuation and spacing
+ * do not matter.
+ */
+void
+ct_store_find_children_async (CtStore             *self,
+                              const char          *given_names,
+                              const char          *family_name,
+                              const char          *date_of_birth,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_return_if_fail (CT_IS_STORE (self));
+
+  push_request (self, worker_find_children,
+                make_task (self, op_new_for_find (given_names, family_name, date_of_birth),
+                           cancellable, callback, user_data, ct_store_find_children_async));
+}
+
+GPtrArray *
+ct_store_find_children_finish (CtStore       *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (check_task (self, result, ct_store_find_children_async), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+GPtrArray *
+ct_store_find_children_sync (CtStore     *self,
+                             const char  *given_names,
+                             const char  *family_name,
+                             const char  *date_of_birth,
+                             GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_return_val_if_fail (CT_IS_STORE (self), NULL);
+
+  result = run_sync (self, worker_find_children,
+                     op_new_for_find (given_names, family_name, date_of_birth),
+                     ct_store_find_children_sync);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* }}} */
+
+/* Caller transactions {{{ */
+
+static gboolean
+caller_body (CtStoreTransaction  *txn,
+             Op                  *op,
+             GError             **error)
+{
+  GError *local_error = NULL;
+
+  if (op->func (txn, op->func_data, &local_error))
+    return TRUE;
+
+  if (local_error == NULL)
+    g_set_error (&local_error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
+                 _("The change was abandoned, and nothing was saved."));
+  g_propagate_error (error, local_error);
+  return FALSE;
+}
+
+static void
+worker_transaction (CtStore *self,
+                    GTask   *task)
+{
+  GError *error = NULL;
+
+  if (run_in_transaction (self, caller_body, g_task_get_task_data (task), &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * ct_store_run_transaction_sync:
+ * @self: a #CtStore
+ * @func: what to do; it runs on the store's worker thread
+ * @user_data: data for @func
+ * @error: return location for an error
+ *
+ * Runs @func in one database transaction: every insert, update and audit
+ * entry it makes commits together if it returns %TRUE, or is rolled back
+ * together if it returns %FALSE or the commit fails.
+ *
+ * Returns: %TRUE if the transaction committed
+ */
+gboolean
+ct_store_run_transaction_sync (CtStore                 *self,
+                               CtStoreTransactionFunc   func,
+                               gpointer                 user_data,
+                               GError                 **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  Op *op = op_new ();
+
+  g_return_val_if_fail (CT_IS_STORE (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  op->func = func;
+  op->func_data = user_data;
+  result = run_sync (self, worker_transaction, op, ct_store_run_transaction_sync);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * ct_store_run_transaction_async:
+ * @user_data_destroy: (nullable): frees @user_data once @func has run
+ *
+ * The asynchronous twin of ct_store_run_transaction_sync(). @func runs on
+ * the worker thread; @callback on the caller's main context.
+ */
+void
+ct_store_run_transaction_async (CtStore                *self,
+                                CtStoreTransactionFunc  func,
+                                gpointer                user_data,
+                                GDestroyNotify          user_data_destroy,
+                                GCancellable           *cancellable,
+                                GAsyncReadyCallback     callback,
+                                gpointer                callback_data)
+{
+  Op *op;
+
+  g_return_if_fail (CT_IS_STORE (self));
+  g_return_if_fail (func != NULL);
+
+  op = op_new ();
+  op->func = func;
+  op->func_data = user_data;
+  op->func_destroy = user_data_destroy;
+  push_request (self, worker_transaction,
+                make_task (self, op, cancellable, callback, callback_data,
+                           ct_store_run_transaction_async));
+}
+
+gboolean
+ct_store_run_transaction_finish (CtStore       *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (check_task (self, result, ct_store_run_transaction_async), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* }}} */
+
+/* Administration {{{ */
+
+static gboolean
+verify_internal (CtStore             *self,
+                 CtStoreVerifyStats  *stats,
+                 GError             **error)
+{
+  g_autoptr(GPtrArray) pairs = NULL;
+
+  memset (stats, 0, sizeof *stats);
+
+  if (!ct_store_backend_check_integrity (self->backend, error))
+    return FALSE;
+
+  if (!verify_audit (self, &stats->audit_entries, error))
+    return FALSE;
+
+  /* Every case key must unwrap… */
+  pairs = ct_store_backend_list_case_keys (self->backend, error);
+  if (pairs == NULL)
+    return FALSE;
+  for (guint i = 0; i < pairs->len; i += 2)
+    {
+      const char *case_id = g_ptr_array_index (pairs, i);
+      GBytes *wrapped = g_ptr_array_index (pairs, i + 1);
+      g_autofree char *label = make_label ("case", self->database_uuid, case_id);
+      g_autoptr(CtKey) key = NULL;
+
+      key = ct_crypto_unwrap_key (self->keys.wrap, g_bytes_get_data (wrapped, NULL),
+                                  g_bytes_get_size (wrapped), label, NULL);
+      if (key == NULL)
+        {
+          for (guint j = 0; j < pairs->len; j += 2)
+            {
+              g_free (g_ptr_array_index (pairs, j));
+              g_bytes_unref (g_ptr_array_index (pairs, j + 1));
+            }
+          set_tampered (error, "case_keys", case_id);
+          return FALSE;
+        }
+      stats->case_keys++;
+    }
+  for (guint j = 0; j < pairs->len; j += 2)
+    {
+      g_free (g_ptr_array_index (pairs, j));
+      g_bytes_unref (g_ptr_array_index (pairs, j + 1));
+    }
+
+  /* …and every ciphertext, current or historical, must authenticate. */
+  for (guint kind = 0; kind < CT_RECORD_N_KINDS; kind++)
+    {
+      g_autoptr(GPtrArray) rows = NULL;
+      g_autoptr(GPtrArray) history = NULL;
+
+      rows = ct_store_backend_list_rows (self->backend, kind, NULL, error);
+      if (rows == NULL)
+        return FALSE;
+      for (guint i = 0; i < rows->len; i++)
+        {
+          g_autoptr(CtRecord) record = decrypt_row (self, g_ptr_array_index (rows, i), error);
+
+          if (record == NULL)
+            return FALSE;
+          stats->records++;
+        }
+
+      history = ct_store_backend_list_history (self->backend, kind, NULL, error);
+      if (history == NULL)
+        return FALSE;
+      for (guint i = 0; i < history->len; i++)
+        {
+          g_autoptr(CtRecord) record = decrypt_row (self, g_ptr_array_index (history, i), error);
+
+          if (record == NULL)
+            return FALSE;
+          stats->history++;
+        }
+    }
+
+  return TRUE;
+}
+
+static void
+worker_verify (CtStore *self,
+               GTask   *task)
+{
+  Op *op = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (verify_internal (self, &op->stats, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * ct_store_verify_sync:
+ * @out_stats: (out) (optional): how much was checked
+ *
+ * Checks the SQLite file's integrity, the audit chain (naming the first
+ * bad entry), and authenticates every case key and every ciphertext,
+ * current and historical.
+ *
+ * Returns: %TRUE if everything checked out; otherwise @error says what
+ *   failed first (%CT_STORE_ERROR_CORRUPT or %CT_STORE_ERROR_TAMPERED)
+ */
+gboolean
+ct_store_verify_sync (CtStore             *self,
+                      CtStoreVerifyStats  *out_stats,
+                      GError             **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  Op *op;
+
+  g_return_val_if_fail (CT_IS_STORE (self), FALSE);
+
+  result = run_sync (self, worker_verify, op_new (), ct_store_verify_sync);
+  op = g_task_get_task_data (G_TASK (result));
+  if (out_stats != NULL)
+    *out_stats = op->stats;
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+ct_store_verify_async (CtStore             *self,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_return_if_fail (CT_IS_STORE (self));
+
+  push_request (self, worker_verify,
+                make_task (self, op_new (), cancellable, callback, user_data,
+                           ct_store_verify_async));
+}
+
+gboolean
+ct_store_verify_finish (CtStore       *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (check_task (self, result, ct_store_verify_async), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+worker_status (CtStore *self,
+               GTask   *task)
+{
+  g_autoptr(CtStoreStatus) status = g_new0 (CtStoreStatus, 1);
+  g_autoptr(CtAuditEntry) head = NULL;
+  GError *error = NULL;
+
+  status->path = g_strdup (self->path);
+  status->database_uuid = g_strdup (self->database_uuid);
+  status->schema_version = ct_store_backend_get_schema_version (self->backend, &error);
+  status->latest_schema_version = ct_store_backend_get_latest_schema_version (self->backend);
+  for (guint kind = 0; error == NULL && kind < CT_RECORD_N_KINDS; kind++)
+    status->counts[kind] = ct_store_backend_count_rows (self->backend, kind, &error);
+  if (error == NULL)
+    head = ct_store_backend_get_audit_head (self->backend, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (head != NULL)
+    {
+      status->audit_entries = head->seq;
+      status->audit_head_at = head->at;
+      status->audit_head = bytes_to_hex (head->mac);
+    }
+  status->keyring_state = ct_keyring_get_state (self->database_uuid);
+
+  g_task_return_pointer (task, g_steal_pointer (&status), (GDestroyNotify) ct_store_status_free);
+}
+
+/**
+ * ct_store_get_status_sync:
+ *
+ * Returns: (transfer full): the database's path, schema version, record
+ *   counts, audit head and keyring state
+ */
+CtStoreStatus *
+ct_store_get_status_sync (CtStore  *self,
+                          GError  **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_return_val_if_fail (CT_IS_STORE (self), NULL);
+
+  result = run_sync (self, worker_status, op_new (), ct_store_get_status_sync);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+worker_list_audit (CtStore *self,
+                   GTask   *task)
+{
+  GError *error = NULL;
+  GPtrArray *entries;
+
+  entries = ct_store_backend_list_audit (self->backend, &error);
+  if (entries == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, entries, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * ct_store_list_audit_sync:
+ *
+ * Returns: (transfer full) (element-type CtAuditEntry): the audit log,
+ *   oldest first. Run ct_store_verify_sync() to check it.
+ */
+GPtrArray *
+ct_store_list_audit_sync (CtStore  *self,
+                          GError  **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_return_val_if_fail (CT_IS_STORE (self), NULL);
+
+  result = run_sync (self, worker_list_audit, op_new (), ct_store_list_audit_sync);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gboolean
+backup_audit_body (CtStoreTransaction  *txn,
+                   Op                  *op,
+                   GError             **error)
+{
+  return append_audit (txn->store, SYSTEM_STAFF, "backup", NULL, error);
+}
+
+static void
+worker_backup (CtStore *self,
+               GTask   *task)
+{
+  Op *op = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  /* The backup records itself, so the copy's audit log ends with it. */
+  if ((!self->read_only && !run_in_transaction (self, backup_audit_body, op, &error)) ||
+      !ct_store_backend_backup (self->backend, op->path, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * ct_store_backup_sync:
+ * @destination: the backup file; it is replaced if it exists
+ *
+ * Copies a consistent snapshot of the open database to @destination
+ * while it stays in use. The copy is as encrypted as the original and
+ * opens with the same key or recovery code.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ct_store_backup_sync (CtStore     *self,
+                      const char  *destination,
+                      GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  Op *op = op_new ();
+
+  g_return_val_if_fail (CT_IS_STORE (self), FALSE);
+  g_return_val_if_fail (destination != NULL, FALSE);
+
+  op->path = g_strdup (destination);
+  result = run_sync (self, worker_backup, op, ct_store_backup_sync);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* }}} */

@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "ct-record.h"
+#include "ct-store-backend.h"
+#include "ct-store-error.h"
+
+G_BEGIN_DECLS
+
+#define CT_TYPE_STORE (ct_store_get_type ())
+G_DECLARE_FINAL_TYPE (CtStore, ct_store, CT, STORE, GObject)
+
+/**
+ * CtStoreTransaction:
+ *
+ * Handed to a #CtStoreTransactionFunc. Everything done through it commits
+ * together when the function returns %TRUE, or is rolled back together
+ * when it returns %FALSE. It is only valid during the call.
+ */
+typedef struct _CtStoreTransaction CtStoreTransaction;
+
+/**
+ * CtStoreTransactionFunc:
+ * @txn: the transaction
+ * @user_data: data given to ct_store_run_transaction_sync()
+ * @error: where to put the reason for rolling back
+ *
+ * Runs on the store's worker thread: it must not touch widgets, nor call
+ * the store's own `_sync` or `_async` functions (use the
+ * `ct_store_transaction_*` ones).
+ *
+ * Returns: %TRUE to commit, %FALSE (with @error set) to roll back
+ */
+typedef gboolean (*CtStoreTransactionFunc) (CtStoreTransaction  *txn,
+                                            gpointer             user_data,
+                                            GError             **error);
+
+typedef struct
+{
+  char *path;
+  char *database_uuid;
+  gint64 schema_version;
+  gint64 latest_schema_version;
+  gint64 counts[CT_RECORD_N_KINDS];
+  gint64 audit_entries;
+  gint64 audit_head_at;
+  char *audit_head;            /* hex MAC of the last entry, or NULL */
+  int keyring_state;           /* a CtKeyringState */
+} CtStoreStatus;
+
+void ct_store_status_free (CtStoreStatus *status);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtStoreStatus, ct_store_status_free)
+
+typedef struct
+{
+  gint64 records;
+  gint64 history;
+  gint64 case_keys;
+  gint64 audit_entries;
+} CtStoreVerifyStats;
+
+char       *ct_store_get_default_path   (void);
+
+/* Creating and opening. */
+CtStore    *ct_store_create_sync        (const char           *path,
+                                         char                **out_recovery_code,
+                                         GError              **error);
+void        ct_store_create_async       (const char           *path,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+CtStore    *ct_store_create_finish      (GAsyncResult         *result,
+                                         char                **out_recovery_code,
+                                         GError              **error);
+CtStore    *ct_store_open_sync          (const char           *path,
+                                         GError              **error);
+CtStore    *ct_store_open_read_only_sync (const char          *path,
+                                         GError              **error);
+void        ct_store_open_async         (const char           *path,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+CtStore    *ct_store_open_finish        (GAsyncResult         *result,
+                                         GError              **error);
+gboolean    ct_store_recover_sync       (const char           *path,
+                                         const char           *recovery_code,
+                                         GError              **error);
+void        ct_store_recover_async      (const char           *path,
+                                         const char           *recovery_code,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+gboolean    ct_store_recover_finish     (GAsyncResult         *result,
+                                         GError              **error);
+gboolean    ct_store_peek_sync          (const char           *path,
+                                         char                **out_database_uuid,
+                                         gint64               *out_schema_version,
+                                         GError              **error);
+gboolean    ct_store_restore_sync       (const char           *path,
+                                         const char           *backup_path,
+                                         char                **out_saved_path,
+                                         GError              **error);
+void        ct_store_close              (CtStore              *self);
+
+const char *ct_store_get_path           (CtStore              *self);
+const char *ct_store_get_database_uuid  (CtStore              *self);
+gboolean    ct_store_is_read_only       (CtStore              *self);
+
+/* Records. */
+gboolean    ct_store_insert_sync        (CtStore              *self,
+                                         const char           *staff_id,
+                                         CtRecord             *record,
+                                         GError              **error);
+void        ct_store_insert_async       (CtStore              *self,
+                                         const char           *staff_id,
+                                         CtRecord             *record,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+gboolean    ct_store_insert_finish      (CtStore              *self,
+                                         GAsyncResult         *result,
+                                         GError              **error);
+gboolean    ct_store_update_sync        (CtStore              *self,
+                                         const char           *staff_id,
+                                         CtRecord             *record,
+                                         GError              **error);
+void        ct_store_update_async       (CtStore              *self,
+                                         const char           *staff_id,
+                                         CtRecord             *record,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+gboolean    ct_store_update_finish      (CtStore              *self,
+                                         GAsyncResult         *result,
+                                         GError              **error);
+CtRecord   *ct_store_get_sync           (CtStore              *self,
+                                         CtRecordKind          kind,
+                                         const char           *id,
+                                         GError              **error);
+void        ct_store_get_async          (CtStore              *self,
+                                         CtRecordKind          kind,
+                                         const char           *id,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+CtRecord   *ct_store_get_finish         (CtStore              *self,
+                                         GAsyncResult         *result,
+                                         GError              **error);
+GPtrArray  *ct_store_list_sync          (CtStore              *self,
+                                         CtRecordKind          kind,
+                                         const char           *case_id,
+                                         GError              **error);
+void        ct_store_list_async         (CtStore              *self,
+                                         CtRecordKind          kind,
+                                         const char           *case_id,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+GPtrArray  *ct_store_list_finish        (CtStore              *self,
+                                         GAsyncResult         *result,
+                                         GError              **error);
+GPtrArray  *ct_store_list_history_sync  (CtStore              *self,
+                                         CtRecordKind          kind,
+                                         const char           *id,
+                                         GError              **error);
+void        ct_store_list_history_async (CtStore              *self,
+                                         CtRecordKind          kind,
+                                         const char           *id,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+GPtrArray  *ct_store_list_history_finish (CtStore             *self,
+                                         GAsyncResult         *result,
+                                         GError              **error);
+CtRecord   *ct_store_open_case_sync     (CtStore              *self,
+                                         const char           *staff_id,
+                                         const char           *case_id,
+                                         GError              **error);
+void        ct_store_open_case_async    (CtStore              *self,
+                                         const char           *staff_id,
+                                         const char           *case_id,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+CtRecord   *ct_store_open_case_finish   (CtStore              *self,
+                                         GAsyncResult         *result,
+                                         GError              **error);
+GPtrArray  *ct_store_find_children_sync (CtStore              *self,
+                                         const char           *given_names,
+                                         const char           *family_name,
+                                         const char           *date_of_birth,
+                                         GError              **error);
+void        ct_store_find_children_async (CtStore             *self,
+                                         const char           *given_names,
+                                         const char           *family_name,
+                                         const char           *date_of_birth,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+GPtrArray  *ct_store_find_children_finish (CtStore            *self,
+                                         GAsyncResult         *result,
+                                         GError              **error);
+gboolean    ct_store_erase_case_sync    (CtStore              *self,
+                                         const char           *staff_id,
+                                         const char           *case_id,
+                                         GError              **error);
+
+/* Transactions, for the procedure engine. */
+gboolean    ct_store_run_transaction_sync   (CtStore                *self,
+                                             CtStoreTransactionFunc  func,
+                                             gpointer                user_data,
+                                             GError                **error);
+void        ct_store_run_transaction_async  (CtStore                *self,
+                                             CtStoreTransactionFunc  func,
+                                             gpointer                user_data,
+                                             GDestroyNotify          user_data_destroy,
+                                             GCancellable           *cancellable,
+                                             GAsyncReadyCallback     callback,
+                                             gpointer                callback_data);
+gboolean    ct_store_run_transaction_finish (CtStore                *self,
+                                             GAsyncResult           *result,
+                                             GError                **error);
+
+gboolean    ct_store_transaction_insert       (CtStoreTransaction  *txn,
+                                               const char          *staff_id,
+                                               CtRecord            *record,
+                                               GError             **error);
+gboolean    ct_store_transaction_update       (CtStoreTransaction  *txn,
+                                               const char          *staff_id,
+                                               CtRecord            *record,
+                                               GError             **error);
+CtRecord   *ct_store_transaction_get          (CtStoreTransaction  *txn,
+                                               CtRecordKind         kind,
+                                               const char          *id,
+                                               GError             **error);
+GPtrArray  *ct_store_transaction_list         (CtStoreTransaction  *txn,
+                                               CtRecordKind         kind,
+                                               const char          *case_id,
+                                               GError             **error);
+gboolean    ct_store_transaction_append_audit (CtStoreTransaction  *txn,
+                                               const char          *staff_id,
+                                               const char          *action,
+                                               const char          *record_id,
+                                               GError             **error);
+
+/* Administration. */
+gboolean       ct_store_verify_sync     (CtStore              *self,
+                                         CtStoreVerifyStats   *out_stats,
+                                         GError              **error);
+void           ct_store_verify_async    (CtStore              *self,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+gboolean       ct_store_verify_finish   (CtStore              *self,
+                                         GAsyncResult         *result,
+                                         GError              **error);
+CtStoreStatus *ct_store_get_status_sync (CtStore              *self,
+                                         GError              **error);
+GPtrArray     *ct_store_list_audit_sync (CtStore              *self,
+                                         GError              **error);
+gboolean       ct_store_backup_sync     (CtStore              *self,
+                                         const char           *destination,
+                                         GError              **error);
+
+G_END_DECLS
