@@ -25,5 +25,13 @@ int  ct_admin_parse_options (GOptionContext   *context,
                              char           ***argv);
 
 int  ct_admin_cmd_letter (int argc, char **argv);
+int  ct_admin_cmd_init (int argc, char **argv);
+int  ct_admin_cmd_status (int argc, char **argv);
+int  ct_admin_cmd_verify (int argc, char **argv);
+int  ct_admin_cmd_backup (int argc, char **argv);
+int  ct_admin_cmd_restore (int argc, char **argv);
+int  ct_admin_cmd_recover (int argc, char **argv);
+int  ct_admin_cmd_cases (int argc, char **argv);
+int  ct_admin_cmd_demo (int argc, char **argv);
 
 G_END_DECLS

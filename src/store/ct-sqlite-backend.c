@@ -238,6 +238,8 @@ ct_sqlite_backend_open (CtStoreBackend           *backend,
 {
   CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
   int open_flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_PRIVATECACHE;
+  g_autofree char *wal_path = g_strconcat (self->path, "-wal", NULL);
+  g_autofree char *uri = NULL;
   int rc;
 
   g_return_val_if_fail (self->db == NULL, FALSE);
@@ -258,7 +260,18 @@ ct_sqlite_backend_open (CtStoreBackend           *backend,
       return FALSE;
     }
 
-  rc = sqlite3_open_v2 (self->path, &self->db, open_flags, NULL);
+  /* A read-only look at a database that has no WAL beside it is made
+   * "immutable": SQLite then creates no -wal or -shm file, so looking
+   * leaves the folder exactly as it was. */
+  if ((flags & CT_STORE_BACKEND_OPEN_READ_ONLY) && !g_file_test (wal_path, G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *escaped = g_uri_escape_string (self->path, "/", FALSE);
+
+      uri = g_strconcat ("file:", escaped, "?immutable=1", NULL);
+      open_flags |= SQLITE_OPEN_URI;
+    }
+
+  rc = sqlite3_open_v2 (uri != NULL ? uri : self->path, &self->db, open_flags, NULL);
   if (rc != SQLITE_OK)
     {
       set_sqlite_error (self, rc, error);
