@@ -303,6 +303,14 @@ ct_answers_from_variant (GVariant *dict)
   return answers;
 }
 
+/* qsort() comparison for an array of strings. */
+static int
+compare_names (const void *a,
+               const void *b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
 /**
  * ct_answers_to_variant:
  * @answers: answers
@@ -320,7 +328,7 @@ ct_answers_to_variant (GHashTable *answers)
   if (answers != NULL)
     {
       keys = g_hash_table_get_keys_as_array (answers, &n);
-      qsort (keys, n, sizeof (gpointer), (GCompareFunc) (void (*) (void)) g_strcmp0);
+      qsort (keys, n, sizeof (gpointer), compare_names);
       for (guint i = 0; i < n; i++)
         g_variant_builder_add (&builder, "{sv}", (const char *) keys[i],
                                g_hash_table_lookup (answers, keys[i]));
@@ -409,9 +417,10 @@ static const char *check_allegation_complete (const CtCaseSnapshot *, GHashTable
  * is used; its requirements and fact check are its guard.
  *
  * Wording: {name} is replaced by an answer; a [segment] is left out unless
- * every answer it names was given; "[?name …]" is kept only if that answer is
- * yes (or non-blank), "[!name …]" only if it is no or not given. Translators:
- * keep the {names} as they are.
+ * every answer it names was given; "[?name: …]" is kept only if that answer
+ * is yes (or non-blank), "[!name: …]" only if it is no or not given; the text
+ * after the colon, spaces included, is the segment. Translators: keep the
+ * {names} and [?names:] as they are.
  *
  * Besides moving the case, some events record facts later guards read (see
  * record_facts()): an exception to telling the family, agreement to approach
@@ -478,7 +487,7 @@ static const CtTransitionRule transitions[] = {
       { "danger-to-others-reason", REQ_TEXT, NULL, "danger-to-others=yes", N_("A reason is needed for believing someone might be put in danger by involving the family.") },
       { "criminal-investigation-reason", REQ_TEXT, NULL, "criminal-investigation=yes", N_("A reason is needed for believing telling the family might interfere with a criminal investigation.") } },
     NULL, CT_STATE_REFERRAL_DUE, 0, 0,
-    N_("Decided that concerns remain and that the family is not to be told yet; it may be approached only once children’s social care, or the police, agrees.[?family-member-responsible A family member might be responsible: {family-member-responsible-reason}.][?danger-to-others Someone might be put in danger: {danger-to-others-reason}.][?criminal-investigation It might interfere with a criminal investigation: {criminal-investigation-reason}.]"),
+    N_("Decided that concerns remain and that the family is not to be told yet; it may be approached only once children’s social care, or the police, agrees.[?family-member-responsible: A family member might be responsible: {family-member-responsible-reason}.][?danger-to-others: Someone might be put in danger: {danger-to-others-reason}.][?criminal-investigation: It might interfere with a criminal investigation: {criminal-investigation-reason}.]"),
     N_("{reason}") },
   /* 4b. …or the family has already been spoken to: the referral is next. */
   { S (ESCALATED), CT_EVENT_CONCERNS_REMAIN, route_no_exception_family_told,
@@ -501,7 +510,7 @@ static const CtTransitionRule transitions[] = {
       { "anonymous", REQ_YES_NO, NULL, "consulted=csc", N_("Say whether the child and family were named to children’s social care.") },
       { "advice", REQ_TEXT, NULL, NULL, N_("Record the advice that was given.") } },
     NULL, CT_STATE_ESCALATED, 0, 0,
-    N_("Advice sought from {consulted}[ ({adviser})][?anonymous without naming the child or family]: {advice}"),
+    N_("Advice sought from {consulted}[ ({adviser})][?anonymous: without naming the child or family]: {advice}"),
     NULL },
 
   /* 4c. The family is told (no exception): then the referral, if still needed. */
@@ -522,7 +531,7 @@ static const CtTransitionRule transitions[] = {
     { { "agreed-with", REQ_CHOICE, "csc|police", NULL, N_("Say who agreed that the family may be approached: children’s social care (csc) or the police (police).") },
       { "agreed-by", REQ_TEXT, NULL, NULL, N_("Say who at that agency agreed that the family may be approached.") } },
     NULL, SAME, 0, 0,
-    N_("{agreed-with} ({agreed-by}) agreed that the family may now be approached."),
+    N_("Agreement that the family may now be approached was given by {agreed-by} of {agreed-with}."),
     NULL },
 
   /* 6. Refer to children's social care for the area where the child lives;
@@ -588,7 +597,7 @@ static const CtTransitionRule transitions[] = {
       { "reported-by", REQ_TEXT, NULL, NULL, N_("Say who reported the allegation.") },
       { "senior-manager", REQ_TEXT, NULL, NULL, N_("Say which senior manager the allegation was reported to; it must go to one at once.") } },
     NULL, CT_STATE_ALLEGATION_REPORTED, C (LADO), 0,
-    N_("Allegation against {about} reported by {reported-by} and passed at once to the senior manager, {senior-manager}: {what}"),
+    N_("Allegation reported by {reported-by} against {about}, and passed at once to the senior manager ({senior-manager}): {what}"),
     NULL },
   /* An allegation, a concern about the quality of care or practice, or a
    * complaint: only allegations go to the LADO. */
@@ -617,13 +626,13 @@ static const CtTransitionRule transitions[] = {
       { "because-of-risk", REQ_YES_NO, NULL, "removed=yes", N_("Say whether the person was removed because they may pose a risk of harm to children.") },
       { "reason", REQ_TEXT, NULL, NULL, N_("A reason is needed for the decision about regulated activity.") } },
     NULL, SAME, 0, 0,
-    N_("[?removed The person was removed from regulated activity[?because-of-risk because they may pose a risk of harm to children].][!removed The person was not removed from regulated activity.]"),
+    N_("[?removed: The person was removed from regulated activity[?because-of-risk: because they may pose a risk of harm to children].][!removed: The person was not removed from regulated activity.]"),
     N_("{reason}") },
   { S (ALLEGATION_MANAGED), CT_EVENT_DBS_REFERRAL_DECIDED, NULL,
     { { "referral-made", REQ_YES_NO, NULL, NULL, N_("Say whether a referral to the Disclosure and Barring Service was made.") },
       { "reason", REQ_TEXT, NULL, NULL, N_("A reason is needed for the decision about a Disclosure and Barring Service referral.") } },
     check_dbs_decision, SAME, 0, 0,
-    N_("A referral to the Disclosure and Barring Service was considered[?referral-made and made][!referral-made and not made]."),
+    N_("A referral to the Disclosure and Barring Service was considered[?referral-made: and made][!referral-made: and not made]."),
     N_("{reason}") },
   { S (ALLEGATION_MANAGED), CT_EVENT_ALLEGATION_CONCLUDED, NULL,
     { { "outcome", REQ_CHOICE, "substantiated|unsubstantiated|unfounded|false|malicious", NULL, N_("Record the outcome of the allegation: substantiated, unsubstantiated, unfounded, false or malicious.") },
@@ -649,7 +658,7 @@ static const CtTransitionRule transitions[] = {
       { "how-shared", REQ_TEXT, NULL, "shared=yes", N_("Say how the information was shared securely and when.") },
       { "reason", REQ_TEXT, NULL, NULL, N_("A reason is needed for the decision whether to share information.") } },
     NULL, SAME, 0, 0,
-    N_("[?shared Information shared with {with-whom} ({how-shared}) for {purpose}: {what}. Lawful basis: {lawful-basis}.][!shared Decided not to share information for {purpose}.][?consent-sought Consent was sought[?consent-given and given][!consent-given and not given].][!consent-sought Consent was not sought: {consent-reason}.][ Advice taken: {advice-sought}.] Safety and well-being: {safety-wellbeing}"),
+    N_("[?shared: Information shared with {with-whom} ({how-shared}): {what}. Lawful basis: {lawful-basis}.][!shared: Decided not to share information.] Purpose: {purpose}.[?consent-sought: Consent was sought[?consent-given: and given][!consent-given: and not given].][!consent-sought: Consent was not sought: {consent-reason}.][ Advice taken: {advice-sought}.] Safety and well-being: {safety-wellbeing}"),
     N_("{reason}") },
 
   /* Corrections are new entries; the entry corrected stays as it was. */
@@ -982,6 +991,12 @@ expand_span (GString    *out,
           else
             g_string_append (out, value);
           p = close + 1;
+
+          /* An answer that ends a sentence itself takes the place of the
+           * wording's full stop, so "notes." never reads "notes..". */
+          if (value != NULL && value[0] != '\0' && p < end && *p == '.' &&
+              strchr (".!?", value[strlen (value) - 1]) != NULL)
+            p++;
         }
       else if (*p == '[')
         {
@@ -1004,17 +1019,17 @@ expand_span (GString    *out,
 
           if (*body == '?' || *body == '!')
             {
-              const char *space = memchr (body, ' ', (gsize) (q - body));
+              const char *colon = memchr (body, ':', (gsize) (q - body));
               g_autofree char *name = NULL;
 
-              if (space == NULL)
-                space = q;
-              name = g_strndup (body + 1, (gsize) (space - body - 1));
+              if (colon == NULL)
+                colon = q;
+              name = g_strndup (body + 1, (gsize) (colon - body - 1));
               if (*body == '?')
                 include = answer_is_affirmative (answers, name);
               else
                 include = !answer_is_affirmative (answers, name);
-              body = space < q ? space + 1 : q;
+              body = colon < q ? colon + 1 : q;
             }
 
           if (include && expand_span (inner, body, (gsize) (q - body), answers))
@@ -1054,7 +1069,7 @@ format_details (GHashTable *answers)
     return g_string_free (out, FALSE);
 
   keys = g_hash_table_get_keys_as_array (answers, &n);
-  qsort (keys, n, sizeof (gpointer), (GCompareFunc) (void (*) (void)) g_strcmp0);
+  qsort (keys, n, sizeof (gpointer), compare_names);
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *value = format_answer (answers, keys[i]);
@@ -1403,9 +1418,10 @@ ct_procedure_apply (CtCalendar           *calendar,
 
   record_facts (&t->snapshot, event, answers);
 
-  /* Closing stops every clock; the retention review then starts. */
+  /* Closing stops every clock; the retention review then starts. Entries
+   * added to a closed case leave its retention review running. */
   stop = rule->stop;
-  if (ct_state_is_closed (t->to))
+  if (ct_state_is_closed (t->to) && !ct_state_is_closed (t->from))
     stop = (1u << CT_N_CLOCKS) - 1;
 
   for (guint c = 0; c < CT_N_CLOCKS; c++)
@@ -1587,8 +1603,10 @@ ct_due_item_free (CtDueItem *item)
  * @now: the time to judge lateness by
  *
  * What is due next for the case and by when: the step its state asks for
- * and, among its running clocks, the one due first (the retention review
- * only counts once the case is closed).
+ * and, among its running clocks, the one due first, except that while
+ * written confirmation of a referral is due, its clock is the one given
+ * (it is the organisation's own step; the local authority's decision may
+ * fall due sooner).
  *
  * Returns: (transfer full): the next step
  */
@@ -1614,6 +1632,18 @@ ct_procedure_next_step (CtCalendar           *calendar,
 
       if (due == NULL)
         continue;
+
+      /* While written confirmation is due, that is the organisation's own
+       * next step, even if the local authority's decision falls due first. */
+      if (snapshot->state == CT_STATE_CONFIRMATION_DUE && c == CT_CLOCK_WRITTEN_CONFIRMATION)
+        {
+          g_clear_pointer (&step->due, g_date_time_unref);
+          step->due = g_steal_pointer (&due);
+          step->clock = (CtClockKind) c;
+          step->has_due = TRUE;
+          break;
+        }
+
       if (step->due == NULL || g_date_time_compare (due, step->due) < 0)
         {
           g_clear_pointer (&step->due, g_date_time_unref);
