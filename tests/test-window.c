@@ -7,6 +7,7 @@
 
 #include "ct-application.h"
 #include "ct-test-ui.h"
+#include "ct-split-view.h"
 #include "ct-window.h"
 
 static CtApplication *app;
@@ -22,6 +23,29 @@ show_window (void)
   return window;
 }
 
+/* The first status page that is on screen, depth first. */
+static AdwStatusPage *
+find_drawn_status_page (GtkWidget *root)
+{
+  if (!gtk_widget_is_drawable (root))
+    return NULL;
+
+  if (ADW_IS_STATUS_PAGE (root))
+    return ADW_STATUS_PAGE (root);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      AdwStatusPage *found = find_drawn_status_page (child);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 static void
 test_window_empty_state (void)
 {
@@ -30,12 +54,85 @@ test_window_empty_state (void)
 
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Caretrail");
 
-  page = ADW_STATUS_PAGE (ct_test_ui_find_by_type (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE));
+  page = find_drawn_status_page (GTK_WIDGET (window));
   g_assert_nonnull (page);
   g_assert_true (gtk_widget_is_drawable (GTK_WIDGET (page)));
   g_assert_cmpstr (adw_status_page_get_title (page), ==, "No Cases Yet");
 
   ct_test_ui_screenshot (GTK_WIDGET (window), "main-window-empty.png");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_window_sections (void)
+{
+  CtWindow *window = show_window ();
+  AdwStatusPage *page;
+  g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func (g_object_unref);
+  gint64 now = g_get_real_time ();
+
+  g_assert_cmpstr (ct_window_get_section (window), ==, "needs-action");
+
+  g_ptr_array_add (cases, ct_case_item_new ("1", "CT-2026-0001", "Alex Brown", NULL,
+                                            "Escalate the concern", now - G_TIME_SPAN_HOUR,
+                                            "Dana Officer", FALSE));
+  g_ptr_array_add (cases, ct_case_item_new ("2", "CT-2026-0002", "Sam Green", NULL,
+                                            "Wait for the local authority's decision",
+                                            now + 20 * G_TIME_SPAN_HOUR, "Dana Officer",
+                                            FALSE));
+  g_ptr_array_add (cases, ct_case_item_new ("3", "CT-2025-0107", "Robin Grey", NULL,
+                                            "Closed: no further action", 0, "Dana Officer",
+                                            TRUE));
+  ct_case_list_model_replace_all (ct_window_get_cases (window), cases);
+  ct_test_ui_wait_for_frame (GTK_WIDGET (window));
+  g_assert_null (find_drawn_status_page (GTK_WIDGET (window)));
+  ct_test_ui_screenshot (GTK_WIDGET (window), "main-window-needs-action.png");
+
+  ct_window_show_section (window, "closed");
+  g_assert_cmpstr (ct_window_get_section (window), ==, "closed");
+  ct_window_show_section (window, "directory");
+  ct_test_ui_wait_for_frame (GTK_WIDGET (window));
+  page = find_drawn_status_page (GTK_WIDGET (window));
+  g_assert_nonnull (page);
+  g_assert_cmpstr (adw_status_page_get_title (page), ==, "The Directory Is Empty");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_window_narrow (void)
+{
+  CtWindow *window = ct_window_new (app);
+  g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func (g_object_unref);
+  GtkWidget *split;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
+  gtk_window_present (GTK_WINDOW (window));
+  ct_test_ui_wait_for_frame (GTK_WIDGET (window));
+  ct_test_ui_spin (200);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 400);
+
+  /* At phone width only one pane fits: the sidebar first, then the list. */
+  split = ct_test_ui_find_by_type (GTK_WIDGET (window), CT_TYPE_SPLIT_VIEW);
+  g_assert_nonnull (split);
+  g_assert_true (ct_split_view_get_folded (CT_SPLIT_VIEW (split)));
+  ct_test_ui_screenshot (GTK_WIDGET (window), "main-window-360-sidebar.png");
+
+  g_ptr_array_add (cases, ct_case_item_new ("1", "CT-2026-0001", "Alex Brown", NULL,
+                                            "Escalate the concern",
+                                            g_get_real_time () - G_TIME_SPAN_HOUR,
+                                            "Dana Officer", FALSE));
+  ct_case_list_model_replace_all (ct_window_get_cases (window), cases);
+  ct_window_show_section (window, "needs-action");
+  ct_test_ui_spin (400);
+  ct_test_ui_wait_for_frame (GTK_WIDGET (window));
+  g_assert_true (ct_split_view_get_showing_content (CT_SPLIT_VIEW (split)));
+  ct_test_ui_screenshot (GTK_WIDGET (window), "main-window-360-list.png");
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.go-back", NULL);
+  ct_test_ui_spin (400);
+  g_assert_false (ct_split_view_get_showing_content (CT_SPLIT_VIEW (split)));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -192,6 +289,8 @@ main (int   argc,
   /* Registering runs startup, which installs the actions and accelerators. */
 
   g_test_add_func ("/ui/window/empty-state", test_window_empty_state);
+  g_test_add_func ("/ui/window/sections", test_window_sections);
+  g_test_add_func ("/ui/window/narrow", test_window_narrow);
   g_test_add_func ("/ui/window/primary-menu", test_window_primary_menu);
   g_test_add_func ("/ui/window/remembers-size", test_window_remembers_size);
   g_test_add_func ("/ui/app/about-and-preferences", test_app_about_and_preferences);

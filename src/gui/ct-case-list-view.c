@@ -1,0 +1,517 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ct-case-list-view"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ct-case-list-view.h"
+#include "ct-case-row.h"
+
+/*
+ * A list of cases with search-as-you-type and a state filter. The cases come
+ * from a shared model; each view narrows it (needs action, open, closed),
+ * filters it by what is typed and sorts it, all through GTK's list models so
+ * that only the rows on screen are ever built.
+ */
+struct _CtCaseListView
+{
+  AdwBin               parent_instance;
+
+  CtCaseListKind       kind;
+  CtCaseListFilter     filter_mode;
+  char                *folded_query;
+  gint64               fixed_now;
+  guint                tick_source;
+  GHashTable          *rows; /* CtCaseRow currently bound */
+
+  GListModel          *cases;
+  GtkCustomFilter     *filter;
+  GtkFilterListModel  *filter_model;
+  GtkCustomSorter     *sorter;
+  GtkSortListModel    *sort_model;
+  GtkSingleSelection  *selection;
+
+  GtkSearchEntry      *search_entry;
+  GtkDropDown         *state_dropdown;
+  GtkStack            *stack;
+  GtkListView         *list_view;
+  AdwStatusPage       *empty_page;
+  GtkButton           *empty_button;
+};
+
+G_DEFINE_FINAL_TYPE (CtCaseListView, ct_case_list_view, ADW_TYPE_BIN)
+
+enum {
+  SIGNAL_CASE_ACTIVATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static gint64
+get_now (CtCaseListView *self)
+{
+  return self->fixed_now != 0 ? self->fixed_now : g_get_real_time ();
+}
+
+static gboolean
+filter_case (gpointer item,
+             gpointer user_data)
+{
+  CtCaseListView *self = user_data;
+  CtCaseItem *case_item = item;
+  gint64 due_at = ct_case_item_get_due_at (case_item);
+  gboolean closed = ct_case_item_get_closed (case_item);
+
+  switch (self->kind)
+    {
+    case CT_CASE_LIST_NEEDS_ACTION:
+      if (closed || due_at == 0)
+        return FALSE;
+      break;
+
+    case CT_CASE_LIST_OPEN:
+      if (closed)
+        return FALSE;
+      break;
+
+    case CT_CASE_LIST_CLOSED:
+      if (!closed)
+        return FALSE;
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  switch (self->filter_mode)
+    {
+    case CT_CASE_LIST_FILTER_OVERDUE:
+      if (due_at == 0 || due_at > get_now (self))
+        return FALSE;
+      break;
+
+    case CT_CASE_LIST_FILTER_DUE_SOON:
+      if (due_at == 0 || due_at > get_now (self) + G_TIME_SPAN_DAY)
+        return FALSE;
+      break;
+
+    case CT_CASE_LIST_FILTER_ALL:
+    default:
+      break;
+    }
+
+  return ct_case_item_matches (case_item, self->folded_query);
+}
+
+static int
+sort_cases (gconstpointer a,
+            gconstpointer b,
+            gpointer      user_data)
+{
+  CtCaseListView *self = user_data;
+  CtCaseItem *case_a = (CtCaseItem *) a;
+  CtCaseItem *case_b = (CtCaseItem *) b;
+  gint64 due_a = ct_case_item_get_due_at (case_a);
+  gint64 due_b = ct_case_item_get_due_at (case_b);
+
+  if (self->kind != CT_CASE_LIST_CLOSED)
+    {
+      /* Soonest due first, so the most overdue step is at the top; cases
+       * with nothing due go last. */
+      if (due_a != due_b)
+        {
+          if (due_a == 0)
+            return 1;
+          if (due_b == 0)
+            return -1;
+          return due_a < due_b ? -1 : 1;
+        }
+    }
+
+  /* Newest reference first. */
+  return -g_strcmp0 (ct_case_item_get_reference (case_a), ct_case_item_get_reference (case_b));
+}
+
+static void
+update_stack (CtCaseListView *self)
+{
+  guint n_total = self->cases ? g_list_model_get_n_items (self->cases) : 0;
+  guint n_shown = g_list_model_get_n_items (G_LIST_MODEL (self->sort_model));
+  gboolean searching = (self->folded_query != NULL && *self->folded_query != '\0') ||
+                       self->filter_mode != CT_CASE_LIST_FILTER_ALL;
+
+  if (n_shown > 0)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "list");
+      return;
+    }
+
+  if (searching && n_total > 0)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "no-results");
+      return;
+    }
+
+  if (n_total == 0)
+    {
+      adw_status_page_set_title (self->empty_page, _("No Cases Yet"));
+      adw_status_page_set_description (self->empty_page,
+                                       _("Concerns you record about a child will appear here, "
+                                         "with every step your safeguarding procedure asks for "
+                                         "and when it is due."));
+      gtk_widget_set_visible (GTK_WIDGET (self->empty_button), TRUE);
+    }
+  else if (self->kind == CT_CASE_LIST_NEEDS_ACTION)
+    {
+      adw_status_page_set_title (self->empty_page, _("Nothing Needs Action"));
+      adw_status_page_set_description (self->empty_page,
+                                       _("No step of any open case is waiting to be done."));
+      gtk_widget_set_visible (GTK_WIDGET (self->empty_button), FALSE);
+    }
+  else if (self->kind == CT_CASE_LIST_OPEN)
+    {
+      adw_status_page_set_title (self->empty_page, _("No Open Cases"));
+      adw_status_page_set_description (self->empty_page,
+                                       _("Every case has been closed."));
+      gtk_widget_set_visible (GTK_WIDGET (self->empty_button), TRUE);
+    }
+  else
+    {
+      adw_status_page_set_title (self->empty_page, _("No Closed Cases"));
+      adw_status_page_set_description (self->empty_page,
+                                       _("Cases appear here once they are closed, with the "
+                                         "reason they were closed."));
+      gtk_widget_set_visible (GTK_WIDGET (self->empty_button), FALSE);
+    }
+
+  gtk_stack_set_visible_child_name (self->stack, "empty");
+}
+
+static void
+on_items_changed_cb (GListModel     *model,
+                     guint           position,
+                     guint           removed,
+                     guint           added,
+                     CtCaseListView *self)
+{
+  update_stack (self);
+}
+
+static void
+on_search_changed_cb (GtkSearchEntry *entry,
+                      CtCaseListView *self)
+{
+  g_autofree char *old = g_steal_pointer (&self->folded_query);
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  GtkFilterChange change = GTK_FILTER_CHANGE_DIFFERENT;
+
+  self->folded_query = g_utf8_casefold (text, -1);
+
+  /* Typing more only narrows the list, deleting only widens it: telling the
+   * filter model lets it look at fewer rows. */
+  if (old != NULL && g_str_has_prefix (self->folded_query, old))
+    change = GTK_FILTER_CHANGE_MORE_STRICT;
+  else if (old != NULL && g_str_has_prefix (old, self->folded_query))
+    change = GTK_FILTER_CHANGE_LESS_STRICT;
+
+  gtk_filter_changed (GTK_FILTER (self->filter), change);
+  update_stack (self);
+}
+
+static void
+on_state_selected_cb (GtkDropDown    *dropdown,
+                      GParamSpec     *pspec,
+                      CtCaseListView *self)
+{
+  guint selected = gtk_drop_down_get_selected (dropdown);
+
+  if (selected == GTK_INVALID_LIST_POSITION)
+    selected = CT_CASE_LIST_FILTER_ALL;
+
+  if ((CtCaseListFilter) selected == self->filter_mode)
+    return;
+
+  self->filter_mode = selected;
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  update_stack (self);
+}
+
+static void
+on_list_activated_cb (GtkListView    *list_view,
+                      guint           position,
+                      CtCaseListView *self)
+{
+  g_autoptr(CtCaseItem) item = g_list_model_get_item (G_LIST_MODEL (self->sort_model), position);
+
+  if (item != NULL)
+    g_signal_emit (self, signals[SIGNAL_CASE_ACTIVATED], 0, item);
+}
+
+static void
+on_factory_setup_cb (GtkSignalListItemFactory *factory,
+                     GtkListItem              *list_item,
+                     CtCaseListView           *self)
+{
+  gtk_list_item_set_child (list_item, ct_case_row_new ());
+}
+
+static void
+on_factory_bind_cb (GtkSignalListItemFactory *factory,
+                    GtkListItem              *list_item,
+                    CtCaseListView           *self)
+{
+  CtCaseRow *row = CT_CASE_ROW (gtk_list_item_get_child (list_item));
+
+  ct_case_row_set_item (row, gtk_list_item_get_item (list_item));
+  ct_case_row_update_due (row, get_now (self));
+  g_hash_table_add (self->rows, row);
+}
+
+static void
+on_factory_unbind_cb (GtkSignalListItemFactory *factory,
+                      GtkListItem              *list_item,
+                      CtCaseListView           *self)
+{
+  g_hash_table_remove (self->rows, gtk_list_item_get_child (list_item));
+}
+
+static gboolean
+on_tick_cb (gpointer user_data)
+{
+  CtCaseListView *self = user_data;
+  GHashTableIter iter;
+  gpointer row;
+  gint64 now = get_now (self);
+
+  /* Time left changes by the minute; only the rows on screen need it. */
+  g_hash_table_iter_init (&iter, self->rows);
+  while (g_hash_table_iter_next (&iter, &row, NULL))
+    ct_case_row_update_due (row, now);
+
+  if (self->filter_mode != CT_CASE_LIST_FILTER_ALL)
+    gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+ct_case_list_view_dispose (GObject *object)
+{
+  CtCaseListView *self = CT_CASE_LIST_VIEW (object);
+
+  g_clear_handle_id (&self->tick_source, g_source_remove);
+  if (self->cases != NULL)
+    g_signal_handlers_disconnect_by_func (self->cases, on_items_changed_cb, self);
+
+  /* AdwBin unparents the template's child itself. */
+
+  g_clear_object (&self->selection);
+  g_clear_object (&self->cases);
+  g_clear_pointer (&self->rows, g_hash_table_unref);
+
+  G_OBJECT_CLASS (ct_case_list_view_parent_class)->dispose (object);
+}
+
+static void
+ct_case_list_view_finalize (GObject *object)
+{
+  CtCaseListView *self = CT_CASE_LIST_VIEW (object);
+
+  g_free (self->folded_query);
+
+  G_OBJECT_CLASS (ct_case_list_view_parent_class)->finalize (object);
+}
+
+static void
+ct_case_list_view_class_init (CtCaseListViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ct_case_list_view_dispose;
+  object_class->finalize = ct_case_list_view_finalize;
+
+  /**
+   * CtCaseListView::case-activated:
+   * @self: the view
+   * @item: the #CtCaseItem chosen
+   *
+   * Emitted when the user opens a case from the list.
+   */
+  signals[SIGNAL_CASE_ACTIVATED] =
+    g_signal_new ("case-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, CT_TYPE_CASE_ITEM);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/ct-case-list-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, CtCaseListView, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, CtCaseListView, state_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CtCaseListView, stack);
+  gtk_widget_class_bind_template_child (widget_class, CtCaseListView, list_view);
+  gtk_widget_class_bind_template_child (widget_class, CtCaseListView, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, CtCaseListView, empty_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_state_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_list_activated_cb);
+}
+
+static void
+ct_case_list_view_init (CtCaseListView *self)
+{
+  g_autoptr(GtkListItemFactory) factory = NULL;
+  g_autoptr(GtkStringList) states = NULL;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->rows = g_hash_table_new (NULL, NULL);
+  self->filter = gtk_custom_filter_new (filter_case, self, NULL);
+  self->sorter = gtk_custom_sorter_new (sort_cases, self, NULL);
+  self->filter_model = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));
+  self->sort_model = gtk_sort_list_model_new (G_LIST_MODEL (self->filter_model),
+                                              GTK_SORTER (self->sorter));
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (self->sort_model));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  g_signal_connect (self->sort_model, "items-changed", G_CALLBACK (on_items_changed_cb), self);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (on_factory_setup_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (on_factory_bind_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (on_factory_unbind_cb), self);
+  gtk_list_view_set_factory (self->list_view, factory);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+
+  states = gtk_string_list_new ((const char *[]) {
+    _("All"), _("Overdue"), _("Due Within a Day"), NULL
+  });
+  gtk_drop_down_set_model (self->state_dropdown, G_LIST_MODEL (states));
+
+  self->tick_source = g_timeout_add_seconds (60, on_tick_cb, self);
+  update_stack (self);
+}
+
+/**
+ * ct_case_list_view_new:
+ * @kind: which cases the view shows
+ *
+ * Returns: (transfer floating): a new view.
+ */
+GtkWidget *
+ct_case_list_view_new (CtCaseListKind kind)
+{
+  CtCaseListView *self = g_object_new (CT_TYPE_CASE_LIST_VIEW, NULL);
+
+  self->kind = kind;
+  gtk_widget_set_visible (GTK_WIDGET (self->state_dropdown), kind != CT_CASE_LIST_CLOSED);
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  update_stack (self);
+
+  return GTK_WIDGET (self);
+}
+
+/**
+ * ct_case_list_view_set_model:
+ * @self: a #CtCaseListView
+ * @cases: (nullable): a list model of #CtCaseItem
+ *
+ * Shows @cases, narrowed by the view's kind.
+ */
+void
+ct_case_list_view_set_model (CtCaseListView *self,
+                             GListModel     *cases)
+{
+  g_return_if_fail (CT_IS_CASE_LIST_VIEW (self));
+  g_return_if_fail (cases == NULL || G_IS_LIST_MODEL (cases));
+
+  if (self->cases != NULL)
+    g_signal_handlers_disconnect_by_func (self->cases, on_items_changed_cb, self);
+  g_set_object (&self->cases, cases);
+  if (cases != NULL)
+    g_signal_connect (cases, "items-changed", G_CALLBACK (on_items_changed_cb), self);
+
+  gtk_filter_list_model_set_model (self->filter_model, cases);
+  update_stack (self);
+}
+
+/**
+ * ct_case_list_view_set_search_text:
+ * @self: a #CtCaseListView
+ * @text: what to search for
+ *
+ * Types @text into the search entry, as the user would.
+ */
+void
+ct_case_list_view_set_search_text (CtCaseListView *self,
+                                   const char     *text)
+{
+  g_return_if_fail (CT_IS_CASE_LIST_VIEW (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text ? text : "");
+  /* The entry delays search-changed while typing; apply it now. */
+  on_search_changed_cb (self->search_entry, self);
+}
+
+/**
+ * ct_case_list_view_set_filter:
+ * @self: a #CtCaseListView
+ * @filter: the state filter
+ *
+ * Chooses a state filter, as the user would from the drop-down.
+ */
+void
+ct_case_list_view_set_filter (CtCaseListView   *self,
+                              CtCaseListFilter  filter)
+{
+  g_return_if_fail (CT_IS_CASE_LIST_VIEW (self));
+
+  gtk_drop_down_set_selected (self->state_dropdown, filter);
+}
+
+/**
+ * ct_case_list_view_get_shown:
+ * @self: a #CtCaseListView
+ *
+ * Returns: (transfer none): the cases shown, in the order shown.
+ */
+GListModel *
+ct_case_list_view_get_shown (CtCaseListView *self)
+{
+  g_return_val_if_fail (CT_IS_CASE_LIST_VIEW (self), NULL);
+
+  return G_LIST_MODEL (self->sort_model);
+}
+
+/**
+ * ct_case_list_view_focus_search:
+ * @self: a #CtCaseListView
+ *
+ * Moves the keyboard focus to the search entry.
+ */
+void
+ct_case_list_view_focus_search (CtCaseListView *self)
+{
+  g_return_if_fail (CT_IS_CASE_LIST_VIEW (self));
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+/**
+ * ct_case_list_view_set_now:
+ * @self: a #CtCaseListView
+ * @now: the time to measure due dates against, or 0 for the real time
+ *
+ * Fixes the view's idea of now, so that what is overdue can be tested.
+ */
+void
+ct_case_list_view_set_now (CtCaseListView *self,
+                           gint64          now)
+{
+  g_return_if_fail (CT_IS_CASE_LIST_VIEW (self));
+
+  self->fixed_now = now;
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  on_tick_cb (self);
+  update_stack (self);
+}

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ct-case-row"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ct-case-row.h"
+#include "ct-format.h"
+
+/*
+ * The widget a case list shows for one case. Views recycle rows: a row is
+ * bound to one item after another and never owns data of its own.
+ */
+struct _CtCaseRow
+{
+  GtkWidget   parent_instance;
+
+  CtCaseItem *item;
+
+  GtkLabel   *children_label;
+  GtkLabel   *due_label;
+  GtkLabel   *step_label;
+  GtkLabel   *reference_label;
+  GtkLabel   *dso_label;
+};
+
+G_DEFINE_FINAL_TYPE (CtCaseRow, ct_case_row, GTK_TYPE_WIDGET)
+
+static void
+ct_case_row_dispose (GObject *object)
+{
+  CtCaseRow *self = CT_CASE_ROW (object);
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->item);
+
+  G_OBJECT_CLASS (ct_case_row_parent_class)->dispose (object);
+}
+
+static void
+ct_case_row_class_init (CtCaseRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ct_case_row_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ct-case-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, CtCaseRow, children_label);
+  gtk_widget_class_bind_template_child (widget_class, CtCaseRow, due_label);
+  gtk_widget_class_bind_template_child (widget_class, CtCaseRow, step_label);
+  gtk_widget_class_bind_template_child (widget_class, CtCaseRow, reference_label);
+  gtk_widget_class_bind_template_child (widget_class, CtCaseRow, dso_label);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "ct-case-row");
+}
+
+static void
+ct_case_row_init (CtCaseRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+/**
+ * ct_case_row_new:
+ *
+ * Returns: (transfer floating): a new, unbound row.
+ */
+GtkWidget *
+ct_case_row_new (void)
+{
+  return g_object_new (CT_TYPE_CASE_ROW, NULL);
+}
+
+static void
+update_accessible_label (CtCaseRow *self)
+{
+  g_autofree char *label = NULL;
+
+  if (self->item == NULL)
+    return;
+
+  /* Screen readers read a row as one sentence: who, where in the procedure,
+   * and how urgent. */
+  label = g_strdup_printf ("%s, %s, %s, %s",
+                           ct_case_item_get_reference (self->item),
+                           gtk_label_get_text (self->children_label),
+                           gtk_label_get_text (self->step_label),
+                           gtk_label_get_text (self->due_label));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+}
+
+/**
+ * ct_case_row_update_due:
+ * @self: a #CtCaseRow
+ * @now: the current time, unix microseconds
+ *
+ * Refreshes the time left or overdue, which changes as time passes.
+ */
+void
+ct_case_row_update_due (CtCaseRow *self,
+                        gint64     now)
+{
+  g_autofree char *due = NULL;
+  gboolean overdue = FALSE;
+
+  g_return_if_fail (CT_IS_CASE_ROW (self));
+
+  if (self->item != NULL)
+    due = ct_format_due_relative (ct_case_item_get_due_at (self->item), now, &overdue);
+
+  gtk_label_set_text (self->due_label, due ? due : "");
+  if (overdue)
+    gtk_widget_add_css_class (GTK_WIDGET (self->due_label), "overdue");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->due_label), "overdue");
+
+  if (due != NULL)
+    {
+      g_autofree char *when = ct_format_instant (ct_case_item_get_due_at (self->item));
+      g_autofree char *tooltip = g_strdup_printf (_("Due %s"), when);
+
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->due_label), tooltip);
+    }
+  else
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->due_label), NULL);
+
+  update_accessible_label (self);
+}
+
+/**
+ * ct_case_row_set_item:
+ * @self: a #CtCaseRow
+ * @item: (nullable): the case to show
+ *
+ * Binds the row to @item.
+ */
+void
+ct_case_row_set_item (CtCaseRow  *self,
+                      CtCaseItem *item)
+{
+  g_autofree char *dso = NULL;
+  const char *children;
+  const char *step;
+
+  g_return_if_fail (CT_IS_CASE_ROW (self));
+
+  if (!g_set_object (&self->item, item) || item == NULL)
+    return;
+
+  children = ct_case_item_get_children (item);
+  step = ct_case_item_get_step (item);
+
+  gtk_label_set_text (self->children_label,
+                      children && *children ? children : _("No child named yet"));
+  gtk_label_set_text (self->step_label, step ? step : "");
+  gtk_label_set_text (self->reference_label, ct_case_item_get_reference (item));
+  if (ct_case_item_get_dso (item) != NULL && *ct_case_item_get_dso (item) != '\0')
+    /* Translators: the designated safeguarding officer responsible for a case. */
+    dso = g_strdup_printf (_("DSO: %s"), ct_case_item_get_dso (item));
+  gtk_label_set_text (self->dso_label, dso ? dso : "");
+
+  ct_case_row_update_due (self, g_get_real_time ());
+}
+
+/**
+ * ct_case_row_get_item:
+ * @self: a #CtCaseRow
+ *
+ * Returns: (transfer none) (nullable): the case shown.
+ */
+CtCaseItem *
+ct_case_row_get_item (CtCaseRow *self)
+{
+  g_return_val_if_fail (CT_IS_CASE_ROW (self), NULL);
+  return self->item;
+}

@@ -1,0 +1,666 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ct-concern-dialog"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ct-concern-dialog.h"
+#include "ct-format.h"
+
+/*
+ * The record-of-concern form. It checks what it can as the user types, and
+ * its "form.save" action is enabled only when everything the policy needs is
+ * there. Saving hands the records to whoever opened the form; if that fails
+ * the form stays open and filled, so nothing typed is lost.
+ */
+struct _CtConcernDialog
+{
+  AdwWindow        parent_instance;
+
+  GListModel      *staff;
+  CtRecord        *existing_child;
+  gboolean         saving;
+  char            *last_lookup;
+
+  AdwToastOverlay *toast_overlay;
+  AdwPreferencesPage *page;
+  AdwComboRow     *risk_row;
+  AdwEntryRow     *raised_by_row;
+  AdwComboRow     *how_row;
+  AdwEntryRow     *when_date_row;
+  AdwEntryRow     *when_time_row;
+  AdwEntryRow     *given_names_row;
+  AdwEntryRow     *family_name_row;
+  AdwEntryRow     *aliases_row;
+  AdwEntryRow     *dob_row;
+  AdwEntryRow     *address_row;
+  AdwEntryRow     *area_row;
+  AdwActionRow    *existing_child_row;
+  GtkSwitch       *existing_child_switch;
+  GtkTextView     *what_view;
+  GtkTextView     *words_view;
+  GtkTextView     *injuries_view;
+  GtkTextView     *witnesses_view;
+  GtkTextView     *actions_view;
+  GtkLabel        *missing_label;
+};
+
+G_DEFINE_FINAL_TYPE (CtConcernDialog, ct_concern_dialog, ADW_TYPE_WINDOW)
+
+enum {
+  SIGNAL_SAVE,
+  SIGNAL_LOOKUP_CHILD,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* The order of the answers in risk_row. */
+enum {
+  RISK_NOT_ANSWERED,
+  RISK_YES,
+  RISK_NO,
+};
+
+/* Stored values for how_row, in its order. */
+static const char *how_values[] = { "in-person", "phone", "email", "letter", "other" };
+
+static char *
+get_entry_text (AdwEntryRow *row)
+{
+  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+}
+
+static char *
+get_view_text (GtkTextView *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter start, end;
+  char *text;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  return g_strstrip (text);
+}
+
+static gboolean
+is_blank (const char *text)
+{
+  return text == NULL || *text == '\0';
+}
+
+static void
+set_row_error (GtkWidget *row,
+               gboolean   error)
+{
+  if (error)
+    gtk_widget_add_css_class (row, "error");
+  else
+    gtk_widget_remove_css_class (row, "error");
+}
+
+static GDateTime *
+get_raised_at (CtConcernDialog *self,
+               gboolean        *out_date_ok,
+               gboolean        *out_time_ok)
+{
+  g_autofree char *date_text = get_entry_text (self->when_date_row);
+  g_autofree char *time_text = get_entry_text (self->when_time_row);
+  g_autofree char *iso = NULL;
+  int y, m, d, hour, minute;
+  gboolean date_ok = ct_parse_date (date_text, &iso);
+  gboolean time_ok = ct_parse_time_of_day (time_text, &hour, &minute);
+
+  *out_date_ok = date_ok;
+  *out_time_ok = time_ok;
+  if (!date_ok || !time_ok || sscanf (iso, "%d-%d-%d", &y, &m, &d) != 3)
+    return NULL;
+
+  return g_date_time_new_local (y, m, d, hour, minute, 0);
+}
+
+/* Fills in @missing with what still stops the form from being saved, in the
+ * order the form asks for it. */
+static void
+collect_missing (CtConcernDialog *self,
+                 GPtrArray       *missing)
+{
+  g_autofree char *raised_by = get_entry_text (self->raised_by_row);
+  g_autofree char *given = get_entry_text (self->given_names_row);
+  g_autofree char *family = get_entry_text (self->family_name_row);
+  g_autofree char *dob = get_entry_text (self->dob_row);
+  g_autofree char *what = get_view_text (self->what_view);
+  g_autoptr(GDateTime) raised_at = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  gboolean date_ok, time_ok;
+  gboolean dob_ok;
+  gboolean linked = self->existing_child != NULL &&
+                    gtk_switch_get_active (self->existing_child_switch);
+
+  if (adw_combo_row_get_selected (self->risk_row) == RISK_NOT_ANSWERED)
+    g_ptr_array_add (missing, _("whether a child is at immediate risk"));
+
+  if (is_blank (raised_by))
+    g_ptr_array_add (missing, _("who raised the concern"));
+
+  raised_at = get_raised_at (self, &date_ok, &time_ok);
+  set_row_error (GTK_WIDGET (self->when_date_row), !date_ok);
+  set_row_error (GTK_WIDGET (self->when_time_row), !time_ok);
+  if (!date_ok || !time_ok)
+    g_ptr_array_add (missing, _("the date and time it was raised"));
+  else if (g_date_time_compare (raised_at, now) > 0)
+    {
+      set_row_error (GTK_WIDGET (self->when_date_row), TRUE);
+      set_row_error (GTK_WIDGET (self->when_time_row), TRUE);
+      g_ptr_array_add (missing, _("a date and time that is not in the future"));
+    }
+
+  if (!linked && (is_blank (given) || is_blank (family)))
+    g_ptr_array_add (missing, _("the child’s given and family names"));
+
+  dob_ok = is_blank (dob) || ct_parse_date (dob, NULL);
+  set_row_error (GTK_WIDGET (self->dob_row), !dob_ok);
+  if (!dob_ok)
+    g_ptr_array_add (missing, _("a date of birth written as day/month/year"));
+
+  if (is_blank (what))
+    g_ptr_array_add (missing, _("what was seen or heard"));
+}
+
+/**
+ * ct_concern_dialog_describe_missing:
+ * @self: a #CtConcernDialog
+ *
+ * Returns: (transfer full) (nullable): a sentence saying what the form still
+ *   needs before it can be saved, or %NULL when it can be saved.
+ */
+char *
+ct_concern_dialog_describe_missing (CtConcernDialog *self)
+{
+  g_autoptr(GPtrArray) missing = g_ptr_array_new ();
+  g_autoptr(GString) list = g_string_new (NULL);
+
+  g_return_val_if_fail (CT_IS_CONCERN_DIALOG (self), NULL);
+
+  collect_missing (self, missing);
+  if (missing->len == 0)
+    return NULL;
+
+  for (guint i = 0; i < missing->len; i++)
+    {
+      if (i > 0)
+        g_string_append (list, i + 1 == missing->len ? _(" and ") : ", ");
+      g_string_append (list, g_ptr_array_index (missing, i));
+    }
+
+  /* Translators: %s is a list such as "who raised the concern and what was
+   * seen or heard". */
+  return g_strdup_printf (_("To save, add %s."), list->str);
+}
+
+/**
+ * ct_concern_dialog_is_valid:
+ * @self: a #CtConcernDialog
+ *
+ * Returns: %TRUE when every required answer is there and makes sense.
+ */
+gboolean
+ct_concern_dialog_is_valid (CtConcernDialog *self)
+{
+  g_autofree char *missing = NULL;
+
+  g_return_val_if_fail (CT_IS_CONCERN_DIALOG (self), FALSE);
+
+  missing = ct_concern_dialog_describe_missing (self);
+  return missing == NULL;
+}
+
+static void
+maybe_lookup_child (CtConcernDialog *self)
+{
+  g_autofree char *given = get_entry_text (self->given_names_row);
+  g_autofree char *family = get_entry_text (self->family_name_row);
+  g_autofree char *dob_text = get_entry_text (self->dob_row);
+  g_autofree char *dob = NULL;
+  g_autofree char *key = NULL;
+
+  if (is_blank (given) || is_blank (family) || !ct_parse_date (dob_text, &dob))
+    return;
+
+  key = g_strdup_printf ("%s\n%s\n%s", given, family, dob);
+  if (g_strcmp0 (key, self->last_lookup) == 0)
+    return;
+
+  g_free (self->last_lookup);
+  self->last_lookup = g_steal_pointer (&key);
+  g_signal_emit (self, signals[SIGNAL_LOOKUP_CHILD], 0, given, family, dob);
+}
+
+static void
+update_validity (CtConcernDialog *self)
+{
+  g_autofree char *missing = ct_concern_dialog_describe_missing (self);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "form.save",
+                                 missing == NULL && !self->saving);
+  gtk_label_set_text (self->missing_label, missing ? missing : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->missing_label), missing != NULL);
+}
+
+static void
+on_field_changed_cb (CtConcernDialog *self)
+{
+  update_validity (self);
+  maybe_lookup_child (self);
+}
+
+static void
+on_buffer_changed_cb (GtkTextBuffer   *buffer,
+                      CtConcernDialog *self)
+{
+  update_validity (self);
+}
+
+static char *
+find_staff_id (CtConcernDialog *self,
+               const char      *name)
+{
+  g_autofree char *folded = g_utf8_casefold (name, -1);
+
+  if (self->staff == NULL)
+    return NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (self->staff); i++)
+    {
+      g_autoptr(CtRecord) staff = g_list_model_get_item (self->staff, i);
+      g_autofree char *staff_name = NULL;
+
+      if (ct_record_get_string (staff, "name") == NULL)
+        continue;
+      staff_name = g_utf8_casefold (ct_record_get_string (staff, "name"), -1);
+      if (g_strcmp0 (staff_name, folded) == 0)
+        return g_strdup (ct_record_get_id (staff));
+    }
+
+  return NULL;
+}
+
+static void
+set_text_field (CtRecord   *record,
+                const char *name,
+                const char *value)
+{
+  if (!is_blank (value))
+    ct_record_set_string (record, name, value);
+}
+
+/**
+ * ct_concern_dialog_build_records:
+ * @self: a valid #CtConcernDialog
+ *
+ * Builds the records the form describes: a CHILD (unless an existing child
+ * was chosen), a CASE about the child and the CONCERN itself, in that order.
+ *
+ * Returns: (transfer full) (element-type CtRecord): the records, or %NULL if
+ *   the form is not valid.
+ */
+GPtrArray *
+ct_concern_dialog_build_records (CtConcernDialog *self)
+{
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(CtRecord) child = NULL;
+  g_autoptr(CtRecord) case_record = NULL;
+  g_autoptr(CtRecord) concern = NULL;
+  g_autoptr(GDateTime) raised_at = NULL;
+  g_autofree char *raised_by = get_entry_text (self->raised_by_row);
+  g_autofree char *staff_id = NULL;
+  g_autofree char *given = get_entry_text (self->given_names_row);
+  g_autofree char *family = get_entry_text (self->family_name_row);
+  g_autofree char *aliases = get_entry_text (self->aliases_row);
+  g_autofree char *dob_text = get_entry_text (self->dob_row);
+  g_autofree char *dob = NULL;
+  g_autofree char *address = get_entry_text (self->address_row);
+  g_autofree char *area = get_entry_text (self->area_row);
+  g_autofree char *what = get_view_text (self->what_view);
+  g_autofree char *words = get_view_text (self->words_view);
+  g_autofree char *injuries = get_view_text (self->injuries_view);
+  g_autofree char *witnesses = get_view_text (self->witnesses_view);
+  g_autofree char *actions = get_view_text (self->actions_view);
+  g_autofree char *title = NULL;
+  g_autofree char *summary = NULL;
+  const char *child_ids[2] = { NULL, NULL };
+  const char *child_given;
+  const char *child_family;
+  gboolean date_ok, time_ok;
+  guint how;
+
+  g_return_val_if_fail (CT_IS_CONCERN_DIALOG (self), NULL);
+
+  if (!ct_concern_dialog_is_valid (self))
+    return NULL;
+
+  raised_at = get_raised_at (self, &date_ok, &time_ok);
+  g_return_val_if_fail (raised_at != NULL, NULL);
+
+  if (self->existing_child != NULL && gtk_switch_get_active (self->existing_child_switch))
+    {
+      child_ids[0] = ct_record_get_id (self->existing_child);
+      child_given = ct_record_get_string (self->existing_child, "given-names");
+      child_family = ct_record_get_string (self->existing_child, "family-name");
+    }
+  else
+    {
+      child = ct_record_new (CT_RECORD_KIND_CHILD);
+      ct_record_set_string (child, "given-names", given);
+      ct_record_set_string (child, "family-name", family);
+      if (!is_blank (aliases))
+        {
+          g_auto(GStrv) parts = g_strsplit (aliases, ",", -1);
+          g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+          g_auto(GStrv) cleaned = NULL;
+
+          for (guint i = 0; parts[i] != NULL; i++)
+            {
+              g_strstrip (parts[i]);
+              if (*parts[i] != '\0')
+                g_strv_builder_add (builder, parts[i]);
+            }
+          cleaned = g_strv_builder_end (builder);
+          ct_record_set_strv (child, "aliases", (const char * const *) cleaned);
+        }
+      if (ct_parse_date (dob_text, &dob))
+        ct_record_set_string (child, "date-of-birth", dob);
+      set_text_field (child, "address", address);
+      set_text_field (child, "area", area);
+      ct_record_set_string (child, "status", "none");
+      child_ids[0] = ct_record_get_id (child);
+      child_given = given;
+      child_family = family;
+    }
+
+  case_record = ct_record_new (CT_RECORD_KIND_CASE);
+  /* Translators: the title of a new case; %s %s are the child's given
+   * and family names. */
+  title = g_strdup_printf (_("Concern about %s %s"), child_given ? child_given : "",
+                           child_family ? child_family : "");
+  ct_record_set_string (case_record, "title", title);
+  ct_record_set_strv (case_record, "child-ids", (const char * const *) child_ids);
+  summary = g_utf8_substring (what, 0, MIN (g_utf8_strlen (what, -1), 200));
+  ct_record_set_string (case_record, "summary", summary);
+  ct_record_set_string (case_record, "pathway", "child-protection");
+  ct_record_set_state (case_record, "concern-recorded");
+  if (child != NULL)
+    ct_record_set_case_id (child, ct_record_get_id (case_record));
+
+  concern = ct_record_new (CT_RECORD_KIND_CONCERN);
+  ct_record_set_case_id (concern, ct_record_get_id (case_record));
+  staff_id = find_staff_id (self, raised_by);
+  ct_record_set_string (concern, "raised-by", staff_id ? staff_id : raised_by);
+  ct_record_set_string (concern, "raised-by-name", raised_by);
+  ct_record_set_int64 (concern, "raised-at", g_date_time_to_unix (raised_at) * G_USEC_PER_SEC);
+  how = adw_combo_row_get_selected (self->how_row);
+  ct_record_set_string (concern, "how", how < G_N_ELEMENTS (how_values) ? how_values[how] : "other");
+  ct_record_set_string (concern, "what", what);
+  set_text_field (concern, "childs-words", words);
+  set_text_field (concern, "injuries", injuries);
+  set_text_field (concern, "witnesses", witnesses);
+  set_text_field (concern, "actions-taken", actions);
+  ct_record_set_boolean (concern, "immediate-risk",
+                         adw_combo_row_get_selected (self->risk_row) == RISK_YES);
+
+  if (child != NULL)
+    g_ptr_array_add (records, g_steal_pointer (&child));
+  g_ptr_array_add (records, g_steal_pointer (&case_record));
+  g_ptr_array_add (records, g_steal_pointer (&concern));
+
+  return g_steal_pointer (&records);
+}
+
+static void
+on_save_activated_cb (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  CtConcernDialog *self = CT_CONCERN_DIALOG (widget);
+  g_autoptr(GPtrArray) records = ct_concern_dialog_build_records (self);
+
+  if (records == NULL)
+    return;
+
+  self->saving = TRUE;
+  update_validity (self);
+  g_signal_emit (self, signals[SIGNAL_SAVE], 0, records);
+}
+
+/**
+ * ct_concern_dialog_save_finished:
+ * @self: a #CtConcernDialog
+ * @error: (nullable): why saving failed, or %NULL on success
+ *
+ * Tells the form how saving went. On success it closes; on failure it says
+ * what happened and stays open with everything typed still in it.
+ */
+void
+ct_concern_dialog_save_finished (CtConcernDialog *self,
+                                 const GError    *error)
+{
+  g_return_if_fail (CT_IS_CONCERN_DIALOG (self));
+
+  self->saving = FALSE;
+
+  if (error == NULL)
+    {
+      gtk_window_close (GTK_WINDOW (self));
+      return;
+    }
+
+  {
+    g_autofree char *message =
+      g_strdup_printf (_("The concern was not saved: %s Your notes are still here; try "
+                         "saving again."), error->message);
+    AdwToast *toast = adw_toast_new (message);
+
+    adw_toast_set_timeout (toast, 0);
+    adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  }
+  update_validity (self);
+}
+
+static gboolean
+ct_concern_dialog_close_request (GtkWindow *window)
+{
+  CtConcernDialog *self = CT_CONCERN_DIALOG (window);
+
+  /* Closing while the store is still writing would leave no one to hear
+   * whether it worked. */
+  if (self->saving)
+    return TRUE;
+
+  return GTK_WINDOW_CLASS (ct_concern_dialog_parent_class)->close_request (window);
+}
+
+static void
+ct_concern_dialog_dispose (GObject *object)
+{
+  CtConcernDialog *self = CT_CONCERN_DIALOG (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), CT_TYPE_CONCERN_DIALOG);
+  g_clear_object (&self->staff);
+  g_clear_object (&self->existing_child);
+  g_clear_pointer (&self->last_lookup, g_free);
+
+  G_OBJECT_CLASS (ct_concern_dialog_parent_class)->dispose (object);
+}
+
+static void
+ct_concern_dialog_class_init (CtConcernDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = ct_concern_dialog_dispose;
+  window_class->close_request = ct_concern_dialog_close_request;
+
+  /**
+   * CtConcernDialog::save:
+   * @self: the form
+   * @records: (element-type CtRecord): the CHILD (if new), CASE and CONCERN
+   *
+   * Emitted when the user saves a valid form. The handler stores the records
+   * and then calls ct_concern_dialog_save_finished().
+   */
+  signals[SIGNAL_SAVE] =
+    g_signal_new ("save", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_PTR_ARRAY);
+
+  /**
+   * CtConcernDialog::lookup-child:
+   * @self: the form
+   * @given_names: the given names typed
+   * @family_name: the family name typed
+   * @date_of_birth: the date of birth, ISO 8601
+   *
+   * Emitted when enough is typed to look for a child already known. The
+   * handler calls ct_concern_dialog_offer_existing_child() if it finds one.
+   */
+  signals[SIGNAL_LOOKUP_CHILD] =
+    g_signal_new ("lookup-child", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 3,
+                  G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/ct-concern-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, page);
+  gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, risk_row);
+  gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, raised_by_row);
+  gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, how_row);
+  gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, when_date_row);
+  gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, when_time_row);
+  gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, given_names_row);
+  gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, family_name_row);
+  gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, aliases_row);
+  gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, dob_row);
+  gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, address_row);
+  gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, area_row);
+  gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, existing_child_row);
+  gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, existing_child_switch);
+  gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, what_view);
+  gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, words_view);
+  gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, injuries_view);
+  gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, witnesses_view);
+  gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, actions_view);
+  gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, missing_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_field_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "form.save", NULL, on_save_activated_cb);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK,
+                                       "form.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+ct_concern_dialog_init (CtConcernDialog *self)
+{
+  g_autoptr(GtkStringList) risk = NULL;
+  g_autoptr(GtkStringList) how = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *today = NULL;
+  g_autofree char *time = NULL;
+  GtkTextView *views[5];
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  risk = gtk_string_list_new ((const char *[]) {
+    _("Not answered yet"),
+    _("Yes: refer at once"),
+    _("No"),
+    NULL
+  });
+  adw_combo_row_set_model (self->risk_row, G_LIST_MODEL (risk));
+
+  how = gtk_string_list_new ((const char *[]) {
+    _("In person"), _("By phone"), _("By email"), _("By letter"), _("Another way"), NULL
+  });
+  adw_combo_row_set_model (self->how_row, G_LIST_MODEL (how));
+
+  today = g_date_time_format (now, "%d/%m/%Y");
+  time = g_date_time_format (now, "%H:%M");
+  gtk_editable_set_text (GTK_EDITABLE (self->when_date_row), today);
+  gtk_editable_set_text (GTK_EDITABLE (self->when_time_row), time);
+
+  views[0] = self->what_view;
+  views[1] = self->words_view;
+  views[2] = self->injuries_view;
+  views[3] = self->witnesses_view;
+  views[4] = self->actions_view;
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    g_signal_connect (gtk_text_view_get_buffer (views[i]), "changed",
+                      G_CALLBACK (on_buffer_changed_cb), self);
+
+  update_validity (self);
+}
+
+/**
+ * ct_concern_dialog_new:
+ *
+ * Returns: (transfer full): a new, empty form, dated now.
+ */
+CtConcernDialog *
+ct_concern_dialog_new (void)
+{
+  return g_object_new (CT_TYPE_CONCERN_DIALOG, NULL);
+}
+
+/**
+ * ct_concern_dialog_set_staff:
+ * @self: a #CtConcernDialog
+ * @staff: (nullable): a model of STAFF #CtRecord
+ *
+ * Lets the form link "raised by" to a member of staff by name.
+ */
+void
+ct_concern_dialog_set_staff (CtConcernDialog *self,
+                             GListModel      *staff)
+{
+  g_return_if_fail (CT_IS_CONCERN_DIALOG (self));
+
+  g_set_object (&self->staff, staff);
+}
+
+/**
+ * ct_concern_dialog_offer_existing_child:
+ * @self: a #CtConcernDialog
+ * @child: (nullable): a CHILD record with the same name and date of birth
+ *
+ * Offers to link the concern to a child already known, instead of making a
+ * new record for them.
+ */
+void
+ct_concern_dialog_offer_existing_child (CtConcernDialog *self,
+                                        CtRecord        *child)
+{
+  g_return_if_fail (CT_IS_CONCERN_DIALOG (self));
+
+  g_set_object (&self->existing_child, child);
+
+  if (child != NULL)
+    {
+      g_autofree char *dob = ct_format_date (ct_record_get_string (child, "date-of-birth"));
+      g_autofree char *subtitle =
+        g_strdup_printf (_("%s %s, born %s, is already known. Link this concern to their "
+                           "record."),
+                         ct_record_get_string (child, "given-names"),
+                         ct_record_get_string (child, "family-name"), dob);
+
+      adw_action_row_set_subtitle (self->existing_child_row, subtitle);
+      gtk_switch_set_active (self->existing_child_switch, TRUE);
+    }
+  else
+    gtk_switch_set_active (self->existing_child_switch, FALSE);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->existing_child_row), child != NULL);
+  update_validity (self);
+}

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ct-format"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+
+#include "ct-format.h"
+
+/**
+ * ct_format_due_relative:
+ * @due_at: the due instant, unix microseconds (UTC)
+ * @now: the current instant, unix microseconds (UTC)
+ * @out_overdue: (out) (optional): set to %TRUE when @due_at has passed
+ *
+ * Says how long is left until @due_at, or how long ago it passed, in the
+ * largest unit that reads naturally ("2 hours left", "Overdue by 3 days").
+ *
+ * Returns: (transfer full): the text, or %NULL when @due_at is 0 (nothing due).
+ */
+char *
+ct_format_due_relative (gint64    due_at,
+                        gint64    now,
+                        gboolean *out_overdue)
+{
+  gint64 diff;
+  gboolean overdue;
+  gint64 minutes;
+  gint64 hours;
+  gint64 days;
+
+  if (out_overdue != NULL)
+    *out_overdue = FALSE;
+
+  if (due_at == 0)
+    return NULL;
+
+  overdue = due_at <= now;
+  diff = overdue ? now - due_at : due_at - now;
+  minutes = diff / G_USEC_PER_SEC / 60;
+  hours = minutes / 60;
+  days = hours / 24;
+
+  if (out_overdue != NULL)
+    *out_overdue = overdue;
+
+  if (overdue)
+    {
+      if (days >= 1)
+        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Overdue by %d day",
+                                             "Overdue by %d days", days), (int) days);
+      if (hours >= 1)
+        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Overdue by %d hour",
+                                             "Overdue by %d hours", hours), (int) hours);
+      if (minutes >= 1)
+        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Overdue by %d minute",
+                                             "Overdue by %d minutes", minutes), (int) minutes);
+      return g_strdup (_("Overdue now"));
+    }
+
+  if (days >= 2)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day left", "%d days left", days),
+                            (int) days);
+  if (hours >= 1)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d hour left", "%d hours left", hours),
+                            (int) hours);
+  if (minutes >= 1)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute left", "%d minutes left",
+                                         minutes), (int) minutes);
+  return g_strdup (_("Due now"));
+}
+
+/**
+ * ct_format_instant:
+ * @instant: unix microseconds (UTC)
+ *
+ * Returns: (transfer full): @instant as a date and time in the user's locale
+ *   and time zone.
+ */
+char *
+ct_format_instant (gint64 instant)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (instant / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) local = NULL;
+
+  if (utc == NULL)
+    return g_strdup ("");
+
+  local = g_date_time_to_local (utc);
+  /* Translators: a date and time, see the strftime manual; %x is the
+   * locale's own way of writing a date. */
+  return g_date_time_format (local, _("%x %H:%M"));
+}
+
+/**
+ * ct_format_date:
+ * @iso_date: (nullable): a date as "YYYY-MM-DD"
+ *
+ * Returns: (transfer full): the date in the user's locale, or an empty
+ *   string when @iso_date is not a date.
+ */
+char *
+ct_format_date (const char *iso_date)
+{
+  g_autoptr(GDateTime) dt = NULL;
+  int y, m, d;
+
+  if (iso_date == NULL || sscanf (iso_date, "%4d-%2d-%2d", &y, &m, &d) != 3)
+    return g_strdup ("");
+
+  dt = g_date_time_new_local (y, m, d, 0, 0, 0);
+  if (dt == NULL)
+    return g_strdup ("");
+
+  return g_date_time_format (dt, "%x");
+}
+
+static gboolean
+is_valid_date (int y,
+               int m,
+               int d)
+{
+  return y >= 1850 && y <= 2200 && g_date_valid_dmy (d, m, y);
+}
+
+/**
+ * ct_parse_date:
+ * @text: what the user typed
+ * @out_iso_date: (out) (optional): the date as "YYYY-MM-DD"
+ *
+ * Reads a date written the way people in the United Kingdom write it
+ * ("31/12/2019", "31.12.2019", "31-12-2019") or in ISO 8601 ("2019-12-31").
+ *
+ * Returns: %TRUE if @text is a real date.
+ */
+gboolean
+ct_parse_date (const char  *text,
+               char       **out_iso_date)
+{
+  g_autofree char *stripped = NULL;
+  int a = 0, b = 0, c = 0;
+  int y, m, d;
+  char sep1, sep2;
+  char extra;
+
+  if (out_iso_date != NULL)
+    *out_iso_date = NULL;
+  if (text == NULL)
+    return FALSE;
+
+  stripped = g_strstrip (g_strdup (text));
+
+  if (sscanf (stripped, "%d%c%d%c%d%c", &a, &sep1, &b, &sep2, &c, &extra) != 5)
+    return FALSE;
+  if (sep1 != sep2 || (sep1 != '/' && sep1 != '-' && sep1 != '.'))
+    return FALSE;
+
+  if (a > 31)
+    {
+      y = a;
+      m = b;
+      d = c;
+    }
+  else
+    {
+      d = a;
+      m = b;
+      y = c;
+    }
+
+  if (!is_valid_date (y, m, d))
+    return FALSE;
+
+  if (out_iso_date != NULL)
+    *out_iso_date = g_strdup_printf ("%04d-%02d-%02d", y, m, d);
+  return TRUE;
+}
+
+/**
+ * ct_parse_time_of_day:
+ * @text: a time as "HH:MM" in 24-hour form
+ * @out_hour: (out) (optional): the hour
+ * @out_minute: (out) (optional): the minute
+ *
+ * Returns: %TRUE if @text is a time of day.
+ */
+gboolean
+ct_parse_time_of_day (const char *text,
+                      int        *out_hour,
+                      int        *out_minute)
+{
+  int h, m;
+  char extra;
+
+  if (text == NULL || sscanf (text, "%d:%d%c", &h, &m, &extra) != 2)
+    return FALSE;
+  if (h < 0 || h > 23 || m < 0 || m > 59)
+    return FALSE;
+
+  if (out_hour != NULL)
+    *out_hour = h;
+  if (out_minute != NULL)
+    *out_minute = m;
+  return TRUE;
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+char     *ct_format_due_relative (gint64      due_at,
+                                  gint64      now,
+                                  gboolean   *out_overdue);
+char     *ct_format_instant      (gint64      instant);
+char     *ct_format_date         (const char *iso_date);
+gboolean  ct_parse_date          (const char *text,
+                                  char      **out_iso_date);
+gboolean  ct_parse_time_of_day   (const char *text,
+                                  int        *out_hour,
+                                  int        *out_minute);
+
+G_END_DECLS
