@@ -28,7 +28,7 @@
 
 #define FIELD_LABEL_WIDTH 150.0
 #define FIELD_GAP 12.0
-#define TABLE_GAP 6.0
+#define TABLE_GAP 14.0
 #define TABLE_PAD 3.0
 #define RULED_LINE_HEIGHT 22.0
 #define MIN_LINES_AT_FOOT 2
@@ -72,6 +72,7 @@ typedef struct
   gboolean is_table_header;
   gboolean correction;
   gboolean quote_bar;
+  gboolean fill_in;             /* a rule to write an answer on beside the label */
   const char *tag;
   guint outline_level;          /* 0 when not in the outline */
   char *outline_text;
@@ -180,21 +181,40 @@ ct_pdf_writer_class_init (CtPdfWriterClass *klass)
   object_class->finalize = ct_pdf_writer_finalize;
 }
 
-static void
-ct_pdf_writer_init (CtPdfWriter *self)
+/* One Pango context per thread, shared by every document produced on that
+ * thread: font matching is then done once rather than for every document.
+ * Pango contexts are not thread-safe, and the default font map is per
+ * thread, so each thread has its own. */
+static GPrivate thread_context = G_PRIVATE_INIT (g_object_unref);
+
+static PangoContext *
+get_thread_context (void)
 {
+  PangoContext *context = g_private_get (&thread_context);
   cairo_font_options_t *options;
+
+  if (context != NULL)
+    return context;
 
   /* Lay text out in PDF points with unhinted metrics, so that what is
    * measured is exactly what is drawn on the PDF surface. */
-  self->context = pango_font_map_create_context (pango_cairo_font_map_get_default ());
-  pango_cairo_context_set_resolution (self->context, 72.0);
+  context = pango_font_map_create_context (pango_cairo_font_map_get_default ());
+  pango_cairo_context_set_resolution (context, 72.0);
   options = cairo_font_options_create ();
   cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
   cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
-  pango_cairo_context_set_font_options (self->context, options);
+  pango_cairo_context_set_font_options (context, options);
   cairo_font_options_destroy (options);
-  pango_context_set_round_glyph_positions (self->context, FALSE);
+  pango_context_set_round_glyph_positions (context, FALSE);
+  g_private_set (&thread_context, context);
+
+  return context;
+}
+
+static void
+ct_pdf_writer_init (CtPdfWriter *self)
+{
+  self->context = g_object_ref (get_thread_context ());
 
   self->rows = g_array_new (FALSE, TRUE, sizeof (Row));
   g_array_set_clear_func (self->rows, row_clear);
@@ -586,6 +606,31 @@ ct_pdf_writer_add_field (CtPdfWriter *self,
   row_add_cell (self, row, "Sans Bold 9.5", label, 0, FIELD_LABEL_WIDTH, PANGO_ALIGN_LEFT);
   row_add_cell (self, row, "Sans 10", value, FIELD_LABEL_WIDTH + FIELD_GAP,
                 BODY_WIDTH - FIELD_LABEL_WIDTH - FIELD_GAP, PANGO_ALIGN_LEFT);
+  row_finish (row);
+}
+
+/**
+ * ct_pdf_writer_add_blank_field:
+ * @self: a #CtPdfWriter
+ * @label: what is to be written
+ *
+ * Adds a label with a rule beside it to write the answer on, for forms
+ * printed blank.
+ */
+void
+ct_pdf_writer_add_blank_field (CtPdfWriter *self,
+                               const char  *label)
+{
+  Row *row;
+
+  g_return_if_fail (CT_IS_PDF_WRITER (self));
+
+  row = append_row (self, ROW_TEXT);
+  row->space_before = 6;
+  row->space_after = 3;
+  row->fill_in = TRUE;
+  row->pad = 4;
+  row_add_cell (self, row, "Sans Bold 9.5", label, 0, FIELD_LABEL_WIDTH, PANGO_ALIGN_LEFT);
   row_finish (row);
 }
 
@@ -1042,6 +1087,8 @@ typedef struct
   double logo_height;
   PangoLayout *letterhead_name;
   PangoLayout *letterhead_details;
+  PangoLayout *marking;
+  PangoLayout *running_header;
 } Painter;
 
 static void
@@ -1078,25 +1125,30 @@ draw_page_furniture (CtPdfWriter *self,
 
   if (self->marking != NULL && self->marking[0] != '\0')
     {
-      g_autoptr(PangoLayout) mark = create_layout (self, "Sans Bold 9", self->marking,
-                                                   width, PANGO_ALIGN_CENTER);
-      double h = layout_height (mark);
+      double h;
 
-      show_layout_at (cr, mark, CT_PDF_MARGIN_OUTER, CT_PDF_MARGIN_OUTER + 2);
-      show_layout_at (cr, mark, CT_PDF_MARGIN_OUTER,
+      if (painter->marking == NULL)
+        painter->marking = create_layout (self, "Sans Bold 9", self->marking,
+                                          width, PANGO_ALIGN_CENTER);
+      h = layout_height (painter->marking);
+      show_layout_at (cr, painter->marking, CT_PDF_MARGIN_OUTER, CT_PDF_MARGIN_OUTER + 2);
+      show_layout_at (cr, painter->marking, CT_PDF_MARGIN_OUTER,
                       CT_PDF_PAGE_HEIGHT - CT_PDF_MARGIN_OUTER - h - 2);
     }
 
   if (page > 0 && self->running_header != NULL)
     {
-      g_autoptr(PangoLayout) header = create_layout (self, "Sans 8", self->running_header,
-                                                     BODY_WIDTH, PANGO_ALIGN_LEFT);
-
-      /* One line only: a long header is shortened rather than wrapped. */
-      pango_layout_set_ellipsize (header, PANGO_ELLIPSIZE_END);
-      pango_layout_set_height (header, 0);
+      if (painter->running_header == NULL)
+        {
+          painter->running_header = create_layout (self, "Sans 8", self->running_header,
+                                                   BODY_WIDTH, PANGO_ALIGN_LEFT);
+          /* One line only: a long header is shortened rather than wrapped. */
+          pango_layout_set_ellipsize (painter->running_header, PANGO_ELLIPSIZE_END);
+          pango_layout_set_height (painter->running_header, 0);
+        }
       cairo_set_source_rgb (cr, 0.35, 0.35, 0.35);
-      show_layout_at (cr, header, CT_PDF_MARGIN_LEFT, BODY_TOP - layout_height (header) - 8);
+      show_layout_at (cr, painter->running_header, CT_PDF_MARGIN_LEFT,
+                      BODY_TOP - layout_height (painter->running_header) - 8);
       cairo_set_line_width (cr, 0.5);
       cairo_move_to (cr, CT_PDF_MARGIN_LEFT, BODY_TOP - 5);
       cairo_line_to (cr, CT_PDF_MARGIN_LEFT + BODY_WIDTH, BODY_TOP - 5);
@@ -1261,6 +1313,15 @@ draw_slice (CtPdfWriter *self,
       cairo_stroke (cr);
     }
 
+  if (row->fill_in && slice->first_line + slice->n_lines == row->n_lines)
+    {
+      cairo_set_source_rgb (cr, 0.5, 0.5, 0.5);
+      cairo_set_line_width (cr, 0.5);
+      cairo_move_to (cr, x0 + FIELD_LABEL_WIDTH + FIELD_GAP, slice->y + h - 2);
+      cairo_line_to (cr, x0 + BODY_WIDTH, slice->y + h - 2);
+      cairo_stroke (cr);
+    }
+
   if (row->quote_bar)
     {
       cairo_set_source_rgb (cr, 0.55, 0.62, 0.72);
@@ -1356,7 +1417,7 @@ ct_pdf_writer_render (CtPdfWriter  *self,
                       GError      **error)
 {
   g_autoptr(GArray) slices = g_array_new (FALSE, FALSE, sizeof (Slice));
-  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  g_autoptr(GByteArray) bytes = g_byte_array_sized_new (128 * 1024);
   Painter painter = { 0 };
   Placer placer = { 0 };
   double letterhead_height = 0;
@@ -1438,6 +1499,8 @@ out:
   g_clear_pointer (&painter.logo, cairo_surface_destroy);
   g_clear_object (&painter.letterhead_name);
   g_clear_object (&painter.letterhead_details);
+  g_clear_object (&painter.marking);
+  g_clear_object (&painter.running_header);
 
   if (!ok)
     return NULL;

@@ -84,6 +84,8 @@ void         ct_pdf_writer_add_paragraph       (CtPdfWriter    *self,
 void         ct_pdf_writer_add_field           (CtPdfWriter    *self,
                                                 const char     *label,
                                                 const char     *value);
+void         ct_pdf_writer_add_blank_field     (CtPdfWriter    *self,
+                                                const char     *label);
 void         ct_pdf_writer_add_list_item       (CtPdfWriter    *self,
                                                 const char     *text);
 void         ct_pdf_writer_add_columns         (CtPdfWriter    *self,

@@ -30,7 +30,10 @@ add_answer (CtPdfWriter            *writer,
 {
   if (record->blank)
     {
-      ct_pdf_writer_add_ruled_space (writer, question, kind == ANSWER_SHORT ? 1 : 6);
+      if (kind == ANSWER_SHORT)
+        ct_pdf_writer_add_blank_field (writer, question);
+      else
+        ct_pdf_writer_add_ruled_space (writer, question, 6);
       return;
     }
 
@@ -141,8 +144,8 @@ ct_document_render_record_of_concern (const CtRecordOfConcern  *record,
   if (record->blank)
     {
       ct_pdf_writer_add_heading (writer, 1, _("Signature"));
-      ct_pdf_writer_add_ruled_space (writer, _("Signed"), 1);
-      ct_pdf_writer_add_ruled_space (writer, _("Date and time"), 1);
+      ct_pdf_writer_add_blank_field (writer, _("Signed"));
+      ct_pdf_writer_add_blank_field (writer, _("Date and time"));
     }
 
   return ct_pdf_writer_render (writer, NULL, error);

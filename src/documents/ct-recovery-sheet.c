@@ -128,8 +128,8 @@ ct_document_render_recovery_sheet (const CtRecoverySheet  *sheet,
                                          "database, choose to use the recovery code."));
   ct_pdf_writer_add_list_item (writer, _("Type the code exactly as printed above. Spaces and "
                                          "capital letters do not matter."));
-  ct_pdf_writer_add_list_item (writer, _("Caretrail will make a new key and a new recovery "
-                                         "code. Print the new sheet, put it in the safe and "
+  ct_pdf_writer_add_list_item (writer, _("Once the database is open, make a new recovery "
+                                         "code in Caretrail, put its sheet in the safe and "
                                          "shred this one."));
 
   ct_pdf_writer_add_heading (writer, 1, _("Keeping it safe"));
@@ -140,7 +140,9 @@ ct_document_render_recovery_sheet (const CtRecoverySheet  *sheet,
   ct_pdf_writer_add_list_item (writer, _("If you think someone else has seen the code, make a "
                                          "new one in Caretrail straight away."));
 
-  ct_pdf_writer_add_ruled_space (writer, _("Put in the safe by (name and date)"), 1);
+  ct_pdf_writer_add_heading (writer, 1, _("Record of safe keeping"));
+  ct_pdf_writer_add_blank_field (writer, _("Put in the safe by"));
+  ct_pdf_writer_add_blank_field (writer, _("Date"));
 
   return ct_pdf_writer_render (writer, NULL, error);
 }
