@@ -3144,12 +3144,12 @@ verify_internal (CtStore             *self,
                                   g_bytes_get_size (wrapped), label, NULL);
       if (key == NULL)
         {
+          set_tampered (error, "case_keys", case_id);
           for (guint j = 0; j < pairs->len; j += 2)
             {
               g_free (g_ptr_array_index (pairs, j));
               g_bytes_unref (g_ptr_array_index (pairs, j + 1));
             }
-          set_tampered (error, "case_keys", case_id);
           return FALSE;
         }
       stats->case_keys++;
