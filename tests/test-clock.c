@@ -338,6 +338,56 @@ test_format_winter_offset (void)
   g_assert_cmpstr (text, ==, "2026-01-05T09:00:00+00:00");
 }
 
+static void
+test_parse_instant (void)
+{
+  static const struct { const char *text; const char *expected; } good[] = {
+    { "2026-11-23T15:59", "2026-11-23T15:59:00+00:00" },
+    { "2026-11-23 15:59", "2026-11-23T15:59:00+00:00" },
+    { "2026-11-23T15:59:30", "2026-11-23T15:59:30+00:00" },
+    { "2026-07-01T09:00", "2026-07-01T09:00:00+01:00" },
+    { "2026-07-01T08:00Z", "2026-07-01T09:00:00+01:00" },
+    { "2026-07-01T09:00:00+01:00", "2026-07-01T09:00:00+01:00" },
+    /* Either side of the changes, and an exact time within them. */
+    { "2026-03-29T00:59", "2026-03-29T00:59:00+00:00" },
+    { "2026-03-29T02:00", "2026-03-29T02:00:00+01:00" },
+    { "2026-10-25T00:59", "2026-10-25T00:59:00+01:00" },
+    { "2026-10-25T02:00", "2026-10-25T02:00:00+00:00" },
+    { "2026-10-25T01:30:00+01:00", "2026-10-25T01:30:00+01:00" },
+    { "2026-10-25T01:30:00+00:00", "2026-10-25T01:30:00+00:00" },
+  };
+  static const struct { const char *text; const char *needle; } bad[] = {
+    { "", "is not a time" },
+    { "2026-11-23", "is not a time" },
+    { "23/11/2026 15:59", "is not a time" },
+    { "2026-11-23T25:00", "is not a time" },
+    { "2026-02-30T10:00", "is not a time" },
+    { "2026-11-23T15:59 tomorrow", "is not a time" },
+    { "2026-03-29T01:30", "did not happen in the UK" },
+    { "2026-10-25T01:30", "happened twice in the UK" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GDateTime) t = ct_clock_parse_instant (good[i].text, &error);
+
+      g_assert_no_error (error);
+      assert_due (t, good[i].expected, good[i].text);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GDateTime) t = ct_clock_parse_instant (bad[i].text, &error);
+
+      if (t != NULL)
+        g_error ("“%s” was accepted", bad[i].text);
+      g_assert_error (error, CT_CLOCK_ERROR, CT_CLOCK_ERROR_BAD_TIME);
+      if (strstr (error->message, bad[i].needle) == NULL)
+        g_error ("“%s”: “%s” lacks “%s”", bad[i].text, error->message, bad[i].needle);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -362,6 +412,7 @@ main (int   argc,
   g_test_add_func ("/clock/retention", test_retention);
   g_test_add_func ("/clock/kind-names", test_kind_names);
   g_test_add_func ("/clock/format-winter-offset", test_format_winter_offset);
+  g_test_add_func ("/clock/parse-instant", test_parse_instant);
 
   ret = g_test_run ();
 

@@ -33,5 +33,6 @@ int  ct_admin_cmd_restore (int argc, char **argv);
 int  ct_admin_cmd_recover (int argc, char **argv);
 int  ct_admin_cmd_cases (int argc, char **argv);
 int  ct_admin_cmd_demo (int argc, char **argv);
+int  ct_admin_cmd_due (int argc, char **argv);
 
 G_END_DECLS

@@ -21,6 +21,7 @@ static const CtAdminCommand commands[] = {
   { "cases", N_("List the cases with their state and next due time"), ct_admin_cmd_cases },
   { "demo", N_("Add fictional sample cases"), ct_admin_cmd_demo },
   { "letter", N_("Produce a letter or report as a PDF"), ct_admin_cmd_letter },
+  { "due", N_("Print when a step of the procedure is due"), ct_admin_cmd_due },
   { NULL, NULL, NULL }
 };
 

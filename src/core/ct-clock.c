@@ -238,6 +238,105 @@ bad:
   return FALSE;
 }
 
+/* Whether @utc, shown in UK time, reads as the wall-clock time @local. */
+static gboolean
+reads_as (GDateTime *utc,
+          GDateTime *local)
+{
+  g_autoptr(GDateTime) uk = g_date_time_to_timezone (utc, ct_calendar_get_timezone ());
+
+  return g_date_time_get_year (uk) == g_date_time_get_year (local) &&
+         g_date_time_get_day_of_year (uk) == g_date_time_get_day_of_year (local) &&
+         g_date_time_get_hour (uk) == g_date_time_get_hour (local) &&
+         g_date_time_get_minute (uk) == g_date_time_get_minute (local) &&
+         g_date_time_get_second (uk) == g_date_time_get_second (local);
+}
+
+/**
+ * ct_clock_parse_instant:
+ * @text: an ISO 8601 date and time, e.g. "2026-11-23T15:59",
+ *   "2026-11-23 15:59:30" or "2026-03-30T14:59:00Z"
+ * @error: return location for a %CT_CLOCK_ERROR_BAD_TIME error
+ *
+ * Reads a time. Seconds may be left out, and a space may stand for the "T".
+ * With an offset ("Z", "+01:00") the time is exact. Without one it is UK
+ * wall-clock time, and it is refused if it did not happen (the hour skipped
+ * when the clocks go forward) or happened twice (the hour repeated when they
+ * go back), rather than guessing: give the offset for those.
+ *
+ * Returns: (transfer full): the instant in UK time, or %NULL
+ */
+GDateTime *
+ct_clock_parse_instant (const char  *text,
+                        GError     **error)
+{
+  g_autofree char *normal = NULL;
+  g_autoptr(GDateTime) as_utc = NULL;
+  g_autoptr(GDateTime) gmt = NULL;
+  g_autoptr(GDateTime) bst = NULL;
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  gboolean gmt_fits, bst_fits;
+  gsize len;
+
+  if (text == NULL || (len = strlen (text)) < 16 || text[4] != '-' ||
+      text[7] != '-' || (text[10] != 'T' && text[10] != ' ') || text[13] != ':')
+    {
+      g_set_error (error, CT_CLOCK_ERROR, CT_CLOCK_ERROR_BAD_TIME, _("“%s” is not a time. Write it as YYYY-MM-DDTHH:MM, for example 2026-11-23T15:59, optionally with seconds and an offset such as +01:00."),
+                text != NULL ? text : "");
+      return NULL;
+    }
+
+  normal = g_strdup (text);
+  normal[10] = 'T';
+  /* Add the seconds GLib requires when they are left out. */
+  if (len == 16 || (len > 16 && (normal[16] == 'Z' || normal[16] == '+' || normal[16] == '-')))
+    {
+      g_autofree char *head = g_strndup (normal, 16);
+
+      g_free (normal);
+      normal = g_strconcat (head, ":00", text + 16, NULL);
+    }
+
+  /* Read it as if it were UTC, to learn whether it carries an offset. */
+  as_utc = g_date_time_new_from_iso8601 (normal, utc);
+  if (as_utc == NULL)
+    {
+      g_set_error (error, CT_CLOCK_ERROR, CT_CLOCK_ERROR_BAD_TIME, _("“%s” is not a time. Write it as YYYY-MM-DDTHH:MM, for example 2026-11-23T15:59, optionally with seconds and an offset such as +01:00."),
+                text);
+      return NULL;
+    }
+
+  {
+    const char *tail = normal + 19;
+
+    while (*tail == '.' || g_ascii_isdigit (*tail))
+      tail++;
+    if (*tail != '\0')
+      return g_date_time_to_timezone (as_utc, ct_calendar_get_timezone ());
+  }
+
+  /* UK wall-clock time: GMT (+00:00) or BST (+01:00); exactly one must fit. */
+  gmt = g_date_time_ref (as_utc);
+  bst = g_date_time_add_hours (as_utc, -1);
+  gmt_fits = reads_as (gmt, as_utc);
+  bst_fits = reads_as (bst, as_utc);
+
+  if (gmt_fits && bst_fits)
+    {
+      g_set_error (error, CT_CLOCK_ERROR, CT_CLOCK_ERROR_BAD_TIME, _("“%s” happened twice in the UK, because the clocks went back an hour that night. Add +01:00 for the first time or +00:00 for the second."),
+                text);
+      return NULL;
+    }
+  if (!gmt_fits && !bst_fits)
+    {
+      g_set_error (error, CT_CLOCK_ERROR, CT_CLOCK_ERROR_BAD_TIME, _("“%s” did not happen in the UK, because the clocks went forward an hour that night. Check the time."),
+                text);
+      return NULL;
+    }
+
+  return g_date_time_to_timezone (gmt_fits ? gmt : bst, ct_calendar_get_timezone ());
+}
+
 /**
  * ct_clock_end_of_day:
  * @date: a valid date

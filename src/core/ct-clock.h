@@ -61,6 +61,8 @@ G_BEGIN_DECLS
  * @CT_CLOCK_ERROR_BAD_PERIOD: a period such as "48h" could not be read
  * @CT_CLOCK_ERROR_BAD_CUTOFF: a cut-off time such as "16:00" could not be read
  * @CT_CLOCK_ERROR_MISSING_START: the clock needs a start that was not given
+ * @CT_CLOCK_ERROR_BAD_TIME: a time could not be read, or did not happen (or
+ *   happened twice) in the UK because of a clock change
  *
  * Errors from the clocks.
  */
@@ -69,6 +71,7 @@ typedef enum
   CT_CLOCK_ERROR_BAD_PERIOD,
   CT_CLOCK_ERROR_BAD_CUTOFF,
   CT_CLOCK_ERROR_MISSING_START,
+  CT_CLOCK_ERROR_BAD_TIME,
 } CtClockError;
 
 /**
@@ -168,6 +171,8 @@ gboolean     ct_cutoff_parse               (const char   *text,
                                             guint        *out_minutes,
                                             GError      **error);
 
+GDateTime   *ct_clock_parse_instant        (const char   *text,
+                                            GError      **error);
 GDateTime   *ct_clock_end_of_day           (const GDate  *date);
 void         ct_clock_local_date           (GDateTime    *instant,
                                             GDate        *out_date);
