@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-store-crash"
+
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ct-store.h"
+#include "test-store-util.h"
+
+/*
+ * Crash safety: a child process writes records as fast as it can and is
+ * killed with SIGKILL at a random moment, many times over. After every
+ * kill the database must open, pass the integrity check, the audit chain
+ * and the authentication of every ciphertext, and hold every record whose
+ * transaction the child saw commit.
+ */
+
+#define DEFAULT_ROUNDS 40
+
+typedef struct
+{
+  guint n;
+  char *case_id;
+  char *concern_id;
+} ChildBatch;
+
+static gboolean
+child_write (CtStoreTransaction  *txn,
+             gpointer             user_data,
+             GError             **error)
+{
+  ChildBatch *batch = user_data;
+  g_autoptr(CtRecord) case_record = ct_record_new (CT_RECORD_KIND_CASE);
+  g_autoptr(CtRecord) child = ct_record_new (CT_RECORD_KIND_CHILD);
+  g_autoptr(CtRecord) concern = ct_record_new (CT_RECORD_KIND_CONCERN);
+  g_autofree char *text = g_strdup_printf ("concern number %u", batch->n);
+
+  ct_record_set_state (case_record, "concern-recorded");
+  ct_record_set_case_id (child, ct_record_get_id (case_record));
+  ct_record_set_string (child, "given-names", "Crash");
+  ct_record_set_string (child, "family-name", text);
+  ct_record_set_case_id (concern, ct_record_get_id (case_record));
+  ct_record_set_string (concern, "what", text);
+
+  if (!ct_store_transaction_insert (txn, "crash-writer", case_record, error) ||
+      !ct_store_transaction_insert (txn, "crash-writer", child, error) ||
+      !ct_store_transaction_insert (txn, "crash-writer", concern, error))
+    return FALSE;
+
+  /* A correction too, so the history table is written under fire. */
+  ct_record_set_string (concern, "what", "corrected");
+  if (!ct_store_transaction_update (txn, "crash-writer", concern, error))
+    return FALSE;
+
+  g_free (batch->case_id);
+  g_free (batch->concern_id);
+  batch->case_id = g_strdup (ct_record_get_id (case_record));
+  batch->concern_id = g_strdup (ct_record_get_id (concern));
+  return TRUE;
+}
+
+/* The child: write until killed, printing each committed case. */
+static int
+run_writer (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtStore) store = ct_store_open_sync (path, &error);
+  ChildBatch batch = { 0 };
+
+  if (store == NULL)
+    {
+      g_printerr ("writer: %s\n", error->message);
+      return 1;
+    }
+
+  for (batch.n = 0;; batch.n++)
+    {
+      if (!ct_store_run_transaction_sync (store, child_write, &batch, &error))
+        {
+          g_printerr ("writer: %s\n", error->message);
+          return 1;
+        }
+      /* Only now is the transaction known to be committed. */
+      printf ("%s %s\n", batch.case_id, batch.concern_id);
+      fflush (stdout);
+    }
+}
+
+static void
+test_crash_sigkill (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("ct-crash-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "crash.db", NULL);
+  g_autoptr(GHashTable) committed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(CtStore) created = NULL;
+  const char *rounds_env = g_getenv ("CT_CRASH_ROUNDS");
+  guint rounds = rounds_env != NULL ? (guint) atoi (rounds_env) : DEFAULT_ROUNDS;
+  guint kills_mid_write = 0;
+
+  created = ct_store_create_sync (path, NULL, &error);
+  g_assert_no_error (error);
+  ct_store_close (created);
+
+  for (guint round = 0; round < rounds; round++)
+    {
+      const char *argv[] = { g_test_get_filename (G_TEST_BUILT, "test-store-crash", NULL),
+                             "--writer", path, NULL };
+      g_autoptr(GString) output = g_string_new (NULL);
+      g_autoptr(CtStore) store = NULL;
+      g_auto(GStrv) lines = NULL;
+      CtStoreVerifyStats stats;
+      GPid pid;
+      int out_fd;
+      int status;
+      char buf[4096];
+      ssize_t n;
+      guint before = g_hash_table_size (committed);
+
+      g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                &pid, NULL, &out_fd, NULL, &error);
+      g_assert_no_error (error);
+
+      /* Kill at a random point: sometimes while it opens, mostly while it
+       * writes. */
+      g_usleep (g_random_int_range (5, 400) * 1000);
+      kill (pid, SIGKILL);
+      g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+      g_spawn_close_pid (pid);
+      g_assert_true (WIFSIGNALED (status));
+
+      while ((n = read (out_fd, buf, sizeof buf)) > 0)
+        g_string_append_len (output, buf, n);
+      close (out_fd);
+
+      /* Only whole lines were surely committed. */
+      lines = g_strsplit (output->str, "\n", -1);
+      for (guint i = 0; lines[i] != NULL && lines[i + 1] != NULL; i++)
+        {
+          g_auto(GStrv) ids = g_strsplit (lines[i], " ", 2);
+
+          g_assert_cmpuint (g_strv_length (ids), ==, 2);
+          g_hash_table_insert (committed, g_strdup (ids[0]), g_strdup (ids[1]));
+        }
+      if (g_hash_table_size (committed) > before)
+        kills_mid_write++;
+
+      store = ct_store_open_sync (path, &error);
+      g_assert_no_error (error);
+      g_assert_true (ct_store_verify_sync (store, &stats, &error));
+      g_assert_no_error (error);
+
+      {
+        GHashTableIter iter;
+        gpointer case_id, concern_id;
+
+        g_hash_table_iter_init (&iter, committed);
+        while (g_hash_table_iter_next (&iter, &case_id, &concern_id))
+          {
+            g_autoptr(CtRecord) case_record = ct_store_get_sync (store, CT_RECORD_KIND_CASE, case_id, &error);
+            g_autoptr(CtRecord) concern = NULL;
+            g_autoptr(GPtrArray) history = NULL;
+
+            g_assert_no_error (error);
+            g_assert_cmpstr (ct_record_get_state (case_record), ==, "concern-recorded");
+            concern = ct_store_get_sync (store, CT_RECORD_KIND_CONCERN, concern_id, &error);
+            g_assert_no_error (error);
+            g_assert_cmpstr (ct_record_get_string (concern, "what"), ==, "corrected");
+            history = ct_store_list_history_sync (store, CT_RECORD_KIND_CONCERN, concern_id, &error);
+            g_assert_no_error (error);
+            g_assert_cmpuint (history->len, ==, 1);
+          }
+      }
+
+      g_test_message ("round %u: %u committed cases so far, %" G_GINT64_FORMAT " records verified",
+                      round, g_hash_table_size (committed), stats.records);
+      ct_store_close (store);
+    }
+
+  /* The test must have killed writers in the middle of their work. */
+  g_assert_cmpuint (kills_mid_write, >, rounds / 4);
+  g_assert_cmpuint (g_hash_table_size (committed), >, 0);
+
+  remove_tree (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  if (argc == 3 && g_str_equal (argv[1], "--writer"))
+    return run_writer (argv[2]);
+
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/store/crash/sigkill", test_crash_sigkill);
+  return g_test_run ();
+}
