@@ -44,4 +44,28 @@ expect_refusal 2 --sample --case ABC -o "$dir/x.pdf"
 expect_refusal 1 --sample --logo "$dir/missing.png" -o "$dir/x.pdf"
 [ ! -e "$dir/x.pdf" ] || fail "a refused command left a file behind"
 expect_refusal 1 --sample -o "$dir/no/such/dir/x.pdf"
+expect_refusal 2 --sample --stored -o "$dir/x.pdf"
+
+# From a stored case: the document is kept, --stored gives back the same
+# bytes, and producing it again makes a new version.
+db="$dir/cases.db"
+"$CARETRAIL_ADMIN" init --database "$db" >/dev/null
+"$CARETRAIL_ADMIN" demo --database "$db" --cases 8 >/dev/null
+out=$("$CARETRAIL_ADMIN" letter --case CT-DEMO-00001 --kind chronology --database "$db" -o "$dir/c1.pdf")
+echo "$out" | grep -q "^Wrote version 1 of the chronology" || fail "unexpected output: $out"
+sha=$(sha256sum "$dir/c1.pdf" | cut -d' ' -f1)
+echo "$out" | grep -q "SHA-256: $sha" || fail "the printed SHA-256 is not that of the file written"
+pdftotext "$dir/c1.pdf" - | grep -q "CT-DEMO-00001" || fail "the chronology does not name its case"
+"$CARETRAIL_ADMIN" letter --case CT-DEMO-00001 --kind chronology --database "$db" --stored -o "$dir/c1-again.pdf" >/dev/null
+cmp -s "$dir/c1.pdf" "$dir/c1-again.pdf" || fail "--stored did not give back the kept bytes"
+out=$("$CARETRAIL_ADMIN" letter --case CT-DEMO-00001 --kind chronology --database "$db" -o "$dir/c2.pdf")
+echo "$out" | grep -q "^Wrote version 2 of the chronology" || fail "producing again did not make version 2: $out"
+"$CARETRAIL_ADMIN" letter --case CT-DEMO-00001 --kind record-of-concern --database "$db" -o "$dir/r.pdf" >/dev/null
+qpdf --check "$dir/r.pdf" >/dev/null || fail "record of concern from a case fails qpdf --check"
+
+expect_refusal 1 --case CT-NO-SUCH --kind chronology --database "$db" -o "$dir/x.pdf"
+expect_refusal 1 --case CT-DEMO-00002 --kind record-of-concern --stored --database "$db" -o "$dir/x.pdf"
+expect_refusal 2 --case CT-DEMO-00001 --kind recovery-sheet --database "$db" -o "$dir/x.pdf"
+expect_refusal 2 --case CT-DEMO-00001 --stored --closing "x" --database "$db" -o "$dir/x.pdf"
+[ ! -e "$dir/x.pdf" ] || fail "a refused command left a file behind"
 echo "ok"

@@ -8,16 +8,22 @@
 #include <string.h>
 
 #include "ct-admin-commands.h"
+#include "ct-case-documents.h"
 #include "ct-document-samples.h"
 #include "ct-documents.h"
+#include "ct-store.h"
 
 /*
  * caretrail-admin letter: produce a document as a PDF file.
  *
- * Documents for a stored case (--case) need the case store, which this
- * command does not use yet; --sample produces the same documents from
- * fictional sample data so the layout can be checked.
+ * With --case the document is made from a stored case and its exact bytes
+ * are kept in the database (a new version each time), with their SHA-256 in
+ * the audit log; the file written is those kept bytes. --stored writes the
+ * newest kept version without producing it again. --sample makes the same
+ * documents from fictional sample data, to check the layout.
  */
+
+#define ADMIN_STAFF "caretrail-admin"
 
 typedef enum
 {
@@ -99,6 +105,96 @@ render_sample (DocumentKind   kind,
     }
 }
 
+static gboolean
+write_file (const char  *output,
+            GBytes      *pdf,
+            GError     **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (output);
+
+  /* Written whole to a temporary file and renamed, so an interrupted run
+   * never leaves half a PDF under the requested name. */
+  return g_file_replace_contents (file, g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf),
+                                  NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL, NULL, error);
+}
+
+static int
+write_case_document (const char   *reference,
+                     DocumentKind  kind,
+                     const char   *database,
+                     const char   *logo,
+                     const char   *closing,
+                     gboolean      stored,
+                     const char   *output)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtStore) store = NULL;
+  g_autoptr(CtRecord) document = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autofree char *path = NULL;
+  CtCaseDocumentKind case_kind;
+  CtCaseDocumentOptions options = { logo, closing, NULL };
+
+  switch (kind)
+    {
+    case KIND_REFERRAL_CONFIRMATION:
+      case_kind = CT_CASE_DOCUMENT_REFERRAL_CONFIRMATION;
+      break;
+    case KIND_RECORD_OF_CONCERN:
+      case_kind = CT_CASE_DOCUMENT_RECORD_OF_CONCERN;
+      break;
+    case KIND_CHRONOLOGY:
+      case_kind = CT_CASE_DOCUMENT_CHRONOLOGY;
+      break;
+    case KIND_BLANK_RECORD_OF_CONCERN:
+    case KIND_RECOVERY_SHEET:
+    case KIND_INVALID:
+    default:
+      g_printerr ("%s\n", _("caretrail-admin letter: with --case, the kind must be "
+                            "referral-confirmation, record-of-concern or chronology."));
+      return 2;
+    }
+
+  if (stored && (logo != NULL || closing != NULL))
+    {
+      g_printerr ("%s\n", _("caretrail-admin letter: --stored writes the kept document as it "
+                            "is, so it takes no --logo or --closing."));
+      return 2;
+    }
+
+  path = database != NULL ? g_strdup (database) : ct_store_get_default_path ();
+  store = ct_store_open_sync (path, &error);
+  if (store == NULL)
+    {
+      ct_admin_print_error ("letter", error);
+      return 1;
+    }
+
+  if (stored)
+    document = ct_case_document_get_latest_sync (store, reference, case_kind, &error);
+  else
+    document = ct_case_document_generate_sync (store, ADMIN_STAFF, reference, case_kind,
+                                               &options, &error);
+
+  /* What is written is what was kept, checked against its fingerprint. */
+  if (document != NULL)
+    pdf = ct_case_document_get_pdf (document, &error);
+  if (pdf == NULL || !write_file (output, pdf, &error))
+    {
+      ct_admin_print_error ("letter", error);
+      ct_store_close (store);
+      return 1;
+    }
+
+  g_print (_("Wrote version %" G_GINT64_FORMAT " of the %s for case %s to %s\n"
+             "SHA-256: %s\n"),
+           ct_record_get_int64 (document, "document-version", 1),
+           ct_case_document_kind_to_string (case_kind), reference, output,
+           ct_record_get_string (document, "sha256"));
+  ct_store_close (store);
+  return 0;
+}
+
 /**
  * ct_admin_cmd_letter:
  * @argc: argument count; argv[0] is "letter"
@@ -115,13 +211,14 @@ ct_admin_cmd_letter (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) pdf = NULL;
-  g_autoptr(GFile) file = NULL;
   g_autofree char *case_ref = NULL;
   g_autofree char *kind_name = NULL;
   g_autofree char *output = NULL;
   g_autofree char *logo = NULL;
   g_autofree char *closing = NULL;
+  g_autofree char *database = NULL;
   gboolean sample = FALSE;
+  gboolean stored = FALSE;
   DocumentKind kind;
   int status;
   const GOptionEntry entries[] = {
@@ -137,7 +234,11 @@ ct_admin_cmd_letter (int    argc,
     { "logo", 0, 0, G_OPTION_ARG_FILENAME, &logo,
       N_("A PNG logo for the letterhead (with --sample)"), N_("FILE.png") },
     { "closing", 0, 0, G_OPTION_ARG_STRING, &closing,
-      N_("The organisation’s closing paragraph (with --sample)"), N_("TEXT") },
+      N_("The organisation’s closing paragraph, instead of the one in its settings"), N_("TEXT") },
+    { "stored", 0, 0, G_OPTION_ARG_NONE, &stored,
+      N_("Write the newest kept version instead of producing the document again (with --case)"), NULL },
+    { "database", 'd', 0, G_OPTION_ARG_FILENAME, &database,
+      N_("The database to use (default: the app’s own database)"), N_("PATH") },
     { NULL }
   };
 
@@ -170,12 +271,12 @@ ct_admin_cmd_letter (int    argc,
     }
 
   if (case_ref != NULL)
+    return write_case_document (case_ref, kind, database, logo, closing, stored, output);
+
+  if (stored || database != NULL)
     {
-      /* Documents for a stored case need the case store. */
-      g_printerr (_("caretrail-admin letter: documents for case “%s” cannot be produced "
-                    "from the command line yet. Use the Caretrail app, or --sample to check "
-                    "the layout.\n"), case_ref);
-      return 1;
+      g_printerr ("%s\n", _("caretrail-admin letter: --stored and --database go with --case."));
+      return 2;
     }
 
   if (kind == KIND_RECOVERY_SHEET && (logo != NULL || closing != NULL))
@@ -191,11 +292,7 @@ ct_admin_cmd_letter (int    argc,
       return 1;
     }
 
-  /* Written whole to a temporary file and renamed, so an interrupted run
-   * never leaves half a PDF under the requested name. */
-  file = g_file_new_for_commandline_arg (output);
-  if (!g_file_replace_contents (file, g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf),
-                                NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL, NULL, &error))
+  if (!write_file (output, pdf, &error))
     {
       ct_admin_print_error ("letter", error);
       return 1;

@@ -15,6 +15,9 @@ G_BEGIN_DECLS
  *   limit.
  * @CT_DOCUMENT_ERROR_PREVIEW: PDF bytes could not be opened for preview.
  * @CT_DOCUMENT_ERROR_NO_SUCH_PAGE: a page outside the document was asked for.
+ * @CT_DOCUMENT_ERROR_NOT_FOUND: the case or document asked for does not exist.
+ * @CT_DOCUMENT_ERROR_DAMAGED: a stored document does not match its recorded
+ *   SHA-256.
  *
  * Errors from producing or previewing documents.
  */
@@ -26,6 +29,8 @@ typedef enum
   CT_DOCUMENT_ERROR_TOO_LONG,
   CT_DOCUMENT_ERROR_PREVIEW,
   CT_DOCUMENT_ERROR_NO_SUCH_PAGE,
+  CT_DOCUMENT_ERROR_NOT_FOUND,
+  CT_DOCUMENT_ERROR_DAMAGED,
 } CtDocumentError;
 
 #define CT_DOCUMENT_ERROR (ct_document_error_quark ())

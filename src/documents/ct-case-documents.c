@@ -1,0 +1,1233 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ct-case-documents"
+
+#include "config.h"
+
+#include "ct-case-documents.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+
+#include "ct-document-private.h"
+#include "ct-documents.h"
+
+/*
+ * Documents made from a stored case.
+ *
+ * The case's records are read (opening the case, which the audit log
+ * records), mapped onto the plain structures the documents are drawn from,
+ * rendered, and the exact PDF bytes are kept in the store as a DOCUMENT
+ * record with their SHA-256 in the audit log. Producing a document again
+ * after a correction adds a new DOCUMENT record that supersedes the old one;
+ * the old one stays, exactly as it was.
+ */
+
+static const char * const kind_names[] = {
+  [CT_CASE_DOCUMENT_REFERRAL_CONFIRMATION] = "referral-confirmation",
+  [CT_CASE_DOCUMENT_RECORD_OF_CONCERN] = "record-of-concern",
+  [CT_CASE_DOCUMENT_CHRONOLOGY] = "chronology",
+};
+
+const char *
+ct_case_document_kind_to_string (CtCaseDocumentKind kind)
+{
+  g_return_val_if_fail (kind < G_N_ELEMENTS (kind_names), NULL);
+
+  return kind_names[kind];
+}
+
+gboolean
+ct_case_document_kind_from_string (const char         *str,
+                                   CtCaseDocumentKind *out_kind)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (kind_names); i++)
+    {
+      if (g_strcmp0 (str, kind_names[i]) == 0)
+        {
+          *out_kind = i;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+static const char *
+kind_title (CtCaseDocumentKind kind)
+{
+  switch (kind)
+    {
+    case CT_CASE_DOCUMENT_REFERRAL_CONFIRMATION:
+      return _("Confirmation of a safeguarding referral");
+    case CT_CASE_DOCUMENT_RECORD_OF_CONCERN:
+      return _("Record of a safeguarding concern");
+    case CT_CASE_DOCUMENT_CHRONOLOGY:
+    default:
+      return _("Case chronology");
+    }
+}
+
+/* Everything a document borrows lives here until it is rendered. */
+typedef struct
+{
+  GPtrArray *strings;
+  GPtrArray *dates;
+  GTimeZone *london;
+} Pool;
+
+static void
+pool_init (Pool *pool)
+{
+  pool->strings = g_ptr_array_new_with_free_func (g_free);
+  pool->dates = g_ptr_array_new_with_free_func ((GDestroyNotify) g_date_time_unref);
+  pool->london = g_time_zone_new_identifier ("Europe/London");
+  if (pool->london == NULL)
+    pool->london = g_time_zone_new_utc ();
+}
+
+static void
+pool_clear (Pool *pool)
+{
+  g_clear_pointer (&pool->strings, g_ptr_array_unref);
+  g_clear_pointer (&pool->dates, g_ptr_array_unref);
+  g_clear_pointer (&pool->london, g_time_zone_unref);
+}
+
+static const char *
+pool_take (Pool *pool,
+           char *text)
+{
+  if (text == NULL)
+    return NULL;
+
+  g_ptr_array_add (pool->strings, text);
+  return text;
+}
+
+static GDateTime *
+pool_instant (Pool   *pool,
+              gint64  usec)
+{
+  g_autoptr(GDateTime) utc = NULL;
+  GDateTime *local;
+
+  if (usec <= 0)
+    return NULL;
+
+  utc = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+  if (utc == NULL)
+    return NULL;
+
+  local = g_date_time_to_timezone (utc, pool->london);
+  g_ptr_array_add (pool->dates, local);
+  return local;
+}
+
+static GDateTime *
+pool_date (Pool       *pool,
+           const char *iso)
+{
+  int y, m, d;
+  GDateTime *date;
+
+  if (iso == NULL || sscanf (iso, "%4d-%2d-%2d", &y, &m, &d) != 3)
+    return NULL;
+
+  date = g_date_time_new (pool->london, y, m, d, 0, 0, 0);
+  if (date != NULL)
+    g_ptr_array_add (pool->dates, date);
+  return date;
+}
+
+static const char *
+field (CtRecord   *record,
+       const char *name)
+{
+  const char *value;
+
+  if (record == NULL)
+    return NULL;
+
+  value = ct_record_get_string (record, name);
+  return ct_document_has_text (value) ? value : NULL;
+}
+
+static const char *
+join_strv (Pool       *pool,
+           CtRecord   *record,
+           const char *name)
+{
+  const char * const *values = record != NULL ? ct_record_get_strv (record, name) : NULL;
+
+  if (values == NULL || values[0] == NULL)
+    return NULL;
+
+  return pool_take (pool, g_strjoinv ("; ", (char **) values));
+}
+
+/* Joins the non-empty pieces with @separator; any piece may be NULL. */
+static const char *
+join_pieces (Pool               *pool,
+             const char         *separator,
+             const char * const *pieces,
+             guint               n_pieces)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; i < n_pieces; i++)
+    {
+      if (!ct_document_has_text (pieces[i]))
+        continue;
+      if (out->len > 0)
+        g_string_append (out, separator);
+      g_string_append (out, pieces[i]);
+    }
+
+  if (out->len == 0)
+    return NULL;
+
+  return pool_take (pool, g_string_free (g_steal_pointer (&out), FALSE));
+}
+
+#define join_text(pool, separator, ...) \
+  join_pieces ((pool), (separator), (const char * const []) { __VA_ARGS__ }, \
+               G_N_ELEMENTS (((const char * const []) { __VA_ARGS__ })))
+
+static const char *
+person_name (Pool     *pool,
+             CtRecord *person)
+{
+  return join_text (pool, " ", field (person, "given-names"), field (person, "family-name"));
+}
+
+/* The records of one case, and the directory around it. */
+typedef struct
+{
+  CtRecord *case_record;
+  CtRecord *organisation;
+  GPtrArray *staff;
+  GPtrArray *agencies;
+  GPtrArray *children;
+  GPtrArray *people;
+  GPtrArray *relationships;
+  GPtrArray *concerns;
+  GPtrArray *chronology;
+  GPtrArray *decisions;
+  GPtrArray *referrals;
+  GPtrArray *sharing;
+} CaseData;
+
+static void
+case_data_clear (CaseData *data)
+{
+  g_clear_object (&data->case_record);
+  g_clear_object (&data->organisation);
+  g_clear_pointer (&data->staff, g_ptr_array_unref);
+  g_clear_pointer (&data->agencies, g_ptr_array_unref);
+  g_clear_pointer (&data->children, g_ptr_array_unref);
+  g_clear_pointer (&data->people, g_ptr_array_unref);
+  g_clear_pointer (&data->relationships, g_ptr_array_unref);
+  g_clear_pointer (&data->concerns, g_ptr_array_unref);
+  g_clear_pointer (&data->chronology, g_ptr_array_unref);
+  g_clear_pointer (&data->decisions, g_ptr_array_unref);
+  g_clear_pointer (&data->referrals, g_ptr_array_unref);
+  g_clear_pointer (&data->sharing, g_ptr_array_unref);
+}
+
+static CtRecord *
+find_by_id (GPtrArray  *records,
+            const char *id)
+{
+  if (id == NULL)
+    return NULL;
+
+  for (guint i = 0; i < records->len; i++)
+    if (g_strcmp0 (ct_record_get_id (g_ptr_array_index (records, i)), id) == 0)
+      return g_ptr_array_index (records, i);
+
+  return NULL;
+}
+
+static gboolean
+load_case (CtStore     *store,
+           const char  *staff_id,
+           CtRecord    *case_record,
+           CaseData    *data,
+           GError     **error)
+{
+  const char *case_id = ct_record_get_id (case_record);
+  g_autoptr(GPtrArray) organisations = NULL;
+  struct { GPtrArray **list; CtRecordKind kind; gboolean in_case; } lists[] = {
+    { &data->staff, CT_RECORD_KIND_STAFF, FALSE },
+    { &data->agencies, CT_RECORD_KIND_AGENCY, FALSE },
+    { &data->children, CT_RECORD_KIND_CHILD, TRUE },
+    { &data->people, CT_RECORD_KIND_PERSON, TRUE },
+    { &data->relationships, CT_RECORD_KIND_RELATIONSHIP, TRUE },
+    { &data->concerns, CT_RECORD_KIND_CONCERN, TRUE },
+    { &data->chronology, CT_RECORD_KIND_CHRONOLOGY, TRUE },
+    { &data->decisions, CT_RECORD_KIND_DECISION, TRUE },
+    { &data->referrals, CT_RECORD_KIND_REFERRAL, TRUE },
+    { &data->sharing, CT_RECORD_KIND_INFO_SHARING, TRUE },
+  };
+
+  /* Opening the case records in the audit log who read it. */
+  data->case_record = ct_store_open_case_sync (store, staff_id, case_id, error);
+  if (data->case_record == NULL)
+    return FALSE;
+
+  organisations = ct_store_list_sync (store, CT_RECORD_KIND_ORGANISATION, NULL, error);
+  if (organisations == NULL)
+    return FALSE;
+  if (organisations->len == 0)
+    {
+      g_set_error (error, CT_DOCUMENT_ERROR, CT_DOCUMENT_ERROR_INVALID_INPUT,
+                   _("The organisation’s details have not been entered, so there is no "
+                     "letterhead. Add them in the organisation settings and try again."));
+      return FALSE;
+    }
+  data->organisation = g_object_ref (g_ptr_array_index (organisations, 0));
+
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+    {
+      *lists[i].list = ct_store_list_sync (store, lists[i].kind,
+                                           lists[i].in_case ? case_id : NULL, error);
+      if (*lists[i].list == NULL)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+fill_letterhead (CtLetterhead                *letterhead,
+                 CaseData                    *data,
+                 const CtCaseDocumentOptions *options)
+{
+  letterhead->name = field (data->organisation, "name");
+  letterhead->address = field (data->organisation, "address");
+  letterhead->phone = field (data->organisation, "phone");
+  letterhead->email = field (data->organisation, "email");
+  letterhead->logo_path = options != NULL && options->logo_path != NULL
+                          ? options->logo_path : field (data->organisation, "logo-path");
+}
+
+static gint
+compare_by_int64_field (CtRecord   *a,
+                        CtRecord   *b,
+                        const char *name)
+{
+  gint64 ta = ct_record_get_int64 (a, name, ct_record_get_created_at (a));
+  gint64 tb = ct_record_get_int64 (b, name, ct_record_get_created_at (b));
+
+  return ta < tb ? -1 : ta > tb ? 1 : 0;
+}
+
+static gint
+compare_chronology_cb (gconstpointer a,
+                       gconstpointer b)
+{
+  return compare_by_int64_field (*(CtRecord **) a, *(CtRecord **) b, "event");
+}
+
+static gint
+compare_concerns_cb (gconstpointer a,
+                     gconstpointer b)
+{
+  return compare_by_int64_field (*(CtRecord **) a, *(CtRecord **) b, "raised-at");
+}
+
+static gint
+compare_referrals_cb (gconstpointer a,
+                      gconstpointer b)
+{
+  return compare_by_int64_field (*(CtRecord **) a, *(CtRecord **) b, "made-at");
+}
+
+/* The case's children, in the order the case lists them. */
+static GPtrArray *
+case_children (CaseData *data)
+{
+  const char * const *ids = ct_record_get_strv (data->case_record, "child-ids");
+  GPtrArray *children = g_ptr_array_new ();
+
+  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+    {
+      CtRecord *child = find_by_id (data->children, ids[i]);
+
+      if (child != NULL)
+        g_ptr_array_add (children, child);
+    }
+
+  /* Children recorded in the case but not listed on it still belong in
+   * the letter. */
+  for (guint i = 0; i < data->children->len; i++)
+    if (!g_ptr_array_find (children, g_ptr_array_index (data->children, i), NULL))
+      g_ptr_array_add (children, g_ptr_array_index (data->children, i));
+
+  return children;
+}
+
+static const char *
+staff_name (Pool       *pool,
+            CaseData   *data,
+            const char *staff_id)
+{
+  CtRecord *staff = find_by_id (data->staff, staff_id);
+
+  if (staff == NULL)
+    return staff_id;
+
+  return join_text (pool, ", ", field (staff, "name"), field (staff, "role"));
+}
+
+static const char *
+status_text (const char *status)
+{
+  if (g_strcmp0 (status, "early-help") == 0)
+    return _("receiving early help");
+  if (g_strcmp0 (status, "child-in-need") == 0)
+    return _("a child in need");
+  if (g_strcmp0 (status, "child-protection-plan") == 0)
+    return _("subject to a child protection plan");
+  if (g_strcmp0 (status, "looked-after") == 0)
+    return _("looked after");
+  return NULL;
+}
+
+static const char *
+exception_text (const char *exception)
+{
+  if (g_strcmp0 (exception, "family-member-responsible") == 0)
+    return _("A family member may be responsible for the harm.");
+  if (g_strcmp0 (exception, "danger") == 0)
+    return _("Telling the family could put someone in danger.");
+  if (g_strcmp0 (exception, "criminal-investigation") == 0)
+    return _("Telling the family could interfere with a criminal investigation.");
+  return exception;
+}
+
+static GBytes *
+render_referral (Pool                        *pool,
+                 CaseData                    *data,
+                 const CtCaseDocumentOptions *options,
+                 GError                     **error)
+{
+  g_autoptr(GPtrArray) children = case_children (data);
+  g_autoptr(GArray) letter_children = g_array_new (FALSE, TRUE, sizeof (CtReferralChild));
+  g_autoptr(GArray) adults = g_array_new (FALSE, TRUE, sizeof (CtReferralAdult));
+  g_autoptr(GPtrArray) adult_ids = g_ptr_array_new ();
+  g_autoptr(GString) agencies = g_string_new (NULL);
+  g_autoptr(GString) not_told = g_string_new (NULL);
+  g_autoptr(GString) responsible = g_string_new (NULL);
+  CtReferralLetter letter = { 0 };
+  CtRecord *referral, *agency, *concern = NULL, *sharing = NULL, *dso = NULL;
+  const char *consent;
+
+  if (data->referrals->len == 0)
+    {
+      g_set_error (error, CT_DOCUMENT_ERROR, CT_DOCUMENT_ERROR_INVALID_INPUT,
+                   _("No referral has been recorded in this case, so there is nothing to "
+                     "confirm. Record the referral first."));
+      return NULL;
+    }
+
+  g_ptr_array_sort (data->referrals, compare_referrals_cb);
+  referral = g_ptr_array_index (data->referrals, data->referrals->len - 1);
+  agency = find_by_id (data->agencies, field (referral, "agency-id"));
+  if (agency == NULL)
+    {
+      g_set_error (error, CT_DOCUMENT_ERROR, CT_DOCUMENT_ERROR_INVALID_INPUT,
+                   _("The referral does not say which local authority it was made to. "
+                     "Choose the agency on the referral and try again."));
+      return NULL;
+    }
+
+  g_ptr_array_sort (data->concerns, compare_concerns_cb);
+  if (data->concerns->len > 0)
+    concern = g_ptr_array_index (data->concerns, 0);
+
+  /* The information-sharing record for this referral, or the latest. */
+  for (guint i = 0; i < data->sharing->len; i++)
+    {
+      CtRecord *record = g_ptr_array_index (data->sharing, i);
+
+      if (sharing == NULL || g_strcmp0 (field (record, "with"), ct_record_get_id (agency)) == 0)
+        sharing = record;
+    }
+
+  for (guint i = 0; i < data->staff->len; i++)
+    if (ct_record_get_boolean (g_ptr_array_index (data->staff, i), "is-dso", FALSE))
+      dso = g_ptr_array_index (data->staff, i);
+
+  fill_letterhead (&letter.letterhead, data, options);
+  letter.date = options != NULL ? options->now : NULL;
+  letter.recipient_name = field (agency, "name");
+  letter.recipient_address = field (agency, "address");
+  letter.our_reference = ct_record_get_reference (data->case_record);
+  letter.their_reference = field (referral, "la-reference");
+  letter.type = g_strcmp0 (field (referral, "type"), "early-help") == 0
+                ? CT_REFERRAL_EARLY_HELP : CT_REFERRAL_CHILD_PROTECTION;
+  letter.urgency = field (referral, "urgency");
+  letter.verbal_referral_at = pool_instant (pool, ct_record_get_int64 (referral, "made-at", 0));
+  letter.verbal_referral_to = field (referral, "taken-by");
+  if (field (referral, "made-by") != NULL)
+    letter.verbal_referral_by = staff_name (pool, data, field (referral, "made-by"));
+
+  /* The children, and the adults around them. */
+  for (guint i = 0; i < children->len; i++)
+    {
+      CtRecord *child = g_ptr_array_index (children, i);
+      CtReferralChild c = { 0 };
+      const char *safe = NULL;
+
+      c.given_names = field (child, "given-names");
+      c.family_name = field (child, "family-name");
+      c.aliases = join_strv (pool, child, "aliases");
+      c.date_of_birth = pool_date (pool, field (child, "date-of-birth"));
+      c.unborn = ct_record_get_boolean (child, "unborn", FALSE);
+      c.gender = field (child, "gender");
+      c.address = field (child, "address");
+      c.school = field (child, "school");
+      c.gp = field (child, "gp");
+      c.ethnicity = field (child, "ethnicity");
+      c.religion = field (child, "religion");
+      c.language = field (child, "language");
+      c.interpreter_needed = ct_record_get_boolean (child, "interpreter-needed", FALSE);
+      c.needs = field (child, "disability");
+      if (ct_record_has_field (child, "safe-now"))
+        safe = ct_record_get_boolean (child, "safe-now", FALSE)
+               ? _("We believe the child is safe at the moment.")
+               : _("We do not know that the child is safe at the moment.");
+      c.whereabouts = join_text (pool, " ", field (child, "whereabouts"), safe);
+      g_array_append_val (letter_children, c);
+
+      if (status_text (field (child, "status")) != NULL || field (child, "lead-worker") != NULL)
+        {
+          g_autofree char *name = g_strdup_printf ("%s %s", c.given_names ? c.given_names : "",
+                                                   c.family_name ? c.family_name : "");
+          const char *status = status_text (field (child, "status"));
+
+          if (agencies->len > 0)
+            g_string_append_c (agencies, '\n');
+          if (status != NULL)
+            /* Translators: a child's status, as in “Maya Example is a child in need.” */
+            g_string_append_printf (agencies, _("%s is %s."), g_strstrip (name), status);
+          else
+            g_string_append_printf (agencies, "%s:", g_strstrip (name));
+          if (field (child, "lead-worker") != NULL)
+            {
+              g_string_append_c (agencies, ' ');
+              g_string_append_printf (agencies, _("Lead worker: %s."),
+                                      join_text (pool, ", ", field (child, "lead-worker"),
+                                                 field (child, "lead-worker-contact")));
+            }
+        }
+    }
+
+  for (guint i = 0; i < data->relationships->len; i++)
+    {
+      CtRecord *rel = g_ptr_array_index (data->relationships, i);
+      CtRecord *person = find_by_id (data->people, field (rel, "person-id"));
+      guint index;
+
+      if (person == NULL)
+        continue;
+
+      if (ct_record_get_boolean (rel, "alleged-person", FALSE))
+        {
+          if (responsible->len > 0)
+            g_string_append_c (responsible, '\n');
+          g_string_append (responsible, person_name (pool, person));
+          if (field (rel, "relation") != NULL)
+            g_string_append_printf (responsible, " (%s)", field (rel, "relation"));
+          g_string_append (responsible, ". ");
+          if (ct_record_has_field (rel, "access-to-other-children"))
+            g_string_append (responsible,
+                             ct_record_get_boolean (rel, "access-to-other-children", FALSE)
+                             ? _("This person has access to other children.")
+                             : _("We do not believe this person has access to other children."));
+        }
+
+      /* One entry a person, however many of the children they are
+       * related to; parental responsibility for any of them counts. */
+      if (g_ptr_array_find (adult_ids, person, &index))
+        {
+          CtReferralAdult *adult = &g_array_index (adults, CtReferralAdult, index);
+
+          adult->parental_responsibility |= ct_record_get_boolean (rel, "parental-responsibility", FALSE);
+          continue;
+        }
+
+      {
+        CtReferralAdult adult = { 0 };
+
+        adult.name = person_name (pool, person);
+        adult.relationship = field (rel, "relation") != NULL ? field (rel, "relation")
+                                                             : field (person, "role");
+        adult.parental_responsibility = ct_record_get_boolean (rel, "parental-responsibility", FALSE);
+        adult.address = field (person, "address");
+        adult.contact = join_text (pool, "; ", field (person, "phone"), field (person, "email"));
+        g_array_append_val (adults, adult);
+        g_ptr_array_add (adult_ids, person);
+      }
+    }
+
+  letter.children = (const CtReferralChild *) letter_children->data;
+  letter.n_children = letter_children->len;
+  letter.adults = (const CtReferralAdult *) adults->data;
+  letter.n_adults = adults->len;
+  letter.agencies = agencies->len > 0 ? agencies->str : NULL;
+
+  /* The concern: the case summary, then the concern as recorded. */
+  letter.concern_summary = join_text (pool, "\n", field (data->case_record, "summary"),
+                                      field (concern, "what"));
+  letter.harm_type = join_strv (pool, concern, "harm-types");
+  letter.words_recorded = field (concern, "childs-words");
+  letter.person_responsible = responsible->len > 0 ? responsible->str : NULL;
+  letter.actions_taken = field (concern, "actions-taken");
+
+  /* What the family knows, and the recorded exceptions if they were not
+   * told. */
+  if (ct_record_has_field (referral, "parents-aware"))
+    letter.family_aware = ct_record_get_boolean (referral, "parents-aware", FALSE)
+                          ? CT_FAMILY_AWARE_YES : CT_FAMILY_AWARE_NO;
+  for (guint i = 0; i < data->decisions->len; i++)
+    {
+      CtRecord *decision = g_ptr_array_index (data->decisions, i);
+      const char *exception = field (decision, "exception");
+
+      if (exception == NULL)
+        continue;
+      if (not_told->len > 0)
+        g_string_append_c (not_told, '\n');
+      g_string_append (not_told, exception_text (exception));
+      if (field (decision, "reason") != NULL)
+        g_string_append_printf (not_told, " %s", field (decision, "reason"));
+    }
+  letter.family_not_told_reason = not_told->len > 0 ? not_told->str : NULL;
+  letter.withhold_from_family = field (referral, "withheld");
+
+  consent = field (referral, "parents-consent");
+  if (g_strcmp0 (consent, "yes") == 0)
+    letter.consent = CT_CONSENT_GIVEN;
+  else if (g_strcmp0 (consent, "no") == 0)
+    letter.consent = CT_CONSENT_REFUSED;
+  else if (g_strcmp0 (consent, "not-sought") == 0)
+    letter.consent = CT_CONSENT_NOT_SOUGHT;
+  letter.consent_reason = join_text (pool, "\n", field (referral, "consent-reason"),
+                                     field (referral, "confidentiality-override-reason"));
+  letter.lawful_basis = field (sharing, "lawful-basis");
+  letter.request = field (referral, "what-wanted");
+
+  if (dso != NULL)
+    {
+      letter.dso_name = field (dso, "name");
+      letter.dso_role = field (dso, "role");
+      letter.dso_phone = field (dso, "phone");
+      letter.dso_email = field (dso, "email");
+    }
+  if (letter.dso_name == NULL)
+    {
+      letter.dso_name = field (data->organisation, "dso-name");
+      letter.dso_phone = field (data->organisation, "dso-contact");
+    }
+  letter.closing_paragraph = options != NULL && options->closing_paragraph != NULL
+                             ? options->closing_paragraph
+                             : field (data->organisation, "letter-closing");
+
+  if (letter.verbal_referral_at == NULL)
+    {
+      g_set_error (error, CT_DOCUMENT_ERROR, CT_DOCUMENT_ERROR_INVALID_INPUT,
+                   _("The referral does not record when the telephone call was made. "
+                     "Add the date and time of the call to the referral and try again."));
+      return NULL;
+    }
+  if (letter.verbal_referral_to == NULL)
+    {
+      g_set_error (error, CT_DOCUMENT_ERROR, CT_DOCUMENT_ERROR_INVALID_INPUT,
+                   _("The referral does not record who took the call at the local "
+                     "authority. Add their name to the referral and try again."));
+      return NULL;
+    }
+
+  return ct_document_render_referral_letter (&letter, error);
+}
+
+static GBytes *
+render_record_of_concern (Pool                        *pool,
+                          CaseData                    *data,
+                          const CtCaseDocumentOptions *options,
+                          GError                     **error)
+{
+  g_autoptr(GPtrArray) children = case_children (data);
+  CtRecordOfConcern record = { 0 };
+  CtRecord *concern, *child = NULL, *raised_by;
+
+  if (data->concerns->len == 0)
+    {
+      g_set_error (error, CT_DOCUMENT_ERROR, CT_DOCUMENT_ERROR_INVALID_INPUT,
+                   _("No concern has been recorded in this case yet. Record the concern "
+                     "first, or print a blank form."));
+      return NULL;
+    }
+
+  g_ptr_array_sort (data->concerns, compare_concerns_cb);
+  concern = g_ptr_array_index (data->concerns, 0);
+  raised_by = find_by_id (data->staff, field (concern, "raised-by"));
+  if (children->len > 0)
+    child = g_ptr_array_index (children, 0);
+
+  fill_letterhead (&record.letterhead, data, options);
+  record.case_reference = ct_record_get_reference (data->case_record);
+  record.raised_by_name = raised_by != NULL ? field (raised_by, "name") : field (concern, "raised-by");
+  record.raised_by_role = field (raised_by, "role");
+  record.concern_at = pool_instant (pool, ct_record_get_int64 (concern, "raised-at", 0));
+  record.recorded_at = pool_instant (pool, ct_record_get_created_at (concern));
+  record.how_it_arose = field (concern, "how");
+  record.child_name = person_name (pool, child);
+  record.child_aliases = join_strv (pool, child, "aliases");
+  record.child_date_of_birth = pool_date (pool, field (child, "date-of-birth"));
+  record.child_address = field (child, "address");
+  record.child_school = field (child, "school");
+  record.what_happened = field (concern, "what");
+  record.child_words = field (concern, "childs-words");
+  record.injuries = field (concern, "injuries");
+  record.witnesses = field (concern, "witnesses");
+  record.action_taken = field (concern, "actions-taken");
+  record.line_manager = field (concern, "line-manager");
+  record.line_manager_told_at = pool_instant (pool, ct_record_get_int64 (concern, "line-manager-told-at", 0));
+  record.dso = field (concern, "dso");
+  record.dso_told_at = pool_instant (pool, ct_record_get_int64 (concern, "dso-told-at", 0));
+
+  return ct_document_render_record_of_concern (&record, error);
+}
+
+static GBytes *
+render_chronology (Pool                        *pool,
+                   CaseData                    *data,
+                   const char                  *staff_id,
+                   const CtCaseDocumentOptions *options,
+                   GError                     **error)
+{
+  g_autoptr(GPtrArray) children = case_children (data);
+  g_autoptr(GArray) entries = g_array_new (FALSE, TRUE, sizeof (CtChronologyEntry));
+  g_autoptr(GString) names = g_string_new (NULL);
+  CtChronologyReport report = { 0 };
+
+  g_ptr_array_sort (data->chronology, compare_chronology_cb);
+  for (guint i = 0; i < data->chronology->len; i++)
+    {
+      CtRecord *record = g_ptr_array_index (data->chronology, i);
+      CtChronologyEntry entry = { 0 };
+      const char *corrects = field (record, "corrects");
+      gint64 when = ct_record_get_int64 (record, "event", ct_record_get_created_at (record));
+
+      entry.when = pool_instant (pool, when);
+      entry.who = field (record, "who");
+      entry.what = field (record, "what");
+      entry.why = field (record, "why");
+      for (guint j = 0; corrects != NULL && j < i; j++)
+        if (g_strcmp0 (ct_record_get_id (g_ptr_array_index (data->chronology, j)), corrects) == 0)
+          entry.corrects = j + 1;
+      g_array_append_val (entries, entry);
+    }
+
+  for (guint i = 0; i < children->len; i++)
+    {
+      if (names->len > 0)
+        g_string_append (names, "; ");
+      g_string_append (names, person_name (pool, g_ptr_array_index (children, i)));
+    }
+
+  fill_letterhead (&report.letterhead, data, options);
+  report.case_reference = ct_record_get_reference (data->case_record);
+  report.children = names->len > 0 ? names->str : NULL;
+  report.produced_at = options != NULL ? options->now : NULL;
+  report.produced_by = staff_name (pool, data, staff_id);
+  report.entries = (const CtChronologyEntry *) entries->data;
+  report.n_entries = entries->len;
+
+  return ct_document_render_chronology (&report, error);
+}
+
+/**
+ * ct_case_find_sync:
+ * @store: an open store
+ * @reference: a case reference, such as "CT-2026-0001", or a case id
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the case record, or %NULL with @error set
+ */
+CtRecord *
+ct_case_find_sync (CtStore     *store,
+                   const char  *reference,
+                   GError     **error)
+{
+  g_autoptr(GPtrArray) cases = NULL;
+
+  g_return_val_if_fail (CT_IS_STORE (store), NULL);
+  g_return_val_if_fail (reference != NULL, NULL);
+
+  cases = ct_store_list_sync (store, CT_RECORD_KIND_CASE, NULL, error);
+  if (cases == NULL)
+    return NULL;
+
+  for (guint i = 0; i < cases->len; i++)
+    {
+      CtRecord *record = g_ptr_array_index (cases, i);
+
+      if (g_strcmp0 (ct_record_get_reference (record), reference) == 0
+          || g_strcmp0 (ct_record_get_id (record), reference) == 0)
+        return g_object_ref (record);
+    }
+
+  g_set_error (error, CT_DOCUMENT_ERROR, CT_DOCUMENT_ERROR_NOT_FOUND,
+               _("No case has the reference “%s”. Check the reference against the list "
+                 "of cases and try again."),
+               reference);
+  return NULL;
+}
+
+/**
+ * ct_case_document_render_sync:
+ * @store: an open store
+ * @staff_id: who is producing the document
+ * @case_record: the case
+ * @kind: which document
+ * @options: (nullable): letterhead logo, closing paragraph and date
+ * @error: return location for a #GError
+ *
+ * Produces a document from a case without keeping it. Opening the case is
+ * recorded in the audit log. Blocks: call it from a worker thread.
+ *
+ * Returns: (transfer full): the PDF bytes, or %NULL with @error set
+ */
+GBytes *
+ct_case_document_render_sync (CtStore                      *store,
+                              const char                   *staff_id,
+                              CtRecord                     *case_record,
+                              CtCaseDocumentKind            kind,
+                              const CtCaseDocumentOptions  *options,
+                              GError                      **error)
+{
+  CaseData data = { 0 };
+  CtCaseDocumentOptions filled = { 0 };
+  Pool pool;
+  GBytes *pdf = NULL;
+
+  g_return_val_if_fail (CT_IS_STORE (store), NULL);
+  g_return_val_if_fail (CT_IS_RECORD (case_record), NULL);
+
+  pool_init (&pool);
+
+  /* Documents are dated in UK time, whatever the computer's time zone. */
+  if (options != NULL)
+    filled = *options;
+  if (filled.now == NULL)
+    {
+      filled.now = g_date_time_new_now (pool.london);
+      g_ptr_array_add (pool.dates, filled.now);
+    }
+  options = &filled;
+  if (load_case (store, staff_id, case_record, &data, error))
+    {
+      switch (kind)
+        {
+        case CT_CASE_DOCUMENT_REFERRAL_CONFIRMATION:
+          pdf = render_referral (&pool, &data, options, error);
+          break;
+        case CT_CASE_DOCUMENT_RECORD_OF_CONCERN:
+          pdf = render_record_of_concern (&pool, &data, options, error);
+          break;
+        case CT_CASE_DOCUMENT_CHRONOLOGY:
+          pdf = render_chronology (&pool, &data, staff_id, options, error);
+          break;
+        default:
+          g_set_error (error, CT_DOCUMENT_ERROR, CT_DOCUMENT_ERROR_INVALID_INPUT,
+                       _("That kind of document cannot be produced from a case."));
+          break;
+        }
+    }
+
+  case_data_clear (&data);
+  pool_clear (&pool);
+  return pdf;
+}
+
+static gboolean
+is_document_of_kind (CtRecord           *record,
+                     CtCaseDocumentKind  kind)
+{
+  return g_strcmp0 (ct_record_get_string (record, "kind"),
+                    ct_case_document_kind_to_string (kind)) == 0;
+}
+
+static CtRecord *
+latest_document (GPtrArray          *documents,
+                 CtCaseDocumentKind  kind)
+{
+  CtRecord *latest = NULL;
+
+  for (guint i = 0; i < documents->len; i++)
+    {
+      CtRecord *record = g_ptr_array_index (documents, i);
+
+      if (!is_document_of_kind (record, kind))
+        continue;
+      if (latest == NULL
+          || ct_record_get_int64 (record, "document-version", 0)
+             > ct_record_get_int64 (latest, "document-version", 0))
+        latest = record;
+    }
+
+  return latest;
+}
+
+typedef struct
+{
+  const char *staff_id;
+  CtRecord *document;
+  const char *audit_action;
+} StoreDocument;
+
+static gboolean
+store_document_cb (CtStoreTransaction  *txn,
+                   gpointer             user_data,
+                   GError             **error)
+{
+  StoreDocument *store = user_data;
+
+  return ct_store_transaction_insert (txn, store->staff_id, store->document, error)
+         && ct_store_transaction_append_audit (txn, store->staff_id, store->audit_action,
+                                               ct_record_get_id (store->document), error);
+}
+
+/**
+ * ct_case_document_generate_sync:
+ * @store: an open store
+ * @staff_id: who is producing the document
+ * @reference: the case reference (or id)
+ * @kind: which document
+ * @options: (nullable): letterhead logo, closing paragraph and date
+ * @error: return location for a #GError
+ *
+ * Produces a document from a case and keeps its exact bytes in the store as
+ * a new DOCUMENT record, with the SHA-256 of the bytes in the audit log. A
+ * document produced before for the same case and kind is kept and marked as
+ * superseded by the new one. Blocks: call it from a worker thread, or use
+ * ct_case_document_generate_async().
+ *
+ * Returns: (transfer full): the stored DOCUMENT record, or %NULL with @error set
+ */
+CtRecord *
+ct_case_document_generate_sync (CtStore                      *store,
+                                const char                   *staff_id,
+                                const char                   *reference,
+                                CtCaseDocumentKind            kind,
+                                const CtCaseDocumentOptions  *options,
+                                GError                      **error)
+{
+  g_autoptr(CtRecord) case_record = NULL;
+  g_autoptr(GPtrArray) documents = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(CtRecord) document = NULL;
+  g_autofree char *sha256 = NULL;
+  g_autofree char *action = NULL;
+  StoreDocument request;
+  CtRecord *previous;
+
+  g_return_val_if_fail (CT_IS_STORE (store), NULL);
+  g_return_val_if_fail (reference != NULL, NULL);
+
+  case_record = ct_case_find_sync (store, reference, error);
+  if (case_record == NULL)
+    return NULL;
+
+  pdf = ct_case_document_render_sync (store, staff_id, case_record, kind, options, error);
+  if (pdf == NULL)
+    return NULL;
+
+  documents = ct_store_list_sync (store, CT_RECORD_KIND_DOCUMENT,
+                                  ct_record_get_id (case_record), error);
+  if (documents == NULL)
+    return NULL;
+  previous = latest_document (documents, kind);
+
+  sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, pdf);
+  document = ct_record_new (CT_RECORD_KIND_DOCUMENT);
+  ct_record_set_case_id (document, ct_record_get_id (case_record));
+  ct_record_set_string (document, "kind", ct_case_document_kind_to_string (kind));
+  ct_record_set_string (document, "title", kind_title (kind));
+  ct_record_set_bytes (document, "pdf", pdf);
+  ct_record_set_string (document, "sha256", sha256);
+  ct_record_set_int64 (document, "generated-at", g_get_real_time ());
+  ct_record_set_string (document, "generated-by", staff_id);
+  ct_record_set_int64 (document, "document-version",
+                       previous != NULL ? ct_record_get_int64 (previous, "document-version", 1) + 1 : 1);
+  if (previous != NULL)
+    ct_record_set_string (document, "supersedes", ct_record_get_id (previous));
+
+  action = g_strdup_printf ("document-kept:%s:sha256:%s", ct_case_document_kind_to_string (kind), sha256);
+  request = (StoreDocument) { staff_id, document, action };
+  if (!ct_store_run_transaction_sync (store, store_document_cb, &request, error))
+    return NULL;
+
+  return g_steal_pointer (&document);
+}
+
+typedef struct
+{
+  CtStore *store;
+  char *staff_id;
+  char *reference;
+  CtCaseDocumentKind kind;
+  char *logo_path;
+  char *closing_paragraph;
+  GDateTime *now;
+} GenerateData;
+
+static void
+generate_data_free (gpointer data)
+{
+  GenerateData *gd = data;
+
+  g_clear_object (&gd->store);
+  g_free (gd->staff_id);
+  g_free (gd->reference);
+  g_free (gd->logo_path);
+  g_free (gd->closing_paragraph);
+  g_clear_pointer (&gd->now, g_date_time_unref);
+  g_free (gd);
+}
+
+static void
+generate_thread_cb (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  GenerateData *gd = task_data;
+  CtCaseDocumentOptions options = { gd->logo_path, gd->closing_paragraph, gd->now };
+  GError *error = NULL;
+  CtRecord *document;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  document = ct_case_document_generate_sync (gd->store, gd->staff_id, gd->reference,
+                                             gd->kind, &options, &error);
+  if (document == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, document, g_object_unref);
+}
+
+/**
+ * ct_case_document_generate_async:
+ *
+ * Does ct_case_document_generate_sync() on a worker thread.
+ */
+void
+ct_case_document_generate_async (CtStore                      *store,
+                                 const char                   *staff_id,
+                                 const char                   *reference,
+                                 CtCaseDocumentKind            kind,
+                                 const CtCaseDocumentOptions  *options,
+                                 GCancellable                 *cancellable,
+                                 GAsyncReadyCallback           callback,
+                                 gpointer                      user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GenerateData *gd;
+
+  g_return_if_fail (CT_IS_STORE (store));
+  g_return_if_fail (reference != NULL);
+
+  gd = g_new0 (GenerateData, 1);
+  gd->store = g_object_ref (store);
+  gd->staff_id = g_strdup (staff_id);
+  gd->reference = g_strdup (reference);
+  gd->kind = kind;
+  if (options != NULL)
+    {
+      gd->logo_path = g_strdup (options->logo_path);
+      gd->closing_paragraph = g_strdup (options->closing_paragraph);
+      gd->now = options->now != NULL ? g_date_time_ref (options->now) : NULL;
+    }
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ct_case_document_generate_async);
+  g_task_set_task_data (task, gd, generate_data_free);
+  g_task_run_in_thread (task, generate_thread_cb);
+}
+
+/**
+ * ct_case_document_generate_finish:
+ *
+ * Returns: (transfer full): the stored DOCUMENT record, or %NULL with @error set
+ */
+CtRecord *
+ct_case_document_generate_finish (GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ct_case_document_generate_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * ct_case_document_get_latest_sync:
+ * @store: an open store
+ * @reference: the case reference (or id)
+ * @kind: which document
+ * @error: return location for a #GError
+ *
+ * Finds the newest kept document of @kind for a case, without producing it
+ * again.
+ *
+ * Returns: (transfer full): the DOCUMENT record, or %NULL with @error set
+ *   (%CT_DOCUMENT_ERROR_NOT_FOUND when none has been kept)
+ */
+CtRecord *
+ct_case_document_get_latest_sync (CtStore             *store,
+                                  const char          *reference,
+                                  CtCaseDocumentKind   kind,
+                                  GError             **error)
+{
+  g_autoptr(CtRecord) case_record = NULL;
+  g_autoptr(GPtrArray) documents = NULL;
+  CtRecord *latest;
+
+  case_record = ct_case_find_sync (store, reference, error);
+  if (case_record == NULL)
+    return NULL;
+
+  documents = ct_store_list_sync (store, CT_RECORD_KIND_DOCUMENT,
+                                  ct_record_get_id (case_record), error);
+  if (documents == NULL)
+    return NULL;
+
+  latest = latest_document (documents, kind);
+  if (latest == NULL)
+    {
+      g_set_error (error, CT_DOCUMENT_ERROR, CT_DOCUMENT_ERROR_NOT_FOUND,
+                   _("No %s has been kept for case “%s” yet. Produce it first."),
+                   ct_case_document_kind_to_string (kind), reference);
+      return NULL;
+    }
+
+  return g_object_ref (latest);
+}
+
+/**
+ * ct_case_document_get_pdf:
+ * @document: a DOCUMENT record
+ * @error: return location for a #GError
+ *
+ * Returns the kept bytes after checking them against their recorded SHA-256.
+ *
+ * Returns: (transfer full): the PDF bytes, or %NULL with @error set to
+ *   %CT_DOCUMENT_ERROR_DAMAGED when they do not match
+ */
+GBytes *
+ct_case_document_get_pdf (CtRecord  *document,
+                          GError   **error)
+{
+  GBytes *pdf;
+  g_autofree char *sha256 = NULL;
+
+  g_return_val_if_fail (CT_IS_RECORD (document), NULL);
+
+  pdf = ct_record_get_bytes (document, "pdf");
+  if (pdf == NULL)
+    {
+      g_set_error (error, CT_DOCUMENT_ERROR, CT_DOCUMENT_ERROR_DAMAGED,
+                   _("The kept document has no content. Produce it again from the case."));
+      return NULL;
+    }
+
+  sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, pdf);
+  if (g_strcmp0 (sha256, ct_record_get_string (document, "sha256")) != 0)
+    {
+      g_set_error (error, CT_DOCUMENT_ERROR, CT_DOCUMENT_ERROR_DAMAGED,
+                   _("The kept document does not match the fingerprint recorded when it "
+                     "was made, so it has been changed or damaged. Run “caretrail-admin "
+                     "verify” and report this to the Designated Safeguarding Officer."));
+      return NULL;
+    }
+
+  return g_bytes_ref (pdf);
+}
+
+typedef struct
+{
+  const char *staff_id;
+  CtRecord *document;
+  const char *audit_action;
+} MarkSent;
+
+static gboolean
+mark_sent_cb (CtStoreTransaction  *txn,
+              gpointer             user_data,
+              GError             **error)
+{
+  MarkSent *mark = user_data;
+
+  return ct_store_transaction_update (txn, mark->staff_id, mark->document, error)
+         && ct_store_transaction_append_audit (txn, mark->staff_id, mark->audit_action,
+                                               ct_record_get_id (mark->document), error);
+}
+
+/**
+ * ct_case_document_mark_sent_sync:
+ * @store: an open store
+ * @staff_id: who sent it
+ * @document: the DOCUMENT record that was sent
+ * @sent_at: when, in unix microseconds
+ * @sent_how: how, such as "secure-email" or "post"
+ * @sent_to: (nullable): to whom
+ * @error: return location for a #GError
+ *
+ * Records that a kept document was sent. The PDF bytes are not touched.
+ */
+gboolean
+ct_case_document_mark_sent_sync (CtStore     *store,
+                                 const char  *staff_id,
+                                 CtRecord    *document,
+                                 gint64       sent_at,
+                                 const char  *sent_how,
+                                 const char  *sent_to,
+                                 GError     **error)
+{
+  g_autoptr(CtRecord) updated = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autofree char *action = NULL;
+  MarkSent mark;
+
+  g_return_val_if_fail (CT_IS_STORE (store), FALSE);
+  g_return_val_if_fail (CT_IS_RECORD (document), FALSE);
+
+  if (!ct_document_has_text (sent_how) || sent_at <= 0)
+    {
+      g_set_error (error, CT_DOCUMENT_ERROR, CT_DOCUMENT_ERROR_INVALID_INPUT,
+                   _("Say when and how the document was sent."));
+      return FALSE;
+    }
+
+  /* Never record as sent something that is not what was kept. */
+  pdf = ct_case_document_get_pdf (document, error);
+  if (pdf == NULL)
+    return FALSE;
+
+  updated = ct_record_copy (document);
+  ct_record_set_int64 (updated, "sent-at", sent_at);
+  ct_record_set_string (updated, "sent-how", sent_how);
+  if (sent_to != NULL)
+    ct_record_set_string (updated, "sent-to", sent_to);
+
+  action = g_strdup_printf ("document-sent:%s:sha256:%s", sent_how,
+                            ct_record_get_string (document, "sha256"));
+  mark = (MarkSent) { staff_id, updated, action };
+  return ct_store_run_transaction_sync (store, mark_sent_cb, &mark, error);
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "ct-document-error.h"
+#include "ct-store.h"
+
+G_BEGIN_DECLS
+
+/**
+ * CtCaseDocumentKind:
+ * @CT_CASE_DOCUMENT_REFERRAL_CONFIRMATION: the written confirmation of the
+ *   case's latest referral ("referral-confirmation")
+ * @CT_CASE_DOCUMENT_RECORD_OF_CONCERN: the case's first concern on the
+ *   reporting form ("record-of-concern")
+ * @CT_CASE_DOCUMENT_CHRONOLOGY: the case chronology ("chronology")
+ */
+typedef enum
+{
+  CT_CASE_DOCUMENT_REFERRAL_CONFIRMATION,
+  CT_CASE_DOCUMENT_RECORD_OF_CONCERN,
+  CT_CASE_DOCUMENT_CHRONOLOGY,
+} CtCaseDocumentKind;
+
+/**
+ * CtCaseDocumentOptions:
+ * @logo_path: (nullable): a PNG for the letterhead; when %NULL the
+ *   organisation record's "logo-path" field is used, if any
+ * @closing_paragraph: (nullable): the organisation's own closing paragraph
+ *   for letters; when %NULL its "letter-closing" field is used, if any
+ * @now: (nullable): the date to put on the document; now when %NULL
+ */
+typedef struct
+{
+  const char *logo_path;
+  const char *closing_paragraph;
+  GDateTime  *now;
+} CtCaseDocumentOptions;
+
+const char *ct_case_document_kind_to_string   (CtCaseDocumentKind            kind);
+gboolean    ct_case_document_kind_from_string (const char                   *str,
+                                               CtCaseDocumentKind           *out_kind);
+
+CtRecord   *ct_case_find_sync                 (CtStore                      *store,
+                                               const char                   *reference,
+                                               GError                      **error);
+GBytes     *ct_case_document_render_sync      (CtStore                      *store,
+                                               const char                   *staff_id,
+                                               CtRecord                     *case_record,
+                                               CtCaseDocumentKind            kind,
+                                               const CtCaseDocumentOptions  *options,
+                                               GError                      **error);
+CtRecord   *ct_case_document_generate_sync    (CtStore                      *store,
+                                               const char                   *staff_id,
+                                               const char                   *reference,
+                                               CtCaseDocumentKind            kind,
+                                               const CtCaseDocumentOptions  *options,
+                                               GError                      **error);
+void        ct_case_document_generate_async   (CtStore                      *store,
+                                               const char                   *staff_id,
+                                               const char                   *reference,
+                                               CtCaseDocumentKind            kind,
+                                               const CtCaseDocumentOptions  *options,
+                                               GCancellable                 *cancellable,
+                                               GAsyncReadyCallback           callback,
+                                               gpointer                      user_data);
+CtRecord   *ct_case_document_generate_finish  (GAsyncResult                 *result,
+                                               GError                      **error);
+CtRecord   *ct_case_document_get_latest_sync  (CtStore                      *store,
+                                               const char                   *reference,
+                                               CtCaseDocumentKind            kind,
+                                               GError                      **error);
+GBytes     *ct_case_document_get_pdf          (CtRecord                     *document,
+                                               GError                      **error);
+gboolean    ct_case_document_mark_sent_sync   (CtStore                      *store,
+                                               const char                   *staff_id,
+                                               CtRecord                     *document,
+                                               gint64                        sent_at,
+                                               const char                   *sent_how,
+                                               const char                   *sent_to,
+                                               GError                      **error);
+
+G_END_DECLS
