@@ -34,5 +34,7 @@ int  ct_admin_cmd_recover (int argc, char **argv);
 int  ct_admin_cmd_cases (int argc, char **argv);
 int  ct_admin_cmd_demo (int argc, char **argv);
 int  ct_admin_cmd_due (int argc, char **argv);
+int  ct_admin_cmd_next (int argc, char **argv);
+int  ct_admin_cmd_overdue (int argc, char **argv);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 
 #include "ct-admin-commands.h"
 #include "ct-calendar.h"
+#include "ct-case-service.h"
 #include "ct-clock.h"
 
 /* caretrail-admin due: the due instant of one of the procedure's clocks. */
@@ -152,5 +153,209 @@ ct_admin_cmd_due (int    argc,
 
   text = ct_clock_format_iso8601 (due);
   g_print ("%s\n", text);
+  return 0;
+}
+
+/* caretrail-admin next and overdue: the procedure over the stored cases. */
+
+static int
+store_usage_error (const char *command,
+                   const char *message)
+{
+  g_printerr ("caretrail-admin %s: %s\n", command, message);
+  g_printerr (_("Run “caretrail-admin %s --help” to see its options.\n"), command);
+  return 2;
+}
+
+/* Opens the store and its case service; prints the error and returns NULL on failure. */
+static CtCaseService *
+open_service (const char  *command,
+              const char  *database,
+              CtStore    **out_store)
+{
+  g_autofree char *path = database != NULL ? g_strdup (database) : ct_store_get_default_path ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtStore) store = NULL;
+  CtCaseService *service;
+
+  store = ct_store_open_sync (path, &error);
+  if (store == NULL)
+    {
+      ct_admin_print_error (command, error);
+      return NULL;
+    }
+
+  service = ct_case_service_new_for_store_sync (store, &error);
+  if (service == NULL)
+    {
+      ct_admin_print_error (command, error);
+      ct_store_close (store);
+      return NULL;
+    }
+
+  *out_store = g_steal_pointer (&store);
+  return service;
+}
+
+/* --at, or the present moment. */
+static GDateTime *
+parse_now (const char  *text,
+           GError     **error)
+{
+  if (text == NULL)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+      return g_date_time_to_timezone (now, ct_calendar_get_timezone ());
+    }
+  return ct_clock_parse_instant (text, error);
+}
+
+/**
+ * ct_admin_cmd_next:
+ * @argc: argument count; argv[0] is "next"
+ * @argv: arguments
+ *
+ * `caretrail-admin next --case REF [--database PATH] [--at TIME]` prints the
+ * case's state, what the policy asks for next and why, and when it is due.
+ *
+ * Returns: 0 on success, 1 on failure, 2 on a usage error
+ */
+int
+ct_admin_cmd_next (int    argc,
+                   char **argv)
+{
+  g_autofree char *database = NULL;
+  g_autofree char *reference = NULL;
+  g_autofree char *at_text = NULL;
+  const GOptionEntry entries[] = {
+    { "case", 0, 0, G_OPTION_ARG_STRING, &reference, N_("The case’s reference, e.g. CT-2026-0001"), N_("REF") },
+    { "database", 0, 0, G_OPTION_ARG_FILENAME, &database, N_("The database file (default: the app’s own)"), N_("PATH") },
+    { "at", 0, 0, G_OPTION_ARG_STRING, &at_text, N_("Judge lateness at this time instead of now"), N_("TIME") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtStore) store = NULL;
+  g_autoptr(CtCaseService) service = NULL;
+  g_autoptr(CtNextStep) step = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  int status;
+
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, _("Print what the procedure asks for next in a case, why, and by when."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  status = ct_admin_parse_options (context, "next", &argc, &argv);
+  if (status != 0)
+    return status;
+  if (argc != 1)
+    return store_usage_error ("next", _("Name the case with --case only."));
+  if (reference == NULL)
+    return store_usage_error ("next", _("Say which case with --case, for example --case CT-2026-0001."));
+
+  now = parse_now (at_text, &error);
+  if (now == NULL)
+    return store_usage_error ("next", error->message);
+
+  service = open_service ("next", database, &store);
+  if (service == NULL)
+    return 1;
+
+  step = ct_case_service_next_step_sync (service, reference, now, &error);
+  ct_store_close (store);
+  if (step == NULL)
+    {
+      ct_admin_print_error ("next", error);
+      return 1;
+    }
+
+  g_print ("%s: %s\n", reference, ct_state_get_title (step->state));
+  g_print (_("Next: %s\n"), step->summary);
+  if (step->has_due)
+    {
+      g_autofree char *due = ct_clock_format_iso8601 (step->due);
+
+      /* Translators: the due time, the clock's name, and whether it has passed */
+      g_print (_("Due: %s (%s)%s\n"), due, ct_clock_kind_to_string (step->clock),
+               step->overdue ? _(" OVERDUE") : "");
+    }
+  else
+    {
+      g_print ("%s\n", _("Due: no deadline"));
+    }
+  g_print (_("Why: %s\n"), step->explanation);
+  return 0;
+}
+
+/**
+ * ct_admin_cmd_overdue:
+ * @argc: argument count; argv[0] is "overdue"
+ * @argv: arguments
+ *
+ * `caretrail-admin overdue [--database PATH] [--at TIME]` lists every step
+ * whose due time has passed, across all cases, the most overdue first.
+ *
+ * Returns: 0 on success (whether or not anything is overdue), 1 on failure,
+ *   2 on a usage error
+ */
+int
+ct_admin_cmd_overdue (int    argc,
+                      char **argv)
+{
+  g_autofree char *database = NULL;
+  g_autofree char *at_text = NULL;
+  const GOptionEntry entries[] = {
+    { "database", 0, 0, G_OPTION_ARG_FILENAME, &database, N_("The database file (default: the app’s own)"), N_("PATH") },
+    { "at", 0, 0, G_OPTION_ARG_STRING, &at_text, N_("Judge lateness at this time instead of now"), N_("TIME") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtStore) store = NULL;
+  g_autoptr(CtCaseService) service = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  int status;
+
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, _("List every step of the procedure that is overdue, across all cases."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  status = ct_admin_parse_options (context, "overdue", &argc, &argv);
+  if (status != 0)
+    return status;
+  if (argc != 1)
+    return store_usage_error ("overdue", _("This command takes no arguments besides its options."));
+
+  now = parse_now (at_text, &error);
+  if (now == NULL)
+    return store_usage_error ("overdue", error->message);
+
+  service = open_service ("overdue", database, &store);
+  if (service == NULL)
+    return 1;
+
+  items = ct_case_service_list_due_sync (service, now, TRUE, &error);
+  ct_store_close (store);
+  if (items == NULL)
+    {
+      ct_admin_print_error ("overdue", error);
+      return 1;
+    }
+
+  if (items->len == 0)
+    {
+      g_print ("%s\n", _("Nothing is overdue."));
+      return 0;
+    }
+
+  g_print ("%-16s %-26s %-22s %s\n", _("REFERENCE"), _("DUE"), _("CLOCK"), _("WHAT"));
+  for (guint i = 0; i < items->len; i++)
+    {
+      CtDueItem *item = g_ptr_array_index (items, i);
+      g_autofree char *due = ct_clock_format_iso8601 (item->due);
+
+      g_print ("%-16s %-26s %-22s %s\n", item->reference != NULL ? item->reference : "-",
+               due, ct_clock_kind_to_string (item->clock), item->description);
+    }
   return 0;
 }

@@ -22,6 +22,8 @@ static const CtAdminCommand commands[] = {
   { "demo", N_("Add fictional sample cases"), ct_admin_cmd_demo },
   { "letter", N_("Produce a letter or report as a PDF"), ct_admin_cmd_letter },
   { "due", N_("Print when a step of the procedure is due"), ct_admin_cmd_due },
+  { "next", N_("Print a case’s next step and when it is due"), ct_admin_cmd_next },
+  { "overdue", N_("List every overdue step across the cases"), ct_admin_cmd_overdue },
   { NULL, NULL, NULL }
 };
 

@@ -1,0 +1,623 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ct-case-service"
+
+#include "config.h"
+
+#include "ct-case-service.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+struct _CtCaseService
+{
+  GObject          parent_instance;
+
+  CtStore         *store;
+  CtCalendar      *calendar;
+  CtClockSettings  settings;
+};
+
+G_DEFINE_FINAL_TYPE (CtCaseService, ct_case_service, G_TYPE_OBJECT)
+
+#define FIELD_FLAGS "procedure-flags"
+#define FIELD_PERIOD "confirmation-period"
+
+static char *
+clock_field (CtClockKind clock)
+{
+  return g_strconcat ("clock-", ct_clock_kind_to_string (clock), NULL);
+}
+
+static void
+ct_case_service_dispose (GObject *object)
+{
+  CtCaseService *self = (CtCaseService *) object;
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->calendar);
+
+  G_OBJECT_CLASS (ct_case_service_parent_class)->dispose (object);
+}
+
+static void
+ct_case_service_class_init (CtCaseServiceClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = ct_case_service_dispose;
+}
+
+static void
+ct_case_service_init (CtCaseService *self)
+{
+  ct_clock_settings_init_defaults (&self->settings);
+}
+
+/**
+ * ct_case_service_new:
+ * @store: an open store
+ * @calendar: the organisation's calendar
+ * @settings: (nullable): the organisation's clock settings, or %NULL for
+ *   the defaults
+ *
+ * Returns: (transfer full): a case service
+ */
+CtCaseService *
+ct_case_service_new (CtStore               *store,
+                     CtCalendar            *calendar,
+                     const CtClockSettings *settings)
+{
+  CtCaseService *self;
+
+  g_return_val_if_fail (CT_IS_STORE (store), NULL);
+  g_return_val_if_fail (CT_IS_CALENDAR (calendar), NULL);
+
+  self = g_object_new (CT_TYPE_CASE_SERVICE, NULL);
+  self->store = g_object_ref (store);
+  self->calendar = g_object_ref (calendar);
+  if (settings != NULL)
+    self->settings = *settings;
+  return self;
+}
+
+/**
+ * ct_case_service_new_for_store_sync:
+ * @store: an open store
+ * @error: return location for an error
+ *
+ * Creates a case service with the nation and cut-off time of the
+ * organisation recorded in @store (England and Wales and 16:00 if none is
+ * recorded yet). A nation or cut-off that cannot be read is an error rather
+ * than a guess, since every deadline depends on them.
+ *
+ * Returns: (transfer full) (nullable): a case service
+ */
+CtCaseService *
+ct_case_service_new_for_store_sync (CtStore  *store,
+                                    GError  **error)
+{
+  g_autoptr(GPtrArray) organisations = NULL;
+  g_autoptr(CtCalendar) calendar = NULL;
+  CtClockSettings settings;
+  CtNation nation = CT_NATION_ENGLAND_WALES;
+
+  g_return_val_if_fail (CT_IS_STORE (store), NULL);
+
+  ct_clock_settings_init_defaults (&settings);
+
+  organisations = ct_store_list_sync (store, CT_RECORD_KIND_ORGANISATION, NULL, error);
+  if (organisations == NULL)
+    return NULL;
+
+  if (organisations->len > 0)
+    {
+      CtRecord *organisation = g_ptr_array_index (organisations, 0);
+      const char *nation_text = ct_record_get_string (organisation, "nation");
+      const char *cutoff_text = ct_record_get_string (organisation, "cutoff");
+
+      if (nation_text != NULL && !ct_nation_from_string (nation_text, &nation, error))
+        return NULL;
+      if (cutoff_text != NULL && !ct_cutoff_parse (cutoff_text, &settings.cutoff_minutes, error))
+        return NULL;
+    }
+
+  calendar = ct_calendar_new (nation, error);
+  if (calendar == NULL)
+    return NULL;
+
+  return ct_case_service_new (store, calendar, &settings);
+}
+
+/**
+ * ct_case_service_get_calendar:
+ * @self: a case service
+ *
+ * Returns: (transfer none): the organisation's calendar
+ */
+CtCalendar *
+ct_case_service_get_calendar (CtCaseService *self)
+{
+  g_return_val_if_fail (CT_IS_CASE_SERVICE (self), NULL);
+  return self->calendar;
+}
+
+/**
+ * ct_case_service_get_settings:
+ * @self: a case service
+ *
+ * Returns: the organisation's clock settings
+ */
+const CtClockSettings *
+ct_case_service_get_settings (CtCaseService *self)
+{
+  g_return_val_if_fail (CT_IS_CASE_SERVICE (self), NULL);
+  return &self->settings;
+}
+
+/**
+ * ct_case_service_read_snapshot:
+ * @self: a case service
+ * @case_record: a CASE record
+ * @child: (nullable): the case's child, for the date of birth
+ * @out_snapshot: (out caller-allocates): the snapshot
+ * @error: return location for an error
+ *
+ * Reads what the engine needs from a stored case. The snapshot's
+ * reference points into @case_record.
+ *
+ * Returns: %TRUE on success; %FALSE if the state or a stored period cannot
+ *   be read
+ */
+gboolean
+ct_case_service_read_snapshot (CtCaseService  *self,
+                               CtRecord       *case_record,
+                               CtRecord       *child,
+                               CtCaseSnapshot *out_snapshot,
+                               GError        **error)
+{
+  const char *state = ct_record_get_state (case_record);
+  const char *period = ct_record_get_string (case_record, FIELD_PERIOD);
+  const char *dob = child != NULL ? ct_record_get_string (child, "date-of-birth") : NULL;
+
+  g_return_val_if_fail (CT_IS_CASE_SERVICE (self), FALSE);
+  g_return_val_if_fail (CT_IS_RECORD (case_record), FALSE);
+  g_return_val_if_fail (out_snapshot != NULL, FALSE);
+
+  ct_case_snapshot_init (out_snapshot);
+  out_snapshot->reference = ct_record_get_reference (case_record);
+  out_snapshot->settings = self->settings;
+
+  if (state != NULL && !ct_state_from_string (state, &out_snapshot->state, error))
+    return FALSE;
+  if (period != NULL && !ct_period_parse (period, &out_snapshot->settings.confirmation_period, error))
+    return FALSE;
+
+  out_snapshot->flags = (CtCaseFlags) ct_record_get_int64 (case_record, FIELD_FLAGS, 0);
+
+  for (guint c = 0; c < CT_N_CLOCKS; c++)
+    {
+      g_autofree char *field = clock_field ((CtClockKind) c);
+
+      if (ct_record_has_field (case_record, field))
+        {
+          out_snapshot->clocks[c].running = TRUE;
+          out_snapshot->clocks[c].started_at = ct_record_get_int64 (case_record, field, 0);
+        }
+    }
+
+  /* The concern form creates cases straight into "concern-recorded". */
+  if (out_snapshot->state == CT_STATE_CONCERN_RECORDED &&
+      !ct_record_has_field (case_record, "clock-escalation") &&
+      ct_record_get_created_at (case_record) > 0)
+    {
+      out_snapshot->clocks[CT_CLOCK_ESCALATION].running = TRUE;
+      out_snapshot->clocks[CT_CLOCK_ESCALATION].started_at = ct_record_get_created_at (case_record);
+    }
+
+  /* An unreadable date of birth counts as unknown: the retention review
+   * then runs from the closing date, which never comes earlier. */
+  if (dob != NULL && strlen (dob) == 10 && dob[4] == '-' && dob[7] == '-')
+    {
+      guint y = (guint) g_ascii_strtoull (dob, NULL, 10);
+      guint m = (guint) g_ascii_strtoull (dob + 5, NULL, 10);
+      guint d = (guint) g_ascii_strtoull (dob + 8, NULL, 10);
+
+      if (g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y))
+        g_date_set_dmy (&out_snapshot->child_birth, (GDateDay) d, (GDateMonth) m, (GDateYear) y);
+    }
+
+  return TRUE;
+}
+
+/**
+ * ct_case_service_write_snapshot:
+ * @self: a case service
+ * @snapshot: the case as the engine left it
+ * @case_record: the CASE record to update (not saved)
+ *
+ * Copies the state, recorded facts, running clocks, the authority's
+ * confirmation period and the next due time into @case_record.
+ */
+void
+ct_case_service_write_snapshot (CtCaseService        *self,
+                                const CtCaseSnapshot *snapshot,
+                                CtRecord             *case_record)
+{
+  gint64 next_due = 0;
+  g_autofree char *period = NULL;
+  g_autofree char *default_period = NULL;
+
+  g_return_if_fail (CT_IS_CASE_SERVICE (self));
+  g_return_if_fail (snapshot != NULL);
+  g_return_if_fail (CT_IS_RECORD (case_record));
+
+  ct_record_set_state (case_record, ct_state_to_string (snapshot->state));
+  ct_record_set_int64 (case_record, FIELD_FLAGS, (gint64) snapshot->flags);
+
+  for (guint c = 0; c < CT_N_CLOCKS; c++)
+    {
+      g_autofree char *field = clock_field ((CtClockKind) c);
+
+      if (snapshot->clocks[c].running)
+        {
+          g_autoptr(GDateTime) due = ct_case_snapshot_get_due (snapshot, self->calendar, (CtClockKind) c);
+          gint64 due_us = due != NULL ? g_date_time_to_unix (due) * G_USEC_PER_SEC : 0;
+
+          ct_record_set_int64 (case_record, field, snapshot->clocks[c].started_at);
+          if (due_us > 0 && (next_due == 0 || due_us < next_due))
+            next_due = due_us;
+        }
+      else if (ct_record_has_field (case_record, field))
+        {
+          ct_record_remove_field (case_record, field);
+        }
+    }
+
+  period = ct_period_to_string (&snapshot->settings.confirmation_period);
+  default_period = ct_period_to_string (&self->settings.confirmation_period);
+  if (g_strcmp0 (period, default_period) != 0)
+    ct_record_set_string (case_record, FIELD_PERIOD, period);
+  else if (ct_record_has_field (case_record, FIELD_PERIOD))
+    ct_record_remove_field (case_record, FIELD_PERIOD);
+
+  ct_record_set_due_at (case_record, next_due);
+}
+
+typedef struct
+{
+  CtCaseService *self;
+  const char    *case_id;
+  CtEvent        event;
+  GHashTable    *answers;
+  const char    *staff_id;
+  const char    *actor;
+  GDateTime     *at;
+  CtTransition  *result;
+} ApplyData;
+
+/* The case's first child, or NULL; only a real failure is an error. */
+static gboolean
+get_child (CtStoreTransaction  *txn,
+           CtRecord            *case_record,
+           CtRecord           **out_child,
+           GError             **error)
+{
+  const char * const *child_ids = ct_record_get_strv (case_record, "child-ids");
+  g_autoptr(GError) local_error = NULL;
+
+  *out_child = NULL;
+  if (child_ids == NULL || child_ids[0] == NULL)
+    return TRUE;
+
+  *out_child = ct_store_transaction_get (txn, CT_RECORD_KIND_CHILD, child_ids[0], &local_error);
+  if (*out_child == NULL && !g_error_matches (local_error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A referral naming an agency from the directory takes that agency's name
+ * and written-confirmation period unless the answers give them. */
+static gboolean
+add_agency_answers (CtStoreTransaction  *txn,
+                    CtEvent              event,
+                    GHashTable          *answers,
+                    GError             **error)
+{
+  GVariant *id;
+  g_autoptr(CtRecord) agency = NULL;
+  const char *name, *period;
+
+  if (event != CT_EVENT_REFERRAL_MADE && event != CT_EVENT_IMMEDIATE_RISK_REFERRAL)
+    return TRUE;
+
+  id = g_hash_table_lookup (answers, "agency-id");
+  if (id == NULL || !g_variant_is_of_type (id, G_VARIANT_TYPE_STRING))
+    return TRUE;
+
+  agency = ct_store_transaction_get (txn, CT_RECORD_KIND_AGENCY, g_variant_get_string (id, NULL), error);
+  if (agency == NULL)
+    return FALSE;
+
+  name = ct_record_get_string (agency, "name");
+  period = ct_record_get_string (agency, "confirmation-period");
+  if (name != NULL && !g_hash_table_contains (answers, "agency"))
+    ct_answers_set_text (answers, "agency", name);
+  if (period != NULL && !g_hash_table_contains (answers, "confirmation-period"))
+    ct_answers_set_text (answers, "confirmation-period", period);
+  return TRUE;
+}
+
+static gboolean
+apply_in_transaction (CtStoreTransaction  *txn,
+                      gpointer             user_data,
+                      GError             **error)
+{
+  ApplyData *data = user_data;
+  CtCaseService *self = data->self;
+  g_autoptr(CtRecord) case_record = NULL;
+  g_autoptr(CtRecord) child = NULL;
+  g_autoptr(CtRecord) chronology = NULL;
+  g_autoptr(CtTransition) t = NULL;
+  g_autoptr(GHashTable) answers = ct_answers_new ();
+  CtCaseSnapshot snapshot;
+
+  if (data->answers != NULL)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, data->answers);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_replace (answers, g_strdup (key), g_variant_ref (value));
+    }
+
+  case_record = ct_store_transaction_get (txn, CT_RECORD_KIND_CASE, data->case_id, error);
+  if (case_record == NULL)
+    return FALSE;
+  if (!get_child (txn, case_record, &child, error) ||
+      !add_agency_answers (txn, data->event, answers, error) ||
+      !ct_case_service_read_snapshot (self, case_record, child, &snapshot, error))
+    return FALSE;
+
+  t = ct_procedure_apply (self->calendar, &snapshot, data->event, answers,
+                          data->actor, data->at, error);
+  if (t == NULL)
+    return FALSE;
+
+  ct_case_service_write_snapshot (self, &t->snapshot, case_record);
+  if (ct_state_is_closed (t->to) && !ct_state_is_closed (t->from) && t->why != NULL)
+    ct_record_set_string (case_record, "closed-reason", t->why);
+  if (!ct_store_transaction_update (txn, data->staff_id, case_record, error))
+    return FALSE;
+
+  chronology = ct_record_new (CT_RECORD_KIND_CHRONOLOGY);
+  ct_record_set_case_id (chronology, data->case_id);
+  ct_record_set_string (chronology, "who", t->actor);
+  ct_record_set_string (chronology, "what", t->what);
+  if (t->why != NULL)
+    ct_record_set_string (chronology, "why", t->why);
+  ct_record_set_int64 (chronology, "event", g_date_time_to_unix (t->at) * G_USEC_PER_SEC);
+  ct_record_set_string (chronology, "procedure-event", ct_event_to_string (t->event));
+  ct_record_set_string (chronology, "from-state", ct_state_to_string (t->from));
+  ct_record_set_string (chronology, "to-state", ct_state_to_string (t->to));
+  ct_record_set_string (chronology, "details", t->details);
+  ct_record_set_string (chronology, "entry", t->entry);
+  if (t->event == CT_EVENT_CORRECTION)
+    {
+      GVariant *corrects = g_hash_table_lookup (answers, "corrects");
+
+      if (corrects != NULL && g_variant_is_of_type (corrects, G_VARIANT_TYPE_STRING))
+        ct_record_set_string (chronology, "corrects", g_variant_get_string (corrects, NULL));
+    }
+  if (!ct_store_transaction_insert (txn, data->staff_id, chronology, error))
+    return FALSE;
+
+  if (!ct_store_transaction_append_audit (txn, data->staff_id, ct_event_to_string (t->event),
+                                          data->case_id, error))
+    return FALSE;
+
+  /* The record the reference pointed into is freed with this frame. */
+  t->snapshot.reference = g_intern_string (ct_record_get_reference (case_record));
+  data->result = g_steal_pointer (&t);
+  return TRUE;
+}
+
+/**
+ * ct_case_service_apply_sync:
+ * @self: a case service
+ * @case_id: the CASE record's id
+ * @event: what happened
+ * @answers: (nullable): its answers (see ct-procedure.h); for a referral,
+ *   "agency-id" may name an AGENCY record whose name and confirmation
+ *   period are used unless given
+ * @staff_id: the member of staff recording it, for the audit log
+ * @actor: their name as the chronology shows it
+ * @at: when it happened
+ * @error: return location for a #CT_PROCEDURE_ERROR or #CT_STORE_ERROR
+ *
+ * Applies @event to the stored case: state, clocks, chronology entry and
+ * audit entry are written in one transaction, or nothing is.
+ *
+ * Returns: (transfer full) (nullable): the transition
+ */
+CtTransition *
+ct_case_service_apply_sync (CtCaseService  *self,
+                            const char     *case_id,
+                            CtEvent         event,
+                            GHashTable     *answers,
+                            const char     *staff_id,
+                            const char     *actor,
+                            GDateTime      *at,
+                            GError        **error)
+{
+  ApplyData data = { self, case_id, event, answers, staff_id, actor, at, NULL };
+
+  g_return_val_if_fail (CT_IS_CASE_SERVICE (self), NULL);
+  g_return_val_if_fail (case_id != NULL, NULL);
+  g_return_val_if_fail (at != NULL, NULL);
+
+  if (!ct_store_run_transaction_sync (self->store, apply_in_transaction, &data, error))
+    {
+      g_clear_pointer (&data.result, ct_transition_free);
+      return NULL;
+    }
+
+  return data.result;
+}
+
+/**
+ * ct_case_service_find_case_sync:
+ * @self: a case service
+ * @reference: a case reference such as "CT-2026-0001"
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (nullable): the CASE record
+ */
+CtRecord *
+ct_case_service_find_case_sync (CtCaseService  *self,
+                                const char     *reference,
+                                GError        **error)
+{
+  g_autoptr(GPtrArray) cases = NULL;
+
+  g_return_val_if_fail (CT_IS_CASE_SERVICE (self), NULL);
+
+  cases = ct_store_list_sync (self->store, CT_RECORD_KIND_CASE, NULL, error);
+  if (cases == NULL)
+    return NULL;
+
+  for (guint i = 0; i < cases->len; i++)
+    {
+      CtRecord *record = g_ptr_array_index (cases, i);
+
+      if (g_strcmp0 (ct_record_get_reference (record), reference) == 0)
+        return g_object_ref (record);
+    }
+
+  g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_FOUND,
+               _("No case has the reference “%s”. Run “caretrail-admin cases” to list them."),
+               reference != NULL ? reference : "");
+  return NULL;
+}
+
+static CtRecord *
+load_child (CtCaseService  *self,
+            CtRecord       *case_record,
+            GError        **error)
+{
+  const char * const *child_ids = ct_record_get_strv (case_record, "child-ids");
+  g_autoptr(GError) local_error = NULL;
+  CtRecord *child;
+
+  if (child_ids == NULL || child_ids[0] == NULL)
+    return NULL;
+
+  child = ct_store_get_sync (self->store, CT_RECORD_KIND_CHILD, child_ids[0], &local_error);
+  if (child == NULL && !g_error_matches (local_error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_FOUND))
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return child;
+}
+
+/**
+ * ct_case_service_next_step_sync:
+ * @self: a case service
+ * @reference: a case reference
+ * @now: the time to judge lateness by
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (nullable): what is due next for the case, and by when
+ */
+CtNextStep *
+ct_case_service_next_step_sync (CtCaseService  *self,
+                                const char     *reference,
+                                GDateTime      *now,
+                                GError        **error)
+{
+  g_autoptr(CtRecord) case_record = NULL;
+  g_autoptr(CtRecord) child = NULL;
+  g_autoptr(GError) child_error = NULL;
+  CtCaseSnapshot snapshot;
+
+  g_return_val_if_fail (CT_IS_CASE_SERVICE (self), NULL);
+  g_return_val_if_fail (now != NULL, NULL);
+
+  case_record = ct_case_service_find_case_sync (self, reference, error);
+  if (case_record == NULL)
+    return NULL;
+
+  child = load_child (self, case_record, &child_error);
+  if (child_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&child_error));
+      return NULL;
+    }
+
+  if (!ct_case_service_read_snapshot (self, case_record, child, &snapshot, error))
+    return NULL;
+
+  return ct_procedure_next_step (self->calendar, &snapshot, now);
+}
+
+/**
+ * ct_case_service_list_due_sync:
+ * @self: a case service
+ * @now: the time to judge lateness by
+ * @overdue_only: list only what is overdue
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (element-type CtDueItem) (nullable): the running
+ *   clocks of every stored case, earliest first
+ */
+GPtrArray *
+ct_case_service_list_due_sync (CtCaseService  *self,
+                               GDateTime      *now,
+                               gboolean        overdue_only,
+                               GError        **error)
+{
+  g_autoptr(GPtrArray) cases = NULL;
+  g_autoptr(GArray) snapshots = NULL;
+  g_autoptr(GPtrArray) children = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_return_val_if_fail (CT_IS_CASE_SERVICE (self), NULL);
+  g_return_val_if_fail (now != NULL, NULL);
+
+  cases = ct_store_list_sync (self->store, CT_RECORD_KIND_CASE, NULL, error);
+  if (cases == NULL)
+    return NULL;
+
+  snapshots = g_array_sized_new (FALSE, FALSE, sizeof (CtCaseSnapshot), cases->len);
+  for (guint i = 0; i < cases->len; i++)
+    {
+      CtRecord *record = g_ptr_array_index (cases, i);
+      CtRecord *child = NULL;
+      CtCaseSnapshot snapshot;
+      g_autoptr(GError) local_error = NULL;
+
+      /* The child's date of birth only matters to the retention review. */
+      if (ct_record_has_field (record, "clock-retention-review"))
+        {
+          child = load_child (self, record, &local_error);
+          if (local_error != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return NULL;
+            }
+          if (child != NULL)
+            g_ptr_array_add (children, child);
+        }
+
+      if (!ct_case_service_read_snapshot (self, record, child, &snapshot, &local_error))
+        {
+          g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                      _("Case %s: "), ct_record_get_reference (record) ? ct_record_get_reference (record) : ct_record_get_id (record));
+          return NULL;
+        }
+      g_array_append_val (snapshots, snapshot);
+    }
+
+  return ct_procedure_list_due (self->calendar, (const CtCaseSnapshot *) (void *) snapshots->data,
+                                snapshots->len, now, overdue_only);
+}

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+
+#include "ct-procedure.h"
+#include "ct-store.h"
+
+G_BEGIN_DECLS
+
+/**
+ * SECTION:ct-case-service
+ * @title: CtCaseService
+ *
+ * Applies the procedure (ct-procedure.h) to cases kept in a #CtStore. Each
+ * accepted event is written in one transaction: the case's new state (in
+ * the plaintext `state` column) and next due time, its running clocks and
+ * recorded facts (encrypted fields of the case), a chronology entry, and an
+ * audit entry named after the event. A refused event writes nothing.
+ *
+ * What the engine keeps on the CASE record, all encrypted:
+ * - `clock-<name>` (int64): when each running clock started, unix
+ *   microseconds; a stopped clock has no field. Names as
+ *   ct_clock_kind_to_string(), e.g. `clock-written-confirmation`.
+ * - `procedure-flags` (int64): the #CtCaseFlags recorded so far.
+ * - `confirmation-period` (string): the referred authority's period, e.g.
+ *   "24h", if it is not the organisation's default.
+ * - `closed-reason` (string): the reason given when the case closed.
+ *
+ * Each chronology entry (CHRONOLOGY record) holds `who`, `what`, `why`,
+ * `event` (the instant it is about), and `procedure-event`, `from-state`,
+ * `to-state`, `details` (every answer recorded, one per line) and `entry`
+ * (the whole entry as one paragraph).
+ *
+ * A case the application created straight into "concern-recorded" without
+ * the escalation clock (the concern form does this) is read as if the clock
+ * had started when the case record was created.
+ */
+
+#define CT_TYPE_CASE_SERVICE (ct_case_service_get_type ())
+G_DECLARE_FINAL_TYPE (CtCaseService, ct_case_service, CT, CASE_SERVICE, GObject)
+
+CtCaseService *ct_case_service_new            (CtStore               *store,
+                                               CtCalendar            *calendar,
+                                               const CtClockSettings *settings);
+CtCaseService *ct_case_service_new_for_store_sync (CtStore           *store,
+                                               GError               **error);
+
+CtCalendar    *ct_case_service_get_calendar   (CtCaseService         *self);
+const CtClockSettings *ct_case_service_get_settings (CtCaseService   *self);
+
+gboolean       ct_case_service_read_snapshot  (CtCaseService         *self,
+                                               CtRecord              *case_record,
+                                               CtRecord              *child,
+                                               CtCaseSnapshot        *out_snapshot,
+                                               GError               **error);
+void           ct_case_service_write_snapshot (CtCaseService         *self,
+                                               const CtCaseSnapshot  *snapshot,
+                                               CtRecord              *case_record);
+
+CtTransition  *ct_case_service_apply_sync     (CtCaseService         *self,
+                                               const char            *case_id,
+                                               CtEvent                event,
+                                               GHashTable            *answers,
+                                               const char            *staff_id,
+                                               const char            *actor,
+                                               GDateTime             *at,
+                                               GError               **error);
+
+CtRecord      *ct_case_service_find_case_sync (CtCaseService         *self,
+                                               const char            *reference,
+                                               GError               **error);
+CtNextStep    *ct_case_service_next_step_sync (CtCaseService         *self,
+                                               const char            *reference,
+                                               GDateTime             *now,
+                                               GError               **error);
+GPtrArray     *ct_case_service_list_due_sync  (CtCaseService         *self,
+                                               GDateTime             *now,
+                                               gboolean               overdue_only,
+                                               GError               **error);
+
+G_END_DECLS
