@@ -45,6 +45,17 @@ G_STATIC_ASSERT (sizeof KDF_CONTEXT - 1 == crypto_kdf_CONTEXTBYTES);
 gboolean
 ct_crypto_init (GError **error)
 {
+  static gsize chosen = 0;
+
+  /* libsodium's ChaCha20-based generator, seeded from the kernel, gives
+   * nonces without a system call each; it is thread- and fork-safe. It
+   * must be chosen before sodium_init(). */
+  if (g_once_init_enter (&chosen))
+    {
+      randombytes_set_implementation (&randombytes_internal_implementation);
+      g_once_init_leave (&chosen, 1);
+    }
+
   if (sodium_init () < 0)
     {
       g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_IO,
@@ -181,35 +192,36 @@ alloc_wiped_buffer (gsize len)
 }
 
 /**
- * ct_crypto_seal:
+ * ct_crypto_seal_full:
  * @key: the data key
  * @plaintext: the bytes to encrypt
  * @len: length of @plaintext
- * @associated_data: where the ciphertext belongs, e.g. "children|<id>|data|3"
+ * @ad: associated data: where the ciphertext belongs
+ * @ad_len: length of @ad
  *
  * Encrypts with XChaCha20-Poly1305 under a fresh random nonce.
  *
  * Returns: (transfer full): format byte, nonce and ciphertext
  */
 GBytes *
-ct_crypto_seal (const CtKey *key,
-                const void  *plaintext,
-                gsize        len,
-                const char  *associated_data)
+ct_crypto_seal_full (const CtKey *key,
+                     const void  *plaintext,
+                     gsize        len,
+                     const void  *ad,
+                     gsize        ad_len)
 {
   gsize out_len = SEAL_HEADER + len + crypto_aead_xchacha20poly1305_ietf_ABYTES;
-  guint8 *out = g_malloc (out_len);
+  guint8 *out;
   unsigned long long ct_len = 0;
 
   g_return_val_if_fail (key != NULL, NULL);
-  g_return_val_if_fail (associated_data != NULL, NULL);
+  g_return_val_if_fail (ad != NULL || ad_len == 0, NULL);
 
+  out = g_malloc (out_len);
   out[0] = SEAL_FORMAT;
   randombytes_buf (out + 1, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
   crypto_aead_xchacha20poly1305_ietf_encrypt (out + SEAL_HEADER, &ct_len,
-                                              plaintext, len,
-                                              (const guint8 *)associated_data,
-                                              strlen (associated_data),
+                                              plaintext, len, ad, ad_len,
                                               NULL, out + 1, key->bytes);
   g_assert (ct_len + SEAL_HEADER == out_len);
 
@@ -217,28 +229,46 @@ ct_crypto_seal (const CtKey *key,
 }
 
 /**
- * ct_crypto_open:
+ * ct_crypto_seal:
+ * @associated_data: where the ciphertext belongs, as a string
+ *
+ * ct_crypto_seal_full() with a string as associated data.
+ */
+GBytes *
+ct_crypto_seal (const CtKey *key,
+                const void  *plaintext,
+                gsize        len,
+                const char  *associated_data)
+{
+  g_return_val_if_fail (associated_data != NULL, NULL);
+  return ct_crypto_seal_full (key, plaintext, len, associated_data, strlen (associated_data));
+}
+
+/**
+ * ct_crypto_open_full:
  * @key: the data key
- * @sealed: what ct_crypto_seal() returned
+ * @sealed: what ct_crypto_seal_full() returned
  * @len: length of @sealed
- * @associated_data: the same associated data used to seal
+ * @ad: the same associated data used to seal
+ * @ad_len: length of @ad
  * @error: return location for a %CT_STORE_ERROR_TAMPERED error
  *
  * Returns: (transfer full) (nullable): the plaintext, which is wiped when
  *   the last reference goes, or %NULL if authentication failed
  */
 GBytes *
-ct_crypto_open (const CtKey  *key,
-                const guint8 *sealed,
-                gsize         len,
-                const char   *associated_data,
-                GError      **error)
+ct_crypto_open_full (const CtKey  *key,
+                     const guint8 *sealed,
+                     gsize         len,
+                     const void   *ad,
+                     gsize         ad_len,
+                     GError      **error)
 {
   unsigned long long plain_len = 0;
   guint8 *plain;
 
   g_return_val_if_fail (key != NULL, NULL);
-  g_return_val_if_fail (associated_data != NULL, NULL);
+  g_return_val_if_fail (ad != NULL || ad_len == 0, NULL);
 
   if (sealed == NULL || len < SEAL_HEADER + crypto_aead_xchacha20poly1305_ietf_ABYTES ||
       sealed[0] != SEAL_FORMAT)
@@ -251,9 +281,7 @@ ct_crypto_open (const CtKey  *key,
   plain = alloc_wiped_buffer (len - SEAL_HEADER);
   if (crypto_aead_xchacha20poly1305_ietf_decrypt (plain, &plain_len, NULL,
                                                   sealed + SEAL_HEADER, len - SEAL_HEADER,
-                                                  (const guint8 *)associated_data,
-                                                  strlen (associated_data),
-                                                  sealed + 1, key->bytes) != 0)
+                                                  ad, ad_len, sealed + 1, key->bytes) != 0)
     {
       wipe_and_free (plain);
       g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED,
@@ -262,6 +290,23 @@ ct_crypto_open (const CtKey  *key,
     }
 
   return g_bytes_new_with_free_func (plain, plain_len, wipe_and_free, plain);
+}
+
+/**
+ * ct_crypto_open:
+ * @associated_data: the string used with ct_crypto_seal()
+ *
+ * ct_crypto_open_full() with a string as associated data.
+ */
+GBytes *
+ct_crypto_open (const CtKey  *key,
+                const guint8 *sealed,
+                gsize         len,
+                const char   *associated_data,
+                GError      **error)
+{
+  g_return_val_if_fail (associated_data != NULL, NULL);
+  return ct_crypto_open_full (key, sealed, len, associated_data, strlen (associated_data), error);
 }
 
 GBytes *

@@ -47,6 +47,17 @@ GBytes   *ct_crypto_open                 (const CtKey  *key,
                                           gsize         len,
                                           const char   *associated_data,
                                           GError      **error);
+GBytes   *ct_crypto_seal_full            (const CtKey  *key,
+                                          const void   *plaintext,
+                                          gsize         len,
+                                          const void   *ad,
+                                          gsize         ad_len);
+GBytes   *ct_crypto_open_full            (const CtKey  *key,
+                                          const guint8 *sealed,
+                                          gsize         len,
+                                          const void   *ad,
+                                          gsize         ad_len,
+                                          GError      **error);
 GBytes   *ct_crypto_wrap_key             (const CtKey  *kek,
                                           const CtKey  *key,
                                           const char   *label);

@@ -290,13 +290,14 @@ ct_sqlite_backend_open (CtStoreBackend           *backend,
       if (!exec (self, "PRAGMA journal_mode = WAL;"
                        "PRAGMA synchronous = FULL;"
                        "PRAGMA foreign_keys = ON;"
-                       "PRAGMA secure_delete = ON;", error))
+                       "PRAGMA secure_delete = ON;"
+                       CT_SQLITE_PERFORMANCE_PRAGMAS, error))
         {
           ct_store_backend_close (backend);
           return FALSE;
         }
     }
-  else if (!exec (self, "PRAGMA query_only = ON;", error))
+  else if (!exec (self, "PRAGMA query_only = ON;" CT_SQLITE_PERFORMANCE_PRAGMAS, error))
     {
       ct_store_backend_close (backend);
       return FALSE;

@@ -70,6 +70,12 @@ struct _CtStore
   GThread *worker;
   GAsyncQueue *queue;
   gboolean closed;
+
+  /* The last audit entry, read once per transaction (which holds the
+   * write lock, so no other process can append meanwhile). */
+  gboolean audit_cached;
+  gint64 audit_seq;
+  guint8 audit_mac[CT_MAC_BYTES];
 };
 
 G_DEFINE_FINAL_TYPE (CtStore, ct_store, G_TYPE_OBJECT)
@@ -287,12 +293,11 @@ append_int64 (GByteArray *buf,
  * the row, the column and every plaintext column, length-prefixed. So the
  * ciphertext cannot move to another row, table, database or version, and
  * the plaintext metadata beside it cannot be changed unnoticed. */
-static char *
+static GByteArray *
 record_associated_data (CtStore          *self,
                         const CtStoreRow *row)
 {
-  g_autoptr(GByteArray) buf = g_byte_array_new ();
-  g_autofree char *hex = NULL;
+  GByteArray *buf = g_byte_array_sized_new (256);
 
   append_field (buf, "caretrail-record-v1");
   append_field (buf, self->database_uuid);
@@ -307,12 +312,7 @@ record_associated_data (CtStore          *self,
   append_int64 (buf, row->updated_at);
   append_int64 (buf, row->due_at);
 
-  /* Hex keeps the associated data a C string for ct_crypto_seal(). */
-  {
-    g_autoptr(GBytes) bytes = g_byte_array_free_to_bytes (g_steal_pointer (&buf));
-    hex = bytes_to_hex (bytes);
-  }
-  return g_steal_pointer (&hex);
+  return buf;
 }
 
 static gboolean
@@ -473,7 +473,7 @@ encrypt_row (CtStore             *self,
 {
   g_autoptr(GVariant) fields = ct_record_dup_fields (record);
   g_autoptr(GVariant) normal = g_variant_get_normal_form (fields);
-  g_autofree char *ad = NULL;
+  g_autoptr(GByteArray) ad = NULL;
   gsize size = g_variant_get_size (normal);
   guint8 *plain;
   CtKey *key;
@@ -487,7 +487,7 @@ encrypt_row (CtStore             *self,
   g_variant_store (normal, plain);
   ad = record_associated_data (self, row);
   g_clear_pointer (&row->data, g_bytes_unref);
-  row->data = ct_crypto_seal (key, plain, size, ad);
+  row->data = ct_crypto_seal_full (key, plain, size, ad->data, ad->len);
   ct_crypto_wipe (plain, size);
   g_free (plain);
 
@@ -501,7 +501,7 @@ decrypt_row (CtStore           *self,
 {
   g_autoptr(GBytes) plain = NULL;
   g_autoptr(GVariant) fields = NULL;
-  g_autofree char *ad = NULL;
+  g_autoptr(GByteArray) ad = NULL;
   CtKey *key;
 
   key = key_for_row (self, NULL, row, FALSE, error);
@@ -509,20 +509,17 @@ decrypt_row (CtStore           *self,
     return NULL;
 
   ad = record_associated_data (self, row);
-  plain = ct_crypto_open (key, g_bytes_get_data (row->data, NULL), g_bytes_get_size (row->data),
-                          ad, NULL);
+  plain = ct_crypto_open_full (key, g_bytes_get_data (row->data, NULL), g_bytes_get_size (row->data),
+                               ad->data, ad->len, NULL);
   if (plain == NULL)
     {
       set_tampered (error, ct_record_kind_get_table (row->kind), row->id);
       return NULL;
     }
 
-  fields = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_VARDICT, plain, FALSE));
-  if (!g_variant_is_normal_form (fields))
-    {
-      set_tampered (error, ct_record_kind_get_table (row->kind), row->id);
-      return NULL;
-    }
+  /* Authenticated, so these are the bytes the store serialised itself,
+   * in normal form: they need no further validation. */
+  fields = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_VARDICT, plain, TRUE));
 
   return ct_record_new_full (row->kind, row->id, row->case_id, row->state, row->reference,
                              row->created_at, row->updated_at, row->due_at, row->version,
@@ -648,18 +645,14 @@ audit_head_value (CtStore      *self,
 }
 
 static gboolean
-append_audit (CtStore     *self,
-              const char  *staff_id,
-              const char  *action,
-              const char  *record_id,
-              GError     **error)
+load_audit_head (CtStore  *self,
+                 GError  **error)
 {
   g_autoptr(CtAuditEntry) head = NULL;
-  g_autoptr(CtAuditEntry) entry = NULL;
-  g_autoptr(GBytes) head_value = NULL;
-  guint8 previous[CT_MAC_BYTES] = { 0 };
-  guint8 mac[CT_MAC_BYTES];
   GError *local_error = NULL;
+
+  if (self->audit_cached)
+    return TRUE;
 
   head = ct_store_backend_get_audit_head (self->backend, &local_error);
   if (local_error != NULL)
@@ -667,32 +660,63 @@ append_audit (CtStore     *self,
       g_propagate_error (error, local_error);
       return FALSE;
     }
-  if (head != NULL)
+
+  if (head == NULL)
     {
-      if (g_bytes_get_size (head->mac) != CT_MAC_BYTES)
-        {
-          g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED,
-                       _("The audit log has been altered: entry %" G_GINT64_FORMAT " is damaged. Run “caretrail-admin verify” and restore the database from a backup."),
-                       head->seq);
-          return FALSE;
-        }
-      memcpy (previous, g_bytes_get_data (head->mac, NULL), CT_MAC_BYTES);
+      self->audit_seq = 0;
+      memset (self->audit_mac, 0, CT_MAC_BYTES);
+    }
+  else if (g_bytes_get_size (head->mac) != CT_MAC_BYTES)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED,
+                   _("The audit log has been altered: entry %" G_GINT64_FORMAT " is damaged. Run “caretrail-admin verify” and restore the database from a backup."),
+                   head->seq);
+      return FALSE;
+    }
+  else
+    {
+      self->audit_seq = head->seq;
+      memcpy (self->audit_mac, g_bytes_get_data (head->mac, NULL), CT_MAC_BYTES);
     }
 
+  self->audit_cached = TRUE;
+  return TRUE;
+}
+
+static gboolean
+append_audit (CtStore     *self,
+              const char  *staff_id,
+              const char  *action,
+              const char  *record_id,
+              GError     **error)
+{
+  g_autoptr(CtAuditEntry) entry = NULL;
+  g_autoptr(GBytes) head_value = NULL;
+  guint8 mac[CT_MAC_BYTES];
+
+  if (!load_audit_head (self, error))
+    return FALSE;
+
   entry = ct_audit_entry_new ();
-  entry->seq = head != NULL ? head->seq + 1 : 1;
+  entry->seq = self->audit_seq + 1;
   entry->at = g_get_real_time ();
   entry->staff_id = g_strdup (staff_id);
   entry->action = g_strdup (action);
   entry->record_id = g_strdup (record_id);
-  audit_mac (self, previous, entry, mac);
+  audit_mac (self, self->audit_mac, entry, mac);
   entry->mac = g_bytes_new (mac, sizeof mac);
 
-  if (!ct_store_backend_append_audit (self->backend, entry, error))
-    return FALSE;
-
   head_value = audit_head_value (self, entry->seq, mac);
-  return ct_store_backend_set_meta (self->backend, META_AUDIT_HEAD, head_value, error);
+  if (!ct_store_backend_append_audit (self->backend, entry, error) ||
+      !ct_store_backend_set_meta (self->backend, META_AUDIT_HEAD, head_value, error))
+    {
+      self->audit_cached = FALSE;
+      return FALSE;
+    }
+
+  self->audit_seq = entry->seq;
+  memcpy (self->audit_mac, mac, CT_MAC_BYTES);
+  return TRUE;
 }
 
 static gboolean
@@ -767,6 +791,7 @@ txn_init (CtStoreTransaction *txn,
           CtStore            *self)
 {
   txn->store = self;
+  self->audit_cached = FALSE;
   txn->new_case_ids = g_ptr_array_new_with_free_func (g_free);
   txn->snapshots = g_array_new (FALSE, FALSE, sizeof (Snapshot));
   txn->valid = TRUE;
@@ -787,6 +812,8 @@ txn_finish (CtStoreTransaction *txn,
     }
   g_array_unref (txn->snapshots);
 
+  if (!committed)
+    txn->store->audit_cached = FALSE;
   if (!committed)
     for (guint i = 0; i < txn->new_case_ids->len; i++)
       g_hash_table_remove (txn->store->keys.case_keys, g_ptr_array_index (txn->new_case_ids, i));
@@ -1576,6 +1603,8 @@ open_internal (CtStore   *self,
     return FALSE;
 
   self->read_only = read_only;
+  self->audit_cached = FALSE;
+  g_clear_object (&self->backend);
   self->backend = CT_STORE_BACKEND (ct_sqlite_backend_new (self->path));
   if (!ct_store_backend_open (self->backend,
                               read_only ? CT_STORE_BACKEND_OPEN_READ_ONLY : 0, error) ||
@@ -1762,6 +1791,7 @@ write_new_database (CtStore      *self,
 
   backend = CT_STORE_BACKEND (ct_sqlite_backend_new (tmp_path));
   self->backend = g_object_ref (backend);
+  self->audit_cached = FALSE;
   if (!ct_store_backend_open (backend, CT_STORE_BACKEND_OPEN_CREATE, error) ||
       !ct_store_backend_migrate (backend, error) ||
       !ct_store_backend_begin (backend, error))

@@ -1,0 +1,375 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "bench-store"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "ct-crypto.h"
+#include "ct-sqlite-backend.h"
+#include "ct-store.h"
+
+/*
+ * Inserts N fictional cases (a case, a child, a concern and a chronology
+ * entry each) and reads them all back, twice:
+ *
+ *  - through CtStore: XChaCha20-Poly1305 per record, per-case keys, the
+ *    HMAC audit chain, the blind index, on the store's worker thread;
+ *  - through plain SQLite with no cryptography at all: the same tables,
+ *    the same rows (record, audit entry, audit head, name index), the same
+ *    pragmas and transaction batches, the fields serialised the same way
+ *    but stored as they are.
+ *
+ * Then times opening the encrypted database afresh and listing every case.
+ * Run it with bench/bench-store.sh, inside a keyring session.
+ */
+
+#define BATCH 100
+
+static CtRecord *
+make_case (guint n)
+{
+  CtRecord *record = ct_record_new (CT_RECORD_KIND_CASE);
+  g_autofree char *reference = g_strdup_printf ("CT-BENCH-%06u", n);
+
+  ct_record_set_reference (record, reference);
+  ct_record_set_state (record, "awaiting-decision");
+  ct_record_set_due_at (record, g_get_real_time () + (gint64) n * G_USEC_PER_SEC);
+  ct_record_set_string (record, "title", "Fictional benchmark case");
+  ct_record_set_string (record, "summary", "Sample text of moderate length standing in for a case summary written by a DSO.");
+  ct_record_set_string (record, "pathway", "child-protection");
+  return record;
+}
+
+static CtRecord *
+make_child (guint       n,
+            const char *case_id)
+{
+  CtRecord *record = ct_record_new (CT_RECORD_KIND_CHILD);
+  g_autofree char *family = g_strdup_printf ("Benchmark%u", n);
+  g_autofree char *dob = g_strdup_printf ("%04u-%02u-%02u", 2008 + n % 16, 1 + n % 12, 1 + n % 28);
+
+  ct_record_set_case_id (record, case_id);
+  ct_record_set_string (record, "given-names", "Sample");
+  ct_record_set_string (record, "family-name", family);
+  ct_record_set_string (record, "date-of-birth", dob);
+  ct_record_set_string (record, "address", "1 Imaginary Lane, Nowhere Town, ZZ99 9ZZ");
+  ct_record_set_string (record, "school", "Pretend Primary School");
+  ct_record_set_string (record, "status", "child-in-need");
+  return record;
+}
+
+static CtRecord *
+make_note (CtRecordKind  kind,
+           const char   *case_id)
+{
+  CtRecord *record = ct_record_new (kind);
+
+  ct_record_set_case_id (record, case_id);
+  ct_record_set_string (record, "what", "A fictional account of what was seen and said, about two hundred characters long, "
+                                        "standing in for the narrative a member of staff writes on the reporting form.");
+  ct_record_set_string (record, "who", "Demo Worker");
+  ct_record_set_int64 (record, "event", g_get_real_time ());
+  return record;
+}
+
+/* Encrypted {{{ */
+
+typedef struct
+{
+  guint first;
+  guint count;
+} Batch;
+
+static gboolean
+insert_batch (CtStoreTransaction  *txn,
+              gpointer             user_data,
+              GError             **error)
+{
+  Batch *batch = user_data;
+
+  for (guint i = 0; i < batch->count; i++)
+    {
+      g_autoptr(CtRecord) case_record = make_case (batch->first + i);
+      const char *case_id = ct_record_get_id (case_record);
+      g_autoptr(CtRecord) child = make_child (batch->first + i, case_id);
+      g_autoptr(CtRecord) concern = make_note (CT_RECORD_KIND_CONCERN, case_id);
+      g_autoptr(CtRecord) entry = make_note (CT_RECORD_KIND_CHRONOLOGY, case_id);
+
+      if (!ct_store_transaction_insert (txn, "bench", case_record, error) ||
+          !ct_store_transaction_insert (txn, "bench", child, error) ||
+          !ct_store_transaction_insert (txn, "bench", concern, error) ||
+          !ct_store_transaction_insert (txn, "bench", entry, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gsize
+read_all_encrypted (CtStore *store)
+{
+  CtRecordKind kinds[] = { CT_RECORD_KIND_CASE, CT_RECORD_KIND_CHILD, CT_RECORD_KIND_CONCERN, CT_RECORD_KIND_CHRONOLOGY };
+  g_autoptr(GError) error = NULL;
+  gsize n = 0;
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      g_autoptr(GPtrArray) records = ct_store_list_sync (store, kinds[k], NULL, &error);
+
+      if (records == NULL)
+        g_error ("list: %s", error->message);
+      n += records->len;
+    }
+  return n;
+}
+
+/* }}} */
+
+/* Plain {{{ */
+
+static sqlite3 *
+plain_open (const char *path)
+{
+  g_autoptr(GBytes) sql = g_resources_lookup_data ("/org/caretrail/Caretrail/sql/0001-initial.sql", 0, NULL);
+  g_autofree char *text = g_strndup (g_bytes_get_data (sql, NULL), g_bytes_get_size (sql));
+  sqlite3 *db;
+
+  if (sqlite3_open (path, &db) != SQLITE_OK ||
+      sqlite3_exec (db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
+                        "PRAGMA secure_delete = ON;" CT_SQLITE_PERFORMANCE_PRAGMAS, NULL, NULL, NULL) != SQLITE_OK ||
+      sqlite3_exec (db, text, NULL, NULL, NULL) != SQLITE_OK)
+    g_error ("plain: %s", sqlite3_errmsg (db));
+  return db;
+}
+
+typedef struct
+{
+  sqlite3 *db;
+  sqlite3_stmt *insert[CT_RECORD_N_KINDS];
+  sqlite3_stmt *audit;
+  sqlite3_stmt *head;
+  sqlite3_stmt *index;
+  gint64 seq;
+} Plain;
+
+static void
+plain_insert (Plain    *plain,
+              CtRecord *record)
+{
+  CtRecordKind kind = ct_record_get_kind (record);
+  g_autoptr(GVariant) fields = ct_record_dup_fields (record);
+  g_autoptr(GBytes) data = g_variant_get_data_as_bytes (fields);
+  sqlite3_stmt *stmt = plain->insert[kind];
+  gint64 now = g_get_real_time ();
+
+  if (stmt == NULL)
+    {
+      g_autofree char *sql = g_strdup_printf ("INSERT INTO %s (kind, id, case_id, state, reference, created_at,"
+                                              " updated_at, due_at, version, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
+                                              ct_record_kind_get_table (kind));
+      sqlite3_prepare_v2 (plain->db, sql, -1, &stmt, NULL);
+      plain->insert[kind] = stmt;
+    }
+
+  sqlite3_bind_text (stmt, 1, ct_record_kind_to_string (kind), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, ct_record_get_id (record), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, ct_record_get_case_id (record), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, ct_record_get_state (record), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 5, ct_record_get_reference (record), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 6, now);
+  sqlite3_bind_int64 (stmt, 7, now);
+  sqlite3_bind_int64 (stmt, 8, ct_record_get_due_at (record));
+  sqlite3_bind_blob (stmt, 9, g_bytes_get_data (data, NULL), g_bytes_get_size (data), SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    g_error ("plain insert: %s", sqlite3_errmsg (plain->db));
+  sqlite3_reset (stmt);
+
+  if (kind == CT_RECORD_KIND_CHILD)
+    {
+      g_autofree char *name = g_strdup_printf ("%s %s", ct_record_get_string (record, "given-names"),
+                                               ct_record_get_string (record, "family-name"));
+
+      sqlite3_bind_text (plain->index, 1, name, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (plain->index, 2, ct_record_get_id (record), -1, SQLITE_TRANSIENT);
+      sqlite3_step (plain->index);
+      sqlite3_reset (plain->index);
+    }
+
+  plain->seq++;
+  sqlite3_bind_int64 (plain->audit, 1, plain->seq);
+  sqlite3_bind_int64 (plain->audit, 2, now);
+  sqlite3_bind_text (plain->audit, 3, ct_record_get_id (record), -1, SQLITE_TRANSIENT);
+  sqlite3_step (plain->audit);
+  sqlite3_reset (plain->audit);
+  sqlite3_bind_int64 (plain->head, 1, plain->seq);
+  sqlite3_step (plain->head);
+  sqlite3_reset (plain->head);
+}
+
+static void
+plain_insert_all (Plain *plain,
+                  guint  n_cases)
+{
+  sqlite3_prepare_v2 (plain->db, "INSERT INTO audit_log (seq, at, staff_id, action, record_id, mac)"
+                                 " VALUES (?, ?, 'bench', 'create', ?, zeroblob(32))", -1, &plain->audit, NULL);
+  sqlite3_prepare_v2 (plain->db, "INSERT OR REPLACE INTO meta (key, value) VALUES ('audit-head', ?)", -1, &plain->head, NULL);
+  sqlite3_prepare_v2 (plain->db, "INSERT INTO blind_index (token, kind, record_id) VALUES (?, 'child', ?)", -1, &plain->index, NULL);
+
+  for (guint first = 1; first <= n_cases; first += BATCH)
+    {
+      sqlite3_exec (plain->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+      for (guint n = first; n < first + BATCH && n <= n_cases; n++)
+        {
+          g_autoptr(CtRecord) case_record = make_case (n);
+          const char *case_id = ct_record_get_id (case_record);
+          g_autoptr(CtRecord) child = make_child (n, case_id);
+          g_autoptr(CtRecord) concern = make_note (CT_RECORD_KIND_CONCERN, case_id);
+          g_autoptr(CtRecord) entry = make_note (CT_RECORD_KIND_CHRONOLOGY, case_id);
+
+          plain_insert (plain, case_record);
+          plain_insert (plain, child);
+          plain_insert (plain, concern);
+          plain_insert (plain, entry);
+        }
+      if (sqlite3_exec (plain->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        g_error ("plain commit: %s", sqlite3_errmsg (plain->db));
+    }
+}
+
+static gsize
+plain_read_all (sqlite3 *db)
+{
+  CtRecordKind kinds[] = { CT_RECORD_KIND_CASE, CT_RECORD_KIND_CHILD, CT_RECORD_KIND_CONCERN, CT_RECORD_KIND_CHRONOLOGY };
+  gsize n = 0;
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
+      g_autofree char *sql = g_strdup_printf ("SELECT id, case_id, state, reference, created_at, updated_at, due_at,"
+                                              " version, data FROM %s ORDER BY created_at, id",
+                                              ct_record_kind_get_table (kinds[k]));
+      sqlite3_stmt *stmt;
+
+      sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          g_autoptr(GBytes) data = g_bytes_new (sqlite3_column_blob (stmt, 8), sqlite3_column_bytes (stmt, 8));
+          g_autoptr(GVariant) fields = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_VARDICT, data, FALSE));
+
+          g_ptr_array_add (records, ct_record_new_full (kinds[k], (const char *) sqlite3_column_text (stmt, 0),
+                                                        (const char *) sqlite3_column_text (stmt, 1),
+                                                        (const char *) sqlite3_column_text (stmt, 2),
+                                                        (const char *) sqlite3_column_text (stmt, 3),
+                                                        sqlite3_column_int64 (stmt, 4), sqlite3_column_int64 (stmt, 5),
+                                                        sqlite3_column_int64 (stmt, 6), sqlite3_column_int64 (stmt, 7),
+                                                        fields));
+        }
+      sqlite3_finalize (stmt);
+      n += records->len;
+    }
+
+  return n;
+}
+
+/* }}} */
+
+static double
+seconds_since (gint64 start)
+{
+  return (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("ct-bench-XXXXXX", NULL);
+  g_autofree char *enc_path = g_build_filename (dir, "encrypted.db", NULL);
+  g_autofree char *plain_path = g_build_filename (dir, "plain.db", NULL);
+  g_autoptr(CtStore) store = NULL;
+  g_autoptr(GPtrArray) cases = NULL;
+  guint n_cases = argc > 1 ? (guint) atoi (argv[1]) : 10000;
+  double enc_insert, enc_read, plain_insert_s, plain_read, open_s, list_s;
+  gsize enc_n, plain_n;
+  gint64 start;
+  Plain plain = { 0 };
+
+  if (n_cases == 0)
+    {
+      g_printerr ("usage: bench-store [N_CASES]\n");
+      return 2;
+    }
+
+  store = ct_store_create_sync (enc_path, NULL, &error);
+  if (store == NULL)
+    g_error ("create: %s", error->message);
+
+  start = g_get_monotonic_time ();
+  for (guint first = 1; first <= n_cases; first += BATCH)
+    {
+      Batch batch = { first, MIN (BATCH, n_cases - first + 1) };
+
+      if (!ct_store_run_transaction_sync (store, insert_batch, &batch, &error))
+        g_error ("insert: %s", error->message);
+    }
+  enc_insert = seconds_since (start);
+
+  start = g_get_monotonic_time ();
+  enc_n = read_all_encrypted (store);
+  enc_read = seconds_since (start);
+  ct_store_close (store);
+  g_clear_object (&store);
+
+  plain.db = plain_open (plain_path);
+  start = g_get_monotonic_time ();
+  plain_insert_all (&plain, n_cases);
+  plain_insert_s = seconds_since (start);
+  start = g_get_monotonic_time ();
+  plain_n = plain_read_all (plain.db);
+  plain_read = seconds_since (start);
+  for (guint i = 0; i < CT_RECORD_N_KINDS; i++)
+    sqlite3_finalize (plain.insert[i]);
+  sqlite3_finalize (plain.audit);
+  sqlite3_finalize (plain.head);
+  sqlite3_finalize (plain.index);
+  sqlite3_close (plain.db);
+
+  g_assert (enc_n == plain_n && enc_n == (gsize) n_cases * 4);
+
+  start = g_get_monotonic_time ();
+  store = ct_store_open_sync (enc_path, &error);
+  if (store == NULL)
+    g_error ("open: %s", error->message);
+  open_s = seconds_since (start);
+  start = g_get_monotonic_time ();
+  cases = ct_store_list_sync (store, CT_RECORD_KIND_CASE, NULL, &error);
+  list_s = seconds_since (start);
+  g_assert (cases != NULL && cases->len == n_cases);
+  ct_store_close (store);
+
+  printf ("Caretrail store benchmark: %u cases, %zu records (case, child, concern, chronology entry each)\n",
+          n_cases, enc_n);
+  printf ("%-34s %10s %10s %10s\n", "", "insert s", "read s", "total s");
+  printf ("%-34s %10.3f %10.3f %10.3f\n", "encrypted (CtStore)", enc_insert, enc_read, enc_insert + enc_read);
+  printf ("%-34s %10.3f %10.3f %10.3f\n", "plain SQLite, no cryptography", plain_insert_s, plain_read, plain_insert_s + plain_read);
+  printf ("%-34s %10.2fx %9.2fx %9.2fx\n", "ratio encrypted / plain", enc_insert / plain_insert_s,
+          enc_read / plain_read, (enc_insert + enc_read) / (plain_insert_s + plain_read));
+  printf ("open the %u-case database: %.3f s; list every case: %.3f s; together: %.3f s (target < 1 s)\n",
+          n_cases, open_s, list_s, open_s + list_s);
+
+  g_unlink (enc_path);
+  g_unlink (plain_path);
+  {
+    g_autofree char *wal = g_strconcat (plain_path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (plain_path, "-shm", NULL);
+    g_unlink (wal);
+    g_unlink (shm);
+  }
+  g_rmdir (dir);
+  return 0;
+}
