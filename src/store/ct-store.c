@@ -74,6 +74,7 @@ struct _CtStore
   /* The last audit entry, read once per transaction (which holds the
    * write lock, so no other process can append meanwhile). */
   gboolean audit_cached;
+  gboolean audit_head_dirty;
   gint64 audit_seq;
   guint8 audit_mac[CT_MAC_BYTES];
 };
@@ -369,6 +370,7 @@ lookup_case_key (CtStore             *self,
                  CtStoreTransaction  *txn,
                  const char          *case_id,
                  gboolean             create,
+                 gboolean             new_case,
                  GError             **error)
 {
   g_autoptr(GBytes) wrapped = NULL;
@@ -381,11 +383,16 @@ lookup_case_key (CtStore             *self,
     return key;
 
   label = make_label ("case", self->database_uuid, case_id);
-  wrapped = ct_store_backend_get_case_key (self->backend, case_id, &local_error);
-  if (local_error != NULL)
+  /* A case being created has no key yet (records of a case can only be
+   * stored once the case is), so there is nothing to look up. */
+  if (!new_case)
     {
-      g_propagate_error (error, local_error);
-      return NULL;
+      wrapped = ct_store_backend_get_case_key (self->backend, case_id, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, local_error);
+          return NULL;
+        }
     }
 
   if (wrapped != NULL)
@@ -444,7 +451,9 @@ key_for_row (CtStore             *self,
     return self->keys.vault;
   if (case_id == NULL)
     return self->keys.general;
-  return lookup_case_key (self, txn, case_id, create, error);
+  return lookup_case_key (self, txn, case_id, create,
+                          create && row->kind == CT_RECORD_KIND_CASE && row->version == 1,
+                          error);
 }
 
 static CtStoreRow *
@@ -691,7 +700,6 @@ append_audit (CtStore     *self,
               GError     **error)
 {
   g_autoptr(CtAuditEntry) entry = NULL;
-  g_autoptr(GBytes) head_value = NULL;
   guint8 mac[CT_MAC_BYTES];
 
   if (!load_audit_head (self, error))
@@ -706,9 +714,7 @@ append_audit (CtStore     *self,
   audit_mac (self, self->audit_mac, entry, mac);
   entry->mac = g_bytes_new (mac, sizeof mac);
 
-  head_value = audit_head_value (self, entry->seq, mac);
-  if (!ct_store_backend_append_audit (self->backend, entry, error) ||
-      !ct_store_backend_set_meta (self->backend, META_AUDIT_HEAD, head_value, error))
+  if (!ct_store_backend_append_audit (self->backend, entry, error))
     {
       self->audit_cached = FALSE;
       return FALSE;
@@ -716,6 +722,25 @@ append_audit (CtStore     *self,
 
   self->audit_seq = entry->seq;
   memcpy (self->audit_mac, mac, CT_MAC_BYTES);
+  self->audit_head_dirty = TRUE;
+  return TRUE;
+}
+
+/* The sealed head is written once, just before the transaction commits. */
+static gboolean
+flush_audit_head (CtStore  *self,
+                  GError  **error)
+{
+  g_autoptr(GBytes) head_value = NULL;
+
+  if (!self->audit_head_dirty)
+    return TRUE;
+
+  head_value = audit_head_value (self, self->audit_seq, self->audit_mac);
+  if (!ct_store_backend_set_meta (self->backend, META_AUDIT_HEAD, head_value, error))
+    return FALSE;
+
+  self->audit_head_dirty = FALSE;
   return TRUE;
 }
 
@@ -792,6 +817,7 @@ txn_init (CtStoreTransaction *txn,
 {
   txn->store = self;
   self->audit_cached = FALSE;
+  self->audit_head_dirty = FALSE;
   txn->new_case_ids = g_ptr_array_new_with_free_func (g_free);
   txn->snapshots = g_array_new (FALSE, FALSE, sizeof (Snapshot));
   txn->valid = TRUE;
@@ -1075,7 +1101,7 @@ run_in_transaction (CtStore  *self,
   txn_init (&txn, self);
   ok = body (&txn, op, error);
   if (ok)
-    ok = ct_store_backend_commit (self->backend, error);
+    ok = flush_audit_head (self, error) && ct_store_backend_commit (self->backend, error);
   if (!ok)
     ct_store_backend_rollback (self->backend);
   txn_finish (&txn, ok);
@@ -1811,6 +1837,7 @@ write_new_database (CtStore      *self,
         ct_store_backend_set_meta (backend, META_RECOVERY_MEM, int64_bytes (ct_crypto_recovery_memlimit ()), error) &&
         ct_store_backend_set_meta (backend, META_RECOVERY_WRAPPED, recovery_wrapped, error) &&
         append_audit (self, SYSTEM_STAFF, "create-database", NULL, error) &&
+        flush_audit_head (self, error) &&
         ct_store_backend_commit (backend, error));
   if (!ok)
     ct_store_backend_rollback (backend);
