@@ -895,6 +895,25 @@ ct_pdf_writer_add_spacer (CtPdfWriter *self,
   row->space_after = MAX (points, 0);
 }
 
+/**
+ * ct_pdf_writer_keep_with_next:
+ * @self: a #CtPdfWriter
+ *
+ * Keeps the block added last whole and on the same page as the next one,
+ * such as a letter's last paragraph with its signature.
+ */
+void
+ct_pdf_writer_keep_with_next (CtPdfWriter *self)
+{
+  Row *row;
+
+  g_return_if_fail (CT_IS_PDF_WRITER (self));
+  g_return_if_fail (self->rows->len > 0);
+
+  row = &g_array_index (self->rows, Row, self->rows->len - 1);
+  row->keep_with_next = TRUE;
+}
+
 void
 ct_pdf_writer_add_page_break (CtPdfWriter *self)
 {
@@ -945,7 +964,9 @@ row_needed (CtPdfWriter *self,
   if (row->kind == ROW_SPACER || row->kind == ROW_PAGE_BREAK)
     return 0;
 
-  if (row->keep_together || row->keep_with_next)
+  /* A long block cannot be kept whole: it only needs room to start. */
+  if ((row->keep_together || row->keep_with_next)
+      && row_height (row) <= (BODY_BOTTOM - BODY_TOP) / 3)
     need = row_height (row);
   else
     for (guint i = 0; i < MIN (row->n_lines, MIN_LINES_AT_FOOT); i++)

@@ -112,6 +112,7 @@ void         ct_pdf_writer_add_code            (CtPdfWriter    *self,
                                                 double          size);
 void         ct_pdf_writer_add_spacer          (CtPdfWriter    *self,
                                                 double          points);
+void         ct_pdf_writer_keep_with_next      (CtPdfWriter    *self);
 void         ct_pdf_writer_add_page_break      (CtPdfWriter    *self);
 
 GBytes      *ct_pdf_writer_render              (CtPdfWriter    *self,

@@ -394,6 +394,8 @@ ct_document_render_referral_letter (const CtReferralLetter  *letter,
 
   if (ct_document_has_text (letter->closing_paragraph))
     ct_pdf_writer_add_paragraph (writer, CT_PDF_TEXT_BODY, letter->closing_paragraph);
+  /* The signature never stands alone on the last page. */
+  ct_pdf_writer_keep_with_next (writer);
 
   {
     g_autoptr(GString) contact = g_string_new (NULL);
