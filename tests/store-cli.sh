@@ -1,0 +1,89 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# caretrail-admin's database commands, end to end, as an administrator uses
+# them: init, demo, status, cases, verify, backup, restore, and recover after
+# the keyring has lost the key. Failures must exit non-zero with a sentence.
+set -eu
+: "${CARETRAIL_ADMIN:?}"
+admin=$CARETRAIL_ADMIN
+work=$(mktemp -d "${TMPDIR:-/tmp}/store-cli.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+db=$work/records/caretrail.db
+
+fail () { echo "store-cli: $*" >&2; exit 1; }
+
+# init prints the recovery code once.
+"$admin" init --database "$db" > "$work/init.out" || fail "init failed"
+code=$(sed -n 's/^    \([0-9A-Z]\{4\}\(-[0-9A-Z]\{4\}\)\{7\}\)$/\1/p' "$work/init.out")
+[ -n "$code" ] || fail "init printed no recovery code: $(cat "$work/init.out")"
+
+# init refuses to replace a database.
+if "$admin" init --database "$db" > /dev/null 2> "$work/err"; then fail "init overwrote a database"; fi
+grep -q "already exists" "$work/err" || fail "unclear init error: $(cat "$work/err")"
+
+"$admin" demo --database "$db" --cases 32 > /dev/null || fail "demo failed"
+
+"$admin" status --database "$db" > "$work/status" || fail "status failed"
+grep -q "key present and unlocked" "$work/status" || fail "status does not show the keyring: $(cat "$work/status")"
+grep -Eq "^  case +32$" "$work/status" || fail "status does not count 32 cases"
+grep -Eq "^Audit log: +[0-9]+ entries, last at .*, head [0-9a-f]{64}$" "$work/status" || fail "status shows no audit head"
+
+"$admin" cases --database "$db" > "$work/cases" || fail "cases failed"
+[ "$(grep -c '^CT-DEMO-' "$work/cases")" -eq 32 ] || fail "cases did not list 32 cases"
+# Every stage of the procedure is represented.
+for state in concern-recorded escalated consulting family-discussion referral-due confirmation-due \
+             awaiting-decision outcome-recorded monitoring lado-due closed-nfa closed; do
+  grep -q " $state " "$work/cases" || fail "no demo case in state $state"
+done
+
+"$admin" verify --database "$db" > "$work/verify" || fail "verify failed on a sound database"
+grep -q "is intact" "$work/verify" || fail "verify did not say the database is intact"
+
+"$admin" backup --database "$db" "$work/backup.db" > /dev/null || fail "backup failed"
+grep -q "Fictionby\|Exampleton\|Imaginary Lane" "$work/backup.db" && fail "names in plaintext in the backup"
+
+# Tampering is caught by verify, with a non-zero exit.
+cp "$db" "$work/tampered.db"
+sqlite3 "$work/tampered.db" "UPDATE audit_log SET action = 'nothing-to-see' WHERE seq = 10" \
+  || fail "could not tamper with the copy"
+if "$admin" verify --database "$work/tampered.db" > /dev/null 2> "$work/err"; then
+  fail "verify passed a tampered audit log"
+fi
+grep -q "entry 10 " "$work/err" || fail "verify did not name entry 10: $(cat "$work/err")"
+
+"$admin" restore --database "$db" "$work/backup.db" > "$work/restore" || fail "restore failed"
+grep -q "kept as" "$work/restore" || fail "restore did not say where the old database is"
+ls "$work/records" | grep -q "before-restore" || fail "restore did not keep the old database"
+
+# Lose the key, as after a keyring reset.
+/usr/bin/python3 - "$db" <<'PY' || fail "could not remove the key (needs gir1.2-secret-1 and python3-gi)"
+import sqlite3, sys
+import gi
+gi.require_version('Secret', '1')
+from gi.repository import Secret
+con = sqlite3.connect('file:' + sys.argv[1] + '?mode=ro', uri=True)
+uuid = bytes(con.execute("SELECT value FROM meta WHERE key = 'database-uuid'").fetchone()[0]).decode()
+schema = Secret.Schema.new('org.caretrail.Caretrail.MasterKey', Secret.SchemaFlags.NONE,
+                           {'database-uuid': Secret.SchemaAttributeType.STRING})
+assert Secret.password_clear_sync(schema, {'database-uuid': uuid}, None)
+PY
+
+if "$admin" status --database "$db" > /dev/null 2> "$work/err"; then fail "status opened without a key"; fi
+grep -q "no longer in the keyring" "$work/err" || fail "unclear key-missing error: $(cat "$work/err")"
+
+if echo "AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA" | "$admin" recover --database "$db" > /dev/null 2> "$work/err"; then
+  fail "recover accepted a wrong code"
+fi
+grep -q "does not belong to this database" "$work/err" || fail "unclear wrong-code error: $(cat "$work/err")"
+
+echo "$code" | "$admin" recover --database "$db" > /dev/null || fail "recover failed with the right code"
+"$admin" verify --database "$db" > /dev/null || fail "records unreadable after recovery"
+[ "$(grep -c '^CT-DEMO-' "$work/cases")" -eq "$("$admin" cases --database "$db" | grep -c '^CT-DEMO-')" ] \
+  || fail "cases differ after recovery"
+
+# A missing database is an error, not a new file.
+if "$admin" status --database "$work/nothing.db" > /dev/null 2> "$work/err"; then fail "status on a missing database succeeded"; fi
+[ ! -e "$work/nothing.db" ] || fail "status created a database"
+grep -q "There is no Caretrail database" "$work/err" || fail "unclear missing-database error"
+
+echo "ok"
