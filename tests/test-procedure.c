@@ -436,6 +436,24 @@ test_routes (void)
   g_assert_cmpuint (complaint->clocks_stopped, ==, 1u << CT_CLOCK_LADO);
   g_assert_cmpuint (complaint->clocks_started, ==, 1u << CT_CLOCK_RETENTION_REVIEW);
 
+  /* A new concern while monitoring starts afresh with the family. */
+  {
+    g_autoptr(CtTransition) again = NULL;
+
+    ct_case_snapshot_init (&snapshot);
+    snapshot.state = CT_STATE_MONITORING;
+    snapshot.flags = CT_CASE_FLAG_FAMILY_DISCUSSED | CT_CASE_FLAG_FAMILY_EXCEPTION | CT_CASE_FLAG_FAMILY_APPROACH_AGREED;
+    again = apply_spec (&snapshot, CT_EVENT_CONCERN_RECORDED, good_answers[CT_EVENT_CONCERN_RECORDED], NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (again->to, ==, CT_STATE_CONCERN_RECORDED);
+    g_assert_cmpuint (again->snapshot.flags, ==, CT_CASE_FLAG_NONE);
+    g_assert_true (again->snapshot.clocks[CT_CLOCK_ESCALATION].running);
+
+    ct_case_snapshot_init (&snapshot);
+    snapshot.state = CT_STATE_ALLEGATION_REPORTED;
+    snapshot.flags = CT_CASE_FLAG_ALLEGATION;
+  }
+
   quality = apply_spec (&snapshot, CT_EVENT_ALLEGATION_CLASSIFIED,
                         "classification=quality-of-care;reason=Poor record-keeping, no harm.;handled-under=supervision",
                         NULL, &error);

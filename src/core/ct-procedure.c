@@ -928,6 +928,12 @@ record_facts (CtCaseSnapshot *snapshot,
 {
   switch (event)
     {
+    case CT_EVENT_CONCERN_RECORDED:
+      /* A new concern (while monitoring) is decided afresh: what was agreed
+       * about the family for the last one does not carry over. */
+      snapshot->flags &= ~(CT_CASE_FLAG_FAMILY_EXCEPTION | CT_CASE_FLAG_FAMILY_APPROACH_AGREED |
+                           CT_CASE_FLAG_FAMILY_DISCUSSED);
+      break;
     case CT_EVENT_ALLEGATION_REPORTED:
       snapshot->flags |= CT_CASE_FLAG_ALLEGATION;
       break;
