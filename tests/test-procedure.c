@@ -625,16 +625,16 @@ static void
 test_path_no_concerns (void)
 {
   static const Step steps[] = {
-    { CT_EVENT_CONCERN_RECORDED, "raised-by=Sam Patel;how=phone;what=A child seemed withdrawn.", "2026-11-23T09:15:00", "concern-recorded",
-      "2026-11-23T09:15:00+00:00, Dana Shaw (DSO): Concern recorded, raised by Sam Patel (phone): A child seemed withdrawn." },
+    { CT_EVENT_CONCERN_RECORDED, "raised-by=Sam Patel;how=in-person;what=A child seemed withdrawn.", "2026-11-23T09:15:00", "concern-recorded",
+      "2026-11-23T09:15:00+00:00, Dana Shaw (DSO): Concern recorded, raised by Sam Patel (in person): A child seemed withdrawn." },
     { CT_EVENT_ESCALATED, "line-manager=Ruth Adams;safeguarding-lead=Dana Shaw;summary=Discussed by phone.", "2026-11-23T11:00:00", "escalated",
       "2026-11-23T11:00:00+00:00, Dana Shaw (DSO): Concern discussed with the line manager, Ruth Adams, and the safeguarding lead, Dana Shaw. Discussed by phone." },
     { CT_EVENT_NO_CONCERNS_REMAIN, "reason=A bereavement explains it, and the school knows.", "2026-11-23T14:00:00", NULL,
       "Record that the staff member and their line manager have discussed support for the staff member." },
     { CT_EVENT_NO_CONCERNS_REMAIN, "reason=A bereavement explains it, and the school knows.;b:staff-support-discussed=yes", "2026-11-23T14:00:00", "closed-nfa",
       "2026-11-23T14:00:00+00:00, Dana Shaw (DSO): Decided that no concerns remain: no further child protection action. Support for the staff member was discussed with their line manager. Reason: A bereavement explains it, and the school knows." },
-    { CT_EVENT_CORRECTION, "corrects=1;correction=The concern was raised in person, not by phone.;reason=Mistyped.", "2026-11-24T09:00:00", "closed-nfa",
-      "2026-11-24T09:00:00+00:00, Dana Shaw (DSO): Correction to entry 1: The concern was raised in person, not by phone. Reason: Mistyped." },
+    { CT_EVENT_CORRECTION, "corrects=1;correction=The concern was raised by phone, not in person.;reason=Mistyped.", "2026-11-24T09:00:00", "closed-nfa",
+      "2026-11-24T09:00:00+00:00, Dana Shaw (DSO): Correction to entry 1: The concern was raised by phone, not in person. Reason: Mistyped." },
   };
   CtCaseSnapshot end;
   g_autoptr(GPtrArray) chronology = NULL;

@@ -673,6 +673,7 @@ static const CtTransitionRule transitions[] = {
 
 /* Display wording for the values of choice answers. */
 static const struct { const char *value; const char *display; } choice_words[] = {
+  { "in-person", N_("in person") },
   { "csc", N_("children’s social care") },
   { "nspcc", N_("the NSPCC helpline") },
   { "police", N_("the police") },
