@@ -7,6 +7,7 @@
 
 #include "ct-application.h"
 #include "ct-preferences-window.h"
+#include "ct-store.h"
 #include "ct-window.h"
 
 struct _CtApplication
@@ -43,7 +44,16 @@ ct_application_activate (GApplication *app)
 
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
   if (window == NULL)
-    window = GTK_WINDOW (ct_window_new (CT_APPLICATION (app)));
+    {
+      g_autofree char *path = ct_store_get_default_path ();
+
+      window = GTK_WINDOW (ct_window_new (CT_APPLICATION (app)));
+      gtk_window_present (window);
+      /* Presented first, so the window appears at once and shows progress
+       * while the records are unlocked. */
+      ct_window_open_records (CT_WINDOW (window), path);
+      return;
+    }
 
   gtk_window_present (window);
 }

@@ -138,7 +138,7 @@ static void
 update_stack (CtCaseListView *self)
 {
   guint n_total = self->cases ? g_list_model_get_n_items (self->cases) : 0;
-  guint n_shown = g_list_model_get_n_items (G_LIST_MODEL (self->sort_model));
+  guint n_shown = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
   gboolean searching = (self->folded_query != NULL && *self->folded_query != '\0') ||
                        self->filter_mode != CT_CASE_LIST_FILTER_ALL;
 
@@ -243,7 +243,7 @@ on_list_activated_cb (GtkListView    *list_view,
                       guint           position,
                       CtCaseListView *self)
 {
-  g_autoptr(CtCaseItem) item = g_list_model_get_item (G_LIST_MODEL (self->sort_model), position);
+  g_autoptr(CtCaseItem) item = g_list_model_get_item (G_LIST_MODEL (self->filter_model), position);
 
   if (item != NULL)
     g_signal_emit (self, signals[SIGNAL_CASE_ACTIVATED], 0, item);
@@ -368,13 +368,16 @@ ct_case_list_view_init (CtCaseListView *self)
   self->rows = g_hash_table_new (NULL, NULL);
   self->filter = gtk_custom_filter_new (filter_case, self, NULL);
   self->sorter = gtk_custom_sorter_new (sort_cases, self, NULL);
-  self->filter_model = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));
-  self->sort_model = gtk_sort_list_model_new (G_LIST_MODEL (self->filter_model),
-                                              GTK_SORTER (self->sorter));
-  self->selection = gtk_single_selection_new (G_LIST_MODEL (self->sort_model));
+  /* Sorted first, then filtered: the order depends only on the cases, so
+   * typing in the search entry filters an already sorted list and never
+   * sorts thousands of cases again. */
+  self->sort_model = gtk_sort_list_model_new (NULL, GTK_SORTER (self->sorter));
+  self->filter_model = gtk_filter_list_model_new (G_LIST_MODEL (self->sort_model),
+                                                  GTK_FILTER (self->filter));
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (self->filter_model));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
-  g_signal_connect (self->sort_model, "items-changed", G_CALLBACK (on_items_changed_cb), self);
+  g_signal_connect (self->filter_model, "items-changed", G_CALLBACK (on_items_changed_cb), self);
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (on_factory_setup_cb), self);
@@ -431,7 +434,7 @@ ct_case_list_view_set_model (CtCaseListView *self,
   if (cases != NULL)
     g_signal_connect (cases, "items-changed", G_CALLBACK (on_items_changed_cb), self);
 
-  gtk_filter_list_model_set_model (self->filter_model, cases);
+  gtk_sort_list_model_set_model (self->sort_model, cases);
   update_stack (self);
 }
 
@@ -480,7 +483,7 @@ ct_case_list_view_get_shown (CtCaseListView *self)
 {
   g_return_val_if_fail (CT_IS_CASE_LIST_VIEW (self), NULL);
 
-  return G_LIST_MODEL (self->sort_model);
+  return G_LIST_MODEL (self->filter_model);
 }
 
 /**

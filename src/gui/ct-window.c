@@ -4,12 +4,18 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <sodium.h>
 
 #include "ct-case-list-view.h"
+#include "ct-case-page.h"
 #include "ct-concern-dialog.h"
 #include "ct-directory-page.h"
+#include "ct-setup-assistant.h"
 #include "ct-split-view.h"
+#include "ct-store.h"
+#include "ct-unlock-page.h"
 #include "ct-window.h"
+#include "ct-workflow.h"
 
 struct _CtWindow
 {
@@ -17,6 +23,14 @@ struct _CtWindow
 
   GSettings            *settings;
   CtCaseListModel      *cases;
+  char                 *database_path;
+  CtStore              *store;
+  CtWorkflow           *workflow;
+  GCancellable         *cancellable;
+
+  GtkWidget            *setup_assistant;
+  GtkWidget            *unlock_page;
+  GtkWidget            *case_page;
 
   GtkWidget            *needs_action_view;
   GtkWidget            *open_view;
@@ -169,17 +183,49 @@ on_sidebar_row_activated_cb (GtkListBox    *list,
 }
 
 static void
+on_case_changed_cb (CtCasePage *page,
+                    CtCaseItem *item,
+                    CtWindow   *self)
+{
+  ct_case_list_model_upsert (self->cases, item);
+}
+
+static void
 on_case_activated_cb (CtCaseListView *view,
                       CtCaseItem     *item,
                       CtWindow       *self)
 {
-  /* The case page arrives with the procedure engine; until then say so
-   * rather than do nothing. */
-  g_autofree char *message =
-    g_strdup_printf (_("Case %s cannot be opened in this version yet."),
-                     ct_case_item_get_reference (item));
+  if (self->workflow == NULL)
+    {
+      ct_window_add_toast (self, _("No records are open, so the case cannot be shown."));
+      return;
+    }
 
-  ct_window_add_toast (self, message);
+  ct_window_open_case (self, ct_case_item_get_case_id (item));
+}
+
+static void
+on_concern_recorded_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(CtConcernDialog) dialog = user_data;
+  CtWindow *self = CT_WINDOW (gtk_window_get_transient_for (GTK_WINDOW (dialog)));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtCaseItem) item = NULL;
+
+  item = ct_workflow_record_concern_finish (CT_WORKFLOW (source), result, &error);
+  ct_concern_dialog_save_finished (dialog, error);
+  if (item == NULL || self == NULL)
+    return;
+
+  ct_case_list_model_upsert (self->cases, item);
+  {
+    g_autofree char *message = g_strdup_printf (_("Concern recorded as case %s"),
+                                                ct_case_item_get_reference (item));
+    ct_window_add_toast (self, message);
+  }
+  ct_window_open_case (self, ct_case_item_get_case_id (item));
 }
 
 static void
@@ -189,11 +235,43 @@ on_concern_saved_cb (CtConcernDialog *dialog,
 {
   g_autoptr(GError) error = NULL;
 
-  /* Saving goes through the encrypted store, which this window is not yet
-   * connected to; say so rather than pretend the concern was kept. */
-  error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
-                               _("No records are open, so nothing can be saved yet."));
-  ct_concern_dialog_save_finished (dialog, error);
+  if (self->workflow == NULL)
+    {
+      error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                                   _("No records are open, so nothing can be saved yet."));
+      ct_concern_dialog_save_finished (dialog, error);
+      return;
+    }
+
+  ct_workflow_record_concern_async (self->workflow, records, NULL, on_concern_recorded_cb,
+                                    g_object_ref (dialog));
+}
+
+static void
+on_children_found_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(CtConcernDialog) dialog = user_data;
+  g_autoptr(GPtrArray) children = NULL;
+
+  children = ct_store_find_children_finish (CT_STORE (source), result, NULL);
+  if (children != NULL && children->len > 0)
+    ct_concern_dialog_offer_existing_child (dialog, g_ptr_array_index (children, 0));
+}
+
+static void
+on_lookup_child_cb (CtConcernDialog *dialog,
+                    const char      *given_names,
+                    const char      *family_name,
+                    const char      *date_of_birth,
+                    CtWindow        *self)
+{
+  if (self->store == NULL)
+    return;
+
+  ct_store_find_children_async (self->store, given_names, family_name, date_of_birth, NULL,
+                                on_children_found_cb, g_object_ref (dialog));
 }
 
 static void
@@ -205,6 +283,9 @@ on_new_concern_activated_cb (GtkWidget  *widget,
   CtConcernDialog *dialog = ct_concern_dialog_new ();
 
   g_signal_connect_object (dialog, "save", G_CALLBACK (on_concern_saved_cb), self, 0);
+  g_signal_connect_object (dialog, "lookup-child", G_CALLBACK (on_lookup_child_cb), self, 0);
+  if (self->workflow != NULL)
+    ct_concern_dialog_set_staff (dialog, ct_workflow_get_staff (self->workflow));
   gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -215,6 +296,16 @@ on_go_back_activated_cb (GtkWidget  *widget,
                          GVariant   *parameter)
 {
   CtWindow *self = CT_WINDOW (widget);
+
+  /* From a case, back to the list it was opened from; from a list, back to
+   * the sidebar. */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "case") == 0)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_selected_row (self->sidebar_list);
+
+      select_section (self, row ? gtk_widget_get_name (GTK_WIDGET (row)) : "needs-action");
+      return;
+    }
 
   ct_split_view_show_sidebar (self->split_view);
 }
@@ -276,6 +367,14 @@ ct_window_dispose (GObject *object)
   if (self->cases != NULL)
     g_signal_handlers_disconnect_by_func (self->cases, on_cases_changed_cb, self);
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->workflow);
+  if (self->store != NULL)
+    ct_store_close (self->store);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->database_path, g_free);
+
   gtk_widget_dispose_template (GTK_WIDGET (self), CT_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->cases);
@@ -333,6 +432,7 @@ ct_window_init (CtWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->cancellable = g_cancellable_new ();
   self->cases = ct_case_list_model_new ();
   g_signal_connect (self->cases, "items-changed", G_CALLBACK (on_cases_changed_cb), self);
 
@@ -341,6 +441,10 @@ ct_window_init (CtWindow *self)
   add_case_view (self, &self->closed_view, CT_CASE_LIST_CLOSED, "closed");
   self->directory_page = ct_directory_page_new ();
   gtk_stack_add_named (self->content_stack, self->directory_page, "directory");
+  self->case_page = ct_case_page_new ();
+  g_signal_connect_object (self->case_page, "case-changed", G_CALLBACK (on_case_changed_cb),
+                           self, 0);
+  gtk_stack_add_named (self->content_stack, self->case_page, "case");
 
   select_section (self, "needs-action");
   update_counts (self);
@@ -420,3 +524,248 @@ ct_window_add_toast (CtWindow   *self,
 
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
 }
+
+/* Opening the records {{{ */
+
+static void open_store (CtWindow *self);
+
+static void
+on_loaded_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(CtWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GPtrArray) directory = NULL;
+  GListModel *staff;
+  GListModel *agencies;
+
+  items = ct_workflow_load_finish (CT_WORKFLOW (source), result, &error);
+  if (items == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      ct_unlock_page_set_error (CT_UNLOCK_PAGE (self->unlock_page), error);
+      gtk_stack_set_visible_child_name (self->main_stack, "unlock");
+      return;
+    }
+
+  ct_case_list_model_replace_all (self->cases, items);
+
+  directory = g_ptr_array_new_with_free_func (g_object_unref);
+  staff = ct_workflow_get_staff (self->workflow);
+  agencies = ct_workflow_get_agencies (self->workflow);
+  for (guint i = 0; i < g_list_model_get_n_items (agencies); i++)
+    g_ptr_array_add (directory, g_list_model_get_item (agencies, i));
+  for (guint i = 0; i < g_list_model_get_n_items (staff); i++)
+    g_ptr_array_add (directory, g_list_model_get_item (staff, i));
+  ct_directory_page_set_records (CT_DIRECTORY_PAGE (self->directory_page), directory);
+  ct_case_page_set_workflow (CT_CASE_PAGE (self->case_page), self->workflow);
+
+  gtk_spinner_stop (self->loading_spinner);
+  gtk_stack_set_visible_child_name (self->main_stack, "cases");
+}
+
+static void
+load_records (CtWindow *self,
+              CtStore  *store)
+{
+  g_set_object (&self->store, store);
+  g_clear_object (&self->workflow);
+  self->workflow = ct_workflow_new (store);
+  ct_workflow_load_async (self->workflow, self->cancellable, on_loaded_cb, g_object_ref (self));
+}
+
+static void
+on_store_opened_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(CtWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtStore) store = NULL;
+
+  store = ct_store_open_finish (result, &error);
+  if (store == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      gtk_spinner_stop (self->loading_spinner);
+      ct_unlock_page_set_error (CT_UNLOCK_PAGE (self->unlock_page), error);
+      gtk_stack_set_visible_child_name (self->main_stack, "unlock");
+      return;
+    }
+
+  load_records (self, store);
+}
+
+static void
+open_store (CtWindow *self)
+{
+  gtk_spinner_start (self->loading_spinner);
+  gtk_stack_set_visible_child_name (self->main_stack, "loading");
+  ct_store_open_async (self->database_path, self->cancellable, on_store_opened_cb,
+                       g_object_ref (self));
+}
+
+static void
+on_unlock_retry_cb (CtUnlockPage *page,
+                    CtWindow     *self)
+{
+  open_store (self);
+}
+
+static void
+on_recovered_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(CtWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ct_store_recover_finish (result, &error))
+    {
+      gtk_stack_set_visible_child_name (self->main_stack, "unlock");
+      ct_unlock_page_recovery_failed (CT_UNLOCK_PAGE (self->unlock_page), error);
+      return;
+    }
+
+  ct_window_add_toast (self, _("The key is back in your keyring."));
+  open_store (self);
+}
+
+static void
+on_unlock_recover_cb (CtUnlockPage *page,
+                      const char   *code,
+                      CtWindow     *self)
+{
+  gtk_spinner_start (self->loading_spinner);
+  gtk_stack_set_visible_child_name (self->main_stack, "loading");
+  ct_store_recover_async (self->database_path, code, self->cancellable, on_recovered_cb,
+                          g_object_ref (self));
+}
+
+static void
+on_setup_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(CtWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtStore) store = NULL;
+  g_autofree char *code = NULL;
+
+  store = ct_workflow_setup_finish (result, &code, &error);
+  if (store == NULL)
+    {
+      ct_setup_assistant_creation_failed (CT_SETUP_ASSISTANT (self->setup_assistant), error);
+      return;
+    }
+
+  g_set_object (&self->store, store);
+  ct_setup_assistant_show_recovery_code (CT_SETUP_ASSISTANT (self->setup_assistant), code,
+                                         ct_store_get_database_uuid (store));
+  sodium_memzero (code, strlen (code));
+}
+
+static void
+on_setup_create_cb (CtSetupAssistant *assistant,
+                    GPtrArray        *records,
+                    CtWindow         *self)
+{
+  ct_workflow_setup_async (self->database_path, records, self->cancellable, on_setup_done_cb,
+                           g_object_ref (self));
+}
+
+static void
+on_setup_finished_cb (CtSetupAssistant *assistant,
+                      CtWindow         *self)
+{
+  gtk_stack_set_visible_child_name (self->main_stack, "loading");
+  load_records (self, self->store);
+}
+
+static void
+ensure_pages (CtWindow *self)
+{
+  if (self->setup_assistant != NULL)
+    return;
+
+  self->setup_assistant = ct_setup_assistant_new ();
+  g_signal_connect_object (self->setup_assistant, "create", G_CALLBACK (on_setup_create_cb),
+                           self, 0);
+  g_signal_connect_object (self->setup_assistant, "finished",
+                           G_CALLBACK (on_setup_finished_cb), self, 0);
+  gtk_stack_add_named (self->main_stack, self->setup_assistant, "setup");
+
+  self->unlock_page = ct_unlock_page_new ();
+  g_signal_connect_object (self->unlock_page, "retry", G_CALLBACK (on_unlock_retry_cb), self, 0);
+  g_signal_connect_object (self->unlock_page, "recover", G_CALLBACK (on_unlock_recover_cb),
+                           self, 0);
+  gtk_stack_add_named (self->main_stack, self->unlock_page, "unlock");
+}
+
+/**
+ * ct_window_open_records:
+ * @self: a #CtWindow
+ * @path: the database file
+ *
+ * Opens the records at @path without blocking, showing progress; or, if
+ * there are none yet, the setup assistant; or, if they cannot be opened,
+ * why not and what to do.
+ */
+void
+ct_window_open_records (CtWindow   *self,
+                        const char *path)
+{
+  g_return_if_fail (CT_IS_WINDOW (self));
+  g_return_if_fail (path != NULL);
+
+  ensure_pages (self);
+  g_free (self->database_path);
+  self->database_path = g_strdup (path);
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      gtk_stack_set_visible_child_name (self->main_stack, "setup");
+      return;
+    }
+
+  open_store (self);
+}
+
+/**
+ * ct_window_open_case:
+ * @self: a #CtWindow
+ * @case_id: the case
+ *
+ * Shows the case page for @case_id.
+ */
+void
+ct_window_open_case (CtWindow   *self,
+                     const char *case_id)
+{
+  g_return_if_fail (CT_IS_WINDOW (self));
+
+  ct_case_page_load (CT_CASE_PAGE (self->case_page), case_id);
+  gtk_stack_set_visible_child_name (self->content_stack, "case");
+  adw_window_title_set_title (self->content_title, _("Case"));
+  ct_split_view_show_content (self->split_view);
+}
+
+/**
+ * ct_window_get_workflow:
+ * @self: a #CtWindow
+ *
+ * Returns: (transfer none) (nullable): the open records, if any.
+ */
+CtWorkflow *
+ct_window_get_workflow (CtWindow *self)
+{
+  g_return_val_if_fail (CT_IS_WINDOW (self), NULL);
+
+  return self->workflow;
+}
+
+/* }}} */

@@ -5,6 +5,7 @@
 
 #include "ct-application.h"
 #include "ct-case-list-model.h"
+#include "ct-workflow.h"
 
 G_BEGIN_DECLS
 
@@ -19,5 +20,10 @@ void             ct_window_show_section    (CtWindow      *self,
 const char      *ct_window_get_section     (CtWindow      *self);
 void             ct_window_add_toast       (CtWindow      *self,
                                             const char    *message);
+void             ct_window_open_records    (CtWindow      *self,
+                                            const char    *path);
+void             ct_window_open_case       (CtWindow      *self,
+                                            const char    *case_id);
+CtWorkflow      *ct_window_get_workflow    (CtWindow      *self);
 
 G_END_DECLS

@@ -1,0 +1,925 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ct-case-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ct-case-page.h"
+#include "ct-document-window.h"
+#include "ct-format.h"
+#include "ct-referral-letter.h"
+#include "ct-step-dialog.h"
+
+/*
+ * One case: who it is about, what the policy asks next and by when, the
+ * steps that may be recorded now, its documents, its people and its
+ * chronology. Every change goes through the workflow, one transaction per
+ * step, and the page is read again afterwards.
+ */
+struct _CtCasePage
+{
+  AdwBin               parent_instance;
+
+  CtWorkflow          *workflow;
+  CtCaseFile          *file;
+  char                *case_id;
+  GCancellable        *cancellable;
+  GPtrArray           *action_rows;
+
+  GtkStack            *stack;
+  GtkSpinner          *spinner;
+  AdwStatusPage       *error_page;
+  GtkLabel            *children_label;
+  GtkLabel            *reference_label;
+  GtkLabel            *next_summary_label;
+  GtkLabel            *next_due_label;
+  GtkLabel            *explanation_label;
+  AdwPreferencesGroup *actions_group;
+  GtkListBox          *documents_list;
+  GtkListBox          *people_list;
+  GtkListBox          *chronology_list;
+};
+
+G_DEFINE_FINAL_TYPE (CtCasePage, ct_case_page, ADW_TYPE_BIN)
+
+enum {
+  SIGNAL_CASE_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static const char *
+describe_status (const char *status)
+{
+  if (g_strcmp0 (status, "early-help") == 0)
+    return _("Early help");
+  if (g_strcmp0 (status, "child-in-need") == 0)
+    return _("Child in need");
+  if (g_strcmp0 (status, "child-protection-plan") == 0)
+    return _("Child protection plan");
+  if (g_strcmp0 (status, "looked-after") == 0)
+    return _("Looked after");
+  return _("No status known");
+}
+
+static void
+clear_list (GtkListBox *list)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
+    gtk_list_box_remove (list, child);
+}
+
+static GtkWidget *
+add_row (GtkListBox *list,
+         const char *title,
+         const char *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title ? title : "");
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_list_box_append (list, row);
+
+  return row;
+}
+
+static CtState
+get_state (CtCasePage *self)
+{
+  CtState state = CT_STATE_NEW;
+
+  if (self->file != NULL && ct_record_get_state (self->file->case_record) != NULL)
+    ct_state_from_string (ct_record_get_state (self->file->case_record), &state, NULL);
+
+  return state;
+}
+
+static void reload (CtCasePage *self);
+
+/* Steps {{{ */
+
+typedef struct
+{
+  CtCasePage   *self;
+  CtStepDialog *dialog;
+} StepData;
+
+static void
+step_data_free (StepData *data)
+{
+  g_object_unref (data->self);
+  g_object_unref (data->dialog);
+  g_free (data);
+}
+
+static void
+on_step_applied_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  StepData *data = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtCaseItem) item = NULL;
+
+  item = ct_workflow_apply_finish (CT_WORKFLOW (source), result, &error);
+  ct_step_dialog_save_finished (data->dialog, error);
+  if (item != NULL)
+    {
+      g_signal_emit (data->self, signals[SIGNAL_CASE_CHANGED], 0, item);
+      reload (data->self);
+    }
+
+  step_data_free (data);
+}
+
+static CtRecord *
+find_agency (CtCasePage *self,
+             const char *name)
+{
+  GListModel *agencies = ct_workflow_get_agencies (self->workflow);
+
+  for (guint i = 0; name != NULL && i < g_list_model_get_n_items (agencies); i++)
+    {
+      g_autoptr(CtRecord) agency = g_list_model_get_item (agencies, i);
+
+      if (g_strcmp0 (ct_record_get_string (agency, "name"), name) == 0)
+        return g_steal_pointer (&agency);
+    }
+
+  return NULL;
+}
+
+static const char *
+answer_text (GHashTable *answers,
+             const char *name)
+{
+  GVariant *value = g_hash_table_lookup (answers, name);
+
+  if (value == NULL || !g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+    return NULL;
+
+  return g_variant_get_string (value, NULL);
+}
+
+/* The records a step makes besides its chronology entry. */
+static GPtrArray *
+make_step_records (CtCasePage   *self,
+                   CtStepDialog *dialog,
+                   GHashTable   *answers)
+{
+  GPtrArray *extra = g_ptr_array_new_with_free_func (g_object_unref);
+  CtEvent event = ct_step_dialog_get_event (dialog);
+
+  if (event == CT_EVENT_REFERRAL_MADE || event == CT_EVENT_IMMEDIATE_RISK_REFERRAL)
+    {
+      CtRecord *referral = ct_record_new (CT_RECORD_KIND_REFERRAL);
+      g_autoptr(CtRecord) agency = find_agency (self, answer_text (answers, "agency"));
+      const char *type = answer_text (answers, "referral-type");
+
+      ct_record_set_case_id (referral, self->case_id);
+      ct_record_set_state (referral, "made");
+      if (agency != NULL)
+        ct_record_set_string (referral, "agency-id", ct_record_get_id (agency));
+      ct_record_set_string (referral, "agency-name", answer_text (answers, "agency") ?: "");
+      ct_record_set_string (referral, "type", type ? type : "child-protection");
+      ct_record_set_string (referral, "urgency",
+                            event == CT_EVENT_IMMEDIATE_RISK_REFERRAL ? "immediate" : "standard");
+      ct_record_set_int64 (referral, "made-at", g_get_real_time ());
+      ct_record_set_string (referral, "made-how", answer_text (answers, "how") ?: "");
+      ct_record_set_string (referral, "made-by", ct_workflow_get_actor_name (self->workflow));
+      ct_record_set_string (referral, "made-to", answer_text (answers, "to-whom") ?: "");
+      if (answer_text (answers, "their-reference") != NULL)
+        ct_record_set_string (referral, "their-reference",
+                              answer_text (answers, "their-reference"));
+      if (answer_text (answers, "what-shared") != NULL)
+        ct_record_set_string (referral, "what-shared", answer_text (answers, "what-shared"));
+      if (answer_text (answers, "consent") != NULL)
+        ct_record_set_string (referral, "parents-consent",
+                              g_strcmp0 (answer_text (answers, "consent"), "given") == 0 ? "yes" :
+                              g_strcmp0 (answer_text (answers, "consent"), "refused") == 0 ? "no" :
+                              "not-sought");
+      if (answer_text (answers, "consent-reason") != NULL)
+        ct_record_set_string (referral, "consent-reason", answer_text (answers, "consent-reason"));
+      g_ptr_array_add (extra, referral);
+    }
+  else if (event == CT_EVENT_CONFIRMATION_SENT && self->file != NULL)
+    {
+      /* The latest unsent confirmation letter is the one being sent. */
+      for (guint i = self->file->documents->len; i > 0; i--)
+        {
+          CtRecord *document = g_ptr_array_index (self->file->documents, i - 1);
+
+          if (g_strcmp0 (ct_record_get_string (document, "kind"), "referral-confirmation") == 0 &&
+              ct_record_get_int64 (document, "sent-at", 0) == 0)
+            {
+              CtRecord *sent = ct_record_copy (document);
+
+              ct_record_set_int64 (sent, "sent-at", g_get_real_time ());
+              ct_record_set_string (sent, "sent-how", answer_text (answers, "how") ?: "");
+              ct_record_set_string (sent, "sent-to", answer_text (answers, "to-whom") ?: "");
+              ct_record_set_state (sent, "sent");
+              g_ptr_array_add (extra, sent);
+              break;
+            }
+        }
+    }
+
+  return extra;
+}
+
+static void
+on_step_save_cb (CtStepDialog *dialog,
+                 GHashTable   *answers,
+                 CtCasePage   *self)
+{
+  StepData *data = g_new0 (StepData, 1);
+  g_autoptr(GPtrArray) extra = make_step_records (self, dialog, answers);
+
+  data->self = g_object_ref (self);
+  data->dialog = g_object_ref (dialog);
+  ct_workflow_apply_async (self->workflow, self->case_id, ct_step_dialog_get_event (dialog),
+                           answers, extra, NULL, on_step_applied_cb, data);
+}
+
+static CtStepDialog *
+open_step (CtCasePage *self,
+           CtEvent     event)
+{
+  CtStepDialog *dialog = ct_step_dialog_new (event, ct_workflow_get_agencies (self->workflow));
+  CtRecord *organisation = ct_workflow_get_organisation (self->workflow);
+
+  /* Sensible starting answers the user can change. */
+  if (event == CT_EVENT_ESCALATED && organisation != NULL)
+    ct_step_dialog_set_answer (dialog, "safeguarding-lead",
+                               ct_record_get_string (organisation, "dso-name"));
+  if (event == CT_EVENT_REFERRAL_MADE || event == CT_EVENT_IMMEDIATE_RISK_REFERRAL)
+    {
+      GListModel *agencies = ct_workflow_get_agencies (self->workflow);
+      const char *area = NULL;
+
+      if (self->file->children->len > 0)
+        area = ct_record_get_string (g_ptr_array_index (self->file->children, 0), "area");
+
+      /* The authority for the area where the child lives. */
+      for (guint i = 0; i < g_list_model_get_n_items (agencies); i++)
+        {
+          g_autoptr(CtRecord) agency = g_list_model_get_item (agencies, i);
+
+          if (g_list_model_get_n_items (agencies) == 1 ||
+              (area != NULL && g_strcmp0 (ct_record_get_string (agency, "area"), area) == 0))
+            ct_step_dialog_set_answer (dialog, "agency", ct_record_get_string (agency, "name"));
+        }
+      ct_step_dialog_set_answer (dialog, "referral-type", "child-protection");
+    }
+
+  g_signal_connect_object (dialog, "save", G_CALLBACK (on_step_save_cb), self, 0);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog),
+                                GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  return dialog;
+}
+
+static void
+on_action_row_activated_cb (AdwActionRow *row,
+                            CtCasePage   *self)
+{
+  CtEvent event = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "event"));
+
+  open_step (self, event);
+}
+
+/* }}} */
+
+/* Documents {{{ */
+
+static CtRecord *
+latest_referral (CtCasePage *self)
+{
+  CtRecord *latest = NULL;
+
+  for (guint i = 0; i < self->file->referrals->len; i++)
+    {
+      CtRecord *referral = g_ptr_array_index (self->file->referrals, i);
+
+      if (latest == NULL ||
+          ct_record_get_int64 (referral, "made-at", 0) > ct_record_get_int64 (latest, "made-at", 0))
+        latest = referral;
+    }
+
+  return latest;
+}
+
+static const char *
+chronology_what (CtCasePage *self,
+                 const char *event)
+{
+  const char *what = NULL;
+
+  for (guint i = 0; i < self->file->chronology->len; i++)
+    {
+      CtRecord *entry = g_ptr_array_index (self->file->chronology, i);
+
+      if (g_strcmp0 (ct_record_get_state (entry), event) == 0)
+        what = ct_record_get_string (entry, "what");
+    }
+
+  return what;
+}
+
+static GDateTime *
+date_from_iso (const char *iso)
+{
+  int y, m, d;
+
+  if (iso == NULL || sscanf (iso, "%d-%d-%d", &y, &m, &d) != 3)
+    return NULL;
+
+  return g_date_time_new_local (y, m, d, 0, 0, 0);
+}
+
+static GBytes *
+render_confirmation (CtCasePage  *self,
+                     GError     **error)
+{
+  CtRecord *organisation = ct_workflow_get_organisation (self->workflow);
+  CtRecord *referral = latest_referral (self);
+  CtRecord *concern = self->file->concerns->len > 0 ? g_ptr_array_index (self->file->concerns, 0)
+                                                    : NULL;
+  g_autoptr(CtRecord) agency = NULL;
+  g_autoptr(GArray) children = g_array_new (FALSE, TRUE, sizeof (CtReferralChild));
+  g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) dates = g_ptr_array_new_with_free_func ((GDestroyNotify) g_date_time_unref);
+  g_autoptr(GDateTime) made_at = NULL;
+  CtReferralLetter letter = { 0 };
+  const char *exception;
+  const char *consent;
+  const char *dso_contact;
+
+  if (referral == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                           _("No referral has been recorded for this case, so there is nothing "
+                             "to confirm yet."));
+      return NULL;
+    }
+
+  agency = find_agency (self, ct_record_get_string (referral, "agency-name"));
+
+  letter.letterhead.name = ct_record_get_string (organisation, "name");
+  letter.letterhead.address = ct_record_get_string (organisation, "address");
+  letter.letterhead.phone = ct_record_get_string (organisation, "phone");
+  letter.letterhead.email = ct_record_get_string (organisation, "email");
+
+  letter.recipient_name = ct_record_get_string (referral, "agency-name");
+  letter.recipient_address = agency ? ct_record_get_string (agency, "address") : NULL;
+  letter.our_reference = ct_record_get_reference (self->file->case_record);
+  letter.their_reference = ct_record_get_string (referral, "their-reference");
+  letter.type = g_strcmp0 (ct_record_get_string (referral, "type"), "early-help") == 0
+                  ? CT_REFERRAL_EARLY_HELP : CT_REFERRAL_CHILD_PROTECTION;
+  made_at = g_date_time_new_from_unix_utc (ct_record_get_int64 (referral, "made-at", 0) /
+                                           G_USEC_PER_SEC);
+  letter.verbal_referral_at = made_at;
+  letter.verbal_referral_to = ct_record_get_string (referral, "made-to");
+
+  for (guint i = 0; i < self->file->children->len; i++)
+    {
+      CtRecord *child = g_ptr_array_index (self->file->children, i);
+      CtReferralChild c = { 0 };
+      const char * const *aliases = ct_record_get_strv (child, "aliases");
+      GDateTime *dob = date_from_iso (ct_record_get_string (child, "date-of-birth"));
+
+      c.given_names = ct_record_get_string (child, "given-names");
+      c.family_name = ct_record_get_string (child, "family-name");
+      if (aliases != NULL)
+        {
+          char *joined = g_strjoinv (", ", (char **) aliases);
+          g_ptr_array_add (keep, joined);
+          c.aliases = joined;
+        }
+      if (dob != NULL)
+        {
+          g_ptr_array_add (dates, dob);
+          c.date_of_birth = dob;
+        }
+      c.address = ct_record_get_string (child, "address");
+      c.school = ct_record_get_string (child, "school");
+      c.gender = ct_record_get_string (child, "gender");
+      g_array_append_val (children, c);
+    }
+  letter.children = (const CtReferralChild *) children->data;
+  letter.n_children = children->len;
+
+  if (concern != NULL)
+    {
+      letter.concern_summary = ct_record_get_string (concern, "what");
+      letter.words_recorded = ct_record_get_string (concern, "childs-words");
+      letter.actions_taken = ct_record_get_string (concern, "actions-taken");
+    }
+  if (letter.concern_summary == NULL)
+    letter.concern_summary = ct_record_get_string (self->file->case_record, "summary");
+
+  exception = chronology_what (self, "concerns-remain");
+  if (ct_record_get_int64 (self->file->case_record, "procedure-flags", 0) &
+      CT_CASE_FLAG_FAMILY_EXCEPTION)
+    {
+      letter.family_aware = CT_FAMILY_AWARE_NO;
+      letter.family_not_told_reason = exception;
+    }
+  else if (ct_record_get_int64 (self->file->case_record, "procedure-flags", 0) &
+           CT_CASE_FLAG_FAMILY_DISCUSSED)
+    letter.family_aware = CT_FAMILY_AWARE_YES;
+
+  consent = ct_record_get_string (referral, "parents-consent");
+  if (g_strcmp0 (consent, "yes") == 0)
+    letter.consent = CT_CONSENT_GIVEN;
+  else if (g_strcmp0 (consent, "no") == 0)
+    letter.consent = CT_CONSENT_REFUSED;
+  else if (consent != NULL)
+    letter.consent = CT_CONSENT_NOT_SOUGHT;
+  letter.consent_reason = ct_record_get_string (referral, "consent-reason");
+  letter.lawful_basis = _("Information was shared to protect a child from harm, for which consent "
+                          "is not required where there is a lawful basis for sharing.");
+  letter.request = _("Please let us know what you decide about this referral within one "
+                     "working day, and whether you need anything more from us.");
+
+  letter.dso_name = ct_record_get_string (organisation, "dso-name");
+  letter.dso_role = _("Designated Safeguarding Officer");
+  dso_contact = ct_record_get_string (organisation, "dso-contact");
+  if (dso_contact != NULL && strchr (dso_contact, '@') != NULL)
+    letter.dso_email = dso_contact;
+  else
+    letter.dso_phone = dso_contact;
+
+  return ct_document_render_referral_letter (&letter, error);
+}
+
+static void open_document (CtCasePage *self,
+                           CtRecord   *document);
+
+static void
+on_document_stored_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CtCasePage *self = g_task_get_source_object (task);
+  CtRecord *document = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!ct_store_insert_finish (CT_STORE (source), result, &error))
+    {
+      GtkWidget *dialog = adw_message_dialog_new (
+        GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+        _("The Letter Was Not Kept"), error->message);
+
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
+
+  reload (self);
+  open_document (self, document);
+}
+
+static void
+generate_confirmation (CtCasePage *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = render_confirmation (self, &error);
+  g_autoptr(CtRecord) document = NULL;
+  g_autofree char *sha256 = NULL;
+  g_autofree char *title = NULL;
+  GTask *task;
+
+  if (pdf == NULL)
+    {
+      GtkWidget *dialog = adw_message_dialog_new (
+        GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+        _("The Letter Could Not Be Written"), error->message);
+
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
+
+  /* Kept exactly as generated: what is previewed, printed and saved is
+   * these bytes, never a new rendering. */
+  sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, pdf);
+  /* Translators: %s is the case reference. */
+  title = g_strdup_printf (_("Referral confirmation %s"),
+                           ct_record_get_reference (self->file->case_record));
+  document = ct_record_new (CT_RECORD_KIND_DOCUMENT);
+  ct_record_set_case_id (document, self->case_id);
+  ct_record_set_state (document, "generated");
+  ct_record_set_string (document, "kind", "referral-confirmation");
+  ct_record_set_string (document, "title", title);
+  ct_record_set_bytes (document, "pdf", pdf);
+  ct_record_set_string (document, "sha256", sha256);
+
+  task = g_task_new (self, NULL, NULL, NULL);
+  g_task_set_task_data (task, g_object_ref (document), g_object_unref);
+  ct_store_insert_async (ct_workflow_get_store (self->workflow),
+                         ct_workflow_get_actor_id (self->workflow), document, NULL,
+                         on_document_stored_cb, task);
+}
+
+static void
+on_generate_activated_cb (AdwActionRow *row,
+                          CtCasePage   *self)
+{
+  generate_confirmation (self);
+}
+
+static void
+on_mark_sent_cb (CtDocumentWindow *window,
+                 CtCasePage       *self)
+{
+  CtStepDialog *dialog = open_step (self, CT_EVENT_CONFIRMATION_SENT);
+  CtRecord *referral = latest_referral (self);
+  g_autoptr(CtRecord) agency = NULL;
+
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (window));
+  if (referral != NULL)
+    {
+      agency = find_agency (self, ct_record_get_string (referral, "agency-name"));
+      ct_step_dialog_set_answer (dialog, "to-whom", ct_record_get_string (referral, "made-to"));
+    }
+  if (agency != NULL && ct_record_get_string (agency, "secure-email") != NULL)
+    ct_step_dialog_set_answer (dialog, "how", _("Secure email"));
+
+  g_signal_connect_object (dialog, "destroy", G_CALLBACK (gtk_window_close), window,
+                           G_CONNECT_SWAPPED);
+}
+
+static void
+open_document (CtCasePage *self,
+               CtRecord   *document)
+{
+  g_autoptr(GError) error = NULL;
+  CtDocumentWindow *window = ct_document_window_new (document, &error);
+
+  if (window == NULL)
+    {
+      GtkWidget *dialog = adw_message_dialog_new (
+        GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+        _("The Document Could Not Be Shown"), error->message);
+
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
+
+  g_signal_connect_object (window, "mark-sent", G_CALLBACK (on_mark_sent_cb), self, 0);
+  gtk_window_set_transient_for (GTK_WINDOW (window),
+                                GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
+  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+on_document_row_activated_cb (AdwActionRow *row,
+                              CtCasePage   *self)
+{
+  open_document (self, g_object_get_data (G_OBJECT (row), "document"));
+}
+
+/* }}} */
+
+static void
+add_action_row (CtCasePage *self,
+                const char *title,
+                const char *subtitle,
+                GCallback   callback,
+                gpointer    data)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  g_object_set_data (G_OBJECT (row), "event", data);
+  g_signal_connect (row, "activated", callback, self);
+  adw_preferences_group_add (self->actions_group, row);
+  g_ptr_array_add (self->action_rows, row);
+}
+
+static void
+show_file (CtCasePage *self)
+{
+  CtRecord *case_record = self->file->case_record;
+  CtCaseSnapshot snapshot;
+  CtState state = get_state (self);
+  g_autoptr(GString) names = g_string_new (NULL);
+  g_autoptr(GString) statuses = g_string_new (NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(CtNextStep) step = NULL;
+  g_autoptr(GArray) events = NULL;
+  g_autofree char *reference = NULL;
+
+  for (guint i = 0; i < self->file->children->len; i++)
+    {
+      CtRecord *child = g_ptr_array_index (self->file->children, i);
+
+      if (names->len > 0)
+        g_string_append (names, ", ");
+      g_string_append_printf (names, "%s %s", ct_record_get_string (child, "given-names") ?: "",
+                              ct_record_get_string (child, "family-name") ?: "");
+      if (statuses->len == 0)
+        g_string_append (statuses, describe_status (ct_record_get_string (child, "status")));
+    }
+  gtk_label_set_text (self->children_label, names->len ? names->str : _("No child named yet"));
+  /* Translators: case reference · the child's status · where the case stands. */
+  reference = g_strdup_printf (_("%s · %s · %s"), ct_record_get_reference (case_record),
+                               statuses->len ? statuses->str : describe_status (NULL),
+                               ct_state_get_title (state));
+  gtk_label_set_text (self->reference_label, reference);
+
+  ct_workflow_get_snapshot (self->workflow, case_record, &snapshot);
+  step = ct_procedure_next_step (ct_workflow_get_calendar (self->workflow), &snapshot, now);
+  gtk_label_set_text (self->next_summary_label, step ? step->summary : "");
+  gtk_label_set_text (self->explanation_label, step ? step->explanation : "");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->next_due_label), "overdue");
+  if (step != NULL && step->has_due && step->due != NULL && !ct_state_is_closed (state))
+    {
+      gint64 due = g_date_time_to_unix (step->due) * G_USEC_PER_SEC;
+      gboolean overdue;
+      g_autofree char *relative = ct_format_due_relative (due, g_get_real_time (), &overdue);
+      g_autofree char *when = ct_format_instant (due);
+      /* Translators: "Due by 03/03/2026 23:59 (5 hours left)". */
+      g_autofree char *text = g_strdup_printf (_("Due by %s (%s)"), when, relative);
+
+      gtk_label_set_text (self->next_due_label, text);
+      if (overdue)
+        gtk_widget_add_css_class (GTK_WIDGET (self->next_due_label), "overdue");
+      gtk_widget_set_visible (GTK_WIDGET (self->next_due_label), TRUE);
+    }
+  else
+    gtk_widget_set_visible (GTK_WIDGET (self->next_due_label), FALSE);
+
+  /* The steps that may be recorded now. */
+  for (guint i = 0; i < self->action_rows->len; i++)
+    adw_preferences_group_remove (self->actions_group, g_ptr_array_index (self->action_rows, i));
+  g_ptr_array_set_size (self->action_rows, 0);
+
+  if (state == CT_STATE_CONFIRMATION_DUE)
+    add_action_row (self, _("Write the Confirmation Letter"),
+                    _("Generates the letter that confirms the referral in writing, to preview, "
+                      "print, save and mark as sent"),
+                    G_CALLBACK (on_generate_activated_cb), NULL);
+
+  events = ct_procedure_list_events (state);
+  for (guint i = 0; i < events->len; i++)
+    {
+      CtEvent event = g_array_index (events, CtEvent, i);
+
+      if (!ct_step_dialog_has_form (event))
+        continue;
+      add_action_row (self, ct_event_get_title (event), NULL,
+                      G_CALLBACK (on_action_row_activated_cb), GUINT_TO_POINTER (event));
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->actions_group), self->action_rows->len > 0);
+
+  /* Documents. */
+  clear_list (self->documents_list);
+  for (guint i = 0; i < self->file->documents->len; i++)
+    {
+      CtRecord *document = g_ptr_array_index (self->file->documents, i);
+      g_autofree char *made = ct_format_instant (ct_record_get_created_at (document));
+      g_autofree char *subtitle = NULL;
+      gint64 sent_at = ct_record_get_int64 (document, "sent-at", 0);
+      GtkWidget *row;
+
+      if (sent_at != 0)
+        {
+          g_autofree char *sent = ct_format_instant (sent_at);
+          subtitle = g_strdup_printf (_("Generated %s · Sent %s by %s to %s"), made, sent,
+                                      ct_record_get_string (document, "sent-how") ?: "",
+                                      ct_record_get_string (document, "sent-to") ?: "");
+        }
+      else
+        subtitle = g_strdup_printf (_("Generated %s · Not sent yet"), made);
+
+      row = add_row (self->documents_list, ct_record_get_string (document, "title"), subtitle);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 gtk_image_new_from_icon_name ("go-next-symbolic"));
+      g_object_set_data_full (G_OBJECT (row), "document", g_object_ref (document),
+                              g_object_unref);
+      g_signal_connect (row, "activated", G_CALLBACK (on_document_row_activated_cb), self);
+    }
+  gtk_widget_set_visible (gtk_widget_get_parent (gtk_widget_get_parent (
+                            GTK_WIDGET (self->documents_list))),
+                          self->file->documents->len > 0);
+
+  /* People. */
+  clear_list (self->people_list);
+  for (guint i = 0; i < self->file->children->len; i++)
+    {
+      CtRecord *child = g_ptr_array_index (self->file->children, i);
+      g_autofree char *name = g_strdup_printf ("%s %s",
+                                               ct_record_get_string (child, "given-names") ?: "",
+                                               ct_record_get_string (child, "family-name") ?: "");
+      g_autofree char *dob = ct_format_date (ct_record_get_string (child, "date-of-birth"));
+      g_autoptr(GString) subtitle = g_string_new (_("Child"));
+
+      if (*dob != '\0')
+        g_string_append_printf (subtitle, _(" · born %s"), dob);
+      if (ct_record_get_string (child, "address") != NULL)
+        g_string_append_printf (subtitle, " · %s", ct_record_get_string (child, "address"));
+      if (ct_record_get_string (child, "area") != NULL)
+        g_string_append_printf (subtitle, _(" · lives in %s"), ct_record_get_string (child, "area"));
+      g_string_append_printf (subtitle, " · %s",
+                              describe_status (ct_record_get_string (child, "status")));
+      add_row (self->people_list, name, subtitle->str);
+    }
+
+  /* Chronology, oldest first. */
+  clear_list (self->chronology_list);
+  for (guint i = 0; i < self->file->chronology->len; i++)
+    {
+      CtRecord *entry = g_ptr_array_index (self->file->chronology, i);
+      g_autofree char *when = ct_format_instant (ct_record_get_int64 (entry, "event", 0));
+      g_autoptr(GString) subtitle = g_string_new (NULL);
+      const char *why = ct_record_get_string (entry, "why");
+
+      g_string_append_printf (subtitle, "%s · %s", when, ct_record_get_string (entry, "who") ?: "");
+      if (why != NULL)
+        g_string_append_printf (subtitle, _(" · Why: %s"), why);
+      if (ct_record_get_string (entry, "corrects") != NULL)
+        g_string_append (subtitle, _(" · Correction of an earlier entry"));
+      add_row (self->chronology_list, ct_record_get_string (entry, "what"), subtitle->str);
+    }
+
+  gtk_stack_set_visible_child_name (self->stack, "case");
+}
+
+static void
+on_case_opened_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(CtCasePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  CtCaseFile *file;
+
+  file = ct_workflow_open_case_finish (CT_WORKFLOW (source), result, &error);
+  gtk_spinner_stop (self->spinner);
+  if (file == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      adw_status_page_set_description (self->error_page, error->message);
+      gtk_stack_set_visible_child_name (self->stack, "error");
+      return;
+    }
+
+  ct_case_file_free (self->file);
+  self->file = file;
+  show_file (self);
+}
+
+static void
+reload (CtCasePage *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  if (self->file == NULL)
+    {
+      gtk_spinner_start (self->spinner);
+      gtk_stack_set_visible_child_name (self->stack, "loading");
+    }
+
+  ct_workflow_open_case_async (self->workflow, self->case_id, self->cancellable,
+                               on_case_opened_cb, g_object_ref (self));
+}
+
+static void
+ct_case_page_dispose (GObject *object)
+{
+  CtCasePage *self = CT_CASE_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->workflow);
+  g_clear_pointer (&self->file, ct_case_file_free);
+  g_clear_pointer (&self->case_id, g_free);
+  g_clear_pointer (&self->action_rows, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (ct_case_page_parent_class)->dispose (object);
+}
+
+static void
+ct_case_page_class_init (CtCasePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ct_case_page_dispose;
+
+  /**
+   * CtCasePage::case-changed:
+   * @self: the page
+   * @item: the case as it now stands
+   *
+   * Emitted after a step was recorded.
+   */
+  signals[SIGNAL_CASE_CHANGED] =
+    g_signal_new ("case-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, CT_TYPE_CASE_ITEM);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ct-case-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, CtCasePage, stack);
+  gtk_widget_class_bind_template_child (widget_class, CtCasePage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, CtCasePage, error_page);
+  gtk_widget_class_bind_template_child (widget_class, CtCasePage, children_label);
+  gtk_widget_class_bind_template_child (widget_class, CtCasePage, reference_label);
+  gtk_widget_class_bind_template_child (widget_class, CtCasePage, next_summary_label);
+  gtk_widget_class_bind_template_child (widget_class, CtCasePage, next_due_label);
+  gtk_widget_class_bind_template_child (widget_class, CtCasePage, explanation_label);
+  gtk_widget_class_bind_template_child (widget_class, CtCasePage, actions_group);
+  gtk_widget_class_bind_template_child (widget_class, CtCasePage, documents_list);
+  gtk_widget_class_bind_template_child (widget_class, CtCasePage, people_list);
+  gtk_widget_class_bind_template_child (widget_class, CtCasePage, chronology_list);
+}
+
+static void
+ct_case_page_init (CtCasePage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->action_rows = g_ptr_array_new ();
+}
+
+/**
+ * ct_case_page_new:
+ *
+ * Returns: (transfer floating): a new, empty case page.
+ */
+GtkWidget *
+ct_case_page_new (void)
+{
+  return g_object_new (CT_TYPE_CASE_PAGE, NULL);
+}
+
+/**
+ * ct_case_page_set_workflow:
+ * @self: a #CtCasePage
+ * @workflow: the open records
+ */
+void
+ct_case_page_set_workflow (CtCasePage *self,
+                           CtWorkflow *workflow)
+{
+  g_return_if_fail (CT_IS_CASE_PAGE (self));
+
+  g_set_object (&self->workflow, workflow);
+}
+
+/**
+ * ct_case_page_load:
+ * @self: a #CtCasePage
+ * @case_id: the case to show
+ *
+ * Reads the case without blocking and shows it.
+ */
+void
+ct_case_page_load (CtCasePage *self,
+                   const char *case_id)
+{
+  g_return_if_fail (CT_IS_CASE_PAGE (self));
+  g_return_if_fail (self->workflow != NULL);
+
+  if (g_strcmp0 (self->case_id, case_id) != 0)
+    g_clear_pointer (&self->file, ct_case_file_free);
+  g_free (self->case_id);
+  self->case_id = g_strdup (case_id);
+  reload (self);
+}
+
+/**
+ * ct_case_page_get_file:
+ * @self: a #CtCasePage
+ *
+ * Returns: (transfer none) (nullable): the case shown.
+ */
+CtCaseFile *
+ct_case_page_get_file (CtCasePage *self)
+{
+  g_return_val_if_fail (CT_IS_CASE_PAGE (self), NULL);
+  return self->file;
+}

@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ct-document-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ct-document-window.h"
+#include "ct-pdf-actions.h"
+#include "ct-pdf-preview.h"
+
+/*
+ * A stored document, previewed page by page from its kept bytes, with Print,
+ * Save and Mark as Sent. Pages are rendered off the main thread.
+ */
+struct _CtDocumentWindow
+{
+  AdwWindow        parent_instance;
+
+  CtRecord        *document;
+  CtPdfPreview    *preview;
+  GCancellable    *cancellable;
+
+  AdwToastOverlay *toast_overlay;
+  GtkBox          *pages_box;
+  GtkButton       *sent_button;
+};
+
+G_DEFINE_FINAL_TYPE (CtDocumentWindow, ct_document_window, ADW_TYPE_WINDOW)
+
+enum {
+  SIGNAL_MARK_SENT,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+show_toast (CtDocumentWindow *self,
+            const char       *message)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+static void
+on_print_activated_cb (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  CtDocumentWindow *self = CT_DOCUMENT_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (!ct_pdf_print (GTK_WINDOW (self), ct_pdf_preview_get_bytes (self->preview),
+                     ct_record_get_string (self->document, "title"), &error))
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("The document could not be printed: %s Check the printer and try "
+                           "again, or save it and print the file."), error->message);
+      AdwToast *toast = adw_toast_new (message);
+
+      adw_toast_set_timeout (toast, 0);
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+    }
+}
+
+static void
+on_saved_cb (GFile        *file,
+             const GError *error,
+             gpointer      user_data)
+{
+  g_autoptr(CtDocumentWindow) self = user_data;
+
+  if (error != NULL)
+    {
+      AdwToast *toast = adw_toast_new (error->message);
+
+      adw_toast_set_timeout (toast, 0);
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+      return;
+    }
+
+  {
+    g_autofree char *name = g_file_get_basename (file);
+    g_autofree char *message = g_strdup_printf (_("Saved as “%s”"), name);
+
+    show_toast (self, message);
+  }
+}
+
+static void
+on_save_activated_cb (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  CtDocumentWindow *self = CT_DOCUMENT_WINDOW (widget);
+  const char *title = ct_record_get_string (self->document, "title");
+  g_autofree char *name = g_strdup_printf ("%s.pdf", title ? title : _("Document"));
+
+  /* File names must not contain a folder separator. */
+  g_strdelimit (name, "/\\", '-');
+  ct_pdf_save (GTK_WINDOW (self), ct_pdf_preview_get_bytes (self->preview), name, on_saved_cb,
+               g_object_ref (self));
+}
+
+static void
+on_mark_sent_activated_cb (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  CtDocumentWindow *self = CT_DOCUMENT_WINDOW (widget);
+
+  g_signal_emit (self, signals[SIGNAL_MARK_SENT], 0);
+}
+
+typedef struct
+{
+  guint            page;
+  cairo_surface_t *surface;
+} RenderedPage;
+
+static void
+render_pages_in_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  CtPdfPreview *preview = task_data;
+  GPtrArray *pages = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < ct_pdf_preview_get_n_pages (preview); i++)
+    {
+      cairo_surface_t *surface;
+
+      if (g_cancellable_is_cancelled (cancellable))
+        break;
+
+      surface = ct_pdf_preview_render_page (preview, i, 1.5, &error);
+      if (surface == NULL)
+        {
+          g_warning ("Page %u could not be rendered: %s", i + 1, error->message);
+          g_clear_error (&error);
+          continue;
+        }
+      g_ptr_array_add (pages, surface);
+    }
+
+  g_task_return_pointer (task, pages, NULL);
+}
+
+static void
+on_pages_rendered_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(CtDocumentWindow) self = user_data;
+  g_autoptr(GPtrArray) pages = g_task_propagate_pointer (G_TASK (result), NULL);
+  GtkWidget *child;
+
+  if (pages == NULL)
+    return;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->pages_box))) != NULL)
+    gtk_box_remove (self->pages_box, child);
+
+  for (guint i = 0; i < pages->len; i++)
+    {
+      cairo_surface_t *surface = g_ptr_array_index (pages, i);
+      int width = cairo_image_surface_get_width (surface);
+      int height = cairo_image_surface_get_height (surface);
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GdkTexture) texture = NULL;
+      g_autofree char *label = g_strdup_printf (_("Page %u of %u"), i + 1, pages->len);
+      GtkWidget *picture;
+
+      cairo_surface_flush (surface);
+      bytes = g_bytes_new (cairo_image_surface_get_data (surface),
+                           (gsize) cairo_image_surface_get_stride (surface) * height);
+      texture = gdk_memory_texture_new (width, height, GDK_MEMORY_DEFAULT, bytes,
+                                        cairo_image_surface_get_stride (surface));
+      cairo_surface_destroy (surface);
+
+      picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
+      gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+      gtk_widget_set_size_request (picture, -1, 360);
+      gtk_widget_add_css_class (picture, "card");
+      gtk_widget_add_css_class (picture, "ct-page");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (picture), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      label, -1);
+      gtk_box_append (self->pages_box, picture);
+    }
+}
+
+static void
+ct_document_window_dispose (GObject *object)
+{
+  CtDocumentWindow *self = CT_DOCUMENT_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->document);
+  g_clear_object (&self->preview);
+
+  G_OBJECT_CLASS (ct_document_window_parent_class)->dispose (object);
+}
+
+static void
+ct_document_window_class_init (CtDocumentWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ct_document_window_dispose;
+
+  /**
+   * CtDocumentWindow::mark-sent:
+   * @self: the window
+   *
+   * Emitted when the user says the document has been sent.
+   */
+  signals[SIGNAL_MARK_SENT] =
+    g_signal_new ("mark-sent", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_install_action (widget_class, "document.print", NULL, on_print_activated_cb);
+  gtk_widget_class_install_action (widget_class, "document.save", NULL, on_save_activated_cb);
+  gtk_widget_class_install_action (widget_class, "document.mark-sent", NULL,
+                                   on_mark_sent_activated_cb);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK,
+                                       "document.print", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK,
+                                       "document.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+ct_document_window_init (CtDocumentWindow *self)
+{
+  self->cancellable = g_cancellable_new ();
+}
+
+static GtkWidget *
+make_button (const char *mnemonic,
+             const char *accessible,
+             const char *action)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (mnemonic);
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  accessible, -1);
+  return button;
+}
+
+/**
+ * ct_document_window_new:
+ * @document: a DOCUMENT record with its PDF bytes
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): a window previewing @document, or %NULL if its
+ *   bytes are not a readable PDF.
+ */
+CtDocumentWindow *
+ct_document_window_new (CtRecord  *document,
+                        GError   **error)
+{
+  g_autoptr(CtDocumentWindow) self = NULL;
+  g_autoptr(GTask) task = NULL;
+  GBytes *pdf;
+  GtkWidget *box, *header, *scrolled, *clamp, *print, *save;
+  const char *title;
+
+  g_return_val_if_fail (CT_IS_RECORD (document), NULL);
+
+  pdf = ct_record_get_bytes (document, "pdf");
+  if (pdf == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                           _("This document has no stored file."));
+      return NULL;
+    }
+
+  title = ct_record_get_string (document, "title");
+  self = g_object_new (CT_TYPE_DOCUMENT_WINDOW,
+                       "title", title ? title : _("Document"),
+                       "default-width", 720,
+                       "default-height", 860,
+                       "width-request", 360,
+                       "height-request", 294,
+                       NULL);
+  self->document = g_object_ref (document);
+  self->preview = ct_pdf_preview_new (pdf, error);
+  if (self->preview == NULL)
+    return NULL;
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  header = adw_header_bar_new ();
+  print = make_button (_("_Print…"), _("Print"), "document.print");
+  save = make_button (_("_Save…"), _("Save as PDF"), "document.save");
+  self->sent_button = GTK_BUTTON (make_button (_("_Mark as Sent…"), _("Mark as sent"),
+                                               "document.mark-sent"));
+  gtk_widget_add_css_class (GTK_WIDGET (self->sent_button), "suggested-action");
+  adw_header_bar_pack_start (ADW_HEADER_BAR (header), print);
+  adw_header_bar_pack_start (ADW_HEADER_BAR (header), save);
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), GTK_WIDGET (self->sent_button));
+  gtk_box_append (GTK_BOX (box), header);
+
+  if (ct_record_get_int64 (document, "sent-at", 0) != 0)
+    gtk_widget_set_visible (GTK_WIDGET (self->sent_button), FALSE);
+
+  self->toast_overlay = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
+  gtk_widget_set_vexpand (GTK_WIDGET (self->toast_overlay), TRUE);
+  scrolled = gtk_scrolled_window_new ();
+  clamp = adw_clamp_new ();
+  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 900);
+  self->pages_box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 18));
+  gtk_widget_set_margin_top (GTK_WIDGET (self->pages_box), 18);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self->pages_box), 18);
+  gtk_widget_set_margin_start (GTK_WIDGET (self->pages_box), 12);
+  gtk_widget_set_margin_end (GTK_WIDGET (self->pages_box), 12);
+  gtk_box_append (self->pages_box, gtk_spinner_new ());
+  gtk_spinner_start (GTK_SPINNER (gtk_widget_get_first_child (GTK_WIDGET (self->pages_box))));
+  adw_clamp_set_child (ADW_CLAMP (clamp), GTK_WIDGET (self->pages_box));
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
+  gtk_widget_add_css_class (scrolled, "view");
+  adw_toast_overlay_set_child (self->toast_overlay, scrolled);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->toast_overlay));
+  adw_window_set_content (ADW_WINDOW (self), box);
+
+  task = g_task_new (NULL, self->cancellable, on_pages_rendered_cb, g_object_ref (self));
+  g_task_set_task_data (task, g_object_ref (self->preview), g_object_unref);
+  g_task_run_in_thread (task, render_pages_in_thread);
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * ct_document_window_get_document:
+ * @self: a #CtDocumentWindow
+ *
+ * Returns: (transfer none): the document shown.
+ */
+CtRecord *
+ct_document_window_get_document (CtDocumentWindow *self)
+{
+  g_return_val_if_fail (CT_IS_DOCUMENT_WINDOW (self), NULL);
+  return self->document;
+}
+
+/**
+ * ct_document_window_get_n_pages:
+ * @self: a #CtDocumentWindow
+ *
+ * Returns: the number of pages of the document.
+ */
+guint
+ct_document_window_get_n_pages (CtDocumentWindow *self)
+{
+  g_return_val_if_fail (CT_IS_DOCUMENT_WINDOW (self), 0);
+  return ct_pdf_preview_get_n_pages (self->preview);
+}

@@ -1,0 +1,744 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ct-setup-assistant"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <sodium.h>
+
+#include "ct-format.h"
+#include "ct-pdf-actions.h"
+#include "ct-record.h"
+#include "ct-recovery-sheet.h"
+#include "ct-setup-assistant.h"
+
+/*
+ * The first-run assistant: the organisation, the people its policy names,
+ * its cut-off time and the local authorities it refers to. Its last step
+ * creates the encrypted database (through the "create" signal) and shows
+ * the recovery code once, with the recovery sheet to print or save.
+ */
+
+typedef struct
+{
+  AdwPreferencesGroup *group;
+  AdwEntryRow         *name_row;
+  AdwEntryRow         *area_row;
+  AdwEntryRow         *phone_row;
+  AdwEntryRow         *email_row;
+  AdwEntryRow         *ooh_row;
+  AdwComboRow         *period_row;
+} AuthorityRows;
+
+struct _CtSetupAssistant
+{
+  AdwBin               parent_instance;
+
+  GArray              *authorities; /* AuthorityRows */
+  char                *recovery_code;
+  char                *database_id;
+  gboolean             creating;
+
+  AdwWindowTitle      *title_widget;
+  GtkButton           *back_button;
+  GtkButton           *next_button;
+  AdwToastOverlay     *toast_overlay;
+  GtkStack            *stack;
+  AdwEntryRow         *org_name_row;
+  AdwEntryRow         *org_address_row;
+  AdwEntryRow         *org_phone_row;
+  AdwEntryRow         *org_email_row;
+  AdwComboRow         *nation_row;
+  AdwEntryRow         *dso_name_row;
+  AdwEntryRow         *dso_contact_row;
+  AdwEntryRow         *deputy_name_row;
+  AdwEntryRow         *deputy_contact_row;
+  AdwEntryRow         *sbm_name_row;
+  AdwEntryRow         *sbm_contact_row;
+  AdwEntryRow         *cutoff_row;
+  GtkBox              *authorities_box;
+  GtkSpinner          *creating_spinner;
+  GtkLabel            *recovery_label;
+  GtkCheckButton      *stored_check;
+};
+
+G_DEFINE_FINAL_TYPE (CtSetupAssistant, ct_setup_assistant, ADW_TYPE_BIN)
+
+enum {
+  SIGNAL_CREATE,
+  SIGNAL_FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static const char *pages[] = {
+  "welcome", "organisation", "people", "office", "authorities", "creating", "recovery",
+};
+
+static const char *nation_values[] = { "england-and-wales", "scotland", "northern-ireland" };
+static const char *period_values[] = { "48h", "24h", "2wd" };
+
+static char *
+get_text (AdwEntryRow *row)
+{
+  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+}
+
+static gboolean
+row_filled (AdwEntryRow *row)
+{
+  g_autofree char *text = get_text (row);
+
+  return *text != '\0';
+}
+
+static guint
+get_page_index (CtSetupAssistant *self)
+{
+  const char *name = gtk_stack_get_visible_child_name (self->stack);
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    if (g_strcmp0 (pages[i], name) == 0)
+      return i;
+
+  return 0;
+}
+
+/* A person is complete with both a name and a contact, or neither for the
+ * optional deputy and board member. */
+static gboolean
+person_ok (AdwEntryRow *name,
+           AdwEntryRow *contact,
+           gboolean     required)
+{
+  gboolean has_name = row_filled (name);
+  gboolean has_contact = row_filled (contact);
+
+  if (required)
+    return has_name && has_contact;
+
+  return has_name == has_contact;
+}
+
+/**
+ * ct_setup_assistant_can_continue:
+ * @self: a #CtSetupAssistant
+ *
+ * Returns: %TRUE if the current page has everything it needs.
+ */
+gboolean
+ct_setup_assistant_can_continue (CtSetupAssistant *self)
+{
+  const char *page = pages[get_page_index (self)];
+
+  if (g_str_equal (page, "organisation"))
+    return row_filled (self->org_name_row) && row_filled (self->org_address_row);
+
+  if (g_str_equal (page, "people"))
+    return person_ok (self->dso_name_row, self->dso_contact_row, TRUE) &&
+           person_ok (self->deputy_name_row, self->deputy_contact_row, FALSE) &&
+           person_ok (self->sbm_name_row, self->sbm_contact_row, FALSE);
+
+  if (g_str_equal (page, "office"))
+    {
+      g_autofree char *cutoff = get_text (self->cutoff_row);
+      gboolean ok = ct_parse_time_of_day (cutoff, NULL, NULL);
+
+      if (ok)
+        gtk_widget_remove_css_class (GTK_WIDGET (self->cutoff_row), "error");
+      else
+        gtk_widget_add_css_class (GTK_WIDGET (self->cutoff_row), "error");
+      return ok;
+    }
+
+  if (g_str_equal (page, "authorities"))
+    {
+      for (guint i = 0; i < self->authorities->len; i++)
+        {
+          AuthorityRows *rows = &g_array_index (self->authorities, AuthorityRows, i);
+
+          if (!row_filled (rows->name_row) || !row_filled (rows->area_row) ||
+              !row_filled (rows->phone_row))
+            return FALSE;
+        }
+      return self->authorities->len > 0;
+    }
+
+  if (g_str_equal (page, "creating"))
+    return FALSE;
+
+  if (g_str_equal (page, "recovery"))
+    return gtk_check_button_get_active (self->stored_check);
+
+  return TRUE;
+}
+
+static void
+update_buttons (CtSetupAssistant *self)
+{
+  guint index;
+  const char *page;
+
+  /* The stack announces its first page while the template is still being
+   * built, before the buttons are bound. */
+  if (self->next_button == NULL || self->stored_check == NULL)
+    return;
+
+  index = get_page_index (self);
+  page = pages[index];
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "setup.next",
+                                 ct_setup_assistant_can_continue (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "setup.back",
+                                 index > 0 && index < 5);
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), index > 0 && index < 5);
+
+  if (g_str_equal (page, "welcome"))
+    gtk_button_set_label (self->next_button, _("_Set Up"));
+  else if (g_str_equal (page, "authorities"))
+    gtk_button_set_label (self->next_button, _("_Create Records"));
+  else if (g_str_equal (page, "recovery"))
+    gtk_button_set_label (self->next_button, _("_Start Using Caretrail"));
+  else
+    gtk_button_set_label (self->next_button, _("_Next"));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->next_button), !g_str_equal (page, "creating"));
+}
+
+static void
+on_field_changed_cb (CtSetupAssistant *self)
+{
+  update_buttons (self);
+}
+
+static void
+on_page_changed_cb (CtSetupAssistant *self)
+{
+  update_buttons (self);
+}
+
+static void
+on_remove_authority_clicked_cb (GtkButton        *button,
+                                CtSetupAssistant *self)
+{
+  GtkWidget *group = g_object_get_data (G_OBJECT (button), "group");
+
+  for (guint i = 0; i < self->authorities->len; i++)
+    if (GTK_WIDGET (g_array_index (self->authorities, AuthorityRows, i).group) == group)
+      {
+        g_array_remove_index (self->authorities, i);
+        gtk_box_remove (self->authorities_box, group);
+        break;
+      }
+
+  update_buttons (self);
+}
+
+static AdwEntryRow *
+add_entry (AdwPreferencesGroup *group,
+           const char          *title,
+           const char          *accessible,
+           CtSetupAssistant    *self)
+{
+  GtkWidget *row = adw_entry_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  accessible, -1);
+  g_signal_connect_swapped (row, "changed", G_CALLBACK (on_field_changed_cb), self);
+  adw_preferences_group_add (group, row);
+
+  return ADW_ENTRY_ROW (row);
+}
+
+static void
+add_authority (CtSetupAssistant *self)
+{
+  AuthorityRows rows = { 0 };
+  guint n = self->authorities->len + 1;
+  g_autofree char *title = g_strdup_printf (_("Local Authority %u"), n);
+  g_autofree char *a_name = g_strdup_printf (_("Authority %u name"), n);
+  g_autofree char *a_area = g_strdup_printf (_("Authority %u area"), n);
+  g_autofree char *a_phone = g_strdup_printf (_("Authority %u telephone"), n);
+  g_autofree char *a_email = g_strdup_printf (_("Authority %u secure email"), n);
+  g_autofree char *a_ooh = g_strdup_printf (_("Authority %u out-of-hours number"), n);
+  g_autofree char *a_period = g_strdup_printf (_("Authority %u written confirmation period"), n);
+  g_autoptr(GtkStringList) periods = NULL;
+
+  rows.group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (rows.group, title);
+
+  if (n > 1)
+    {
+      GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+      g_autofree char *a_remove = g_strdup_printf (_("Remove authority %u"), n);
+
+      gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (remove, "flat");
+      gtk_widget_set_tooltip_text (remove, _("Remove"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      a_remove, -1);
+      g_object_set_data (G_OBJECT (remove), "group", rows.group);
+      g_signal_connect (remove, "clicked", G_CALLBACK (on_remove_authority_clicked_cb), self);
+      adw_preferences_group_set_header_suffix (rows.group, remove);
+    }
+
+  rows.name_row = add_entry (rows.group, _("Name, e.g. Exampleshire Children’s Services"),
+                             a_name, self);
+  rows.area_row = add_entry (rows.group, _("Area it covers"), a_area, self);
+  rows.phone_row = add_entry (rows.group, _("Referral telephone"), a_phone, self);
+  rows.email_row = add_entry (rows.group, _("Secure email"), a_email, self);
+  rows.ooh_row = add_entry (rows.group, _("Out-of-hours telephone"), a_ooh, self);
+
+  rows.period_row = ADW_COMBO_ROW (adw_combo_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (rows.period_row),
+                                 _("Confirm referrals in writing within"));
+  periods = gtk_string_list_new ((const char *[]) {
+    _("48 hours"), _("24 hours"), _("2 working days"), NULL
+  });
+  adw_combo_row_set_model (rows.period_row, G_LIST_MODEL (periods));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (rows.period_row),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, a_period, -1);
+  adw_preferences_group_add (rows.group, GTK_WIDGET (rows.period_row));
+
+  gtk_box_append (self->authorities_box, GTK_WIDGET (rows.group));
+  g_array_append_val (self->authorities, rows);
+  update_buttons (self);
+}
+
+static void
+on_add_authority_clicked_cb (CtSetupAssistant *self)
+{
+  add_authority (self);
+}
+
+static CtRecord *
+make_staff (AdwEntryRow *name_row,
+            AdwEntryRow *contact_row,
+            const char  *role,
+            const char  *flag)
+{
+  g_autofree char *name = get_text (name_row);
+  g_autofree char *contact = get_text (contact_row);
+  CtRecord *staff;
+
+  if (*name == '\0')
+    return NULL;
+
+  staff = ct_record_new (CT_RECORD_KIND_STAFF);
+  ct_record_set_string (staff, "name", name);
+  ct_record_set_string (staff, "role", role);
+  ct_record_set_string (staff, strchr (contact, '@') ? "email" : "phone", contact);
+  ct_record_set_boolean (staff, "is-dso", g_str_equal (flag, "is-dso"));
+  ct_record_set_boolean (staff, "is-deputy", g_str_equal (flag, "is-deputy"));
+  ct_record_set_boolean (staff, "is-sbm", g_str_equal (flag, "is-sbm"));
+
+  return staff;
+}
+
+/**
+ * ct_setup_assistant_build_records:
+ * @self: a #CtSetupAssistant
+ *
+ * Returns: (transfer full) (element-type CtRecord): the ORGANISATION, then
+ *   its STAFF (the DSO first), then an AGENCY for each local authority.
+ */
+GPtrArray *
+ct_setup_assistant_build_records (CtSetupAssistant *self)
+{
+  GPtrArray *records = g_ptr_array_new_with_free_func (g_object_unref);
+  CtRecord *org = ct_record_new (CT_RECORD_KIND_ORGANISATION);
+  CtRecord *staff;
+  guint nation = adw_combo_row_get_selected (self->nation_row);
+  struct { AdwEntryRow *row; const char *field; } fields[] = {
+    { self->org_name_row, "name" },
+    { self->org_address_row, "address" },
+    { self->org_phone_row, "phone" },
+    { self->org_email_row, "email" },
+    { self->cutoff_row, "cutoff" },
+    { self->dso_name_row, "dso-name" },
+    { self->dso_contact_row, "dso-contact" },
+    { self->deputy_name_row, "deputy-name" },
+    { self->deputy_contact_row, "deputy-contact" },
+    { self->sbm_name_row, "sbm-name" },
+    { self->sbm_contact_row, "sbm-contact" },
+  };
+
+  g_return_val_if_fail (CT_IS_SETUP_ASSISTANT (self), NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      g_autofree char *text = get_text (fields[i].row);
+
+      if (*text != '\0')
+        ct_record_set_string (org, fields[i].field, text);
+    }
+  ct_record_set_string (org, "nation",
+                        nation_values[MIN (nation, G_N_ELEMENTS (nation_values) - 1)]);
+  g_ptr_array_add (records, org);
+
+  if ((staff = make_staff (self->dso_name_row, self->dso_contact_row,
+                           _("Designated Safeguarding Officer"), "is-dso")) != NULL)
+    g_ptr_array_add (records, staff);
+  if ((staff = make_staff (self->deputy_name_row, self->deputy_contact_row,
+                           _("Deputy Designated Safeguarding Officer"), "is-deputy")) != NULL)
+    g_ptr_array_add (records, staff);
+  if ((staff = make_staff (self->sbm_name_row, self->sbm_contact_row,
+                           _("Safeguarding Board Member"), "is-sbm")) != NULL)
+    g_ptr_array_add (records, staff);
+
+  for (guint i = 0; i < self->authorities->len; i++)
+    {
+      AuthorityRows *rows = &g_array_index (self->authorities, AuthorityRows, i);
+      CtRecord *agency = ct_record_new (CT_RECORD_KIND_AGENCY);
+      struct { AdwEntryRow *row; const char *field; } agency_fields[] = {
+        { rows->name_row, "name" },
+        { rows->area_row, "area" },
+        { rows->phone_row, "phone" },
+        { rows->email_row, "secure-email" },
+        { rows->ooh_row, "out-of-hours" },
+      };
+      guint period = adw_combo_row_get_selected (rows->period_row);
+
+      for (guint j = 0; j < G_N_ELEMENTS (agency_fields); j++)
+        {
+          g_autofree char *text = get_text (agency_fields[j].row);
+
+          if (*text != '\0')
+            ct_record_set_string (agency, agency_fields[j].field, text);
+        }
+      ct_record_set_string (agency, "kind", "children-social-care");
+      ct_record_set_string (agency, "confirmation-period",
+                            period_values[MIN (period, G_N_ELEMENTS (period_values) - 1)]);
+      g_ptr_array_add (records, agency);
+    }
+
+  return records;
+}
+
+/**
+ * ct_setup_assistant_next:
+ * @self: a #CtSetupAssistant
+ *
+ * Goes on, as the Next button does, if the page allows it.
+ */
+void
+ct_setup_assistant_next (CtSetupAssistant *self)
+{
+  guint index;
+
+  g_return_if_fail (CT_IS_SETUP_ASSISTANT (self));
+
+  if (!ct_setup_assistant_can_continue (self))
+    return;
+
+  index = get_page_index (self);
+
+  if (g_str_equal (pages[index], "authorities"))
+    {
+      g_autoptr(GPtrArray) records = ct_setup_assistant_build_records (self);
+
+      self->creating = TRUE;
+      gtk_stack_set_visible_child_name (self->stack, "creating");
+      gtk_spinner_start (self->creating_spinner);
+      g_signal_emit (self, signals[SIGNAL_CREATE], 0, records);
+      return;
+    }
+
+  if (g_str_equal (pages[index], "recovery"))
+    {
+      /* The code is on paper or in a file now; it must not linger here. */
+      gtk_label_set_text (self->recovery_label, "");
+      if (self->recovery_code != NULL)
+        sodium_memzero (self->recovery_code, strlen (self->recovery_code));
+      g_clear_pointer (&self->recovery_code, g_free);
+      g_signal_emit (self, signals[SIGNAL_FINISHED], 0);
+      return;
+    }
+
+  gtk_stack_set_visible_child_name (self->stack, pages[index + 1]);
+}
+
+static void
+on_next_activated_cb (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  ct_setup_assistant_next (CT_SETUP_ASSISTANT (widget));
+}
+
+static void
+on_back_activated_cb (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  CtSetupAssistant *self = CT_SETUP_ASSISTANT (widget);
+  guint index = get_page_index (self);
+
+  if (index > 0 && index < 5)
+    gtk_stack_set_visible_child_name (self->stack, pages[index - 1]);
+}
+
+static GBytes *
+render_sheet (CtSetupAssistant  *self,
+              GError           **error)
+{
+  g_autofree char *organisation = get_text (self->org_name_row);
+  CtRecoverySheet sheet = {
+    .organisation = organisation,
+    .database_id = self->database_id,
+    .created = NULL,
+    .recovery_code = self->recovery_code,
+  };
+
+  return ct_document_render_recovery_sheet (&sheet, error);
+}
+
+static void
+show_error (CtSetupAssistant *self,
+            const char       *message)
+{
+  AdwToast *toast = adw_toast_new (message);
+
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+on_print_sheet_activated_cb (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  CtSetupAssistant *self = CT_SETUP_ASSISTANT (widget);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = render_sheet (self, &error);
+
+  if (pdf == NULL ||
+      !ct_pdf_print (GTK_WINDOW (gtk_widget_get_root (widget)), pdf, _("Recovery sheet"), &error))
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("The recovery sheet could not be printed: %s Save it instead, or "
+                           "copy the code by hand."), error->message);
+      show_error (self, message);
+    }
+}
+
+static void
+on_sheet_saved_cb (GFile        *file,
+                   const GError *error,
+                   gpointer      user_data)
+{
+  CtSetupAssistant *self = user_data;
+
+  if (error != NULL)
+    show_error (self, error->message);
+  else
+    adw_toast_overlay_add_toast (self->toast_overlay,
+                                 adw_toast_new (_("Recovery sheet saved. Keep it away from "
+                                                  "this computer.")));
+  g_object_unref (self);
+}
+
+static void
+on_save_sheet_activated_cb (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  CtSetupAssistant *self = CT_SETUP_ASSISTANT (widget);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = render_sheet (self, &error);
+
+  if (pdf == NULL)
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("The recovery sheet could not be made: %s Copy the code by hand."),
+                         error->message);
+      show_error (self, message);
+      return;
+    }
+
+  ct_pdf_save (GTK_WINDOW (gtk_widget_get_root (widget)), pdf,
+               _("Caretrail recovery sheet.pdf"), on_sheet_saved_cb, g_object_ref (self));
+}
+
+/**
+ * ct_setup_assistant_show_recovery_code:
+ * @self: a #CtSetupAssistant
+ * @recovery_code: the code, shown once
+ * @database_id: the database's identifier, for the sheet
+ *
+ * Called when the database was created: shows the recovery code.
+ */
+void
+ct_setup_assistant_show_recovery_code (CtSetupAssistant *self,
+                                       const char       *recovery_code,
+                                       const char       *database_id)
+{
+  g_autofree char *grouped = NULL;
+
+  g_return_if_fail (CT_IS_SETUP_ASSISTANT (self));
+  g_return_if_fail (recovery_code != NULL);
+
+  self->creating = FALSE;
+  if (self->recovery_code != NULL)
+    sodium_memzero (self->recovery_code, strlen (self->recovery_code));
+  g_free (self->recovery_code);
+  self->recovery_code = g_strdup (recovery_code);
+  g_free (self->database_id);
+  self->database_id = g_strdup (database_id);
+
+  grouped = ct_recovery_code_group (recovery_code);
+  gtk_label_set_text (self->recovery_label, grouped ? grouped : recovery_code);
+  if (grouped != NULL)
+    sodium_memzero (grouped, strlen (grouped));
+
+  gtk_spinner_stop (self->creating_spinner);
+  gtk_stack_set_visible_child_name (self->stack, "recovery");
+}
+
+/**
+ * ct_setup_assistant_creation_failed:
+ * @self: a #CtSetupAssistant
+ * @error: what went wrong
+ *
+ * Called when the database could not be created: goes back to the last
+ * page, with everything typed still there, and says why.
+ */
+void
+ct_setup_assistant_creation_failed (CtSetupAssistant *self,
+                                    const GError     *error)
+{
+  g_autofree char *message = NULL;
+
+  g_return_if_fail (CT_IS_SETUP_ASSISTANT (self));
+
+  self->creating = FALSE;
+  gtk_spinner_stop (self->creating_spinner);
+  gtk_stack_set_visible_child_name (self->stack, "authorities");
+  message = g_strdup_printf (_("The records could not be created: %s"), error->message);
+  show_error (self, message);
+}
+
+static void
+ct_setup_assistant_finalize (GObject *object)
+{
+  CtSetupAssistant *self = CT_SETUP_ASSISTANT (object);
+
+  if (self->recovery_code != NULL)
+    sodium_memzero (self->recovery_code, strlen (self->recovery_code));
+  g_free (self->recovery_code);
+  g_free (self->database_id);
+  g_array_unref (self->authorities);
+
+  G_OBJECT_CLASS (ct_setup_assistant_parent_class)->finalize (object);
+}
+
+static void
+ct_setup_assistant_class_init (CtSetupAssistantClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->finalize = ct_setup_assistant_finalize;
+
+  /**
+   * CtSetupAssistant::create:
+   * @self: the assistant
+   * @records: (element-type CtRecord): what ct_setup_assistant_build_records() gives
+   *
+   * Emitted to create the database. The handler calls
+   * ct_setup_assistant_show_recovery_code() or
+   * ct_setup_assistant_creation_failed().
+   */
+  signals[SIGNAL_CREATE] =
+    g_signal_new ("create", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_PTR_ARRAY);
+
+  /**
+   * CtSetupAssistant::finished:
+   * @self: the assistant
+   *
+   * Emitted when the user has kept the recovery code and goes on.
+   */
+  signals[SIGNAL_FINISHED] =
+    g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/ct-setup-assistant.ui");
+  gtk_widget_class_bind_template_child (widget_class, CtSetupAssistant, title_widget);
+  gtk_widget_class_bind_template_child (widget_class, CtSetupAssistant, back_button);
+  gtk_widget_class_bind_template_child (widget_class, CtSetupAssistant, next_button);
+  gtk_widget_class_bind_template_child (widget_class, CtSetupAssistant, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CtSetupAssistant, stack);
+  gtk_widget_class_bind_template_child (widget_class, CtSetupAssistant, org_name_row);
+  gtk_widget_class_bind_template_child (widget_class, CtSetupAssistant, org_address_row);
+  gtk_widget_class_bind_template_child (widget_class, CtSetupAssistant, org_phone_row);
+  gtk_widget_class_bind_template_child (widget_class, CtSetupAssistant, org_email_row);
+  gtk_widget_class_bind_template_child (widget_class, CtSetupAssistant, nation_row);
+  gtk_widget_class_bind_template_child (widget_class, CtSetupAssistant, dso_name_row);
+  gtk_widget_class_bind_template_child (widget_class, CtSetupAssistant, dso_contact_row);
+  gtk_widget_class_bind_template_child (widget_class, CtSetupAssistant, deputy_name_row);
+  gtk_widget_class_bind_template_child (widget_class, CtSetupAssistant, deputy_contact_row);
+  gtk_widget_class_bind_template_child (widget_class, CtSetupAssistant, sbm_name_row);
+  gtk_widget_class_bind_template_child (widget_class, CtSetupAssistant, sbm_contact_row);
+  gtk_widget_class_bind_template_child (widget_class, CtSetupAssistant, cutoff_row);
+  gtk_widget_class_bind_template_child (widget_class, CtSetupAssistant, authorities_box);
+  gtk_widget_class_bind_template_child (widget_class, CtSetupAssistant, creating_spinner);
+  gtk_widget_class_bind_template_child (widget_class, CtSetupAssistant, recovery_label);
+  gtk_widget_class_bind_template_child (widget_class, CtSetupAssistant, stored_check);
+  gtk_widget_class_bind_template_callback (widget_class, on_field_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_page_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_add_authority_clicked_cb);
+
+  gtk_widget_class_install_action (widget_class, "setup.next", NULL, on_next_activated_cb);
+  gtk_widget_class_install_action (widget_class, "setup.back", NULL, on_back_activated_cb);
+  gtk_widget_class_install_action (widget_class, "setup.print-sheet", NULL,
+                                   on_print_sheet_activated_cb);
+  gtk_widget_class_install_action (widget_class, "setup.save-sheet", NULL,
+                                   on_save_sheet_activated_cb);
+}
+
+static void
+ct_setup_assistant_init (CtSetupAssistant *self)
+{
+  g_autoptr(GtkStringList) nations = NULL;
+
+  self->authorities = g_array_new (FALSE, TRUE, sizeof (AuthorityRows));
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  nations = gtk_string_list_new ((const char *[]) {
+    _("England and Wales"), _("Scotland"), _("Northern Ireland"), NULL
+  });
+  adw_combo_row_set_model (self->nation_row, G_LIST_MODEL (nations));
+
+  add_authority (self);
+  update_buttons (self);
+}
+
+/**
+ * ct_setup_assistant_new:
+ *
+ * Returns: (transfer floating): a new assistant on its welcome page.
+ */
+GtkWidget *
+ct_setup_assistant_new (void)
+{
+  return g_object_new (CT_TYPE_SETUP_ASSISTANT, NULL);
+}
+
+/**
+ * ct_setup_assistant_get_page:
+ * @self: a #CtSetupAssistant
+ *
+ * Returns: the name of the page shown.
+ */
+const char *
+ct_setup_assistant_get_page (CtSetupAssistant *self)
+{
+  g_return_val_if_fail (CT_IS_SETUP_ASSISTANT (self), NULL);
+
+  return pages[get_page_index (self)];
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "ct-procedure.h"
+
+G_BEGIN_DECLS
+
+#define CT_TYPE_STEP_DIALOG (ct_step_dialog_get_type ())
+
+G_DECLARE_FINAL_TYPE (CtStepDialog, ct_step_dialog, CT, STEP_DIALOG, AdwWindow)
+
+gboolean      ct_step_dialog_has_form      (CtEvent       event);
+CtStepDialog *ct_step_dialog_new           (CtEvent       event,
+                                            GListModel   *agencies);
+CtEvent       ct_step_dialog_get_event     (CtStepDialog *self);
+void          ct_step_dialog_set_answer    (CtStepDialog *self,
+                                            const char   *name,
+                                            const char   *value);
+GHashTable   *ct_step_dialog_get_answers   (CtStepDialog *self);
+gboolean      ct_step_dialog_is_complete   (CtStepDialog *self);
+void          ct_step_dialog_save_finished (CtStepDialog *self,
+                                            const GError *error);
+
+G_END_DECLS

@@ -1,0 +1,1124 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ct-workflow"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ct-workflow.h"
+
+/*
+ * What the window does with the records: it joins the procedure engine
+ * (which decides what may happen next and what must be recorded) to the
+ * store (which keeps it). Each step of the procedure is one store
+ * transaction: the case's new state and clocks, the chronology entry and any
+ * records the step made commit together or not at all. Every store call
+ * runs on the store's worker thread; results come back on the main loop.
+ *
+ * The procedure's memory of a case (its flags and running clocks) is kept
+ * in encrypted fields of the CASE record: "procedure-flags" and one
+ * "clock-<name>" per running clock holding when it started.
+ */
+struct _CtWorkflow
+{
+  GObject     parent_instance;
+
+  CtStore    *store;
+  CtCalendar *calendar;
+  CtRecord   *organisation;
+  GListStore *staff;
+  GListStore *agencies;
+  char       *actor_id;
+  char       *actor_name;
+  guint       last_number; /* of this year's case references */
+  int         reference_year;
+};
+
+G_DEFINE_FINAL_TYPE (CtWorkflow, ct_workflow, G_TYPE_OBJECT)
+
+void
+ct_case_file_free (CtCaseFile *file)
+{
+  if (file == NULL)
+    return;
+
+  g_clear_object (&file->case_record);
+  g_clear_pointer (&file->children, g_ptr_array_unref);
+  g_clear_pointer (&file->concerns, g_ptr_array_unref);
+  g_clear_pointer (&file->chronology, g_ptr_array_unref);
+  g_clear_pointer (&file->referrals, g_ptr_array_unref);
+  g_clear_pointer (&file->documents, g_ptr_array_unref);
+  g_free (file);
+}
+
+static void
+ct_workflow_dispose (GObject *object)
+{
+  CtWorkflow *self = CT_WORKFLOW (object);
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->calendar);
+  g_clear_object (&self->organisation);
+  g_clear_object (&self->staff);
+  g_clear_object (&self->agencies);
+
+  G_OBJECT_CLASS (ct_workflow_parent_class)->dispose (object);
+}
+
+static void
+ct_workflow_finalize (GObject *object)
+{
+  CtWorkflow *self = CT_WORKFLOW (object);
+
+  g_free (self->actor_id);
+  g_free (self->actor_name);
+
+  G_OBJECT_CLASS (ct_workflow_parent_class)->finalize (object);
+}
+
+static void
+ct_workflow_class_init (CtWorkflowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = ct_workflow_dispose;
+  object_class->finalize = ct_workflow_finalize;
+}
+
+static void
+ct_workflow_init (CtWorkflow *self)
+{
+  self->staff = g_list_store_new (CT_TYPE_RECORD);
+  self->agencies = g_list_store_new (CT_TYPE_RECORD);
+  self->actor_id = g_strdup ("caretrail");
+  self->actor_name = g_strdup (_("The designated safeguarding officer"));
+}
+
+/**
+ * ct_workflow_new:
+ * @store: an open store
+ *
+ * Returns: (transfer full): a workflow over @store; call
+ *   ct_workflow_load_async() before anything else.
+ */
+CtWorkflow *
+ct_workflow_new (CtStore *store)
+{
+  CtWorkflow *self;
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (CT_IS_STORE (store), NULL);
+
+  self = g_object_new (CT_TYPE_WORKFLOW, NULL);
+  self->store = g_object_ref (store);
+  self->calendar = ct_calendar_new (CT_NATION_ENGLAND_WALES, &error);
+  if (self->calendar == NULL)
+    g_warning ("The working-day calendar could not be loaded: %s", error->message);
+
+  return self;
+}
+
+CtStore *
+ct_workflow_get_store (CtWorkflow *self)
+{
+  g_return_val_if_fail (CT_IS_WORKFLOW (self), NULL);
+  return self->store;
+}
+
+CtCalendar *
+ct_workflow_get_calendar (CtWorkflow *self)
+{
+  g_return_val_if_fail (CT_IS_WORKFLOW (self), NULL);
+  return self->calendar;
+}
+
+CtRecord *
+ct_workflow_get_organisation (CtWorkflow *self)
+{
+  g_return_val_if_fail (CT_IS_WORKFLOW (self), NULL);
+  return self->organisation;
+}
+
+GListModel *
+ct_workflow_get_staff (CtWorkflow *self)
+{
+  g_return_val_if_fail (CT_IS_WORKFLOW (self), NULL);
+  return G_LIST_MODEL (self->staff);
+}
+
+GListModel *
+ct_workflow_get_agencies (CtWorkflow *self)
+{
+  g_return_val_if_fail (CT_IS_WORKFLOW (self), NULL);
+  return G_LIST_MODEL (self->agencies);
+}
+
+/**
+ * ct_workflow_get_actor_name:
+ * @self: a #CtWorkflow
+ *
+ * Returns: the name of the person using Caretrail, as the chronology
+ *   records it: the designated safeguarding officer.
+ */
+const char *
+ct_workflow_get_actor_id (CtWorkflow *self)
+{
+  g_return_val_if_fail (CT_IS_WORKFLOW (self), NULL);
+  return self->actor_id;
+}
+
+const char *
+ct_workflow_get_actor_name (CtWorkflow *self)
+{
+  g_return_val_if_fail (CT_IS_WORKFLOW (self), NULL);
+  return self->actor_name;
+}
+
+static void
+fill_settings (CtWorkflow      *self,
+               CtRecord        *case_record,
+               CtClockSettings *settings)
+{
+  const char *cutoff = NULL;
+  const char *period = NULL;
+
+  ct_clock_settings_init_defaults (settings);
+
+  if (self->organisation != NULL)
+    cutoff = ct_record_get_string (self->organisation, "cutoff");
+  if (cutoff != NULL)
+    ct_cutoff_parse (cutoff, &settings->cutoff_minutes, NULL);
+
+  if (case_record != NULL)
+    period = ct_record_get_string (case_record, "confirmation-period");
+  if (period != NULL)
+    ct_period_parse (period, &settings->confirmation_period, NULL);
+}
+
+/**
+ * ct_workflow_get_snapshot:
+ * @self: a #CtWorkflow
+ * @case_record: a CASE
+ * @out_snapshot: (out): what the procedure engine knows of it
+ */
+void
+ct_workflow_get_snapshot (CtWorkflow     *self,
+                          CtRecord       *case_record,
+                          CtCaseSnapshot *out_snapshot)
+{
+  CtState state = CT_STATE_NEW;
+
+  ct_case_snapshot_init (out_snapshot);
+  out_snapshot->reference = ct_record_get_reference (case_record);
+  if (ct_record_get_state (case_record) != NULL)
+    ct_state_from_string (ct_record_get_state (case_record), &state, NULL);
+  out_snapshot->state = state;
+  out_snapshot->flags = (CtCaseFlags) ct_record_get_int64 (case_record, "procedure-flags", 0);
+
+  for (guint c = 0; c < CT_N_CLOCKS; c++)
+    {
+      g_autofree char *field = g_strconcat ("clock-", ct_clock_kind_to_string (c), NULL);
+      gint64 started = ct_record_get_int64 (case_record, field, 0);
+
+      out_snapshot->clocks[c].running = started != 0;
+      out_snapshot->clocks[c].started_at = started;
+    }
+
+  fill_settings (self, case_record, &out_snapshot->settings);
+}
+
+static gint64
+next_due_at (CtWorkflow           *self,
+             const CtCaseSnapshot *snapshot)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(CtNextStep) step = NULL;
+
+  if (self->calendar == NULL || ct_state_is_closed (snapshot->state))
+    return 0;
+
+  step = ct_procedure_next_step (self->calendar, snapshot, now);
+  if (step == NULL || !step->has_due || step->due == NULL)
+    return 0;
+
+  return g_date_time_to_unix (step->due) * G_USEC_PER_SEC;
+}
+
+/* Writes what the engine now knows back into the CASE. */
+static void
+store_snapshot (CtWorkflow           *self,
+                CtRecord             *case_record,
+                const CtCaseSnapshot *snapshot)
+{
+  ct_record_set_state (case_record, ct_state_to_string (snapshot->state));
+  ct_record_set_int64 (case_record, "procedure-flags", snapshot->flags);
+
+  for (guint c = 0; c < CT_N_CLOCKS; c++)
+    {
+      g_autofree char *field = g_strconcat ("clock-", ct_clock_kind_to_string (c), NULL);
+
+      if (snapshot->clocks[c].running)
+        ct_record_set_int64 (case_record, field, snapshot->clocks[c].started_at);
+      else
+        ct_record_remove_field (case_record, field);
+    }
+
+  ct_record_set_due_at (case_record, next_due_at (self, snapshot));
+}
+
+static char *
+describe_children (CtRecord   *case_record,
+                   GHashTable *children_by_id,
+                   char      **out_aliases)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+  g_autoptr(GString) aliases = g_string_new (NULL);
+  const char * const *ids = ct_record_get_strv (case_record, "child-ids");
+
+  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+    {
+      CtRecord *child = children_by_id ? g_hash_table_lookup (children_by_id, ids[i]) : NULL;
+      const char * const *child_aliases;
+
+      if (child == NULL)
+        continue;
+
+      if (names->len > 0)
+        g_string_append (names, ", ");
+      g_string_append_printf (names, "%s %s",
+                              ct_record_get_string (child, "given-names") ?: "",
+                              ct_record_get_string (child, "family-name") ?: "");
+
+      child_aliases = ct_record_get_strv (child, "aliases");
+      for (guint j = 0; child_aliases != NULL && child_aliases[j] != NULL; j++)
+        g_string_append_printf (aliases, "%s\n", child_aliases[j]);
+    }
+
+  if (out_aliases != NULL)
+    *out_aliases = g_string_free (g_steal_pointer (&aliases), FALSE);
+
+  return g_string_free (g_steal_pointer (&names), FALSE);
+}
+
+/**
+ * ct_workflow_make_item:
+ * @self: a #CtWorkflow
+ * @case_record: a CASE
+ * @children_by_id: (nullable): CHILD records by id
+ *
+ * Returns: (transfer full): the case as the lists show it.
+ */
+CtCaseItem *
+ct_workflow_make_item (CtWorkflow *self,
+                       CtRecord   *case_record,
+                       GHashTable *children_by_id)
+{
+  g_autofree char *aliases = NULL;
+  g_autofree char *children = describe_children (case_record, children_by_id, &aliases);
+  const char *state_name = ct_record_get_state (case_record);
+  const char *step = state_name;
+  const char *dso = NULL;
+  CtState state;
+  gboolean closed = FALSE;
+
+  if (state_name != NULL && ct_state_from_string (state_name, &state, NULL))
+    {
+      step = ct_procedure_summarise_state (state);
+      closed = ct_state_is_closed (state);
+    }
+
+  if (self->organisation != NULL)
+    dso = ct_record_get_string (self->organisation, "dso-name");
+
+  return ct_case_item_new (ct_record_get_id (case_record), ct_record_get_reference (case_record),
+                           children, aliases, step, closed ? 0 : ct_record_get_due_at (case_record),
+                           dso, closed);
+}
+
+static void
+note_reference (CtWorkflow *self,
+                const char *reference)
+{
+  int year;
+  guint number;
+
+  if (reference != NULL && sscanf (reference, "CT-%d-%u", &year, &number) == 2 &&
+      year == self->reference_year && number > self->last_number)
+    self->last_number = number;
+}
+
+/* Setup {{{ */
+
+typedef struct
+{
+  GPtrArray *records;
+  char      *staff_id;
+} SetupData;
+
+static void
+setup_data_free (SetupData *data)
+{
+  g_ptr_array_unref (data->records);
+  g_free (data->staff_id);
+  g_free (data);
+}
+
+static gboolean
+insert_setup_records (CtStoreTransaction  *txn,
+                      gpointer             user_data,
+                      GError             **error)
+{
+  SetupData *data = user_data;
+
+  for (guint i = 0; i < data->records->len; i++)
+    if (!ct_store_transaction_insert (txn, data->staff_id, g_ptr_array_index (data->records, i),
+                                      error))
+      return FALSE;
+
+  return TRUE;
+}
+
+static void
+setup_in_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  SetupData *data = task_data;
+  const char *path = g_object_get_data (G_OBJECT (task), "path");
+  g_autoptr(CtStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  char *code = NULL;
+
+  /* A thread of its own: creating the key runs Argon2id, which takes a
+   * noticeable time and must not freeze the window. */
+  store = ct_store_create_sync (path, &code, &error);
+  if (store == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (!ct_store_run_transaction_sync (store, insert_setup_records, data, &error))
+    {
+      if (code != NULL)
+        {
+          sodium_memzero (code, strlen (code));
+          g_free (code);
+        }
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_object_set_data_full (G_OBJECT (task), "code", code, g_free);
+  g_task_return_pointer (task, g_steal_pointer (&store), g_object_unref);
+}
+
+/**
+ * ct_workflow_setup_async:
+ * @path: where to create the database
+ * @records: (element-type CtRecord): the ORGANISATION, STAFF and AGENCY
+ *   records from the setup assistant
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: for @callback
+ *
+ * Creates the encrypted database and its key, and stores @records in it.
+ */
+void
+ct_workflow_setup_async (const char          *path,
+                         GPtrArray           *records,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  SetupData *data = g_new0 (SetupData, 1);
+
+  g_task_set_source_tag (task, ct_workflow_setup_async);
+  data->records = g_ptr_array_ref (records);
+
+  /* The first staff member, the DSO, sets the organisation up. */
+  for (guint i = 0; i < records->len; i++)
+    if (ct_record_get_kind (g_ptr_array_index (records, i)) == CT_RECORD_KIND_STAFF)
+      {
+        data->staff_id = g_strdup (ct_record_get_id (g_ptr_array_index (records, i)));
+        break;
+      }
+  if (data->staff_id == NULL)
+    data->staff_id = g_strdup ("setup");
+
+  g_object_set_data_full (G_OBJECT (task), "path", g_strdup (path), g_free);
+  g_task_set_task_data (task, data, (GDestroyNotify) setup_data_free);
+  g_task_run_in_thread (task, setup_in_thread);
+}
+
+/**
+ * ct_workflow_setup_finish:
+ * @result: the result
+ * @out_recovery_code: (out): the recovery code, to show once and wipe
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): the new store, open.
+ */
+CtStore *
+ct_workflow_setup_finish (GAsyncResult  *result,
+                          char         **out_recovery_code,
+                          GError       **error)
+{
+  CtStore *store;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  store = g_task_propagate_pointer (G_TASK (result), error);
+  if (store != NULL && out_recovery_code != NULL)
+    *out_recovery_code = g_strdup (g_object_get_data (G_OBJECT (result), "code"));
+
+  /* The task's own copy goes with the task; wipe it first. */
+  {
+    char *code = g_object_get_data (G_OBJECT (result), "code");
+    if (code != NULL)
+      sodium_memzero (code, strlen (code));
+  }
+
+  return store;
+}
+
+/* }}} */
+
+/* Load {{{ */
+
+typedef struct
+{
+  GPtrArray *organisations;
+  GPtrArray *staff;
+  GPtrArray *agencies;
+  GPtrArray *cases;
+  GPtrArray *children;
+} LoadData;
+
+static void
+load_data_free (LoadData *data)
+{
+  g_clear_pointer (&data->organisations, g_ptr_array_unref);
+  g_clear_pointer (&data->staff, g_ptr_array_unref);
+  g_clear_pointer (&data->agencies, g_ptr_array_unref);
+  g_clear_pointer (&data->cases, g_ptr_array_unref);
+  g_clear_pointer (&data->children, g_ptr_array_unref);
+  g_free (data);
+}
+
+static gboolean
+load_in_transaction (CtStoreTransaction  *txn,
+                     gpointer             user_data,
+                     GError             **error)
+{
+  LoadData *data = user_data;
+
+  return (data->organisations = ct_store_transaction_list (txn, CT_RECORD_KIND_ORGANISATION,
+                                                           NULL, error)) != NULL &&
+         (data->staff = ct_store_transaction_list (txn, CT_RECORD_KIND_STAFF, NULL,
+                                                   error)) != NULL &&
+         (data->agencies = ct_store_transaction_list (txn, CT_RECORD_KIND_AGENCY, NULL,
+                                                      error)) != NULL &&
+         (data->cases = ct_store_transaction_list (txn, CT_RECORD_KIND_CASE, NULL,
+                                                   error)) != NULL &&
+         (data->children = ct_store_transaction_list (txn, CT_RECORD_KIND_CHILD, NULL,
+                                                      error)) != NULL;
+}
+
+static void
+on_load_finished_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CtWorkflow *self = g_task_get_source_object (task);
+  LoadData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) children = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  if (!ct_store_run_transaction_finish (CT_STORE (source), result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_clear_object (&self->organisation);
+  if (data->organisations->len > 0)
+    self->organisation = g_object_ref (g_ptr_array_index (data->organisations, 0));
+
+  if (self->organisation != NULL)
+    {
+      const char *nation_name = ct_record_get_string (self->organisation, "nation");
+      const char *dso = ct_record_get_string (self->organisation, "dso-name");
+      CtNation nation;
+
+      if (nation_name != NULL && ct_nation_from_string (nation_name, &nation, NULL))
+        {
+          g_autoptr(CtCalendar) calendar = ct_calendar_new (nation, NULL);
+
+          if (calendar != NULL)
+            g_set_object (&self->calendar, calendar);
+        }
+      if (dso != NULL)
+        {
+          g_free (self->actor_name);
+          self->actor_name = g_strdup (dso);
+        }
+    }
+
+  for (guint i = 0; i < data->staff->len; i++)
+    {
+      CtRecord *staff = g_ptr_array_index (data->staff, i);
+
+      if (ct_record_get_boolean (staff, "is-dso", FALSE))
+        {
+          g_free (self->actor_id);
+          self->actor_id = g_strdup (ct_record_get_id (staff));
+          break;
+        }
+    }
+
+  g_list_store_splice (self->staff, 0, g_list_model_get_n_items (G_LIST_MODEL (self->staff)),
+                       data->staff->pdata, data->staff->len);
+  g_list_store_splice (self->agencies, 0,
+                       g_list_model_get_n_items (G_LIST_MODEL (self->agencies)),
+                       data->agencies->pdata, data->agencies->len);
+
+  children = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < data->children->len; i++)
+    {
+      CtRecord *child = g_ptr_array_index (data->children, i);
+      g_hash_table_insert (children, (gpointer) ct_record_get_id (child), child);
+    }
+
+  self->reference_year = g_date_time_get_year (now);
+  self->last_number = 0;
+  items = g_ptr_array_new_full (data->cases->len, g_object_unref);
+  for (guint i = 0; i < data->cases->len; i++)
+    {
+      CtRecord *case_record = g_ptr_array_index (data->cases, i);
+
+      note_reference (self, ct_record_get_reference (case_record));
+      g_ptr_array_add (items, ct_workflow_make_item (self, case_record, children));
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&items), (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * ct_workflow_load_async:
+ * @self: a #CtWorkflow
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: for @callback
+ *
+ * Reads the organisation, its directory and every case.
+ */
+void
+ct_workflow_load_async (CtWorkflow          *self,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  LoadData *data = g_new0 (LoadData, 1);
+
+  g_task_set_source_tag (task, ct_workflow_load_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
+  ct_store_run_transaction_async (self->store, load_in_transaction, data, NULL, cancellable,
+                                  on_load_finished_cb, task);
+}
+
+/**
+ * ct_workflow_load_finish:
+ * @self: a #CtWorkflow
+ * @result: the result
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (element-type CtCaseItem): every case.
+ */
+GPtrArray *
+ct_workflow_load_finish (CtWorkflow    *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* }}} */
+
+/* Applying events {{{ */
+
+typedef struct
+{
+  CtWorkflow *self;
+  char       *case_id;
+  CtRecord   *new_case;     /* a case to create, for a new concern */
+  CtEvent     event;
+  GHashTable *answers;
+  GPtrArray  *extra;        /* records to insert (version 0) or correct */
+  GDateTime  *at;
+  char       *actor_id;
+  char       *actor_name;
+  char       *confirmation_period;
+  CtRecord   *case_out;
+  GHashTable *children;     /* id -> CHILD, for the list item */
+} ApplyData;
+
+static void
+apply_data_free (ApplyData *data)
+{
+  g_clear_object (&data->self);
+  g_free (data->case_id);
+  g_clear_object (&data->new_case);
+  g_clear_pointer (&data->answers, g_hash_table_unref);
+  g_clear_pointer (&data->extra, g_ptr_array_unref);
+  g_clear_pointer (&data->at, g_date_time_unref);
+  g_free (data->actor_id);
+  g_free (data->actor_name);
+  g_free (data->confirmation_period);
+  g_clear_object (&data->case_out);
+  g_clear_pointer (&data->children, g_hash_table_unref);
+  g_free (data);
+}
+
+static gboolean
+apply_in_transaction (CtStoreTransaction  *txn,
+                      gpointer             user_data,
+                      GError             **error)
+{
+  ApplyData *data = user_data;
+  CtWorkflow *self = data->self;
+  g_autoptr(CtRecord) case_record = NULL;
+  g_autoptr(CtTransition) transition = NULL;
+  g_autoptr(CtRecord) entry = NULL;
+  CtCaseSnapshot snapshot;
+  const char * const *child_ids;
+
+  if (data->new_case != NULL)
+    case_record = g_object_ref (data->new_case);
+  else if ((case_record = ct_store_transaction_get (txn, CT_RECORD_KIND_CASE, data->case_id,
+                                                    error)) == NULL)
+    return FALSE;
+
+  /* The authority referred to sets how soon the referral must be
+   * confirmed in writing. */
+  if (data->confirmation_period != NULL)
+    ct_record_set_string (case_record, "confirmation-period", data->confirmation_period);
+
+  ct_workflow_get_snapshot (self, case_record, &snapshot);
+  if (data->new_case != NULL)
+    snapshot.state = CT_STATE_NEW;
+
+  transition = ct_procedure_apply (self->calendar, &snapshot, data->event, data->answers,
+                                   data->actor_name, data->at, error);
+  if (transition == NULL)
+    return FALSE;
+
+  store_snapshot (self, case_record, &transition->snapshot);
+
+  if (data->new_case != NULL)
+    {
+      if (!ct_store_transaction_insert (txn, data->actor_id, case_record, error))
+        return FALSE;
+    }
+  else if (!ct_store_transaction_update (txn, data->actor_id, case_record, error))
+    return FALSE;
+
+  for (guint i = 0; data->extra != NULL && i < data->extra->len; i++)
+    {
+      CtRecord *record = g_ptr_array_index (data->extra, i);
+
+      if (ct_record_get_version (record) == 0)
+        {
+          if (ct_record_get_case_id (record) == NULL &&
+              ct_record_get_kind (record) != CT_RECORD_KIND_CHILD)
+            ct_record_set_case_id (record, ct_record_get_id (case_record));
+          if (!ct_store_transaction_insert (txn, data->actor_id, record, error))
+            return FALSE;
+        }
+      else if (!ct_store_transaction_update (txn, data->actor_id, record, error))
+        return FALSE;
+    }
+
+  entry = ct_record_new (CT_RECORD_KIND_CHRONOLOGY);
+  ct_record_set_case_id (entry, ct_record_get_id (case_record));
+  ct_record_set_state (entry, ct_event_to_string (data->event));
+  ct_record_set_string (entry, "who", data->actor_name);
+  ct_record_set_string (entry, "what", transition->what);
+  if (transition->why != NULL && *transition->why != '\0')
+    ct_record_set_string (entry, "why", transition->why);
+  ct_record_set_int64 (entry, "event", g_date_time_to_unix (transition->at) * G_USEC_PER_SEC);
+  ct_record_set_string (entry, "details", transition->details);
+  if (!ct_store_transaction_insert (txn, data->actor_id, entry, error))
+    return FALSE;
+
+  /* The lists show the children's names, which live in their own records. */
+  data->children = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  child_ids = ct_record_get_strv (case_record, "child-ids");
+  for (guint i = 0; child_ids != NULL && child_ids[i] != NULL; i++)
+    {
+      g_autoptr(CtRecord) child = ct_store_transaction_get (txn, CT_RECORD_KIND_CHILD,
+                                                            child_ids[i], NULL);
+      if (child != NULL)
+        g_hash_table_insert (data->children, g_strdup (child_ids[i]), g_steal_pointer (&child));
+    }
+
+  data->case_out = g_steal_pointer (&case_record);
+  return TRUE;
+}
+
+static void
+on_apply_finished_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CtWorkflow *self = g_task_get_source_object (task);
+  ApplyData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!ct_store_run_transaction_finish (CT_STORE (source), result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  note_reference (self, ct_record_get_reference (data->case_out));
+  g_task_return_pointer (task, ct_workflow_make_item (self, data->case_out, data->children),
+                         g_object_unref);
+}
+
+static GTask *
+start_apply (CtWorkflow          *self,
+             ApplyData           *data,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data,
+             gpointer             source_tag)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  data->self = g_object_ref (self);
+  data->actor_id = g_strdup (self->actor_id);
+  data->actor_name = g_strdup (self->actor_name);
+  if (data->at == NULL)
+    data->at = g_date_time_new_now_utc ();
+  g_task_set_task_data (task, data, (GDestroyNotify) apply_data_free);
+  ct_store_run_transaction_async (self->store, apply_in_transaction, data, NULL, cancellable,
+                                  on_apply_finished_cb, task);
+  return task;
+}
+
+/**
+ * ct_workflow_apply_async:
+ * @self: a #CtWorkflow
+ * @case_id: the case
+ * @event: what happened
+ * @answers: the answers the step asked for (see ct_answers_new())
+ * @extra_records: (nullable) (element-type CtRecord): records the step
+ *   made (inserted) or changed (corrected), in the same transaction
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: for @callback
+ *
+ * Records a step of the procedure. If the policy needs something that is
+ * not in @answers, nothing is stored and the error says what is missing.
+ */
+void
+ct_workflow_apply_async (CtWorkflow          *self,
+                         const char          *case_id,
+                         CtEvent              event,
+                         GHashTable          *answers,
+                         GPtrArray           *extra_records,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  ApplyData *data = g_new0 (ApplyData, 1);
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CT_IS_WORKFLOW (self));
+
+  data->case_id = g_strdup (case_id);
+  data->event = event;
+  data->answers = g_hash_table_ref (answers);
+
+  if (event == CT_EVENT_REFERRAL_MADE || event == CT_EVENT_IMMEDIATE_RISK_REFERRAL)
+    {
+      GVariant *agency_name = g_hash_table_lookup (answers, "agency");
+
+      for (guint i = 0; agency_name != NULL &&
+                        i < g_list_model_get_n_items (G_LIST_MODEL (self->agencies)); i++)
+        {
+          g_autoptr(CtRecord) agency = g_list_model_get_item (G_LIST_MODEL (self->agencies), i);
+
+          if (g_variant_is_of_type (agency_name, G_VARIANT_TYPE_STRING) &&
+              g_strcmp0 (ct_record_get_string (agency, "name"),
+                         g_variant_get_string (agency_name, NULL)) == 0)
+            data->confirmation_period =
+              g_strdup (ct_record_get_string (agency, "confirmation-period"));
+        }
+    }
+  data->extra = extra_records ? g_ptr_array_ref (extra_records) : NULL;
+  task = start_apply (self, data, cancellable, callback, user_data, ct_workflow_apply_async);
+}
+
+/**
+ * ct_workflow_apply_finish:
+ * @self: a #CtWorkflow
+ * @result: the result
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): the case as it now stands.
+ */
+CtCaseItem *
+ct_workflow_apply_finish (CtWorkflow    *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * ct_workflow_record_concern_async:
+ * @self: a #CtWorkflow
+ * @records: (element-type CtRecord): a CHILD (if new), the CASE and the
+ *   CONCERN, as the record-of-concern form makes them
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: for @callback
+ *
+ * Opens a case for a new concern: gives it the next reference, records the
+ * concern and starts the escalation clock, all in one transaction.
+ */
+void
+ct_workflow_record_concern_async (CtWorkflow          *self,
+                                  GPtrArray           *records,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  ApplyData *data = g_new0 (ApplyData, 1);
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *reference = NULL;
+  CtRecord *concern = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  g_return_if_fail (CT_IS_WORKFLOW (self));
+
+  data->extra = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < records->len; i++)
+    {
+      CtRecord *record = g_ptr_array_index (records, i);
+
+      if (ct_record_get_kind (record) == CT_RECORD_KIND_CASE)
+        data->new_case = ct_record_copy (record);
+      else
+        {
+          if (ct_record_get_kind (record) == CT_RECORD_KIND_CONCERN)
+            concern = record;
+          g_ptr_array_add (data->extra, g_object_ref (record));
+        }
+    }
+
+  g_return_if_fail (data->new_case != NULL && concern != NULL);
+
+  if (self->reference_year != g_date_time_get_year (now))
+    {
+      self->reference_year = g_date_time_get_year (now);
+      self->last_number = 0;
+    }
+  reference = g_strdup_printf ("CT-%d-%04u", self->reference_year, self->last_number + 1);
+  ct_record_set_reference (data->new_case, reference);
+  /* Claimed now, so that two concerns saved in quick succession differ. */
+  self->last_number++;
+
+  data->event = CT_EVENT_CONCERN_RECORDED;
+  data->answers = ct_answers_new ();
+  ct_answers_set_text (data->answers, "raised-by",
+                       ct_record_get_string (concern, "raised-by-name"));
+  ct_answers_set_text (data->answers, "what", ct_record_get_string (concern, "what"));
+  if (ct_record_get_string (concern, "how") != NULL)
+    ct_answers_set_text (data->answers, "how", ct_record_get_string (concern, "how"));
+  if (ct_record_get_string (concern, "childs-words") != NULL)
+    ct_answers_set_text (data->answers, "childs-words",
+                         ct_record_get_string (concern, "childs-words"));
+  data->at = g_date_time_new_from_unix_utc (ct_record_get_int64 (concern, "raised-at", 0) /
+                                            G_USEC_PER_SEC);
+
+  task = start_apply (self, data, cancellable, callback, user_data,
+                      ct_workflow_record_concern_async);
+}
+
+/**
+ * ct_workflow_record_concern_finish:
+ * @self: a #CtWorkflow
+ * @result: the result
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): the new case.
+ */
+CtCaseItem *
+ct_workflow_record_concern_finish (CtWorkflow    *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* }}} */
+
+/* Opening a case {{{ */
+
+typedef struct
+{
+  char       *case_id;
+  char       *actor_id;
+  CtCaseFile *file;
+} OpenData;
+
+static void
+open_data_free (OpenData *data)
+{
+  g_free (data->case_id);
+  g_free (data->actor_id);
+  ct_case_file_free (data->file);
+  g_free (data);
+}
+
+static int
+compare_chronology (gconstpointer a,
+                    gconstpointer b)
+{
+  CtRecord *ra = *(CtRecord **) a;
+  CtRecord *rb = *(CtRecord **) b;
+  gint64 ta = ct_record_get_created_at (ra);
+  gint64 tb = ct_record_get_created_at (rb);
+
+  return ta < tb ? -1 : ta > tb;
+}
+
+static gboolean
+open_in_transaction (CtStoreTransaction  *txn,
+                     gpointer             user_data,
+                     GError             **error)
+{
+  OpenData *data = user_data;
+  CtCaseFile *file = g_new0 (CtCaseFile, 1);
+  const char * const *child_ids;
+
+  data->file = file;
+
+  if ((file->case_record = ct_store_transaction_get (txn, CT_RECORD_KIND_CASE, data->case_id,
+                                                     error)) == NULL)
+    return FALSE;
+
+  /* Reading a case file is itself recorded in the audit log. */
+  if (!ct_store_transaction_append_audit (txn, data->actor_id, "open:case", data->case_id,
+                                          error))
+    return FALSE;
+
+  file->children = g_ptr_array_new_with_free_func (g_object_unref);
+  child_ids = ct_record_get_strv (file->case_record, "child-ids");
+  for (guint i = 0; child_ids != NULL && child_ids[i] != NULL; i++)
+    {
+      CtRecord *child = ct_store_transaction_get (txn, CT_RECORD_KIND_CHILD, child_ids[i],
+                                                  error);
+      if (child == NULL)
+        return FALSE;
+      g_ptr_array_add (file->children, child);
+    }
+
+  if ((file->concerns = ct_store_transaction_list (txn, CT_RECORD_KIND_CONCERN, data->case_id,
+                                                   error)) == NULL ||
+      (file->chronology = ct_store_transaction_list (txn, CT_RECORD_KIND_CHRONOLOGY,
+                                                     data->case_id, error)) == NULL ||
+      (file->referrals = ct_store_transaction_list (txn, CT_RECORD_KIND_REFERRAL, data->case_id,
+                                                    error)) == NULL ||
+      (file->documents = ct_store_transaction_list (txn, CT_RECORD_KIND_DOCUMENT, data->case_id,
+                                                    error)) == NULL)
+    return FALSE;
+
+  g_ptr_array_sort (file->chronology, compare_chronology);
+  g_ptr_array_sort (file->documents, compare_chronology);
+  return TRUE;
+}
+
+static void
+on_open_finished_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  OpenData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!ct_store_run_transaction_finish (CT_STORE (source), result, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&data->file),
+                           (GDestroyNotify) ct_case_file_free);
+}
+
+/**
+ * ct_workflow_open_case_async:
+ * @self: a #CtWorkflow
+ * @case_id: the case
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: for @callback
+ *
+ * Reads everything about a case; the opening is written to the audit log.
+ */
+void
+ct_workflow_open_case_async (CtWorkflow          *self,
+                             const char          *case_id,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  OpenData *data = g_new0 (OpenData, 1);
+
+  g_task_set_source_tag (task, ct_workflow_open_case_async);
+  data->case_id = g_strdup (case_id);
+  data->actor_id = g_strdup (self->actor_id);
+  g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);
+  ct_store_run_transaction_async (self->store, open_in_transaction, data, NULL, cancellable,
+                                  on_open_finished_cb, task);
+}
+
+/**
+ * ct_workflow_open_case_finish:
+ * @self: a #CtWorkflow
+ * @result: the result
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): the case file.
+ */
+CtCaseFile *
+ct_workflow_open_case_finish (CtWorkflow    *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* }}} */

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "ct-case-item.h"
+#include "ct-procedure.h"
+#include "ct-record.h"
+#include "ct-store.h"
+
+G_BEGIN_DECLS
+
+/**
+ * CtCaseFile:
+ * @case_record: the CASE
+ * @children: (element-type CtRecord): its CHILD records
+ * @concerns: (element-type CtRecord): its CONCERN records
+ * @chronology: (element-type CtRecord): its CHRONOLOGY, oldest first
+ * @referrals: (element-type CtRecord): its REFERRAL records
+ * @documents: (element-type CtRecord): its DOCUMENT records, oldest first
+ *
+ * Everything the case page shows about one case.
+ */
+typedef struct
+{
+  CtRecord  *case_record;
+  GPtrArray *children;
+  GPtrArray *concerns;
+  GPtrArray *chronology;
+  GPtrArray *referrals;
+  GPtrArray *documents;
+} CtCaseFile;
+
+void ct_case_file_free (CtCaseFile *file);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtCaseFile, ct_case_file_free)
+
+#define CT_TYPE_WORKFLOW (ct_workflow_get_type ())
+
+G_DECLARE_FINAL_TYPE (CtWorkflow, ct_workflow, CT, WORKFLOW, GObject)
+
+CtWorkflow  *ct_workflow_new                  (CtStore             *store);
+CtStore     *ct_workflow_get_store            (CtWorkflow          *self);
+CtCalendar  *ct_workflow_get_calendar         (CtWorkflow          *self);
+CtRecord    *ct_workflow_get_organisation     (CtWorkflow          *self);
+GListModel  *ct_workflow_get_staff            (CtWorkflow          *self);
+GListModel  *ct_workflow_get_agencies         (CtWorkflow          *self);
+const char  *ct_workflow_get_actor_name       (CtWorkflow          *self);
+const char  *ct_workflow_get_actor_id         (CtWorkflow          *self);
+void         ct_workflow_get_snapshot         (CtWorkflow          *self,
+                                               CtRecord            *case_record,
+                                               CtCaseSnapshot      *out_snapshot);
+
+void         ct_workflow_setup_async          (const char          *path,
+                                               GPtrArray           *records,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+CtStore     *ct_workflow_setup_finish         (GAsyncResult        *result,
+                                               char               **out_recovery_code,
+                                               GError             **error);
+
+void         ct_workflow_load_async           (CtWorkflow          *self,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+GPtrArray   *ct_workflow_load_finish          (CtWorkflow          *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+
+void         ct_workflow_record_concern_async (CtWorkflow          *self,
+                                               GPtrArray           *records,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+CtCaseItem  *ct_workflow_record_concern_finish (CtWorkflow         *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+
+void         ct_workflow_apply_async          (CtWorkflow          *self,
+                                               const char          *case_id,
+                                               CtEvent              event,
+                                               GHashTable          *answers,
+                                               GPtrArray           *extra_records,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+CtCaseItem  *ct_workflow_apply_finish         (CtWorkflow          *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+
+void         ct_workflow_open_case_async      (CtWorkflow          *self,
+                                               const char          *case_id,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+CtCaseFile  *ct_workflow_open_case_finish     (CtWorkflow          *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+
+CtCaseItem  *ct_workflow_make_item            (CtWorkflow          *self,
+                                               CtRecord            *case_record,
+                                               GHashTable          *children_by_id);
+
+G_END_DECLS
