@@ -629,6 +629,42 @@ test_chronology (void)
   assert_qpdf_clean (path);
   assert_within_margins (path);
 
+  /* An entry longer than a page continues on the next, under the column
+   * titles again, and stays inside the margins. */
+  {
+    g_autoptr(GString) what = g_string_new (NULL);
+    g_autoptr(GBytes) long_pdf = NULL;
+    g_autofree char *long_path = NULL;
+    g_autofree char *long_text = NULL;
+    g_autoptr(GDateTime) when = g_date_time_new_utc (2026, 11, 23, 9, 0, 0);
+    CtChronologyEntry entries[] = {
+      { when, "Someone", NULL, "Because", 0 },
+      { when, "Someone else", "Short entry after the long one.", NULL, 1 },
+    };
+    CtChronologyReport long_report = *report;
+
+    for (guint i = 0; i < 400; i++)
+      g_string_append_printf (what, "line %u of a very long chronology entry; ", i);
+    entries[0].what = what->str;
+    long_report.entries = entries;
+    long_report.n_entries = G_N_ELEMENTS (entries);
+    long_pdf = ct_document_render_chronology (&long_report, &error);
+    g_assert_no_error (error);
+    long_path = write_pdf (long_pdf, "chronology-long.pdf");
+    g_assert_cmpuint (pdf_pages (long_path), >=, 3);
+    assert_qpdf_clean (long_path);
+    assert_within_margins (long_path);
+    long_text = pdftotext (long_path);
+    {
+      const char *order[] = { "line 0 of", "line 399 of", "Correction to entry 1", NULL };
+      g_auto(GStrv) pages = g_strsplit (long_text, "\f", -1);
+
+      assert_contains_in_order (long_text, order);
+      /* The column titles are repeated on the second page. */
+      g_assert_nonnull (strstr (pages[1], "What happened"));
+    }
+  }
+
   broken.entries = bad;
   broken.n_entries = 1;
   none = ct_document_render_chronology (&broken, &error);
