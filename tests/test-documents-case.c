@@ -10,6 +10,7 @@
 #include "ct-case-documents.h"
 #include "ct-crypto.h"
 #include "ct-documents.h"
+#include "ct-procedure.h"
 #include "ct-store.h"
 
 /*
@@ -168,7 +169,7 @@ fixture_set_up (Fixture       *fixture,
   ct_record_set_string (fixture->referral, "urgency", "Today");
   ct_record_set_int64 (fixture->referral, "made-at", usec (2026, 11, 23, 14, 5));
   ct_record_set_string (fixture->referral, "made-by", ct_record_get_id (dso));
-  ct_record_set_string (fixture->referral, "taken-by", "Kim Dutyworker");
+  ct_record_set_string (fixture->referral, "made-to", "Kim Dutyworker");
   ct_record_set_string (fixture->referral, "la-reference", "TS/REF/777");
   ct_record_set_boolean (fixture->referral, "parents-aware", FALSE);
   ct_record_set_string (fixture->referral, "parents-consent", "not-sought");
@@ -542,7 +543,7 @@ test_refusals (Fixture       *fixture,
 
   /* A letter that cannot name who took the call is refused, and nothing
    * is kept. */
-  ct_record_remove_field (fixture->referral, "taken-by");
+  ct_record_remove_field (fixture->referral, "made-to");
   g_assert_true (ct_store_update_sync (fixture->store, STAFF, fixture->referral, &error));
   g_assert_no_error (error);
   document = ct_case_document_generate_sync (fixture->store, STAFF, REFERENCE,
@@ -559,6 +560,32 @@ test_refusals (Fixture       *fixture,
                                                CT_CASE_DOCUMENT_REFERRAL_CONFIRMATION, &error);
   g_assert_null (document);
   g_assert_error (error, CT_DOCUMENT_ERROR, CT_DOCUMENT_ERROR_NOT_FOUND);
+}
+
+static void
+test_family_from_procedure (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtRecord) document = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autofree char *text = NULL;
+
+  /* Without "parents-aware" on the referral, what the procedure recorded
+   * about the family decides. */
+  ct_record_remove_field (fixture->referral, "parents-aware");
+  g_assert_true (ct_store_update_sync (fixture->store, STAFF, fixture->referral, &error));
+  g_assert_no_error (error);
+  ct_record_set_int64 (fixture->case_record, "procedure-flags", CT_CASE_FLAG_FAMILY_DISCUSSED);
+  g_assert_true (ct_store_update_sync (fixture->store, STAFF, fixture->case_record, &error));
+  g_assert_no_error (error);
+
+  document = generate (fixture, CT_CASE_DOCUMENT_REFERRAL_CONFIRMATION);
+  pdf = ct_case_document_get_pdf (document, &error);
+  g_assert_no_error (error);
+  text = pdf_text (pdf);
+  g_assert_nonnull (strstr (text, "Thefamilyknowsthatwehavemadethisreferral."));
+  g_assert_null (strstr (text, "hasnotbeentold"));
 }
 
 static void
@@ -616,6 +643,7 @@ main (int   argc,
   ADD ("other-documents", test_other_documents);
   ADD ("refusals", test_refusals);
   ADD ("generate-async", test_generate_async);
+  ADD ("family-from-procedure", test_family_from_procedure);
 
   return g_test_run ();
 }

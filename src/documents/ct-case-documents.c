@@ -10,6 +10,7 @@
 
 #include "ct-document-private.h"
 #include "ct-documents.h"
+#include "ct-procedure.h"
 
 /*
  * Documents made from a stored case.
@@ -422,6 +423,7 @@ render_referral (Pool                        *pool,
   CtReferralLetter letter = { 0 };
   CtRecord *referral, *agency, *concern = NULL, *sharing = NULL, *dso = NULL;
   const char *consent;
+  gint64 flags;
 
   if (data->referrals->len == 0)
     {
@@ -469,7 +471,9 @@ render_referral (Pool                        *pool,
                 ? CT_REFERRAL_EARLY_HELP : CT_REFERRAL_CHILD_PROTECTION;
   letter.urgency = field (referral, "urgency");
   letter.verbal_referral_at = pool_instant (pool, ct_record_get_int64 (referral, "made-at", 0));
-  letter.verbal_referral_to = field (referral, "taken-by");
+  /* "made-to" is what the app records; "taken-by" is accepted too. */
+  letter.verbal_referral_to = field (referral, "made-to") != NULL ? field (referral, "made-to")
+                                                                 : field (referral, "taken-by");
   if (field (referral, "made-by") != NULL)
     letter.verbal_referral_by = staff_name (pool, data, field (referral, "made-by"));
 
@@ -588,9 +592,14 @@ render_referral (Pool                        *pool,
 
   /* What the family knows, and the recorded exceptions if they were not
    * told. */
+  flags = ct_record_get_int64 (data->case_record, "procedure-flags", 0);
   if (ct_record_has_field (referral, "parents-aware"))
     letter.family_aware = ct_record_get_boolean (referral, "parents-aware", FALSE)
                           ? CT_FAMILY_AWARE_YES : CT_FAMILY_AWARE_NO;
+  else if (flags & CT_CASE_FLAG_FAMILY_EXCEPTION)
+    letter.family_aware = CT_FAMILY_AWARE_NO;
+  else if (flags & CT_CASE_FLAG_FAMILY_DISCUSSED)
+    letter.family_aware = CT_FAMILY_AWARE_YES;
   for (guint i = 0; i < data->decisions->len; i++)
     {
       CtRecord *decision = g_ptr_array_index (data->decisions, i);
@@ -604,6 +613,17 @@ render_referral (Pool                        *pool,
       if (field (decision, "reason") != NULL)
         g_string_append_printf (not_told, " %s", field (decision, "reason"));
     }
+  /* Without a decision naming the exception, the reason the procedure
+   * recorded when concerns remained. */
+  if (not_told->len == 0)
+    for (guint i = 0; i < data->chronology->len; i++)
+      {
+        CtRecord *entry = g_ptr_array_index (data->chronology, i);
+
+        if (g_strcmp0 (ct_record_get_state (entry), "concerns-remain") == 0
+            && field (entry, "what") != NULL)
+          g_string_assign (not_told, field (entry, "what"));
+      }
   letter.family_not_told_reason = not_told->len > 0 ? not_told->str : NULL;
   letter.withhold_from_family = field (referral, "withheld");
 
