@@ -822,6 +822,14 @@ test_first_page_pngs (void)
 }
 
 static void
+on_page_rendered_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static void
 test_preview (void)
 {
   g_autoptr(GError) error = NULL;
@@ -884,6 +892,32 @@ test_preview (void)
 
   g_assert_null (ct_pdf_preview_new (junk, &error));
   g_assert_error (error, CT_DOCUMENT_ERROR, CT_DOCUMENT_ERROR_PREVIEW);
+  g_clear_error (&error);
+
+  /* Every page rendered at once on worker threads, as the preview window
+   * does, each coming back whole. */
+  {
+    guint n = ct_pdf_preview_get_n_pages (preview);
+    g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
+
+    g_ptr_array_set_size (results, n);
+    for (guint i = 0; i < n; i++)
+      ct_pdf_preview_render_page_async (preview, i, 0.5, NULL, on_page_rendered_cb,
+                                        &g_ptr_array_index (results, i));
+    for (guint i = 0; i < n; i++)
+      while (g_ptr_array_index (results, i) == NULL)
+        g_main_context_iteration (NULL, TRUE);
+
+    for (guint i = 0; i < n; i++)
+      {
+        cairo_surface_t *page =
+          ct_pdf_preview_render_page_finish (preview, g_ptr_array_index (results, i), &error);
+
+        g_assert_no_error (error);
+        g_assert_cmpint (cairo_image_surface_get_width (page), ==, 298);
+        cairo_surface_destroy (page);
+      }
+  }
 }
 
 static void

@@ -5,6 +5,7 @@
 
 #include "ct-pdf-preview.h"
 
+#include <gio/gio.h>
 #include <glib/gi18n.h>
 #include <poppler.h>
 
@@ -14,7 +15,9 @@
  * and printed is what was kept.
  *
  * poppler-glib in Debian 12 has no g_autoptr support, so its objects are
- * released by hand.
+ * released by hand. Poppler documents are not safe to use from two threads
+ * at once, so every use of the document holds the lock: pages can then be
+ * rendered on worker threads while the window stays responsive.
  */
 
 /* A preview larger than this many pixels on a side is refused. */
@@ -26,6 +29,7 @@ struct _CtPdfPreview
 
   GBytes *bytes;
   PopplerDocument *document;
+  GMutex lock;
 };
 
 G_DEFINE_FINAL_TYPE (CtPdfPreview, ct_pdf_preview, G_TYPE_OBJECT)
@@ -38,6 +42,7 @@ ct_pdf_preview_finalize (GObject *object)
   if (self->document != NULL)
     g_object_unref (self->document);
   g_clear_pointer (&self->bytes, g_bytes_unref);
+  g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (ct_pdf_preview_parent_class)->finalize (object);
 }
@@ -51,6 +56,7 @@ ct_pdf_preview_class_init (CtPdfPreviewClass *klass)
 static void
 ct_pdf_preview_init (CtPdfPreview *self)
 {
+  g_mutex_init (&self->lock);
 }
 
 /**
@@ -110,8 +116,11 @@ ct_pdf_preview_get_bytes (CtPdfPreview *self)
 guint
 ct_pdf_preview_get_n_pages (CtPdfPreview *self)
 {
+  g_autoptr(GMutexLocker) locker = NULL;
+
   g_return_val_if_fail (CT_IS_PDF_PREVIEW (self), 0);
 
+  locker = g_mutex_locker_new (&self->lock);
   return poppler_document_get_n_pages (self->document);
 }
 
@@ -121,7 +130,7 @@ get_page (CtPdfPreview  *self,
           GError       **error)
 {
   PopplerPage *poppler_page = NULL;
-  guint n_pages = ct_pdf_preview_get_n_pages (self);
+  guint n_pages = poppler_document_get_n_pages (self->document);
 
   if (page < n_pages)
     poppler_page = poppler_document_get_page (self->document, page);
@@ -149,11 +158,13 @@ ct_pdf_preview_get_page_size (CtPdfPreview  *self,
                               double        *height,
                               GError       **error)
 {
+  g_autoptr(GMutexLocker) locker = NULL;
   PopplerPage *poppler_page;
   double w, h;
 
   g_return_val_if_fail (CT_IS_PDF_PREVIEW (self), FALSE);
 
+  locker = g_mutex_locker_new (&self->lock);
   poppler_page = get_page (self, page, error);
   if (poppler_page == NULL)
     return FALSE;
@@ -186,6 +197,7 @@ ct_pdf_preview_render_page (CtPdfPreview  *self,
                             double         scale,
                             GError       **error)
 {
+  g_autoptr(GMutexLocker) locker = NULL;
   PopplerPage *poppler_page;
   cairo_surface_t *surface;
   cairo_t *cr;
@@ -194,6 +206,7 @@ ct_pdf_preview_render_page (CtPdfPreview  *self,
 
   g_return_val_if_fail (CT_IS_PDF_PREVIEW (self), NULL);
 
+  locker = g_mutex_locker_new (&self->lock);
   poppler_page = get_page (self, page, error);
   if (poppler_page == NULL)
     return NULL;
@@ -251,12 +264,14 @@ ct_pdf_preview_draw_page (CtPdfPreview  *self,
                           double         height,
                           GError       **error)
 {
+  g_autoptr(GMutexLocker) locker = NULL;
   PopplerPage *poppler_page;
   double w, h, scale;
 
   g_return_val_if_fail (CT_IS_PDF_PREVIEW (self), FALSE);
   g_return_val_if_fail (cr != NULL, FALSE);
 
+  locker = g_mutex_locker_new (&self->lock);
   poppler_page = get_page (self, page, error);
   if (poppler_page == NULL)
     return FALSE;
@@ -272,4 +287,84 @@ ct_pdf_preview_draw_page (CtPdfPreview  *self,
   g_object_unref (poppler_page);
 
   return TRUE;
+}
+
+typedef struct
+{
+  guint page;
+  double scale;
+} RenderRequest;
+
+static void
+render_page_thread_cb (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  RenderRequest *request = task_data;
+  GError *error = NULL;
+  cairo_surface_t *surface;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  surface = ct_pdf_preview_render_page (CT_PDF_PREVIEW (source_object), request->page,
+                                        request->scale, &error);
+  if (surface == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, surface, (GDestroyNotify) cairo_surface_destroy);
+}
+
+/**
+ * ct_pdf_preview_render_page_async:
+ * @self: a #CtPdfPreview
+ * @page: page index, from 0
+ * @scale: pixels per point
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called on the calling thread's main context when done
+ * @user_data: data for @callback
+ *
+ * Does ct_pdf_preview_render_page() on a worker thread.
+ */
+void
+ct_pdf_preview_render_page_async (CtPdfPreview        *self,
+                                  guint                page,
+                                  double               scale,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  RenderRequest *request;
+
+  g_return_if_fail (CT_IS_PDF_PREVIEW (self));
+
+  request = g_new0 (RenderRequest, 1);
+  request->page = page;
+  request->scale = scale;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ct_pdf_preview_render_page_async);
+  g_task_set_task_data (task, request, g_free);
+  g_task_run_in_thread (task, render_page_thread_cb);
+}
+
+/**
+ * ct_pdf_preview_render_page_finish:
+ * @self: a #CtPdfPreview
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): an image surface, or %NULL with @error set
+ */
+cairo_surface_t *
+ct_pdf_preview_render_page_finish (CtPdfPreview  *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ct_pdf_preview_render_page_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

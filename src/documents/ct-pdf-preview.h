@@ -2,7 +2,7 @@
 #pragma once
 
 #include <cairo.h>
-#include <glib-object.h>
+#include <gio/gio.h>
 
 #include "ct-document-error.h"
 
@@ -25,6 +25,15 @@ cairo_surface_t *ct_pdf_preview_render_page   (CtPdfPreview  *self,
                                                guint          page,
                                                double         scale,
                                                GError       **error);
+void             ct_pdf_preview_render_page_async  (CtPdfPreview        *self,
+                                                    guint                page,
+                                                    double               scale,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+cairo_surface_t *ct_pdf_preview_render_page_finish (CtPdfPreview        *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
 gboolean         ct_pdf_preview_draw_page     (CtPdfPreview  *self,
                                                guint          page,
                                                cairo_t       *cr,
