@@ -32,6 +32,9 @@ struct _CtSqliteBackend
   gboolean read_only;
   /* SQL text -> sqlite3_stmt */
   GHashTable *statements;
+  /* The per-table statements, written out once. */
+  char *insert_sql[CT_RECORD_N_KINDS];
+  char *get_sql[CT_RECORD_N_KINDS];
 };
 
 static void ct_sqlite_backend_iface_init (CtStoreBackendInterface *iface);
@@ -570,12 +573,9 @@ ct_sqlite_backend_insert_row (CtStoreBackend    *backend,
                               GError           **error)
 {
   CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
-  g_autofree char *sql = NULL;
   sqlite3_stmt *stmt;
 
-  sql = g_strdup_printf ("INSERT INTO %s (kind, " ROW_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         ct_record_kind_get_table (row->kind));
-  if (!(stmt = prepare (self, sql, error)))
+  if (!(stmt = prepare (self, self->insert_sql[row->kind], error)))
     return FALSE;
 
   bind_text (stmt, 1, ct_record_kind_to_string (row->kind));
@@ -651,13 +651,11 @@ ct_sqlite_backend_get_row (CtStoreBackend  *backend,
                            GError         **error)
 {
   CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
-  g_autofree char *sql = NULL;
   sqlite3_stmt *stmt;
   CtStoreRow *row = NULL;
   int rc;
 
-  sql = g_strdup_printf ("SELECT " ROW_COLUMNS " FROM %s WHERE id = ?", ct_record_kind_get_table (kind));
-  if (!(stmt = prepare (self, sql, error)))
+  if (!(stmt = prepare (self, self->get_sql[kind], error)))
     return NULL;
 
   bind_text (stmt, 1, id);
@@ -754,16 +752,20 @@ ct_sqlite_backend_set_blind_index (CtStoreBackend  *backend,
                                    CtRecordKind     kind,
                                    const char      *record_id,
                                    GPtrArray       *tokens,
+                                   gboolean         replace,
                                    GError         **error)
 {
   CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
   sqlite3_stmt *stmt;
 
-  if (!(stmt = prepare (self, "DELETE FROM blind_index WHERE record_id = ?", error)))
-    return FALSE;
-  bind_text (stmt, 1, record_id);
-  if (!step_done (self, stmt, error))
-    return FALSE;
+  if (replace)
+    {
+      if (!(stmt = prepare (self, "DELETE FROM blind_index WHERE record_id = ?", error)))
+        return FALSE;
+      bind_text (stmt, 1, record_id);
+      if (!step_done (self, stmt, error))
+        return FALSE;
+    }
 
   for (guint i = 0; tokens != NULL && i < tokens->len; i++)
     {
@@ -1148,6 +1150,11 @@ ct_sqlite_backend_finalize (GObject *object)
 
   ct_sqlite_backend_close (CT_STORE_BACKEND (self));
   g_hash_table_unref (self->statements);
+  for (guint kind = 0; kind < CT_RECORD_N_KINDS; kind++)
+    {
+      g_free (self->insert_sql[kind]);
+      g_free (self->get_sql[kind]);
+    }
   g_free (self->path);
 
   G_OBJECT_CLASS (ct_sqlite_backend_parent_class)->finalize (object);
@@ -1172,6 +1179,14 @@ ct_sqlite_backend_init (CtSqliteBackend *self)
 {
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             finalize_statement);
+  for (guint kind = 0; kind < CT_RECORD_N_KINDS; kind++)
+    {
+      const char *table = ct_record_kind_get_table (kind);
+
+      self->insert_sql[kind] = g_strdup_printf ("INSERT INTO %s (kind, " ROW_COLUMNS ")"
+                                                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", table);
+      self->get_sql[kind] = g_strdup_printf ("SELECT " ROW_COLUMNS " FROM %s WHERE id = ?", table);
+    }
 }
 
 static void

@@ -207,10 +207,11 @@ ct_store_backend_set_blind_index (CtStoreBackend *self,
     CtRecordKind kind,
     const char *record_id,
     GPtrArray *tokens,
+    gboolean replace,
     GError **error)
 {
   g_return_val_if_fail (CT_IS_STORE_BACKEND (self), FALSE);
-  return CT_STORE_BACKEND_GET_IFACE (self)->set_blind_index (self, kind, record_id, tokens, error);
+  return CT_STORE_BACKEND_GET_IFACE (self)->set_blind_index (self, kind, record_id, tokens, replace, error);
 }
 
 GPtrArray *

@@ -116,6 +116,7 @@ struct _CtStoreBackendInterface
                                        CtRecordKind              kind,
                                        const char               *record_id,
                                        GPtrArray                *tokens,
+                                       gboolean                  replace,
                                        GError                  **error);
   GPtrArray    *(*find_blind_index)   (CtStoreBackend           *self,
                                        CtRecordKind              kind,
@@ -165,7 +166,7 @@ CtStoreRow   *ct_store_backend_get_row            (CtStoreBackend *self, CtRecor
 GPtrArray    *ct_store_backend_list_rows          (CtStoreBackend *self, CtRecordKind kind, const char *case_id, GError **error);
 GPtrArray    *ct_store_backend_list_history       (CtStoreBackend *self, CtRecordKind kind, const char *id, GError **error);
 gint64        ct_store_backend_count_rows         (CtStoreBackend *self, CtRecordKind kind, GError **error);
-gboolean      ct_store_backend_set_blind_index    (CtStoreBackend *self, CtRecordKind kind, const char *record_id, GPtrArray *tokens, GError **error);
+gboolean      ct_store_backend_set_blind_index    (CtStoreBackend *self, CtRecordKind kind, const char *record_id, GPtrArray *tokens, gboolean replace, GError **error);
 GPtrArray    *ct_store_backend_find_blind_index   (CtStoreBackend *self, CtRecordKind kind, GBytes *token, GError **error);
 GBytes       *ct_store_backend_get_case_key       (CtStoreBackend *self, const char *case_id, GError **error);
 gboolean      ct_store_backend_set_case_key       (CtStoreBackend *self, const char *case_id, GBytes *wrapped, GError **error);

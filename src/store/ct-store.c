@@ -481,9 +481,8 @@ encrypt_row (CtStore             *self,
              GError             **error)
 {
   g_autoptr(GVariant) fields = ct_record_dup_fields (record);
-  g_autoptr(GVariant) normal = g_variant_get_normal_form (fields);
   g_autoptr(GByteArray) ad = NULL;
-  gsize size = g_variant_get_size (normal);
+  gsize size = g_variant_get_size (fields);
   guint8 *plain;
   CtKey *key;
 
@@ -491,9 +490,11 @@ encrypt_row (CtStore             *self,
   if (key == NULL)
     return FALSE;
 
-  /* Serialise into our own buffer so the plaintext can be wiped. */
+  /* Serialise into our own buffer so the plaintext can be wiped. The
+   * dictionary was just built from its parts, so this writes it in normal
+   * form. */
   plain = g_malloc (MAX (size, 1));
-  g_variant_store (normal, plain);
+  g_variant_store (fields, plain);
   ad = record_associated_data (self, row);
   g_clear_pointer (&row->data, g_bytes_unref);
   row->data = ct_crypto_seal_full (key, plain, size, ad->data, ad->len);
@@ -968,7 +969,7 @@ txn_insert (CtStoreTransaction  *txn,
     {
       g_autoptr(GPtrArray) tokens = blind_tokens_for_record (self, record);
 
-      if (!ct_store_backend_set_blind_index (self->backend, row->kind, row->id, tokens, error))
+      if (!ct_store_backend_set_blind_index (self->backend, row->kind, row->id, tokens, FALSE, error))
         return FALSE;
     }
 
@@ -1030,7 +1031,7 @@ txn_update (CtStoreTransaction  *txn,
     {
       g_autoptr(GPtrArray) tokens = blind_tokens_for_record (self, record);
 
-      if (!ct_store_backend_set_blind_index (self->backend, row->kind, row->id, tokens, error))
+      if (!ct_store_backend_set_blind_index (self->backend, row->kind, row->id, tokens, TRUE, error))
         return FALSE;
     }
 
