@@ -304,7 +304,36 @@ ct_document_render_referral_letter (const CtReferralLetter  *letter,
                           ? letter->their_reference : _("Not yet given"));
   ct_pdf_writer_add_columns (writer, recipient->str, refs->str);
 
-  ct_pdf_writer_add_title (writer, subject);
+  ct_pdf_writer_add_title (writer, _("Confirmation of a safeguarding referral"));
+
+  /* The children named at the top, so the letter is matched to the right
+   * referral at a glance. */
+  {
+    g_autoptr(GString) about = g_string_new (NULL);
+
+    for (guint i = 0; i < letter->n_children; i++)
+      {
+        const CtReferralChild *child = &letter->children[i];
+        g_autofree char *name = child_full_name (child);
+
+        if (about->len > 0)
+          g_string_append_c (about, '\n');
+        if (child->date_of_birth != NULL)
+          {
+            g_autofree char *born = ct_document_format_date (child->date_of_birth);
+
+            if (child->unborn)
+              /* Translators: a child's name and expected date of birth. */
+              g_string_append_printf (about, _("%s, due %s"), name, born);
+            else
+              /* Translators: a child's name and date of birth. */
+              g_string_append_printf (about, _("%s, born %s"), name, born);
+          }
+        else
+          g_string_append (about, name);
+      }
+    ct_pdf_writer_add_paragraph (writer, CT_PDF_TEXT_STRONG, about->str);
+  }
 
   ct_pdf_writer_add_paragraph (writer, CT_PDF_TEXT_BODY, _("Dear colleague,"));
   /* Translators: %s is a date and time; the second %s is a person's name. */
