@@ -508,7 +508,9 @@ test_hostile_text (void)
     g_assert_cmpuint (total, ==, 10000);
   }
   g_assert_nonnull (strstr (hay, "Zoë"));
-  g_assert_nonnull (strstr (hay, "כהן-Smith"));
+  /* In a right-to-left paragraph pdftotext gives the runs in visual
+   * order; either way every character comes back. */
+  g_assert_true (strstr (hay, "כהן-Smith") != NULL || strstr (hay, "Smith-כהן") != NULL);
   clear_minimal_letter (&letter);
 }
 
