@@ -816,6 +816,31 @@ test_first_page_pngs (void)
   assert_qpdf_clean (p1);
   assert_within_margins (p1);
 
+  /* The logo is in the letterhead, once. */
+  {
+    const char *argv[] = { "pdfimages", "-list", p1, NULL };
+    g_autofree char *list = run_tool (argv);
+    g_auto(GStrv) lines = g_strsplit (list, "\n", -1);
+    guint images = 0;
+
+    /* Two heading lines, then one line per image (and its soft mask). */
+    for (guint i = 2; lines[i] != NULL; i++)
+      {
+        g_auto(GStrv) cols = g_strsplit_set (g_strstrip (lines[i]), " ", -1);
+        g_autoptr(GPtrArray) words = g_ptr_array_new ();
+
+        for (guint c = 0; cols[c] != NULL; c++)
+          if (cols[c][0] != '\0')
+            g_ptr_array_add (words, cols[c]);
+        if (words->len > 2 && g_str_equal (words->pdata[2], "image"))
+          {
+            g_assert_cmpstr (words->pdata[0], ==, "1");
+            images++;
+          }
+      }
+    g_assert_cmpuint (images, ==, 1);
+  }
+
   write_first_page_png (p1, "documents-referral-letter-page1");
   write_first_page_png (p2, "documents-record-of-concern-page1");
   write_first_page_png (p3, "documents-blank-record-of-concern-page1");

@@ -8,6 +8,23 @@
 
 G_BEGIN_DECLS
 
+/*
+ * Besides the fields ct-record.h lists, these optional fields are read when
+ * present:
+ * - ORGANISATION: logo-path (a PNG for the letterhead), letter-closing (the
+ *   organisation's own closing paragraph for letters).
+ * - REFERRAL: made-to (the person at the local authority who took the
+ *   call; "taken-by" is accepted too), la-reference (the authority's own
+ *   reference).
+ * - CASE: procedure-flags (CtCaseFlags), for whether the family knows.
+ * - CHRONOLOGY: the state "concerns-remain", for why the family was not
+ *   told when no DECISION names an exception.
+ * - CONCERN: line-manager, line-manager-told-at, dso, dso-told-at.
+ * DOCUMENT records written here carry kind, title, pdf, sha256,
+ * generated-at, generated-by, document-version (from 1) and supersedes (the
+ * id of the version before), and sent-at, sent-how, sent-to once sent.
+ */
+
 /**
  * CtCaseDocumentKind:
  * @CT_CASE_DOCUMENT_REFERRAL_CONFIRMATION: the written confirmation of the
