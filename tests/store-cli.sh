@@ -5,6 +5,11 @@
 # the keyring has lost the key. Failures must exit non-zero with a sentence.
 set -eu
 : "${CARETRAIL_ADMIN:?}"
+# It writes keys into the keyring and removes one: only in a private session.
+if [ "${CARETRAIL_IN_SESSION:-}" != 1 ]; then
+  echo "store-cli: run it with meson test or tests/run-in-session.sh" >&2
+  exit 77
+fi
 admin=$CARETRAIL_ADMIN
 work=$(mktemp -d "${TMPDIR:-/tmp}/store-cli.XXXXXX")
 trap 'rm -rf "$work"' EXIT

@@ -196,6 +196,7 @@ main (int   argc,
   if (argc == 3 && g_str_equal (argv[1], "--writer"))
     return run_writer (argv[2]);
 
+  require_private_session ();
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/store/crash/sigkill", test_crash_sigkill);
   return g_test_run ();

@@ -171,6 +171,7 @@ int
 main (int   argc,
       char *argv[])
 {
+  require_private_session ();
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/store/keyring/no-secret-service", StoreFixture, NULL,

@@ -6,9 +6,23 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ct-store.h"
+
+/* The store's tests write keys into the keyring, and one locks it: they
+ * must only ever run in the private session tests/run-in-session.sh makes,
+ * never against a person's own keyring. */
+static inline void
+require_private_session (void)
+{
+  if (g_strcmp0 (g_getenv ("CARETRAIL_IN_SESSION"), "1") != 0)
+    {
+      g_printerr ("These tests touch the keyring; run them with “meson test” or tests/run-in-session.sh.\n");
+      exit (77);
+    }
+}
 
 typedef struct
 {

@@ -1410,6 +1410,7 @@ int
 main (int   argc,
       char *argv[])
 {
+  require_private_session ();
   g_test_init (&argc, &argv, NULL);
 
 #define FIXTURE_TEST(path, func) \
