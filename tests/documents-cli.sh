@@ -63,6 +63,16 @@ echo "$out" | grep -q "^Wrote version 2 of the chronology" || fail "producing ag
 "$CARETRAIL_ADMIN" letter --case CT-DEMO-00001 --kind record-of-concern --database "$db" -o "$dir/r.pdf" >/dev/null
 qpdf --check "$dir/r.pdf" >/dev/null || fail "record of concern from a case fails qpdf --check"
 
+# Marking the kept version as sent changes nothing in it.
+out=$("$CARETRAIL_ADMIN" letter --case CT-DEMO-00001 --kind chronology --database "$db" \
+        --mark-sent secure-email --sent-to "front door")
+echo "$out" | grep -q "^Recorded version 2 of the chronology for case CT-DEMO-00001 as sent (secure-email)" \
+  || fail "unexpected output from --mark-sent: $out"
+"$CARETRAIL_ADMIN" letter --case CT-DEMO-00001 --kind chronology --database "$db" --stored -o "$dir/c2-sent.pdf" >/dev/null
+cmp -s "$dir/c2.pdf" "$dir/c2-sent.pdf" || fail "marking as sent changed the kept bytes"
+expect_refusal 2 --sample --mark-sent post
+expect_refusal 2 --case CT-DEMO-00001 --sent-to "someone" --database "$db" -o "$dir/x.pdf"
+
 expect_refusal 1 --case CT-NO-SUCH --kind chronology --database "$db" -o "$dir/x.pdf"
 expect_refusal 1 --case CT-DEMO-00002 --kind record-of-concern --stored --database "$db" -o "$dir/x.pdf"
 expect_refusal 2 --case CT-DEMO-00001 --kind recovery-sheet --database "$db" -o "$dir/x.pdf"

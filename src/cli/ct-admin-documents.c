@@ -125,6 +125,8 @@ write_case_document (const char   *reference,
                      const char   *logo,
                      const char   *closing,
                      gboolean      stored,
+                     const char   *sent_how,
+                     const char   *sent_to,
                      const char   *output)
 {
   g_autoptr(GError) error = NULL;
@@ -155,10 +157,10 @@ write_case_document (const char   *reference,
       return 2;
     }
 
-  if (stored && (logo != NULL || closing != NULL))
+  if ((stored || sent_how != NULL) && (logo != NULL || closing != NULL))
     {
-      g_printerr ("%s\n", _("caretrail-admin letter: --stored writes the kept document as it "
-                            "is, so it takes no --logo or --closing."));
+      g_printerr ("%s\n", _("caretrail-admin letter: --stored and --mark-sent use the kept "
+                            "document as it is, so they take no --logo or --closing."));
       return 2;
     }
 
@@ -170,7 +172,7 @@ write_case_document (const char   *reference,
       return 1;
     }
 
-  if (stored)
+  if (stored || sent_how != NULL)
     document = ct_case_document_get_latest_sync (store, reference, case_kind, &error);
   else
     document = ct_case_document_generate_sync (store, ADMIN_STAFF, reference, case_kind,
@@ -179,18 +181,26 @@ write_case_document (const char   *reference,
   /* What is written is what was kept, checked against its fingerprint. */
   if (document != NULL)
     pdf = ct_case_document_get_pdf (document, &error);
-  if (pdf == NULL || !write_file (output, pdf, &error))
+  if (pdf != NULL && sent_how != NULL
+      && !ct_case_document_mark_sent_sync (store, ADMIN_STAFF, document, g_get_real_time (),
+                                           sent_how, sent_to, &error))
+    g_clear_pointer (&pdf, g_bytes_unref);
+  if (pdf == NULL || (output != NULL && !write_file (output, pdf, &error)))
     {
       ct_admin_print_error ("letter", error);
       ct_store_close (store);
       return 1;
     }
 
-  g_print (_("Wrote version %" G_GINT64_FORMAT " of the %s for case %s to %s\n"
-             "SHA-256: %s\n"),
-           ct_record_get_int64 (document, "document-version", 1),
-           ct_case_document_kind_to_string (case_kind), reference, output,
-           ct_record_get_string (document, "sha256"));
+  if (sent_how != NULL)
+    g_print (_("Recorded version %" G_GINT64_FORMAT " of the %s for case %s as sent (%s)\n"),
+             ct_record_get_int64 (document, "document-version", 1),
+             ct_case_document_kind_to_string (case_kind), reference, sent_how);
+  if (output != NULL)
+    g_print (_("Wrote version %" G_GINT64_FORMAT " of the %s for case %s to %s\n"),
+             ct_record_get_int64 (document, "document-version", 1),
+             ct_case_document_kind_to_string (case_kind), reference, output);
+  g_print (_("SHA-256: %s\n"), ct_record_get_string (document, "sha256"));
   ct_store_close (store);
   return 0;
 }
@@ -217,6 +227,8 @@ ct_admin_cmd_letter (int    argc,
   g_autofree char *logo = NULL;
   g_autofree char *closing = NULL;
   g_autofree char *database = NULL;
+  g_autofree char *sent_how = NULL;
+  g_autofree char *sent_to = NULL;
   gboolean sample = FALSE;
   gboolean stored = FALSE;
   DocumentKind kind;
@@ -237,6 +249,10 @@ ct_admin_cmd_letter (int    argc,
       N_("The organisation’s closing paragraph, instead of the one in its settings"), N_("TEXT") },
     { "stored", 0, 0, G_OPTION_ARG_NONE, &stored,
       N_("Write the newest kept version instead of producing the document again (with --case)"), NULL },
+    { "mark-sent", 0, 0, G_OPTION_ARG_STRING, &sent_how,
+      N_("Record that the newest kept version was sent now, and how (with --case)"), N_("HOW") },
+    { "sent-to", 0, 0, G_OPTION_ARG_STRING, &sent_to,
+      N_("Who it was sent to (with --mark-sent)"), N_("WHOM") },
     { "database", 'd', 0, G_OPTION_ARG_FILENAME, &database,
       N_("The database to use (default: the app’s own database)"), N_("PATH") },
     { NULL }
@@ -258,7 +274,7 @@ ct_admin_cmd_letter (int    argc,
       return 2;
     }
 
-  if (output == NULL)
+  if (output == NULL && sent_how == NULL)
     {
       g_printerr ("%s\n", _("caretrail-admin letter: say where to write the PDF with --output FILE.pdf."));
       return 2;
@@ -270,12 +286,20 @@ ct_admin_cmd_letter (int    argc,
       return 2;
     }
 
-  if (case_ref != NULL)
-    return write_case_document (case_ref, kind, database, logo, closing, stored, output);
-
-  if (stored || database != NULL)
+  if (sent_to != NULL && sent_how == NULL)
     {
-      g_printerr ("%s\n", _("caretrail-admin letter: --stored and --database go with --case."));
+      g_printerr ("%s\n", _("caretrail-admin letter: --sent-to goes with --mark-sent."));
+      return 2;
+    }
+
+  if (case_ref != NULL)
+    return write_case_document (case_ref, kind, database, logo, closing, stored,
+                                sent_how, sent_to, output);
+
+  if (stored || database != NULL || sent_how != NULL)
+    {
+      g_printerr ("%s\n", _("caretrail-admin letter: --stored, --mark-sent and --database go "
+                            "with --case."));
       return 2;
     }
 
