@@ -269,6 +269,14 @@ test_migrations_from_empty (StoreFixture  *fixture,
   for (guint kind = 0; kind < CT_RECORD_N_KINDS; kind++)
     g_assert_cmpint (status->counts[kind], ==, 0);
 
+  /* Only the user may read the file. */
+  {
+    GStatBuf st;
+
+    g_assert_cmpint (g_stat (fixture->path, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  }
+
   g_assert_true (ct_store_peek_sync (fixture->path, &uuid, &version, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (uuid, ==, ct_store_get_database_uuid (fixture->store));
@@ -671,6 +679,12 @@ test_no_plaintext_on_disk (StoreFixture  *fixture,
   g_assert_true (ct_store_backup_sync (fixture->store, backup, &error));
   g_assert_no_error (error);
   assert_no_secrets_in (backup);
+  {
+    GStatBuf st;
+
+    g_assert_cmpint (g_stat (backup, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  }
   /* The check is real: the plaintext reference is found in the backup. */
   g_assert_true (file_contains (backup, "CT-2026-0003"));
 

@@ -283,6 +283,11 @@ ct_sqlite_backend_open (CtStoreBackend           *backend,
       return FALSE;
     }
 
+  /* Only the user may read the file, even though it holds ciphertext;
+   * SQLite gives the WAL and shared-memory files the same mode. */
+  if (flags & CT_STORE_BACKEND_OPEN_CREATE)
+    g_chmod (self->path, 0600);
+
   self->read_only = (flags & CT_STORE_BACKEND_OPEN_READ_ONLY) != 0;
   sqlite3_extended_result_codes (self->db, 1);
   sqlite3_busy_timeout (self->db, 5000);
@@ -1090,6 +1095,7 @@ ct_sqlite_backend_backup (CtStoreBackend  *backend,
   rc = sqlite3_open_v2 (tmp_path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
   if (rc != SQLITE_OK)
     goto fail;
+  g_chmod (tmp_path, 0600);
 
   /* A single step copies a consistent snapshot: the source read
    * transaction is held for the whole copy. */
