@@ -52,6 +52,9 @@ typedef enum
   CT_PDF_ROW_CORRECTION = 1 << 0,
 } CtPdfRowFlags;
 
+/* A CtPdfWriter lays out and draws one document. Make it, fill it and
+ * render it on one thread (any thread: each has its own Pango context), and
+ * do not share it between threads. */
 #define CT_TYPE_PDF_WRITER (ct_pdf_writer_get_type ())
 
 G_DECLARE_FINAL_TYPE (CtPdfWriter, ct_pdf_writer, CT, PDF_WRITER, GObject)
