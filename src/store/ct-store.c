@@ -2735,10 +2735,11 @@ worker_list_history (CtStore *self,
 
 /**
  * ct_store_list_history_async:
- * @id: the record whose earlier versions are wanted
+ * @id: (nullable): the record whose earlier versions are wanted, or %NULL
+ *   for those of every record of @kind
  *
- * Reads the earlier versions of a corrected record, oldest first. The
- * current version is not included.
+ * Reads the earlier versions of corrected records, oldest first. Current
+ * versions are not included.
  */
 void
 ct_store_list_history_async (CtStore             *self,
@@ -2749,7 +2750,7 @@ ct_store_list_history_async (CtStore             *self,
                              gpointer             user_data)
 {
   g_return_if_fail (CT_IS_STORE (self));
-  g_return_if_fail (id != NULL);
+  g_return_if_fail (kind < CT_RECORD_N_KINDS);
 
   push_request (self, worker_list_history,
                 make_task (self, op_new_for_read (kind, id, NULL), cancellable, callback,
@@ -2774,7 +2775,7 @@ ct_store_list_history_sync (CtStore       *self,
   g_autoptr(GAsyncResult) result = NULL;
 
   g_return_val_if_fail (CT_IS_STORE (self), NULL);
-  g_return_val_if_fail (id != NULL, NULL);
+  g_return_val_if_fail (kind < CT_RECORD_N_KINDS, NULL);
 
   result = run_sync (self, worker_list_history, op_new_for_read (kind, id, NULL),
                      ct_store_list_history_sync);
