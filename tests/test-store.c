@@ -1353,6 +1353,14 @@ make_megabyte (void)
   return g_string_free (text, FALSE);
 }
 
+static gboolean
+append_named_action (CtStoreTransaction  *txn,
+                     gpointer             user_data,
+                     GError             **error)
+{
+  return ct_store_transaction_append_audit (txn, STAFF, "told Quillabeth's mother", NULL, error);
+}
+
 static void
 test_hostile_input (StoreFixture  *fixture,
                     gconstpointer  data)
@@ -1409,10 +1417,21 @@ test_hostile_input (StoreFixture  *fixture,
   g_assert_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID);
   g_clear_error (&error);
 
-  /* A hostile staff id is stored, audited and verified like any other. */
+  /* The audit log is plaintext: a staff id that could be a name or SQL is
+   * refused, as are audit actions that are not short ids. */
   {
     g_autoptr(CtRecord) task = ct_record_new (CT_RECORD_KIND_TASK);
-    g_assert_true (ct_store_insert_sync (fixture->store, "'); DROP TABLE audit_log; --", task, &error));
+
+    g_assert_false (ct_store_insert_sync (fixture->store, "'); DROP TABLE audit_log; --", task, &error));
+    g_assert_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID);
+    g_clear_error (&error);
+    g_assert_false (ct_store_insert_sync (fixture->store, "Quillabeth Vantongeren", task, &error));
+    g_assert_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID);
+    g_clear_error (&error);
+    g_assert_false (ct_store_run_transaction_sync (fixture->store, append_named_action, NULL, &error));
+    g_assert_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID);
+    g_clear_error (&error);
+    g_assert_true (ct_store_insert_sync (fixture->store, "0b7e1a52-6f3c-4c1e-9a57-1d2c3b4a5f60", task, &error));
   }
   g_assert_true (ct_store_verify_sync (fixture->store, NULL, &error));
   g_assert_no_error (error);

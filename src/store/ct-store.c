@@ -316,16 +316,43 @@ record_associated_data (CtStore          *self,
   return buf;
 }
 
+/* Staff ids, audit actions and record ids are stored unencrypted in the
+ * audit log, so only opaque tokens are accepted: lower-case letters,
+ * digits, "-", "_", ":" and ".", such as a record's UUID. */
+static gboolean
+is_opaque_token (const char *str)
+{
+  gsize len = 0;
+
+  if (str == NULL || *str == '\0')
+    return FALSE;
+
+  for (const char *p = str; *p != '\0'; p++, len++)
+    if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) &&
+        *p != '-' && *p != '_' && *p != ':' && *p != '.')
+      return FALSE;
+
+  return len <= 200;
+}
+
 static gboolean
 check_staff (const char  *staff_id,
              GError     **error)
 {
-  if (staff_id == NULL || *staff_id == '\0' || !g_utf8_validate (staff_id, -1, NULL))
+  if (staff_id == NULL || *staff_id == '\0')
     {
       g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
                    _("Every change must name the member of staff who made it."));
       return FALSE;
     }
+
+  if (!is_opaque_token (staff_id))
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
+                   _("A member of staff must be named in the audit log by their record’s id, never by name, because the log is not encrypted."));
+      return FALSE;
+    }
+
   return TRUE;
 }
 
@@ -1212,6 +1239,13 @@ ct_store_transaction_append_audit (CtStoreTransaction  *txn,
 
   if (!check_writable (txn->store, error) || !check_staff (staff_id, error))
     return FALSE;
+
+  if (!is_opaque_token (action) || (record_id != NULL && !is_opaque_token (record_id)))
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
+                   _("An audit entry names its action and record with short ids only, because the audit log is not encrypted."));
+      return FALSE;
+    }
 
   return append_audit (txn->store, staff_id, action, record_id, error);
 }
