@@ -54,6 +54,8 @@ typedef struct
   CtKey *vault;
   /* case id -> CtKey, unwrapped case keys */
   GHashTable *case_keys;
+  /* whether every case key in the file has been unwrapped once */
+  gboolean case_keys_loaded;
 } Keys;
 
 struct _CtStore
@@ -183,6 +185,7 @@ keys_derive (Keys        *keys,
   keys->check = ct_key_derive (master, CT_SUBKEY_CHECK);
   keys->case_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                            (GDestroyNotify) ct_key_free);
+  keys->case_keys_loaded = FALSE;
 }
 
 static GBytes *
@@ -1092,6 +1095,50 @@ store_get (CtStore       *self,
   return decrypt_row (self, row, error);
 }
 
+/* Unwraps every case key in one query, before a listing that would
+ * otherwise look them up one by one. Keys added later by another process
+ * are still found one at a time. */
+static gboolean
+preload_case_keys (CtStore  *self,
+                   GError  **error)
+{
+  g_autoptr(GPtrArray) pairs = NULL;
+  gboolean ok = TRUE;
+
+  if (self->keys.case_keys_loaded)
+    return TRUE;
+
+  pairs = ct_store_backend_list_case_keys (self->backend, error);
+  if (pairs == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < pairs->len; i += 2)
+    {
+      char *case_id = g_ptr_array_index (pairs, i);
+      GBytes *wrapped = g_ptr_array_index (pairs, i + 1);
+
+      if (ok && !g_hash_table_contains (self->keys.case_keys, case_id))
+        {
+          g_autofree char *label = make_label ("case", self->database_uuid, case_id);
+          CtKey *key = ct_crypto_unwrap_key (self->keys.wrap, g_bytes_get_data (wrapped, NULL),
+                                             g_bytes_get_size (wrapped), label, NULL);
+
+          if (key == NULL)
+            {
+              set_tampered (error, "case_keys", case_id);
+              ok = FALSE;
+            }
+          else
+            g_hash_table_insert (self->keys.case_keys, g_strdup (case_id), key);
+        }
+      g_free (case_id);
+      g_bytes_unref (wrapped);
+    }
+
+  self->keys.case_keys_loaded = ok;
+  return ok;
+}
+
 static GPtrArray *
 store_list (CtStore       *self,
             CtRecordKind   kind,
@@ -1102,6 +1149,10 @@ store_list (CtStore       *self,
 
   rows = ct_store_backend_list_rows (self->backend, kind, case_id, error);
   if (rows == NULL)
+    return NULL;
+
+  if (case_id == NULL && rows->len > 32 && kind != CT_RECORD_KIND_ALLEGATION &&
+      !preload_case_keys (self, error))
     return NULL;
 
   return decrypt_rows (self, rows, error);
