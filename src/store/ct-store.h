@@ -9,6 +9,25 @@
 
 G_BEGIN_DECLS
 
+/*
+ * CtStore: the encrypted record store every part of Caretrail writes
+ * through.
+ *
+ * - Open with ct_store_open_async() (or create with ct_store_create_async(),
+ *   which hands back the recovery code to show once). Every failure is a
+ *   #CtStoreError with a sentence to show as it is.
+ * - Read with ct_store_get_async() / ct_store_list_async(); use
+ *   ct_store_open_case_async() when a person opens a case file, so the
+ *   opening is audited. ct_store_find_children_async() finds a known child.
+ * - Write with ct_store_insert_async() / ct_store_update_async(), or several
+ *   writes at once with ct_store_run_transaction_async(): all of it commits
+ *   or none of it does. Every write names the member of staff (their staff
+ *   record's id) and is appended to the audit log.
+ * - Everything runs on the store's own worker thread; callbacks come back
+ *   on the caller's main context. The `_sync` twins are for the command
+ *   line and tests, never for the GUI's main thread.
+ */
+
 #define CT_TYPE_STORE (ct_store_get_type ())
 G_DECLARE_FINAL_TYPE (CtStore, ct_store, CT, STORE, GObject)
 
