@@ -527,7 +527,6 @@ ct_record_set_stored_metadata (CtRecord *self,
 {
   g_return_if_fail (CT_IS_RECORD (self));
 
-  g_object_freeze_notify (G_OBJECT (self));
   if (self->created_at != created_at)
     {
       self->created_at = created_at;
@@ -543,7 +542,6 @@ ct_record_set_stored_metadata (CtRecord *self,
       self->version = version;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VERSION]);
     }
-  g_object_thaw_notify (G_OBJECT (self));
 }
 
 static GVariant *

@@ -649,7 +649,7 @@ audit_mac (CtStore            *self,
            const CtAuditEntry *entry,
            guint8              out[CT_MAC_BYTES])
 {
-  g_autoptr(GByteArray) buf = g_byte_array_new ();
+  g_autoptr(GByteArray) buf = g_byte_array_sized_new (256);
 
   g_byte_array_append (buf, previous, CT_MAC_BYTES);
   append_field (buf, self->database_uuid);
@@ -730,28 +730,33 @@ append_audit (CtStore     *self,
               const char  *record_id,
               GError     **error)
 {
-  g_autoptr(CtAuditEntry) entry = NULL;
   guint8 mac[CT_MAC_BYTES];
+  GBytes *mac_bytes;
+  CtAuditEntry entry;
+  gboolean ok;
 
   if (!load_audit_head (self, error))
     return FALSE;
 
-  entry = ct_audit_entry_new ();
-  entry->seq = self->audit_seq + 1;
-  entry->at = g_get_real_time ();
-  entry->staff_id = g_strdup (staff_id);
-  entry->action = g_strdup (action);
-  entry->record_id = g_strdup (record_id);
-  audit_mac (self, self->audit_mac, entry, mac);
-  entry->mac = g_bytes_new (mac, sizeof mac);
+  /* The entry borrows its strings: it only lives for this call. */
+  entry.seq = self->audit_seq + 1;
+  entry.at = g_get_real_time ();
+  entry.staff_id = (char *) staff_id;
+  entry.action = (char *) action;
+  entry.record_id = (char *) record_id;
+  audit_mac (self, self->audit_mac, &entry, mac);
+  mac_bytes = g_bytes_new_static (mac, sizeof mac);
+  entry.mac = mac_bytes;
 
-  if (!ct_store_backend_append_audit (self->backend, entry, error))
+  ok = ct_store_backend_append_audit (self->backend, &entry, error);
+  g_bytes_unref (mac_bytes);
+  if (!ok)
     {
       self->audit_cached = FALSE;
       return FALSE;
     }
 
-  self->audit_seq = entry->seq;
+  self->audit_seq = entry.seq;
   memcpy (self->audit_mac, mac, CT_MAC_BYTES);
   self->audit_head_dirty = TRUE;
   return TRUE;
@@ -960,9 +965,11 @@ txn_insert (CtStoreTransaction  *txn,
             GError             **error)
 {
   CtStore *self = txn->store;
-  g_autoptr(CtStoreRow) row = NULL;
+  CtStoreRow stack_row = { 0 };
+  CtStoreRow *row = &stack_row;
   g_autofree char *action = NULL;
   gint64 now;
+  gboolean ok;
 
   if (!check_writable (self, error) || !check_staff (staff_id, error) ||
       !check_reference (record, error) || !check_state (record, error))
@@ -985,14 +992,22 @@ txn_insert (CtStoreTransaction  *txn,
       return FALSE;
     }
 
+  /* The row borrows the record's strings; only its ciphertext is its own. */
   now = g_get_real_time ();
-  row = row_from_record (record);
+  row->kind = ct_record_get_kind (record);
+  row->id = (char *) ct_record_get_id (record);
+  row->case_id = (char *) ct_record_get_case_id (record);
+  row->state = (char *) ct_record_get_state (record);
+  row->reference = (char *) ct_record_get_reference (record);
+  row->due_at = ct_record_get_due_at (record);
   row->created_at = now;
   row->updated_at = now;
   row->version = 1;
 
-  if (!encrypt_row (self, txn, row, record, error) ||
-      !ct_store_backend_insert_row (self->backend, row, error))
+  ok = encrypt_row (self, txn, row, record, error) &&
+       ct_store_backend_insert_row (self->backend, row, error);
+  g_clear_pointer (&row->data, g_bytes_unref);
+  if (!ok)
     return FALSE;
 
   if (row->kind == CT_RECORD_KIND_CHILD || row->kind == CT_RECORD_KIND_PERSON)
