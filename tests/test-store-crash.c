@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -207,15 +208,150 @@ test_crash_sigkill (void)
   remove_tree (dir);
 }
 
+/* The child for the full-disk test: the file size limit stands in for a
+ * full disk. Writes until the store refuses, then says how. */
+static int
+run_filler (const char *path,
+            const char *limit)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtStore) store = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  struct rlimit rl;
+  ChildBatch batch = { 0 };
+
+  rl.rlim_cur = rl.rlim_max = (rlim_t) g_ascii_strtoull (limit, NULL, 10);
+  signal (SIGXFSZ, SIG_IGN);
+  if (setrlimit (RLIMIT_FSIZE, &rl) != 0)
+    return 2;
+
+  store = ct_store_open_sync (path, &error);
+  if (store == NULL)
+    {
+      printf ("OPEN-FAILED %s\n", ct_store_error_code_to_string (error->code));
+      return 0;
+    }
+
+  for (batch.n = 0; batch.n < 100000; batch.n++)
+    {
+      if (!ct_store_run_transaction_sync (store, child_write, &batch, &error))
+        break;
+      printf ("%s %s\n", batch.case_id, batch.concern_id);
+      fflush (stdout);
+    }
+  if (error == NULL)
+    return 3;
+
+  printf ("FAILED %s %s\n", error->domain == CT_STORE_ERROR ? ct_store_error_code_to_string (error->code) : "other",
+          error->message);
+  g_clear_error (&error);
+
+  /* The store is still usable for reading. */
+  after = ct_store_list_sync (store, CT_RECORD_KIND_CASE, NULL, &error);
+  printf ("READ %s\n", after != NULL ? "ok" : error->message);
+  fflush (stdout);
+  g_free (batch.case_id);
+  g_free (batch.concern_id);
+  return 0;
+}
+
+static void
+test_disk_full (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("ct-full-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "full.db", NULL);
+  g_autoptr(CtStore) store = NULL;
+  g_autoptr(GString) output = g_string_new (NULL);
+  g_autoptr(GPtrArray) cases = NULL;
+  g_autoptr(GHashTable) stored = g_hash_table_new (g_str_hash, g_str_equal);
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *limit = NULL;
+  const char *argv[] = { g_test_get_filename (G_TEST_BUILT, "test-store-crash", NULL),
+                         "--filler", path, NULL, NULL };
+  guint committed = 0;
+  gboolean failed = FALSE, read_ok = FALSE;
+  GStatBuf st;
+  GPid pid;
+  int out_fd, status;
+  char buf[4096];
+  ssize_t n;
+
+  store = ct_store_create_sync (path, NULL, &error);
+  g_assert_no_error (error);
+  ct_store_close (store);
+  g_clear_object (&store);
+
+  /* Room for a few hundred kilobytes more, no more. */
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  limit = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) st.st_size + 400 * 1024);
+  argv[3] = limit;
+
+  g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                            &pid, NULL, &out_fd, NULL, &error);
+  g_assert_no_error (error);
+  while ((n = read (out_fd, buf, sizeof buf)) > 0)
+    g_string_append_len (output, buf, n);
+  close (out_fd);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_spawn_close_pid (pid);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+
+  store = ct_store_open_sync (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (ct_store_verify_sync (store, NULL, &error));
+  g_assert_no_error (error);
+  cases = ct_store_list_sync (store, CT_RECORD_KIND_CASE, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < cases->len; i++)
+    g_hash_table_add (stored, (gpointer) ct_record_get_id (g_ptr_array_index (cases, i)));
+
+  lines = g_strsplit (output->str, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (lines[i], "FAILED "))
+        {
+          /* The write was refused with its own error, not a crash. */
+          g_test_message ("%s", lines[i]);
+          g_assert_true (g_str_has_prefix (lines[i], "FAILED disk-full ") ||
+                         g_str_has_prefix (lines[i], "FAILED io "));
+          failed = TRUE;
+        }
+      else if (g_str_has_prefix (lines[i], "READ "))
+        {
+          g_assert_cmpstr (lines[i], ==, "READ ok");
+          read_ok = TRUE;
+        }
+      else if (*lines[i] != '\0')
+        {
+          g_auto(GStrv) ids = g_strsplit (lines[i], " ", 2);
+
+          g_assert_true (g_hash_table_contains (stored, ids[0]));
+          committed++;
+        }
+    }
+
+  g_assert_true (failed);
+  g_assert_true (read_ok);
+  g_assert_cmpuint (committed, >, 0);
+  g_assert_cmpuint (cases->len, ==, committed);
+  ct_store_close (store);
+  remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   if (argc == 3 && g_str_equal (argv[1], "--writer"))
     return run_writer (argv[2]);
+  if (argc == 4 && g_str_equal (argv[1], "--filler"))
+    return run_filler (argv[2], argv[3]);
 
   require_private_session ();
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/store/crash/sigkill", test_crash_sigkill);
+  g_test_add_func ("/store/crash/disk-full", test_disk_full);
   return g_test_run ();
 }

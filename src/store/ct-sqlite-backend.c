@@ -85,7 +85,7 @@ set_sqlite_error (CtSqliteBackend  *self,
     case SQLITE_IOERR:
     default:
       g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_IO,
-                   _("The database “%s” could not be read or written (%s). Check that the disk is present and that you may write to the folder."),
+                   _("The database “%s” could not be read or written (%s). Check that the disk is present and not full, and that you may write to the folder."),
                    self->path, detail);
       break;
     }
