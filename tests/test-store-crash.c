@@ -340,6 +340,86 @@ test_disk_full (void)
   remove_tree (dir);
 }
 
+/* Several processes write to one database at once, as the app and
+ * caretrail-admin may; all are killed mid-write. The audit chain stays
+ * whole and every committed record is there. */
+static void
+test_concurrent_writers (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("ct-conc-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "shared.db", NULL);
+  g_autoptr(CtStore) store = NULL;
+  g_autoptr(GPtrArray) cases = NULL;
+  g_autoptr(GHashTable) stored = g_hash_table_new (g_str_hash, g_str_equal);
+  const char *argv[] = { g_test_get_filename (G_TEST_BUILT, "test-store-crash", NULL),
+                         "--writer", path, NULL };
+  enum { N_WRITERS = 3 };
+  GPid pids[N_WRITERS];
+  int fds[N_WRITERS];
+  guint committed = 0;
+  CtStoreVerifyStats stats;
+
+  store = ct_store_create_sync (path, NULL, &error);
+  g_assert_no_error (error);
+  ct_store_close (store);
+  g_clear_object (&store);
+
+  for (guint i = 0; i < N_WRITERS; i++)
+    {
+      g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                &pids[i], NULL, &fds[i], NULL, &error);
+      g_assert_no_error (error);
+    }
+
+  g_usleep (2500 * 1000);
+  for (guint i = 0; i < N_WRITERS; i++)
+    kill (pids[i], SIGKILL);
+
+  store = ct_store_open_sync (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (ct_store_verify_sync (store, &stats, &error));
+  g_assert_no_error (error);
+  cases = ct_store_list_sync (store, CT_RECORD_KIND_CASE, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < cases->len; i++)
+    g_hash_table_add (stored, (gpointer) ct_record_get_id (g_ptr_array_index (cases, i)));
+
+  for (guint i = 0; i < N_WRITERS; i++)
+    {
+      g_autoptr(GString) output = g_string_new (NULL);
+      g_auto(GStrv) lines = NULL;
+      guint mine = 0;
+      char buf[4096];
+      ssize_t n;
+      int status;
+
+      g_assert_cmpint (waitpid (pids[i], &status, 0), ==, pids[i]);
+      g_spawn_close_pid (pids[i]);
+      while ((n = read (fds[i], buf, sizeof buf)) > 0)
+        g_string_append_len (output, buf, n);
+      close (fds[i]);
+
+      lines = g_strsplit (output->str, "\n", -1);
+      for (guint j = 0; lines[j] != NULL && lines[j + 1] != NULL; j++)
+        {
+          g_auto(GStrv) ids = g_strsplit (lines[j], " ", 2);
+
+          g_assert_true (g_hash_table_contains (stored, ids[0]));
+          mine++;
+        }
+      /* Every writer got its turn. */
+      g_assert_cmpuint (mine, >, 0);
+      committed += mine;
+    }
+
+  g_test_message ("%u cases committed by %d writers; %" G_GINT64_FORMAT " audit entries verified",
+                  committed, N_WRITERS, stats.audit_entries);
+  g_assert_cmpuint (cases->len, >=, committed);
+  ct_store_close (store);
+  remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -353,5 +433,6 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/store/crash/sigkill", test_crash_sigkill);
   g_test_add_func ("/store/crash/disk-full", test_disk_full);
+  g_test_add_func ("/store/crash/concurrent-writers", test_concurrent_writers);
   return g_test_run ();
 }
