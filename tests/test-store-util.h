@@ -98,7 +98,8 @@ store_fixture_tear_down (StoreFixture  *fixture,
 }
 
 /* Every file in @dir with a checksum of its bytes: equal snapshots mean
- * nothing on disk changed. */
+ * nothing on disk changed. The database and its WAL are compared byte for
+ * byte. */
 static inline GHashTable *
 snapshot_dir (const char *path)
 {
@@ -112,6 +113,11 @@ snapshot_dir (const char *path)
       g_autofree char *child = g_build_filename (path, name, NULL);
       g_autofree char *contents = NULL;
       gsize len = 0;
+
+      /* SQLite's shared-memory index of an open WAL changes whenever a
+       * connection looks at it; it holds no data. */
+      if (g_str_has_suffix (name, "-shm"))
+        continue;
 
       g_assert_true (g_file_get_contents (child, &contents, &len, NULL));
       g_hash_table_insert (files, g_strdup (name),

@@ -1240,6 +1240,17 @@ test_backup_and_restore (StoreFixture  *fixture,
   g_assert_true (ct_store_backup_sync (fixture->store, backup, &error));
   g_assert_no_error (error);
   g_assert_true (ct_store_insert_sync (fixture->store, STAFF, after, &error));
+
+  /* Not while the database is open. */
+  snap_before = snapshot_dir (fixture->dir);
+  g_assert_false (ct_store_restore_sync (fixture->path, backup, NULL, &error));
+  g_assert_error (error, CT_STORE_ERROR, CT_STORE_ERROR_BUSY);
+  g_clear_error (&error);
+  snap_after = snapshot_dir (fixture->dir);
+  assert_snapshots_equal (snap_before, snap_after);
+  g_clear_pointer (&snap_before, g_hash_table_unref);
+  g_clear_pointer (&snap_after, g_hash_table_unref);
+
   store_fixture_close (fixture);
 
   /* A damaged backup is refused and nothing changes. */

@@ -1246,3 +1246,43 @@ ct_sqlite_backend_new (const char *path)
   self->path = g_strdup (path);
   return self;
 }
+
+/**
+ * ct_sqlite_backend_check_unused:
+ * @path: a database file
+ * @error: return location for %CT_STORE_ERROR_BUSY
+ *
+ * Checks that no other connection, in this process or another, has the
+ * database open, by taking an exclusive lock for a moment. Nothing is
+ * written.
+ *
+ * Returns: %TRUE if nobody else is using @path
+ */
+gboolean
+ct_sqlite_backend_check_unused (const char  *path,
+                                GError     **error)
+{
+  sqlite3 *db = NULL;
+  int rc;
+
+  rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (db, "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; COMMIT;", NULL, NULL, NULL);
+  sqlite3_close_v2 (db);
+
+  if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_BUSY,
+                   _("The database “%s” is open in Caretrail or another program. Close it, then try again."),
+                   path);
+      return FALSE;
+    }
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_IO,
+                   _("The database “%s” could not be checked (%s)."), path, sqlite3_errstr (rc));
+      return FALSE;
+    }
+
+  return TRUE;
+}

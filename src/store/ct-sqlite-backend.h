@@ -15,6 +15,8 @@ G_BEGIN_DECLS
 #define CT_TYPE_SQLITE_BACKEND (ct_sqlite_backend_get_type ())
 G_DECLARE_FINAL_TYPE (CtSqliteBackend, ct_sqlite_backend, CT, SQLITE_BACKEND, GObject)
 
-CtSqliteBackend *ct_sqlite_backend_new (const char *path);
+CtSqliteBackend *ct_sqlite_backend_new          (const char  *path);
+gboolean         ct_sqlite_backend_check_unused (const char  *path,
+                                                 GError     **error);
 
 G_END_DECLS

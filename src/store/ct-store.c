@@ -2381,7 +2381,9 @@ copy_file (const char  *from,
  *
  * Verifies the backup completely (integrity, audit chain, every
  * ciphertext) with the key in the keyring, moves the current database
- * aside (never deleting it), then puts the backup in its place.
+ * aside (never deleting it), then puts the backup in its place. Fails
+ * with %CT_STORE_ERROR_BUSY, changing nothing, while the database is open
+ * anywhere.
  *
  * Returns: %TRUE on success
  */
@@ -2422,6 +2424,14 @@ ct_store_restore_sync (const char  *path,
       g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
                    _("The backup “%s” is of a different database from the one at “%s”. Nothing has been changed. Restore it to another path with --database."),
                    backup_path, path);
+      return FALSE;
+    }
+
+  /* Replacing a database that is open would leave its user writing to
+   * the copy kept aside. */
+  if (g_file_test (path, G_FILE_TEST_EXISTS) && !ct_sqlite_backend_check_unused (path, error))
+    {
+      remove_database_files (staging);
       return FALSE;
     }
 
