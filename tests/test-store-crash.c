@@ -4,8 +4,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -79,6 +81,11 @@ run_writer (const char *path)
       return 1;
     }
 
+  /* Tell the parent the store is open, so that it can aim its kill at the
+   * writing rather than at a slow start (sanitizer builds start slowly). */
+  printf ("ready\n");
+  fflush (stdout);
+
   for (batch.n = 0;; batch.n++)
     {
       if (!ct_store_run_transaction_sync (store, child_write, &batch, &error))
@@ -89,6 +96,29 @@ run_writer (const char *path)
       /* Only now is the transaction known to be committed. */
       printf ("%s %s\n", batch.case_id, batch.concern_id);
       fflush (stdout);
+    }
+}
+
+/* Reads the writer's output into @output until it has said "ready", or
+ * fails the test after half a minute. */
+static void
+wait_for_ready (int      fd,
+                GString *output)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (strstr (output->str, "ready\n") == NULL)
+    {
+      struct pollfd pfd = { fd, POLLIN, 0 };
+      char buf[4096];
+      ssize_t n;
+
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      if (poll (&pfd, 1, 100) <= 0)
+        continue;
+      n = read (fd, buf, sizeof buf);
+      g_assert_cmpint (n, >, 0);
+      g_string_append_len (output, buf, n);
     }
 }
 
@@ -127,9 +157,15 @@ test_crash_sigkill (void)
                                 &pid, NULL, &out_fd, NULL, &error);
       g_assert_no_error (error);
 
-      /* Kill at a random point: sometimes while it opens, mostly while it
-       * writes. */
-      g_usleep (g_random_int_range (5, 300) * 1000);
+      /* Kill at a random point: one round in five while it opens, the
+       * others at a random moment once it has started writing. */
+      if (round % 5 == 0)
+        g_usleep (g_random_int_range (1, 50) * 1000);
+      else
+        {
+          wait_for_ready (out_fd, output);
+          g_usleep (g_random_int_range (20, 300) * 1000);
+        }
       kill (pid, SIGKILL);
       g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
       g_spawn_close_pid (pid);
@@ -143,7 +179,11 @@ test_crash_sigkill (void)
       lines = g_strsplit (output->str, "\n", -1);
       for (guint i = 0; lines[i] != NULL && lines[i + 1] != NULL; i++)
         {
-          g_auto(GStrv) ids = g_strsplit (lines[i], " ", 2);
+          g_auto(GStrv) ids = NULL;
+
+          if (g_str_equal (lines[i], "ready"))
+            continue;
+          ids = g_strsplit (lines[i], " ", 2);
 
           g_assert_cmpuint (g_strv_length (ids), ==, 2);
           g_hash_table_insert (committed, g_strdup (ids[0]), g_strdup (ids[1]));
@@ -403,8 +443,11 @@ test_concurrent_writers (void)
       lines = g_strsplit (output->str, "\n", -1);
       for (guint j = 0; lines[j] != NULL && lines[j + 1] != NULL; j++)
         {
-          g_auto(GStrv) ids = g_strsplit (lines[j], " ", 2);
+          g_auto(GStrv) ids = NULL;
 
+          if (g_str_equal (lines[j], "ready"))
+            continue;
+          ids = g_strsplit (lines[j], " ", 2);
           g_assert_true (g_hash_table_contains (stored, ids[0]));
           mine++;
         }
