@@ -27,7 +27,7 @@ get_schema (void)
     "org.caretrail.Caretrail.MasterKey", SECRET_SCHEMA_NONE,
     {
       { ATTRIBUTE_DATABASE, SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "NULL", 0 },
+      { NULL, 0 },
     },
     0, NULL, NULL, NULL, NULL, NULL, NULL, NULL
   };
