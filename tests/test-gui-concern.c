@@ -5,6 +5,7 @@
 
 #include <adwaita.h>
 
+#include "ct-choice-row.h"
 #include "ct-concern-dialog.h"
 #include "ct-test-ui.h"
 
@@ -60,14 +61,17 @@ set_view (CtConcernDialog *dialog,
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), text, -1);
 }
 
+/* 0: not answered, 1: yes, 2: no. */
 static void
 set_risk (CtConcernDialog *dialog,
           guint            answer)
 {
+  static const char *values[] = { NULL, "yes", "no" };
   GtkWidget *row = find_by_label (GTK_WIDGET (dialog), "Is a child at immediate risk?");
 
   g_assert_nonnull (row);
-  adw_combo_row_set_selected (ADW_COMBO_ROW (row), answer);
+  g_assert_true (CT_IS_CHOICE_ROW (row));
+  ct_choice_row_set_value (CT_CHOICE_ROW (row), values[answer]);
 }
 
 /* The Save button follows the form.save action: it can be pressed exactly

@@ -291,10 +291,10 @@ open_step (CtCasePage *self,
 }
 
 static void
-on_action_row_activated_cb (AdwActionRow *row,
-                            CtCasePage   *self)
+on_action_row_activated_cb (GtkButton  *button,
+                            CtCasePage *self)
 {
-  CtEvent event = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "event"));
+  CtEvent event = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "event"));
 
   open_step (self, event);
 }
@@ -535,8 +535,8 @@ generate_confirmation (CtCasePage *self)
 }
 
 static void
-on_generate_activated_cb (AdwActionRow *row,
-                          CtCasePage   *self)
+on_generate_activated_cb (GtkButton  *button,
+                          CtCasePage *self)
 {
   generate_confirmation (self);
 }
@@ -588,13 +588,35 @@ open_document (CtCasePage *self,
 }
 
 static void
-on_document_row_activated_cb (AdwActionRow *row,
-                              CtCasePage   *self)
+on_document_row_activated_cb (GtkButton  *button,
+                              CtCasePage *self)
 {
-  open_document (self, g_object_get_data (G_OBJECT (row), "document"));
+  open_document (self, g_object_get_data (G_OBJECT (button), "document"));
 }
 
 /* }}} */
+
+/* A row that opens something. The row activates its button, so the whole
+ * row can be clicked, and the button is what keyboards and screen readers
+ * press. */
+static GtkWidget *
+add_open_button (AdwActionRow *row,
+                 const char   *accessible,
+                 GCallback     callback,
+                 gpointer      self)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name ("go-next-symbolic");
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  accessible, -1);
+  g_signal_connect (button, "clicked", callback, self);
+  adw_action_row_add_suffix (row, button);
+  adw_action_row_set_activatable_widget (row, button);
+
+  return button;
+}
 
 static void
 add_action_row (CtCasePage *self,
@@ -604,15 +626,13 @@ add_action_row (CtCasePage *self,
                 gpointer    data)
 {
   GtkWidget *row = adw_action_row_new ();
+  GtkWidget *button;
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   if (subtitle != NULL)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
-  g_object_set_data (G_OBJECT (row), "event", data);
-  g_signal_connect (row, "activated", callback, self);
+  button = add_open_button (ADW_ACTION_ROW (row), title, callback, self);
+  g_object_set_data (G_OBJECT (button), "event", data);
   adw_preferences_group_add (self->actions_group, row);
   g_ptr_array_add (self->action_rows, row);
 }
@@ -714,12 +734,15 @@ show_file (CtCasePage *self)
         subtitle = g_strdup_printf (_("Generated %s · Not sent yet"), made);
 
       row = add_row (self->documents_list, ct_record_get_string (document, "title"), subtitle);
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                 gtk_image_new_from_icon_name ("go-next-symbolic"));
-      g_object_set_data_full (G_OBJECT (row), "document", g_object_ref (document),
-                              g_object_unref);
-      g_signal_connect (row, "activated", G_CALLBACK (on_document_row_activated_cb), self);
+      {
+        g_autofree char *open = g_strdup_printf (_("Open %s"),
+                                                 ct_record_get_string (document, "title"));
+        GtkWidget *button = add_open_button (ADW_ACTION_ROW (row), open,
+                                             G_CALLBACK (on_document_row_activated_cb), self);
+
+        g_object_set_data_full (G_OBJECT (button), "document", g_object_ref (document),
+                                g_object_unref);
+      }
     }
   gtk_widget_set_visible (gtk_widget_get_parent (gtk_widget_get_parent (
                             GTK_WIDGET (self->documents_list))),

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ct-choice-row.h"
 #include "ct-concern-dialog.h"
 #include "ct-format.h"
 
@@ -25,7 +26,8 @@ struct _CtConcernDialog
 
   AdwToastOverlay *toast_overlay;
   AdwPreferencesPage *page;
-  AdwComboRow     *risk_row;
+  AdwPreferencesGroup *risk_group;
+  CtChoiceRow     *risk_row;
   AdwEntryRow     *raised_by_row;
   AdwComboRow     *how_row;
   AdwEntryRow     *when_date_row;
@@ -55,13 +57,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-/* The order of the answers in risk_row. */
-enum {
-  RISK_NOT_ANSWERED,
-  RISK_YES,
-  RISK_NO,
-};
 
 /* Stored values for how_row, in its order. */
 static const char *how_values[] = { "in-person", "phone", "email", "letter", "other" };
@@ -138,7 +133,7 @@ collect_missing (CtConcernDialog *self,
   gboolean linked = self->existing_child != NULL &&
                     gtk_switch_get_active (self->existing_child_switch);
 
-  if (adw_combo_row_get_selected (self->risk_row) == RISK_NOT_ANSWERED)
+  if (ct_choice_row_get_value (self->risk_row) == NULL)
     g_ptr_array_add (missing, _("whether a child is at immediate risk"));
 
   if (is_blank (raised_by))
@@ -407,7 +402,7 @@ ct_concern_dialog_build_records (CtConcernDialog *self)
   set_text_field (concern, "witnesses", witnesses);
   set_text_field (concern, "actions-taken", actions);
   ct_record_set_boolean (concern, "immediate-risk",
-                         adw_combo_row_get_selected (self->risk_row) == RISK_YES);
+                         g_strcmp0 (ct_choice_row_get_value (self->risk_row), "yes") == 0);
 
   if (child != NULL)
     g_ptr_array_add (records, g_steal_pointer (&child));
@@ -534,7 +529,7 @@ ct_concern_dialog_class_init (CtConcernDialogClass *klass)
                                                RESOURCE_PREFIX "/ct-concern-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, page);
-  gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, risk_row);
+  gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, risk_group);
   gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, raised_by_row);
   gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, how_row);
   gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, when_date_row);
@@ -564,7 +559,6 @@ ct_concern_dialog_class_init (CtConcernDialogClass *klass)
 static void
 ct_concern_dialog_init (CtConcernDialog *self)
 {
-  g_autoptr(GtkStringList) risk = NULL;
   g_autoptr(GtkStringList) how = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *today = NULL;
@@ -573,13 +567,12 @@ ct_concern_dialog_init (CtConcernDialog *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  risk = gtk_string_list_new ((const char *[]) {
-    _("Not answered yet"),
-    _("Yes: refer at once"),
-    _("No"),
-    NULL
-  });
-  adw_combo_row_set_model (self->risk_row, G_LIST_MODEL (risk));
+  self->risk_row = CT_CHOICE_ROW (ct_choice_row_new (_("Is a child at immediate risk?")));
+  ct_choice_row_add (self->risk_row, "yes", _("Yes: refer at once"));
+  ct_choice_row_add (self->risk_row, "no", _("No"));
+  g_signal_connect_swapped (self->risk_row, "notify::value", G_CALLBACK (on_field_changed_cb),
+                            self);
+  adw_preferences_group_add (self->risk_group, GTK_WIDGET (self->risk_row));
 
   how = gtk_string_list_new ((const char *[]) {
     _("In person"), _("By phone"), _("By email"), _("By letter"), _("Another way"), NULL

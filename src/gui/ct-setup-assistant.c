@@ -59,7 +59,6 @@ struct _CtSetupAssistant
   GtkBox              *authorities_box;
   GtkSpinner          *creating_spinner;
   GtkLabel            *recovery_label;
-  GtkCheckButton      *stored_check;
 };
 
 G_DEFINE_FINAL_TYPE (CtSetupAssistant, ct_setup_assistant, ADW_TYPE_BIN)
@@ -168,10 +167,19 @@ ct_setup_assistant_can_continue (CtSetupAssistant *self)
   if (g_str_equal (page, "creating"))
     return FALSE;
 
-  if (g_str_equal (page, "recovery"))
-    return gtk_check_button_get_active (self->stored_check);
 
   return TRUE;
+}
+
+static void
+set_next_label (CtSetupAssistant *self,
+                const char       *mnemonic,
+                const char       *accessible)
+{
+  gtk_button_set_label (self->next_button, mnemonic);
+  /* Setting the label resets the accessible name to the raw mnemonic. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->next_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
 }
 
 static void
@@ -182,7 +190,7 @@ update_buttons (CtSetupAssistant *self)
 
   /* The stack announces its first page while the template is still being
    * built, before the buttons are bound. */
-  if (self->next_button == NULL || self->stored_check == NULL)
+  if (self->next_button == NULL || self->recovery_label == NULL)
     return;
 
   index = get_page_index (self);
@@ -195,13 +203,13 @@ update_buttons (CtSetupAssistant *self)
   gtk_widget_set_visible (GTK_WIDGET (self->back_button), index > 0 && index < 5);
 
   if (g_str_equal (page, "welcome"))
-    gtk_button_set_label (self->next_button, _("_Set Up"));
+    set_next_label (self, _("_Set Up"), _("Set up"));
   else if (g_str_equal (page, "authorities"))
-    gtk_button_set_label (self->next_button, _("_Create Records"));
+    set_next_label (self, _("_Create Records"), _("Create records"));
   else if (g_str_equal (page, "recovery"))
-    gtk_button_set_label (self->next_button, _("_Start Using Caretrail"));
+    set_next_label (self, _("_Start Using Caretrail"), _("Start using Caretrail"));
   else
-    gtk_button_set_label (self->next_button, _("_Next"));
+    set_next_label (self, _("_Next"), _("Next"));
 
   gtk_widget_set_visible (GTK_WIDGET (self->next_button), !g_str_equal (page, "creating"));
 }
@@ -417,6 +425,8 @@ ct_setup_assistant_build_records (CtSetupAssistant *self)
   return records;
 }
 
+static void confirm_code_kept (CtSetupAssistant *self);
+
 /**
  * ct_setup_assistant_next:
  * @self: a #CtSetupAssistant
@@ -448,16 +458,53 @@ ct_setup_assistant_next (CtSetupAssistant *self)
 
   if (g_str_equal (pages[index], "recovery"))
     {
-      /* The code is on paper or in a file now; it must not linger here. */
-      gtk_label_set_text (self->recovery_label, "");
-      if (self->recovery_code != NULL)
-        sodium_memzero (self->recovery_code, strlen (self->recovery_code));
-      g_clear_pointer (&self->recovery_code, g_free);
-      g_signal_emit (self, signals[SIGNAL_FINISHED], 0);
+      confirm_code_kept (self);
       return;
     }
 
   gtk_stack_set_visible_child_name (self->stack, pages[index + 1]);
+}
+
+static void
+finish (CtSetupAssistant *self)
+{
+  /* The code is on paper or in a file now; it must not linger here. */
+  gtk_label_set_text (self->recovery_label, "");
+  if (self->recovery_code != NULL)
+    sodium_memzero (self->recovery_code, strlen (self->recovery_code));
+  g_clear_pointer (&self->recovery_code, g_free);
+  g_signal_emit (self, signals[SIGNAL_FINISHED], 0);
+}
+
+static void
+on_kept_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     CtSetupAssistant *self)
+{
+  if (g_strcmp0 (response, "kept") == 0)
+    finish (self);
+}
+
+/* The code cannot be shown again, so going on is confirmed, not assumed. */
+static void
+confirm_code_kept (CtSetupAssistant *self)
+{
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                   _("Have You Kept the Recovery Code?"),
+                                   _("It will not be shown again. Without it, the records cannot "
+                                     "be opened if the key in your keyring is lost."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "back", _("_Not Yet"),
+                                    "kept", _("_I Have Kept It"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "kept",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "back");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "back");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_kept_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -687,7 +734,6 @@ ct_setup_assistant_class_init (CtSetupAssistantClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CtSetupAssistant, authorities_box);
   gtk_widget_class_bind_template_child (widget_class, CtSetupAssistant, creating_spinner);
   gtk_widget_class_bind_template_child (widget_class, CtSetupAssistant, recovery_label);
-  gtk_widget_class_bind_template_child (widget_class, CtSetupAssistant, stored_check);
   gtk_widget_class_bind_template_callback (widget_class, on_field_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_page_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_add_authority_clicked_cb);

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ct-choice-row.h"
 #include "ct-record.h"
 #include <string.h>
 
@@ -24,6 +25,7 @@ typedef enum
   Q_OPTIONAL, /* optional text */
   Q_LONG,     /* required text, several lines */
   Q_YES_NO,   /* must be answered yes or no */
+  Q_MAYBE,    /* yes or no, needed only in some cases (the engine says when) */
   Q_CONFIRM,  /* must be confirmed (yes) */
   Q_CHOICE,   /* one of the values in choices, "value=Label|…" */
   Q_AGENCY,   /* an agency from the directory, stored by name */
@@ -112,7 +114,7 @@ static const StepForm forms[] = {
     { { "outcome", Q_CHOICE, N_("The local authority’s decision"), N_("nfa=No further action|early-help=Early help|child-in-need-assessment=Child in need assessment|child-protection-enquiry=Child protection enquiry") },
       { "informed-by", Q_TEXT, N_("Who gave the decision") },
       { "reason", Q_OPTIONAL, N_("Reasons given") },
-      { "family-consent", Q_YES_NO, N_("Did the family consent (needed for early help)?") } } },
+      { "family-consent", Q_MAYBE, N_("Did the family consent (needed for early help)?") } } },
   { CT_EVENT_OUTCOME_DISPUTED, N_("Challenge the Decision"),
     N_("If the outcome seems wrong, use the safeguarding partnership’s escalation policy."),
     { { "reason", Q_LONG, N_("Why the decision is challenged") },
@@ -131,10 +133,10 @@ static const StepForm forms[] = {
       { "with-whom", Q_OPTIONAL, N_("Shared with") },
       { "lawful-basis", Q_OPTIONAL, N_("Lawful basis") },
       { "how-shared", Q_OPTIONAL, N_("How and when it was shared") },
-      { "necessary-proportionate", Q_YES_NO, N_("Was it necessary, proportionate, relevant, adequate and accurate?") },
+      { "necessary-proportionate", Q_MAYBE, N_("Was it necessary, proportionate, relevant, adequate and accurate?") },
       { "safety-wellbeing", Q_TEXT, N_("How safety and well-being were weighed") },
       { "consent-sought", Q_YES_NO, N_("Was consent sought?") },
-      { "consent-given", Q_YES_NO, N_("Was consent given?") },
+      { "consent-given", Q_MAYBE, N_("Was consent given?") },
       { "consent-reason", Q_OPTIONAL, N_("Reason consent was not sought") },
       { "reason", Q_LONG, N_("Reason for the decision") } } },
 };
@@ -143,7 +145,6 @@ typedef struct
 {
   const Question *question;
   GtkWidget      *widget;
-  GPtrArray      *values; /* for combo rows: the stored value of each item */
 } Field;
 
 struct _CtStepDialog
@@ -203,15 +204,16 @@ field_answered (Field *field)
       }
 
     case Q_OPTIONAL:
+    case Q_MAYBE:
       return TRUE;
 
     case Q_CONFIRM:
-      return adw_combo_row_get_selected (ADW_COMBO_ROW (field->widget)) == 1;
+      return g_strcmp0 (ct_choice_row_get_value (CT_CHOICE_ROW (field->widget)), "yes") == 0;
 
     case Q_YES_NO:
     case Q_CHOICE:
     case Q_AGENCY:
-      return adw_combo_row_get_selected (ADW_COMBO_ROW (field->widget)) > 0;
+      return ct_choice_row_get_value (CT_CHOICE_ROW (field->widget)) != NULL;
 
     default:
       return FALSE;
@@ -274,22 +276,23 @@ ct_step_dialog_get_answers (CtStepDialog *self)
           break;
 
         case Q_YES_NO:
+        case Q_MAYBE:
         case Q_CONFIRM:
           {
-            guint selected = adw_combo_row_get_selected (ADW_COMBO_ROW (field->widget));
+            const char *value = ct_choice_row_get_value (CT_CHOICE_ROW (field->widget));
 
-            if (selected == 1 || selected == 2)
-              ct_answers_set_boolean (answers, name, selected == 1);
+            if (value != NULL)
+              ct_answers_set_boolean (answers, name, g_str_equal (value, "yes"));
           }
           break;
 
         case Q_CHOICE:
         case Q_AGENCY:
           {
-            guint selected = adw_combo_row_get_selected (ADW_COMBO_ROW (field->widget));
+            const char *value = ct_choice_row_get_value (CT_CHOICE_ROW (field->widget));
 
-            if (selected > 0 && selected < field->values->len)
-              ct_answers_set_text (answers, name, g_ptr_array_index (field->values, selected));
+            if (value != NULL)
+              ct_answers_set_text (answers, name, value);
           }
           break;
 
@@ -325,12 +328,8 @@ ct_step_dialog_set_answer (CtStepDialog *self,
 
       if (GTK_IS_EDITABLE (field->widget))
         gtk_editable_set_text (GTK_EDITABLE (field->widget), value ? value : "");
-      else if (field->values != NULL)
-        {
-          for (guint j = 1; j < field->values->len; j++)
-            if (g_strcmp0 (g_ptr_array_index (field->values, j), value) == 0)
-              adw_combo_row_set_selected (ADW_COMBO_ROW (field->widget), j);
-        }
+      else
+        ct_choice_row_set_value (CT_CHOICE_ROW (field->widget), value);
     }
 
   update_validity (self);
@@ -393,12 +392,6 @@ ct_step_dialog_get_event (CtStepDialog *self)
   return self->form->event;
 }
 
-static void
-field_clear (Field *field)
-{
-  g_clear_pointer (&field->values, g_ptr_array_unref);
-}
-
 static gboolean
 ct_step_dialog_close_request (GtkWindow *window)
 {
@@ -449,37 +442,29 @@ static void
 ct_step_dialog_init (CtStepDialog *self)
 {
   self->fields = g_array_new (FALSE, TRUE, sizeof (Field));
-  g_array_set_clear_func (self->fields, (GDestroyNotify) field_clear);
 }
 
 static GtkWidget *
-make_combo (Field      *field,
-            GListModel *agencies)
+make_choice (const Question *question,
+             GListModel     *agencies)
 {
-  GtkWidget *row = adw_combo_row_new ();
-  g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
+  GtkWidget *row = ct_choice_row_new (_(question->label));
 
-  field->values = g_ptr_array_new_with_free_func (g_free);
-  gtk_string_list_append (labels, _("Choose…"));
-  g_ptr_array_add (field->values, NULL);
-
-  switch (field->question->type)
+  switch (question->type)
     {
     case Q_YES_NO:
-      gtk_string_list_append (labels, _("Yes"));
-      gtk_string_list_append (labels, _("No"));
-      g_ptr_array_add (field->values, g_strdup ("yes"));
-      g_ptr_array_add (field->values, g_strdup ("no"));
+    case Q_MAYBE:
+      ct_choice_row_add (CT_CHOICE_ROW (row), "yes", _("Yes"));
+      ct_choice_row_add (CT_CHOICE_ROW (row), "no", _("No"));
       break;
 
     case Q_CONFIRM:
-      gtk_string_list_append (labels, _("Yes"));
-      g_ptr_array_add (field->values, g_strdup ("yes"));
+      ct_choice_row_add (CT_CHOICE_ROW (row), "yes", _("Yes"));
       break;
 
     case Q_CHOICE:
       {
-        g_auto(GStrv) choices = g_strsplit (_(field->question->choices), "|", -1);
+        g_auto(GStrv) choices = g_strsplit (_(question->choices), "|", -1);
 
         for (guint i = 0; choices[i] != NULL; i++)
           {
@@ -488,8 +473,7 @@ make_combo (Field      *field,
             if (eq == NULL)
               continue;
             *eq = '\0';
-            g_ptr_array_add (field->values, g_strdup (choices[i]));
-            gtk_string_list_append (labels, eq + 1);
+            ct_choice_row_add (CT_CHOICE_ROW (row), choices[i], eq + 1);
           }
       }
       break;
@@ -499,12 +483,8 @@ make_combo (Field      *field,
         {
           g_autoptr(CtRecord) agency = g_list_model_get_item (agencies, i);
           const char *name = ct_record_get_string (agency, "name");
-          const char *area = ct_record_get_string (agency, "area");
-          g_autofree char *label = area ? g_strdup_printf ("%s (%s)", name, area)
-                                        : g_strdup (name);
 
-          gtk_string_list_append (labels, label);
-          g_ptr_array_add (field->values, g_strdup (name));
+          ct_choice_row_add (CT_CHOICE_ROW (row), name, name);
         }
       break;
 
@@ -512,7 +492,6 @@ make_combo (Field      *field,
       g_assert_not_reached ();
     }
 
-  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (labels));
   return row;
 }
 
@@ -530,6 +509,7 @@ ct_step_dialog_new (CtEvent     event,
 {
   const StepForm *form = find_form (event);
   CtStepDialog *self;
+  Field field;
   GtkWidget *box, *header, *cancel, *save, *page, *group, *problem_group;
 
   g_return_val_if_fail (form != NULL, NULL);
@@ -574,7 +554,8 @@ ct_step_dialog_new (CtEvent     event,
 
   for (guint i = 0; i < G_N_ELEMENTS (form->questions) && form->questions[i].name != NULL; i++)
     {
-      Field field = { &form->questions[i], NULL, NULL };
+      field.question = &form->questions[i];
+      field.widget = NULL;
 
       switch (field.question->type)
         {
@@ -587,16 +568,20 @@ ct_step_dialog_new (CtEvent     event,
           break;
 
         default:
-          field.widget = make_combo (&field, agencies);
-          g_signal_connect_swapped (field.widget, "notify::selected",
+          field.widget = make_choice (field.question, agencies);
+          g_signal_connect_swapped (field.widget, "notify::value",
                                     G_CALLBACK (on_field_changed_cb), self);
           break;
         }
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (field.widget), _(field.question->label));
-      gtk_accessible_update_property (GTK_ACCESSIBLE (field.widget),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _(field.question->label),
-                                      -1);
+      if (ADW_IS_ENTRY_ROW (field.widget))
+        {
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (field.widget),
+                                         _(field.question->label));
+          gtk_accessible_update_property (GTK_ACCESSIBLE (field.widget),
+                                          GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          _(field.question->label), -1);
+        }
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), field.widget);
       g_array_append_val (self->fields, field);
     }

@@ -798,7 +798,8 @@ on_apply_finished_cb (GObject      *source,
                          g_object_unref);
 }
 
-static GTask *
+/* The task belongs to the transaction's callback from here on. */
+static void
 start_apply (CtWorkflow          *self,
              ApplyData           *data,
              GCancellable        *cancellable,
@@ -817,7 +818,6 @@ start_apply (CtWorkflow          *self,
   g_task_set_task_data (task, data, (GDestroyNotify) apply_data_free);
   ct_store_run_transaction_async (self->store, apply_in_transaction, data, NULL, cancellable,
                                   on_apply_finished_cb, task);
-  return task;
 }
 
 /**
@@ -846,7 +846,6 @@ ct_workflow_apply_async (CtWorkflow          *self,
                          gpointer             user_data)
 {
   ApplyData *data = g_new0 (ApplyData, 1);
-  g_autoptr(GTask) task = NULL;
 
   g_return_if_fail (CT_IS_WORKFLOW (self));
 
@@ -871,7 +870,7 @@ ct_workflow_apply_async (CtWorkflow          *self,
         }
     }
   data->extra = extra_records ? g_ptr_array_ref (extra_records) : NULL;
-  task = start_apply (self, data, cancellable, callback, user_data, ct_workflow_apply_async);
+  start_apply (self, data, cancellable, callback, user_data, ct_workflow_apply_async);
 }
 
 /**
@@ -912,7 +911,6 @@ ct_workflow_record_concern_async (CtWorkflow          *self,
                                   gpointer             user_data)
 {
   ApplyData *data = g_new0 (ApplyData, 1);
-  g_autoptr(GTask) task = NULL;
   g_autofree char *reference = NULL;
   CtRecord *concern = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
@@ -959,8 +957,7 @@ ct_workflow_record_concern_async (CtWorkflow          *self,
   data->at = g_date_time_new_from_unix_utc (ct_record_get_int64 (concern, "raised-at", 0) /
                                             G_USEC_PER_SEC);
 
-  task = start_apply (self, data, cancellable, callback, user_data,
-                      ct_workflow_record_concern_async);
+  start_apply (self, data, cancellable, callback, user_data, ct_workflow_record_concern_async);
 }
 
 /**
