@@ -283,22 +283,12 @@ ct_case_service_write_snapshot (CtCaseService        *self,
   ct_record_set_due_at (case_record, next_due);
 }
 
-typedef struct
-{
-  CtCaseService *self;
-  const char    *case_id;
-  CtEvent        event;
-  GHashTable    *answers;
-  const char    *staff_id;
-  const char    *actor;
-  GDateTime     *at;
-  CtTransition  *result;
-} ApplyData;
-
-/* The case's first child, or NULL; only a real failure is an error. */
+/* The case's first child, or NULL; only a real failure is an error. A
+ * child among @extra_records (made by the same step) is used as it is. */
 static gboolean
 get_child (CtStoreTransaction  *txn,
            CtRecord            *case_record,
+           GPtrArray           *extra_records,
            CtRecord           **out_child,
            GError             **error)
 {
@@ -308,6 +298,18 @@ get_child (CtStoreTransaction  *txn,
   *out_child = NULL;
   if (child_ids == NULL || child_ids[0] == NULL)
     return TRUE;
+
+  for (guint i = 0; extra_records != NULL && i < extra_records->len; i++)
+    {
+      CtRecord *record = g_ptr_array_index (extra_records, i);
+
+      if (ct_record_get_kind (record) == CT_RECORD_KIND_CHILD &&
+          g_strcmp0 (ct_record_get_id (record), child_ids[0]) == 0)
+        {
+          *out_child = g_object_ref (record);
+          return TRUE;
+        }
+    }
 
   *out_child = ct_store_transaction_get (txn, CT_RECORD_KIND_CHILD, child_ids[0], &local_error);
   if (*out_child == NULL && !g_error_matches (local_error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_FOUND))
@@ -350,51 +352,169 @@ add_agency_answers (CtStoreTransaction  *txn,
   return TRUE;
 }
 
-static gboolean
-apply_in_transaction (CtStoreTransaction  *txn,
-                      gpointer             user_data,
-                      GError             **error)
+/* Runs the procedure on the case as stored in @case_record. The child's date
+ * of birth only matters to the retention review, so the child is read only
+ * when that clock runs before or after the event. */
+static CtTransition *
+run_procedure (CtCaseService       *self,
+               CtStoreTransaction  *txn,
+               CtRecord            *case_record,
+               gboolean             is_new,
+               CtEvent              event,
+               GHashTable          *answers,
+               GPtrArray           *extra_records,
+               const char          *actor,
+               GDateTime           *at,
+               GError             **error)
 {
-  ApplyData *data = user_data;
-  CtCaseService *self = data->self;
-  g_autoptr(CtRecord) case_record = NULL;
   g_autoptr(CtRecord) child = NULL;
-  g_autoptr(CtRecord) chronology = NULL;
   g_autoptr(CtTransition) t = NULL;
-  g_autoptr(GHashTable) answers = ct_answers_new ();
+  gboolean have_child = FALSE;
   CtCaseSnapshot snapshot;
 
-  if (data->answers != NULL)
+  if (ct_record_has_field (case_record, "clock-retention-review"))
+    {
+      if (!get_child (txn, case_record, extra_records, &child, error))
+        return NULL;
+      have_child = TRUE;
+    }
+
+  if (!ct_case_service_read_snapshot (self, case_record, child, &snapshot, error))
+    return NULL;
+  if (is_new)
+    snapshot.state = CT_STATE_NEW;
+
+  t = ct_procedure_apply (self->calendar, &snapshot, event, answers, actor, at, error);
+  if (t == NULL || have_child || !t->snapshot.clocks[CT_CLOCK_RETENTION_REVIEW].running)
+    return g_steal_pointer (&t);
+
+  /* The retention review has just started: work it out again from the
+   * child's date of birth, if there is a child. */
+  if (!get_child (txn, case_record, extra_records, &child, error))
+    return NULL;
+  if (child == NULL)
+    return g_steal_pointer (&t);
+
+  g_clear_pointer (&t, ct_transition_free);
+  if (!ct_case_service_read_snapshot (self, case_record, child, &snapshot, error))
+    return NULL;
+  if (is_new)
+    snapshot.state = CT_STATE_NEW;
+  return ct_procedure_apply (self->calendar, &snapshot, event, answers, actor, at, error);
+}
+
+/**
+ * ct_case_service_apply_in_transaction:
+ * @self: a case service
+ * @txn: the caller's transaction
+ * @case_record: the CASE record, as read in @txn, or a new one never saved
+ *   (version 0, state "new" or unset) which is inserted; updated in place
+ * @event: what happened
+ * @answers: (nullable): its answers (see ct-procedure.h); for a referral,
+ *   "agency-id" may name an AGENCY record whose name and confirmation
+ *   period are used unless given. Not changed.
+ * @extra_records: (nullable) (element-type CtRecord): records the step made
+ *   (version 0: inserted, with the case's id if they have none and are not
+ *   a CHILD) or changed (saved as a correction)
+ * @staff_id: the member of staff recording it, for the audit log
+ * @actor: their name as the chronology shows it
+ * @at: when it happened
+ * @error: return location for a #CT_PROCEDURE_ERROR or #CT_STORE_ERROR
+ *
+ * Applies @event to the case inside a transaction the caller runs, so that
+ * several events, or several cases, can be written at once: the case's
+ * state, clocks and next due time, @extra_records, a chronology entry and
+ * an audit entry named after the event. Refused events change nothing
+ * (neither @case_record nor the database). If the store fails part way,
+ * @case_record may already hold the new state: the caller must then fail
+ * the transaction (which puts the records' stored versions back) and read
+ * the case again.
+ *
+ * Returns: (transfer full) (nullable): the transition
+ */
+CtTransition *
+ct_case_service_apply_in_transaction (CtCaseService       *self,
+                                      CtStoreTransaction  *txn,
+                                      CtRecord            *case_record,
+                                      CtEvent              event,
+                                      GHashTable          *answers,
+                                      GPtrArray           *extra_records,
+                                      const char          *staff_id,
+                                      const char          *actor,
+                                      GDateTime           *at,
+                                      GError             **error)
+{
+  g_autoptr(CtRecord) chronology = NULL;
+  g_autoptr(CtTransition) t = NULL;
+  g_autoptr(GHashTable) all_answers = ct_answers_new ();
+  const char *case_id;
+  gboolean is_new;
+
+  g_return_val_if_fail (CT_IS_CASE_SERVICE (self), NULL);
+  g_return_val_if_fail (txn != NULL, NULL);
+  g_return_val_if_fail (CT_IS_RECORD (case_record), NULL);
+  g_return_val_if_fail (ct_record_get_kind (case_record) == CT_RECORD_KIND_CASE, NULL);
+  g_return_val_if_fail (staff_id != NULL, NULL);
+  g_return_val_if_fail (at != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  is_new = ct_record_get_version (case_record) == 0;
+  if (is_new && ct_record_get_state (case_record) != NULL &&
+      g_strcmp0 (ct_record_get_state (case_record), ct_state_to_string (CT_STATE_NEW)) != 0)
+    {
+      g_set_error (error, CT_PROCEDURE_ERROR, CT_PROCEDURE_ERROR_NOT_ALLOWED,
+                   _("A new case must start in the state “new”, not “%s”. Record its first event instead of setting its state."),
+                   ct_record_get_state (case_record));
+      return NULL;
+    }
+
+  if (answers != NULL)
     {
       GHashTableIter iter;
       gpointer key, value;
 
-      g_hash_table_iter_init (&iter, data->answers);
+      g_hash_table_iter_init (&iter, answers);
       while (g_hash_table_iter_next (&iter, &key, &value))
-        g_hash_table_replace (answers, g_strdup (key), g_variant_ref (value));
+        g_hash_table_replace (all_answers, g_strdup (key), g_variant_ref (value));
     }
 
-  case_record = ct_store_transaction_get (txn, CT_RECORD_KIND_CASE, data->case_id, error);
-  if (case_record == NULL)
-    return FALSE;
-  if (!get_child (txn, case_record, &child, error) ||
-      !add_agency_answers (txn, data->event, answers, error) ||
-      !ct_case_service_read_snapshot (self, case_record, child, &snapshot, error))
-    return FALSE;
+  if (!add_agency_answers (txn, event, all_answers, error))
+    return NULL;
 
-  t = ct_procedure_apply (self->calendar, &snapshot, data->event, answers,
-                          data->actor, data->at, error);
+  t = run_procedure (self, txn, case_record, is_new, event, all_answers, extra_records, actor, at, error);
   if (t == NULL)
-    return FALSE;
+    return NULL;
 
   ct_case_service_write_snapshot (self, &t->snapshot, case_record);
   if (ct_state_is_closed (t->to) && !ct_state_is_closed (t->from) && t->why != NULL)
     ct_record_set_string (case_record, "closed-reason", t->why);
-  if (!ct_store_transaction_update (txn, data->staff_id, case_record, error))
-    return FALSE;
+  if (is_new)
+    {
+      if (!ct_store_transaction_insert (txn, staff_id, case_record, error))
+        return NULL;
+    }
+  else if (!ct_store_transaction_update (txn, staff_id, case_record, error))
+    return NULL;
+  case_id = ct_record_get_id (case_record);
+
+  for (guint i = 0; extra_records != NULL && i < extra_records->len; i++)
+    {
+      CtRecord *record = g_ptr_array_index (extra_records, i);
+
+      if (ct_record_get_version (record) == 0)
+        {
+          if (ct_record_get_case_id (record) == NULL &&
+              ct_record_get_kind (record) != CT_RECORD_KIND_CHILD)
+            ct_record_set_case_id (record, case_id);
+          if (!ct_store_transaction_insert (txn, staff_id, record, error))
+            return NULL;
+        }
+      else if (!ct_store_transaction_update (txn, staff_id, record, error))
+        return NULL;
+    }
 
   chronology = ct_record_new (CT_RECORD_KIND_CHRONOLOGY);
-  ct_record_set_case_id (chronology, data->case_id);
+  ct_record_set_case_id (chronology, case_id);
   ct_record_set_string (chronology, "who", t->actor);
   ct_record_set_string (chronology, "what", t->what);
   if (t->why != NULL)
@@ -407,22 +527,51 @@ apply_in_transaction (CtStoreTransaction  *txn,
   ct_record_set_string (chronology, "entry", t->entry);
   if (t->event == CT_EVENT_CORRECTION)
     {
-      GVariant *corrects = g_hash_table_lookup (answers, "corrects");
+      GVariant *corrects = g_hash_table_lookup (all_answers, "corrects");
 
       if (corrects != NULL && g_variant_is_of_type (corrects, G_VARIANT_TYPE_STRING))
         ct_record_set_string (chronology, "corrects", g_variant_get_string (corrects, NULL));
     }
-  if (!ct_store_transaction_insert (txn, data->staff_id, chronology, error))
-    return FALSE;
+  if (!ct_store_transaction_insert (txn, staff_id, chronology, error))
+    return NULL;
 
-  if (!ct_store_transaction_append_audit (txn, data->staff_id, ct_event_to_string (t->event),
-                                          data->case_id, error))
-    return FALSE;
+  if (!ct_store_transaction_append_audit (txn, staff_id, ct_event_to_string (t->event),
+                                          case_id, error))
+    return NULL;
 
-  /* The record the reference pointed into is freed with this frame. */
+  /* The snapshot's reference pointed into the record as first read. */
   t->snapshot.reference = g_intern_string (ct_record_get_reference (case_record));
-  data->result = g_steal_pointer (&t);
-  return TRUE;
+  return g_steal_pointer (&t);
+}
+
+typedef struct
+{
+  CtCaseService *self;
+  const char    *case_id;
+  CtEvent        event;
+  GHashTable    *answers;
+  const char    *staff_id;
+  const char    *actor;
+  GDateTime     *at;
+  CtTransition  *result;
+} ApplyData;
+
+static gboolean
+apply_in_transaction (CtStoreTransaction  *txn,
+                      gpointer             user_data,
+                      GError             **error)
+{
+  ApplyData *data = user_data;
+  g_autoptr(CtRecord) case_record = NULL;
+
+  case_record = ct_store_transaction_get (txn, CT_RECORD_KIND_CASE, data->case_id, error);
+  if (case_record == NULL)
+    return FALSE;
+
+  data->result = ct_case_service_apply_in_transaction (data->self, txn, case_record, data->event,
+                                                       data->answers, NULL, data->staff_id,
+                                                       data->actor, data->at, error);
+  return data->result != NULL;
 }
 
 /**
@@ -438,8 +587,9 @@ apply_in_transaction (CtStoreTransaction  *txn,
  * @at: when it happened
  * @error: return location for a #CT_PROCEDURE_ERROR or #CT_STORE_ERROR
  *
- * Applies @event to the stored case: state, clocks, chronology entry and
- * audit entry are written in one transaction, or nothing is.
+ * Applies @event to the stored case in a transaction of its own, with
+ * ct_case_service_apply_in_transaction(): state, clocks, chronology entry
+ * and audit entry are written together, or nothing is.
  *
  * Returns: (transfer full) (nullable): the transition
  */

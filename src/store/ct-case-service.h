@@ -32,6 +32,12 @@ G_BEGIN_DECLS
  * `to-state`, `details` (every answer recorded, one per line) and `entry`
  * (the whole entry as one paragraph).
  *
+ * ct_case_service_apply_in_transaction() is the one place that does this;
+ * ct_case_service_apply_sync() runs it in a transaction of its own, and a
+ * caller that writes more in the same transaction (a new case with its
+ * first event, several events or several cases at once) runs it in its
+ * own.
+ *
  * A case the application created straight into "concern-recorded" without
  * the escalation clock (the concern form does this) is read as if the clock
  * had started when the case record was created.
@@ -66,6 +72,17 @@ CtTransition  *ct_case_service_apply_sync     (CtCaseService         *self,
                                                const char            *actor,
                                                GDateTime             *at,
                                                GError               **error);
+
+CtTransition  *ct_case_service_apply_in_transaction (CtCaseService      *self,
+                                                    CtStoreTransaction *txn,
+                                                    CtRecord           *case_record,
+                                                    CtEvent             event,
+                                                    GHashTable         *answers,
+                                                    GPtrArray          *extra_records,
+                                                    const char         *staff_id,
+                                                    const char         *actor,
+                                                    GDateTime          *at,
+                                                    GError            **error);
 
 CtRecord      *ct_case_service_find_case_sync (CtCaseService         *self,
                                                const char            *reference,
