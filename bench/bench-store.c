@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ct-crypto.h"
 #include "ct-sqlite-backend.h"
@@ -227,14 +228,34 @@ plain_insert (Plain    *plain,
         }
     }
 
-  plain->seq++;
-  sqlite3_bind_int64 (plain->audit, 1, plain->seq);
-  sqlite3_bind_int64 (plain->audit, 2, now);
-  sqlite3_bind_text (plain->audit, 3, ct_record_get_id (record), -1, SQLITE_TRANSIENT);
-  sqlite3_step (plain->audit);
-  sqlite3_reset (plain->audit);
-  sqlite3_bind_int64 (plain->head, 1, plain->seq);
-  sqlite3_step (plain->head);
+  {
+    g_autofree char *action = g_strconcat ("create:", ct_record_kind_to_string (kind), NULL);
+
+    plain->seq++;
+    sqlite3_bind_int64 (plain->audit, 1, plain->seq);
+    sqlite3_bind_int64 (plain->audit, 2, now);
+    sqlite3_bind_text (plain->audit, 3, action, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text (plain->audit, 4, ct_record_get_id (record), -1, SQLITE_TRANSIENT);
+    if (sqlite3_step (plain->audit) != SQLITE_DONE)
+      g_error ("plain audit: %s", sqlite3_errmsg (plain->db));
+    sqlite3_reset (plain->audit);
+  }
+}
+
+/* The store writes its audit head once per transaction, just before the
+ * commit; so does the plain run. */
+static void
+plain_write_head (Plain *plain)
+{
+  /* The same size as the store's sealed head: sequence number, last MAC
+   * and the head's own MAC. */
+  guint8 head[8 + 32 + 32] = { 0 };
+  guint64 be = GUINT64_TO_BE ((guint64) plain->seq);
+
+  memcpy (head, &be, sizeof be);
+  sqlite3_bind_blob (plain->head, 1, head, sizeof head, SQLITE_TRANSIENT);
+  if (sqlite3_step (plain->head) != SQLITE_DONE)
+    g_error ("plain audit head: %s", sqlite3_errmsg (plain->db));
   sqlite3_reset (plain->head);
 }
 
@@ -243,7 +264,7 @@ plain_insert_all (Plain *plain,
                   guint  n_cases)
 {
   sqlite3_prepare_v2 (plain->db, "INSERT INTO audit_log (seq, at, staff_id, action, record_id, mac)"
-                                 " VALUES (?, ?, 'bench', 'create', ?, zeroblob(32))", -1, &plain->audit, NULL);
+                                 " VALUES (?, ?, 'bench', ?, ?, zeroblob(32))", -1, &plain->audit, NULL);
   sqlite3_prepare_v2 (plain->db, "INSERT OR REPLACE INTO meta (key, value) VALUES ('audit-head', ?)", -1, &plain->head, NULL);
   sqlite3_prepare_v2 (plain->db, "INSERT INTO blind_index (token, kind, record_id) VALUES (?, 'child', ?)", -1, &plain->index, NULL);
 
@@ -263,6 +284,7 @@ plain_insert_all (Plain *plain,
           plain_insert (plain, concern);
           plain_insert (plain, entry);
         }
+      plain_write_head (plain);
       if (sqlite3_exec (plain->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
         g_error ("plain commit: %s", sqlite3_errmsg (plain->db));
     }
