@@ -26,6 +26,7 @@ struct _CtCaseListView
   GHashTable          *rows; /* CtCaseRow currently bound */
 
   GListModel          *cases;
+  gboolean             model_attached;
   GtkCustomFilter     *filter;
   GtkFilterListModel  *filter_model;
   GtkCustomSorter     *sorter;
@@ -189,6 +190,8 @@ update_stack (CtCaseListView *self)
   gtk_stack_set_visible_child_name (self->stack, "empty");
 }
 
+static void attach_model (CtCaseListView *self);
+
 static void
 on_items_changed_cb (GListModel     *model,
                      guint           position,
@@ -297,6 +300,25 @@ on_tick_cb (gpointer user_data)
 }
 
 static void
+attach_model (CtCaseListView *self)
+{
+  if (self->model_attached)
+    return;
+
+  self->model_attached = TRUE;
+  gtk_sort_list_model_set_model (self->sort_model, self->cases);
+}
+
+static void
+ct_case_list_view_map (GtkWidget *widget)
+{
+  attach_model (CT_CASE_LIST_VIEW (widget));
+  update_stack (CT_CASE_LIST_VIEW (widget));
+
+  GTK_WIDGET_CLASS (ct_case_list_view_parent_class)->map (widget);
+}
+
+static void
 ct_case_list_view_dispose (GObject *object)
 {
   CtCaseListView *self = CT_CASE_LIST_VIEW (object);
@@ -332,6 +354,7 @@ ct_case_list_view_class_init (CtCaseListViewClass *klass)
 
   object_class->dispose = ct_case_list_view_dispose;
   object_class->finalize = ct_case_list_view_finalize;
+  widget_class->map = ct_case_list_view_map;
 
   /**
    * CtCaseListView::case-activated:
@@ -434,7 +457,12 @@ ct_case_list_view_set_model (CtCaseListView *self,
   if (cases != NULL)
     g_signal_connect (cases, "items-changed", G_CALLBACK (on_items_changed_cb), self);
 
-  gtk_sort_list_model_set_model (self->sort_model, cases);
+  /* Sorting and filtering thousands of cases is done for the lists people
+   * look at: a view that is not on screen takes the model when it is first
+   * shown. */
+  self->model_attached = FALSE;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)) || cases == NULL)
+    attach_model (self);
   update_stack (self);
 }
 
@@ -483,6 +511,7 @@ ct_case_list_view_get_shown (CtCaseListView *self)
 {
   g_return_val_if_fail (CT_IS_CASE_LIST_VIEW (self), NULL);
 
+  attach_model (self);
   return G_LIST_MODEL (self->filter_model);
 }
 

@@ -527,6 +527,40 @@ ct_window_add_toast (CtWindow   *self,
 
 /* Opening the records {{{ */
 
+/* For bench/bench-startup.sh: with CARETRAIL_STARTUP_PROBE set, say when
+ * the window and then the loaded case list first reach the screen (on the
+ * system's monotonic clock, which the benchmark reads too), and quit after
+ * the list if it is "quit". */
+static gboolean
+on_probe_tick_cb (GtkWidget     *widget,
+                  GdkFrameClock *clock,
+                  gpointer       user_data)
+{
+  const char *what = user_data;
+  const char *probe = g_getenv ("CARETRAIL_STARTUP_PROBE");
+
+  g_print ("caretrail-startup: %s %" G_GINT64_FORMAT "\n", what, g_get_monotonic_time ());
+  if (g_str_equal (what, "cases-shown") && g_strcmp0 (probe, "quit") == 0)
+    {
+      GtkApplication *app = gtk_window_get_application (GTK_WINDOW (widget));
+
+      if (app != NULL)
+        g_application_quit (G_APPLICATION (app));
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+probe_next_frame (CtWindow   *self,
+                  const char *what)
+{
+  if (g_getenv ("CARETRAIL_STARTUP_PROBE") == NULL)
+    return;
+
+  gtk_widget_add_tick_callback (GTK_WIDGET (self), on_probe_tick_cb, (gpointer) what, NULL);
+}
+
 static void open_store (CtWindow *self);
 
 static void
@@ -551,7 +585,13 @@ on_loaded_cb (GObject      *source,
       return;
     }
 
-  ct_case_list_model_replace_all (self->cases, items);
+  {
+    gint64 start = g_get_monotonic_time ();
+
+    ct_case_list_model_replace_all (self->cases, items);
+    g_debug ("Showed %u cases in the lists in %.0f ms", items->len,
+             (g_get_monotonic_time () - start) / 1000.0);
+  }
 
   directory = g_ptr_array_new_with_free_func (g_object_unref);
   staff = ct_workflow_get_staff (self->workflow);
@@ -565,6 +605,7 @@ on_loaded_cb (GObject      *source,
 
   gtk_spinner_stop (self->loading_spinner);
   gtk_stack_set_visible_child_name (self->main_stack, "cases");
+  probe_next_frame (self, "cases-shown");
 }
 
 static void
@@ -723,6 +764,7 @@ ct_window_open_records (CtWindow   *self,
   g_return_if_fail (path != NULL);
 
   ensure_pages (self);
+  probe_next_frame (self, "window-shown");
   g_free (self->database_path);
   self->database_path = g_strdup (path);
 

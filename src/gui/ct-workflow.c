@@ -498,6 +498,8 @@ typedef struct
   GPtrArray *agencies;
   GPtrArray *cases;
   GPtrArray *children;
+  gint64     started_at;
+  gint64     read_at;
 } LoadData;
 
 static void
@@ -543,6 +545,7 @@ on_load_finished_cb (GObject      *source,
   g_autoptr(GPtrArray) items = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
 
+  data->read_at = g_get_monotonic_time ();
   if (!ct_store_run_transaction_finish (CT_STORE (source), result, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -609,6 +612,9 @@ on_load_finished_cb (GObject      *source,
       g_ptr_array_add (items, ct_workflow_make_item (self, case_record, children));
     }
 
+  g_debug ("Loaded %u cases; read in %.0f ms, made into list items in %.0f ms",
+           items->len, (data->read_at - data->started_at) / 1000.0,
+           (g_get_monotonic_time () - data->read_at) / 1000.0);
   g_task_return_pointer (task, g_steal_pointer (&items), (GDestroyNotify) g_ptr_array_unref);
 }
 
@@ -631,6 +637,7 @@ ct_workflow_load_async (CtWorkflow          *self,
   LoadData *data = g_new0 (LoadData, 1);
 
   g_task_set_source_tag (task, ct_workflow_load_async);
+  data->started_at = g_get_monotonic_time ();
   g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
   ct_store_run_transaction_async (self->store, load_in_transaction, data, NULL, cancellable,
                                   on_load_finished_cb, task);

@@ -1,0 +1,74 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Time from starting caretrail to its window showing the case list of a
+# 10,000-case database, against starting gnome-text-editor the same way in
+# the same session. Prints both and the ratio.
+#
+#   tests/run-in-session.sh bench/bench-startup.sh BUILD_DIR [RUNS]
+#
+# Runs inside the test session (throwaway home, real keyring, Xvfb), so the
+# database is made fresh with caretrail-admin demo.
+set -eu
+
+build=${1:-_build}
+runs=${2:-5}
+build=$(cd "$build" && pwd)
+export GSETTINGS_SCHEMA_DIR="$build/data"
+
+exec /usr/bin/python3 - "$build" "$runs" <<'PY'
+import os, statistics, subprocess, sys, time
+
+build, runs = sys.argv[1], int(sys.argv[2])
+admin = os.path.join(build, "src", "caretrail-admin")
+app = os.path.join(build, "src", "caretrail")
+
+def mapped_window(name_part):
+    out = subprocess.run(["xwininfo", "-root", "-tree"], capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        if name_part in line and "has no name" not in line:
+            wid = line.split()[0]
+            info = subprocess.run(["xwininfo", "-id", wid], capture_output=True, text=True).stdout
+            if "IsViewable" in info:
+                return True
+    return False
+
+start = time.monotonic()
+subprocess.run([admin, "init"], check=True, stdout=subprocess.DEVNULL)
+subprocess.run([admin, "demo", "--cases", "10000"], check=True, stdout=subprocess.DEVNULL)
+print("made a 10,000-case database in %.1f s" % (time.monotonic() - start))
+
+window_ms, cases_ms, editor_ms = [], [], []
+
+for run in range(runs):
+    env = dict(os.environ, CARETRAIL_STARTUP_PROBE="quit")
+    t0 = time.monotonic_ns() // 1000
+    p = subprocess.run([app], env=env, capture_output=True, text=True, timeout=120)
+    marks = {}
+    for line in p.stdout.splitlines():
+        if line.startswith("caretrail-startup: "):
+            _, what, at = line.split()
+            marks[what] = int(at)
+    if "cases-shown" not in marks:
+        sys.exit("caretrail did not show its cases: " + p.stderr[-2000:])
+    window_ms.append((marks["window-shown"] - t0) / 1000)
+    cases_ms.append((marks["cases-shown"] - t0) / 1000)
+
+    t0 = time.monotonic()
+    editor = subprocess.Popen(["gnome-text-editor", "--standalone", "--ignore-session"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while not mapped_window("Text Editor") and not mapped_window("New Document"):
+        if time.monotonic() - t0 > 60:
+            sys.exit("gnome-text-editor did not show a window")
+        time.sleep(0.005)
+    editor_ms.append((time.monotonic() - t0) * 1000)
+    editor.terminate()
+    editor.wait()
+
+m = statistics.median
+print("runs: %d (medians)" % runs)
+print("caretrail: window on screen      %7.0f ms" % m(window_ms))
+print("caretrail: 10,000 cases listed   %7.0f ms" % m(cases_ms))
+print("gnome-text-editor: window shown  %7.0f ms" % m(editor_ms))
+print("ratio (caretrail list / text editor window): %.2f" % (m(cases_ms) / m(editor_ms)))
+PY
