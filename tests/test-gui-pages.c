@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-gui-pages"
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "ct-choice-row.h"
+#include "ct-record.h"
+#include "ct-setup-assistant.h"
+#include "ct-step-dialog.h"
+#include "ct-store-error.h"
+#include "ct-test-ui.h"
+#include "ct-unlock-page.h"
+
+static GtkWidget *
+find_by_label (GtkWidget  *root,
+               const char *label)
+{
+  if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_PROPERTY_LABEL))
+    {
+      char *msg = gtk_test_accessible_check_property (GTK_ACCESSIBLE (root),
+                                                      GTK_ACCESSIBLE_PROPERTY_LABEL, label);
+      gboolean match = msg == NULL;
+
+      g_free (msg);
+      if (match)
+        return root;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_label (child, label);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+type (GtkWidget  *root,
+      const char *label,
+      const char *text)
+{
+  GtkWidget *row = find_by_label (root, label);
+
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+static GtkWindow *
+show (GtkWidget *child)
+{
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+
+  gtk_window_set_default_size (window, 640, 720);
+  gtk_window_set_child (window, child);
+  gtk_window_present (window);
+  ct_test_ui_wait_for_frame (GTK_WIDGET (window));
+  return window;
+}
+
+static void
+on_create_cb (CtSetupAssistant  *assistant,
+              GPtrArray         *records,
+              GPtrArray        **out)
+{
+  *out = g_ptr_array_ref (records);
+}
+
+static void
+on_finished_cb (CtSetupAssistant *assistant,
+                gboolean         *finished)
+{
+  *finished = TRUE;
+}
+
+static void
+test_setup_assistant (void)
+{
+  GtkWidget *assistant = ct_setup_assistant_new ();
+  GtkWindow *window = show (assistant);
+  g_autoptr(GPtrArray) records = NULL;
+  CtRecord *org, *dso, *agency;
+
+  g_signal_connect (assistant, "create", G_CALLBACK (on_create_cb), &records);
+  g_assert_cmpstr (ct_setup_assistant_get_page (CT_SETUP_ASSISTANT (assistant)), ==, "welcome");
+  ct_test_ui_screenshot (GTK_WIDGET (window), "setup-welcome.png");
+  ct_setup_assistant_next (CT_SETUP_ASSISTANT (assistant));
+
+  /* Each page holds the user until what it needs is there. */
+  g_assert_cmpstr (ct_setup_assistant_get_page (CT_SETUP_ASSISTANT (assistant)), ==, "organisation");
+  g_assert_false (ct_setup_assistant_can_continue (CT_SETUP_ASSISTANT (assistant)));
+  type (assistant, "Organisation name", "Riverside Family Mediation");
+  g_assert_false (ct_setup_assistant_can_continue (CT_SETUP_ASSISTANT (assistant)));
+  type (assistant, "Organisation address", "1 Example Street");
+  g_assert_true (ct_setup_assistant_can_continue (CT_SETUP_ASSISTANT (assistant)));
+  ct_setup_assistant_next (CT_SETUP_ASSISTANT (assistant));
+
+  g_assert_cmpstr (ct_setup_assistant_get_page (CT_SETUP_ASSISTANT (assistant)), ==, "people");
+  g_assert_false (ct_setup_assistant_can_continue (CT_SETUP_ASSISTANT (assistant)));
+  type (assistant, "Designated safeguarding officer’s name", "Dana Officer");
+  type (assistant, "Designated safeguarding officer’s contact", "dana@example.org");
+  g_assert_true (ct_setup_assistant_can_continue (CT_SETUP_ASSISTANT (assistant)));
+  /* A deputy named without a way to reach them is not enough. */
+  type (assistant, "Deputy’s name", "Lee Deputy");
+  g_assert_false (ct_setup_assistant_can_continue (CT_SETUP_ASSISTANT (assistant)));
+  type (assistant, "Deputy’s contact", "01632 960001");
+  g_assert_true (ct_setup_assistant_can_continue (CT_SETUP_ASSISTANT (assistant)));
+  ct_setup_assistant_next (CT_SETUP_ASSISTANT (assistant));
+
+  g_assert_cmpstr (ct_setup_assistant_get_page (CT_SETUP_ASSISTANT (assistant)), ==, "office");
+  type (assistant, "Cut-off time", "25:00");
+  g_assert_false (ct_setup_assistant_can_continue (CT_SETUP_ASSISTANT (assistant)));
+  type (assistant, "Cut-off time", "15:30");
+  g_assert_true (ct_setup_assistant_can_continue (CT_SETUP_ASSISTANT (assistant)));
+  ct_setup_assistant_next (CT_SETUP_ASSISTANT (assistant));
+
+  g_assert_cmpstr (ct_setup_assistant_get_page (CT_SETUP_ASSISTANT (assistant)), ==, "authorities");
+  g_assert_false (ct_setup_assistant_can_continue (CT_SETUP_ASSISTANT (assistant)));
+  type (assistant, "Authority 1 name", "Exampleshire Children’s Services");
+  type (assistant, "Authority 1 area", "Exampleshire");
+  type (assistant, "Authority 1 telephone", "01632 960999");
+  g_assert_true (ct_setup_assistant_can_continue (CT_SETUP_ASSISTANT (assistant)));
+  ct_test_ui_wait_for_frame (GTK_WIDGET (window));
+  ct_test_ui_screenshot (GTK_WIDGET (window), "setup-authorities.png");
+  ct_setup_assistant_next (CT_SETUP_ASSISTANT (assistant));
+
+  /* Creating hands over the records and waits. */
+  g_assert_cmpstr (ct_setup_assistant_get_page (CT_SETUP_ASSISTANT (assistant)), ==, "creating");
+  g_assert_nonnull (records);
+  g_assert_cmpuint (records->len, ==, 4); /* organisation, DSO, deputy, one authority */
+  org = g_ptr_array_index (records, 0);
+  dso = g_ptr_array_index (records, 1);
+  agency = g_ptr_array_index (records, 3);
+  g_assert_cmpint (ct_record_get_kind (org), ==, CT_RECORD_KIND_ORGANISATION);
+  g_assert_cmpstr (ct_record_get_string (org, "name"), ==, "Riverside Family Mediation");
+  g_assert_cmpstr (ct_record_get_string (org, "cutoff"), ==, "15:30");
+  g_assert_cmpstr (ct_record_get_string (org, "nation"), ==, "england-and-wales");
+  g_assert_cmpstr (ct_record_get_string (org, "dso-name"), ==, "Dana Officer");
+  g_assert_false (ct_record_has_field (org, "sbm-name"));
+  g_assert_cmpint (ct_record_get_kind (dso), ==, CT_RECORD_KIND_STAFF);
+  g_assert_true (ct_record_get_boolean (dso, "is-dso", FALSE));
+  g_assert_cmpstr (ct_record_get_string (dso, "email"), ==, "dana@example.org");
+  g_assert_cmpint (ct_record_get_kind (agency), ==, CT_RECORD_KIND_AGENCY);
+  g_assert_cmpstr (ct_record_get_string (agency, "area"), ==, "Exampleshire");
+  g_assert_cmpstr (ct_record_get_string (agency, "confirmation-period"), ==, "48h");
+  g_assert_cmpstr (ct_record_get_string (agency, "kind"), ==, "children-social-care");
+
+  /* A failure goes back with everything still typed. */
+  {
+    g_autoptr(GError) error = g_error_new_literal (CT_STORE_ERROR, CT_STORE_ERROR_NO_SECRET_SERVICE,
+                                                   "No keyring is running.");
+    ct_setup_assistant_creation_failed (CT_SETUP_ASSISTANT (assistant), error);
+  }
+  g_assert_cmpstr (ct_setup_assistant_get_page (CT_SETUP_ASSISTANT (assistant)), ==, "authorities");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_by_label (assistant,
+                                                                       "Authority 1 area"))),
+                   ==, "Exampleshire");
+
+  ct_setup_assistant_show_recovery_code (CT_SETUP_ASSISTANT (assistant),
+                                         "ABCD1234EFGH5678JKLM9012NPQR3456", "db-id");
+  g_assert_cmpstr (ct_setup_assistant_get_page (CT_SETUP_ASSISTANT (assistant)), ==, "recovery");
+  ct_test_ui_wait_for_frame (GTK_WIDGET (window));
+  ct_test_ui_screenshot (GTK_WIDGET (window), "setup-recovery.png");
+
+  gtk_window_destroy (window);
+}
+
+static void
+test_unlock_page (void)
+{
+  GtkWidget *page = ct_unlock_page_new ();
+  GtkWindow *window = show (page);
+  struct { int code; const char *title; } cases[] = {
+    { CT_STORE_ERROR_NO_SECRET_SERVICE, "No Keyring Is Running" },
+    { CT_STORE_ERROR_KEYRING_LOCKED, "Your Keyring Is Locked" },
+    { CT_STORE_ERROR_KEY_MISSING, "The Key Is Not in Your Keyring" },
+    { CT_STORE_ERROR_WRONG_KEY, "The Key Does Not Fit" },
+    { CT_STORE_ERROR_TOO_NEW, "These Records Need a Newer Caretrail" },
+    { CT_STORE_ERROR_CORRUPT, "The Records File Is Damaged" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = g_error_new_literal (CT_STORE_ERROR, cases[i].code, "Detail.");
+
+      ct_unlock_page_set_error (CT_UNLOCK_PAGE (page), error);
+      g_assert_cmpstr (ct_unlock_page_get_title (CT_UNLOCK_PAGE (page)), ==, cases[i].title);
+    }
+
+  /* Both ways forward are always offered. */
+  g_assert_nonnull (find_by_label (page, "Try again"));
+  g_assert_nonnull (find_by_label (page, "Enter recovery code"));
+
+  {
+    g_autoptr(GError) error = g_error_new_literal (CT_STORE_ERROR, CT_STORE_ERROR_KEY_MISSING,
+                                                   "The key for this database is not in the keyring.");
+    ct_unlock_page_set_error (CT_UNLOCK_PAGE (page), error);
+  }
+  g_assert_true (gtk_widget_has_css_class (find_by_label (page, "Enter recovery code"),
+                                           "suggested-action"));
+  ct_test_ui_wait_for_frame (GTK_WIDGET (window));
+  ct_test_ui_screenshot (GTK_WIDGET (window), "unlock-key-missing.png");
+
+  gtk_window_destroy (window);
+}
+
+static gboolean
+save_enabled (GtkWidget *dialog)
+{
+  GtkWidget *button = find_by_label (dialog, "Save step");
+
+  g_assert_nonnull (button);
+  return gtk_widget_get_sensitive (button);
+}
+
+static void
+choose (GtkWidget  *dialog,
+        const char *question,
+        const char *value)
+{
+  GtkWidget *row = find_by_label (dialog, question);
+
+  g_assert_nonnull (row);
+  ct_choice_row_set_value (CT_CHOICE_ROW (row), value);
+}
+
+static void
+on_step_save_cb (CtStepDialog  *dialog,
+                 GHashTable    *answers,
+                 GHashTable   **out)
+{
+  *out = g_hash_table_ref (answers);
+}
+
+static void
+test_step_dialog (void)
+{
+  CtStepDialog *dialog = ct_step_dialog_new (CT_EVENT_CONCERNS_REMAIN, NULL);
+  g_autoptr(GHashTable) answers = NULL;
+  GVariant *value;
+
+  g_assert_false (ct_step_dialog_has_form (CT_EVENT_CORRECTION));
+  g_assert_true (ct_step_dialog_has_form (CT_EVENT_REFERRAL_MADE));
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  ct_test_ui_wait_for_frame (GTK_WIDGET (dialog));
+
+  /* The decision cannot be saved without its reason and every exception
+   * answered. */
+  g_assert_false (save_enabled (GTK_WIDGET (dialog)));
+  type (GTK_WIDGET (dialog), "Why concerns remain", "An unexplained injury.");
+  g_assert_false (save_enabled (GTK_WIDGET (dialog)));
+  choose (GTK_WIDGET (dialog), "Might a family member be responsible for the harm?", "yes");
+  choose (GTK_WIDGET (dialog), "Might telling the family put someone in danger?", "no");
+  g_assert_false (save_enabled (GTK_WIDGET (dialog)));
+  choose (GTK_WIDGET (dialog), "Might telling the family interfere with a criminal investigation?",
+          "no");
+  g_assert_true (save_enabled (GTK_WIDGET (dialog)));
+  type (GTK_WIDGET (dialog), "Reason a family member might be responsible", "The child said so.");
+  ct_test_ui_wait_for_frame (GTK_WIDGET (dialog));
+  ct_test_ui_screenshot (GTK_WIDGET (dialog), "step-concerns-remain.png");
+
+  g_signal_connect (dialog, "save", G_CALLBACK (on_step_save_cb), &answers);
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "step.save", NULL);
+  g_assert_nonnull (answers);
+  value = g_hash_table_lookup (answers, "family-member-responsible");
+  g_assert_true (g_variant_get_boolean (value));
+  value = g_hash_table_lookup (answers, "danger-to-others");
+  g_assert_false (g_variant_get_boolean (value));
+  value = g_hash_table_lookup (answers, "family-member-responsible-reason");
+  g_assert_cmpstr (g_variant_get_string (value, NULL), ==, "The child said so.");
+  g_assert_null (g_hash_table_lookup (answers, "danger-to-others-reason"));
+
+  /* When the engine refuses, the form says why and keeps the answers. */
+  {
+    g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED,
+                                                   "A reason is needed for believing someone might be put in danger.");
+    ct_step_dialog_save_finished (dialog, error);
+  }
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  g_assert_true (save_enabled (GTK_WIDGET (dialog)));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_by_label (GTK_WIDGET (dialog),
+                                                                       "Why concerns remain"))),
+                   ==, "An unexplained injury.");
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  g_test_add_func ("/ui/pages/setup-assistant", test_setup_assistant);
+  g_test_add_func ("/ui/pages/unlock", test_unlock_page);
+  g_test_add_func ("/ui/pages/step-dialog", test_step_dialog);
+
+  return g_test_run ();
+}
