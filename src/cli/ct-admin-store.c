@@ -4,11 +4,13 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "ct-admin-commands.h"
+#include "ct-case-service.h"
 #include "ct-crypto.h"
 #include "ct-keyring.h"
 #include "ct-procedure.h"
@@ -405,6 +407,16 @@ ct_admin_cmd_cases (int    argc,
 
 /* demo {{{ */
 
+/*
+ * The sample cases are made the way real ones are: each is created and
+ * moved on by the procedure engine (ct_case_service_apply_in_transaction()),
+ * one event at a time, at instants spread over the last 90 days, with the
+ * answers each event requires. So their states, clocks, next due times,
+ * chronologies and audit entries are exactly what the engine writes, and
+ * `cases`, `next` and `overdue` agree about them. Everything is fictional:
+ * every record carries "demo": true, and the names are made up.
+ */
+
 static const char *demo_given[] = {
   "Pip", "Wren", "Juniper", "Ottoline", "Barnaby", "Clementine", "Rafferty", "Marigold",
   "Tobias", "Primrose", "Jasper", "Hazel", "Florian", "Saffron", "Linus", "Bramble",
@@ -415,21 +427,491 @@ static const char *demo_family[] = {
   "Mockley", "Madeupshire",
 };
 
+#define DEMO_ACTOR "Dana Demo (DSO)"
+#define DEMO_WORKER "Sam Sample"
+#define DEMO_DAYS 90
+
+/* One step a sample case goes through: a procedure event with one set of
+ * answers, and the records it makes. */
+typedef enum
+{
+  DEMO_END,
+  DEMO_CONCERN,
+  DEMO_ESCALATE,
+  DEMO_NO_CONCERNS,
+  DEMO_REMAIN_TELL_FAMILY,
+  DEMO_REMAIN_EXCEPTION,
+  DEMO_UNCERTAIN,
+  DEMO_ADVICE,
+  DEMO_FAMILY_DISCUSSED,
+  DEMO_REFER,
+  DEMO_URGENT_REFER,
+  DEMO_SHARE,
+  DEMO_CONFIRM,
+  DEMO_CHASE,
+  DEMO_OUTCOME_ASSESSMENT,
+  DEMO_OUTCOME_NFA,
+  DEMO_OUTCOME_EARLY_HELP,
+  DEMO_DISPUTE,
+  DEMO_MONITOR,
+  DEMO_CLOSE,
+  DEMO_ALLEGATION,
+  DEMO_CLASSIFY_ALLEGATION,
+  DEMO_CLASSIFY_COMPLAINT,
+  DEMO_LADO,
+  DEMO_REGULATED_ACTIVITY,
+  DEMO_DBS,
+  DEMO_CONCLUDE,
+} DemoStep;
+
+#define DEMO_MAX_STEPS 12
+
+/* The paths the sample cases take, one after another, so that every state
+ * after "new" is reached: the comment is the state each path ends in. */
+static const DemoStep demo_paths[][DEMO_MAX_STEPS] = {
+  /* concern-recorded */
+  { DEMO_CONCERN },
+  /* escalated */
+  { DEMO_CONCERN, DEMO_ESCALATE },
+  /* consulting */
+  { DEMO_CONCERN, DEMO_ESCALATE, DEMO_UNCERTAIN },
+  /* family-discussion */
+  { DEMO_CONCERN, DEMO_ESCALATE, DEMO_UNCERTAIN, DEMO_ADVICE, DEMO_REMAIN_TELL_FAMILY },
+  /* referral-due */
+  { DEMO_CONCERN, DEMO_ESCALATE, DEMO_REMAIN_TELL_FAMILY, DEMO_FAMILY_DISCUSSED },
+  /* confirmation-due */
+  { DEMO_CONCERN, DEMO_ESCALATE, DEMO_REMAIN_EXCEPTION, DEMO_REFER, DEMO_SHARE },
+  /* awaiting-decision */
+  { DEMO_CONCERN, DEMO_ESCALATE, DEMO_REMAIN_TELL_FAMILY, DEMO_FAMILY_DISCUSSED, DEMO_REFER,
+    DEMO_SHARE, DEMO_CONFIRM },
+  /* outcome-recorded */
+  { DEMO_CONCERN, DEMO_ESCALATE, DEMO_REMAIN_EXCEPTION, DEMO_REFER, DEMO_SHARE, DEMO_CONFIRM,
+    DEMO_OUTCOME_ASSESSMENT },
+  /* outcome-disputed */
+  { DEMO_CONCERN, DEMO_ESCALATE, DEMO_REMAIN_EXCEPTION, DEMO_REFER, DEMO_SHARE, DEMO_CONFIRM,
+    DEMO_CHASE, DEMO_OUTCOME_NFA, DEMO_DISPUTE },
+  /* monitoring */
+  { DEMO_CONCERN, DEMO_ESCALATE, DEMO_REMAIN_TELL_FAMILY, DEMO_FAMILY_DISCUSSED, DEMO_REFER,
+    DEMO_SHARE, DEMO_CONFIRM, DEMO_OUTCOME_EARLY_HELP, DEMO_MONITOR },
+  /* allegation-reported */
+  { DEMO_ALLEGATION },
+  /* lado-due */
+  { DEMO_ALLEGATION, DEMO_CLASSIFY_ALLEGATION },
+  /* allegation-managed */
+  { DEMO_ALLEGATION, DEMO_CLASSIFY_ALLEGATION, DEMO_LADO, DEMO_REGULATED_ACTIVITY },
+  /* closed-nfa */
+  { DEMO_CONCERN, DEMO_ESCALATE, DEMO_NO_CONCERNS },
+  /* closed */
+  { DEMO_CONCERN, DEMO_ESCALATE, DEMO_REMAIN_EXCEPTION, DEMO_REFER, DEMO_SHARE, DEMO_CONFIRM,
+    DEMO_OUTCOME_ASSESSMENT, DEMO_CLOSE },
+  /* confirmation-due, after an urgent referral */
+  { DEMO_CONCERN, DEMO_URGENT_REFER, DEMO_SHARE },
+  /* awaiting-decision, chased */
+  { DEMO_CONCERN, DEMO_URGENT_REFER, DEMO_SHARE, DEMO_CONFIRM, DEMO_CHASE },
+  /* closed: an allegation concluded */
+  { DEMO_ALLEGATION, DEMO_CLASSIFY_ALLEGATION, DEMO_LADO, DEMO_REGULATED_ACTIVITY, DEMO_DBS,
+    DEMO_CONCLUDE },
+  /* closed: a complaint, not an allegation */
+  { DEMO_ALLEGATION, DEMO_CLASSIFY_COMPLAINT },
+  /* closed after monitoring */
+  { DEMO_CONCERN, DEMO_ESCALATE, DEMO_REMAIN_TELL_FAMILY, DEMO_FAMILY_DISCUSSED, DEMO_REFER,
+    DEMO_SHARE, DEMO_CONFIRM, DEMO_OUTCOME_EARLY_HELP, DEMO_MONITOR, DEMO_CLOSE },
+};
+
 typedef struct
 {
-  guint first;
-  guint count;
-  const char *org_id;
-  const char *staff_id;
-  const char *mash_id;
-  gint64 now;
-  GRand *rand;
+  CtCaseService *service;
+  guint          first;      /* the first case's number */
+  guint          count;      /* how many cases in this batch */
+  guint          total;      /* how many cases in the whole run */
+  guint          total_first;
+  const char    *staff_id;
+  const char    *mash_id;
+  gint64         now;        /* unix microseconds */
+  GRand         *rand;
 } DemoBatch;
+
+/* What the steps of one case share. */
+typedef struct
+{
+  DemoBatch  *batch;
+  CtRecord   *case_record;
+  CtRecord   *child;
+  CtRecord   *allegation;
+  const char *family;
+  const char *given;
+  guint       n;
+} DemoCase;
 
 static void
 mark_demo (CtRecord *record)
 {
   ct_record_set_boolean (record, "demo", TRUE);
+}
+
+/* Answers as name/value pairs; "yes" and "no" are yes/no answers. */
+static GHashTable *
+demo_answers (const char *first_name,
+              ...)
+{
+  GHashTable *answers = ct_answers_new ();
+  va_list args;
+
+  va_start (args, first_name);
+  for (const char *name = first_name; name != NULL; name = va_arg (args, const char *))
+    {
+      const char *value = va_arg (args, const char *);
+
+      if (strcmp (value, "yes") == 0 || strcmp (value, "no") == 0)
+        ct_answers_set_boolean (answers, name, strcmp (value, "yes") == 0);
+      else
+        ct_answers_set_text (answers, name, value);
+    }
+  va_end (args);
+  return answers;
+}
+
+static CtRecord *
+demo_record_for (CtRecord     *case_record,
+                 CtRecordKind  kind)
+{
+  CtRecord *record = ct_record_new (kind);
+
+  ct_record_set_case_id (record, ct_record_get_id (case_record));
+  mark_demo (record);
+  return record;
+}
+
+static CtRecord *
+demo_record (DemoCase     *demo,
+             CtRecordKind  kind)
+{
+  return demo_record_for (demo->case_record, kind);
+}
+
+/* The child, a parent with parental responsibility, and the concern, made
+ * with the case's first event. */
+static void
+add_first_records (DemoCase  *demo,
+                   GPtrArray *extra,
+                   gint64     at,
+                   gboolean   allegation)
+{
+  CtRecord *child = demo->child;
+  CtRecord *parent = demo_record (demo, CT_RECORD_KIND_PERSON);
+  CtRecord *relationship = demo_record (demo, CT_RECORD_KIND_RELATIONSHIP);
+  CtRecord *concern = demo_record (demo, CT_RECORD_KIND_CONCERN);
+  guint n = demo->n;
+  g_autofree char *dob = g_strdup_printf ("%04d-%02d-%02d", 2010 + (int)(n % 14), 1 + (int)(n % 12),
+                                          1 + (int)(n % 28));
+  const char *child_ids[2] = { ct_record_get_id (child), NULL };
+
+  ct_record_set_strv (demo->case_record, "child-ids", child_ids);
+  ct_record_set_string (child, "given-names", demo->given);
+  ct_record_set_string (child, "family-name", demo->family);
+  ct_record_set_string (child, "date-of-birth", dob);
+  ct_record_set_string (child, "gender", n % 2 ? "female" : "male");
+  ct_record_set_string (child, "address", "1 Imaginary Lane, Nowhere Town, ZZ99 9ZZ");
+  ct_record_set_string (child, "area", "Demonstration Borough");
+  ct_record_set_string (child, "school", "Pretend Primary School");
+  ct_record_set_string (child, "language", "English");
+  ct_record_set_boolean (child, "interpreter-needed", FALSE);
+  ct_record_set_string (child, "status", "none");
+
+  ct_record_set_string (parent, "given-names", "Alex");
+  ct_record_set_string (parent, "family-name", demo->family);
+  ct_record_set_string (parent, "role", "parent");
+  ct_record_set_string (parent, "address", "1 Imaginary Lane, Nowhere Town, ZZ99 9ZZ");
+
+  ct_record_set_string (relationship, "child-id", ct_record_get_id (child));
+  ct_record_set_string (relationship, "person-id", ct_record_get_id (parent));
+  ct_record_set_string (relationship, "relation", "parent");
+  ct_record_set_boolean (relationship, "parental-responsibility", TRUE);
+  ct_record_set_boolean (relationship, "primary-carer", TRUE);
+  ct_record_set_boolean (relationship, "household-member", TRUE);
+
+  ct_record_set_string (concern, "raised-by", demo->batch->staff_id);
+  ct_record_set_string (concern, "raised-by-name", DEMO_WORKER);
+  ct_record_set_int64 (concern, "raised-at", at);
+  ct_record_set_string (concern, "how", "in-person");
+  ct_record_set_string (concern, "what", allegation
+                        ? "Demonstration allegation about a fictional worker: this text describes no real event."
+                        : "Demonstration concern: this text is fictional and describes no real event.");
+  ct_record_set_boolean (concern, "immediate-risk", FALSE);
+
+  g_ptr_array_add (extra, g_object_ref (child));
+  g_ptr_array_add (extra, parent);
+  g_ptr_array_add (extra, relationship);
+  g_ptr_array_add (extra, concern);
+}
+
+static CtRecord *
+demo_decision (DemoCase   *demo,
+               const char *question,
+               const char *answer,
+               gint64      at)
+{
+  CtRecord *decision = demo_record (demo, CT_RECORD_KIND_DECISION);
+
+  ct_record_set_string (decision, "question", question);
+  ct_record_set_string (decision, "answer", answer);
+  ct_record_set_string (decision, "reason", "Fictional reasoning for the demonstration.");
+  ct_record_set_string (decision, "decided-by", demo->batch->staff_id);
+  ct_record_set_int64 (decision, "decided-at", at);
+  return decision;
+}
+
+static CtRecord *
+demo_referral (DemoCase   *demo,
+               gboolean    urgent,
+               const char *consent,
+               gint64      at)
+{
+  CtRecord *referral = demo_record (demo, CT_RECORD_KIND_REFERRAL);
+
+  ct_record_set_state (referral, "made");
+  ct_record_set_string (referral, "agency-id", demo->batch->mash_id);
+  ct_record_set_string (referral, "agency-name", "Demonstration Borough Children's Services (fictional)");
+  ct_record_set_string (referral, "type", "child-protection");
+  ct_record_set_string (referral, "urgency", urgent ? "immediate" : "standard");
+  ct_record_set_int64 (referral, "made-at", at);
+  ct_record_set_string (referral, "made-how", "telephone");
+  ct_record_set_string (referral, "made-by", DEMO_ACTOR);
+  ct_record_set_string (referral, "made-to", "Duty social worker (fictional)");
+  if (!urgent)
+    {
+      ct_record_set_string (referral, "their-reference", "DEMO-REF");
+      ct_record_set_string (referral, "what-shared", "Fictional details of the concern.");
+    }
+  if (consent != NULL)
+    {
+      ct_record_set_string (referral, "parents-consent", strcmp (consent, "given") == 0 ? "yes" : "not-sought");
+      if (strcmp (consent, "given") != 0)
+        ct_record_set_string (referral, "consent-reason", "Fictional: asking would increase the risk to the child.");
+    }
+  return referral;
+}
+
+/* Sets the allegation record's state to the case's, as a correction. */
+static void
+add_allegation (DemoCase   *demo,
+                GPtrArray  *extra,
+                const char *state)
+{
+  ct_record_set_state (demo->allegation, state);
+  g_ptr_array_add (extra, g_object_ref (demo->allegation));
+}
+
+static gboolean
+apply_demo_step (DemoCase            *demo,
+                 CtStoreTransaction  *txn,
+                 DemoStep             step,
+                 gint64               at_us,
+                 GError             **error)
+{
+  DemoBatch *batch = demo->batch;
+  g_autoptr(GHashTable) answers = NULL;
+  g_autoptr(GPtrArray) extra = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GDateTime) at = g_date_time_new_from_unix_utc (at_us / G_USEC_PER_SEC);
+  g_autoptr(CtTransition) t = NULL;
+  CtEvent event;
+
+  switch (step)
+    {
+    case DEMO_CONCERN:
+      event = CT_EVENT_CONCERN_RECORDED;
+      answers = demo_answers ("raised-by", DEMO_WORKER, "how", "in person",
+                              "what", "Demonstration concern: this text is fictional and describes no real event.",
+                              NULL);
+      add_first_records (demo, extra, at_us, FALSE);
+      break;
+    case DEMO_ESCALATE:
+      event = CT_EVENT_ESCALATED;
+      answers = demo_answers ("line-manager", "Lee Line-Manager (fictional)", "safeguarding-lead", DEMO_ACTOR, NULL);
+      break;
+    case DEMO_NO_CONCERNS:
+      event = CT_EVENT_NO_CONCERNS_REMAIN;
+      answers = demo_answers ("reason", "Fictional: a simple explanation was confirmed.",
+                              "staff-support-discussed", "yes", NULL);
+      g_ptr_array_add (extra, demo_decision (demo, "Do concerns remain?", "no", at_us));
+      break;
+    case DEMO_REMAIN_TELL_FAMILY:
+      event = CT_EVENT_CONCERNS_REMAIN;
+      answers = demo_answers ("reason", "Fictional: the concern was not explained.",
+                              "family-member-responsible", "no", "danger-to-others", "no",
+                              "criminal-investigation", "no", NULL);
+      g_ptr_array_add (extra, demo_decision (demo, "Do concerns remain?", "yes", at_us));
+      break;
+    case DEMO_REMAIN_EXCEPTION:
+      event = CT_EVENT_CONCERNS_REMAIN;
+      answers = demo_answers ("reason", "Fictional: the child's account was clear.",
+                              "family-member-responsible", "yes",
+                              "family-member-responsible-reason", "Fictional: the child named a family member.",
+                              "danger-to-others", "no", "criminal-investigation", "no", NULL);
+      g_ptr_array_add (extra, demo_decision (demo, "Do concerns remain?", "yes", at_us));
+      break;
+    case DEMO_UNCERTAIN:
+      event = CT_EVENT_UNCERTAIN;
+      answers = demo_answers ("reason", "Fictional: unclear whether the threshold is met.", NULL);
+      g_ptr_array_add (extra, demo_decision (demo, "Do concerns remain?", "uncertain", at_us));
+      break;
+    case DEMO_ADVICE:
+      {
+        CtRecord *consultation = demo_record (demo, CT_RECORD_KIND_CONSULTATION);
+
+        event = CT_EVENT_ADVICE_RECORDED;
+        answers = demo_answers ("consulted", "nspcc", "anonymous", "yes",
+                                "advice", "Fictional advice: speak to the family and keep a close record.", NULL);
+        ct_record_set_string (consultation, "with", "nspcc-anonymous");
+        ct_record_set_boolean (consultation, "anonymous", TRUE);
+        ct_record_set_int64 (consultation, "when", at_us);
+        ct_record_set_string (consultation, "advice", "Fictional advice: speak to the family and keep a close record.");
+        g_ptr_array_add (extra, consultation);
+      }
+      break;
+    case DEMO_FAMILY_DISCUSSED:
+      event = CT_EVENT_FAMILY_DISCUSSED;
+      answers = demo_answers ("with-whom", "Alex, the parent (fictional)",
+                              "summary", "Fictional: the parent agreed to a referral.", NULL);
+      break;
+    case DEMO_REFER:
+      {
+        const char *consent = ct_record_get_int64 (demo->case_record, "procedure-flags", 0) & CT_CASE_FLAG_FAMILY_EXCEPTION
+                              ? "not-sought" : "given";
+
+        event = CT_EVENT_REFERRAL_MADE;
+        answers = demo_answers ("agency-id", batch->mash_id, "how", "telephone",
+                                "to-whom", "Duty social worker (fictional)", "their-reference", "DEMO-REF",
+                                "what-shared", "Fictional details of the concern.",
+                                "referral-type", "child-protection", "consent", consent, NULL);
+        if (strcmp (consent, "given") != 0)
+          ct_answers_set_text (answers, "consent-reason", "Fictional: asking would increase the risk to the child.");
+        g_ptr_array_add (extra, demo_referral (demo, FALSE, consent, at_us));
+      }
+      break;
+    case DEMO_URGENT_REFER:
+      event = CT_EVENT_IMMEDIATE_RISK_REFERRAL;
+      answers = demo_answers ("risk", "Fictional: the child said they were afraid to go home tonight.",
+                              "agency-id", batch->mash_id, "how", "telephone",
+                              "to-whom", "Duty social worker (fictional)", NULL);
+      g_ptr_array_add (extra, demo_referral (demo, TRUE, NULL, at_us));
+      break;
+    case DEMO_SHARE:
+      {
+        CtRecord *sharing = demo_record (demo, CT_RECORD_KIND_INFO_SHARING);
+
+        event = CT_EVENT_INFORMATION_SHARING_DECIDED;
+        answers = demo_answers ("shared", "yes", "purpose", "Safeguarding referral (demonstration)",
+                                "safety-wellbeing", "Fictional: sharing was needed to keep the child safe.",
+                                "consent-sought", "no", "consent-reason", "Fictional: asking would increase the risk.",
+                                "what", "Fictional referral details", "with-whom", "Demonstration Borough Children's Services",
+                                "lawful-basis", "Public task (demonstration)", "necessary-proportionate", "yes",
+                                "how-shared", "By telephone, then secure email", "reason", "Fictional: the child's safety comes first.",
+                                NULL);
+        ct_record_set_string (sharing, "what", "Fictional referral details");
+        ct_record_set_string (sharing, "with", batch->mash_id);
+        ct_record_set_int64 (sharing, "when", at_us);
+        ct_record_set_string (sharing, "purpose", "Safeguarding referral (demonstration)");
+        ct_record_set_string (sharing, "lawful-basis", "Public task (demonstration)");
+        ct_record_set_boolean (sharing, "shared", TRUE);
+        g_ptr_array_add (extra, sharing);
+      }
+      break;
+    case DEMO_CONFIRM:
+      event = CT_EVENT_CONFIRMATION_SENT;
+      answers = demo_answers ("how", "secure email", "to-whom", "Duty social worker (fictional)", NULL);
+      break;
+    case DEMO_CHASE:
+      event = CT_EVENT_LA_CHASED;
+      answers = demo_answers ("how", "telephone", "with-whom", "Team manager (fictional)", NULL);
+      break;
+    case DEMO_OUTCOME_ASSESSMENT:
+      event = CT_EVENT_OUTCOME_RECORDED;
+      answers = demo_answers ("outcome", "child-in-need-assessment", "informed-by", "Duty social worker (fictional)", NULL);
+      break;
+    case DEMO_OUTCOME_NFA:
+      event = CT_EVENT_OUTCOME_RECORDED;
+      answers = demo_answers ("outcome", "nfa", "informed-by", "Duty social worker (fictional)", NULL);
+      break;
+    case DEMO_OUTCOME_EARLY_HELP:
+      event = CT_EVENT_OUTCOME_RECORDED;
+      answers = demo_answers ("outcome", "early-help", "informed-by", "Duty social worker (fictional)",
+                              "family-consent", "yes", NULL);
+      break;
+    case DEMO_DISPUTE:
+      event = CT_EVENT_OUTCOME_DISPUTED;
+      answers = demo_answers ("reason", "Fictional: the concerns were not addressed.",
+                              "raised-with", "Team manager (fictional)", NULL);
+      break;
+    case DEMO_MONITOR:
+      event = CT_EVENT_MONITORING_STARTED;
+      answers = demo_answers ("plan", "Fictional: the key worker checks in at each session and records what is seen.", NULL);
+      break;
+    case DEMO_CLOSE:
+      event = CT_EVENT_CASE_CLOSED;
+      answers = demo_answers ("reason", "Demonstration: no further action needed.", NULL);
+      break;
+    case DEMO_ALLEGATION:
+      event = CT_EVENT_ALLEGATION_REPORTED;
+      answers = demo_answers ("about", "A. Nonexistent-Worker, volunteer (fictional)",
+                              "what", "Fictional allegation for the demonstration.",
+                              "reported-by", DEMO_WORKER, "senior-manager", "Morgan Manager (fictional)", NULL);
+      add_first_records (demo, extra, at_us, TRUE);
+      demo->allegation = demo_record (demo, CT_RECORD_KIND_ALLEGATION);
+      ct_record_set_string (demo->allegation, "subject-name", "A. Nonexistent-Worker");
+      ct_record_set_string (demo->allegation, "what", "Fictional allegation for the demonstration.");
+      ct_record_set_int64 (demo->allegation, "reported-at", at_us);
+      add_allegation (demo, extra, "allegation-reported");
+      break;
+    case DEMO_CLASSIFY_ALLEGATION:
+      event = CT_EVENT_ALLEGATION_CLASSIFIED;
+      answers = demo_answers ("classification", "allegation", "category", "unsuitability",
+                              "reason", "Fictional: the behaviour described would meet the threshold.", NULL);
+      ct_record_set_string (demo->allegation, "classification", "allegation");
+      ct_record_set_string (demo->allegation, "category", "unsuitability");
+      add_allegation (demo, extra, "lado-due");
+      break;
+    case DEMO_CLASSIFY_COMPLAINT:
+      event = CT_EVENT_ALLEGATION_CLASSIFIED;
+      answers = demo_answers ("classification", "complaint", "reason", "Fictional: a complaint about manner, not harm.",
+                              "handled-under", "the complaints procedure", NULL);
+      ct_record_set_string (demo->allegation, "classification", "complaint");
+      add_allegation (demo, extra, "closed");
+      break;
+    case DEMO_LADO:
+      event = CT_EVENT_LADO_INFORMED;
+      answers = demo_answers ("lado", "Demonstration Borough LADO (fictional)", "how", "telephone", NULL);
+      add_allegation (demo, extra, "allegation-managed");
+      break;
+    case DEMO_REGULATED_ACTIVITY:
+      event = CT_EVENT_REGULATED_ACTIVITY_DECIDED;
+      answers = demo_answers ("removed", "yes", "because-of-risk", "no",
+                              "reason", "Fictional: stood down while the matter is looked into.", NULL);
+      break;
+    case DEMO_DBS:
+      event = CT_EVENT_DBS_REFERRAL_DECIDED;
+      answers = demo_answers ("referral-made", "no", "reason", "Fictional: the threshold for a referral is not met.", NULL);
+      break;
+    case DEMO_CONCLUDE:
+      event = CT_EVENT_ALLEGATION_CONCLUDED;
+      answers = demo_answers ("outcome", "unsubstantiated", "reason", "Fictional: there was not enough evidence.", NULL);
+      ct_record_set_string (demo->allegation, "outcome", "unsubstantiated");
+      add_allegation (demo, extra, "closed");
+      break;
+    case DEMO_END:
+    default:
+      g_assert_not_reached ();
+    }
+
+  t = ct_case_service_apply_in_transaction (batch->service, txn, demo->case_record, event, answers, extra,
+                                            batch->staff_id, DEMO_ACTOR, at, error);
+  if (t == NULL)
+    {
+      g_prefix_error (error, _("Sample case %s, step “%s”: "),
+                      ct_record_get_reference (demo->case_record), ct_event_to_string (event));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -439,194 +921,47 @@ insert_demo_case (CtStoreTransaction  *txn,
                   GError             **error)
 {
   g_autoptr(CtRecord) case_record = ct_record_new (CT_RECORD_KIND_CASE);
-  g_autoptr(CtRecord) child = ct_record_new (CT_RECORD_KIND_CHILD);
-  g_autoptr(CtRecord) parent = ct_record_new (CT_RECORD_KIND_PERSON);
-  g_autoptr(CtRecord) relationship = ct_record_new (CT_RECORD_KIND_RELATIONSHIP);
-  g_autoptr(CtRecord) concern = ct_record_new (CT_RECORD_KIND_CONCERN);
-  g_autoptr(CtRecord) chronology = ct_record_new (CT_RECORD_KIND_CHRONOLOGY);
+  g_autoptr(CtRecord) child = demo_record_for (case_record, CT_RECORD_KIND_CHILD);
+  g_autoptr(CtRecord) allegation = NULL;
   g_autofree char *reference = g_strdup_printf ("CT-DEMO-%05u", n);
-  g_autofree char *dob = NULL;
-  const char *given = demo_given[n % G_N_ELEMENTS (demo_given)];
-  const char *family = demo_family[(n / G_N_ELEMENTS (demo_given)) % G_N_ELEMENTS (demo_family)];
-  /* Spread the cases over every stage after "new". */
-  CtState state = CT_STATE_CONCERN_RECORDED + n % (CT_N_STATES - CT_STATE_CONCERN_RECORDED);
-  const char *state_name = ct_state_to_string (state);
-  const char *case_id = ct_record_get_id (case_record);
-  const char *child_ids[2] = { ct_record_get_id (child), NULL };
-  gint64 raised_at = batch->now - (gint64) g_rand_int_range (batch->rand, 1, 90 * 24) * (gint64) G_USEC_PER_SEC * 3600;
-  gboolean closed = state == CT_STATE_CLOSED || state == CT_STATE_CLOSED_NFA;
-  gboolean allegation = state == CT_STATE_ALLEGATION_REPORTED || state == CT_STATE_LADO_DUE ||
-                        state == CT_STATE_ALLEGATION_MANAGED;
+  const DemoStep *path = demo_paths[(n - 1) % G_N_ELEMENTS (demo_paths)];
+  guint n_steps = 0;
+  DemoCase demo = {
+    .batch = batch,
+    .case_record = case_record,
+    .child = child,
+    .given = demo_given[n % G_N_ELEMENTS (demo_given)],
+    .family = demo_family[(n / G_N_ELEMENTS (demo_given)) % G_N_ELEMENTS (demo_family)],
+    .n = n,
+  };
+  /* The cases of a run start in order over the last 90 days, more of them
+   * lately, so that the newest are still within their deadlines. */
+  double left = (double) (batch->total_first + batch->total - n) / (double) batch->total;
+  gint64 age = MAX ((gint64) (left * left * DEMO_DAYS * G_TIME_SPAN_DAY), 20 * G_TIME_SPAN_MINUTE);
+  gint64 start = batch->now - age;
+  gint64 gap;
 
-  dob = g_strdup_printf ("%04d-%02d-%02d", 2010 + (int)(n % 14), 1 + (int)(n % 12), 1 + (int)(n % 28));
+  while (n_steps < DEMO_MAX_STEPS && path[n_steps] != DEMO_END)
+    n_steps++;
+
+  /* Steps follow each other within hours or days, and all are in the past. */
+  gap = MIN (age / (n_steps + 1), (gint64) g_rand_int_range (batch->rand, 2, 30) * G_TIME_SPAN_HOUR);
 
   ct_record_set_reference (case_record, reference);
-  ct_record_set_state (case_record, state_name);
-  if (!closed)
-    ct_record_set_due_at (case_record, batch->now + (gint64) g_rand_int_range (batch->rand, -48, 24 * 7) * (gint64) G_USEC_PER_SEC * 3600);
+  ct_record_set_state (case_record, ct_state_to_string (CT_STATE_NEW));
   ct_record_set_string (case_record, "title", "Fictional demonstration case");
-  ct_record_set_strv (case_record, "child-ids", child_ids);
   ct_record_set_string (case_record, "summary", "Sample record made by caretrail-admin demo. None of these people exist.");
-  ct_record_set_string (case_record, "pathway", allegation ? "allegation" : "child-protection");
-  if (closed)
-    ct_record_set_string (case_record, "closed-reason", "Demonstration: no further action needed.");
+  ct_record_set_string (case_record, "pathway", path[0] == DEMO_ALLEGATION ? "allegation" : "child-protection");
   mark_demo (case_record);
-  if (!ct_store_transaction_insert (txn, batch->staff_id, case_record, error))
-    return FALSE;
 
-  ct_record_set_case_id (child, case_id);
-  ct_record_set_string (child, "given-names", given);
-  ct_record_set_string (child, "family-name", family);
-  ct_record_set_string (child, "date-of-birth", dob);
-  ct_record_set_string (child, "gender", n % 2 ? "female" : "male");
-  ct_record_set_string (child, "address", "1 Imaginary Lane, Nowhere Town, ZZ99 9ZZ");
-  ct_record_set_string (child, "area", "Demonstration Borough");
-  ct_record_set_string (child, "school", "Pretend Primary School");
-  ct_record_set_string (child, "language", "English");
-  ct_record_set_boolean (child, "interpreter-needed", FALSE);
-  ct_record_set_string (child, "status", "none");
-  mark_demo (child);
-  if (!ct_store_transaction_insert (txn, batch->staff_id, child, error))
-    return FALSE;
-
-  ct_record_set_case_id (parent, case_id);
-  ct_record_set_string (parent, "given-names", "Alex");
-  ct_record_set_string (parent, "family-name", family);
-  ct_record_set_string (parent, "role", "parent");
-  ct_record_set_string (parent, "address", "1 Imaginary Lane, Nowhere Town, ZZ99 9ZZ");
-  mark_demo (parent);
-  if (!ct_store_transaction_insert (txn, batch->staff_id, parent, error))
-    return FALSE;
-
-  ct_record_set_case_id (relationship, case_id);
-  ct_record_set_string (relationship, "child-id", ct_record_get_id (child));
-  ct_record_set_string (relationship, "person-id", ct_record_get_id (parent));
-  ct_record_set_string (relationship, "relation", "parent");
-  ct_record_set_boolean (relationship, "parental-responsibility", TRUE);
-  ct_record_set_boolean (relationship, "primary-carer", TRUE);
-  ct_record_set_boolean (relationship, "household-member", TRUE);
-  mark_demo (relationship);
-  if (!ct_store_transaction_insert (txn, batch->staff_id, relationship, error))
-    return FALSE;
-
-  ct_record_set_case_id (concern, case_id);
-  ct_record_set_string (concern, "raised-by", batch->staff_id);
-  ct_record_set_int64 (concern, "raised-at", raised_at);
-  ct_record_set_string (concern, "how", "in-person");
-  ct_record_set_string (concern, "what", "Demonstration concern: this text is fictional and describes no real event.");
-  ct_record_set_boolean (concern, "immediate-risk", FALSE);
-  mark_demo (concern);
-  if (!ct_store_transaction_insert (txn, batch->staff_id, concern, error))
-    return FALSE;
-
-  ct_record_set_case_id (chronology, case_id);
-  ct_record_set_string (chronology, "who", "Demo Worker");
-  ct_record_set_string (chronology, "what", "Concern recorded on the reporting form (fictional).");
-  ct_record_set_string (chronology, "why", "Demonstration data.");
-  ct_record_set_int64 (chronology, "event", raised_at);
-  mark_demo (chronology);
-  if (!ct_store_transaction_insert (txn, batch->staff_id, chronology, error))
-    return FALSE;
-
-  if (state >= CT_STATE_ESCALATED)
+  for (guint i = 0; i < n_steps; i++)
     {
-      g_autoptr(CtRecord) decision = ct_record_new (CT_RECORD_KIND_DECISION);
+      gboolean ok = apply_demo_step (&demo, txn, path[i], start + (gint64) i * gap, error);
 
-      ct_record_set_case_id (decision, case_id);
-      ct_record_set_string (decision, "question", "Do concerns remain?");
-      ct_record_set_string (decision, "answer", closed ? "no" : "yes");
-      ct_record_set_string (decision, "reason", "Fictional reasoning for the demonstration.");
-      ct_record_set_string (decision, "decided-by", batch->staff_id);
-      mark_demo (decision);
-      if (!ct_store_transaction_insert (txn, batch->staff_id, decision, error))
-        return FALSE;
-    }
-
-  if (state == CT_STATE_CONSULTING)
-    {
-      g_autoptr(CtRecord) consultation = ct_record_new (CT_RECORD_KIND_CONSULTATION);
-
-      ct_record_set_case_id (consultation, case_id);
-      ct_record_set_string (consultation, "with", "nspcc-anonymous");
-      ct_record_set_boolean (consultation, "anonymous", TRUE);
-      ct_record_set_int64 (consultation, "when", batch->now);
-      ct_record_set_string (consultation, "advice", "Fictional advice: keep a close record and review.");
-      mark_demo (consultation);
-      if (!ct_store_transaction_insert (txn, batch->staff_id, consultation, error))
-        return FALSE;
-    }
-
-  if (state >= CT_STATE_CONFIRMATION_DUE && state <= CT_STATE_MONITORING)
-    {
-      g_autoptr(CtRecord) referral = ct_record_new (CT_RECORD_KIND_REFERRAL);
-      g_autoptr(CtRecord) sharing = ct_record_new (CT_RECORD_KIND_INFO_SHARING);
-      g_autoptr(CtRecord) task = ct_record_new (CT_RECORD_KIND_TASK);
-
-      ct_record_set_case_id (referral, case_id);
-      ct_record_set_state (referral, "made");
-      ct_record_set_string (referral, "agency-id", batch->mash_id);
-      ct_record_set_string (referral, "type", "child-protection");
-      ct_record_set_int64 (referral, "made-at", raised_at + (gint64) G_USEC_PER_SEC * 3600);
-      ct_record_set_string (referral, "made-how", "phone");
-      ct_record_set_string (referral, "parents-consent", "not-sought");
-      ct_record_set_string (referral, "consent-reason", "Fictional: would increase risk.");
-      mark_demo (referral);
-      if (!ct_store_transaction_insert (txn, batch->staff_id, referral, error))
-        return FALSE;
-
-      ct_record_set_case_id (sharing, case_id);
-      ct_record_set_string (sharing, "what", "Fictional referral details");
-      ct_record_set_string (sharing, "with", batch->mash_id);
-      ct_record_set_int64 (sharing, "when", raised_at + (gint64) G_USEC_PER_SEC * 3600);
-      ct_record_set_string (sharing, "purpose", "Safeguarding referral (demonstration)");
-      ct_record_set_string (sharing, "lawful-basis", "Public task (demonstration)");
-      ct_record_set_boolean (sharing, "shared", TRUE);
-      mark_demo (sharing);
-      if (!ct_store_transaction_insert (txn, batch->staff_id, sharing, error))
-        return FALSE;
-
-      ct_record_set_case_id (task, case_id);
-      ct_record_set_due_at (task, batch->now + (gint64) g_rand_int_range (batch->rand, 1, 72) * (gint64) G_USEC_PER_SEC * 3600);
-      ct_record_set_string (task, "title", state == CT_STATE_CONFIRMATION_DUE
-                                           ? "Confirm the referral in writing"
-                                           : "Chase the local authority's decision");
-      ct_record_set_boolean (task, "done", FALSE);
-      mark_demo (task);
-      if (!ct_store_transaction_insert (txn, batch->staff_id, task, error))
-        return FALSE;
-    }
-
-  if (state >= CT_STATE_AWAITING_DECISION && state <= CT_STATE_MONITORING)
-    {
-      g_autoptr(CtRecord) document = ct_record_new (CT_RECORD_KIND_DOCUMENT);
-      static const char fake_pdf[] = "%PDF-1.4\n% fictional demonstration document\n%%EOF\n";
-      g_autoptr(GBytes) pdf = g_bytes_new_static (fake_pdf, sizeof fake_pdf - 1);
-      g_autofree char *sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, pdf);
-
-      ct_record_set_case_id (document, case_id);
-      ct_record_set_string (document, "kind", "referral-confirmation");
-      ct_record_set_string (document, "title", "Written confirmation of referral (demonstration)");
-      ct_record_set_bytes (document, "pdf", pdf);
-      ct_record_set_string (document, "sha256", sha);
-      ct_record_set_int64 (document, "sent-at", raised_at + (gint64) G_USEC_PER_SEC * 7200);
-      ct_record_set_string (document, "sent-how", "secure-email");
-      mark_demo (document);
-      if (!ct_store_transaction_insert (txn, batch->staff_id, document, error))
-        return FALSE;
-    }
-
-  if (allegation)
-    {
-      g_autoptr(CtRecord) record = ct_record_new (CT_RECORD_KIND_ALLEGATION);
-
-      ct_record_set_case_id (record, case_id);
-      ct_record_set_state (record, state_name);
-      ct_record_set_string (record, "subject-name", "A. Nonexistent-Worker");
-      ct_record_set_string (record, "category", "unsuitability");
-      ct_record_set_string (record, "what", "Fictional allegation for the demonstration.");
-      ct_record_set_int64 (record, "reported-at", raised_at);
-      mark_demo (record);
-      if (!ct_store_transaction_insert (txn, batch->staff_id, record, error))
+      /* The allegation record, once made, belongs to this frame. */
+      if (demo.allegation != NULL && allegation == NULL)
+        allegation = demo.allegation;
+      if (!ok)
         return FALSE;
     }
 
@@ -652,6 +987,7 @@ typedef struct
   CtRecord *organisation;
   CtRecord *staff;
   CtRecord *mash;
+  gboolean  organisation_exists;
 } DemoDirectory;
 
 static gboolean
@@ -683,6 +1019,12 @@ insert_demo_directory (CtStoreTransaction  *txn,
   ct_record_set_string (dir->mash, "confirmation-period", "48h");
   mark_demo (dir->mash);
 
+  /* A database that already has its organisation keeps it: its nation and
+   * cut-off time set every deadline. */
+  if (dir->organisation_exists)
+    return ct_store_transaction_insert (txn, ADMIN_STAFF, dir->staff, error) &&
+           ct_store_transaction_insert (txn, ADMIN_STAFF, dir->mash, error);
+
   return ct_store_transaction_insert (txn, ADMIN_STAFF, dir->organisation, error) &&
          ct_store_transaction_insert (txn, ADMIN_STAFF, dir->staff, error) &&
          ct_store_transaction_insert (txn, ADMIN_STAFF, dir->mash, error);
@@ -700,9 +1042,15 @@ ct_admin_cmd_demo (int    argc,
   g_autofree char *path = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(CtStore) store = NULL;
+  g_autoptr(CtCaseService) service = NULL;
   g_autoptr(GPtrArray) existing = NULL;
+  g_autoptr(GPtrArray) organisations = NULL;
   g_autoptr(GRand) rand = g_rand_new_with_seed (20260401);
-  DemoDirectory dir = { 0 };
+  g_autoptr(CtRecord) organisation = ct_record_new (CT_RECORD_KIND_ORGANISATION);
+  g_autoptr(CtRecord) staff = ct_record_new (CT_RECORD_KIND_STAFF);
+  g_autoptr(CtRecord) mash = ct_record_new (CT_RECORD_KIND_AGENCY);
+  DemoDirectory dir = { organisation, staff, mash, FALSE };
+  gint64 now = g_get_real_time ();
   guint first;
   int status;
 
@@ -720,48 +1068,44 @@ ct_admin_cmd_demo (int    argc,
     return fail ("demo", error);
 
   existing = ct_store_list_sync (store, CT_RECORD_KIND_CASE, NULL, &error);
-  if (existing == NULL)
+  if (existing != NULL)
+    organisations = ct_store_list_sync (store, CT_RECORD_KIND_ORGANISATION, NULL, &error);
+  if (existing == NULL || organisations == NULL)
     return fail ("demo", error);
   first = existing->len + 1;
+  dir.organisation_exists = organisations->len > 0;
 
-  dir.organisation = ct_record_new (CT_RECORD_KIND_ORGANISATION);
-  dir.staff = ct_record_new (CT_RECORD_KIND_STAFF);
-  dir.mash = ct_record_new (CT_RECORD_KIND_AGENCY);
   if (!ct_store_run_transaction_sync (store, insert_demo_directory, &dir, &error))
-    {
-      g_object_unref (dir.organisation);
-      g_object_unref (dir.staff);
-      g_object_unref (dir.mash);
-      return fail ("demo", error);
-    }
+    return fail ("demo", error);
+
+  /* The same service `next` and `overdue` use, so the clocks agree. */
+  service = ct_case_service_new_for_store_sync (store, &error);
+  if (service == NULL)
+    return fail ("demo", error);
 
   /* Batches keep each transaction short without paying for a commit per
    * record. */
   for (guint done = 0; done < (guint) n_cases;)
     {
       DemoBatch batch = {
+        .service = service,
         .first = first + done,
         .count = MIN (100, (guint) n_cases - done),
-        .staff_id = ct_record_get_id (dir.staff),
-        .mash_id = ct_record_get_id (dir.mash),
-        .now = g_get_real_time (),
+        .total = (guint) n_cases,
+        .total_first = first,
+        .staff_id = ct_record_get_id (staff),
+        .mash_id = ct_record_get_id (mash),
+        .now = now,
         .rand = rand,
       };
 
       if (!ct_store_run_transaction_sync (store, insert_demo_batch, &batch, &error))
-        {
-          g_object_unref (dir.organisation);
-          g_object_unref (dir.staff);
-          g_object_unref (dir.mash);
-          return fail ("demo", error);
-        }
+        return fail ("demo", error);
       done += batch.count;
     }
 
   g_print (_("Added %d fictional cases to %s\n"), n_cases, path);
-  g_object_unref (dir.organisation);
-  g_object_unref (dir.staff);
-  g_object_unref (dir.mash);
+  g_clear_object (&service);
   ct_store_close (store);
   return 0;
 }

@@ -236,7 +236,8 @@ ct_case_service_read_snapshot (CtCaseService  *self,
  * @case_record: the CASE record to update (not saved)
  *
  * Copies the state, recorded facts, running clocks, the authority's
- * confirmation period and the next due time into @case_record.
+ * confirmation period and the next due time (that of the next step, as
+ * ct_procedure_next_step() gives it) into @case_record.
  */
 void
 ct_case_service_write_snapshot (CtCaseService        *self,
@@ -246,6 +247,8 @@ ct_case_service_write_snapshot (CtCaseService        *self,
   gint64 next_due = 0;
   g_autofree char *period = NULL;
   g_autofree char *default_period = NULL;
+  g_autoptr(GDateTime) epoch = NULL;
+  g_autoptr(CtNextStep) step = NULL;
 
   g_return_if_fail (CT_IS_CASE_SERVICE (self));
   g_return_if_fail (snapshot != NULL);
@@ -259,14 +262,7 @@ ct_case_service_write_snapshot (CtCaseService        *self,
       g_autofree char *field = clock_field ((CtClockKind) c);
 
       if (snapshot->clocks[c].running)
-        {
-          g_autoptr(GDateTime) due = ct_case_snapshot_get_due (snapshot, self->calendar, (CtClockKind) c);
-          gint64 due_us = due != NULL ? g_date_time_to_unix (due) * G_USEC_PER_SEC : 0;
-
-          ct_record_set_int64 (case_record, field, snapshot->clocks[c].started_at);
-          if (due_us > 0 && (next_due == 0 || due_us < next_due))
-            next_due = due_us;
-        }
+        ct_record_set_int64 (case_record, field, snapshot->clocks[c].started_at);
       else if (ct_record_has_field (case_record, field))
         {
           ct_record_remove_field (case_record, field);
@@ -279,6 +275,15 @@ ct_case_service_write_snapshot (CtCaseService        *self,
     ct_record_set_string (case_record, FIELD_PERIOD, period);
   else if (ct_record_has_field (case_record, FIELD_PERIOD))
     ct_record_remove_field (case_record, FIELD_PERIOD);
+
+  /* The next due time is that of the next step, as ct_procedure_next_step()
+   * (and so `caretrail-admin next`) gives it: not always the earliest
+   * clock, since while written confirmation is due that is the
+   * organisation's own next step. Lateness does not matter here. */
+  epoch = g_date_time_new_from_unix_utc (0);
+  step = ct_procedure_next_step (self->calendar, snapshot, epoch);
+  if (step != NULL && step->has_due && step->due != NULL)
+    next_due = g_date_time_to_unix (step->due) * G_USEC_PER_SEC;
 
   ct_record_set_due_at (case_record, next_due);
 }
