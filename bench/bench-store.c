@@ -221,9 +221,11 @@ plain_insert (Plain    *plain,
 
       for (guint i = 0; i < G_N_ELEMENTS (tokens); i++)
         {
-          sqlite3_bind_text (plain->index, 1, tokens[i], -1, SQLITE_TRANSIENT);
+          /* The column is a STRICT BLOB: text would be refused. */
+          sqlite3_bind_blob (plain->index, 1, tokens[i], strlen (tokens[i]), SQLITE_TRANSIENT);
           sqlite3_bind_text (plain->index, 2, ct_record_get_id (record), -1, SQLITE_TRANSIENT);
-          sqlite3_step (plain->index);
+          if (sqlite3_step (plain->index) != SQLITE_DONE)
+            g_error ("plain index: %s", sqlite3_errmsg (plain->db));
           sqlite3_reset (plain->index);
         }
     }
@@ -270,7 +272,8 @@ plain_insert_all (Plain *plain,
 
   for (guint first = 1; first <= n_cases; first += BATCH)
     {
-      sqlite3_exec (plain->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+      if (sqlite3_exec (plain->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        g_error ("plain begin: %s", sqlite3_errmsg (plain->db));
       for (guint n = first; n < first + BATCH && n <= n_cases; n++)
         {
           g_autoptr(CtRecord) case_record = make_case (n);
