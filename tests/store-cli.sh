@@ -35,10 +35,47 @@ grep -Eq "^Audit log: +[0-9]+ entries, last at .*, head [0-9a-f]{64}$" "$work/st
 
 "$admin" cases --database "$db" > "$work/cases" || fail "cases failed"
 [ "$(grep -c '^CT-DEMO-' "$work/cases")" -eq 32 ] || fail "cases did not list 32 cases"
-# Every stage of the procedure is represented.
+# Every stage of the procedure after "new" is represented.
 for state in concern-recorded escalated consulting family-discussion referral-due confirmation-due \
-             awaiting-decision outcome-recorded monitoring lado-due closed-nfa closed; do
-  grep -q " $state " "$work/cases" || fail "no demo case in state $state"
+             awaiting-decision outcome-recorded outcome-disputed monitoring allegation-reported lado-due \
+             allegation-managed closed-nfa closed; do
+  grep -Eq " $state +" "$work/cases" || fail "no demo case in state $state"
+done
+
+# The demo cases were made by the procedure engine, so the tools agree about
+# them: the next due time `cases` prints (local time, to the minute) is the
+# one `next` prints (Europe/London, ISO 8601), or both say there is none.
+TZ=Europe/London "$admin" cases --database "$db" > "$work/cases-london" || fail "cases failed"
+awk '/^CT-DEMO-/ { print $1, ($3 == "-" ? "none" : $3 " " $4) }' "$work/cases-london" > "$work/due-cases"
+: > "$work/due-next"
+for ref in $(awk '{ print $1 }' "$work/due-cases"); do
+  "$admin" next --database "$db" --case "$ref" > "$work/next" || fail "next --case $ref failed"
+  due=$(sed -n 's/^Due: \([0-9-]*\)T\([0-9][0-9]:[0-9][0-9]\).*/\1 \2/p; s/^Due: no deadline$/none/p' "$work/next")
+  [ -n "$due" ] || fail "next --case $ref printed no due line: $(cat "$work/next")"
+  echo "$ref $due" >> "$work/due-next"
+done
+diff "$work/due-cases" "$work/due-next" > "$work/due-diff" \
+  || fail "cases and next disagree about when demo cases are due: $(cat "$work/due-diff")"
+grep -q " none$" "$work/due-cases" || fail "no demo case is without a deadline"
+grep -Eq " 20[0-9]{2}-" "$work/due-cases" || fail "no demo case has a deadline"
+
+# Some steps are late and some are not yet due.
+"$admin" overdue --database "$db" > "$work/overdue" || fail "overdue failed"
+grep -q "^CT-DEMO-" "$work/overdue" || fail "overdue lists no demo case: $(cat "$work/overdue")"
+later=0
+for ref in $(awk '$2 != "none" { print $1 }' "$work/due-cases"); do
+  grep -q "^$ref " "$work/overdue" || later=$((later + 1))
+done
+[ "$later" -gt 0 ] || fail "every demo deadline has passed; none is still to come"
+
+# Each case's chronology is the engine's, one entry per event: more than one
+# per case on average, and the audit log names the events.
+chronology=$(sed -n 's/^  chronology *\([0-9]*\)$/\1/p' "$work/status")
+[ "${chronology:-0}" -gt 64 ] || fail "the demo wrote only ${chronology:-0} chronology entries for 32 cases"
+for action in concern-recorded escalated referral-made confirmation-sent outcome-recorded \
+              allegation-reported lado-informed case-closed; do
+  [ "$(sqlite3 "$db" "SELECT count(*) FROM audit_log WHERE action = '$action'")" -gt 0 ] \
+    || fail "the audit log has no $action entry"
 done
 
 "$admin" verify --database "$db" > "$work/verify" || fail "verify failed on a sound database"
