@@ -71,6 +71,15 @@ void      ct_crypto_hmac                 (const CtKey  *key,
                                           const void   *data,
                                           gsize         len,
                                           guint8        out[CT_MAC_BYTES]);
+/* An HMAC-SHA-256 key with its pads hashed once, for many MACs. */
+typedef struct _CtHmacKey CtHmacKey;
+
+CtHmacKey *ct_hmac_key_new               (const CtKey     *key);
+void      ct_hmac_key_free               (CtHmacKey       *hkey);
+void      ct_crypto_hmac_prepared        (const CtHmacKey *hkey,
+                                          const void      *data,
+                                          gsize            len,
+                                          guint8           out[CT_MAC_BYTES]);
 gboolean  ct_crypto_hmac_verify          (const CtKey  *key,
                                           const void   *data,
                                           gsize         len,
@@ -103,5 +112,6 @@ void      ct_crypto_wipe                 (void         *buf,
 void      ct_crypto_free_string          (char         *str);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtKey, ct_key_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtHmacKey, ct_hmac_key_free)
 
 G_END_DECLS

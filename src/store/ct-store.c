@@ -48,6 +48,7 @@ typedef struct
 {
   CtKey *wrap;
   CtKey *audit;
+  CtHmacKey *audit_hmac;    /* the audit key, prepared for many MACs */
   CtKey *blind;
   CtKey *general;
   CtKey *check;
@@ -166,6 +167,7 @@ keys_clear (Keys *keys)
 {
   g_clear_pointer (&keys->wrap, ct_key_free);
   g_clear_pointer (&keys->audit, ct_key_free);
+  g_clear_pointer (&keys->audit_hmac, ct_hmac_key_free);
   g_clear_pointer (&keys->blind, ct_key_free);
   g_clear_pointer (&keys->general, ct_key_free);
   g_clear_pointer (&keys->check, ct_key_free);
@@ -180,6 +182,7 @@ keys_derive (Keys        *keys,
   keys_clear (keys);
   keys->wrap = ct_key_derive (master, CT_SUBKEY_WRAP);
   keys->audit = ct_key_derive (master, CT_SUBKEY_AUDIT);
+  keys->audit_hmac = ct_hmac_key_new (keys->audit);
   keys->blind = ct_key_derive (master, CT_SUBKEY_BLIND);
   keys->general = ct_key_derive (master, CT_SUBKEY_GENERAL);
   keys->check = ct_key_derive (master, CT_SUBKEY_CHECK);
@@ -272,37 +275,89 @@ bytes_to_int64 (GBytes *bytes,
   return TRUE;
 }
 
+/* A byte buffer that lives on the stack unless it outgrows it: the
+ * associated data and MAC input of every record are built in one, so
+ * writing a record allocates nothing for them. Wiped by buf_clear(). */
+typedef struct
+{
+  guint8 *data;
+  gsize len;
+  gsize size;
+  guint8 inline_data[512];
+} Buf;
+
 static void
-append_field (GByteArray *buf,
+buf_init (Buf *buf)
+{
+  buf->data = buf->inline_data;
+  buf->len = 0;
+  buf->size = sizeof buf->inline_data;
+}
+
+static void
+buf_clear (Buf *buf)
+{
+  ct_crypto_wipe (buf->data, buf->len);
+  if (buf->data != buf->inline_data)
+    g_free (buf->data);
+  buf_init (buf);
+}
+
+static void
+buf_append (Buf        *buf,
+            const void *data,
+            gsize       len)
+{
+  if (buf->len + len > buf->size)
+    {
+      gsize size = MAX (buf->size * 2, buf->len + len);
+      guint8 *bigger = g_malloc (size);
+
+      memcpy (bigger, buf->data, buf->len);
+      if (buf->data != buf->inline_data)
+        {
+          ct_crypto_wipe (buf->data, buf->len);
+          g_free (buf->data);
+        }
+      buf->data = bigger;
+      buf->size = size;
+    }
+
+  memcpy (buf->data + buf->len, data, len);
+  buf->len += len;
+}
+
+static void
+append_field (Buf        *buf,
               const char *value)
 {
   guint32 len = value != NULL ? strlen (value) : G_MAXUINT32;
   guint32 be = GUINT32_TO_BE (len);
 
-  g_byte_array_append (buf, (const guint8 *)&be, sizeof be);
+  buf_append (buf, &be, sizeof be);
   if (value != NULL)
-    g_byte_array_append (buf, (const guint8 *)value, len);
+    buf_append (buf, value, len);
 }
 
 static void
-append_int64 (GByteArray *buf,
-              gint64      value)
+append_int64 (Buf    *buf,
+              gint64  value)
 {
   guint64 be = GUINT64_TO_BE ((guint64)value);
 
-  g_byte_array_append (buf, (const guint8 *)&be, sizeof be);
+  buf_append (buf, &be, sizeof be);
 }
 
 /* The associated data of a record's ciphertext: the database, the table,
  * the row, the column and every plaintext column, length-prefixed. So the
  * ciphertext cannot move to another row, table, database or version, and
  * the plaintext metadata beside it cannot be changed unnoticed. */
-static GByteArray *
+static void
 record_associated_data (CtStore          *self,
-                        const CtStoreRow *row)
+                        const CtStoreRow *row,
+                        Buf              *buf)
 {
-  GByteArray *buf = g_byte_array_sized_new (256);
-
+  buf_init (buf);
   append_field (buf, "caretrail-record-v1");
   append_field (buf, self->database_uuid);
   append_field (buf, ct_record_kind_get_table (row->kind));
@@ -315,8 +370,6 @@ record_associated_data (CtStore          *self,
   append_int64 (buf, row->created_at);
   append_int64 (buf, row->updated_at);
   append_int64 (buf, row->due_at);
-
-  return buf;
 }
 
 /* Staff ids, audit actions and record ids are stored unencrypted in the
@@ -511,7 +564,7 @@ encrypt_row (CtStore             *self,
              GError             **error)
 {
   g_autoptr(GVariant) fields = ct_record_dup_fields (record);
-  g_autoptr(GByteArray) ad = NULL;
+  Buf ad;
   gsize size = g_variant_get_size (fields);
   guint8 *plain;
   CtKey *key;
@@ -525,9 +578,10 @@ encrypt_row (CtStore             *self,
    * form. */
   plain = g_malloc (MAX (size, 1));
   g_variant_store (fields, plain);
-  ad = record_associated_data (self, row);
+  record_associated_data (self, row, &ad);
   g_clear_pointer (&row->data, g_bytes_unref);
-  row->data = ct_crypto_seal_full (key, plain, size, ad->data, ad->len);
+  row->data = ct_crypto_seal_full (key, plain, size, ad.data, ad.len);
+  buf_clear (&ad);
   ct_crypto_wipe (plain, size);
   g_free (plain);
 
@@ -541,16 +595,17 @@ decrypt_row (CtStore           *self,
 {
   g_autoptr(GBytes) plain = NULL;
   g_autoptr(GVariant) fields = NULL;
-  g_autoptr(GByteArray) ad = NULL;
+  Buf ad;
   CtKey *key;
 
   key = key_for_row (self, NULL, row, FALSE, error);
   if (key == NULL)
     return NULL;
 
-  ad = record_associated_data (self, row);
+  record_associated_data (self, row, &ad);
   plain = ct_crypto_open_full (key, g_bytes_get_data (row->data, NULL), g_bytes_get_size (row->data),
-                               ad->data, ad->len, NULL);
+                               ad.data, ad.len, NULL);
+  buf_clear (&ad);
   if (plain == NULL)
     {
       set_tampered (error, ct_record_kind_get_table (row->kind), row->id);
@@ -649,16 +704,18 @@ audit_mac (CtStore            *self,
            const CtAuditEntry *entry,
            guint8              out[CT_MAC_BYTES])
 {
-  g_autoptr(GByteArray) buf = g_byte_array_sized_new (256);
+  Buf buf;
 
-  g_byte_array_append (buf, previous, CT_MAC_BYTES);
-  append_field (buf, self->database_uuid);
-  append_int64 (buf, entry->seq);
-  append_int64 (buf, entry->at);
-  append_field (buf, entry->staff_id);
-  append_field (buf, entry->action);
-  append_field (buf, entry->record_id);
-  ct_crypto_hmac (self->keys.audit, buf->data, buf->len, out);
+  buf_init (&buf);
+  buf_append (&buf, previous, CT_MAC_BYTES);
+  append_field (&buf, self->database_uuid);
+  append_int64 (&buf, entry->seq);
+  append_int64 (&buf, entry->at);
+  append_field (&buf, entry->staff_id);
+  append_field (&buf, entry->action);
+  append_field (&buf, entry->record_id);
+  ct_crypto_hmac_prepared (self->keys.audit_hmac, buf.data, buf.len, out);
+  buf_clear (&buf);
 }
 
 /* The head kept in meta is authenticated too, so removing entries from
@@ -668,20 +725,24 @@ audit_head_value (CtStore      *self,
                   gint64        seq,
                   const guint8 *mac)
 {
-  g_autoptr(GByteArray) buf = g_byte_array_new ();
+  Buf buf;
   guint8 head_mac[CT_MAC_BYTES];
+  GBytes *value;
 
-  append_field (buf, "audit-head");
-  append_field (buf, self->database_uuid);
-  append_int64 (buf, seq);
-  g_byte_array_append (buf, mac, CT_MAC_BYTES);
-  ct_crypto_hmac (self->keys.audit, buf->data, buf->len, head_mac);
+  buf_init (&buf);
+  append_field (&buf, "audit-head");
+  append_field (&buf, self->database_uuid);
+  append_int64 (&buf, seq);
+  buf_append (&buf, mac, CT_MAC_BYTES);
+  ct_crypto_hmac_prepared (self->keys.audit_hmac, buf.data, buf.len, head_mac);
+  buf_clear (&buf);
 
-  g_byte_array_set_size (buf, 0);
-  append_int64 (buf, seq);
-  g_byte_array_append (buf, mac, CT_MAC_BYTES);
-  g_byte_array_append (buf, head_mac, CT_MAC_BYTES);
-  return g_byte_array_free_to_bytes (g_steal_pointer (&buf));
+  append_int64 (&buf, seq);
+  buf_append (&buf, mac, CT_MAC_BYTES);
+  buf_append (&buf, head_mac, CT_MAC_BYTES);
+  value = g_bytes_new (buf.data, buf.len);
+  buf_clear (&buf);
+  return value;
 }
 
 static gboolean
