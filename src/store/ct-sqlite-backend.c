@@ -23,6 +23,16 @@
  * It is used from one thread at a time: the store's worker thread.
  */
 
+/* Statements used for every record written. */
+enum
+{
+  HOT_INSERT_ROW,                                   /* one per kind */
+  HOT_APPEND_AUDIT = HOT_INSERT_ROW + CT_RECORD_N_KINDS,
+  HOT_INSERT_BLIND,
+  HOT_SET_CASE_KEY,
+  N_HOT
+};
+
 struct _CtSqliteBackend
 {
   GObject parent_instance;
@@ -32,6 +42,9 @@ struct _CtSqliteBackend
   gboolean read_only;
   /* SQL text -> sqlite3_stmt */
   GHashTable *statements;
+  /* The statements every write uses, found without hashing their text;
+   * owned by `statements`. */
+  sqlite3_stmt *hot[N_HOT];
   /* The per-table statements, written out once. */
   char *insert_sql[CT_RECORD_N_KINDS];
   char *get_sql[CT_RECORD_N_KINDS];
@@ -123,6 +136,54 @@ prepare (CtSqliteBackend  *self,
 
   g_hash_table_insert (self->statements, g_strdup (sql), stmt);
   return stmt;
+}
+
+/* prepare(), remembering the statement in @slot of the hot statements. */
+static sqlite3_stmt *
+prepare_hot (CtSqliteBackend  *self,
+             guint             slot,
+             const char       *sql,
+             GError          **error)
+{
+  sqlite3_stmt *stmt = self->hot[slot];
+
+  if (stmt != NULL && self->db != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+
+  stmt = prepare (self, sql, error);
+  self->hot[slot] = stmt;
+  return stmt;
+}
+
+/* Binds without copying: for a statement stepped to completion (and reset)
+ * before the bound text or bytes go away. */
+static void
+bind_text_now (sqlite3_stmt *stmt,
+               int           index,
+               const char   *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+static void
+bind_bytes_now (sqlite3_stmt *stmt,
+                int           index,
+                GBytes       *bytes)
+{
+  gsize len = 0;
+  const void *data = bytes != NULL ? g_bytes_get_data (bytes, &len) : NULL;
+
+  if (bytes != NULL)
+    sqlite3_bind_blob64 (stmt, index, data != NULL ? data : "", len, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, index);
 }
 
 static gboolean
@@ -319,6 +380,7 @@ ct_sqlite_backend_close (CtStoreBackend *backend)
 {
   CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
 
+  memset (self->hot, 0, sizeof self->hot);
   g_hash_table_remove_all (self->statements);
   if (self->db != NULL)
     {
@@ -580,19 +642,19 @@ ct_sqlite_backend_insert_row (CtStoreBackend    *backend,
   CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
   sqlite3_stmt *stmt;
 
-  if (!(stmt = prepare (self, self->insert_sql[row->kind], error)))
+  if (!(stmt = prepare_hot (self, HOT_INSERT_ROW + row->kind, self->insert_sql[row->kind], error)))
     return FALSE;
 
-  bind_text (stmt, 1, ct_record_kind_to_string (row->kind));
-  bind_text (stmt, 2, row->id);
-  bind_text (stmt, 3, row->case_id);
-  bind_text (stmt, 4, row->state);
-  bind_text (stmt, 5, row->reference);
+  bind_text_now (stmt, 1, ct_record_kind_to_string (row->kind));
+  bind_text_now (stmt, 2, row->id);
+  bind_text_now (stmt, 3, row->case_id);
+  bind_text_now (stmt, 4, row->state);
+  bind_text_now (stmt, 5, row->reference);
   sqlite3_bind_int64 (stmt, 6, row->created_at);
   sqlite3_bind_int64 (stmt, 7, row->updated_at);
   sqlite3_bind_int64 (stmt, 8, row->due_at);
   sqlite3_bind_int64 (stmt, 9, row->version);
-  bind_bytes (stmt, 10, row->data);
+  bind_bytes_now (stmt, 10, row->data);
 
   return step_done (self, stmt, error);
 }
@@ -774,11 +836,12 @@ ct_sqlite_backend_set_blind_index (CtStoreBackend  *backend,
 
   for (guint i = 0; tokens != NULL && i < tokens->len; i++)
     {
-      if (!(stmt = prepare (self, "INSERT INTO blind_index (token, kind, record_id) VALUES (?, ?, ?)", error)))
+      if (!(stmt = prepare_hot (self, HOT_INSERT_BLIND,
+                                "INSERT INTO blind_index (token, kind, record_id) VALUES (?, ?, ?)", error)))
         return FALSE;
-      bind_bytes (stmt, 1, g_ptr_array_index (tokens, i));
-      bind_text (stmt, 2, ct_record_kind_to_string (kind));
-      bind_text (stmt, 3, record_id);
+      bind_bytes_now (stmt, 1, g_ptr_array_index (tokens, i));
+      bind_text_now (stmt, 2, ct_record_kind_to_string (kind));
+      bind_text_now (stmt, 3, record_id);
       if (!step_done (self, stmt, error))
         return FALSE;
     }
@@ -848,11 +911,11 @@ ct_sqlite_backend_set_case_key (CtStoreBackend  *backend,
   CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
   sqlite3_stmt *stmt;
 
-  if (!(stmt = prepare (self, "INSERT INTO case_keys (case_id, wrapped) VALUES (?, ?)", error)))
+  if (!(stmt = prepare_hot (self, HOT_SET_CASE_KEY, "INSERT INTO case_keys (case_id, wrapped) VALUES (?, ?)", error)))
     return FALSE;
 
-  bind_text (stmt, 1, case_id);
-  bind_bytes (stmt, 2, wrapped);
+  bind_text_now (stmt, 1, case_id);
+  bind_bytes_now (stmt, 2, wrapped);
   return step_done (self, stmt, error);
 }
 
@@ -948,15 +1011,17 @@ ct_sqlite_backend_append_audit (CtStoreBackend      *backend,
   CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
   sqlite3_stmt *stmt;
 
-  if (!(stmt = prepare (self, "INSERT INTO audit_log (seq, at, staff_id, action, record_id, mac) VALUES (?, ?, ?, ?, ?, ?)", error)))
+  if (!(stmt = prepare_hot (self, HOT_APPEND_AUDIT,
+                            "INSERT INTO audit_log (seq, at, staff_id, action, record_id, mac) VALUES (?, ?, ?, ?, ?, ?)",
+                            error)))
     return FALSE;
 
   sqlite3_bind_int64 (stmt, 1, entry->seq);
   sqlite3_bind_int64 (stmt, 2, entry->at);
-  bind_text (stmt, 3, entry->staff_id);
-  bind_text (stmt, 4, entry->action);
-  bind_text (stmt, 5, entry->record_id);
-  bind_bytes (stmt, 6, entry->mac);
+  bind_text_now (stmt, 3, entry->staff_id);
+  bind_text_now (stmt, 4, entry->action);
+  bind_text_now (stmt, 5, entry->record_id);
+  bind_bytes_now (stmt, 6, entry->mac);
   return step_done (self, stmt, error);
 }
 
