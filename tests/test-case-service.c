@@ -575,6 +575,158 @@ test_cli (Fixture       *fixture,
   }
 }
 
+typedef struct
+{
+  Fixture   *fixture;
+  CtRecord  *case_record;
+  CtRecord  *child;
+  CtRecord  *concern;
+  gboolean   refuse;      /* end with a refused event, failing the transaction */
+  guint      applied;
+} InTransaction;
+
+static gboolean
+apply_several_in_transaction (CtStoreTransaction  *txn,
+                              gpointer             user_data,
+                              GError             **error)
+{
+  InTransaction *data = user_data;
+  CtCaseService *service = data->fixture->service;
+  g_autoptr(GPtrArray) extra = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) concern_answers = answers ("raised-by", "Sam", "what", "Bruising seen.", NULL);
+  g_autoptr(GHashTable) escalated_answers = answers ("line-manager", "Ruth", "safeguarding-lead", "Dana", NULL);
+  g_autoptr(GHashTable) nfa_answers = answers ("reason", "A simple explanation was confirmed.",
+                                               "staff-support-discussed", "yes", NULL);
+  g_autoptr(GDateTime) monday = instant ("2026-11-23T09:00");
+  g_autoptr(GDateTime) later = instant ("2026-11-23T10:00");
+  g_autoptr(GDateTime) closing = instant ("2026-11-24T10:00");
+  g_autoptr(CtTransition) first = NULL;
+  g_autoptr(CtTransition) second = NULL;
+  g_autoptr(CtTransition) third = NULL;
+
+  g_ptr_array_add (extra, g_object_ref (data->child));
+  g_ptr_array_add (extra, g_object_ref (data->concern));
+  first = ct_case_service_apply_in_transaction (service, txn, data->case_record, CT_EVENT_CONCERN_RECORDED,
+                                                concern_answers, extra, STAFF, ACTOR, monday, error);
+  if (first == NULL)
+    return FALSE;
+  data->applied++;
+  g_assert_cmpint (ct_record_get_version (data->case_record), ==, 1);
+  g_assert_cmpstr (ct_record_get_state (data->case_record), ==, "concern-recorded");
+  g_assert_cmpstr (first->snapshot.reference, ==, "CT-2026-0100");
+
+  if (data->refuse)
+    {
+      g_autoptr(GHashTable) none = ct_answers_new ();
+      g_autoptr(CtTransition) refused = NULL;
+
+      refused = ct_case_service_apply_in_transaction (service, txn, data->case_record, CT_EVENT_REFERRAL_MADE,
+                                                      none, NULL, STAFF, ACTOR, later, error);
+      g_assert_null (refused);
+      /* A refused event leaves the caller's record as it was. */
+      g_assert_cmpint (ct_record_get_version (data->case_record), ==, 1);
+      g_assert_cmpstr (ct_record_get_state (data->case_record), ==, "concern-recorded");
+      return FALSE;
+    }
+
+  /* The same record goes on to the next events, with no need to read it. */
+  second = ct_case_service_apply_in_transaction (service, txn, data->case_record, CT_EVENT_ESCALATED,
+                                                 escalated_answers, NULL, STAFF, ACTOR, later, error);
+  if (second == NULL)
+    return FALSE;
+  data->applied++;
+  third = ct_case_service_apply_in_transaction (service, txn, data->case_record, CT_EVENT_NO_CONCERNS_REMAIN,
+                                                nfa_answers, NULL, STAFF, ACTOR, closing, error);
+  if (third == NULL)
+    return FALSE;
+  data->applied++;
+  return TRUE;
+}
+
+static void
+test_apply_in_transaction (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtRecord) case_record = ct_record_new (CT_RECORD_KIND_CASE);
+  g_autoptr(CtRecord) child = ct_record_new (CT_RECORD_KIND_CHILD);
+  g_autoptr(CtRecord) concern = ct_record_new (CT_RECORD_KIND_CONCERN);
+  g_autoptr(CtRecord) stored = NULL;
+  g_autoptr(CtRecord) stored_concern = NULL;
+  g_autoptr(CtRecord) stored_child = NULL;
+  g_autoptr(GPtrArray) chronology = NULL;
+  g_autofree char *due = NULL;
+  const char *child_ids[2] = { ct_record_get_id (child), NULL };
+  InTransaction in = { fixture, case_record, child, concern, TRUE, 0 };
+  guint audit_before = count_audit (fixture, NULL);
+
+  ct_record_set_reference (case_record, "CT-2026-0100");
+  ct_record_set_state (case_record, "new");
+  ct_record_set_strv (case_record, "child-ids", child_ids);
+  ct_record_set_case_id (child, ct_record_get_id (case_record));
+  ct_record_set_string (child, "given-names", "Wren");
+  ct_record_set_string (child, "date-of-birth", "2016-07-04");
+  ct_record_set_string (concern, "what", "Bruising seen.");
+
+  /* A refused event fails the caller's transaction: the new case, its
+   * child and its concern are not written at all. */
+  g_assert_false (ct_store_run_transaction_sync (fixture->store, apply_several_in_transaction, &in, &error));
+  g_assert_error (error, CT_PROCEDURE_ERROR, CT_PROCEDURE_ERROR_NOT_ALLOWED);
+  g_clear_error (&error);
+  g_assert_cmpuint (in.applied, ==, 1);
+  g_assert_cmpint (ct_record_get_version (case_record), ==, 0);
+  g_assert_cmpint (ct_record_get_version (child), ==, 0);
+  stored = ct_store_get_sync (fixture->store, CT_RECORD_KIND_CASE, ct_record_get_id (case_record), &error);
+  g_assert_null (stored);
+  g_assert_error (error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpuint (count_audit (fixture, NULL), ==, audit_before);
+
+  /* The record still says "concern-recorded"; a new case must start at "new". */
+  {
+    g_autoptr(CtRecord) wrong = ct_record_new (CT_RECORD_KIND_CASE);
+    InTransaction bad = { fixture, wrong, child, concern, FALSE, 0 };
+
+    ct_record_set_state (wrong, "escalated");
+    g_assert_false (ct_store_run_transaction_sync (fixture->store, apply_several_in_transaction, &bad, &error));
+    g_assert_error (error, CT_PROCEDURE_ERROR, CT_PROCEDURE_ERROR_NOT_ALLOWED);
+    g_assert_nonnull (strstr (error->message, "new"));
+    g_clear_error (&error);
+    g_assert_cmpuint (bad.applied, ==, 0);
+  }
+
+  /* Three events in one transaction: the case is created, escalated and
+   * closed; the retention review runs to the child's 25th birthday, read
+   * from the child made by the first event. */
+  ct_record_set_state (case_record, "new");
+  in.refuse = FALSE;
+  in.applied = 0;
+  g_assert_true (ct_store_run_transaction_sync (fixture->store, apply_several_in_transaction, &in, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (in.applied, ==, 3);
+
+  stored = ct_store_get_sync (fixture->store, CT_RECORD_KIND_CASE, ct_record_get_id (case_record), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ct_record_get_state (stored), ==, "closed-nfa");
+  g_assert_cmpint (ct_record_get_version (stored), ==, 3);
+  g_assert_cmpstr (ct_record_get_string (stored, "closed-reason"), ==, "A simple explanation was confirmed.");
+  due = format_us (ct_record_get_due_at (stored));
+  g_assert_cmpstr (due, ==, "2041-07-04T23:59:59+01:00");
+
+  stored_concern = ct_store_get_sync (fixture->store, CT_RECORD_KIND_CONCERN, ct_record_get_id (concern), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ct_record_get_case_id (stored_concern), ==, ct_record_get_id (case_record));
+  stored_child = ct_store_get_sync (fixture->store, CT_RECORD_KIND_CHILD, ct_record_get_id (child), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ct_record_get_string (stored_child, "given-names"), ==, "Wren");
+
+  chronology = ct_store_list_sync (fixture->store, CT_RECORD_KIND_CHRONOLOGY, ct_record_get_id (case_record), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (chronology->len, ==, 3);
+  g_assert_cmpstr (ct_record_get_string (g_ptr_array_index (chronology, 0), "from-state"), ==, "new");
+  g_assert_cmpstr (ct_record_get_string (g_ptr_array_index (chronology, 2), "to-state"), ==, "closed-nfa");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -585,6 +737,8 @@ main (int   argc,
               fixture_set_up, test_apply_writes_everything, fixture_tear_down);
   g_test_add ("/case-service/refused-writes-nothing", Fixture, NULL,
               fixture_set_up, test_refused_writes_nothing, fixture_tear_down);
+  g_test_add ("/case-service/apply-in-transaction", Fixture, NULL,
+              fixture_set_up, test_apply_in_transaction, fixture_tear_down);
   g_test_add ("/case-service/whole-case", Fixture, NULL,
               fixture_set_up, test_whole_case, fixture_tear_down);
   g_test_add ("/case-service/next-and-overdue", Fixture, NULL,
