@@ -17,7 +17,7 @@ struct _CtChoiceRow
   AdwPreferencesRow  parent_instance;
 
   GtkLabel          *title_label;
-  GtkFlowBox        *options;
+  GtkBox            *options;
   GtkToggleButton   *group;
   GPtrArray         *values;
   GPtrArray         *buttons;
@@ -115,11 +115,9 @@ ct_choice_row_init (CtChoiceRow *self)
   gtk_label_set_wrap (self->title_label, TRUE);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->title_label));
 
-  self->options = GTK_FLOW_BOX (gtk_flow_box_new ());
-  gtk_flow_box_set_selection_mode (self->options, GTK_SELECTION_NONE);
-  gtk_flow_box_set_column_spacing (self->options, 6);
-  gtk_flow_box_set_row_spacing (self->options, 6);
-  gtk_flow_box_set_max_children_per_line (self->options, 6);
+  self->options = GTK_BOX (gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0));
+  gtk_widget_add_css_class (GTK_WIDGET (self->options), "linked");
+  gtk_widget_add_css_class (GTK_WIDGET (self->options), "ct-choice");
   gtk_widget_set_halign (GTK_WIDGET (self->options), GTK_ALIGN_START);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->options));
 
@@ -158,6 +156,11 @@ ct_choice_row_add (CtChoiceRow *self,
                    const char  *label)
 {
   GtkWidget *button = gtk_toggle_button_new_with_label (label);
+  GtkWidget *text = gtk_button_get_child (GTK_BUTTON (button));
+
+  /* Long answers wrap rather than widen the window. */
+  gtk_label_set_wrap (GTK_LABEL (text), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (text), 0);
 
   g_return_if_fail (CT_IS_CHOICE_ROW (self));
 
@@ -169,9 +172,17 @@ ct_choice_row_add (CtChoiceRow *self,
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                   -1);
   g_signal_connect (button, "toggled", G_CALLBACK (on_toggled_cb), self);
-  gtk_flow_box_append (self->options, button);
+  gtk_box_append (self->options, button);
   g_ptr_array_add (self->values, g_strdup (value));
   g_ptr_array_add (self->buttons, button);
+
+  if (self->buttons->len > 2)
+    {
+      gtk_orientable_set_orientation (GTK_ORIENTABLE (self->options), GTK_ORIENTATION_VERTICAL);
+      gtk_box_set_spacing (self->options, 6);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->options), "linked");
+      gtk_widget_set_halign (GTK_WIDGET (self->options), GTK_ALIGN_FILL);
+    }
 }
 
 /**
