@@ -458,6 +458,26 @@ def run(process):
             window_title="Close the Case")
     screenshot("case-page-closed")
 
+    # The chronology on the case page, read as a screen reader reads it:
+    # every step, in order, with the exception and its reason.
+    chronology = wait_for("list", "Chronology", exact=True)
+    entries = []
+    for row in chronology:
+        if row is not None and row.name:
+            entries.append(row.name)
+    log("chronology: " + " | ".join(entries))
+    expected = ["Concern recorded", "Concern discussed with the line manager",
+                "Decided that concerns remain", "Referral for", "Referral confirmed in writing",
+                "The local authority", "Case closed"]
+    position = 0
+    for entry in entries:
+        if position < len(expected) and entry.startswith(expected[position]):
+            position += 1
+    if position != len(expected):
+        fail("the chronology does not hold every step in order: %r" % entries)
+    if not any("family member might be responsible" in e for e in entries):
+        fail("the chronology does not record the family-member exception")
+
     # Check what was kept, with the administration tool.
     time.sleep(1)
     process_cases = admin("cases")
@@ -469,6 +489,19 @@ def run(process):
     status = admin("status")
     if status.returncode != 0:
         fail("caretrail-admin status failed")
+    counts = {}
+    for line in status.stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[1].isdigit():
+            counts[parts[0]] = int(parts[1])
+    for kind, least in (("case", 1), ("child", 1), ("concern", 1), ("referral", 1),
+                        ("document", 1), ("chronology", 7), ("staff", 3), ("agency", 1)):
+        if counts.get(kind, 0) < least:
+            fail("caretrail-admin status shows %d %s records, expected at least %d"
+                 % (counts.get(kind, 0), kind, least))
+    audit = [l for l in status.stdout.splitlines() if l.strip().startswith("Audit log:")]
+    if not audit or int(audit[0].split()[2]) < 20:
+        fail("the audit log does not hold an entry for every change: %r" % audit)
 
     print("ok 1 - the whole procedure, from setup to a closed case", flush=True)
 
