@@ -635,6 +635,9 @@ decrypt_rows (CtStore    *self,
       if (record == NULL)
         return NULL;
       g_ptr_array_add (records, record);
+      /* The ciphertext is not needed any more: freeing it now lets the
+       * next records reuse its memory. */
+      g_clear_pointer (&g_ptr_array_index (rows, i), ct_store_row_free);
     }
 
   return g_steal_pointer (&records);
@@ -1019,6 +1022,27 @@ check_state (CtRecord  *record,
   return TRUE;
 }
 
+/* "create:<kind>" or "correct:<kind>", written out once per kind. */
+static const char *
+audit_action (gboolean     create,
+              CtRecordKind kind)
+{
+  static char *actions[2][CT_RECORD_N_KINDS];
+  static gsize initialised = 0;
+
+  if (g_once_init_enter (&initialised))
+    {
+      for (guint k = 0; k < CT_RECORD_N_KINDS; k++)
+        {
+          actions[0][k] = g_strconcat ("correct:", ct_record_kind_to_string (k), NULL);
+          actions[1][k] = g_strconcat ("create:", ct_record_kind_to_string (k), NULL);
+        }
+      g_once_init_leave (&initialised, 1);
+    }
+
+  return actions[create ? 1 : 0][kind];
+}
+
 static gboolean
 txn_insert (CtStoreTransaction  *txn,
             const char          *staff_id,
@@ -1028,7 +1052,6 @@ txn_insert (CtStoreTransaction  *txn,
   CtStore *self = txn->store;
   CtStoreRow stack_row = { 0 };
   CtStoreRow *row = &stack_row;
-  g_autofree char *action = NULL;
   gint64 now;
   gboolean ok;
 
@@ -1079,8 +1102,7 @@ txn_insert (CtStoreTransaction  *txn,
         return FALSE;
     }
 
-  action = g_strconcat ("create:", ct_record_kind_to_string (row->kind), NULL);
-  if (!append_audit (self, staff_id, action, row->id, error))
+  if (!append_audit (self, staff_id, audit_action (TRUE, row->kind), row->id, error))
     return FALSE;
 
   txn_snapshot (txn, record);
@@ -1097,7 +1119,6 @@ txn_update (CtStoreTransaction  *txn,
   CtStore *self = txn->store;
   g_autoptr(CtStoreRow) stored = NULL;
   g_autoptr(CtStoreRow) row = NULL;
-  g_autofree char *action = NULL;
   gint64 now;
 
   if (!check_writable (self, error) || !check_staff (staff_id, error) ||
@@ -1141,8 +1162,7 @@ txn_update (CtStoreTransaction  *txn,
         return FALSE;
     }
 
-  action = g_strconcat ("correct:", ct_record_kind_to_string (row->kind), NULL);
-  if (!append_audit (self, staff_id, action, row->id, error))
+  if (!append_audit (self, staff_id, audit_action (FALSE, row->kind), row->id, error))
     return FALSE;
 
   txn_snapshot (txn, record);
