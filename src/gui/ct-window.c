@@ -790,9 +790,18 @@ ct_window_open_case (CtWindow   *self,
 {
   g_return_if_fail (CT_IS_WINDOW (self));
 
+  CtCaseItem *item = ct_case_list_model_lookup (self->cases, case_id);
+
   ct_case_page_load (CT_CASE_PAGE (self->case_page), case_id);
   gtk_stack_set_visible_child_name (self->content_stack, "case");
-  adw_window_title_set_title (self->content_title, _("Case"));
+  /* Translators: the title of a case's page; %s is its reference. */
+  if (item != NULL)
+    {
+      g_autofree char *title = g_strdup_printf (_("Case %s"), ct_case_item_get_reference (item));
+      adw_window_title_set_title (self->content_title, title);
+    }
+  else
+    adw_window_title_set_title (self->content_title, _("Case"));
   ct_split_view_show_content (self->split_view);
 }
 

@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-gui-case-page"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "ct-case-page.h"
+#include "ct-procedure.h"
+#include "ct-test-ui.h"
+#include "ct-workflow.h"
+
+/* Against a real store in the test session's keyring: the workflow records
+ * steps through the engine, and the case page shows what it recorded. */
+
+static GAsyncResult *
+wait_result (GAsyncResult **slot)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (*slot == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (*slot);
+  return *slot;
+}
+
+static void
+on_done_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static CtRecord *
+make (CtRecordKind kind,
+      ...)
+{
+  CtRecord *record = ct_record_new (kind);
+  va_list args;
+  const char *name;
+
+  va_start (args, kind);
+  while ((name = va_arg (args, const char *)) != NULL)
+    ct_record_set_string (record, name, va_arg (args, const char *));
+  va_end (args);
+
+  return record;
+}
+
+static GtkWidget *
+find_label (GtkWidget  *root,
+            const char *prefix)
+{
+  if (GTK_IS_LABEL (root) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (root)), prefix))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, prefix);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+wait_for_label (GtkWidget  *root,
+                const char *prefix)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (find_label (root, prefix) == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (find_label (root, prefix));
+}
+
+static CtCaseItem *
+apply (CtWorkflow *workflow,
+       const char *case_id,
+       CtEvent     event,
+       GHashTable *answers,
+       GError    **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  ct_workflow_apply_async (workflow, case_id, event, answers, NULL, NULL, on_done_cb, &result);
+  return ct_workflow_apply_finish (workflow, wait_result (&result), error);
+}
+
+static void
+test_case_page (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("caretrail-case-page-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "test.db", NULL);
+  g_autoptr(GPtrArray) setup = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) concern = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) loaded = NULL;
+  g_autoptr(GAsyncResult) recorded = NULL;
+  g_autoptr(CtStore) store = NULL;
+  g_autoptr(CtWorkflow) workflow = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(CtCaseItem) item = NULL;
+  g_autoptr(CtCaseItem) escalated = NULL;
+  g_autoptr(GHashTable) answers = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL;
+  CtRecord *staff, *child, *case_record, *record;
+  const char *child_ids[2] = { NULL, NULL };
+  GtkWidget *page;
+  GtkWindow *window;
+
+  g_ptr_array_add (setup, make (CT_RECORD_KIND_ORGANISATION, "name", "Riverside Family Mediation",
+                                "nation", "england-and-wales", "cutoff", "16:00",
+                                "dso-name", "Dana Officer", NULL));
+  staff = make (CT_RECORD_KIND_STAFF, "name", "Dana Officer", NULL);
+  ct_record_set_boolean (staff, "is-dso", TRUE);
+  g_ptr_array_add (setup, staff);
+  g_ptr_array_add (setup, make (CT_RECORD_KIND_AGENCY, "name", "Exampleshire Children’s Services",
+                                "area", "Exampleshire", "confirmation-period", "24h", NULL));
+
+  ct_workflow_setup_async (path, setup, NULL, on_done_cb, &result);
+  store = ct_workflow_setup_finish (wait_result (&result), &code, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (code);
+
+  workflow = ct_workflow_new (store);
+  ct_workflow_load_async (workflow, NULL, on_done_cb, &loaded);
+  items = ct_workflow_load_finish (workflow, wait_result (&loaded), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, 0);
+  g_assert_cmpstr (ct_workflow_get_actor_name (workflow), ==, "Dana Officer");
+  g_assert_cmpuint (g_list_model_get_n_items (ct_workflow_get_agencies (workflow)), ==, 1);
+
+  /* A concern, as the form makes it. */
+  child = make (CT_RECORD_KIND_CHILD, "given-names", "Alex", "family-name", "Brown",
+                "date-of-birth", "2015-07-14", "area", "Exampleshire", NULL);
+  case_record = ct_record_new (CT_RECORD_KIND_CASE);
+  child_ids[0] = ct_record_get_id (child);
+  ct_record_set_strv (case_record, "child-ids", child_ids);
+  ct_record_set_case_id (child, ct_record_get_id (case_record));
+  record = make (CT_RECORD_KIND_CONCERN, "raised-by-name", "Pat Keyworker",
+                 "what", "A bruise on the forearm.", "how", "in-person", NULL);
+  ct_record_set_case_id (record, ct_record_get_id (case_record));
+  ct_record_set_int64 (record, "raised-at", g_get_real_time ());
+  g_ptr_array_add (concern, child);
+  g_ptr_array_add (concern, case_record);
+  g_ptr_array_add (concern, record);
+
+  ct_workflow_record_concern_async (workflow, concern, NULL, on_done_cb, &recorded);
+  item = ct_workflow_record_concern_finish (workflow, wait_result (&recorded), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (ct_case_item_get_reference (item), "CT-"));
+  g_assert_cmpstr (ct_case_item_get_children (item), ==, "Alex Brown");
+  g_assert_cmpint (ct_case_item_get_due_at (item), >, 0);
+  g_assert_false (ct_case_item_get_closed (item));
+
+  /* The engine refuses a step without what the policy needs, and nothing
+   * is stored. */
+  answers = ct_answers_new ();
+  ct_answers_set_text (answers, "line-manager", "Jo Manager");
+  escalated = apply (workflow, ct_case_item_get_case_id (item), CT_EVENT_ESCALATED, answers,
+                     &error);
+  g_assert_null (escalated);
+  g_assert_error (error, CT_PROCEDURE_ERROR, CT_PROCEDURE_ERROR_MISSING_ANSWER);
+  g_clear_error (&error);
+
+  ct_answers_set_text (answers, "safeguarding-lead", "Dana Officer");
+  escalated = apply (workflow, ct_case_item_get_case_id (item), CT_EVENT_ESCALATED, answers,
+                     &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (escalated);
+  g_assert_cmpint (ct_case_item_get_due_at (escalated), ==, 0); /* decision: no clock */
+
+  page = ct_case_page_new ();
+  ct_case_page_set_workflow (CT_CASE_PAGE (page), workflow);
+  window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (window, 360, 900);
+  gtk_window_set_child (window, page);
+  gtk_window_present (window);
+  ct_case_page_load (CT_CASE_PAGE (page), ct_case_item_get_case_id (item));
+
+  wait_for_label (page, "Alex Brown");
+  wait_for_label (page, "Decide whether concerns remain");
+  /* The chronology shows both steps, the later one naming who was involved. */
+  wait_for_label (page, "Concern recorded, raised by Pat Keyworker");
+  wait_for_label (page, "Concern discussed with the line manager, Jo Manager");
+  g_assert_nonnull (ct_case_page_get_file (CT_CASE_PAGE (page)));
+  g_assert_cmpuint (ct_case_page_get_file (CT_CASE_PAGE (page))->chronology->len, ==, 2);
+  ct_test_ui_wait_for_frame (GTK_WIDGET (window));
+  ct_test_ui_screenshot (GTK_WIDGET (window), "case-page-360.png");
+
+  gtk_window_destroy (window);
+  g_clear_object (&workflow);
+  ct_store_close (store);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  g_test_add_func ("/ui/case-page/steps-and-chronology", test_case_page);
+
+  return g_test_run ();
+}
