@@ -541,6 +541,7 @@ typedef struct
   const char *family;
   const char *given;
   guint       n;
+  gboolean    urgent;     /* the case takes the immediate-risk path */
 } DemoCase;
 
 static void
@@ -637,7 +638,7 @@ add_first_records (DemoCase  *demo,
   ct_record_set_string (concern, "what", allegation
                         ? "Demonstration allegation about a fictional worker: this text describes no real event."
                         : "Demonstration concern: this text is fictional and describes no real event.");
-  ct_record_set_boolean (concern, "immediate-risk", FALSE);
+  ct_record_set_boolean (concern, "immediate-risk", demo->urgent);
 
   g_ptr_array_add (extra, g_object_ref (child));
   g_ptr_array_add (extra, parent);
@@ -720,7 +721,7 @@ apply_demo_step (DemoCase            *demo,
     {
     case DEMO_CONCERN:
       event = CT_EVENT_CONCERN_RECORDED;
-      answers = demo_answers ("raised-by", DEMO_WORKER, "how", "in person",
+      answers = demo_answers ("raised-by", DEMO_WORKER, "how", "in-person",
                               "what", "Demonstration concern: this text is fictional and describes no real event.",
                               NULL);
       add_first_records (demo, extra, at_us, FALSE);
@@ -942,7 +943,10 @@ insert_demo_case (CtStoreTransaction  *txn,
   gint64 gap;
 
   while (n_steps < DEMO_MAX_STEPS && path[n_steps] != DEMO_END)
-    n_steps++;
+    {
+      demo.urgent |= path[n_steps] == DEMO_URGENT_REFER;
+      n_steps++;
+    }
 
   /* Steps follow each other within hours or days, and all are in the past. */
   gap = MIN (age / (n_steps + 1), (gint64) g_rand_int_range (batch->rand, 2, 30) * G_TIME_SPAN_HOUR);
