@@ -6,7 +6,10 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include <string.h>
+
 #include "ct-case-page.h"
+#include "ct-child-dialog.h"
 #include "ct-procedure.h"
 #include "ct-test-ui.h"
 #include "ct-workflow.h"
@@ -50,10 +53,36 @@ make (CtRecordKind kind,
 }
 
 static GtkWidget *
+find_by_label (GtkWidget  *root,
+               const char *label)
+{
+  if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_PROPERTY_LABEL))
+    {
+      char *msg = gtk_test_accessible_check_property (GTK_ACCESSIBLE (root),
+                                                      GTK_ACCESSIBLE_PROPERTY_LABEL, label);
+      gboolean match = msg == NULL;
+
+      g_free (msg);
+      if (match)
+        return root;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_label (child, label);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static GtkWidget *
 find_label (GtkWidget  *root,
             const char *prefix)
 {
-  if (GTK_IS_LABEL (root) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (root)), prefix))
+  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_text (GTK_LABEL (root)), prefix) != NULL)
     return root;
 
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
@@ -193,6 +222,40 @@ test_case_page (void)
   g_assert_cmpuint (ct_case_page_get_file (CT_CASE_PAGE (page))->chronology->len, ==, 2);
   ct_test_ui_wait_for_frame (GTK_WIDGET (window));
   ct_test_ui_screenshot (GTK_WIDGET (window), "case-page-360.png");
+
+  /* Editing the child keeps the earlier details as history. */
+  {
+    GtkWidget *edit = find_by_label (page, "Edit Alex Brown");
+    GtkWidget *dialog = NULL;
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    g_autoptr(GPtrArray) history = NULL;
+
+    g_assert_nonnull (edit);
+    g_signal_emit_by_name (edit, "clicked");
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+        if (CT_IS_CHILD_DIALOG (toplevel))
+          dialog = toplevel;
+      }
+    g_assert_nonnull (dialog);
+    gtk_editable_set_text (GTK_EDITABLE (find_by_label (dialog,
+                                                        "Local authority area where the child lives")),
+                           "Northshire");
+    gtk_editable_set_text (GTK_EDITABLE (find_by_label (dialog, "Date of birth (DD/MM/YYYY)")),
+                           "31/02/2015");
+    gtk_widget_activate_action (dialog, "child.save", NULL);
+    /* A date that does not exist is refused and nothing is saved. */
+    g_assert_true (gtk_widget_get_visible (dialog));
+    gtk_editable_set_text (GTK_EDITABLE (find_by_label (dialog, "Date of birth (DD/MM/YYYY)")),
+                           "14/07/2015");
+    gtk_widget_activate_action (dialog, "child.save", NULL);
+    wait_for_label (page, "lives in Northshire");
+    wait_for_label (page, "1 earlier version kept");
+    history = ct_store_list_history_sync (store, CT_RECORD_KIND_CHILD, child_ids[0], &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (history->len, >=, 1);
+  }
 
   gtk_window_destroy (window);
   g_clear_object (&workflow);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ct-case-page.h"
+#include "ct-child-dialog.h"
 #include "ct-document-window.h"
 #include "ct-format.h"
 #include "ct-referral-letter.h"
@@ -619,6 +620,47 @@ add_open_button (AdwActionRow *row,
 }
 
 static void
+on_child_updated_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CtCasePage *self = g_task_get_source_object (task);
+  CtChildDialog *dialog = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  ct_store_update_finish (CT_STORE (source), result, &error);
+  ct_child_dialog_save_finished (dialog, error);
+  if (error == NULL)
+    reload (self);
+}
+
+static void
+on_child_save_cb (CtChildDialog *dialog,
+                  CtRecord      *child,
+                  CtCasePage    *self)
+{
+  GTask *task = g_task_new (self, NULL, NULL, NULL);
+
+  g_task_set_task_data (task, g_object_ref (dialog), g_object_unref);
+  ct_store_update_async (ct_workflow_get_store (self->workflow),
+                         ct_workflow_get_actor_id (self->workflow), child, NULL,
+                         on_child_updated_cb, task);
+}
+
+static void
+on_edit_child_clicked_cb (GtkButton  *button,
+                          CtCasePage *self)
+{
+  CtChildDialog *dialog = ct_child_dialog_new (g_object_get_data (G_OBJECT (button), "child"));
+
+  g_signal_connect_object (dialog, "save", G_CALLBACK (on_child_save_cb), self, 0);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog),
+                                GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 add_action_row (CtCasePage *self,
                 const char *title,
                 const char *subtitle,
@@ -767,7 +809,34 @@ show_file (CtCasePage *self)
         g_string_append_printf (subtitle, _(" · lives in %s"), ct_record_get_string (child, "area"));
       g_string_append_printf (subtitle, " · %s",
                               describe_status (ct_record_get_string (child, "status")));
-      add_row (self->people_list, name, subtitle->str);
+      if (ct_record_get_string (child, "lead-worker") != NULL)
+        g_string_append_printf (subtitle, _(" · lead worker %s"),
+                                ct_record_get_string (child, "lead-worker"));
+      if (ct_record_get_version (child) > 1)
+        {
+          g_autofree char *changed = ct_format_instant (ct_record_get_updated_at (child));
+
+          g_string_append_printf (subtitle,
+                                  g_dngettext (GETTEXT_PACKAGE,
+                                               " · changed %s; %d earlier version kept",
+                                               " · changed %s; %d earlier versions kept",
+                                               ct_record_get_version (child) - 1),
+                                  changed, (int) (ct_record_get_version (child) - 1));
+        }
+      {
+        GtkWidget *row = add_row (self->people_list, name, subtitle->str);
+        GtkWidget *edit = gtk_button_new_from_icon_name ("document-edit-symbolic");
+        g_autofree char *label = g_strdup_printf (_("Edit %s"), name);
+
+        gtk_widget_set_valign (edit, GTK_ALIGN_CENTER);
+        gtk_widget_add_css_class (edit, "flat");
+        gtk_widget_set_tooltip_text (edit, _("Edit"));
+        gtk_accessible_update_property (GTK_ACCESSIBLE (edit), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        label, -1);
+        g_object_set_data_full (G_OBJECT (edit), "child", g_object_ref (child), g_object_unref);
+        g_signal_connect (edit, "clicked", G_CALLBACK (on_edit_child_clicked_cb), self);
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row), edit);
+      }
     }
 
   /* Chronology, oldest first. */
