@@ -341,6 +341,37 @@ ct_record_new_full (CtRecordKind  kind,
                     gint64        version,
                     GVariant     *fields)
 {
+  g_return_val_if_fail (id != NULL, NULL);
+
+  return ct_record_new_take (kind, g_strdup (id), g_strdup (case_id), g_strdup (state),
+                             g_strdup (reference), created_at, updated_at, due_at, version,
+                             fields);
+}
+
+/**
+ * ct_record_new_take:
+ * @id: (transfer full): the record's id
+ * @case_id: (transfer full) (nullable):
+ * @state: (transfer full) (nullable):
+ * @reference: (transfer full) (nullable):
+ *
+ * ct_record_new_full(), taking ownership of the strings instead of copying
+ * them.
+ *
+ * Returns: (transfer full): a new record
+ */
+CtRecord *
+ct_record_new_take (CtRecordKind  kind,
+                    char         *id,
+                    char         *case_id,
+                    char         *state,
+                    char         *reference,
+                    gint64        created_at,
+                    gint64        updated_at,
+                    gint64        due_at,
+                    gint64        version,
+                    GVariant     *fields)
+{
   CtRecord *self;
 
   g_return_val_if_fail (kind < CT_RECORD_N_KINDS, NULL);
@@ -349,10 +380,10 @@ ct_record_new_full (CtRecordKind  kind,
                         g_variant_is_of_type (fields, G_VARIANT_TYPE_VARDICT), NULL);
 
   self = g_object_new (CT_TYPE_RECORD, "kind", kind, NULL);
-  self->id = g_strdup (id);
-  self->case_id = g_strdup (case_id);
-  self->state = g_strdup (state);
-  self->reference = g_strdup (reference);
+  self->id = id;
+  self->case_id = case_id;
+  self->state = state;
+  self->reference = reference;
   self->created_at = created_at;
   self->updated_at = updated_at;
   self->due_at = due_at;

@@ -113,6 +113,16 @@ CtRecord     *ct_record_new_full         (CtRecordKind  kind,
                                           gint64        due_at,
                                           gint64        version,
                                           GVariant     *fields);
+CtRecord     *ct_record_new_take         (CtRecordKind  kind,
+                                          char         *id,
+                                          char         *case_id,
+                                          char         *state,
+                                          char         *reference,
+                                          gint64        created_at,
+                                          gint64        updated_at,
+                                          gint64        due_at,
+                                          gint64        version,
+                                          GVariant     *fields);
 CtRecord     *ct_record_copy             (CtRecord     *self);
 
 CtRecordKind  ct_record_get_kind         (CtRecord     *self);

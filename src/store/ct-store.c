@@ -590,7 +590,7 @@ encrypt_row (CtStore             *self,
 
 static CtRecord *
 decrypt_row (CtStore           *self,
-             const CtStoreRow  *row,
+             CtStoreRow        *row,
              GError           **error)
 {
   g_autoptr(GBytes) plain = NULL;
@@ -616,7 +616,9 @@ decrypt_row (CtStore           *self,
    * in normal form: they need no further validation. */
   fields = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_VARDICT, plain, TRUE));
 
-  return ct_record_new_full (row->kind, row->id, row->case_id, row->state, row->reference,
+  /* The record takes the row's strings rather than copying them. */
+  return ct_record_new_take (row->kind, g_steal_pointer (&row->id), g_steal_pointer (&row->case_id),
+                             g_steal_pointer (&row->state), g_steal_pointer (&row->reference),
                              row->created_at, row->updated_at, row->due_at, row->version,
                              fields);
 }
