@@ -280,6 +280,77 @@ ct_crypto_seal_full (const CtKey *key,
 }
 
 /**
+ * ct_crypto_seal_buffer_new:
+ * @len: length of the plaintext to come
+ * @plaintext: (out): where to write the plaintext
+ *
+ * Allocates the buffer of a sealed message, so that a caller can write the
+ * plaintext straight into it and ct_crypto_seal_in_place() encrypt it
+ * there, with no second copy of the plaintext to wipe.
+ *
+ * Returns: (transfer full): the buffer, for ct_crypto_seal_in_place()
+ */
+/* Where the sealed message starts in a buffer from
+ * ct_crypto_seal_buffer_new(): far enough in that the plaintext after the
+ * header is 8-byte aligned, as a serialised GVariant must be. */
+static guint8 *
+sealed_start (guint8 *buffer)
+{
+  return buffer + (8 - ((guintptr) buffer + SEAL_HEADER) % 8) % 8;
+}
+
+guint8 *
+ct_crypto_seal_buffer_new (gsize    len,
+                           guint8 **plaintext)
+{
+  guint8 *buffer = g_malloc (7 + SEAL_HEADER + len + crypto_aead_xchacha20poly1305_ietf_ABYTES);
+
+  *plaintext = sealed_start (buffer) + SEAL_HEADER;
+  return buffer;
+}
+
+/**
+ * ct_crypto_seal_in_place:
+ * @key: the data key
+ * @buffer: (transfer full): from ct_crypto_seal_buffer_new(), with @len
+ *   bytes of plaintext written
+ * @len: length of the plaintext
+ * @ad: associated data: where the ciphertext belongs
+ * @ad_len: length of @ad
+ *
+ * Encrypts the plaintext in @buffer where it lies, exactly as
+ * ct_crypto_seal_full() would, overwriting it with the ciphertext.
+ *
+ * Returns: (transfer full): @buffer as the sealed message
+ */
+GBytes *
+ct_crypto_seal_in_place (const CtKey *key,
+                         guint8      *buffer,
+                         gsize        len,
+                         const void  *ad,
+                         gsize        ad_len)
+{
+  gsize out_len = SEAL_HEADER + len + crypto_aead_xchacha20poly1305_ietf_ABYTES;
+  unsigned long long ct_len = 0;
+  guint8 *out;
+
+  g_return_val_if_fail (key != NULL, NULL);
+  g_return_val_if_fail (buffer != NULL, NULL);
+  g_return_val_if_fail (ad != NULL || ad_len == 0, NULL);
+
+  out = sealed_start (buffer);
+  out[0] = SEAL_FORMAT;
+  take_nonce (out + 1);
+  /* libsodium encrypts in place when the message and ciphertext are one. */
+  crypto_aead_xchacha20poly1305_ietf_encrypt (out + SEAL_HEADER, &ct_len,
+                                              out + SEAL_HEADER, len, ad, ad_len,
+                                              NULL, out + 1, key->bytes);
+  g_assert (ct_len + SEAL_HEADER == out_len);
+
+  return g_bytes_new_with_free_func (out, out_len, g_free, buffer);
+}
+
+/**
  * ct_crypto_seal:
  * @associated_data: where the ciphertext belongs, as a string
  *

@@ -52,6 +52,13 @@ GBytes   *ct_crypto_seal_full            (const CtKey  *key,
                                           gsize         len,
                                           const void   *ad,
                                           gsize         ad_len);
+guint8   *ct_crypto_seal_buffer_new      (gsize         len,
+                                          guint8      **plaintext);
+GBytes   *ct_crypto_seal_in_place        (const CtKey  *key,
+                                          guint8       *buffer,
+                                          gsize         len,
+                                          const void   *ad,
+                                          gsize         ad_len);
 GBytes   *ct_crypto_open_full            (const CtKey  *key,
                                           const guint8 *sealed,
                                           gsize         len,

@@ -566,6 +566,7 @@ encrypt_row (CtStore             *self,
   g_autoptr(GVariant) fields = ct_record_dup_fields (record);
   Buf ad;
   gsize size = g_variant_get_size (fields);
+  guint8 *buffer;
   guint8 *plain;
   CtKey *key;
 
@@ -573,17 +574,16 @@ encrypt_row (CtStore             *self,
   if (key == NULL)
     return FALSE;
 
-  /* Serialise into our own buffer so the plaintext can be wiped. The
+  /* Serialise straight into the sealed message's buffer, where it is
+   * encrypted in place, so no copy of the plaintext is left behind. The
    * dictionary was just built from its parts, so this writes it in normal
    * form. */
-  plain = g_malloc (MAX (size, 1));
+  buffer = ct_crypto_seal_buffer_new (size, &plain);
   g_variant_store (fields, plain);
   record_associated_data (self, row, &ad);
   g_clear_pointer (&row->data, g_bytes_unref);
-  row->data = ct_crypto_seal_full (key, plain, size, ad.data, ad.len);
+  row->data = ct_crypto_seal_in_place (key, buffer, size, ad.data, ad.len);
   buf_clear (&ad);
-  ct_crypto_wipe (plain, size);
-  g_free (plain);
 
   return TRUE;
 }
