@@ -257,6 +257,27 @@ test_case_page (void)
     g_assert_cmpuint (history->len, >=, 1);
   }
 
+  /* The allegation path opens a case of its own, with the LADO's clock. */
+  {
+    g_autoptr(CtRecord) allegation_case = ct_record_new (CT_RECORD_KIND_CASE);
+    g_autoptr(GHashTable) reported = ct_answers_new ();
+    g_autoptr(GAsyncResult) started = NULL;
+    g_autoptr(CtCaseItem) allegation = NULL;
+
+    ct_record_set_string (allegation_case, "pathway", "allegation");
+    ct_answers_set_text (reported, "about", "Chris Volunteer, youth worker");
+    ct_answers_set_text (reported, "what", "Shouted at and pushed a child.");
+    ct_answers_set_text (reported, "reported-by", "A parent");
+    ct_answers_set_text (reported, "senior-manager", "Morgan Director");
+    ct_workflow_start_case_async (workflow, allegation_case, CT_EVENT_ALLEGATION_REPORTED,
+                                  reported, NULL, NULL, on_done_cb, &started);
+    allegation = ct_workflow_apply_finish (workflow, wait_result (&started), &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (ct_case_item_get_reference (allegation), !=,
+                     ct_case_item_get_reference (item));
+    g_assert_cmpint (ct_case_item_get_due_at (allegation), >, 0);
+  }
+
   gtk_window_destroy (window);
   g_clear_object (&workflow);
   ct_store_close (store);

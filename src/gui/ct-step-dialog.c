@@ -28,6 +28,7 @@ typedef enum
   Q_MAYBE,    /* yes or no, needed only in some cases (the engine says when) */
   Q_CONFIRM,  /* must be confirmed (yes) */
   Q_CHOICE,   /* one of the values in choices, "value=Label|…" */
+  Q_PICK,     /* like Q_CHOICE, needed only in some cases */
   Q_AGENCY,   /* an agency from the directory, stored by name */
 } QuestionType;
 
@@ -125,6 +126,36 @@ static const StepForm forms[] = {
   { CT_EVENT_CASE_CLOSED, N_("Close the Case"),
     NULL,
     { { "reason", Q_LONG, N_("Why the case is closed") } } },
+  { CT_EVENT_ALLEGATION_REPORTED, N_("Report an Allegation Against a Worker"),
+    N_("An allegation that someone who works with children has harmed a child, may have committed an offence against one, or has behaved in a way that suggests a risk to children goes to a senior manager at once, and to the LADO within one working day."),
+    { { "about", Q_TEXT, N_("Who it is about (name and role)") },
+      { "what", Q_LONG, N_("What is alleged") },
+      { "reported-by", Q_TEXT, N_("Who reported it") },
+      { "senior-manager", Q_TEXT, N_("Senior manager told") } } },
+  { CT_EVENT_ALLEGATION_CLASSIFIED, N_("Classify the Allegation"),
+    N_("Only allegations go to the LADO: a concern about the quality of care or practice, or a complaint, is dealt with under another procedure."),
+    { { "classification", Q_CHOICE, N_("What this is"), N_("allegation=An allegation|quality-of-care=A concern about quality of care or practice|complaint=A complaint") },
+      { "category", Q_PICK, N_("What is alleged, if an allegation"), N_("harmed=Harmed or may have harmed a child|offence=Possibly committed an offence against a child|risk-of-harm=Behaved in a way that indicates a risk of harm|unsuitability=Behaved in a way that indicates unsuitability to work with children") },
+      { "reason", Q_LONG, N_("Reason for this classification") },
+      { "handled-under", Q_OPTIONAL, N_("Procedure that will deal with it instead") } } },
+  { CT_EVENT_LADO_INFORMED, N_("Inform the LADO"),
+    NULL,
+    { { "lado", Q_TEXT, N_("LADO informed") },
+      { "how", Q_TEXT, N_("How the LADO was informed") },
+      { "advice", Q_OPTIONAL, N_("Advice given") } } },
+  { CT_EVENT_REGULATED_ACTIVITY_DECIDED, N_("Regulated Activity"),
+    NULL,
+    { { "removed", Q_YES_NO, N_("Was the person removed from regulated activity?") },
+      { "because-of-risk", Q_MAYBE, N_("Because they may pose a risk of harm to children?") },
+      { "reason", Q_LONG, N_("Reason for the decision") } } },
+  { CT_EVENT_DBS_REFERRAL_DECIDED, N_("Disclosure and Barring Service"),
+    NULL,
+    { { "referral-made", Q_YES_NO, N_("Was a referral made to the Disclosure and Barring Service?") },
+      { "reason", Q_LONG, N_("Reason for the decision") } } },
+  { CT_EVENT_ALLEGATION_CONCLUDED, N_("Conclude the Allegation"),
+    NULL,
+    { { "outcome", Q_CHOICE, N_("Outcome"), N_("substantiated=Substantiated|unsubstantiated=Unsubstantiated|unfounded=Unfounded|false=False|malicious=Malicious") },
+      { "reason", Q_LONG, N_("Reason for the outcome") } } },
   { CT_EVENT_INFORMATION_SHARING_DECIDED, N_("Information-Sharing Decision"),
     N_("Record every decision to share information or not, with the reasons, whether or not anything was shared."),
     { { "shared", Q_YES_NO, N_("Was information shared?") },
@@ -205,6 +236,7 @@ field_answered (Field *field)
 
     case Q_OPTIONAL:
     case Q_MAYBE:
+    case Q_PICK:
       return TRUE;
 
     case Q_CONFIRM:
@@ -287,6 +319,7 @@ ct_step_dialog_get_answers (CtStepDialog *self)
           break;
 
         case Q_CHOICE:
+        case Q_PICK:
         case Q_AGENCY:
           {
             const char *value = ct_choice_row_get_value (CT_CHOICE_ROW (field->widget));
@@ -463,6 +496,7 @@ make_choice (const Question *question,
       break;
 
     case Q_CHOICE:
+    case Q_PICK:
       {
         g_auto(GStrv) choices = g_strsplit (_(question->choices), "|", -1);
 

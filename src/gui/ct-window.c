@@ -12,6 +12,7 @@
 #include "ct-directory-page.h"
 #include "ct-setup-assistant.h"
 #include "ct-split-view.h"
+#include "ct-step-dialog.h"
 #include "ct-store.h"
 #include "ct-unlock-page.h"
 #include "ct-window.h"
@@ -291,6 +292,83 @@ on_new_concern_activated_cb (GtkWidget  *widget,
 }
 
 static void
+on_allegation_started_cb (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(CtStepDialog) dialog = user_data;
+  CtWindow *self = CT_WINDOW (gtk_window_get_transient_for (GTK_WINDOW (dialog)));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtCaseItem) item = NULL;
+
+  item = ct_workflow_apply_finish (CT_WORKFLOW (source), result, &error);
+  ct_step_dialog_save_finished (dialog, error);
+  if (item == NULL || self == NULL)
+    return;
+
+  ct_case_list_model_upsert (self->cases, item);
+  ct_window_open_case (self, ct_case_item_get_case_id (item));
+}
+
+static const char *
+answer_text (GHashTable *answers,
+             const char *name)
+{
+  GVariant *value = g_hash_table_lookup (answers, name);
+
+  if (value == NULL || !g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+    return NULL;
+
+  return g_variant_get_string (value, NULL);
+}
+
+static void
+on_allegation_save_cb (CtStepDialog *dialog,
+                       GHashTable   *answers,
+                       CtWindow     *self)
+{
+  g_autoptr(CtRecord) case_record = ct_record_new (CT_RECORD_KIND_CASE);
+  g_autoptr(GPtrArray) extra = g_ptr_array_new_with_free_func (g_object_unref);
+  CtRecord *allegation = ct_record_new (CT_RECORD_KIND_ALLEGATION);
+  g_autofree char *title = NULL;
+
+  /* Translators: the title of a case; %s names the person it is about. */
+  title = g_strdup_printf (_("Allegation about %s"), answer_text (answers, "about"));
+  ct_record_set_string (case_record, "title", title);
+  ct_record_set_string (case_record, "pathway", "allegation");
+  ct_record_set_string (case_record, "summary", answer_text (answers, "what"));
+  ct_record_set_string (allegation, "subject-name", answer_text (answers, "about"));
+  ct_record_set_string (allegation, "what", answer_text (answers, "what"));
+  ct_record_set_int64 (allegation, "reported-at", g_get_real_time ());
+  ct_record_set_string (allegation, "reported-to", answer_text (answers, "senior-manager"));
+  g_ptr_array_add (extra, allegation);
+
+  ct_workflow_start_case_async (self->workflow, case_record, CT_EVENT_ALLEGATION_REPORTED,
+                                answers, extra, NULL, on_allegation_started_cb,
+                                g_object_ref (dialog));
+}
+
+static void
+on_new_allegation_activated_cb (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *parameter)
+{
+  CtWindow *self = CT_WINDOW (widget);
+  CtStepDialog *dialog;
+
+  if (self->workflow == NULL)
+    {
+      ct_window_add_toast (self, _("No records are open, so nothing can be recorded yet."));
+      return;
+    }
+
+  dialog = ct_step_dialog_new (CT_EVENT_ALLEGATION_REPORTED, NULL);
+  g_signal_connect_object (dialog, "save", G_CALLBACK (on_allegation_save_cb), self, 0);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 on_go_back_activated_cb (GtkWidget  *widget,
                          const char *action_name,
                          GVariant   *parameter)
@@ -416,6 +494,8 @@ ct_window_class_init (CtWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.new-concern", NULL,
                                    on_new_concern_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.new-allegation", NULL,
+                                   on_new_allegation_activated_cb);
   gtk_widget_class_install_action (widget_class, "win.go-back", NULL, on_go_back_activated_cb);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, on_search_activated_cb);
 

@@ -968,6 +968,51 @@ ct_workflow_record_concern_async (CtWorkflow          *self,
 }
 
 /**
+ * ct_workflow_start_case_async:
+ * @self: a #CtWorkflow
+ * @case_record: a new CASE, not yet stored
+ * @event: the event that opens it, such as %CT_EVENT_ALLEGATION_REPORTED
+ * @answers: the answers the event asks for
+ * @extra_records: (nullable) (element-type CtRecord): records to store with it
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: for @callback
+ *
+ * Opens a new case with its first event, giving it the next reference, in
+ * one transaction. Finish with ct_workflow_apply_finish().
+ */
+void
+ct_workflow_start_case_async (CtWorkflow          *self,
+                              CtRecord            *case_record,
+                              CtEvent              event,
+                              GHashTable          *answers,
+                              GPtrArray           *extra_records,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  ApplyData *data = g_new0 (ApplyData, 1);
+  g_autofree char *reference = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  g_return_if_fail (CT_IS_WORKFLOW (self));
+
+  if (self->reference_year != g_date_time_get_year (now))
+    {
+      self->reference_year = g_date_time_get_year (now);
+      self->last_number = 0;
+    }
+  reference = g_strdup_printf ("CT-%d-%04u", self->reference_year, ++self->last_number);
+
+  data->new_case = ct_record_copy (case_record);
+  ct_record_set_reference (data->new_case, reference);
+  data->event = event;
+  data->answers = g_hash_table_ref (answers);
+  data->extra = extra_records ? g_ptr_array_ref (extra_records) : NULL;
+  start_apply (self, data, cancellable, callback, user_data, ct_workflow_apply_async);
+}
+
+/**
  * ct_workflow_record_concern_finish:
  * @self: a #CtWorkflow
  * @result: the result

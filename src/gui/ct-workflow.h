@@ -88,6 +88,15 @@ CtCaseItem  *ct_workflow_apply_finish         (CtWorkflow          *self,
                                                GAsyncResult        *result,
                                                GError             **error);
 
+void         ct_workflow_start_case_async     (CtWorkflow          *self,
+                                               CtRecord            *case_record,
+                                               CtEvent              event,
+                                               GHashTable          *answers,
+                                               GPtrArray           *extra_records,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+
 void         ct_workflow_open_case_async      (CtWorkflow          *self,
                                                const char          *case_id,
                                                GCancellable        *cancellable,
