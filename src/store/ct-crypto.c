@@ -575,7 +575,39 @@ ct_crypto_normalise_name (const char *name)
   GString *out;
   gboolean pending_space = FALSE;
 
-  if (name == NULL || !g_utf8_validate (name, -1, NULL))
+  if (name == NULL)
+    return g_strdup ("");
+
+  /* Plain ASCII, as most names are: NFKD leaves it as it is and case
+   * folding only lowers capitals, so the same rules can be applied byte
+   * by byte without converting the text twice. */
+  {
+    const char *p;
+
+    for (p = name; *p != '\0' && (guchar) *p < 0x80; p++)
+      ;
+    if (*p == '\0')
+      {
+        out = g_string_sized_new (p - name);
+        for (p = name; *p != '\0'; p++)
+          {
+            if (*p == '\'')
+              continue;
+            if (g_ascii_isalnum (*p))
+              {
+                if (pending_space && out->len > 0)
+                  g_string_append_c (out, ' ');
+                pending_space = FALSE;
+                g_string_append_c (out, g_ascii_tolower (*p));
+              }
+            else
+              pending_space = TRUE;
+          }
+        return g_string_free (out, FALSE);
+      }
+  }
+
+  if (!g_utf8_validate (name, -1, NULL))
     return g_strdup ("");
 
   decomposed = g_utf8_normalize (name, -1, G_NORMALIZE_NFKD);
