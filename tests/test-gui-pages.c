@@ -71,13 +71,6 @@ on_create_cb (CtSetupAssistant  *assistant,
 }
 
 static void
-on_finished_cb (CtSetupAssistant *assistant,
-                gboolean         *finished)
-{
-  *finished = TRUE;
-}
-
-static void
 test_setup_assistant (void)
 {
   GtkWidget *assistant = ct_setup_assistant_new ();

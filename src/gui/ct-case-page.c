@@ -331,7 +331,8 @@ chronology_what (CtCasePage *self,
     {
       CtRecord *entry = g_ptr_array_index (self->file->chronology, i);
 
-      if (g_strcmp0 (ct_record_get_state (entry), event) == 0)
+      if (g_strcmp0 (ct_record_get_string (entry, "procedure-event"), event) == 0 ||
+          g_strcmp0 (ct_record_get_state (entry), event) == 0)
         what = ct_record_get_string (entry, "what");
     }
 

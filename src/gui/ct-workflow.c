@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ct-case-service.h"
 #include "ct-workflow.h"
 
 /*
@@ -19,8 +20,8 @@
  * runs on the store's worker thread; results come back on the main loop.
  *
  * The procedure's memory of a case (its flags and running clocks) is kept
- * in encrypted fields of the CASE record: "procedure-flags" and one
- * "clock-<name>" per running clock holding when it started.
+ * in encrypted fields of the CASE record, as the case service (which
+ * writes every step) describes in ct-case-service.h.
  */
 struct _CtWorkflow
 {
@@ -28,6 +29,7 @@ struct _CtWorkflow
 
   CtStore    *store;
   CtCalendar *calendar;
+  CtCaseService *service;
   CtRecord   *organisation;
   GListStore *staff;
   GListStore *agencies;
@@ -59,6 +61,7 @@ ct_workflow_dispose (GObject *object)
 {
   CtWorkflow *self = CT_WORKFLOW (object);
 
+  g_clear_object (&self->service);
   g_clear_object (&self->store);
   g_clear_object (&self->calendar);
   g_clear_object (&self->organisation);
@@ -228,45 +231,6 @@ ct_workflow_get_snapshot (CtWorkflow     *self,
     }
 
   fill_settings (self, case_record, &out_snapshot->settings);
-}
-
-static gint64
-next_due_at (CtWorkflow           *self,
-             const CtCaseSnapshot *snapshot)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(CtNextStep) step = NULL;
-
-  if (self->calendar == NULL || ct_state_is_closed (snapshot->state))
-    return 0;
-
-  step = ct_procedure_next_step (self->calendar, snapshot, now);
-  if (step == NULL || !step->has_due || step->due == NULL)
-    return 0;
-
-  return g_date_time_to_unix (step->due) * G_USEC_PER_SEC;
-}
-
-/* Writes what the engine now knows back into the CASE. */
-static void
-store_snapshot (CtWorkflow           *self,
-                CtRecord             *case_record,
-                const CtCaseSnapshot *snapshot)
-{
-  ct_record_set_state (case_record, ct_state_to_string (snapshot->state));
-  ct_record_set_int64 (case_record, "procedure-flags", snapshot->flags);
-
-  for (guint c = 0; c < CT_N_CLOCKS; c++)
-    {
-      g_autofree char *field = g_strconcat ("clock-", ct_clock_kind_to_string (c), NULL);
-
-      if (snapshot->clocks[c].running)
-        ct_record_set_int64 (case_record, field, snapshot->clocks[c].started_at);
-      else
-        ct_record_remove_field (case_record, field);
-    }
-
-  ct_record_set_due_at (case_record, next_due_at (self, snapshot));
 }
 
 static char *
@@ -576,6 +540,17 @@ on_load_finished_cb (GObject      *source,
         }
     }
 
+  /* Steps are recorded by the case service, the one implementation of
+   * writing a procedure event to the store. */
+  {
+    CtClockSettings settings;
+
+    fill_settings (self, NULL, &settings);
+    g_clear_object (&self->service);
+    if (self->calendar != NULL)
+      self->service = ct_case_service_new (self->store, self->calendar, &settings);
+  }
+
   for (guint i = 0; i < data->staff->len; i++)
     {
       CtRecord *staff = g_ptr_array_index (data->staff, i);
@@ -668,6 +643,7 @@ ct_workflow_load_finish (CtWorkflow    *self,
 typedef struct
 {
   CtWorkflow *self;
+  CtCaseService *service;
   char       *case_id;
   CtRecord   *new_case;     /* a case to create, for a new concern */
   CtEvent     event;
@@ -685,6 +661,7 @@ static void
 apply_data_free (ApplyData *data)
 {
   g_clear_object (&data->self);
+  g_clear_object (&data->service);
   g_free (data->case_id);
   g_clear_object (&data->new_case);
   g_clear_pointer (&data->answers, g_hash_table_unref);
@@ -704,15 +681,24 @@ apply_in_transaction (CtStoreTransaction  *txn,
                       GError             **error)
 {
   ApplyData *data = user_data;
-  CtWorkflow *self = data->self;
   g_autoptr(CtRecord) case_record = NULL;
   g_autoptr(CtTransition) transition = NULL;
-  g_autoptr(CtRecord) entry = NULL;
-  CtCaseSnapshot snapshot;
   const char * const *child_ids;
 
+  if (data->service == NULL)
+    {
+      g_set_error_literal (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
+                           _("The working-day calendar could not be loaded, so no step can be "
+                             "recorded. Reinstall Caretrail, then try again."));
+      return FALSE;
+    }
+
   if (data->new_case != NULL)
-    case_record = g_object_ref (data->new_case);
+    {
+      case_record = g_object_ref (data->new_case);
+      /* A new case starts from nothing; its first event gives its state. */
+      ct_record_set_state (case_record, NULL);
+    }
   else if ((case_record = ct_store_transaction_get (txn, CT_RECORD_KIND_CASE, data->case_id,
                                                     error)) == NULL)
     return FALSE;
@@ -722,51 +708,11 @@ apply_in_transaction (CtStoreTransaction  *txn,
   if (data->confirmation_period != NULL)
     ct_record_set_string (case_record, "confirmation-period", data->confirmation_period);
 
-  ct_workflow_get_snapshot (self, case_record, &snapshot);
-  if (data->new_case != NULL)
-    snapshot.state = CT_STATE_NEW;
-
-  transition = ct_procedure_apply (self->calendar, &snapshot, data->event, data->answers,
-                                   data->actor_name, data->at, error);
+  transition = ct_case_service_apply_in_transaction (data->service, txn, case_record,
+                                                     data->event, data->answers, data->extra,
+                                                     data->actor_id, data->actor_name,
+                                                     data->at, error);
   if (transition == NULL)
-    return FALSE;
-
-  store_snapshot (self, case_record, &transition->snapshot);
-
-  if (data->new_case != NULL)
-    {
-      if (!ct_store_transaction_insert (txn, data->actor_id, case_record, error))
-        return FALSE;
-    }
-  else if (!ct_store_transaction_update (txn, data->actor_id, case_record, error))
-    return FALSE;
-
-  for (guint i = 0; data->extra != NULL && i < data->extra->len; i++)
-    {
-      CtRecord *record = g_ptr_array_index (data->extra, i);
-
-      if (ct_record_get_version (record) == 0)
-        {
-          if (ct_record_get_case_id (record) == NULL &&
-              ct_record_get_kind (record) != CT_RECORD_KIND_CHILD)
-            ct_record_set_case_id (record, ct_record_get_id (case_record));
-          if (!ct_store_transaction_insert (txn, data->actor_id, record, error))
-            return FALSE;
-        }
-      else if (!ct_store_transaction_update (txn, data->actor_id, record, error))
-        return FALSE;
-    }
-
-  entry = ct_record_new (CT_RECORD_KIND_CHRONOLOGY);
-  ct_record_set_case_id (entry, ct_record_get_id (case_record));
-  ct_record_set_state (entry, ct_event_to_string (data->event));
-  ct_record_set_string (entry, "who", data->actor_name);
-  ct_record_set_string (entry, "what", transition->what);
-  if (transition->why != NULL && *transition->why != '\0')
-    ct_record_set_string (entry, "why", transition->why);
-  ct_record_set_int64 (entry, "event", g_date_time_to_unix (transition->at) * G_USEC_PER_SEC);
-  ct_record_set_string (entry, "details", transition->details);
-  if (!ct_store_transaction_insert (txn, data->actor_id, entry, error))
     return FALSE;
 
   /* The lists show the children's names, which live in their own records. */
@@ -818,6 +764,7 @@ start_apply (CtWorkflow          *self,
 
   g_task_set_source_tag (task, source_tag);
   data->self = g_object_ref (self);
+  data->service = self->service ? g_object_ref (self->service) : NULL;
   data->actor_id = g_strdup (self->actor_id);
   data->actor_name = g_strdup (self->actor_name);
   if (data->at == NULL)
