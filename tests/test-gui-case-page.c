@@ -10,6 +10,7 @@
 
 #include "ct-case-page.h"
 #include "ct-child-dialog.h"
+#include "ct-step-dialog.h"
 #include "ct-procedure.h"
 #include "ct-test-ui.h"
 #include "ct-workflow.h"
@@ -76,6 +77,23 @@ find_by_label (GtkWidget  *root,
     }
 
   return NULL;
+}
+
+static GtkWidget *
+find_button (GtkWidget  *root,
+             const char *label)
+{
+  GtkWidget *found = find_by_label (root, label);
+
+  /* A row's title label carries the same name; the button follows it. */
+  while (found != NULL && !GTK_IS_BUTTON (found))
+    {
+      GtkWidget *row = gtk_widget_get_ancestor (found, ADW_TYPE_ACTION_ROW);
+
+      found = row != NULL ? ct_test_ui_find_by_type (row, GTK_TYPE_BUTTON) : NULL;
+    }
+
+  return found;
 }
 
 static GtkWidget *
@@ -223,9 +241,29 @@ test_case_page (void)
   ct_test_ui_wait_for_frame (GTK_WIDGET (window));
   ct_test_ui_screenshot (GTK_WIDGET (window), "case-page-360.png");
 
+  /* A step opens as a form on screen. */
+  {
+    GtkWidget *button = find_button (page, "Concerns remain");
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    GtkWidget *dialog = NULL;
+
+    g_assert_nonnull (button);
+    g_signal_emit_by_name (button, "clicked");
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+        if (CT_IS_STEP_DIALOG (toplevel))
+          dialog = toplevel;
+      }
+    g_assert_nonnull (dialog);
+    ct_test_ui_wait_for_frame (dialog);
+    g_assert_true (gtk_widget_get_mapped (dialog));
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
+
   /* Editing the child keeps the earlier details as history. */
   {
-    GtkWidget *edit = find_by_label (page, "Edit Alex Brown");
+    GtkWidget *edit = find_button (page, "Edit Alex Brown");
     GtkWidget *dialog = NULL;
     GListModel *toplevels = gtk_window_get_toplevels ();
     g_autoptr(GPtrArray) history = NULL;
