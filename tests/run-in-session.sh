@@ -12,7 +12,7 @@ if [ "${CARETRAIL_IN_SESSION:-}" = "1" ]; then
   exec "$@"
 fi
 
-for tool in dbus-run-session gnome-keyring-daemon xvfb-run; do
+for tool in dbus-run-session gnome-keyring-daemon Xvfb; do
   if ! command -v "$tool" >/dev/null 2>&1; then
     echo "run-in-session: $tool is missing; install the packages listed in the README." >&2
     exit 77
@@ -20,7 +20,16 @@ for tool in dbus-run-session gnome-keyring-daemon xvfb-run; do
 done
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/caretrail-test.XXXXXX")
-trap 'rm -rf "$scratch"' EXIT INT TERM
+xvfb_pid=""
+cleanup () {
+  if [ -n "$xvfb_pid" ]; then
+    kill "$xvfb_pid" 2>/dev/null || true
+    wait "$xvfb_pid" 2>/dev/null || true
+  fi
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
+trap 'exit 143' INT TERM
 mkdir -p "$scratch/home" "$scratch/runtime" "$scratch/data" "$scratch/config" "$scratch/cache"
 chmod 700 "$scratch/runtime"
 
@@ -37,10 +46,29 @@ export CARETRAIL_IN_SESSION=1
 export CARETRAIL_TEST_KEYRING_PASSWORD="caretrail-test-keyring"
 unset WAYLAND_DISPLAY DISPLAY DBUS_SESSION_BUS_ADDRESS
 
+# A virtual display. Xvfb picks a free display number itself and writes it
+# to -displayfd, so tests running side by side never race for the same one
+# (as "xvfb-run -a" can).
+Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp 3>"$scratch/display" 2>"$scratch/xvfb.log" &
+xvfb_pid=$!
+tries=0
+while [ ! -s "$scratch/display" ]; do
+  tries=$((tries + 1))
+  if [ "$tries" -gt 200 ] || ! kill -0 "$xvfb_pid" 2>/dev/null; then
+    echo "run-in-session: Xvfb did not start:" >&2
+    cat "$scratch/xvfb.log" >&2
+    exit 1
+  fi
+  sleep 0.05
+done
+DISPLAY=":$(head -n 1 "$scratch/display")"
+export DISPLAY
+
 # The keyring password only protects the throwaway keyring in $HOME above.
-exec xvfb-run -a -s "-screen 0 1280x1024x24 -nolisten tcp" \
-  dbus-run-session -- sh -c '
+status=0
+dbus-run-session -- sh -c '
     printf %s "$CARETRAIL_TEST_KEYRING_PASSWORD" |
       gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1 || {
         echo "run-in-session: gnome-keyring-daemon failed to start" >&2; exit 1; }
-    exec "$@"' sh "$@"
+    exec "$@"' sh "$@" || status=$?
+exit $status
