@@ -21,10 +21,21 @@ struct _CtDocumentWindow
   CtPdfPreview    *preview;
   GCancellable    *cancellable;
 
+  GCancellable    *render_cancellable;
+  guint            zoom_step;
+
   AdwToastOverlay *toast_overlay;
   GtkBox          *pages_box;
   GtkButton       *sent_button;
+  GtkButton       *zoom_reset_button;
+  GtkLabel        *zoom_label;
 };
+
+/* Zoom levels the preview steps through; 1.0 shows the page at its printed
+ * size on a 96 dpi screen. */
+static const double zoom_levels[] = { 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0 };
+#define ZOOM_DEFAULT_STEP 2
+#define SCREEN_PIXELS_PER_POINT (96.0 / 72.0)
 
 G_DEFINE_FINAL_TYPE (CtDocumentWindow, ct_document_window, ADW_TYPE_WINDOW)
 
@@ -114,9 +125,16 @@ on_mark_sent_activated_cb (GtkWidget  *widget,
 
 typedef struct
 {
-  guint            page;
-  cairo_surface_t *surface;
-} RenderedPage;
+  CtPdfPreview *preview;
+  double        scale;
+} RenderData;
+
+static void
+render_data_free (RenderData *data)
+{
+  g_clear_object (&data->preview);
+  g_free (data);
+}
 
 static void
 render_pages_in_thread (GTask        *task,
@@ -124,8 +142,9 @@ render_pages_in_thread (GTask        *task,
                         gpointer      task_data,
                         GCancellable *cancellable)
 {
-  CtPdfPreview *preview = task_data;
-  GPtrArray *pages = g_ptr_array_new ();
+  RenderData *data = task_data;
+  CtPdfPreview *preview = data->preview;
+  GPtrArray *pages = g_ptr_array_new_with_free_func ((GDestroyNotify) cairo_surface_destroy);
   g_autoptr(GError) error = NULL;
 
   for (guint i = 0; i < ct_pdf_preview_get_n_pages (preview); i++)
@@ -135,7 +154,7 @@ render_pages_in_thread (GTask        *task,
       if (g_cancellable_is_cancelled (cancellable))
         break;
 
-      surface = ct_pdf_preview_render_page (preview, i, 1.5, &error);
+      surface = ct_pdf_preview_render_page (preview, i, data->scale, &error);
       if (surface == NULL)
         {
           g_warning ("Page %u could not be rendered: %s", i + 1, error->message);
@@ -145,7 +164,7 @@ render_pages_in_thread (GTask        *task,
       g_ptr_array_add (pages, surface);
     }
 
-  g_task_return_pointer (task, pages, NULL);
+  g_task_return_pointer (task, pages, (GDestroyNotify) g_ptr_array_unref);
 }
 
 static void
@@ -155,8 +174,10 @@ on_pages_rendered_cb (GObject      *source,
 {
   g_autoptr(CtDocumentWindow) self = user_data;
   g_autoptr(GPtrArray) pages = g_task_propagate_pointer (G_TASK (result), NULL);
+  int scale_factor = gtk_widget_get_scale_factor (GTK_WIDGET (self));
   GtkWidget *child;
 
+  /* NULL when cancelled: a newer zoom level is being rendered. */
   if (pages == NULL)
     return;
 
@@ -178,11 +199,11 @@ on_pages_rendered_cb (GObject      *source,
                            (gsize) cairo_image_surface_get_stride (surface) * height);
       texture = gdk_memory_texture_new (width, height, GDK_MEMORY_DEFAULT, bytes,
                                         cairo_image_surface_get_stride (surface));
-      cairo_surface_destroy (surface);
 
       picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
       gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
-      gtk_widget_set_size_request (picture, -1, 360);
+      gtk_widget_set_halign (picture, GTK_ALIGN_CENTER);
+      gtk_widget_set_size_request (picture, width / scale_factor, height / scale_factor);
       gtk_widget_add_css_class (picture, "card");
       gtk_widget_add_css_class (picture, "ct-page");
       gtk_accessible_update_property (GTK_ACCESSIBLE (picture), GTK_ACCESSIBLE_PROPERTY_LABEL,
@@ -192,11 +213,86 @@ on_pages_rendered_cb (GObject      *source,
 }
 
 static void
+start_render (CtDocumentWindow *self)
+{
+  g_autoptr(GTask) task = NULL;
+  RenderData *data;
+
+  /* Only the newest zoom level's pages are shown. */
+  g_cancellable_cancel (self->render_cancellable);
+  g_clear_object (&self->render_cancellable);
+  self->render_cancellable = g_cancellable_new ();
+
+  data = g_new0 (RenderData, 1);
+  data->preview = g_object_ref (self->preview);
+  data->scale = zoom_levels[self->zoom_step] * SCREEN_PIXELS_PER_POINT
+                * gtk_widget_get_scale_factor (GTK_WIDGET (self));
+
+  task = g_task_new (NULL, self->render_cancellable, on_pages_rendered_cb, g_object_ref (self));
+  g_task_set_task_data (task, data, (GDestroyNotify) render_data_free);
+  g_task_run_in_thread (task, render_pages_in_thread);
+}
+
+static void
+set_zoom_step (CtDocumentWindow *self,
+               guint             step)
+{
+  g_autofree char *percent = NULL;
+  g_autofree char *description = NULL;
+
+  step = MIN (step, G_N_ELEMENTS (zoom_levels) - 1);
+  self->zoom_step = step;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "document.zoom-in",
+                                 step + 1 < G_N_ELEMENTS (zoom_levels));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "document.zoom-out", step > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "document.zoom-reset",
+                                 step != ZOOM_DEFAULT_STEP);
+
+  /* TRANSLATORS: the zoom level of the preview, such as “125%” */
+  percent = g_strdup_printf (_("%d%%"), (int) (zoom_levels[step] * 100 + 0.5));
+  /* TRANSLATORS: read by screen readers on the zoom button, such as “Zoom level 125%” */
+  description = g_strdup_printf (_("Zoom level %s"), percent);
+  if (self->zoom_reset_button != NULL)
+    {
+      gtk_label_set_label (self->zoom_label, percent);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->zoom_reset_button),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
+    }
+
+  if (self->preview != NULL)
+    start_render (self);
+}
+
+static void
+on_zoom_activated_cb (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  CtDocumentWindow *self = CT_DOCUMENT_WINDOW (widget);
+
+  if (g_str_equal (action_name, "document.zoom-in"))
+    {
+      if (self->zoom_step + 1 < G_N_ELEMENTS (zoom_levels))
+        set_zoom_step (self, self->zoom_step + 1);
+    }
+  else if (g_str_equal (action_name, "document.zoom-out"))
+    {
+      if (self->zoom_step > 0)
+        set_zoom_step (self, self->zoom_step - 1);
+    }
+  else if (self->zoom_step != ZOOM_DEFAULT_STEP)
+    set_zoom_step (self, ZOOM_DEFAULT_STEP);
+}
+
+static void
 ct_document_window_dispose (GObject *object)
 {
   CtDocumentWindow *self = CT_DOCUMENT_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->render_cancellable);
+  g_clear_object (&self->render_cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->document);
   g_clear_object (&self->preview);
@@ -231,12 +327,46 @@ ct_document_window_class_init (CtDocumentWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK,
                                        "document.save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+
+  gtk_widget_class_install_action (widget_class, "document.zoom-in", NULL, on_zoom_activated_cb);
+  gtk_widget_class_install_action (widget_class, "document.zoom-out", NULL, on_zoom_activated_cb);
+  gtk_widget_class_install_action (widget_class, "document.zoom-reset", NULL,
+                                   on_zoom_activated_cb);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK,
+                                       "document.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK,
+                                       "document.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, GDK_CONTROL_MASK,
+                                       "document.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK,
+                                       "document.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK,
+                                       "document.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK,
+                                       "document.zoom-reset", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_0, GDK_CONTROL_MASK,
+                                       "document.zoom-reset", NULL);
 }
 
 static void
 ct_document_window_init (CtDocumentWindow *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->zoom_step = ZOOM_DEFAULT_STEP;
+}
+
+static GtkWidget *
+make_icon_button (const char *icon_name,
+                  const char *tooltip,
+                  const char *action)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon_name);
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  tooltip, -1);
+  return button;
 }
 
 static GtkWidget *
@@ -265,9 +395,8 @@ ct_document_window_new (CtRecord  *document,
                         GError   **error)
 {
   g_autoptr(CtDocumentWindow) self = NULL;
-  g_autoptr(GTask) task = NULL;
   GBytes *pdf;
-  GtkWidget *box, *header, *scrolled, *clamp, *print, *save;
+  GtkWidget *box, *header, *scrolled, *print, *save, *zoom_box, *zoom_in, *zoom_out;
   const char *title;
 
   g_return_val_if_fail (CT_IS_RECORD (document), NULL);
@@ -283,7 +412,7 @@ ct_document_window_new (CtRecord  *document,
   title = ct_record_get_string (document, "title");
   self = g_object_new (CT_TYPE_DOCUMENT_WINDOW,
                        "title", title ? title : _("Document"),
-                       "default-width", 720,
+                       "default-width", 880,
                        "default-height", 860,
                        "width-request", 360,
                        "height-request", 294,
@@ -303,6 +432,25 @@ ct_document_window_new (CtRecord  *document,
   adw_header_bar_pack_start (ADW_HEADER_BAR (header), print);
   adw_header_bar_pack_start (ADW_HEADER_BAR (header), save);
   adw_header_bar_pack_end (ADW_HEADER_BAR (header), GTK_WIDGET (self->sent_button));
+
+  zoom_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  gtk_widget_add_css_class (zoom_box, "linked");
+  zoom_out = make_icon_button ("zoom-out-symbolic", _("Zoom Out"), "document.zoom-out");
+  zoom_in = make_icon_button ("zoom-in-symbolic", _("Zoom In"), "document.zoom-in");
+  self->zoom_reset_button = GTK_BUTTON (gtk_button_new ());
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->zoom_reset_button),
+                                  "document.zoom-reset");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->zoom_reset_button), _("Reset Zoom"));
+  self->zoom_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_add_css_class (GTK_WIDGET (self->zoom_label), "numeric");
+  gtk_button_set_child (self->zoom_reset_button, GTK_WIDGET (self->zoom_label));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->zoom_reset_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Reset zoom"), -1);
+  gtk_widget_set_size_request (GTK_WIDGET (self->zoom_reset_button), 64, -1);
+  gtk_box_append (GTK_BOX (zoom_box), zoom_out);
+  gtk_box_append (GTK_BOX (zoom_box), GTK_WIDGET (self->zoom_reset_button));
+  gtk_box_append (GTK_BOX (zoom_box), zoom_in);
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), zoom_box);
   gtk_box_append (GTK_BOX (box), header);
 
   if (ct_record_get_int64 (document, "sent-at", 0) != 0)
@@ -311,8 +459,6 @@ ct_document_window_new (CtRecord  *document,
   self->toast_overlay = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
   gtk_widget_set_vexpand (GTK_WIDGET (self->toast_overlay), TRUE);
   scrolled = gtk_scrolled_window_new ();
-  clamp = adw_clamp_new ();
-  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 900);
   self->pages_box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 18));
   gtk_widget_set_margin_top (GTK_WIDGET (self->pages_box), 18);
   gtk_widget_set_margin_bottom (GTK_WIDGET (self->pages_box), 18);
@@ -320,16 +466,14 @@ ct_document_window_new (CtRecord  *document,
   gtk_widget_set_margin_end (GTK_WIDGET (self->pages_box), 12);
   gtk_box_append (self->pages_box, gtk_spinner_new ());
   gtk_spinner_start (GTK_SPINNER (gtk_widget_get_first_child (GTK_WIDGET (self->pages_box))));
-  adw_clamp_set_child (ADW_CLAMP (clamp), GTK_WIDGET (self->pages_box));
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
+  gtk_widget_set_halign (GTK_WIDGET (self->pages_box), GTK_ALIGN_CENTER);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->pages_box));
   gtk_widget_add_css_class (scrolled, "view");
   adw_toast_overlay_set_child (self->toast_overlay, scrolled);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->toast_overlay));
   adw_window_set_content (ADW_WINDOW (self), box);
 
-  task = g_task_new (NULL, self->cancellable, on_pages_rendered_cb, g_object_ref (self));
-  g_task_set_task_data (task, g_object_ref (self->preview), g_object_unref);
-  g_task_run_in_thread (task, render_pages_in_thread);
+  set_zoom_step (self, ZOOM_DEFAULT_STEP);
 
   return g_steal_pointer (&self);
 }
@@ -358,4 +502,17 @@ ct_document_window_get_n_pages (CtDocumentWindow *self)
 {
   g_return_val_if_fail (CT_IS_DOCUMENT_WINDOW (self), 0);
   return ct_pdf_preview_get_n_pages (self->preview);
+}
+
+/**
+ * ct_document_window_get_zoom:
+ * @self: a #CtDocumentWindow
+ *
+ * Returns: the preview's zoom level, 1.0 being the printed size.
+ */
+double
+ct_document_window_get_zoom (CtDocumentWindow *self)
+{
+  g_return_val_if_fail (CT_IS_DOCUMENT_WINDOW (self), 1.0);
+  return zoom_levels[self->zoom_step];
 }

@@ -15,5 +15,6 @@ CtDocumentWindow *ct_document_window_new          (CtRecord         *document,
                                                    GError          **error);
 CtRecord         *ct_document_window_get_document (CtDocumentWindow *self);
 guint             ct_document_window_get_n_pages  (CtDocumentWindow *self);
+double            ct_document_window_get_zoom     (CtDocumentWindow *self);
 
 G_END_DECLS

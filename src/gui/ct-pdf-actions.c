@@ -36,6 +36,46 @@ on_draw_page_cb (GtkPrintOperation *operation,
 }
 
 /**
+ * ct_pdf_print_operation_new:
+ * @pdf: the document
+ * @job_name: the name the print queue shows
+ * @error: return location for an error
+ *
+ * Sets up a print operation whose every page is drawn from @pdf's bytes,
+ * scaled to fit the sheet. The caller chooses how to run it: ct_pdf_print()
+ * shows the print dialog; tests export to a file.
+ *
+ * Returns: (transfer full): the operation, or %NULL if @pdf is not a
+ *   readable PDF.
+ */
+GtkPrintOperation *
+ct_pdf_print_operation_new (GBytes      *pdf,
+                            const char  *job_name,
+                            GError     **error)
+{
+  GtkPrintOperation *operation;
+  CtPdfPreview *preview;
+
+  g_return_val_if_fail (pdf != NULL, NULL);
+
+  preview = ct_pdf_preview_new (pdf, error);
+  if (preview == NULL)
+    return NULL;
+
+  operation = gtk_print_operation_new ();
+  g_object_set_data_full (G_OBJECT (operation), "ct-pdf-preview", preview, g_object_unref);
+  if (job_name != NULL)
+    gtk_print_operation_set_job_name (operation, job_name);
+  gtk_print_operation_set_use_full_page (operation, TRUE);
+  gtk_print_operation_set_unit (operation, GTK_UNIT_POINTS);
+  gtk_print_operation_set_embed_page_setup (operation, TRUE);
+  g_signal_connect (operation, "begin-print", G_CALLBACK (on_begin_print_cb), preview);
+  g_signal_connect (operation, "draw-page", G_CALLBACK (on_draw_page_cb), preview);
+
+  return operation;
+}
+
+/**
  * ct_pdf_print:
  * @parent: the window the print dialog belongs to
  * @pdf: the document
@@ -54,22 +94,13 @@ ct_pdf_print (GtkWindow   *parent,
               GError     **error)
 {
   g_autoptr(GtkPrintOperation) operation = NULL;
-  g_autoptr(CtPdfPreview) preview = NULL;
   GtkPrintOperationResult result;
 
   g_return_val_if_fail (pdf != NULL, FALSE);
 
-  preview = ct_pdf_preview_new (pdf, error);
-  if (preview == NULL)
+  operation = ct_pdf_print_operation_new (pdf, job_name, error);
+  if (operation == NULL)
     return FALSE;
-
-  operation = gtk_print_operation_new ();
-  gtk_print_operation_set_job_name (operation, job_name);
-  gtk_print_operation_set_use_full_page (operation, TRUE);
-  gtk_print_operation_set_unit (operation, GTK_UNIT_POINTS);
-  gtk_print_operation_set_embed_page_setup (operation, TRUE);
-  g_signal_connect (operation, "begin-print", G_CALLBACK (on_begin_print_cb), preview);
-  g_signal_connect (operation, "draw-page", G_CALLBACK (on_draw_page_cb), preview);
 
   result = gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
                                     parent, error);

@@ -9,6 +9,10 @@ typedef void (*CtPdfSavedFunc) (GFile        *file,
                                 const GError *error,
                                 gpointer      user_data);
 
+GtkPrintOperation *ct_pdf_print_operation_new (GBytes      *pdf,
+                                               const char  *job_name,
+                                               GError     **error);
+
 gboolean ct_pdf_print (GtkWindow     *parent,
                        GBytes        *pdf,
                        const char    *job_name,
