@@ -138,3 +138,42 @@ ct_test_ui_find_by_type (GtkWidget *root,
 
   return NULL;
 }
+
+/**
+ * ct_test_ui_find_by_label:
+ * @root: where to start
+ * @label: an accessible label
+ *
+ * Finds a widget by its accessible label, the way a screen reader (and the
+ * end-to-end test) finds it. The widget itself is tried before its children,
+ * because the inner parts of a row may repeat the row's label.
+ *
+ * Returns: (transfer none) (nullable): the first widget labelled @label under
+ *   @root, depth first.
+ */
+GtkWidget *
+ct_test_ui_find_by_label (GtkWidget  *root,
+                          const char *label)
+{
+  if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_PROPERTY_LABEL))
+    {
+      g_autofree char *mismatch =
+        gtk_test_accessible_check_property (GTK_ACCESSIBLE (root),
+                                            GTK_ACCESSIBLE_PROPERTY_LABEL, label);
+
+      if (mismatch == NULL)
+        return root;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = ct_test_ui_find_by_label (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}

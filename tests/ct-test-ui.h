@@ -10,6 +10,8 @@ void       ct_test_ui_screenshot     (GtkWidget  *widget,
                                       const char *name);
 GtkWidget *ct_test_ui_find_by_type   (GtkWidget  *root,
                                       GType       type);
+GtkWidget *ct_test_ui_find_by_label  (GtkWidget  *root,
+                                      const char *label);
 void       ct_test_ui_spin           (guint       milliseconds);
 
 G_END_DECLS

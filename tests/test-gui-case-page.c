@@ -54,36 +54,10 @@ make (CtRecordKind kind,
 }
 
 static GtkWidget *
-find_by_label (GtkWidget  *root,
-               const char *label)
-{
-  if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_PROPERTY_LABEL))
-    {
-      char *msg = gtk_test_accessible_check_property (GTK_ACCESSIBLE (root),
-                                                      GTK_ACCESSIBLE_PROPERTY_LABEL, label);
-      gboolean match = msg == NULL;
-
-      g_free (msg);
-      if (match)
-        return root;
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_by_label (child, label);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static GtkWidget *
 find_button (GtkWidget  *root,
              const char *label)
 {
-  GtkWidget *found = find_by_label (root, label);
+  GtkWidget *found = ct_test_ui_find_by_label (root, label);
 
   /* A row's title label carries the same name; the button follows it. */
   while (found != NULL && !GTK_IS_BUTTON (found))
@@ -277,15 +251,15 @@ test_case_page (void)
           dialog = toplevel;
       }
     g_assert_nonnull (dialog);
-    gtk_editable_set_text (GTK_EDITABLE (find_by_label (dialog,
+    gtk_editable_set_text (GTK_EDITABLE (ct_test_ui_find_by_label (dialog,
                                                         "Local authority area where the child lives")),
                            "Northshire");
-    gtk_editable_set_text (GTK_EDITABLE (find_by_label (dialog, "Date of birth (DD/MM/YYYY)")),
+    gtk_editable_set_text (GTK_EDITABLE (ct_test_ui_find_by_label (dialog, "Date of birth (DD/MM/YYYY)")),
                            "31/02/2015");
     gtk_widget_activate_action (dialog, "child.save", NULL);
     /* A date that does not exist is refused and nothing is saved. */
     g_assert_true (gtk_widget_get_visible (dialog));
-    gtk_editable_set_text (GTK_EDITABLE (find_by_label (dialog, "Date of birth (DD/MM/YYYY)")),
+    gtk_editable_set_text (GTK_EDITABLE (ct_test_ui_find_by_label (dialog, "Date of birth (DD/MM/YYYY)")),
                            "14/07/2015");
     gtk_widget_activate_action (dialog, "child.save", NULL);
     wait_for_label (page, "lives in Northshire");

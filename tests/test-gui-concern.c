@@ -9,41 +9,12 @@
 #include "ct-concern-dialog.h"
 #include "ct-test-ui.h"
 
-/* Finds a widget by its accessible label, the way a screen reader (and the
- * end-to-end test) finds it. */
-static GtkWidget *
-find_by_label (GtkWidget  *root,
-               const char *label)
-{
-  /* The widget itself first: inner parts of a row may repeat its label. */
-  if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_PROPERTY_LABEL))
-    {
-      char *msg = gtk_test_accessible_check_property (GTK_ACCESSIBLE (root),
-                                                      GTK_ACCESSIBLE_PROPERTY_LABEL, label);
-      gboolean match = msg == NULL;
-
-      g_free (msg);
-      if (match)
-        return root;
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_by_label (child, label);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static void
 set_entry (CtConcernDialog *dialog,
            const char      *label,
            const char      *text)
 {
-  GtkWidget *row = find_by_label (GTK_WIDGET (dialog), label);
+  GtkWidget *row = ct_test_ui_find_by_label (GTK_WIDGET (dialog), label);
 
   g_assert_nonnull (row);
   gtk_editable_set_text (GTK_EDITABLE (row), text);
@@ -54,7 +25,7 @@ set_view (CtConcernDialog *dialog,
           const char      *label,
           const char      *text)
 {
-  GtkWidget *view = find_by_label (GTK_WIDGET (dialog), label);
+  GtkWidget *view = ct_test_ui_find_by_label (GTK_WIDGET (dialog), label);
 
   g_assert_nonnull (view);
   g_assert_true (GTK_IS_TEXT_VIEW (view));
@@ -67,7 +38,7 @@ set_risk (CtConcernDialog *dialog,
           guint            answer)
 {
   static const char *values[] = { NULL, "yes", "no" };
-  GtkWidget *row = find_by_label (GTK_WIDGET (dialog), "Is a child at immediate risk?");
+  GtkWidget *row = ct_test_ui_find_by_label (GTK_WIDGET (dialog), "Is a child at immediate risk?");
 
   g_assert_nonnull (row);
   g_assert_true (CT_IS_CHOICE_ROW (row));
@@ -79,7 +50,7 @@ set_risk (CtConcernDialog *dialog,
 static gboolean
 save_enabled (CtConcernDialog *dialog)
 {
-  GtkWidget *button = find_by_label (GTK_WIDGET (dialog), "Save concern");
+  GtkWidget *button = ct_test_ui_find_by_label (GTK_WIDGET (dialog), "Save concern");
 
   g_assert_nonnull (button);
   g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, "form.save");
@@ -135,7 +106,7 @@ test_concern_validation (void)
   /* A date that does not exist, or one in the future, is refused. */
   set_entry (dialog, "Child’s date of birth", "31/02/2015");
   g_assert_false (save_enabled (dialog));
-  g_assert_true (gtk_widget_has_css_class (find_by_label (GTK_WIDGET (dialog),
+  g_assert_true (gtk_widget_has_css_class (ct_test_ui_find_by_label (GTK_WIDGET (dialog),
                                                           "Child’s date of birth"), "error"));
   set_entry (dialog, "Child’s date of birth", "");
   g_assert_true (save_enabled (dialog));

@@ -13,38 +13,12 @@
 #include "ct-test-ui.h"
 #include "ct-unlock-page.h"
 
-static GtkWidget *
-find_by_label (GtkWidget  *root,
-               const char *label)
-{
-  if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_PROPERTY_LABEL))
-    {
-      char *msg = gtk_test_accessible_check_property (GTK_ACCESSIBLE (root),
-                                                      GTK_ACCESSIBLE_PROPERTY_LABEL, label);
-      gboolean match = msg == NULL;
-
-      g_free (msg);
-      if (match)
-        return root;
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_by_label (child, label);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static void
 type (GtkWidget  *root,
       const char *label,
       const char *text)
 {
-  GtkWidget *row = find_by_label (root, label);
+  GtkWidget *row = ct_test_ui_find_by_label (root, label);
 
   g_assert_nonnull (row);
   gtk_editable_set_text (GTK_EDITABLE (row), text);
@@ -149,7 +123,7 @@ test_setup_assistant (void)
     ct_setup_assistant_creation_failed (CT_SETUP_ASSISTANT (assistant), error);
   }
   g_assert_cmpstr (ct_setup_assistant_get_page (CT_SETUP_ASSISTANT (assistant)), ==, "authorities");
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_by_label (assistant,
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ct_test_ui_find_by_label (assistant,
                                                                        "Authority 1 area"))),
                    ==, "Exampleshire");
 
@@ -185,15 +159,15 @@ test_unlock_page (void)
     }
 
   /* Both ways forward are always offered. */
-  g_assert_nonnull (find_by_label (page, "Try again"));
-  g_assert_nonnull (find_by_label (page, "Enter recovery code"));
+  g_assert_nonnull (ct_test_ui_find_by_label (page, "Try again"));
+  g_assert_nonnull (ct_test_ui_find_by_label (page, "Enter recovery code"));
 
   {
     g_autoptr(GError) error = g_error_new_literal (CT_STORE_ERROR, CT_STORE_ERROR_KEY_MISSING,
                                                    "The key for this database is not in the keyring.");
     ct_unlock_page_set_error (CT_UNLOCK_PAGE (page), error);
   }
-  g_assert_true (gtk_widget_has_css_class (find_by_label (page, "Enter recovery code"),
+  g_assert_true (gtk_widget_has_css_class (ct_test_ui_find_by_label (page, "Enter recovery code"),
                                            "suggested-action"));
   ct_test_ui_wait_for_frame (GTK_WIDGET (window));
   ct_test_ui_screenshot (GTK_WIDGET (window), "unlock-key-missing.png");
@@ -204,7 +178,7 @@ test_unlock_page (void)
 static gboolean
 save_enabled (GtkWidget *dialog)
 {
-  GtkWidget *button = find_by_label (dialog, "Save step");
+  GtkWidget *button = ct_test_ui_find_by_label (dialog, "Save step");
 
   g_assert_nonnull (button);
   return gtk_widget_get_sensitive (button);
@@ -215,7 +189,7 @@ choose (GtkWidget  *dialog,
         const char *question,
         const char *value)
 {
-  GtkWidget *row = find_by_label (dialog, question);
+  GtkWidget *row = ct_test_ui_find_by_label (dialog, question);
 
   g_assert_nonnull (row);
   ct_choice_row_set_value (CT_CHOICE_ROW (row), value);
@@ -276,7 +250,7 @@ test_step_dialog (void)
   }
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
   g_assert_true (save_enabled (GTK_WIDGET (dialog)));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_by_label (GTK_WIDGET (dialog),
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ct_test_ui_find_by_label (GTK_WIDGET (dialog),
                                                                        "Why concerns remain"))),
                    ==, "An unexplained injury.");
 
