@@ -19,7 +19,6 @@ struct _CtDocumentWindow
 
   CtRecord        *document;
   CtPdfPreview    *preview;
-  GCancellable    *cancellable;
 
   GCancellable    *render_cancellable;
   guint            zoom_step;
@@ -229,6 +228,7 @@ start_render (CtDocumentWindow *self)
                 * gtk_widget_get_scale_factor (GTK_WIDGET (self));
 
   task = g_task_new (NULL, self->render_cancellable, on_pages_rendered_cb, g_object_ref (self));
+  g_task_set_source_tag (task, start_render);
   g_task_set_task_data (task, data, (GDestroyNotify) render_data_free);
   g_task_run_in_thread (task, render_pages_in_thread);
 }
@@ -286,14 +286,20 @@ on_zoom_activated_cb (GtkWidget  *widget,
 }
 
 static void
+on_scale_factor_notified_cb (CtDocumentWindow *self)
+{
+  /* Pages are rendered for the screen's pixels; a new screen needs new ones. */
+  if (self->preview != NULL)
+    start_render (self);
+}
+
+static void
 ct_document_window_dispose (GObject *object)
 {
   CtDocumentWindow *self = CT_DOCUMENT_WINDOW (object);
 
-  g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->render_cancellable);
   g_clear_object (&self->render_cancellable);
-  g_clear_object (&self->cancellable);
   g_clear_object (&self->document);
   g_clear_object (&self->preview);
 
@@ -351,7 +357,6 @@ ct_document_window_class_init (CtDocumentWindowClass *klass)
 static void
 ct_document_window_init (CtDocumentWindow *self)
 {
-  self->cancellable = g_cancellable_new ();
   self->zoom_step = ZOOM_DEFAULT_STEP;
 }
 
@@ -474,6 +479,8 @@ ct_document_window_new (CtRecord  *document,
   adw_window_set_content (ADW_WINDOW (self), box);
 
   set_zoom_step (self, ZOOM_DEFAULT_STEP);
+  g_signal_connect (self, "notify::scale-factor", G_CALLBACK (on_scale_factor_notified_cb),
+                    NULL);
 
   return g_steal_pointer (&self);
 }
