@@ -12,7 +12,7 @@ if [ "${CARETRAIL_IN_SESSION:-}" = "1" ]; then
   exec "$@"
 fi
 
-for tool in dbus-run-session gnome-keyring-daemon Xvfb; do
+for tool in dbus-daemon gnome-keyring-daemon Xvfb; do
   if ! command -v "$tool" >/dev/null 2>&1; then
     echo "run-in-session: $tool is missing; install the packages listed in the README." >&2
     exit 77
@@ -21,11 +21,15 @@ done
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/caretrail-test.XXXXXX")
 xvfb_pid=""
+dbus_pid=""
+keyring_pid=""
 cleanup () {
-  if [ -n "$xvfb_pid" ]; then
-    kill "$xvfb_pid" 2>/dev/null || true
-    wait "$xvfb_pid" 2>/dev/null || true
-  fi
+  # Ending the bus ends what it started on demand (the accessibility bus); the
+  # keyring daemon, started here, is ended here.
+  for pid in $keyring_pid $dbus_pid $xvfb_pid; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
   rm -rf "$scratch"
 }
 trap cleanup EXIT
@@ -64,11 +68,44 @@ done
 DISPLAY=":$(head -n 1 "$scratch/display")"
 export DISPLAY
 
+# A private session bus. Services it starts on demand (the keyring, the
+# accessibility bus) write to its log, not into the test's own output, which
+# meson reads as TAP.
+dbus-daemon --session --nofork --nopidfile --print-address=4 \
+  4>"$scratch/bus" >"$scratch/dbus.log" 2>&1 &
+dbus_pid=$!
+tries=0
+while [ ! -s "$scratch/bus" ]; do
+  tries=$((tries + 1))
+  if [ "$tries" -gt 200 ] || ! kill -0 "$dbus_pid" 2>/dev/null; then
+    echo "run-in-session: the D-Bus session bus did not start:" >&2
+    cat "$scratch/dbus.log" >&2
+    exit 1
+  fi
+  sleep 0.05
+done
+DBUS_SESSION_BUS_ADDRESS=$(head -n 1 "$scratch/bus")
+export DBUS_SESSION_BUS_ADDRESS
+
 # The keyring password only protects the throwaway keyring in $HOME above.
+# In the foreground, the daemon stays a child of this script, so it is
+# stopped with the session instead of outliving it.
+printf %s "$CARETRAIL_TEST_KEYRING_PASSWORD" |
+  gnome-keyring-daemon --foreground --unlock --components=secrets >"$scratch/keyring.log" 2>&1 &
+keyring_pid=$!
+tries=0
+until dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+        org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null |
+      grep -q "boolean true"; do
+  tries=$((tries + 1))
+  if [ "$tries" -gt 200 ] || ! kill -0 "$keyring_pid" 2>/dev/null; then
+    echo "run-in-session: gnome-keyring-daemon did not start:" >&2
+    cat "$scratch/keyring.log" >&2
+    exit 1
+  fi
+  sleep 0.05
+done
+
 status=0
-dbus-run-session -- sh -c '
-    printf %s "$CARETRAIL_TEST_KEYRING_PASSWORD" |
-      gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1 || {
-        echo "run-in-session: gnome-keyring-daemon failed to start" >&2; exit 1; }
-    exec "$@"' sh "$@" || status=$?
+"$@" || status=$?
 exit $status
