@@ -103,6 +103,8 @@ on_preferences_activated_cb (GSimpleAction *action,
   preferences = ct_preferences_window_new (self->settings);
   if (parent != NULL)
     gtk_window_set_transient_for (GTK_WINDOW (preferences), parent);
+  if (CT_IS_WINDOW (parent))
+    ct_preferences_window_set_workflow (preferences, ct_window_get_workflow (CT_WINDOW (parent)));
   gtk_window_present (GTK_WINDOW (preferences));
 }
 

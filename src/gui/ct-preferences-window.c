@@ -3,19 +3,46 @@
 
 #include "config.h"
 
+#include <cairo.h>
+#include <errno.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <string.h>
 
+#include "ct-document-error.h"
 #include "ct-paths.h"
 #include "ct-preferences-window.h"
+
+/*
+ * The Letters group edits two optional fields of the ORGANISATION record
+ * that the letter renderer reads (see ct-case-documents.h):
+ * "letter-closing", the organisation's own closing paragraph, and
+ * "logo-path", a PNG for the letterhead. A chosen logo is checked to be a
+ * PNG cairo can read and copied into Caretrail's data folder under a name
+ * made from its SHA-256, so moving or changing the original does not break
+ * letters, and earlier versions of the record keep pointing at the image
+ * they had.
+ */
+
+#define MAX_LOGO_BYTES (5 * 1024 * 1024)
 
 struct _CtPreferencesWindow
 {
   AdwPreferencesWindow  parent_instance;
 
   GSettings            *settings;
+  CtWorkflow           *workflow;
+  GCancellable         *cancellable;
+  GtkNativeDialog      *chooser;
+  char                 *logo_path;   /* as it will be saved; NULL for none */
+  gboolean              saving;
 
   GtkSwitch            *remember_size_switch;
   AdwActionRow         *database_row;
+  AdwPreferencesGroup  *letters_group;
+  GtkTextView          *closing_view;
+  AdwActionRow         *logo_row;
+  GtkLabel             *letters_error_label;
 };
 
 G_DEFINE_FINAL_TYPE (CtPreferencesWindow, ct_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -23,10 +50,396 @@ G_DEFINE_FINAL_TYPE (CtPreferencesWindow, ct_preferences_window, ADW_TYPE_PREFER
 enum {
   PROP_0,
   PROP_SETTINGS,
+  PROP_WORKFLOW,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static CtRecord *
+get_organisation (CtPreferencesWindow *self)
+{
+  return self->workflow != NULL ? ct_workflow_get_organisation (self->workflow) : NULL;
+}
+
+static void
+show_letters_error (CtPreferencesWindow *self,
+                    const char          *message)
+{
+  gtk_label_set_text (self->letters_error_label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->letters_error_label), message != NULL);
+}
+
+static void
+update_logo_row (CtPreferencesWindow *self)
+{
+  gboolean has_logo = self->logo_path != NULL && self->logo_path[0] != '\0';
+  g_autofree char *name = has_logo ? g_path_get_basename (self->logo_path) : NULL;
+
+  adw_action_row_set_subtitle (self->logo_row, has_logo ? name : _("None"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "letters.remove-logo",
+                                 has_logo && !self->saving);
+}
+
+static void
+update_letters_actions (CtPreferencesWindow *self)
+{
+  gboolean ready = get_organisation (self) != NULL && !self->saving;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "letters.save", ready);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "letters.choose-logo", ready);
+  update_logo_row (self);
+}
+
+/* Fills the Letters group from the organisation record, or explains why
+ * it cannot be changed. */
+static void
+load_letters (CtPreferencesWindow *self)
+{
+  CtRecord *organisation = get_organisation (self);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->closing_view);
+  const char *closing = NULL;
+
+  g_clear_pointer (&self->logo_path, g_free);
+  show_letters_error (self, NULL);
+
+  if (organisation == NULL)
+    {
+      gtk_widget_set_sensitive (GTK_WIDGET (self->letters_group), FALSE);
+      adw_preferences_group_set_description (self->letters_group,
+                                             _("No database is open. Unlock or set up your "
+                                               "records in the main window to change how "
+                                               "letters look."));
+      gtk_text_buffer_set_text (buffer, "", -1);
+      update_letters_actions (self);
+      return;
+    }
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->letters_group), TRUE);
+  adw_preferences_group_set_description (self->letters_group,
+                                         _("Printed on every letter Caretrail writes, such as "
+                                           "the written confirmation of a referral."));
+
+  closing = ct_record_get_string (organisation, "letter-closing");
+  gtk_text_buffer_set_text (buffer, closing != NULL ? closing : "", -1);
+  self->logo_path = g_strdup (ct_record_get_string (organisation, "logo-path"));
+  update_letters_actions (self);
+}
+
+/* Import {{{ */
+
+typedef struct
+{
+  const guchar *data;
+  gsize         length;
+  gsize         offset;
+} PngReader;
+
+static cairo_status_t
+read_png_cb (void          *closure,
+             unsigned char *data,
+             unsigned int   length)
+{
+  PngReader *reader = closure;
+
+  if (length > reader->length - reader->offset)
+    return CAIRO_STATUS_READ_ERROR;
+
+  memcpy (data, reader->data + reader->offset, length);
+  reader->offset += length;
+  return CAIRO_STATUS_SUCCESS;
+}
+
+static void
+import_logo_in_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  GFile *file = task_data;
+  g_autofree char *display = g_file_get_parse_name (file);
+  g_autofree char *contents = NULL;
+  g_autofree char *checksum = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *basename = NULL;
+  g_autofree char *dest = NULL;
+  g_autoptr(GError) error = NULL;
+  cairo_surface_t *surface;
+  cairo_status_t status;
+  gboolean empty;
+  PngReader reader = { NULL, 0, 0 };
+  gsize length = 0;
+
+  if (!g_file_load_contents (file, cancellable, &contents, &length, NULL, &error))
+    {
+      g_task_return_new_error (task, CT_DOCUMENT_ERROR, CT_DOCUMENT_ERROR_LOGO,
+                               _("“%s” could not be read (%s). Choose a PNG image you can "
+                                 "open."), display, error->message);
+      return;
+    }
+
+  if (length > MAX_LOGO_BYTES)
+    {
+      g_task_return_new_error (task, CT_DOCUMENT_ERROR, CT_DOCUMENT_ERROR_LOGO,
+                               _("“%s” is larger than 5 MB. Choose a smaller PNG image for "
+                                 "the letterhead."), display);
+      return;
+    }
+
+  reader.data = (const guchar *) contents;
+  reader.length = length;
+  surface = cairo_image_surface_create_from_png_stream (read_png_cb, &reader);
+  status = cairo_surface_status (surface);
+  empty = status == CAIRO_STATUS_SUCCESS &&
+          (cairo_image_surface_get_width (surface) <= 0 ||
+           cairo_image_surface_get_height (surface) <= 0);
+  cairo_surface_destroy (surface);
+  if (status != CAIRO_STATUS_SUCCESS || empty)
+    {
+      g_task_return_new_error (task, CT_DOCUMENT_ERROR, CT_DOCUMENT_ERROR_LOGO,
+                               _("“%s” is not a PNG image Caretrail can read. Save the logo "
+                                 "as a PNG file and choose it again."), display);
+      return;
+    }
+
+  checksum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+  data_dir = ct_paths_get_data_dir ();
+  dir = g_build_filename (data_dir, "letterhead", NULL);
+  basename = g_strdup_printf ("logo-%s.png", checksum);
+  dest = g_build_filename (dir, basename, NULL);
+
+  if (g_mkdir_with_parents (dir, 0700) != 0 ||
+      (!g_file_test (dest, G_FILE_TEST_IS_REGULAR) &&
+       !g_file_set_contents_full (dest, contents, length, G_FILE_SET_CONTENTS_CONSISTENT,
+                                  0600, &error)))
+    {
+      g_task_return_new_error (task, CT_DOCUMENT_ERROR, CT_DOCUMENT_ERROR_LOGO,
+                               _("The logo could not be copied into Caretrail’s data folder "
+                                 "(%s). Check there is free space and try again."),
+                               error != NULL ? error->message : g_strerror (errno));
+      return;
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&dest), g_free);
+}
+
+static void
+on_logo_imported_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) outer = user_data;
+  CtPreferencesWindow *self = g_task_get_source_object (outer);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (path == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_letters_error (self, error->message);
+      g_task_return_error (outer, g_steal_pointer (&error));
+      return;
+    }
+
+  show_letters_error (self, NULL);
+  g_free (self->logo_path);
+  self->logo_path = g_steal_pointer (&path);
+  update_logo_row (self);
+  g_task_return_boolean (outer, TRUE);
+}
+
+/**
+ * ct_preferences_window_import_logo_async:
+ * @self: a #CtPreferencesWindow
+ * @file: the image the person chose
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (nullable): called when done
+ * @user_data: for @callback
+ *
+ * Checks that @file is a PNG image and copies it into Caretrail's data
+ * folder, off the main thread. On success it becomes the letterhead logo
+ * to save; on failure the reason is shown in the Letters group and the
+ * logo to save is unchanged. Nothing is written to the store until the
+ * letter settings are saved.
+ */
+void
+ct_preferences_window_import_logo_async (CtPreferencesWindow *self,
+                                         GFile               *file,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  g_autoptr(GTask) outer = NULL;
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CT_IS_PREFERENCES_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  outer = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (outer, ct_preferences_window_import_logo_async);
+
+  task = g_task_new (NULL, cancellable, on_logo_imported_cb, g_steal_pointer (&outer));
+  g_task_set_source_tag (task, import_logo_in_thread);
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  g_task_run_in_thread (task, import_logo_in_thread);
+}
+
+gboolean
+ct_preferences_window_import_logo_finish (CtPreferencesWindow  *self,
+                                          GAsyncResult         *result,
+                                          GError              **error)
+{
+  g_return_val_if_fail (CT_IS_PREFERENCES_WINDOW (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * ct_preferences_window_get_logo_path:
+ * @self: a #CtPreferencesWindow
+ *
+ * Returns: (nullable): the letterhead logo the Letters group will save:
+ *   the copy in Caretrail's data folder, or %NULL for none.
+ */
+const char *
+ct_preferences_window_get_logo_path (CtPreferencesWindow *self)
+{
+  g_return_val_if_fail (CT_IS_PREFERENCES_WINDOW (self), NULL);
+  return self->logo_path;
+}
+
+/* }}} */
+
+/* Actions {{{ */
+
+static void
+on_chooser_response_cb (GtkNativeDialog *chooser,
+                        int              response,
+                        gpointer         user_data)
+{
+  CtPreferencesWindow *self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      if (file != NULL)
+        ct_preferences_window_import_logo_async (self, file, self->cancellable, NULL, NULL);
+    }
+
+  g_clear_object (&self->chooser);
+}
+
+static void
+choose_logo_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  CtPreferencesWindow *self = CT_PREFERENCES_WINDOW (widget);
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  GtkFileChooserNative *chooser;
+
+  if (self->chooser != NULL)
+    return;
+
+  chooser = gtk_file_chooser_native_new (_("Choose a Letterhead Logo"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Choose"),
+                                         _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("PNG images"));
+  gtk_file_filter_add_mime_type (filter, "image/png");
+  gtk_file_filter_add_suffix (filter, "png");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+
+  self->chooser = GTK_NATIVE_DIALOG (chooser);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_chooser_response_cb), self);
+  gtk_native_dialog_show (self->chooser);
+}
+
+static void
+remove_logo_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  CtPreferencesWindow *self = CT_PREFERENCES_WINDOW (widget);
+
+  g_clear_pointer (&self->logo_path, g_free);
+  show_letters_error (self, NULL);
+  update_logo_row (self);
+}
+
+static void
+on_organisation_saved_cb (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(CtPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->saving = FALSE;
+  update_letters_actions (self);
+
+  if (!ct_workflow_update_organisation_finish (CT_WORKFLOW (source), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* What was typed stays in the form, to try again. */
+      show_letters_error (self, error->message);
+      return;
+    }
+
+  show_letters_error (self, NULL);
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                    adw_toast_new (_("Letter settings saved")));
+}
+
+static void
+save_letters_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  CtPreferencesWindow *self = CT_PREFERENCES_WINDOW (widget);
+  CtRecord *organisation = get_organisation (self);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->closing_view);
+  g_autoptr(CtRecord) changed = NULL;
+  g_autofree char *closing = NULL;
+  GtkTextIter start, end;
+
+  if (organisation == NULL || self->saving)
+    return;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  closing = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  g_strstrip (closing);
+
+  changed = ct_record_copy (organisation);
+  if (closing[0] != '\0')
+    ct_record_set_string (changed, "letter-closing", closing);
+  else
+    ct_record_remove_field (changed, "letter-closing");
+
+  if (self->logo_path != NULL && self->logo_path[0] != '\0')
+    ct_record_set_string (changed, "logo-path", self->logo_path);
+  else
+    ct_record_remove_field (changed, "logo-path");
+
+  if (ct_record_equal_fields (changed, organisation))
+    {
+      show_letters_error (self, NULL);
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                        adw_toast_new (_("The letter settings have not changed")));
+      return;
+    }
+
+  self->saving = TRUE;
+  update_letters_actions (self);
+  ct_workflow_update_organisation_async (self->workflow, changed, self->cancellable,
+                                         on_organisation_saved_cb, g_object_ref (self));
+}
+
+/* }}} */
 
 static void
 ct_preferences_window_constructed (GObject *object)
@@ -42,6 +455,8 @@ ct_preferences_window_constructed (GObject *object)
 
   database = ct_paths_get_default_database ();
   adw_action_row_set_subtitle (self->database_row, database);
+
+  load_letters (self);
 }
 
 static void
@@ -56,6 +471,10 @@ ct_preferences_window_set_property (GObject      *object,
     {
     case PROP_SETTINGS:
       self->settings = g_value_dup_object (value);
+      break;
+
+    case PROP_WORKFLOW:
+      ct_preferences_window_set_workflow (self, g_value_get_object (value));
       break;
 
     default:
@@ -77,6 +496,10 @@ ct_preferences_window_get_property (GObject    *object,
       g_value_set_object (value, self->settings);
       break;
 
+    case PROP_WORKFLOW:
+      g_value_set_object (value, self->workflow);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -87,10 +510,30 @@ ct_preferences_window_dispose (GObject *object)
 {
   CtPreferencesWindow *self = CT_PREFERENCES_WINDOW (object);
 
+  g_cancellable_cancel (self->cancellable);
+  if (self->chooser != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->chooser, self);
+      gtk_native_dialog_destroy (self->chooser);
+      g_clear_object (&self->chooser);
+    }
+
   gtk_widget_dispose_template (GTK_WIDGET (self), CT_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->settings);
+  g_clear_object (&self->workflow);
+  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (ct_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+ct_preferences_window_finalize (GObject *object)
+{
+  CtPreferencesWindow *self = CT_PREFERENCES_WINDOW (object);
+
+  g_free (self->logo_path);
+
+  G_OBJECT_CLASS (ct_preferences_window_parent_class)->finalize (object);
 }
 
 static void
@@ -101,6 +544,7 @@ ct_preferences_window_class_init (CtPreferencesWindowClass *klass)
 
   object_class->constructed = ct_preferences_window_constructed;
   object_class->dispose = ct_preferences_window_dispose;
+  object_class->finalize = ct_preferences_window_finalize;
   object_class->get_property = ct_preferences_window_get_property;
   object_class->set_property = ct_preferences_window_set_property;
 
@@ -109,17 +553,41 @@ ct_preferences_window_class_init (CtPreferencesWindowClass *klass)
                          G_TYPE_SETTINGS,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
                          G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /**
+   * CtPreferencesWindow:workflow:
+   *
+   * The open database's workflow, whose organisation record the Letters
+   * group edits; %NULL when no database is open.
+   */
+  properties[PROP_WORKFLOW] =
+    g_param_spec_object ("workflow", NULL, NULL,
+                         CT_TYPE_WORKFLOW,
+                         G_PARAM_READWRITE |
+                         G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_install_action (widget_class, "letters.save", NULL, save_letters_action);
+  gtk_widget_class_install_action (widget_class, "letters.choose-logo", NULL,
+                                   choose_logo_action);
+  gtk_widget_class_install_action (widget_class, "letters.remove-logo", NULL,
+                                   remove_logo_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK,
+                                       "letters.save", NULL);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ct-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, remember_size_switch);
   gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, database_row);
+  gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, letters_group);
+  gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, closing_view);
+  gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, logo_row);
+  gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, letters_error_label);
 }
 
 static void
 ct_preferences_window_init (CtPreferencesWindow *self)
 {
+  self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
@@ -137,4 +605,34 @@ ct_preferences_window_new (GSettings *settings)
   return g_object_new (CT_TYPE_PREFERENCES_WINDOW,
                        "settings", settings,
                        NULL);
+}
+
+CtWorkflow *
+ct_preferences_window_get_workflow (CtPreferencesWindow *self)
+{
+  g_return_val_if_fail (CT_IS_PREFERENCES_WINDOW (self), NULL);
+  return self->workflow;
+}
+
+/**
+ * ct_preferences_window_set_workflow:
+ * @self: a #CtPreferencesWindow
+ * @workflow: (nullable): the open database's workflow, loaded
+ *
+ * Lets the Letters group edit the organisation record of @workflow. With
+ * %NULL, or before the workflow has loaded, the group is insensitive and
+ * says why.
+ */
+void
+ct_preferences_window_set_workflow (CtPreferencesWindow *self,
+                                    CtWorkflow          *workflow)
+{
+  g_return_if_fail (CT_IS_PREFERENCES_WINDOW (self));
+  g_return_if_fail (workflow == NULL || CT_IS_WORKFLOW (workflow));
+
+  if (!g_set_object (&self->workflow, workflow))
+    return;
+
+  load_letters (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WORKFLOW]);
 }

@@ -1118,3 +1118,71 @@ ct_workflow_open_case_finish (CtWorkflow    *self,
 }
 
 /* }}} */
+
+/* Organisation {{{ */
+
+static void
+on_organisation_updated_cb (GObject      *source,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CtWorkflow *self = g_task_get_source_object (task);
+  CtRecord *organisation = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!ct_store_update_finish (CT_STORE (source), result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_set_object (&self->organisation, organisation);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * ct_workflow_update_organisation_async:
+ * @self: a loaded #CtWorkflow
+ * @organisation: a changed copy of ct_workflow_get_organisation()
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: for @callback
+ *
+ * Saves a correction of the ORGANISATION record; the store keeps the
+ * version before as history. On success @organisation becomes the
+ * workflow's organisation; on failure nothing changes.
+ */
+void
+ct_workflow_update_organisation_async (CtWorkflow          *self,
+                                       CtRecord            *organisation,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CT_IS_WORKFLOW (self));
+  g_return_if_fail (CT_IS_RECORD (organisation));
+  g_return_if_fail (ct_record_get_kind (organisation) == CT_RECORD_KIND_ORGANISATION);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ct_workflow_update_organisation_async);
+  g_task_set_task_data (task, g_object_ref (organisation), g_object_unref);
+
+  ct_store_update_async (self->store, self->actor_id, organisation, cancellable,
+                         on_organisation_updated_cb, g_steal_pointer (&task));
+}
+
+gboolean
+ct_workflow_update_organisation_finish (CtWorkflow    *self,
+                                        GAsyncResult  *result,
+                                        GError       **error)
+{
+  g_return_val_if_fail (CT_IS_WORKFLOW (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* }}} */

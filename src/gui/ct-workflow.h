@@ -106,6 +106,15 @@ CtCaseFile  *ct_workflow_open_case_finish     (CtWorkflow          *self,
                                                GAsyncResult        *result,
                                                GError             **error);
 
+void         ct_workflow_update_organisation_async  (CtWorkflow          *self,
+                                                     CtRecord            *organisation,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gboolean     ct_workflow_update_organisation_finish (CtWorkflow          *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+
 CtCaseItem  *ct_workflow_make_item            (CtWorkflow          *self,
                                                CtRecord            *case_record,
                                                GHashTable          *children_by_id);
