@@ -18,8 +18,8 @@
  * that the letter renderer reads (see ct-case-documents.h):
  * "letter-closing", the organisation's own closing paragraph, and
  * "logo-path", a PNG for the letterhead. A chosen logo is checked to be a
- * PNG cairo can read and copied into Caretrail's data folder under a name
- * made from its SHA-256, so moving or changing the original does not break
+ * PNG cairo can read and copied into Caretrail's data folder, in a folder
+ * named by its SHA-256, so moving or changing the original does not break
  * letters, and earlier versions of the record keep pointing at the image
  * they had.
  */
@@ -205,8 +205,15 @@ import_logo_in_thread (GTask        *task,
 
   checksum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
   data_dir = ct_paths_get_data_dir ();
-  dir = g_build_filename (data_dir, "letterhead", NULL);
-  basename = g_strdup_printf ("logo-%s.png", checksum);
+  /* Named by content, so a changed image never overwrites one an earlier
+   * version of the record points at; the file keeps its own name. */
+  dir = g_build_filename (data_dir, "letterhead", checksum, NULL);
+  basename = g_file_get_basename (file);
+  if (basename == NULL || basename[0] == '.' || strchr (basename, G_DIR_SEPARATOR) != NULL)
+    {
+      g_free (basename);
+      basename = g_strdup ("logo.png");
+    }
   dest = g_build_filename (dir, basename, NULL);
 
   if (g_mkdir_with_parents (dir, 0700) != 0 ||
