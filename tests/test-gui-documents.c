@@ -143,32 +143,6 @@ test_print_refuses_unreadable_pdf (void)
   g_assert_nonnull (error);
 }
 
-static GtkWidget *
-find_by_label (GtkWidget  *root,
-               const char *label)
-{
-  if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_PROPERTY_LABEL))
-    {
-      char *msg = gtk_test_accessible_check_property (GTK_ACCESSIBLE (root),
-                                                      GTK_ACCESSIBLE_PROPERTY_LABEL, label);
-      gboolean match = msg == NULL;
-
-      g_free (msg);
-      if (match)
-        return root;
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_by_label (child, label);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 /* Waits until the first page is shown rendered @expected_width pixels wide,
  * and returns the width seen. */
 static int
@@ -230,9 +204,9 @@ test_zoom (void)
   gtk_window_present (GTK_WINDOW (window));
   ct_test_ui_wait_for_frame (GTK_WIDGET (window));
 
-  zoom_in = find_by_label (GTK_WIDGET (window), "Zoom In");
-  zoom_out = find_by_label (GTK_WIDGET (window), "Zoom Out");
-  reset = find_by_label (GTK_WIDGET (window), "Reset zoom");
+  zoom_in = ct_test_ui_find_by_label (GTK_WIDGET (window), "Zoom In");
+  zoom_out = ct_test_ui_find_by_label (GTK_WIDGET (window), "Zoom Out");
+  reset = ct_test_ui_find_by_label (GTK_WIDGET (window), "Reset zoom");
   g_assert_true (GTK_IS_BUTTON (zoom_in));
   g_assert_true (GTK_IS_BUTTON (zoom_out));
   g_assert_true (GTK_IS_BUTTON (reset));
