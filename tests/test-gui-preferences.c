@@ -312,6 +312,10 @@ test_letters (void)
   g_assert_nonnull (strstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (group)),
                             "No database is open"));
 
+  ct_test_ui_wait_for_frame (GTK_WIDGET (window));
+  ct_test_ui_spin (300);
+  ct_test_ui_screenshot (GTK_WIDGET (window), "preferences-no-database.png");
+
   ct_preferences_window_set_workflow (window, workflow);
   g_assert_true (gtk_widget_get_sensitive (group));
 
@@ -400,6 +404,21 @@ test_letters (void)
   g_assert_true (strstr (after_text, closing_squeezed) >
                  strstr (after_text, "Pleasetellus"));
   g_assert_cmpuint (count_images (after), >=, 1);
+
+  /* Removing the logo and saving takes it off the record. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "letters.remove-logo", NULL));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "None");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "letters.save", NULL));
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (ct_record_has_field (ct_workflow_get_organisation (workflow), "logo-path") &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_clear_object (&stored);
+  stored = ct_store_get_sync (store, CT_RECORD_KIND_ORGANISATION, ct_record_get_id (org), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ct_record_get_version (stored), ==, 3);
+  g_assert_false (ct_record_has_field (stored, "logo-path"));
+  g_assert_cmpstr (ct_record_get_string (stored, "letter-closing"), ==, CLOSING);
 
   /* A save that fails says so and keeps what was typed. */
   gtk_text_buffer_set_text (buffer, "A second closing paragraph.", -1);
