@@ -59,30 +59,6 @@ insert (CtStore    *store,
   return record;
 }
 
-static GtkWidget *
-find_by_label (GtkWidget  *root,
-               const char *label)
-{
-  if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_PROPERTY_LABEL))
-    {
-      g_autofree char *msg = gtk_test_accessible_check_property (GTK_ACCESSIBLE (root),
-                                                                 GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                                                 label);
-      if (msg == NULL)
-        return root;
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_by_label (child, label);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 /* The Letters group's inline error, when it shows one. */
 static GtkWidget *
 find_error_label (GtkWidget *root)
@@ -320,13 +296,13 @@ test_letters (void)
   g_assert_true (gtk_widget_get_sensitive (group));
 
   /* Every control has a name. */
-  view = find_by_label (GTK_WIDGET (window), "Closing paragraph for letters");
+  view = ct_test_ui_find_by_label (GTK_WIDGET (window), "Closing paragraph for letters");
   g_assert_true (GTK_IS_TEXT_VIEW (view));
-  g_assert_true (GTK_IS_BUTTON (find_by_label (GTK_WIDGET (window),
+  g_assert_true (GTK_IS_BUTTON (ct_test_ui_find_by_label (GTK_WIDGET (window),
                                                "Choose a letterhead logo")));
-  g_assert_true (GTK_IS_BUTTON (find_by_label (GTK_WIDGET (window),
+  g_assert_true (GTK_IS_BUTTON (ct_test_ui_find_by_label (GTK_WIDGET (window),
                                                "Remove the letterhead logo")));
-  g_assert_true (GTK_IS_BUTTON (find_by_label (GTK_WIDGET (window), "Save letter settings")));
+  g_assert_true (GTK_IS_BUTTON (ct_test_ui_find_by_label (GTK_WIDGET (window), "Save letter settings")));
 
   /* A file that is not a PNG is refused with a reason; nothing is saved. */
   g_file_set_contents (not_png, "%PDF-1.4 this is not an image", -1, &error);
@@ -362,7 +338,7 @@ test_letters (void)
   g_assert_true (g_str_has_prefix (ct_preferences_window_get_logo_path (window), data_dir));
   g_assert_true (g_file_test (ct_preferences_window_get_logo_path (window),
                               G_FILE_TEST_IS_REGULAR));
-  row = find_by_label (GTK_WIDGET (window), "Choose a letterhead logo");
+  row = ct_test_ui_find_by_label (GTK_WIDGET (window), "Choose a letterhead logo");
   row = gtk_widget_get_ancestor (row, ADW_TYPE_ACTION_ROW);
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "our-logo.png");
   /* The original can go; letters use the copy. */
