@@ -593,20 +593,22 @@ ct_sqlite_backend_rollback (CtStoreBackend *backend)
     exec (self, "ROLLBACK", NULL);
 }
 
+/* Runs @sql, a query of one blob column by one text parameter, and returns
+ * the blob of the first row, or %NULL with @error unset when there is none. */
 static GBytes *
-ct_sqlite_backend_get_meta (CtStoreBackend  *backend,
-                            const char      *key,
-                            GError         **error)
+query_blob (CtSqliteBackend  *self,
+            const char       *sql,
+            const char       *param,
+            GError          **error)
 {
-  CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
   sqlite3_stmt *stmt;
   GBytes *value = NULL;
   int rc;
 
-  if (!(stmt = prepare (self, "SELECT value FROM meta WHERE key = ?", error)))
+  if (!(stmt = prepare (self, sql, error)))
     return NULL;
 
-  bind_text (stmt, 1, key);
+  bind_text (stmt, 1, param);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     value = column_bytes (stmt, 0);
@@ -615,6 +617,15 @@ ct_sqlite_backend_get_meta (CtStoreBackend  *backend,
   sqlite3_reset (stmt);
 
   return value;
+}
+
+static GBytes *
+ct_sqlite_backend_get_meta (CtStoreBackend  *backend,
+                            const char      *key,
+                            GError         **error)
+{
+  return query_blob (CT_SQLITE_BACKEND (backend),
+                     "SELECT value FROM meta WHERE key = ?", key, error);
 }
 
 static gboolean
@@ -883,23 +894,8 @@ ct_sqlite_backend_get_case_key (CtStoreBackend  *backend,
                                 const char      *case_id,
                                 GError         **error)
 {
-  CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
-  sqlite3_stmt *stmt;
-  GBytes *value = NULL;
-  int rc;
-
-  if (!(stmt = prepare (self, "SELECT wrapped FROM case_keys WHERE case_id = ?", error)))
-    return NULL;
-
-  bind_text (stmt, 1, case_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    value = column_bytes (stmt, 0);
-  else if (rc != SQLITE_DONE)
-    set_sqlite_error (self, rc, error);
-  sqlite3_reset (stmt);
-
-  return value;
+  return query_blob (CT_SQLITE_BACKEND (backend),
+                     "SELECT wrapped FROM case_keys WHERE case_id = ?", case_id, error);
 }
 
 static gboolean
