@@ -18,4 +18,6 @@ else
   meson setup "$build_dir" "$@"
 fi
 meson compile -C "$build_dir"
-meson test -C "$build_dir" --print-errorlogs --num-processes "${TEST_JOBS:-2}"
+# MESON_TEST_ARGS adds arguments to meson test, e.g. "--no-suite e2e".
+# shellcheck disable=SC2086
+meson test -C "$build_dir" --print-errorlogs --num-processes "${TEST_JOBS:-2}" ${MESON_TEST_ARGS:-}
