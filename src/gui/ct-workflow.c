@@ -53,6 +53,8 @@ ct_case_file_free (CtCaseFile *file)
   g_clear_pointer (&file->chronology, g_ptr_array_unref);
   g_clear_pointer (&file->referrals, g_ptr_array_unref);
   g_clear_pointer (&file->documents, g_ptr_array_unref);
+  g_clear_pointer (&file->people, g_ptr_array_unref);
+  g_clear_pointer (&file->relationships, g_ptr_array_unref);
   g_free (file);
 }
 
@@ -1047,11 +1049,16 @@ open_in_transaction (CtStoreTransaction  *txn,
       (file->referrals = ct_store_transaction_list (txn, CT_RECORD_KIND_REFERRAL, data->case_id,
                                                     error)) == NULL ||
       (file->documents = ct_store_transaction_list (txn, CT_RECORD_KIND_DOCUMENT, data->case_id,
-                                                    error)) == NULL)
+                                                    error)) == NULL ||
+      (file->people = ct_store_transaction_list (txn, CT_RECORD_KIND_PERSON, data->case_id,
+                                                 error)) == NULL ||
+      (file->relationships = ct_store_transaction_list (txn, CT_RECORD_KIND_RELATIONSHIP,
+                                                        data->case_id, error)) == NULL)
     return FALSE;
 
   g_ptr_array_sort (file->chronology, compare_chronology);
   g_ptr_array_sort (file->documents, compare_chronology);
+  g_ptr_array_sort (file->people, compare_chronology);
   return TRUE;
 }
 
@@ -1115,6 +1122,112 @@ ct_workflow_open_case_finish (CtWorkflow    *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* }}} */
+
+/* Saving details {{{ */
+
+typedef struct
+{
+  GPtrArray *records;
+  char      *actor_id;
+} SaveData;
+
+static void
+save_data_free (SaveData *data)
+{
+  g_ptr_array_unref (data->records);
+  g_free (data->actor_id);
+  g_free (data);
+}
+
+static gboolean
+save_in_transaction (CtStoreTransaction  *txn,
+                     gpointer             user_data,
+                     GError             **error)
+{
+  SaveData *data = user_data;
+
+  for (guint i = 0; i < data->records->len; i++)
+    {
+      CtRecord *record = g_ptr_array_index (data->records, i);
+      gboolean ok = ct_record_get_version (record) == 0
+                      ? ct_store_transaction_insert (txn, data->actor_id, record, error)
+                      : ct_store_transaction_update (txn, data->actor_id, record, error);
+      if (!ok)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+on_save_finished_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!ct_store_run_transaction_finish (CT_STORE (source), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * ct_workflow_save_records_async:
+ * @self: a #CtWorkflow
+ * @records: (element-type CtRecord): records to save; a record never saved
+ *   (version 0) is added, any other is saved as a correction that keeps the
+ *   earlier version in its history
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: for @callback
+ *
+ * Saves every record in @records in one transaction: all of them, or, if
+ * one cannot be saved, none.
+ */
+void
+ct_workflow_save_records_async (CtWorkflow          *self,
+                                GPtrArray           *records,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  GTask *task;
+  SaveData *data;
+
+  g_return_if_fail (CT_IS_WORKFLOW (self));
+  g_return_if_fail (records != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  data = g_new0 (SaveData, 1);
+  g_task_set_source_tag (task, ct_workflow_save_records_async);
+  data->records = g_ptr_array_ref (records);
+  data->actor_id = g_strdup (self->actor_id);
+  ct_store_run_transaction_async (self->store, save_in_transaction, data,
+                                  (GDestroyNotify) save_data_free, cancellable,
+                                  on_save_finished_cb, task);
+}
+
+/**
+ * ct_workflow_save_records_finish:
+ * @self: a #CtWorkflow
+ * @result: the result
+ * @error: return location for an error
+ *
+ * Returns: %TRUE if every record was saved
+ */
+gboolean
+ct_workflow_save_records_finish (CtWorkflow    *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* }}} */

@@ -18,6 +18,10 @@ G_BEGIN_DECLS
  * @chronology: (element-type CtRecord): its CHRONOLOGY, oldest first
  * @referrals: (element-type CtRecord): its REFERRAL records
  * @documents: (element-type CtRecord): its DOCUMENT records, oldest first
+ * @people: (element-type CtRecord): its PERSON records (parents, carers and
+ *   other adults), oldest first
+ * @relationships: (element-type CtRecord): its RELATIONSHIP records, each
+ *   linking one person to one child
  *
  * Everything the case page shows about one case.
  */
@@ -29,6 +33,8 @@ typedef struct
   GPtrArray *chronology;
   GPtrArray *referrals;
   GPtrArray *documents;
+  GPtrArray *people;
+  GPtrArray *relationships;
 } CtCaseFile;
 
 void ct_case_file_free (CtCaseFile *file);
@@ -114,6 +120,15 @@ void         ct_workflow_update_organisation_async  (CtWorkflow          *self,
 gboolean     ct_workflow_update_organisation_finish (CtWorkflow          *self,
                                                      GAsyncResult        *result,
                                                      GError             **error);
+
+void         ct_workflow_save_records_async   (CtWorkflow          *self,
+                                               GPtrArray           *records,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean     ct_workflow_save_records_finish  (CtWorkflow          *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
 
 CtCaseItem  *ct_workflow_make_item            (CtWorkflow          *self,
                                                CtRecord            *case_record,
