@@ -91,10 +91,21 @@ ct_test_ui_screenshot (GtkWidget  *widget,
   g_assert_cmpint (width, >, 0);
   g_assert_cmpint (height, >, 0);
 
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  /* A window that has just been shown, or has just lost a modal dialog,
+   * may not have drawn its contents yet: wait for a frame that has them. */
+  for (int attempt = 0; node == NULL && attempt < 50; attempt++)
+    {
+      if (attempt > 0)
+        {
+          ct_test_ui_spin (100);
+          ct_test_ui_wait_for_frame (widget);
+        }
+      g_clear_object (&paintable);
+      paintable = gtk_widget_paintable_new (widget);
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+    }
   g_assert_nonnull (node);
 
   renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));

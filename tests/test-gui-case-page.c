@@ -10,6 +10,7 @@
 
 #include "ct-case-page.h"
 #include "ct-child-dialog.h"
+#include "ct-person-dialog.h"
 #include "ct-step-dialog.h"
 #include "ct-procedure.h"
 #include "ct-test-ui.h"
@@ -86,6 +87,49 @@ find_label (GtkWidget  *root,
     }
 
   return NULL;
+}
+
+static GtkWidget *
+find_dialog (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (toplevel, type) && gtk_widget_get_visible (toplevel))
+        return toplevel;
+    }
+
+  return NULL;
+}
+
+static void
+type_into (GtkWidget  *root,
+           const char *label,
+           const char *text)
+{
+  GtkWidget *entry = ct_test_ui_find_by_label (root, label);
+
+  g_assert_nonnull (entry);
+  gtk_editable_set_text (GTK_EDITABLE (entry), text);
+}
+
+/* Presses the answer @answer of the question labelled @question. */
+static void
+choose (GtkWidget  *root,
+        const char *question,
+        const char *answer)
+{
+  GtkWidget *row = ct_test_ui_find_by_label (root, question);
+  GtkWidget *button;
+
+  g_assert_nonnull (row);
+  button = ct_test_ui_find_by_label (row, answer);
+  g_assert_true (GTK_IS_TOGGLE_BUTTON (button));
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (button)));
 }
 
 static void
@@ -218,17 +262,11 @@ test_case_page (void)
   /* A step opens as a form on screen. */
   {
     GtkWidget *button = find_button (page, "Concerns remain");
-    GListModel *toplevels = gtk_window_get_toplevels ();
-    GtkWidget *dialog = NULL;
+    GtkWidget *dialog;
 
     g_assert_nonnull (button);
     g_signal_emit_by_name (button, "clicked");
-    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-      {
-        g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
-        if (CT_IS_STEP_DIALOG (toplevel))
-          dialog = toplevel;
-      }
+    dialog = find_dialog (CT_TYPE_STEP_DIALOG);
     g_assert_nonnull (dialog);
     ct_test_ui_wait_for_frame (dialog);
     g_assert_true (gtk_widget_get_mapped (dialog));
@@ -238,18 +276,12 @@ test_case_page (void)
   /* Editing the child keeps the earlier details as history. */
   {
     GtkWidget *edit = find_button (page, "Edit Alex Brown");
-    GtkWidget *dialog = NULL;
-    GListModel *toplevels = gtk_window_get_toplevels ();
+    GtkWidget *dialog;
     g_autoptr(GPtrArray) history = NULL;
 
     g_assert_nonnull (edit);
     g_signal_emit_by_name (edit, "clicked");
-    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-      {
-        g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
-        if (CT_IS_CHILD_DIALOG (toplevel))
-          dialog = toplevel;
-      }
+    dialog = find_dialog (CT_TYPE_CHILD_DIALOG);
     g_assert_nonnull (dialog);
     gtk_editable_set_text (GTK_EDITABLE (ct_test_ui_find_by_label (dialog,
                                                         "Local authority area where the child lives")),
@@ -267,6 +299,94 @@ test_case_page (void)
     history = ct_store_list_history_sync (store, CT_RECORD_KIND_CHILD, child_ids[0], &error);
     g_assert_no_error (error);
     g_assert_cmpuint (history->len, >=, 1);
+  }
+
+  /* The adults in the child's life: the form will not save someone until
+   * it knows how they are related to the child; saving writes the person
+   * and the link together, and the page says who has parental
+   * responsibility. */
+  {
+    GtkWidget *dialog;
+    CtCaseFile *file;
+    CtRecord *person, *rel;
+    GtkWidget *edit;
+    g_autoptr(GPtrArray) history = NULL;
+    g_autofree char *person_id = NULL;
+
+    gtk_widget_activate_action (page, "case-page.add-person", NULL);
+    dialog = find_dialog (CT_TYPE_PERSON_DIALOG);
+    g_assert_nonnull (dialog);
+    type_into (dialog, "Given names", "Sam");
+    type_into (dialog, "Family name", "Brown");
+    choose (dialog, "Has parental responsibility for Alex Brown", "Yes");
+    gtk_widget_activate_action (dialog, "person.save", NULL);
+    g_assert_true (gtk_widget_get_visible (dialog));
+    g_assert_nonnull (find_label (dialog, "Say how this person is related to Alex Brown"));
+
+    type_into (dialog, "Relationship to Alex Brown (mother, stepfather…)", "Mother");
+    type_into (dialog, "Date of birth (DD/MM/YYYY)", "30/02/1988");
+    gtk_widget_activate_action (dialog, "person.save", NULL);
+    g_assert_true (gtk_widget_get_visible (dialog));
+    g_assert_nonnull (find_label (dialog, "date of birth is not a date"));
+    /* What was typed is still there. */
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ct_test_ui_find_by_label (
+                       dialog, "Relationship to Alex Brown (mother, stepfather…)"))), ==, "Mother");
+
+    type_into (dialog, "Date of birth (DD/MM/YYYY)", "03/11/1988");
+    choose (dialog, "Is the main carer of Alex Brown", "Yes");
+    choose (dialog, "Lives in the same household as Alex Brown", "Yes");
+    choose (dialog, "May be responsible for the harm to Alex Brown", "No");
+    choose (dialog, "Has contact with other children", "Not known");
+    ct_test_ui_wait_for_frame (dialog);
+    ct_test_ui_screenshot (dialog, "person-dialog.png");
+    gtk_widget_activate_action (dialog, "person.save", NULL);
+    wait_for_label (page, "Mother of Alex Brown, has parental responsibility, main carer, "
+                          "same household");
+
+    file = ct_case_page_get_file (CT_CASE_PAGE (page));
+    g_assert_cmpuint (file->people->len, ==, 1);
+    g_assert_cmpuint (file->relationships->len, ==, 1);
+    person = g_ptr_array_index (file->people, 0);
+    rel = g_ptr_array_index (file->relationships, 0);
+    person_id = g_strdup (ct_record_get_id (person));
+    g_assert_cmpstr (ct_record_get_string (person, "date-of-birth"), ==, "1988-11-03");
+    g_assert_cmpstr (ct_record_get_string (rel, "person-id"), ==, person_id);
+    g_assert_cmpstr (ct_record_get_string (rel, "child-id"), ==, child_ids[0]);
+    g_assert_true (ct_record_get_boolean (rel, "parental-responsibility", FALSE));
+    g_assert_false (ct_record_get_boolean (rel, "alleged-person", TRUE));
+    g_assert_false (ct_record_has_field (rel, "access-to-other-children"));
+
+    /* Editing: a new version, the earlier one kept; an unchanged link is
+     * not written again. */
+    edit = find_button (page, "Edit Sam Brown");
+    g_assert_nonnull (edit);
+    g_signal_emit_by_name (edit, "clicked");
+    dialog = find_dialog (CT_TYPE_PERSON_DIALOG);
+    g_assert_nonnull (dialog);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ct_test_ui_find_by_label (
+                       dialog, "Date of birth (DD/MM/YYYY)"))), ==, "03/11/1988");
+    type_into (dialog, "Address", "4 Mill Lane, Exampleton");
+    gtk_widget_activate_action (dialog, "person.save", NULL);
+    wait_for_label (page, "4 Mill Lane, Exampleton · changed");
+    file = ct_case_page_get_file (CT_CASE_PAGE (page));
+    g_assert_cmpint (ct_record_get_version (g_ptr_array_index (file->people, 0)), ==, 2);
+    g_assert_cmpint (ct_record_get_version (g_ptr_array_index (file->relationships, 0)), ==, 1);
+    history = ct_store_list_history_sync (store, CT_RECORD_KIND_PERSON, person_id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (history->len, >=, 1);
+
+    /* The other agencies working with the child are part of the child's
+     * details. */
+    edit = find_button (page, "Edit Alex Brown");
+    g_signal_emit_by_name (edit, "clicked");
+    dialog = find_dialog (CT_TYPE_CHILD_DIALOG);
+    g_assert_nonnull (dialog);
+    type_into (dialog, "Other agencies involved (school nurse, health visitor, CAMHS…)",
+               "School nurse; CAMHS");
+    gtk_widget_activate_action (dialog, "child.save", NULL);
+    wait_for_label (page, "also involved: School nurse; CAMHS");
+    ct_test_ui_wait_for_frame (GTK_WIDGET (window));
+    ct_test_ui_screenshot (GTK_WIDGET (window), "case-page-people.png");
   }
 
   /* The allegation path opens a case of its own, with the LADO's clock. */

@@ -31,7 +31,8 @@ G_BEGIN_DECLS
  *   address, area (local authority area where the child lives), school, gp,
  *   ethnicity, religion, language, interpreter-needed (boolean), disability,
  *   status (none|early-help|child-in-need|child-protection-plan|
- *   looked-after), lead-worker, lead-worker-contact, whereabouts, safe-now
+ *   looked-after), lead-worker, lead-worker-contact, agencies-involved (free
+ *   text: other agencies working with the child), whereabouts, safe-now
  *   (boolean).
  * - PERSON: given-names, family-name, aliases (strv), date-of-birth, gender,
  *   address, phone, email, role (free text, e.g. "mother").

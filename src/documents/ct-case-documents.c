@@ -505,7 +505,8 @@ render_referral (Pool                        *pool,
       c.whereabouts = join_text (pool, " ", field (child, "whereabouts"), safe);
       g_array_append_val (letter_children, c);
 
-      if (status_text (field (child, "status")) != NULL || field (child, "lead-worker") != NULL)
+      if (status_text (field (child, "status")) != NULL || field (child, "lead-worker") != NULL ||
+          field (child, "agencies-involved") != NULL)
         {
           g_autofree char *name = g_strdup_printf ("%s %s", c.given_names ? c.given_names : "",
                                                    c.family_name ? c.family_name : "");
@@ -524,6 +525,12 @@ render_referral (Pool                        *pool,
               g_string_append_printf (agencies, _("Lead worker: %s."),
                                       join_text (pool, ", ", field (child, "lead-worker"),
                                                  field (child, "lead-worker-contact")));
+            }
+          if (field (child, "agencies-involved") != NULL)
+            {
+              g_string_append_c (agencies, ' ');
+              g_string_append_printf (agencies, _("Also involved: %s."),
+                                      field (child, "agencies-involved"));
             }
         }
     }

@@ -10,6 +10,7 @@
 
 #include "ct-case-page.h"
 #include "ct-child-dialog.h"
+#include "ct-person-dialog.h"
 #include "ct-document-window.h"
 #include "ct-format.h"
 #include "ct-referral-letter.h"
@@ -662,6 +663,160 @@ on_edit_child_clicked_cb (GtkButton  *button,
 }
 
 static void
+on_people_saved_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CtCasePage *self = g_task_get_source_object (task);
+  CtPersonDialog *dialog = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  ct_workflow_save_records_finish (CT_WORKFLOW (source), result, &error);
+  ct_person_dialog_save_finished (dialog, error);
+  if (error == NULL)
+    reload (self);
+}
+
+static void
+on_person_save_cb (CtPersonDialog *dialog,
+                   GPtrArray      *records,
+                   CtCasePage     *self)
+{
+  GTask *task = g_task_new (self, NULL, NULL, NULL);
+
+  g_task_set_task_data (task, g_object_ref (dialog), g_object_unref);
+  ct_workflow_save_records_async (self->workflow, records, NULL, on_people_saved_cb, task);
+}
+
+static void
+open_person_dialog (CtCasePage *self,
+                    CtRecord   *person)
+{
+  CtPersonDialog *dialog;
+
+  if (self->file == NULL)
+    return;
+
+  dialog = ct_person_dialog_new (ct_record_get_id (self->file->case_record),
+                                 self->file->children, person, self->file->relationships);
+  g_signal_connect_object (dialog, "save", G_CALLBACK (on_person_save_cb), self, 0);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog),
+                                GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_edit_person_clicked_cb (GtkButton  *button,
+                           CtCasePage *self)
+{
+  open_person_dialog (self, g_object_get_data (G_OBJECT (button), "person"));
+}
+
+static void
+on_add_person_activated_cb (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  open_person_dialog (CT_CASE_PAGE (widget), NULL);
+}
+
+static void
+add_edit_button (GtkWidget  *row,
+                 const char *name,
+                 const char *key,
+                 CtRecord   *record,
+                 GCallback   callback,
+                 CtCasePage *self)
+{
+  GtkWidget *edit = gtk_button_new_from_icon_name ("document-edit-symbolic");
+  g_autofree char *label = g_strdup_printf (_("Edit %s"), name);
+
+  gtk_widget_set_valign (edit, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (edit, "flat");
+  gtk_widget_set_tooltip_text (edit, _("Edit"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (edit), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  label, -1);
+  g_object_set_data_full (G_OBJECT (edit), key, g_object_ref (record), g_object_unref);
+  g_signal_connect (edit, "clicked", callback, self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), edit);
+}
+
+static void
+append_versions (GString  *subtitle,
+                 CtRecord *record)
+{
+  g_autofree char *changed = NULL;
+
+  if (ct_record_get_version (record) <= 1)
+    return;
+
+  changed = ct_format_instant (ct_record_get_updated_at (record));
+  g_string_append_printf (subtitle,
+                          g_dngettext (GETTEXT_PACKAGE,
+                                       " · changed %s; %d earlier version kept",
+                                       " · changed %s; %d earlier versions kept",
+                                       ct_record_get_version (record) - 1),
+                          changed, (int) (ct_record_get_version (record) - 1));
+}
+
+static char *
+record_name (CtRecord *record)
+{
+  return g_strstrip (g_strdup_printf ("%s %s", ct_record_get_string (record, "given-names") ?: "",
+                                      ct_record_get_string (record, "family-name") ?: ""));
+}
+
+/* How a person stands to each child, in words: "Mother of Alex Brown, has
+ * parental responsibility, main carer, same household". */
+static void
+describe_person (CtCasePage *self,
+                 CtRecord   *person,
+                 GString    *subtitle)
+{
+  static const struct { const char *field; const char *yes; const char *no; } facts[] = {
+    { "parental-responsibility", N_("has parental responsibility"),
+      N_("no parental responsibility") },
+    { "primary-carer", N_("main carer"), NULL },
+    { "household-member", N_("same household"), N_("lives elsewhere") },
+    { "alleged-person", N_("may be responsible for the harm"), NULL },
+  };
+
+  for (guint i = 0; i < self->file->relationships->len; i++)
+    {
+      CtRecord *rel = g_ptr_array_index (self->file->relationships, i);
+      g_autofree char *child_name = NULL;
+
+      if (g_strcmp0 (ct_record_get_string (rel, "person-id"), ct_record_get_id (person)) != 0)
+        continue;
+
+      for (guint c = 0; c < self->file->children->len; c++)
+        {
+          CtRecord *child = g_ptr_array_index (self->file->children, c);
+
+          if (g_strcmp0 (ct_record_get_id (child), ct_record_get_string (rel, "child-id")) == 0)
+            child_name = record_name (child);
+        }
+
+      if (subtitle->len > 0)
+        g_string_append (subtitle, " · ");
+      /* Translators: a person's relationship to a child, as in “Mother of Alex Brown”. */
+      g_string_append_printf (subtitle, _("%s of %s"), ct_record_get_string (rel, "relation"),
+                              child_name != NULL ? child_name : _("a child no longer in the case"));
+      for (guint f = 0; f < G_N_ELEMENTS (facts); f++)
+        {
+          const char *text;
+
+          if (!ct_record_has_field (rel, facts[f].field))
+            continue;
+          text = ct_record_get_boolean (rel, facts[f].field, FALSE) ? facts[f].yes : facts[f].no;
+          if (text != NULL)
+            g_string_append_printf (subtitle, ", %s", _(text));
+        }
+    }
+}
+
+static void
 add_action_row (CtCasePage *self,
                 const char *title,
                 const char *subtitle,
@@ -791,16 +946,15 @@ show_file (CtCasePage *self)
                             GTK_WIDGET (self->documents_list))),
                           self->file->documents->len > 0);
 
-  /* People. */
+  /* People: the children first, then the adults in their lives. */
   clear_list (self->people_list);
   for (guint i = 0; i < self->file->children->len; i++)
     {
       CtRecord *child = g_ptr_array_index (self->file->children, i);
-      g_autofree char *name = g_strdup_printf ("%s %s",
-                                               ct_record_get_string (child, "given-names") ?: "",
-                                               ct_record_get_string (child, "family-name") ?: "");
+      g_autofree char *name = record_name (child);
       g_autofree char *dob = ct_format_date (ct_record_get_string (child, "date-of-birth"));
       g_autoptr(GString) subtitle = g_string_new (_("Child"));
+      GtkWidget *row;
 
       if (*dob != '\0')
         g_string_append_printf (subtitle, _(" · born %s"), dob);
@@ -813,31 +967,29 @@ show_file (CtCasePage *self)
       if (ct_record_get_string (child, "lead-worker") != NULL)
         g_string_append_printf (subtitle, _(" · lead worker %s"),
                                 ct_record_get_string (child, "lead-worker"));
-      if (ct_record_get_version (child) > 1)
-        {
-          g_autofree char *changed = ct_format_instant (ct_record_get_updated_at (child));
+      if (ct_record_get_string (child, "agencies-involved") != NULL)
+        g_string_append_printf (subtitle, _(" · also involved: %s"),
+                                ct_record_get_string (child, "agencies-involved"));
+      append_versions (subtitle, child);
 
-          g_string_append_printf (subtitle,
-                                  g_dngettext (GETTEXT_PACKAGE,
-                                               " · changed %s; %d earlier version kept",
-                                               " · changed %s; %d earlier versions kept",
-                                               ct_record_get_version (child) - 1),
-                                  changed, (int) (ct_record_get_version (child) - 1));
-        }
-      {
-        GtkWidget *row = add_row (self->people_list, name, subtitle->str);
-        GtkWidget *edit = gtk_button_new_from_icon_name ("document-edit-symbolic");
-        g_autofree char *label = g_strdup_printf (_("Edit %s"), name);
+      row = add_row (self->people_list, name, subtitle->str);
+      add_edit_button (row, name, "child", child, G_CALLBACK (on_edit_child_clicked_cb), self);
+    }
 
-        gtk_widget_set_valign (edit, GTK_ALIGN_CENTER);
-        gtk_widget_add_css_class (edit, "flat");
-        gtk_widget_set_tooltip_text (edit, _("Edit"));
-        gtk_accessible_update_property (GTK_ACCESSIBLE (edit), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                        label, -1);
-        g_object_set_data_full (G_OBJECT (edit), "child", g_object_ref (child), g_object_unref);
-        g_signal_connect (edit, "clicked", G_CALLBACK (on_edit_child_clicked_cb), self);
-        adw_action_row_add_suffix (ADW_ACTION_ROW (row), edit);
-      }
+  for (guint i = 0; i < self->file->people->len; i++)
+    {
+      CtRecord *person = g_ptr_array_index (self->file->people, i);
+      g_autofree char *name = record_name (person);
+      g_autoptr(GString) subtitle = g_string_new (NULL);
+      GtkWidget *row;
+
+      describe_person (self, person, subtitle);
+      if (ct_record_get_string (person, "address") != NULL)
+        g_string_append_printf (subtitle, " · %s", ct_record_get_string (person, "address"));
+      append_versions (subtitle, person);
+
+      row = add_row (self->people_list, name, subtitle->str);
+      add_edit_button (row, name, "person", person, G_CALLBACK (on_edit_person_clicked_cb), self);
     }
 
   /* Chronology, oldest first. */
@@ -949,6 +1101,9 @@ ct_case_page_class_init (CtCasePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CtCasePage, documents_list);
   gtk_widget_class_bind_template_child (widget_class, CtCasePage, people_list);
   gtk_widget_class_bind_template_child (widget_class, CtCasePage, chronology_list);
+
+  gtk_widget_class_install_action (widget_class, "case-page.add-person", NULL,
+                                   on_add_person_activated_cb);
 }
 
 static void

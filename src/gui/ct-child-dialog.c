@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <stdio.h>
 
 #include "ct-child-dialog.h"
 #include "ct-choice-row.h"
@@ -34,6 +33,7 @@ static const TextField text_fields[] = {
   { "disability", N_("Disability or additional needs") },
   { "lead-worker", N_("Lead worker") },
   { "lead-worker-contact", N_("Lead worker’s contact") },
+  { "agencies-involved", N_("Other agencies involved (school nurse, health visitor, CAMHS…)") },
   { "whereabouts", N_("Where the child is now") },
 };
 
@@ -278,13 +278,9 @@ ct_child_dialog_new (CtRecord *child)
                                       _(text_fields[i].label), -1);
       if (g_str_equal (text_fields[i].field, "date-of-birth") && value != NULL)
         {
-          int y, m, d;
+          g_autofree char *text = ct_format_date_for_entry (value);
 
-          if (sscanf (value, "%d-%d-%d", &y, &m, &d) == 3)
-            {
-              g_autofree char *text = g_strdup_printf ("%02d/%02d/%04d", d, m, y);
-              gtk_editable_set_text (GTK_EDITABLE (row), text);
-            }
+          gtk_editable_set_text (GTK_EDITABLE (row), text);
         }
       else if (value != NULL)
         gtk_editable_set_text (GTK_EDITABLE (row), value);

@@ -116,6 +116,24 @@ ct_format_date (const char *iso_date)
   return g_date_time_format (dt, "%x");
 }
 
+/**
+ * ct_format_date_for_entry:
+ * @iso_date: (nullable): "YYYY-MM-DD"
+ *
+ * Returns: (transfer full): the date as it is typed in a form,
+ *   "DD/MM/YYYY", which ct_parse_date() reads back; "" if there is none.
+ */
+char *
+ct_format_date_for_entry (const char *iso_date)
+{
+  int y, m, d;
+
+  if (iso_date == NULL || sscanf (iso_date, "%4d-%2d-%2d", &y, &m, &d) != 3)
+    return g_strdup ("");
+
+  return g_strdup_printf ("%02d/%02d/%04d", d, m, y);
+}
+
 static gboolean
 is_valid_date (int y,
                int m,

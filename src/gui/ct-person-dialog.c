@@ -1,0 +1,599 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ct-person-dialog"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ct-choice-row.h"
+#include "ct-format.h"
+#include "ct-person-dialog.h"
+
+/*
+ * Adding or editing a parent, carer or other adult in a child's life: the
+ * person (a PERSON record) and how they stand to each child in the case (one
+ * RELATIONSHIP record a child): parental responsibility, main carer,
+ * household, whether they may be responsible for the harm. A change is saved
+ * as a new version; the store keeps the earlier one in the record's history.
+ */
+typedef struct
+{
+  const char *field;
+  const char *label;
+} TextField;
+
+static const TextField text_fields[] = {
+  { "given-names", N_("Given names") },
+  { "family-name", N_("Family name") },
+  { "date-of-birth", N_("Date of birth (DD/MM/YYYY)") },
+  { "address", N_("Address") },
+  { "phone", N_("Telephone") },
+  { "email", N_("Email") },
+};
+
+static const char *flags[] = {
+  "parental-responsibility",
+  "primary-carer",
+  "household-member",
+  "alleged-person",
+};
+
+/* The question about flags[index], for the child named @child_name. */
+static char *
+flag_title (guint       index,
+            const char *child_name)
+{
+  switch (index)
+    {
+    case 0:
+      /* Translators: %s is a child's name. */
+      return g_strdup_printf (_("Has parental responsibility for %s"), child_name);
+    case 1:
+      /* Translators: %s is a child's name. */
+      return g_strdup_printf (_("Is the main carer of %s"), child_name);
+    case 2:
+      /* Translators: %s is a child's name. */
+      return g_strdup_printf (_("Lives in the same household as %s"), child_name);
+    case 3:
+      /* Translators: %s is a child's name. */
+      return g_strdup_printf (_("May be responsible for the harm to %s"), child_name);
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+typedef struct
+{
+  CtRecord    *child;
+  CtRecord    *relationship; /* the stored one, or NULL */
+  char        *child_name;
+  GtkWidget   *relation_row;
+  CtChoiceRow *flag_rows[G_N_ELEMENTS (flags)];
+} Link;
+
+struct _CtPersonDialog
+{
+  AdwWindow    parent_instance;
+
+  char        *case_id;
+  CtRecord    *person;  /* the stored one, or NULL for someone new */
+  GArray      *links;
+  GtkWidget   *rows[G_N_ELEMENTS (text_fields)];
+  CtChoiceRow *other_children_row;
+  GtkLabel    *problem_label;
+  gboolean     saving;
+};
+
+G_DEFINE_FINAL_TYPE (CtPersonDialog, ct_person_dialog, ADW_TYPE_WINDOW)
+
+enum {
+  SIGNAL_SAVE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+link_clear (Link *link)
+{
+  g_clear_object (&link->child);
+  g_clear_object (&link->relationship);
+  g_clear_pointer (&link->child_name, g_free);
+}
+
+static char *
+entry_text (GtkWidget *row)
+{
+  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+}
+
+static void
+set_text_field (CtRecord   *record,
+                const char *field,
+                const char *text)
+{
+  if (text != NULL && *text != '\0')
+    ct_record_set_string (record, field, text);
+  else
+    ct_record_remove_field (record, field);
+}
+
+/* "yes" and "no" are kept as booleans; "not known" leaves the field out. */
+static void
+set_flag_field (CtRecord    *record,
+                const char  *field,
+                CtChoiceRow *row)
+{
+  const char *value = ct_choice_row_get_value (row);
+
+  if (g_strcmp0 (value, "yes") == 0)
+    ct_record_set_boolean (record, field, TRUE);
+  else if (g_strcmp0 (value, "no") == 0)
+    ct_record_set_boolean (record, field, FALSE);
+  else
+    ct_record_remove_field (record, field);
+}
+
+static gboolean
+link_has_answers (Link *link)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (flags); i++)
+    if (ct_choice_row_get_value (link->flag_rows[i]) != NULL &&
+        g_strcmp0 (ct_choice_row_get_value (link->flag_rows[i]), "unknown") != 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+/**
+ * ct_person_dialog_build_records:
+ * @self: a #CtPersonDialog
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (element-type CtRecord): the PERSON and
+ *   RELATIONSHIP records that are new or changed, ready to be saved in one
+ *   transaction (empty if nothing changed), or %NULL if something typed is
+ *   not valid.
+ */
+GPtrArray *
+ct_person_dialog_build_records (CtPersonDialog  *self,
+                                GError         **error)
+{
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(CtRecord) person = NULL;
+  const char *first_relation = NULL;
+  g_autofree char *given = entry_text (self->rows[0]);
+  g_autofree char *family = entry_text (self->rows[1]);
+  guint linked = 0;
+
+  g_return_val_if_fail (CT_IS_PERSON_DIALOG (self), NULL);
+
+  if (*given == '\0' && *family == '\0')
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _("Write the person’s name: a given name, a family name or both."));
+      return NULL;
+    }
+
+  if (self->person != NULL)
+    person = ct_record_copy (self->person);
+  else
+    {
+      person = ct_record_new (CT_RECORD_KIND_PERSON);
+      ct_record_set_case_id (person, self->case_id);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (text_fields); i++)
+    {
+      g_autofree char *text = entry_text (self->rows[i]);
+
+      if (g_str_equal (text_fields[i].field, "date-of-birth") && *text != '\0')
+        {
+          g_autofree char *iso = NULL;
+
+          if (!ct_parse_date (text, &iso))
+            {
+              g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                                   _("The person’s date of birth is not a date. Write it as day, "
+                                     "month and year, for example 03/11/1988, or leave it "
+                                     "empty."));
+              return NULL;
+            }
+          ct_record_set_string (person, "date-of-birth", iso);
+          continue;
+        }
+
+      set_text_field (person, text_fields[i].field, text);
+    }
+
+  for (guint i = 0; i < self->links->len; i++)
+    {
+      Link *link = &g_array_index (self->links, Link, i);
+      g_autofree char *relation = entry_text (link->relation_row);
+      g_autoptr(CtRecord) rel = NULL;
+
+      if (*relation == '\0')
+        {
+          if (link->relationship != NULL)
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _("Say how this person is related to %s, for example “mother” or "
+                             "“not related”. A link that was recorded stays in the history."),
+                           link->child_name);
+              return NULL;
+            }
+          if (link_has_answers (link))
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _("Say how this person is related to %s, or leave the questions "
+                             "about %s unanswered."),
+                           link->child_name, link->child_name);
+              return NULL;
+            }
+          continue;
+        }
+
+      linked++;
+      if (link->relationship != NULL)
+        rel = ct_record_copy (link->relationship);
+      else
+        {
+          rel = ct_record_new (CT_RECORD_KIND_RELATIONSHIP);
+          ct_record_set_case_id (rel, self->case_id);
+          ct_record_set_string (rel, "child-id", ct_record_get_id (link->child));
+          ct_record_set_string (rel, "person-id", ct_record_get_id (person));
+        }
+
+      ct_record_set_string (rel, "relation", relation);
+      if (first_relation == NULL)
+        first_relation = ct_record_get_string (rel, "relation");
+      for (guint f = 0; f < G_N_ELEMENTS (flags); f++)
+        set_flag_field (rel, flags[f], link->flag_rows[f]);
+      set_flag_field (rel, "access-to-other-children", self->other_children_row);
+
+      if (link->relationship == NULL || !ct_record_equal_fields (rel, link->relationship))
+        g_ptr_array_add (records, g_steal_pointer (&rel));
+    }
+
+  if (linked == 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _("Say how this person is related to the child, for example "
+                             "“mother”, “stepfather” or “childminder”."));
+      return NULL;
+    }
+
+  if (ct_record_get_string (person, "role") == NULL && first_relation != NULL)
+    ct_record_set_string (person, "role", first_relation);
+
+  /* The person is saved before the links that name them. */
+  if (self->person == NULL || !ct_record_equal_fields (person, self->person))
+    g_ptr_array_insert (records, 0, g_steal_pointer (&person));
+
+  return g_steal_pointer (&records);
+}
+
+static void
+show_problem (CtPersonDialog *self,
+              const char     *message)
+{
+  gtk_label_set_text (self->problem_label, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->problem_label), TRUE);
+}
+
+static void
+on_save_activated_cb (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  CtPersonDialog *self = CT_PERSON_DIALOG (widget);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) records = ct_person_dialog_build_records (self, &error);
+
+  if (records == NULL)
+    {
+      show_problem (self, error->message);
+      return;
+    }
+
+  if (records->len == 0)
+    {
+      gtk_window_close (GTK_WINDOW (self));
+      return;
+    }
+
+  self->saving = TRUE;
+  gtk_widget_action_set_enabled (widget, "person.save", FALSE);
+  g_signal_emit (self, signals[SIGNAL_SAVE], 0, records);
+}
+
+/**
+ * ct_person_dialog_save_finished:
+ * @self: a #CtPersonDialog
+ * @error: (nullable): why the change was not saved
+ *
+ * Closes the form on success; otherwise says why and keeps what was typed.
+ */
+void
+ct_person_dialog_save_finished (CtPersonDialog *self,
+                                const GError   *error)
+{
+  g_return_if_fail (CT_IS_PERSON_DIALOG (self));
+
+  self->saving = FALSE;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "person.save", TRUE);
+
+  if (error == NULL)
+    {
+      gtk_window_close (GTK_WINDOW (self));
+      return;
+    }
+
+  {
+    g_autofree char *message = g_strdup_printf (_("The details were not saved: %s"),
+                                                error->message);
+    show_problem (self, message);
+  }
+}
+
+static gboolean
+ct_person_dialog_close_request (GtkWindow *window)
+{
+  if (CT_PERSON_DIALOG (window)->saving)
+    return TRUE;
+
+  return GTK_WINDOW_CLASS (ct_person_dialog_parent_class)->close_request (window);
+}
+
+static void
+ct_person_dialog_dispose (GObject *object)
+{
+  CtPersonDialog *self = CT_PERSON_DIALOG (object);
+
+  g_clear_object (&self->person);
+  g_clear_pointer (&self->links, g_array_unref);
+
+  G_OBJECT_CLASS (ct_person_dialog_parent_class)->dispose (object);
+}
+
+static void
+ct_person_dialog_finalize (GObject *object)
+{
+  g_free (CT_PERSON_DIALOG (object)->case_id);
+
+  G_OBJECT_CLASS (ct_person_dialog_parent_class)->finalize (object);
+}
+
+static void
+ct_person_dialog_class_init (CtPersonDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ct_person_dialog_dispose;
+  object_class->finalize = ct_person_dialog_finalize;
+  GTK_WINDOW_CLASS (klass)->close_request = ct_person_dialog_close_request;
+
+  /**
+   * CtPersonDialog::save:
+   * @self: the form
+   * @records: (element-type CtRecord): the new or changed PERSON and
+   *   RELATIONSHIP records
+   *
+   * Emitted when the user saves a change; the handler stores the records
+   * in one transaction and calls ct_person_dialog_save_finished().
+   */
+  signals[SIGNAL_SAVE] =
+    g_signal_new ("save", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_PTR_ARRAY);
+
+  gtk_widget_class_install_action (widget_class, "person.save", NULL, on_save_activated_cb);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK,
+                                       "person.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+ct_person_dialog_init (CtPersonDialog *self)
+{
+  self->links = g_array_new (FALSE, TRUE, sizeof (Link));
+  g_array_set_clear_func (self->links, (GDestroyNotify) link_clear);
+}
+
+static GtkWidget *
+new_entry_row (const char *label,
+               const char *value)
+{
+  GtkWidget *row = adw_entry_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  label, -1);
+  if (value != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (row), value);
+
+  return row;
+}
+
+static CtChoiceRow *
+new_flag_row (const char *title,
+              CtRecord   *record,
+              const char *field)
+{
+  CtChoiceRow *row = CT_CHOICE_ROW (ct_choice_row_new (title));
+
+  ct_choice_row_add (row, "yes", _("Yes"));
+  ct_choice_row_add (row, "no", _("No"));
+  ct_choice_row_add (row, "unknown", _("Not known"));
+  if (record != NULL && ct_record_has_field (record, field))
+    ct_choice_row_set_value (row, ct_record_get_boolean (record, field, FALSE) ? "yes" : "no");
+
+  return row;
+}
+
+static CtRecord *
+find_relationship (GPtrArray  *relationships,
+                   const char *person_id,
+                   const char *child_id)
+{
+  for (guint i = 0; relationships != NULL && i < relationships->len; i++)
+    {
+      CtRecord *rel = g_ptr_array_index (relationships, i);
+
+      if (g_strcmp0 (ct_record_get_string (rel, "person-id"), person_id) == 0 &&
+          g_strcmp0 (ct_record_get_string (rel, "child-id"), child_id) == 0)
+        return rel;
+    }
+
+  return NULL;
+}
+
+/**
+ * ct_person_dialog_new:
+ * @case_id: the case the person belongs to
+ * @children: (element-type CtRecord): the case's CHILD records
+ * @person: (nullable): the PERSON to edit, or %NULL to add someone
+ * @relationships: (nullable) (element-type CtRecord): the case's
+ *   RELATIONSHIP records
+ *
+ * Returns: (transfer full): a form filled with @person's details and how
+ *   they stand to each child.
+ */
+CtPersonDialog *
+ct_person_dialog_new (const char *case_id,
+                      GPtrArray  *children,
+                      CtRecord   *person,
+                      GPtrArray  *relationships)
+{
+  CtPersonDialog *self;
+  GtkWidget *box, *header, *cancel, *save, *page, *group, *problem_group;
+  CtRecord *any_relationship = NULL;
+
+  g_return_val_if_fail (case_id != NULL, NULL);
+  g_return_val_if_fail (children != NULL, NULL);
+  g_return_val_if_fail (person == NULL || CT_IS_RECORD (person), NULL);
+
+  self = g_object_new (CT_TYPE_PERSON_DIALOG,
+                       "title", person != NULL ? _("Edit a Person’s Details")
+                                               : _("Add a Parent, Carer or Other Adult"),
+                       "modal", TRUE,
+                       "default-width", 600,
+                       "default-height", 720,
+                       "width-request", 360,
+                       "height-request", 294,
+                       NULL);
+  self->case_id = g_strdup (case_id);
+  self->person = person != NULL ? g_object_ref (person) : NULL;
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  header = adw_header_bar_new ();
+  adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
+  cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (cancel), "window.close");
+  save = gtk_button_new_with_mnemonic (_("_Save"));
+  gtk_widget_add_css_class (save, "suggested-action");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (save), "person.save");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (save), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Save the person’s details"), -1);
+  adw_header_bar_pack_start (ADW_HEADER_BAR (header), cancel);
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), save);
+  gtk_box_append (GTK_BOX (box), header);
+
+  page = adw_preferences_page_new ();
+  gtk_widget_set_vexpand (page, TRUE);
+  gtk_box_append (GTK_BOX (box), page);
+
+  /* The problem goes first, where it is seen without scrolling. */
+  problem_group = adw_preferences_group_new ();
+  self->problem_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->problem_label, TRUE);
+  gtk_label_set_xalign (self->problem_label, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (self->problem_label), "error");
+  gtk_widget_set_visible (GTK_WIDGET (self->problem_label), FALSE);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (problem_group),
+                             GTK_WIDGET (self->problem_label));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (problem_group));
+
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("The Person"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("A parent, carer or other adult in the child’s life. "
+                                           "Changes are kept as a new version; the earlier "
+                                           "details stay in the record’s history."));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+
+  for (guint i = 0; i < G_N_ELEMENTS (text_fields); i++)
+    {
+      const char *value = person != NULL ? ct_record_get_string (person, text_fields[i].field)
+                                         : NULL;
+      g_autofree char *date = NULL;
+
+      if (g_str_equal (text_fields[i].field, "date-of-birth"))
+        value = date = ct_format_date_for_entry (value);
+      self->rows[i] = new_entry_row (_(text_fields[i].label), value);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->rows[i]);
+    }
+
+  for (guint i = 0; i < children->len; i++)
+    {
+      CtRecord *child = g_ptr_array_index (children, i);
+      Link link = { 0 };
+      g_autofree char *relation_label = NULL;
+      GtkWidget *child_group;
+
+      link.child = g_object_ref (child);
+      link.child_name = g_strstrip (g_strdup_printf ("%s %s",
+                                                     ct_record_get_string (child, "given-names") ?: "",
+                                                     ct_record_get_string (child, "family-name") ?: ""));
+      if (person != NULL)
+        {
+          CtRecord *rel = find_relationship (relationships, ct_record_get_id (person),
+                                             ct_record_get_id (child));
+          if (rel != NULL)
+            link.relationship = g_object_ref (rel);
+        }
+      if (any_relationship == NULL)
+        any_relationship = link.relationship;
+
+      child_group = adw_preferences_group_new ();
+      adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (child_group), link.child_name);
+      if (children->len > 1)
+        adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (child_group),
+                                               _("Leave the relationship empty if this person "
+                                                 "is not part of this child’s life."));
+
+      /* Translators: %s is a child's name. */
+      relation_label = g_strdup_printf (_("Relationship to %s (mother, stepfather…)"),
+                                        link.child_name);
+      link.relation_row = new_entry_row (relation_label,
+                                         link.relationship != NULL
+                                           ? ct_record_get_string (link.relationship, "relation")
+                                           : NULL);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (child_group), link.relation_row);
+
+      for (guint f = 0; f < G_N_ELEMENTS (flags); f++)
+        {
+          g_autofree char *title = flag_title (f, link.child_name);
+
+          link.flag_rows[f] = new_flag_row (title, link.relationship, flags[f]);
+          adw_preferences_group_add (ADW_PREFERENCES_GROUP (child_group),
+                                     GTK_WIDGET (link.flag_rows[f]));
+        }
+
+      adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (child_group));
+      g_array_append_val (self->links, link);
+    }
+
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Other Children"));
+  self->other_children_row = new_flag_row (_("Has contact with other children"),
+                                           any_relationship, "access-to-other-children");
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                             GTK_WIDGET (self->other_children_row));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+
+  adw_window_set_content (ADW_WINDOW (self), box);
+  gtk_window_set_focus (GTK_WINDOW (self), self->rows[0]);
+
+  return self;
+}
