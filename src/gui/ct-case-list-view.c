@@ -7,19 +7,69 @@
 
 #include "ct-case-list-view.h"
 #include "ct-case-row.h"
+#include "ct-procedure.h"
 
 /*
- * A list of cases with search-as-you-type and a state filter. The cases come
- * from a shared model; each view narrows it (needs action, open, closed),
- * filters it by what is typed and sorts it, all through GTK's list models so
- * that only the rows on screen are ever built.
+ * A list of cases with search-as-you-type, a filter by stage in the
+ * procedure and a filter by when the next step is due. The cases come from a
+ * shared model; each view narrows it (needs action, open, closed), filters it
+ * and sorts it, all through GTK's list models so that only the rows on screen
+ * are ever built.
+ *
+ * The filters are offered as two groups of toggle buttons in a popover: every
+ * choice is visible, and each is a button that keyboards and screen readers
+ * can press (a drop-down's items expose no action to assistive technologies
+ * in GTK 4.8).
  */
+
+#define STATE_BIT(s) (1u << (s))
+
+typedef struct
+{
+  const char *title;
+  guint32     states; /* STATE_BIT of each CtState in the stage */
+} StageInfo;
+
+/* The procedure engine's open states, grouped as a safeguarding officer
+ * looks for them: what the organisation itself must do next, then what it is
+ * waiting for. Every open state is in exactly one stage. */
+static const StageInfo stages[CT_CASE_LIST_N_STAGES] = {
+  [CT_CASE_LIST_STAGE_ALL] = { N_("All stages"), 0 },
+  [CT_CASE_LIST_STAGE_TO_ESCALATE] = {
+    N_("To escalate"),
+    STATE_BIT (CT_STATE_NEW) | STATE_BIT (CT_STATE_CONCERN_RECORDED) },
+  [CT_CASE_LIST_STAGE_DECISION_DUE] = {
+    N_("Decision due"),
+    STATE_BIT (CT_STATE_ESCALATED) | STATE_BIT (CT_STATE_CONSULTING) },
+  [CT_CASE_LIST_STAGE_REFERRAL] = {
+    N_("Family discussion or referral"),
+    STATE_BIT (CT_STATE_FAMILY_DISCUSSION) | STATE_BIT (CT_STATE_REFERRAL_DUE) |
+    STATE_BIT (CT_STATE_CONFIRMATION_DUE) },
+  [CT_CASE_LIST_STAGE_AWAITING_OUTCOME] = {
+    N_("Referred, awaiting the outcome"),
+    STATE_BIT (CT_STATE_AWAITING_DECISION) | STATE_BIT (CT_STATE_OUTCOME_DISPUTED) },
+  [CT_CASE_LIST_STAGE_AFTER_OUTCOME] = {
+    N_("Outcome known or monitoring"),
+    STATE_BIT (CT_STATE_OUTCOME_RECORDED) | STATE_BIT (CT_STATE_MONITORING) },
+  [CT_CASE_LIST_STAGE_ALLEGATION] = {
+    N_("Allegations against staff"),
+    STATE_BIT (CT_STATE_ALLEGATION_REPORTED) | STATE_BIT (CT_STATE_LADO_DUE) |
+    STATE_BIT (CT_STATE_ALLEGATION_MANAGED) },
+};
+
+static const char * const due_titles[] = {
+  [CT_CASE_LIST_FILTER_ALL] = N_("Any time"),
+  [CT_CASE_LIST_FILTER_OVERDUE] = N_("Overdue"),
+  [CT_CASE_LIST_FILTER_DUE_SOON] = N_("Due within a day"),
+};
 struct _CtCaseListView
 {
   AdwBin               parent_instance;
 
   CtCaseListKind       kind;
   CtCaseListFilter     filter_mode;
+  CtCaseListStage      stage;
+  GHashTable          *state_by_step; /* step sentence -> CtState + 1 */
   char                *folded_query;
   gint64               fixed_now;
   guint                tick_source;
@@ -34,7 +84,12 @@ struct _CtCaseListView
   GtkSingleSelection  *selection;
 
   GtkSearchEntry      *search_entry;
-  GtkDropDown         *state_dropdown;
+  GtkMenuButton       *filter_button;
+  GtkLabel            *filter_label;
+  GtkBox              *stage_box;
+  GtkBox              *due_box;
+  GtkToggleButton     *stage_buttons[CT_CASE_LIST_N_STAGES];
+  GtkToggleButton     *due_buttons[G_N_ELEMENTS (due_titles)];
   GtkStack            *stack;
   GtkListView         *list_view;
   AdwStatusPage       *empty_page;
@@ -54,6 +109,24 @@ static gint64
 get_now (CtCaseListView *self)
 {
   return self->fixed_now != 0 ? self->fixed_now : g_get_real_time ();
+}
+
+/* Where a case stands. The item carries the engine's one-sentence summary
+ * of its state (ct_procedure_summarise_state()); the states of open cases
+ * each have their own sentence, so the state is found from it. Returns
+ * CT_N_STATES if the sentence is not one of the engine's. */
+static CtState
+get_item_state (CtCaseListView *self,
+                CtCaseItem     *item)
+{
+  const char *step = ct_case_item_get_step (item);
+  gpointer value;
+
+  if (step == NULL)
+    return CT_N_STATES;
+
+  value = g_hash_table_lookup (self->state_by_step, step);
+  return value != NULL ? (CtState) (GPOINTER_TO_UINT (value) - 1) : CT_N_STATES;
 }
 
 static gboolean
@@ -103,6 +176,14 @@ filter_case (gpointer item,
       break;
     }
 
+  if (self->stage != CT_CASE_LIST_STAGE_ALL)
+    {
+      CtState state = get_item_state (self, case_item);
+
+      if (state == CT_N_STATES || (stages[self->stage].states & STATE_BIT (state)) == 0)
+        return FALSE;
+    }
+
   return ct_case_item_matches (case_item, self->folded_query);
 }
 
@@ -141,7 +222,8 @@ update_stack (CtCaseListView *self)
   guint n_total = self->cases ? g_list_model_get_n_items (self->cases) : 0;
   guint n_shown = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
   gboolean searching = (self->folded_query != NULL && *self->folded_query != '\0') ||
-                       self->filter_mode != CT_CASE_LIST_FILTER_ALL;
+                       self->filter_mode != CT_CASE_LIST_FILTER_ALL ||
+                       self->stage != CT_CASE_LIST_STAGE_ALL;
 
   if (n_shown > 0)
     {
@@ -223,22 +305,195 @@ on_search_changed_cb (GtkSearchEntry *entry,
   update_stack (self);
 }
 
+/* Shows the filters in force on the button, so that a list narrowed by
+ * them is never mistaken for every case. */
 static void
-on_state_selected_cb (GtkDropDown    *dropdown,
-                      GParamSpec     *pspec,
-                      CtCaseListView *self)
+update_filter_button (CtCaseListView *self)
 {
-  guint selected = gtk_drop_down_get_selected (dropdown);
+  g_autofree char *description = NULL;
+  const char *stage = _(stages[self->stage].title);
+  const char *due = _(due_titles[self->filter_mode]);
 
-  if (selected == GTK_INVALID_LIST_POSITION)
-    selected = CT_CASE_LIST_FILTER_ALL;
+  if (self->stage == CT_CASE_LIST_STAGE_ALL && self->filter_mode == CT_CASE_LIST_FILTER_ALL)
+    {
+      gtk_label_set_text (self->filter_label, _("All cases"));
+      gtk_widget_remove_css_class (GTK_WIDGET (self->filter_button), "accent");
+    }
+  else
+    {
+      gtk_label_set_text (self->filter_label,
+                          self->stage != CT_CASE_LIST_STAGE_ALL ? stage : due);
+      gtk_widget_add_css_class (GTK_WIDGET (self->filter_button), "accent");
+    }
 
-  if ((CtCaseListFilter) selected == self->filter_mode)
+  /* TRANSLATORS: the filters in force on a case list: a stage of the
+   * procedure, then when the next step is due. */
+  description = g_strdup_printf (_("Showing: %s; %s"), stage, due);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->filter_button),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
+                                  -1);
+}
+
+/* How a change of filter moves the set of cases shown. Telling the filter
+ * model lets it look again only at the rows that can change. */
+static GtkFilterChange
+compare_stages (CtCaseListStage from,
+                CtCaseListStage to)
+{
+  if (from == CT_CASE_LIST_STAGE_ALL)
+    return GTK_FILTER_CHANGE_MORE_STRICT;
+  if (to == CT_CASE_LIST_STAGE_ALL)
+    return GTK_FILTER_CHANGE_LESS_STRICT;
+  return GTK_FILTER_CHANGE_DIFFERENT;
+}
+
+static GtkFilterChange
+compare_due_filters (CtCaseListFilter from,
+                     CtCaseListFilter to)
+{
+  /* Overdue cases are a subset of those due within a day, which are a
+   * subset of all. */
+  return to > from ? GTK_FILTER_CHANGE_MORE_STRICT : GTK_FILTER_CHANGE_LESS_STRICT;
+}
+
+static void
+apply_stage (CtCaseListView  *self,
+             CtCaseListStage  stage)
+{
+  GtkFilterChange change;
+
+  if (stage == self->stage)
     return;
 
-  self->filter_mode = selected;
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  change = compare_stages (self->stage, stage);
+  self->stage = stage;
+  gtk_filter_changed (GTK_FILTER (self->filter), change);
+  update_filter_button (self);
   update_stack (self);
+}
+
+static void
+apply_due_filter (CtCaseListView   *self,
+                  CtCaseListFilter  filter)
+{
+  GtkFilterChange change;
+
+  if (filter == self->filter_mode)
+    return;
+
+  change = compare_due_filters (self->filter_mode, filter);
+  self->filter_mode = filter;
+  gtk_filter_changed (GTK_FILTER (self->filter), change);
+  update_filter_button (self);
+  update_stack (self);
+}
+
+static void
+on_stage_toggled_cb (GtkToggleButton *button,
+                     CtCaseListView  *self)
+{
+  if (!gtk_toggle_button_get_active (button))
+    return;
+
+  for (guint i = 0; i < CT_CASE_LIST_N_STAGES; i++)
+    if (self->stage_buttons[i] == button)
+      apply_stage (self, (CtCaseListStage) i);
+}
+
+static void
+on_due_toggled_cb (GtkToggleButton *button,
+                   CtCaseListView  *self)
+{
+  if (!gtk_toggle_button_get_active (button))
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (due_titles); i++)
+    if (self->due_buttons[i] == button)
+      apply_due_filter (self, (CtCaseListFilter) i);
+}
+
+/* One choice of a filter: a toggle button in a group of which one is always
+ * pressed, left-aligned like a menu item. */
+static GtkToggleButton *
+add_choice (GtkBox          *box,
+            GtkToggleButton *group,
+            const char      *title,
+            const char      *description)
+{
+  GtkWidget *button = gtk_toggle_button_new ();
+  GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *label = gtk_label_new (title);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_box_append (GTK_BOX (labels), label);
+
+  if (description != NULL)
+    {
+      GtkWidget *detail = gtk_label_new (description);
+
+      gtk_label_set_xalign (GTK_LABEL (detail), 0);
+      gtk_label_set_wrap (GTK_LABEL (detail), TRUE);
+      gtk_label_set_max_width_chars (GTK_LABEL (detail), 36);
+      gtk_widget_add_css_class (detail, "caption");
+      gtk_widget_add_css_class (detail, "dim-label");
+      gtk_box_append (GTK_BOX (labels), detail);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
+                                      -1);
+    }
+
+  gtk_button_set_child (GTK_BUTTON (button), labels);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, title,
+                                  -1);
+  if (group != NULL)
+    gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (button), group);
+  gtk_box_append (box, button);
+
+  return GTK_TOGGLE_BUTTON (button);
+}
+
+static void
+build_filter_choices (CtCaseListView *self)
+{
+  for (guint i = 0; i < CT_CASE_LIST_N_STAGES; i++)
+    {
+      g_autoptr(GString) states = g_string_new (NULL);
+
+      /* Each stage says which of the procedure's steps it holds. */
+      for (guint s = 0; s < CT_N_STATES; s++)
+        {
+          if ((stages[i].states & STATE_BIT (s)) == 0 || s == CT_STATE_NEW)
+            continue;
+          if (states->len > 0)
+            g_string_append (states, _("; "));
+          g_string_append (states, ct_state_get_title ((CtState) s));
+        }
+
+      self->stage_buttons[i] = add_choice (self->stage_box, self->stage_buttons[0],
+                                           _(stages[i].title),
+                                           states->len > 0 ? states->str : NULL);
+      g_signal_connect (self->stage_buttons[i], "toggled", G_CALLBACK (on_stage_toggled_cb),
+                        self);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (due_titles); i++)
+    {
+      self->due_buttons[i] = add_choice (self->due_box, self->due_buttons[0],
+                                         _(due_titles[i]), NULL);
+      g_signal_connect (self->due_buttons[i], "toggled", G_CALLBACK (on_due_toggled_cb), self);
+    }
+
+  gtk_toggle_button_set_active (self->stage_buttons[CT_CASE_LIST_STAGE_ALL], TRUE);
+  gtk_toggle_button_set_active (self->due_buttons[CT_CASE_LIST_FILTER_ALL], TRUE);
+
+  /* The sentence of each state: how a case's state is found from its row. */
+  self->state_by_step = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint s = 0; s < CT_N_STATES; s++)
+    if (!ct_state_is_closed ((CtState) s))
+      g_hash_table_insert (self->state_by_step,
+                           (gpointer) ct_procedure_summarise_state ((CtState) s),
+                           GUINT_TO_POINTER (s + 1));
 }
 
 static void
@@ -267,8 +522,11 @@ on_factory_bind_cb (GtkSignalListItemFactory *factory,
 {
   CtCaseRow *row = CT_CASE_ROW (gtk_list_item_get_child (list_item));
 
+  /* Binding shows the time left against the real time; a view with a fixed
+   * time (in tests) measures against that instead. */
   ct_case_row_set_item (row, gtk_list_item_get_item (list_item));
-  ct_case_row_update_due (row, get_now (self));
+  if (self->fixed_now != 0)
+    ct_case_row_update_due (row, self->fixed_now);
   g_hash_table_add (self->rows, row);
 }
 
@@ -332,6 +590,7 @@ ct_case_list_view_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->cases);
   g_clear_pointer (&self->rows, g_hash_table_unref);
+  g_clear_pointer (&self->state_by_step, g_hash_table_unref);
 
   G_OBJECT_CLASS (ct_case_list_view_parent_class)->dispose (object);
 }
@@ -370,13 +629,15 @@ ct_case_list_view_class_init (CtCaseListViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ct-case-list-view.ui");
   gtk_widget_class_bind_template_child (widget_class, CtCaseListView, search_entry);
-  gtk_widget_class_bind_template_child (widget_class, CtCaseListView, state_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CtCaseListView, filter_button);
+  gtk_widget_class_bind_template_child (widget_class, CtCaseListView, filter_label);
+  gtk_widget_class_bind_template_child (widget_class, CtCaseListView, stage_box);
+  gtk_widget_class_bind_template_child (widget_class, CtCaseListView, due_box);
   gtk_widget_class_bind_template_child (widget_class, CtCaseListView, stack);
   gtk_widget_class_bind_template_child (widget_class, CtCaseListView, list_view);
   gtk_widget_class_bind_template_child (widget_class, CtCaseListView, empty_page);
   gtk_widget_class_bind_template_child (widget_class, CtCaseListView, empty_button);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_state_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_list_activated_cb);
 }
 
@@ -384,7 +645,6 @@ static void
 ct_case_list_view_init (CtCaseListView *self)
 {
   g_autoptr(GtkListItemFactory) factory = NULL;
-  g_autoptr(GtkStringList) states = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -409,10 +669,8 @@ ct_case_list_view_init (CtCaseListView *self)
   gtk_list_view_set_factory (self->list_view, factory);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
 
-  states = gtk_string_list_new ((const char *[]) {
-    _("All"), _("Overdue"), _("Due Within a Day"), NULL
-  });
-  gtk_drop_down_set_model (self->state_dropdown, G_LIST_MODEL (states));
+  build_filter_choices (self);
+  update_filter_button (self);
 
   self->tick_source = g_timeout_add_seconds (60, on_tick_cb, self);
   update_stack (self);
@@ -430,7 +688,7 @@ ct_case_list_view_new (CtCaseListKind kind)
   CtCaseListView *self = g_object_new (CT_TYPE_CASE_LIST_VIEW, NULL);
 
   self->kind = kind;
-  gtk_widget_set_visible (GTK_WIDGET (self->state_dropdown), kind != CT_CASE_LIST_CLOSED);
+  gtk_widget_set_visible (GTK_WIDGET (self->filter_button), kind != CT_CASE_LIST_CLOSED);
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
   update_stack (self);
 
@@ -489,15 +747,35 @@ ct_case_list_view_set_search_text (CtCaseListView *self,
  * @self: a #CtCaseListView
  * @filter: the state filter
  *
- * Chooses a state filter, as the user would from the drop-down.
+ * Shows only cases whose next step is due as @filter says, as the user
+ * would choose it from the filter menu.
  */
 void
 ct_case_list_view_set_filter (CtCaseListView   *self,
                               CtCaseListFilter  filter)
 {
   g_return_if_fail (CT_IS_CASE_LIST_VIEW (self));
+  g_return_if_fail ((guint) filter < G_N_ELEMENTS (due_titles));
 
-  gtk_drop_down_set_selected (self->state_dropdown, filter);
+  gtk_toggle_button_set_active (self->due_buttons[filter], TRUE);
+}
+
+/**
+ * ct_case_list_view_set_stage:
+ * @self: a #CtCaseListView
+ * @stage: the stage to show
+ *
+ * Shows only cases at @stage of the procedure, as the user would choose it
+ * from the filter menu.
+ */
+void
+ct_case_list_view_set_stage (CtCaseListView  *self,
+                             CtCaseListStage  stage)
+{
+  g_return_if_fail (CT_IS_CASE_LIST_VIEW (self));
+  g_return_if_fail ((guint) stage < CT_CASE_LIST_N_STAGES);
+
+  gtk_toggle_button_set_active (self->stage_buttons[stage], TRUE);
 }
 
 /**
