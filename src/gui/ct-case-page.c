@@ -114,6 +114,7 @@ typedef struct
 {
   CtCasePage   *self;
   CtStepDialog *dialog;
+  GHashTable   *answers;
 } StepData;
 
 static void
@@ -121,6 +122,7 @@ step_data_free (StepData *data)
 {
   g_object_unref (data->self);
   g_object_unref (data->dialog);
+  g_clear_pointer (&data->answers, g_hash_table_unref);
   g_free (data);
 }
 
@@ -239,16 +241,101 @@ make_step_records (CtCasePage   *self,
   return extra;
 }
 
+static gboolean
+is_allegation_step (CtEvent event)
+{
+  return event == CT_EVENT_ALLEGATION_CLASSIFIED || event == CT_EVENT_LADO_INFORMED ||
+         event == CT_EVENT_REGULATED_ACTIVITY_DECIDED ||
+         event == CT_EVENT_DBS_REFERRAL_DECIDED || event == CT_EVENT_ALLEGATION_CONCLUDED;
+}
+
+/* A new version of the ALLEGATION record with what @event decided, saved
+ * with the step (and not at all if the engine refuses it). */
+static CtRecord *
+update_allegation (CtRecord   *allegation,
+                   CtEvent     event,
+                   GHashTable *answers)
+{
+  CtRecord *updated = ct_record_copy (allegation);
+  GVariant *removed = g_hash_table_lookup (answers, "removed");
+
+  switch (event)
+    {
+    case CT_EVENT_ALLEGATION_CLASSIFIED:
+      ct_record_set_string (updated, "classification",
+                            answer_text (answers, "classification") ?: "");
+      if (answer_text (answers, "category") != NULL)
+        ct_record_set_string (updated, "category", answer_text (answers, "category"));
+      break;
+    case CT_EVENT_LADO_INFORMED:
+      ct_record_set_int64 (updated, "lado-informed-at", g_get_real_time ());
+      break;
+    case CT_EVENT_REGULATED_ACTIVITY_DECIDED:
+      if (removed != NULL && g_variant_is_of_type (removed, G_VARIANT_TYPE_BOOLEAN))
+        ct_record_set_boolean (updated, "removed-from-regulated-activity",
+                               g_variant_get_boolean (removed));
+      break;
+    case CT_EVENT_DBS_REFERRAL_DECIDED:
+      ct_record_set_boolean (updated, "dbs-referral-considered", TRUE);
+      break;
+    case CT_EVENT_ALLEGATION_CONCLUDED:
+      ct_record_set_string (updated, "outcome", answer_text (answers, "outcome") ?: "");
+      break;
+    default:
+      break;
+    }
+
+  return updated;
+}
+
+static void
+on_allegation_read_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  StepData *data = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) allegations = ct_store_list_finish (CT_STORE (source), result, &error);
+  g_autoptr(GPtrArray) extra = NULL;
+  CtEvent event = ct_step_dialog_get_event (data->dialog);
+
+  if (allegations == NULL)
+    {
+      ct_step_dialog_save_finished (data->dialog, error);
+      step_data_free (data);
+      return;
+    }
+
+  extra = make_step_records (data->self, data->dialog, data->answers);
+  if (allegations->len > 0)
+    g_ptr_array_add (extra, update_allegation (g_ptr_array_index (allegations, 0), event,
+                                               data->answers));
+  ct_workflow_apply_async (data->self->workflow, data->self->case_id, event, data->answers,
+                           extra, NULL, on_step_applied_cb, data);
+}
+
 static void
 on_step_save_cb (CtStepDialog *dialog,
                  GHashTable   *answers,
                  CtCasePage   *self)
 {
   StepData *data = g_new0 (StepData, 1);
-  g_autoptr(GPtrArray) extra = make_step_records (self, dialog, answers);
+  g_autoptr(GPtrArray) extra = NULL;
 
   data->self = g_object_ref (self);
   data->dialog = g_object_ref (dialog);
+  data->answers = g_hash_table_ref (answers);
+
+  /* The allegation's own record keeps what each of its steps decided: read
+   * its latest version first, to save the change with the step. */
+  if (is_allegation_step (ct_step_dialog_get_event (dialog)))
+    {
+      ct_store_list_async (ct_workflow_get_store (self->workflow), CT_RECORD_KIND_ALLEGATION,
+                           self->case_id, NULL, on_allegation_read_cb, data);
+      return;
+    }
+
+  extra = make_step_records (self, dialog, answers);
   ct_workflow_apply_async (self->workflow, self->case_id, ct_step_dialog_get_event (dialog),
                            answers, extra, NULL, on_step_applied_cb, data);
 }

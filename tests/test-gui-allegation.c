@@ -1,0 +1,564 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-gui-allegation"
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include <string.h>
+
+#include "ct-case-page.h"
+#include "ct-procedure.h"
+#include "ct-step-dialog.h"
+#include "ct-test-ui.h"
+#include "ct-workflow.h"
+
+/*
+ * The allegation path, from the report to its outcome, through the forms a
+ * safeguarding officer sees: against a real store in the test session's
+ * keyring, each later step is opened from the case page, filled in through
+ * its entries and choice buttons (found by their accessible labels) and
+ * saved. Each form must refuse to save while a decision lacks its reason;
+ * the engine must move the case as the policy says; the chronology must
+ * gain the step's entry, and the ALLEGATION record must keep what was
+ * decided.
+ */
+
+static GAsyncResult *
+wait_result (GAsyncResult **slot)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (*slot == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (*slot);
+  return *slot;
+}
+
+static void
+on_done_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static CtRecord *
+make (CtRecordKind kind,
+      ...)
+{
+  CtRecord *record = ct_record_new (kind);
+  va_list args;
+  const char *name;
+
+  va_start (args, kind);
+  while ((name = va_arg (args, const char *)) != NULL)
+    ct_record_set_string (record, name, va_arg (args, const char *));
+  va_end (args);
+
+  return record;
+}
+
+static GtkWidget *
+find_label (GtkWidget  *root,
+            const char *text)
+{
+  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_text (GTK_LABEL (root)), text) != NULL)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, text);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+wait_for_label (GtkWidget  *root,
+                const char *text)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (find_label (root, text) == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  if (find_label (root, text) == NULL)
+    g_error ("No label with “%s” appeared", text);
+}
+
+/* The button that opens a step: the action row's title label carries the
+ * same accessible name, and the button follows it in the row. */
+static GtkWidget *
+find_step_button (GtkWidget  *root,
+                  const char *label)
+{
+  GtkWidget *found = ct_test_ui_find_by_label (root, label);
+
+  while (found != NULL && !GTK_IS_BUTTON (found))
+    {
+      GtkWidget *row = gtk_widget_get_ancestor (found, ADW_TYPE_ACTION_ROW);
+
+      found = row != NULL ? ct_test_ui_find_by_type (row, GTK_TYPE_BUTTON) : NULL;
+    }
+
+  return found;
+}
+
+static CtStepDialog *
+find_step_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (CT_IS_STEP_DIALOG (toplevel) && gtk_widget_get_visible (toplevel))
+        return CT_STEP_DIALOG (toplevel);
+    }
+
+  return NULL;
+}
+
+static void
+type_into (GtkWidget  *root,
+           const char *label,
+           const char *text)
+{
+  GtkWidget *entry = ct_test_ui_find_by_label (root, label);
+
+  if (entry == NULL || !GTK_IS_EDITABLE (entry))
+    g_error ("No text entry labelled “%s”", label);
+  gtk_editable_set_text (GTK_EDITABLE (entry), text);
+}
+
+/* Presses the answer @answer of the question labelled @question, as a
+ * keyboard or screen reader user presses a CtChoiceRow's toggle button. */
+static void
+choose (GtkWidget  *root,
+        const char *question,
+        const char *answer)
+{
+  GtkWidget *row = ct_test_ui_find_by_label (root, question);
+  GtkWidget *button;
+
+  if (row == NULL)
+    g_error ("No question labelled “%s”", question);
+  button = ct_test_ui_find_by_label (row, answer);
+  g_assert_true (GTK_IS_TOGGLE_BUTTON (button));
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (button)));
+}
+
+/* Whether the form can be saved: its Save button follows the "step.save"
+ * action's enabled state. */
+static gboolean
+can_save (CtStepDialog *dialog)
+{
+  GtkWidget *save = ct_test_ui_find_by_label (GTK_WIDGET (dialog), "Save step");
+
+  g_assert_true (GTK_IS_BUTTON (save));
+  return gtk_widget_is_sensitive (save);
+}
+
+static void
+save (CtStepDialog *dialog)
+{
+  g_assert_true (can_save (dialog));
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "step.save", NULL);
+}
+
+/* Saves a form the engine will refuse: the form stays open with every
+ * answer, and says what is missing. */
+static void
+save_expecting_refusal (CtStepDialog *dialog,
+                        const char   *message)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  save (dialog);
+  while (find_label (GTK_WIDGET (dialog), message) == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  if (find_label (GTK_WIDGET (dialog), message) == NULL)
+    g_error ("The form did not say “%s”", message);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  g_assert_true (find_step_dialog () == dialog);
+  /* Once refused, the form can be saved again after a change. */
+  g_assert_true (can_save (dialog));
+}
+
+/* The form's message saying why a step was refused. */
+static GtkWidget *
+find_problem (GtkWidget *root)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_has_css_class (root, "error") &&
+      gtk_widget_get_visible (root))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_problem (child);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* Saves a form the engine accepts, and waits until the page shows the
+ * chronology entry it made. */
+static void
+save_expecting (CtStepDialog *dialog,
+                GtkWidget    *page,
+                const char   *entry)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  g_object_ref (dialog);
+  save (dialog);
+  while (gtk_widget_get_visible (GTK_WIDGET (dialog)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  if (gtk_widget_get_visible (GTK_WIDGET (dialog)))
+    {
+      GtkWidget *problem = find_problem (GTK_WIDGET (dialog));
+      g_error ("The step was not saved (%s)",
+               problem ? gtk_label_get_text (GTK_LABEL (problem)) : "no message");
+    }
+  g_object_unref (dialog);
+  wait_for_label (page, entry);
+}
+
+static CtStepDialog *
+open_step (GtkWidget  *page,
+           const char *title)
+{
+  GtkWidget *button;
+  CtStepDialog *dialog;
+
+  wait_for_label (page, title);
+  button = find_step_button (page, title);
+  if (button == NULL)
+    g_error ("The case page offers no step “%s”", title);
+  g_signal_emit_by_name (button, "clicked");
+  dialog = find_step_dialog ();
+  g_assert_nonnull (dialog);
+  ct_test_ui_wait_for_frame (GTK_WIDGET (dialog));
+
+  return dialog;
+}
+
+static void
+screenshot (CtStepDialog *dialog,
+            const char   *name)
+{
+  ct_test_ui_wait_for_frame (GTK_WIDGET (dialog));
+  ct_test_ui_screenshot (GTK_WIDGET (dialog), name);
+}
+
+static CtState
+case_state (GtkWidget *page)
+{
+  CtCaseFile *file = ct_case_page_get_file (CT_CASE_PAGE (page));
+  CtState state = CT_N_STATES;
+
+  g_assert_nonnull (file);
+  g_assert_true (ct_state_from_string (ct_record_get_state (file->case_record), &state, NULL));
+  return state;
+}
+
+static guint
+chronology_length (GtkWidget *page)
+{
+  return ct_case_page_get_file (CT_CASE_PAGE (page))->chronology->len;
+}
+
+/* The last chronology entry: what the step recorded, and from and to which
+ * state. */
+static void
+assert_last_entry (GtkWidget  *page,
+                   CtEvent     event,
+                   CtState     from,
+                   CtState     to,
+                   const char *why)
+{
+  GPtrArray *chronology = ct_case_page_get_file (CT_CASE_PAGE (page))->chronology;
+  CtRecord *entry = g_ptr_array_index (chronology, chronology->len - 1);
+
+  g_assert_cmpstr (ct_record_get_string (entry, "procedure-event"), ==, ct_event_to_string (event));
+  g_assert_cmpstr (ct_record_get_string (entry, "from-state"), ==, ct_state_to_string (from));
+  g_assert_cmpstr (ct_record_get_string (entry, "to-state"), ==, ct_state_to_string (to));
+  g_assert_cmpstr (ct_record_get_string (entry, "who"), ==, "Dana Officer");
+  if (why != NULL)
+    g_assert_cmpstr (ct_record_get_string (entry, "why"), ==, why);
+}
+
+static CtRecord *
+read_allegation (CtStore    *store,
+                 const char *case_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) records = ct_store_list_sync (store, CT_RECORD_KIND_ALLEGATION, case_id,
+                                                     &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->len, ==, 1);
+  return g_object_ref (g_ptr_array_index (records, 0));
+}
+
+typedef struct
+{
+  CtWorkflow    *workflow;
+  GAsyncResult **result;
+} ReportData;
+
+/* What the main window does when the report form is saved: a new case on
+ * the allegation path, with the ALLEGATION record the later steps keep up
+ * to date (see ct-window.c). */
+static void
+on_report_save_cb (CtStepDialog *dialog,
+                   GHashTable   *answers,
+                   ReportData   *data)
+{
+  g_autoptr(CtRecord) case_record = ct_record_new (CT_RECORD_KIND_CASE);
+  g_autoptr(GPtrArray) extra = g_ptr_array_new_with_free_func (g_object_unref);
+  CtRecord *allegation = ct_record_new (CT_RECORD_KIND_ALLEGATION);
+  GVariant *about = g_hash_table_lookup (answers, "about");
+  GVariant *what = g_hash_table_lookup (answers, "what");
+  GVariant *senior = g_hash_table_lookup (answers, "senior-manager");
+
+  ct_record_set_string (case_record, "title", "Allegation about Chris Volunteer");
+  ct_record_set_string (case_record, "pathway", "allegation");
+  ct_record_set_string (allegation, "subject-name", g_variant_get_string (about, NULL));
+  ct_record_set_string (allegation, "what", g_variant_get_string (what, NULL));
+  ct_record_set_int64 (allegation, "reported-at", g_get_real_time ());
+  ct_record_set_string (allegation, "reported-to", g_variant_get_string (senior, NULL));
+  g_ptr_array_add (extra, allegation);
+
+  ct_workflow_start_case_async (data->workflow, case_record, CT_EVENT_ALLEGATION_REPORTED,
+                                answers, extra, NULL, on_done_cb, data->result);
+}
+
+static void
+test_allegation_path (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("caretrail-allegation-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "test.db", NULL);
+  g_autoptr(GPtrArray) setup = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) loaded = NULL;
+  g_autoptr(GAsyncResult) reported = NULL;
+  g_autoptr(CtStore) store = NULL;
+  g_autoptr(CtWorkflow) workflow = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(CtCaseItem) item = NULL;
+  g_autoptr(CtRecord) allegation = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *case_id = NULL;
+  ReportData report = { NULL, &reported };
+  CtStepDialog *dialog;
+  CtRecord *staff;
+  GtkWidget *page;
+  GtkWindow *window;
+  guint entries;
+  gint64 before_lado;
+
+  g_ptr_array_add (setup, make (CT_RECORD_KIND_ORGANISATION, "name", "Riverside Family Mediation",
+                                "nation", "england-and-wales", "cutoff", "16:00",
+                                "dso-name", "Dana Officer", NULL));
+  staff = make (CT_RECORD_KIND_STAFF, "name", "Dana Officer", NULL);
+  ct_record_set_boolean (staff, "is-dso", TRUE);
+  g_ptr_array_add (setup, staff);
+  g_ptr_array_add (setup, make (CT_RECORD_KIND_AGENCY, "name", "Exampleshire Children’s Services",
+                                "area", "Exampleshire", "confirmation-period", "24h", NULL));
+
+  ct_workflow_setup_async (path, setup, NULL, on_done_cb, &result);
+  store = ct_workflow_setup_finish (wait_result (&result), &code, &error);
+  g_assert_no_error (error);
+
+  workflow = ct_workflow_new (store);
+  ct_workflow_load_async (workflow, NULL, on_done_cb, &loaded);
+  items = ct_workflow_load_finish (workflow, wait_result (&loaded), &error);
+  g_assert_no_error (error);
+  report.workflow = workflow;
+
+  /* The report: the form will not save until each question is answered. */
+  dialog = ct_step_dialog_new (CT_EVENT_ALLEGATION_REPORTED, NULL);
+  g_signal_connect (dialog, "save", G_CALLBACK (on_report_save_cb), &report);
+  gtk_window_present (GTK_WINDOW (dialog));
+  ct_test_ui_wait_for_frame (GTK_WIDGET (dialog));
+  g_assert_false (can_save (dialog));
+  type_into (GTK_WIDGET (dialog), "Who it is about (name and role)",
+             "Chris Volunteer, youth worker");
+  type_into (GTK_WIDGET (dialog), "What is alleged", "Shouted at and pushed a child.");
+  type_into (GTK_WIDGET (dialog), "Who reported it", "A parent");
+  g_assert_false (can_save (dialog));
+  type_into (GTK_WIDGET (dialog), "Senior manager told", "Morgan Director");
+  screenshot (dialog, "allegation-1-report.png");
+  save (dialog);
+  item = ct_workflow_apply_finish (workflow, wait_result (&reported), &error);
+  g_assert_no_error (error);
+  ct_step_dialog_save_finished (dialog, NULL);
+  g_assert_cmpint (ct_case_item_get_due_at (item), >, 0); /* the LADO's clock */
+  case_id = g_strdup (ct_case_item_get_case_id (item));
+
+  page = ct_case_page_new ();
+  ct_case_page_set_workflow (CT_CASE_PAGE (page), workflow);
+  window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (window, 480, 1000);
+  gtk_window_set_child (window, page);
+  gtk_window_present (window);
+  ct_case_page_load (CT_CASE_PAGE (page), case_id);
+  wait_for_label (page, "Allegation reported by A parent against Chris Volunteer, youth worker");
+  g_assert_cmpint (case_state (page), ==, CT_STATE_ALLEGATION_REPORTED);
+  entries = chronology_length (page);
+  g_assert_cmpuint (entries, ==, 1);
+
+  /* Before the LADO is involved, the allegation cannot be concluded: the
+   * page offers only what the policy allows now. */
+  g_assert_null (find_step_button (page, "Conclude the allegation"));
+
+  /* 1. Classify: an allegation, and of which kind, with the reason. */
+  dialog = open_step (page, "Classify the allegation");
+  g_assert_false (can_save (dialog));
+  choose (GTK_WIDGET (dialog), "What this is", "An allegation");
+  g_assert_false (can_save (dialog)); /* no reason yet */
+  type_into (GTK_WIDGET (dialog), "Reason for this classification",
+             "Pushing a child is alleged harm, not a matter of practice.");
+  /* The kind of allegation is asked only for allegations, so the form lets
+   * it be saved and the engine says it is missing. */
+  save_expecting_refusal (dialog, "Say what kind of allegation this is");
+  g_assert_cmpint (case_state (page), ==, CT_STATE_ALLEGATION_REPORTED);
+  g_assert_cmpuint (chronology_length (page), ==, entries);
+  choose (GTK_WIDGET (dialog), "What is alleged, if an allegation",
+          "Harmed or may have harmed a child");
+  screenshot (dialog, "allegation-2-classify.png");
+  save_expecting (dialog, page, "Treated as an allegation: the person is said to have harmed");
+  g_assert_cmpint (case_state (page), ==, CT_STATE_LADO_DUE);
+  g_assert_cmpuint (chronology_length (page), ==, ++entries);
+  assert_last_entry (page, CT_EVENT_ALLEGATION_CLASSIFIED, CT_STATE_ALLEGATION_REPORTED,
+                     CT_STATE_LADO_DUE,
+                     "Pushing a child is alleged harm, not a matter of practice.");
+  allegation = read_allegation (store, case_id);
+  g_assert_cmpstr (ct_record_get_string (allegation, "category"), ==, "harmed");
+  g_clear_object (&allegation);
+
+  /* 2. Inform the LADO: who and how are both needed. */
+  dialog = open_step (page, "Record informing the LADO");
+  g_assert_false (can_save (dialog));
+  type_into (GTK_WIDGET (dialog), "LADO informed", "Exampleshire LADO, Kim Officer");
+  g_assert_false (can_save (dialog));
+  type_into (GTK_WIDGET (dialog), "How the LADO was informed", "Telephone, then email");
+  type_into (GTK_WIDGET (dialog), "Advice given", "Stand the volunteer down while it is looked into.");
+  screenshot (dialog, "allegation-3-lado.png");
+  before_lado = g_get_real_time ();
+  save_expecting (dialog, page, "The LADO, Exampleshire LADO, Kim Officer, was informed");
+  g_assert_cmpint (case_state (page), ==, CT_STATE_ALLEGATION_MANAGED);
+  g_assert_cmpuint (chronology_length (page), ==, ++entries);
+  assert_last_entry (page, CT_EVENT_LADO_INFORMED, CT_STATE_LADO_DUE,
+                     CT_STATE_ALLEGATION_MANAGED, NULL);
+  allegation = read_allegation (store, case_id);
+  g_assert_cmpint (ct_record_get_int64 (allegation, "lado-informed-at", 0), >=, before_lado);
+  g_assert_cmpint (ct_record_get_int64 (allegation, "lado-informed-at", 0), <=, g_get_real_time ());
+  g_clear_object (&allegation);
+
+  /* The outcome waits for the regulated-activity and DBS decisions. */
+  dialog = open_step (page, "Conclude the allegation");
+  choose (GTK_WIDGET (dialog), "Outcome", "Unsubstantiated");
+  type_into (GTK_WIDGET (dialog), "Reason for the outcome", "Too early to say.");
+  save_expecting_refusal (dialog, "Record whether the person was removed from regulated activity "
+                                  "before concluding the allegation");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_cmpuint (chronology_length (page), ==, entries);
+
+  /* 3. Regulated activity: the decision and its reason; if removed, whether
+   * because of a risk of harm. */
+  dialog = open_step (page, "Record the regulated-activity decision");
+  g_assert_false (can_save (dialog));
+  choose (GTK_WIDGET (dialog), "Was the person removed from regulated activity?", "Yes");
+  g_assert_false (can_save (dialog)); /* a decision without its reason */
+  type_into (GTK_WIDGET (dialog), "Reason for the decision",
+             "Stood down from youth sessions on the LADO’s advice.");
+  save_expecting_refusal (dialog, "Say whether the person was removed because they may pose a "
+                                  "risk of harm to children");
+  choose (GTK_WIDGET (dialog), "Because they may pose a risk of harm to children?", "No");
+  screenshot (dialog, "allegation-4-regulated-activity.png");
+  save_expecting (dialog, page, "The person was removed from regulated activity.");
+  g_assert_cmpint (case_state (page), ==, CT_STATE_ALLEGATION_MANAGED);
+  g_assert_cmpuint (chronology_length (page), ==, ++entries);
+  assert_last_entry (page, CT_EVENT_REGULATED_ACTIVITY_DECIDED, CT_STATE_ALLEGATION_MANAGED,
+                     CT_STATE_ALLEGATION_MANAGED,
+                     "Stood down from youth sessions on the LADO’s advice.");
+  allegation = read_allegation (store, case_id);
+  g_assert_true (ct_record_has_field (allegation, "removed-from-regulated-activity"));
+  g_assert_true (ct_record_get_boolean (allegation, "removed-from-regulated-activity", FALSE));
+  g_clear_object (&allegation);
+
+  /* 4. The DBS referral: considered, not made, and why. */
+  dialog = open_step (page, "Record the DBS referral decision");
+  g_assert_false (can_save (dialog));
+  choose (GTK_WIDGET (dialog), "Was a referral made to the Disclosure and Barring Service?", "No");
+  g_assert_false (can_save (dialog));
+  type_into (GTK_WIDGET (dialog), "Reason for the decision",
+             "Not removed because of a risk of harm, so the duty to refer does not apply.");
+  screenshot (dialog, "allegation-5-dbs.png");
+  save_expecting (dialog, page, "A referral to the Disclosure and Barring Service was considered "
+                                "and not made.");
+  g_assert_cmpint (case_state (page), ==, CT_STATE_ALLEGATION_MANAGED);
+  g_assert_cmpuint (chronology_length (page), ==, ++entries);
+  assert_last_entry (page, CT_EVENT_DBS_REFERRAL_DECIDED, CT_STATE_ALLEGATION_MANAGED,
+                     CT_STATE_ALLEGATION_MANAGED,
+                     "Not removed because of a risk of harm, so the duty to refer does not apply.");
+  allegation = read_allegation (store, case_id);
+  g_assert_true (ct_record_get_boolean (allegation, "dbs-referral-considered", FALSE));
+  g_clear_object (&allegation);
+
+  /* 5. The outcome, with its reason; the case closes. */
+  dialog = open_step (page, "Conclude the allegation");
+  g_assert_false (can_save (dialog));
+  choose (GTK_WIDGET (dialog), "Outcome", "Unsubstantiated");
+  g_assert_false (can_save (dialog));
+  type_into (GTK_WIDGET (dialog), "Reason for the outcome",
+             "Accounts conflict and there is not enough evidence either way.");
+  screenshot (dialog, "allegation-6-outcome.png");
+  save_expecting (dialog, page, "Allegation concluded: unsubstantiated.");
+  g_assert_cmpint (case_state (page), ==, CT_STATE_CLOSED);
+  g_assert_cmpuint (chronology_length (page), ==, ++entries);
+  assert_last_entry (page, CT_EVENT_ALLEGATION_CONCLUDED, CT_STATE_ALLEGATION_MANAGED,
+                     CT_STATE_CLOSED,
+                     "Accounts conflict and there is not enough evidence either way.");
+
+  /* The record keeps everything decided along the way. */
+  allegation = read_allegation (store, case_id);
+  g_assert_cmpstr (ct_record_get_string (allegation, "subject-name"), ==,
+                   "Chris Volunteer, youth worker");
+  g_assert_cmpstr (ct_record_get_string (allegation, "category"), ==, "harmed");
+  g_assert_cmpint (ct_record_get_int64 (allegation, "lado-informed-at", 0), >=, before_lado);
+  g_assert_true (ct_record_get_boolean (allegation, "removed-from-regulated-activity", FALSE));
+  g_assert_true (ct_record_get_boolean (allegation, "dbs-referral-considered", FALSE));
+  g_assert_cmpstr (ct_record_get_string (allegation, "outcome"), ==, "unsubstantiated");
+
+  ct_test_ui_wait_for_frame (GTK_WIDGET (window));
+  ct_test_ui_screenshot (GTK_WIDGET (window), "allegation-7-case-page.png");
+
+  gtk_window_destroy (window);
+  g_clear_object (&workflow);
+  ct_store_close (store);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  g_test_add_func ("/ui/allegation/steps-through-forms", test_allegation_path);
+
+  return g_test_run ();
+}
