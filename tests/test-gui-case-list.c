@@ -542,6 +542,26 @@ test_view_stage_filters (void)
 
   /* The choices as they look, with one stage chosen. */
   ct_case_list_view_set_stage (list, CT_CASE_LIST_STAGE_AWAITING_OUTCOME);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, count_expected (n_cases, 3, FALSE, NULL));
+
+  /* A case that moves on leaves the stage at once: case 7 was awaiting the
+   * local authority's decision, which is now recorded. */
+  g_assert_cmpint (state_of_case (7), ==, CT_STATE_AWAITING_DECISION);
+  {
+    g_autoptr(CtCaseItem) moved = ct_case_item_new ("case-00007", "CT-2026-00007",
+                                                    "Child7 Example", "Nick7",
+                                                    ct_procedure_summarise_state (CT_STATE_OUTCOME_RECORDED),
+                                                    0, "Dana Officer", FALSE);
+
+    ct_case_list_model_upsert (model, moved);
+    g_assert_cmpuint (g_list_model_get_n_items (shown), ==,
+                      count_expected (n_cases, 3, FALSE, NULL) - 1);
+    for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+      {
+        g_autoptr(CtCaseItem) item = g_list_model_get_item (shown, i);
+        g_assert_cmpstr (ct_case_item_get_case_id (item), !=, "case-00007");
+      }
+  }
   ct_test_ui_wait_for_frame (GTK_WIDGET (window));
   ct_test_ui_screenshot (GTK_WIDGET (window), "case-list-stage-filtered.png");
   gtk_menu_button_popup (GTK_MENU_BUTTON (filter_button));
@@ -550,9 +570,11 @@ test_view_stage_filters (void)
   ct_test_ui_screenshot (GTK_WIDGET (popover), "case-list-stage-filter-menu.png");
   gtk_menu_button_popdown (GTK_MENU_BUTTON (filter_button));
 
-  /* Back to every stage. */
+  /* Back to every stage; case 7 is still open, in its new stage. */
   ct_case_list_view_set_stage (list, CT_CASE_LIST_STAGE_ALL);
   g_assert_cmpuint (g_list_model_get_n_items (shown), ==, count_expected (n_cases, -1, FALSE, NULL));
+  ct_case_list_view_set_stage (list, CT_CASE_LIST_STAGE_AFTER_OUTCOME);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, count_expected (n_cases, 4, FALSE, NULL) + 1);
 
   gtk_window_destroy (window);
 }
