@@ -631,6 +631,14 @@ on_probe_tick_cb (GtkWidget     *widget,
   return G_SOURCE_REMOVE;
 }
 
+/* Says when something happened, straight away rather than on screen. */
+static void
+probe_now (const char *what)
+{
+  if (g_getenv ("CARETRAIL_STARTUP_PROBE") != NULL)
+    g_print ("caretrail-startup: %s %" G_GINT64_FORMAT "\n", what, g_get_monotonic_time ());
+}
+
 static void
 probe_next_frame (CtWindow   *self,
                   const char *what)
@@ -656,6 +664,7 @@ on_loaded_cb (GObject      *source,
   GListModel *agencies;
 
   items = ct_workflow_load_finish (CT_WORKFLOW (source), result, &error);
+  probe_now ("cases-loaded");
   if (items == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -708,6 +717,7 @@ on_store_opened_cb (GObject      *source,
   g_autoptr(CtStore) store = NULL;
 
   store = ct_store_open_finish (result, &error);
+  probe_now ("store-opened");
   if (store == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -844,6 +854,7 @@ ct_window_open_records (CtWindow   *self,
   g_return_if_fail (path != NULL);
 
   ensure_pages (self);
+  probe_now ("opening-records");
   probe_next_frame (self, "window-shown");
   g_free (self->database_path);
   self->database_path = g_strdup (path);

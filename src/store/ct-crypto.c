@@ -415,6 +415,90 @@ ct_crypto_open_full (const CtKey  *key,
 }
 
 /**
+ * ct_crypto_bytes_new_wiped:
+ * @data: (nullable): plaintext to copy
+ * @len: its length
+ *
+ * Returns: (transfer full): a copy of @data that is wiped when the last
+ *   reference goes
+ */
+GBytes *
+ct_crypto_bytes_new_wiped (const void *data,
+                           gsize       len)
+{
+  guint8 *copy = alloc_wiped_buffer (len);
+
+  if (len > 0)
+    memcpy (copy, data, len);
+  return g_bytes_new_with_free_func (copy, len, wipe_and_free, copy);
+}
+
+/**
+ * ct_crypto_open_into:
+ * @key: the data key
+ * @sealed: what ct_crypto_seal_full() returned
+ * @len: length of @sealed
+ * @ad: the same associated data used to seal
+ * @ad_len: length of @ad
+ * @out: where to write the plaintext
+ * @out_size: the size of @out, at least ct_crypto_open_size() of @len
+ * @out_len: (out): the length of the plaintext
+ *
+ * ct_crypto_open_full() into a buffer of the caller's, which a reader of
+ * many records can use for each in turn. The caller wipes @out when done
+ * with the plaintext. On failure nothing is left in @out.
+ *
+ * Returns: %TRUE if @sealed was authenticated and opened
+ */
+gboolean
+ct_crypto_open_into (const CtKey  *key,
+                     const guint8 *sealed,
+                     gsize         len,
+                     const void   *ad,
+                     gsize         ad_len,
+                     guint8       *out,
+                     gsize         out_size,
+                     gsize        *out_len)
+{
+  unsigned long long plain_len = 0;
+
+  g_return_val_if_fail (key != NULL, FALSE);
+  g_return_val_if_fail (ad != NULL || ad_len == 0, FALSE);
+  g_return_val_if_fail (out != NULL && out_len != NULL, FALSE);
+
+  *out_len = 0;
+  if (sealed == NULL || len < SEAL_HEADER + crypto_aead_xchacha20poly1305_ietf_ABYTES ||
+      sealed[0] != SEAL_FORMAT || out_size < ct_crypto_open_size (len))
+    return FALSE;
+
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt (out, &plain_len, NULL,
+                                                  sealed + SEAL_HEADER, len - SEAL_HEADER,
+                                                  ad, ad_len, sealed + 1, key->bytes) != 0)
+    {
+      /* libsodium writes nothing when authentication fails, but be sure. */
+      sodium_memzero (out, out_size);
+      return FALSE;
+    }
+
+  *out_len = plain_len;
+  return TRUE;
+}
+
+/**
+ * ct_crypto_open_size:
+ * @len: the length of a sealed message
+ *
+ * Returns: how big a buffer ct_crypto_open_into() needs for it.
+ */
+gsize
+ct_crypto_open_size (gsize len)
+{
+  if (len < SEAL_HEADER + crypto_aead_xchacha20poly1305_ietf_ABYTES)
+    return 0;
+  return len - SEAL_HEADER - crypto_aead_xchacha20poly1305_ietf_ABYTES;
+}
+
+/**
  * ct_crypto_open:
  * @associated_data: the string used with ct_crypto_seal()
  *

@@ -65,6 +65,17 @@ GBytes   *ct_crypto_open_full            (const CtKey  *key,
                                           const void   *ad,
                                           gsize         ad_len,
                                           GError      **error);
+gboolean  ct_crypto_open_into            (const CtKey  *key,
+                                          const guint8 *sealed,
+                                          gsize         len,
+                                          const void   *ad,
+                                          gsize         ad_len,
+                                          guint8       *out,
+                                          gsize         out_size,
+                                          gsize        *out_len);
+gsize     ct_crypto_open_size            (gsize         len);
+GBytes   *ct_crypto_bytes_new_wiped      (const void   *data,
+                                          gsize         len);
 GBytes   *ct_crypto_wrap_key             (const CtKey  *kek,
                                           const CtKey  *key,
                                           const char   *label);

@@ -772,6 +772,19 @@ collect_rows (CtSqliteBackend  *self,
   return g_steal_pointer (&rows);
 }
 
+/* ORDER BY created_at, id; ids compare as SQLite's BINARY collation does. */
+static int
+compare_rows_by_creation (gconstpointer a,
+                          gconstpointer b)
+{
+  const CtStoreRow *row_a = *(const CtStoreRow * const *) a;
+  const CtStoreRow *row_b = *(const CtStoreRow * const *) b;
+
+  if (row_a->created_at != row_b->created_at)
+    return row_a->created_at < row_b->created_at ? -1 : 1;
+  return strcmp (row_a->id, row_b->id);
+}
+
 static GPtrArray *
 ct_sqlite_backend_list_rows (CtStoreBackend  *backend,
                              CtRecordKind     kind,
@@ -781,8 +794,12 @@ ct_sqlite_backend_list_rows (CtStoreBackend  *backend,
   CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
   g_autofree char *sql = NULL;
   sqlite3_stmt *stmt;
+  GPtrArray *rows;
 
-  sql = g_strdup_printf ("SELECT " ROW_COLUMNS " FROM %s%s ORDER BY created_at, id",
+  /* In the order they were created, sorted here rather than with ORDER BY:
+   * SQLite's sorter would copy every row, ciphertext and all, to sort them
+   * by columns no index covers. */
+  sql = g_strdup_printf ("SELECT " ROW_COLUMNS " FROM %s%s",
                          ct_record_kind_get_table (kind),
                          case_id != NULL ? " WHERE case_id = ?" : "");
   if (!(stmt = prepare (self, sql, error)))
@@ -791,7 +808,10 @@ ct_sqlite_backend_list_rows (CtStoreBackend  *backend,
   if (case_id != NULL)
     bind_text (stmt, 1, case_id);
 
-  return collect_rows (self, stmt, kind, error);
+  rows = collect_rows (self, stmt, kind, error);
+  if (rows != NULL)
+    g_ptr_array_sort (rows, compare_rows_by_creation);
+  return rows;
 }
 
 static GPtrArray *

@@ -69,6 +69,39 @@ typedef struct
   int keyring_state;           /* a CtKeyringState */
 } CtStoreStatus;
 
+/**
+ * CtStoreSummary:
+ * @id: the record's id
+ * @case_id: (nullable): its case
+ * @state: (nullable): its workflow state
+ * @reference: (nullable): its reference
+ * @created_at: when it was created, in microseconds since 1970
+ * @updated_at: when it was last changed
+ * @due_at: when its next step is due, or 0
+ * @version: its version
+ * @values: (array length=n_values): the fields asked for, in the order
+ *   asked, each %NULL if the record has no such field
+ * @n_values: how many fields were asked for
+ *
+ * What ct_store_transaction_list_summaries() reads of one record.
+ */
+typedef struct
+{
+  char *id;
+  char *case_id;
+  char *state;
+  char *reference;
+  gint64 created_at;
+  gint64 updated_at;
+  gint64 due_at;
+  gint64 version;
+  GVariant **values;
+  guint n_values;
+} CtStoreSummary;
+
+void ct_store_summary_free (CtStoreSummary *summary);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtStoreSummary, ct_store_summary_free)
+
 void ct_store_status_free (CtStoreStatus *status);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtStoreStatus, ct_store_status_free)
 
@@ -258,6 +291,10 @@ GPtrArray  *ct_store_transaction_list         (CtStoreTransaction  *txn,
                                                CtRecordKind         kind,
                                                const char          *case_id,
                                                GError             **error);
+GPtrArray  *ct_store_transaction_list_summaries (CtStoreTransaction  *txn,
+                                                 CtRecordKind         kind,
+                                                 const char * const  *fields,
+                                                 GError             **error);
 gboolean    ct_store_transaction_append_audit (CtStoreTransaction  *txn,
                                                const char          *staff_id,
                                                const char          *action,
