@@ -342,9 +342,36 @@ stage_has_state (guint   stage_index,
   return FALSE;
 }
 
+/* When case n's next step is due: every other case is overdue, a quarter
+ * are due within a day, a quarter later. */
+static gint64
+due_of_case (guint n)
+{
+  if (n % 2 == 0)
+    return NOW - HOUR * (1 + n % 7);
+  if (n % 4 == 1)
+    return NOW + HOUR * (1 + n % 7);
+  return NOW + 24 * HOUR * (2 + n % 7);
+}
+
+static gboolean
+due_matches (guint            n,
+             CtCaseListFilter due_filter)
+{
+  switch (due_filter)
+    {
+    case CT_CASE_LIST_FILTER_OVERDUE:
+      return due_of_case (n) <= NOW;
+    case CT_CASE_LIST_FILTER_DUE_SOON:
+      return due_of_case (n) <= NOW + 24 * HOUR;
+    case CT_CASE_LIST_FILTER_ALL:
+    default:
+      return TRUE;
+    }
+}
+
 /* Cases as the workflow makes them: the step shown is the engine's summary
- * of the case's state. Case n is in state n % CT_N_STATES; every other case
- * has an overdue step. */
+ * of the case's state. Case n is in state n % CT_N_STATES. */
 static GPtrArray *
 make_cases_in_states (guint n)
 {
@@ -354,7 +381,7 @@ make_cases_in_states (guint n)
     {
       CtState state = state_of_case (i);
       gboolean closed = ct_state_is_closed (state);
-      gint64 due = closed ? 0 : NOW + (i % 2 == 0 ? -1 : 1) * HOUR * (1 + i % 7);
+      gint64 due = closed ? 0 : due_of_case (i);
       g_autofree char *id = g_strdup_printf ("case-%05u", i);
       g_autofree char *reference = g_strdup_printf ("CT-2026-%05u", i);
       g_autofree char *child = g_strdup_printf ("Child%u Example", i);
@@ -378,10 +405,10 @@ case_number (CtCaseItem *item)
 
 /* Counts, by going through every case, how many a filter should show. */
 static guint
-count_expected (guint       n_cases,
-                int         stage_index,
-                gboolean    overdue_only,
-                const char *prefix)
+count_expected (guint            n_cases,
+                int              stage_index,
+                CtCaseListFilter due_filter,
+                const char      *prefix)
 {
   guint expected = 0;
 
@@ -394,7 +421,7 @@ count_expected (guint       n_cases,
         continue;
       if (stage_index >= 0 && !stage_has_state (stage_index, state))
         continue;
-      if (overdue_only && i % 2 != 0)
+      if (!due_matches (i, due_filter))
         continue;
       if (prefix != NULL && !g_str_has_prefix (alias, prefix))
         continue;
@@ -405,10 +432,10 @@ count_expected (guint       n_cases,
 }
 
 static void
-assert_shown_in_stage (CtCaseListView *view,
-                       int             stage_index,
-                       gboolean        overdue_only,
-                       const char     *prefix)
+assert_shown_in_stage (CtCaseListView   *view,
+                       int               stage_index,
+                       CtCaseListFilter  due_filter,
+                       const char       *prefix)
 {
   GListModel *shown = ct_case_list_view_get_shown (view);
   guint n = g_list_model_get_n_items (shown);
@@ -422,8 +449,7 @@ assert_shown_in_stage (CtCaseListView *view,
       g_assert_false (ct_case_item_get_closed (item));
       if (stage_index >= 0)
         g_assert_true (stage_has_state (stage_index, state_of_case (number)));
-      if (overdue_only)
-        g_assert_cmpint (ct_case_item_get_due_at (item), <=, NOW);
+      g_assert_true (due_matches (number, due_filter));
       if (prefix != NULL)
         g_assert_true (g_str_has_prefix (alias, prefix));
     }
@@ -476,7 +502,7 @@ test_view_stage_filters (void)
   ct_case_list_view_set_model (list, G_LIST_MODEL (model));
   window = show_in_window (view, 360, 640);
   shown = ct_case_list_view_get_shown (list);
-  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, count_expected (n_cases, -1, FALSE, NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, count_expected (n_cases, -1, CT_CASE_LIST_FILTER_ALL, NULL));
 
   /* The filter is a labelled button; its choices are labelled toggle
    * buttons, which keyboards and screen readers can press. */
@@ -493,7 +519,7 @@ test_view_stage_filters (void)
   /* Each stage, chosen as the user does, shows exactly its cases. */
   for (guint i = 0; i < G_N_ELEMENTS (expected_stages); i++)
     {
-      guint expected = count_expected (n_cases, i, FALSE, NULL);
+      guint expected = count_expected (n_cases, i, CT_CASE_LIST_FILTER_ALL, NULL);
 
       choice = ct_test_ui_find_by_label (GTK_WIDGET (popover), expected_stages[i].label);
       g_assert_true (GTK_IS_TOGGLE_BUTTON (choice));
@@ -501,37 +527,63 @@ test_view_stage_filters (void)
       g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (choice)));
       g_assert_cmpuint (g_list_model_get_n_items (shown), ==, expected);
       g_assert_cmpuint (expected, >, 0);
-      assert_shown_in_stage (list, i, FALSE, NULL);
+      assert_shown_in_stage (list, i, CT_CASE_LIST_FILTER_ALL, NULL);
       total += expected;
 
       /* With search: "nick1" matches 1, 10–19, 100–199. */
       ct_case_list_view_set_search_text (list, "nick1");
       g_assert_cmpuint (g_list_model_get_n_items (shown), ==,
-                        count_expected (n_cases, i, FALSE, "nick1"));
-      assert_shown_in_stage (list, i, FALSE, "nick1");
+                        count_expected (n_cases, i, CT_CASE_LIST_FILTER_ALL, "nick1"));
+      assert_shown_in_stage (list, i, CT_CASE_LIST_FILTER_ALL, "nick1");
 
       /* With search and the due filter. */
       ct_case_list_view_set_filter (list, CT_CASE_LIST_FILTER_OVERDUE);
       g_assert_cmpuint (g_list_model_get_n_items (shown), ==,
-                        count_expected (n_cases, i, TRUE, "nick1"));
-      assert_shown_in_stage (list, i, TRUE, "nick1");
+                        count_expected (n_cases, i, CT_CASE_LIST_FILTER_OVERDUE, "nick1"));
+      assert_shown_in_stage (list, i, CT_CASE_LIST_FILTER_OVERDUE, "nick1");
 
       ct_case_list_view_set_search_text (list, "");
       g_assert_cmpuint (g_list_model_get_n_items (shown), ==,
-                        count_expected (n_cases, i, TRUE, NULL));
-      assert_shown_in_stage (list, i, TRUE, NULL);
+                        count_expected (n_cases, i, CT_CASE_LIST_FILTER_OVERDUE, NULL));
+      assert_shown_in_stage (list, i, CT_CASE_LIST_FILTER_OVERDUE, NULL);
       ct_case_list_view_set_filter (list, CT_CASE_LIST_FILTER_ALL);
       g_assert_cmpuint (g_list_model_get_n_items (shown), ==, expected);
     }
 
   /* The stages between them hold every open case. */
-  g_assert_cmpuint (total, ==, count_expected (n_cases, -1, FALSE, NULL));
+  g_assert_cmpuint (total, ==, count_expected (n_cases, -1, CT_CASE_LIST_FILTER_ALL, NULL));
+
+  /* The due filters, from one to another in every order, with and without
+   * a stage: each change must show exactly the matching cases, whether it
+   * narrows or widens the list. */
+  for (int stage_index = -1; stage_index < 2; stage_index++)
+    {
+      static const CtCaseListFilter order[] = {
+        CT_CASE_LIST_FILTER_OVERDUE, CT_CASE_LIST_FILTER_DUE_SOON, CT_CASE_LIST_FILTER_OVERDUE,
+        CT_CASE_LIST_FILTER_ALL, CT_CASE_LIST_FILTER_DUE_SOON, CT_CASE_LIST_FILTER_ALL,
+      };
+
+      ct_case_list_view_set_stage (list, stage_index < 0 ? CT_CASE_LIST_STAGE_ALL
+                                                         : expected_stages[stage_index].stage);
+      for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+        {
+          ct_case_list_view_set_filter (list, order[i]);
+          g_assert_cmpuint (g_list_model_get_n_items (shown), ==,
+                            count_expected (n_cases, stage_index, order[i], NULL));
+          assert_shown_in_stage (list, stage_index, order[i], NULL);
+        }
+    }
+  g_assert_cmpuint (count_expected (n_cases, -1, CT_CASE_LIST_FILTER_DUE_SOON, NULL), <,
+                    count_expected (n_cases, -1, CT_CASE_LIST_FILTER_ALL, NULL));
+  g_assert_cmpuint (count_expected (n_cases, -1, CT_CASE_LIST_FILTER_OVERDUE, NULL), <,
+                    count_expected (n_cases, -1, CT_CASE_LIST_FILTER_DUE_SOON, NULL));
+  ct_case_list_view_set_stage (list, CT_CASE_LIST_STAGE_ALL);
 
   /* The programmatic setter presses the same buttons. */
   ct_case_list_view_set_stage (list, CT_CASE_LIST_STAGE_ALLEGATION);
   choice = ct_test_ui_find_by_label (GTK_WIDGET (popover), "Allegations against staff");
   g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (choice)));
-  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, count_expected (n_cases, 5, FALSE, NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, count_expected (n_cases, 5, CT_CASE_LIST_FILTER_ALL, NULL));
 
   /* A stage and a search with nothing in common say so. */
   ct_case_list_view_set_search_text (list, "nobody");
@@ -542,7 +594,7 @@ test_view_stage_filters (void)
 
   /* The choices as they look, with one stage chosen. */
   ct_case_list_view_set_stage (list, CT_CASE_LIST_STAGE_AWAITING_OUTCOME);
-  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, count_expected (n_cases, 3, FALSE, NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, count_expected (n_cases, 3, CT_CASE_LIST_FILTER_ALL, NULL));
 
   /* A case that moves on leaves the stage at once: case 7 was awaiting the
    * local authority's decision, which is now recorded. */
@@ -555,7 +607,7 @@ test_view_stage_filters (void)
 
     ct_case_list_model_upsert (model, moved);
     g_assert_cmpuint (g_list_model_get_n_items (shown), ==,
-                      count_expected (n_cases, 3, FALSE, NULL) - 1);
+                      count_expected (n_cases, 3, CT_CASE_LIST_FILTER_ALL, NULL) - 1);
     for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
       {
         g_autoptr(CtCaseItem) item = g_list_model_get_item (shown, i);
@@ -572,9 +624,9 @@ test_view_stage_filters (void)
 
   /* Back to every stage; case 7 is still open, in its new stage. */
   ct_case_list_view_set_stage (list, CT_CASE_LIST_STAGE_ALL);
-  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, count_expected (n_cases, -1, FALSE, NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, count_expected (n_cases, -1, CT_CASE_LIST_FILTER_ALL, NULL));
   ct_case_list_view_set_stage (list, CT_CASE_LIST_STAGE_AFTER_OUTCOME);
-  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, count_expected (n_cases, 4, FALSE, NULL) + 1);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, count_expected (n_cases, 4, CT_CASE_LIST_FILTER_ALL, NULL) + 1);
 
   gtk_window_destroy (window);
 }
@@ -656,7 +708,7 @@ test_view_ten_thousand_stages (void)
   ct_case_list_view_set_model (list, G_LIST_MODEL (model));
   window = show_in_window (view, 800, 700);
   shown = ct_case_list_view_get_shown (list);
-  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, count_expected (10000, -1, FALSE, NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, count_expected (10000, -1, CT_CASE_LIST_FILTER_ALL, NULL));
 
   for (guint i = 0; i < G_N_ELEMENTS (expected_stages); i++)
     {
@@ -665,9 +717,9 @@ test_view_ten_thousand_stages (void)
       filter_us = MAX (filter_us, g_get_monotonic_time () - start);
       ct_test_ui_wait_for_frame (GTK_WIDGET (window));
       stage_us = MAX (stage_us, g_get_monotonic_time () - start);
-      g_assert_cmpuint (g_list_model_get_n_items (shown), ==, count_expected (10000, i, FALSE, NULL));
+      g_assert_cmpuint (g_list_model_get_n_items (shown), ==, count_expected (10000, i, CT_CASE_LIST_FILTER_ALL, NULL));
     }
-  assert_shown_in_stage (list, G_N_ELEMENTS (expected_stages) - 1, FALSE, NULL);
+  assert_shown_in_stage (list, G_N_ELEMENTS (expected_stages) - 1, CT_CASE_LIST_FILTER_ALL, NULL);
 
   /* Typing narrows the stage's cases; the due filter narrows them more. */
   start = g_get_monotonic_time ();
@@ -677,8 +729,8 @@ test_view_ten_thousand_stages (void)
   ct_test_ui_wait_for_frame (GTK_WIDGET (window));
   narrow_us = g_get_monotonic_time () - start;
   g_assert_cmpuint (g_list_model_get_n_items (shown), ==,
-                    count_expected (10000, G_N_ELEMENTS (expected_stages) - 1, TRUE, "nick99"));
-  assert_shown_in_stage (list, G_N_ELEMENTS (expected_stages) - 1, TRUE, "nick99");
+                    count_expected (10000, G_N_ELEMENTS (expected_stages) - 1, CT_CASE_LIST_FILTER_OVERDUE, "nick99"));
+  assert_shown_in_stage (list, G_N_ELEMENTS (expected_stages) - 1, CT_CASE_LIST_FILTER_OVERDUE, "nick99");
 
   start = g_get_monotonic_time ();
   ct_case_list_view_set_filter (list, CT_CASE_LIST_FILTER_ALL);
@@ -686,13 +738,13 @@ test_view_ten_thousand_stages (void)
   ct_test_ui_wait_for_frame (GTK_WIDGET (window));
   widen_us = g_get_monotonic_time () - start;
   g_assert_cmpuint (g_list_model_get_n_items (shown), ==,
-                    count_expected (10000, G_N_ELEMENTS (expected_stages) - 1, FALSE, NULL));
+                    count_expected (10000, G_N_ELEMENTS (expected_stages) - 1, CT_CASE_LIST_FILTER_ALL, NULL));
 
   start = g_get_monotonic_time ();
   ct_case_list_view_set_stage (list, CT_CASE_LIST_STAGE_ALL);
   ct_test_ui_wait_for_frame (GTK_WIDGET (window));
   all_us = g_get_monotonic_time () - start;
-  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, count_expected (10000, -1, FALSE, NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, count_expected (10000, -1, CT_CASE_LIST_FILTER_ALL, NULL));
 
   /* Figures for people to read; each includes painting the next frame but
    * the first, which is the filtering alone. */

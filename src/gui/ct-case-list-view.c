@@ -353,7 +353,14 @@ compare_due_filters (CtCaseListFilter from,
 {
   /* Overdue cases are a subset of those due within a day, which are a
    * subset of all. */
-  return to > from ? GTK_FILTER_CHANGE_MORE_STRICT : GTK_FILTER_CHANGE_LESS_STRICT;
+  static const int strictness[] = {
+    [CT_CASE_LIST_FILTER_ALL] = 0,
+    [CT_CASE_LIST_FILTER_DUE_SOON] = 1,
+    [CT_CASE_LIST_FILTER_OVERDUE] = 2,
+  };
+
+  return strictness[to] > strictness[from] ? GTK_FILTER_CHANGE_MORE_STRICT
+                                           : GTK_FILTER_CHANGE_LESS_STRICT;
 }
 
 static void
