@@ -485,9 +485,10 @@ test_allegation_path (void)
              "Stood down from youth sessions on the LADO’s advice.");
   save_expecting_refusal (dialog, "Say whether the person was removed because they may pose a "
                                   "risk of harm to children");
-  choose (GTK_WIDGET (dialog), "Because they may pose a risk of harm to children?", "No");
+  choose (GTK_WIDGET (dialog), "Because they may pose a risk of harm to children?", "Yes");
   screenshot (dialog, "allegation-4-regulated-activity.png");
-  save_expecting (dialog, page, "The person was removed from regulated activity.");
+  save_expecting (dialog, page, "The person was removed from regulated activity because they "
+                                "may pose a risk of harm to children.");
   g_assert_cmpint (case_state (page), ==, CT_STATE_ALLEGATION_MANAGED);
   g_assert_cmpuint (chronology_length (page), ==, ++entries);
   assert_last_entry (page, CT_EVENT_REGULATED_ACTIVITY_DECIDED, CT_STATE_ALLEGATION_MANAGED,
@@ -498,21 +499,27 @@ test_allegation_path (void)
   g_assert_true (ct_record_get_boolean (allegation, "removed-from-regulated-activity", FALSE));
   g_clear_object (&allegation);
 
-  /* 4. The DBS referral: considered, not made, and why. */
+  /* 4. The DBS referral: considered, and why. Someone removed because they
+   * may pose a risk of harm must be referred: "no" is refused. */
   dialog = open_step (page, "Record the DBS referral decision");
   g_assert_false (can_save (dialog));
   choose (GTK_WIDGET (dialog), "Was a referral made to the Disclosure and Barring Service?", "No");
   g_assert_false (can_save (dialog));
+  type_into (GTK_WIDGET (dialog), "Reason for the decision", "The LADO’s enquiries continue.");
+  save_expecting_refusal (dialog, "A referral to the Disclosure and Barring Service must be made "
+                                  "when someone is removed from regulated activity");
+  g_assert_cmpuint (chronology_length (page), ==, entries);
+  choose (GTK_WIDGET (dialog), "Was a referral made to the Disclosure and Barring Service?", "Yes");
   type_into (GTK_WIDGET (dialog), "Reason for the decision",
-             "Not removed because of a risk of harm, so the duty to refer does not apply.");
+             "Removed because of a risk of harm, so the duty to refer applies.");
   screenshot (dialog, "allegation-5-dbs.png");
   save_expecting (dialog, page, "A referral to the Disclosure and Barring Service was considered "
-                                "and not made.");
+                                "and made.");
   g_assert_cmpint (case_state (page), ==, CT_STATE_ALLEGATION_MANAGED);
   g_assert_cmpuint (chronology_length (page), ==, ++entries);
   assert_last_entry (page, CT_EVENT_DBS_REFERRAL_DECIDED, CT_STATE_ALLEGATION_MANAGED,
                      CT_STATE_ALLEGATION_MANAGED,
-                     "Not removed because of a risk of harm, so the duty to refer does not apply.");
+                     "Removed because of a risk of harm, so the duty to refer applies.");
   allegation = read_allegation (store, case_id);
   g_assert_true (ct_record_get_boolean (allegation, "dbs-referral-considered", FALSE));
   g_clear_object (&allegation);
