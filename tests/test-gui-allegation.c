@@ -171,25 +171,6 @@ save (CtStepDialog *dialog)
   gtk_widget_activate_action (GTK_WIDGET (dialog), "step.save", NULL);
 }
 
-/* Saves a form the engine will refuse: the form stays open with every
- * answer, and says what is missing. */
-static void
-save_expecting_refusal (CtStepDialog *dialog,
-                        const char   *message)
-{
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  save (dialog);
-  while (find_label (GTK_WIDGET (dialog), message) == NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  if (find_label (GTK_WIDGET (dialog), message) == NULL)
-    g_error ("The form did not say “%s”", message);
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
-  g_assert_true (find_step_dialog () == dialog);
-  /* Once refused, the form can be saved again after a change. */
-  g_assert_true (can_save (dialog));
-}
-
 /* The form's message saying why a step was refused. */
 static GtkWidget *
 find_problem (GtkWidget *root)
@@ -207,6 +188,28 @@ find_problem (GtkWidget *root)
     }
 
   return NULL;
+}
+
+/* Saves a form the engine will refuse: the form stays open with every
+ * answer, and says what is missing. */
+static void
+save_expecting_refusal (CtStepDialog *dialog,
+                        const char   *message)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  save (dialog);
+  while (find_label (GTK_WIDGET (dialog), message) == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  if (find_label (GTK_WIDGET (dialog), message) == NULL)
+    g_error ("The form did not say “%s”", message);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  g_assert_true (find_step_dialog () == dialog);
+  /* The message has the keyboard focus, so that it is scrolled into view
+   * and read out by screen readers. */
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (dialog)) == find_problem (GTK_WIDGET (dialog)));
+  /* Once refused, the form can be saved again after a change. */
+  g_assert_true (can_save (dialog));
 }
 
 /* Saves a form the engine accepts, and waits until the page shows the
@@ -485,6 +488,11 @@ test_allegation_path (void)
              "Stood down from youth sessions on the LADO’s advice.");
   save_expecting_refusal (dialog, "Say whether the person was removed because they may pose a "
                                   "risk of harm to children");
+  screenshot (dialog, "allegation-4-regulated-activity-refused.png");
+  /* Nothing typed is lost. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ct_test_ui_find_by_label (
+                     GTK_WIDGET (dialog), "Reason for the decision"))), ==,
+                   "Stood down from youth sessions on the LADO’s advice.");
   choose (GTK_WIDGET (dialog), "Because they may pose a risk of harm to children?", "Yes");
   screenshot (dialog, "allegation-4-regulated-activity.png");
   save_expecting (dialog, page, "The person was removed from regulated activity because they "

@@ -412,10 +412,14 @@ ct_step_dialog_save_finished (CtStepDialog *self,
       return;
     }
 
-  /* The engine's message says what the policy still needs. */
+  /* The engine's message says what the policy still needs. It takes the
+   * keyboard focus, so that it is scrolled into view below a long form and
+   * screen readers read it out. */
   gtk_label_set_text (self->problem_label, error->message);
   gtk_widget_set_visible (GTK_WIDGET (self->problem_label), TRUE);
   update_validity (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->problem_label));
+  gtk_label_select_region (self->problem_label, 0, 0);
 }
 
 CtEvent
@@ -624,6 +628,7 @@ ct_step_dialog_new (CtEvent     event,
   self->problem_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_wrap (self->problem_label, TRUE);
   gtk_label_set_xalign (self->problem_label, 0);
+  gtk_label_set_selectable (self->problem_label, TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (self->problem_label), "error");
   gtk_widget_set_visible (GTK_WIDGET (self->problem_label), FALSE);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (problem_group),
