@@ -651,28 +651,24 @@ probe_next_frame (CtWindow   *self,
 
 static void open_store (CtWindow *self);
 
+/* Shows why the records could not be opened or read. */
 static void
-on_loaded_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+show_records_error (CtWindow *self,
+                    GError   *error)
 {
-  g_autoptr(CtWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) items = NULL;
+  gtk_spinner_stop (self->loading_spinner);
+  ct_unlock_page_set_error (CT_UNLOCK_PAGE (self->unlock_page), error);
+  gtk_stack_set_visible_child_name (self->main_stack, "unlock");
+}
+
+/* Shows the cases and the directory read by self->workflow. */
+static void
+show_loaded (CtWindow  *self,
+             GPtrArray *items)
+{
   g_autoptr(GPtrArray) directory = NULL;
   GListModel *staff;
   GListModel *agencies;
-
-  items = ct_workflow_load_finish (CT_WORKFLOW (source), result, &error);
-  probe_now ("cases-loaded");
-  if (items == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      ct_unlock_page_set_error (CT_UNLOCK_PAGE (self->unlock_page), error);
-      gtk_stack_set_visible_child_name (self->main_stack, "unlock");
-      return;
-    }
 
   {
     gint64 start = g_get_monotonic_time ();
@@ -698,6 +694,27 @@ on_loaded_cb (GObject      *source,
 }
 
 static void
+on_loaded_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(CtWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+
+  items = ct_workflow_load_finish (CT_WORKFLOW (source), result, &error);
+  probe_now ("cases-loaded");
+  if (items == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_records_error (self, error);
+      return;
+    }
+
+  show_loaded (self, items);
+}
+
+static void
 load_records (CtWindow *self,
               CtStore  *store)
 {
@@ -720,15 +737,116 @@ on_store_opened_cb (GObject      *source,
   probe_now ("store-opened");
   if (store == NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      gtk_spinner_stop (self->loading_spinner);
-      ct_unlock_page_set_error (CT_UNLOCK_PAGE (self->unlock_page), error);
-      gtk_stack_set_visible_child_name (self->main_stack, "unlock");
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_records_error (self, error);
       return;
     }
 
   load_records (self, store);
+}
+
+/* Records opened and read before any window asked for them: see
+ * ct_window_preload_records(). Only ever touched on the main thread. */
+typedef struct
+{
+  char       *path;
+  gboolean    done;
+  CtWorkflow *workflow;  /* NULL if the records could not be opened or read */
+  GPtrArray  *items;
+  GError     *error;
+  CtWindow   *window;    /* (owned) (nullable): the window waiting for them */
+} Preload;
+
+static Preload *preload;
+
+static void
+preload_free (Preload *p)
+{
+  g_free (p->path);
+  g_clear_object (&p->workflow);
+  g_clear_pointer (&p->items, g_ptr_array_unref);
+  g_clear_error (&p->error);
+  g_clear_object (&p->window);
+  g_free (p);
+}
+
+/* Hands the records over to the window that asked for them, once both
+ * the records and the window are there. */
+static void
+preload_deliver (Preload *p)
+{
+  CtWindow *self = p->window;
+
+  if (!p->done || self == NULL)
+    return;
+
+  if (preload == p)
+    preload = NULL;
+
+  if (p->workflow == NULL)
+    show_records_error (self, p->error);
+  else
+    {
+      g_set_object (&self->store, ct_workflow_get_store (p->workflow));
+      g_set_object (&self->workflow, p->workflow);
+      show_loaded (self, p->items);
+    }
+
+  preload_free (p);
+}
+
+static void
+on_preload_loaded_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  Preload *p = user_data;
+
+  p->workflow = ct_workflow_open_and_load_finish (result, &p->items, &p->error);
+  probe_now ("cases-loaded");
+  p->done = TRUE;
+  preload_deliver (p);
+}
+
+/**
+ * ct_window_preload_records:
+ * @path: the database file
+ *
+ * Starts opening and reading the records at @path before there is a
+ * window to show them, so that they are ready, or nearly, by the time the
+ * window first appears: the application calls this as it starts, and
+ * ct_window_open_records() with the same @path takes the records up. Does
+ * nothing if there is no database at @path yet, or if records are already
+ * being read.
+ */
+void
+ct_window_preload_records (const char *path)
+{
+  g_return_if_fail (path != NULL);
+
+  if (preload != NULL || !g_file_test (path, G_FILE_TEST_EXISTS))
+    return;
+
+  probe_now ("preloading-records");
+  preload = g_new0 (Preload, 1);
+  preload->path = g_strdup (path);
+  ct_workflow_open_and_load_async (path, NULL, on_preload_loaded_cb, preload);
+}
+
+/* Takes up records that ct_window_preload_records() started reading from
+ * @path, if any. */
+static gboolean
+take_preload (CtWindow   *self,
+              const char *path)
+{
+  if (preload == NULL || preload->window != NULL || g_strcmp0 (preload->path, path) != 0)
+    return FALSE;
+
+  gtk_spinner_start (self->loading_spinner);
+  gtk_stack_set_visible_child_name (self->main_stack, "loading");
+  preload->window = g_object_ref (self);
+  preload_deliver (preload);
+  return TRUE;
 }
 
 static void
@@ -864,6 +982,9 @@ ct_window_open_records (CtWindow   *self,
       gtk_stack_set_visible_child_name (self->main_stack, "setup");
       return;
     }
+
+  if (take_preload (self, path))
+    return;
 
   open_store (self);
 }

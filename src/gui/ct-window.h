@@ -20,6 +20,7 @@ void             ct_window_show_section    (CtWindow      *self,
 const char      *ct_window_get_section     (CtWindow      *self);
 void             ct_window_add_toast       (CtWindow      *self,
                                             const char    *message);
+void             ct_window_preload_records (const char    *path);
 void             ct_window_open_records    (CtWindow      *self,
                                             const char    *path);
 void             ct_window_open_case       (CtWindow      *self,

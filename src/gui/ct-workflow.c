@@ -634,22 +634,11 @@ load_in_transaction (CtStoreTransaction  *txn,
   return TRUE;
 }
 
+/* Takes up what load_in_transaction() read, on the main thread. */
 static void
-on_load_finished_cb (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+apply_load (CtWorkflow *self,
+            LoadData   *data)
 {
-  g_autoptr(GTask) task = user_data;
-  CtWorkflow *self = g_task_get_source_object (task);
-  LoadData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-
-  if (!ct_store_run_transaction_finish (CT_STORE (source), result, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
   g_clear_object (&self->organisation);
   if (data->organisations->len > 0)
     self->organisation = g_object_ref (g_ptr_array_index (data->organisations, 0));
@@ -711,6 +700,36 @@ on_load_finished_cb (GObject      *source,
            data->items->len, (data->read_at - data->started_at) / 1000.0,
            (data->made_at - data->read_at) / 1000.0,
            (g_get_monotonic_time () - data->made_at) / 1000.0);
+}
+
+static LoadData *
+load_data_new (void)
+{
+  LoadData *data = g_new0 (LoadData, 1);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  data->started_at = g_get_monotonic_time ();
+  data->reference_year = g_date_time_get_year (now);
+  return data;
+}
+
+static void
+on_load_finished_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CtWorkflow *self = g_task_get_source_object (task);
+  LoadData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!ct_store_run_transaction_finish (CT_STORE (source), result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  apply_load (self, data);
   g_task_return_pointer (task, g_steal_pointer (&data->items),
                          (GDestroyNotify) g_ptr_array_unref);
 }
@@ -731,12 +750,9 @@ ct_workflow_load_async (CtWorkflow          *self,
                         gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
-  LoadData *data = g_new0 (LoadData, 1);
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  LoadData *data = load_data_new ();
 
   g_task_set_source_tag (task, ct_workflow_load_async);
-  data->started_at = g_get_monotonic_time ();
-  data->reference_year = g_date_time_get_year (now);
   g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
   ct_store_run_transaction_async (self->store, load_in_transaction, data, NULL, cancellable,
                                   on_load_finished_cb, task);
@@ -758,6 +774,110 @@ ct_workflow_load_finish (CtWorkflow    *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+typedef struct
+{
+  char     *path;
+  CtStore  *store;
+  LoadData *data;
+} OpenLoadData;
+
+static void
+open_load_data_free (OpenLoadData *open_data)
+{
+  g_free (open_data->path);
+  g_clear_object (&open_data->store);
+  g_clear_pointer (&open_data->data, load_data_free);
+  g_free (open_data);
+}
+
+/* A thread of its own, so that the records are opened and read without
+ * coming back to the main thread in between, which may be busy starting
+ * the application. */
+static void
+open_and_load_in_thread (GTask        *task,
+                         gpointer      source_object,
+                         gpointer      task_data,
+                         GCancellable *cancellable)
+{
+  OpenLoadData *open_data = task_data;
+  g_autoptr(GError) error = NULL;
+
+  open_data->store = ct_store_open_sync (open_data->path, &error);
+  if (open_data->store == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  open_data->data = load_data_new ();
+  if (!ct_store_run_transaction_sync (open_data->store, load_in_transaction, open_data->data,
+                                      &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * ct_workflow_open_and_load_async:
+ * @path: the database file
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: for @callback
+ *
+ * Opens the records at @path and reads them as ct_workflow_load_async()
+ * does, in one go on other threads.
+ */
+void
+ct_workflow_open_and_load_async (const char          *path,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  OpenLoadData *open_data = g_new0 (OpenLoadData, 1);
+
+  g_return_if_fail (path != NULL);
+
+  g_task_set_source_tag (task, ct_workflow_open_and_load_async);
+  open_data->path = g_strdup (path);
+  g_task_set_task_data (task, open_data, (GDestroyNotify) open_load_data_free);
+  g_task_run_in_thread (task, open_and_load_in_thread);
+}
+
+/**
+ * ct_workflow_open_and_load_finish:
+ * @result: the result
+ * @out_items: (out) (transfer full) (element-type CtCaseItem): every case
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (nullable): the loaded workflow, whose store
+ *   is open; or %NULL if the records could not be opened or read.
+ */
+CtWorkflow *
+ct_workflow_open_and_load_finish (GAsyncResult  *result,
+                                  GPtrArray    **out_items,
+                                  GError       **error)
+{
+  OpenLoadData *open_data;
+  CtWorkflow *self;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (out_items != NULL, NULL);
+
+  *out_items = NULL;
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+
+  open_data = g_task_get_task_data (G_TASK (result));
+  self = ct_workflow_new (open_data->store);
+  apply_load (self, open_data->data);
+  *out_items = g_steal_pointer (&open_data->data->items);
+  return self;
 }
 
 /* }}} */

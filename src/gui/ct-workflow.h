@@ -72,6 +72,13 @@ void         ct_workflow_load_async           (CtWorkflow          *self,
 GPtrArray   *ct_workflow_load_finish          (CtWorkflow          *self,
                                                GAsyncResult        *result,
                                                GError             **error);
+void         ct_workflow_open_and_load_async  (const char          *path,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+CtWorkflow  *ct_workflow_open_and_load_finish (GAsyncResult        *result,
+                                               GPtrArray          **out_items,
+                                               GError             **error);
 
 void         ct_workflow_record_concern_async (CtWorkflow          *self,
                                                GPtrArray           *records,
