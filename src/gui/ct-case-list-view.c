@@ -326,7 +326,7 @@ update_filter_button (CtCaseListView *self)
       gtk_widget_add_css_class (GTK_WIDGET (self->filter_button), "accent");
     }
 
-  /* TRANSLATORS: the filters in force on a case list: a stage of the
+  /* Translators: the filters in force on a case list: a stage of the
    * procedure, then when the next step is due. */
   description = g_strdup_printf (_("Showing: %s; %s"), stage, due);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->filter_button),
@@ -473,6 +473,8 @@ build_filter_choices (CtCaseListView *self)
           if ((stages[i].states & STATE_BIT (s)) == 0 || s == CT_STATE_NEW)
             continue;
           if (states->len > 0)
+            /* Translators: between the names of the procedure's steps that
+             * a stage of the case list holds. */
             g_string_append (states, _("; "));
           g_string_append (states, ct_state_get_title ((CtState) s));
         }
