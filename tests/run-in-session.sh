@@ -52,8 +52,12 @@ unset WAYLAND_DISPLAY DISPLAY DBUS_SESSION_BUS_ADDRESS
 
 # A virtual display. Xvfb picks a free display number itself and writes it
 # to -displayfd, so tests running side by side never race for the same one
-# (as "xvfb-run -a" can).
-Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp 3>"$scratch/display" 2>"$scratch/xvfb.log" &
+# (as "xvfb-run -a" can). -noreset: by default an X server resets whenever
+# its last client leaves, and a connection arriving during a reset can be
+# refused. Without it, the app started by the end-to-end test was refused
+# ("cannot open display") in most runs under meson.
+Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp -noreset \
+  3>"$scratch/display" 2>"$scratch/xvfb.log" &
 xvfb_pid=$!
 tries=0
 while [ ! -s "$scratch/display" ]; do

@@ -119,6 +119,7 @@ fixture_set_up (Fixture       *fixture,
   ct_record_set_string (fixture->child, "school", "Testtown Primary");
   ct_record_set_string (fixture->child, "status", "child-in-need");
   ct_record_set_string (fixture->child, "lead-worker", "Lee Worker");
+  ct_record_set_string (fixture->child, "agencies-involved", "School nurse; CAMHS");
   ct_record_set_boolean (fixture->child, "safe-now", TRUE);
   insert (fixture, fixture->child, case_id);
 
@@ -309,7 +310,8 @@ test_referral_from_case (Fixture       *fixture,
     REFERENCE, "TS/REF/777", "23 November 2026 at 14:05", "Kim Dutyworker",
     "Robin", "Testperson-عمر", "Robin Testperson", "1 June 2015", "Testtown Primary",
     "We believe the child is safe", "Pat Testperson", "Mother", "Has parental responsibility",
-    "Sam Madeup", "Mother’s partner", "Lee Worker",
+    "Sam Madeup", "Mother’s partner", "Not known", "Lee Worker",
+    "Also involved: School nurse; CAMHS.",
     "Robin disclosed being hit at home.", "Bruise seen on Robin’s cheek", "physical; emotional",
     "Sam hit me when I spilt my drink.", "This person has access to other children.",
     "The DSO spoke to Robin’s school", "has not been told",

@@ -165,7 +165,7 @@ test_window_primary_menu (void)
   GtkMenuButton *button;
   GMenuModel *model;
 
-  button = GTK_MENU_BUTTON (ct_test_ui_find_by_type (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON));
+  button = GTK_MENU_BUTTON (ct_test_ui_find_by_label (GTK_WIDGET (window), "Main Menu"));
   g_assert_nonnull (button);
   g_assert_true (gtk_menu_button_get_primary (button));
 

@@ -52,8 +52,9 @@ G_BEGIN_DECLS
  *   exception (e.g. family-member-responsible|danger|criminal-investigation).
  * - CONSULTATION: with (agency id or "nspcc-anonymous"), anonymous
  *   (boolean), when (int64), advice, by (staff id).
- * - REFERRAL: agency-id, type (child-protection|early-help), urgency,
- *   made-at (int64), made-how, made-by, parents-aware (boolean),
+ * - REFERRAL: agency-id, agency-name, type (child-protection|early-help),
+ *   urgency, made-at (int64), made-how, made-by (staff id), made-to (who
+ *   took it), their-reference, what-shared, parents-aware (boolean),
  *   parents-consent (yes|no|not-sought), consent-reason, withheld,
  *   client-consent, confidentiality-override-reason, what-wanted,
  *   la-decision, la-decision-at (int64).

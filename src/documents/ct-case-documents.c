@@ -466,7 +466,8 @@ render_referral (Pool                        *pool,
   letter.recipient_name = field (agency, "name");
   letter.recipient_address = field (agency, "address");
   letter.our_reference = ct_record_get_reference (data->case_record);
-  letter.their_reference = field (referral, "la-reference");
+  letter.their_reference = field (referral, "their-reference") != NULL
+                           ? field (referral, "their-reference") : field (referral, "la-reference");
   letter.type = g_strcmp0 (field (referral, "type"), "early-help") == 0
                 ? CT_REFERRAL_EARLY_HELP : CT_REFERRAL_CHILD_PROTECTION;
   letter.urgency = field (referral, "urgency");
@@ -554,7 +555,10 @@ render_referral (Pool                        *pool,
           g_string_append (responsible, ". ");
           if (ct_record_has_field (rel, "access-to-other-children"))
             g_string_append (responsible,
-                             ct_record_get_boolean (rel, "access-to-other-children", FALSE)
+                             !ct_record_has_field (rel, "access-to-other-children")
+                             ? _("We do not know whether this person has access to other "
+                                 "children.")
+                             : ct_record_get_boolean (rel, "access-to-other-children", FALSE)
                              ? _("This person has access to other children.")
                              : _("We do not believe this person has access to other children."));
         }
@@ -565,7 +569,13 @@ render_referral (Pool                        *pool,
         {
           CtReferralAdult *adult = &g_array_index (adults, CtReferralAdult, index);
 
-          adult->parental_responsibility |= ct_record_get_boolean (rel, "parental-responsibility", FALSE);
+          if (ct_record_has_field (rel, "parental-responsibility"))
+            {
+              adult->parental_responsibility |= ct_record_get_boolean (rel,
+                                                                       "parental-responsibility",
+                                                                       FALSE);
+              adult->parental_responsibility_unknown = FALSE;
+            }
           continue;
         }
 
@@ -576,6 +586,8 @@ render_referral (Pool                        *pool,
         adult.relationship = field (rel, "relation") != NULL ? field (rel, "relation")
                                                              : field (person, "role");
         adult.parental_responsibility = ct_record_get_boolean (rel, "parental-responsibility", FALSE);
+        adult.parental_responsibility_unknown = !ct_record_has_field (rel,
+                                                                      "parental-responsibility");
         adult.address = field (person, "address");
         adult.contact = join_text (pool, "; ", field (person, "phone"), field (person, "email"));
         g_array_append_val (adults, adult);

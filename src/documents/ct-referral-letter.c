@@ -136,6 +136,8 @@ add_adult (CtPdfWriter           *writer,
   ct_pdf_writer_add_field (writer, _("Parental responsibility"),
                            adult->parental_responsibility
                            ? _("Has parental responsibility")
+                           : adult->parental_responsibility_unknown
+                           ? _("Not known")
                            : _("Does not have parental responsibility"));
   ct_pdf_writer_add_field (writer, _("Address"), ct_document_or_not_recorded (adult->address));
   add_optional_field (writer, _("Contact"), adult->contact);

@@ -75,13 +75,16 @@ typedef struct
 /**
  * CtReferralAdult:
  *
- * A parent, carer or other significant adult.
+ * A parent, carer or other significant adult. When
+ * @parental_responsibility_unknown is set, the letter says it is not known
+ * whether they have parental responsibility.
  */
 typedef struct
 {
   const char *name;
   const char *relationship;
   gboolean    parental_responsibility;
+  gboolean    parental_responsibility_unknown;
   const char *address;
   const char *contact;
 } CtReferralAdult;

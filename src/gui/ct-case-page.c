@@ -9,11 +9,11 @@
 #include <string.h>
 
 #include "ct-case-page.h"
+#include "ct-case-documents.h"
 #include "ct-child-dialog.h"
 #include "ct-person-dialog.h"
 #include "ct-document-window.h"
 #include "ct-format.h"
-#include "ct-referral-letter.h"
 #include "ct-step-dialog.h"
 
 /*
@@ -31,6 +31,7 @@ struct _CtCasePage
   char                *case_id;
   GCancellable        *cancellable;
   GPtrArray           *action_rows;
+  gboolean             generating;
 
   GtkStack            *stack;
   GtkSpinner          *spinner;
@@ -200,7 +201,7 @@ make_step_records (CtCasePage   *self,
                             event == CT_EVENT_IMMEDIATE_RISK_REFERRAL ? "immediate" : "standard");
       ct_record_set_int64 (referral, "made-at", g_get_real_time ());
       ct_record_set_string (referral, "made-how", answer_text (answers, "how") ?: "");
-      ct_record_set_string (referral, "made-by", ct_workflow_get_actor_name (self->workflow));
+      ct_record_set_string (referral, "made-by", ct_workflow_get_actor_id (self->workflow));
       ct_record_set_string (referral, "made-to", answer_text (answers, "to-whom") ?: "");
       if (answer_text (answers, "their-reference") != NULL)
         ct_record_set_string (referral, "their-reference",
@@ -409,172 +410,28 @@ latest_referral (CtCasePage *self)
   return latest;
 }
 
-static const char *
-chronology_what (CtCasePage *self,
-                 const char *event)
-{
-  const char *what = NULL;
-
-  for (guint i = 0; i < self->file->chronology->len; i++)
-    {
-      CtRecord *entry = g_ptr_array_index (self->file->chronology, i);
-
-      if (g_strcmp0 (ct_record_get_string (entry, "procedure-event"), event) == 0 ||
-          g_strcmp0 (ct_record_get_state (entry), event) == 0)
-        what = ct_record_get_string (entry, "what");
-    }
-
-  return what;
-}
-
-static GDateTime *
-date_from_iso (const char *iso)
-{
-  int y, m, d;
-
-  if (iso == NULL || sscanf (iso, "%d-%d-%d", &y, &m, &d) != 3)
-    return NULL;
-
-  return g_date_time_new_local (y, m, d, 0, 0, 0);
-}
-
-static GBytes *
-render_confirmation (CtCasePage  *self,
-                     GError     **error)
-{
-  CtRecord *organisation = ct_workflow_get_organisation (self->workflow);
-  CtRecord *referral = latest_referral (self);
-  CtRecord *concern = self->file->concerns->len > 0 ? g_ptr_array_index (self->file->concerns, 0)
-                                                    : NULL;
-  g_autoptr(CtRecord) agency = NULL;
-  g_autoptr(GArray) children = g_array_new (FALSE, TRUE, sizeof (CtReferralChild));
-  g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) dates = g_ptr_array_new_with_free_func ((GDestroyNotify) g_date_time_unref);
-  g_autoptr(GDateTime) made_at = NULL;
-  CtReferralLetter letter = { 0 };
-  const char *exception;
-  const char *consent;
-  const char *dso_contact;
-
-  if (referral == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                           _("No referral has been recorded for this case, so there is nothing "
-                             "to confirm yet."));
-      return NULL;
-    }
-
-  agency = find_agency (self, ct_record_get_string (referral, "agency-name"));
-
-  letter.letterhead.name = ct_record_get_string (organisation, "name");
-  letter.letterhead.address = ct_record_get_string (organisation, "address");
-  letter.letterhead.phone = ct_record_get_string (organisation, "phone");
-  letter.letterhead.email = ct_record_get_string (organisation, "email");
-
-  letter.recipient_name = ct_record_get_string (referral, "agency-name");
-  letter.recipient_address = agency ? ct_record_get_string (agency, "address") : NULL;
-  letter.our_reference = ct_record_get_reference (self->file->case_record);
-  letter.their_reference = ct_record_get_string (referral, "their-reference");
-  letter.type = g_strcmp0 (ct_record_get_string (referral, "type"), "early-help") == 0
-                  ? CT_REFERRAL_EARLY_HELP : CT_REFERRAL_CHILD_PROTECTION;
-  made_at = g_date_time_new_from_unix_utc (ct_record_get_int64 (referral, "made-at", 0) /
-                                           G_USEC_PER_SEC);
-  letter.verbal_referral_at = made_at;
-  letter.verbal_referral_to = ct_record_get_string (referral, "made-to");
-
-  for (guint i = 0; i < self->file->children->len; i++)
-    {
-      CtRecord *child = g_ptr_array_index (self->file->children, i);
-      CtReferralChild c = { 0 };
-      const char * const *aliases = ct_record_get_strv (child, "aliases");
-      GDateTime *dob = date_from_iso (ct_record_get_string (child, "date-of-birth"));
-
-      c.given_names = ct_record_get_string (child, "given-names");
-      c.family_name = ct_record_get_string (child, "family-name");
-      if (aliases != NULL)
-        {
-          char *joined = g_strjoinv (", ", (char **) aliases);
-          g_ptr_array_add (keep, joined);
-          c.aliases = joined;
-        }
-      if (dob != NULL)
-        {
-          g_ptr_array_add (dates, dob);
-          c.date_of_birth = dob;
-        }
-      c.address = ct_record_get_string (child, "address");
-      c.school = ct_record_get_string (child, "school");
-      c.gender = ct_record_get_string (child, "gender");
-      g_array_append_val (children, c);
-    }
-  letter.children = (const CtReferralChild *) children->data;
-  letter.n_children = children->len;
-
-  if (concern != NULL)
-    {
-      letter.concern_summary = ct_record_get_string (concern, "what");
-      letter.words_recorded = ct_record_get_string (concern, "childs-words");
-      letter.actions_taken = ct_record_get_string (concern, "actions-taken");
-    }
-  if (letter.concern_summary == NULL)
-    letter.concern_summary = ct_record_get_string (self->file->case_record, "summary");
-
-  exception = chronology_what (self, "concerns-remain");
-  if (ct_record_get_int64 (self->file->case_record, "procedure-flags", 0) &
-      CT_CASE_FLAG_FAMILY_EXCEPTION)
-    {
-      letter.family_aware = CT_FAMILY_AWARE_NO;
-      letter.family_not_told_reason = exception;
-    }
-  else if (ct_record_get_int64 (self->file->case_record, "procedure-flags", 0) &
-           CT_CASE_FLAG_FAMILY_DISCUSSED)
-    letter.family_aware = CT_FAMILY_AWARE_YES;
-
-  consent = ct_record_get_string (referral, "parents-consent");
-  if (g_strcmp0 (consent, "yes") == 0)
-    letter.consent = CT_CONSENT_GIVEN;
-  else if (g_strcmp0 (consent, "no") == 0)
-    letter.consent = CT_CONSENT_REFUSED;
-  else if (consent != NULL)
-    letter.consent = CT_CONSENT_NOT_SOUGHT;
-  letter.consent_reason = ct_record_get_string (referral, "consent-reason");
-  letter.lawful_basis = _("Information was shared to protect a child from harm, for which consent "
-                          "is not required where there is a lawful basis for sharing.");
-  letter.request = _("Please let us know what you decide about this referral within one "
-                     "working day, and whether you need anything more from us.");
-
-  letter.dso_name = ct_record_get_string (organisation, "dso-name");
-  letter.dso_role = _("Designated Safeguarding Officer");
-  dso_contact = ct_record_get_string (organisation, "dso-contact");
-  if (dso_contact != NULL && strchr (dso_contact, '@') != NULL)
-    letter.dso_email = dso_contact;
-  else
-    letter.dso_phone = dso_contact;
-
-  return ct_document_render_referral_letter (&letter, error);
-}
-
 static void open_document (CtCasePage *self,
                            CtRecord   *document);
 
 static void
-on_document_stored_cb (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
+on_confirmation_generated_cb (GObject      *source,
+                              GAsyncResult *result,
+                              gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  CtCasePage *self = g_task_get_source_object (task);
-  CtRecord *document = g_task_get_task_data (task);
+  g_autoptr(CtCasePage) self = user_data;
   g_autoptr(GError) error = NULL;
+  g_autoptr(CtRecord) document = ct_case_document_generate_finish (result, &error);
 
-  if (!ct_store_insert_finish (CT_STORE (source), result, &error))
+  self->generating = FALSE;
+  if (document == NULL)
     {
-      GtkWidget *dialog = adw_message_dialog_new (
-        GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-        _("The Letter Was Not Kept"), error->message);
+      GtkWidget *dialog;
 
+      dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                       _("The Letter Could Not Be Written"), error->message);
       adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
       gtk_window_present (GTK_WINDOW (dialog));
+      reload (self);
       return;
     }
 
@@ -582,46 +439,22 @@ on_document_stored_cb (GObject      *source,
   open_document (self, document);
 }
 
+/* The letter is written from what the store holds, off the main thread,
+ * and kept as exact bytes with their SHA-256 (a new version if one was
+ * written before); what is previewed, printed and saved is those bytes. */
 static void
 generate_confirmation (CtCasePage *self)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) pdf = render_confirmation (self, &error);
-  g_autoptr(CtRecord) document = NULL;
-  g_autofree char *sha256 = NULL;
-  g_autofree char *title = NULL;
-  GTask *task;
+  if (self->generating || self->file == NULL)
+    return;
 
-  if (pdf == NULL)
-    {
-      GtkWidget *dialog = adw_message_dialog_new (
-        GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-        _("The Letter Could Not Be Written"), error->message);
-
-      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-      gtk_window_present (GTK_WINDOW (dialog));
-      return;
-    }
-
-  /* Kept exactly as generated: what is previewed, printed and saved is
-   * these bytes, never a new rendering. */
-  sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, pdf);
-  /* Translators: %s is the case reference. */
-  title = g_strdup_printf (_("Referral confirmation %s"),
-                           ct_record_get_reference (self->file->case_record));
-  document = ct_record_new (CT_RECORD_KIND_DOCUMENT);
-  ct_record_set_case_id (document, self->case_id);
-  ct_record_set_state (document, "generated");
-  ct_record_set_string (document, "kind", "referral-confirmation");
-  ct_record_set_string (document, "title", title);
-  ct_record_set_bytes (document, "pdf", pdf);
-  ct_record_set_string (document, "sha256", sha256);
-
-  task = g_task_new (self, NULL, NULL, NULL);
-  g_task_set_task_data (task, g_object_ref (document), g_object_unref);
-  ct_store_insert_async (ct_workflow_get_store (self->workflow),
-                         ct_workflow_get_actor_id (self->workflow), document, NULL,
-                         on_document_stored_cb, task);
+  self->generating = TRUE;
+  ct_case_document_generate_async (ct_workflow_get_store (self->workflow),
+                                   ct_workflow_get_actor_id (self->workflow),
+                                   ct_record_get_reference (self->file->case_record),
+                                   CT_CASE_DOCUMENT_REFERRAL_CONFIRMATION, NULL,
+                                   NULL, on_confirmation_generated_cb,
+                                   g_object_ref (self));
 }
 
 static void
@@ -1112,8 +945,6 @@ on_case_opened_cb (GObject      *source,
   gtk_spinner_stop (self->spinner);
   if (file == NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
       adw_status_page_set_description (self->error_page, error->message);
       gtk_stack_set_visible_child_name (self->stack, "error");
       return;

@@ -417,9 +417,26 @@ def run(process):
             window_title="Make the Referral")
     screenshot("case-page-referred")
 
+    # The people in Alex's life: the father, named in Alex's words.
+    click("Add a parent, carer or other adult")
+    person = newest_window("Add a Parent, Carer or Other Adult")
+    type_into("Given names", "Jamie", person)
+    type_into("Family name", "Brown", person)
+    type_into("Address", "2 Example Road, Exampletown", person)
+    type_into("Relationship to Alex Jordan Brown (mother, stepfather…)", "Father", person)
+    choose("Has parental responsibility for Alex Jordan Brown", "Yes", person)
+    choose("Lives in the same household as Alex Jordan Brown", "Yes", person)
+    choose("May be responsible for the harm to Alex Jordan Brown", "Yes", person)
+    choose("Has contact with other children", "No", person)
+    screenshot("person-form")
+    click("Save the person’s details", person)
+    wait_gone("push button", "Save the person’s details")
+    wait_for("label", "Father of Alex Jordan Brown, has parental responsibility", exact=False)
+    log("the father is recorded with parental responsibility")
+
     # The written confirmation: generate, preview, save, mark as sent.
     click("Write the Confirmation Letter")
-    preview = newest_window("Referral confirmation")
+    preview = newest_window("Confirmation of a safeguarding referral")
     wait_for(None, "Page 1 of", preview, timeout=60)
     time.sleep(0.5)
     screenshot("letter-preview")
@@ -432,8 +449,11 @@ def run(process):
     if not os.path.exists(letter):
         fail("the confirmation letter was not saved")
     text = subprocess.run(["pdftotext", letter, "-"], capture_output=True, text=True).stdout
+    text = " ".join(text.split())  # a sentence may wrap across lines
     for expected in ("Alex", "Brown", "MASH-2026-4471", "Chris Social Worker",
-                     "Riverside Family Mediation", "Dana Officer"):
+                     "Riverside Family Mediation", "Dana Officer", "Jamie Brown", "Father",
+                     "Has parental responsibility",
+                     "We do not believe this person has access to other children."):
         if expected not in text:
             fail("the saved letter does not mention %r" % expected)
     log("saved letter checked with pdftotext")
@@ -495,7 +515,8 @@ def run(process):
         if len(parts) == 2 and parts[1].isdigit():
             counts[parts[0]] = int(parts[1])
     for kind, least in (("case", 1), ("child", 1), ("concern", 1), ("referral", 1),
-                        ("document", 1), ("chronology", 7), ("staff", 3), ("agency", 1)):
+                        ("document", 1), ("chronology", 7), ("staff", 3), ("agency", 1),
+                        ("person", 1), ("relationship", 1)):
         if counts.get(kind, 0) < least:
             fail("caretrail-admin status shows %d %s records, expected at least %d"
                  % (counts.get(kind, 0), kind, least))
