@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ct-reports-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ct-case-item.h"
+#include "ct-reports-page.h"
+
+/*
+ * The caseload at a glance, for the DSO and for anyone they answer to: how
+ * many cases are open and closed, how many steps are overdue or due within a
+ * day, and where the open cases stand in the procedure. Worked out from the
+ * same list the sidebar shows, again whenever it changes.
+ */
+struct _CtReportsPage
+{
+  AdwBin               parent_instance;
+
+  GListModel          *cases;
+  gulong               items_changed_id;
+  guint                update_id;
+  gint64               now;   /* 0: the real time */
+
+  GtkLabel            *open_label;
+  GtkLabel            *closed_label;
+  GtkLabel            *overdue_label;
+  GtkLabel            *due_soon_label;
+  AdwPreferencesGroup *stages_group;
+  GPtrArray           *stage_rows;
+};
+
+G_DEFINE_FINAL_TYPE (CtReportsPage, ct_reports_page, ADW_TYPE_BIN)
+
+typedef struct
+{
+  const char *step;
+  guint       count;
+  guint       overdue;
+} StepCount;
+
+static int
+compare_step_counts (gconstpointer a,
+                     gconstpointer b)
+{
+  const StepCount *sa = a;
+  const StepCount *sb = b;
+
+  if (sa->count != sb->count)
+    return sa->count < sb->count ? 1 : -1;
+  return g_strcmp0 (sa->step, sb->step);
+}
+
+static void
+set_count (GtkLabel *label,
+           guint     count)
+{
+  g_autofree char *text = g_strdup_printf ("%u", count);
+
+  gtk_label_set_text (label, text);
+}
+
+static void
+update (CtReportsPage *self)
+{
+  gint64 now = self->now != 0 ? self->now : g_get_real_time ();
+  guint n = self->cases != NULL ? g_list_model_get_n_items (self->cases) : 0;
+  guint open = 0, closed = 0, overdue = 0, due_soon = 0;
+  g_autoptr(GHashTable) by_step = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GArray) steps = g_array_new (FALSE, TRUE, sizeof (StepCount));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CtCaseItem) item = g_list_model_get_item (self->cases, i);
+      gint64 due_at = ct_case_item_get_due_at (item);
+      const char *step = ct_case_item_get_step (item);
+      gpointer index;
+
+      if (ct_case_item_get_closed (item))
+        {
+          closed++;
+          continue;
+        }
+
+      open++;
+      if (due_at > 0 && due_at < now)
+        overdue++;
+      else if (due_at > 0 && due_at - now <= G_TIME_SPAN_DAY)
+        due_soon++;
+
+      if (step == NULL)
+        step = "";
+      if (!g_hash_table_lookup_extended (by_step, step, NULL, &index))
+        {
+          StepCount count = { step, 0, 0 };
+
+          index = GUINT_TO_POINTER (steps->len);
+          g_array_append_val (steps, count);
+          g_hash_table_insert (by_step, (gpointer) step, index);
+        }
+      g_array_index (steps, StepCount, GPOINTER_TO_UINT (index)).count++;
+      if (due_at > 0 && due_at < now)
+        g_array_index (steps, StepCount, GPOINTER_TO_UINT (index)).overdue++;
+    }
+
+  set_count (self->open_label, open);
+  set_count (self->closed_label, closed);
+  set_count (self->overdue_label, overdue);
+  set_count (self->due_soon_label, due_soon);
+  if (overdue > 0)
+    gtk_widget_add_css_class (GTK_WIDGET (self->overdue_label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->overdue_label), "error");
+
+  /* The steps the strings point at belong to items the model keeps. */
+  g_array_sort (steps, compare_step_counts);
+  for (guint i = 0; i < self->stage_rows->len; i++)
+    adw_preferences_group_remove (self->stages_group, g_ptr_array_index (self->stage_rows, i));
+  g_ptr_array_set_size (self->stage_rows, 0);
+
+  for (guint i = 0; i < steps->len; i++)
+    {
+      StepCount *count = &g_array_index (steps, StepCount, i);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *number = gtk_label_new (NULL);
+      g_autofree char *subtitle = NULL;
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     *count->step != '\0' ? count->step : _("No step recorded"));
+      adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+      if (count->overdue > 0)
+        {
+          subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u overdue", "%u overdue",
+                                                   count->overdue),
+                                      count->overdue);
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+        }
+      set_count (GTK_LABEL (number), count->count);
+      gtk_widget_add_css_class (number, "numeric");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), number);
+      {
+        /* Translators: a step of the procedure, then how many open cases
+         * wait for it, as a screen reader reads the row. */
+        g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s: %u case",
+                                                               "%s: %u cases", count->count),
+                                                  count->step, count->count);
+        gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        label, -1);
+      }
+      adw_preferences_group_add (self->stages_group, row);
+      g_ptr_array_add (self->stage_rows, row);
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->stages_group), steps->len > 0);
+}
+
+static gboolean
+on_update_idle_cb (gpointer user_data)
+{
+  CtReportsPage *self = user_data;
+
+  self->update_id = 0;
+  update (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A batch of changes makes one update, after it. */
+static void
+on_items_changed_cb (GListModel    *model,
+                     guint          position,
+                     guint          removed,
+                     guint          added,
+                     CtReportsPage *self)
+{
+  if (self->update_id == 0)
+    self->update_id = g_idle_add (on_update_idle_cb, self);
+}
+
+static void
+ct_reports_page_dispose (GObject *object)
+{
+  CtReportsPage *self = CT_REPORTS_PAGE (object);
+
+  g_clear_handle_id (&self->update_id, g_source_remove);
+  if (self->cases != NULL)
+    g_clear_signal_handler (&self->items_changed_id, self->cases);
+  g_clear_object (&self->cases);
+  g_clear_pointer (&self->stage_rows, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (ct_reports_page_parent_class)->dispose (object);
+}
+
+static void
+ct_reports_page_class_init (CtReportsPageClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = ct_reports_page_dispose;
+}
+
+static GtkLabel *
+add_figure (AdwPreferencesGroup *group,
+            const char          *title,
+            const char          *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *number = gtk_label_new ("0");
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_widget_add_css_class (number, "numeric");
+  gtk_widget_add_css_class (number, "title-3");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), number);
+  /* The row is read with its number. */
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_RELATION_DESCRIBED_BY,
+                                  number, NULL, -1);
+  adw_preferences_group_add (group, row);
+
+  return GTK_LABEL (number);
+}
+
+static void
+ct_reports_page_init (CtReportsPage *self)
+{
+  GtkWidget *page = adw_preferences_page_new ();
+  GtkWidget *group = adw_preferences_group_new ();
+
+  self->stage_rows = g_ptr_array_new ();
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Caseload"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("Every case in these records, as it stands now."));
+  self->open_label = add_figure (ADW_PREFERENCES_GROUP (group), _("Open cases"), NULL);
+  self->overdue_label = add_figure (ADW_PREFERENCES_GROUP (group), _("Steps overdue"),
+                                    _("Steps the procedure asked for that are past their time"));
+  self->due_soon_label = add_figure (ADW_PREFERENCES_GROUP (group), _("Steps due within a day"),
+                                     NULL);
+  self->closed_label = add_figure (ADW_PREFERENCES_GROUP (group), _("Closed cases"), NULL);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+
+  self->stages_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (self->stages_group, _("Where Open Cases Stand"));
+  adw_preferences_group_set_description (self->stages_group,
+                                         _("Open cases by the step the procedure asks for next, "
+                                           "most first."));
+  gtk_widget_set_visible (GTK_WIDGET (self->stages_group), FALSE);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), self->stages_group);
+
+  adw_bin_set_child (ADW_BIN (self), page);
+}
+
+/**
+ * ct_reports_page_new:
+ *
+ * Returns: (transfer floating): a new reports page with no cases.
+ */
+GtkWidget *
+ct_reports_page_new (void)
+{
+  return g_object_new (CT_TYPE_REPORTS_PAGE, NULL);
+}
+
+/**
+ * ct_reports_page_set_cases:
+ * @self: a #CtReportsPage
+ * @cases: (nullable): a model of #CtCaseItem
+ *
+ * Reports on @cases, and again whenever it changes.
+ */
+void
+ct_reports_page_set_cases (CtReportsPage *self,
+                           GListModel    *cases)
+{
+  g_return_if_fail (CT_IS_REPORTS_PAGE (self));
+  g_return_if_fail (cases == NULL || G_IS_LIST_MODEL (cases));
+
+  if (self->cases != NULL)
+    g_clear_signal_handler (&self->items_changed_id, self->cases);
+  g_set_object (&self->cases, cases);
+  if (cases != NULL)
+    self->items_changed_id = g_signal_connect (cases, "items-changed",
+                                               G_CALLBACK (on_items_changed_cb), self);
+  update (self);
+}
+
+/**
+ * ct_reports_page_set_now:
+ * @self: a #CtReportsPage
+ * @now: the time to count overdue steps against, in unix microseconds, or
+ *   0 for the real time
+ *
+ * For tests, which need a fixed time.
+ */
+void
+ct_reports_page_set_now (CtReportsPage *self,
+                         gint64         now)
+{
+  g_return_if_fail (CT_IS_REPORTS_PAGE (self));
+
+  self->now = now;
+  update (self);
+}
