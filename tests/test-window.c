@@ -97,6 +97,22 @@ test_window_sections (void)
   g_assert_nonnull (page);
   g_assert_cmpstr (adw_status_page_get_title (page), ==, "The Directory Is Empty");
 
+  /* The reports page counts the same cases the lists show. */
+  ct_window_show_section (window, "reports");
+  g_assert_cmpstr (ct_window_get_section (window), ==, "reports");
+  {
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    while (ct_test_ui_find_by_label (GTK_WIDGET (window),
+                                     "Wait for the local authority's decision: 1 case") == NULL &&
+           g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  g_assert_nonnull (ct_test_ui_find_by_label (GTK_WIDGET (window),
+                                              "Wait for the local authority's decision: 1 case"));
+  ct_test_ui_wait_for_frame (GTK_WIDGET (window));
+  ct_test_ui_screenshot (GTK_WIDGET (window), "main-window-reports.png");
+
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

@@ -10,6 +10,7 @@
 #include "ct-case-page.h"
 #include "ct-concern-dialog.h"
 #include "ct-directory-page.h"
+#include "ct-reports-page.h"
 #include "ct-setup-assistant.h"
 #include "ct-split-view.h"
 #include "ct-step-dialog.h"
@@ -37,6 +38,7 @@ struct _CtWindow
   GtkWidget            *open_view;
   GtkWidget            *closed_view;
   GtkWidget            *directory_page;
+  GtkWidget            *reports_page;
 
   AdwHeaderBar         *header_bar;
   AdwToastOverlay      *toast_overlay;
@@ -47,6 +49,7 @@ struct _CtWindow
   GtkListBoxRow        *open_row;
   GtkListBoxRow        *closed_row;
   GtkListBoxRow        *directory_row;
+  GtkListBoxRow        *reports_row;
   GtkLabel             *needs_action_count;
   GtkLabel             *open_count;
   AdwWindowTitle       *content_title;
@@ -111,6 +114,8 @@ get_section_title (const char *section)
     return _("Closed Cases");
   if (g_strcmp0 (section, "directory") == 0)
     return _("Directory");
+  if (g_strcmp0 (section, "reports") == 0)
+    return _("Reports");
   return _("Caretrail");
 }
 
@@ -166,6 +171,8 @@ select_section (CtWindow   *self,
     row = self->closed_row;
   else if (g_strcmp0 (section, "directory") == 0)
     row = self->directory_row;
+  else if (g_strcmp0 (section, "reports") == 0)
+    row = self->reports_row;
 
   g_return_if_fail (row != NULL);
 
@@ -484,6 +491,7 @@ ct_window_class_init (CtWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CtWindow, open_row);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, closed_row);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, directory_row);
+  gtk_widget_class_bind_template_child (widget_class, CtWindow, reports_row);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, needs_action_count);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, open_count);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, content_title);
@@ -521,6 +529,9 @@ ct_window_init (CtWindow *self)
   add_case_view (self, &self->closed_view, CT_CASE_LIST_CLOSED, "closed");
   self->directory_page = ct_directory_page_new ();
   gtk_stack_add_named (self->content_stack, self->directory_page, "directory");
+  self->reports_page = ct_reports_page_new ();
+  ct_reports_page_set_cases (CT_REPORTS_PAGE (self->reports_page), G_LIST_MODEL (self->cases));
+  gtk_stack_add_named (self->content_stack, self->reports_page, "reports");
   self->case_page = ct_case_page_new ();
   g_signal_connect_object (self->case_page, "case-changed", G_CALLBACK (on_case_changed_cb),
                            self, 0);
@@ -561,7 +572,7 @@ ct_window_get_cases (CtWindow *self)
 /**
  * ct_window_show_section:
  * @self: a #CtWindow
- * @section: "needs-action", "open", "closed" or "directory"
+ * @section: "needs-action", "open", "closed", "directory" or "reports"
  *
  * Shows a section of the sidebar, as if the user had chosen it.
  */
