@@ -320,6 +320,45 @@ test_summaries_fail_closed_on_swapped_rows (StoreFixture  *fixture,
   expect_list_tampered (fixture, id);
 }
 
+static void
+test_summaries_fail_closed_on_case_key (StoreFixture  *fixture,
+                                        gconstpointer  data)
+{
+  static const char * const fields[] = { "child-ids", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) summaries = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+
+  /* Enough cases for the store to unwrap every case key in one go. */
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autoptr(CtRecord) case_record = ct_record_new (CT_RECORD_KIND_CASE);
+
+      g_assert_true (ct_store_insert_sync (fixture->store, STAFF, case_record, &error));
+      g_assert_no_error (error);
+      if (i == 10)
+        first = g_strdup (ct_record_get_id (case_record));
+      if (i == 20)
+        second = g_strdup (ct_record_get_id (case_record));
+    }
+  store_fixture_close (fixture);
+
+  /* Two cases' keys swapped: each is a valid wrapped key, of another case. */
+  sql = g_strdup_printf ("CREATE TEMP TABLE k AS SELECT case_id, wrapped FROM case_keys;"
+                         "UPDATE case_keys SET wrapped = (SELECT wrapped FROM k WHERE case_id = '%s') WHERE case_id = '%s';"
+                         "UPDATE case_keys SET wrapped = (SELECT wrapped FROM k WHERE case_id = '%s') WHERE case_id = '%s';",
+                         second, first, first, second);
+  raw_sql (fixture->path, sql);
+
+  store_fixture_reopen (fixture);
+  summaries = list_summaries (fixture->store, CT_RECORD_KIND_CASE, fields, &error);
+  g_assert_null (summaries);
+  g_assert_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED);
+  g_assert_nonnull (strstr (error->message, "case_keys"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -341,6 +380,8 @@ main (int   argc,
               test_summaries_fail_closed_on_ciphertext, store_fixture_tear_down);
   g_test_add ("/store/summaries/swapped-rows", StoreFixture, NULL, store_fixture_set_up,
               test_summaries_fail_closed_on_swapped_rows, store_fixture_tear_down);
+  g_test_add ("/store/summaries/tampered-case-key", StoreFixture, NULL, store_fixture_set_up,
+              test_summaries_fail_closed_on_case_key, store_fixture_tear_down);
 
   return g_test_run ();
 }

@@ -736,24 +736,27 @@ load_records (CtWindow *self,
 }
 
 static void
-on_store_opened_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+on_opened_and_loaded_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
 {
   g_autoptr(CtWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(CtStore) store = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(CtWorkflow) workflow = NULL;
 
-  store = ct_store_open_finish (result, &error);
-  probe_now ("store-opened");
-  if (store == NULL)
+  workflow = ct_workflow_open_and_load_finish (result, &items, &error);
+  probe_now ("cases-loaded");
+  if (workflow == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         show_records_error (self, error);
       return;
     }
 
-  load_records (self, store);
+  g_set_object (&self->store, ct_workflow_get_store (workflow));
+  g_set_object (&self->workflow, workflow);
+  show_loaded (self, items);
 }
 
 /* Records opened and read before any window asked for them: see
@@ -865,8 +868,10 @@ open_store (CtWindow *self)
 {
   gtk_spinner_start (self->loading_spinner);
   gtk_stack_set_visible_child_name (self->main_stack, "loading");
-  ct_store_open_async (self->database_path, self->cancellable, on_store_opened_cb,
-                       g_object_ref (self));
+  /* Opened and read in one go, without waiting for this thread between
+   * the two: it is busy drawing the window's first frames. */
+  ct_workflow_open_and_load_async (self->database_path, self->cancellable,
+                                   on_opened_and_loaded_cb, g_object_ref (self));
 }
 
 static void

@@ -1337,6 +1337,8 @@ preload_case_keys (CtStore  *self,
                    GError  **error)
 {
   g_autoptr(GPtrArray) pairs = NULL;
+  g_autoptr(GString) ad = NULL;
+  gsize prefix_len;
   gboolean ok = TRUE;
 
   if (self->keys.case_keys_loaded)
@@ -1346,6 +1348,14 @@ preload_case_keys (CtStore  *self,
   if (pairs == NULL)
     return FALSE;
 
+  /* The associated data ct_crypto_unwrap_key() uses for a case key,
+   * "key|" and make_label ("case", uuid, case_id), built once up to the
+   * case id. */
+  ad = g_string_new ("key|case|");
+  g_string_append (ad, self->database_uuid);
+  g_string_append_c (ad, '|');
+  prefix_len = ad->len;
+
   for (guint i = 0; i < pairs->len; i += 2)
     {
       char *case_id = g_ptr_array_index (pairs, i);
@@ -1353,9 +1363,18 @@ preload_case_keys (CtStore  *self,
 
       if (ok && !g_hash_table_contains (self->keys.case_keys, case_id))
         {
-          g_autofree char *label = make_label ("case", self->database_uuid, case_id);
-          CtKey *key = ct_crypto_unwrap_key (self->keys.wrap, g_bytes_get_data (wrapped, NULL),
-                                             g_bytes_get_size (wrapped), label, NULL);
+          guint8 raw[2 * CT_KEY_BYTES];
+          gsize raw_len = 0;
+          CtKey *key = NULL;
+
+          g_string_truncate (ad, prefix_len);
+          g_string_append (ad, case_id);
+          if (ct_crypto_open_into (self->keys.wrap, g_bytes_get_data (wrapped, NULL),
+                                   g_bytes_get_size (wrapped), ad->str, ad->len, raw, sizeof raw,
+                                   &raw_len) &&
+              raw_len == CT_KEY_BYTES)
+            key = ct_key_new_from_bytes (raw, raw_len);
+          ct_crypto_wipe (raw, sizeof raw);
 
           if (key == NULL)
             {
@@ -1363,7 +1382,11 @@ preload_case_keys (CtStore  *self,
               ok = FALSE;
             }
           else
-            g_hash_table_insert (self->keys.case_keys, g_strdup (case_id), key);
+            {
+              /* The table takes the id. */
+              g_hash_table_insert (self->keys.case_keys, case_id, key);
+              case_id = NULL;
+            }
         }
       g_free (case_id);
       g_bytes_unref (wrapped);
