@@ -288,12 +288,12 @@ test_case_page (void)
                            "Northshire");
     gtk_editable_set_text (GTK_EDITABLE (ct_test_ui_find_by_label (dialog, "Date of birth (DD/MM/YYYY)")),
                            "31/02/2015");
-    gtk_widget_activate_action (dialog, "child.save", NULL);
+    gtk_widget_activate_action (dialog, "form.save", NULL);
     /* A date that does not exist is refused and nothing is saved. */
     g_assert_true (gtk_widget_get_visible (dialog));
     gtk_editable_set_text (GTK_EDITABLE (ct_test_ui_find_by_label (dialog, "Date of birth (DD/MM/YYYY)")),
                            "14/07/2015");
-    gtk_widget_activate_action (dialog, "child.save", NULL);
+    gtk_widget_activate_action (dialog, "form.save", NULL);
     wait_for_label (page, "lives in Northshire");
     wait_for_label (page, "1 earlier version kept");
     history = ct_store_list_history_sync (store, CT_RECORD_KIND_CHILD, child_ids[0], &error);
@@ -319,13 +319,13 @@ test_case_page (void)
     type_into (dialog, "Given names", "Sam");
     type_into (dialog, "Family name", "Brown");
     choose (dialog, "Has parental responsibility for Alex Brown", "Yes");
-    gtk_widget_activate_action (dialog, "person.save", NULL);
+    gtk_widget_activate_action (dialog, "form.save", NULL);
     g_assert_true (gtk_widget_get_visible (dialog));
     g_assert_nonnull (find_label (dialog, "Say how this person is related to Alex Brown"));
 
     type_into (dialog, "Relationship to Alex Brown (mother, stepfather…)", "Mother");
     type_into (dialog, "Date of birth (DD/MM/YYYY)", "30/02/1988");
-    gtk_widget_activate_action (dialog, "person.save", NULL);
+    gtk_widget_activate_action (dialog, "form.save", NULL);
     g_assert_true (gtk_widget_get_visible (dialog));
     g_assert_nonnull (find_label (dialog, "date of birth is not a date"));
     /* What was typed is still there. */
@@ -339,7 +339,7 @@ test_case_page (void)
     choose (dialog, "Has contact with other children", "Not known");
     ct_test_ui_wait_for_frame (dialog);
     ct_test_ui_screenshot (dialog, "person-dialog.png");
-    gtk_widget_activate_action (dialog, "person.save", NULL);
+    gtk_widget_activate_action (dialog, "form.save", NULL);
     wait_for_label (page, "Mother of Alex Brown, has parental responsibility, main carer, "
                           "same household");
 
@@ -366,7 +366,7 @@ test_case_page (void)
     g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ct_test_ui_find_by_label (
                        dialog, "Date of birth (DD/MM/YYYY)"))), ==, "03/11/1988");
     type_into (dialog, "Address", "4 Mill Lane, Exampleton");
-    gtk_widget_activate_action (dialog, "person.save", NULL);
+    gtk_widget_activate_action (dialog, "form.save", NULL);
     wait_for_label (page, "4 Mill Lane, Exampleton · changed");
     file = ct_case_page_get_file (CT_CASE_PAGE (page));
     g_assert_cmpint (ct_record_get_version (g_ptr_array_index (file->people, 0)), ==, 2);
@@ -383,7 +383,7 @@ test_case_page (void)
     g_assert_nonnull (dialog);
     type_into (dialog, "Other agencies involved (school nurse, health visitor, CAMHS…)",
                "School nurse; CAMHS");
-    gtk_widget_activate_action (dialog, "child.save", NULL);
+    gtk_widget_activate_action (dialog, "form.save", NULL);
     wait_for_label (page, "also involved: School nurse; CAMHS");
     ct_test_ui_wait_for_frame (GTK_WIDGET (window));
     ct_test_ui_screenshot (GTK_WIDGET (window), "case-page-people.png");

@@ -542,88 +542,62 @@ add_open_button (AdwActionRow *row,
 }
 
 static void
-on_child_updated_cb (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+on_form_saved_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   CtCasePage *self = g_task_get_source_object (task);
-  CtChildDialog *dialog = g_task_get_task_data (task);
+  CtFormWindow *form = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
-  ct_store_update_finish (CT_STORE (source), result, &error);
-  ct_child_dialog_save_finished (dialog, error);
+  ct_workflow_save_records_finish (CT_WORKFLOW (source), result, &error);
+  ct_form_window_save_finished (form, error);
   if (error == NULL)
     reload (self);
 }
 
+/* The child's and the people's forms: what they save is written in one
+ * transaction, each changed record as a new version. */
 static void
-on_child_save_cb (CtChildDialog *dialog,
-                  CtRecord      *child,
-                  CtCasePage    *self)
+on_form_save_cb (CtFormWindow *form,
+                 GPtrArray    *records,
+                 CtCasePage   *self)
 {
   GTask *task = g_task_new (self, NULL, NULL, NULL);
 
-  g_task_set_task_data (task, g_object_ref (dialog), g_object_unref);
-  ct_store_update_async (ct_workflow_get_store (self->workflow),
-                         ct_workflow_get_actor_id (self->workflow), child, NULL,
-                         on_child_updated_cb, task);
+  g_task_set_task_data (task, g_object_ref (form), g_object_unref);
+  ct_workflow_save_records_async (self->workflow, records, NULL, on_form_saved_cb, task);
+}
+
+static void
+present_form (CtCasePage   *self,
+              CtFormWindow *form)
+{
+  g_signal_connect_object (form, "save", G_CALLBACK (on_form_save_cb), self, 0);
+  gtk_window_set_transient_for (GTK_WINDOW (form),
+                                GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
+  gtk_window_present (GTK_WINDOW (form));
 }
 
 static void
 on_edit_child_clicked_cb (GtkButton  *button,
                           CtCasePage *self)
 {
-  CtChildDialog *dialog = ct_child_dialog_new (g_object_get_data (G_OBJECT (button), "child"));
-
-  g_signal_connect_object (dialog, "save", G_CALLBACK (on_child_save_cb), self, 0);
-  gtk_window_set_transient_for (GTK_WINDOW (dialog),
-                                GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-on_people_saved_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  CtCasePage *self = g_task_get_source_object (task);
-  CtPersonDialog *dialog = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-
-  ct_workflow_save_records_finish (CT_WORKFLOW (source), result, &error);
-  ct_person_dialog_save_finished (dialog, error);
-  if (error == NULL)
-    reload (self);
-}
-
-static void
-on_person_save_cb (CtPersonDialog *dialog,
-                   GPtrArray      *records,
-                   CtCasePage     *self)
-{
-  GTask *task = g_task_new (self, NULL, NULL, NULL);
-
-  g_task_set_task_data (task, g_object_ref (dialog), g_object_unref);
-  ct_workflow_save_records_async (self->workflow, records, NULL, on_people_saved_cb, task);
+  present_form (self, CT_FORM_WINDOW (ct_child_dialog_new (g_object_get_data (G_OBJECT (button),
+                                                                              "child"))));
 }
 
 static void
 open_person_dialog (CtCasePage *self,
                     CtRecord   *person)
 {
-  CtPersonDialog *dialog;
-
   if (self->file == NULL)
     return;
 
-  dialog = ct_person_dialog_new (ct_record_get_id (self->file->case_record),
-                                 self->file->children, person, self->file->relationships);
-  g_signal_connect_object (dialog, "save", G_CALLBACK (on_person_save_cb), self, 0);
-  gtk_window_set_transient_for (GTK_WINDOW (dialog),
-                                GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
-  gtk_window_present (GTK_WINDOW (dialog));
+  present_form (self, CT_FORM_WINDOW (ct_person_dialog_new (
+                        ct_record_get_id (self->file->case_record), self->file->children,
+                        person, self->file->relationships)));
 }
 
 static void

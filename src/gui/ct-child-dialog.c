@@ -8,6 +8,7 @@
 #include "ct-child-dialog.h"
 #include "ct-choice-row.h"
 #include "ct-format.h"
+#include "ct-form-window.h"
 
 /*
  * Editing a child's details. The change is saved as a new version of the
@@ -39,23 +40,14 @@ static const TextField text_fields[] = {
 
 struct _CtChildDialog
 {
-  AdwWindow        parent_instance;
+  CtFormWindow     parent_instance;
 
   CtRecord        *child;
   GtkWidget       *rows[G_N_ELEMENTS (text_fields)];
   CtChoiceRow     *status_row;
-  GtkLabel        *problem_label;
-  gboolean         saving;
 };
 
-G_DEFINE_FINAL_TYPE (CtChildDialog, ct_child_dialog, ADW_TYPE_WINDOW)
-
-enum {
-  SIGNAL_SAVE,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
+G_DEFINE_FINAL_TYPE (CtChildDialog, ct_child_dialog, CT_TYPE_FORM_WINDOW)
 
 /**
  * ct_child_dialog_build_record:
@@ -111,65 +103,22 @@ ct_child_dialog_build_record (CtChildDialog  *self,
   return g_steal_pointer (&child);
 }
 
-static void
-on_save_activated_cb (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *parameter)
+static GPtrArray *
+ct_child_dialog_build_records (CtFormWindow  *form,
+                               GError       **error)
 {
-  CtChildDialog *self = CT_CHILD_DIALOG (widget);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CtRecord) child = ct_child_dialog_build_record (self, &error);
+  CtChildDialog *self = CT_CHILD_DIALOG (form);
+  g_autoptr(CtRecord) child = ct_child_dialog_build_record (self, error);
+  GPtrArray *records;
 
   if (child == NULL)
-    {
-      gtk_label_set_text (self->problem_label, error->message);
-      gtk_widget_set_visible (GTK_WIDGET (self->problem_label), TRUE);
-      return;
-    }
+    return NULL;
 
-  self->saving = TRUE;
-  gtk_widget_action_set_enabled (widget, "child.save", FALSE);
-  g_signal_emit (self, signals[SIGNAL_SAVE], 0, child);
-}
+  records = g_ptr_array_new_with_free_func (g_object_unref);
+  if (!ct_record_equal_fields (child, self->child))
+    g_ptr_array_add (records, g_steal_pointer (&child));
 
-/**
- * ct_child_dialog_save_finished:
- * @self: a #CtChildDialog
- * @error: (nullable): why the change was not saved
- *
- * Closes the form on success; otherwise says why and keeps what was typed.
- */
-void
-ct_child_dialog_save_finished (CtChildDialog *self,
-                               const GError  *error)
-{
-  g_return_if_fail (CT_IS_CHILD_DIALOG (self));
-
-  self->saving = FALSE;
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "child.save", TRUE);
-
-  if (error == NULL)
-    {
-      gtk_window_close (GTK_WINDOW (self));
-      return;
-    }
-
-  {
-    g_autofree char *message = g_strdup_printf (_("The change was not saved: %s"),
-                                                error->message);
-
-    gtk_label_set_text (self->problem_label, message);
-    gtk_widget_set_visible (GTK_WIDGET (self->problem_label), TRUE);
-  }
-}
-
-static gboolean
-ct_child_dialog_close_request (GtkWindow *window)
-{
-  if (CT_CHILD_DIALOG (window)->saving)
-    return TRUE;
-
-  return GTK_WINDOW_CLASS (ct_child_dialog_parent_class)->close_request (window);
+  return records;
 }
 
 static void
@@ -183,28 +132,8 @@ ct_child_dialog_dispose (GObject *object)
 static void
 ct_child_dialog_class_init (CtChildDialogClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-
-  object_class->dispose = ct_child_dialog_dispose;
-  GTK_WINDOW_CLASS (klass)->close_request = ct_child_dialog_close_request;
-
-  /**
-   * CtChildDialog::save:
-   * @self: the form
-   * @child: the changed CHILD record
-   *
-   * Emitted when the user saves; the handler stores the change and calls
-   * ct_child_dialog_save_finished().
-   */
-  signals[SIGNAL_SAVE] =
-    g_signal_new ("save", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, CT_TYPE_RECORD);
-
-  gtk_widget_class_install_action (widget_class, "child.save", NULL, on_save_activated_cb);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK,
-                                       "child.save", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  G_OBJECT_CLASS (klass)->dispose = ct_child_dialog_dispose;
+  CT_FORM_WINDOW_CLASS (klass)->build_records = ct_child_dialog_build_records;
 }
 
 static void
@@ -222,7 +151,8 @@ CtChildDialog *
 ct_child_dialog_new (CtRecord *child)
 {
   CtChildDialog *self;
-  GtkWidget *box, *header, *cancel, *save, *page, *group, *status_group, *problem_group;
+  AdwPreferencesPage *page;
+  GtkWidget *group, *status_group;
   static const char *statuses[][2] = {
     { "none", N_("None known") },
     { "early-help", N_("Early help") },
@@ -235,55 +165,27 @@ ct_child_dialog_new (CtRecord *child)
 
   self = g_object_new (CT_TYPE_CHILD_DIALOG,
                        "title", _("Edit the Child’s Details"),
-                       "modal", TRUE,
-                       "default-width", 600,
-                       "default-height", 720,
-                       "width-request", 360,
-                       "height-request", 294,
                        NULL);
   self->child = g_object_ref (child);
-
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  header = adw_header_bar_new ();
-  adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
-  cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (cancel), "window.close");
-  save = gtk_button_new_with_mnemonic (_("_Save"));
-  gtk_widget_add_css_class (save, "suggested-action");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (save), "child.save");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (save), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Save the child’s details"), -1);
-  adw_header_bar_pack_start (ADW_HEADER_BAR (header), cancel);
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), save);
-  gtk_box_append (GTK_BOX (box), header);
-
-  page = adw_preferences_page_new ();
-  gtk_widget_set_vexpand (page, TRUE);
-  gtk_box_append (GTK_BOX (box), page);
+  ct_form_window_set_save_label (CT_FORM_WINDOW (self), _("Save the child’s details"));
+  page = ct_form_window_get_page (CT_FORM_WINDOW (self));
 
   group = adw_preferences_group_new ();
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("The Child"));
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
                                          _("Changes are kept as a new version; the earlier "
                                            "details stay in the record’s history."));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+  adw_preferences_page_add (page, ADW_PREFERENCES_GROUP (group));
 
   for (guint i = 0; i < G_N_ELEMENTS (text_fields); i++)
     {
       const char *value = ct_record_get_string (child, text_fields[i].field);
-      GtkWidget *row = adw_entry_row_new ();
+      g_autofree char *date = NULL;
+      GtkWidget *row;
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(text_fields[i].label));
-      gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      _(text_fields[i].label), -1);
-      if (g_str_equal (text_fields[i].field, "date-of-birth") && value != NULL)
-        {
-          g_autofree char *text = ct_format_date_for_entry (value);
-
-          gtk_editable_set_text (GTK_EDITABLE (row), text);
-        }
-      else if (value != NULL)
-        gtk_editable_set_text (GTK_EDITABLE (row), value);
+      if (g_str_equal (text_fields[i].field, "date-of-birth"))
+        value = date = ct_format_date_for_entry (value);
+      row = ct_form_window_new_entry_row (_(text_fields[i].label), value);
 
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
       self->rows[i] = row;
@@ -296,19 +198,7 @@ ct_child_dialog_new (CtRecord *child)
     ct_choice_row_add (self->status_row, statuses[i][0], _(statuses[i][1]));
   ct_choice_row_set_value (self->status_row, ct_record_get_string (child, "status"));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (status_group), GTK_WIDGET (self->status_row));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (status_group));
-
-  problem_group = adw_preferences_group_new ();
-  self->problem_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->problem_label, TRUE);
-  gtk_label_set_xalign (self->problem_label, 0);
-  gtk_widget_add_css_class (GTK_WIDGET (self->problem_label), "error");
-  gtk_widget_set_visible (GTK_WIDGET (self->problem_label), FALSE);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (problem_group),
-                             GTK_WIDGET (self->problem_label));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (problem_group));
-
-  adw_window_set_content (ADW_WINDOW (self), box);
+  adw_preferences_page_add (page, ADW_PREFERENCES_GROUP (status_group));
 
   return self;
 }

@@ -7,6 +7,7 @@
 
 #include "ct-choice-row.h"
 #include "ct-format.h"
+#include "ct-form-window.h"
 #include "ct-person-dialog.h"
 
 /*
@@ -73,25 +74,16 @@ typedef struct
 
 struct _CtPersonDialog
 {
-  AdwWindow    parent_instance;
+  CtFormWindow  parent_instance;
 
-  char        *case_id;
-  CtRecord    *person;  /* the stored one, or NULL for someone new */
-  GArray      *links;
-  GtkWidget   *rows[G_N_ELEMENTS (text_fields)];
-  CtChoiceRow *other_children_row;
-  GtkLabel    *problem_label;
-  gboolean     saving;
+  char         *case_id;
+  CtRecord     *person;  /* the stored one, or NULL for someone new */
+  GArray       *links;
+  GtkWidget    *rows[G_N_ELEMENTS (text_fields)];
+  CtChoiceRow  *other_children_row;
 };
 
-G_DEFINE_FINAL_TYPE (CtPersonDialog, ct_person_dialog, ADW_TYPE_WINDOW)
-
-enum {
-  SIGNAL_SAVE,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
+G_DEFINE_FINAL_TYPE (CtPersonDialog, ct_person_dialog, CT_TYPE_FORM_WINDOW)
 
 static void
 link_clear (Link *link)
@@ -145,28 +137,20 @@ link_has_answers (Link *link)
   return FALSE;
 }
 
-/**
- * ct_person_dialog_build_records:
- * @self: a #CtPersonDialog
- * @error: return location for an error
- *
- * Returns: (transfer full) (element-type CtRecord): the PERSON and
- *   RELATIONSHIP records that are new or changed, ready to be saved in one
- *   transaction (empty if nothing changed), or %NULL if something typed is
- *   not valid.
- */
-GPtrArray *
-ct_person_dialog_build_records (CtPersonDialog  *self,
-                                GError         **error)
+/* The PERSON and RELATIONSHIP records that are new or changed, to be saved
+ * in one transaction (none if nothing changed), or NULL if something typed
+ * is not valid. */
+static GPtrArray *
+ct_person_dialog_build_records (CtFormWindow  *form,
+                                GError       **error)
 {
+  CtPersonDialog *self = CT_PERSON_DIALOG (form);
   g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(CtRecord) person = NULL;
   const char *first_relation = NULL;
   g_autofree char *given = entry_text (self->rows[0]);
   g_autofree char *family = entry_text (self->rows[1]);
   guint linked = 0;
-
-  g_return_val_if_fail (CT_IS_PERSON_DIALOG (self), NULL);
 
   if (*given == '\0' && *family == '\0')
     {
@@ -274,78 +258,6 @@ ct_person_dialog_build_records (CtPersonDialog  *self,
 }
 
 static void
-show_problem (CtPersonDialog *self,
-              const char     *message)
-{
-  gtk_label_set_text (self->problem_label, message);
-  gtk_widget_set_visible (GTK_WIDGET (self->problem_label), TRUE);
-}
-
-static void
-on_save_activated_cb (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *parameter)
-{
-  CtPersonDialog *self = CT_PERSON_DIALOG (widget);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) records = ct_person_dialog_build_records (self, &error);
-
-  if (records == NULL)
-    {
-      show_problem (self, error->message);
-      return;
-    }
-
-  if (records->len == 0)
-    {
-      gtk_window_close (GTK_WINDOW (self));
-      return;
-    }
-
-  self->saving = TRUE;
-  gtk_widget_action_set_enabled (widget, "person.save", FALSE);
-  g_signal_emit (self, signals[SIGNAL_SAVE], 0, records);
-}
-
-/**
- * ct_person_dialog_save_finished:
- * @self: a #CtPersonDialog
- * @error: (nullable): why the change was not saved
- *
- * Closes the form on success; otherwise says why and keeps what was typed.
- */
-void
-ct_person_dialog_save_finished (CtPersonDialog *self,
-                                const GError   *error)
-{
-  g_return_if_fail (CT_IS_PERSON_DIALOG (self));
-
-  self->saving = FALSE;
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "person.save", TRUE);
-
-  if (error == NULL)
-    {
-      gtk_window_close (GTK_WINDOW (self));
-      return;
-    }
-
-  {
-    g_autofree char *message = g_strdup_printf (_("The details were not saved: %s"),
-                                                error->message);
-    show_problem (self, message);
-  }
-}
-
-static gboolean
-ct_person_dialog_close_request (GtkWindow *window)
-{
-  if (CT_PERSON_DIALOG (window)->saving)
-    return TRUE;
-
-  return GTK_WINDOW_CLASS (ct_person_dialog_parent_class)->close_request (window);
-}
-
-static void
 ct_person_dialog_dispose (GObject *object)
 {
   CtPersonDialog *self = CT_PERSON_DIALOG (object);
@@ -368,29 +280,10 @@ static void
 ct_person_dialog_class_init (CtPersonDialogClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = ct_person_dialog_dispose;
   object_class->finalize = ct_person_dialog_finalize;
-  GTK_WINDOW_CLASS (klass)->close_request = ct_person_dialog_close_request;
-
-  /**
-   * CtPersonDialog::save:
-   * @self: the form
-   * @records: (element-type CtRecord): the new or changed PERSON and
-   *   RELATIONSHIP records
-   *
-   * Emitted when the user saves a change; the handler stores the records
-   * in one transaction and calls ct_person_dialog_save_finished().
-   */
-  signals[SIGNAL_SAVE] =
-    g_signal_new ("save", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_PTR_ARRAY);
-
-  gtk_widget_class_install_action (widget_class, "person.save", NULL, on_save_activated_cb);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK,
-                                       "person.save", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  CT_FORM_WINDOW_CLASS (klass)->build_records = ct_person_dialog_build_records;
 }
 
 static void
@@ -398,21 +291,6 @@ ct_person_dialog_init (CtPersonDialog *self)
 {
   self->links = g_array_new (FALSE, TRUE, sizeof (Link));
   g_array_set_clear_func (self->links, (GDestroyNotify) link_clear);
-}
-
-static GtkWidget *
-new_entry_row (const char *label,
-               const char *value)
-{
-  GtkWidget *row = adw_entry_row_new ();
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), label);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  label, -1);
-  if (value != NULL)
-    gtk_editable_set_text (GTK_EDITABLE (row), value);
-
-  return row;
 }
 
 static CtChoiceRow *
@@ -466,7 +344,8 @@ ct_person_dialog_new (const char *case_id,
                       GPtrArray  *relationships)
 {
   CtPersonDialog *self;
-  GtkWidget *box, *header, *cancel, *save, *page, *group, *problem_group;
+  AdwPreferencesPage *page;
+  GtkWidget *group;
   CtRecord *any_relationship = NULL;
 
   g_return_val_if_fail (case_id != NULL, NULL);
@@ -476,43 +355,11 @@ ct_person_dialog_new (const char *case_id,
   self = g_object_new (CT_TYPE_PERSON_DIALOG,
                        "title", person != NULL ? _("Edit a Person’s Details")
                                                : _("Add a Parent, Carer or Other Adult"),
-                       "modal", TRUE,
-                       "default-width", 600,
-                       "default-height", 720,
-                       "width-request", 360,
-                       "height-request", 294,
                        NULL);
   self->case_id = g_strdup (case_id);
   self->person = person != NULL ? g_object_ref (person) : NULL;
-
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  header = adw_header_bar_new ();
-  adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
-  cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (cancel), "window.close");
-  save = gtk_button_new_with_mnemonic (_("_Save"));
-  gtk_widget_add_css_class (save, "suggested-action");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (save), "person.save");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (save), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Save the person’s details"), -1);
-  adw_header_bar_pack_start (ADW_HEADER_BAR (header), cancel);
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), save);
-  gtk_box_append (GTK_BOX (box), header);
-
-  page = adw_preferences_page_new ();
-  gtk_widget_set_vexpand (page, TRUE);
-  gtk_box_append (GTK_BOX (box), page);
-
-  /* The problem goes first, where it is seen without scrolling. */
-  problem_group = adw_preferences_group_new ();
-  self->problem_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->problem_label, TRUE);
-  gtk_label_set_xalign (self->problem_label, 0);
-  gtk_widget_add_css_class (GTK_WIDGET (self->problem_label), "error");
-  gtk_widget_set_visible (GTK_WIDGET (self->problem_label), FALSE);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (problem_group),
-                             GTK_WIDGET (self->problem_label));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (problem_group));
+  ct_form_window_set_save_label (CT_FORM_WINDOW (self), _("Save the person’s details"));
+  page = ct_form_window_get_page (CT_FORM_WINDOW (self));
 
   group = adw_preferences_group_new ();
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("The Person"));
@@ -520,7 +367,7 @@ ct_person_dialog_new (const char *case_id,
                                          _("A parent, carer or other adult in the child’s life. "
                                            "Changes are kept as a new version; the earlier "
                                            "details stay in the record’s history."));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+  adw_preferences_page_add (page, ADW_PREFERENCES_GROUP (group));
 
   for (guint i = 0; i < G_N_ELEMENTS (text_fields); i++)
     {
@@ -530,7 +377,7 @@ ct_person_dialog_new (const char *case_id,
 
       if (g_str_equal (text_fields[i].field, "date-of-birth"))
         value = date = ct_format_date_for_entry (value);
-      self->rows[i] = new_entry_row (_(text_fields[i].label), value);
+      self->rows[i] = ct_form_window_new_entry_row (_(text_fields[i].label), value);
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->rows[i]);
     }
 
@@ -565,7 +412,7 @@ ct_person_dialog_new (const char *case_id,
       /* Translators: %s is a child's name. */
       relation_label = g_strdup_printf (_("Relationship to %s (mother, stepfather…)"),
                                         link.child_name);
-      link.relation_row = new_entry_row (relation_label,
+      link.relation_row = ct_form_window_new_entry_row (relation_label,
                                          link.relationship != NULL
                                            ? ct_record_get_string (link.relationship, "relation")
                                            : NULL);
@@ -580,7 +427,7 @@ ct_person_dialog_new (const char *case_id,
                                      GTK_WIDGET (link.flag_rows[f]));
         }
 
-      adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (child_group));
+      adw_preferences_page_add (page, ADW_PREFERENCES_GROUP (child_group));
       g_array_append_val (self->links, link);
     }
 
@@ -590,9 +437,8 @@ ct_person_dialog_new (const char *case_id,
                                            any_relationship, "access-to-other-children");
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
                              GTK_WIDGET (self->other_children_row));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+  adw_preferences_page_add (page, ADW_PREFERENCES_GROUP (group));
 
-  adw_window_set_content (ADW_WINDOW (self), box);
   gtk_window_set_focus (GTK_WINDOW (self), self->rows[0]);
 
   return self;
