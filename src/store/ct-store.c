@@ -687,8 +687,8 @@ align8 (gsize offset)
 
 /* Sets values[i] to the value of the entry named names[i] of the
  * serialised a{sv} @data, copied into memory that is wiped when freed.
- * Values already set are left alone (the first entry of a name wins, as
- * with g_variant_lookup_value()). */
+ * Should a name appear twice, the last entry wins, as it does when
+ * ct_record_new_take() reads the whole dictionary. */
 static gboolean
 pick_fields (const guint8        *data,
              gsize                size,
@@ -736,8 +736,7 @@ pick_fields (const guint8        *data,
           const char *type_end;
           g_autoptr(GBytes) bytes = NULL;
 
-          if (values[f] != NULL || strlen (names[f]) != key_end - 1 ||
-              memcmp (entry, names[f], key_end - 1) != 0)
+          if (strlen (names[f]) != key_end - 1 || memcmp (entry, names[f], key_end - 1) != 0)
             continue;
 
           /* A variant is its value's bytes, a nul and the value's type. */
@@ -753,6 +752,7 @@ pick_fields (const guint8        *data,
             return FALSE;
 
           bytes = ct_crypto_bytes_new_wiped (value, nul - 1);
+          g_clear_pointer (&values[f], g_variant_unref);
           values[f] = g_variant_ref_sink (g_variant_new_from_bytes ((const GVariantType *) type_string,
                                                                     bytes, FALSE));
         }
