@@ -5,6 +5,9 @@
 
 #include "ct-test-ui.h"
 
+#include <adwaita.h>
+#include <string.h>
+
 static gboolean
 on_timeout_elapsed_cb (gpointer user_data)
 {
@@ -187,4 +190,197 @@ ct_test_ui_find_by_label (GtkWidget  *root,
     }
 
   return NULL;
+}
+
+/**
+ * ct_test_ui_find_text:
+ * @root: where to start
+ * @text: part of a label's text
+ *
+ * Returns: (transfer none) (nullable): the first label under @root whose
+ *   text contains @text.
+ */
+GtkWidget *
+ct_test_ui_find_text (GtkWidget  *root,
+                      const char *text)
+{
+  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_text (GTK_LABEL (root)), text) != NULL)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = ct_test_ui_find_text (child, text);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/**
+ * ct_test_ui_wait_for_text:
+ * @root: where to look
+ * @text: part of a label's text
+ *
+ * Runs the main loop until a label under @root shows @text; fails the test
+ * if none does within 30 seconds.
+ */
+void
+ct_test_ui_wait_for_text (GtkWidget  *root,
+                          const char *text)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (ct_test_ui_find_text (root, text) == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  if (ct_test_ui_find_text (root, text) == NULL)
+    g_error ("No label with “%s” appeared", text);
+}
+
+/**
+ * ct_test_ui_find_toplevel:
+ * @type: a window type
+ *
+ * Returns: (transfer none) (nullable): a visible toplevel of @type.
+ */
+GtkWidget *
+ct_test_ui_find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (toplevel, type) && gtk_widget_get_visible (toplevel))
+        return toplevel;
+    }
+
+  return NULL;
+}
+
+/**
+ * ct_test_ui_find_button:
+ * @root: where to start
+ * @label: the button's accessible name
+ *
+ * An action row's title label carries the same name as the button that
+ * follows it in the row; this finds the button.
+ *
+ * Returns: (transfer none) (nullable): the button.
+ */
+GtkWidget *
+ct_test_ui_find_button (GtkWidget  *root,
+                        const char *label)
+{
+  GtkWidget *found = ct_test_ui_find_by_label (root, label);
+
+  while (found != NULL && !GTK_IS_BUTTON (found))
+    {
+      GtkWidget *row = gtk_widget_get_ancestor (found, ADW_TYPE_ACTION_ROW);
+
+      found = row != NULL ? ct_test_ui_find_by_type (row, GTK_TYPE_BUTTON) : NULL;
+    }
+
+  return found;
+}
+
+/**
+ * ct_test_ui_type_into:
+ * @root: where to look
+ * @label: an entry's accessible name
+ * @text: what to type
+ */
+void
+ct_test_ui_type_into (GtkWidget  *root,
+                      const char *label,
+                      const char *text)
+{
+  GtkWidget *entry = ct_test_ui_find_by_label (root, label);
+
+  if (entry == NULL || !GTK_IS_EDITABLE (entry))
+    g_error ("No text entry labelled “%s”", label);
+  gtk_editable_set_text (GTK_EDITABLE (entry), text);
+}
+
+/**
+ * ct_test_ui_choose:
+ * @root: where to look
+ * @question: a CtChoiceRow's accessible name
+ * @answer: the label of the answer to press
+ *
+ * Presses the answer as a keyboard or screen reader user presses a
+ * CtChoiceRow's toggle button.
+ */
+void
+ct_test_ui_choose (GtkWidget  *root,
+                   const char *question,
+                   const char *answer)
+{
+  GtkWidget *row = ct_test_ui_find_by_label (root, question);
+  GtkWidget *button;
+
+  if (row == NULL)
+    g_error ("No question labelled “%s”", question);
+  button = ct_test_ui_find_by_label (row, answer);
+  g_assert_true (GTK_IS_TOGGLE_BUTTON (button));
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (button)));
+}
+
+/**
+ * ct_test_ui_wait_result:
+ * @slot: where ct_test_ui_on_done_cb() puts the result
+ *
+ * Runs the main loop until an asynchronous call has finished.
+ *
+ * Returns: (transfer none): the result
+ */
+GAsyncResult *
+ct_test_ui_wait_result (GAsyncResult **slot)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (*slot == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (*slot);
+  return *slot;
+}
+
+/**
+ * ct_test_ui_on_done_cb:
+ * @user_data: a `GAsyncResult **` to store the result in
+ *
+ * A #GAsyncReadyCallback for ct_test_ui_wait_result().
+ */
+void
+ct_test_ui_on_done_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/**
+ * ct_test_ui_make_record:
+ * @kind: the kind of record
+ * @...: field names and string values, ending with %NULL
+ *
+ * Returns: (transfer full): a new record with those fields.
+ */
+CtRecord *
+ct_test_ui_make_record (CtRecordKind kind,
+                        ...)
+{
+  CtRecord *record = ct_record_new (kind);
+  va_list args;
+  const char *name;
+
+  va_start (args, kind);
+  while ((name = va_arg (args, const char *)) != NULL)
+    ct_record_set_string (record, name, va_arg (args, const char *));
+  va_end (args);
+
+  return record;
 }

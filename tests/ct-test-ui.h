@@ -3,6 +3,8 @@
 
 #include <gtk/gtk.h>
 
+#include "ct-record.h"
+
 G_BEGIN_DECLS
 
 void       ct_test_ui_wait_for_frame (GtkWidget  *widget);
@@ -13,5 +15,26 @@ GtkWidget *ct_test_ui_find_by_type   (GtkWidget  *root,
 GtkWidget *ct_test_ui_find_by_label  (GtkWidget  *root,
                                       const char *label);
 void       ct_test_ui_spin           (guint       milliseconds);
+
+GtkWidget *ct_test_ui_find_text      (GtkWidget  *root,
+                                      const char *text);
+void       ct_test_ui_wait_for_text  (GtkWidget  *root,
+                                      const char *text);
+GtkWidget *ct_test_ui_find_toplevel  (GType       type);
+GtkWidget *ct_test_ui_find_button    (GtkWidget  *root,
+                                      const char *label);
+void       ct_test_ui_type_into      (GtkWidget  *root,
+                                      const char *label,
+                                      const char *text);
+void       ct_test_ui_choose         (GtkWidget  *root,
+                                      const char *question,
+                                      const char *answer);
+
+GAsyncResult *ct_test_ui_wait_result (GAsyncResult **slot);
+void       ct_test_ui_on_done_cb     (GObject      *source,
+                                      GAsyncResult *result,
+                                      gpointer      user_data);
+CtRecord  *ct_test_ui_make_record    (CtRecordKind  kind,
+                                      ...) G_GNUC_NULL_TERMINATED;
 
 G_END_DECLS

@@ -24,135 +24,10 @@
  * decided.
  */
 
-static GAsyncResult *
-wait_result (GAsyncResult **slot)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (*slot == NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (*slot);
-  return *slot;
-}
-
-static void
-on_done_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static CtRecord *
-make (CtRecordKind kind,
-      ...)
-{
-  CtRecord *record = ct_record_new (kind);
-  va_list args;
-  const char *name;
-
-  va_start (args, kind);
-  while ((name = va_arg (args, const char *)) != NULL)
-    ct_record_set_string (record, name, va_arg (args, const char *));
-  va_end (args);
-
-  return record;
-}
-
-static GtkWidget *
-find_label (GtkWidget  *root,
-            const char *text)
-{
-  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_text (GTK_LABEL (root)), text) != NULL)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_label (child, text);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static void
-wait_for_label (GtkWidget  *root,
-                const char *text)
-{
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (find_label (root, text) == NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  if (find_label (root, text) == NULL)
-    g_error ("No label with “%s” appeared", text);
-}
-
 /* The button that opens a step: the action row's title label carries the
  * same accessible name, and the button follows it in the row. */
-static GtkWidget *
-find_step_button (GtkWidget  *root,
-                  const char *label)
-{
-  GtkWidget *found = ct_test_ui_find_by_label (root, label);
-
-  while (found != NULL && !GTK_IS_BUTTON (found))
-    {
-      GtkWidget *row = gtk_widget_get_ancestor (found, ADW_TYPE_ACTION_ROW);
-
-      found = row != NULL ? ct_test_ui_find_by_type (row, GTK_TYPE_BUTTON) : NULL;
-    }
-
-  return found;
-}
-
-static CtStepDialog *
-find_step_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
-
-      if (CT_IS_STEP_DIALOG (toplevel) && gtk_widget_get_visible (toplevel))
-        return CT_STEP_DIALOG (toplevel);
-    }
-
-  return NULL;
-}
-
-static void
-type_into (GtkWidget  *root,
-           const char *label,
-           const char *text)
-{
-  GtkWidget *entry = ct_test_ui_find_by_label (root, label);
-
-  if (entry == NULL || !GTK_IS_EDITABLE (entry))
-    g_error ("No text entry labelled “%s”", label);
-  gtk_editable_set_text (GTK_EDITABLE (entry), text);
-}
-
 /* Presses the answer @answer of the question labelled @question, as a
  * keyboard or screen reader user presses a CtChoiceRow's toggle button. */
-static void
-choose (GtkWidget  *root,
-        const char *question,
-        const char *answer)
-{
-  GtkWidget *row = ct_test_ui_find_by_label (root, question);
-  GtkWidget *button;
-
-  if (row == NULL)
-    g_error ("No question labelled “%s”", question);
-  button = ct_test_ui_find_by_label (row, answer);
-  g_assert_true (GTK_IS_TOGGLE_BUTTON (button));
-  g_signal_emit_by_name (button, "clicked");
-  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (button)));
-}
-
 /* Whether the form can be saved: its Save button follows the "step.save"
  * action's enabled state. */
 static gboolean
@@ -199,12 +74,12 @@ save_expecting_refusal (CtStepDialog *dialog,
   gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
 
   save (dialog);
-  while (find_label (GTK_WIDGET (dialog), message) == NULL && g_get_monotonic_time () < deadline)
+  while (ct_test_ui_find_text (GTK_WIDGET (dialog), message) == NULL && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
-  if (find_label (GTK_WIDGET (dialog), message) == NULL)
+  if (ct_test_ui_find_text (GTK_WIDGET (dialog), message) == NULL)
     g_error ("The form did not say “%s”", message);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
-  g_assert_true (find_step_dialog () == dialog);
+  g_assert_true (CT_STEP_DIALOG (ct_test_ui_find_toplevel (CT_TYPE_STEP_DIALOG)) == dialog);
   /* The message has the keyboard focus, so that it is scrolled into view
    * and read out by screen readers. */
   g_assert_true (gtk_root_get_focus (GTK_ROOT (dialog)) == find_problem (GTK_WIDGET (dialog)));
@@ -232,7 +107,7 @@ save_expecting (CtStepDialog *dialog,
                problem ? gtk_label_get_text (GTK_LABEL (problem)) : "no message");
     }
   g_object_unref (dialog);
-  wait_for_label (page, entry);
+  ct_test_ui_wait_for_text (page, entry);
 }
 
 static CtStepDialog *
@@ -242,12 +117,12 @@ open_step (GtkWidget  *page,
   GtkWidget *button;
   CtStepDialog *dialog;
 
-  wait_for_label (page, title);
-  button = find_step_button (page, title);
+  ct_test_ui_wait_for_text (page, title);
+  button = ct_test_ui_find_button (page, title);
   if (button == NULL)
     g_error ("The case page offers no step “%s”", title);
   g_signal_emit_by_name (button, "clicked");
-  dialog = find_step_dialog ();
+  dialog = CT_STEP_DIALOG (ct_test_ui_find_toplevel (CT_TYPE_STEP_DIALOG));
   g_assert_nonnull (dialog);
   ct_test_ui_wait_for_frame (GTK_WIDGET (dialog));
 
@@ -342,7 +217,7 @@ on_report_save_cb (CtStepDialog *dialog,
   g_ptr_array_add (extra, allegation);
 
   ct_workflow_start_case_async (data->workflow, case_record, CT_EVENT_ALLEGATION_REPORTED,
-                                answers, extra, NULL, on_done_cb, data->result);
+                                answers, extra, NULL, ct_test_ui_on_done_cb, data->result);
 }
 
 static void
@@ -370,22 +245,22 @@ test_allegation_path (void)
   guint entries;
   gint64 before_lado;
 
-  g_ptr_array_add (setup, make (CT_RECORD_KIND_ORGANISATION, "name", "Riverside Family Mediation",
+  g_ptr_array_add (setup, ct_test_ui_make_record (CT_RECORD_KIND_ORGANISATION, "name", "Riverside Family Mediation",
                                 "nation", "england-and-wales", "cutoff", "16:00",
                                 "dso-name", "Dana Officer", NULL));
-  staff = make (CT_RECORD_KIND_STAFF, "name", "Dana Officer", NULL);
+  staff = ct_test_ui_make_record (CT_RECORD_KIND_STAFF, "name", "Dana Officer", NULL);
   ct_record_set_boolean (staff, "is-dso", TRUE);
   g_ptr_array_add (setup, staff);
-  g_ptr_array_add (setup, make (CT_RECORD_KIND_AGENCY, "name", "Exampleshire Children’s Services",
+  g_ptr_array_add (setup, ct_test_ui_make_record (CT_RECORD_KIND_AGENCY, "name", "Exampleshire Children’s Services",
                                 "area", "Exampleshire", "confirmation-period", "24h", NULL));
 
-  ct_workflow_setup_async (path, setup, NULL, on_done_cb, &result);
-  store = ct_workflow_setup_finish (wait_result (&result), &code, &error);
+  ct_workflow_setup_async (path, setup, NULL, ct_test_ui_on_done_cb, &result);
+  store = ct_workflow_setup_finish (ct_test_ui_wait_result (&result), &code, &error);
   g_assert_no_error (error);
 
   workflow = ct_workflow_new (store);
-  ct_workflow_load_async (workflow, NULL, on_done_cb, &loaded);
-  items = ct_workflow_load_finish (workflow, wait_result (&loaded), &error);
+  ct_workflow_load_async (workflow, NULL, ct_test_ui_on_done_cb, &loaded);
+  items = ct_workflow_load_finish (workflow, ct_test_ui_wait_result (&loaded), &error);
   g_assert_no_error (error);
   report.workflow = workflow;
 
@@ -395,15 +270,15 @@ test_allegation_path (void)
   gtk_window_present (GTK_WINDOW (dialog));
   ct_test_ui_wait_for_frame (GTK_WIDGET (dialog));
   g_assert_false (can_save (dialog));
-  type_into (GTK_WIDGET (dialog), "Who it is about (name and role)",
+  ct_test_ui_type_into (GTK_WIDGET (dialog), "Who it is about (name and role)",
              "Chris Volunteer, youth worker");
-  type_into (GTK_WIDGET (dialog), "What is alleged", "Shouted at and pushed a child.");
-  type_into (GTK_WIDGET (dialog), "Who reported it", "A parent");
+  ct_test_ui_type_into (GTK_WIDGET (dialog), "What is alleged", "Shouted at and pushed a child.");
+  ct_test_ui_type_into (GTK_WIDGET (dialog), "Who reported it", "A parent");
   g_assert_false (can_save (dialog));
-  type_into (GTK_WIDGET (dialog), "Senior manager told", "Morgan Director");
+  ct_test_ui_type_into (GTK_WIDGET (dialog), "Senior manager told", "Morgan Director");
   screenshot (dialog, "allegation-1-report.png");
   save (dialog);
-  item = ct_workflow_apply_finish (workflow, wait_result (&reported), &error);
+  item = ct_workflow_apply_finish (workflow, ct_test_ui_wait_result (&reported), &error);
   g_assert_no_error (error);
   ct_step_dialog_save_finished (dialog, NULL);
   g_assert_cmpint (ct_case_item_get_due_at (item), >, 0); /* the LADO's clock */
@@ -416,28 +291,28 @@ test_allegation_path (void)
   gtk_window_set_child (window, page);
   gtk_window_present (window);
   ct_case_page_load (CT_CASE_PAGE (page), case_id);
-  wait_for_label (page, "Allegation reported by A parent against Chris Volunteer, youth worker");
+  ct_test_ui_wait_for_text (page, "Allegation reported by A parent against Chris Volunteer, youth worker");
   g_assert_cmpint (case_state (page), ==, CT_STATE_ALLEGATION_REPORTED);
   entries = chronology_length (page);
   g_assert_cmpuint (entries, ==, 1);
 
   /* Before the LADO is involved, the allegation cannot be concluded: the
    * page offers only what the policy allows now. */
-  g_assert_null (find_step_button (page, "Conclude the allegation"));
+  g_assert_null (ct_test_ui_find_button (page, "Conclude the allegation"));
 
   /* 1. Classify: an allegation, and of which kind, with the reason. */
   dialog = open_step (page, "Classify the allegation");
   g_assert_false (can_save (dialog));
-  choose (GTK_WIDGET (dialog), "What this is", "An allegation");
+  ct_test_ui_choose (GTK_WIDGET (dialog), "What this is", "An allegation");
   g_assert_false (can_save (dialog)); /* no reason yet */
-  type_into (GTK_WIDGET (dialog), "Reason for this classification",
+  ct_test_ui_type_into (GTK_WIDGET (dialog), "Reason for this classification",
              "Pushing a child is alleged harm, not a matter of practice.");
   /* The kind of allegation is asked only for allegations, so the form lets
    * it be saved and the engine says it is missing. */
   save_expecting_refusal (dialog, "Say what kind of allegation this is");
   g_assert_cmpint (case_state (page), ==, CT_STATE_ALLEGATION_REPORTED);
   g_assert_cmpuint (chronology_length (page), ==, entries);
-  choose (GTK_WIDGET (dialog), "What is alleged, if an allegation",
+  ct_test_ui_choose (GTK_WIDGET (dialog), "What is alleged, if an allegation",
           "Harmed or may have harmed a child");
   screenshot (dialog, "allegation-2-classify.png");
   save_expecting (dialog, page, "Treated as an allegation: the person is said to have harmed");
@@ -453,10 +328,10 @@ test_allegation_path (void)
   /* 2. Inform the LADO: who and how are both needed. */
   dialog = open_step (page, "Record informing the LADO");
   g_assert_false (can_save (dialog));
-  type_into (GTK_WIDGET (dialog), "LADO informed", "Exampleshire LADO, Kim Officer");
+  ct_test_ui_type_into (GTK_WIDGET (dialog), "LADO informed", "Exampleshire LADO, Kim Officer");
   g_assert_false (can_save (dialog));
-  type_into (GTK_WIDGET (dialog), "How the LADO was informed", "Telephone, then email");
-  type_into (GTK_WIDGET (dialog), "Advice given", "Stand the volunteer down while it is looked into.");
+  ct_test_ui_type_into (GTK_WIDGET (dialog), "How the LADO was informed", "Telephone, then email");
+  ct_test_ui_type_into (GTK_WIDGET (dialog), "Advice given", "Stand the volunteer down while it is looked into.");
   screenshot (dialog, "allegation-3-lado.png");
   before_lado = g_get_real_time ();
   save_expecting (dialog, page, "The LADO, Exampleshire LADO, Kim Officer, was informed");
@@ -471,8 +346,8 @@ test_allegation_path (void)
 
   /* The outcome waits for the regulated-activity and DBS decisions. */
   dialog = open_step (page, "Conclude the allegation");
-  choose (GTK_WIDGET (dialog), "Outcome", "Unsubstantiated");
-  type_into (GTK_WIDGET (dialog), "Reason for the outcome", "Too early to say.");
+  ct_test_ui_choose (GTK_WIDGET (dialog), "Outcome", "Unsubstantiated");
+  ct_test_ui_type_into (GTK_WIDGET (dialog), "Reason for the outcome", "Too early to say.");
   save_expecting_refusal (dialog, "Record whether the person was removed from regulated activity "
                                   "before concluding the allegation");
   gtk_window_destroy (GTK_WINDOW (dialog));
@@ -482,9 +357,9 @@ test_allegation_path (void)
    * because of a risk of harm. */
   dialog = open_step (page, "Record the regulated-activity decision");
   g_assert_false (can_save (dialog));
-  choose (GTK_WIDGET (dialog), "Was the person removed from regulated activity?", "Yes");
+  ct_test_ui_choose (GTK_WIDGET (dialog), "Was the person removed from regulated activity?", "Yes");
   g_assert_false (can_save (dialog)); /* a decision without its reason */
-  type_into (GTK_WIDGET (dialog), "Reason for the decision",
+  ct_test_ui_type_into (GTK_WIDGET (dialog), "Reason for the decision",
              "Stood down from youth sessions on the LADO’s advice.");
   save_expecting_refusal (dialog, "Say whether the person was removed because they may pose a "
                                   "risk of harm to children");
@@ -493,7 +368,7 @@ test_allegation_path (void)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ct_test_ui_find_by_label (
                      GTK_WIDGET (dialog), "Reason for the decision"))), ==,
                    "Stood down from youth sessions on the LADO’s advice.");
-  choose (GTK_WIDGET (dialog), "Because they may pose a risk of harm to children?", "Yes");
+  ct_test_ui_choose (GTK_WIDGET (dialog), "Because they may pose a risk of harm to children?", "Yes");
   screenshot (dialog, "allegation-4-regulated-activity.png");
   save_expecting (dialog, page, "The person was removed from regulated activity because they "
                                 "may pose a risk of harm to children.");
@@ -511,14 +386,14 @@ test_allegation_path (void)
    * may pose a risk of harm must be referred: "no" is refused. */
   dialog = open_step (page, "Record the DBS referral decision");
   g_assert_false (can_save (dialog));
-  choose (GTK_WIDGET (dialog), "Was a referral made to the Disclosure and Barring Service?", "No");
+  ct_test_ui_choose (GTK_WIDGET (dialog), "Was a referral made to the Disclosure and Barring Service?", "No");
   g_assert_false (can_save (dialog));
-  type_into (GTK_WIDGET (dialog), "Reason for the decision", "The LADO’s enquiries continue.");
+  ct_test_ui_type_into (GTK_WIDGET (dialog), "Reason for the decision", "The LADO’s enquiries continue.");
   save_expecting_refusal (dialog, "A referral to the Disclosure and Barring Service must be made "
                                   "when someone is removed from regulated activity");
   g_assert_cmpuint (chronology_length (page), ==, entries);
-  choose (GTK_WIDGET (dialog), "Was a referral made to the Disclosure and Barring Service?", "Yes");
-  type_into (GTK_WIDGET (dialog), "Reason for the decision",
+  ct_test_ui_choose (GTK_WIDGET (dialog), "Was a referral made to the Disclosure and Barring Service?", "Yes");
+  ct_test_ui_type_into (GTK_WIDGET (dialog), "Reason for the decision",
              "Removed because of a risk of harm, so the duty to refer applies.");
   screenshot (dialog, "allegation-5-dbs.png");
   save_expecting (dialog, page, "A referral to the Disclosure and Barring Service was considered "
@@ -535,9 +410,9 @@ test_allegation_path (void)
   /* 5. The outcome, with its reason; the case closes. */
   dialog = open_step (page, "Conclude the allegation");
   g_assert_false (can_save (dialog));
-  choose (GTK_WIDGET (dialog), "Outcome", "Unsubstantiated");
+  ct_test_ui_choose (GTK_WIDGET (dialog), "Outcome", "Unsubstantiated");
   g_assert_false (can_save (dialog));
-  type_into (GTK_WIDGET (dialog), "Reason for the outcome",
+  ct_test_ui_type_into (GTK_WIDGET (dialog), "Reason for the outcome",
              "Accounts conflict and there is not enough evidence either way.");
   screenshot (dialog, "allegation-6-outcome.png");
   save_expecting (dialog, page, "Allegation concluded: unsubstantiated.");

@@ -19,130 +19,6 @@
 /* Against a real store in the test session's keyring: the workflow records
  * steps through the engine, and the case page shows what it recorded. */
 
-static GAsyncResult *
-wait_result (GAsyncResult **slot)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (*slot == NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (*slot);
-  return *slot;
-}
-
-static void
-on_done_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static CtRecord *
-make (CtRecordKind kind,
-      ...)
-{
-  CtRecord *record = ct_record_new (kind);
-  va_list args;
-  const char *name;
-
-  va_start (args, kind);
-  while ((name = va_arg (args, const char *)) != NULL)
-    ct_record_set_string (record, name, va_arg (args, const char *));
-  va_end (args);
-
-  return record;
-}
-
-static GtkWidget *
-find_button (GtkWidget  *root,
-             const char *label)
-{
-  GtkWidget *found = ct_test_ui_find_by_label (root, label);
-
-  /* A row's title label carries the same name; the button follows it. */
-  while (found != NULL && !GTK_IS_BUTTON (found))
-    {
-      GtkWidget *row = gtk_widget_get_ancestor (found, ADW_TYPE_ACTION_ROW);
-
-      found = row != NULL ? ct_test_ui_find_by_type (row, GTK_TYPE_BUTTON) : NULL;
-    }
-
-  return found;
-}
-
-static GtkWidget *
-find_label (GtkWidget  *root,
-            const char *prefix)
-{
-  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_text (GTK_LABEL (root)), prefix) != NULL)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_label (child, prefix);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static GtkWidget *
-find_dialog (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (toplevel, type) && gtk_widget_get_visible (toplevel))
-        return toplevel;
-    }
-
-  return NULL;
-}
-
-static void
-type_into (GtkWidget  *root,
-           const char *label,
-           const char *text)
-{
-  GtkWidget *entry = ct_test_ui_find_by_label (root, label);
-
-  g_assert_nonnull (entry);
-  gtk_editable_set_text (GTK_EDITABLE (entry), text);
-}
-
-/* Presses the answer @answer of the question labelled @question. */
-static void
-choose (GtkWidget  *root,
-        const char *question,
-        const char *answer)
-{
-  GtkWidget *row = ct_test_ui_find_by_label (root, question);
-  GtkWidget *button;
-
-  g_assert_nonnull (row);
-  button = ct_test_ui_find_by_label (row, answer);
-  g_assert_true (GTK_IS_TOGGLE_BUTTON (button));
-  g_signal_emit_by_name (button, "clicked");
-  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (button)));
-}
-
-static void
-wait_for_label (GtkWidget  *root,
-                const char *prefix)
-{
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (find_label (root, prefix) == NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (find_label (root, prefix));
-}
-
 static CtCaseItem *
 apply (CtWorkflow *workflow,
        const char *case_id,
@@ -152,8 +28,8 @@ apply (CtWorkflow *workflow,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  ct_workflow_apply_async (workflow, case_id, event, answers, NULL, NULL, on_done_cb, &result);
-  return ct_workflow_apply_finish (workflow, wait_result (&result), error);
+  ct_workflow_apply_async (workflow, case_id, event, answers, NULL, NULL, ct_test_ui_on_done_cb, &result);
+  return ct_workflow_apply_finish (workflow, ct_test_ui_wait_result (&result), error);
 }
 
 static void
@@ -179,36 +55,36 @@ test_case_page (void)
   GtkWidget *page;
   GtkWindow *window;
 
-  g_ptr_array_add (setup, make (CT_RECORD_KIND_ORGANISATION, "name", "Riverside Family Mediation",
+  g_ptr_array_add (setup, ct_test_ui_make_record (CT_RECORD_KIND_ORGANISATION, "name", "Riverside Family Mediation",
                                 "nation", "england-and-wales", "cutoff", "16:00",
                                 "dso-name", "Dana Officer", NULL));
-  staff = make (CT_RECORD_KIND_STAFF, "name", "Dana Officer", NULL);
+  staff = ct_test_ui_make_record (CT_RECORD_KIND_STAFF, "name", "Dana Officer", NULL);
   ct_record_set_boolean (staff, "is-dso", TRUE);
   g_ptr_array_add (setup, staff);
-  g_ptr_array_add (setup, make (CT_RECORD_KIND_AGENCY, "name", "Exampleshire Children’s Services",
+  g_ptr_array_add (setup, ct_test_ui_make_record (CT_RECORD_KIND_AGENCY, "name", "Exampleshire Children’s Services",
                                 "area", "Exampleshire", "confirmation-period", "24h", NULL));
 
-  ct_workflow_setup_async (path, setup, NULL, on_done_cb, &result);
-  store = ct_workflow_setup_finish (wait_result (&result), &code, &error);
+  ct_workflow_setup_async (path, setup, NULL, ct_test_ui_on_done_cb, &result);
+  store = ct_workflow_setup_finish (ct_test_ui_wait_result (&result), &code, &error);
   g_assert_no_error (error);
   g_assert_nonnull (code);
 
   workflow = ct_workflow_new (store);
-  ct_workflow_load_async (workflow, NULL, on_done_cb, &loaded);
-  items = ct_workflow_load_finish (workflow, wait_result (&loaded), &error);
+  ct_workflow_load_async (workflow, NULL, ct_test_ui_on_done_cb, &loaded);
+  items = ct_workflow_load_finish (workflow, ct_test_ui_wait_result (&loaded), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (items->len, ==, 0);
   g_assert_cmpstr (ct_workflow_get_actor_name (workflow), ==, "Dana Officer");
   g_assert_cmpuint (g_list_model_get_n_items (ct_workflow_get_agencies (workflow)), ==, 1);
 
   /* A concern, as the form makes it. */
-  child = make (CT_RECORD_KIND_CHILD, "given-names", "Alex", "family-name", "Brown",
+  child = ct_test_ui_make_record (CT_RECORD_KIND_CHILD, "given-names", "Alex", "family-name", "Brown",
                 "date-of-birth", "2015-07-14", "area", "Exampleshire", NULL);
   case_record = ct_record_new (CT_RECORD_KIND_CASE);
   child_ids[0] = ct_record_get_id (child);
   ct_record_set_strv (case_record, "child-ids", child_ids);
   ct_record_set_case_id (child, ct_record_get_id (case_record));
-  record = make (CT_RECORD_KIND_CONCERN, "raised-by-name", "Pat Keyworker",
+  record = ct_test_ui_make_record (CT_RECORD_KIND_CONCERN, "raised-by-name", "Pat Keyworker",
                  "what", "A bruise on the forearm.", "how", "in-person", NULL);
   ct_record_set_case_id (record, ct_record_get_id (case_record));
   ct_record_set_int64 (record, "raised-at", g_get_real_time ());
@@ -216,8 +92,8 @@ test_case_page (void)
   g_ptr_array_add (concern, case_record);
   g_ptr_array_add (concern, record);
 
-  ct_workflow_record_concern_async (workflow, concern, NULL, on_done_cb, &recorded);
-  item = ct_workflow_record_concern_finish (workflow, wait_result (&recorded), &error);
+  ct_workflow_record_concern_async (workflow, concern, NULL, ct_test_ui_on_done_cb, &recorded);
+  item = ct_workflow_record_concern_finish (workflow, ct_test_ui_wait_result (&recorded), &error);
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (ct_case_item_get_reference (item), "CT-"));
   g_assert_cmpstr (ct_case_item_get_children (item), ==, "Alex Brown");
@@ -249,11 +125,11 @@ test_case_page (void)
   gtk_window_present (window);
   ct_case_page_load (CT_CASE_PAGE (page), ct_case_item_get_case_id (item));
 
-  wait_for_label (page, "Alex Brown");
-  wait_for_label (page, "Decide whether concerns remain");
+  ct_test_ui_wait_for_text (page, "Alex Brown");
+  ct_test_ui_wait_for_text (page, "Decide whether concerns remain");
   /* The chronology shows both steps, the later one naming who was involved. */
-  wait_for_label (page, "Concern recorded, raised by Pat Keyworker");
-  wait_for_label (page, "Concern discussed with the line manager, Jo Manager");
+  ct_test_ui_wait_for_text (page, "Concern recorded, raised by Pat Keyworker");
+  ct_test_ui_wait_for_text (page, "Concern discussed with the line manager, Jo Manager");
   g_assert_nonnull (ct_case_page_get_file (CT_CASE_PAGE (page)));
   g_assert_cmpuint (ct_case_page_get_file (CT_CASE_PAGE (page))->chronology->len, ==, 2);
   ct_test_ui_wait_for_frame (GTK_WIDGET (window));
@@ -261,12 +137,12 @@ test_case_page (void)
 
   /* A step opens as a form on screen. */
   {
-    GtkWidget *button = find_button (page, "Concerns remain");
+    GtkWidget *button = ct_test_ui_find_button (page, "Concerns remain");
     GtkWidget *dialog;
 
     g_assert_nonnull (button);
     g_signal_emit_by_name (button, "clicked");
-    dialog = find_dialog (CT_TYPE_STEP_DIALOG);
+    dialog = ct_test_ui_find_toplevel (CT_TYPE_STEP_DIALOG);
     g_assert_nonnull (dialog);
     ct_test_ui_wait_for_frame (dialog);
     g_assert_true (gtk_widget_get_mapped (dialog));
@@ -275,13 +151,13 @@ test_case_page (void)
 
   /* Editing the child keeps the earlier details as history. */
   {
-    GtkWidget *edit = find_button (page, "Edit Alex Brown");
+    GtkWidget *edit = ct_test_ui_find_button (page, "Edit Alex Brown");
     GtkWidget *dialog;
     g_autoptr(GPtrArray) history = NULL;
 
     g_assert_nonnull (edit);
     g_signal_emit_by_name (edit, "clicked");
-    dialog = find_dialog (CT_TYPE_CHILD_DIALOG);
+    dialog = ct_test_ui_find_toplevel (CT_TYPE_CHILD_DIALOG);
     g_assert_nonnull (dialog);
     gtk_editable_set_text (GTK_EDITABLE (ct_test_ui_find_by_label (dialog,
                                                         "Local authority area where the child lives")),
@@ -294,8 +170,8 @@ test_case_page (void)
     gtk_editable_set_text (GTK_EDITABLE (ct_test_ui_find_by_label (dialog, "Date of birth (DD/MM/YYYY)")),
                            "14/07/2015");
     gtk_widget_activate_action (dialog, "form.save", NULL);
-    wait_for_label (page, "lives in Northshire");
-    wait_for_label (page, "1 earlier version kept");
+    ct_test_ui_wait_for_text (page, "lives in Northshire");
+    ct_test_ui_wait_for_text (page, "1 earlier version kept");
     history = ct_store_list_history_sync (store, CT_RECORD_KIND_CHILD, child_ids[0], &error);
     g_assert_no_error (error);
     g_assert_cmpuint (history->len, >=, 1);
@@ -314,33 +190,33 @@ test_case_page (void)
     g_autofree char *person_id = NULL;
 
     gtk_widget_activate_action (page, "case-page.add-person", NULL);
-    dialog = find_dialog (CT_TYPE_PERSON_DIALOG);
+    dialog = ct_test_ui_find_toplevel (CT_TYPE_PERSON_DIALOG);
     g_assert_nonnull (dialog);
-    type_into (dialog, "Given names", "Sam");
-    type_into (dialog, "Family name", "Brown");
-    choose (dialog, "Has parental responsibility for Alex Brown", "Yes");
+    ct_test_ui_type_into (dialog, "Given names", "Sam");
+    ct_test_ui_type_into (dialog, "Family name", "Brown");
+    ct_test_ui_choose (dialog, "Has parental responsibility for Alex Brown", "Yes");
     gtk_widget_activate_action (dialog, "form.save", NULL);
     g_assert_true (gtk_widget_get_visible (dialog));
-    g_assert_nonnull (find_label (dialog, "Say how this person is related to Alex Brown"));
+    g_assert_nonnull (ct_test_ui_find_text (dialog, "Say how this person is related to Alex Brown"));
 
-    type_into (dialog, "Relationship to Alex Brown (mother, stepfather…)", "Mother");
-    type_into (dialog, "Date of birth (DD/MM/YYYY)", "30/02/1988");
+    ct_test_ui_type_into (dialog, "Relationship to Alex Brown (mother, stepfather…)", "Mother");
+    ct_test_ui_type_into (dialog, "Date of birth (DD/MM/YYYY)", "30/02/1988");
     gtk_widget_activate_action (dialog, "form.save", NULL);
     g_assert_true (gtk_widget_get_visible (dialog));
-    g_assert_nonnull (find_label (dialog, "date of birth is not a date"));
+    g_assert_nonnull (ct_test_ui_find_text (dialog, "date of birth is not a date"));
     /* What was typed is still there. */
     g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ct_test_ui_find_by_label (
                        dialog, "Relationship to Alex Brown (mother, stepfather…)"))), ==, "Mother");
 
-    type_into (dialog, "Date of birth (DD/MM/YYYY)", "03/11/1988");
-    choose (dialog, "Is the main carer of Alex Brown", "Yes");
-    choose (dialog, "Lives in the same household as Alex Brown", "Yes");
-    choose (dialog, "May be responsible for the harm to Alex Brown", "No");
-    choose (dialog, "Has contact with other children", "Not known");
+    ct_test_ui_type_into (dialog, "Date of birth (DD/MM/YYYY)", "03/11/1988");
+    ct_test_ui_choose (dialog, "Is the main carer of Alex Brown", "Yes");
+    ct_test_ui_choose (dialog, "Lives in the same household as Alex Brown", "Yes");
+    ct_test_ui_choose (dialog, "May be responsible for the harm to Alex Brown", "No");
+    ct_test_ui_choose (dialog, "Has contact with other children", "Not known");
     ct_test_ui_wait_for_frame (dialog);
     ct_test_ui_screenshot (dialog, "person-dialog.png");
     gtk_widget_activate_action (dialog, "form.save", NULL);
-    wait_for_label (page, "Mother of Alex Brown, has parental responsibility, main carer, "
+    ct_test_ui_wait_for_text (page, "Mother of Alex Brown, has parental responsibility, main carer, "
                           "same household");
 
     file = ct_case_page_get_file (CT_CASE_PAGE (page));
@@ -358,16 +234,16 @@ test_case_page (void)
 
     /* Editing: a new version, the earlier one kept; an unchanged link is
      * not written again. */
-    edit = find_button (page, "Edit Sam Brown");
+    edit = ct_test_ui_find_button (page, "Edit Sam Brown");
     g_assert_nonnull (edit);
     g_signal_emit_by_name (edit, "clicked");
-    dialog = find_dialog (CT_TYPE_PERSON_DIALOG);
+    dialog = ct_test_ui_find_toplevel (CT_TYPE_PERSON_DIALOG);
     g_assert_nonnull (dialog);
     g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ct_test_ui_find_by_label (
                        dialog, "Date of birth (DD/MM/YYYY)"))), ==, "03/11/1988");
-    type_into (dialog, "Address", "4 Mill Lane, Exampleton");
+    ct_test_ui_type_into (dialog, "Address", "4 Mill Lane, Exampleton");
     gtk_widget_activate_action (dialog, "form.save", NULL);
-    wait_for_label (page, "4 Mill Lane, Exampleton · changed");
+    ct_test_ui_wait_for_text (page, "4 Mill Lane, Exampleton · changed");
     file = ct_case_page_get_file (CT_CASE_PAGE (page));
     g_assert_cmpint (ct_record_get_version (g_ptr_array_index (file->people, 0)), ==, 2);
     g_assert_cmpint (ct_record_get_version (g_ptr_array_index (file->relationships, 0)), ==, 1);
@@ -377,14 +253,14 @@ test_case_page (void)
 
     /* The other agencies working with the child are part of the child's
      * details. */
-    edit = find_button (page, "Edit Alex Brown");
+    edit = ct_test_ui_find_button (page, "Edit Alex Brown");
     g_signal_emit_by_name (edit, "clicked");
-    dialog = find_dialog (CT_TYPE_CHILD_DIALOG);
+    dialog = ct_test_ui_find_toplevel (CT_TYPE_CHILD_DIALOG);
     g_assert_nonnull (dialog);
-    type_into (dialog, "Other agencies involved (school nurse, health visitor, CAMHS…)",
+    ct_test_ui_type_into (dialog, "Other agencies involved (school nurse, health visitor, CAMHS…)",
                "School nurse; CAMHS");
     gtk_widget_activate_action (dialog, "form.save", NULL);
-    wait_for_label (page, "also involved: School nurse; CAMHS");
+    ct_test_ui_wait_for_text (page, "also involved: School nurse; CAMHS");
     ct_test_ui_wait_for_frame (GTK_WIDGET (window));
     ct_test_ui_screenshot (GTK_WIDGET (window), "case-page-people.png");
   }
@@ -402,8 +278,8 @@ test_case_page (void)
     ct_answers_set_text (reported, "reported-by", "A parent");
     ct_answers_set_text (reported, "senior-manager", "Morgan Director");
     ct_workflow_start_case_async (workflow, allegation_case, CT_EVENT_ALLEGATION_REPORTED,
-                                  reported, NULL, NULL, on_done_cb, &started);
-    allegation = ct_workflow_apply_finish (workflow, wait_result (&started), &error);
+                                  reported, NULL, NULL, ct_test_ui_on_done_cb, &started);
+    allegation = ct_workflow_apply_finish (workflow, ct_test_ui_wait_result (&started), &error);
     g_assert_no_error (error);
     g_assert_cmpstr (ct_case_item_get_reference (allegation), !=,
                      ct_case_item_get_reference (item));

@@ -25,25 +25,6 @@
 #define REFERENCE "CT-2026-0077"
 #define CLOSING "Please telephone our safeguarding lead on 01632 960777 with any questions about this referral."
 
-static GAsyncResult *
-wait_result (GAsyncResult **slot)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (*slot == NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (*slot);
-  return *slot;
-}
-
-static void
-on_done_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 static CtRecord *
 insert (CtStore    *store,
         const char *staff_id,
@@ -183,8 +164,8 @@ import_logo (CtPreferencesWindow *window,
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GAsyncResult) result = NULL;
 
-  ct_preferences_window_import_logo_async (window, file, NULL, on_done_cb, &result);
-  return ct_preferences_window_import_logo_finish (window, wait_result (&result), error);
+  ct_preferences_window_import_logo_async (window, file, NULL, ct_test_ui_on_done_cb, &result);
+  return ct_preferences_window_import_logo_finish (window, ct_test_ui_wait_result (&result), error);
 }
 
 static void
@@ -269,8 +250,8 @@ test_letters (void)
   g_assert_cmpuint (count_images (before), ==, 0);
 
   workflow = ct_workflow_new (store);
-  ct_workflow_load_async (workflow, NULL, on_done_cb, &loaded);
-  items = ct_workflow_load_finish (workflow, wait_result (&loaded), &error);
+  ct_workflow_load_async (workflow, NULL, ct_test_ui_on_done_cb, &loaded);
+  items = ct_workflow_load_finish (workflow, ct_test_ui_wait_result (&loaded), &error);
   g_assert_no_error (error);
   g_assert_nonnull (ct_workflow_get_organisation (workflow));
 
