@@ -10,6 +10,7 @@
 
 #include "ct-case-page.h"
 #include "ct-child-dialog.h"
+#include "ct-document-window.h"
 #include "ct-person-dialog.h"
 #include "ct-step-dialog.h"
 #include "ct-procedure.h"
@@ -263,6 +264,40 @@ test_case_page (void)
     ct_test_ui_wait_for_text (page, "also involved: School nurse; CAMHS");
     ct_test_ui_wait_for_frame (GTK_WIDGET (window));
     ct_test_ui_screenshot (GTK_WIDGET (window), "case-page-people.png");
+  }
+
+  /* Reports of the case: made from the store, kept with the case, shown
+   * from the kept bytes; only the referral confirmation is "sent" as a
+   * step, so a report offers no Mark as Sent. */
+  {
+    static const char *kinds[] = { "chronology", "record-of-concern" };
+
+    for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+      {
+        GtkWidget *viewer = NULL;
+        gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+        CtCaseFile *file;
+        CtRecord *document;
+
+        gtk_widget_activate_action (page, "case-page.make-document", "s", kinds[k]);
+        while ((viewer = ct_test_ui_find_toplevel (CT_TYPE_DOCUMENT_WINDOW)) == NULL &&
+               g_get_monotonic_time () < deadline)
+          g_main_context_iteration (NULL, TRUE);
+        g_assert_nonnull (viewer);
+        /* The page reads the case again after keeping the document. */
+        while (((file = ct_case_page_get_file (CT_CASE_PAGE (page))) == NULL ||
+                file->documents->len < k + 1) && g_get_monotonic_time () < deadline)
+          g_main_context_iteration (NULL, TRUE);
+        g_assert_cmpuint (file->documents->len, ==, k + 1);
+        document = g_ptr_array_index (file->documents, k);
+        g_assert_cmpstr (ct_record_get_string (document, "kind"), ==, kinds[k]);
+        g_assert_nonnull (ct_record_get_string (document, "sha256"));
+        g_assert_false (gtk_widget_get_visible (ct_test_ui_find_by_label (viewer,
+                                                                          "Mark as sent")));
+        gtk_window_destroy (GTK_WINDOW (viewer));
+        ct_test_ui_spin (100);
+      }
+    ct_test_ui_wait_for_text (page, "Not sent yet");
   }
 
   /* The allegation path opens a case of its own, with the LADO's clock. */

@@ -414,9 +414,9 @@ static void open_document (CtCasePage *self,
                            CtRecord   *document);
 
 static void
-on_confirmation_generated_cb (GObject      *source,
-                              GAsyncResult *result,
-                              gpointer      user_data)
+on_document_made_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
 {
   g_autoptr(CtCasePage) self = user_data;
   g_autoptr(GError) error = NULL;
@@ -428,7 +428,7 @@ on_confirmation_generated_cb (GObject      *source,
       GtkWidget *dialog;
 
       dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                       _("The Letter Could Not Be Written"), error->message);
+                                       _("The Document Could Not Be Made"), error->message);
       adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
       gtk_window_present (GTK_WINDOW (dialog));
       reload (self);
@@ -439,11 +439,12 @@ on_confirmation_generated_cb (GObject      *source,
   open_document (self, document);
 }
 
-/* The letter is written from what the store holds, off the main thread,
- * and kept as exact bytes with their SHA-256 (a new version if one was
- * written before); what is previewed, printed and saved is those bytes. */
+/* A letter or report is made from what the store holds, off the main
+ * thread, and kept as exact bytes with their SHA-256 (a new version if one
+ * was made before); what is previewed, printed and saved is those bytes. */
 static void
-generate_confirmation (CtCasePage *self)
+make_document (CtCasePage         *self,
+               CtCaseDocumentKind  kind)
 {
   if (self->generating || self->file == NULL)
     return;
@@ -452,16 +453,25 @@ generate_confirmation (CtCasePage *self)
   ct_case_document_generate_async (ct_workflow_get_store (self->workflow),
                                    ct_workflow_get_actor_id (self->workflow),
                                    ct_record_get_reference (self->file->case_record),
-                                   CT_CASE_DOCUMENT_REFERRAL_CONFIRMATION, NULL,
-                                   NULL, on_confirmation_generated_cb,
-                                   g_object_ref (self));
+                                   kind, NULL, NULL, on_document_made_cb, g_object_ref (self));
+}
+
+static void
+on_make_document_activated_cb (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter)
+{
+  CtCaseDocumentKind kind;
+
+  if (ct_case_document_kind_from_string (g_variant_get_string (parameter, NULL), &kind))
+    make_document (CT_CASE_PAGE (widget), kind);
 }
 
 static void
 on_generate_activated_cb (GtkButton  *button,
                           CtCasePage *self)
 {
-  generate_confirmation (self);
+  make_document (self, CT_CASE_DOCUMENT_REFERRAL_CONFIRMATION);
 }
 
 static void
@@ -836,9 +846,6 @@ show_file (CtCasePage *self)
                                 g_object_unref);
       }
     }
-  gtk_widget_set_visible (gtk_widget_get_parent (gtk_widget_get_parent (
-                            GTK_WIDGET (self->documents_list))),
-                          self->file->documents->len > 0);
 
   /* People: the children first, then the adults in their lives. */
   clear_list (self->people_list);
@@ -996,13 +1003,23 @@ ct_case_page_class_init (CtCasePageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "case-page.add-person", NULL,
                                    on_add_person_activated_cb);
+  gtk_widget_class_install_action (widget_class, "case-page.make-document", "s",
+                                   on_make_document_activated_cb);
 }
 
 static void
 ct_case_page_init (CtCasePage *self)
 {
+  GtkWidget *placeholder;
+
   gtk_widget_init_template (GTK_WIDGET (self));
   self->action_rows = g_ptr_array_new ();
+
+  placeholder = gtk_label_new (_("No letters or reports yet"));
+  gtk_widget_add_css_class (placeholder, "dim-label");
+  gtk_widget_set_margin_top (placeholder, 12);
+  gtk_widget_set_margin_bottom (placeholder, 12);
+  gtk_list_box_set_placeholder (self->documents_list, placeholder);
 }
 
 /**
