@@ -797,7 +797,15 @@ preload_deliver (Preload *p)
   if (preload == p)
     preload = NULL;
 
-  if (p->workflow == NULL)
+  /* A window disposed while it waited has nothing left to show them in.
+   * (One that was only closed is still whole, since it is held here: it
+   * takes the records and closes them when it goes.) */
+  if (self->cancellable == NULL)
+    {
+      if (p->workflow != NULL)
+        ct_store_close (ct_workflow_get_store (p->workflow));
+    }
+  else if (p->workflow == NULL)
     show_records_error (self, p->error);
   else
     {
