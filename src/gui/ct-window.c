@@ -995,7 +995,6 @@ ct_window_open_records (CtWindow   *self,
   g_return_if_fail (CT_IS_WINDOW (self));
   g_return_if_fail (path != NULL);
 
-  ensure_pages (self);
   probe_now ("opening-records");
   probe_next_frame (self, "window-shown");
   g_free (self->database_path);
@@ -1003,14 +1002,22 @@ ct_window_open_records (CtWindow   *self,
 
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     {
+      ensure_pages (self);
       gtk_stack_set_visible_child_name (self->main_stack, "setup");
       return;
     }
 
-  if (take_preload (self, path))
-    return;
+  if (preload != NULL)
+    {
+      ensure_pages (self);
+      if (take_preload (self, path))
+        return;
+    }
 
+  /* The reading starts first; the setup and unlock pages are only needed
+   * if it fails, so they are made while it runs. */
   open_store (self);
+  ensure_pages (self);
 }
 
 /**
