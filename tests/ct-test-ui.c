@@ -384,3 +384,104 @@ ct_test_ui_make_record (CtRecordKind kind,
 
   return record;
 }
+
+static gboolean
+has_name (GtkWidget *widget)
+{
+  if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL))
+    return TRUE;
+
+  /* A button is named by the text it shows (GTK makes every button
+   * "labelled by" its child, even an icon, so that relation says nothing). */
+  if (!GTK_IS_BUTTON (widget))
+    return gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget),
+                                             GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  else
+    {
+      const char *label = gtk_button_get_label (GTK_BUTTON (widget));
+      GtkWidget *child = gtk_button_get_child (GTK_BUTTON (widget));
+
+      if (label != NULL && *label != '\0' && gtk_button_get_icon_name (GTK_BUTTON (widget)) == NULL)
+        return TRUE;
+      if (GTK_IS_LABEL (child) && *gtk_label_get_text (GTK_LABEL (child)) != '\0')
+        return TRUE;
+      if (ADW_IS_BUTTON_CONTENT (child) && adw_button_content_get_label (ADW_BUTTON_CONTENT (child)) != NULL &&
+          *adw_button_content_get_label (ADW_BUTTON_CONTENT (child)) != '\0')
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+is_control (GtkWidget *widget)
+{
+  return GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget) || GTK_IS_EDITABLE (widget) ||
+         GTK_IS_TEXT_VIEW (widget);
+}
+
+static void
+audit (GtkWidget *widget,
+       GString   *problems,
+       guint     *n_controls)
+{
+  if (!gtk_widget_get_visible (widget) || !gtk_widget_get_child_visible (widget))
+    return;
+
+  /* The window's own buttons (close, minimise) belong to GTK. */
+  if (GTK_IS_WINDOW_CONTROLS (widget))
+    return;
+
+  if (is_control (widget) && gtk_widget_is_sensitive (widget))
+    {
+      GtkWidget *focus = widget;
+
+      (*n_controls)++;
+      /* A menu button takes the focus with the button inside it. */
+      if (GTK_IS_MENU_BUTTON (widget))
+        focus = ct_test_ui_find_by_type (widget, GTK_TYPE_BUTTON);
+      /* An entry takes the focus with the text inside it. */
+      else if (GTK_IS_EDITABLE (widget) && gtk_editable_get_delegate (GTK_EDITABLE (widget)) != NULL)
+        focus = GTK_WIDGET (gtk_editable_get_delegate (GTK_EDITABLE (widget)));
+      if (focus == NULL || !gtk_widget_get_focusable (focus))
+        g_string_append_printf (problems, "  %s %p cannot take the keyboard focus\n",
+                                G_OBJECT_TYPE_NAME (widget), widget);
+      if (!has_name (widget))
+        g_string_append_printf (problems, "  %s %p (%s) has no accessible name\n",
+                                G_OBJECT_TYPE_NAME (widget), widget,
+                                gtk_widget_get_tooltip_text (widget) ?: "no tooltip");
+
+      /* An entry's inner text and a menu button's inner button are parts
+       * of the same control. */
+      if (GTK_IS_EDITABLE (widget) || GTK_IS_MENU_BUTTON (widget))
+        return;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    audit (child, problems, n_controls);
+}
+
+/**
+ * ct_test_ui_assert_operable:
+ * @root: a window or page that is shown
+ *
+ * Checks that every control under @root that can be used now (buttons,
+ * toggles, menu buttons, text entries) can take the keyboard focus and has
+ * a name a screen reader can say; fails the test naming each one that
+ * cannot.
+ *
+ * Returns: how many controls were checked
+ */
+guint
+ct_test_ui_assert_operable (GtkWidget *root)
+{
+  g_autoptr(GString) problems = g_string_new (NULL);
+  guint n_controls = 0;
+
+  audit (root, problems, &n_controls);
+  if (problems->len > 0)
+    g_error ("Controls a keyboard or screen reader user could not use:\n%s", problems->str);
+
+  return n_controls;
+}

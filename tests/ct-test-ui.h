@@ -30,6 +30,8 @@ void       ct_test_ui_choose         (GtkWidget  *root,
                                       const char *question,
                                       const char *answer);
 
+guint      ct_test_ui_assert_operable (GtkWidget *root);
+
 GAsyncResult *ct_test_ui_wait_result (GAsyncResult **slot);
 void       ct_test_ui_on_done_cb     (GObject      *source,
                                       GAsyncResult *result,

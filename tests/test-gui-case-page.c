@@ -135,6 +135,7 @@ test_case_page (void)
   g_assert_cmpuint (ct_case_page_get_file (CT_CASE_PAGE (page))->chronology->len, ==, 2);
   ct_test_ui_wait_for_frame (GTK_WIDGET (window));
   ct_test_ui_screenshot (GTK_WIDGET (window), "case-page-360.png");
+  ct_test_ui_assert_operable (GTK_WIDGET (window));
 
   /* A step opens as a form on screen. */
   {

@@ -88,6 +88,7 @@ test_window_sections (void)
   ct_test_ui_wait_for_frame (GTK_WIDGET (window));
   g_assert_null (find_drawn_status_page (GTK_WIDGET (window)));
   ct_test_ui_screenshot (GTK_WIDGET (window), "main-window-needs-action.png");
+  ct_test_ui_assert_operable (GTK_WIDGET (window));
 
   ct_window_show_section (window, "closed");
   g_assert_cmpstr (ct_window_get_section (window), ==, "closed");
