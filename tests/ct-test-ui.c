@@ -239,6 +239,31 @@ ct_test_ui_wait_for_text (GtkWidget  *root,
 }
 
 /**
+ * ct_test_ui_find_error:
+ * @root: where to start
+ *
+ * Returns: (transfer none) (nullable): the first visible label under @root
+ *   shown in the error colour: a form's message saying what went wrong.
+ */
+GtkWidget *
+ct_test_ui_find_error (GtkWidget *root)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_has_css_class (root, "error") &&
+      gtk_widget_get_visible (root))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = ct_test_ui_find_error (child);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/**
  * ct_test_ui_find_toplevel:
  * @type: a window type
  *

@@ -20,6 +20,7 @@ GtkWidget *ct_test_ui_find_text      (GtkWidget  *root,
                                       const char *text);
 void       ct_test_ui_wait_for_text  (GtkWidget  *root,
                                       const char *text);
+GtkWidget *ct_test_ui_find_error     (GtkWidget  *root);
 GtkWidget *ct_test_ui_find_toplevel  (GType       type);
 GtkWidget *ct_test_ui_find_button    (GtkWidget  *root,
                                       const char *label);

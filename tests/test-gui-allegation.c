@@ -46,25 +46,6 @@ save (CtStepDialog *dialog)
   gtk_widget_activate_action (GTK_WIDGET (dialog), "step.save", NULL);
 }
 
-/* The form's message saying why a step was refused. */
-static GtkWidget *
-find_problem (GtkWidget *root)
-{
-  if (GTK_IS_LABEL (root) && gtk_widget_has_css_class (root, "error") &&
-      gtk_widget_get_visible (root))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_problem (child);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 /* Saves a form the engine will refuse: the form stays open with every
  * answer, and says what is missing. */
 static void
@@ -82,7 +63,7 @@ save_expecting_refusal (CtStepDialog *dialog,
   g_assert_true (CT_STEP_DIALOG (ct_test_ui_find_toplevel (CT_TYPE_STEP_DIALOG)) == dialog);
   /* The message has the keyboard focus, so that it is scrolled into view
    * and read out by screen readers. */
-  g_assert_true (gtk_root_get_focus (GTK_ROOT (dialog)) == find_problem (GTK_WIDGET (dialog)));
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (dialog)) == ct_test_ui_find_error (GTK_WIDGET (dialog)));
   /* Once refused, the form can be saved again after a change. */
   g_assert_true (can_save (dialog));
 }
@@ -102,7 +83,7 @@ save_expecting (CtStepDialog *dialog,
     g_main_context_iteration (NULL, TRUE);
   if (gtk_widget_get_visible (GTK_WIDGET (dialog)))
     {
-      GtkWidget *problem = find_problem (GTK_WIDGET (dialog));
+      GtkWidget *problem = ct_test_ui_find_error (GTK_WIDGET (dialog));
       g_error ("The step was not saved (%s)",
                problem ? gtk_label_get_text (GTK_LABEL (problem)) : "no message");
     }

@@ -40,25 +40,6 @@ insert (CtStore    *store,
   return record;
 }
 
-/* The Letters group's inline error, when it shows one. */
-static GtkWidget *
-find_error_label (GtkWidget *root)
-{
-  if (GTK_IS_LABEL (root) && gtk_widget_has_css_class (root, "error") &&
-      gtk_widget_get_visible (root))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_error_label (child);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static char *
 pdf_tool (const char *tool,
           GBytes     *pdf,
@@ -292,7 +273,7 @@ test_letters (void)
   g_assert_error (error, CT_DOCUMENT_ERROR, CT_DOCUMENT_ERROR_LOGO);
   g_assert_nonnull (strstr (error->message, "is not a PNG image"));
   g_clear_error (&error);
-  label = find_error_label (group);
+  label = ct_test_ui_find_error (group);
   g_assert_nonnull (label);
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), "is not a PNG image"));
   g_assert_null (ct_preferences_window_get_logo_path (window));
@@ -385,7 +366,7 @@ test_letters (void)
     GtkWidget *error_label = NULL;
 
     deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-    while ((error_label = find_error_label (group)) == NULL &&
+    while ((error_label = ct_test_ui_find_error (group)) == NULL &&
            g_get_monotonic_time () < deadline)
       g_main_context_iteration (NULL, TRUE);
     g_assert_nonnull (error_label);
