@@ -7,7 +7,6 @@
 
 #include "ct-child-dialog.h"
 #include "ct-choice-row.h"
-#include "ct-format.h"
 #include "ct-form-window.h"
 
 /*
@@ -15,13 +14,7 @@
  * record; the store keeps the previous one, so the history of what was known
  * when stays readable.
  */
-typedef struct
-{
-  const char *field;
-  const char *label;
-} TextField;
-
-static const TextField text_fields[] = {
+static const CtFormField text_fields[] = {
   { "given-names", N_("Given names") },
   { "family-name", N_("Family name") },
   { "date-of-birth", N_("Date of birth (DD/MM/YYYY)") },
@@ -63,38 +56,16 @@ ct_child_dialog_build_record (CtChildDialog  *self,
 {
   g_autoptr(CtRecord) child = ct_record_copy (self->child);
 
-  for (guint i = 0; i < G_N_ELEMENTS (text_fields); i++)
+  if (!ct_form_window_read_fields (text_fields, G_N_ELEMENTS (text_fields), self->rows, child,
+                                   error))
+    return NULL;
+
+  if (ct_record_get_string (child, "given-names") == NULL ||
+      ct_record_get_string (child, "family-name") == NULL)
     {
-      g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (
-                                                      GTK_EDITABLE (self->rows[i]))));
-
-      if (g_str_equal (text_fields[i].field, "date-of-birth") && *text != '\0')
-        {
-          g_autofree char *iso = NULL;
-
-          if (!ct_parse_date (text, &iso))
-            {
-              g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                                   _("The date of birth is not a date. Write it as day, month "
-                                     "and year, for example 14/07/2015."));
-              return NULL;
-            }
-          ct_record_set_string (child, "date-of-birth", iso);
-          continue;
-        }
-
-      if ((g_str_equal (text_fields[i].field, "given-names") ||
-           g_str_equal (text_fields[i].field, "family-name")) && *text == '\0')
-        {
-          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                               _("A child needs a given name and a family name."));
-          return NULL;
-        }
-
-      if (*text != '\0')
-        ct_record_set_string (child, text_fields[i].field, text);
-      else
-        ct_record_remove_field (child, text_fields[i].field);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _("A child needs a given name and a family name."));
+      return NULL;
     }
 
   if (ct_choice_row_get_value (self->status_row) != NULL)
@@ -177,19 +148,8 @@ ct_child_dialog_new (CtRecord *child)
                                            "details stay in the record’s history."));
   adw_preferences_page_add (page, ADW_PREFERENCES_GROUP (group));
 
-  for (guint i = 0; i < G_N_ELEMENTS (text_fields); i++)
-    {
-      const char *value = ct_record_get_string (child, text_fields[i].field);
-      g_autofree char *date = NULL;
-      GtkWidget *row;
-
-      if (g_str_equal (text_fields[i].field, "date-of-birth"))
-        value = date = ct_format_date_for_entry (value);
-      row = ct_form_window_new_entry_row (_(text_fields[i].label), value);
-
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
-      self->rows[i] = row;
-    }
+  ct_form_window_add_fields (ADW_PREFERENCES_GROUP (group), text_fields,
+                             G_N_ELEMENTS (text_fields), child, self->rows);
 
   status_group = adw_preferences_group_new ();
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (status_group), _("Status"));

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "ct-form-window.h"
+#include "ct-format.h"
 
 /*
  * A form that edits records in its own window: Cancel and Save in the
@@ -175,6 +176,90 @@ ct_form_window_new_entry_row (const char *label,
     gtk_editable_set_text (GTK_EDITABLE (row), value);
 
   return row;
+}
+
+static gboolean
+is_date (const CtFormField *field)
+{
+  return g_str_equal (field->field, "date-of-birth");
+}
+
+/**
+ * ct_form_window_add_fields:
+ * @group: where the rows go
+ * @fields: (array length=n_fields): the questions
+ * @n_fields: how many
+ * @record: (nullable): what is known already
+ * @out_rows: (array length=n_fields) (out caller-allocates): the rows made
+ *
+ * Adds an entry row for each field, filled from @record; dates are shown as
+ * they are typed, "DD/MM/YYYY".
+ */
+void
+ct_form_window_add_fields (AdwPreferencesGroup  *group,
+                           const CtFormField    *fields,
+                           guint                 n_fields,
+                           CtRecord             *record,
+                           GtkWidget           **out_rows)
+{
+  for (guint i = 0; i < n_fields; i++)
+    {
+      const char *value = record != NULL ? ct_record_get_string (record, fields[i].field) : NULL;
+      g_autofree char *date = NULL;
+
+      if (is_date (&fields[i]))
+        value = date = ct_format_date_for_entry (value);
+      out_rows[i] = ct_form_window_new_entry_row (_(fields[i].label), value);
+      adw_preferences_group_add (group, out_rows[i]);
+    }
+}
+
+/**
+ * ct_form_window_read_fields:
+ * @fields: (array length=n_fields): the questions
+ * @n_fields: how many
+ * @rows: (array length=n_fields): their rows
+ * @record: the record to change
+ * @error: return location for an error
+ *
+ * Copies what was typed into @record: an empty answer removes the field, a
+ * date is kept as "YYYY-MM-DD".
+ *
+ * Returns: %FALSE, with @record partly changed, if a date is not a date
+ */
+gboolean
+ct_form_window_read_fields (const CtFormField  *fields,
+                            guint               n_fields,
+                            GtkWidget         **rows,
+                            CtRecord           *record,
+                            GError            **error)
+{
+  for (guint i = 0; i < n_fields; i++)
+    {
+      g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (
+                                                      GTK_EDITABLE (rows[i]))));
+      g_autofree char *iso = NULL;
+
+      if (*text == '\0')
+        {
+          ct_record_remove_field (record, fields[i].field);
+          continue;
+        }
+
+      if (is_date (&fields[i]) && !ct_parse_date (text, &iso))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       /* Translators: %s is the question, e.g. "Date of birth". */
+                       _("“%s” is not a date. Write it as day, month and year, for example "
+                         "14/07/2015, or leave it empty."),
+                       _(fields[i].label));
+          return FALSE;
+        }
+
+      ct_record_set_string (record, fields[i].field, iso != NULL ? iso : text);
+    }
+
+  return TRUE;
 }
 
 static gboolean

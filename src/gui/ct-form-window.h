@@ -3,7 +3,22 @@
 
 #include <adwaita.h>
 
+#include "ct-record.h"
+
 G_BEGIN_DECLS
+
+/**
+ * CtFormField:
+ * @field: the record's field; "date-of-birth" is read and shown as a date
+ * @label: the question, translatable (N_())
+ *
+ * A line of text a form asks for.
+ */
+typedef struct
+{
+  const char *field;
+  const char *label;
+} CtFormField;
 
 #define CT_TYPE_FORM_WINDOW (ct_form_window_get_type ())
 
@@ -34,5 +49,15 @@ void                ct_form_window_save_finished   (CtFormWindow *self,
 
 GtkWidget          *ct_form_window_new_entry_row   (const char   *label,
                                                     const char   *value);
+void                ct_form_window_add_fields      (AdwPreferencesGroup *group,
+                                                    const CtFormField   *fields,
+                                                    guint                n_fields,
+                                                    CtRecord            *record,
+                                                    GtkWidget          **out_rows);
+gboolean            ct_form_window_read_fields     (const CtFormField   *fields,
+                                                    guint                n_fields,
+                                                    GtkWidget          **rows,
+                                                    CtRecord            *record,
+                                                    GError             **error);
 
 G_END_DECLS

@@ -6,7 +6,6 @@
 #include <glib/gi18n.h>
 
 #include "ct-choice-row.h"
-#include "ct-format.h"
 #include "ct-form-window.h"
 #include "ct-person-dialog.h"
 
@@ -17,13 +16,7 @@
  * household, whether they may be responsible for the harm. A change is saved
  * as a new version; the store keeps the earlier one in the record's history.
  */
-typedef struct
-{
-  const char *field;
-  const char *label;
-} TextField;
-
-static const TextField text_fields[] = {
+static const CtFormField text_fields[] = {
   { "given-names", N_("Given names") },
   { "family-name", N_("Family name") },
   { "date-of-birth", N_("Date of birth (DD/MM/YYYY)") },
@@ -99,17 +92,6 @@ entry_text (GtkWidget *row)
   return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
 }
 
-static void
-set_text_field (CtRecord   *record,
-                const char *field,
-                const char *text)
-{
-  if (text != NULL && *text != '\0')
-    ct_record_set_string (record, field, text);
-  else
-    ct_record_remove_field (record, field);
-}
-
 /* "yes" and "no" are kept as booleans; "not known" leaves the field out. */
 static void
 set_flag_field (CtRecord    *record,
@@ -167,28 +149,9 @@ ct_person_dialog_build_records (CtFormWindow  *form,
       ct_record_set_case_id (person, self->case_id);
     }
 
-  for (guint i = 0; i < G_N_ELEMENTS (text_fields); i++)
-    {
-      g_autofree char *text = entry_text (self->rows[i]);
-
-      if (g_str_equal (text_fields[i].field, "date-of-birth") && *text != '\0')
-        {
-          g_autofree char *iso = NULL;
-
-          if (!ct_parse_date (text, &iso))
-            {
-              g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                                   _("The person’s date of birth is not a date. Write it as day, "
-                                     "month and year, for example 03/11/1988, or leave it "
-                                     "empty."));
-              return NULL;
-            }
-          ct_record_set_string (person, "date-of-birth", iso);
-          continue;
-        }
-
-      set_text_field (person, text_fields[i].field, text);
-    }
+  if (!ct_form_window_read_fields (text_fields, G_N_ELEMENTS (text_fields), self->rows, person,
+                                   error))
+    return NULL;
 
   for (guint i = 0; i < self->links->len; i++)
     {
@@ -369,17 +332,8 @@ ct_person_dialog_new (const char *case_id,
                                            "details stay in the record’s history."));
   adw_preferences_page_add (page, ADW_PREFERENCES_GROUP (group));
 
-  for (guint i = 0; i < G_N_ELEMENTS (text_fields); i++)
-    {
-      const char *value = person != NULL ? ct_record_get_string (person, text_fields[i].field)
-                                         : NULL;
-      g_autofree char *date = NULL;
-
-      if (g_str_equal (text_fields[i].field, "date-of-birth"))
-        value = date = ct_format_date_for_entry (value);
-      self->rows[i] = ct_form_window_new_entry_row (_(text_fields[i].label), value);
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->rows[i]);
-    }
+  ct_form_window_add_fields (ADW_PREFERENCES_GROUP (group), text_fields,
+                             G_N_ELEMENTS (text_fields), person, self->rows);
 
   for (guint i = 0; i < children->len; i++)
     {
