@@ -21,6 +21,7 @@ struct _CtReportsPage
   GListModel          *cases;
   gulong               items_changed_id;
   guint                update_id;
+  gboolean             stale; /* the cases changed while the page was hidden */
   gint64               now;   /* 0: the real time */
 
   GtkLabel            *open_label;
@@ -166,7 +167,17 @@ on_update_idle_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* A batch of changes makes one update, after it. */
+/* A batch of changes makes one update, after it; while the page is not
+ * shown, none (it is brought up to date when it is). */
+static void
+queue_update (CtReportsPage *self)
+{
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    self->stale = TRUE;
+  else if (self->update_id == 0)
+    self->update_id = g_idle_add (on_update_idle_cb, self);
+}
+
 static void
 on_items_changed_cb (GListModel    *model,
                      guint          position,
@@ -174,8 +185,20 @@ on_items_changed_cb (GListModel    *model,
                      guint          added,
                      CtReportsPage *self)
 {
-  if (self->update_id == 0)
-    self->update_id = g_idle_add (on_update_idle_cb, self);
+  queue_update (self);
+}
+
+static void
+ct_reports_page_map (GtkWidget *widget)
+{
+  CtReportsPage *self = CT_REPORTS_PAGE (widget);
+
+  GTK_WIDGET_CLASS (ct_reports_page_parent_class)->map (widget);
+  if (self->stale)
+    {
+      self->stale = FALSE;
+      update (self);
+    }
 }
 
 static void
@@ -196,6 +219,7 @@ static void
 ct_reports_page_class_init (CtReportsPageClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = ct_reports_page_dispose;
+  GTK_WIDGET_CLASS (klass)->map = ct_reports_page_map;
 }
 
 static GtkLabel *
@@ -266,7 +290,8 @@ ct_reports_page_new (void)
  * @self: a #CtReportsPage
  * @cases: (nullable): a model of #CtCaseItem
  *
- * Reports on @cases, and again whenever it changes.
+ * Reports on @cases, and again whenever it changes while the page is
+ * shown.
  */
 void
 ct_reports_page_set_cases (CtReportsPage *self,
@@ -281,7 +306,7 @@ ct_reports_page_set_cases (CtReportsPage *self,
   if (cases != NULL)
     self->items_changed_id = g_signal_connect (cases, "items-changed",
                                                G_CALLBACK (on_items_changed_cb), self);
-  update (self);
+  queue_update (self);
 }
 
 /**
@@ -299,5 +324,5 @@ ct_reports_page_set_now (CtReportsPage *self,
   g_return_if_fail (CT_IS_REPORTS_PAGE (self));
 
   self->now = now;
-  update (self);
+  queue_update (self);
 }
