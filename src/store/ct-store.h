@@ -19,6 +19,8 @@ G_BEGIN_DECLS
  * - Read with ct_store_get_async() / ct_store_list_async(); use
  *   ct_store_open_case_async() when a person opens a case file, so the
  *   opening is audited. ct_store_find_children_async() finds a known child.
+ *   A list of thousands of records that shows a few fields of each reads
+ *   them with ct_store_transaction_list_summaries().
  * - Write with ct_store_insert_async() / ct_store_update_async(), or several
  *   writes at once with ct_store_run_transaction_async(): all of it commits
  *   or none of it does. Every write names the member of staff (their staff
