@@ -143,6 +143,13 @@ ct_application_startup (GApplication *app)
   static const char *preferences_accels[] = { "<Control>comma", NULL };
   static const char *help_overlay_accels[] = { "<Control>question", NULL };
 
+  /* Start reading the records while GTK starts. */
+  {
+    g_autofree char *path = ct_store_get_default_path ();
+
+    ct_window_preload_records (path);
+  }
+
   G_APPLICATION_CLASS (ct_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
