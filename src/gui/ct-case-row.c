@@ -58,10 +58,36 @@ ct_case_row_class_init (CtCaseRowClass *klass)
   gtk_widget_class_set_css_name (widget_class, "ct-case-row");
 }
 
+/* The exact due time, written only when someone points at the time left:
+ * setting a tooltip on every row as it is bound costs more than the rest of
+ * binding it. */
+static gboolean
+on_due_query_tooltip_cb (GtkWidget  *label,
+                         int         x,
+                         int         y,
+                         gboolean    keyboard,
+                         GtkTooltip *tooltip,
+                         CtCaseRow  *self)
+{
+  g_autofree char *when = NULL;
+  g_autofree char *text = NULL;
+
+  if (self->item == NULL || ct_case_item_get_due_at (self->item) == 0)
+    return FALSE;
+
+  when = ct_format_instant (ct_case_item_get_due_at (self->item));
+  text = g_strdup_printf (_("Due %s"), when);
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
 static void
 ct_case_row_init (CtCaseRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self->due_label), TRUE);
+  g_signal_connect (self->due_label, "query-tooltip", G_CALLBACK (on_due_query_tooltip_cb),
+                    self);
 }
 
 /**
@@ -119,16 +145,6 @@ ct_case_row_update_due (CtCaseRow *self,
     gtk_widget_add_css_class (GTK_WIDGET (self->due_label), "overdue");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->due_label), "overdue");
-
-  if (due != NULL)
-    {
-      g_autofree char *when = ct_format_instant (ct_case_item_get_due_at (self->item));
-      g_autofree char *tooltip = g_strdup_printf (_("Due %s"), when);
-
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->due_label), tooltip);
-    }
-  else
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self->due_label), NULL);
 
   update_accessible_label (self);
 }
