@@ -442,7 +442,8 @@ static gboolean
 is_control (GtkWidget *widget)
 {
   return GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget) || GTK_IS_EDITABLE (widget) ||
-         GTK_IS_TEXT_VIEW (widget);
+         GTK_IS_TEXT_VIEW (widget) || GTK_IS_CHECK_BUTTON (widget) || GTK_IS_SWITCH (widget) ||
+         GTK_IS_DROP_DOWN (widget) || ADW_IS_COMBO_ROW (widget);
 }
 
 static void
@@ -478,7 +479,8 @@ audit (GtkWidget *widget,
 
       /* An entry's inner text and a menu button's inner button are parts
        * of the same control. */
-      if (GTK_IS_EDITABLE (widget) || GTK_IS_MENU_BUTTON (widget))
+      if (GTK_IS_EDITABLE (widget) || GTK_IS_MENU_BUTTON (widget) || GTK_IS_DROP_DOWN (widget) ||
+          ADW_IS_COMBO_ROW (widget))
         return;
     }
 

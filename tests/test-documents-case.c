@@ -150,7 +150,7 @@ fixture_set_up (Fixture       *fixture,
 
   ct_record_set_string (concern, "raised-by", ct_record_get_id (dso));
   ct_record_set_int64 (concern, "raised-at", usec (2026, 11, 23, 9, 30));
-  ct_record_set_string (concern, "how", "in person");
+  ct_record_set_string (concern, "how", "phone");
   ct_record_set_string (concern, "what", "Bruise seen on Robin’s cheek at the meeting.");
   ct_record_set_string (concern, "childs-words", "Sam hit me when I spilt my drink.");
   ct_record_set_string (concern, "injuries", "Bruise on the left cheek.");
@@ -514,7 +514,7 @@ test_other_documents (Fixture       *fixture,
   };
   const char *record_expected[] = {
     "Record of a safeguarding concern", REFERENCE, "Dee Ess-Oh", "Compliance Officer and DSO",
-    "23 November 2026 at 09:30", "in person", "Robin Testperson-عمر", "1 June 2015",
+    "23 November 2026 at 09:30", "By telephone", "Robin Testperson-عمر", "1 June 2015",
     "Bruise seen on Robin’s cheek", "Sam hit me when I spilt my drink.",
     "Bruise on the left cheek.", NULL
   };

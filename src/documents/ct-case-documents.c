@@ -395,6 +395,24 @@ status_text (const char *status)
   return NULL;
 }
 
+/* How a concern came to light, as the concern form records it, in words;
+ * anything else was typed by someone and is shown as it is. */
+static const char *
+how_text (const char *how)
+{
+  if (g_strcmp0 (how, "in-person") == 0)
+    return _("In person");
+  if (g_strcmp0 (how, "phone") == 0)
+    return _("By telephone");
+  if (g_strcmp0 (how, "email") == 0)
+    return _("By email");
+  if (g_strcmp0 (how, "letter") == 0)
+    return _("By letter");
+  if (g_strcmp0 (how, "other") == 0)
+    return _("Another way");
+  return how;
+}
+
 static const char *
 exception_text (const char *exception)
 {
@@ -722,7 +740,7 @@ render_record_of_concern (Pool                        *pool,
   record.raised_by_role = field (raised_by, "role");
   record.concern_at = pool_instant (pool, ct_record_get_int64 (concern, "raised-at", 0));
   record.recorded_at = pool_instant (pool, ct_record_get_created_at (concern));
-  record.how_it_arose = field (concern, "how");
+  record.how_it_arose = how_text (field (concern, "how"));
   record.child_name = person_name (pool, child);
   record.child_aliases = join_strv (pool, child, "aliases");
   record.child_date_of_birth = pool_date (pool, field (child, "date-of-birth"));
