@@ -370,8 +370,8 @@ due_matches (guint            n,
     }
 }
 
-/* Cases as the workflow makes them: the step shown is the engine's summary
- * of the case's state. Case n is in state n % CT_N_STATES. */
+/* Cases as the workflow makes them, each in its state. Case n is in state
+ * n % CT_N_STATES. */
 static GPtrArray *
 make_cases_in_states (guint n)
 {
@@ -380,16 +380,13 @@ make_cases_in_states (guint n)
   for (guint i = 0; i < n; i++)
     {
       CtState state = state_of_case (i);
-      gboolean closed = ct_state_is_closed (state);
-      gint64 due = closed ? 0 : due_of_case (i);
       g_autofree char *id = g_strdup_printf ("case-%05u", i);
       g_autofree char *reference = g_strdup_printf ("CT-2026-%05u", i);
       g_autofree char *child = g_strdup_printf ("Child%u Example", i);
       g_autofree char *alias = g_strdup_printf ("Nick%u", i);
 
-      g_ptr_array_add (cases, ct_case_item_new (id, reference, child, alias,
-                                                ct_procedure_summarise_state (state), due,
-                                                "Dana Officer", closed));
+      g_ptr_array_add (cases, ct_case_item_new_in_state (id, reference, child, alias, state,
+                                                         due_of_case (i), "Dana Officer"));
     }
 
   return cases;
@@ -600,10 +597,10 @@ test_view_stage_filters (void)
    * local authority's decision, which is now recorded. */
   g_assert_cmpint (state_of_case (7), ==, CT_STATE_AWAITING_DECISION);
   {
-    g_autoptr(CtCaseItem) moved = ct_case_item_new ("case-00007", "CT-2026-00007",
-                                                    "Child7 Example", "Nick7",
-                                                    ct_procedure_summarise_state (CT_STATE_OUTCOME_RECORDED),
-                                                    0, "Dana Officer", FALSE);
+    g_autoptr(CtCaseItem) moved = ct_case_item_new_in_state ("case-00007", "CT-2026-00007",
+                                                             "Child7 Example", "Nick7",
+                                                             CT_STATE_OUTCOME_RECORDED, 0,
+                                                             "Dana Officer");
 
     ct_case_list_model_upsert (model, moved);
     g_assert_cmpuint (g_list_model_get_n_items (shown), ==,

@@ -24,6 +24,7 @@ struct _CtCaseItem
   char    *search_key;
   gint64   due_at;
   gboolean closed;
+  CtState  state;  /* CT_N_STATES when not known */
 };
 
 G_DEFINE_FINAL_TYPE (CtCaseItem, ct_case_item, G_TYPE_OBJECT)
@@ -50,6 +51,7 @@ ct_case_item_class_init (CtCaseItemClass *klass)
 static void
 ct_case_item_init (CtCaseItem *self)
 {
+  self->state = CT_N_STATES;
 }
 
 /**
@@ -111,6 +113,39 @@ ct_case_item_new (const char *case_id,
       g_string_free (key, TRUE);
     }
 
+  return self;
+}
+
+/**
+ * ct_case_item_new_in_state:
+ * @case_id: the case's record id
+ * @reference: the case reference
+ * @children: (nullable): the child or children, as shown
+ * @aliases: (nullable): other names the children are known by
+ * @state: where the case stands in the procedure
+ * @due_at: when the next step is due (unix microseconds), or 0
+ * @dso: (nullable): the designated safeguarding officer's name
+ *
+ * An item for a case in @state: its step is the engine's sentence for the
+ * state, and a closed case has nothing due.
+ *
+ * Returns: (transfer full): a new item.
+ */
+CtCaseItem *
+ct_case_item_new_in_state (const char *case_id,
+                           const char *reference,
+                           const char *children,
+                           const char *aliases,
+                           CtState     state,
+                           gint64      due_at,
+                           const char *dso)
+{
+  gboolean closed = ct_state_is_closed (state);
+  CtCaseItem *self = ct_case_item_new (case_id, reference, children, aliases,
+                                       ct_procedure_summarise_state (state),
+                                       closed ? 0 : due_at, dso, closed);
+
+  self->state = state;
   return self;
 }
 
@@ -182,4 +217,18 @@ ct_case_item_matches (CtCaseItem *self,
     return TRUE;
 
   return strstr (self->search_key, folded_query) != NULL;
+}
+
+/**
+ * ct_case_item_get_state:
+ * @self: a #CtCaseItem
+ *
+ * Returns: where the case stands, or %CT_N_STATES if the item was made
+ *   without it
+ */
+CtState
+ct_case_item_get_state (CtCaseItem *self)
+{
+  g_return_val_if_fail (CT_IS_CASE_ITEM (self), CT_N_STATES);
+  return self->state;
 }

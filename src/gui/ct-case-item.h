@@ -3,6 +3,8 @@
 
 #include <glib-object.h>
 
+#include "ct-procedure.h"
+
 G_BEGIN_DECLS
 
 #define CT_TYPE_CASE_ITEM (ct_case_item_get_type ())
@@ -17,6 +19,13 @@ CtCaseItem *ct_case_item_new              (const char  *case_id,
                                            gint64       due_at,
                                            const char  *dso,
                                            gboolean     closed);
+CtCaseItem *ct_case_item_new_in_state     (const char  *case_id,
+                                           const char  *reference,
+                                           const char  *children,
+                                           const char  *aliases,
+                                           CtState      state,
+                                           gint64       due_at,
+                                           const char  *dso);
 const char *ct_case_item_get_case_id      (CtCaseItem  *self);
 const char *ct_case_item_get_reference    (CtCaseItem  *self);
 const char *ct_case_item_get_children     (CtCaseItem  *self);
@@ -24,6 +33,7 @@ const char *ct_case_item_get_step         (CtCaseItem  *self);
 gint64      ct_case_item_get_due_at       (CtCaseItem  *self);
 const char *ct_case_item_get_dso          (CtCaseItem  *self);
 gboolean    ct_case_item_get_closed       (CtCaseItem  *self);
+CtState     ct_case_item_get_state        (CtCaseItem  *self);
 gboolean    ct_case_item_matches          (CtCaseItem  *self,
                                            const char  *folded_query);
 

@@ -69,7 +69,6 @@ struct _CtCaseListView
   CtCaseListKind       kind;
   CtCaseListFilter     filter_mode;
   CtCaseListStage      stage;
-  GHashTable          *state_by_step; /* step sentence -> CtState + 1 */
   char                *folded_query;
   gint64               fixed_now;
   guint                tick_source;
@@ -109,24 +108,6 @@ static gint64
 get_now (CtCaseListView *self)
 {
   return self->fixed_now != 0 ? self->fixed_now : g_get_real_time ();
-}
-
-/* Where a case stands. The item carries the engine's one-sentence summary
- * of its state (ct_procedure_summarise_state()); the states of open cases
- * each have their own sentence, so the state is found from it. Returns
- * CT_N_STATES if the sentence is not one of the engine's. */
-static CtState
-get_item_state (CtCaseListView *self,
-                CtCaseItem     *item)
-{
-  const char *step = ct_case_item_get_step (item);
-  gpointer value;
-
-  if (step == NULL)
-    return CT_N_STATES;
-
-  value = g_hash_table_lookup (self->state_by_step, step);
-  return value != NULL ? (CtState) (GPOINTER_TO_UINT (value) - 1) : CT_N_STATES;
 }
 
 static gboolean
@@ -178,7 +159,7 @@ filter_case (gpointer item,
 
   if (self->stage != CT_CASE_LIST_STAGE_ALL)
     {
-      CtState state = get_item_state (self, case_item);
+      CtState state = ct_case_item_get_state (case_item);
 
       if (state == CT_N_STATES || (stages[self->stage].states & STATE_BIT (state)) == 0)
         return FALSE;
@@ -495,14 +476,6 @@ build_filter_choices (CtCaseListView *self)
 
   gtk_toggle_button_set_active (self->stage_buttons[CT_CASE_LIST_STAGE_ALL], TRUE);
   gtk_toggle_button_set_active (self->due_buttons[CT_CASE_LIST_FILTER_ALL], TRUE);
-
-  /* The sentence of each state: how a case's state is found from its row. */
-  self->state_by_step = g_hash_table_new (g_str_hash, g_str_equal);
-  for (guint s = 0; s < CT_N_STATES; s++)
-    if (!ct_state_is_closed ((CtState) s))
-      g_hash_table_insert (self->state_by_step,
-                           (gpointer) ct_procedure_summarise_state ((CtState) s),
-                           GUINT_TO_POINTER (s + 1));
 }
 
 static void
@@ -599,7 +572,6 @@ ct_case_list_view_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->cases);
   g_clear_pointer (&self->rows, g_hash_table_unref);
-  g_clear_pointer (&self->state_by_step, g_hash_table_unref);
 
   G_OBJECT_CLASS (ct_case_list_view_parent_class)->dispose (object);
 }

@@ -280,18 +280,13 @@ make_item (const char *id,
            const char *aliases,
            const char *dso)
 {
-  const char *step = state_name;
   CtState state;
-  gboolean closed = FALSE;
 
   if (state_name != NULL && ct_state_from_string (state_name, &state, NULL))
-    {
-      step = ct_procedure_summarise_state (state);
-      closed = ct_state_is_closed (state);
-    }
+    return ct_case_item_new_in_state (id, reference, children, aliases, state, due_at, dso);
 
-  return ct_case_item_new (id, reference, children, aliases, step, closed ? 0 : due_at, dso,
-                           closed);
+  /* A state this version does not know: shown as it is stored. */
+  return ct_case_item_new (id, reference, children, aliases, state_name, due_at, dso, FALSE);
 }
 
 /**
