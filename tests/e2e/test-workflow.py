@@ -478,6 +478,20 @@ def run(process):
             window_title="Close the Case")
     screenshot("case-page-closed")
 
+    # What an inspector asks for: the case's chronology as a report, kept
+    # with the case like its letters.
+    # (GTK 4.8 gives a menu button's action to the button inside it, named
+    # by its text.)
+    activate(wait_for("push button", "New Report"))
+    activate(wait_for(None, "Chronology Report", role_in=("menu item", "push button", "check menu item")))
+    report = newest_window("Case chronology")
+    wait_for(None, "Page 1 of", report, timeout=60)
+    screenshot("chronology-report")
+    if find_all("push button", "Mark as sent", report):
+        fail("a report offers Mark as Sent, which is a step of the referral only")
+    click("Close", report)
+    log("chronology report made and shown")
+
     # The chronology on the case page, read as a screen reader reads it:
     # every step, in order, with the exception and its reason.
     chronology = wait_for("list", "Chronology", exact=True)
