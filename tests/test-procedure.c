@@ -625,8 +625,9 @@ static void
 test_path_no_concerns (void)
 {
   static const Step steps[] = {
-    { CT_EVENT_CONCERN_RECORDED, "raised-by=Sam Patel;how=in-person;what=A child seemed withdrawn.", "2026-11-23T09:15:00", "concern-recorded",
-      "2026-11-23T09:15:00+00:00, Dana Shaw (DSO): Concern recorded, raised by Sam Patel (in person): A child seemed withdrawn." },
+    /* A quotation that ends its own sentence takes no second full stop. */
+    { CT_EVENT_CONCERN_RECORDED, "raised-by=Sam Patel;how=in-person;what=A child seemed withdrawn.;childs-words=I miss Grandad.", "2026-11-23T09:15:00", "concern-recorded",
+      "2026-11-23T09:15:00+00:00, Dana Shaw (DSO): Concern recorded, raised by Sam Patel (in person): A child seemed withdrawn. The child said: “I miss Grandad.”" },
     { CT_EVENT_ESCALATED, "line-manager=Ruth Adams;safeguarding-lead=Dana Shaw;summary=Discussed by phone.", "2026-11-23T11:00:00", "escalated",
       "2026-11-23T11:00:00+00:00, Dana Shaw (DSO): Concern discussed with the line manager, Ruth Adams, and the safeguarding lead, Dana Shaw. Discussed by phone." },
     { CT_EVENT_NO_CONCERNS_REMAIN, "reason=A bereavement explains it, and the school knows.", "2026-11-23T14:00:00", NULL,

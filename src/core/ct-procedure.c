@@ -1000,10 +1000,24 @@ expand_span (GString    *out,
           p = close + 1;
 
           /* An answer that ends a sentence itself takes the place of the
-           * wording's full stop, so "notes." never reads "notes..". */
-          if (value != NULL && value[0] != '\0' && p < end && *p == '.' &&
+           * wording's full stop, so "notes." never reads "notes..", and a
+           * quotation that ends its own sentence, “… plate.”, is not
+           * followed by another. */
+          if (value != NULL && value[0] != '\0' &&
               strchr (".!?", value[strlen (value) - 1]) != NULL)
-            p++;
+            {
+              static const char close_quote[] = "\u201d";
+              gsize quote_len = sizeof close_quote - 1;
+
+              if (p < end && *p == '.')
+                p++;
+              else if ((gsize) (end - p) > quote_len && memcmp (p, close_quote, quote_len) == 0 &&
+                       p[quote_len] == '.')
+                {
+                  g_string_append_len (out, p, (gssize) quote_len);
+                  p += quote_len + 1;
+                }
+            }
         }
       else if (*p == '[')
         {
