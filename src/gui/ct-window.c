@@ -376,6 +376,14 @@ on_new_allegation_activated_cb (GtkWidget  *widget,
 }
 
 static void
+on_show_section_activated_cb (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter)
+{
+  ct_window_show_section (CT_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
 on_go_back_activated_cb (GtkWidget  *widget,
                          const char *action_name,
                          GVariant   *parameter)
@@ -513,6 +521,17 @@ ct_window_class_init (CtWindowClass *klass)
                                        "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK,
                                        "win.go-back", NULL);
+
+  /* Alt+1 to Alt+5: the sidebar's sections, in its order. */
+  gtk_widget_class_install_action (widget_class, "win.show-section", "s",
+                                   on_show_section_activated_cb);
+  {
+    static const char *sections[] = { "needs-action", "open", "closed", "directory", "reports" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
+      gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK,
+                                           "win.show-section", "s", sections[i]);
+  }
 }
 
 static void
