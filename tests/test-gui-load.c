@@ -23,41 +23,6 @@
 
 static CtApplication *app;
 
-static GAsyncResult *
-wait_result (GAsyncResult **slot)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (*slot == NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (*slot);
-  return *slot;
-}
-
-static void
-on_done_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static CtRecord *
-make (CtRecordKind kind,
-      ...)
-{
-  CtRecord *record = ct_record_new (kind);
-  va_list args;
-  const char *name;
-
-  va_start (args, kind);
-  while ((name = va_arg (args, const char *)) != NULL)
-    ct_record_set_string (record, name, va_arg (args, const char *));
-  va_end (args);
-
-  return record;
-}
-
 typedef struct
 {
   char *dir;
@@ -111,14 +76,14 @@ records_init (Records *records)
   records->dir = g_dir_make_tmp ("caretrail-load-XXXXXX", NULL);
   records->path = g_build_filename (records->dir, "test.db", NULL);
 
-  g_ptr_array_add (setup, make (CT_RECORD_KIND_ORGANISATION, "name", "Riverside Family Mediation",
+  g_ptr_array_add (setup, ct_test_ui_make_record (CT_RECORD_KIND_ORGANISATION, "name", "Riverside Family Mediation",
                                 "nation", "england-and-wales", "cutoff", "16:00",
                                 "dso-name", "Dana Officer", NULL));
-  staff = make (CT_RECORD_KIND_STAFF, "name", "Dana Officer", NULL);
+  staff = ct_test_ui_make_record (CT_RECORD_KIND_STAFF, "name", "Dana Officer", NULL);
   ct_record_set_boolean (staff, "is-dso", TRUE);
   g_ptr_array_add (setup, staff);
-  ct_workflow_setup_async (records->path, setup, NULL, on_done_cb, &result);
-  store = ct_workflow_setup_finish (wait_result (&result), &code, &error);
+  ct_workflow_setup_async (records->path, setup, NULL, ct_test_ui_on_done_cb, &result);
+  store = ct_workflow_setup_finish (ct_test_ui_wait_result (&result), &code, &error);
   g_assert_no_error (error);
 
   for (guint i = 0; i < N_CASES; i++)
@@ -127,7 +92,7 @@ records_init (Records *records)
       g_autofree char *reference = g_strdup_printf ("CT-2026-%04u", i + 1);
       g_autofree char *given = g_strdup_printf ("Zoë %u", i);
       g_autoptr(GPtrArray) child_ids = g_ptr_array_new ();
-      CtRecord *child = make (CT_RECORD_KIND_CHILD, "given-names", given,
+      CtRecord *child = ct_test_ui_make_record (CT_RECORD_KIND_CHILD, "given-names", given,
                               "family-name", i % 2 ? "O’Brien" : "Smith", NULL);
 
       ct_record_set_reference (case_record, reference);
@@ -147,7 +112,7 @@ records_init (Records *records)
         shared_child = ct_record_get_id (child);
       if (i % 4 == 1)
         {
-          CtRecord *sibling = make (CT_RECORD_KIND_CHILD, "given-names", "Kit", NULL);
+          CtRecord *sibling = ct_test_ui_make_record (CT_RECORD_KIND_CHILD, "given-names", "Kit", NULL);
 
           ct_record_set_case_id (sibling, ct_record_get_id (case_record));
           g_ptr_array_add (cases, sibling);
@@ -225,8 +190,8 @@ test_load_matches_records (void)
   store = ct_store_open_sync (records.path, &error);
   g_assert_no_error (error);
   workflow = ct_workflow_new (store);
-  ct_workflow_load_async (workflow, NULL, on_done_cb, &loaded);
-  items = ct_workflow_load_finish (workflow, wait_result (&loaded), &error);
+  ct_workflow_load_async (workflow, NULL, ct_test_ui_on_done_cb, &loaded);
+  items = ct_workflow_load_finish (workflow, ct_test_ui_wait_result (&loaded), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (items->len, ==, N_CASES);
   g_assert_cmpstr (ct_workflow_get_actor_name (workflow), ==, "Dana Officer");
@@ -268,8 +233,8 @@ test_open_and_load (void)
   g_autofree char *missing = NULL;
 
   records_init (&records);
-  ct_workflow_open_and_load_async (records.path, NULL, on_done_cb, &loaded);
-  workflow = ct_workflow_open_and_load_finish (wait_result (&loaded), &items, &error);
+  ct_workflow_open_and_load_async (records.path, NULL, ct_test_ui_on_done_cb, &loaded);
+  workflow = ct_workflow_open_and_load_finish (ct_test_ui_wait_result (&loaded), &items, &error);
   g_assert_no_error (error);
   g_assert_nonnull (workflow);
   g_assert_cmpuint (items->len, ==, N_CASES);
@@ -280,8 +245,8 @@ test_open_and_load (void)
 
   /* A database that is not there is said so, and nothing is made. */
   missing = g_build_filename (records.dir, "missing.db", NULL);
-  ct_workflow_open_and_load_async (missing, NULL, on_done_cb, &failed);
-  g_assert_null (ct_workflow_open_and_load_finish (wait_result (&failed), &none, &error));
+  ct_workflow_open_and_load_async (missing, NULL, ct_test_ui_on_done_cb, &failed);
+  g_assert_null (ct_workflow_open_and_load_finish (ct_test_ui_wait_result (&failed), &none, &error));
   g_assert_error (error, CT_STORE_ERROR, CT_STORE_ERROR_NO_DATABASE);
   g_assert_null (none);
   g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
