@@ -6,6 +6,7 @@
 #include <adwaita.h>
 
 #include "ct-application.h"
+#include "ct-reports-page.h"
 #include "ct-test-ui.h"
 #include "ct-split-view.h"
 #include "ct-window.h"
@@ -138,6 +139,16 @@ test_window_sections (void)
   }
   g_assert_nonnull (ct_test_ui_find_by_label (GTK_WIDGET (window),
                                               "Wait for the local authority's decision: 1 case"));
+  /* The stack cross-fades from the directory; the picture is taken once
+   * the reports page is all there is. */
+  {
+    GtkWidget *stack = gtk_widget_get_ancestor (ct_test_ui_find_by_type (GTK_WIDGET (window),
+                                                                         CT_TYPE_REPORTS_PAGE),
+                                                GTK_TYPE_STACK);
+
+    while (gtk_stack_get_transition_running (GTK_STACK (stack)))
+      g_main_context_iteration (NULL, TRUE);
+  }
   ct_test_ui_wait_for_frame (GTK_WIDGET (window));
   ct_test_ui_screenshot (GTK_WIDGET (window), "main-window-reports.png");
 
