@@ -328,31 +328,39 @@ note_reference (CtWorkflow *self,
 
 /* Setup {{{ */
 
+/* Records to save in one transaction, by one member of staff: a record
+ * never saved (version 0) is added, any other saved as a correction. Used
+ * by the setup and by the forms. */
 typedef struct
 {
   GPtrArray *records;
-  char      *staff_id;
-} SetupData;
+  char      *actor_id;
+} SaveData;
 
 static void
-setup_data_free (SetupData *data)
+save_data_free (SaveData *data)
 {
   g_ptr_array_unref (data->records);
-  g_free (data->staff_id);
+  g_free (data->actor_id);
   g_free (data);
 }
 
 static gboolean
-insert_setup_records (CtStoreTransaction  *txn,
-                      gpointer             user_data,
-                      GError             **error)
+save_in_transaction (CtStoreTransaction  *txn,
+                     gpointer             user_data,
+                     GError             **error)
 {
-  SetupData *data = user_data;
+  SaveData *data = user_data;
 
   for (guint i = 0; i < data->records->len; i++)
-    if (!ct_store_transaction_insert (txn, data->staff_id, g_ptr_array_index (data->records, i),
-                                      error))
-      return FALSE;
+    {
+      CtRecord *record = g_ptr_array_index (data->records, i);
+      gboolean ok = ct_record_get_version (record) == 0
+                      ? ct_store_transaction_insert (txn, data->actor_id, record, error)
+                      : ct_store_transaction_update (txn, data->actor_id, record, error);
+      if (!ok)
+        return FALSE;
+    }
 
   return TRUE;
 }
@@ -363,7 +371,7 @@ setup_in_thread (GTask        *task,
                  gpointer      task_data,
                  GCancellable *cancellable)
 {
-  SetupData *data = task_data;
+  SaveData *data = task_data;
   const char *path = g_object_get_data (G_OBJECT (task), "path");
   g_autoptr(CtStore) store = NULL;
   g_autoptr(GError) error = NULL;
@@ -378,7 +386,7 @@ setup_in_thread (GTask        *task,
       return;
     }
 
-  if (!ct_store_run_transaction_sync (store, insert_setup_records, data, &error))
+  if (!ct_store_run_transaction_sync (store, save_in_transaction, data, &error))
     {
       if (code != NULL)
         {
@@ -412,7 +420,7 @@ ct_workflow_setup_async (const char          *path,
                          gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  SetupData *data = g_new0 (SetupData, 1);
+  SaveData *data = g_new0 (SaveData, 1);
 
   g_task_set_source_tag (task, ct_workflow_setup_async);
   data->records = g_ptr_array_ref (records);
@@ -421,14 +429,14 @@ ct_workflow_setup_async (const char          *path,
   for (guint i = 0; i < records->len; i++)
     if (ct_record_get_kind (g_ptr_array_index (records, i)) == CT_RECORD_KIND_STAFF)
       {
-        data->staff_id = g_strdup (ct_record_get_id (g_ptr_array_index (records, i)));
+        data->actor_id = g_strdup (ct_record_get_id (g_ptr_array_index (records, i)));
         break;
       }
-  if (data->staff_id == NULL)
-    data->staff_id = g_strdup ("setup");
+  if (data->actor_id == NULL)
+    data->actor_id = g_strdup ("setup");
 
   g_object_set_data_full (G_OBJECT (task), "path", g_strdup (path), g_free);
-  g_task_set_task_data (task, data, (GDestroyNotify) setup_data_free);
+  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
   g_task_run_in_thread (task, setup_in_thread);
 }
 
@@ -1364,40 +1372,6 @@ ct_workflow_open_case_finish (CtWorkflow    *self,
 /* }}} */
 
 /* Saving details {{{ */
-
-typedef struct
-{
-  GPtrArray *records;
-  char      *actor_id;
-} SaveData;
-
-static void
-save_data_free (SaveData *data)
-{
-  g_ptr_array_unref (data->records);
-  g_free (data->actor_id);
-  g_free (data);
-}
-
-static gboolean
-save_in_transaction (CtStoreTransaction  *txn,
-                     gpointer             user_data,
-                     GError             **error)
-{
-  SaveData *data = user_data;
-
-  for (guint i = 0; i < data->records->len; i++)
-    {
-      CtRecord *record = g_ptr_array_index (data->records, i);
-      gboolean ok = ct_record_get_version (record) == 0
-                      ? ct_store_transaction_insert (txn, data->actor_id, record, error)
-                      : ct_store_transaction_update (txn, data->actor_id, record, error);
-      if (!ok)
-        return FALSE;
-    }
-
-  return TRUE;
-}
 
 static void
 on_save_finished_cb (GObject      *source,
