@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "ct-test-ui.h"
+#include "ct-workflow.h"
 
 #include <adwaita.h>
 #include <string.h>
@@ -511,4 +512,44 @@ ct_test_ui_assert_operable (GtkWidget *root)
     g_error ("Controls a keyboard or screen reader user could not use:\n%s", problems->str);
 
   return n_controls;
+}
+
+/**
+ * ct_test_ui_set_up_office:
+ * @path: where to create the database
+ *
+ * Sets up a database the way the setup assistant does, for Riverside Family
+ * Mediation in England: its DSO, Dana Officer, and one local authority,
+ * Exampleshire Children’s Services (24 hours to confirm a referral).
+ *
+ * Returns: (transfer full): the open store
+ */
+CtStore *
+ct_test_ui_set_up_office (const char *path)
+{
+  g_autoptr(GPtrArray) setup = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL;
+  CtRecord *staff;
+  CtStore *store;
+
+  g_ptr_array_add (setup, ct_test_ui_make_record (CT_RECORD_KIND_ORGANISATION,
+                                                  "name", "Riverside Family Mediation",
+                                                  "nation", "england-and-wales", "cutoff", "16:00",
+                                                  "dso-name", "Dana Officer", NULL));
+  staff = ct_test_ui_make_record (CT_RECORD_KIND_STAFF, "name", "Dana Officer", NULL);
+  ct_record_set_boolean (staff, "is-dso", TRUE);
+  g_ptr_array_add (setup, staff);
+  g_ptr_array_add (setup, ct_test_ui_make_record (CT_RECORD_KIND_AGENCY,
+                                                  "name", "Exampleshire Children’s Services",
+                                                  "area", "Exampleshire",
+                                                  "confirmation-period", "24h", NULL));
+
+  ct_workflow_setup_async (path, setup, NULL, ct_test_ui_on_done_cb, &result);
+  store = ct_workflow_setup_finish (ct_test_ui_wait_result (&result), &code, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (code);
+
+  return store;
 }

@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "ct-record.h"
+#include "ct-store.h"
 
 G_BEGIN_DECLS
 
@@ -39,5 +40,6 @@ void       ct_test_ui_on_done_cb     (GObject      *source,
                                       gpointer      user_data);
 CtRecord  *ct_test_ui_make_record    (CtRecordKind  kind,
                                       ...) G_GNUC_NULL_TERMINATED;
+CtStore   *ct_test_ui_set_up_office  (const char   *path);
 
 G_END_DECLS

@@ -206,8 +206,6 @@ test_allegation_path (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("caretrail-allegation-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "test.db", NULL);
-  g_autoptr(GPtrArray) setup = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GAsyncResult) loaded = NULL;
   g_autoptr(GAsyncResult) reported = NULL;
   g_autoptr(CtStore) store = NULL;
@@ -216,28 +214,15 @@ test_allegation_path (void)
   g_autoptr(CtCaseItem) item = NULL;
   g_autoptr(CtRecord) allegation = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *code = NULL;
   g_autofree char *case_id = NULL;
   ReportData report = { NULL, &reported };
   CtStepDialog *dialog;
-  CtRecord *staff;
   GtkWidget *page;
   GtkWindow *window;
   guint entries;
   gint64 before_lado;
 
-  g_ptr_array_add (setup, ct_test_ui_make_record (CT_RECORD_KIND_ORGANISATION, "name", "Riverside Family Mediation",
-                                "nation", "england-and-wales", "cutoff", "16:00",
-                                "dso-name", "Dana Officer", NULL));
-  staff = ct_test_ui_make_record (CT_RECORD_KIND_STAFF, "name", "Dana Officer", NULL);
-  ct_record_set_boolean (staff, "is-dso", TRUE);
-  g_ptr_array_add (setup, staff);
-  g_ptr_array_add (setup, ct_test_ui_make_record (CT_RECORD_KIND_AGENCY, "name", "Exampleshire Children’s Services",
-                                "area", "Exampleshire", "confirmation-period", "24h", NULL));
-
-  ct_workflow_setup_async (path, setup, NULL, ct_test_ui_on_done_cb, &result);
-  store = ct_workflow_setup_finish (ct_test_ui_wait_result (&result), &code, &error);
-  g_assert_no_error (error);
+  store = ct_test_ui_set_up_office (path);
 
   workflow = ct_workflow_new (store);
   ct_workflow_load_async (workflow, NULL, ct_test_ui_on_done_cb, &loaded);

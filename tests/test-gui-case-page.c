@@ -38,9 +38,7 @@ test_case_page (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("caretrail-case-page-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "test.db", NULL);
-  g_autoptr(GPtrArray) setup = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) concern = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GAsyncResult) loaded = NULL;
   g_autoptr(GAsyncResult) recorded = NULL;
   g_autoptr(CtStore) store = NULL;
@@ -50,25 +48,12 @@ test_case_page (void)
   g_autoptr(CtCaseItem) escalated = NULL;
   g_autoptr(GHashTable) answers = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *code = NULL;
-  CtRecord *staff, *child, *case_record, *record;
+  CtRecord *child, *case_record, *record;
   const char *child_ids[2] = { NULL, NULL };
   GtkWidget *page;
   GtkWindow *window;
 
-  g_ptr_array_add (setup, ct_test_ui_make_record (CT_RECORD_KIND_ORGANISATION, "name", "Riverside Family Mediation",
-                                "nation", "england-and-wales", "cutoff", "16:00",
-                                "dso-name", "Dana Officer", NULL));
-  staff = ct_test_ui_make_record (CT_RECORD_KIND_STAFF, "name", "Dana Officer", NULL);
-  ct_record_set_boolean (staff, "is-dso", TRUE);
-  g_ptr_array_add (setup, staff);
-  g_ptr_array_add (setup, ct_test_ui_make_record (CT_RECORD_KIND_AGENCY, "name", "Exampleshire Children’s Services",
-                                "area", "Exampleshire", "confirmation-period", "24h", NULL));
-
-  ct_workflow_setup_async (path, setup, NULL, ct_test_ui_on_done_cb, &result);
-  store = ct_workflow_setup_finish (ct_test_ui_wait_result (&result), &code, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (code);
+  store = ct_test_ui_set_up_office (path);
 
   workflow = ct_workflow_new (store);
   ct_workflow_load_async (workflow, NULL, ct_test_ui_on_done_cb, &loaded);

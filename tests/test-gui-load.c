@@ -64,27 +64,15 @@ insert_all (CtStoreTransaction  *txn,
 static void
 records_init (Records *records)
 {
-  g_autoptr(GPtrArray) setup = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(CtStore) store = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *code = NULL;
-  CtRecord *staff;
   const char *shared_child = NULL;
 
   records->dir = g_dir_make_tmp ("caretrail-load-XXXXXX", NULL);
   records->path = g_build_filename (records->dir, "test.db", NULL);
 
-  g_ptr_array_add (setup, ct_test_ui_make_record (CT_RECORD_KIND_ORGANISATION, "name", "Riverside Family Mediation",
-                                "nation", "england-and-wales", "cutoff", "16:00",
-                                "dso-name", "Dana Officer", NULL));
-  staff = ct_test_ui_make_record (CT_RECORD_KIND_STAFF, "name", "Dana Officer", NULL);
-  ct_record_set_boolean (staff, "is-dso", TRUE);
-  g_ptr_array_add (setup, staff);
-  ct_workflow_setup_async (records->path, setup, NULL, ct_test_ui_on_done_cb, &result);
-  store = ct_workflow_setup_finish (ct_test_ui_wait_result (&result), &code, &error);
-  g_assert_no_error (error);
+  store = ct_test_ui_set_up_office (records->path);
 
   for (guint i = 0; i < N_CASES; i++)
     {
