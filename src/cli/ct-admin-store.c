@@ -723,7 +723,7 @@ apply_demo_step (DemoCase            *demo,
       event = CT_EVENT_CONCERN_RECORDED;
       answers = demo_answers ("raised-by", DEMO_WORKER, "how", "in-person",
                               "what", "Demonstration concern: this text is fictional and describes no real event.",
-                              NULL);
+                              "immediate-risk", demo->urgent ? "yes" : "no", NULL);
       add_first_records (demo, extra, at_us, FALSE);
       break;
     case DEMO_ESCALATE:
@@ -733,7 +733,8 @@ apply_demo_step (DemoCase            *demo,
     case DEMO_NO_CONCERNS:
       event = CT_EVENT_NO_CONCERNS_REMAIN;
       answers = demo_answers ("reason", "Fictional: a simple explanation was confirmed.",
-                              "staff-support-discussed", "yes", NULL);
+                              "staff-support-discussed", "yes",
+                              "raiser-support", "Fictional: thanked and told the outcome.", NULL);
       g_ptr_array_add (extra, demo_decision (demo, "Do concerns remain?", "no", at_us));
       break;
     case DEMO_REMAIN_TELL_FAMILY:
@@ -784,7 +785,8 @@ apply_demo_step (DemoCase            *demo,
         answers = demo_answers ("agency-id", batch->mash_id, "how", "telephone",
                                 "to-whom", "Duty social worker (fictional)", "their-reference", "DEMO-REF",
                                 "what-shared", "Fictional details of the concern.",
-                                "referral-type", "child-protection", "consent", consent, NULL);
+                                "referral-type", "child-protection", "consent", consent,
+                                "raiser-told", "yes", "raiser-encouraged", "yes", NULL);
         if (strcmp (consent, "given") != 0)
           ct_answers_set_text (answers, "consent-reason", "Fictional: asking would increase the risk to the child.");
         g_ptr_array_add (extra, demo_referral (demo, FALSE, consent, at_us));
@@ -794,7 +796,8 @@ apply_demo_step (DemoCase            *demo,
       event = CT_EVENT_IMMEDIATE_RISK_REFERRAL;
       answers = demo_answers ("risk", "Fictional: the child said they were afraid to go home tonight.",
                               "agency-id", batch->mash_id, "how", "telephone",
-                              "to-whom", "Duty social worker (fictional)", NULL);
+                              "to-whom", "Duty social worker (fictional)",
+                              "raiser-told", "no", "raiser-reason", "Fictional: telling them could put the child at further risk.", NULL);
       g_ptr_array_add (extra, demo_referral (demo, TRUE, NULL, at_us));
       break;
     case DEMO_SHARE:
@@ -850,7 +853,8 @@ apply_demo_step (DemoCase            *demo,
       break;
     case DEMO_CLOSE:
       event = CT_EVENT_CASE_CLOSED;
-      answers = demo_answers ("reason", "Demonstration: no further action needed.", NULL);
+      answers = demo_answers ("reason", "Demonstration: no further action needed.",
+                              "raiser-support", "Fictional: thanked and told the outcome.", NULL);
       break;
     case DEMO_ALLEGATION:
       event = CT_EVENT_ALLEGATION_REPORTED;
@@ -875,7 +879,9 @@ apply_demo_step (DemoCase            *demo,
     case DEMO_CLASSIFY_COMPLAINT:
       event = CT_EVENT_ALLEGATION_CLASSIFIED;
       answers = demo_answers ("classification", "complaint", "reason", "Fictional: a complaint about manner, not harm.",
-                              "handled-under", "the complaints procedure", NULL);
+                              "handled-under", "the complaints procedure", "lado-consulted", "yes",
+                              "lado-advice", "Fictional: the LADO agreed it is not an allegation.",
+                              "raiser-support", "Fictional: thanked and told the outcome.", NULL);
       ct_record_set_string (demo->allegation, "classification", "complaint");
       add_allegation (demo, extra, "closed");
       break;
@@ -895,7 +901,8 @@ apply_demo_step (DemoCase            *demo,
       break;
     case DEMO_CONCLUDE:
       event = CT_EVENT_ALLEGATION_CONCLUDED;
-      answers = demo_answers ("outcome", "unsubstantiated", "reason", "Fictional: there was not enough evidence.", NULL);
+      answers = demo_answers ("outcome", "unsubstantiated", "reason", "Fictional: there was not enough evidence.",
+                              "raiser-support", "Fictional: thanked and told the outcome.", NULL);
       ct_record_set_string (demo->allegation, "outcome", "unsubstantiated");
       add_allegation (demo, extra, "closed");
       break;

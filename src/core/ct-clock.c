@@ -14,6 +14,9 @@ G_DEFINE_QUARK (ct-clock-error-quark, ct_clock_error)
 
 static const char * const clock_names[CT_N_CLOCKS] = {
   "escalation",
+  "urgent-referral",
+  "decision",
+  "referral",
   "written-confirmation",
   "la-decision",
   "la-chase",
@@ -75,6 +78,12 @@ ct_clock_kind_describe (CtClockKind kind)
     {
     case CT_CLOCK_ESCALATION:
       return _("Escalating the concern to the line manager and the safeguarding lead");
+    case CT_CLOCK_URGENT_REFERRAL:
+      return _("An urgent referral: the child may be at immediate risk");
+    case CT_CLOCK_DECISION:
+      return _("Deciding whether concerns remain, none remain, or advice is needed");
+    case CT_CLOCK_REFERRAL:
+      return _("Referring the child to children’s social care");
     case CT_CLOCK_WRITTEN_CONFIRMATION:
       return _("Written confirmation of the referral");
     case CT_CLOCK_LA_DECISION:
@@ -398,9 +407,8 @@ ct_clock_format_iso8601 (GDateTime *instant)
  * @recorded: when the concern was recorded
  * @cutoff_minutes: the office's cut-off, minutes after local midnight
  *
- * Before the cut-off on a working day: the end of that day. At or after the
- * cut-off, or on a day that is not a working day: the end of the next
- * working day.
+ * Before the cut-off: the end of that day. At or after the cut-off: the
+ * end of the following day, whether or not it is a working day (seed 000).
  *
  * Returns: (transfer full): when the concern must have been escalated
  */
@@ -409,12 +417,42 @@ ct_clock_escalation_due (CtCalendar *calendar,
                          GDateTime  *recorded,
                          guint       cutoff_minutes)
 {
-  g_autoptr(GDateTime) local = NULL;
-  GDate day, due;
-  int seconds_into_day;
+  GDate due;
 
   g_return_val_if_fail (CT_IS_CALENDAR (calendar), NULL);
   g_return_val_if_fail (recorded != NULL, NULL);
+
+  ct_clock_escalation_notice (calendar, recorded, cutoff_minutes, &due);
+  return ct_clock_end_of_day (&due);
+}
+
+/**
+ * ct_clock_escalation_notice:
+ * @calendar: the organisation's calendar
+ * @recorded: when the concern was recorded
+ * @cutoff_minutes: the office's cut-off, minutes after local midnight
+ * @out_due_date: (out) (optional): the date escalation is due by the end of
+ *
+ * Escalation is due the same day, or the following day when the concern is
+ * recorded at or after the cut-off (seed 000): calendar days, whatever the
+ * day of the week.
+ *
+ * Returns: %TRUE if the day escalation falls due is not a working day, so
+ *   the person recording the concern should be told to escalate now or use
+ *   the out-of-hours route
+ */
+gboolean
+ct_clock_escalation_notice (CtCalendar *calendar,
+                            GDateTime  *recorded,
+                            guint       cutoff_minutes,
+                            GDate      *out_due_date)
+{
+  g_autoptr(GDateTime) local = NULL;
+  GDate day;
+  int seconds_into_day;
+
+  g_return_val_if_fail (CT_IS_CALENDAR (calendar), FALSE);
+  g_return_val_if_fail (recorded != NULL, FALSE);
 
   local = g_date_time_to_timezone (recorded, ct_calendar_get_timezone ());
   ct_clock_local_date (local, &day);
@@ -422,12 +460,56 @@ ct_clock_escalation_due (CtCalendar *calendar,
                      g_date_time_get_minute (local) * 60 +
                      g_date_time_get_second (local);
 
-  if (ct_calendar_is_working_day (calendar, &day) &&
-      seconds_into_day < (int) cutoff_minutes * 60)
+  if (seconds_into_day >= (int) cutoff_minutes * 60)
+    g_date_add_days (&day, 1);
+
+  if (out_due_date != NULL)
+    *out_due_date = day;
+  return !ct_calendar_is_working_day (calendar, &day);
+}
+
+/**
+ * ct_clock_is_rule_of_policy:
+ * @kind: a clock
+ *
+ * Returns: %TRUE if the seeds (the policy and the statutory guidance) set
+ *   @kind's period; %FALSE if it is Caretrail's own default, which the
+ *   organisation may change and the app labels "our default"
+ */
+gboolean
+ct_clock_is_rule_of_policy (CtClockKind kind)
+{
+  return kind != CT_CLOCK_DECISION && kind != CT_CLOCK_REFERRAL && kind != CT_CLOCK_LA_CHASE;
+}
+
+/**
+ * ct_clock_same_working_day_due:
+ * @calendar: the organisation's calendar
+ * @start: when the clock started
+ * @working_days: 0 for the same working day, or how many working days after
+ *
+ * Returns: (transfer full): the end of @start's date if it is a working day
+ *   and @working_days is 0 (otherwise the end of the next working day), or
+ *   the end of the @working_days-th working day after @start's date
+ */
+GDateTime *
+ct_clock_same_working_day_due (CtCalendar *calendar,
+                               GDateTime  *start,
+                               guint       working_days)
+{
+  GDate day, due;
+
+  g_return_val_if_fail (CT_IS_CALENDAR (calendar), NULL);
+  g_return_val_if_fail (start != NULL, NULL);
+
+  if (working_days > 0)
+    return ct_clock_working_days_due (calendar, start, working_days);
+
+  ct_clock_local_date (start, &day);
+  if (ct_calendar_is_working_day (calendar, &day))
     due = day;
   else
     ct_calendar_add_working_days (calendar, &day, 1, &due);
-
   return ct_clock_end_of_day (&due);
 }
 
@@ -626,6 +708,12 @@ ct_clock_due (CtCalendar            *calendar,
     {
     case CT_CLOCK_ESCALATION:
       return ct_clock_escalation_due (calendar, start, settings->cutoff_minutes);
+    case CT_CLOCK_URGENT_REFERRAL:
+      return g_date_time_to_timezone (start, ct_calendar_get_timezone ());
+    case CT_CLOCK_DECISION:
+      return ct_clock_same_working_day_due (calendar, start, settings->decision_working_days);
+    case CT_CLOCK_REFERRAL:
+      return ct_clock_same_working_day_due (calendar, start, settings->referral_working_days);
     case CT_CLOCK_WRITTEN_CONFIRMATION:
       return ct_clock_period_due (calendar, start, &settings->confirmation_period);
     case CT_CLOCK_LA_DECISION:

@@ -28,12 +28,22 @@ G_BEGIN_DECLS
  *   decision (1 working day), the chase (3 working days), the LADO (1
  *   working day) and written confirmation periods such as "2wd".
  *
- * - **Escalating a concern** (the same day, or the next working day if it
- *   arrives too late in the day): a concern recorded on a working day
+ * - **Escalating a concern** (seed 000: "the same day, or if later in the
+ *   day and impractical to do so the following day"): a concern recorded
  *   strictly before the office's cut-off time (local wall-clock time, e.g.
- *   16:00) is due by the end of that day. One recorded at or after the
- *   cut-off, or on a weekend or bank holiday, is due by the end of the next
- *   working day.
+ *   16:00) is due by the end of that day; one recorded at or after the
+ *   cut-off is due by the end of the following day. Calendar days, not
+ *   working days: a child does not wait for the weekend to pass. When the
+ *   day it falls due is not a working day, ct_clock_escalation_notice()
+ *   says so, so the app can point to the out-of-hours route.
+ *
+ * - **An urgent referral** (a child at immediate risk) is due at once: its
+ *   due instant is the moment the concern happened.
+ *
+ * - **Deciding after escalation** and **making the referral** once concerns
+ *   remain are Caretrail's defaults, not seed rules: by the end of the same
+ *   working day (0 working days; a day that is not a working day gives the
+ *   next one), each an organisation setting.
  *
  * - **A period in hours** ("48h", "24h") is elapsed time: 48 real hours,
  *   counted through weekends and bank holidays (the policy says 48 hours,
@@ -77,6 +87,9 @@ typedef enum
 /**
  * CtClockKind:
  * @CT_CLOCK_ESCALATION: escalate a recorded concern ("escalation")
+ * @CT_CLOCK_URGENT_REFERRAL: refer at once a child at immediate risk ("urgent-referral")
+ * @CT_CLOCK_DECISION: decide after escalation: refer, consult or no further action ("decision")
+ * @CT_CLOCK_REFERRAL: make the referral once concerns remain ("referral")
  * @CT_CLOCK_WRITTEN_CONFIRMATION: confirm a referral in writing ("written-confirmation")
  * @CT_CLOCK_LA_DECISION: the local authority's decision on a referral ("la-decision")
  * @CT_CLOCK_LA_CHASE: chase the local authority if nothing is heard ("la-chase")
@@ -89,6 +102,9 @@ typedef enum
 typedef enum
 {
   CT_CLOCK_ESCALATION,
+  CT_CLOCK_URGENT_REFERRAL,
+  CT_CLOCK_DECISION,
+  CT_CLOCK_REFERRAL,
   CT_CLOCK_WRITTEN_CONFIRMATION,
   CT_CLOCK_LA_DECISION,
   CT_CLOCK_LA_CHASE,
@@ -128,6 +144,10 @@ typedef struct
  * CtClockSettings:
  * @cutoff_minutes: the office's cut-off, in minutes after local midnight
  *   (default 16:00)
+ * @decision_working_days: deciding after escalation, in working days after
+ *   the escalation's date; 0 is the same working day (default 0; our default)
+ * @referral_working_days: making the referral once concerns remain; 0 is
+ *   the same working day (default 0; our default)
  * @confirmation_period: written confirmation of a referral (default 48h)
  * @la_decision_working_days: the local authority's decision (default 1)
  * @la_chase_working_days: when to chase the local authority (default 3)
@@ -144,6 +164,8 @@ typedef struct
 typedef struct
 {
   guint    cutoff_minutes;
+  guint    decision_working_days;
+  guint    referral_working_days;
   CtPeriod confirmation_period;
   guint    la_decision_working_days;
   guint    la_chase_working_days;
@@ -181,6 +203,14 @@ char        *ct_clock_format_iso8601       (GDateTime    *instant);
 GDateTime   *ct_clock_escalation_due       (CtCalendar   *calendar,
                                             GDateTime    *recorded,
                                             guint         cutoff_minutes);
+gboolean     ct_clock_escalation_notice    (CtCalendar   *calendar,
+                                            GDateTime    *recorded,
+                                            guint         cutoff_minutes,
+                                            GDate        *out_due_date);
+gboolean     ct_clock_is_rule_of_policy    (CtClockKind   kind);
+GDateTime   *ct_clock_same_working_day_due (CtCalendar   *calendar,
+                                            GDateTime    *start,
+                                            guint         working_days);
 GDateTime   *ct_clock_working_days_due     (CtCalendar   *calendar,
                                             GDateTime    *start,
                                             guint         working_days);

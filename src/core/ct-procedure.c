@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "ct-procedure.h"
+#include "ct-step-records.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
@@ -56,6 +57,7 @@ static const char * const event_names[CT_N_EVENTS] = {
   [CT_EVENT_CONCERN_RECORDED] = "concern-recorded",
   [CT_EVENT_ESCALATED] = "escalated",
   [CT_EVENT_IMMEDIATE_RISK_REFERRAL] = "immediate-risk-referral",
+  [CT_EVENT_IMMEDIATE_RISK_RECONSIDERED] = "immediate-risk-reconsidered",
   [CT_EVENT_NO_CONCERNS_REMAIN] = "no-concerns-remain",
   [CT_EVENT_CONCERNS_REMAIN] = "concerns-remain",
   [CT_EVENT_UNCERTAIN] = "uncertain",
@@ -76,13 +78,16 @@ static const char * const event_names[CT_N_EVENTS] = {
   [CT_EVENT_DBS_REFERRAL_DECIDED] = "dbs-referral-decided",
   [CT_EVENT_ALLEGATION_CONCLUDED] = "allegation-concluded",
   [CT_EVENT_INFORMATION_SHARING_DECIDED] = "information-sharing-decided",
+  [CT_EVENT_INTERNATIONAL_ADVICE_RECORDED] = "international-advice-recorded",
   [CT_EVENT_CORRECTION] = "correction",
+  [CT_EVENT_NOTE] = "note",
 };
 
 static const char * const event_titles[CT_N_EVENTS] = {
   [CT_EVENT_CONCERN_RECORDED] = N_("Record a concern"),
   [CT_EVENT_ESCALATED] = N_("Record the escalation"),
   [CT_EVENT_IMMEDIATE_RISK_REFERRAL] = N_("Urgent referral: immediate risk"),
+  [CT_EVENT_IMMEDIATE_RISK_RECONSIDERED] = N_("No urgent referral needed"),
   [CT_EVENT_NO_CONCERNS_REMAIN] = N_("No concerns remain"),
   [CT_EVENT_CONCERNS_REMAIN] = N_("Concerns remain"),
   [CT_EVENT_UNCERTAIN] = N_("Uncertain: seek advice"),
@@ -103,7 +108,9 @@ static const char * const event_titles[CT_N_EVENTS] = {
   [CT_EVENT_DBS_REFERRAL_DECIDED] = N_("Record the DBS referral decision"),
   [CT_EVENT_ALLEGATION_CONCLUDED] = N_("Conclude the allegation"),
   [CT_EVENT_INFORMATION_SHARING_DECIDED] = N_("Record an information-sharing decision"),
+  [CT_EVENT_INTERNATIONAL_ADVICE_RECORDED] = N_("Record advice from another jurisdiction"),
   [CT_EVENT_CORRECTION] = N_("Correct an earlier entry"),
+  [CT_EVENT_NOTE] = N_("Add a note"),
 };
 
 /**
@@ -371,7 +378,7 @@ typedef gboolean (*RouteFunc) (const CtCaseSnapshot *snapshot,
 typedef const char * (*FactCheckFunc) (const CtCaseSnapshot *snapshot,
                                        GHashTable           *answers);
 
-#define MAX_REQUIREMENTS 14
+#define MAX_REQUIREMENTS 16
 
 struct _CtTransitionRule
 {
@@ -399,12 +406,33 @@ struct _CtTransitionRule
                                  S (OUTCOME_RECORDED) | S (OUTCOME_DISPUTED) | S (MONITORING))
 #define EVERY_CASE (((1u << CT_N_STATES) - 1) & ~S (NEW))
 #define REFERRAL_CLOCKS (C (WRITTEN_CONFIRMATION) | C (LA_DECISION) | C (LA_CHASE))
+/* The clocks between a concern and its referral; a referral stops them. */
+#define BEFORE_REFERRAL_CLOCKS (C (ESCALATION) | C (URGENT_REFERRAL) | C (DECISION) | C (REFERRAL))
+
+/* After every case, whatever its outcome (seed 000): support for the person
+ * who raised the concern, and telling them the outcome. */
+#define RAISER_SUPPORT \
+  { "raiser-support", REQ_TEXT, NULL, NULL, N_("Say how the person who raised the concern was supported, and what they were told of the outcome.") }
+/* Where a referral is made, the person who raised the concern is told, and
+ * encouraged to refer it themselves too, unless that could put the child at
+ * risk (seed 000). */
+#define RAISER_TOLD \
+  { "raiser-told", REQ_YES_NO, NULL, NULL, N_("Say whether the person who raised the concern was told that a referral is being made.") }, \
+  { "raiser-encouraged", REQ_YES_NO, NULL, "raiser-told=yes", N_("Say whether the person who raised the concern was encouraged to refer it themselves too.") }, \
+  { "raiser-reason", REQ_TEXT, NULL, "raiser-told=no", N_("A reason is needed for not telling the person who raised the concern about the referral (for example, that it could put the child at further risk).") }, \
+  { "raiser-reason", REQ_TEXT, NULL, "raiser-encouraged=no", N_("A reason is needed for not encouraging the person who raised the concern to refer it themselves.") }
+#define RAISER_TOLD_WORDING \
+  "[?raiser-told: The person who raised the concern was told of the referral[?raiser-encouraged: and encouraged to refer it themselves too][!raiser-encouraged: but not encouraged to refer it themselves: {raiser-reason}].][!raiser-told: The person who raised the concern was not told of the referral: {raiser-reason}.]"
 
 static gboolean route_no_exception_family_not_told (const CtCaseSnapshot *, GHashTable *);
 static gboolean route_exception_holds (const CtCaseSnapshot *, GHashTable *);
 static gboolean route_no_exception_family_told (const CtCaseSnapshot *, GHashTable *);
 static gboolean route_is_allegation (const CtCaseSnapshot *, GHashTable *);
 static gboolean route_is_not_allegation (const CtCaseSnapshot *, GHashTable *);
+static gboolean route_allegation_lado_not_told (const CtCaseSnapshot *, GHashTable *);
+static gboolean route_allegation_lado_told (const CtCaseSnapshot *, GHashTable *);
+static gboolean route_immediate_risk (const CtCaseSnapshot *, GHashTable *);
+static const char *check_urgent_path (const CtCaseSnapshot *, GHashTable *);
 static const char *check_family_may_be_approached (const CtCaseSnapshot *, GHashTable *);
 static const char *check_dbs_decision (const CtCaseSnapshot *, GHashTable *);
 static const char *check_allegation_complete (const CtCaseSnapshot *, GHashTable *);
@@ -431,9 +459,19 @@ static const CtTransitionRule transitions[] = {
   /* 1. Record the concern on the reporting form; escalation is due the same
    *    working day (the next one after the office's cut-off). A new concern
    *    while monitoring starts the procedure again. */
+  /* 1/3. Whoever records it says whether the child is at immediate risk:
+   *      "yes" puts the case on the urgent path at once. */
+  { S (NEW) | S (MONITORING), CT_EVENT_CONCERN_RECORDED, route_immediate_risk,
+    { { "raised-by", REQ_TEXT, NULL, NULL, N_("Say who raised the concern.") },
+      { "what", REQ_TEXT, NULL, NULL, N_("Describe what was seen or said.") },
+      { "immediate-risk", REQ_YES_NO, NULL, NULL, N_("Say whether the child may be at immediate risk of harm.") } },
+    NULL, CT_STATE_CONCERN_RECORDED, C (ESCALATION) | C (URGENT_REFERRAL), 0,
+    N_("Concern recorded, raised by {raised-by}[ ({how})]: {what}[ The child said: “{childs-words}”.] The child may be at immediate risk: an urgent referral is due now."),
+    NULL },
   { S (NEW) | S (MONITORING), CT_EVENT_CONCERN_RECORDED, NULL,
     { { "raised-by", REQ_TEXT, NULL, NULL, N_("Say who raised the concern.") },
-      { "what", REQ_TEXT, NULL, NULL, N_("Describe what was seen or said.") } },
+      { "what", REQ_TEXT, NULL, NULL, N_("Describe what was seen or said.") },
+      { "immediate-risk", REQ_YES_NO, NULL, NULL, N_("Say whether the child may be at immediate risk of harm.") } },
     NULL, CT_STATE_CONCERN_RECORDED, C (ESCALATION), 0,
     N_("Concern recorded, raised by {raised-by}[ ({how})]: {what}[ The child said: “{childs-words}”.]"),
     NULL },
@@ -442,7 +480,7 @@ static const CtTransitionRule transitions[] = {
   { S (CONCERN_RECORDED), CT_EVENT_ESCALATED, NULL,
     { { "line-manager", REQ_TEXT, NULL, NULL, N_("Say which line manager the concern was discussed with.") },
       { "safeguarding-lead", REQ_TEXT, NULL, NULL, N_("Say which safeguarding lead (DSO, deputy DSO or safeguarding board member) was involved.") } },
-    NULL, CT_STATE_ESCALATED, 0, C (ESCALATION),
+    NULL, CT_STATE_ESCALATED, C (DECISION), C (ESCALATION),
     N_("Concern discussed with the line manager, {line-manager}, and the safeguarding lead, {safeguarding-lead}.[ {summary}]"),
     NULL },
 
@@ -453,18 +491,28 @@ static const CtTransitionRule transitions[] = {
     { { "risk", REQ_TEXT, NULL, NULL, N_("Describe why the child needs immediate protection.") },
       { "agency", REQ_TEXT, NULL, NULL, N_("Say which agency took the urgent referral: children’s social care, or the police in an emergency.") },
       { "how", REQ_TEXT, NULL, NULL, N_("Say how the urgent referral was made.") },
-      { "to-whom", REQ_TEXT, NULL, NULL, N_("Say who took the urgent referral.") } },
-    NULL, CT_STATE_CONFIRMATION_DUE, REFERRAL_CLOCKS, C (ESCALATION),
-    N_("Urgent referral made at once to {agency} ({how}), taken by {to-whom}, because a child needed immediate protection.[ Their reference: {their-reference}.]"),
+      { "to-whom", REQ_TEXT, NULL, NULL, N_("Say who took the urgent referral.") },
+      RAISER_TOLD },
+    NULL, CT_STATE_CONFIRMATION_DUE, REFERRAL_CLOCKS, BEFORE_REFERRAL_CLOCKS,
+    N_("Urgent referral made at once to {agency} ({how}), taken by {to-whom}, because a child needed immediate protection.[ Their reference: {their-reference}.] The family is approached only once children’s social care or the police agrees. " RAISER_TOLD_WORDING),
     N_("{risk}") },
+  /* 3a. Only a recorded decision, with its reason, takes a case off the
+   *     urgent path without an urgent referral. */
+  { CHILD_PROTECTION_OPEN & ~(S (CONFIRMATION_DUE) | S (AWAITING_DECISION) | S (OUTCOME_DISPUTED)),
+    CT_EVENT_IMMEDIATE_RISK_RECONSIDERED, NULL,
+    { { "reason", REQ_TEXT, NULL, NULL, N_("A reason is needed for deciding that the child is not at immediate risk.") } },
+    check_urgent_path, SAME, 0, C (URGENT_REFERRAL),
+    N_("Decided that the child is not at immediate risk, so no urgent referral is needed; the procedure continues as usual."),
+    N_("{reason}") },
 
   /* 7. No concerns remain: no further action; the staff member and line
    *    manager discuss support for the staff member. */
   { S (ESCALATED) | S (FAMILY_DISCUSSION) | S (REFERRAL_DUE), CT_EVENT_NO_CONCERNS_REMAIN, NULL,
     { { "reason", REQ_TEXT, NULL, NULL, N_("A reason is needed for deciding that no concerns remain.") },
-      { "staff-support-discussed", REQ_YES, NULL, NULL, N_("Record that the staff member and their line manager have discussed support for the staff member.") } },
+      { "staff-support-discussed", REQ_YES, NULL, NULL, N_("Record that the staff member and their line manager have discussed support for the staff member.") },
+      RAISER_SUPPORT },
     NULL, CT_STATE_CLOSED_NFA, C (RETENTION_REVIEW), 0,
-    N_("Decided that no concerns remain: no further child protection action. Support for the staff member was discussed with their line manager."),
+    N_("Decided that no concerns remain: no further child protection action. Support for the staff member was discussed with their line manager. Support and information for the person who raised it: {raiser-support}"),
     N_("{reason}") },
 
   /* 4. Concerns remain: discuss with the family unless an exception holds. */
@@ -473,7 +521,7 @@ static const CtTransitionRule transitions[] = {
       { "family-member-responsible", REQ_YES_NO, NULL, NULL, N_("Say whether a family member might be responsible for the harm.") },
       { "danger-to-others", REQ_YES_NO, NULL, NULL, N_("Say whether someone might be put in danger by involving the family.") },
       { "criminal-investigation", REQ_YES_NO, NULL, NULL, N_("Say whether telling the family might interfere with a criminal investigation.") } },
-    NULL, CT_STATE_FAMILY_DISCUSSION, 0, 0,
+    NULL, CT_STATE_FAMILY_DISCUSSION, C (REFERRAL), C (DECISION),
     N_("Decided that concerns remain. None of the exceptions applies, so the concern is to be discussed with the family."),
     N_("{reason}") },
   /* 4a. …each exception recorded with its reason; the family is approached
@@ -486,13 +534,13 @@ static const CtTransitionRule transitions[] = {
       { "family-member-responsible-reason", REQ_TEXT, NULL, "family-member-responsible=yes", N_("A reason is needed for believing a family member might be responsible for the harm.") },
       { "danger-to-others-reason", REQ_TEXT, NULL, "danger-to-others=yes", N_("A reason is needed for believing someone might be put in danger by involving the family.") },
       { "criminal-investigation-reason", REQ_TEXT, NULL, "criminal-investigation=yes", N_("A reason is needed for believing telling the family might interfere with a criminal investigation.") } },
-    NULL, CT_STATE_REFERRAL_DUE, 0, 0,
+    NULL, CT_STATE_REFERRAL_DUE, C (REFERRAL), C (DECISION),
     N_("Decided that concerns remain and that the family is not to be told yet; it may be approached only once children’s social care, or the police, agrees.[?family-member-responsible: A family member might be responsible: {family-member-responsible-reason}.][?danger-to-others: Someone might be put in danger: {danger-to-others-reason}.][?criminal-investigation: It might interfere with a criminal investigation: {criminal-investigation-reason}.]"),
     N_("{reason}") },
   /* 4b. …or the family has already been spoken to: the referral is next. */
   { S (ESCALATED), CT_EVENT_CONCERNS_REMAIN, route_no_exception_family_told,
     { { "reason", REQ_TEXT, NULL, NULL, N_("A reason is needed for deciding that concerns remain.") } },
-    NULL, CT_STATE_REFERRAL_DUE, 0, 0,
+    NULL, CT_STATE_REFERRAL_DUE, C (REFERRAL), C (DECISION),
     N_("Decided that concerns remain. The family has already been spoken to, so a referral is to be made."),
     N_("{reason}") },
 
@@ -546,9 +594,10 @@ static const CtTransitionRule transitions[] = {
       { "referral-type", REQ_CHOICE, "child-protection|early-help", NULL, N_("Say whether this is a child protection referral (child-protection) or an early help referral (early-help).") },
       { "consent", REQ_CHOICE, "given|refused|not-sought", NULL, N_("Say whether the family consented to the referral: given, refused or not-sought.") },
       { "consent-reason", REQ_TEXT, NULL, "consent!=given", N_("A reason is needed for referring without the family’s consent.") },
-      { "consent", REQ_CHOICE, "given", "referral-type=early-help", N_("Early help is voluntary: an early help referral needs the family’s consent.") } },
-    NULL, CT_STATE_CONFIRMATION_DUE, REFERRAL_CLOCKS, 0,
-    N_("Referral for {referral-type} made to {agency} ({how}), taken by {to-whom}, reference {their-reference}. Shared: {what-shared}. The family’s consent: {consent}."),
+      { "consent", REQ_CHOICE, "given", "referral-type=early-help", N_("Early help is voluntary: an early help referral needs the family’s consent.") },
+      RAISER_TOLD },
+    NULL, CT_STATE_CONFIRMATION_DUE, REFERRAL_CLOCKS, BEFORE_REFERRAL_CLOCKS,
+    N_("Referral for {referral-type} made to {agency} ({how}), taken by {to-whom}, reference {their-reference}. Shared: {what-shared}. The family’s consent: {consent}. " RAISER_TOLD_WORDING),
     N_("{consent-reason}") },
   { S (CONFIRMATION_DUE), CT_EVENT_CONFIRMATION_SENT, NULL,
     { { "how", REQ_TEXT, NULL, NULL, N_("Say how the written confirmation was sent (for example by secure email).") },
@@ -584,9 +633,10 @@ static const CtTransitionRule transitions[] = {
     N_("Monitoring started: {plan}"),
     NULL },
   { S (OUTCOME_RECORDED) | S (MONITORING), CT_EVENT_CASE_CLOSED, NULL,
-    { { "reason", REQ_TEXT, NULL, NULL, N_("A reason is needed for closing the case.") } },
+    { { "reason", REQ_TEXT, NULL, NULL, N_("A reason is needed for closing the case.") },
+      RAISER_SUPPORT },
     NULL, CT_STATE_CLOSED, C (RETENTION_REVIEW), 0,
-    N_("Case closed."),
+    N_("Case closed. Support and information for the person who raised the concern: {raiser-support}"),
     N_("{reason}") },
 
   /* Allegations against someone who works with children (seed 004): a senior
@@ -601,20 +651,40 @@ static const CtTransitionRule transitions[] = {
     NULL },
   /* An allegation, a concern about the quality of care or practice, or a
    * complaint: only allegations go to the LADO. */
-  { S (ALLEGATION_REPORTED), CT_EVENT_ALLEGATION_CLASSIFIED, route_is_allegation,
+  { S (ALLEGATION_REPORTED), CT_EVENT_ALLEGATION_CLASSIFIED, route_allegation_lado_not_told,
     { { "classification", REQ_CHOICE, "allegation|quality-of-care|complaint", NULL, N_("Say whether this is an allegation, a concern about the quality of care or practice, or a complaint (allegation, quality-of-care or complaint).") },
       { "category", REQ_CHOICE, "harmed|offence|risk-of-harm|unsuitability", NULL, N_("Say what kind of allegation this is: harmed, offence, risk-of-harm or unsuitability.") },
       { "reason", REQ_TEXT, NULL, NULL, N_("A reason is needed for how the matter was classified.") } },
     NULL, CT_STATE_LADO_DUE, 0, 0,
     N_("Treated as an allegation: the person is said to have {category}. The LADO is to be informed."),
     N_("{reason}") },
+  /* The LADO may be told before the organisation's own triage is recorded. */
+  { S (ALLEGATION_REPORTED), CT_EVENT_ALLEGATION_CLASSIFIED, route_allegation_lado_told,
+    { { "classification", REQ_CHOICE, "allegation|quality-of-care|complaint", NULL, N_("Say whether this is an allegation, a concern about the quality of care or practice, or a complaint (allegation, quality-of-care or complaint).") },
+      { "category", REQ_CHOICE, "harmed|offence|risk-of-harm|unsuitability", NULL, N_("Say what kind of allegation this is: harmed, offence, risk-of-harm or unsuitability.") },
+      { "reason", REQ_TEXT, NULL, NULL, N_("A reason is needed for how the matter was classified.") } },
+    NULL, CT_STATE_ALLEGATION_MANAGED, 0, 0,
+    N_("Treated as an allegation: the person is said to have {category}. The LADO has already been informed."),
+    N_("{reason}") },
+  /* Classing it as not an allegation says whether the LADO was consulted;
+   * the LADO clock stops only with that said. */
   { S (ALLEGATION_REPORTED), CT_EVENT_ALLEGATION_CLASSIFIED, route_is_not_allegation,
     { { "classification", REQ_CHOICE, "allegation|quality-of-care|complaint", NULL, N_("Say whether this is an allegation, a concern about the quality of care or practice, or a complaint (allegation, quality-of-care or complaint).") },
       { "reason", REQ_TEXT, NULL, NULL, N_("A reason is needed for how the matter was classified.") },
-      { "handled-under", REQ_TEXT, NULL, NULL, N_("Say which procedure will deal with it instead (for example the complaints procedure).") } },
+      { "handled-under", REQ_TEXT, NULL, NULL, N_("Say which procedure will deal with it instead (for example the complaints procedure).") },
+      { "lado-consulted", REQ_YES_NO, NULL, NULL, N_("Say whether the LADO was consulted about treating this as not an allegation.") },
+      { "lado-advice", REQ_TEXT, NULL, "lado-consulted=yes", N_("Record what the LADO advised.") },
+      { "lado-not-consulted-reason", REQ_TEXT, NULL, "lado-consulted=no", N_("A reason is needed for not consulting the LADO before treating this as not an allegation.") },
+      RAISER_SUPPORT },
     NULL, CT_STATE_CLOSED, C (RETENTION_REVIEW), 0,
-    N_("Treated as {classification}, not an allegation; it will be dealt with under {handled-under}."),
+    N_("Treated as {classification}, not an allegation; it will be dealt with under {handled-under}.[?lado-consulted: The LADO was consulted and advised: {lado-advice}][!lado-consulted: The LADO was not consulted: {lado-not-consulted-reason}] The one-working-day clock for informing the LADO stops with this decision. Support and information for the person who raised it: {raiser-support}"),
     N_("{reason}") },
+  { S (ALLEGATION_REPORTED), CT_EVENT_LADO_INFORMED, NULL,
+    { { "lado", REQ_TEXT, NULL, NULL, N_("Say which designated officer (LADO) was informed.") },
+      { "how", REQ_TEXT, NULL, NULL, N_("Say how the LADO was informed.") } },
+    NULL, SAME, 0, C (LADO),
+    N_("The LADO, {lado}, was informed ({how}).[ Advice: {advice}]"),
+    NULL },
   { S (LADO_DUE), CT_EVENT_LADO_INFORMED, NULL,
     { { "lado", REQ_TEXT, NULL, NULL, N_("Say which designated officer (LADO) was informed.") },
       { "how", REQ_TEXT, NULL, NULL, N_("Say how the LADO was informed.") } },
@@ -636,9 +706,10 @@ static const CtTransitionRule transitions[] = {
     N_("{reason}") },
   { S (ALLEGATION_MANAGED), CT_EVENT_ALLEGATION_CONCLUDED, NULL,
     { { "outcome", REQ_CHOICE, "substantiated|unsubstantiated|unfounded|false|malicious", NULL, N_("Record the outcome of the allegation: substantiated, unsubstantiated, unfounded, false or malicious.") },
-      { "reason", REQ_TEXT, NULL, NULL, N_("A reason is needed for the outcome of the allegation.") } },
+      { "reason", REQ_TEXT, NULL, NULL, N_("A reason is needed for the outcome of the allegation.") },
+      RAISER_SUPPORT },
     check_allegation_complete, CT_STATE_CLOSED, C (RETENTION_REVIEW), 0,
-    N_("Allegation concluded: {outcome}."),
+    N_("Allegation concluded: {outcome}. Support and information for the person who raised it: {raiser-support}"),
     N_("{reason}") },
 
   /* Information sharing at any point (seed 003, the seven golden rules):
@@ -661,6 +732,16 @@ static const CtTransitionRule transitions[] = {
     N_("[?shared: Information shared with {with-whom} ({how-shared}): {what}. Lawful basis: {lawful-basis}.][!shared: Decided not to share information.] Purpose: {purpose}.[?consent-sought: Consent was sought[?consent-given: and given][!consent-given: and not given].][!consent-sought: Consent was not sought: {consent-reason}.][ Advice taken: {advice-sought}.] Safety and well-being: {safety-wellbeing}"),
     N_("{reason}") },
 
+  /* International cases (seed 000): another jurisdiction may forbid
+   * reporting or require it; record that advice was sought there. */
+  { EVERY_CASE, CT_EVENT_INTERNATIONAL_ADVICE_RECORDED, NULL,
+    { { "jurisdiction", REQ_TEXT, NULL, NULL, N_("Say which country or jurisdiction the advice is about.") },
+      { "adviser", REQ_TEXT, NULL, NULL, N_("Say who gave the advice (for example a lawyer in that country, or the central authority).") },
+      { "advice", REQ_TEXT, NULL, NULL, N_("Record the advice that was given.") } },
+    NULL, SAME, 0, 0,
+    N_("Advice sought about {jurisdiction} from {adviser}: {advice}"),
+    NULL },
+
   /* Corrections are new entries; the entry corrected stays as it was. */
   { EVERY_CASE, CT_EVENT_CORRECTION, NULL,
     { { "corrects", REQ_TEXT, NULL, NULL, N_("Say which entry this corrects.") },
@@ -668,6 +749,15 @@ static const CtTransitionRule transitions[] = {
       { "reason", REQ_TEXT, NULL, NULL, N_("A reason is needed for the correction.") } },
     NULL, SAME, 0, 0,
     N_("Correction to entry {corrects}: {correction}"),
+    N_("{reason}") },
+
+  /* A note at any time, on any case, open or closed: a call, a meeting, an
+   * email or letter, or a note, with what was decided and why. */
+  { EVERY_CASE, CT_EVENT_NOTE, NULL,
+    { { "kind", REQ_CHOICE, "phone-call|meeting|email-received|email-sent|letter-received|letter-sent|note", NULL, N_("Say what kind of note this is: phone-call, meeting, email-received, email-sent, letter-received, letter-sent or note.") },
+      { "summary", REQ_TEXT, NULL, NULL, N_("Record what was said or written.") } },
+    NULL, SAME, 0, 0,
+    N_("{kind}[ with {with-whom}]: {summary}[ Decided: {decided}]"),
     N_("{reason}") },
 };
 
@@ -697,6 +787,13 @@ static const struct { const char *value; const char *display; } choice_words[] =
   { "unfounded", N_("unfounded") },
   { "false", N_("false") },
   { "malicious", N_("malicious") },
+  { "phone-call", N_("Telephone call") },
+  { "meeting", N_("Meeting") },
+  { "email-received", N_("Email received") },
+  { "email-sent", N_("Email sent") },
+  { "letter-received", N_("Letter received") },
+  { "letter-sent", N_("Letter sent") },
+  { "note", N_("Note") },
 };
 
 /* ------------------------------------------------------------------------ */
@@ -887,6 +984,38 @@ route_is_not_allegation (const CtCaseSnapshot *snapshot,
   return choice_is_one_of (answer_text (answers, "classification"), "quality-of-care|complaint");
 }
 
+static gboolean
+route_allegation_lado_not_told (const CtCaseSnapshot *snapshot,
+                                GHashTable           *answers)
+{
+  return route_is_allegation (snapshot, answers) &&
+         !(snapshot->flags & CT_CASE_FLAG_LADO_INFORMED);
+}
+
+static gboolean
+route_allegation_lado_told (const CtCaseSnapshot *snapshot,
+                            GHashTable           *answers)
+{
+  return route_is_allegation (snapshot, answers) &&
+         (snapshot->flags & CT_CASE_FLAG_LADO_INFORMED);
+}
+
+static gboolean
+route_immediate_risk (const CtCaseSnapshot *snapshot,
+                      GHashTable           *answers)
+{
+  return answer_is_yes (answers, "immediate-risk");
+}
+
+static const char *
+check_urgent_path (const CtCaseSnapshot *snapshot,
+                   GHashTable           *answers)
+{
+  if (!(snapshot->flags & CT_CASE_FLAG_IMMEDIATE_RISK))
+    return N_("The case is not on the urgent path: nobody recorded that the child may be at immediate risk.");
+  return NULL;
+}
+
 static const char *
 check_family_may_be_approached (const CtCaseSnapshot *snapshot,
                                 GHashTable           *answers)
@@ -933,7 +1062,27 @@ record_facts (CtCaseSnapshot *snapshot,
       /* A new concern (while monitoring) is decided afresh: what was agreed
        * about the family for the last one does not carry over. */
       snapshot->flags &= ~(CT_CASE_FLAG_FAMILY_EXCEPTION | CT_CASE_FLAG_FAMILY_APPROACH_AGREED |
-                           CT_CASE_FLAG_FAMILY_DISCUSSED);
+                           CT_CASE_FLAG_FAMILY_DISCUSSED | CT_CASE_FLAG_IMMEDIATE_RISK |
+                           CT_CASE_FLAG_URGENT_REFERRAL_MADE);
+      if (answer_is_yes (answers, "immediate-risk"))
+        snapshot->flags |= CT_CASE_FLAG_IMMEDIATE_RISK;
+      break;
+    case CT_EVENT_IMMEDIATE_RISK_REFERRAL:
+      /* The person responsible may be in the family: after an urgent
+       * referral the family is approached only once children's social care
+       * or the police agrees. */
+      snapshot->flags &= ~CT_CASE_FLAG_IMMEDIATE_RISK;
+      snapshot->flags |= CT_CASE_FLAG_URGENT_REFERRAL_MADE | CT_CASE_FLAG_FAMILY_EXCEPTION;
+      break;
+    case CT_EVENT_IMMEDIATE_RISK_RECONSIDERED:
+      snapshot->flags &= ~CT_CASE_FLAG_IMMEDIATE_RISK;
+      break;
+    case CT_EVENT_REFERRAL_MADE:
+    case CT_EVENT_NO_CONCERNS_REMAIN:
+      snapshot->flags &= ~CT_CASE_FLAG_IMMEDIATE_RISK;
+      break;
+    case CT_EVENT_LADO_INFORMED:
+      snapshot->flags |= CT_CASE_FLAG_LADO_INFORMED;
       break;
     case CT_EVENT_ALLEGATION_REPORTED:
       snapshot->flags |= CT_CASE_FLAG_ALLEGATION;
@@ -1359,13 +1508,11 @@ find_rule (const CtCaseSnapshot *snapshot,
  * @event: what happened
  * @answers: (nullable): the answers recorded with it
  * @actor: who is recording it
- * @at: when it happened
+ * @at: when it happened, and when it is recorded
  * @error: return location for a #CT_PROCEDURE_ERROR
  *
- * Applies @event to the case if the procedure allows it and every answer its
- * guard requires is given. Nothing is changed: the result describes the new
- * state, the chronology entry and the clocks, for the caller to store in one
- * transaction.
+ * ct_procedure_record() for a step recorded as it happens, by @actor (a
+ * name, with no staff id).
  *
  * Returns: (transfer full): the transition, or %NULL if it was refused
  */
@@ -1378,24 +1525,162 @@ ct_procedure_apply (CtCalendar           *calendar,
                     GDateTime            *at,
                     GError              **error)
 {
+  CtStepContext context = { NULL, };
+
+  context.staff_name = actor;
+  context.occurred_at = at;
+  context.recorded_at = at;
+  return ct_procedure_record (calendar, snapshot, event, answers, &context, error);
+}
+
+/**
+ * ct_event_is_procedure_step:
+ * @event: an event
+ *
+ * Returns: %TRUE for the steps of the procedure; %FALSE for notes and
+ *   corrections, which add to the chronology at any time without moving
+ *   the case, and may be about anything in its past
+ */
+gboolean
+ct_event_is_procedure_step (CtEvent event)
+{
+  return event != CT_EVENT_NOTE && event != CT_EVENT_CORRECTION;
+}
+
+/* A step happened when the person recording it says: never in the future,
+ * and never before the step it follows. A minute's grace allows for the
+ * clock moving on while the form was filled in. */
+static gboolean
+check_when (const CtCaseSnapshot *snapshot,
+            CtEvent               event,
+            GDateTime            *occurred,
+            GDateTime            *recorded,
+            GError              **error)
+{
+  gint64 occurred_us = g_date_time_to_unix (occurred) * G_USEC_PER_SEC +
+                       g_date_time_get_microsecond (occurred);
+  gint64 recorded_us = g_date_time_to_unix (recorded) * G_USEC_PER_SEC +
+                       g_date_time_get_microsecond (recorded);
+
+  if (occurred_us > recorded_us + 60 * G_USEC_PER_SEC)
+    {
+      g_autofree char *when = ct_clock_format_iso8601 (occurred);
+
+      g_set_error (error, CT_PROCEDURE_ERROR, CT_PROCEDURE_ERROR_BAD_TIME,
+                   _("The time given for when this happened (%s) is in the future. Give the time it happened, or leave it as now."),
+                   when);
+      return FALSE;
+    }
+
+  if (ct_event_is_procedure_step (event) && snapshot->last_step_at > 0 &&
+      occurred_us / G_USEC_PER_SEC < snapshot->last_step_at / G_USEC_PER_SEC)
+    {
+      g_autoptr(GDateTime) last = g_date_time_new_from_unix_utc (snapshot->last_step_at / G_USEC_PER_SEC);
+      g_autofree char *last_text = ct_clock_format_iso8601 (last);
+      g_autofree char *when = ct_clock_format_iso8601 (occurred);
+
+      g_set_error (error, CT_PROCEDURE_ERROR, CT_PROCEDURE_ERROR_BAD_TIME,
+                   _("This step cannot have happened at %s, before the step it follows (recorded as happening at %s). Check the time, or record a correction of the earlier entry."),
+                   when, last_text);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* "When" in a chronology entry: when it happened, and when it was recorded
+ * if that was more than an hour later, since a court may ask. */
+static char *
+format_when (GDateTime *occurred,
+             GDateTime *recorded)
+{
+  g_autofree char *when = ct_clock_format_iso8601 (occurred);
+  g_autofree char *recorded_text = NULL;
+
+  if (g_date_time_difference (recorded, occurred) <= G_TIME_SPAN_HOUR)
+    return g_steal_pointer (&when);
+
+  recorded_text = ct_clock_format_iso8601 (recorded);
+  /* Translators: when something happened, then when it was written down */
+  return g_strdup_printf (_("%s (recorded %s)"), when, recorded_text);
+}
+
+/* Escalation due on a day that is not a working day: say so as the concern
+ * is recorded, and name the way to reach someone out of hours. */
+static char *
+make_notice (CtCalendar          *calendar,
+             const CtTransition  *t,
+             const CtStepContext *context)
+{
+  GDate due;
+  char day[64];
+
+  if (!(t->clocks_started & (1u << CT_CLOCK_ESCALATION)))
+    return NULL;
+  if (!ct_clock_escalation_notice (calendar, t->at, t->snapshot.settings.cutoff_minutes, &due))
+    return NULL;
+
+  /* Translators: a date such as "Saturday 5 December"; see strftime(3) */
+  if (g_date_strftime (day, sizeof day, _("%A %-d %B"), &due) == 0)
+    day[0] = '\0';
+
+  if (context->out_of_hours != NULL && context->out_of_hours[0] != '\0')
+    return g_strdup_printf (_("Escalation is due by the end of %s, which is not a working day. Escalate it now, or use the out-of-hours route: %s"),
+                            day, context->out_of_hours);
+  return g_strdup_printf (_("Escalation is due by the end of %s, which is not a working day. Escalate it now, or use the local authority’s emergency duty team. Set your organisation’s out-of-hours route in Preferences."),
+                          day);
+}
+
+/**
+ * ct_procedure_record:
+ * @calendar: the organisation's calendar
+ * @snapshot: the case as it stands
+ * @event: what happened
+ * @answers: (nullable): the answers recorded with it
+ * @context: who records it, when it happened, and the records it may change
+ * @error: return location for a #CT_PROCEDURE_ERROR
+ *
+ * Applies @event to the case if the procedure allows it, every answer its
+ * guard requires is given, and it happened neither in the future nor
+ * before the step it follows. Nothing is changed: the result describes
+ * everything the step writes (the new state, the chronology entry, the
+ * clocks started from when it happened, and the records it makes), for the
+ * caller to store in one transaction.
+ *
+ * Returns: (transfer full): the transition, or %NULL if it was refused
+ */
+CtTransition *
+ct_procedure_record (CtCalendar           *calendar,
+                     const CtCaseSnapshot *snapshot,
+                     CtEvent               event,
+                     GHashTable           *answers,
+                     const CtStepContext  *context,
+                     GError              **error)
+{
   const CtTransitionRule *rule;
   g_autoptr(CtTransition) t = NULL;
+  g_autoptr(GDateTime) now = NULL;
   g_autofree char *when = NULL;
   const char *period_text;
-  guint stop;
+  GDateTime *recorded;
+  guint stop, start;
 
   g_return_val_if_fail (CT_IS_CALENDAR (calendar), NULL);
   g_return_val_if_fail (snapshot != NULL, NULL);
   g_return_val_if_fail (snapshot->state < CT_N_STATES, NULL);
   g_return_val_if_fail (event < CT_N_EVENTS, NULL);
-  g_return_val_if_fail (at != NULL, NULL);
+  g_return_val_if_fail (context != NULL && context->occurred_at != NULL, NULL);
 
-  if (actor == NULL || actor[0] == '\0')
+  if (context->staff_name == NULL || context->staff_name[0] == '\0')
     {
       g_set_error_literal (error, CT_PROCEDURE_ERROR, CT_PROCEDURE_ERROR_MISSING_ANSWER,
                            _("Say who is recording this step."));
       return NULL;
     }
+
+  recorded = context->recorded_at;
+  if (recorded == NULL)
+    recorded = now = g_date_time_new_now_utc ();
 
   rule = find_rule (snapshot, event, answers);
   if (rule == NULL)
@@ -1410,15 +1695,22 @@ ct_procedure_apply (CtCalendar           *calendar,
 
   if (!check_requirements (rule, snapshot, answers, error))
     return NULL;
+  if (!check_when (snapshot, event, context->occurred_at, recorded, error))
+    return NULL;
 
   t = g_new0 (CtTransition, 1);
   t->event = event;
   t->from = snapshot->state;
   t->to = rule->to == SAME ? snapshot->state : rule->to;
-  t->actor = g_strdup (actor);
-  t->at = g_date_time_to_timezone (at, ct_calendar_get_timezone ());
+  t->actor = g_strdup (context->staff_name);
+  t->actor_id = g_strdup (context->staff_id);
+  t->at = g_date_time_to_timezone (context->occurred_at, ct_calendar_get_timezone ());
+  t->recorded_at = g_date_time_to_timezone (recorded, ct_calendar_get_timezone ());
   t->snapshot = *snapshot;
   t->snapshot.state = t->to;
+  if (ct_event_is_procedure_step (event))
+    t->snapshot.last_step_at = MAX (snapshot->last_step_at,
+                                    g_date_time_to_unix (t->at) * G_USEC_PER_SEC);
 
   /* A referral can carry the authority's own written-confirmation period. */
   period_text = answer_text (answers, "confirmation-period");
@@ -1445,6 +1737,14 @@ ct_procedure_apply (CtCalendar           *calendar,
   if (ct_state_is_closed (t->to) && !ct_state_is_closed (t->from))
     stop = (1u << CT_N_CLOCKS) - 1;
 
+  /* The deadline to decide, and to refer, runs from the first time it was
+   * set: seeking advice, or deciding again after it, does not restart it. */
+  start = rule->start;
+  for (guint c = 0; c < CT_N_CLOCKS; c++)
+    if ((start & (1u << c)) && (c == CT_CLOCK_DECISION || c == CT_CLOCK_REFERRAL) &&
+        t->snapshot.clocks[c].running && !(stop & (1u << c)))
+      start &= ~(1u << c);
+
   for (guint c = 0; c < CT_N_CLOCKS; c++)
     {
       if ((stop & (1u << c)) && t->snapshot.clocks[c].running)
@@ -1455,10 +1755,10 @@ ct_procedure_apply (CtCalendar           *calendar,
     }
   for (guint c = 0; c < CT_N_CLOCKS; c++)
     {
-      if (rule->start & (1u << c))
+      if (start & (1u << c))
         {
           t->snapshot.clocks[c].running = TRUE;
-          t->snapshot.clocks[c].started_at = g_date_time_to_unix (at) * G_USEC_PER_SEC;
+          t->snapshot.clocks[c].started_at = g_date_time_to_unix (t->at) * G_USEC_PER_SEC;
           t->clocks_started |= 1u << c;
           t->clocks_stopped &= ~(1u << c);
           t->due[c] = ct_case_snapshot_get_due (&t->snapshot, calendar, (CtClockKind) c);
@@ -1471,13 +1771,16 @@ ct_procedure_apply (CtCalendar           *calendar,
     g_clear_pointer (&t->why, g_free);
   t->details = format_details (answers);
 
-  when = ct_clock_format_iso8601 (t->at);
+  when = format_when (t->at, t->recorded_at);
   if (t->why != NULL)
     /* Translators: when, who, what happened, and the reason for it */
-    t->entry = g_strdup_printf (_("%s, %s: %s Reason: %s"), when, actor, t->what, t->why);
+    t->entry = g_strdup_printf (_("%s, %s: %s Reason: %s"), when, t->actor, t->what, t->why);
   else
     /* Translators: when, who, what happened */
-    t->entry = g_strdup_printf (_("%s, %s: %s"), when, actor, t->what);
+    t->entry = g_strdup_printf (_("%s, %s: %s"), when, t->actor, t->what);
+
+  t->notice = make_notice (calendar, t, context);
+  t->records = ct_step_records_build (t, answers, context);
 
   return g_steal_pointer (&t);
 }
@@ -1493,7 +1796,11 @@ ct_transition_free (CtTransition *transition)
     return;
 
   g_free (transition->actor);
+  g_free (transition->actor_id);
   g_clear_pointer (&transition->at, g_date_time_unref);
+  g_clear_pointer (&transition->recorded_at, g_date_time_unref);
+  g_clear_pointer (&transition->records, g_ptr_array_unref);
+  g_free (transition->notice);
   g_free (transition->what);
   g_free (transition->why);
   g_free (transition->details);
@@ -1530,9 +1837,9 @@ static const char * const state_explanations[CT_N_STATES] = {
   [CT_STATE_NEW] =
     N_("Write down the concern as soon as you can: who raised it, when and how, what was seen or said (in the child’s own words where there are any), any injuries, any witnesses and anything already done. An accurate first record is what every later decision rests on."),
   [CT_STATE_CONCERN_RECORDED] =
-    N_("The policy asks for a concern to be raised with the line manager the same day, with the designated safeguarding officer, their deputy or the safeguarding board member involved. If it came in too late in the day, it is due by the end of the next working day. Raising it quickly means a decision about the child’s safety is not delayed. If a child needs protecting now, make an urgent referral straight away instead."),
+    N_("The policy asks for a concern to be raised with the line manager the same day, with the designated safeguarding officer, their deputy or the safeguarding board member involved. If it came in too late in the day to do so, it is due by the end of the following day, even if that is a weekend or bank holiday: use the out-of-hours route then. Raising it quickly means a decision about the child’s safety is not delayed. If a child needs protecting now, make an urgent referral straight away instead."),
   [CT_STATE_ESCALATED] =
-    N_("Having discussed the concern, decide what happens next and record why. If concerns remain, the family is normally told first, unless a family member may be responsible, someone may be put in danger, or a criminal investigation could be harmed. If you are unsure, seek advice. If no concerns remain, record the reason and make sure the staff member who raised it is supported. A recorded reason lets the decision be understood and checked later."),
+    N_("Having discussed the concern, decide what happens next and record why; Caretrail’s default is to decide by the end of the working day (an organisation setting, not a rule of the policy), and seeking advice does not stop that clock. If concerns remain, the family is normally told first, unless a family member may be responsible, someone may be put in danger, or a criminal investigation could be harmed. If you are unsure, seek advice. If no concerns remain, record the reason and make sure the staff member who raised it is supported. A recorded reason lets the decision be understood and checked later."),
   [CT_STATE_CONSULTING] =
     N_("When it is unclear whether to refer, the safeguarding lead may talk the concern through with children’s social care where the child lives, or with the NSPCC helpline without naming the child or family. Record who gave the advice and what it was; the decision is then taken again in the light of it."),
   [CT_STATE_FAMILY_DISCUSSION] =
@@ -1646,6 +1953,21 @@ ct_procedure_next_step (CtCalendar           *calendar,
   step->state = snapshot->state;
   step->summary = g_strdup (ct_procedure_summarise_state (snapshot->state));
   step->explanation = g_strdup (ct_procedure_explain_state (snapshot->state));
+
+  /* A child who may be at immediate risk comes before everything else. */
+  if (snapshot->clocks[CT_CLOCK_URGENT_REFERRAL].running)
+    {
+      g_free (step->summary);
+      g_free (step->explanation);
+      step->summary = g_strdup (_("Make an urgent referral now: the child may be at immediate risk."));
+      step->explanation = g_strdup (_("Whoever recorded the concern said the child may be at immediate risk. If a child needs protecting now, refer at once to children’s social care for the area where the child lives, or call the police on 999 in an emergency; everything else can wait. Only a recorded decision, with its reason, that the child is not at immediate risk takes the case off this urgent path."));
+      step->urgent = TRUE;
+      step->has_due = TRUE;
+      step->clock = CT_CLOCK_URGENT_REFERRAL;
+      step->due = ct_case_snapshot_get_due (snapshot, calendar, CT_CLOCK_URGENT_REFERRAL);
+      step->overdue = step->due != NULL && g_date_time_compare (step->due, now) <= 0;
+      return step;
+    }
 
   for (guint c = 0; c < CT_N_CLOCKS; c++)
     {

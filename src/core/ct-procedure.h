@@ -5,6 +5,7 @@
 
 #include "ct-calendar.h"
 #include "ct-clock.h"
+#include "ct-record.h"
 
 G_BEGIN_DECLS
 
@@ -40,6 +41,8 @@ G_BEGIN_DECLS
  * @CT_PROCEDURE_ERROR_BAD_ANSWER: an answer has the wrong type or value
  * @CT_PROCEDURE_ERROR_UNKNOWN_STATE: a state name was not recognised
  * @CT_PROCEDURE_ERROR_UNKNOWN_EVENT: an event name was not recognised
+ * @CT_PROCEDURE_ERROR_BAD_TIME: when the step happened is in the future, or
+ *   before the step it follows
  */
 typedef enum
 {
@@ -48,6 +51,7 @@ typedef enum
   CT_PROCEDURE_ERROR_BAD_ANSWER,
   CT_PROCEDURE_ERROR_UNKNOWN_STATE,
   CT_PROCEDURE_ERROR_UNKNOWN_EVENT,
+  CT_PROCEDURE_ERROR_BAD_TIME,
 } CtProcedureError;
 
 /**
@@ -97,6 +101,7 @@ typedef enum
  * @CT_EVENT_CONCERN_RECORDED: a concern was recorded ("concern-recorded")
  * @CT_EVENT_ESCALATED: it was discussed with the line manager and a safeguarding lead ("escalated")
  * @CT_EVENT_IMMEDIATE_RISK_REFERRAL: urgent referral because a child needs immediate protection ("immediate-risk-referral")
+ * @CT_EVENT_IMMEDIATE_RISK_RECONSIDERED: decided, with a reason, that no urgent referral is needed after all ("immediate-risk-reconsidered")
  * @CT_EVENT_NO_CONCERNS_REMAIN: decided no concerns remain ("no-concerns-remain")
  * @CT_EVENT_CONCERNS_REMAIN: decided concerns remain ("concerns-remain")
  * @CT_EVENT_UNCERTAIN: decided advice is needed ("uncertain")
@@ -117,7 +122,10 @@ typedef enum
  * @CT_EVENT_DBS_REFERRAL_DECIDED: DBS referral considered or made ("dbs-referral-decided")
  * @CT_EVENT_ALLEGATION_CONCLUDED: the allegation's outcome ("allegation-concluded")
  * @CT_EVENT_INFORMATION_SHARING_DECIDED: a decision to share information or not ("information-sharing-decided")
+ * @CT_EVENT_INTERNATIONAL_ADVICE_RECORDED: advice sought in another jurisdiction ("international-advice-recorded")
  * @CT_EVENT_CORRECTION: a correction of an earlier entry ("correction")
+ * @CT_EVENT_NOTE: a chronology entry that is not a procedure step: a call, a
+ *   meeting, an email or letter, a note ("note")
  *
  * What can happen to a case. The strings are stored in the database.
  */
@@ -126,6 +134,7 @@ typedef enum
   CT_EVENT_CONCERN_RECORDED,
   CT_EVENT_ESCALATED,
   CT_EVENT_IMMEDIATE_RISK_REFERRAL,
+  CT_EVENT_IMMEDIATE_RISK_RECONSIDERED,
   CT_EVENT_NO_CONCERNS_REMAIN,
   CT_EVENT_CONCERNS_REMAIN,
   CT_EVENT_UNCERTAIN,
@@ -146,7 +155,9 @@ typedef enum
   CT_EVENT_DBS_REFERRAL_DECIDED,
   CT_EVENT_ALLEGATION_CONCLUDED,
   CT_EVENT_INFORMATION_SHARING_DECIDED,
+  CT_EVENT_INTERNATIONAL_ADVICE_RECORDED,
   CT_EVENT_CORRECTION,
+  CT_EVENT_NOTE,
   CT_N_EVENTS,
 } CtEvent;
 
@@ -161,6 +172,11 @@ typedef enum
  * @CT_CASE_FLAG_REMOVED_FOR_RISK: removed from regulated activity because of a risk of harm
  * @CT_CASE_FLAG_DBS_DECIDED: a DBS referral was considered
  * @CT_CASE_FLAG_DBS_REFERRED: a DBS referral was made
+ * @CT_CASE_FLAG_IMMEDIATE_RISK: the concern was recorded with the child at
+ *   immediate risk, and no urgent referral or decision has yet taken the
+ *   case off the urgent path
+ * @CT_CASE_FLAG_URGENT_REFERRAL_MADE: an urgent referral was made
+ * @CT_CASE_FLAG_LADO_INFORMED: the LADO was informed of the allegation
  *
  * Facts recorded earlier that later guards depend on.
  */
@@ -175,6 +191,9 @@ typedef enum
   CT_CASE_FLAG_REMOVED_FOR_RISK           = 1 << 5,
   CT_CASE_FLAG_DBS_DECIDED                = 1 << 6,
   CT_CASE_FLAG_DBS_REFERRED               = 1 << 7,
+  CT_CASE_FLAG_IMMEDIATE_RISK             = 1 << 8,
+  CT_CASE_FLAG_URGENT_REFERRAL_MADE       = 1 << 9,
+  CT_CASE_FLAG_LADO_INFORMED              = 1 << 10,
 } CtCaseFlags;
 
 /**
@@ -199,6 +218,9 @@ typedef struct
  * @child_birth: the child's date of birth, or an invalid (cleared) date
  * @person_birth: for an allegation, the date of birth of the person it is
  *   about, or an invalid date
+ * @last_step_at: when the latest procedure step happened, unix
+ *   microseconds (UTC), or 0 for a new case; a step cannot be said to have
+ *   happened before it
  *
  * What the engine needs to know about a case. Plain data: copy it by value.
  * Initialise with ct_case_snapshot_init().
@@ -212,15 +234,47 @@ typedef struct
   CtClockSettings  settings;
   GDate            child_birth;
   GDate            person_birth;
+  gint64           last_step_at;
 } CtCaseSnapshot;
+
+/**
+ * CtStepContext:
+ * @staff_id: the id of the member of staff recording the step (STAFF record)
+ * @staff_name: their name, as the chronology shows it
+ * @occurred_at: when the step happened, as the person recording it says
+ * @recorded_at: (nullable): when it is being recorded; %NULL for now
+ * @case_id: (nullable): the case's id, for the records the step makes
+ * @allegation: (nullable): the case's ALLEGATION record as it stands, for
+ *   the allegation's steps to update
+ * @pending_letter: (nullable): the latest referral-confirmation DOCUMENT not
+ *   yet sent, which a "confirmation-sent" step marks as sent
+ * @out_of_hours: (nullable): the organisation's out-of-hours route, named
+ *   when escalation falls due on a day that is not a working day
+ *
+ * Who records a step, when it happened, and the records it may change.
+ * Plain data, nothing owned: every pointer must outlive the call.
+ */
+typedef struct
+{
+  const char *staff_id;
+  const char *staff_name;
+  GDateTime  *occurred_at;
+  GDateTime  *recorded_at;
+  const char *case_id;
+  CtRecord   *allegation;
+  CtRecord   *pending_letter;
+  const char *out_of_hours;
+} CtStepContext;
 
 /**
  * CtTransition:
  * @event: the event applied
  * @from: the state before
  * @to: the state after
- * @actor: who recorded it
+ * @actor: who recorded it, by name
+ * @actor_id: (nullable): who recorded it, by staff id
  * @at: when it happened (UK local time)
+ * @recorded_at: when it was recorded (UK local time)
  * @what: the chronology's "what" sentence
  * @why: (nullable): the reason given, if the event has one
  * @details: every answer recorded, one "name: value" line each, sorted
@@ -229,6 +283,12 @@ typedef struct
  * @clocks_stopped: a mask of (1 << #CtClockKind) stopped
  * @due: for each started clock, its due instant; %NULL otherwise
  * @snapshot: the case after the event
+ * @records: (element-type CtRecord): the records the step makes besides its
+ *   chronology entry (a REFERRAL, a DECISION, the CONCERN and a new CHILD,
+ *   a new version of the ALLEGATION, …), not yet stored; new ones carry the
+ *   case's id when the context gave it
+ * @notice: (nullable): something the person recording it must be told now,
+ *   such as escalation falling due on a day that is not a working day
  *
  * The result of an accepted event. Free with ct_transition_free().
  */
@@ -238,7 +298,9 @@ typedef struct
   CtState         from;
   CtState         to;
   char           *actor;
+  char           *actor_id;
   GDateTime      *at;
+  GDateTime      *recorded_at;
   char           *what;
   char           *why;
   char           *details;
@@ -247,6 +309,8 @@ typedef struct
   guint           clocks_stopped;
   GDateTime      *due[CT_N_CLOCKS];
   CtCaseSnapshot  snapshot;
+  GPtrArray      *records;
+  char           *notice;
 } CtTransition;
 
 /**
@@ -279,6 +343,8 @@ typedef struct
  * @clock: the running clock due first (if @has_due)
  * @due: (nullable): when it is due
  * @overdue: whether @due had passed at the time asked about
+ * @urgent: whether the case is on the urgent path (a child may be at
+ *   immediate risk and no urgent referral has been made)
  *
  * What is due next for a case and by when. Free with ct_next_step_free().
  */
@@ -291,6 +357,7 @@ typedef struct
   CtClockKind  clock;
   GDateTime   *due;
   gboolean     overdue;
+  gboolean     urgent;
 } CtNextStep;
 
 GQuark        ct_procedure_error_quark   (void);
@@ -333,7 +400,91 @@ CtTransition *ct_procedure_apply         (CtCalendar           *calendar,
                                           const char           *actor,
                                           GDateTime            *at,
                                           GError              **error);
+CtTransition *ct_procedure_record        (CtCalendar           *calendar,
+                                          const CtCaseSnapshot *snapshot,
+                                          CtEvent               event,
+                                          GHashTable           *answers,
+                                          const CtStepContext  *context,
+                                          GError              **error);
+gboolean      ct_event_is_procedure_step (CtEvent       event);
 void          ct_transition_free         (CtTransition *transition);
+
+/**
+ * CtAnswerKind:
+ * @CT_ANSWER_TEXT: free text
+ * @CT_ANSWER_YES_NO: yes or no
+ * @CT_ANSWER_CHOICE: one of a fixed set of ids
+ * @CT_ANSWER_DATE: a date, YYYY-MM-DD
+ * @CT_ANSWER_AGENCY: the name of an agency (the directory offers them)
+ *
+ * What kind of answer a question takes.
+ */
+typedef enum
+{
+  CT_ANSWER_TEXT,
+  CT_ANSWER_YES_NO,
+  CT_ANSWER_CHOICE,
+  CT_ANSWER_DATE,
+  CT_ANSWER_AGENCY,
+} CtAnswerKind;
+
+/**
+ * CtQuestionNeed:
+ * @CT_QUESTION_REQUIRED: always needed
+ * @CT_QUESTION_CONFIRM: must be answered yes
+ * @CT_QUESTION_CONDITIONAL: needed only with some other answers (the
+ *   engine says which when it is missing)
+ * @CT_QUESTION_OPTIONAL: never needed
+ */
+typedef enum
+{
+  CT_QUESTION_REQUIRED,
+  CT_QUESTION_CONFIRM,
+  CT_QUESTION_CONDITIONAL,
+  CT_QUESTION_OPTIONAL,
+} CtQuestionNeed;
+
+/**
+ * CtQuestion:
+ * @key: the answer's stable kebab-case name
+ * @kind: what kind of answer it takes
+ * @need: whether it is needed
+ * @label: its label, untranslated (pass it through gettext to show it)
+ * @long_text: whether the answer is usually several lines
+ * @choices: (nullable): for a choice, "id|id|…"
+ *
+ * One question a step asks. Labels live here once, for the app's forms and
+ * the command line alike.
+ */
+typedef struct
+{
+  const char     *key;
+  CtAnswerKind    kind;
+  CtQuestionNeed  need;
+  const char     *label;
+  gboolean        long_text;
+  const char     *choices;
+} CtQuestion;
+
+/**
+ * CtStepForm:
+ * @event: the step
+ * @title: the form's title, untranslated
+ * @description: (nullable): what the policy asks at this step, untranslated
+ * @questions: the questions, in order, ended by one whose key is %NULL
+ */
+typedef struct
+{
+  CtEvent     event;
+  const char *title;
+  const char *description;
+  CtQuestion  questions[20];
+} CtStepForm;
+
+const CtStepForm *ct_step_form_get       (CtEvent       event);
+const char   *ct_answer_kind_to_string   (CtAnswerKind  kind);
+const char   *ct_choice_get_label        (const char   *value);
+const char   *ct_question_need_to_string (CtQuestionNeed need);
 
 const char   *ct_procedure_explain_state (CtState       state);
 const char   *ct_procedure_summarise_state (CtState     state);

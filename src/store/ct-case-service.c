@@ -4,8 +4,10 @@
 #include "config.h"
 
 #include "ct-case-service.h"
+#include "ct-step-records.h"
 
 #include <glib/gi18n.h>
+#include <stdio.h>
 #include <string.h>
 
 struct _CtCaseService
@@ -15,12 +17,14 @@ struct _CtCaseService
   CtStore         *store;
   CtCalendar      *calendar;
   CtClockSettings  settings;
+  char            *out_of_hours;
 };
 
 G_DEFINE_FINAL_TYPE (CtCaseService, ct_case_service, G_TYPE_OBJECT)
 
 #define FIELD_FLAGS "procedure-flags"
 #define FIELD_PERIOD "confirmation-period"
+#define FIELD_LAST_STEP "last-step-at"
 
 static char *
 clock_field (CtClockKind clock)
@@ -35,6 +39,7 @@ ct_case_service_dispose (GObject *object)
 
   g_clear_object (&self->store);
   g_clear_object (&self->calendar);
+  g_clear_pointer (&self->out_of_hours, g_free);
 
   G_OBJECT_CLASS (ct_case_service_parent_class)->dispose (object);
 }
@@ -80,15 +85,92 @@ ct_case_service_new (CtStore               *store,
   return self;
 }
 
+/* Reads a whole number of working days from an organisation setting. */
+static gboolean
+read_days (CtRecord    *organisation,
+           const char  *field,
+           guint       *out_days,
+           GError     **error)
+{
+  gint64 days;
+
+  if (!ct_record_has_field (organisation, field))
+    return TRUE;
+
+  days = ct_record_get_int64 (organisation, field, -1);
+  if (days < 0 || days > 30)
+    {
+      g_set_error (error, CT_CLOCK_ERROR, CT_CLOCK_ERROR_BAD_PERIOD,
+                   _("The organisation’s setting “%s” cannot be read, so no deadline can be worked out. Set it again in Preferences."),
+                   field);
+      return FALSE;
+    }
+  *out_days = (guint) days;
+  return TRUE;
+}
+
+/**
+ * ct_case_service_new_for_organisation:
+ * @store: an open store
+ * @organisation: (nullable): the ORGANISATION record, or %NULL if none is
+ *   recorded yet
+ * @error: return location for an error
+ *
+ * Creates a case service with the organisation's settings: its nation (for
+ * bank holidays), cut-off time, the days allowed to decide and to refer
+ * (Caretrail's defaults unless set), and its out-of-hours route. Without an
+ * organisation: England and Wales, 16:00 and the defaults. A setting that
+ * cannot be read is an error rather than a guess, since every deadline
+ * depends on them; the app and the command line read them here alike.
+ *
+ * Returns: (transfer full) (nullable): a case service
+ */
+CtCaseService *
+ct_case_service_new_for_organisation (CtStore   *store,
+                                      CtRecord  *organisation,
+                                      GError   **error)
+{
+  g_autoptr(CtCalendar) calendar = NULL;
+  CtCaseService *self;
+  CtClockSettings settings;
+  CtNation nation = CT_NATION_ENGLAND_WALES;
+
+  g_return_val_if_fail (CT_IS_STORE (store), NULL);
+  g_return_val_if_fail (organisation == NULL || CT_IS_RECORD (organisation), NULL);
+
+  ct_clock_settings_init_defaults (&settings);
+
+  if (organisation != NULL)
+    {
+      const char *nation_text = ct_record_get_string (organisation, "nation");
+      const char *cutoff_text = ct_record_get_string (organisation, "cutoff");
+
+      if (nation_text != NULL && !ct_nation_from_string (nation_text, &nation, error))
+        return NULL;
+      if (cutoff_text != NULL && !ct_cutoff_parse (cutoff_text, &settings.cutoff_minutes, error))
+        return NULL;
+      if (!read_days (organisation, "decision-working-days", &settings.decision_working_days, error) ||
+          !read_days (organisation, "referral-working-days", &settings.referral_working_days, error))
+        return NULL;
+    }
+
+  calendar = ct_calendar_new (nation, error);
+  if (calendar == NULL)
+    return NULL;
+
+  self = ct_case_service_new (store, calendar, &settings);
+  if (organisation != NULL)
+    self->out_of_hours = g_strdup (ct_record_get_string (organisation, "out-of-hours"));
+  return self;
+}
+
 /**
  * ct_case_service_new_for_store_sync:
  * @store: an open store
  * @error: return location for an error
  *
- * Creates a case service with the nation and cut-off time of the
- * organisation recorded in @store (England and Wales and 16:00 if none is
- * recorded yet). A nation or cut-off that cannot be read is an error rather
- * than a guess, since every deadline depends on them.
+ * Creates a case service with the settings of the organisation recorded in
+ * @store, read by ct_case_service_new_for_organisation().
  *
  * Returns: (transfer full) (nullable): a case service
  */
@@ -97,35 +179,29 @@ ct_case_service_new_for_store_sync (CtStore  *store,
                                     GError  **error)
 {
   g_autoptr(GPtrArray) organisations = NULL;
-  g_autoptr(CtCalendar) calendar = NULL;
-  CtClockSettings settings;
-  CtNation nation = CT_NATION_ENGLAND_WALES;
 
   g_return_val_if_fail (CT_IS_STORE (store), NULL);
-
-  ct_clock_settings_init_defaults (&settings);
 
   organisations = ct_store_list_sync (store, CT_RECORD_KIND_ORGANISATION, NULL, error);
   if (organisations == NULL)
     return NULL;
 
-  if (organisations->len > 0)
-    {
-      CtRecord *organisation = g_ptr_array_index (organisations, 0);
-      const char *nation_text = ct_record_get_string (organisation, "nation");
-      const char *cutoff_text = ct_record_get_string (organisation, "cutoff");
+  return ct_case_service_new_for_organisation (store,
+                                               organisations->len > 0 ? g_ptr_array_index (organisations, 0) : NULL,
+                                               error);
+}
 
-      if (nation_text != NULL && !ct_nation_from_string (nation_text, &nation, error))
-        return NULL;
-      if (cutoff_text != NULL && !ct_cutoff_parse (cutoff_text, &settings.cutoff_minutes, error))
-        return NULL;
-    }
-
-  calendar = ct_calendar_new (nation, error);
-  if (calendar == NULL)
-    return NULL;
-
-  return ct_case_service_new (store, calendar, &settings);
+/**
+ * ct_case_service_get_out_of_hours:
+ * @self: a case service
+ *
+ * Returns: (nullable): the organisation's out-of-hours route
+ */
+const char *
+ct_case_service_get_out_of_hours (CtCaseService *self)
+{
+  g_return_val_if_fail (CT_IS_CASE_SERVICE (self), NULL);
+  return self->out_of_hours;
 }
 
 /**
@@ -193,6 +269,7 @@ ct_case_service_read_snapshot (CtCaseService  *self,
     return FALSE;
 
   out_snapshot->flags = (CtCaseFlags) ct_record_get_int64 (case_record, FIELD_FLAGS, 0);
+  out_snapshot->last_step_at = ct_record_get_int64 (case_record, FIELD_LAST_STEP, 0);
 
   for (guint c = 0; c < CT_N_CLOCKS; c++)
     {
@@ -202,6 +279,16 @@ ct_case_service_read_snapshot (CtCaseService  *self,
         {
           out_snapshot->clocks[c].running = TRUE;
           out_snapshot->clocks[c].started_at = ct_record_get_int64 (case_record, field, 0);
+          /* A clock whose start cannot be read fails safe: it is an error,
+           * not a deadline in 1970 or no deadline at all. */
+          if (out_snapshot->clocks[c].started_at <= 0)
+            {
+              g_set_error (error, CT_CLOCK_ERROR, CT_CLOCK_ERROR_BAD_TIME,
+                           _("When the clock “%s” of case %s started cannot be read, so its deadline cannot be worked out. Restore the database from a backup."),
+                           ct_clock_kind_to_string ((CtClockKind) c),
+                           out_snapshot->reference ? out_snapshot->reference : "");
+              return FALSE;
+            }
         }
     }
 
@@ -256,6 +343,8 @@ ct_case_service_write_snapshot (CtCaseService        *self,
 
   ct_record_set_state (case_record, ct_state_to_string (snapshot->state));
   ct_record_set_int64 (case_record, FIELD_FLAGS, (gint64) snapshot->flags);
+  if (snapshot->last_step_at > 0)
+    ct_record_set_int64 (case_record, FIELD_LAST_STEP, snapshot->last_step_at);
 
   for (guint c = 0; c < CT_N_CLOCKS; c++)
     {
@@ -341,12 +430,31 @@ add_agency_answers (CtStoreTransaction  *txn,
     return TRUE;
 
   id = g_hash_table_lookup (answers, "agency-id");
-  if (id == NULL || !g_variant_is_of_type (id, G_VARIANT_TYPE_STRING))
-    return TRUE;
+  if (id != NULL && g_variant_is_of_type (id, G_VARIANT_TYPE_STRING))
+    {
+      agency = ct_store_transaction_get (txn, CT_RECORD_KIND_AGENCY, g_variant_get_string (id, NULL), error);
+      if (agency == NULL)
+        return FALSE;
+    }
+  else
+    {
+      /* An agency named as it is in the directory is that agency. */
+      GVariant *named = g_hash_table_lookup (answers, "agency");
+      g_autoptr(GPtrArray) agencies = NULL;
 
-  agency = ct_store_transaction_get (txn, CT_RECORD_KIND_AGENCY, g_variant_get_string (id, NULL), error);
-  if (agency == NULL)
-    return FALSE;
+      if (named == NULL || !g_variant_is_of_type (named, G_VARIANT_TYPE_STRING))
+        return TRUE;
+      agencies = ct_store_transaction_list (txn, CT_RECORD_KIND_AGENCY, NULL, error);
+      if (agencies == NULL)
+        return FALSE;
+      for (guint i = 0; i < agencies->len && agency == NULL; i++)
+        if (g_strcmp0 (ct_record_get_string (g_ptr_array_index (agencies, i), "name"),
+                       g_variant_get_string (named, NULL)) == 0)
+          agency = g_object_ref (g_ptr_array_index (agencies, i));
+      if (agency == NULL)
+        return TRUE;
+      ct_answers_set_text (answers, "agency-id", ct_record_get_id (agency));
+    }
 
   name = ct_record_get_string (agency, "name");
   period = ct_record_get_string (agency, "confirmation-period");
@@ -368,8 +476,7 @@ run_procedure (CtCaseService       *self,
                CtEvent              event,
                GHashTable          *answers,
                GPtrArray           *extra_records,
-               const char          *actor,
-               GDateTime           *at,
+               const CtStepContext *context,
                GError             **error)
 {
   g_autoptr(CtRecord) child = NULL;
@@ -389,7 +496,7 @@ run_procedure (CtCaseService       *self,
   if (is_new)
     snapshot.state = CT_STATE_NEW;
 
-  t = ct_procedure_apply (self->calendar, &snapshot, event, answers, actor, at, error);
+  t = ct_procedure_record (self->calendar, &snapshot, event, answers, context, error);
   if (t == NULL || have_child || !t->snapshot.clocks[CT_CLOCK_RETENTION_REVIEW].running)
     return g_steal_pointer (&t);
 
@@ -405,63 +512,26 @@ run_procedure (CtCaseService       *self,
     return NULL;
   if (is_new)
     snapshot.state = CT_STATE_NEW;
-  return ct_procedure_apply (self->calendar, &snapshot, event, answers, actor, at, error);
+  return ct_procedure_record (self->calendar, &snapshot, event, answers, context, error);
 }
 
-/**
- * ct_case_service_apply_in_transaction:
- * @self: a case service
- * @txn: the caller's transaction
- * @case_record: the CASE record, as read in @txn, or a new one never saved
- *   (version 0, state "new" or unset) which is inserted; updated in place
- * @event: what happened
- * @answers: (nullable): its answers (see ct-procedure.h); for a referral,
- *   "agency-id" may name an AGENCY record whose name and confirmation
- *   period are used unless given. Not changed.
- * @extra_records: (nullable) (element-type CtRecord): records the step made
- *   (version 0: inserted, with the case's id if they have none and are not
- *   a CHILD) or changed (saved as a correction)
- * @staff_id: the member of staff recording it, for the audit log
- * @actor: their name as the chronology shows it
- * @at: when it happened
- * @error: return location for a #CT_PROCEDURE_ERROR or #CT_STORE_ERROR
- *
- * Applies @event to the case inside a transaction the caller runs, so that
- * several events, or several cases, can be written at once: the case's
- * state, clocks and next due time, @extra_records, a chronology entry and
- * an audit entry named after the event. Refused events change nothing
- * (neither @case_record nor the database). If the store fails part way,
- * @case_record may already hold the new state: the caller must then fail
- * the transaction (which puts the records' stored versions back) and read
- * the case again.
- *
- * Returns: (transfer full) (nullable): the transition
- */
-CtTransition *
-ct_case_service_apply_in_transaction (CtCaseService       *self,
-                                      CtStoreTransaction  *txn,
-                                      CtRecord            *case_record,
-                                      CtEvent              event,
-                                      GHashTable          *answers,
-                                      GPtrArray           *extra_records,
-                                      const char          *staff_id,
-                                      const char          *actor,
-                                      GDateTime           *at,
-                                      GError             **error)
+/* Writes one accepted step: the case, the records the caller and the step
+ * made, the chronology entry and the audit entry. */
+static CtTransition *
+store_step (CtCaseService        *self,
+            CtStoreTransaction   *txn,
+            CtRecord             *case_record,
+            CtEvent               event,
+            GHashTable           *answers,
+            GPtrArray            *extra_records,
+            CtStepContext        *context,
+            GError              **error)
 {
   g_autoptr(CtRecord) chronology = NULL;
   g_autoptr(CtTransition) t = NULL;
   g_autoptr(GHashTable) all_answers = ct_answers_new ();
   const char *case_id;
   gboolean is_new;
-
-  g_return_val_if_fail (CT_IS_CASE_SERVICE (self), NULL);
-  g_return_val_if_fail (txn != NULL, NULL);
-  g_return_val_if_fail (CT_IS_RECORD (case_record), NULL);
-  g_return_val_if_fail (ct_record_get_kind (case_record) == CT_RECORD_KIND_CASE, NULL);
-  g_return_val_if_fail (staff_id != NULL, NULL);
-  g_return_val_if_fail (at != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   is_new = ct_record_get_version (case_record) == 0;
   if (is_new && ct_record_get_state (case_record) != NULL &&
@@ -486,45 +556,59 @@ ct_case_service_apply_in_transaction (CtCaseService       *self,
   if (!add_agency_answers (txn, event, all_answers, error))
     return NULL;
 
-  t = run_procedure (self, txn, case_record, is_new, event, all_answers, extra_records, actor, at, error);
+  context->case_id = ct_record_get_id (case_record);
+  if (context->out_of_hours == NULL)
+    context->out_of_hours = self->out_of_hours;
+
+  t = run_procedure (self, txn, case_record, is_new, event, all_answers, extra_records, context, error);
   if (t == NULL)
     return NULL;
 
+  if (is_new)
+    ct_step_records_fill_case (case_record, t, all_answers);
   ct_case_service_write_snapshot (self, &t->snapshot, case_record);
   if (ct_state_is_closed (t->to) && !ct_state_is_closed (t->from) && t->why != NULL)
     ct_record_set_string (case_record, "closed-reason", t->why);
   if (is_new)
     {
-      if (!ct_store_transaction_insert (txn, staff_id, case_record, error))
+      if (!ct_store_transaction_insert (txn, context->staff_id, case_record, error))
         return NULL;
     }
-  else if (!ct_store_transaction_update (txn, staff_id, case_record, error))
+  else if (!ct_store_transaction_update (txn, context->staff_id, case_record, error))
     return NULL;
   case_id = ct_record_get_id (case_record);
 
-  for (guint i = 0; extra_records != NULL && i < extra_records->len; i++)
+  for (guint pass = 0; pass < 2; pass++)
     {
-      CtRecord *record = g_ptr_array_index (extra_records, i);
+      GPtrArray *records = pass == 0 ? t->records : extra_records;
 
-      if (ct_record_get_version (record) == 0)
+      for (guint i = 0; records != NULL && i < records->len; i++)
         {
-          if (ct_record_get_case_id (record) == NULL &&
-              ct_record_get_kind (record) != CT_RECORD_KIND_CHILD)
-            ct_record_set_case_id (record, case_id);
-          if (!ct_store_transaction_insert (txn, staff_id, record, error))
+          CtRecord *record = g_ptr_array_index (records, i);
+
+          if (ct_record_get_version (record) == 0)
+            {
+              if (ct_record_get_case_id (record) == NULL &&
+                  ct_record_get_kind (record) != CT_RECORD_KIND_CHILD)
+                ct_record_set_case_id (record, case_id);
+              if (!ct_store_transaction_insert (txn, context->staff_id, record, error))
+                return NULL;
+            }
+          else if (!ct_store_transaction_update (txn, context->staff_id, record, error))
             return NULL;
         }
-      else if (!ct_store_transaction_update (txn, staff_id, record, error))
-        return NULL;
     }
 
   chronology = ct_record_new (CT_RECORD_KIND_CHRONOLOGY);
   ct_record_set_case_id (chronology, case_id);
   ct_record_set_string (chronology, "who", t->actor);
+  if (t->actor_id != NULL)
+    ct_record_set_string (chronology, "staff-id", t->actor_id);
   ct_record_set_string (chronology, "what", t->what);
   if (t->why != NULL)
     ct_record_set_string (chronology, "why", t->why);
   ct_record_set_int64 (chronology, "event", g_date_time_to_unix (t->at) * G_USEC_PER_SEC);
+  ct_record_set_int64 (chronology, "recorded-at", g_date_time_to_unix (t->recorded_at) * G_USEC_PER_SEC);
   ct_record_set_string (chronology, "procedure-event", ct_event_to_string (t->event));
   ct_record_set_string (chronology, "from-state", ct_state_to_string (t->from));
   ct_record_set_string (chronology, "to-state", ct_state_to_string (t->to));
@@ -537,16 +621,500 @@ ct_case_service_apply_in_transaction (CtCaseService       *self,
       if (corrects != NULL && g_variant_is_of_type (corrects, G_VARIANT_TYPE_STRING))
         ct_record_set_string (chronology, "corrects", g_variant_get_string (corrects, NULL));
     }
-  if (!ct_store_transaction_insert (txn, staff_id, chronology, error))
+  if (!ct_store_transaction_insert (txn, context->staff_id, chronology, error))
     return NULL;
 
-  if (!ct_store_transaction_append_audit (txn, staff_id, ct_event_to_string (t->event),
+  if (!ct_store_transaction_append_audit (txn, context->staff_id, ct_event_to_string (t->event),
                                           case_id, error))
     return NULL;
 
   /* The snapshot's reference pointed into the record as first read. */
   t->snapshot.reference = g_intern_string (ct_record_get_reference (case_record));
   return g_steal_pointer (&t);
+}
+
+/**
+ * ct_case_service_apply_in_transaction:
+ * @self: a case service
+ * @txn: the caller's transaction
+ * @case_record: the CASE record, as read in @txn, or a new one never saved
+ *   (version 0, state "new" or unset) which is inserted; updated in place
+ * @event: what happened
+ * @answers: (nullable): its answers (see ct-procedure.h); for a referral,
+ *   "agency-id" may name an AGENCY record whose name and confirmation
+ *   period are used unless given. Not changed.
+ * @extra_records: (nullable) (element-type CtRecord): records besides those
+ *   the step itself makes (version 0: inserted, with the case's id if they
+ *   have none and are not a CHILD; otherwise saved as a correction)
+ * @staff_id: the member of staff recording it, for the audit log
+ * @actor: their name as the chronology shows it
+ * @at: when it happened (and when it is recorded)
+ * @error: return location for a #CT_PROCEDURE_ERROR or #CT_STORE_ERROR
+ *
+ * The step written as ct_case_service_record_in_transaction() writes it,
+ * for callers that name the actor themselves (the sample data, tests).
+ *
+ * Returns: (transfer full) (nullable): the transition
+ */
+CtTransition *
+ct_case_service_apply_in_transaction (CtCaseService       *self,
+                                      CtStoreTransaction  *txn,
+                                      CtRecord            *case_record,
+                                      CtEvent              event,
+                                      GHashTable          *answers,
+                                      GPtrArray           *extra_records,
+                                      const char          *staff_id,
+                                      const char          *actor,
+                                      GDateTime           *at,
+                                      GError             **error)
+{
+  CtStepContext context = { NULL, };
+
+  g_return_val_if_fail (CT_IS_CASE_SERVICE (self), NULL);
+  g_return_val_if_fail (txn != NULL, NULL);
+  g_return_val_if_fail (CT_IS_RECORD (case_record), NULL);
+  g_return_val_if_fail (ct_record_get_kind (case_record) == CT_RECORD_KIND_CASE, NULL);
+  g_return_val_if_fail (staff_id != NULL, NULL);
+  g_return_val_if_fail (at != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  context.staff_id = staff_id;
+  context.staff_name = actor;
+  context.occurred_at = at;
+  context.recorded_at = at;
+  return store_step (self, txn, case_record, event, answers, extra_records, &context, error);
+}
+
+/* The next reference in the year of @now: CT-YYYY-NNNN, one more than the
+ * highest of that year. */
+static char *
+next_reference (CtStoreTransaction  *txn,
+                GDateTime           *now,
+                GError             **error)
+{
+  g_autoptr(GPtrArray) summaries = NULL;
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (now, ct_calendar_get_timezone ());
+  int year = g_date_time_get_year (local);
+  guint last = 0;
+
+  summaries = ct_store_transaction_list_summaries (txn, CT_RECORD_KIND_CASE, NULL, error);
+  if (summaries == NULL)
+    return NULL;
+
+  for (guint i = 0; i < summaries->len; i++)
+    {
+      CtStoreSummary *summary = g_ptr_array_index (summaries, i);
+      int ref_year;
+      guint number;
+
+      if (summary->reference != NULL &&
+          sscanf (summary->reference, "CT-%d-%u", &ref_year, &number) == 2 &&
+          ref_year == year && number > last)
+        last = number;
+    }
+
+  return g_strdup_printf ("CT-%d-%04u", year, last + 1);
+}
+
+/* The case's latest record of @kind that @accept takes, or NULL. */
+static CtRecord *
+find_latest (CtStoreTransaction  *txn,
+             CtRecordKind         kind,
+             const char          *case_id,
+             gboolean           (*accept) (CtRecord *),
+             GError             **error)
+{
+  g_autoptr(GPtrArray) records = ct_store_transaction_list (txn, kind, case_id, error);
+  CtRecord *latest = NULL;
+
+  if (records == NULL)
+    return NULL;
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      CtRecord *record = g_ptr_array_index (records, i);
+
+      if ((accept == NULL || accept (record)) &&
+          (latest == NULL || ct_record_get_created_at (record) >= ct_record_get_created_at (latest)))
+        latest = record;
+    }
+
+  return latest != NULL ? g_object_ref (latest) : NULL;
+}
+
+static gboolean
+is_unsent_confirmation (CtRecord *document)
+{
+  return g_strcmp0 (ct_record_get_string (document, "kind"), "referral-confirmation") == 0 &&
+         ct_record_get_int64 (document, "sent-at", 0) == 0;
+}
+
+/**
+ * ct_case_service_find_staff:
+ * @txn: a transaction
+ * @staff_id: a STAFF record's id
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (nullable): the member of staff, or %NULL with a
+ *   %CT_STORE_ERROR_NOT_FOUND error that says how to find the right id
+ */
+CtRecord *
+ct_case_service_find_staff (CtStoreTransaction  *txn,
+                            const char          *staff_id,
+                            GError             **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  CtRecord *staff;
+
+  if (staff_id == NULL || staff_id[0] == '\0')
+    {
+      g_set_error_literal (error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_FOUND,
+                           _("Say who is recording this: every entry names the member of staff who made it."));
+      return NULL;
+    }
+
+  staff = ct_store_transaction_get (txn, CT_RECORD_KIND_STAFF, staff_id, &local_error);
+  if (staff == NULL && g_error_matches (local_error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_FOUND))
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_FOUND,
+                   _("No member of staff has the id “%s”. Run “caretrail-admin staff” to list them."),
+                   staff_id);
+      return NULL;
+    }
+  if (staff == NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return staff;
+}
+
+/**
+ * ct_case_service_record_in_transaction:
+ * @self: a case service
+ * @txn: the caller's transaction
+ * @case_record: (nullable): the CASE as read in @txn (updated in place), or
+ *   %NULL to open a new case with @event
+ * @event: what happened: for a new case, "concern-recorded" or
+ *   "allegation-reported"
+ * @answers: (nullable): its answers, as ct_step_form_get() lists them
+ * @staff_id: the id of the member of staff recording it (a STAFF record)
+ * @occurred_at: (nullable): when it happened; %NULL for now
+ * @out_case: (out) (optional) (transfer full): the case as it now stands
+ * @error: return location for a #CT_PROCEDURE_ERROR or #CT_STORE_ERROR
+ *
+ * THE way a step is recorded, for the app, the command line and the sample
+ * data alike: the engine decides (ct_procedure_record()) and this writes
+ * everything it returns in @txn: the case's state, clocks and next due
+ * time, the records the step makes (the concern and a new child, a
+ * referral, a decision, a new version of the allegation, the confirmation
+ * letter marked as sent, …), the chronology entry signed by the member of
+ * staff, and the audit entry. A new case gets the next reference of the
+ * year. A refused step writes nothing.
+ *
+ * Returns: (transfer full) (nullable): the transition
+ */
+CtTransition *
+ct_case_service_record_in_transaction (CtCaseService       *self,
+                                       CtStoreTransaction  *txn,
+                                       CtRecord            *case_record,
+                                       CtEvent              event,
+                                       GHashTable          *answers,
+                                       const char          *staff_id,
+                                       GDateTime           *occurred_at,
+                                       CtRecord           **out_case,
+                                       GError             **error)
+{
+  g_autoptr(CtRecord) staff = NULL;
+  g_autoptr(CtRecord) allegation = NULL;
+  g_autoptr(CtRecord) letter = NULL;
+  g_autoptr(CtRecord) new_case = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) local_error = NULL;
+  CtStepContext context = { NULL, };
+  CtTransition *t;
+
+  g_return_val_if_fail (CT_IS_CASE_SERVICE (self), NULL);
+  g_return_val_if_fail (txn != NULL, NULL);
+  g_return_val_if_fail (case_record == NULL || CT_IS_RECORD (case_record), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  staff = ct_case_service_find_staff (txn, staff_id, error);
+  if (staff == NULL)
+    return NULL;
+
+  if (case_record == NULL)
+    {
+      g_autofree char *reference = NULL;
+
+      if (event != CT_EVENT_CONCERN_RECORDED && event != CT_EVENT_ALLEGATION_REPORTED)
+        {
+          g_set_error (error, CT_PROCEDURE_ERROR, CT_PROCEDURE_ERROR_NOT_ALLOWED,
+                       _("A new case opens with a concern (concern-recorded) or an allegation against a worker (allegation-reported), not with “%s”."),
+                       ct_event_to_string (event));
+          return NULL;
+        }
+      reference = next_reference (txn, now, error);
+      if (reference == NULL)
+        return NULL;
+      new_case = ct_record_new (CT_RECORD_KIND_CASE);
+      ct_record_set_reference (new_case, reference);
+      case_record = new_case;
+    }
+  else if (ct_record_get_version (case_record) > 0)
+    {
+      if (event == CT_EVENT_ALLEGATION_CLASSIFIED || event == CT_EVENT_LADO_INFORMED ||
+          event == CT_EVENT_REGULATED_ACTIVITY_DECIDED || event == CT_EVENT_DBS_REFERRAL_DECIDED ||
+          event == CT_EVENT_ALLEGATION_CONCLUDED)
+        {
+          allegation = find_latest (txn, CT_RECORD_KIND_ALLEGATION, ct_record_get_id (case_record),
+                                    NULL, &local_error);
+          if (local_error != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return NULL;
+            }
+        }
+      if (event == CT_EVENT_CONFIRMATION_SENT)
+        {
+          letter = find_latest (txn, CT_RECORD_KIND_DOCUMENT, ct_record_get_id (case_record),
+                                is_unsent_confirmation, &local_error);
+          if (local_error != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return NULL;
+            }
+        }
+    }
+
+  context.staff_id = ct_record_get_id (staff);
+  context.staff_name = ct_record_get_string (staff, "name");
+  context.occurred_at = occurred_at != NULL ? occurred_at : now;
+  context.recorded_at = now;
+  context.allegation = allegation;
+  context.pending_letter = letter;
+
+  t = store_step (self, txn, case_record, event, answers, NULL, &context, error);
+  if (t != NULL && out_case != NULL)
+    *out_case = g_object_ref (case_record);
+  return t;
+}
+
+typedef struct
+{
+  CtCaseService *self;
+  char          *case_id;
+  char          *reference;
+  CtEvent        event;
+  GHashTable    *answers;
+  char          *staff_id;
+  GDateTime     *occurred_at;
+  CtTransition  *result;
+  CtRecord      *case_out;
+} RecordData;
+
+static void
+record_data_free (RecordData *data)
+{
+  g_clear_object (&data->self);
+  g_free (data->case_id);
+  g_free (data->reference);
+  g_clear_pointer (&data->answers, g_hash_table_unref);
+  g_free (data->staff_id);
+  g_clear_pointer (&data->occurred_at, g_date_time_unref);
+  g_clear_pointer (&data->result, ct_transition_free);
+  g_clear_object (&data->case_out);
+  g_free (data);
+}
+
+static gboolean
+record_in_transaction (CtStoreTransaction  *txn,
+                       gpointer             user_data,
+                       GError             **error)
+{
+  RecordData *data = user_data;
+  g_autoptr(CtRecord) case_record = NULL;
+
+  g_clear_pointer (&data->result, ct_transition_free);
+  g_clear_object (&data->case_out);
+
+  if (data->case_id != NULL)
+    {
+      case_record = ct_store_transaction_get (txn, CT_RECORD_KIND_CASE, data->case_id, error);
+      if (case_record == NULL)
+        return FALSE;
+    }
+  else if (data->reference != NULL)
+    {
+      g_autoptr(GPtrArray) summaries = ct_store_transaction_list_summaries (txn, CT_RECORD_KIND_CASE,
+                                                                            NULL, error);
+      if (summaries == NULL)
+        return FALSE;
+      for (guint i = 0; i < summaries->len && case_record == NULL; i++)
+        {
+          CtStoreSummary *summary = g_ptr_array_index (summaries, i);
+
+          if (g_strcmp0 (summary->reference, data->reference) == 0)
+            {
+              case_record = ct_store_transaction_get (txn, CT_RECORD_KIND_CASE, summary->id, error);
+              if (case_record == NULL)
+                return FALSE;
+            }
+        }
+      if (case_record == NULL)
+        {
+          g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_FOUND,
+                       _("No case has the reference “%s”. Run “caretrail-admin cases” to list them."),
+                       data->reference);
+          return FALSE;
+        }
+    }
+
+  data->result = ct_case_service_record_in_transaction (data->self, txn, case_record, data->event,
+                                                        data->answers, data->staff_id,
+                                                        data->occurred_at, &data->case_out, error);
+  return data->result != NULL;
+}
+
+static RecordData *
+record_data_new (CtCaseService *self,
+                 const char    *case_id,
+                 const char    *reference,
+                 CtEvent        event,
+                 GHashTable    *answers,
+                 const char    *staff_id,
+                 GDateTime     *occurred_at)
+{
+  RecordData *data = g_new0 (RecordData, 1);
+
+  data->self = g_object_ref (self);
+  data->case_id = g_strdup (case_id);
+  data->reference = g_strdup (reference);
+  data->event = event;
+  data->answers = answers != NULL ? g_hash_table_ref (answers) : ct_answers_new ();
+  data->staff_id = g_strdup (staff_id);
+  data->occurred_at = occurred_at != NULL ? g_date_time_ref (occurred_at) : NULL;
+  return data;
+}
+
+/**
+ * ct_case_service_record_sync:
+ * @self: a case service
+ * @reference: (nullable): the case's reference, or %NULL to open a new case
+ * @event: what happened
+ * @answers: (nullable): its answers
+ * @staff_id: who is recording it
+ * @occurred_at: (nullable): when it happened; %NULL for now
+ * @out_case: (out) (optional) (transfer full): the case as it now stands
+ * @error: return location for an error
+ *
+ * ct_case_service_record_in_transaction() in a transaction of its own.
+ *
+ * Returns: (transfer full) (nullable): the transition
+ */
+CtTransition *
+ct_case_service_record_sync (CtCaseService  *self,
+                             const char     *reference,
+                             CtEvent         event,
+                             GHashTable     *answers,
+                             const char     *staff_id,
+                             GDateTime      *occurred_at,
+                             CtRecord      **out_case,
+                             GError        **error)
+{
+  RecordData *data;
+  CtTransition *t = NULL;
+
+  g_return_val_if_fail (CT_IS_CASE_SERVICE (self), NULL);
+
+  data = record_data_new (self, NULL, reference, event, answers, staff_id, occurred_at);
+  if (ct_store_run_transaction_sync (self->store, record_in_transaction, data, error))
+    {
+      t = g_steal_pointer (&data->result);
+      if (out_case != NULL)
+        *out_case = g_steal_pointer (&data->case_out);
+    }
+  record_data_free (data);
+  return t;
+}
+
+static void
+on_record_finished_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RecordData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!ct_store_run_transaction_finish (CT_STORE (source), result, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+  (void) data;
+}
+
+/**
+ * ct_case_service_record_async:
+ * @self: a case service
+ * @case_id: (nullable): the CASE record's id, or %NULL to open a new case
+ * @event: what happened
+ * @answers: (nullable): its answers
+ * @staff_id: who is recording it
+ * @occurred_at: (nullable): when it happened; %NULL for now
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: for @callback
+ *
+ * ct_case_service_record_in_transaction() on the store's thread.
+ */
+void
+ct_case_service_record_async (CtCaseService       *self,
+                              const char          *case_id,
+                              CtEvent              event,
+                              GHashTable          *answers,
+                              const char          *staff_id,
+                              GDateTime           *occurred_at,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  GTask *task;
+  RecordData *data;
+
+  g_return_if_fail (CT_IS_CASE_SERVICE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ct_case_service_record_async);
+  data = record_data_new (self, case_id, NULL, event, answers, staff_id, occurred_at);
+  g_task_set_task_data (task, data, (GDestroyNotify) record_data_free);
+  ct_store_run_transaction_async (self->store, record_in_transaction, data, NULL, cancellable,
+                                  on_record_finished_cb, task);
+}
+
+/**
+ * ct_case_service_record_finish:
+ * @self: a case service
+ * @result: the result
+ * @out_case: (out) (optional) (transfer full): the case as it now stands
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (nullable): the transition
+ */
+CtTransition *
+ct_case_service_record_finish (CtCaseService  *self,
+                               GAsyncResult   *result,
+                               CtRecord      **out_case,
+                               GError        **error)
+{
+  RecordData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+
+  data = g_task_get_task_data (G_TASK (result));
+  if (out_case != NULL)
+    *out_case = g_steal_pointer (&data->case_out);
+  return g_steal_pointer (&data->result);
 }
 
 typedef struct

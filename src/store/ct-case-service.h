@@ -27,12 +27,18 @@ G_BEGIN_DECLS
  *   "24h", if it is not the organisation's default.
  * - `closed-reason` (string): the reason given when the case closed.
  *
- * Each chronology entry (CHRONOLOGY record) holds `who`, `what`, `why`,
- * `event` (the instant it is about), and `procedure-event`, `from-state`,
+ * - `last-step-at` (int64): when the latest procedure step happened; a
+ *   step cannot be recorded as happening before it.
+ *
+ * Each chronology entry (CHRONOLOGY record) holds `who` (the name of the
+ * member of staff who recorded it) and `staff-id`, `what`, `why`, `event`
+ * (when it happened, as the person recording it said), `recorded-at`, and `procedure-event`, `from-state`,
  * `to-state`, `details` (every answer recorded, one per line) and `entry`
  * (the whole entry as one paragraph).
  *
- * ct_case_service_apply_in_transaction() is the one place that does this;
+ * ct_case_service_record_in_transaction() is the one place that does this
+ * (ct_case_service_apply_in_transaction() is the same for callers that sign
+ * with a name of their own);
  * ct_case_service_apply_sync() runs it in a transaction of its own, and a
  * caller that writes more in the same transaction (a new case with its
  * first event, several events or several cases at once) runs it in its
@@ -51,6 +57,10 @@ CtCaseService *ct_case_service_new            (CtStore               *store,
                                                const CtClockSettings *settings);
 CtCaseService *ct_case_service_new_for_store_sync (CtStore           *store,
                                                GError               **error);
+CtCaseService *ct_case_service_new_for_organisation (CtStore         *store,
+                                               CtRecord              *organisation,
+                                               GError               **error);
+const char    *ct_case_service_get_out_of_hours (CtCaseService       *self);
 
 CtCalendar    *ct_case_service_get_calendar   (CtCaseService         *self);
 const CtClockSettings *ct_case_service_get_settings (CtCaseService   *self);
@@ -83,6 +93,40 @@ CtTransition  *ct_case_service_apply_in_transaction (CtCaseService      *self,
                                                     const char         *actor,
                                                     GDateTime          *at,
                                                     GError            **error);
+
+CtRecord      *ct_case_service_find_staff     (CtStoreTransaction    *txn,
+                                               const char            *staff_id,
+                                               GError               **error);
+CtTransition  *ct_case_service_record_in_transaction (CtCaseService    *self,
+                                               CtStoreTransaction    *txn,
+                                               CtRecord              *case_record,
+                                               CtEvent                event,
+                                               GHashTable            *answers,
+                                               const char            *staff_id,
+                                               GDateTime             *occurred_at,
+                                               CtRecord             **out_case,
+                                               GError               **error);
+CtTransition  *ct_case_service_record_sync    (CtCaseService         *self,
+                                               const char            *reference,
+                                               CtEvent                event,
+                                               GHashTable            *answers,
+                                               const char            *staff_id,
+                                               GDateTime             *occurred_at,
+                                               CtRecord             **out_case,
+                                               GError               **error);
+void           ct_case_service_record_async   (CtCaseService         *self,
+                                               const char            *case_id,
+                                               CtEvent                event,
+                                               GHashTable            *answers,
+                                               const char            *staff_id,
+                                               GDateTime             *occurred_at,
+                                               GCancellable          *cancellable,
+                                               GAsyncReadyCallback    callback,
+                                               gpointer               user_data);
+CtTransition  *ct_case_service_record_finish  (CtCaseService         *self,
+                                               GAsyncResult          *result,
+                                               CtRecord             **out_case,
+                                               GError               **error);
 
 CtRecord      *ct_case_service_find_case_sync (CtCaseService         *self,
                                                const char            *reference,
