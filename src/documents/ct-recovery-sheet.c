@@ -6,20 +6,14 @@
 #include "ct-recovery-sheet.h"
 
 #include <glib/gi18n.h>
-#include <sodium.h>
+#include <string.h>
 
+#include "ct-crypto.h"
 #include "ct-document-private.h"
 
 #define GROUP_SIZE 4
 #define GROUPS_PER_LINE 4
 
-static void
-wipe_string (char *text)
-{
-  if (text != NULL)
-    sodium_memzero (text, strlen (text));
-  g_free (text);
-}
 
 /**
  * ct_recovery_code_group:
@@ -29,8 +23,8 @@ wipe_string (char *text)
  * in groups of four separated by spaces, four groups to a line. Anything
  * other than letters and digits is dropped.
  *
- * Returns: (transfer full): the grouped code; wipe it with sodium_memzero()
- *   before freeing
+ * Returns: (transfer full): the grouped code; free it with ct_crypto_free_string()
+ *   so that it is wiped first
  */
 char *
 ct_recovery_code_group (const char *code)
@@ -114,7 +108,7 @@ ct_document_render_recovery_sheet (const CtRecoverySheet  *sheet,
   grouped = ct_recovery_code_group (sheet->recovery_code);
   ct_pdf_writer_add_heading (writer, 1, _("Recovery code"));
   ct_pdf_writer_add_code (writer, grouped, 20);
-  wipe_string (grouped);
+  ct_crypto_free_string (grouped);
 
   ct_pdf_writer_add_heading (writer, 1, _("When to use it"));
   ct_pdf_writer_add_paragraph (writer, CT_PDF_TEXT_BODY,

@@ -4,8 +4,8 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <sodium.h>
 
+#include "ct-crypto.h"
 #include "ct-format.h"
 #include "ct-pdf-actions.h"
 #include "ct-record.h"
@@ -470,9 +470,7 @@ finish (CtSetupAssistant *self)
 {
   /* The code is on paper or in a file now; it must not linger here. */
   gtk_label_set_text (self->recovery_label, "");
-  if (self->recovery_code != NULL)
-    sodium_memzero (self->recovery_code, strlen (self->recovery_code));
-  g_clear_pointer (&self->recovery_code, g_free);
+  g_clear_pointer (&self->recovery_code, ct_crypto_free_string);
   g_signal_emit (self, signals[SIGNAL_FINISHED], 0);
 }
 
@@ -628,17 +626,14 @@ ct_setup_assistant_show_recovery_code (CtSetupAssistant *self,
   g_return_if_fail (recovery_code != NULL);
 
   self->creating = FALSE;
-  if (self->recovery_code != NULL)
-    sodium_memzero (self->recovery_code, strlen (self->recovery_code));
-  g_free (self->recovery_code);
+  ct_crypto_free_string (self->recovery_code);
   self->recovery_code = g_strdup (recovery_code);
   g_free (self->database_id);
   self->database_id = g_strdup (database_id);
 
   grouped = ct_recovery_code_group (recovery_code);
   gtk_label_set_text (self->recovery_label, grouped ? grouped : recovery_code);
-  if (grouped != NULL)
-    sodium_memzero (grouped, strlen (grouped));
+  ct_crypto_wipe_string (grouped);
 
   gtk_spinner_stop (self->creating_spinner);
   gtk_stack_set_visible_child_name (self->stack, "recovery");
@@ -672,9 +667,7 @@ ct_setup_assistant_finalize (GObject *object)
 {
   CtSetupAssistant *self = CT_SETUP_ASSISTANT (object);
 
-  if (self->recovery_code != NULL)
-    sodium_memzero (self->recovery_code, strlen (self->recovery_code));
-  g_free (self->recovery_code);
+  ct_crypto_free_string (self->recovery_code);
   g_free (self->database_id);
   g_array_unref (self->authorities);
 

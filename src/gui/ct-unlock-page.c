@@ -4,8 +4,8 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <sodium.h>
 
+#include "ct-crypto.h"
 #include "ct-store-error.h"
 #include "ct-unlock-page.h"
 
@@ -170,7 +170,7 @@ on_recovery_response_cb (AdwMessageDialog *dialog,
     {
       code = g_strdup (gtk_editable_get_text (entry));
       g_signal_emit (self, signals[SIGNAL_RECOVER], 0, code);
-      sodium_memzero (code, strlen (code));
+      ct_crypto_wipe_string (code);
     }
 
   gtk_editable_set_text (entry, "");

@@ -4,11 +4,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <sodium.h>
 
 #include "ct-case-list-view.h"
 #include "ct-case-page.h"
 #include "ct-concern-dialog.h"
+#include "ct-crypto.h"
 #include "ct-directory-page.h"
 #include "ct-reports-page.h"
 #include "ct-setup-assistant.h"
@@ -958,7 +958,7 @@ on_setup_done_cb (GObject      *source,
   g_set_object (&self->store, store);
   ct_setup_assistant_show_recovery_code (CT_SETUP_ASSISTANT (self->setup_assistant), code,
                                          ct_store_get_database_uuid (store));
-  sodium_memzero (code, strlen (code));
+  ct_crypto_wipe_string (code);
 }
 
 static void

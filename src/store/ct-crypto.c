@@ -896,6 +896,16 @@ ct_crypto_key_from_recovery (const guint8  raw[CT_RECOVERY_BYTES],
   return key;
 }
 
+/**
+ * ct_crypto_wipe:
+ * @buf: (nullable): memory that held a secret
+ * @len: the number of bytes to wipe
+ *
+ * Overwrites @len bytes at @buf with zeros in a way the compiler may not
+ * optimise away. Code above the store wipes secrets with this (or with
+ * ct_crypto_wipe_string() and ct_crypto_free_string()) so that only the
+ * store talks to libsodium.
+ */
 void
 ct_crypto_wipe (void  *buf,
                 gsize  len)
@@ -905,7 +915,22 @@ ct_crypto_wipe (void  *buf,
 }
 
 /**
+ * ct_crypto_wipe_string:
+ * @str: (nullable): a string that held a secret
+ *
+ * Overwrites the characters of @str with zeros, leaving it allocated (and
+ * empty) for its owner to free.
+ */
+void
+ct_crypto_wipe_string (char *str)
+{
+  if (str != NULL)
+    sodium_memzero (str, strlen (str));
+}
+
+/**
  * ct_crypto_free_string:
+ * @str: (nullable) (transfer full): a string that held a secret
  *
  * Wipes and frees a string that held a secret.
  */

@@ -127,6 +127,7 @@ guint64   ct_crypto_recovery_opslimit    (void);
 gsize     ct_crypto_recovery_memlimit    (void);
 void      ct_crypto_wipe                 (void         *buf,
                                           gsize         len);
+void      ct_crypto_wipe_string          (char         *str);
 void      ct_crypto_free_string          (char         *str);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtKey, ct_key_free)

@@ -4,11 +4,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <sodium.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "ct-case-service.h"
+#include "ct-crypto.h"
 #include "ct-workflow.h"
 
 /*
@@ -388,11 +387,7 @@ setup_in_thread (GTask        *task,
 
   if (!ct_store_run_transaction_sync (store, save_in_transaction, data, &error))
     {
-      if (code != NULL)
-        {
-          sodium_memzero (code, strlen (code));
-          g_free (code);
-        }
+      ct_crypto_free_string (code);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -462,11 +457,7 @@ ct_workflow_setup_finish (GAsyncResult  *result,
     *out_recovery_code = g_strdup (g_object_get_data (G_OBJECT (result), "code"));
 
   /* The task's own copy goes with the task; wipe it first. */
-  {
-    char *code = g_object_get_data (G_OBJECT (result), "code");
-    if (code != NULL)
-      sodium_memzero (code, strlen (code));
-  }
+  ct_crypto_wipe_string (g_object_get_data (G_OBJECT (result), "code"));
 
   return store;
 }
