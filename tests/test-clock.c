@@ -40,42 +40,47 @@ typedef struct
   const char *cutoff;
   const char *expected;
   const char *why;
+  gboolean    not_working_day;
 } EscalationCase;
 
 static void
 test_escalation (void)
 {
   static const EscalationCase cases[] = {
-    { CT_NATION_ENGLAND_WALES, "2026-11-23T15:59:00", "16:00", "2026-11-23T23:59:59+00:00", "one minute before the cut-off" },
-    { CT_NATION_ENGLAND_WALES, "2026-11-23T15:59:59", "16:00", "2026-11-23T23:59:59+00:00", "one second before the cut-off" },
-    { CT_NATION_ENGLAND_WALES, "2026-11-23T16:00:00", "16:00", "2026-11-24T23:59:59+00:00", "at the cut-off" },
-    { CT_NATION_ENGLAND_WALES, "2026-11-23T16:01:00", "16:00", "2026-11-24T23:59:59+00:00", "one minute after the cut-off" },
-    { CT_NATION_ENGLAND_WALES, "2026-11-23T00:00:00", "16:00", "2026-11-23T23:59:59+00:00", "just after midnight" },
-    { CT_NATION_ENGLAND_WALES, "2026-11-23T12:29:00", "12:30", "2026-11-23T23:59:59+00:00", "before an early cut-off" },
-    { CT_NATION_ENGLAND_WALES, "2026-11-23T12:31:00", "12:30", "2026-11-24T23:59:59+00:00", "after an early cut-off" },
-    { CT_NATION_ENGLAND_WALES, "2026-11-27T16:01:00", "16:00", "2026-11-30T23:59:59+00:00", "Friday after the cut-off" },
-    { CT_NATION_SCOTLAND, "2026-11-27T16:01:00", "16:00", "2026-12-01T23:59:59+00:00", "Friday after the cut-off before St Andrew's Day" },
-    { CT_NATION_ENGLAND_WALES, "2026-11-28T10:00:00", "16:00", "2026-11-30T23:59:59+00:00", "Saturday morning" },
-    { CT_NATION_ENGLAND_WALES, "2026-11-29T09:00:00", "16:00", "2026-11-30T23:59:59+00:00", "Sunday morning" },
-    { CT_NATION_ENGLAND_WALES, "2026-04-03T09:00:00", "16:00", "2026-04-07T23:59:59+01:00", "Good Friday morning" },
-    { CT_NATION_SCOTLAND, "2026-04-03T09:00:00", "16:00", "2026-04-06T23:59:59+01:00", "Good Friday in Scotland (no Easter Monday)" },
-    { CT_NATION_NORTHERN_IRELAND, "2026-04-03T09:00:00", "16:00", "2026-04-07T23:59:59+01:00", "Good Friday in Northern Ireland" },
-    { CT_NATION_ENGLAND_WALES, "2026-12-24T15:00:00", "16:00", "2026-12-24T23:59:59+00:00", "Christmas Eve before the cut-off" },
-    { CT_NATION_ENGLAND_WALES, "2026-12-24T17:00:00", "16:00", "2026-12-29T23:59:59+00:00", "Christmas Eve after the cut-off" },
-    { CT_NATION_ENGLAND_WALES, "2026-12-31T17:00:00", "16:00", "2027-01-04T23:59:59+00:00", "New Year's Eve after the cut-off" },
-    { CT_NATION_SCOTLAND, "2026-12-31T17:00:00", "16:00", "2027-01-05T23:59:59+00:00", "New Year's Eve in Scotland" },
-    { CT_NATION_ENGLAND_WALES, "2021-12-24T16:30:00", "16:00", "2021-12-29T23:59:59+00:00", "Christmas 2021 at the weekend" },
-    { CT_NATION_NORTHERN_IRELAND, "2026-03-16T17:00:00", "16:00", "2026-03-18T23:59:59+00:00", "before St Patrick's Day" },
-    { CT_NATION_ENGLAND_WALES, "2026-03-16T17:00:00", "16:00", "2026-03-17T23:59:59+00:00", "St Patrick's Day is not a holiday in England" },
+    /* Seed 000: "the same day, or if later in the day and impractical to
+     * do so the following day". The following calendar day, weekend or
+     * bank holiday alike: a child does not wait for Easter Tuesday. The
+     * last column is whether the day it falls due is not a working day,
+     * so the app must point to the out-of-hours route. */
+    { CT_NATION_ENGLAND_WALES, "2026-11-23T15:59:00", "16:00", "2026-11-23T23:59:59+00:00", "one minute before the cut-off", FALSE },
+    { CT_NATION_ENGLAND_WALES, "2026-11-23T15:59:59", "16:00", "2026-11-23T23:59:59+00:00", "one second before the cut-off", FALSE },
+    { CT_NATION_ENGLAND_WALES, "2026-11-23T16:00:00", "16:00", "2026-11-24T23:59:59+00:00", "at the cut-off", FALSE },
+    { CT_NATION_ENGLAND_WALES, "2026-11-23T16:01:00", "16:00", "2026-11-24T23:59:59+00:00", "one minute after the cut-off", FALSE },
+    { CT_NATION_ENGLAND_WALES, "2026-11-23T00:00:00", "16:00", "2026-11-23T23:59:59+00:00", "just after midnight", FALSE },
+    { CT_NATION_ENGLAND_WALES, "2026-11-23T12:29:00", "12:30", "2026-11-23T23:59:59+00:00", "before an early cut-off", FALSE },
+    { CT_NATION_ENGLAND_WALES, "2026-11-23T12:31:00", "12:30", "2026-11-24T23:59:59+00:00", "after an early cut-off", FALSE },
+    { CT_NATION_ENGLAND_WALES, "2026-11-27T16:01:00", "16:00", "2026-11-28T23:59:59+00:00", "Friday after the cut-off: Saturday, not Monday", TRUE },
+    { CT_NATION_SCOTLAND, "2026-11-29T16:01:00", "16:00", "2026-11-30T23:59:59+00:00", "Sunday after the cut-off: St Andrew's Day in Scotland", TRUE },
+    { CT_NATION_ENGLAND_WALES, "2026-11-29T16:01:00", "16:00", "2026-11-30T23:59:59+00:00", "Sunday after the cut-off: a working Monday in England", FALSE },
+    { CT_NATION_ENGLAND_WALES, "2026-11-28T10:00:00", "16:00", "2026-11-28T23:59:59+00:00", "Saturday morning: the same day", TRUE },
+    { CT_NATION_ENGLAND_WALES, "2026-11-29T09:00:00", "16:00", "2026-11-29T23:59:59+00:00", "Sunday morning: the same day", TRUE },
+    { CT_NATION_ENGLAND_WALES, "2026-04-03T09:00:00", "16:00", "2026-04-03T23:59:59+01:00", "Good Friday morning: the same day", TRUE },
+    { CT_NATION_ENGLAND_WALES, "2026-04-05T17:00:00", "16:00", "2026-04-06T23:59:59+01:00", "Easter Sunday evening: Easter Monday, not Tuesday", TRUE },
+    { CT_NATION_SCOTLAND, "2026-04-05T17:00:00", "16:00", "2026-04-06T23:59:59+01:00", "Easter Sunday evening in Scotland (no Easter Monday holiday)", FALSE },
+    { CT_NATION_ENGLAND_WALES, "2026-12-24T15:00:00", "16:00", "2026-12-24T23:59:59+00:00", "Christmas Eve before the cut-off", FALSE },
+    { CT_NATION_ENGLAND_WALES, "2026-12-24T17:00:00", "16:00", "2026-12-25T23:59:59+00:00", "Christmas Eve after the cut-off: Christmas Day", TRUE },
+    { CT_NATION_ENGLAND_WALES, "2026-12-31T17:00:00", "16:00", "2027-01-01T23:59:59+00:00", "New Year's Eve after the cut-off", TRUE },
+    { CT_NATION_NORTHERN_IRELAND, "2026-03-16T17:00:00", "16:00", "2026-03-17T23:59:59+00:00", "before St Patrick's Day", TRUE },
+    { CT_NATION_ENGLAND_WALES, "2026-03-16T17:00:00", "16:00", "2026-03-17T23:59:59+00:00", "St Patrick's Day is not a holiday in England", FALSE },
     /* British Summer Time starts 01:00 UTC on Sunday 29 March 2026 and ends
      * 01:00 UTC on Sunday 25 October 2026. */
-    { CT_NATION_ENGLAND_WALES, "2026-03-27T16:30:00", "16:00", "2026-03-30T23:59:59+01:00", "Friday before the clocks go forward" },
-    { CT_NATION_ENGLAND_WALES, "2026-03-29T01:30:00Z", "16:00", "2026-03-30T23:59:59+01:00", "during the change to summer time" },
-    { CT_NATION_ENGLAND_WALES, "2026-03-30T14:59:00Z", "16:00", "2026-03-30T23:59:59+01:00", "15:59 BST is before a 16:00 cut-off" },
-    { CT_NATION_ENGLAND_WALES, "2026-03-30T15:00:00Z", "16:00", "2026-03-31T23:59:59+01:00", "16:00 BST is at the cut-off" },
-    { CT_NATION_ENGLAND_WALES, "2026-10-23T16:30:00", "16:00", "2026-10-26T23:59:59+00:00", "Friday before the clocks go back" },
-    { CT_NATION_ENGLAND_WALES, "2026-10-26T15:59:00Z", "16:00", "2026-10-26T23:59:59+00:00", "Monday after the clocks go back" },
-    { CT_NATION_ENGLAND_WALES, "2026-10-23T23:30:00Z", "16:00", "2026-10-26T23:59:59+00:00", "00:30 BST on Saturday, 23:30 UTC on Friday" },
+    { CT_NATION_ENGLAND_WALES, "2026-03-28T16:30:00", "16:00", "2026-03-29T23:59:59+01:00", "Saturday before the clocks go forward", TRUE },
+    { CT_NATION_ENGLAND_WALES, "2026-03-29T01:30:00Z", "16:00", "2026-03-29T23:59:59+01:00", "during the change to summer time", TRUE },
+    { CT_NATION_ENGLAND_WALES, "2026-03-30T14:59:00Z", "16:00", "2026-03-30T23:59:59+01:00", "15:59 BST is before a 16:00 cut-off", FALSE },
+    { CT_NATION_ENGLAND_WALES, "2026-03-30T15:00:00Z", "16:00", "2026-03-31T23:59:59+01:00", "16:00 BST is at the cut-off", FALSE },
+    { CT_NATION_ENGLAND_WALES, "2026-10-24T16:30:00", "16:00", "2026-10-25T23:59:59+00:00", "Saturday before the clocks go back", TRUE },
+    { CT_NATION_ENGLAND_WALES, "2026-10-26T15:59:00Z", "16:00", "2026-10-26T23:59:59+00:00", "Monday after the clocks go back", FALSE },
+    { CT_NATION_ENGLAND_WALES, "2026-10-23T23:30:00Z", "16:00", "2026-10-24T23:59:59+01:00", "00:30 BST on Saturday, 23:30 UTC on Friday", TRUE },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -87,6 +92,10 @@ test_escalation (void)
       g_assert_true (ct_cutoff_parse (cases[i].cutoff, &cutoff, NULL));
       due = ct_clock_escalation_due (calendars[cases[i].nation], recorded, cutoff);
       assert_due (due, cases[i].expected, cases[i].why);
+      if (ct_clock_escalation_notice (calendars[cases[i].nation], recorded, cutoff, NULL) !=
+          cases[i].not_working_day)
+        g_error ("%s: expected the due day %sto be a working day", cases[i].why,
+                 cases[i].not_working_day ? "not " : "");
     }
 }
 
@@ -229,6 +238,11 @@ test_clock_due (void)
 {
   static const DueCase cases[] = {
     { CT_NATION_ENGLAND_WALES, CT_CLOCK_ESCALATION, "2026-11-23T15:59:00", "2026-11-23T23:59:59+00:00", "escalation before the cut-off" },
+    { CT_NATION_ENGLAND_WALES, CT_CLOCK_URGENT_REFERRAL, "2026-11-28T22:15:00", "2026-11-28T22:15:00+00:00", "an urgent referral is due at once, even on a Saturday night" },
+    { CT_NATION_ENGLAND_WALES, CT_CLOCK_DECISION, "2026-11-23T10:00:00", "2026-11-23T23:59:59+00:00", "decide by the end of the same working day (our default)" },
+    { CT_NATION_ENGLAND_WALES, CT_CLOCK_DECISION, "2026-11-28T10:00:00", "2026-11-30T23:59:59+00:00", "escalated on a Saturday: decide by the end of Monday" },
+    { CT_NATION_ENGLAND_WALES, CT_CLOCK_REFERRAL, "2026-12-24T17:00:00", "2026-12-24T23:59:59+00:00", "refer the same working day" },
+    { CT_NATION_ENGLAND_WALES, CT_CLOCK_REFERRAL, "2026-12-25T09:00:00", "2026-12-29T23:59:59+00:00", "concerns remain on Christmas Day: refer by the next working day" },
     { CT_NATION_ENGLAND_WALES, CT_CLOCK_WRITTEN_CONFIRMATION, "2026-11-27T10:00:00", "2026-11-29T10:00:00+00:00", "written confirmation, 48h default" },
     { CT_NATION_ENGLAND_WALES, CT_CLOCK_LA_DECISION, "2026-11-27T10:00:00", "2026-11-30T23:59:59+00:00", "LA decision: 1 working day from Friday" },
     { CT_NATION_ENGLAND_WALES, CT_CLOCK_LA_DECISION, "2026-11-23T09:00:00", "2026-11-24T23:59:59+00:00", "LA decision: 1 working day from Monday" },

@@ -77,30 +77,33 @@ format_due (GDateTime *due)
 /* ------------------------------------------------------------------------ */
 
 static const char * const good_answers[CT_N_EVENTS] = {
-  [CT_EVENT_CONCERN_RECORDED] = "raised-by=Sam Patel (mediator);how=in person;what=The child said her stepfather hit her with a belt.;childs-words=He hits me when Mum is out",
+  [CT_EVENT_CONCERN_RECORDED] = "raised-by=Sam Patel (mediator);how=in person;what=The child said her stepfather hit her with a belt.;childs-words=He hits me when Mum is out;b:immediate-risk=no",
   [CT_EVENT_ESCALATED] = "line-manager=Ruth Adams;safeguarding-lead=Dana Shaw",
-  [CT_EVENT_IMMEDIATE_RISK_REFERRAL] = "risk=The child says she will be hurt tonight.;agency=Leeds Children's Social Care;how=telephone;to-whom=Duty social worker Ali Khan",
-  [CT_EVENT_NO_CONCERNS_REMAIN] = "reason=The mark was explained by a documented sports injury.;b:staff-support-discussed=yes",
+  [CT_EVENT_IMMEDIATE_RISK_REFERRAL] = "risk=The child says she will be hurt tonight.;agency=Leeds Children's Social Care;how=telephone;to-whom=Duty social worker Ali Khan;b:raiser-told=yes;b:raiser-encouraged=yes",
+  [CT_EVENT_IMMEDIATE_RISK_RECONSIDERED] = "reason=The father has left the home and the child is with her grandmother.",
+  [CT_EVENT_NO_CONCERNS_REMAIN] = "reason=The mark was explained by a documented sports injury.;b:staff-support-discussed=yes;raiser-support=Thanked Sam and told him the outcome.",
   [CT_EVENT_CONCERNS_REMAIN] = "reason=The account is specific and consistent.;b:family-member-responsible=no;b:danger-to-others=no;b:criminal-investigation=no",
   [CT_EVENT_UNCERTAIN] = "reason=It is unclear whether the remark was a joke.",
   [CT_EVENT_ADVICE_RECORDED] = "consulted=nspcc;b:anonymous=yes;advice=Refer to children's social care.",
   [CT_EVENT_FAMILY_DISCUSSED] = "with-whom=the child's mother;summary=She agreed a referral would help.",
   [CT_EVENT_FAMILY_APPROACH_AGREED] = "agreed-with=csc;agreed-by=Team manager Jo Reed",
-  [CT_EVENT_REFERRAL_MADE] = "agency=Leeds Children's Social Care (front door);how=telephone;to-whom=Ali Khan;their-reference=LCC-12345;what-shared=The child's account and our notes.;referral-type=child-protection;consent=given",
+  [CT_EVENT_REFERRAL_MADE] = "agency=Leeds Children's Social Care (front door);how=telephone;to-whom=Ali Khan;their-reference=LCC-12345;what-shared=The child's account and our notes.;referral-type=child-protection;consent=given;b:raiser-told=yes;b:raiser-encouraged=yes",
   [CT_EVENT_CONFIRMATION_SENT] = "how=secure email;to-whom=Ali Khan",
   [CT_EVENT_LA_CHASED] = "how=telephone;with-whom=Duty team;response=Decision expected tomorrow.",
   [CT_EVENT_OUTCOME_RECORDED] = "outcome=child-protection-enquiry;informed-by=Ali Khan",
   [CT_EVENT_OUTCOME_DISPUTED] = "reason=The decision ignores the child's own account.;raised-with=Service manager Pat Lowe",
   [CT_EVENT_MONITORING_STARTED] = "plan=The mediator reports any further remark to the DSO at each session.",
-  [CT_EVENT_CASE_CLOSED] = "reason=The local authority's enquiry is complete and our involvement has ended.",
+  [CT_EVENT_CASE_CLOSED] = "reason=The local authority's enquiry is complete and our involvement has ended.;raiser-support=Thanked Sam and told him the outcome.",
   [CT_EVENT_ALLEGATION_REPORTED] = "about=Chris Lee, volunteer;what=Seen grabbing a child by the arm.;reported-by=Sam Patel;senior-manager=Morgan Ellis",
   [CT_EVENT_ALLEGATION_CLASSIFIED] = "classification=allegation;category=harmed;reason=A child was hurt.",
   [CT_EVENT_LADO_INFORMED] = "lado=Leeds LADO team;how=telephone;advice=Suspend from contact with children.",
   [CT_EVENT_REGULATED_ACTIVITY_DECIDED] = "b:removed=no;reason=The LADO advised supervision instead.",
   [CT_EVENT_DBS_REFERRAL_DECIDED] = "b:referral-made=no;reason=Not removed from regulated activity.",
-  [CT_EVENT_ALLEGATION_CONCLUDED] = "outcome=unsubstantiated;reason=Witnesses disagreed.",
+  [CT_EVENT_ALLEGATION_CONCLUDED] = "outcome=unsubstantiated;reason=Witnesses disagreed.;raiser-support=Thanked Sam and told him the outcome.",
   [CT_EVENT_INFORMATION_SHARING_DECIDED] = "b:shared=yes;purpose=to support the enquiry;safety-wellbeing=Sharing protects the child.;b:consent-sought=no;consent-reason=Asking could put the child at risk.;what=Our notes of the disclosure;with-whom=Leeds Children's Social Care;lawful-basis=UK GDPR article 6(1)(e);b:necessary-proportionate=yes;how-shared=secure email on the day;reason=The child's safety comes first.",
+  [CT_EVENT_INTERNATIONAL_ADVICE_RECORDED] = "jurisdiction=Poland;adviser=Anna Nowak, family lawyer in Warsaw;advice=Reporting is permitted and a referral there is not required.",
   [CT_EVENT_CORRECTION] = "corrects=3;correction=The call was at 10:15, not 11:15.;reason=The time was mistyped.",
+  [CT_EVENT_NOTE] = "kind=phone-call;with-whom=the child's mother;summary=She asked what happens next.;decided=Call back tomorrow.;reason=She was upset.",
 };
 
 /* Flags a case needs before the good answers satisfy the event's guard. */
@@ -113,6 +116,8 @@ flags_needed (CtEvent event)
       return CT_CASE_FLAG_REGULATED_ACTIVITY_DECIDED;
     case CT_EVENT_ALLEGATION_CONCLUDED:
       return CT_CASE_FLAG_REGULATED_ACTIVITY_DECIDED | CT_CASE_FLAG_DBS_DECIDED;
+    case CT_EVENT_IMMEDIATE_RISK_RECONSIDERED:
+      return CT_CASE_FLAG_IMMEDIATE_RISK;
     default:
       return CT_CASE_FLAG_NONE;
     }
@@ -124,6 +129,7 @@ static const struct { CtEvent event; const char *from; const char *to; } policy[
   { CT_EVENT_CONCERN_RECORDED, "new monitoring", "concern-recorded" },
   { CT_EVENT_ESCALATED, "concern-recorded", "escalated" },
   { CT_EVENT_IMMEDIATE_RISK_REFERRAL, "concern-recorded escalated consulting family-discussion referral-due outcome-recorded monitoring", "confirmation-due" },
+  { CT_EVENT_IMMEDIATE_RISK_RECONSIDERED, "concern-recorded escalated consulting family-discussion referral-due outcome-recorded monitoring", "same" },
   { CT_EVENT_NO_CONCERNS_REMAIN, "escalated family-discussion referral-due", "closed-nfa" },
   { CT_EVENT_CONCERNS_REMAIN, "escalated", "family-discussion" },
   { CT_EVENT_UNCERTAIN, "escalated family-discussion referral-due", "consulting" },
@@ -139,12 +145,14 @@ static const struct { CtEvent event; const char *from; const char *to; } policy[
   { CT_EVENT_CASE_CLOSED, "outcome-recorded monitoring", "closed" },
   { CT_EVENT_ALLEGATION_REPORTED, "new", "allegation-reported" },
   { CT_EVENT_ALLEGATION_CLASSIFIED, "allegation-reported", "lado-due" },
-  { CT_EVENT_LADO_INFORMED, "lado-due", "allegation-managed" },
+  { CT_EVENT_LADO_INFORMED, "allegation-reported lado-due", "allegation-managed" },
   { CT_EVENT_REGULATED_ACTIVITY_DECIDED, "allegation-managed", "same" },
   { CT_EVENT_DBS_REFERRAL_DECIDED, "allegation-managed", "same" },
   { CT_EVENT_ALLEGATION_CONCLUDED, "allegation-managed", "closed" },
   { CT_EVENT_INFORMATION_SHARING_DECIDED, "concern-recorded escalated consulting family-discussion referral-due confirmation-due awaiting-decision outcome-recorded outcome-disputed monitoring allegation-reported lado-due allegation-managed closed-nfa closed", "same" },
+  { CT_EVENT_INTERNATIONAL_ADVICE_RECORDED, "concern-recorded escalated consulting family-discussion referral-due confirmation-due awaiting-decision outcome-recorded outcome-disputed monitoring allegation-reported lado-due allegation-managed closed-nfa closed", "same" },
   { CT_EVENT_CORRECTION, "concern-recorded escalated consulting family-discussion referral-due confirmation-due awaiting-decision outcome-recorded outcome-disputed monitoring allegation-reported lado-due allegation-managed closed-nfa closed", "same" },
+  { CT_EVENT_NOTE, "concern-recorded escalated consulting family-discussion referral-due confirmation-due awaiting-decision outcome-recorded outcome-disputed monitoring allegation-reported lado-due allegation-managed closed-nfa closed", "same" },
 };
 
 static void
@@ -188,6 +196,8 @@ test_matrix (void)
               if (strcmp (policy[p].to, "same") == 0)
                 expected = (event == CT_EVENT_FAMILY_DISCUSSED && s == CT_STATE_FAMILY_DISCUSSION)
                            ? CT_STATE_REFERRAL_DUE : (CtState) s;
+              else if (event == CT_EVENT_LADO_INFORMED && s == CT_STATE_ALLEGATION_REPORTED)
+                expected = (CtState) s; /* told before the organisation's own triage */
               else
                 expected = state_named (policy[p].to);
               if (t->to != expected)
@@ -234,23 +244,47 @@ typedef struct
 } GuardCase;
 
 static const GuardCase guard_cases[] = {
-  { "new", 0, CT_EVENT_CONCERN_RECORDED, "what=x", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say who raised the concern." },
-  { "new", 0, CT_EVENT_CONCERN_RECORDED, "raised-by=Sam", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Describe what was seen or said." },
-  { "new", 0, CT_EVENT_CONCERN_RECORDED, "raised-by=   ;what=x", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say who raised the concern." },
-  { "new", 0, CT_EVENT_CONCERN_RECORDED, "", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say who raised the concern. Describe what was seen or said." },
-  { "new", 0, CT_EVENT_CONCERN_RECORDED, "b:raised-by=yes;what=x", CT_PROCEDURE_ERROR_BAD_ANSWER, "The answer “raised-by” must be text." },
+  { "new", 0, CT_EVENT_CONCERN_RECORDED, "what=x;b:immediate-risk=no", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say who raised the concern." },
+  { "new", 0, CT_EVENT_CONCERN_RECORDED, "raised-by=Sam;b:immediate-risk=no", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Describe what was seen or said." },
+  { "new", 0, CT_EVENT_CONCERN_RECORDED, "raised-by=   ;what=x;b:immediate-risk=no", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say who raised the concern." },
+  { "new", 0, CT_EVENT_CONCERN_RECORDED, "", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say who raised the concern. Describe what was seen or said. Say whether the child may be at immediate risk of harm." },
+  { "new", 0, CT_EVENT_CONCERN_RECORDED, "b:raised-by=yes;what=x;b:immediate-risk=no", CT_PROCEDURE_ERROR_BAD_ANSWER, "The answer “raised-by” must be text." },
+  /* Whoever records the concern says whether the child is at immediate risk. */
+  { "new", 0, CT_EVENT_CONCERN_RECORDED, "raised-by=Sam;what=x", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say whether the child may be at immediate risk of harm." },
+  { "new", 0, CT_EVENT_CONCERN_RECORDED, "raised-by=Sam;what=x;immediate-risk=yes", CT_PROCEDURE_ERROR_BAD_ANSWER, "The answer “immediate-risk” must be yes or no." },
+  /* Only a case on the urgent path can be taken off it, and with a reason. */
+  { "concern-recorded", 0, CT_EVENT_IMMEDIATE_RISK_RECONSIDERED, "reason=r", CT_PROCEDURE_ERROR_MISSING_ANSWER, "The case is not on the urgent path: nobody recorded that the child may be at immediate risk." },
+  { "concern-recorded", CT_CASE_FLAG_IMMEDIATE_RISK, CT_EVENT_IMMEDIATE_RISK_RECONSIDERED, "", CT_PROCEDURE_ERROR_MISSING_ANSWER, "A reason is needed for deciding that the child is not at immediate risk." },
+  /* Telling the person who raised it about a referral (seed 000). */
+  { "escalated", 0, CT_EVENT_IMMEDIATE_RISK_REFERRAL, "risk=r;agency=a;how=h;to-whom=w", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say whether the person who raised the concern was told that a referral is being made." },
+  { "escalated", 0, CT_EVENT_IMMEDIATE_RISK_REFERRAL, "risk=r;agency=a;how=h;to-whom=w;b:raiser-told=no", CT_PROCEDURE_ERROR_MISSING_ANSWER, "A reason is needed for not telling the person who raised the concern about the referral (for example, that it could put the child at further risk)." },
+  { "referral-due", 0, CT_EVENT_REFERRAL_MADE, "agency=a;how=h;to-whom=w;their-reference=r;what-shared=s;referral-type=child-protection;consent=given;b:raiser-told=yes", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say whether the person who raised the concern was encouraged to refer it themselves too." },
+  { "referral-due", 0, CT_EVENT_REFERRAL_MADE, "agency=a;how=h;to-whom=w;their-reference=r;what-shared=s;referral-type=child-protection;consent=given;b:raiser-told=yes;b:raiser-encouraged=no", CT_PROCEDURE_ERROR_MISSING_ANSWER, "A reason is needed for not encouraging the person who raised the concern to refer it themselves." },
+  /* Support for the person who raised it, after every case. */
+  { "escalated", 0, CT_EVENT_NO_CONCERNS_REMAIN, "reason=Explained.;b:staff-support-discussed=yes", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say how the person who raised the concern was supported, and what they were told of the outcome." },
+  { "monitoring", 0, CT_EVENT_CASE_CLOSED, "reason=Monitoring no longer needed.", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say how the person who raised the concern was supported, and what they were told of the outcome." },
+  { "allegation-managed", CT_CASE_FLAG_REGULATED_ACTIVITY_DECIDED | CT_CASE_FLAG_DBS_DECIDED, CT_EVENT_ALLEGATION_CONCLUDED, "outcome=false;reason=r", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say how the person who raised the concern was supported, and what they were told of the outcome." },
+  /* Classing an allegation as something else says whether the LADO was consulted. */
+  { "allegation-reported", 0, CT_EVENT_ALLEGATION_CLASSIFIED, "classification=complaint;reason=r;handled-under=h;raiser-support=s", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say whether the LADO was consulted about treating this as not an allegation." },
+  { "allegation-reported", 0, CT_EVENT_ALLEGATION_CLASSIFIED, "classification=complaint;reason=r;handled-under=h;raiser-support=s;b:lado-consulted=no", CT_PROCEDURE_ERROR_MISSING_ANSWER, "A reason is needed for not consulting the LADO before treating this as not an allegation." },
+  { "allegation-reported", 0, CT_EVENT_ALLEGATION_CLASSIFIED, "classification=quality-of-care;reason=r;handled-under=h;raiser-support=s;b:lado-consulted=yes", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Record what the LADO advised." },
+  { "allegation-reported", 0, CT_EVENT_ALLEGATION_CLASSIFIED, "classification=complaint;reason=r;handled-under=h;b:lado-consulted=yes;lado-advice=a", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say how the person who raised the concern was supported, and what they were told of the outcome." },
+  /* Notes and advice from another jurisdiction. */
+  { "closed", 0, CT_EVENT_NOTE, "summary=s", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say what kind of note this is: phone-call, meeting, email-received, email-sent, letter-received, letter-sent or note." },
+  { "closed", 0, CT_EVENT_NOTE, "kind=phone-call", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Record what was said or written." },
+  { "escalated", 0, CT_EVENT_INTERNATIONAL_ADVICE_RECORDED, "adviser=a;advice=x", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say which country or jurisdiction the advice is about." },
   { "concern-recorded", 0, CT_EVENT_ESCALATED, "safeguarding-lead=Dana", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say which line manager the concern was discussed with." },
   { "concern-recorded", 0, CT_EVENT_ESCALATED, "line-manager=Ruth", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say which safeguarding lead (DSO, deputy DSO or safeguarding board member) was involved." },
-  { "escalated", 0, CT_EVENT_IMMEDIATE_RISK_REFERRAL, "agency=a;how=h;to-whom=w", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Describe why the child needs immediate protection." },
-  { "escalated", 0, CT_EVENT_IMMEDIATE_RISK_REFERRAL, "risk=r;how=h;to-whom=w", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say which agency took the urgent referral: children’s social care, or the police in an emergency." },
-  { "escalated", 0, CT_EVENT_IMMEDIATE_RISK_REFERRAL, "risk=r;agency=a;to-whom=w", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say how the urgent referral was made." },
-  { "escalated", 0, CT_EVENT_IMMEDIATE_RISK_REFERRAL, "risk=r;agency=a;how=h", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say who took the urgent referral." },
-  { "escalated", 0, CT_EVENT_IMMEDIATE_RISK_REFERRAL, "risk=r;agency=a;how=h;to-whom=w;confirmation-period=2 days", CT_PROCEDURE_ERROR_BAD_ANSWER, "“2 days” is not a period Caretrail understands. Write a whole number from 1 to 9999 followed by h for hours, d for days or wd for working days, for example 48h, 24h or 2wd." },
+  { "escalated", 0, CT_EVENT_IMMEDIATE_RISK_REFERRAL, "agency=a;how=h;to-whom=w;b:raiser-told=yes;b:raiser-encouraged=yes", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Describe why the child needs immediate protection." },
+  { "escalated", 0, CT_EVENT_IMMEDIATE_RISK_REFERRAL, "risk=r;how=h;to-whom=w;b:raiser-told=yes;b:raiser-encouraged=yes", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say which agency took the urgent referral: children’s social care, or the police in an emergency." },
+  { "escalated", 0, CT_EVENT_IMMEDIATE_RISK_REFERRAL, "risk=r;agency=a;to-whom=w;b:raiser-told=yes;b:raiser-encouraged=yes", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say how the urgent referral was made." },
+  { "escalated", 0, CT_EVENT_IMMEDIATE_RISK_REFERRAL, "risk=r;agency=a;how=h;b:raiser-told=yes;b:raiser-encouraged=yes", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say who took the urgent referral." },
+  { "escalated", 0, CT_EVENT_IMMEDIATE_RISK_REFERRAL, "risk=r;agency=a;how=h;to-whom=w;b:raiser-told=yes;b:raiser-encouraged=yes;confirmation-period=2 days", CT_PROCEDURE_ERROR_BAD_ANSWER, "“2 days” is not a period Caretrail understands. Write a whole number from 1 to 9999 followed by h for hours, d for days or wd for working days, for example 48h, 24h or 2wd." },
   /* No concerns remain: a reason, and the staff member's support. */
-  { "escalated", 0, CT_EVENT_NO_CONCERNS_REMAIN, "b:staff-support-discussed=yes", CT_PROCEDURE_ERROR_MISSING_ANSWER, "A reason is needed for deciding that no concerns remain." },
-  { "escalated", 0, CT_EVENT_NO_CONCERNS_REMAIN, "reason=Explained.", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Record that the staff member and their line manager have discussed support for the staff member." },
-  { "escalated", 0, CT_EVENT_NO_CONCERNS_REMAIN, "reason=Explained.;b:staff-support-discussed=no", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Record that the staff member and their line manager have discussed support for the staff member." },
-  { "escalated", 0, CT_EVENT_NO_CONCERNS_REMAIN, "reason=Explained.;staff-support-discussed=yes", CT_PROCEDURE_ERROR_BAD_ANSWER, "The answer “staff-support-discussed” must be yes or no." },
+  { "escalated", 0, CT_EVENT_NO_CONCERNS_REMAIN, "b:staff-support-discussed=yes;raiser-support=s", CT_PROCEDURE_ERROR_MISSING_ANSWER, "A reason is needed for deciding that no concerns remain." },
+  { "escalated", 0, CT_EVENT_NO_CONCERNS_REMAIN, "reason=Explained.;raiser-support=s", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Record that the staff member and their line manager have discussed support for the staff member." },
+  { "escalated", 0, CT_EVENT_NO_CONCERNS_REMAIN, "reason=Explained.;b:staff-support-discussed=no;raiser-support=s", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Record that the staff member and their line manager have discussed support for the staff member." },
+  { "escalated", 0, CT_EVENT_NO_CONCERNS_REMAIN, "reason=Explained.;staff-support-discussed=yes;raiser-support=s", CT_PROCEDURE_ERROR_BAD_ANSWER, "The answer “staff-support-discussed” must be yes or no." },
   /* Concerns remain: each exception answered, each that holds with its reason. */
   { "escalated", 0, CT_EVENT_CONCERNS_REMAIN, "b:family-member-responsible=no;b:danger-to-others=no;b:criminal-investigation=no", CT_PROCEDURE_ERROR_MISSING_ANSWER, "A reason is needed for deciding that concerns remain." },
   { "escalated", 0, CT_EVENT_CONCERNS_REMAIN, "reason=r;b:danger-to-others=no;b:criminal-investigation=no", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say whether a family member might be responsible for the harm." },
@@ -277,17 +311,17 @@ static const GuardCase guard_cases[] = {
   { "referral-due", 0, CT_EVENT_FAMILY_APPROACH_AGREED, "agreed-by=Jo", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say who agreed that the family may be approached: children’s social care (csc) or the police (police)." },
   { "referral-due", 0, CT_EVENT_FAMILY_APPROACH_AGREED, "agreed-with=police", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say who at that agency agreed that the family may be approached." },
   /* The referral. */
-  { "referral-due", 0, CT_EVENT_REFERRAL_MADE, "how=h;to-whom=w;their-reference=r;what-shared=s;referral-type=child-protection;consent=given", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say which children’s social care team, for the area where the child lives, the referral was made to." },
-  { "referral-due", 0, CT_EVENT_REFERRAL_MADE, "agency=a;to-whom=w;their-reference=r;what-shared=s;referral-type=child-protection;consent=given", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say how the referral was made (for example by telephone or online form)." },
-  { "referral-due", 0, CT_EVENT_REFERRAL_MADE, "agency=a;how=h;their-reference=r;what-shared=s;referral-type=child-protection;consent=given", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say who took the referral." },
-  { "referral-due", 0, CT_EVENT_REFERRAL_MADE, "agency=a;how=h;to-whom=w;what-shared=s;referral-type=child-protection;consent=given", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Record the local authority’s reference for the referral." },
-  { "referral-due", 0, CT_EVENT_REFERRAL_MADE, "agency=a;how=h;to-whom=w;their-reference=r;referral-type=child-protection;consent=given", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Record what information was shared in the referral." },
-  { "referral-due", 0, CT_EVENT_REFERRAL_MADE, "agency=a;how=h;to-whom=w;their-reference=r;what-shared=s;consent=given", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say whether this is a child protection referral (child-protection) or an early help referral (early-help)." },
-  { "referral-due", 0, CT_EVENT_REFERRAL_MADE, "agency=a;how=h;to-whom=w;their-reference=r;what-shared=s;referral-type=child-protection", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say whether the family consented to the referral: given, refused or not-sought." },
-  { "referral-due", 0, CT_EVENT_REFERRAL_MADE, "agency=a;how=h;to-whom=w;their-reference=r;what-shared=s;referral-type=child-protection;consent=not-sought", CT_PROCEDURE_ERROR_MISSING_ANSWER, "A reason is needed for referring without the family’s consent." },
-  { "referral-due", 0, CT_EVENT_REFERRAL_MADE, "agency=a;how=h;to-whom=w;their-reference=r;what-shared=s;referral-type=child-protection;consent=refused", CT_PROCEDURE_ERROR_MISSING_ANSWER, "A reason is needed for referring without the family’s consent." },
-  { "referral-due", 0, CT_EVENT_REFERRAL_MADE, "agency=a;how=h;to-whom=w;their-reference=r;what-shared=s;referral-type=early-help;consent=refused;consent-reason=c", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Early help is voluntary: an early help referral needs the family’s consent." },
-  { "referral-due", 0, CT_EVENT_REFERRAL_MADE, "agency=a;how=h;to-whom=w;their-reference=r;what-shared=s;referral-type=child-protection;consent=given;confirmation-period=0h", CT_PROCEDURE_ERROR_BAD_ANSWER, "“0h” is not a period Caretrail understands. Write a whole number from 1 to 9999 followed by h for hours, d for days or wd for working days, for example 48h, 24h or 2wd." },
+  { "referral-due", 0, CT_EVENT_REFERRAL_MADE, "how=h;to-whom=w;their-reference=r;what-shared=s;referral-type=child-protection;consent=given;b:raiser-told=yes;b:raiser-encouraged=yes", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say which children’s social care team, for the area where the child lives, the referral was made to." },
+  { "referral-due", 0, CT_EVENT_REFERRAL_MADE, "agency=a;to-whom=w;their-reference=r;what-shared=s;referral-type=child-protection;consent=given;b:raiser-told=yes;b:raiser-encouraged=yes", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say how the referral was made (for example by telephone or online form)." },
+  { "referral-due", 0, CT_EVENT_REFERRAL_MADE, "agency=a;how=h;their-reference=r;what-shared=s;referral-type=child-protection;consent=given;b:raiser-told=yes;b:raiser-encouraged=yes", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say who took the referral." },
+  { "referral-due", 0, CT_EVENT_REFERRAL_MADE, "agency=a;how=h;to-whom=w;what-shared=s;referral-type=child-protection;consent=given;b:raiser-told=yes;b:raiser-encouraged=yes", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Record the local authority’s reference for the referral." },
+  { "referral-due", 0, CT_EVENT_REFERRAL_MADE, "agency=a;how=h;to-whom=w;their-reference=r;referral-type=child-protection;consent=given;b:raiser-told=yes;b:raiser-encouraged=yes", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Record what information was shared in the referral." },
+  { "referral-due", 0, CT_EVENT_REFERRAL_MADE, "agency=a;how=h;to-whom=w;their-reference=r;what-shared=s;consent=given;b:raiser-told=yes;b:raiser-encouraged=yes", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say whether this is a child protection referral (child-protection) or an early help referral (early-help)." },
+  { "referral-due", 0, CT_EVENT_REFERRAL_MADE, "agency=a;how=h;to-whom=w;their-reference=r;what-shared=s;referral-type=child-protection;b:raiser-told=yes;b:raiser-encouraged=yes", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say whether the family consented to the referral: given, refused or not-sought." },
+  { "referral-due", 0, CT_EVENT_REFERRAL_MADE, "agency=a;how=h;to-whom=w;their-reference=r;what-shared=s;referral-type=child-protection;consent=not-sought;b:raiser-told=yes;b:raiser-encouraged=yes", CT_PROCEDURE_ERROR_MISSING_ANSWER, "A reason is needed for referring without the family’s consent." },
+  { "referral-due", 0, CT_EVENT_REFERRAL_MADE, "agency=a;how=h;to-whom=w;their-reference=r;what-shared=s;referral-type=child-protection;consent=refused;b:raiser-told=yes;b:raiser-encouraged=yes", CT_PROCEDURE_ERROR_MISSING_ANSWER, "A reason is needed for referring without the family’s consent." },
+  { "referral-due", 0, CT_EVENT_REFERRAL_MADE, "agency=a;how=h;to-whom=w;their-reference=r;what-shared=s;referral-type=early-help;consent=refused;consent-reason=c;b:raiser-told=yes;b:raiser-encouraged=yes", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Early help is voluntary: an early help referral needs the family’s consent." },
+  { "referral-due", 0, CT_EVENT_REFERRAL_MADE, "agency=a;how=h;to-whom=w;their-reference=r;what-shared=s;referral-type=child-protection;consent=given;confirmation-period=0h;b:raiser-told=yes;b:raiser-encouraged=yes", CT_PROCEDURE_ERROR_BAD_ANSWER, "“0h” is not a period Caretrail understands. Write a whole number from 1 to 9999 followed by h for hours, d for days or wd for working days, for example 48h, 24h or 2wd." },
   { "confirmation-due", 0, CT_EVENT_CONFIRMATION_SENT, "to-whom=w", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say how the written confirmation was sent (for example by secure email)." },
   { "confirmation-due", 0, CT_EVENT_CONFIRMATION_SENT, "how=h", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say who the written confirmation was sent to." },
   { "awaiting-decision", 0, CT_EVENT_LA_CHASED, "with-whom=w", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say how the local authority was chased." },
@@ -300,7 +334,7 @@ static const GuardCase guard_cases[] = {
   { "outcome-recorded", 0, CT_EVENT_OUTCOME_DISPUTED, "raised-with=r", CT_PROCEDURE_ERROR_MISSING_ANSWER, "A reason is needed for challenging the local authority’s decision." },
   { "outcome-recorded", 0, CT_EVENT_OUTCOME_DISPUTED, "reason=r", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say who the disagreement was raised with under the escalation policy." },
   { "outcome-recorded", 0, CT_EVENT_MONITORING_STARTED, "", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say what will be monitored, by whom and how." },
-  { "monitoring", 0, CT_EVENT_CASE_CLOSED, "", CT_PROCEDURE_ERROR_MISSING_ANSWER, "A reason is needed for closing the case." },
+  { "monitoring", 0, CT_EVENT_CASE_CLOSED, "raiser-support=s", CT_PROCEDURE_ERROR_MISSING_ANSWER, "A reason is needed for closing the case." },
   /* Allegations. */
   { "new", 0, CT_EVENT_ALLEGATION_REPORTED, "what=w;reported-by=r;senior-manager=m", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say who the allegation is about (their name and role)." },
   { "new", 0, CT_EVENT_ALLEGATION_REPORTED, "about=a;reported-by=r;senior-manager=m", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Describe what is alleged." },
@@ -309,7 +343,7 @@ static const GuardCase guard_cases[] = {
   { "allegation-reported", 0, CT_EVENT_ALLEGATION_CLASSIFIED, "category=harmed;reason=r", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say whether this is an allegation, a concern about the quality of care or practice, or a complaint (allegation, quality-of-care or complaint)." },
   { "allegation-reported", 0, CT_EVENT_ALLEGATION_CLASSIFIED, "classification=allegation;reason=r", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say what kind of allegation this is: harmed, offence, risk-of-harm or unsuitability." },
   { "allegation-reported", 0, CT_EVENT_ALLEGATION_CLASSIFIED, "classification=allegation;category=harmed", CT_PROCEDURE_ERROR_MISSING_ANSWER, "A reason is needed for how the matter was classified." },
-  { "allegation-reported", 0, CT_EVENT_ALLEGATION_CLASSIFIED, "classification=complaint;reason=r", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say which procedure will deal with it instead (for example the complaints procedure)." },
+  { "allegation-reported", 0, CT_EVENT_ALLEGATION_CLASSIFIED, "classification=complaint;reason=r;b:lado-consulted=yes;lado-advice=a;raiser-support=s", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say which procedure will deal with it instead (for example the complaints procedure)." },
   { "lado-due", 0, CT_EVENT_LADO_INFORMED, "how=h", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say which designated officer (LADO) was informed." },
   { "lado-due", 0, CT_EVENT_LADO_INFORMED, "lado=l", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say how the LADO was informed." },
   { "allegation-managed", 0, CT_EVENT_REGULATED_ACTIVITY_DECIDED, "reason=r", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say whether the person was removed from regulated activity (or would have been, had they not left)." },
@@ -319,11 +353,11 @@ static const GuardCase guard_cases[] = {
   { "allegation-managed", CT_CASE_FLAG_REGULATED_ACTIVITY_DECIDED, CT_EVENT_DBS_REFERRAL_DECIDED, "reason=r", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say whether a referral to the Disclosure and Barring Service was made." },
   { "allegation-managed", CT_CASE_FLAG_REGULATED_ACTIVITY_DECIDED, CT_EVENT_DBS_REFERRAL_DECIDED, "b:referral-made=yes", CT_PROCEDURE_ERROR_MISSING_ANSWER, "A reason is needed for the decision about a Disclosure and Barring Service referral." },
   { "allegation-managed", CT_CASE_FLAG_REGULATED_ACTIVITY_DECIDED | CT_CASE_FLAG_REMOVED_FOR_RISK, CT_EVENT_DBS_REFERRAL_DECIDED, "b:referral-made=no;reason=We do not think it necessary.", CT_PROCEDURE_ERROR_MISSING_ANSWER, "A referral to the Disclosure and Barring Service must be made when someone is removed from regulated activity because they may pose a risk of harm to children." },
-  { "allegation-managed", 0, CT_EVENT_ALLEGATION_CONCLUDED, "outcome=false;reason=r", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Record whether the person was removed from regulated activity before concluding the allegation." },
-  { "allegation-managed", CT_CASE_FLAG_REGULATED_ACTIVITY_DECIDED, CT_EVENT_ALLEGATION_CONCLUDED, "outcome=false;reason=r", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Record whether a referral to the Disclosure and Barring Service was considered before concluding the allegation." },
-  { "allegation-managed", CT_CASE_FLAG_REGULATED_ACTIVITY_DECIDED | CT_CASE_FLAG_REMOVED_FOR_RISK | CT_CASE_FLAG_DBS_DECIDED, CT_EVENT_ALLEGATION_CONCLUDED, "outcome=substantiated;reason=r", CT_PROCEDURE_ERROR_MISSING_ANSWER, "A referral to the Disclosure and Barring Service must be made when someone is removed from regulated activity because they may pose a risk of harm to children." },
-  { "allegation-managed", CT_CASE_FLAG_REGULATED_ACTIVITY_DECIDED | CT_CASE_FLAG_DBS_DECIDED, CT_EVENT_ALLEGATION_CONCLUDED, "reason=r", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Record the outcome of the allegation: substantiated, unsubstantiated, unfounded, false or malicious." },
-  { "allegation-managed", CT_CASE_FLAG_REGULATED_ACTIVITY_DECIDED | CT_CASE_FLAG_DBS_DECIDED, CT_EVENT_ALLEGATION_CONCLUDED, "outcome=false", CT_PROCEDURE_ERROR_MISSING_ANSWER, "A reason is needed for the outcome of the allegation." },
+  { "allegation-managed", 0, CT_EVENT_ALLEGATION_CONCLUDED, "outcome=false;reason=r;raiser-support=Thanked Sam and told him the outcome.", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Record whether the person was removed from regulated activity before concluding the allegation." },
+  { "allegation-managed", CT_CASE_FLAG_REGULATED_ACTIVITY_DECIDED, CT_EVENT_ALLEGATION_CONCLUDED, "outcome=false;reason=r;raiser-support=Thanked Sam and told him the outcome.", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Record whether a referral to the Disclosure and Barring Service was considered before concluding the allegation." },
+  { "allegation-managed", CT_CASE_FLAG_REGULATED_ACTIVITY_DECIDED | CT_CASE_FLAG_REMOVED_FOR_RISK | CT_CASE_FLAG_DBS_DECIDED, CT_EVENT_ALLEGATION_CONCLUDED, "outcome=substantiated;reason=r;raiser-support=Thanked Sam and told him the outcome.", CT_PROCEDURE_ERROR_MISSING_ANSWER, "A referral to the Disclosure and Barring Service must be made when someone is removed from regulated activity because they may pose a risk of harm to children." },
+  { "allegation-managed", CT_CASE_FLAG_REGULATED_ACTIVITY_DECIDED | CT_CASE_FLAG_DBS_DECIDED, CT_EVENT_ALLEGATION_CONCLUDED, "reason=r;raiser-support=Thanked Sam and told him the outcome.", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Record the outcome of the allegation: substantiated, unsubstantiated, unfounded, false or malicious." },
+  { "allegation-managed", CT_CASE_FLAG_REGULATED_ACTIVITY_DECIDED | CT_CASE_FLAG_DBS_DECIDED, CT_EVENT_ALLEGATION_CONCLUDED, "outcome=false;raiser-support=Thanked Sam and told him the outcome.", CT_PROCEDURE_ERROR_MISSING_ANSWER, "A reason is needed for the outcome of the allegation." },
   /* Information sharing: the seven golden rules' questions. */
   { "escalated", 0, CT_EVENT_INFORMATION_SHARING_DECIDED, "purpose=p;safety-wellbeing=s;b:consent-sought=yes;b:consent-given=yes;reason=r", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say whether information was shared." },
   { "escalated", 0, CT_EVENT_INFORMATION_SHARING_DECIDED, "b:shared=no;safety-wellbeing=s;b:consent-sought=yes;b:consent-given=yes;reason=r", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say what the information was, or would have been, shared for." },
@@ -428,11 +462,13 @@ test_routes (void)
   snapshot.clocks[CT_CLOCK_LADO].running = TRUE;
   snapshot.clocks[CT_CLOCK_LADO].started_at = G_GINT64_CONSTANT (1795000000) * G_USEC_PER_SEC;
   complaint = apply_spec (&snapshot, CT_EVENT_ALLEGATION_CLASSIFIED,
-                          "classification=complaint;reason=About fees, not about a child.;handled-under=the complaints procedure",
+                          "classification=complaint;reason=About fees, not about a child.;handled-under=the complaints procedure;b:lado-consulted=yes;lado-advice=Not an allegation, so no LADO involvement is needed.;raiser-support=The parent was thanked and told how the complaint will be handled.",
                           NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (complaint->to, ==, CT_STATE_CLOSED);
-  g_assert_cmpstr (complaint->what, ==, "Treated as a complaint, not an allegation; it will be dealt with under the complaints procedure.");
+  /* The LADO clock never stops silently: the entry says so, and whether the
+   * LADO was consulted. */
+  g_assert_cmpstr (complaint->what, ==, "Treated as a complaint, not an allegation; it will be dealt with under the complaints procedure. The LADO was consulted and advised: Not an allegation, so no LADO involvement is needed. The one-working-day clock for informing the LADO stops with this decision. Support and information for the person who raised it: The parent was thanked and told how the complaint will be handled.");
   g_assert_cmpuint (complaint->clocks_stopped, ==, 1u << CT_CLOCK_LADO);
   g_assert_cmpuint (complaint->clocks_started, ==, 1u << CT_CLOCK_RETENTION_REVIEW);
 
@@ -455,10 +491,11 @@ test_routes (void)
   }
 
   quality = apply_spec (&snapshot, CT_EVENT_ALLEGATION_CLASSIFIED,
-                        "classification=quality-of-care;reason=Poor record-keeping, no harm.;handled-under=supervision",
+                        "classification=quality-of-care;reason=Poor record-keeping, no harm.;handled-under=supervision;b:lado-consulted=no;lado-not-consulted-reason=No child was involved.;raiser-support=s",
                         NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (strstr (quality->what, "a concern about the quality of care or practice"));
+  g_assert_nonnull (strstr (quality->what, "The LADO was not consulted: No child was involved."));
 }
 
 typedef struct
@@ -477,17 +514,25 @@ test_transition_clocks (void)
   static const ClockCase cases[] = {
     /* Recorded a minute before and after the cut-off. */
     { CT_EVENT_CONCERN_RECORDED, "new", NULL, "2026-11-27T15:59:00", CT_CLOCK_ESCALATION, "2026-11-27T23:59:59+00:00" },
-    { CT_EVENT_CONCERN_RECORDED, "new", NULL, "2026-11-27T16:01:00", CT_CLOCK_ESCALATION, "2026-11-30T23:59:59+00:00" },
+    /* After the cut-off on a Friday: the following day, Saturday (seed 000). */
+    { CT_EVENT_CONCERN_RECORDED, "new", NULL, "2026-11-27T16:01:00", CT_CLOCK_ESCALATION, "2026-11-28T23:59:59+00:00" },
+    /* A child at immediate risk: an urgent referral is due at once. */
+    { CT_EVENT_CONCERN_RECORDED, "new", "raised-by=Sam;what=She said she cannot go home tonight.;b:immediate-risk=yes", "2026-11-27T16:55:00", CT_CLOCK_URGENT_REFERRAL, "2026-11-27T16:55:00+00:00" },
+    /* Between escalation and referral, a clock in every state (our defaults:
+     * the same working day). */
+    { CT_EVENT_ESCALATED, "concern-recorded", NULL, "2026-11-27T11:00:00", CT_CLOCK_DECISION, "2026-11-27T23:59:59+00:00" },
+    { CT_EVENT_ESCALATED, "concern-recorded", NULL, "2026-11-28T11:00:00", CT_CLOCK_DECISION, "2026-11-30T23:59:59+00:00" },
+    { CT_EVENT_CONCERNS_REMAIN, "escalated", NULL, "2026-11-27T11:00:00", CT_CLOCK_REFERRAL, "2026-11-27T23:59:59+00:00" },
     /* Referral on Friday: 48 hours, 1 and 3 working days. */
     { CT_EVENT_REFERRAL_MADE, "referral-due", NULL, "2026-11-27T11:00:00", CT_CLOCK_WRITTEN_CONFIRMATION, "2026-11-29T11:00:00+00:00" },
     { CT_EVENT_REFERRAL_MADE, "referral-due", NULL, "2026-11-27T11:00:00", CT_CLOCK_LA_DECISION, "2026-11-30T23:59:59+00:00" },
     { CT_EVENT_REFERRAL_MADE, "referral-due", NULL, "2026-11-27T11:00:00", CT_CLOCK_LA_CHASE, "2026-12-02T23:59:59+00:00" },
     /* The authority's own period travels with the referral. */
     { CT_EVENT_REFERRAL_MADE, "referral-due",
-      "agency=Kirklees;how=online form;to-whom=Duty;their-reference=K1;what-shared=notes;referral-type=child-protection;consent=given;confirmation-period=2wd",
+      "agency=Kirklees;how=online form;to-whom=Duty;their-reference=K1;what-shared=notes;referral-type=child-protection;consent=given;confirmation-period=2wd;b:raiser-told=yes;b:raiser-encouraged=yes",
       "2026-11-27T11:00:00", CT_CLOCK_WRITTEN_CONFIRMATION, "2026-12-01T23:59:59+00:00" },
     { CT_EVENT_IMMEDIATE_RISK_REFERRAL, "concern-recorded",
-      "risk=r;agency=West Yorkshire Police;how=999;to-whom=Control room;confirmation-period=24h",
+      "risk=r;agency=West Yorkshire Police;how=999;to-whom=Control room;confirmation-period=24h;b:raiser-told=no;raiser-reason=It could put the child at further risk.",
       "2026-12-24T18:00:00", CT_CLOCK_WRITTEN_CONFIRMATION, "2026-12-25T18:00:00+00:00" },
     { CT_EVENT_IMMEDIATE_RISK_REFERRAL, "concern-recorded", NULL, "2026-12-24T18:00:00", CT_CLOCK_LA_DECISION, "2026-12-29T23:59:59+00:00" },
     /* A chase restarts the chase clock. */
@@ -626,14 +671,14 @@ test_path_no_concerns (void)
 {
   static const Step steps[] = {
     /* A quotation that ends its own sentence takes no second full stop. */
-    { CT_EVENT_CONCERN_RECORDED, "raised-by=Sam Patel;how=in-person;what=A child seemed withdrawn.;childs-words=I miss Grandad.", "2026-11-23T09:15:00", "concern-recorded",
+    { CT_EVENT_CONCERN_RECORDED, "raised-by=Sam Patel;how=in-person;what=A child seemed withdrawn.;childs-words=I miss Grandad.;b:immediate-risk=no", "2026-11-23T09:15:00", "concern-recorded",
       "2026-11-23T09:15:00+00:00, Dana Shaw (DSO): Concern recorded, raised by Sam Patel (in person): A child seemed withdrawn. The child said: “I miss Grandad.”" },
     { CT_EVENT_ESCALATED, "line-manager=Ruth Adams;safeguarding-lead=Dana Shaw;summary=Discussed by phone.", "2026-11-23T11:00:00", "escalated",
       "2026-11-23T11:00:00+00:00, Dana Shaw (DSO): Concern discussed with the line manager, Ruth Adams, and the safeguarding lead, Dana Shaw. Discussed by phone." },
-    { CT_EVENT_NO_CONCERNS_REMAIN, "reason=A bereavement explains it, and the school knows.", "2026-11-23T14:00:00", NULL,
+    { CT_EVENT_NO_CONCERNS_REMAIN, "reason=A bereavement explains it, and the school knows.;raiser-support=Thanked Sam and told him the outcome.", "2026-11-23T14:00:00", NULL,
       "Record that the staff member and their line manager have discussed support for the staff member." },
-    { CT_EVENT_NO_CONCERNS_REMAIN, "reason=A bereavement explains it, and the school knows.;b:staff-support-discussed=yes", "2026-11-23T14:00:00", "closed-nfa",
-      "2026-11-23T14:00:00+00:00, Dana Shaw (DSO): Decided that no concerns remain: no further child protection action. Support for the staff member was discussed with their line manager. Reason: A bereavement explains it, and the school knows." },
+    { CT_EVENT_NO_CONCERNS_REMAIN, "reason=A bereavement explains it, and the school knows.;b:staff-support-discussed=yes;raiser-support=Thanked Sam and told him the outcome.", "2026-11-23T14:00:00", "closed-nfa",
+      "2026-11-23T14:00:00+00:00, Dana Shaw (DSO): Decided that no concerns remain: no further child protection action. Support for the staff member was discussed with their line manager. Support and information for the person who raised it: Thanked Sam and told him the outcome. Reason: A bereavement explains it, and the school knows." },
     { CT_EVENT_CORRECTION, "corrects=1;correction=The concern was raised by phone, not in person.;reason=Mistyped.", "2026-11-24T09:00:00", "closed-nfa",
       "2026-11-24T09:00:00+00:00, Dana Shaw (DSO): Correction to entry 1: The concern was raised by phone, not in person. Reason: Mistyped." },
   };
@@ -660,7 +705,7 @@ test_path_referral (void)
     { CT_EVENT_FAMILY_DISCUSSED, NULL, "2026-11-27T10:30:00", "referral-due",
       "2026-11-27T10:30:00+00:00, Dana Shaw (DSO): Concern discussed with the family (the child's mother): She agreed a referral would help." },
     { CT_EVENT_REFERRAL_MADE, NULL, "2026-11-27T11:00:00", "confirmation-due",
-      "2026-11-27T11:00:00+00:00, Dana Shaw (DSO): Referral for child protection made to Leeds Children's Social Care (front door) (telephone), taken by Ali Khan, reference LCC-12345. Shared: The child's account and our notes. The family’s consent: given." },
+      "2026-11-27T11:00:00+00:00, Dana Shaw (DSO): Referral for child protection made to Leeds Children's Social Care (front door) (telephone), taken by Ali Khan, reference LCC-12345. Shared: The child's account and our notes. The family’s consent: given. The person who raised the concern was told of the referral and encouraged to refer it themselves too." },
     { CT_EVENT_OUTCOME_RECORDED, NULL, "2026-11-27T15:00:00", NULL, NULL },
     { CT_EVENT_CONFIRMATION_SENT, NULL, "2026-11-27T14:00:00", "awaiting-decision",
       "2026-11-27T14:00:00+00:00, Dana Shaw (DSO): Referral confirmed in writing to Ali Khan (secure email)." },
@@ -672,7 +717,7 @@ test_path_referral (void)
       "2026-12-04T11:00:00+00:00, Dana Shaw (DSO): Information shared with Leeds Children's Social Care (secure email on the day): Our notes of the disclosure. Lawful basis: UK GDPR article 6(1)(e). Purpose: to support the enquiry. Consent was not sought: Asking could put the child at risk. Safety and well-being: Sharing protects the child. Reason: The child's safety comes first." },
     { CT_EVENT_MONITORING_STARTED, NULL, "2026-12-04T12:00:00", "monitoring", "~Monitoring started: The mediator reports any further remark to the DSO at each session." },
     { CT_EVENT_CASE_CLOSED, NULL, "2027-03-01T12:00:00", "closed",
-      "2027-03-01T12:00:00+00:00, Dana Shaw (DSO): Case closed. Reason: The local authority's enquiry is complete and our involvement has ended." },
+      "2027-03-01T12:00:00+00:00, Dana Shaw (DSO): Case closed. Support and information for the person who raised the concern: Thanked Sam and told him the outcome. Reason: The local authority's enquiry is complete and our involvement has ended." },
   };
   CtCaseSnapshot end;
   g_autoptr(GPtrArray) chronology = walk (steps, G_N_ELEMENTS (steps), &end);
@@ -700,8 +745,8 @@ test_path_exception_and_advice (void)
     { CT_EVENT_FAMILY_DISCUSSED, NULL, "2026-11-23T13:20:00", NULL,
       "The family may be approached only after children’s social care, or the police where there is a criminal investigation, has agreed: record that agreement first." },
     { CT_EVENT_REFERRAL_MADE,
-      "agency=Bradford Children's Social Care;how=telephone;to-whom=Lee Ward;their-reference=BD-9;what-shared=The remark and context.;referral-type=child-protection;consent=not-sought;consent-reason=Telling the family could increase the risk to the child.",
-      "2026-11-23T14:00:00", "confirmation-due", "~The family’s consent: not sought. Reason: Telling the family could increase the risk to the child." },
+      "agency=Bradford Children's Social Care;how=telephone;to-whom=Lee Ward;their-reference=BD-9;what-shared=The remark and context.;referral-type=child-protection;consent=not-sought;consent-reason=Telling the family could increase the risk to the child.;b:raiser-told=yes;b:raiser-encouraged=no;raiser-reason=They are the child's grandmother and could tip off the father.",
+      "2026-11-23T14:00:00", "confirmation-due", "~The family’s consent: not sought. The person who raised the concern was told of the referral but not encouraged to refer it themselves: They are the child's grandmother and could tip off the father. Reason: Telling the family could increase the risk to the child." },
     { CT_EVENT_FAMILY_APPROACH_AGREED, "agreed-with=csc;agreed-by=Lee Ward", "2026-11-23T15:00:00", "confirmation-due",
       "2026-11-23T15:00:00+00:00, Dana Shaw (DSO): Agreement that the family may now be approached was given by Lee Ward of children’s social care." },
     { CT_EVENT_FAMILY_DISCUSSED, NULL, "2026-11-24T10:00:00", "confirmation-due", NULL },
@@ -725,8 +770,13 @@ test_path_immediate_risk (void)
 {
   static const Step steps[] = {
     { CT_EVENT_CONCERN_RECORDED, NULL, "2026-12-24T17:40:00", "concern-recorded", NULL },
-    { CT_EVENT_IMMEDIATE_RISK_REFERRAL, "risk=The child is afraid to go home tonight.;agency=the police;how=999 call;to-whom=the control room;their-reference=WYP-77", "2026-12-24T17:45:00", "confirmation-due",
-      "2026-12-24T17:45:00+00:00, Dana Shaw (DSO): Urgent referral made at once to the police (999 call), taken by the control room, because a child needed immediate protection. Their reference: WYP-77. Reason: The child is afraid to go home tonight." },
+    { CT_EVENT_IMMEDIATE_RISK_REFERRAL, "risk=The child is afraid to go home tonight.;agency=the police;how=999 call;to-whom=the control room;their-reference=WYP-77;b:raiser-told=no;raiser-reason=The child told us directly.", "2026-12-24T17:45:00", "confirmation-due",
+      "2026-12-24T17:45:00+00:00, Dana Shaw (DSO): Urgent referral made at once to the police (999 call), taken by the control room, because a child needed immediate protection. Their reference: WYP-77. The family is approached only once children’s social care or the police agrees. The person who raised the concern was not told of the referral: The child told us directly. Reason: The child is afraid to go home tonight." },
+    /* After an urgent referral the family is approached only with agreement. */
+    { CT_EVENT_FAMILY_DISCUSSED, NULL, "2026-12-24T18:00:00", NULL,
+      "The family may be approached only after children’s social care, or the police where there is a criminal investigation, has agreed: record that agreement first." },
+    { CT_EVENT_FAMILY_APPROACH_AGREED, "agreed-with=police;agreed-by=PC Ann Hale", "2026-12-24T18:30:00", "confirmation-due", NULL },
+    { CT_EVENT_FAMILY_DISCUSSED, NULL, "2026-12-24T19:00:00", "confirmation-due", NULL },
     { CT_EVENT_CONFIRMATION_SENT, NULL, "2026-12-25T09:00:00", "awaiting-decision", NULL },
     { CT_EVENT_OUTCOME_RECORDED, NULL, "2026-12-29T09:00:00", "outcome-recorded", "~a child protection enquiry" },
     { CT_EVENT_CASE_CLOSED, NULL, "2027-02-01T09:00:00", "closed", NULL },
@@ -734,7 +784,8 @@ test_path_immediate_risk (void)
   CtCaseSnapshot end;
   g_autoptr(GPtrArray) chronology = walk (steps, G_N_ELEMENTS (steps), &end);
 
-  g_assert_cmpuint (chronology->len, ==, 5);
+  g_assert_cmpuint (chronology->len, ==, 7);
+  g_assert_true (end.flags & CT_CASE_FLAG_URGENT_REFERRAL_MADE);
 }
 
 static void
@@ -743,12 +794,11 @@ test_path_allegation (void)
   static const Step steps[] = {
     { CT_EVENT_ALLEGATION_REPORTED, NULL, "2026-11-27T16:45:00", "allegation-reported",
       "2026-11-27T16:45:00+00:00, Dana Shaw (DSO): Allegation reported by Sam Patel against Chris Lee, volunteer, and passed at once to the senior manager (Morgan Ellis): Seen grabbing a child by the arm." },
-    { CT_EVENT_LADO_INFORMED, NULL, "2026-11-27T17:00:00", NULL, NULL },
     { CT_EVENT_ALLEGATION_CLASSIFIED, "classification=allegation;category=risk-of-harm;reason=Rough handling of a child.", "2026-11-27T17:00:00", "lado-due",
       "2026-11-27T17:00:00+00:00, Dana Shaw (DSO): Treated as an allegation: the person is said to have behaved towards a child in a way that indicates they may pose a risk of harm to children. The LADO is to be informed. Reason: Rough handling of a child." },
     { CT_EVENT_LADO_INFORMED, NULL, "2026-11-30T09:00:00", "allegation-managed",
       "2026-11-30T09:00:00+00:00, Dana Shaw (DSO): The LADO, Leeds LADO team, was informed (telephone). Advice: Suspend from contact with children." },
-    { CT_EVENT_ALLEGATION_CONCLUDED, "outcome=substantiated;reason=CCTV.", "2026-11-30T10:00:00", NULL,
+    { CT_EVENT_ALLEGATION_CONCLUDED, "outcome=substantiated;reason=CCTV.;raiser-support=Thanked Sam and told him the outcome.", "2026-11-30T10:00:00", NULL,
       "Record whether the person was removed from regulated activity before concluding the allegation." },
     { CT_EVENT_REGULATED_ACTIVITY_DECIDED, "b:removed=yes;b:because-of-risk=yes;reason=The LADO advised removal pending enquiries.", "2026-11-30T10:00:00", "allegation-managed",
       "2026-11-30T10:00:00+00:00, Dana Shaw (DSO): The person was removed from regulated activity because they may pose a risk of harm to children. Reason: The LADO advised removal pending enquiries." },
@@ -756,8 +806,8 @@ test_path_allegation (void)
       "A referral to the Disclosure and Barring Service must be made when someone is removed from regulated activity because they may pose a risk of harm to children." },
     { CT_EVENT_DBS_REFERRAL_DECIDED, "b:referral-made=yes;reason=Removed because of a risk of harm.", "2026-11-30T11:00:00", "allegation-managed",
       "2026-11-30T11:00:00+00:00, Dana Shaw (DSO): A referral to the Disclosure and Barring Service was considered and made. Reason: Removed because of a risk of harm." },
-    { CT_EVENT_ALLEGATION_CONCLUDED, "outcome=substantiated;reason=CCTV confirmed the account.", "2027-01-10T10:00:00", "closed",
-      "2027-01-10T10:00:00+00:00, Dana Shaw (DSO): Allegation concluded: substantiated. Reason: CCTV confirmed the account." },
+    { CT_EVENT_ALLEGATION_CONCLUDED, "outcome=substantiated;reason=CCTV confirmed the account.;raiser-support=Thanked Sam and told him the outcome.", "2027-01-10T10:00:00", "closed",
+      "2027-01-10T10:00:00+00:00, Dana Shaw (DSO): Allegation concluded: substantiated. Support and information for the person who raised it: Thanked Sam and told him the outcome. Reason: CCTV confirmed the account." },
   };
   CtCaseSnapshot end;
   g_autoptr(GPtrArray) chronology = walk (steps, G_N_ELEMENTS (steps), &end);
@@ -906,6 +956,409 @@ test_overdue (void)
 }
 
 /* ------------------------------------------------------------------------ */
+/* The policy's gaps, closed (one test for each)                            */
+/* ------------------------------------------------------------------------ */
+
+/* Records @event with a context: who, when it happened, when recorded. */
+static CtTransition *
+record_at (const CtCaseSnapshot *snapshot,
+           CtEvent               event,
+           const char           *spec,
+           const char           *occurred,
+           const char           *recorded,
+           GError              **error)
+{
+  g_autoptr(GHashTable) answers = answers_from_spec (spec != NULL ? spec : good_answers[event]);
+  g_autoptr(GDateTime) occurred_at = instant (occurred);
+  g_autoptr(GDateTime) recorded_at = instant (recorded != NULL ? recorded : occurred);
+  CtStepContext context = { NULL, };
+
+  context.staff_id = "staff-dana";
+  context.staff_name = "Dana Shaw (DSO)";
+  context.occurred_at = occurred_at;
+  context.recorded_at = recorded_at;
+  context.case_id = "case-1";
+  return ct_procedure_record (england, snapshot, event, answers, &context, error);
+}
+
+/* 1. "Child at immediate risk? Yes" puts the case on the urgent path at
+ *    once: due immediately, first among everything due, and only a recorded
+ *    decision with its reason (or the urgent referral) takes it off. */
+static void
+test_gap_immediate_risk (void)
+{
+  CtCaseSnapshot snapshot, others[2];
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtTransition) recorded = NULL;
+  g_autoptr(CtTransition) escalated = NULL;
+  g_autoptr(CtTransition) off = NULL;
+  g_autoptr(CtTransition) refused = NULL;
+  g_autoptr(CtNextStep) step = NULL;
+  g_autoptr(CtNextStep) after = NULL;
+  g_autoptr(GDateTime) now = instant ("2026-11-27T17:00:00");
+  g_autoptr(GPtrArray) due = NULL;
+  g_autofree char *due_text = NULL;
+
+  ct_case_snapshot_init (&snapshot);
+  recorded = record_at (&snapshot, CT_EVENT_CONCERN_RECORDED,
+                        "raised-by=Sam Patel;what=She said her father will hurt her tonight.;b:immediate-risk=yes",
+                        "2026-11-27T16:55:00", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (recorded->snapshot.flags & CT_CASE_FLAG_IMMEDIATE_RISK);
+  g_assert_true (recorded->snapshot.clocks[CT_CLOCK_URGENT_REFERRAL].running);
+  due_text = format_due (recorded->due[CT_CLOCK_URGENT_REFERRAL]);
+  g_assert_cmpstr (due_text, ==, "2026-11-27T16:55:00+00:00");
+  g_assert_nonnull (strstr (recorded->what, "an urgent referral is due now"));
+
+  step = ct_procedure_next_step (england, &recorded->snapshot, now);
+  g_assert_true (step->urgent);
+  g_assert_true (step->overdue);
+  g_assert_cmpint (step->clock, ==, CT_CLOCK_URGENT_REFERRAL);
+  g_assert_nonnull (strstr (step->summary, "urgent referral"));
+
+  /* First among everything due, even a concern recorded a week earlier. */
+  recorded->snapshot.reference = "CT-2026-0009";
+  ct_case_snapshot_init (&others[0]);
+  others[0] = recorded->snapshot;
+  ct_case_snapshot_init (&others[1]);
+  others[1].reference = "CT-2026-0001";
+  others[1].state = CT_STATE_CONCERN_RECORDED;
+  start_clock (&others[1], CT_CLOCK_ESCALATION, "2026-11-27T10:00:00");
+  due = ct_procedure_list_due (england, others, 2, now, FALSE);
+  g_assert_cmpuint (due->len, >=, 2);
+  g_assert_cmpstr (((CtDueItem *) g_ptr_array_index (due, 0))->reference, ==, "CT-2026-0009");
+  g_assert_cmpint (((CtDueItem *) g_ptr_array_index (due, 0))->clock, ==, CT_CLOCK_URGENT_REFERRAL);
+
+  /* Escalating does not take it off the urgent path. */
+  escalated = record_at (&recorded->snapshot, CT_EVENT_ESCALATED, NULL, "2026-11-27T17:05:00", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (escalated->snapshot.clocks[CT_CLOCK_URGENT_REFERRAL].running);
+
+  /* A decision without its reason is refused; with it, the case is off. */
+  refused = record_at (&escalated->snapshot, CT_EVENT_IMMEDIATE_RISK_RECONSIDERED, "", "2026-11-27T17:10:00", NULL, &error);
+  g_assert_null (refused);
+  g_assert_error (error, CT_PROCEDURE_ERROR, CT_PROCEDURE_ERROR_MISSING_ANSWER);
+  g_clear_error (&error);
+  off = record_at (&escalated->snapshot, CT_EVENT_IMMEDIATE_RISK_RECONSIDERED, NULL, "2026-11-27T17:10:00", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (off->snapshot.clocks[CT_CLOCK_URGENT_REFERRAL].running);
+  g_assert_false (off->snapshot.flags & CT_CASE_FLAG_IMMEDIATE_RISK);
+  g_assert_cmpstr (off->why, ==, "The father has left the home and the child is with her grandmother.");
+  after = ct_procedure_next_step (england, &off->snapshot, now);
+  g_assert_false (after->urgent);
+
+  /* "No" is the ordinary path. */
+  {
+    g_autoptr(CtTransition) ordinary = NULL;
+
+    ct_case_snapshot_init (&snapshot);
+    ordinary = record_at (&snapshot, CT_EVENT_CONCERN_RECORDED, NULL, "2026-11-27T10:00:00", NULL, &error);
+    g_assert_no_error (error);
+    g_assert_false (ordinary->snapshot.clocks[CT_CLOCK_URGENT_REFERRAL].running);
+  }
+}
+
+/* 2. A clock runs in every state between recording and the referral, and
+ *    `overdue` lists a case left in any of them. */
+static void
+test_gap_clocks_before_referral (void)
+{
+  static const struct { CtEvent event; const char *spec; const char *at; CtState state; CtClockKind clock; } path[] = {
+    { CT_EVENT_CONCERN_RECORDED, NULL, "2026-11-23T10:00:00", CT_STATE_CONCERN_RECORDED, CT_CLOCK_ESCALATION },
+    { CT_EVENT_ESCALATED, NULL, "2026-11-23T11:00:00", CT_STATE_ESCALATED, CT_CLOCK_DECISION },
+    { CT_EVENT_UNCERTAIN, NULL, "2026-11-23T11:30:00", CT_STATE_CONSULTING, CT_CLOCK_DECISION },
+    { CT_EVENT_ADVICE_RECORDED, NULL, "2026-11-23T12:00:00", CT_STATE_ESCALATED, CT_CLOCK_DECISION },
+    { CT_EVENT_CONCERNS_REMAIN, NULL, "2026-11-23T12:30:00", CT_STATE_FAMILY_DISCUSSION, CT_CLOCK_REFERRAL },
+    { CT_EVENT_FAMILY_DISCUSSED, NULL, "2026-11-23T13:00:00", CT_STATE_REFERRAL_DUE, CT_CLOCK_REFERRAL },
+  };
+  g_autoptr(GDateTime) later = instant ("2026-11-30T09:00:00");
+  CtCaseSnapshot snapshot;
+
+  ct_case_snapshot_init (&snapshot);
+  snapshot.reference = "CT-2026-0005";
+  for (guint i = 0; i < G_N_ELEMENTS (path); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CtTransition) t = record_at (&snapshot, path[i].event, path[i].spec, path[i].at, NULL, &error);
+      g_autoptr(GPtrArray) overdue = NULL;
+      gboolean listed = FALSE;
+
+      g_assert_no_error (error);
+      g_assert_cmpint (t->to, ==, path[i].state);
+      if (!t->snapshot.clocks[path[i].clock].running)
+        g_error ("no %s clock in %s", ct_clock_kind_to_string (path[i].clock), ct_state_to_string (t->to));
+
+      /* Left there for a week, the case is overdue. */
+      t->snapshot.reference = "CT-2026-0005";
+      overdue = ct_procedure_list_due (england, &t->snapshot, 1, later, TRUE);
+      for (guint j = 0; j < overdue->len; j++)
+        listed |= ((CtDueItem *) g_ptr_array_index (overdue, j))->clock == path[i].clock;
+      if (!listed)
+        g_error ("a case left in %s is not listed as overdue", ct_state_to_string (t->to));
+
+      /* Seeking advice, and deciding again after it, does not restart the
+       * deadline to decide: it runs from the escalation. */
+      if (path[i].clock == CT_CLOCK_DECISION)
+        {
+          g_autoptr(GDateTime) escalated = instant ("2026-11-23T11:00:00");
+
+          g_assert_cmpint (t->snapshot.clocks[CT_CLOCK_DECISION].started_at, ==,
+                           g_date_time_to_unix (escalated) * G_USEC_PER_SEC);
+        }
+      snapshot = t->snapshot;
+    }
+
+  /* The referral stops them all. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(CtTransition) referred = record_at (&snapshot, CT_EVENT_REFERRAL_MADE, NULL, "2026-11-23T14:00:00", NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_false (referred->snapshot.clocks[CT_CLOCK_REFERRAL].running);
+    g_assert_false (referred->snapshot.clocks[CT_CLOCK_DECISION].running);
+    g_assert_false (referred->snapshot.clocks[CT_CLOCK_ESCALATION].running);
+  }
+
+  /* Which periods are the policy's and which are ours. */
+  g_assert_true (ct_clock_is_rule_of_policy (CT_CLOCK_ESCALATION));
+  g_assert_true (ct_clock_is_rule_of_policy (CT_CLOCK_WRITTEN_CONFIRMATION));
+  g_assert_true (ct_clock_is_rule_of_policy (CT_CLOCK_LADO));
+  g_assert_false (ct_clock_is_rule_of_policy (CT_CLOCK_DECISION));
+  g_assert_false (ct_clock_is_rule_of_policy (CT_CLOCK_REFERRAL));
+}
+
+/* 3. Each step is timed from when it happened and signed by who recorded
+ *    it: a referral phoned at 10:05 and typed up at 15:40 is due in writing
+ *    48 hours from 10:05, and the chronology shows both times. */
+static void
+test_gap_when_and_who (void)
+{
+  CtCaseSnapshot snapshot;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtTransition) referral = NULL;
+  g_autoptr(CtTransition) future = NULL;
+  g_autoptr(CtTransition) before = NULL;
+  g_autoptr(CtTransition) soon = NULL;
+  g_autoptr(CtTransition) note = NULL;
+  g_autofree char *due = NULL;
+  CtRecord *made;
+
+  ct_case_snapshot_init (&snapshot);
+  snapshot.state = CT_STATE_REFERRAL_DUE;
+  {
+    g_autoptr(GDateTime) last = instant ("2026-11-23T09:00:00");
+
+    snapshot.last_step_at = g_date_time_to_unix (last) * G_USEC_PER_SEC;
+  }
+
+  referral = record_at (&snapshot, CT_EVENT_REFERRAL_MADE, NULL, "2026-11-23T10:05:00", "2026-11-23T15:40:00", &error);
+  g_assert_no_error (error);
+  due = format_due (referral->due[CT_CLOCK_WRITTEN_CONFIRMATION]);
+  g_assert_cmpstr (due, ==, "2026-11-25T10:05:00+00:00");
+  g_assert_cmpstr (referral->actor_id, ==, "staff-dana");
+  g_assert_true (g_str_has_prefix (referral->entry,
+                                   "2026-11-23T10:05:00+00:00 (recorded 2026-11-23T15:40:00+00:00), Dana Shaw (DSO): Referral"));
+  g_assert_cmpint (referral->snapshot.last_step_at, ==,
+                   g_date_time_to_unix (referral->at) * G_USEC_PER_SEC);
+  /* The records it writes say when it happened and who made it. */
+  g_assert_cmpuint (referral->records->len, ==, 1);
+  made = g_ptr_array_index (referral->records, 0);
+  g_assert_cmpint (ct_record_get_kind (made), ==, CT_RECORD_KIND_REFERRAL);
+  g_assert_cmpint (ct_record_get_int64 (made, "made-at", 0), ==,
+                   g_date_time_to_unix (referral->at) * G_USEC_PER_SEC);
+  g_assert_cmpint (g_date_time_get_hour (referral->at), ==, 10);
+  g_assert_cmpint (g_date_time_get_minute (referral->at), ==, 5);
+  g_assert_cmpstr (ct_record_get_string (made, "made-by"), ==, "staff-dana");
+  g_assert_cmpstr (ct_record_get_case_id (made), ==, "case-1");
+
+  /* Within the hour: one time only. */
+  soon = record_at (&snapshot, CT_EVENT_REFERRAL_MADE, NULL, "2026-11-23T10:05:00", "2026-11-23T10:50:00", &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (soon->entry, "2026-11-23T10:05:00+00:00, Dana Shaw (DSO): "));
+
+  /* Never in the future. */
+  future = record_at (&snapshot, CT_EVENT_REFERRAL_MADE, NULL, "2026-11-23T16:00:00", "2026-11-23T15:40:00", &error);
+  g_assert_null (future);
+  g_assert_error (error, CT_PROCEDURE_ERROR, CT_PROCEDURE_ERROR_BAD_TIME);
+  g_assert_nonnull (strstr (error->message, "in the future"));
+  g_clear_error (&error);
+
+  /* Never before the step it follows. */
+  before = record_at (&snapshot, CT_EVENT_REFERRAL_MADE, NULL, "2026-11-23T08:59:00", "2026-11-23T15:40:00", &error);
+  g_assert_null (before);
+  g_assert_error (error, CT_PROCEDURE_ERROR, CT_PROCEDURE_ERROR_BAD_TIME);
+  g_assert_nonnull (strstr (error->message, "before the step it follows"));
+  g_clear_error (&error);
+
+  /* A note may be about an earlier call, but does not move the case. */
+  note = record_at (&snapshot, CT_EVENT_NOTE, NULL, "2026-11-23T08:30:00", "2026-11-23T15:40:00", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (note->to, ==, CT_STATE_REFERRAL_DUE);
+  g_assert_cmpint (note->snapshot.last_step_at, ==, snapshot.last_step_at);
+  g_assert_cmpuint (note->clocks_started | note->clocks_stopped, ==, 0);
+  g_assert_nonnull (strstr (note->entry, "Telephone call with the child's mother: She asked what happens next. Decided: Call back tomorrow. Reason: She was upset."));
+}
+
+/* 5. The LADO can be told as soon as an allegation is reported, and the
+ *    LADO clock never stops without saying so. */
+static void
+test_gap_lado (void)
+{
+  CtCaseSnapshot snapshot;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtTransition) reported = NULL;
+  g_autoptr(CtTransition) told = NULL;
+  g_autoptr(CtTransition) classified = NULL;
+
+  ct_case_snapshot_init (&snapshot);
+  reported = record_at (&snapshot, CT_EVENT_ALLEGATION_REPORTED, NULL, "2026-11-27T16:45:00", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (reported->snapshot.clocks[CT_CLOCK_LADO].running);
+
+  told = record_at (&reported->snapshot, CT_EVENT_LADO_INFORMED, NULL, "2026-11-27T17:00:00", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (told->to, ==, CT_STATE_ALLEGATION_REPORTED);
+  g_assert_false (told->snapshot.clocks[CT_CLOCK_LADO].running);
+  g_assert_true (told->snapshot.flags & CT_CASE_FLAG_LADO_INFORMED);
+
+  classified = record_at (&told->snapshot, CT_EVENT_ALLEGATION_CLASSIFIED, NULL, "2026-11-28T09:00:00", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (classified->to, ==, CT_STATE_ALLEGATION_MANAGED);
+  g_assert_nonnull (strstr (classified->what, "The LADO has already been informed."));
+}
+
+/* 6. Escalation after the cut-off on a Friday is due on Saturday, and the
+ *    person recording it is told that is not a working day, with the
+ *    organisation's out-of-hours route. */
+static void
+test_gap_escalation_notice (void)
+{
+  CtCaseSnapshot snapshot;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtTransition) friday = NULL;
+  g_autoptr(CtTransition) monday = NULL;
+  g_autoptr(GHashTable) answers = answers_from_spec (good_answers[CT_EVENT_CONCERN_RECORDED]);
+  g_autoptr(GDateTime) at = instant ("2026-11-27T16:30:00");
+  g_autofree char *due = NULL;
+  CtStepContext context = { NULL, };
+
+  context.staff_id = "staff-dana";
+  context.staff_name = "Dana Shaw (DSO)";
+  context.occurred_at = at;
+  context.recorded_at = at;
+  context.out_of_hours = "call Dana on 07700 900123";
+
+  ct_case_snapshot_init (&snapshot);
+  friday = ct_procedure_record (england, &snapshot, CT_EVENT_CONCERN_RECORDED, answers, &context, &error);
+  g_assert_no_error (error);
+  due = format_due (friday->due[CT_CLOCK_ESCALATION]);
+  g_assert_cmpstr (due, ==, "2026-11-28T23:59:59+00:00");
+  g_assert_nonnull (friday->notice);
+  g_assert_nonnull (strstr (friday->notice, "Saturday 28 November"));
+  g_assert_nonnull (strstr (friday->notice, "not a working day"));
+  g_assert_nonnull (strstr (friday->notice, "call Dana on 07700 900123"));
+
+  monday = record_at (&snapshot, CT_EVENT_CONCERN_RECORDED, NULL, "2026-11-23T10:00:00", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (monday->notice);
+}
+
+/* What each step writes is decided here once: the same records for the
+ * app, the command line and the sample data. */
+static void
+test_step_records (void)
+{
+  CtCaseSnapshot snapshot;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtTransition) concern = NULL;
+  g_autoptr(CtTransition) decision = NULL;
+  g_autoptr(CtTransition) advice = NULL;
+  g_autoptr(CtRecord) allegation = ct_record_new (CT_RECORD_KIND_ALLEGATION);
+  g_autoptr(CtTransition) classified = NULL;
+  CtRecord *child = NULL, *concern_record = NULL;
+
+  ct_case_snapshot_init (&snapshot);
+  concern = record_at (&snapshot, CT_EVENT_CONCERN_RECORDED,
+                       "raised-by=Sam Patel;raised-by-id=staff-sam;how=phone;what=w;b:immediate-risk=no;child-given-names=Ava;child-family-name=Example;child-date-of-birth=2015-04-01;child-aliases=Avy, A. E.",
+                       "2026-11-23T10:00:00", NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < concern->records->len; i++)
+    {
+      CtRecord *record = g_ptr_array_index (concern->records, i);
+
+      if (ct_record_get_kind (record) == CT_RECORD_KIND_CHILD)
+        child = record;
+      else if (ct_record_get_kind (record) == CT_RECORD_KIND_CONCERN)
+        concern_record = record;
+    }
+  g_assert_nonnull (child);
+  g_assert_nonnull (concern_record);
+  g_assert_cmpstr (ct_record_get_string (child, "given-names"), ==, "Ava");
+  g_assert_cmpstr (ct_record_get_string (child, "date-of-birth"), ==, "2015-04-01");
+  g_assert_cmpstr (ct_record_get_strv (child, "aliases")[1], ==, "A. E.");
+  g_assert_cmpstr (ct_record_get_string (concern_record, "raised-by"), ==, "staff-sam");
+  g_assert_cmpstr (ct_record_get_string (concern_record, "raised-by-name"), ==, "Sam Patel");
+  g_assert_false (ct_record_get_boolean (concern_record, "immediate-risk", TRUE));
+
+  snapshot.state = CT_STATE_ESCALATED;
+  decision = record_at (&snapshot, CT_EVENT_CONCERNS_REMAIN, NULL, "2026-11-23T12:00:00", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (decision->records->len, ==, 1);
+  g_assert_cmpint (ct_record_get_kind (g_ptr_array_index (decision->records, 0)), ==, CT_RECORD_KIND_DECISION);
+  g_assert_cmpstr (ct_record_get_string (g_ptr_array_index (decision->records, 0), "answer"), ==, "yes");
+
+  snapshot.state = CT_STATE_CONCERN_RECORDED;
+  advice = record_at (&snapshot, CT_EVENT_INTERNATIONAL_ADVICE_RECORDED, NULL, "2026-11-23T12:00:00", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (advice->records->len, ==, 1);
+  g_assert_cmpstr (ct_record_get_string (g_ptr_array_index (advice->records, 0), "jurisdiction"), ==, "Poland");
+
+  /* The allegation's own record gets a new version with the decision. */
+  ct_record_set_string (allegation, "subject-name", "Chris Lee");
+  snapshot.state = CT_STATE_ALLEGATION_REPORTED;
+  {
+    g_autoptr(GHashTable) answers = answers_from_spec (good_answers[CT_EVENT_ALLEGATION_CLASSIFIED]);
+    g_autoptr(GDateTime) at = instant ("2026-11-23T12:00:00");
+    CtStepContext context = { "staff-dana", "Dana Shaw (DSO)", at, at, "case-1", allegation, NULL, NULL };
+
+    classified = ct_procedure_record (england, &snapshot, CT_EVENT_ALLEGATION_CLASSIFIED, answers, &context, &error);
+  }
+  g_assert_no_error (error);
+  g_assert_cmpuint (classified->records->len, ==, 1);
+  g_assert_cmpstr (ct_record_get_id (g_ptr_array_index (classified->records, 0)), ==, ct_record_get_id (allegation));
+  g_assert_cmpstr (ct_record_get_string (g_ptr_array_index (classified->records, 0), "classification"), ==, "allegation");
+  g_assert_cmpstr (ct_record_get_state (g_ptr_array_index (classified->records, 0)), ==, "lado-due");
+}
+
+/* Every step has a form, every choice a label, every label one home. */
+static void
+test_step_forms (void)
+{
+  for (guint e = 0; e < CT_N_EVENTS; e++)
+    {
+      const CtStepForm *form = ct_step_form_get ((CtEvent) e);
+
+      if (form == NULL)
+        g_error ("no form for %s", ct_event_to_string ((CtEvent) e));
+      g_assert_cmpint (form->event, ==, e);
+      for (guint q = 0; q < G_N_ELEMENTS (form->questions) && form->questions[q].key != NULL; q++)
+        {
+          const CtQuestion *question = &form->questions[q];
+
+          g_assert_nonnull (question->label);
+          if (question->kind == CT_ANSWER_CHOICE)
+            {
+              g_auto(GStrv) ids = g_strsplit (question->choices, "|", -1);
+
+              for (guint i = 0; ids[i] != NULL; i++)
+                if (g_strcmp0 (ct_choice_get_label (ids[i]), ids[i]) == 0)
+                  g_error ("the choice %s of %s has no label", ids[i], question->key);
+            }
+        }
+    }
+}
+
+/* ------------------------------------------------------------------------ */
 /* Names and explanations                                                    */
 /* ------------------------------------------------------------------------ */
 
@@ -983,8 +1436,8 @@ test_answers_variant (void)
   g_autoptr(GHashTable) back = ct_answers_from_variant (dict);
   g_autofree char *printed = g_variant_print (dict, FALSE);
 
-  g_assert_cmpstr (printed, ==, "{'reason': <'The mark was explained by a documented sports injury.'>, 'staff-support-discussed': <true>}");
-  g_assert_cmpuint (g_hash_table_size (back), ==, 2);
+  g_assert_cmpstr (printed, ==, "{'raiser-support': <'Thanked Sam and told him the outcome.'>, 'reason': <'The mark was explained by a documented sports injury.'>, 'staff-support-discussed': <true>}");
+  g_assert_cmpuint (g_hash_table_size (back), ==, 3);
   g_assert_true (g_variant_get_boolean (g_hash_table_lookup (back, "staff-support-discussed")));
 }
 
@@ -1016,6 +1469,13 @@ main (int   argc,
   g_test_add_func ("/procedure/next-step", test_next_step);
   g_test_add_func ("/procedure/overdue", test_overdue);
   g_test_add_func ("/procedure/explanations", test_explanations);
+  g_test_add_func ("/procedure/gap/immediate-risk", test_gap_immediate_risk);
+  g_test_add_func ("/procedure/gap/clocks-before-referral", test_gap_clocks_before_referral);
+  g_test_add_func ("/procedure/gap/when-and-who", test_gap_when_and_who);
+  g_test_add_func ("/procedure/gap/lado", test_gap_lado);
+  g_test_add_func ("/procedure/gap/escalation-notice", test_gap_escalation_notice);
+  g_test_add_func ("/procedure/step-records", test_step_records);
+  g_test_add_func ("/procedure/step-forms", test_step_forms);
   g_test_add_func ("/procedure/answers-variant", test_answers_variant);
 
   ret = g_test_run ();

@@ -422,7 +422,7 @@ struct _CtTransitionRule
   { "raiser-reason", REQ_TEXT, NULL, "raiser-told=no", N_("A reason is needed for not telling the person who raised the concern about the referral (for example, that it could put the child at further risk).") }, \
   { "raiser-reason", REQ_TEXT, NULL, "raiser-encouraged=no", N_("A reason is needed for not encouraging the person who raised the concern to refer it themselves.") }
 #define RAISER_TOLD_WORDING \
-  "[?raiser-told: The person who raised the concern was told of the referral[?raiser-encouraged: and encouraged to refer it themselves too][!raiser-encouraged: but not encouraged to refer it themselves: {raiser-reason}].][!raiser-told: The person who raised the concern was not told of the referral: {raiser-reason}.]"
+  "[?raiser-told: The person who raised the concern was told of the referral[?raiser-encouraged: and encouraged to refer it themselves too.][!raiser-encouraged: but not encouraged to refer it themselves: {raiser-reason}.]][!raiser-told: The person who raised the concern was not told of the referral: {raiser-reason}.]"
 
 static gboolean route_no_exception_family_not_told (const CtCaseSnapshot *, GHashTable *);
 static gboolean route_exception_holds (const CtCaseSnapshot *, GHashTable *);
@@ -494,7 +494,7 @@ static const CtTransitionRule transitions[] = {
       { "to-whom", REQ_TEXT, NULL, NULL, N_("Say who took the urgent referral.") },
       RAISER_TOLD },
     NULL, CT_STATE_CONFIRMATION_DUE, REFERRAL_CLOCKS, BEFORE_REFERRAL_CLOCKS,
-    N_("Urgent referral made at once to {agency} ({how}), taken by {to-whom}, because a child needed immediate protection.[ Their reference: {their-reference}.] The family is approached only once children’s social care or the police agrees. " RAISER_TOLD_WORDING),
+    N_("Urgent referral made at once to {agency} ({how}), taken by {to-whom}, because a child needed immediate protection.[ Their reference: {their-reference}.] The family is approached only once children’s social care or the police agrees." RAISER_TOLD_WORDING),
     N_("{risk}") },
   /* 3a. Only a recorded decision, with its reason, takes a case off the
    *     urgent path without an urgent referral. */
@@ -597,7 +597,7 @@ static const CtTransitionRule transitions[] = {
       { "consent", REQ_CHOICE, "given", "referral-type=early-help", N_("Early help is voluntary: an early help referral needs the family’s consent.") },
       RAISER_TOLD },
     NULL, CT_STATE_CONFIRMATION_DUE, REFERRAL_CLOCKS, BEFORE_REFERRAL_CLOCKS,
-    N_("Referral for {referral-type} made to {agency} ({how}), taken by {to-whom}, reference {their-reference}. Shared: {what-shared}. The family’s consent: {consent}. " RAISER_TOLD_WORDING),
+    N_("Referral for {referral-type} made to {agency} ({how}), taken by {to-whom}, reference {their-reference}. Shared: {what-shared}. The family’s consent: {consent}." RAISER_TOLD_WORDING),
     N_("{consent-reason}") },
   { S (CONFIRMATION_DUE), CT_EVENT_CONFIRMATION_SENT, NULL,
     { { "how", REQ_TEXT, NULL, NULL, N_("Say how the written confirmation was sent (for example by secure email).") },
