@@ -236,10 +236,11 @@ test_apply_writes_everything (Fixture       *fixture,
   g_autofree char *due = NULL;
   CtRecord *entry;
 
-  /* Friday 27 November 2026 at 15:30: after the 15:00 cut-off, and Monday
-   * is St Andrew's Day in Scotland. */
+  /* Friday 27 November 2026 at 15:30: after the 15:00 cut-off, so due the
+   * following day, Saturday (seed 000), not the next working day (Tuesday:
+   * Monday is St Andrew's Day in Scotland). */
   t = apply (fixture, CT_EVENT_CONCERN_RECORDED,
-             answers ("raised-by", "Sam Patel", "how", "phone", "what", "A child seemed frightened of going home.", NULL),
+             answers ("raised-by", "Sam Patel", "how", "phone", "what", "A child seemed frightened of going home.", "immediate-risk", "no", NULL),
              "2026-11-27T15:30", &error);
   g_assert_no_error (error);
   g_assert_cmpint (t->to, ==, CT_STATE_CONCERN_RECORDED);
@@ -248,8 +249,9 @@ test_apply_writes_everything (Fixture       *fixture,
   record = get_case (fixture);
   g_assert_cmpstr (ct_record_get_state (record), ==, "concern-recorded");
   due = format_us (ct_record_get_due_at (record));
-  g_assert_cmpstr (due, ==, "2026-12-01T23:59:59+00:00");
+  g_assert_cmpstr (due, ==, "2026-11-28T23:59:59+00:00");
   g_assert_true (ct_record_has_field (record, "clock-escalation"));
+  g_assert_nonnull (t->notice);
 
   chronology = ct_store_list_sync (fixture->store, CT_RECORD_KIND_CHRONOLOGY, fixture->case_id, &error);
   g_assert_no_error (error);
@@ -278,7 +280,7 @@ test_refused_writes_nothing (Fixture       *fixture,
   guint audit_before, chronology_before;
 
   first = apply (fixture, CT_EVENT_CONCERN_RECORDED,
-                 answers ("raised-by", "Sam", "what", "Bruising seen.", NULL), "2026-11-23T10:00", &error);
+                 answers ("raised-by", "Sam", "what", "Bruising seen.", "immediate-risk", "no", NULL), "2026-11-23T10:00", &error);
   g_assert_no_error (error);
 
   before = get_case (fixture);
@@ -326,7 +328,7 @@ test_whole_case (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *due = NULL;
 
-  step_answers[0] = answers ("raised-by", "Sam", "what", "The child said her father hits her.", NULL);
+  step_answers[0] = answers ("raised-by", "Sam", "what", "The child said her father hits her.", "immediate-risk", "no", NULL);
   step_answers[1] = answers ("line-manager", "Ruth", "safeguarding-lead", "Dana", NULL);
   step_answers[2] = answers ("reason", "A clear disclosure.", "family-member-responsible", "yes",
                              "family-member-responsible-reason", "She named her father.",
@@ -335,7 +337,8 @@ test_whole_case (Fixture       *fixture,
   step_answers[3] = answers ("agency-id", fixture->agency_id, "how", "telephone", "to-whom", "Duty worker",
                              "their-reference", "EX-1", "what-shared", "The disclosure.",
                              "referral-type", "child-protection", "consent", "not-sought",
-                             "consent-reason", "Her father might harm her if told.", NULL);
+                             "consent-reason", "Her father might harm her if told.",
+                             "raiser-told", "yes", "raiser-encouraged", "yes", NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
     {
@@ -386,7 +389,7 @@ test_whole_case (Fixture       *fixture,
                      "2026-11-24T10:00", &error);
     g_assert_no_error (error);
     closed = apply (fixture, CT_EVENT_CASE_CLOSED,
-                    answers ("reason", "The enquiry is complete.", NULL), "2027-01-10T10:00", &error);
+                    answers ("reason", "The enquiry is complete.", "raiser-support", "Sam was told the outcome.", NULL), "2027-01-10T10:00", &error);
     g_assert_no_error (error);
 
     final = get_case (fixture);
@@ -431,7 +434,7 @@ test_next_and_overdue (Fixture       *fixture,
 
   /* Monday 14:00, before the 15:00 cut-off: due by the end of Monday. */
   t = apply (fixture, CT_EVENT_CONCERN_RECORDED,
-             answers ("raised-by", "Sam", "what", "Bruising seen.", NULL), "2026-11-23T14:00", &error);
+             answers ("raised-by", "Sam", "what", "Bruising seen.", "immediate-risk", "no", NULL), "2026-11-23T14:00", &error);
   g_assert_no_error (error);
 
   /* A case the concern form made directly, with no clock of its own: its
@@ -593,10 +596,11 @@ apply_several_in_transaction (CtStoreTransaction  *txn,
   InTransaction *data = user_data;
   CtCaseService *service = data->fixture->service;
   g_autoptr(GPtrArray) extra = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GHashTable) concern_answers = answers ("raised-by", "Sam", "what", "Bruising seen.", NULL);
+  g_autoptr(GHashTable) concern_answers = answers ("raised-by", "Sam", "what", "Bruising seen.", "immediate-risk", "no", NULL);
   g_autoptr(GHashTable) escalated_answers = answers ("line-manager", "Ruth", "safeguarding-lead", "Dana", NULL);
   g_autoptr(GHashTable) nfa_answers = answers ("reason", "A simple explanation was confirmed.",
-                                               "staff-support-discussed", "yes", NULL);
+                                               "staff-support-discussed", "yes",
+                                               "raiser-support", "Sam was thanked and told the outcome.", NULL);
   g_autoptr(GDateTime) monday = instant ("2026-11-23T09:00");
   g_autoptr(GDateTime) later = instant ("2026-11-23T10:00");
   g_autoptr(GDateTime) closing = instant ("2026-11-24T10:00");
@@ -727,6 +731,198 @@ test_apply_in_transaction (Fixture       *fixture,
   g_assert_cmpstr (ct_record_get_string (g_ptr_array_index (chronology, 2), "to-state"), ==, "closed-nfa");
 }
 
+/* A member of staff in the directory, as the app's setup makes one. */
+static char *
+add_staff (Fixture    *fixture,
+           const char *name)
+{
+  g_autoptr(CtRecord) staff = ct_record_new (CT_RECORD_KIND_STAFF);
+
+  ct_record_set_string (staff, "name", name);
+  ct_record_set_string (staff, "role", "Designated Safeguarding Officer");
+  insert (fixture, staff);
+  return g_strdup (ct_record_get_id (staff));
+}
+
+/* The one path: a new case opened by its concern, timed from when it
+ * happened and signed by the member of staff recording it. */
+static void
+test_record_opens_case (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *dana = add_staff (fixture, "Dana Shaw");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtTransition) t = NULL;
+  g_autoptr(CtTransition) refused = NULL;
+  g_autoptr(CtTransition) escalated = NULL;
+  g_autoptr(CtRecord) case_record = NULL;
+  g_autoptr(GPtrArray) concerns = NULL;
+  g_autoptr(GPtrArray) chronology = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) two_hours_ago = g_date_time_add_hours (now, -2);
+  g_autoptr(GDateTime) one_hour_ago = g_date_time_add_hours (now, -1);
+  g_autoptr(GDateTime) three_hours_ago = g_date_time_add_hours (now, -3);
+  g_autoptr(GDateTime) tomorrow = g_date_time_add_days (now, 1);
+  g_autofree char *expected_reference = NULL;
+  g_autoptr(GDateTime) local_now = g_date_time_to_timezone (now, ct_calendar_get_timezone ());
+  guint chronology_before = 0;
+  CtRecord *entry;
+
+  /* Someone not in the staff directory cannot record anything. */
+  refused = ct_case_service_record_sync (fixture->service, NULL, CT_EVENT_CONCERN_RECORDED,
+                                         answers ("raised-by", "Sam", "what", "Bruising seen.", "immediate-risk", "no", NULL),
+                                         "nobody", NULL, NULL, &error);
+  g_assert_null (refused);
+  g_assert_error (error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "caretrail-admin staff"));
+  g_clear_error (&error);
+
+  t = ct_case_service_record_sync (fixture->service, NULL, CT_EVENT_CONCERN_RECORDED,
+                                   answers ("raised-by", "Sam Patel", "what", "Bruising on her arm.",
+                                            "immediate-risk", "yes", "child-given-names", "Ava",
+                                            "child-family-name", "Example", NULL),
+                                   dana, two_hours_ago, &case_record, &error);
+  g_assert_no_error (error);
+  /* The fixture's own case is CT-2026-0001. */
+  expected_reference = g_strdup_printf ("CT-%d-%s", g_date_time_get_year (local_now),
+                                        g_date_time_get_year (local_now) == 2026 ? "0002" : "0001");
+  g_assert_cmpstr (ct_record_get_reference (case_record), ==, expected_reference);
+  g_assert_cmpstr (ct_record_get_state (case_record), ==, "concern-recorded");
+  g_assert_cmpstr (t->actor, ==, "Dana Shaw");
+  g_assert_cmpstr (t->actor_id, ==, dana);
+  /* The urgent clock runs from when it happened: it is already due. */
+  g_assert_cmpint (ct_record_get_due_at (case_record), ==, g_date_time_to_unix (two_hours_ago) * G_USEC_PER_SEC);
+  g_assert_nonnull (ct_record_get_strv (case_record, "child-ids"));
+
+  concerns = ct_store_list_sync (fixture->store, CT_RECORD_KIND_CONCERN, ct_record_get_id (case_record), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (concerns->len, ==, 1);
+  g_assert_true (ct_record_get_boolean (g_ptr_array_index (concerns, 0), "immediate-risk", FALSE));
+  g_assert_cmpint (ct_record_get_int64 (g_ptr_array_index (concerns, 0), "raised-at", 0), ==,
+                   g_date_time_to_unix (two_hours_ago) * G_USEC_PER_SEC);
+
+  chronology = ct_store_list_sync (fixture->store, CT_RECORD_KIND_CHRONOLOGY, ct_record_get_id (case_record), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (chronology->len, ==, 1);
+  entry = g_ptr_array_index (chronology, 0);
+  g_assert_cmpstr (ct_record_get_string (entry, "who"), ==, "Dana Shaw");
+  g_assert_cmpstr (ct_record_get_string (entry, "staff-id"), ==, dana);
+  g_assert_cmpint (ct_record_get_int64 (entry, "event", 0), ==, g_date_time_to_unix (two_hours_ago) * G_USEC_PER_SEC);
+  g_assert_cmpint (ct_record_get_int64 (entry, "recorded-at", 0), >=, g_date_time_to_unix (now) * G_USEC_PER_SEC);
+  g_assert_nonnull (strstr (ct_record_get_string (entry, "entry"), "(recorded "));
+  chronology_before = chronology->len;
+
+  /* Before the step it follows, or in the future: refused, nothing written. */
+  escalated = ct_case_service_record_sync (fixture->service, expected_reference, CT_EVENT_ESCALATED,
+                                           answers ("line-manager", "Ruth", "safeguarding-lead", "Dana", NULL),
+                                           dana, three_hours_ago, NULL, &error);
+  g_assert_null (escalated);
+  g_assert_error (error, CT_PROCEDURE_ERROR, CT_PROCEDURE_ERROR_BAD_TIME);
+  g_clear_error (&error);
+  escalated = ct_case_service_record_sync (fixture->service, expected_reference, CT_EVENT_ESCALATED,
+                                           answers ("line-manager", "Ruth", "safeguarding-lead", "Dana", NULL),
+                                           dana, tomorrow, NULL, &error);
+  g_assert_null (escalated);
+  g_assert_error (error, CT_PROCEDURE_ERROR, CT_PROCEDURE_ERROR_BAD_TIME);
+  g_clear_error (&error);
+  g_clear_pointer (&chronology, g_ptr_array_unref);
+  chronology = ct_store_list_sync (fixture->store, CT_RECORD_KIND_CHRONOLOGY, ct_record_get_id (case_record), &error);
+  g_assert_cmpuint (chronology->len, ==, chronology_before);
+
+  /* Escalated an hour ago: the decision clock (our default) now runs too,
+   * and the case is still on the urgent path. */
+  escalated = ct_case_service_record_sync (fixture->service, expected_reference, CT_EVENT_ESCALATED,
+                                           answers ("line-manager", "Ruth", "safeguarding-lead", "Dana", NULL),
+                                           dana, one_hour_ago, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (escalated->snapshot.clocks[CT_CLOCK_DECISION].running);
+  g_assert_true (escalated->snapshot.clocks[CT_CLOCK_URGENT_REFERRAL].running);
+}
+
+/* One reader of the organisation's settings and of a case: anything it
+ * cannot read is an error, never a guess. */
+static void
+test_fails_safe (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(CtRecord) organisation = ct_record_new (CT_RECORD_KIND_ORGANISATION);
+  g_autoptr(CtRecord) case_record = ct_record_new (CT_RECORD_KIND_CASE);
+  g_autoptr(CtCaseService) service = NULL;
+  g_autoptr(GError) error = NULL;
+  CtCaseSnapshot snapshot;
+
+  ct_record_set_string (organisation, "nation", "atlantis");
+  service = ct_case_service_new_for_organisation (fixture->store, organisation, &error);
+  g_assert_null (service);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  ct_record_set_string (organisation, "nation", "wales");
+  ct_record_set_string (organisation, "nation", "england-and-wales");
+  ct_record_set_string (organisation, "cutoff", "25:99");
+  service = ct_case_service_new_for_organisation (fixture->store, organisation, &error);
+  g_assert_null (service);
+  g_assert_error (error, CT_CLOCK_ERROR, CT_CLOCK_ERROR_BAD_CUTOFF);
+  g_clear_error (&error);
+
+  ct_record_set_string (organisation, "cutoff", "16:00");
+  ct_record_set_string (organisation, "policy-adopted", "last spring");
+  service = ct_case_service_new_for_organisation (fixture->store, organisation, &error);
+  g_assert_null (service);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  ct_record_set_string (organisation, "policy-adopted", "2025-11-01");
+  ct_record_set_string (organisation, "out-of-hours", "the DSO's mobile, 07700 900123");
+  service = ct_case_service_new_for_organisation (fixture->store, organisation, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ct_case_service_get_out_of_hours (service), ==, "the DSO's mobile, 07700 900123");
+
+  ct_record_set_state (case_record, "concern-recorded");
+  ct_record_set_string (case_record, "clock-escalation", "yesterday");
+  g_assert_false (ct_case_service_read_snapshot (service, case_record, NULL, &snapshot, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  ct_record_remove_field (case_record, "clock-escalation");
+  ct_record_set_state (case_record, "somewhere-new");
+  g_assert_false (ct_case_service_read_snapshot (service, case_record, NULL, &snapshot, &error));
+  g_assert_error (error, CT_PROCEDURE_ERROR, CT_PROCEDURE_ERROR_UNKNOWN_STATE);
+}
+
+/* The policy review clock runs from the policy's adoption, yearly. */
+static void
+test_policy_review (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(CtRecord) organisation = ct_record_new (CT_RECORD_KIND_ORGANISATION);
+  g_autoptr(CtCaseService) service = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = instant ("2026-11-23T10:00");
+  g_autoptr(GPtrArray) overdue = NULL;
+  gboolean found = FALSE;
+
+  ct_record_set_string (organisation, "policy-adopted", "2025-11-01");
+  service = ct_case_service_new_for_organisation (fixture->store, organisation, &error);
+  g_assert_no_error (error);
+  overdue = ct_case_service_list_due_sync (service, now, TRUE, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < overdue->len; i++)
+    {
+      CtDueItem *item = g_ptr_array_index (overdue, i);
+
+      if (item->clock == CT_CLOCK_POLICY_REVIEW)
+        {
+          g_autofree char *due = ct_clock_format_iso8601 (item->due);
+
+          g_assert_null (item->reference);
+          g_assert_cmpstr (due, ==, "2026-11-01T23:59:59+00:00");
+          found = TRUE;
+        }
+    }
+  g_assert_true (found);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -745,6 +941,12 @@ main (int   argc,
               fixture_set_up, test_next_and_overdue, fixture_tear_down);
   g_test_add ("/case-service/cli", Fixture, NULL,
               fixture_set_up, test_cli, fixture_tear_down);
+  g_test_add ("/case-service/record-opens-case", Fixture, NULL,
+              fixture_set_up, test_record_opens_case, fixture_tear_down);
+  g_test_add ("/case-service/fails-safe", Fixture, NULL,
+              fixture_set_up, test_fails_safe, fixture_tear_down);
+  g_test_add ("/case-service/policy-review", Fixture, NULL,
+              fixture_set_up, test_policy_review, fixture_tear_down);
 
   return g_test_run ();
 }

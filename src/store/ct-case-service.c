@@ -18,6 +18,7 @@ struct _CtCaseService
   CtCalendar      *calendar;
   CtClockSettings  settings;
   char            *out_of_hours;
+  gint64           policy_from;   /* when the policy was adopted or last reviewed, or 0 */
 };
 
 G_DEFINE_FINAL_TYPE (CtCaseService, ct_case_service, G_TYPE_OBJECT)
@@ -25,6 +26,9 @@ G_DEFINE_FINAL_TYPE (CtCaseService, ct_case_service, G_TYPE_OBJECT)
 #define FIELD_FLAGS "procedure-flags"
 #define FIELD_PERIOD "confirmation-period"
 #define FIELD_LAST_STEP "last-step-at"
+
+/* Summaries with the plaintext columns only. */
+static const char * const no_fields[] = { NULL };
 
 static char *
 clock_field (CtClockKind clock)
@@ -160,7 +164,31 @@ ct_case_service_new_for_organisation (CtStore   *store,
 
   self = ct_case_service_new (store, calendar, &settings);
   if (organisation != NULL)
-    self->out_of_hours = g_strdup (ct_record_get_string (organisation, "out-of-hours"));
+    {
+      const char *reviewed = ct_record_get_string (organisation, "policy-reviewed");
+      const char *adopted = ct_record_get_string (organisation, "policy-adopted");
+      const char *from = reviewed != NULL ? reviewed : adopted;
+
+      self->out_of_hours = g_strdup (ct_record_get_string (organisation, "out-of-hours"));
+      /* The policy review clock (seed 000: review the policy every year)
+       * runs from its adoption or its last review. */
+      if (from != NULL)
+        {
+          GTimeZone *tz = ct_calendar_get_timezone ();
+          g_autofree char *noon = g_strconcat (from, "T12:00:00", NULL);
+          g_autoptr(GDateTime) start = g_date_time_new_from_iso8601 (noon, tz);
+
+          if (start == NULL)
+            {
+              g_set_error (error, CT_CLOCK_ERROR, CT_CLOCK_ERROR_BAD_TIME,
+                           _("The date the safeguarding policy was adopted or reviewed (“%s”) cannot be read. Set it again in Preferences."),
+                           from);
+              g_object_unref (self);
+              return NULL;
+            }
+          self->policy_from = g_date_time_to_unix (start) * G_USEC_PER_SEC;
+        }
+    }
   return self;
 }
 
@@ -697,7 +725,7 @@ next_reference (CtStoreTransaction  *txn,
   int year = g_date_time_get_year (local);
   guint last = 0;
 
-  summaries = ct_store_transaction_list_summaries (txn, CT_RECORD_KIND_CASE, NULL, error);
+  summaries = ct_store_transaction_list_summaries (txn, CT_RECORD_KIND_CASE, no_fields, error);
   if (summaries == NULL)
     return NULL;
 
@@ -944,7 +972,7 @@ record_in_transaction (CtStoreTransaction  *txn,
   else if (data->reference != NULL)
     {
       g_autoptr(GPtrArray) summaries = ct_store_transaction_list_summaries (txn, CT_RECORD_KIND_CASE,
-                                                                            NULL, error);
+                                                                            no_fields, error);
       if (summaries == NULL)
         return FALSE;
       for (guint i = 0; i < summaries->len && case_record == NULL; i++)
@@ -1339,6 +1367,18 @@ ct_case_service_list_due_sync (CtCaseService  *self,
           return NULL;
         }
       g_array_append_val (snapshots, snapshot);
+    }
+
+  /* The organisation's own clock: reviewing its safeguarding policy. */
+  if (self->policy_from > 0)
+    {
+      CtCaseSnapshot policy;
+
+      ct_case_snapshot_init (&policy);
+      policy.settings = self->settings;
+      policy.clocks[CT_CLOCK_POLICY_REVIEW].running = TRUE;
+      policy.clocks[CT_CLOCK_POLICY_REVIEW].started_at = self->policy_from;
+      g_array_append_val (snapshots, policy);
     }
 
   return ct_procedure_list_due (self->calendar, (const CtCaseSnapshot *) (void *) snapshots->data,
