@@ -10,6 +10,7 @@
 
 #include "ct-case-documents.h"
 #include "ct-paths.h"
+#include "ct-case-service.h"
 #include "ct-preferences-window.h"
 #include "ct-store.h"
 #include "ct-test-ui.h"
@@ -388,6 +389,100 @@ test_letters (void)
   g_clear_object (&workflow);
 }
 
+/* The procedure's timing settings: refused when they cannot be read, and
+ * read by the same code that works out every deadline. */
+static void
+test_procedure (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("caretrail-prefs-XXXXXX", &error);
+  g_autofree char *db = g_build_filename (dir, "procedure.db", NULL);
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(CtStore) store = NULL;
+  g_autoptr(CtWorkflow) workflow = NULL;
+  g_autoptr(GAsyncResult) loaded = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(CtRecord) org = ct_record_new (CT_RECORD_KIND_ORGANISATION);
+  g_autoptr(CtRecord) dso = ct_record_new (CT_RECORD_KIND_STAFF);
+  g_autoptr(CtCaseService) service = NULL;
+  CtPreferencesWindow *window;
+  GtkWidget *group, *cutoff, *route, *decision, *policy, *label;
+  gint64 deadline;
+
+  g_assert_no_error (error);
+  store = ct_store_create_sync (db, NULL, &error);
+  g_assert_no_error (error);
+  ct_record_set_string (org, "name", "Testbridge Mediation (test)");
+  ct_record_set_string (org, "nation", "england-and-wales");
+  ct_record_set_string (org, "cutoff", "16:00");
+  insert (store, "setup", org, NULL);
+  ct_record_set_string (dso, "name", "Dee Ess-Oh");
+  ct_record_set_boolean (dso, "is-dso", TRUE);
+  insert (store, "setup", dso, NULL);
+
+  workflow = ct_workflow_new (store);
+  ct_workflow_load_async (workflow, NULL, ct_test_ui_on_done_cb, &loaded);
+  items = ct_workflow_load_finish (workflow, ct_test_ui_wait_result (&loaded), &error);
+  g_assert_no_error (error);
+
+  window = ct_preferences_window_new (settings);
+  gtk_window_set_default_size (GTK_WINDOW (window), 600, 900);
+  ct_preferences_window_set_workflow (window, workflow);
+  gtk_window_present (GTK_WINDOW (window));
+
+  group = ct_test_ui_find_by_type (GTK_WIDGET (window), ADW_TYPE_PREFERENCES_GROUP);
+  while (group != NULL &&
+         g_strcmp0 (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (group)), "Procedure") != 0)
+    group = gtk_widget_get_next_sibling (group);
+  g_assert_nonnull (group);
+  /* It says which timings are the policy's and which are ours. */
+  g_assert_nonnull (strstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (group)),
+                            "not rules of the policy"));
+
+  cutoff = ct_test_ui_find_by_label (GTK_WIDGET (window), "Cut-off for same-day escalation");
+  route = ct_test_ui_find_by_label (GTK_WIDGET (window), "Out-of-hours route");
+  decision = ct_test_ui_find_by_label (GTK_WIDGET (window), "Working days to decide after escalation");
+  policy = ct_test_ui_find_by_label (GTK_WIDGET (window), "Date the safeguarding policy was adopted or last reviewed");
+  g_assert_nonnull (cutoff);
+  g_assert_nonnull (route);
+  g_assert_nonnull (decision);
+  g_assert_nonnull (policy);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (cutoff)), ==, "16:00");
+
+  /* A cut-off that cannot be read is refused and nothing is saved. */
+  gtk_editable_set_text (GTK_EDITABLE (cutoff), "half four");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "procedure.save", NULL));
+  label = ct_test_ui_find_error (group);
+  g_assert_nonnull (label);
+  g_assert_cmpstr (ct_record_get_string (ct_workflow_get_organisation (workflow), "cutoff"), ==, "16:00");
+
+  gtk_editable_set_text (GTK_EDITABLE (cutoff), "17:30");
+  gtk_editable_set_text (GTK_EDITABLE (route), "Ring Dee on 07700 900123, or the emergency duty team");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (decision), 1);
+  gtk_editable_set_text (GTK_EDITABLE (policy), "01/11/2025");
+  ct_test_ui_wait_for_frame (GTK_WIDGET (window));
+  ct_test_ui_screenshot (GTK_WIDGET (window), "preferences-procedure.png");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "procedure.save", NULL));
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (g_strcmp0 (ct_record_get_string (ct_workflow_get_organisation (workflow), "cutoff"), "17:30") != 0 &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* What was saved is what the deadlines are worked out from. */
+  service = ct_case_service_new_for_organisation (store, ct_workflow_get_organisation (workflow), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ct_case_service_get_settings (service)->cutoff_minutes, ==, 17 * 60 + 30);
+  g_assert_cmpuint (ct_case_service_get_settings (service)->decision_working_days, ==, 1);
+  g_assert_cmpstr (ct_case_service_get_out_of_hours (service), ==,
+                   "Ring Dee on 07700 900123, or the emergency duty team");
+  g_assert_cmpstr (ct_record_get_string (ct_workflow_get_organisation (workflow), "policy-reviewed"), ==,
+                   "2025-11-01");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&workflow);
+  ct_store_close (store);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -397,6 +492,7 @@ main (int   argc,
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   g_test_add_func ("/ui/preferences/letters", test_letters);
+  g_test_add_func ("/ui/preferences/procedure", test_procedure);
 
   return g_test_run ();
 }

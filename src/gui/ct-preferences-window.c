@@ -9,7 +9,9 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "ct-clock.h"
 #include "ct-document-error.h"
+#include "ct-format.h"
 #include "ct-paths.h"
 #include "ct-preferences-window.h"
 
@@ -43,6 +45,14 @@ struct _CtPreferencesWindow
   GtkTextView          *closing_view;
   AdwActionRow         *logo_row;
   GtkLabel             *letters_error_label;
+  AdwPreferencesGroup  *procedure_group;
+  AdwEntryRow          *cutoff_row;
+  AdwEntryRow          *out_of_hours_row;
+  GtkSpinButton        *decision_spin;
+  GtkSpinButton        *referral_spin;
+  AdwEntryRow          *policy_row;
+  GtkLabel             *procedure_error_label;
+  gboolean              saving_procedure;
 };
 
 G_DEFINE_FINAL_TYPE (CtPreferencesWindow, ct_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -125,6 +135,138 @@ load_letters (CtPreferencesWindow *self)
   self->logo_path = g_strdup (ct_record_get_string (organisation, "logo-path"));
   update_letters_actions (self);
 }
+
+/* Procedure {{{ */
+
+/*
+ * The Procedure group edits the ORGANISATION record's settings that the
+ * case service reads for every deadline (ct_case_service_new_for_organisation):
+ * "cutoff", "out-of-hours", "decision-working-days", "referral-working-days"
+ * and "policy-reviewed". What cannot be read is refused here, so no
+ * deadline is ever worked out from a guess.
+ */
+
+static void
+show_procedure_error (CtPreferencesWindow *self,
+                      const char          *message)
+{
+  gtk_label_set_text (self->procedure_error_label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->procedure_error_label), message != NULL);
+}
+
+static void
+load_procedure (CtPreferencesWindow *self)
+{
+  CtRecord *organisation = get_organisation (self);
+  const char *policy;
+  g_autofree char *policy_text = NULL;
+
+  show_procedure_error (self, NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->procedure_group), organisation != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "procedure.save",
+                                 organisation != NULL && !self->saving_procedure);
+  if (organisation == NULL)
+    return;
+
+  gtk_editable_set_text (GTK_EDITABLE (self->cutoff_row),
+                         ct_record_get_string (organisation, "cutoff") ?: "16:00");
+  gtk_editable_set_text (GTK_EDITABLE (self->out_of_hours_row),
+                         ct_record_get_string (organisation, "out-of-hours") ?: "");
+  gtk_spin_button_set_value (self->decision_spin,
+                             (double) ct_record_get_int64 (organisation, "decision-working-days", 0));
+  gtk_spin_button_set_value (self->referral_spin,
+                             (double) ct_record_get_int64 (organisation, "referral-working-days", 0));
+  policy = ct_record_get_string (organisation, "policy-reviewed");
+  if (policy == NULL)
+    policy = ct_record_get_string (organisation, "policy-adopted");
+  policy_text = policy != NULL ? ct_format_date_for_entry (policy) : NULL;
+  gtk_editable_set_text (GTK_EDITABLE (self->policy_row), policy_text ?: "");
+}
+
+static void
+on_procedure_saved_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(CtPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->saving_procedure = FALSE;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "procedure.save", TRUE);
+
+  if (!ct_workflow_update_organisation_finish (CT_WORKFLOW (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_procedure_error (self, error->message);
+      return;
+    }
+
+  show_procedure_error (self, NULL);
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                    adw_toast_new (_("Procedure settings saved")));
+}
+
+static void
+save_procedure_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  CtPreferencesWindow *self = CT_PREFERENCES_WINDOW (widget);
+  CtRecord *organisation = get_organisation (self);
+  g_autoptr(CtRecord) changed = NULL;
+  g_autofree char *cutoff = NULL;
+  g_autofree char *route = NULL;
+  g_autofree char *policy_text = NULL;
+  g_autofree char *policy = NULL;
+  g_autoptr(GError) error = NULL;
+  guint minutes;
+
+  if (organisation == NULL || self->saving_procedure)
+    return;
+
+  cutoff = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->cutoff_row))));
+  route = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->out_of_hours_row))));
+  policy_text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->policy_row))));
+
+  if (!ct_cutoff_parse (cutoff, &minutes, &error))
+    {
+      show_procedure_error (self, error->message);
+      gtk_widget_grab_focus (GTK_WIDGET (self->cutoff_row));
+      return;
+    }
+  if (policy_text[0] != '\0' && !ct_parse_date (policy_text, &policy))
+    {
+      show_procedure_error (self, _("The date the policy was adopted or last reviewed must be a real date, written as DD/MM/YYYY."));
+      gtk_widget_grab_focus (GTK_WIDGET (self->policy_row));
+      return;
+    }
+
+  changed = ct_record_copy (organisation);
+  ct_record_set_string (changed, "cutoff", cutoff);
+  if (route[0] != '\0')
+    ct_record_set_string (changed, "out-of-hours", route);
+  else if (ct_record_has_field (changed, "out-of-hours"))
+    ct_record_remove_field (changed, "out-of-hours");
+  ct_record_set_int64 (changed, "decision-working-days", gtk_spin_button_get_value_as_int (self->decision_spin));
+  ct_record_set_int64 (changed, "referral-working-days", gtk_spin_button_get_value_as_int (self->referral_spin));
+  if (policy != NULL)
+    ct_record_set_string (changed, "policy-reviewed", policy);
+
+  if (ct_record_equal_fields (changed, organisation))
+    {
+      show_procedure_error (self, NULL);
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                        adw_toast_new (_("The procedure settings have not changed")));
+      return;
+    }
+
+  self->saving_procedure = TRUE;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "procedure.save", FALSE);
+  ct_workflow_update_organisation_async (self->workflow, changed, self->cancellable,
+                                         on_procedure_saved_cb, g_object_ref (self));
+}
+
+/* }}} */
 
 /* Import {{{ */
 
@@ -464,6 +606,7 @@ ct_preferences_window_constructed (GObject *object)
   adw_action_row_set_subtitle (self->database_row, database);
 
   load_letters (self);
+  load_procedure (self);
 }
 
 static void
@@ -574,6 +717,7 @@ ct_preferences_window_class_init (CtPreferencesWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_install_action (widget_class, "letters.save", NULL, save_letters_action);
+  gtk_widget_class_install_action (widget_class, "procedure.save", NULL, save_procedure_action);
   gtk_widget_class_install_action (widget_class, "letters.choose-logo", NULL,
                                    choose_logo_action);
   gtk_widget_class_install_action (widget_class, "letters.remove-logo", NULL,
@@ -589,6 +733,13 @@ ct_preferences_window_class_init (CtPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, closing_view);
   gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, logo_row);
   gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, letters_error_label);
+  gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, procedure_group);
+  gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, cutoff_row);
+  gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, out_of_hours_row);
+  gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, decision_spin);
+  gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, referral_spin);
+  gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, policy_row);
+  gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, procedure_error_label);
 }
 
 static void
@@ -641,5 +792,6 @@ ct_preferences_window_set_workflow (CtPreferencesWindow *self,
     return;
 
   load_letters (self);
+  load_procedure (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WORKFLOW]);
 }
