@@ -841,8 +841,12 @@ insert_demo_case (CtStoreTransaction  *txn,
       n_steps++;
     }
 
-  /* Steps follow each other within hours or days, and all are in the past. */
-  gap = MIN (age / (n_steps + 1), (gint64) g_rand_int_range (batch->rand, 2, 30) * G_TIME_SPAN_HOUR);
+  /* Steps follow each other within hours or days, and all are in the past.
+   * The random gap is drawn once: MIN() evaluates its arguments twice, and a
+   * second draw could put the last steps in the future, which the engine
+   * refuses. */
+  gap = (gint64) g_rand_int_range (batch->rand, 2, 30) * G_TIME_SPAN_HOUR;
+  gap = MIN (age / (n_steps + 1), gap);
 
   /* A new case never stored, with a reference that says it is a sample: the
    * first step inserts it (so a run of 10,000 cases does not look up the
