@@ -685,6 +685,11 @@ ct_case_service_apply_in_transaction (CtCaseService       *self,
   return store_step (self, txn, case_record, event, answers, extra_records, &context, error);
 }
 
+/* Summaries carry the reference in a plaintext column: no encrypted field
+ * is needed (ct_store_transaction_list_summaries() takes an empty list,
+ * never NULL). */
+static const char * const no_fields[] = { NULL };
+
 /* The next reference in the year of @now: CT-YYYY-NNNN, one more than the
  * highest of that year. */
 static char *
@@ -697,7 +702,7 @@ next_reference (CtStoreTransaction  *txn,
   int year = g_date_time_get_year (local);
   guint last = 0;
 
-  summaries = ct_store_transaction_list_summaries (txn, CT_RECORD_KIND_CASE, NULL, error);
+  summaries = ct_store_transaction_list_summaries (txn, CT_RECORD_KIND_CASE, no_fields, error);
   if (summaries == NULL)
     return NULL;
 
@@ -944,7 +949,7 @@ record_in_transaction (CtStoreTransaction  *txn,
   else if (data->reference != NULL)
     {
       g_autoptr(GPtrArray) summaries = ct_store_transaction_list_summaries (txn, CT_RECORD_KIND_CASE,
-                                                                            NULL, error);
+                                                                            no_fields, error);
       if (summaries == NULL)
         return FALSE;
       for (guint i = 0; i < summaries->len && case_record == NULL; i++)
