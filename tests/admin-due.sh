@@ -6,15 +6,35 @@ set -u
 : "${CARETRAIL_ADMIN:?}"
 failures=0
 
-# expect "EXPECTED OUTPUT" ARGS…
+errors=$(mktemp "${TMPDIR:-/tmp}/admin-due.XXXXXX")
+trap 'rm -f "$errors"' EXIT
+
+# expect "EXPECTED OUTPUT" ARGS…: standard output is exactly the due time,
+# and nothing is said on standard error.
 expect () {
   want=$1; shift
-  got=$("$CARETRAIL_ADMIN" due "$@" 2>&1)
+  got=$("$CARETRAIL_ADMIN" due "$@" 2>"$errors")
+  rc=$?
+  if [ $rc -ne 0 ] || [ "$got" != "$want" ] || [ -s "$errors" ]; then
+    echo "FAIL: due $*: expected $want, got (exit $rc) $got; stderr: $(cat "$errors")" >&2
+    failures=$((failures + 1))
+  fi
+}
+
+# expect_warning "EXPECTED OUTPUT" "TEXT THE WARNING MUST CONTAIN" ARGS…: the
+# due time on standard output, and a warning on standard error.
+expect_warning () {
+  want=$1; warning=$2; shift 2
+  got=$("$CARETRAIL_ADMIN" due "$@" 2>"$errors")
   rc=$?
   if [ $rc -ne 0 ] || [ "$got" != "$want" ]; then
     echo "FAIL: due $*: expected $want, got (exit $rc) $got" >&2
     failures=$((failures + 1))
   fi
+  grep -q "warning: .*$warning.*not a working day" "$errors" || {
+    echo "FAIL: due $*: no warning that $warning is not a working day: $(cat "$errors")" >&2
+    failures=$((failures + 1))
+  }
 }
 
 # refuse "TEXT THE ERROR MUST CONTAIN" ARGS…
@@ -36,9 +56,14 @@ refuse () {
 expect 2026-11-23T23:59:59+00:00 concern-recorded --at 2026-11-23T15:59
 expect 2026-11-24T23:59:59+00:00 concern-recorded --at 2026-11-23T16:01
 expect 2026-11-23T23:59:59+00:00 concern-recorded --at 2026-11-23T16:01 --cutoff 17:30
-expect 2026-11-30T23:59:59+00:00 concern-recorded --at 2026-11-27T16:01
-expect 2026-12-01T23:59:59+00:00 concern-recorded --at 2026-11-27T16:01 --nation scotland
-expect 2026-12-29T23:59:59+00:00 concern-recorded --at 2026-12-24T17:00
+# After the cut-off it is the following calendar day (seed 000), even a
+# Saturday or Christmas Day, with a warning to escalate now or out of hours.
+expect 2026-11-27T23:59:59+00:00 concern-recorded --at 2026-11-27T15:59
+expect_warning 2026-11-28T23:59:59+00:00 "Saturday 28 November 2026" concern-recorded --at 2026-11-27T16:01
+expect_warning 2026-11-28T23:59:59+00:00 "Saturday 28 November 2026" concern-recorded --at 2026-11-27T17:00
+expect_warning 2026-11-28T23:59:59+00:00 "Saturday" concern-recorded --at 2026-11-27T16:01 --nation scotland
+expect_warning 2026-12-25T23:59:59+00:00 "Friday 25 December 2026" concern-recorded --at 2026-12-24T17:00
+expect_warning 2026-04-03T23:59:59+01:00 "Good Friday\|Friday 3 April 2026" concern-recorded --at 2026-04-02T17:00
 # The cut-off is UK wall-clock time, also in summer time.
 expect 2026-03-30T23:59:59+01:00 concern-recorded --at 2026-03-30T14:59:00Z
 expect 2026-03-31T23:59:59+01:00 concern-recorded --at 2026-03-30T15:00:00Z
@@ -75,6 +100,20 @@ refuse "is not a period" referral-made --at 2026-11-23T10:00 --period 0h
 refuse "applies only to referral-made" la-decision --at 2026-11-23T10:00 --period 24h
 refuse "applies only to concern-recorded" la-chase --at 2026-11-23T10:00 --cutoff 12:00
 
+# A time whose deadline would fall past the year 9999 is refused clearly,
+# not a crash.
+got=$("$CARETRAIL_ADMIN" due concern-recorded --at 9999-12-31T23:59 2>&1)
+rc=$?
+if [ $rc -ne 1 ]; then
+  echo "FAIL: due concern-recorded --at 9999-12-31T23:59: expected exit 1, got $rc ($got)" >&2
+  failures=$((failures + 1))
+fi
+case $got in
+  "caretrail-admin due: No due time can be worked out"*) ;;
+  *) echo "FAIL: due concern-recorded --at 9999-12-31T23:59: unclear error: $got" >&2; failures=$((failures + 1)) ;;
+esac
+
+"$CARETRAIL_ADMIN" due --help | grep -q "following" || { echo "FAIL: due --help does not explain the following day" >&2; failures=$((failures + 1)); }
 "$CARETRAIL_ADMIN" due --help | grep -q "concern-recorded" || { echo "FAIL: due --help does not list the events" >&2; failures=$((failures + 1)); }
 
 if [ $failures -ne 0 ]; then

@@ -3,6 +3,9 @@
 
 #include <glib.h>
 
+#include "ct-case-service.h"
+#include "ct-store.h"
+
 G_BEGIN_DECLS
 
 /* Each command parses its own options from argv (argv[0] is the command name)
@@ -24,6 +27,15 @@ int  ct_admin_parse_options (GOptionContext   *context,
                              int              *argc,
                              char           ***argv);
 
+CtCaseService *ct_admin_open_service (const char  *command,
+                                      const char  *database,
+                                      CtStore    **out_store);
+void ct_admin_json_append_string (GString    *json,
+                                  const char *value);
+void ct_admin_json_append_member (GString    *json,
+                                  gboolean    first,
+                                  const char *name);
+
 int  ct_admin_cmd_letter (int argc, char **argv);
 int  ct_admin_cmd_init (int argc, char **argv);
 int  ct_admin_cmd_status (int argc, char **argv);
@@ -36,5 +48,10 @@ int  ct_admin_cmd_demo (int argc, char **argv);
 int  ct_admin_cmd_due (int argc, char **argv);
 int  ct_admin_cmd_next (int argc, char **argv);
 int  ct_admin_cmd_overdue (int argc, char **argv);
+int  ct_admin_cmd_steps (int argc, char **argv);
+int  ct_admin_cmd_staff (int argc, char **argv);
+int  ct_admin_cmd_record (int argc, char **argv);
+int  ct_admin_cmd_note (int argc, char **argv);
+int  ct_admin_cmd_show (int argc, char **argv);
 
 G_END_DECLS

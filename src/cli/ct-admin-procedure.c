@@ -43,6 +43,11 @@ due_usage_error (const char *message)
  * starts at TIME is due: concern-recorded (escalation), referral-made
  * (written confirmation), la-decision, la-chase, allegation-reported (LADO).
  *
+ * Escalation is due the same day, or the following calendar day when the
+ * concern is recorded at or after the cut-off, even if that day is a
+ * weekend or bank holiday (seed 000): a warning on standard error says so
+ * when it is not a working day.
+ *
  * Returns: 0 on success, 1 if the calendar cannot be loaded, 2 on a usage error
  */
 int
@@ -85,7 +90,11 @@ ct_admin_cmd_due (int    argc,
   g_option_context_set_summary (context,
                                 _("Print when the clock started by EVENT at TIME is due, in UK time.\n"
                                   "EVENT is one of concern-recorded (escalation), referral-made (written\n"
-                                  "confirmation), la-decision, la-chase or allegation-reported (LADO)."));
+                                  "confirmation), la-decision, la-chase or allegation-reported (LADO).\n\n"
+                                  "A concern must be escalated the same day, or by the end of the following\n"
+                                  "day if it is recorded at or after the cut-off time, even when that day is\n"
+                                  "a weekend or a bank holiday: then a warning says to escalate now or use\n"
+                                  "the out-of-hours route."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
 
   status = ct_admin_parse_options (context, "due", &argc, &argv);
@@ -147,12 +156,34 @@ ct_admin_cmd_due (int    argc,
   due = ct_clock_due (calendar, &settings, clock, at, &error);
   if (due == NULL)
     {
+      /* Past the end of the calendar GLib can count to, the clock has no
+       * due time but says nothing: say what happened. */
+      if (error == NULL)
+        g_set_error (&error, CT_CLOCK_ERROR, CT_CLOCK_ERROR_BAD_TIME,
+                     _("No due time can be worked out from %s: it would fall after the year 9999. Give a time in the present era."),
+                     at_text);
       ct_admin_print_error ("due", error);
       return 1;
     }
 
   text = ct_clock_format_iso8601 (due);
   g_print ("%s\n", text);
+
+  if (clock == CT_CLOCK_ESCALATION)
+    {
+      GDate due_day;
+
+      if (ct_clock_escalation_notice (calendar, at, settings.cutoff_minutes, &due_day))
+        {
+          char day[64];
+
+          g_date_strftime (day, sizeof day, "%A %-d %B %Y", &due_day);
+          g_printerr (_("caretrail-admin due: warning: escalation is due on %s, which is not a working day. "
+                        "Escalate now, or use the organisation’s out-of-hours route to the DSO or the local "
+                        "authority’s emergency duty team.\n"),
+                      day);
+        }
+    }
   return 0;
 }
 
@@ -165,36 +196,6 @@ store_usage_error (const char *command,
   g_printerr ("caretrail-admin %s: %s\n", command, message);
   g_printerr (_("Run “caretrail-admin %s --help” to see its options.\n"), command);
   return 2;
-}
-
-/* Opens the store and its case service; prints the error and returns NULL on failure. */
-static CtCaseService *
-open_service (const char  *command,
-              const char  *database,
-              CtStore    **out_store)
-{
-  g_autofree char *path = database != NULL ? g_strdup (database) : ct_store_get_default_path ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CtStore) store = NULL;
-  CtCaseService *service;
-
-  store = ct_store_open_sync (path, &error);
-  if (store == NULL)
-    {
-      ct_admin_print_error (command, error);
-      return NULL;
-    }
-
-  service = ct_case_service_new_for_store_sync (store, &error);
-  if (service == NULL)
-    {
-      ct_admin_print_error (command, error);
-      ct_store_close (store);
-      return NULL;
-    }
-
-  *out_store = g_steal_pointer (&store);
-  return service;
 }
 
 /* --at, or the present moment. */
@@ -257,7 +258,7 @@ ct_admin_cmd_next (int    argc,
   if (now == NULL)
     return store_usage_error ("next", error->message);
 
-  service = open_service ("next", database, &store);
+  service = ct_admin_open_service ("next", database, &store);
   if (service == NULL)
     return 1;
 
@@ -330,7 +331,7 @@ ct_admin_cmd_overdue (int    argc,
   if (now == NULL)
     return store_usage_error ("overdue", error->message);
 
-  service = open_service ("overdue", database, &store);
+  service = ct_admin_open_service ("overdue", database, &store);
   if (service == NULL)
     return 1;
 

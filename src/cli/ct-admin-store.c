@@ -408,13 +408,16 @@ ct_admin_cmd_cases (int    argc,
 /* demo {{{ */
 
 /*
- * The sample cases are made the way real ones are: each is created and
- * moved on by the procedure engine (ct_case_service_apply_in_transaction()),
- * one event at a time, at instants spread over the last 90 days, with the
- * answers each event requires. So their states, clocks, next due times,
- * chronologies and audit entries are exactly what the engine writes, and
- * `cases`, `next` and `overdue` agree about them. Everything is fictional:
- * every record carries "demo": true, and the names are made up.
+ * The sample cases are made the way real ones are: each is opened and
+ * moved on through the one path every step takes
+ * (ct_case_service_record_in_transaction()), one step at a time, with
+ * answers only, at instants spread over the last 90 days, signed by the
+ * demo member of staff. So their states, clocks, next due times, the records
+ * each step makes, chronologies and audit entries are exactly what the app
+ * writes, and `cases`, `next`, `overdue` and `show` agree about them.
+ * Everything is fictional: the case, its parent and the directory records
+ * carry "demo": true, references read CT-DEMO-NNNNN, and the names are
+ * made up.
  */
 
 static const char *demo_given[] = {
@@ -536,8 +539,6 @@ typedef struct
 {
   DemoBatch  *batch;
   CtRecord   *case_record;
-  CtRecord   *child;
-  CtRecord   *allegation;
   const char *family;
   const char *given;
   guint       n;
@@ -583,126 +584,43 @@ demo_record_for (CtRecord     *case_record,
   return record;
 }
 
-static CtRecord *
-demo_record (DemoCase     *demo,
-             CtRecordKind  kind)
+/* A parent with parental responsibility for the child the concern named.
+ * People are not steps of the procedure: they are stored as the case page
+ * stores them, in the same transaction. */
+static gboolean
+insert_demo_parent (DemoCase            *demo,
+                    CtStoreTransaction  *txn,
+                    GError             **error)
 {
-  return demo_record_for (demo->case_record, kind);
-}
+  const char * const *child_ids = ct_record_get_strv (demo->case_record, "child-ids");
+  g_autoptr(CtRecord) parent = NULL;
+  g_autoptr(CtRecord) relationship = NULL;
 
-/* The child, a parent with parental responsibility, and the concern, made
- * with the case's first event. */
-static void
-add_first_records (DemoCase  *demo,
-                   GPtrArray *extra,
-                   gint64     at,
-                   gboolean   allegation)
-{
-  CtRecord *child = demo->child;
-  CtRecord *parent = demo_record (demo, CT_RECORD_KIND_PERSON);
-  CtRecord *relationship = demo_record (demo, CT_RECORD_KIND_RELATIONSHIP);
-  CtRecord *concern = demo_record (demo, CT_RECORD_KIND_CONCERN);
-  guint n = demo->n;
-  g_autofree char *dob = g_strdup_printf ("%04d-%02d-%02d", 2010 + (int)(n % 14), 1 + (int)(n % 12),
-                                          1 + (int)(n % 28));
-  const char *child_ids[2] = { ct_record_get_id (child), NULL };
+  if (child_ids == NULL || child_ids[0] == NULL)
+    return TRUE;
 
-  ct_record_set_strv (demo->case_record, "child-ids", child_ids);
-  ct_record_set_string (child, "given-names", demo->given);
-  ct_record_set_string (child, "family-name", demo->family);
-  ct_record_set_string (child, "date-of-birth", dob);
-  ct_record_set_string (child, "gender", n % 2 ? "female" : "male");
-  ct_record_set_string (child, "address", "1 Imaginary Lane, Nowhere Town, ZZ99 9ZZ");
-  ct_record_set_string (child, "area", "Demonstration Borough");
-  ct_record_set_string (child, "school", "Pretend Primary School");
-  ct_record_set_string (child, "language", "English");
-  ct_record_set_boolean (child, "interpreter-needed", FALSE);
-  ct_record_set_string (child, "status", "none");
-
+  parent = demo_record_for (demo->case_record, CT_RECORD_KIND_PERSON);
   ct_record_set_string (parent, "given-names", "Alex");
   ct_record_set_string (parent, "family-name", demo->family);
   ct_record_set_string (parent, "role", "parent");
   ct_record_set_string (parent, "address", "1 Imaginary Lane, Nowhere Town, ZZ99 9ZZ");
 
-  ct_record_set_string (relationship, "child-id", ct_record_get_id (child));
+  relationship = demo_record_for (demo->case_record, CT_RECORD_KIND_RELATIONSHIP);
+  ct_record_set_string (relationship, "child-id", child_ids[0]);
   ct_record_set_string (relationship, "person-id", ct_record_get_id (parent));
   ct_record_set_string (relationship, "relation", "parent");
   ct_record_set_boolean (relationship, "parental-responsibility", TRUE);
   ct_record_set_boolean (relationship, "primary-carer", TRUE);
   ct_record_set_boolean (relationship, "household-member", TRUE);
 
-  ct_record_set_string (concern, "raised-by", demo->batch->staff_id);
-  ct_record_set_string (concern, "raised-by-name", DEMO_WORKER);
-  ct_record_set_int64 (concern, "raised-at", at);
-  ct_record_set_string (concern, "how", "in-person");
-  ct_record_set_string (concern, "what", allegation
-                        ? "Demonstration allegation about a fictional worker: this text describes no real event."
-                        : "Demonstration concern: this text is fictional and describes no real event.");
-  ct_record_set_boolean (concern, "immediate-risk", demo->urgent);
-
-  g_ptr_array_add (extra, g_object_ref (child));
-  g_ptr_array_add (extra, parent);
-  g_ptr_array_add (extra, relationship);
-  g_ptr_array_add (extra, concern);
+  return ct_store_transaction_insert (txn, demo->batch->staff_id, parent, error) &&
+         ct_store_transaction_insert (txn, demo->batch->staff_id, relationship, error);
 }
 
-static CtRecord *
-demo_decision (DemoCase   *demo,
-               const char *question,
-               const char *answer,
-               gint64      at)
-{
-  CtRecord *decision = demo_record (demo, CT_RECORD_KIND_DECISION);
-
-  ct_record_set_string (decision, "question", question);
-  ct_record_set_string (decision, "answer", answer);
-  ct_record_set_string (decision, "reason", "Fictional reasoning for the demonstration.");
-  ct_record_set_string (decision, "decided-by", demo->batch->staff_id);
-  ct_record_set_int64 (decision, "decided-at", at);
-  return decision;
-}
-
-static CtRecord *
-demo_referral (DemoCase   *demo,
-               gboolean    urgent,
-               const char *consent,
-               gint64      at)
-{
-  CtRecord *referral = demo_record (demo, CT_RECORD_KIND_REFERRAL);
-
-  ct_record_set_state (referral, "made");
-  ct_record_set_string (referral, "agency-id", demo->batch->mash_id);
-  ct_record_set_string (referral, "agency-name", "Demonstration Borough Children's Services (fictional)");
-  ct_record_set_string (referral, "type", "child-protection");
-  ct_record_set_string (referral, "urgency", urgent ? "immediate" : "standard");
-  ct_record_set_int64 (referral, "made-at", at);
-  ct_record_set_string (referral, "made-how", "telephone");
-  ct_record_set_string (referral, "made-by", DEMO_ACTOR);
-  ct_record_set_string (referral, "made-to", "Duty social worker (fictional)");
-  if (!urgent)
-    {
-      ct_record_set_string (referral, "their-reference", "DEMO-REF");
-      ct_record_set_string (referral, "what-shared", "Fictional details of the concern.");
-    }
-  if (consent != NULL)
-    {
-      ct_record_set_string (referral, "parents-consent", strcmp (consent, "given") == 0 ? "yes" : "not-sought");
-      if (strcmp (consent, "given") != 0)
-        ct_record_set_string (referral, "consent-reason", "Fictional: asking would increase the risk to the child.");
-    }
-  return referral;
-}
-
-/* Sets the allegation record's state to the case's, as a correction. */
-static void
-add_allegation (DemoCase   *demo,
-                GPtrArray  *extra,
-                const char *state)
-{
-  ct_record_set_state (demo->allegation, state);
-  g_ptr_array_add (extra, g_object_ref (demo->allegation));
-}
-
+/* Records one sample step with its answers only, through the one path every
+ * step takes (ct_case_service_record_in_transaction()): the engine makes the
+ * concern and the child, decisions, referrals, consultations, sharing
+ * decisions and the allegation's versions from them. */
 static gboolean
 apply_demo_step (DemoCase            *demo,
                  CtStoreTransaction  *txn,
@@ -712,19 +630,27 @@ apply_demo_step (DemoCase            *demo,
 {
   DemoBatch *batch = demo->batch;
   g_autoptr(GHashTable) answers = NULL;
-  g_autoptr(GPtrArray) extra = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GDateTime) at = g_date_time_new_from_unix_utc (at_us / G_USEC_PER_SEC);
   g_autoptr(CtTransition) t = NULL;
+  g_autoptr(CtRecord) case_out = NULL;
   CtEvent event;
 
   switch (step)
     {
     case DEMO_CONCERN:
-      event = CT_EVENT_CONCERN_RECORDED;
-      answers = demo_answers ("raised-by", DEMO_WORKER, "how", "in-person",
-                              "what", "Demonstration concern: this text is fictional and describes no real event.",
-                              "immediate-risk", demo->urgent ? "yes" : "no", NULL);
-      add_first_records (demo, extra, at_us, FALSE);
+      {
+        g_autofree char *dob = g_strdup_printf ("%04d-%02d-%02d", 2010 + (int) (demo->n % 14),
+                                                1 + (int) (demo->n % 12), 1 + (int) (demo->n % 28));
+
+        event = CT_EVENT_CONCERN_RECORDED;
+        answers = demo_answers ("raised-by", DEMO_WORKER, "raised-by-id", batch->staff_id, "how", "in-person",
+                                "what", "Demonstration concern: this text is fictional and describes no real event.",
+                                "immediate-risk", demo->urgent ? "yes" : "no",
+                                "child-given-names", demo->given, "child-family-name", demo->family,
+                                "child-date-of-birth", dob,
+                                "child-address", "1 Imaginary Lane, Nowhere Town, ZZ99 9ZZ",
+                                "child-area", "Demonstration Borough", NULL);
+      }
       break;
     case DEMO_ESCALATE:
       event = CT_EVENT_ESCALATED;
@@ -735,14 +661,12 @@ apply_demo_step (DemoCase            *demo,
       answers = demo_answers ("reason", "Fictional: a simple explanation was confirmed.",
                               "staff-support-discussed", "yes",
                               "raiser-support", "Fictional: thanked and told the outcome.", NULL);
-      g_ptr_array_add (extra, demo_decision (demo, "Do concerns remain?", "no", at_us));
       break;
     case DEMO_REMAIN_TELL_FAMILY:
       event = CT_EVENT_CONCERNS_REMAIN;
       answers = demo_answers ("reason", "Fictional: the concern was not explained.",
                               "family-member-responsible", "no", "danger-to-others", "no",
                               "criminal-investigation", "no", NULL);
-      g_ptr_array_add (extra, demo_decision (demo, "Do concerns remain?", "yes", at_us));
       break;
     case DEMO_REMAIN_EXCEPTION:
       event = CT_EVENT_CONCERNS_REMAIN;
@@ -750,26 +674,15 @@ apply_demo_step (DemoCase            *demo,
                               "family-member-responsible", "yes",
                               "family-member-responsible-reason", "Fictional: the child named a family member.",
                               "danger-to-others", "no", "criminal-investigation", "no", NULL);
-      g_ptr_array_add (extra, demo_decision (demo, "Do concerns remain?", "yes", at_us));
       break;
     case DEMO_UNCERTAIN:
       event = CT_EVENT_UNCERTAIN;
       answers = demo_answers ("reason", "Fictional: unclear whether the threshold is met.", NULL);
-      g_ptr_array_add (extra, demo_decision (demo, "Do concerns remain?", "uncertain", at_us));
       break;
     case DEMO_ADVICE:
-      {
-        CtRecord *consultation = demo_record (demo, CT_RECORD_KIND_CONSULTATION);
-
-        event = CT_EVENT_ADVICE_RECORDED;
-        answers = demo_answers ("consulted", "nspcc", "anonymous", "yes",
-                                "advice", "Fictional advice: speak to the family and keep a close record.", NULL);
-        ct_record_set_string (consultation, "with", "nspcc-anonymous");
-        ct_record_set_boolean (consultation, "anonymous", TRUE);
-        ct_record_set_int64 (consultation, "when", at_us);
-        ct_record_set_string (consultation, "advice", "Fictional advice: speak to the family and keep a close record.");
-        g_ptr_array_add (extra, consultation);
-      }
+      event = CT_EVENT_ADVICE_RECORDED;
+      answers = demo_answers ("consulted", "nspcc", "anonymous", "yes",
+                              "advice", "Fictional advice: speak to the family and keep a close record.", NULL);
       break;
     case DEMO_FAMILY_DISCUSSED:
       event = CT_EVENT_FAMILY_DISCUSSED;
@@ -789,7 +702,6 @@ apply_demo_step (DemoCase            *demo,
                                 "raiser-told", "yes", "raiser-encouraged", "yes", NULL);
         if (strcmp (consent, "given") != 0)
           ct_answers_set_text (answers, "consent-reason", "Fictional: asking would increase the risk to the child.");
-        g_ptr_array_add (extra, demo_referral (demo, FALSE, consent, at_us));
       }
       break;
     case DEMO_URGENT_REFER:
@@ -798,28 +710,16 @@ apply_demo_step (DemoCase            *demo,
                               "agency-id", batch->mash_id, "how", "telephone",
                               "to-whom", "Duty social worker (fictional)",
                               "raiser-told", "no", "raiser-reason", "Fictional: telling them could put the child at further risk.", NULL);
-      g_ptr_array_add (extra, demo_referral (demo, TRUE, NULL, at_us));
       break;
     case DEMO_SHARE:
-      {
-        CtRecord *sharing = demo_record (demo, CT_RECORD_KIND_INFO_SHARING);
-
-        event = CT_EVENT_INFORMATION_SHARING_DECIDED;
-        answers = demo_answers ("shared", "yes", "purpose", "Safeguarding referral (demonstration)",
-                                "safety-wellbeing", "Fictional: sharing was needed to keep the child safe.",
-                                "consent-sought", "no", "consent-reason", "Fictional: asking would increase the risk.",
-                                "what", "Fictional referral details", "with-whom", "Demonstration Borough Children's Services",
-                                "lawful-basis", "Public task (demonstration)", "necessary-proportionate", "yes",
-                                "how-shared", "By telephone, then secure email", "reason", "Fictional: the child's safety comes first.",
-                                NULL);
-        ct_record_set_string (sharing, "what", "Fictional referral details");
-        ct_record_set_string (sharing, "with", batch->mash_id);
-        ct_record_set_int64 (sharing, "when", at_us);
-        ct_record_set_string (sharing, "purpose", "Safeguarding referral (demonstration)");
-        ct_record_set_string (sharing, "lawful-basis", "Public task (demonstration)");
-        ct_record_set_boolean (sharing, "shared", TRUE);
-        g_ptr_array_add (extra, sharing);
-      }
+      event = CT_EVENT_INFORMATION_SHARING_DECIDED;
+      answers = demo_answers ("shared", "yes", "purpose", "Safeguarding referral (demonstration)",
+                              "safety-wellbeing", "Fictional: sharing was needed to keep the child safe.",
+                              "consent-sought", "no", "consent-reason", "Fictional: asking would increase the risk.",
+                              "what", "Fictional referral details", "with-whom", "Demonstration Borough Children's Services",
+                              "lawful-basis", "Public task (demonstration)", "necessary-proportionate", "yes",
+                              "how-shared", "By telephone, then secure email", "reason", "Fictional: the child's safety comes first.",
+                              NULL);
       break;
     case DEMO_CONFIRM:
       event = CT_EVENT_CONFIRMATION_SENT;
@@ -861,20 +761,11 @@ apply_demo_step (DemoCase            *demo,
       answers = demo_answers ("about", "A. Nonexistent-Worker, volunteer (fictional)",
                               "what", "Fictional allegation for the demonstration.",
                               "reported-by", DEMO_WORKER, "senior-manager", "Morgan Manager (fictional)", NULL);
-      add_first_records (demo, extra, at_us, TRUE);
-      demo->allegation = demo_record (demo, CT_RECORD_KIND_ALLEGATION);
-      ct_record_set_string (demo->allegation, "subject-name", "A. Nonexistent-Worker");
-      ct_record_set_string (demo->allegation, "what", "Fictional allegation for the demonstration.");
-      ct_record_set_int64 (demo->allegation, "reported-at", at_us);
-      add_allegation (demo, extra, "allegation-reported");
       break;
     case DEMO_CLASSIFY_ALLEGATION:
       event = CT_EVENT_ALLEGATION_CLASSIFIED;
       answers = demo_answers ("classification", "allegation", "category", "unsuitability",
                               "reason", "Fictional: the behaviour described would meet the threshold.", NULL);
-      ct_record_set_string (demo->allegation, "classification", "allegation");
-      ct_record_set_string (demo->allegation, "category", "unsuitability");
-      add_allegation (demo, extra, "lado-due");
       break;
     case DEMO_CLASSIFY_COMPLAINT:
       event = CT_EVENT_ALLEGATION_CLASSIFIED;
@@ -882,13 +773,10 @@ apply_demo_step (DemoCase            *demo,
                               "handled-under", "the complaints procedure", "lado-consulted", "yes",
                               "lado-advice", "Fictional: the LADO agreed it is not an allegation.",
                               "raiser-support", "Fictional: thanked and told the outcome.", NULL);
-      ct_record_set_string (demo->allegation, "classification", "complaint");
-      add_allegation (demo, extra, "closed");
       break;
     case DEMO_LADO:
       event = CT_EVENT_LADO_INFORMED;
       answers = demo_answers ("lado", "Demonstration Borough LADO (fictional)", "how", "telephone", NULL);
-      add_allegation (demo, extra, "allegation-managed");
       break;
     case DEMO_REGULATED_ACTIVITY:
       event = CT_EVENT_REGULATED_ACTIVITY_DECIDED;
@@ -903,22 +791,23 @@ apply_demo_step (DemoCase            *demo,
       event = CT_EVENT_ALLEGATION_CONCLUDED;
       answers = demo_answers ("outcome", "unsubstantiated", "reason", "Fictional: there was not enough evidence.",
                               "raiser-support", "Fictional: thanked and told the outcome.", NULL);
-      ct_record_set_string (demo->allegation, "outcome", "unsubstantiated");
-      add_allegation (demo, extra, "closed");
       break;
     case DEMO_END:
     default:
       g_assert_not_reached ();
     }
 
-  t = ct_case_service_apply_in_transaction (batch->service, txn, demo->case_record, event, answers, extra,
-                                            batch->staff_id, DEMO_ACTOR, at, error);
+  t = ct_case_service_record_in_transaction (batch->service, txn, demo->case_record, event, answers,
+                                             batch->staff_id, at, &case_out, error);
   if (t == NULL)
     {
       g_prefix_error (error, _("Sample case %s, step “%s”: "),
                       ct_record_get_reference (demo->case_record), ct_event_to_string (event));
       return FALSE;
     }
+
+  if (event == CT_EVENT_CONCERN_RECORDED)
+    return insert_demo_parent (demo, txn, error);
   return TRUE;
 }
 
@@ -929,15 +818,12 @@ insert_demo_case (CtStoreTransaction  *txn,
                   GError             **error)
 {
   g_autoptr(CtRecord) case_record = ct_record_new (CT_RECORD_KIND_CASE);
-  g_autoptr(CtRecord) child = demo_record_for (case_record, CT_RECORD_KIND_CHILD);
-  g_autoptr(CtRecord) allegation = NULL;
   g_autofree char *reference = g_strdup_printf ("CT-DEMO-%05u", n);
   const DemoStep *path = demo_paths[(n - 1) % G_N_ELEMENTS (demo_paths)];
   guint n_steps = 0;
   DemoCase demo = {
     .batch = batch,
     .case_record = case_record,
-    .child = child,
     .given = demo_given[n % G_N_ELEMENTS (demo_given)],
     .family = demo_family[(n / G_N_ELEMENTS (demo_given)) % G_N_ELEMENTS (demo_family)],
     .n = n,
@@ -955,26 +841,24 @@ insert_demo_case (CtStoreTransaction  *txn,
       n_steps++;
     }
 
-  /* Steps follow each other within hours or days, and all are in the past. */
-  gap = MIN (age / (n_steps + 1), (gint64) g_rand_int_range (batch->rand, 2, 30) * G_TIME_SPAN_HOUR);
+  /* Steps follow each other within hours or days, and all are in the past.
+   * The random gap is drawn once: MIN() evaluates its arguments twice, and a
+   * second draw could put the last steps in the future, which the engine
+   * refuses. */
+  gap = (gint64) g_rand_int_range (batch->rand, 2, 30) * G_TIME_SPAN_HOUR;
+  gap = MIN (age / (n_steps + 1), gap);
 
+  /* A new case never stored, with a reference that says it is a sample: the
+   * first step inserts it (so a run of 10,000 cases does not look up the
+   * year's last reference 10,000 times), and each step updates it in place. */
   ct_record_set_reference (case_record, reference);
-  ct_record_set_state (case_record, ct_state_to_string (CT_STATE_NEW));
   ct_record_set_string (case_record, "title", "Fictional demonstration case");
   ct_record_set_string (case_record, "summary", "Sample record made by caretrail-admin demo. None of these people exist.");
-  ct_record_set_string (case_record, "pathway", path[0] == DEMO_ALLEGATION ? "allegation" : "child-protection");
   mark_demo (case_record);
 
   for (guint i = 0; i < n_steps; i++)
-    {
-      gboolean ok = apply_demo_step (&demo, txn, path[i], start + (gint64) i * gap, error);
-
-      /* The allegation record, once made, belongs to this frame. */
-      if (demo.allegation != NULL && allegation == NULL)
-        allegation = demo.allegation;
-      if (!ok)
-        return FALSE;
-    }
+    if (!apply_demo_step (&demo, txn, path[i], start + (gint64) i * gap, error))
+      return FALSE;
 
   return TRUE;
 }

@@ -24,6 +24,11 @@ static const CtAdminCommand commands[] = {
   { "due", N_("Print when a step of the procedure is due"), ct_admin_cmd_due },
   { "next", N_("Print a case’s next step and when it is due"), ct_admin_cmd_next },
   { "overdue", N_("List every overdue step across the cases"), ct_admin_cmd_overdue },
+  { "steps", N_("List the steps the procedure allows now in a case, and their answers"), ct_admin_cmd_steps },
+  { "staff", N_("List the members of staff and their ids"), ct_admin_cmd_staff },
+  { "record", N_("Record a step of the procedure, or open a case with one"), ct_admin_cmd_record },
+  { "note", N_("Add a call, meeting, letter or note to a case’s chronology"), ct_admin_cmd_note },
+  { "show", N_("Show a case’s state, clocks, next step and chronology"), ct_admin_cmd_show },
   { NULL, NULL, NULL }
 };
 

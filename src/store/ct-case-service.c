@@ -713,6 +713,11 @@ ct_case_service_apply_in_transaction (CtCaseService       *self,
   return store_step (self, txn, case_record, event, answers, extra_records, &context, error);
 }
 
+/* Summaries carry the reference in a plaintext column: no encrypted field
+ * is needed (ct_store_transaction_list_summaries() takes an empty list,
+ * never NULL). */
+static const char * const no_fields[] = { NULL };
+
 /* The next reference in the year of @now: CT-YYYY-NNNN, one more than the
  * highest of that year. */
 static char *
