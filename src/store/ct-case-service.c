@@ -713,11 +713,6 @@ ct_case_service_apply_in_transaction (CtCaseService       *self,
   return store_step (self, txn, case_record, event, answers, extra_records, &context, error);
 }
 
-/* Summaries carry the reference in a plaintext column: no encrypted field
- * is needed (ct_store_transaction_list_summaries() takes an empty list,
- * never NULL). */
-static const char * const no_fields[] = { NULL };
-
 /* The next reference in the year of @now: CT-YYYY-NNNN, one more than the
  * highest of that year. */
 static char *
@@ -823,8 +818,10 @@ ct_case_service_find_staff (CtStoreTransaction  *txn,
  * ct_case_service_record_in_transaction:
  * @self: a case service
  * @txn: the caller's transaction
- * @case_record: (nullable): the CASE as read in @txn (updated in place), or
- *   %NULL to open a new case with @event
+ * @case_record: (nullable): the CASE as read in @txn (updated in place); a
+ *   new CASE never stored (version 0) that already has its reference, such
+ *   as the sample data's; or %NULL to open a new case with the year's next
+ *   reference
  * @event: what happened: for a new case, "concern-recorded" or
  *   "allegation-reported"
  * @answers: (nullable): its answers, as ct_step_form_get() lists them
