@@ -749,6 +749,46 @@ ct_record_set_strv (CtRecord           *self,
 }
 
 /**
+ * ct_record_get_answers:
+ * @self: a record
+ * @name: a field holding answers
+ *
+ * Returns: (nullable) (transfer none): the field as an a{sv} dictionary of
+ *   answers, or %NULL
+ */
+GVariant *
+ct_record_get_answers (CtRecord   *self,
+                       const char *name)
+{
+  g_return_val_if_fail (CT_IS_RECORD (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  return lookup_field (self, name, G_VARIANT_TYPE_VARDICT);
+}
+
+/**
+ * ct_record_set_answers:
+ * @self: a record
+ * @name: the field
+ * @answers: (nullable): an a{sv} dictionary of answers, or %NULL to remove
+ *   the field
+ *
+ * Keeps the answers a step was recorded with exactly as they were given,
+ * by their stable ids, so the entry can be read again in any language.
+ */
+void
+ct_record_set_answers (CtRecord   *self,
+                       const char *name,
+                       GVariant   *answers)
+{
+  g_return_if_fail (CT_IS_RECORD (self));
+  g_return_if_fail (name != NULL);
+  g_return_if_fail (answers == NULL || g_variant_is_of_type (answers, G_VARIANT_TYPE_VARDICT));
+
+  store_field (self, name, answers);
+}
+
+/**
  * ct_record_get_bytes:
  *
  * Returns: (nullable) (transfer full): the bytes, or %NULL

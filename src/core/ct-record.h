@@ -177,6 +177,11 @@ const char * const *ct_record_get_strv   (CtRecord     *self,
 void          ct_record_set_strv         (CtRecord     *self,
                                           const char   *name,
                                           const char * const *value);
+GVariant     *ct_record_get_answers      (CtRecord     *self,
+                                          const char   *name);
+void          ct_record_set_answers      (CtRecord     *self,
+                                          const char   *name,
+                                          GVariant     *answers);
 GBytes       *ct_record_get_bytes        (CtRecord     *self,
                                           const char   *name);
 void          ct_record_set_bytes        (CtRecord     *self,

@@ -33,7 +33,8 @@ G_BEGIN_DECLS
  * Each chronology entry (CHRONOLOGY record) holds `who` (the name of the
  * member of staff who recorded it) and `staff-id`, `what`, `why`, `event`
  * (when it happened, as the person recording it said), `recorded-at`, and `procedure-event`, `from-state`,
- * `to-state`, `details` (every answer recorded, one per line) and `entry`
+ * `to-state`, `details` (every answer recorded, one per line), `answers`
+ * (the answers themselves, by their stable ids, as an a{sv}) and `entry`
  * (the whole entry as one paragraph).
  *
  * ct_case_service_record_in_transaction() is the one place that does this
