@@ -315,7 +315,7 @@ ct_test_ui_find_button (GtkWidget  *root,
 /**
  * ct_test_ui_type_into:
  * @root: where to look
- * @label: an entry's accessible name
+ * @label: an entry's or a text view's accessible name
  * @text: what to type
  */
 void
@@ -325,6 +325,11 @@ ct_test_ui_type_into (GtkWidget  *root,
 {
   GtkWidget *entry = ct_test_ui_find_by_label (root, label);
 
+  if (entry != NULL && GTK_IS_TEXT_VIEW (entry))
+    {
+      gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (entry)), text, -1);
+      return;
+    }
   if (entry == NULL || !GTK_IS_EDITABLE (entry))
     g_error ("No text entry labelled “%s”", label);
   gtk_editable_set_text (GTK_EDITABLE (entry), text);

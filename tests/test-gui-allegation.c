@@ -175,30 +175,16 @@ typedef struct
 } ReportData;
 
 /* What the main window does when the report form is saved: a new case on
- * the allegation path, with the ALLEGATION record the later steps keep up
- * to date (see ct-window.c). */
+ * the allegation path, opened by the step itself (see ct-window.c). */
 static void
 on_report_save_cb (CtStepDialog *dialog,
                    GHashTable   *answers,
                    ReportData   *data)
 {
-  g_autoptr(CtRecord) case_record = ct_record_new (CT_RECORD_KIND_CASE);
-  g_autoptr(GPtrArray) extra = g_ptr_array_new_with_free_func (g_object_unref);
-  CtRecord *allegation = ct_record_new (CT_RECORD_KIND_ALLEGATION);
-  GVariant *about = g_hash_table_lookup (answers, "about");
-  GVariant *what = g_hash_table_lookup (answers, "what");
-  GVariant *senior = g_hash_table_lookup (answers, "senior-manager");
+  g_autoptr(GDateTime) occurred_at = ct_step_dialog_get_occurred_at (dialog);
 
-  ct_record_set_string (case_record, "title", "Allegation about Chris Volunteer");
-  ct_record_set_string (case_record, "pathway", "allegation");
-  ct_record_set_string (allegation, "subject-name", g_variant_get_string (about, NULL));
-  ct_record_set_string (allegation, "what", g_variant_get_string (what, NULL));
-  ct_record_set_int64 (allegation, "reported-at", g_get_real_time ());
-  ct_record_set_string (allegation, "reported-to", g_variant_get_string (senior, NULL));
-  g_ptr_array_add (extra, allegation);
-
-  ct_workflow_start_case_async (data->workflow, case_record, CT_EVENT_ALLEGATION_REPORTED,
-                                answers, extra, NULL, ct_test_ui_on_done_cb, data->result);
+  ct_workflow_record_async (data->workflow, NULL, CT_EVENT_ALLEGATION_REPORTED, answers,
+                            occurred_at, NULL, ct_test_ui_on_done_cb, data->result);
 }
 
 static void
@@ -244,7 +230,7 @@ test_allegation_path (void)
   ct_test_ui_type_into (GTK_WIDGET (dialog), "Senior manager told", "Morgan Director");
   screenshot (dialog, "allegation-1-report.png");
   save (dialog);
-  item = ct_workflow_apply_finish (workflow, ct_test_ui_wait_result (&reported), &error);
+  item = ct_workflow_record_finish (workflow, ct_test_ui_wait_result (&reported), NULL, &error);
   g_assert_no_error (error);
   ct_step_dialog_save_finished (dialog, NULL);
   g_assert_cmpint (ct_case_item_get_due_at (item), >, 0); /* the LADO's clock */
