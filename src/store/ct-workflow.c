@@ -1047,6 +1047,7 @@ on_step_recorded_cb (GObject      *source,
   RecordData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(CtTransition) transition = NULL;
+  GCancellable *cancellable;
 
   transition = ct_case_service_record_finish (CT_CASE_SERVICE (source), result,
                                               &data->case_record, &error);
@@ -1057,9 +1058,9 @@ on_step_recorded_cb (GObject      *source,
     }
 
   data->notice = g_strdup (transition->notice);
+  cancellable = g_task_get_cancellable (task);
   ct_store_run_transaction_async (self->store, read_children_in_transaction, data, NULL,
-                                  g_task_get_cancellable (task), on_children_read_cb,
-                                  g_steal_pointer (&task));
+                                  cancellable, on_children_read_cb, g_steal_pointer (&task));
 }
 
 /**
