@@ -315,16 +315,51 @@ ct_test_ui_find_button (GtkWidget  *root,
 /**
  * ct_test_ui_type_into:
  * @root: where to look
- * @label: an entry's accessible name
+ * @label: an entry's or a text view's accessible name
  * @text: what to type
  */
+/* Like ct_test_ui_find_by_label(), but only an entry or a text view: a
+ * group's title label may carry the same name as the text view below it. */
+static GtkWidget *
+find_input_by_label (GtkWidget  *root,
+                     const char *label)
+{
+  if ((GTK_IS_EDITABLE (root) || GTK_IS_TEXT_VIEW (root)) &&
+      gtk_test_accessible_has_property (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_PROPERTY_LABEL))
+    {
+      g_autofree char *mismatch =
+        gtk_test_accessible_check_property (GTK_ACCESSIBLE (root),
+                                            GTK_ACCESSIBLE_PROPERTY_LABEL, label);
+
+      if (mismatch == NULL)
+        return root;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_input_by_label (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 void
 ct_test_ui_type_into (GtkWidget  *root,
                       const char *label,
                       const char *text)
 {
-  GtkWidget *entry = ct_test_ui_find_by_label (root, label);
+  GtkWidget *entry = find_input_by_label (root, label);
 
+  if (entry != NULL && GTK_IS_TEXT_VIEW (entry))
+    {
+      gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (entry)), text, -1);
+      return;
+    }
   if (entry == NULL || !GTK_IS_EDITABLE (entry))
     g_error ("No text entry labelled “%s”", label);
   gtk_editable_set_text (GTK_EDITABLE (entry), text);

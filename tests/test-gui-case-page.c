@@ -29,8 +29,9 @@ apply (CtWorkflow *workflow,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  ct_workflow_apply_async (workflow, case_id, event, answers, NULL, NULL, ct_test_ui_on_done_cb, &result);
-  return ct_workflow_apply_finish (workflow, ct_test_ui_wait_result (&result), error);
+  ct_workflow_record_async (workflow, case_id, event, answers, NULL, NULL, ct_test_ui_on_done_cb,
+                            &result);
+  return ct_workflow_record_finish (workflow, ct_test_ui_wait_result (&result), NULL, error);
 }
 
 static void
@@ -38,7 +39,8 @@ test_case_page (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("caretrail-case-page-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "test.db", NULL);
-  g_autoptr(GPtrArray) concern = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) concern = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GAsyncResult) loaded = NULL;
   g_autoptr(GAsyncResult) recorded = NULL;
   g_autoptr(CtStore) store = NULL;
@@ -48,8 +50,8 @@ test_case_page (void)
   g_autoptr(CtCaseItem) escalated = NULL;
   g_autoptr(GHashTable) answers = NULL;
   g_autoptr(GError) error = NULL;
-  CtRecord *child, *case_record, *record;
   const char *child_ids[2] = { NULL, NULL };
+  g_autofree char *child_id = NULL;
   GtkWidget *page;
   GtkWindow *window;
 
@@ -63,28 +65,29 @@ test_case_page (void)
   g_assert_cmpstr (ct_workflow_get_actor_name (workflow), ==, "Dana Officer");
   g_assert_cmpuint (g_list_model_get_n_items (ct_workflow_get_agencies (workflow)), ==, 1);
 
-  /* A concern, as the form makes it. */
-  child = ct_test_ui_make_record (CT_RECORD_KIND_CHILD, "given-names", "Alex", "family-name", "Brown",
-                "date-of-birth", "2015-07-14", "area", "Exampleshire", NULL);
-  case_record = ct_record_new (CT_RECORD_KIND_CASE);
-  child_ids[0] = ct_record_get_id (child);
-  ct_record_set_strv (case_record, "child-ids", child_ids);
-  ct_record_set_case_id (child, ct_record_get_id (case_record));
-  record = ct_test_ui_make_record (CT_RECORD_KIND_CONCERN, "raised-by-name", "Pat Keyworker",
-                 "what", "A bruise on the forearm.", "how", "in-person", NULL);
-  ct_record_set_case_id (record, ct_record_get_id (case_record));
-  ct_record_set_int64 (record, "raised-at", g_get_real_time ());
-  g_ptr_array_add (concern, child);
-  g_ptr_array_add (concern, case_record);
-  g_ptr_array_add (concern, record);
+  /* A concern, with the answers the form gives. */
+  concern = ct_answers_new ();
+  ct_answers_set_text (concern, "raised-by", "Pat Keyworker");
+  ct_answers_set_text (concern, "what", "A bruise on the forearm.");
+  ct_answers_set_text (concern, "how", "in-person");
+  ct_answers_set_boolean (concern, "immediate-risk", FALSE);
+  ct_answers_set_text (concern, "child-given-names", "Alex");
+  ct_answers_set_text (concern, "child-family-name", "Brown");
+  ct_answers_set_text (concern, "child-date-of-birth", "2015-07-14");
+  ct_answers_set_text (concern, "child-area", "Exampleshire");
+  {
+    g_autoptr(GDateTime) an_hour_ago = g_date_time_add_hours (now, -1);
 
-  ct_workflow_record_concern_async (workflow, concern, NULL, ct_test_ui_on_done_cb, &recorded);
-  item = ct_workflow_record_concern_finish (workflow, ct_test_ui_wait_result (&recorded), &error);
+    ct_workflow_record_async (workflow, NULL, CT_EVENT_CONCERN_RECORDED, concern, an_hour_ago,
+                              NULL, ct_test_ui_on_done_cb, &recorded);
+  }
+  item = ct_workflow_record_finish (workflow, ct_test_ui_wait_result (&recorded), NULL, &error);
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (ct_case_item_get_reference (item), "CT-"));
   g_assert_cmpstr (ct_case_item_get_children (item), ==, "Alex Brown");
   g_assert_cmpint (ct_case_item_get_due_at (item), >, 0);
   g_assert_false (ct_case_item_get_closed (item));
+  g_assert_false (ct_case_item_get_urgent (item));
 
   /* The engine refuses a step without what the policy needs, and nothing
    * is stored. */
@@ -101,7 +104,8 @@ test_case_page (void)
                      &error);
   g_assert_no_error (error);
   g_assert_nonnull (escalated);
-  g_assert_cmpint (ct_case_item_get_due_at (escalated), ==, 0); /* decision: no clock */
+  /* Deciding is due by the end of the working day (Caretrail's default). */
+  g_assert_cmpint (ct_case_item_get_due_at (escalated), >, g_get_real_time ());
 
   page = ct_case_page_new ();
   ct_case_page_set_workflow (CT_CASE_PAGE (page), workflow);
@@ -118,6 +122,11 @@ test_case_page (void)
   ct_test_ui_wait_for_text (page, "Concern discussed with the line manager, Jo Manager");
   g_assert_nonnull (ct_case_page_get_file (CT_CASE_PAGE (page)));
   g_assert_cmpuint (ct_case_page_get_file (CT_CASE_PAGE (page))->chronology->len, ==, 2);
+  /* Each entry says who recorded it. */
+  ct_test_ui_wait_for_text (page, "recorded by Dana Officer");
+  child_id = g_strdup (ct_record_get_id (g_ptr_array_index (
+                         ct_case_page_get_file (CT_CASE_PAGE (page))->children, 0)));
+  child_ids[0] = child_id;
   ct_test_ui_wait_for_frame (GTK_WIDGET (window));
   ct_test_ui_screenshot (GTK_WIDGET (window), "case-page-360.png");
   ct_test_ui_assert_operable (GTK_WIDGET (window));
@@ -288,19 +297,18 @@ test_case_page (void)
 
   /* The allegation path opens a case of its own, with the LADO's clock. */
   {
-    g_autoptr(CtRecord) allegation_case = ct_record_new (CT_RECORD_KIND_CASE);
     g_autoptr(GHashTable) reported = ct_answers_new ();
     g_autoptr(GAsyncResult) started = NULL;
     g_autoptr(CtCaseItem) allegation = NULL;
 
-    ct_record_set_string (allegation_case, "pathway", "allegation");
     ct_answers_set_text (reported, "about", "Chris Volunteer, youth worker");
     ct_answers_set_text (reported, "what", "Shouted at and pushed a child.");
     ct_answers_set_text (reported, "reported-by", "A parent");
     ct_answers_set_text (reported, "senior-manager", "Morgan Director");
-    ct_workflow_start_case_async (workflow, allegation_case, CT_EVENT_ALLEGATION_REPORTED,
-                                  reported, NULL, NULL, ct_test_ui_on_done_cb, &started);
-    allegation = ct_workflow_apply_finish (workflow, ct_test_ui_wait_result (&started), &error);
+    ct_workflow_record_async (workflow, NULL, CT_EVENT_ALLEGATION_REPORTED, reported, NULL, NULL,
+                              ct_test_ui_on_done_cb, &started);
+    allegation = ct_workflow_record_finish (workflow, ct_test_ui_wait_result (&started), NULL,
+                                            &error);
     g_assert_no_error (error);
     g_assert_cmpstr (ct_case_item_get_reference (allegation), !=,
                      ct_case_item_get_reference (item));

@@ -5,7 +5,9 @@
 
 #include <adwaita.h>
 
+#include "ct-calendar.h"
 #include "ct-choice-row.h"
+#include "ct-procedure.h"
 #include "ct-concern-dialog.h"
 #include "ct-test-ui.h"
 
@@ -88,7 +90,7 @@ test_concern_validation (void)
   g_assert_nonnull (strstr (missing, "immediate risk"));
   g_assert_nonnull (strstr (missing, "who raised the concern"));
   g_assert_nonnull (strstr (missing, "what was seen or heard"));
-  g_assert_null (ct_concern_dialog_build_records (dialog));
+  g_assert_null (ct_concern_dialog_build_answers (dialog));
   ct_test_ui_screenshot (GTK_WIDGET (dialog), "concern-empty.png");
 
   fill_valid (dialog);
@@ -100,8 +102,29 @@ test_concern_validation (void)
   /* The immediate-risk question must be answered, not left as it was. */
   set_risk (dialog, 0);
   g_assert_false (save_enabled (dialog));
+  g_assert_false (gtk_widget_get_visible (ct_test_ui_find_by_label (GTK_WIDGET (dialog),
+                                                                    "Urgent path warning")));
   set_risk (dialog, 1);
   g_assert_true (save_enabled (dialog));
+
+  /* A "yes" says, before saving, what it does: the urgent path, a referral
+   * due now. */
+  {
+    GtkWidget *warning = ct_test_ui_find_by_label (GTK_WIDGET (dialog), "Urgent path warning");
+    GtkWidget *scrolled = gtk_widget_get_ancestor (warning, GTK_TYPE_SCROLLED_WINDOW);
+
+    g_assert_true (gtk_widget_get_visible (warning));
+    g_assert_nonnull (ct_test_ui_find_text (warning, "urgent path"));
+    g_assert_nonnull (ct_test_ui_find_text (warning, "urgent referral"));
+    ct_test_ui_wait_for_frame (GTK_WIDGET (dialog));
+    if (scrolled != NULL)
+      gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)), 0);
+    ct_test_ui_screenshot (GTK_WIDGET (dialog), "concern-urgent-path.png");
+  }
+  set_risk (dialog, 2);
+  g_assert_false (gtk_widget_get_visible (ct_test_ui_find_by_label (GTK_WIDGET (dialog),
+                                                                    "Urgent path warning")));
+  set_risk (dialog, 1);
 
   /* A date that does not exist, or one in the future, is refused. */
   set_entry (dialog, "Child’s date of birth", "31/02/2015");
@@ -131,21 +154,34 @@ test_concern_validation (void)
 
 static void
 on_save_cb (CtConcernDialog  *dialog,
-            GPtrArray        *records,
-            GPtrArray       **out)
+            GHashTable       *answers,
+            GHashTable      **out)
 {
-  *out = g_ptr_array_ref (records);
+  *out = g_hash_table_ref (answers);
 }
 
+static const char *
+text_of (GHashTable *answers,
+         const char *name)
+{
+  GVariant *value = g_hash_table_lookup (answers, name);
+
+  if (value == NULL)
+    return NULL;
+  g_assert_true (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING));
+  return g_variant_get_string (value, NULL);
+}
+
+/* The form hands over the answers of the "concern-recorded" step, as the
+ * core's table names them, and when it was raised; it builds no records. */
 static void
-test_concern_records (void)
+test_concern_answers (void)
 {
   CtConcernDialog *dialog = ct_concern_dialog_new ();
-  g_autoptr(GPtrArray) saved = NULL;
-  g_autoptr(GDateTime) raised = g_date_time_new_local (2026, 3, 2, 9, 15, 0);
-  CtRecord *child, *case_record, *concern;
-  const char * const *aliases;
-  const char * const *child_ids;
+  g_autoptr(GHashTable) saved = NULL;
+  g_autoptr(GDateTime) raised = g_date_time_new (ct_calendar_get_timezone (), 2026, 3, 2, 9, 15, 0);
+  g_autoptr(GDateTime) raised_at = NULL;
+  GVariant *risk;
 
   gtk_window_present (GTK_WINDOW (dialog));
   ct_test_ui_wait_for_frame (GTK_WIDGET (dialog));
@@ -155,40 +191,47 @@ test_concern_records (void)
   g_signal_connect (dialog, "save", G_CALLBACK (on_save_cb), &saved);
   gtk_widget_activate_action (GTK_WIDGET (dialog), "form.save", NULL);
   g_assert_nonnull (saved);
-  g_assert_cmpuint (saved->len, ==, 3);
 
   /* While the store writes, saving again is not possible. */
   g_assert_false (save_enabled (dialog));
 
-  child = g_ptr_array_index (saved, 0);
-  case_record = g_ptr_array_index (saved, 1);
-  concern = g_ptr_array_index (saved, 2);
-  g_assert_cmpint (ct_record_get_kind (child), ==, CT_RECORD_KIND_CHILD);
-  g_assert_cmpint (ct_record_get_kind (case_record), ==, CT_RECORD_KIND_CASE);
-  g_assert_cmpint (ct_record_get_kind (concern), ==, CT_RECORD_KIND_CONCERN);
+  g_assert_cmpstr (text_of (saved, "raised-by"), ==, "Pat Keyworker");
+  g_assert_null (text_of (saved, "raised-by-id"));
+  g_assert_cmpstr (text_of (saved, "how"), ==, "in-person");
+  g_assert_cmpstr (text_of (saved, "what"), ==, "Bruise on the left forearm, about 3 cm.");
+  g_assert_cmpstr (text_of (saved, "childs-words"), ==, "\"Dad grabbed me.\"");
+  g_assert_null (text_of (saved, "injuries"));
+  g_assert_cmpstr (text_of (saved, "child-given-names"), ==, "Alex Jordan");
+  g_assert_cmpstr (text_of (saved, "child-family-name"), ==, "Brown");
+  g_assert_cmpstr (text_of (saved, "child-aliases"), ==, "AJ, Jojo ,");
+  g_assert_cmpstr (text_of (saved, "child-date-of-birth"), ==, "2015-07-14");
+  g_assert_cmpstr (text_of (saved, "child-area"), ==, "Exampleshire");
+  g_assert_null (text_of (saved, "child-id"));
+  risk = g_hash_table_lookup (saved, "immediate-risk");
+  g_assert_nonnull (risk);
+  g_assert_true (g_variant_is_of_type (risk, G_VARIANT_TYPE_BOOLEAN));
+  g_assert_true (g_variant_get_boolean (risk));
 
-  g_assert_cmpstr (ct_record_get_string (child, "given-names"), ==, "Alex Jordan");
-  g_assert_cmpstr (ct_record_get_string (child, "family-name"), ==, "Brown");
-  g_assert_cmpstr (ct_record_get_string (child, "date-of-birth"), ==, "2015-07-14");
-  g_assert_cmpstr (ct_record_get_string (child, "area"), ==, "Exampleshire");
-  aliases = ct_record_get_strv (child, "aliases");
-  g_assert_nonnull (aliases);
-  g_assert_cmpstr (aliases[0], ==, "AJ");
-  g_assert_cmpstr (aliases[1], ==, "Jojo");
-  g_assert_null (aliases[2]);
+  raised_at = ct_concern_dialog_get_raised_at (dialog);
+  g_assert_nonnull (raised_at);
+  g_assert_true (g_date_time_equal (raised_at, raised));
 
-  child_ids = ct_record_get_strv (case_record, "child-ids");
-  g_assert_cmpstr (child_ids[0], ==, ct_record_get_id (child));
-  g_assert_cmpstr (ct_record_get_case_id (concern), ==, ct_record_get_id (case_record));
-  g_assert_cmpstr (ct_record_get_string (concern, "raised-by-name"), ==, "Pat Keyworker");
-  g_assert_cmpint (ct_record_get_int64 (concern, "raised-at", 0), ==,
-                   g_date_time_to_unix (raised) * G_USEC_PER_SEC);
-  g_assert_cmpstr (ct_record_get_string (concern, "how"), ==, "in-person");
-  g_assert_cmpstr (ct_record_get_string (concern, "what"), ==,
-                   "Bruise on the left forearm, about 3 cm.");
-  g_assert_cmpstr (ct_record_get_string (concern, "childs-words"), ==, "\"Dad grabbed me.\"");
-  g_assert_false (ct_record_has_field (concern, "injuries"));
-  g_assert_true (ct_record_get_boolean (concern, "immediate-risk", FALSE));
+  /* Every answer is one the step's form in the core asks. */
+  {
+    const CtStepForm *form = ct_step_form_get (CT_EVENT_CONCERN_RECORDED);
+    GHashTableIter iter;
+    const char *key;
+
+    g_hash_table_iter_init (&iter, saved);
+    while (g_hash_table_iter_next (&iter, (gpointer *) &key, NULL))
+      {
+        gboolean known = FALSE;
+
+        for (guint i = 0; form->questions[i].key != NULL; i++)
+          known |= g_str_equal (form->questions[i].key, key);
+        g_assert_true (known);
+      }
+  }
 
   /* A failure keeps the form open and filled, and saving can be tried again. */
   {
@@ -210,8 +253,7 @@ test_concern_existing_child (void)
 {
   CtConcernDialog *dialog = ct_concern_dialog_new ();
   g_autoptr(CtRecord) known = ct_record_new (CT_RECORD_KIND_CHILD);
-  g_autoptr(GPtrArray) saved = NULL;
-  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GHashTable) answers = NULL;
 
   ct_record_set_string (known, "given-names", "Alex Jordan");
   ct_record_set_string (known, "family-name", "Brown");
@@ -220,13 +262,12 @@ test_concern_existing_child (void)
   gtk_window_present (GTK_WINDOW (dialog));
   fill_valid (dialog);
   ct_concern_dialog_offer_existing_child (dialog, known);
-  records = ct_concern_dialog_build_records (dialog);
+  answers = ct_concern_dialog_build_answers (dialog);
 
-  /* No second record for the same child: the case points at the known one. */
-  g_assert_cmpuint (records->len, ==, 2);
-  g_assert_cmpint (ct_record_get_kind (g_ptr_array_index (records, 0)), ==, CT_RECORD_KIND_CASE);
-  g_assert_cmpstr (ct_record_get_strv (g_ptr_array_index (records, 0), "child-ids")[0], ==,
-                   ct_record_get_id (known));
+  /* No second record for the same child: the concern names the known one. */
+  g_assert_cmpstr (text_of (answers, "child-id"), ==, ct_record_get_id (known));
+  g_assert_null (text_of (answers, "child-given-names"));
+  g_assert_null (text_of (answers, "child-date-of-birth"));
 
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
@@ -241,7 +282,7 @@ main (int   argc,
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   g_test_add_func ("/ui/concern/validation", test_concern_validation);
-  g_test_add_func ("/ui/concern/records", test_concern_records);
+  g_test_add_func ("/ui/concern/answers", test_concern_answers);
   g_test_add_func ("/ui/concern/existing-child", test_concern_existing_child);
 
   return g_test_run ();

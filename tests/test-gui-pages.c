@@ -210,8 +210,11 @@ test_step_dialog (void)
   g_autoptr(GHashTable) answers = NULL;
   GVariant *value;
 
-  g_assert_false (ct_step_dialog_has_form (CT_EVENT_CORRECTION));
+  /* Every step's form comes from the core's table. */
+  for (guint e = 0; e < CT_N_EVENTS; e++)
+    g_assert_true (ct_step_dialog_has_form (e) == (ct_step_form_get (e) != NULL));
   g_assert_true (ct_step_dialog_has_form (CT_EVENT_REFERRAL_MADE));
+  g_assert_true (ct_step_dialog_has_form (CT_EVENT_NOTE));
 
   gtk_window_present (GTK_WINDOW (dialog));
   ct_test_ui_wait_for_frame (GTK_WIDGET (dialog));
@@ -219,13 +222,31 @@ test_step_dialog (void)
   /* The decision cannot be saved without its reason and every exception
    * answered. */
   g_assert_false (save_enabled (GTK_WIDGET (dialog)));
-  type (GTK_WIDGET (dialog), "Why concerns remain", "An unexplained injury.");
+  /* When it happened: now, unless changed; never in the future. */
+  {
+    g_autoptr(GDateTime) at = ct_step_dialog_get_occurred_at (dialog);
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+    g_assert_nonnull (at);
+    g_assert_cmpint (g_date_time_difference (now, at), <, 2 * G_TIME_SPAN_MINUTE);
+    g_assert_nonnull (ct_test_ui_find_by_label (GTK_WIDGET (dialog), "When it happened"));
+    g_assert_nonnull (ct_test_ui_find_by_label (GTK_WIDGET (dialog), "Time it happened"));
+  }
+  ct_test_ui_type_into (GTK_WIDGET (dialog), "Why concerns remain", "An unexplained injury.");
   g_assert_false (save_enabled (GTK_WIDGET (dialog)));
   choose (GTK_WIDGET (dialog), "Might a family member be responsible for the harm?", "yes");
   choose (GTK_WIDGET (dialog), "Might telling the family put someone in danger?", "no");
   g_assert_false (save_enabled (GTK_WIDGET (dialog)));
   choose (GTK_WIDGET (dialog), "Might telling the family interfere with a criminal investigation?",
           "no");
+  g_assert_true (save_enabled (GTK_WIDGET (dialog)));
+  type (GTK_WIDGET (dialog), "When it happened", "01/01/2099");
+  g_assert_false (save_enabled (GTK_WIDGET (dialog)));
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+    ct_step_dialog_set_occurred_at (dialog, now);
+  }
   g_assert_true (save_enabled (GTK_WIDGET (dialog)));
   type (GTK_WIDGET (dialog), "Reason a family member might be responsible", "The child said so.");
   ct_test_ui_wait_for_frame (GTK_WIDGET (dialog));
@@ -250,9 +271,16 @@ test_step_dialog (void)
   }
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
   g_assert_true (save_enabled (GTK_WIDGET (dialog)));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ct_test_ui_find_by_label (GTK_WIDGET (dialog),
-                                                                       "Why concerns remain"))),
-                   ==, "An unexplained injury.");
+  {
+    GtkWidget *view = ct_test_ui_find_by_type (GTK_WIDGET (dialog), GTK_TYPE_TEXT_VIEW);
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+    GtkTextIter start, end;
+    g_autofree char *text = NULL;
+
+    gtk_text_buffer_get_bounds (buffer, &start, &end);
+    text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+    g_assert_cmpstr (text, ==, "An unexplained injury.");
+  }
 
   gtk_window_destroy (GTK_WINDOW (dialog));
 }

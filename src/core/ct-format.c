@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "ct-format.h"
+#include "ct-calendar.h"
 
 /**
  * ct_format_due_relative:
@@ -221,4 +222,49 @@ ct_parse_time_of_day (const char *text,
   if (out_minute != NULL)
     *out_minute = m;
   return TRUE;
+}
+
+/**
+ * ct_parse_date_time:
+ * @date_text: a date as ct_parse_date() reads it
+ * @time_text: a time of day as ct_parse_time_of_day() reads it
+ *
+ * Reads when something happened, typed as a date and a time in UK time
+ * (Europe/London), which is the time every clock in Caretrail runs in.
+ *
+ * Returns: (transfer full) (nullable): the instant, or %NULL if either
+ *   part cannot be read
+ */
+GDateTime *
+ct_parse_date_time (const char *date_text,
+                    const char *time_text)
+{
+  g_autofree char *iso = NULL;
+  g_autofree char *time = time_text != NULL ? g_strstrip (g_strdup (time_text)) : NULL;
+  int y, m, d, hour, minute;
+
+  if (!ct_parse_date (date_text, &iso) || !ct_parse_time_of_day (time, &hour, &minute) ||
+      sscanf (iso, "%d-%d-%d", &y, &m, &d) != 3)
+    return NULL;
+
+  return g_date_time_new (ct_calendar_get_timezone (), y, m, d, hour, minute, 0);
+}
+
+/**
+ * ct_format_for_entries:
+ * @instant: an instant
+ * @out_date: (out) (transfer full): its date in UK time, "DD/MM/YYYY"
+ * @out_time: (out) (transfer full): its time of day in UK time, "HH:MM"
+ *
+ * Writes an instant as ct_parse_date_time() reads it back.
+ */
+void
+ct_format_for_entries (GDateTime  *instant,
+                       char      **out_date,
+                       char      **out_time)
+{
+  g_autoptr(GDateTime) uk = g_date_time_to_timezone (instant, ct_calendar_get_timezone ());
+
+  *out_date = g_date_time_format (uk, "%d/%m/%Y");
+  *out_time = g_date_time_format (uk, "%H:%M");
 }

@@ -17,4 +17,10 @@ gboolean  ct_parse_time_of_day   (const char *text,
                                   int        *out_hour,
                                   int        *out_minute);
 
+GDateTime *ct_parse_date_time     (const char *date_text,
+                                   const char *time_text);
+void       ct_format_for_entries  (GDateTime  *instant,
+                                   char      **out_date,
+                                   char      **out_time);
+
 G_END_DECLS

@@ -122,7 +122,7 @@ filter_case (gpointer item,
   switch (self->kind)
     {
     case CT_CASE_LIST_NEEDS_ACTION:
-      if (closed || due_at == 0)
+      if (closed || (due_at == 0 && !ct_case_item_get_urgent (case_item)))
         return FALSE;
       break;
 
@@ -181,6 +181,10 @@ sort_cases (gconstpointer a,
 
   if (self->kind != CT_CASE_LIST_CLOSED)
     {
+      /* A case on the urgent path comes above everything else. */
+      if (ct_case_item_get_urgent (case_a) != ct_case_item_get_urgent (case_b))
+        return ct_case_item_get_urgent (case_a) ? -1 : 1;
+
       /* Soonest due first, so the most overdue step is at the top; cases
        * with nothing due go last. */
       if (due_a != due_b)

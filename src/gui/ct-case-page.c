@@ -41,6 +41,7 @@ struct _CtCasePage
   GtkLabel            *next_summary_label;
   GtkLabel            *next_due_label;
   GtkLabel            *explanation_label;
+  GtkWidget           *urgent_box;
   AdwPreferencesGroup *actions_group;
   GtkListBox          *documents_list;
   GtkListBox          *people_list;
@@ -128,20 +129,37 @@ step_data_free (StepData *data)
 }
 
 static void
-on_step_applied_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+show_notice (CtCasePage *self,
+             const char *notice)
+{
+  GtkWidget *dialog;
+
+  /* Something to act on now, such as escalation due on a day that is not a
+   * working day: it stays until the user closes it. */
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                   _("Act on This Now"), notice);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Understood"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_step_recorded_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
 {
   StepData *data = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(CtCaseItem) item = NULL;
+  g_autofree char *notice = NULL;
 
-  item = ct_workflow_apply_finish (CT_WORKFLOW (source), result, &error);
+  item = ct_workflow_record_finish (CT_WORKFLOW (source), result, &notice, &error);
   ct_step_dialog_save_finished (data->dialog, error);
   if (item != NULL)
     {
       g_signal_emit (data->self, signals[SIGNAL_CASE_CHANGED], 0, item);
       reload (data->self);
+      if (notice != NULL)
+        show_notice (data->self, notice);
     }
 
   step_data_free (data);
@@ -164,181 +182,24 @@ find_agency (CtCasePage *self,
   return NULL;
 }
 
-static const char *
-answer_text (GHashTable *answers,
-             const char *name)
-{
-  GVariant *value = g_hash_table_lookup (answers, name);
-
-  if (value == NULL || !g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
-    return NULL;
-
-  return g_variant_get_string (value, NULL);
-}
-
-/* The records a step makes besides its chronology entry. */
-static GPtrArray *
-make_step_records (CtCasePage   *self,
-                   CtStepDialog *dialog,
-                   GHashTable   *answers)
-{
-  GPtrArray *extra = g_ptr_array_new_with_free_func (g_object_unref);
-  CtEvent event = ct_step_dialog_get_event (dialog);
-
-  if (event == CT_EVENT_REFERRAL_MADE || event == CT_EVENT_IMMEDIATE_RISK_REFERRAL)
-    {
-      CtRecord *referral = ct_record_new (CT_RECORD_KIND_REFERRAL);
-      g_autoptr(CtRecord) agency = find_agency (self, answer_text (answers, "agency"));
-      const char *type = answer_text (answers, "referral-type");
-
-      ct_record_set_case_id (referral, self->case_id);
-      ct_record_set_state (referral, "made");
-      if (agency != NULL)
-        ct_record_set_string (referral, "agency-id", ct_record_get_id (agency));
-      ct_record_set_string (referral, "agency-name", answer_text (answers, "agency") ?: "");
-      ct_record_set_string (referral, "type", type ? type : "child-protection");
-      ct_record_set_string (referral, "urgency",
-                            event == CT_EVENT_IMMEDIATE_RISK_REFERRAL ? "immediate" : "standard");
-      ct_record_set_int64 (referral, "made-at", g_get_real_time ());
-      ct_record_set_string (referral, "made-how", answer_text (answers, "how") ?: "");
-      ct_record_set_string (referral, "made-by", ct_workflow_get_actor_id (self->workflow));
-      ct_record_set_string (referral, "made-to", answer_text (answers, "to-whom") ?: "");
-      if (answer_text (answers, "their-reference") != NULL)
-        ct_record_set_string (referral, "their-reference",
-                              answer_text (answers, "their-reference"));
-      if (answer_text (answers, "what-shared") != NULL)
-        ct_record_set_string (referral, "what-shared", answer_text (answers, "what-shared"));
-      if (answer_text (answers, "consent") != NULL)
-        ct_record_set_string (referral, "parents-consent",
-                              g_strcmp0 (answer_text (answers, "consent"), "given") == 0 ? "yes" :
-                              g_strcmp0 (answer_text (answers, "consent"), "refused") == 0 ? "no" :
-                              "not-sought");
-      if (answer_text (answers, "consent-reason") != NULL)
-        ct_record_set_string (referral, "consent-reason", answer_text (answers, "consent-reason"));
-      g_ptr_array_add (extra, referral);
-    }
-  else if (event == CT_EVENT_CONFIRMATION_SENT && self->file != NULL)
-    {
-      /* The latest unsent confirmation letter is the one being sent. */
-      for (guint i = self->file->documents->len; i > 0; i--)
-        {
-          CtRecord *document = g_ptr_array_index (self->file->documents, i - 1);
-
-          if (g_strcmp0 (ct_record_get_string (document, "kind"), "referral-confirmation") == 0 &&
-              ct_record_get_int64 (document, "sent-at", 0) == 0)
-            {
-              CtRecord *sent = ct_record_copy (document);
-
-              ct_record_set_int64 (sent, "sent-at", g_get_real_time ());
-              ct_record_set_string (sent, "sent-how", answer_text (answers, "how") ?: "");
-              ct_record_set_string (sent, "sent-to", answer_text (answers, "to-whom") ?: "");
-              ct_record_set_state (sent, "sent");
-              g_ptr_array_add (extra, sent);
-              break;
-            }
-        }
-    }
-
-  return extra;
-}
-
-static gboolean
-is_allegation_step (CtEvent event)
-{
-  return event == CT_EVENT_ALLEGATION_CLASSIFIED || event == CT_EVENT_LADO_INFORMED ||
-         event == CT_EVENT_REGULATED_ACTIVITY_DECIDED ||
-         event == CT_EVENT_DBS_REFERRAL_DECIDED || event == CT_EVENT_ALLEGATION_CONCLUDED;
-}
-
-/* A new version of the ALLEGATION record with what @event decided, saved
- * with the step (and not at all if the engine refuses it). */
-static CtRecord *
-update_allegation (CtRecord   *allegation,
-                   CtEvent     event,
-                   GHashTable *answers)
-{
-  CtRecord *updated = ct_record_copy (allegation);
-  GVariant *removed = g_hash_table_lookup (answers, "removed");
-
-  switch (event)
-    {
-    case CT_EVENT_ALLEGATION_CLASSIFIED:
-      ct_record_set_string (updated, "classification",
-                            answer_text (answers, "classification") ?: "");
-      if (answer_text (answers, "category") != NULL)
-        ct_record_set_string (updated, "category", answer_text (answers, "category"));
-      break;
-    case CT_EVENT_LADO_INFORMED:
-      ct_record_set_int64 (updated, "lado-informed-at", g_get_real_time ());
-      break;
-    case CT_EVENT_REGULATED_ACTIVITY_DECIDED:
-      if (removed != NULL && g_variant_is_of_type (removed, G_VARIANT_TYPE_BOOLEAN))
-        ct_record_set_boolean (updated, "removed-from-regulated-activity",
-                               g_variant_get_boolean (removed));
-      break;
-    case CT_EVENT_DBS_REFERRAL_DECIDED:
-      ct_record_set_boolean (updated, "dbs-referral-considered", TRUE);
-      break;
-    case CT_EVENT_ALLEGATION_CONCLUDED:
-      ct_record_set_string (updated, "outcome", answer_text (answers, "outcome") ?: "");
-      break;
-    default:
-      break;
-    }
-
-  return updated;
-}
-
-static void
-on_allegation_read_cb (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  StepData *data = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) allegations = ct_store_list_finish (CT_STORE (source), result, &error);
-  g_autoptr(GPtrArray) extra = NULL;
-  CtEvent event = ct_step_dialog_get_event (data->dialog);
-
-  if (allegations == NULL)
-    {
-      ct_step_dialog_save_finished (data->dialog, error);
-      step_data_free (data);
-      return;
-    }
-
-  extra = make_step_records (data->self, data->dialog, data->answers);
-  if (allegations->len > 0)
-    g_ptr_array_add (extra, update_allegation (g_ptr_array_index (allegations, 0), event,
-                                               data->answers));
-  ct_workflow_apply_async (data->self->workflow, data->self->case_id, event, data->answers,
-                           extra, NULL, on_step_applied_cb, data);
-}
-
+/* What a step writes besides its chronology entry (a referral, a new
+ * version of the allegation, the letter marked as sent, …) is decided below
+ * the window, by the procedure: the page hands over the answers and when
+ * the step happened. */
 static void
 on_step_save_cb (CtStepDialog *dialog,
                  GHashTable   *answers,
                  CtCasePage   *self)
 {
   StepData *data = g_new0 (StepData, 1);
-  g_autoptr(GPtrArray) extra = NULL;
+  g_autoptr(GDateTime) occurred_at = ct_step_dialog_get_occurred_at (dialog);
 
   data->self = g_object_ref (self);
   data->dialog = g_object_ref (dialog);
   data->answers = g_hash_table_ref (answers);
 
-  /* The allegation's own record keeps what each of its steps decided: read
-   * its latest version first, to save the change with the step. */
-  if (is_allegation_step (ct_step_dialog_get_event (dialog)))
-    {
-      ct_store_list_async (ct_workflow_get_store (self->workflow), CT_RECORD_KIND_ALLEGATION,
-                           self->case_id, NULL, on_allegation_read_cb, data);
-      return;
-    }
-
-  extra = make_step_records (self, dialog, answers);
-  ct_workflow_apply_async (self->workflow, self->case_id, ct_step_dialog_get_event (dialog),
-                           answers, extra, NULL, on_step_applied_cb, data);
+  ct_workflow_record_async (self->workflow, self->case_id, ct_step_dialog_get_event (dialog),
+                            answers, occurred_at, NULL, on_step_recorded_cb, data);
 }
 
 static CtStepDialog *
@@ -387,6 +248,37 @@ on_action_row_activated_cb (GtkButton  *button,
   CtEvent event = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "event"));
 
   open_step (self, event);
+}
+
+/* "case-page.record-step" with an event's name: the urgent path's buttons. */
+static void
+on_record_step_activated_cb (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  CtCasePage *self = CT_CASE_PAGE (widget);
+  CtEvent event;
+
+  if (self->file == NULL ||
+      !ct_event_from_string (g_variant_get_string (parameter, NULL), &event, NULL) ||
+      !ct_procedure_event_allowed (get_state (self), event))
+    return;
+
+  open_step (self, event);
+}
+
+/* A call, a meeting, an email or a letter, on an open or a closed case. */
+static void
+on_add_note_activated_cb (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  CtCasePage *self = CT_CASE_PAGE (widget);
+
+  if (self->file == NULL)
+    return;
+
+  open_step (self, CT_EVENT_NOTE);
 }
 
 /* }}} */
@@ -750,6 +642,7 @@ show_file (CtCasePage *self)
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(CtNextStep) step = NULL;
   g_autoptr(GArray) events = NULL;
+  g_autoptr(GError) snapshot_error = NULL;
   g_autofree char *reference = NULL;
 
   for (guint i = 0; i < self->file->children->len; i++)
@@ -770,10 +663,33 @@ show_file (CtCasePage *self)
                                ct_state_get_title (state));
   gtk_label_set_text (self->reference_label, reference);
 
-  ct_workflow_get_snapshot (self->workflow, case_record, &snapshot);
-  step = ct_procedure_next_step (ct_workflow_get_calendar (self->workflow), &snapshot, now);
-  gtk_label_set_text (self->next_summary_label, step ? step->summary : "");
-  gtk_label_set_text (self->explanation_label, step ? step->explanation : "");
+  /* What is due comes from the case as the case service reads it; if that
+   * fails, the page says so rather than showing a wrong deadline. */
+  if (ct_workflow_get_snapshot (self->workflow, case_record,
+                                self->file->children->len > 0
+                                  ? g_ptr_array_index (self->file->children, 0) : NULL,
+                                &snapshot, &snapshot_error))
+    step = ct_procedure_next_step (ct_workflow_get_calendar (self->workflow), &snapshot, now);
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->next_summary_label), "error");
+  if (step != NULL)
+    {
+      gtk_label_set_text (self->next_summary_label, step->summary);
+      gtk_label_set_text (self->explanation_label, step->explanation);
+    }
+  else
+    {
+      gtk_label_set_text (self->next_summary_label,
+                          _("What is due next cannot be worked out"));
+      gtk_widget_add_css_class (GTK_WIDGET (self->next_summary_label), "error");
+      gtk_label_set_text (self->explanation_label,
+                          snapshot_error != NULL ? snapshot_error->message : "");
+    }
+
+  /* On the urgent path, the urgent referral comes before anything else. */
+  gtk_widget_set_visible (GTK_WIDGET (self->urgent_box),
+                          step != NULL && step->urgent && !ct_state_is_closed (state));
+
   gtk_widget_remove_css_class (GTK_WIDGET (self->next_due_label), "overdue");
   if (step != NULL && step->has_due && step->due != NULL && !ct_state_is_closed (state))
     {
@@ -808,7 +724,8 @@ show_file (CtCasePage *self)
     {
       CtEvent event = g_array_index (events, CtEvent, i);
 
-      if (!ct_step_dialog_has_form (event))
+      /* Notes have their own button, on open and closed cases alike. */
+      if (event == CT_EVENT_NOTE || !ct_step_dialog_has_form (event))
         continue;
       add_action_row (self, ct_event_get_title (event), NULL,
                       G_CALLBACK (on_action_row_activated_cb), GUINT_TO_POINTER (event));
@@ -898,11 +815,24 @@ show_file (CtCasePage *self)
   for (guint i = 0; i < self->file->chronology->len; i++)
     {
       CtRecord *entry = g_ptr_array_index (self->file->chronology, i);
-      g_autofree char *when = ct_format_instant (ct_record_get_int64 (entry, "event", 0));
+      gint64 happened = ct_record_get_int64 (entry, "event", 0);
+      gint64 recorded = ct_record_get_int64 (entry, "recorded-at", 0);
+      g_autofree char *when = ct_format_instant (happened);
       g_autoptr(GString) subtitle = g_string_new (NULL);
       const char *why = ct_record_get_string (entry, "why");
+      const char *who = ct_record_get_string (entry, "who");
 
-      g_string_append_printf (subtitle, "%s · %s", when, ct_record_get_string (entry, "who") ?: "");
+      /* Translators: when an entry happened and who recorded it:
+       * "03/03/2026 14:05 · recorded by Dana Officer". */
+      g_string_append_printf (subtitle, _("%s · recorded by %s"), when,
+                              who != NULL ? who : _("someone not named"));
+      /* An entry written up more than an hour later shows both times. */
+      if (recorded - happened > G_TIME_SPAN_HOUR)
+        {
+          g_autofree char *written = ct_format_instant (recorded);
+
+          g_string_append_printf (subtitle, _(" · written up %s"), written);
+        }
       if (why != NULL)
         g_string_append_printf (subtitle, _(" · Why: %s"), why);
       if (ct_record_get_string (entry, "corrects") != NULL)
@@ -996,6 +926,7 @@ ct_case_page_class_init (CtCasePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CtCasePage, next_summary_label);
   gtk_widget_class_bind_template_child (widget_class, CtCasePage, next_due_label);
   gtk_widget_class_bind_template_child (widget_class, CtCasePage, explanation_label);
+  gtk_widget_class_bind_template_child (widget_class, CtCasePage, urgent_box);
   gtk_widget_class_bind_template_child (widget_class, CtCasePage, actions_group);
   gtk_widget_class_bind_template_child (widget_class, CtCasePage, documents_list);
   gtk_widget_class_bind_template_child (widget_class, CtCasePage, people_list);
@@ -1005,6 +936,13 @@ ct_case_page_class_init (CtCasePageClass *klass)
                                    on_add_person_activated_cb);
   gtk_widget_class_install_action (widget_class, "case-page.make-document", "s",
                                    on_make_document_activated_cb);
+  gtk_widget_class_install_action (widget_class, "case-page.record-step", "s",
+                                   on_record_step_activated_cb);
+  gtk_widget_class_install_action (widget_class, "case-page.add-note", NULL,
+                                   on_add_note_activated_cb);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_N,
+                                       GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "case-page.add-note", NULL);
 }
 
 static void

@@ -175,6 +175,11 @@ ct_case_row_set_item (CtCaseRow  *self,
   gtk_label_set_text (self->children_label,
                       children && *children ? children : _("No child named yet"));
   gtk_label_set_text (self->step_label, step ? step : "");
+  /* The urgent path is shown above everything else, in the error colour. */
+  if (ct_case_item_get_urgent (item))
+    gtk_widget_add_css_class (GTK_WIDGET (self->step_label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->step_label), "error");
   gtk_label_set_text (self->reference_label, ct_case_item_get_reference (item));
   if (ct_case_item_get_dso (item) != NULL && *ct_case_item_get_dso (item) != '\0')
     /* Translators: the designated safeguarding officer responsible for a case. */

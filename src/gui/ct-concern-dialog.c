@@ -8,12 +8,16 @@
 #include "ct-choice-row.h"
 #include "ct-concern-dialog.h"
 #include "ct-format.h"
+#include "ct-procedure.h"
 
 /*
  * The record-of-concern form. It checks what it can as the user types, and
  * its "form.save" action is enabled only when everything the policy needs is
- * there. Saving hands the records to whoever opened the form; if that fails
- * the form stays open and filled, so nothing typed is lost.
+ * there. Saving hands the answers of the "concern-recorded" step (see
+ * ct_step_form_get()) and when the concern was raised to whoever opened the
+ * form, which records the step; what that writes is the procedure's
+ * business. If that fails the form stays open and filled, so nothing typed
+ * is lost.
  */
 struct _CtConcernDialog
 {
@@ -28,6 +32,7 @@ struct _CtConcernDialog
   AdwPreferencesPage *page;
   AdwPreferencesGroup *risk_group;
   CtChoiceRow     *risk_row;
+  GtkWidget       *urgent_warning;
   AdwEntryRow     *raised_by_row;
   AdwComboRow     *how_row;
   AdwEntryRow     *when_date_row;
@@ -102,17 +107,10 @@ get_raised_at (CtConcernDialog *self,
 {
   g_autofree char *date_text = get_entry_text (self->when_date_row);
   g_autofree char *time_text = get_entry_text (self->when_time_row);
-  g_autofree char *iso = NULL;
-  int y, m, d, hour, minute;
-  gboolean date_ok = ct_parse_date (date_text, &iso);
-  gboolean time_ok = ct_parse_time_of_day (time_text, &hour, &minute);
 
-  *out_date_ok = date_ok;
-  *out_time_ok = time_ok;
-  if (!date_ok || !time_ok || sscanf (iso, "%d-%d-%d", &y, &m, &d) != 3)
-    return NULL;
-
-  return g_date_time_new_local (y, m, d, hour, minute, 0);
+  *out_date_ok = ct_parse_date (date_text, NULL);
+  *out_time_ok = ct_parse_time_of_day (time_text, NULL, NULL);
+  return ct_parse_date_time (date_text, time_text);
 }
 
 /* Fills in @missing with what still stops the form from being saved, in the
@@ -127,7 +125,7 @@ collect_missing (CtConcernDialog *self,
   g_autofree char *dob = get_entry_text (self->dob_row);
   g_autofree char *what = get_view_text (self->what_view);
   g_autoptr(GDateTime) raised_at = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   gboolean date_ok, time_ok;
   gboolean dob_ok;
   gboolean linked = self->existing_child != NULL &&
@@ -144,7 +142,7 @@ collect_missing (CtConcernDialog *self,
   set_row_error (GTK_WIDGET (self->when_time_row), !time_ok);
   if (!date_ok || !time_ok)
     g_ptr_array_add (missing, _("the date and time it was raised"));
-  else if (g_date_time_compare (raised_at, now) > 0)
+  else if (g_date_time_difference (raised_at, now) >= G_TIME_SPAN_MINUTE)
     {
       set_row_error (GTK_WIDGET (self->when_date_row), TRUE);
       set_row_error (GTK_WIDGET (self->when_time_row), TRUE);
@@ -237,6 +235,9 @@ update_validity (CtConcernDialog *self)
 {
   g_autofree char *missing = ct_concern_dialog_describe_missing (self);
 
+  /* Before saving, say what a "yes" does. */
+  gtk_widget_set_visible (self->urgent_warning, ct_concern_dialog_get_immediate_risk (self));
+
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "form.save",
                                  missing == NULL && !self->saving);
   gtk_label_set_text (self->missing_label, missing ? missing : "");
@@ -282,52 +283,63 @@ find_staff_id (CtConcernDialog *self,
 }
 
 static void
-set_text_field (CtRecord   *record,
-                const char *name,
-                const char *value)
+set_text_answer (GHashTable *answers,
+                 const char *name,
+                 const char *value)
 {
   if (!is_blank (value))
-    ct_record_set_string (record, name, value);
+    ct_answers_set_text (answers, name, value);
 }
 
 /**
- * ct_concern_dialog_build_records:
+ * ct_concern_dialog_get_immediate_risk:
+ * @self: a #CtConcernDialog
+ *
+ * Returns: %TRUE if the form says a child is at immediate risk
+ */
+gboolean
+ct_concern_dialog_get_immediate_risk (CtConcernDialog *self)
+{
+  g_return_val_if_fail (CT_IS_CONCERN_DIALOG (self), FALSE);
+
+  return g_strcmp0 (ct_choice_row_get_value (self->risk_row), "yes") == 0;
+}
+
+/**
+ * ct_concern_dialog_get_raised_at:
+ * @self: a #CtConcernDialog
+ *
+ * Returns: (transfer full) (nullable): when the concern was raised, as
+ *   typed (UK time), or %NULL if it cannot be read
+ */
+GDateTime *
+ct_concern_dialog_get_raised_at (CtConcernDialog *self)
+{
+  gboolean date_ok, time_ok;
+
+  g_return_val_if_fail (CT_IS_CONCERN_DIALOG (self), NULL);
+
+  return get_raised_at (self, &date_ok, &time_ok);
+}
+
+/**
+ * ct_concern_dialog_build_answers:
  * @self: a valid #CtConcernDialog
  *
- * Builds the records the form describes: a CHILD (unless an existing child
- * was chosen), a CASE about the child and the CONCERN itself, in that order.
+ * The answers of the "concern-recorded" step, as ct_step_form_get() lists
+ * them: who raised it (and their staff id, if they are on the staff), how,
+ * what was seen or said, whether a child is at immediate risk, and either
+ * the child already known ("child-id") or the new child's details.
  *
- * Returns: (transfer full) (element-type CtRecord): the records, or %NULL if
- *   the form is not valid.
+ * Returns: (transfer full) (nullable): the answers, or %NULL if the form is
+ *   not valid.
  */
-GPtrArray *
-ct_concern_dialog_build_records (CtConcernDialog *self)
+GHashTable *
+ct_concern_dialog_build_answers (CtConcernDialog *self)
 {
-  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(CtRecord) child = NULL;
-  g_autoptr(CtRecord) case_record = NULL;
-  g_autoptr(CtRecord) concern = NULL;
-  g_autoptr(GDateTime) raised_at = NULL;
-  g_autofree char *raised_by = get_entry_text (self->raised_by_row);
+  g_autoptr(GHashTable) answers = NULL;
+  g_autofree char *raised_by = NULL;
   g_autofree char *staff_id = NULL;
-  g_autofree char *given = get_entry_text (self->given_names_row);
-  g_autofree char *family = get_entry_text (self->family_name_row);
-  g_autofree char *aliases = get_entry_text (self->aliases_row);
-  g_autofree char *dob_text = get_entry_text (self->dob_row);
-  g_autofree char *dob = NULL;
-  g_autofree char *address = get_entry_text (self->address_row);
-  g_autofree char *area = get_entry_text (self->area_row);
-  g_autofree char *what = get_view_text (self->what_view);
-  g_autofree char *words = get_view_text (self->words_view);
-  g_autofree char *injuries = get_view_text (self->injuries_view);
-  g_autofree char *witnesses = get_view_text (self->witnesses_view);
-  g_autofree char *actions = get_view_text (self->actions_view);
-  g_autofree char *title = NULL;
-  g_autofree char *summary = NULL;
-  const char *child_ids[2] = { NULL, NULL };
-  const char *child_given;
-  const char *child_family;
-  gboolean date_ok, time_ok;
   guint how;
 
   g_return_val_if_fail (CT_IS_CONCERN_DIALOG (self), NULL);
@@ -335,81 +347,51 @@ ct_concern_dialog_build_records (CtConcernDialog *self)
   if (!ct_concern_dialog_is_valid (self))
     return NULL;
 
-  raised_at = get_raised_at (self, &date_ok, &time_ok);
-  g_return_val_if_fail (raised_at != NULL, NULL);
+  answers = ct_answers_new ();
+  raised_by = get_entry_text (self->raised_by_row);
+  ct_answers_set_text (answers, "raised-by", raised_by);
+  staff_id = find_staff_id (self, raised_by);
+  set_text_answer (answers, "raised-by-id", staff_id);
+  how = adw_combo_row_get_selected (self->how_row);
+  ct_answers_set_text (answers, "how", how < G_N_ELEMENTS (how_values) ? how_values[how] : "other");
+
+  {
+    g_autofree char *what = get_view_text (self->what_view);
+    g_autofree char *words = get_view_text (self->words_view);
+    g_autofree char *injuries = get_view_text (self->injuries_view);
+    g_autofree char *witnesses = get_view_text (self->witnesses_view);
+    g_autofree char *actions = get_view_text (self->actions_view);
+
+    set_text_answer (answers, "what", what);
+    set_text_answer (answers, "childs-words", words);
+    set_text_answer (answers, "injuries", injuries);
+    set_text_answer (answers, "witnesses", witnesses);
+    set_text_answer (answers, "actions-taken", actions);
+  }
+  ct_answers_set_boolean (answers, "immediate-risk", ct_concern_dialog_get_immediate_risk (self));
 
   if (self->existing_child != NULL && gtk_switch_get_active (self->existing_child_switch))
-    {
-      child_ids[0] = ct_record_get_id (self->existing_child);
-      child_given = ct_record_get_string (self->existing_child, "given-names");
-      child_family = ct_record_get_string (self->existing_child, "family-name");
-    }
+    ct_answers_set_text (answers, "child-id", ct_record_get_id (self->existing_child));
   else
     {
-      child = ct_record_new (CT_RECORD_KIND_CHILD);
-      ct_record_set_string (child, "given-names", given);
-      ct_record_set_string (child, "family-name", family);
-      if (!is_blank (aliases))
-        {
-          g_auto(GStrv) parts = g_strsplit (aliases, ",", -1);
-          g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-          g_auto(GStrv) cleaned = NULL;
+      g_autofree char *given = get_entry_text (self->given_names_row);
+      g_autofree char *family = get_entry_text (self->family_name_row);
+      g_autofree char *aliases = get_entry_text (self->aliases_row);
+      g_autofree char *dob_text = get_entry_text (self->dob_row);
+      g_autofree char *dob = NULL;
+      g_autofree char *address = get_entry_text (self->address_row);
+      g_autofree char *area = get_entry_text (self->area_row);
 
-          for (guint i = 0; parts[i] != NULL; i++)
-            {
-              g_strstrip (parts[i]);
-              if (*parts[i] != '\0')
-                g_strv_builder_add (builder, parts[i]);
-            }
-          cleaned = g_strv_builder_end (builder);
-          ct_record_set_strv (child, "aliases", (const char * const *) cleaned);
-        }
+      set_text_answer (answers, "child-given-names", given);
+      set_text_answer (answers, "child-family-name", family);
+      set_text_answer (answers, "child-aliases", aliases);
       if (ct_parse_date (dob_text, &dob))
-        ct_record_set_string (child, "date-of-birth", dob);
-      set_text_field (child, "address", address);
-      set_text_field (child, "area", area);
-      ct_record_set_string (child, "status", "none");
-      child_ids[0] = ct_record_get_id (child);
-      child_given = given;
-      child_family = family;
+        ct_answers_set_text (answers, "child-date-of-birth", dob);
+      set_text_answer (answers, "child-address", address);
+      set_text_answer (answers, "child-area", area);
     }
 
-  case_record = ct_record_new (CT_RECORD_KIND_CASE);
-  /* Translators: the title of a new case; %s %s are the child's given
-   * and family names. */
-  title = g_strdup_printf (_("Concern about %s %s"), child_given ? child_given : "",
-                           child_family ? child_family : "");
-  ct_record_set_string (case_record, "title", title);
-  ct_record_set_strv (case_record, "child-ids", (const char * const *) child_ids);
-  summary = g_utf8_substring (what, 0, MIN (g_utf8_strlen (what, -1), 200));
-  ct_record_set_string (case_record, "summary", summary);
-  ct_record_set_string (case_record, "pathway", "child-protection");
-  ct_record_set_state (case_record, "concern-recorded");
-  if (child != NULL)
-    ct_record_set_case_id (child, ct_record_get_id (case_record));
-
-  concern = ct_record_new (CT_RECORD_KIND_CONCERN);
-  ct_record_set_case_id (concern, ct_record_get_id (case_record));
-  staff_id = find_staff_id (self, raised_by);
-  ct_record_set_string (concern, "raised-by", staff_id ? staff_id : raised_by);
-  ct_record_set_string (concern, "raised-by-name", raised_by);
-  ct_record_set_int64 (concern, "raised-at", g_date_time_to_unix (raised_at) * G_USEC_PER_SEC);
-  how = adw_combo_row_get_selected (self->how_row);
-  ct_record_set_string (concern, "how", how < G_N_ELEMENTS (how_values) ? how_values[how] : "other");
-  ct_record_set_string (concern, "what", what);
-  set_text_field (concern, "childs-words", words);
-  set_text_field (concern, "injuries", injuries);
-  set_text_field (concern, "witnesses", witnesses);
-  set_text_field (concern, "actions-taken", actions);
-  ct_record_set_boolean (concern, "immediate-risk",
-                         g_strcmp0 (ct_choice_row_get_value (self->risk_row), "yes") == 0);
-
-  if (child != NULL)
-    g_ptr_array_add (records, g_steal_pointer (&child));
-  g_ptr_array_add (records, g_steal_pointer (&case_record));
-  g_ptr_array_add (records, g_steal_pointer (&concern));
-
-  return g_steal_pointer (&records);
+  return g_steal_pointer (&answers);
 }
 
 static void
@@ -418,14 +400,14 @@ on_save_activated_cb (GtkWidget  *widget,
                       GVariant   *parameter)
 {
   CtConcernDialog *self = CT_CONCERN_DIALOG (widget);
-  g_autoptr(GPtrArray) records = ct_concern_dialog_build_records (self);
+  g_autoptr(GHashTable) answers = ct_concern_dialog_build_answers (self);
 
-  if (records == NULL)
+  if (answers == NULL)
     return;
 
   self->saving = TRUE;
   update_validity (self);
-  g_signal_emit (self, signals[SIGNAL_SAVE], 0, records);
+  g_signal_emit (self, signals[SIGNAL_SAVE], 0, answers);
 }
 
 /**
@@ -501,14 +483,16 @@ ct_concern_dialog_class_init (CtConcernDialogClass *klass)
   /**
    * CtConcernDialog::save:
    * @self: the form
-   * @records: (element-type CtRecord): the CHILD (if new), CASE and CONCERN
+   * @answers: the answers of the "concern-recorded" step, as
+   *   ct_concern_dialog_build_answers() gives them
    *
-   * Emitted when the user saves a valid form. The handler stores the records
-   * and then calls ct_concern_dialog_save_finished().
+   * Emitted when the user saves a valid form. The handler records the step,
+   * as happening at ct_concern_dialog_get_raised_at(), and then calls
+   * ct_concern_dialog_save_finished().
    */
   signals[SIGNAL_SAVE] =
     g_signal_new ("save", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_PTR_ARRAY);
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_HASH_TABLE);
 
   /**
    * CtConcernDialog::lookup-child:
@@ -560,7 +544,7 @@ static void
 ct_concern_dialog_init (CtConcernDialog *self)
 {
   g_autoptr(GtkStringList) how = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *today = NULL;
   g_autofree char *time = NULL;
   GtkTextView *views[5];
@@ -574,13 +558,41 @@ ct_concern_dialog_init (CtConcernDialog *self)
                             self);
   adw_preferences_group_add (self->risk_group, GTK_WIDGET (self->risk_row));
 
+  /* What a "yes" does, shown before saving so that no one is surprised. */
+  {
+    GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+    GtkWidget *title = gtk_label_new (_("The case goes on the urgent path"));
+    GtkWidget *text = gtk_label_new (_("An urgent referral to children’s social care is due now, as soon as you save: the case is shown above every other. Call the police on 999 in an emergency. Only a recorded decision, with its reason, takes the case off this path."));
+
+    gtk_widget_add_css_class (box, "card");
+    gtk_widget_set_margin_top (box, 12);
+    gtk_label_set_xalign (GTK_LABEL (title), 0);
+    gtk_label_set_wrap (GTK_LABEL (title), TRUE);
+    gtk_widget_add_css_class (title, "heading");
+    gtk_widget_add_css_class (title, "error");
+    gtk_widget_set_margin_top (title, 12);
+    gtk_widget_set_margin_start (title, 12);
+    gtk_widget_set_margin_end (title, 12);
+    gtk_label_set_xalign (GTK_LABEL (text), 0);
+    gtk_label_set_wrap (GTK_LABEL (text), TRUE);
+    gtk_widget_set_margin_start (text, 12);
+    gtk_widget_set_margin_end (text, 12);
+    gtk_widget_set_margin_bottom (text, 12);
+    gtk_box_append (GTK_BOX (box), title);
+    gtk_box_append (GTK_BOX (box), text);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    _("Urgent path warning"), -1);
+    gtk_widget_set_visible (box, FALSE);
+    adw_preferences_group_add (self->risk_group, box);
+    self->urgent_warning = box;
+  }
+
   how = gtk_string_list_new ((const char *[]) {
     _("In person"), _("By phone"), _("By email"), _("By letter"), _("Another way"), NULL
   });
   adw_combo_row_set_model (self->how_row, G_LIST_MODEL (how));
 
-  today = g_date_time_format (now, "%d/%m/%Y");
-  time = g_date_time_format (now, "%H:%M");
+  ct_format_for_entries (now, &today, &time);
   gtk_editable_set_text (GTK_EDITABLE (self->when_date_row), today);
   gtk_editable_set_text (GTK_EDITABLE (self->when_time_row), time);
 

@@ -18,7 +18,9 @@ void             ct_concern_dialog_offer_existing_child (CtConcernDialog *self,
                                                          CtRecord        *child);
 gboolean         ct_concern_dialog_is_valid            (CtConcernDialog *self);
 char            *ct_concern_dialog_describe_missing    (CtConcernDialog *self);
-GPtrArray       *ct_concern_dialog_build_records       (CtConcernDialog *self);
+GHashTable      *ct_concern_dialog_build_answers       (CtConcernDialog *self);
+GDateTime       *ct_concern_dialog_get_raised_at       (CtConcernDialog *self);
+gboolean         ct_concern_dialog_get_immediate_risk  (CtConcernDialog *self);
 void             ct_concern_dialog_save_finished       (CtConcernDialog *self,
                                                         const GError    *error);
 

@@ -5,189 +5,42 @@
 
 #include <glib/gi18n.h>
 
-#include "ct-choice-row.h"
-#include "ct-record.h"
 #include <string.h>
+
+#include "ct-choice-row.h"
+#include "ct-format.h"
+#include "ct-record.h"
 
 #include "ct-step-dialog.h"
 
 /*
- * One step of the procedure as a form: the policy's questions for that step,
- * in order. Save is enabled only when every question that is always needed
- * has an answer; the procedure engine then checks the rest (a reason for each
- * exception that holds, for example) and, if something is missing, says
- * what, and the form stays open with its answers.
+ * One step of the procedure as a form: the questions the core's table
+ * (ct_step_form_get()) lists for that step, in order, and when the step
+ * happened. Save is enabled only when every question that is always needed
+ * has an answer and the time can be read; the procedure engine then checks
+ * the rest (a reason for each exception that holds, a time that is not
+ * before the previous step, …) and, if something is wrong, says what, and
+ * the form stays open with its answers.
  */
 
-typedef enum
-{
-  Q_TEXT,     /* required text */
-  Q_OPTIONAL, /* optional text */
-  Q_LONG,     /* required text, several lines */
-  Q_YES_NO,   /* must be answered yes or no */
-  Q_MAYBE,    /* yes or no, needed only in some cases (the engine says when) */
-  Q_CONFIRM,  /* must be confirmed (yes) */
-  Q_CHOICE,   /* one of the values in choices, "value=Label|…" */
-  Q_PICK,     /* like Q_CHOICE, needed only in some cases */
-  Q_AGENCY,   /* an agency from the directory, stored by name */
-} QuestionType;
-
 typedef struct
 {
-  const char   *name;
-  QuestionType  type;
-  const char   *label;
-  const char   *choices;
-} Question;
-
-typedef struct
-{
-  CtEvent         event;
-  const char     *title;
-  const char     *description;
-  const Question  questions[14];
-} StepForm;
-
-static const StepForm forms[] = {
-  { CT_EVENT_ESCALATED, N_("Escalate the Concern"),
-    N_("Discuss the concern today with the line manager and a safeguarding lead: the DSO, deputy DSO or safeguarding board member."),
-    { { "line-manager", Q_TEXT, N_("Line manager it was discussed with") },
-      { "safeguarding-lead", Q_TEXT, N_("Safeguarding lead involved") },
-      { "summary", Q_OPTIONAL, N_("What was agreed") } } },
-  { CT_EVENT_IMMEDIATE_RISK_REFERRAL, N_("Urgent Referral"),
-    N_("A child needs immediate protection: refer at once to children’s social care, or call the police on 999 in an emergency."),
-    { { "risk", Q_LONG, N_("Why the child needs immediate protection") },
-      { "agency", Q_AGENCY, N_("Agency that took the referral") },
-      { "how", Q_TEXT, N_("How the referral was made") },
-      { "to-whom", Q_TEXT, N_("Who took the referral") },
-      { "their-reference", Q_OPTIONAL, N_("Their reference") } } },
-  { CT_EVENT_NO_CONCERNS_REMAIN, N_("No Concerns Remain"),
-    N_("Close the case with no further action. Record why, and that support for the staff member who raised the concern was discussed."),
-    { { "reason", Q_LONG, N_("Why no concerns remain") },
-      { "staff-support-discussed", Q_CONFIRM, N_("Support for the staff member was discussed with their line manager") } } },
-  { CT_EVENT_CONCERNS_REMAIN, N_("Concerns Remain"),
-    N_("The family is to be told unless an exception holds. For each exception that holds, give the reason: the family is then approached only after children’s social care, or the police, agrees."),
-    { { "reason", Q_LONG, N_("Why concerns remain") },
-      { "family-member-responsible", Q_YES_NO, N_("Might a family member be responsible for the harm?") },
-      { "family-member-responsible-reason", Q_OPTIONAL, N_("Reason a family member might be responsible") },
-      { "danger-to-others", Q_YES_NO, N_("Might telling the family put someone in danger?") },
-      { "danger-to-others-reason", Q_OPTIONAL, N_("Reason someone might be put in danger") },
-      { "criminal-investigation", Q_YES_NO, N_("Might telling the family interfere with a criminal investigation?") },
-      { "criminal-investigation-reason", Q_OPTIONAL, N_("Reason it might interfere with an investigation") } } },
-  { CT_EVENT_UNCERTAIN, N_("Seek Advice"),
-    N_("If you are unsure, consult children’s social care where the child lives, or the NSPCC helpline without naming the child or family."),
-    { { "reason", Q_LONG, N_("What is uncertain") } } },
-  { CT_EVENT_ADVICE_RECORDED, N_("Record the Advice"),
-    NULL,
-    { { "consulted", Q_CHOICE, N_("Who was consulted"), N_("csc=Children’s social care|nspcc=NSPCC helpline") },
-      { "anonymous", Q_YES_NO, N_("Was the consultation anonymous?") },
-      { "adviser", Q_OPTIONAL, N_("Name of the adviser") },
-      { "advice", Q_LONG, N_("Advice given") } } },
-  { CT_EVENT_FAMILY_DISCUSSED, N_("Discuss With the Family"),
-    NULL,
-    { { "with-whom", Q_TEXT, N_("Family members spoken to") },
-      { "summary", Q_LONG, N_("What was said") } } },
-  { CT_EVENT_FAMILY_APPROACH_AGREED, N_("Agreement to Approach the Family"),
-    NULL,
-    { { "agreed-with", Q_CHOICE, N_("Agreed by"), N_("csc=Children’s social care|police=Police") },
-      { "agreed-by", Q_TEXT, N_("Name of the person who agreed") } } },
-  { CT_EVENT_REFERRAL_MADE, N_("Make the Referral"),
-    N_("Refer to children’s social care for the area where the child lives, then confirm the referral in writing within that authority’s period."),
-    { { "agency", Q_AGENCY, N_("Local authority referred to") },
-      { "how", Q_TEXT, N_("How the referral was made") },
-      { "to-whom", Q_TEXT, N_("Who took the referral") },
-      { "their-reference", Q_TEXT, N_("Their reference") },
-      { "what-shared", Q_LONG, N_("What was shared") },
-      { "referral-type", Q_CHOICE, N_("Type of referral"), N_("child-protection=Child protection|early-help=Early help") },
-      { "consent", Q_CHOICE, N_("The family’s consent"), N_("given=Given|refused=Refused|not-sought=Not sought") },
-      { "consent-reason", Q_OPTIONAL, N_("Reason for referring without consent") } } },
-  { CT_EVENT_CONFIRMATION_SENT, N_("Mark the Confirmation as Sent"),
-    NULL,
-    { { "how", Q_TEXT, N_("How it was sent") },
-      { "to-whom", Q_TEXT, N_("Who it was sent to") } } },
-  { CT_EVENT_LA_CHASED, N_("Chase the Local Authority"),
-    N_("The local authority should decide within one working day of the referral and tell you. If you have heard nothing, chase it."),
-    { { "how", Q_TEXT, N_("How they were chased") },
-      { "with-whom", Q_TEXT, N_("Who was contacted") },
-      { "response", Q_OPTIONAL, N_("Their reply") } } },
-  { CT_EVENT_OUTCOME_RECORDED, N_("Record the Outcome"),
-    NULL,
-    { { "outcome", Q_CHOICE, N_("The local authority’s decision"), N_("nfa=No further action|early-help=Early help|child-in-need-assessment=Child in need assessment|child-protection-enquiry=Child protection enquiry") },
-      { "informed-by", Q_TEXT, N_("Who gave the decision") },
-      { "reason", Q_OPTIONAL, N_("Reasons given") },
-      { "family-consent", Q_MAYBE, N_("Did the family consent (needed for early help)?") } } },
-  { CT_EVENT_OUTCOME_DISPUTED, N_("Challenge the Decision"),
-    N_("If the outcome seems wrong, use the safeguarding partnership’s escalation policy."),
-    { { "reason", Q_LONG, N_("Why the decision is challenged") },
-      { "raised-with", Q_TEXT, N_("Raised with") } } },
-  { CT_EVENT_MONITORING_STARTED, N_("Keep Watch"),
-    NULL,
-    { { "plan", Q_LONG, N_("What will be monitored, by whom and how") } } },
-  { CT_EVENT_CASE_CLOSED, N_("Close the Case"),
-    NULL,
-    { { "reason", Q_LONG, N_("Why the case is closed") } } },
-  { CT_EVENT_ALLEGATION_REPORTED, N_("Report an Allegation Against a Worker"),
-    N_("An allegation that someone who works with children has harmed a child, may have committed an offence against one, or has behaved in a way that suggests a risk to children goes to a senior manager at once, and to the LADO within one working day."),
-    { { "about", Q_TEXT, N_("Who it is about (name and role)") },
-      { "what", Q_LONG, N_("What is alleged") },
-      { "reported-by", Q_TEXT, N_("Who reported it") },
-      { "senior-manager", Q_TEXT, N_("Senior manager told") } } },
-  { CT_EVENT_ALLEGATION_CLASSIFIED, N_("Classify the Allegation"),
-    N_("Only allegations go to the LADO: a concern about the quality of care or practice, or a complaint, is dealt with under another procedure."),
-    { { "classification", Q_CHOICE, N_("What this is"), N_("allegation=An allegation|quality-of-care=A concern about quality of care or practice|complaint=A complaint") },
-      { "category", Q_PICK, N_("What is alleged, if an allegation"), N_("harmed=Harmed or may have harmed a child|offence=Possibly committed an offence against a child|risk-of-harm=Behaved in a way that indicates a risk of harm|unsuitability=Behaved in a way that indicates unsuitability to work with children") },
-      { "reason", Q_LONG, N_("Reason for this classification") },
-      { "handled-under", Q_OPTIONAL, N_("Procedure that will deal with it instead") } } },
-  { CT_EVENT_LADO_INFORMED, N_("Inform the LADO"),
-    NULL,
-    { { "lado", Q_TEXT, N_("LADO informed") },
-      { "how", Q_TEXT, N_("How the LADO was informed") },
-      { "advice", Q_OPTIONAL, N_("Advice given") } } },
-  { CT_EVENT_REGULATED_ACTIVITY_DECIDED, N_("Regulated Activity"),
-    NULL,
-    { { "removed", Q_YES_NO, N_("Was the person removed from regulated activity?") },
-      { "because-of-risk", Q_MAYBE, N_("Because they may pose a risk of harm to children?") },
-      { "reason", Q_LONG, N_("Reason for the decision") } } },
-  { CT_EVENT_DBS_REFERRAL_DECIDED, N_("Disclosure and Barring Service"),
-    NULL,
-    { { "referral-made", Q_YES_NO, N_("Was a referral made to the Disclosure and Barring Service?") },
-      { "reason", Q_LONG, N_("Reason for the decision") } } },
-  { CT_EVENT_ALLEGATION_CONCLUDED, N_("Conclude the Allegation"),
-    NULL,
-    { { "outcome", Q_CHOICE, N_("Outcome"), N_("substantiated=Substantiated|unsubstantiated=Unsubstantiated|unfounded=Unfounded|false=False|malicious=Malicious") },
-      { "reason", Q_LONG, N_("Reason for the outcome") } } },
-  { CT_EVENT_INFORMATION_SHARING_DECIDED, N_("Information-Sharing Decision"),
-    N_("Record every decision to share information or not, with the reasons, whether or not anything was shared."),
-    { { "shared", Q_YES_NO, N_("Was information shared?") },
-      { "purpose", Q_TEXT, N_("Purpose") },
-      { "what", Q_OPTIONAL, N_("What was shared") },
-      { "with-whom", Q_OPTIONAL, N_("Shared with") },
-      { "lawful-basis", Q_OPTIONAL, N_("Lawful basis") },
-      { "how-shared", Q_OPTIONAL, N_("How and when it was shared") },
-      { "necessary-proportionate", Q_MAYBE, N_("Was it necessary, proportionate, relevant, adequate and accurate?") },
-      { "safety-wellbeing", Q_TEXT, N_("How safety and well-being were weighed") },
-      { "consent-sought", Q_YES_NO, N_("Was consent sought?") },
-      { "consent-given", Q_MAYBE, N_("Was consent given?") },
-      { "consent-reason", Q_OPTIONAL, N_("Reason consent was not sought") },
-      { "reason", Q_LONG, N_("Reason for the decision") } } },
-};
-
-typedef struct
-{
-  const Question *question;
-  GtkWidget      *widget;
+  const CtQuestion *question;
+  GtkWidget        *widget;  /* an entry row, a text view or a choice row */
 } Field;
 
 struct _CtStepDialog
 {
-  AdwWindow        parent_instance;
+  AdwWindow         parent_instance;
 
-  const StepForm  *form;
-  GArray          *fields;
-  gboolean         saving;
+  const CtStepForm *form;
+  GArray           *fields;
+  gboolean          saving;
 
-  AdwToastOverlay *toast_overlay;
-  GtkLabel        *problem_label;
+  AdwToastOverlay  *toast_overlay;
+  AdwEntryRow      *when_date_row;
+  AdwEntryRow      *when_time_row;
+  GtkLabel         *problem_label;
 };
 
 G_DEFINE_FINAL_TYPE (CtStepDialog, ct_step_dialog, ADW_TYPE_WINDOW)
@@ -199,64 +52,143 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static const StepForm *
-find_form (CtEvent event)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (forms); i++)
-    if (forms[i].event == event)
-      return &forms[i];
-
-  return NULL;
-}
-
 /**
  * ct_step_dialog_has_form:
  * @event: an event of the procedure
  *
- * Returns: %TRUE if the app has a form for @event.
+ * Returns: %TRUE if the procedure has a form for @event.
  */
 gboolean
 ct_step_dialog_has_form (CtEvent event)
 {
-  return find_form (event) != NULL;
+  return ct_step_form_get (event) != NULL;
+}
+
+/* The text of an entry or a text view, without surrounding blanks. */
+static char *
+get_field_text (Field *field)
+{
+  if (GTK_IS_TEXT_VIEW (field->widget))
+    {
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (field->widget));
+      GtkTextIter start, end;
+
+      gtk_text_buffer_get_bounds (buffer, &start, &end);
+      return g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
+    }
+
+  if (GTK_IS_EDITABLE (field->widget))
+    return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (field->widget))));
+
+  return NULL;
+}
+
+/* The answer as it would be stored: text, "yes"/"no", a choice's id, or an
+ * ISO date; %NULL if there is none. *out_bad is set if something typed
+ * cannot be read. */
+static char *
+get_field_value (Field    *field,
+                 gboolean *out_bad)
+{
+  g_autofree char *text = NULL;
+
+  *out_bad = FALSE;
+  if (CT_IS_CHOICE_ROW (field->widget))
+    return g_strdup (ct_choice_row_get_value (CT_CHOICE_ROW (field->widget)));
+
+  text = get_field_text (field);
+  if (text == NULL || *text == '\0')
+    return NULL;
+
+  if (field->question->kind == CT_ANSWER_DATE)
+    {
+      char *iso = NULL;
+
+      if (!ct_parse_date (text, &iso))
+        *out_bad = TRUE;
+      return iso;
+    }
+
+  return g_steal_pointer (&text);
 }
 
 static gboolean
 field_answered (Field *field)
 {
-  switch (field->question->type)
+  gboolean bad;
+  g_autofree char *value = get_field_value (field, &bad);
+
+  if (bad)
+    return FALSE;
+
+  switch (field->question->need)
     {
-    case Q_TEXT:
-    case Q_LONG:
-      {
-        g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (
-                                                        GTK_EDITABLE (field->widget))));
-        return *text != '\0';
-      }
-
-    case Q_OPTIONAL:
-    case Q_MAYBE:
-    case Q_PICK:
-      return TRUE;
-
-    case Q_CONFIRM:
-      return g_strcmp0 (ct_choice_row_get_value (CT_CHOICE_ROW (field->widget)), "yes") == 0;
-
-    case Q_YES_NO:
-    case Q_CHOICE:
-    case Q_AGENCY:
-      return ct_choice_row_get_value (CT_CHOICE_ROW (field->widget)) != NULL;
-
+    case CT_QUESTION_REQUIRED:
+      return value != NULL;
+    case CT_QUESTION_CONFIRM:
+      return g_strcmp0 (value, "yes") == 0;
+    case CT_QUESTION_CONDITIONAL:
+    case CT_QUESTION_OPTIONAL:
     default:
-      return FALSE;
+      return TRUE;
     }
+}
+
+/**
+ * ct_step_dialog_get_occurred_at:
+ * @self: a #CtStepDialog
+ *
+ * Returns: (transfer full) (nullable): when the step happened, as typed, or
+ *   %NULL if it cannot be read
+ */
+GDateTime *
+ct_step_dialog_get_occurred_at (CtStepDialog *self)
+{
+  g_return_val_if_fail (CT_IS_STEP_DIALOG (self), NULL);
+
+  return ct_parse_date_time (gtk_editable_get_text (GTK_EDITABLE (self->when_date_row)),
+                             gtk_editable_get_text (GTK_EDITABLE (self->when_time_row)));
+}
+
+/**
+ * ct_step_dialog_set_occurred_at:
+ * @self: a #CtStepDialog
+ * @occurred_at: when the step happened
+ *
+ * Fills in when the step happened, for a default the user can change.
+ */
+void
+ct_step_dialog_set_occurred_at (CtStepDialog *self,
+                                GDateTime    *occurred_at)
+{
+  g_autofree char *date = NULL;
+  g_autofree char *time = NULL;
+
+  g_return_if_fail (CT_IS_STEP_DIALOG (self));
+  g_return_if_fail (occurred_at != NULL);
+
+  ct_format_for_entries (occurred_at, &date, &time);
+  gtk_editable_set_text (GTK_EDITABLE (self->when_date_row), date);
+  gtk_editable_set_text (GTK_EDITABLE (self->when_time_row), time);
+}
+
+static gboolean
+time_is_valid (CtStepDialog *self)
+{
+  g_autoptr(GDateTime) at = ct_step_dialog_get_occurred_at (self);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  /* A minute's grace: the form shows minutes, and "now" moves on. */
+  return at != NULL && g_date_time_difference (at, now) < G_TIME_SPAN_MINUTE;
 }
 
 /**
  * ct_step_dialog_is_complete:
  * @self: a #CtStepDialog
  *
- * Returns: %TRUE when every question that is always needed has an answer.
+ * Returns: %TRUE when every question that is always needed has an answer,
+ *   every date typed can be read, and when the step happened can be read
+ *   and is not in the future.
  */
 gboolean
 ct_step_dialog_is_complete (CtStepDialog *self)
@@ -267,12 +199,26 @@ ct_step_dialog_is_complete (CtStepDialog *self)
     if (!field_answered (&g_array_index (self->fields, Field, i)))
       return FALSE;
 
-  return TRUE;
+  return time_is_valid (self);
+}
+
+static void
+set_row_error (GtkWidget *row,
+               gboolean   error)
+{
+  if (error)
+    gtk_widget_add_css_class (row, "error");
+  else
+    gtk_widget_remove_css_class (row, "error");
 }
 
 static void
 update_validity (CtStepDialog *self)
 {
+  gboolean time_ok = time_is_valid (self);
+
+  set_row_error (GTK_WIDGET (self->when_date_row), !time_ok);
+  set_row_error (GTK_WIDGET (self->when_time_row), !time_ok);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "step.save",
                                  !self->saving && ct_step_dialog_is_complete (self));
 }
@@ -281,8 +227,9 @@ update_validity (CtStepDialog *self)
  * ct_step_dialog_get_answers:
  * @self: a #CtStepDialog
  *
- * Returns: (transfer full): the answers, for ct_procedure_apply(); yes/no
- *   questions as booleans, the rest as text; unanswered ones left out.
+ * Returns: (transfer full): the answers, for ct_workflow_record_async();
+ *   yes/no questions as booleans, the rest as text (dates as YYYY-MM-DD);
+ *   unanswered ones left out.
  */
 GHashTable *
 ct_step_dialog_get_answers (CtStepDialog *self)
@@ -292,46 +239,15 @@ ct_step_dialog_get_answers (CtStepDialog *self)
   for (guint i = 0; i < self->fields->len; i++)
     {
       Field *field = &g_array_index (self->fields, Field, i);
-      const char *name = field->question->name;
+      gboolean bad;
+      g_autofree char *value = get_field_value (field, &bad);
 
-      switch (field->question->type)
-        {
-        case Q_TEXT:
-        case Q_LONG:
-        case Q_OPTIONAL:
-          {
-            g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (
-                                                            GTK_EDITABLE (field->widget))));
-            if (*text != '\0')
-              ct_answers_set_text (answers, name, text);
-          }
-          break;
-
-        case Q_YES_NO:
-        case Q_MAYBE:
-        case Q_CONFIRM:
-          {
-            const char *value = ct_choice_row_get_value (CT_CHOICE_ROW (field->widget));
-
-            if (value != NULL)
-              ct_answers_set_boolean (answers, name, g_str_equal (value, "yes"));
-          }
-          break;
-
-        case Q_CHOICE:
-        case Q_PICK:
-        case Q_AGENCY:
-          {
-            const char *value = ct_choice_row_get_value (CT_CHOICE_ROW (field->widget));
-
-            if (value != NULL)
-              ct_answers_set_text (answers, name, value);
-          }
-          break;
-
-        default:
-          break;
-        }
+      if (value == NULL || bad)
+        continue;
+      if (field->question->kind == CT_ANSWER_YES_NO)
+        ct_answers_set_boolean (answers, field->question->key, g_str_equal (value, "yes"));
+      else
+        ct_answers_set_text (answers, field->question->key, value);
     }
 
   return answers;
@@ -356,10 +272,13 @@ ct_step_dialog_set_answer (CtStepDialog *self,
     {
       Field *field = &g_array_index (self->fields, Field, i);
 
-      if (g_strcmp0 (field->question->name, name) != 0)
+      if (g_strcmp0 (field->question->key, name) != 0)
         continue;
 
-      if (GTK_IS_EDITABLE (field->widget))
+      if (GTK_IS_TEXT_VIEW (field->widget))
+        gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (field->widget)),
+                                  value ? value : "", -1);
+      else if (GTK_IS_EDITABLE (field->widget))
         gtk_editable_set_text (GTK_EDITABLE (field->widget), value ? value : "");
       else
         ct_choice_row_set_value (CT_CHOICE_ROW (field->widget), value);
@@ -482,50 +401,42 @@ ct_step_dialog_init (CtStepDialog *self)
 }
 
 static GtkWidget *
-make_choice (const Question *question,
-             GListModel     *agencies)
+make_choice (const CtQuestion *question,
+             GListModel       *agencies)
 {
   GtkWidget *row = ct_choice_row_new (_(question->label));
 
-  switch (question->type)
+  switch (question->kind)
     {
-    case Q_YES_NO:
-    case Q_MAYBE:
+    case CT_ANSWER_YES_NO:
       ct_choice_row_add (CT_CHOICE_ROW (row), "yes", _("Yes"));
-      ct_choice_row_add (CT_CHOICE_ROW (row), "no", _("No"));
+      if (question->need != CT_QUESTION_CONFIRM)
+        ct_choice_row_add (CT_CHOICE_ROW (row), "no", _("No"));
       break;
 
-    case Q_CONFIRM:
-      ct_choice_row_add (CT_CHOICE_ROW (row), "yes", _("Yes"));
-      break;
-
-    case Q_CHOICE:
-    case Q_PICK:
+    case CT_ANSWER_CHOICE:
       {
-        g_auto(GStrv) choices = g_strsplit (_(question->choices), "|", -1);
+        g_auto(GStrv) choices = g_strsplit (question->choices ? question->choices : "", "|", -1);
 
         for (guint i = 0; choices[i] != NULL; i++)
-          {
-            char *eq = strchr (choices[i], '=');
-
-            if (eq == NULL)
-              continue;
-            *eq = '\0';
-            ct_choice_row_add (CT_CHOICE_ROW (row), choices[i], eq + 1);
-          }
+          if (*choices[i] != '\0')
+            ct_choice_row_add (CT_CHOICE_ROW (row), choices[i], ct_choice_get_label (choices[i]));
       }
       break;
 
-    case Q_AGENCY:
+    case CT_ANSWER_AGENCY:
       for (guint i = 0; agencies != NULL && i < g_list_model_get_n_items (agencies); i++)
         {
           g_autoptr(CtRecord) agency = g_list_model_get_item (agencies, i);
           const char *name = ct_record_get_string (agency, "name");
 
-          ct_choice_row_add (CT_CHOICE_ROW (row), name, name);
+          if (name != NULL)
+            ct_choice_row_add (CT_CHOICE_ROW (row), name, name);
         }
       break;
 
+    case CT_ANSWER_TEXT:
+    case CT_ANSWER_DATE:
     default:
       g_assert_not_reached ();
     }
@@ -533,22 +444,70 @@ make_choice (const Question *question,
   return row;
 }
 
+static GtkWidget *
+make_entry (CtStepDialog *self,
+            const char   *title,
+            const char   *accessible)
+{
+  GtkWidget *row = adw_entry_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  accessible, -1);
+  g_signal_connect_swapped (row, "changed", G_CALLBACK (on_field_changed_cb), self);
+  return row;
+}
+
+/* A question answered in several lines: a group of its own, titled with the
+ * question, around a text view. */
+static GtkWidget *
+make_text_view (CtStepDialog       *self,
+                AdwPreferencesPage *page,
+                const CtQuestion   *question)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+  GtkWidget *view = gtk_text_view_new ();
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _(question->label));
+  if (question->need == CT_QUESTION_OPTIONAL)
+    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), _("Optional"));
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_accepts_tab (GTK_TEXT_VIEW (view), FALSE);
+  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 12);
+  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (view), 12);
+  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 12);
+  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (view), 12);
+  gtk_widget_set_size_request (view, -1, 96);
+  gtk_widget_add_css_class (view, "card");
+  gtk_widget_add_css_class (view, "ct-text-field");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _(question->label), -1);
+  g_signal_connect_swapped (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), "changed",
+                            G_CALLBACK (on_field_changed_cb), self);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), view);
+  adw_preferences_page_add (page, ADW_PREFERENCES_GROUP (group));
+
+  return view;
+}
+
 /**
  * ct_step_dialog_new:
  * @event: the step
  * @agencies: (nullable): AGENCY records to choose from, where the step asks
  *
- * Returns: (transfer full): a new form, or %NULL if there is none for
- *   @event.
+ * Returns: (transfer full): a new form, dated now, or %NULL if there is
+ *   none for @event.
  */
 CtStepDialog *
 ct_step_dialog_new (CtEvent     event,
                     GListModel *agencies)
 {
-  const StepForm *form = find_form (event);
+  const CtStepForm *form = ct_step_form_get (event);
   CtStepDialog *self;
   Field field;
-  GtkWidget *box, *header, *cancel, *save, *page, *group, *problem_group;
+  GtkWidget *box, *header, *cancel, *save, *page, *group, *when_group, *problem_group;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  gboolean have_agencies = agencies != NULL && g_list_model_get_n_items (agencies) > 0;
 
   g_return_val_if_fail (form != NULL, NULL);
 
@@ -556,7 +515,7 @@ ct_step_dialog_new (CtEvent     event,
                        "title", _(form->title),
                        "modal", TRUE,
                        "default-width", 600,
-                       "default-height", 640,
+                       "default-height", 680,
                        "width-request", 360,
                        "height-request", 294,
                        NULL);
@@ -590,39 +549,65 @@ ct_step_dialog_new (CtEvent     event,
     adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), _(form->description));
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
 
-  for (guint i = 0; i < G_N_ELEMENTS (form->questions) && form->questions[i].name != NULL; i++)
+  for (guint i = 0; i < G_N_ELEMENTS (form->questions) && form->questions[i].key != NULL; i++)
     {
-      field.question = &form->questions[i];
-      field.widget = NULL;
+      const CtQuestion *question = &form->questions[i];
 
-      switch (field.question->type)
+      field.question = question;
+
+      if (question->kind == CT_ANSWER_TEXT && question->long_text)
         {
-        case Q_TEXT:
-        case Q_LONG:
-        case Q_OPTIONAL:
-          field.widget = adw_entry_row_new ();
-          g_signal_connect_swapped (field.widget, "changed", G_CALLBACK (on_field_changed_cb),
-                                    self);
-          break;
+          field.widget = make_text_view (self, ADW_PREFERENCES_PAGE (page), question);
+          g_array_append_val (self->fields, field);
+          /* The questions after it go below it, in a group of their own. */
+          group = adw_preferences_group_new ();
+          adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+          continue;
+        }
 
-        default:
-          field.widget = make_choice (field.question, agencies);
+      if (question->kind == CT_ANSWER_TEXT ||
+          (question->kind == CT_ANSWER_AGENCY && !have_agencies))
+        {
+          g_autofree char *title = question->need == CT_QUESTION_OPTIONAL
+            /* Translators: a question that need not be answered. */
+            ? g_strdup_printf (_("%s (optional)"), _(question->label))
+            : g_strdup (_(question->label));
+
+          field.widget = make_entry (self, title, _(question->label));
+        }
+      else if (question->kind == CT_ANSWER_DATE)
+        {
+          /* Translators: a date question; the date is written as day/month/year. */
+          g_autofree char *title = g_strdup_printf (_("%s (DD/MM/YYYY)"), _(question->label));
+
+          field.widget = make_entry (self, title, _(question->label));
+        }
+      else
+        {
+          field.widget = make_choice (question, agencies);
           g_signal_connect_swapped (field.widget, "notify::value",
                                     G_CALLBACK (on_field_changed_cb), self);
-          break;
         }
 
-      if (ADW_IS_ENTRY_ROW (field.widget))
-        {
-          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (field.widget),
-                                         _(field.question->label));
-          gtk_accessible_update_property (GTK_ACCESSIBLE (field.widget),
-                                          GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                          _(field.question->label), -1);
-        }
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), field.widget);
       g_array_append_val (self->fields, field);
     }
+
+  /* Every clock runs from when the step happened, not from when the form
+   * is saved. */
+  when_group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (when_group), _("When It Happened"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (when_group),
+                                         _("Deadlines run from this time. It cannot be in the future, or before the step it follows."));
+  self->when_date_row = ADW_ENTRY_ROW (make_entry (self, _("Date (DD/MM/YYYY)"),
+                                                   _("When it happened")));
+  self->when_time_row = ADW_ENTRY_ROW (make_entry (self, _("Time (HH:MM)"),
+                                                   _("Time it happened")));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (when_group),
+                             GTK_WIDGET (self->when_date_row));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (when_group),
+                             GTK_WIDGET (self->when_time_row));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (when_group));
 
   problem_group = adw_preferences_group_new ();
   self->problem_label = GTK_LABEL (gtk_label_new (NULL));
@@ -636,6 +621,7 @@ ct_step_dialog_new (CtEvent     event,
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (problem_group));
 
   adw_window_set_content (ADW_WINDOW (self), box);
+  ct_step_dialog_set_occurred_at (self, now);
   update_validity (self);
 
   return self;

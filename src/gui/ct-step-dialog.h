@@ -19,6 +19,9 @@ void          ct_step_dialog_set_answer    (CtStepDialog *self,
                                             const char   *name,
                                             const char   *value);
 GHashTable   *ct_step_dialog_get_answers   (CtStepDialog *self);
+GDateTime    *ct_step_dialog_get_occurred_at (CtStepDialog *self);
+void          ct_step_dialog_set_occurred_at (CtStepDialog *self,
+                                            GDateTime    *occurred_at);
 gboolean      ct_step_dialog_is_complete   (CtStepDialog *self);
 void          ct_step_dialog_save_finished (CtStepDialog *self,
                                             const GError *error);

@@ -16,6 +16,7 @@
 #include "ct-step-dialog.h"
 #include "ct-store.h"
 #include "ct-unlock-page.h"
+#include "ct-user-dialog.h"
 #include "ct-window.h"
 #include "ct-workflow.h"
 
@@ -212,6 +213,19 @@ on_case_activated_cb (CtCaseListView *view,
   ct_window_open_case (self, ct_case_item_get_case_id (item));
 }
 
+/* Something the person who recorded a step must act on now (escalation due
+ * on a day that is not a working day, and the out-of-hours route): a dialog
+ * that stays until it is closed, rather than a toast that goes. */
+static void
+show_notice (CtWindow   *self,
+             const char *notice)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Act on This Now"), notice);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Understood"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 on_concern_recorded_cb (GObject      *source,
                         GAsyncResult *result,
@@ -221,27 +235,37 @@ on_concern_recorded_cb (GObject      *source,
   CtWindow *self = CT_WINDOW (gtk_window_get_transient_for (GTK_WINDOW (dialog)));
   g_autoptr(GError) error = NULL;
   g_autoptr(CtCaseItem) item = NULL;
+  g_autofree char *notice = NULL;
 
-  item = ct_workflow_record_concern_finish (CT_WORKFLOW (source), result, &error);
+  item = ct_workflow_record_finish (CT_WORKFLOW (source), result, &notice, &error);
   ct_concern_dialog_save_finished (dialog, error);
   if (item == NULL || self == NULL)
     return;
 
   ct_case_list_model_upsert (self->cases, item);
   {
-    g_autofree char *message = g_strdup_printf (_("Concern recorded as case %s"),
-                                                ct_case_item_get_reference (item));
+    g_autofree char *message = NULL;
+
+    if (ct_case_item_get_urgent (item))
+      message = g_strdup_printf (_("Concern recorded as case %s: make an urgent referral now"),
+                                 ct_case_item_get_reference (item));
+    else
+      message = g_strdup_printf (_("Concern recorded as case %s"),
+                                 ct_case_item_get_reference (item));
     ct_window_add_toast (self, message);
   }
   ct_window_open_case (self, ct_case_item_get_case_id (item));
+  if (notice != NULL)
+    show_notice (self, notice);
 }
 
 static void
 on_concern_saved_cb (CtConcernDialog *dialog,
-                     GPtrArray       *records,
+                     GHashTable      *answers,
                      CtWindow        *self)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) raised_at = NULL;
 
   if (self->workflow == NULL)
     {
@@ -251,8 +275,9 @@ on_concern_saved_cb (CtConcernDialog *dialog,
       return;
     }
 
-  ct_workflow_record_concern_async (self->workflow, records, NULL, on_concern_recorded_cb,
-                                    g_object_ref (dialog));
+  raised_at = ct_concern_dialog_get_raised_at (dialog);
+  ct_workflow_record_async (self->workflow, NULL, CT_EVENT_CONCERN_RECORDED, answers, raised_at,
+                            NULL, on_concern_recorded_cb, g_object_ref (dialog));
 }
 
 static void
@@ -307,52 +332,30 @@ on_allegation_started_cb (GObject      *source,
   CtWindow *self = CT_WINDOW (gtk_window_get_transient_for (GTK_WINDOW (dialog)));
   g_autoptr(GError) error = NULL;
   g_autoptr(CtCaseItem) item = NULL;
+  g_autofree char *notice = NULL;
 
-  item = ct_workflow_apply_finish (CT_WORKFLOW (source), result, &error);
+  item = ct_workflow_record_finish (CT_WORKFLOW (source), result, &notice, &error);
   ct_step_dialog_save_finished (dialog, error);
   if (item == NULL || self == NULL)
     return;
 
   ct_case_list_model_upsert (self->cases, item);
   ct_window_open_case (self, ct_case_item_get_case_id (item));
+  if (notice != NULL)
+    show_notice (self, notice);
 }
 
-static const char *
-answer_text (GHashTable *answers,
-             const char *name)
-{
-  GVariant *value = g_hash_table_lookup (answers, name);
-
-  if (value == NULL || !g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
-    return NULL;
-
-  return g_variant_get_string (value, NULL);
-}
-
+/* The allegation opens a case; what it writes (the ALLEGATION record, the
+ * case's title) is the procedure's business. */
 static void
 on_allegation_save_cb (CtStepDialog *dialog,
                        GHashTable   *answers,
                        CtWindow     *self)
 {
-  g_autoptr(CtRecord) case_record = ct_record_new (CT_RECORD_KIND_CASE);
-  g_autoptr(GPtrArray) extra = g_ptr_array_new_with_free_func (g_object_unref);
-  CtRecord *allegation = ct_record_new (CT_RECORD_KIND_ALLEGATION);
-  g_autofree char *title = NULL;
+  g_autoptr(GDateTime) occurred_at = ct_step_dialog_get_occurred_at (dialog);
 
-  /* Translators: the title of a case; %s names the person it is about. */
-  title = g_strdup_printf (_("Allegation about %s"), answer_text (answers, "about"));
-  ct_record_set_string (case_record, "title", title);
-  ct_record_set_string (case_record, "pathway", "allegation");
-  ct_record_set_string (case_record, "summary", answer_text (answers, "what"));
-  ct_record_set_string (allegation, "subject-name", answer_text (answers, "about"));
-  ct_record_set_string (allegation, "what", answer_text (answers, "what"));
-  ct_record_set_int64 (allegation, "reported-at", g_get_real_time ());
-  ct_record_set_string (allegation, "reported-to", answer_text (answers, "senior-manager"));
-  g_ptr_array_add (extra, allegation);
-
-  ct_workflow_start_case_async (self->workflow, case_record, CT_EVENT_ALLEGATION_REPORTED,
-                                answers, extra, NULL, on_allegation_started_cb,
-                                g_object_ref (dialog));
+  ct_workflow_record_async (self->workflow, NULL, CT_EVENT_ALLEGATION_REPORTED, answers,
+                            occurred_at, NULL, on_allegation_started_cb, g_object_ref (dialog));
 }
 
 static void
@@ -374,6 +377,120 @@ on_new_allegation_activated_cb (GtkWidget  *widget,
   gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
   gtk_window_present (GTK_WINDOW (dialog));
 }
+
+/* Who is using Caretrail {{{ */
+
+static void
+update_user_subtitle (CtWindow *self)
+{
+  const char *name = self->workflow ? ct_workflow_get_actor_name (self->workflow) : NULL;
+  g_autofree char *subtitle = NULL;
+
+  if (name != NULL)
+    /* Translators: shown under the window's title; %s is a member of staff. */
+    subtitle = g_strdup_printf (_("Signed in as %s"), name);
+  else if (self->workflow != NULL)
+    subtitle = g_strdup (_("Nobody signed in"));
+  adw_window_title_set_subtitle (self->content_title, subtitle ? subtitle : "");
+}
+
+static void
+on_actor_changed_cb (CtWorkflow *workflow,
+                     GParamSpec *pspec,
+                     CtWindow   *self)
+{
+  update_user_subtitle (self);
+}
+
+static void
+on_user_chosen_cb (CtUserDialog *dialog,
+                   const char   *staff_id,
+                   CtWindow     *self)
+{
+  if (self->workflow == NULL || !ct_workflow_set_actor_id (self->workflow, staff_id))
+    return;
+
+  g_settings_set_string (self->settings, "staff-id", staff_id);
+  {
+    g_autofree char *message = g_strdup_printf (_("Signed in as %s"),
+                                                ct_workflow_get_actor_name (self->workflow));
+    ct_window_add_toast (self, message);
+  }
+}
+
+/**
+ * ct_window_ask_user:
+ * @self: a #CtWindow with records open
+ *
+ * Asks who is using Caretrail, listing the staff directory.
+ *
+ * Returns: (transfer none) (nullable): the dialog, or %NULL if no records
+ *   are open
+ */
+GtkWindow *
+ct_window_ask_user (CtWindow *self)
+{
+  CtUserDialog *dialog;
+
+  g_return_val_if_fail (CT_IS_WINDOW (self), NULL);
+
+  if (self->workflow == NULL)
+    return NULL;
+
+  dialog = ct_user_dialog_new (ct_workflow_get_staff (self->workflow),
+                               ct_workflow_get_actor_id (self->workflow));
+  g_signal_connect_object (dialog, "chosen", G_CALLBACK (on_user_chosen_cb), self, 0);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+  return GTK_WINDOW (dialog);
+}
+
+/* On opening the records: the member of staff chosen under this desktop
+ * account, if they are still on the staff; else the only one, if there is
+ * one; else ask. */
+static void
+choose_user (CtWindow *self)
+{
+  g_autofree char *saved = g_settings_get_string (self->settings, "staff-id");
+  g_autoptr(CtRecord) member = ct_workflow_find_staff (self->workflow, saved);
+  GListModel *staff = ct_workflow_get_staff (self->workflow);
+
+  g_signal_connect_object (self->workflow, "notify::actor-name",
+                           G_CALLBACK (on_actor_changed_cb), self, 0);
+
+  if (member != NULL)
+    {
+      ct_workflow_set_actor_id (self->workflow, ct_record_get_id (member));
+    }
+  else if (g_list_model_get_n_items (staff) == 1)
+    {
+      g_autoptr(CtRecord) only = g_list_model_get_item (staff, 0);
+
+      ct_workflow_set_actor_id (self->workflow, ct_record_get_id (only));
+      g_settings_set_string (self->settings, "staff-id", ct_record_get_id (only));
+    }
+  else
+    {
+      ct_workflow_set_actor_id (self->workflow, NULL);
+      if (g_list_model_get_n_items (staff) > 1)
+        ct_window_ask_user (self);
+    }
+
+  update_user_subtitle (self);
+}
+
+static void
+on_change_user_activated_cb (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  CtWindow *self = CT_WINDOW (widget);
+
+  if (ct_window_ask_user (self) == NULL)
+    ct_window_add_toast (self, _("No records are open, so there is no staff list to choose from."));
+}
+
+/* }}} */
 
 static void
 on_show_section_activated_cb (GtkWidget  *widget,
@@ -513,6 +630,8 @@ ct_window_class_init (CtWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.new-allegation", NULL,
                                    on_new_allegation_activated_cb);
   gtk_widget_class_install_action (widget_class, "win.go-back", NULL, on_go_back_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.change-user", NULL,
+                                   on_change_user_activated_cb);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, on_search_activated_cb);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
@@ -721,6 +840,7 @@ show_loaded (CtWindow  *self,
   gtk_spinner_stop (self->loading_spinner);
   gtk_stack_set_visible_child_name (self->main_stack, "cases");
   probe_next_frame (self, "cases-shown");
+  choose_user (self);
 }
 
 static void
@@ -966,6 +1086,16 @@ on_setup_create_cb (CtSetupAssistant *assistant,
                     GPtrArray        *records,
                     CtWindow         *self)
 {
+  /* Whoever sets Caretrail up is its first member of staff, the DSO, and
+   * uses it from then on. */
+  for (guint i = 0; i < records->len; i++)
+    if (ct_record_get_kind (g_ptr_array_index (records, i)) == CT_RECORD_KIND_STAFF)
+      {
+        g_settings_set_string (self->settings, "staff-id",
+                               ct_record_get_id (g_ptr_array_index (records, i)));
+        break;
+      }
+
   ct_workflow_setup_async (self->database_path, records, self->cancellable, on_setup_done_cb,
                            g_object_ref (self));
 }

@@ -27,4 +27,6 @@ void             ct_window_open_case       (CtWindow      *self,
                                             const char    *case_id);
 CtWorkflow      *ct_window_get_workflow    (CtWindow      *self);
 
+GtkWindow       *ct_window_ask_user        (CtWindow        *self);
+
 G_END_DECLS

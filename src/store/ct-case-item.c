@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <string.h>
 
 #include "ct-case-item.h"
@@ -24,6 +26,7 @@ struct _CtCaseItem
   char    *search_key;
   gint64   due_at;
   gboolean closed;
+  gboolean urgent;
   CtState  state;  /* CT_N_STATES when not known */
 };
 
@@ -196,6 +199,39 @@ ct_case_item_get_closed (CtCaseItem *self)
 {
   g_return_val_if_fail (CT_IS_CASE_ITEM (self), FALSE);
   return self->closed;
+}
+
+/**
+ * ct_case_item_get_urgent:
+ * @self: a #CtCaseItem
+ *
+ * Returns: %TRUE if the case is on the urgent path: a child may be at
+ *   immediate risk and an urgent referral is due now
+ */
+gboolean
+ct_case_item_get_urgent (CtCaseItem *self)
+{
+  g_return_val_if_fail (CT_IS_CASE_ITEM (self), FALSE);
+  return self->urgent;
+}
+
+/**
+ * ct_case_item_set_urgent:
+ * @self: a #CtCaseItem
+ * @urgent: whether the case is on the urgent path
+ *
+ * Marks an open case as on the urgent path; its step then says so, above
+ * whatever else the state asks.
+ */
+void
+ct_case_item_set_urgent (CtCaseItem *self,
+                         gboolean    urgent)
+{
+  g_return_if_fail (CT_IS_CASE_ITEM (self));
+
+  self->urgent = urgent && !self->closed;
+  if (self->urgent)
+    self->step = g_intern_string (_("Make an urgent referral now"));
 }
 
 /**

@@ -33,6 +33,9 @@ const char *ct_case_item_get_step         (CtCaseItem  *self);
 gint64      ct_case_item_get_due_at       (CtCaseItem  *self);
 const char *ct_case_item_get_dso          (CtCaseItem  *self);
 gboolean    ct_case_item_get_closed       (CtCaseItem  *self);
+gboolean    ct_case_item_get_urgent       (CtCaseItem  *self);
+void        ct_case_item_set_urgent       (CtCaseItem  *self,
+                                           gboolean     urgent);
 CtState     ct_case_item_get_state        (CtCaseItem  *self);
 gboolean    ct_case_item_matches          (CtCaseItem  *self,
                                            const char  *folded_query);

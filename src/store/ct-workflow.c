@@ -4,7 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <stdio.h>
+#include <string.h>
 
 #include "ct-case-service.h"
 #include "ct-crypto.h"
@@ -27,18 +27,25 @@ struct _CtWorkflow
   GObject     parent_instance;
 
   CtStore    *store;
-  CtCalendar *calendar;
-  CtCaseService *service;
+  CtCaseService *service;      /* NULL if the organisation's settings cannot be read */
+  GError     *service_error;   /* why there is no service */
   CtRecord   *organisation;
   GListStore *staff;
   GListStore *agencies;
-  char       *actor_id;
+  char       *actor_id;        /* the member of staff using Caretrail, or NULL */
   char       *actor_name;
-  guint       last_number; /* of this year's case references */
-  int         reference_year;
 };
 
 G_DEFINE_FINAL_TYPE (CtWorkflow, ct_workflow, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ACTOR_ID,
+  PROP_ACTOR_NAME,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 void
 ct_case_file_free (CtCaseFile *file)
@@ -64,7 +71,6 @@ ct_workflow_dispose (GObject *object)
 
   g_clear_object (&self->service);
   g_clear_object (&self->store);
-  g_clear_object (&self->calendar);
   g_clear_object (&self->organisation);
   g_clear_object (&self->staff);
   g_clear_object (&self->agencies);
@@ -79,8 +85,48 @@ ct_workflow_finalize (GObject *object)
 
   g_free (self->actor_id);
   g_free (self->actor_name);
+  g_clear_error (&self->service_error);
 
   G_OBJECT_CLASS (ct_workflow_parent_class)->finalize (object);
+}
+
+static void
+ct_workflow_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  CtWorkflow *self = CT_WORKFLOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_ACTOR_ID:
+      g_value_set_string (value, self->actor_id);
+      break;
+    case PROP_ACTOR_NAME:
+      g_value_set_string (value, self->actor_name);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ct_workflow_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  CtWorkflow *self = CT_WORKFLOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_ACTOR_ID:
+      ct_workflow_set_actor_id (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -90,6 +136,29 @@ ct_workflow_class_init (CtWorkflowClass *klass)
 
   object_class->dispose = ct_workflow_dispose;
   object_class->finalize = ct_workflow_finalize;
+  object_class->get_property = ct_workflow_get_property;
+  object_class->set_property = ct_workflow_set_property;
+
+  /**
+   * CtWorkflow:actor-id:
+   *
+   * The id of the member of staff using Caretrail (a STAFF record), whom
+   * every entry written names; %NULL until someone is chosen.
+   */
+  properties[PROP_ACTOR_ID] =
+    g_param_spec_string ("actor-id", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  /**
+   * CtWorkflow:actor-name:
+   *
+   * The name of the member of staff using Caretrail, or %NULL.
+   */
+  properties[PROP_ACTOR_NAME] =
+    g_param_spec_string ("actor-name", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -97,8 +166,6 @@ ct_workflow_init (CtWorkflow *self)
 {
   self->staff = g_list_store_new (CT_TYPE_RECORD);
   self->agencies = g_list_store_new (CT_TYPE_RECORD);
-  self->actor_id = g_strdup ("caretrail");
-  self->actor_name = g_strdup (_("The designated safeguarding officer"));
 }
 
 /**
@@ -112,15 +179,13 @@ CtWorkflow *
 ct_workflow_new (CtStore *store)
 {
   CtWorkflow *self;
-  g_autoptr(GError) error = NULL;
 
   g_return_val_if_fail (CT_IS_STORE (store), NULL);
 
   self = g_object_new (CT_TYPE_WORKFLOW, NULL);
   self->store = g_object_ref (store);
-  self->calendar = ct_calendar_new (CT_NATION_ENGLAND_WALES, &error);
-  if (self->calendar == NULL)
-    g_warning ("The working-day calendar could not be loaded: %s", error->message);
+  self->service_error = g_error_new_literal (CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
+                                             _("The organisation’s settings have not been read yet, so no step can be recorded. Try again in a moment."));
 
   return self;
 }
@@ -132,11 +197,18 @@ ct_workflow_get_store (CtWorkflow *self)
   return self->store;
 }
 
+/**
+ * ct_workflow_get_calendar:
+ * @self: a #CtWorkflow
+ *
+ * Returns: (transfer none) (nullable): the organisation's working-day
+ *   calendar, or %NULL if its settings could not be read
+ */
 CtCalendar *
 ct_workflow_get_calendar (CtWorkflow *self)
 {
   g_return_val_if_fail (CT_IS_WORKFLOW (self), NULL);
-  return self->calendar;
+  return self->service != NULL ? ct_case_service_get_calendar (self->service) : NULL;
 }
 
 CtRecord *
@@ -161,11 +233,11 @@ ct_workflow_get_agencies (CtWorkflow *self)
 }
 
 /**
- * ct_workflow_get_actor_name:
+ * ct_workflow_get_actor_id:
  * @self: a #CtWorkflow
  *
- * Returns: the name of the person using Caretrail, as the chronology
- *   records it: the designated safeguarding officer.
+ * Returns: (nullable): the id of the member of staff using Caretrail, or
+ *   %NULL if no one has been chosen yet
  */
 const char *
 ct_workflow_get_actor_id (CtWorkflow *self)
@@ -174,6 +246,13 @@ ct_workflow_get_actor_id (CtWorkflow *self)
   return self->actor_id;
 }
 
+/**
+ * ct_workflow_get_actor_name:
+ * @self: a #CtWorkflow
+ *
+ * Returns: (nullable): the name of the member of staff using Caretrail, as
+ *   the chronology records it, or %NULL if no one has been chosen yet
+ */
 const char *
 ct_workflow_get_actor_name (CtWorkflow *self)
 {
@@ -181,57 +260,106 @@ ct_workflow_get_actor_name (CtWorkflow *self)
   return self->actor_name;
 }
 
-static void
-fill_settings (CtWorkflow      *self,
-               CtRecord        *case_record,
-               CtClockSettings *settings)
+/**
+ * ct_workflow_find_staff:
+ * @self: a #CtWorkflow
+ * @staff_id: (nullable): a STAFF record's id
+ *
+ * Returns: (transfer full) (nullable): that member of staff, if they are in
+ *   the directory
+ */
+CtRecord *
+ct_workflow_find_staff (CtWorkflow *self,
+                        const char *staff_id)
 {
-  const char *cutoff = NULL;
-  const char *period = NULL;
+  GListModel *staff = G_LIST_MODEL (self->staff);
 
-  ct_clock_settings_init_defaults (settings);
+  g_return_val_if_fail (CT_IS_WORKFLOW (self), NULL);
 
-  if (self->organisation != NULL)
-    cutoff = ct_record_get_string (self->organisation, "cutoff");
-  if (cutoff != NULL)
-    ct_cutoff_parse (cutoff, &settings->cutoff_minutes, NULL);
+  for (guint i = 0; staff_id != NULL && i < g_list_model_get_n_items (staff); i++)
+    {
+      g_autoptr(CtRecord) member = g_list_model_get_item (staff, i);
 
-  if (case_record != NULL)
-    period = ct_record_get_string (case_record, "confirmation-period");
-  if (period != NULL)
-    ct_period_parse (period, &settings->confirmation_period, NULL);
+      if (g_strcmp0 (ct_record_get_id (member), staff_id) == 0)
+        return g_steal_pointer (&member);
+    }
+
+  return NULL;
+}
+
+/**
+ * ct_workflow_set_actor_id:
+ * @self: a #CtWorkflow
+ * @staff_id: (nullable): the id of a member of staff in the directory, or
+ *   %NULL for no one
+ *
+ * Says who is using Caretrail: every step, form and document they save
+ * names them.
+ *
+ * Returns: %TRUE if @staff_id is in the directory (or %NULL); %FALSE if it
+ *   is not, and then no one is chosen
+ */
+gboolean
+ct_workflow_set_actor_id (CtWorkflow *self,
+                          const char *staff_id)
+{
+  g_autoptr(CtRecord) member = NULL;
+  const char *name = NULL;
+
+  g_return_val_if_fail (CT_IS_WORKFLOW (self), FALSE);
+
+  member = ct_workflow_find_staff (self, staff_id);
+  if (member != NULL)
+    name = ct_record_get_string (member, "name");
+  else
+    staff_id = NULL;
+
+  if (g_strcmp0 (self->actor_id, staff_id) != 0)
+    {
+      g_free (self->actor_id);
+      self->actor_id = g_strdup (staff_id);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTOR_ID]);
+    }
+  if (g_strcmp0 (self->actor_name, name) != 0)
+    {
+      g_free (self->actor_name);
+      self->actor_name = g_strdup (name);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTOR_NAME]);
+    }
+
+  return member != NULL || staff_id == NULL;
 }
 
 /**
  * ct_workflow_get_snapshot:
  * @self: a #CtWorkflow
  * @case_record: a CASE
- * @out_snapshot: (out): what the procedure engine knows of it
+ * @child: (nullable): its first CHILD, for the date of birth
+ * @out_snapshot: (out caller-allocates): what the procedure engine knows of it
+ * @error: return location for an error
+ *
+ * Reads a case as the case service does, with the organisation's
+ * settings. Fails safe: a state, a period or a clock that cannot be read,
+ * or settings that could not be read, is an error rather than a deadline.
+ *
+ * Returns: %TRUE on success
  */
-void
+gboolean
 ct_workflow_get_snapshot (CtWorkflow     *self,
                           CtRecord       *case_record,
-                          CtCaseSnapshot *out_snapshot)
+                          CtRecord       *child,
+                          CtCaseSnapshot *out_snapshot,
+                          GError        **error)
 {
-  CtState state = CT_STATE_NEW;
+  g_return_val_if_fail (CT_IS_WORKFLOW (self), FALSE);
 
-  ct_case_snapshot_init (out_snapshot);
-  out_snapshot->reference = ct_record_get_reference (case_record);
-  if (ct_record_get_state (case_record) != NULL)
-    ct_state_from_string (ct_record_get_state (case_record), &state, NULL);
-  out_snapshot->state = state;
-  out_snapshot->flags = (CtCaseFlags) ct_record_get_int64 (case_record, "procedure-flags", 0);
-
-  for (guint c = 0; c < CT_N_CLOCKS; c++)
+  if (self->service == NULL)
     {
-      g_autofree char *field = g_strconcat ("clock-", ct_clock_kind_to_string (c), NULL);
-      gint64 started = ct_record_get_int64 (case_record, field, 0);
-
-      out_snapshot->clocks[c].running = started != 0;
-      out_snapshot->clocks[c].started_at = started;
+      g_propagate_error (error, g_error_copy (self->service_error));
+      return FALSE;
     }
 
-  fill_settings (self, case_record, &out_snapshot->settings);
+  return ct_case_service_read_snapshot (self->service, case_record, child, out_snapshot, error);
 }
 
 static char *
@@ -277,15 +405,22 @@ make_item (const char *id,
            gint64      due_at,
            const char *children,
            const char *aliases,
-           const char *dso)
+           const char *dso,
+           gint64      flags)
 {
   CtState state;
+  CtCaseItem *item;
 
   if (state_name != NULL && ct_state_from_string (state_name, &state, NULL))
-    return ct_case_item_new_in_state (id, reference, children, aliases, state, due_at, dso);
+    item = ct_case_item_new_in_state (id, reference, children, aliases, state, due_at, dso);
+  else
+    /* A state this version does not know: shown as it is stored. */
+    item = ct_case_item_new (id, reference, children, aliases, state_name, due_at, dso, FALSE);
 
-  /* A state this version does not know: shown as it is stored. */
-  return ct_case_item_new (id, reference, children, aliases, state_name, due_at, dso, FALSE);
+  /* On the urgent path: a child may be at immediate risk and no urgent
+   * referral or recorded decision has taken the case off it. */
+  ct_case_item_set_urgent (item, (flags & CT_CASE_FLAG_IMMEDIATE_RISK) != 0);
+  return item;
 }
 
 /**
@@ -310,19 +445,8 @@ ct_workflow_make_item (CtWorkflow *self,
 
   return make_item (ct_record_get_id (case_record), ct_record_get_reference (case_record),
                     ct_record_get_state (case_record), ct_record_get_due_at (case_record),
-                    children, aliases, dso);
-}
-
-static void
-note_reference (CtWorkflow *self,
-                const char *reference)
-{
-  int year;
-  guint number;
-
-  if (reference != NULL && sscanf (reference, "CT-%d-%u", &year, &number) == 2 &&
-      year == self->reference_year && number > self->last_number)
-    self->last_number = number;
+                    children, aliases, dso,
+                    ct_record_get_int64 (case_record, "procedure-flags", 0));
 }
 
 /* Setup {{{ */
@@ -468,8 +592,8 @@ ct_workflow_setup_finish (GAsyncResult  *result,
 
 /* What the lists need of each CASE and CHILD. Only these are read from
  * the thousands of them at startup; the case page reads whole records. */
-static const char * const case_list_fields[] = { "child-ids", NULL };
-enum { CASE_CHILD_IDS };
+static const char * const case_list_fields[] = { "child-ids", "procedure-flags", NULL };
+enum { CASE_CHILD_IDS, CASE_PROCEDURE_FLAGS };
 static const char * const child_list_fields[] = { "given-names", "family-name", "aliases", NULL };
 enum { CHILD_GIVEN_NAMES, CHILD_FAMILY_NAME, CHILD_ALIASES };
 
@@ -479,8 +603,6 @@ typedef struct
   GPtrArray *staff;
   GPtrArray *agencies;
   GPtrArray *items;          /* CtCaseItem, made on the store's thread */
-  int        reference_year;
-  guint      last_number;    /* of this year's case references */
   gint64     started_at;
   gint64     read_at;
   gint64     made_at;
@@ -559,19 +681,6 @@ describe_summary_children (CtStoreSummary *case_summary,
   return g_string_free (g_steal_pointer (&names), FALSE);
 }
 
-static guint
-reference_number (const char *reference,
-                  int         year)
-{
-  int reference_year;
-  guint number;
-
-  if (reference != NULL && sscanf (reference, "CT-%d-%u", &reference_year, &number) == 2 &&
-      reference_year == year)
-    return number;
-  return 0;
-}
-
 /* Runs on the store's thread: reads everything the window shows first and
  * makes the case list's items there, so the window's thread only has to
  * show them. */
@@ -617,15 +726,33 @@ load_in_transaction (CtStoreTransaction  *txn,
       g_autofree char *aliases = NULL;
       g_autofree char *names = describe_summary_children (case_summary, children_by_id, &aliases);
 
-      data->last_number = MAX (data->last_number,
-                               reference_number (case_summary->reference, data->reference_year));
-      g_ptr_array_add (data->items, make_item (case_summary->id, case_summary->reference,
-                                               case_summary->state, case_summary->due_at,
-                                               names, aliases, dso));
+      GVariant *flags = case_summary->values[CASE_PROCEDURE_FLAGS];
+
+      g_ptr_array_add (data->items,
+                       make_item (case_summary->id, case_summary->reference,
+                                  case_summary->state, case_summary->due_at, names, aliases, dso,
+                                  flags != NULL && g_variant_is_of_type (flags, G_VARIANT_TYPE_INT64)
+                                    ? g_variant_get_int64 (flags) : 0));
     }
 
   data->made_at = g_get_monotonic_time ();
   return TRUE;
+}
+
+/* The case service for the organisation as it now stands. */
+static void
+make_service (CtWorkflow *self)
+{
+  g_clear_object (&self->service);
+  g_clear_error (&self->service_error);
+  if (self->organisation == NULL)
+    self->service_error = g_error_new_literal (CT_STORE_ERROR, CT_STORE_ERROR_NOT_FOUND,
+                                               _("The organisation’s details are missing from the records, so no deadline can be worked out. Run the setup again or restore a backup."));
+  else
+    self->service = ct_case_service_new_for_organisation (self->store, self->organisation,
+                                                          &self->service_error);
+  if (self->service == NULL)
+    g_warning ("Steps cannot be recorded: %s", self->service_error->message);
 }
 
 /* Takes up what load_in_transaction() read, on the main thread. */
@@ -637,48 +764,12 @@ apply_load (CtWorkflow *self,
   if (data->organisations->len > 0)
     self->organisation = g_object_ref (g_ptr_array_index (data->organisations, 0));
 
-  if (self->organisation != NULL)
-    {
-      const char *nation_name = ct_record_get_string (self->organisation, "nation");
-      const char *dso = ct_record_get_string (self->organisation, "dso-name");
-      CtNation nation;
-
-      if (nation_name != NULL && ct_nation_from_string (nation_name, &nation, NULL))
-        {
-          g_autoptr(CtCalendar) calendar = ct_calendar_new (nation, NULL);
-
-          if (calendar != NULL)
-            g_set_object (&self->calendar, calendar);
-        }
-      if (dso != NULL)
-        {
-          g_free (self->actor_name);
-          self->actor_name = g_strdup (dso);
-        }
-    }
-
   /* Steps are recorded by the case service, the one implementation of
-   * writing a procedure event to the store. */
-  {
-    CtClockSettings settings;
-
-    fill_settings (self, NULL, &settings);
-    g_clear_object (&self->service);
-    if (self->calendar != NULL)
-      self->service = ct_case_service_new (self->store, self->calendar, &settings);
-  }
-
-  for (guint i = 0; i < data->staff->len; i++)
-    {
-      CtRecord *staff = g_ptr_array_index (data->staff, i);
-
-      if (ct_record_get_boolean (staff, "is-dso", FALSE))
-        {
-          g_free (self->actor_id);
-          self->actor_id = g_strdup (ct_record_get_id (staff));
-          break;
-        }
-    }
+   * writing a procedure event to the store, with the organisation's
+   * settings as it reads them. Settings that cannot be read leave no
+   * service: a step is then refused with the reason, rather than timed by
+   * another nation's calendar. */
+  make_service (self);
 
   g_list_store_splice (self->staff, 0, g_list_model_get_n_items (G_LIST_MODEL (self->staff)),
                        data->staff->pdata, data->staff->len);
@@ -686,8 +777,15 @@ apply_load (CtWorkflow *self,
                        g_list_model_get_n_items (G_LIST_MODEL (self->agencies)),
                        data->agencies->pdata, data->agencies->len);
 
-  self->reference_year = data->reference_year;
-  self->last_number = data->last_number;
+  /* Whoever was using Caretrail stays chosen if they are still on the
+   * staff; if there is only one member of staff, it is them. */
+  {
+    g_autofree char *actor = g_strdup (self->actor_id);
+
+    if (actor == NULL && data->staff->len == 1)
+      actor = g_strdup (ct_record_get_id (g_ptr_array_index (data->staff, 0)));
+    ct_workflow_set_actor_id (self, actor);
+  }
 
   g_debug ("Loaded %u cases; read in %.0f ms, made into list items in %.0f ms, "
            "handed over after %.0f ms",
@@ -700,10 +798,8 @@ static LoadData *
 load_data_new (void)
 {
   LoadData *data = g_new0 (LoadData, 1);
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
 
   data->started_at = g_get_monotonic_time ();
-  data->reference_year = g_date_time_get_year (now);
   return data;
 }
 
@@ -876,343 +972,182 @@ ct_workflow_open_and_load_finish (GAsyncResult  *result,
 
 /* }}} */
 
-/* Applying events {{{ */
+/* Recording steps {{{ */
 
 typedef struct
 {
-  CtWorkflow *self;
-  CtCaseService *service;
-  char       *case_id;
-  CtRecord   *new_case;     /* a case to create, for a new concern */
-  CtEvent     event;
-  GHashTable *answers;
-  GPtrArray  *extra;        /* records to insert (version 0) or correct */
-  GDateTime  *at;
-  char       *actor_id;
-  char       *actor_name;
-  char       *confirmation_period;
-  CtRecord   *case_out;
+  char       *notice;
+  CtRecord   *case_record;
   GHashTable *children;     /* id -> CHILD, for the list item */
-} ApplyData;
+} RecordData;
 
 static void
-apply_data_free (ApplyData *data)
+record_data_free (RecordData *data)
 {
-  g_clear_object (&data->self);
-  g_clear_object (&data->service);
-  g_free (data->case_id);
-  g_clear_object (&data->new_case);
-  g_clear_pointer (&data->answers, g_hash_table_unref);
-  g_clear_pointer (&data->extra, g_ptr_array_unref);
-  g_clear_pointer (&data->at, g_date_time_unref);
-  g_free (data->actor_id);
-  g_free (data->actor_name);
-  g_free (data->confirmation_period);
-  g_clear_object (&data->case_out);
+  g_free (data->notice);
+  g_clear_object (&data->case_record);
   g_clear_pointer (&data->children, g_hash_table_unref);
   g_free (data);
 }
 
+/* The lists show the children's names, which live in their own records. */
 static gboolean
-apply_in_transaction (CtStoreTransaction  *txn,
-                      gpointer             user_data,
-                      GError             **error)
+read_children_in_transaction (CtStoreTransaction  *txn,
+                              gpointer             user_data,
+                              GError             **error)
 {
-  ApplyData *data = user_data;
-  g_autoptr(CtRecord) case_record = NULL;
-  g_autoptr(CtTransition) transition = NULL;
-  const char * const *child_ids;
+  RecordData *data = user_data;
+  const char * const *child_ids = ct_record_get_strv (data->case_record, "child-ids");
 
-  if (data->service == NULL)
-    {
-      g_set_error_literal (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
-                           _("The working-day calendar could not be loaded, so no step can be "
-                             "recorded. Reinstall Caretrail, then try again."));
-      return FALSE;
-    }
-
-  if (data->new_case != NULL)
-    {
-      case_record = g_object_ref (data->new_case);
-      /* A new case starts from nothing; its first event gives its state. */
-      ct_record_set_state (case_record, NULL);
-    }
-  else if ((case_record = ct_store_transaction_get (txn, CT_RECORD_KIND_CASE, data->case_id,
-                                                    error)) == NULL)
-    return FALSE;
-
-  /* The authority referred to sets how soon the referral must be
-   * confirmed in writing. */
-  if (data->confirmation_period != NULL)
-    ct_record_set_string (case_record, "confirmation-period", data->confirmation_period);
-
-  transition = ct_case_service_apply_in_transaction (data->service, txn, case_record,
-                                                     data->event, data->answers, data->extra,
-                                                     data->actor_id, data->actor_name,
-                                                     data->at, error);
-  if (transition == NULL)
-    return FALSE;
-
-  /* The lists show the children's names, which live in their own records. */
   data->children = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-  child_ids = ct_record_get_strv (case_record, "child-ids");
   for (guint i = 0; child_ids != NULL && child_ids[i] != NULL; i++)
     {
+      g_autoptr(GError) local_error = NULL;
       g_autoptr(CtRecord) child = ct_store_transaction_get (txn, CT_RECORD_KIND_CHILD,
-                                                            child_ids[i], NULL);
+                                                            child_ids[i], &local_error);
+
       if (child != NULL)
         g_hash_table_insert (data->children, g_strdup (child_ids[i]), g_steal_pointer (&child));
+      else if (!g_error_matches (local_error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
     }
 
-  data->case_out = g_steal_pointer (&case_record);
   return TRUE;
 }
 
 static void
-on_apply_finished_cb (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
+on_children_read_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   CtWorkflow *self = g_task_get_source_object (task);
-  ApplyData *data = g_task_get_task_data (task);
+  RecordData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
+  /* The step is stored whatever happens here; a child that cannot be read
+   * only leaves the list without a name until the next load. */
   if (!ct_store_run_transaction_finish (CT_STORE (source), result, &error))
+    g_warning ("The case’s children could not be read for the list: %s", error->message);
+
+  g_task_return_pointer (task, ct_workflow_make_item (self, data->case_record, data->children),
+                         g_object_unref);
+}
+
+static void
+on_step_recorded_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CtWorkflow *self = g_task_get_source_object (task);
+  RecordData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtTransition) transition = NULL;
+  GCancellable *cancellable;
+
+  transition = ct_case_service_record_finish (CT_CASE_SERVICE (source), result,
+                                              &data->case_record, &error);
+  if (transition == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  note_reference (self, ct_record_get_reference (data->case_out));
-  g_task_return_pointer (task, ct_workflow_make_item (self, data->case_out, data->children),
-                         g_object_unref);
-}
-
-/* The task belongs to the transaction's callback from here on. */
-static void
-start_apply (CtWorkflow          *self,
-             ApplyData           *data,
-             GCancellable        *cancellable,
-             GAsyncReadyCallback  callback,
-             gpointer             user_data,
-             gpointer             source_tag)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, source_tag);
-  data->self = g_object_ref (self);
-  data->service = self->service ? g_object_ref (self->service) : NULL;
-  data->actor_id = g_strdup (self->actor_id);
-  data->actor_name = g_strdup (self->actor_name);
-  if (data->at == NULL)
-    data->at = g_date_time_new_now_utc ();
-  g_task_set_task_data (task, data, (GDestroyNotify) apply_data_free);
-  ct_store_run_transaction_async (self->store, apply_in_transaction, data, NULL, cancellable,
-                                  on_apply_finished_cb, task);
+  data->notice = g_strdup (transition->notice);
+  cancellable = g_task_get_cancellable (task);
+  ct_store_run_transaction_async (self->store, read_children_in_transaction, data, NULL,
+                                  cancellable, on_children_read_cb, g_steal_pointer (&task));
 }
 
 /**
- * ct_workflow_apply_async:
+ * ct_workflow_record_async:
  * @self: a #CtWorkflow
- * @case_id: the case
+ * @case_id: (nullable): the case, or %NULL to open a new case with @event
+ *   (a concern or an allegation against a worker)
  * @event: what happened
- * @answers: the answers the step asked for (see ct_answers_new())
- * @extra_records: (nullable) (element-type CtRecord): records the step
- *   made (inserted) or changed (corrected), in the same transaction
+ * @answers: the answers its form gave (see ct_step_form_get())
+ * @occurred_at: (nullable): when it happened, as the person recording it
+ *   says; %NULL for now
  * @cancellable: (nullable): a #GCancellable
  * @callback: called when done
  * @user_data: for @callback
  *
- * Records a step of the procedure. If the policy needs something that is
- * not in @answers, nothing is stored and the error says what is missing.
+ * Records a step of the procedure through the case service, signed by the
+ * member of staff using Caretrail: the engine decides what the step writes
+ * and by when the next one is due, and everything is stored in one
+ * transaction, or nothing is. If the policy needs something that is not in
+ * @answers, or the time is in the future or before the previous step, the
+ * error says so.
  */
 void
-ct_workflow_apply_async (CtWorkflow          *self,
-                         const char          *case_id,
-                         CtEvent              event,
-                         GHashTable          *answers,
-                         GPtrArray           *extra_records,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
+ct_workflow_record_async (CtWorkflow          *self,
+                          const char          *case_id,
+                          CtEvent              event,
+                          GHashTable          *answers,
+                          GDateTime           *occurred_at,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
 {
-  ApplyData *data = g_new0 (ApplyData, 1);
+  g_autoptr(GTask) task = NULL;
 
   g_return_if_fail (CT_IS_WORKFLOW (self));
 
-  data->case_id = g_strdup (case_id);
-  data->event = event;
-  data->answers = g_hash_table_ref (answers);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ct_workflow_record_async);
+  g_task_set_task_data (task, g_new0 (RecordData, 1), (GDestroyNotify) record_data_free);
 
-  if (event == CT_EVENT_REFERRAL_MADE || event == CT_EVENT_IMMEDIATE_RISK_REFERRAL)
+  if (self->service == NULL)
     {
-      GVariant *agency_name = g_hash_table_lookup (answers, "agency");
-
-      for (guint i = 0; agency_name != NULL &&
-                        i < g_list_model_get_n_items (G_LIST_MODEL (self->agencies)); i++)
-        {
-          g_autoptr(CtRecord) agency = g_list_model_get_item (G_LIST_MODEL (self->agencies), i);
-
-          if (g_variant_is_of_type (agency_name, G_VARIANT_TYPE_STRING) &&
-              g_strcmp0 (ct_record_get_string (agency, "name"),
-                         g_variant_get_string (agency_name, NULL)) == 0)
-            data->confirmation_period =
-              g_strdup (ct_record_get_string (agency, "confirmation-period"));
-        }
+      g_task_return_error (task, g_error_copy (self->service_error));
+      return;
     }
-  data->extra = extra_records ? g_ptr_array_ref (extra_records) : NULL;
-  start_apply (self, data, cancellable, callback, user_data, ct_workflow_apply_async);
+  if (self->actor_id == NULL)
+    {
+      g_task_return_new_error (task, CT_STORE_ERROR, CT_STORE_ERROR_NOT_FOUND, "%s",
+                               _("Nobody is signed in, and every entry must name who made it. Choose who is using Caretrail from the main menu (Change User…), then save again."));
+      return;
+    }
+
+  ct_case_service_record_async (self->service, case_id, event, answers, self->actor_id,
+                                occurred_at, cancellable, on_step_recorded_cb,
+                                g_steal_pointer (&task));
 }
 
 /**
- * ct_workflow_apply_finish:
+ * ct_workflow_record_finish:
  * @self: a #CtWorkflow
  * @result: the result
+ * @out_notice: (out) (optional) (nullable) (transfer full): something the
+ *   person recording the step must be told now, such as escalation falling
+ *   due on a day that is not a working day; %NULL if nothing
  * @error: return location for an error
  *
- * Returns: (transfer full): the case as it now stands.
+ * Returns: (transfer full): the case as it now stands
  */
 CtCaseItem *
-ct_workflow_apply_finish (CtWorkflow    *self,
-                          GAsyncResult  *result,
-                          GError       **error)
+ct_workflow_record_finish (CtWorkflow    *self,
+                           GAsyncResult  *result,
+                           char         **out_notice,
+                           GError       **error)
 {
+  CtCaseItem *item;
+
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/**
- * ct_workflow_record_concern_async:
- * @self: a #CtWorkflow
- * @records: (element-type CtRecord): a CHILD (if new), the CASE and the
- *   CONCERN, as the record-of-concern form makes them
- * @cancellable: (nullable): a #GCancellable
- * @callback: called when done
- * @user_data: for @callback
- *
- * Opens a case for a new concern: gives it the next reference, records the
- * concern and starts the escalation clock, all in one transaction.
- */
-void
-ct_workflow_record_concern_async (CtWorkflow          *self,
-                                  GPtrArray           *records,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
-{
-  ApplyData *data = g_new0 (ApplyData, 1);
-  g_autofree char *reference = NULL;
-  CtRecord *concern = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-
-  g_return_if_fail (CT_IS_WORKFLOW (self));
-
-  data->extra = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; i < records->len; i++)
+  if (out_notice != NULL)
+    *out_notice = NULL;
+  item = g_task_propagate_pointer (G_TASK (result), error);
+  if (item != NULL && out_notice != NULL)
     {
-      CtRecord *record = g_ptr_array_index (records, i);
-
-      if (ct_record_get_kind (record) == CT_RECORD_KIND_CASE)
-        data->new_case = ct_record_copy (record);
-      else
-        {
-          if (ct_record_get_kind (record) == CT_RECORD_KIND_CONCERN)
-            concern = record;
-          g_ptr_array_add (data->extra, g_object_ref (record));
-        }
+      RecordData *data = g_task_get_task_data (G_TASK (result));
+      *out_notice = g_steal_pointer (&data->notice);
     }
-
-  g_return_if_fail (data->new_case != NULL && concern != NULL);
-
-  if (self->reference_year != g_date_time_get_year (now))
-    {
-      self->reference_year = g_date_time_get_year (now);
-      self->last_number = 0;
-    }
-  reference = g_strdup_printf ("CT-%d-%04u", self->reference_year, self->last_number + 1);
-  ct_record_set_reference (data->new_case, reference);
-  /* Claimed now, so that two concerns saved in quick succession differ. */
-  self->last_number++;
-
-  data->event = CT_EVENT_CONCERN_RECORDED;
-  data->answers = ct_answers_new ();
-  ct_answers_set_text (data->answers, "raised-by",
-                       ct_record_get_string (concern, "raised-by-name"));
-  ct_answers_set_text (data->answers, "what", ct_record_get_string (concern, "what"));
-  if (ct_record_get_string (concern, "how") != NULL)
-    ct_answers_set_text (data->answers, "how", ct_record_get_string (concern, "how"));
-  if (ct_record_get_string (concern, "childs-words") != NULL)
-    ct_answers_set_text (data->answers, "childs-words",
-                         ct_record_get_string (concern, "childs-words"));
-  data->at = g_date_time_new_from_unix_utc (ct_record_get_int64 (concern, "raised-at", 0) /
-                                            G_USEC_PER_SEC);
-
-  start_apply (self, data, cancellable, callback, user_data, ct_workflow_record_concern_async);
-}
-
-/**
- * ct_workflow_start_case_async:
- * @self: a #CtWorkflow
- * @case_record: a new CASE, not yet stored
- * @event: the event that opens it, such as %CT_EVENT_ALLEGATION_REPORTED
- * @answers: the answers the event asks for
- * @extra_records: (nullable) (element-type CtRecord): records to store with it
- * @cancellable: (nullable): a #GCancellable
- * @callback: called when done
- * @user_data: for @callback
- *
- * Opens a new case with its first event, giving it the next reference, in
- * one transaction. Finish with ct_workflow_apply_finish().
- */
-void
-ct_workflow_start_case_async (CtWorkflow          *self,
-                              CtRecord            *case_record,
-                              CtEvent              event,
-                              GHashTable          *answers,
-                              GPtrArray           *extra_records,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
-{
-  ApplyData *data = g_new0 (ApplyData, 1);
-  g_autofree char *reference = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-
-  g_return_if_fail (CT_IS_WORKFLOW (self));
-
-  if (self->reference_year != g_date_time_get_year (now))
-    {
-      self->reference_year = g_date_time_get_year (now);
-      self->last_number = 0;
-    }
-  reference = g_strdup_printf ("CT-%d-%04u", self->reference_year, ++self->last_number);
-
-  data->new_case = ct_record_copy (case_record);
-  ct_record_set_reference (data->new_case, reference);
-  data->event = event;
-  data->answers = g_hash_table_ref (answers);
-  data->extra = extra_records ? g_ptr_array_ref (extra_records) : NULL;
-  start_apply (self, data, cancellable, callback, user_data, ct_workflow_apply_async);
-}
-
-/**
- * ct_workflow_record_concern_finish:
- * @self: a #CtWorkflow
- * @result: the result
- * @error: return location for an error
- *
- * Returns: (transfer full): the new case.
- */
-CtCaseItem *
-ct_workflow_record_concern_finish (CtWorkflow    *self,
-                                   GAsyncResult  *result,
-                                   GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return item;
 }
 
 /* }}} */
@@ -1335,6 +1270,14 @@ ct_workflow_open_case_async (CtWorkflow          *self,
   OpenData *data = g_new0 (OpenData, 1);
 
   g_task_set_source_tag (task, ct_workflow_open_case_async);
+  if (self->actor_id == NULL)
+    {
+      g_task_return_new_error (task, CT_STORE_ERROR, CT_STORE_ERROR_NOT_FOUND, "%s",
+                               _("Nobody is signed in, and every entry must name who made it. Choose who is using Caretrail from the main menu (Change User…), then try again."));
+      g_object_unref (task);
+      g_free (data);
+      return;
+    }
   data->case_id = g_strdup (case_id);
   data->actor_id = g_strdup (self->actor_id);
   g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);
@@ -1405,8 +1348,15 @@ ct_workflow_save_records_async (CtWorkflow          *self,
   g_return_if_fail (records != NULL);
 
   task = g_task_new (self, cancellable, callback, user_data);
-  data = g_new0 (SaveData, 1);
   g_task_set_source_tag (task, ct_workflow_save_records_async);
+  if (self->actor_id == NULL)
+    {
+      g_task_return_new_error (task, CT_STORE_ERROR, CT_STORE_ERROR_NOT_FOUND, "%s",
+                               _("Nobody is signed in, and every entry must name who made it. Choose who is using Caretrail from the main menu (Change User…), then try again."));
+      g_object_unref (task);
+      return;
+    }
+  data = g_new0 (SaveData, 1);
   data->records = g_ptr_array_ref (records);
   data->actor_id = g_strdup (self->actor_id);
   ct_store_run_transaction_async (self->store, save_in_transaction, data,
@@ -1453,6 +1403,8 @@ on_organisation_updated_cb (GObject      *source,
     }
 
   g_set_object (&self->organisation, organisation);
+  /* New settings time every step from now on. */
+  make_service (self);
   g_task_return_boolean (task, TRUE);
 }
 

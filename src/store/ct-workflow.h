@@ -52,9 +52,15 @@ GListModel  *ct_workflow_get_staff            (CtWorkflow          *self);
 GListModel  *ct_workflow_get_agencies         (CtWorkflow          *self);
 const char  *ct_workflow_get_actor_name       (CtWorkflow          *self);
 const char  *ct_workflow_get_actor_id         (CtWorkflow          *self);
-void         ct_workflow_get_snapshot         (CtWorkflow          *self,
+gboolean     ct_workflow_set_actor_id         (CtWorkflow          *self,
+                                               const char          *staff_id);
+CtRecord    *ct_workflow_find_staff           (CtWorkflow          *self,
+                                               const char          *staff_id);
+gboolean     ct_workflow_get_snapshot         (CtWorkflow          *self,
                                                CtRecord            *case_record,
-                                               CtCaseSnapshot      *out_snapshot);
+                                               CtRecord            *child,
+                                               CtCaseSnapshot      *out_snapshot,
+                                               GError             **error);
 
 void         ct_workflow_setup_async          (const char          *path,
                                                GPtrArray           *records,
@@ -80,35 +86,18 @@ CtWorkflow  *ct_workflow_open_and_load_finish (GAsyncResult        *result,
                                                GPtrArray          **out_items,
                                                GError             **error);
 
-void         ct_workflow_record_concern_async (CtWorkflow          *self,
-                                               GPtrArray           *records,
-                                               GCancellable        *cancellable,
-                                               GAsyncReadyCallback  callback,
-                                               gpointer             user_data);
-CtCaseItem  *ct_workflow_record_concern_finish (CtWorkflow         *self,
-                                               GAsyncResult        *result,
-                                               GError             **error);
-
-void         ct_workflow_apply_async          (CtWorkflow          *self,
+void         ct_workflow_record_async         (CtWorkflow          *self,
                                                const char          *case_id,
                                                CtEvent              event,
                                                GHashTable          *answers,
-                                               GPtrArray           *extra_records,
+                                               GDateTime           *occurred_at,
                                                GCancellable        *cancellable,
                                                GAsyncReadyCallback  callback,
                                                gpointer             user_data);
-CtCaseItem  *ct_workflow_apply_finish         (CtWorkflow          *self,
+CtCaseItem  *ct_workflow_record_finish        (CtWorkflow          *self,
                                                GAsyncResult        *result,
+                                               char               **out_notice,
                                                GError             **error);
-
-void         ct_workflow_start_case_async     (CtWorkflow          *self,
-                                               CtRecord            *case_record,
-                                               CtEvent              event,
-                                               GHashTable          *answers,
-                                               GPtrArray           *extra_records,
-                                               GCancellable        *cancellable,
-                                               GAsyncReadyCallback  callback,
-                                               gpointer             user_data);
 
 void         ct_workflow_open_case_async      (CtWorkflow          *self,
                                                const char          *case_id,
