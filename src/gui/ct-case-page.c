@@ -91,7 +91,12 @@ add_row (GtkListBox *list,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title ? title : "");
   adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
   if (subtitle != NULL)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+    {
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      /* A screen reader reads the subtitle too: when, who, and when written up. */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, subtitle, -1);
+    }
   gtk_list_box_append (list, row);
 
   return row;

@@ -11,6 +11,8 @@
 # Run inside tests/run-in-session.sh (Xvfb, D-Bus, unlocked keyring).
 # Screenshots of each step go to $CARETRAIL_BUILD_ROOT/tests/e2e-screenshots.
 
+import datetime
+import json
 import os
 import re
 import struct
@@ -371,6 +373,12 @@ def run(process):
     type_into("The child’s own words", "Dad grabbed me when I dropped my plate.", form)
     type_into("Injuries", "Bruise on the left forearm, purple, about 3 cm.", form)
     type_into("Actions already taken", "Pat wrote down what Alex said and told the DSO at once.", form)
+    # The concern came in three hours ago and is being typed up now; the
+    # escalation happened two hours ago. Clocks run from when each happened.
+    raised = datetime.datetime.now() - datetime.timedelta(hours=3)
+    escalated = raised + datetime.timedelta(hours=1)
+    type_into("Date the concern was raised", raised.strftime("%d/%m/%Y"), form)
+    type_into("Time the concern was raised", raised.strftime("%H:%M"), form)
     screenshot("concern-form")
     click("Save concern", form)
     wait_gone("push button", "Save concern")
@@ -379,13 +387,16 @@ def run(process):
     time.sleep(0.8)
     screenshot("case-page-concern-recorded")
 
-    def do_step(row_title, answers, choices=(), window_title=None):
+    def do_step(row_title, answers, choices=(), window_title=None, when=None):
         click(row_title, role="push button")
         dialog = newest_window(window_title or "")
         for label, value in choices:
             choose(label, value, dialog)
         for label, value in answers:
             type_into(label, value, dialog)
+        if when is not None:
+            type_into("When it happened", when.strftime("%d/%m/%Y"), dialog)
+            type_into("Time it happened", when.strftime("%H:%M"), dialog)
         time.sleep(0.5)
         screenshot("step-" + row_title.lower().replace(" ", "-").replace("’", ""))
         click("Save step", dialog)
@@ -395,8 +406,23 @@ def run(process):
     do_step("Record the escalation",
             [("Line manager it was discussed with", "Jo Manager"),
              ("What was agreed", "Concerns remain; the DSO will decide today.")],
-            window_title="Escalate the Concern")
+            window_title="Escalate the Concern", when=escalated)
     screenshot("case-page-escalated")
+
+    # The deadline to decide runs from when the escalation happened, not
+    # from when it was typed in.
+    reference = re.search(r"CT-\d{4}-\d{4}", admin("cases").stdout)
+    if reference is None:
+        fail("caretrail-admin cases lists no reference")
+    escalated_case = json.loads(admin("show", "--case", reference.group(0), "--json").stdout)
+    clocks = {clock["id"]: clock for clock in escalated_case["clocks"]}
+    if "decision" not in clocks:
+        fail("no clock runs after the escalation: %r" % escalated_case["clocks"])
+    if not clocks["decision"]["started-at"].startswith(escalated.strftime("%Y-%m-%dT%H:%M")):
+        fail("the decision clock started at %r, not when the escalation happened" % clocks["decision"]["started-at"])
+    if clocks["decision"]["period"] != "our-default":
+        fail("the decision clock is not shown as our default: %r" % clocks["decision"])
+    log("the decision clock runs from when the escalation happened")
 
     do_step("Concerns remain",
             [("Why concerns remain", "An unexplained injury and a disclosure naming a parent."),
@@ -413,7 +439,9 @@ def run(process):
              ("Their reference", "MASH-2026-4471"),
              ("What was shared", "The concern, Alex's words, the injury and the family's details."),
              ("Reason for referring without consent", "A family member may be responsible; telling the family could put Alex at risk.")],
-            choices=[("The family’s consent", "Not sought")],
+            choices=[("The family’s consent", "Not sought"),
+                     ("Was the person who raised the concern told of the referral?", "Yes"),
+                     ("Were they encouraged to refer it themselves too?", "Yes")],
             window_title="Make the Referral")
     screenshot("case-page-referred")
 
@@ -474,7 +502,9 @@ def run(process):
             window_title="Record the Outcome")
 
     do_step("Close the case",
-            [("Why the case is closed", "The local authority has taken the lead under a child protection enquiry.")],
+            [("Why the case is closed", "The local authority has taken the lead under a child protection enquiry."),
+             ("Support and information given to the person who raised it, and what they were told of the outcome",
+              "Pat was thanked, offered supervision, and told the local authority is making enquiries.")],
             window_title="Close the Case")
     screenshot("case-page-closed")
 
@@ -496,9 +526,11 @@ def run(process):
     # every step, in order, with the exception and its reason.
     chronology = wait_for("list", "Chronology", exact=True)
     entries = []
+    descriptions = {}
     for row in chronology:
         if row is not None and row.name:
             entries.append(row.name)
+            descriptions[row.name] = row.description or ""
     log("chronology: " + " | ".join(entries))
     expected = ["Concern recorded", "Concern discussed with the line manager",
                 "Decided that concerns remain", "Referral for", "Referral confirmed in writing",
@@ -512,8 +544,37 @@ def run(process):
     if not any("family member might be responsible" in e for e in entries):
         fail("the chronology does not record the family-member exception")
 
+    # The escalation was recorded two hours after it happened: the chronology
+    # says when it happened, who recorded it, and when it was written up.
+    escalation_rows = [e for e in entries if e.startswith("Concern discussed with the line manager")]
+    if not escalation_rows:
+        fail("no escalation in the chronology")
+    described = descriptions[escalation_rows[0]]
+    if escalated.strftime("%H:%M") not in described or "written up" not in described \
+            or "Dana Officer" not in described:
+        fail("the escalation entry does not say when it happened, who recorded it and when it "
+             "was written up: %r" % described)
+    log("the escalation shows when it happened and when it was written up")
+
     # Check what was kept, with the administration tool.
     time.sleep(1)
+    cases_out = admin("cases").stdout
+    reference = re.search(r"CT-\d{4}-\d{4}", cases_out)
+    if reference is None:
+        fail("caretrail-admin cases lists no reference: %r" % cases_out)
+    shown = admin("show", "--case", reference.group(0), "--json")
+    if shown.returncode != 0:
+        fail("caretrail-admin show failed: %s" % shown.stderr)
+    case = json.loads(shown.stdout)
+    steps = {entry["step"]: entry for entry in case["chronology"]}
+    when = escalated.strftime("%Y-%m-%dT%H:%M")
+    if not steps["escalated"]["at"].startswith(when):
+        fail("the escalation is timed %r, not when it happened (%s)" % (steps["escalated"]["at"], when))
+    if not steps["concern-recorded"]["at"].startswith(raised.strftime("%Y-%m-%dT%H:%M")):
+        fail("the concern is timed %r, not when it was raised" % steps["concern-recorded"]["at"])
+    if steps["escalated"]["who"] != "Dana Officer" or not steps["escalated"].get("staff-id"):
+        fail("the escalation is not signed by the member of staff: %r" % steps["escalated"])
+    log("caretrail-admin show: the steps are timed from when they happened and signed")
     process_cases = admin("cases")
     if process_cases.returncode != 0 or "closed" not in process_cases.stdout:
         fail("caretrail-admin cases does not show the case as closed")
