@@ -220,15 +220,15 @@ test_urgent_path (void)
   g_assert_nonnull (ct_test_ui_find_text (page, "Make an urgent referral now"));
   {
     CtCaseFile *file = ct_case_page_get_file (CT_CASE_PAGE (page));
-    CtCaseSnapshot snapshot;
+    g_auto(CtCaseReading) reading = { 0, };
     g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-    g_autoptr(CtNextStep) step = NULL;
+    CtNextStep *step;
 
-    g_assert_true (ct_workflow_get_snapshot (workflow, file->case_record,
-                                             g_ptr_array_index (file->children, 0), &snapshot,
-                                             &error));
+    g_assert_true (ct_workflow_read_case (workflow, file->case_record,
+                                          g_ptr_array_index (file->children, 0), now, &reading,
+                                          &error));
     g_assert_no_error (error);
-    step = ct_procedure_next_step (ct_workflow_get_calendar (workflow), &snapshot, now);
+    step = reading.next;
     g_assert_true (step->urgent);
     g_assert_true (step->has_due);
     g_assert_cmpint (step->clock, ==, CT_CLOCK_URGENT_REFERRAL);

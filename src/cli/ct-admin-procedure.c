@@ -10,6 +10,7 @@
 #include "ct-calendar.h"
 #include "ct-case-service.h"
 #include "ct-clock.h"
+#include "ct-procedure.h"
 
 /* caretrail-admin due: the due instant of one of the procedure's clocks. */
 
@@ -55,6 +56,7 @@ ct_admin_cmd_due (int    argc,
                   char **argv)
 {
   g_autofree char *at_text = NULL;
+  g_autofree char *notice = NULL;
   g_autofree char *nation_text = NULL;
   g_autofree char *cutoff_text = NULL;
   g_autofree char *period_text = NULL;
@@ -153,37 +155,17 @@ ct_admin_cmd_due (int    argc,
       return 1;
     }
 
-  due = ct_clock_due (calendar, &settings, clock, at, &error);
+  due = ct_procedure_clock_due (calendar, &settings, clock, at, &notice, &error);
   if (due == NULL)
     {
-      /* Past the end of the calendar GLib can count to, the clock has no
-       * due time but says nothing: say what happened. */
-      if (error == NULL)
-        g_set_error (&error, CT_CLOCK_ERROR, CT_CLOCK_ERROR_BAD_TIME,
-                     _("No due time can be worked out from %s: it would fall after the year 9999. Give a time in the present era."),
-                     at_text);
       ct_admin_print_error ("due", error);
       return 1;
     }
 
   text = ct_clock_format_iso8601 (due);
   g_print ("%s\n", text);
-
-  if (clock == CT_CLOCK_ESCALATION)
-    {
-      GDate due_day;
-
-      if (ct_clock_escalation_notice (calendar, at, settings.cutoff_minutes, &due_day))
-        {
-          char day[64];
-
-          g_date_strftime (day, sizeof day, "%A %-d %B %Y", &due_day);
-          g_printerr (_("caretrail-admin due: warning: escalation is due on %s, which is not a working day. "
-                        "Escalate now, or use the organisation’s out-of-hours route to the DSO or the local "
-                        "authority’s emergency duty team.\n"),
-                      day);
-        }
-    }
+  if (notice != NULL)
+    g_printerr (_("caretrail-admin due: warning: %s\n"), notice);
   return 0;
 }
 

@@ -757,12 +757,12 @@ ct_admin_cmd_show (int    argc,
   g_autoptr(CtRecord) case_record = NULL;
   g_autoptr(CtRecord) child = NULL;
   g_autoptr(GPtrArray) chronology = NULL;
-  g_autoptr(CtNextStep) next = NULL;
   g_autoptr(GDateTime) now_utc = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) now = g_date_time_to_timezone (now_utc, ct_calendar_get_timezone ());
-  GDateTime *due[CT_N_CLOCKS] = { NULL, };
-  CtCalendar *calendar;
-  CtCaseSnapshot snapshot;
+  g_auto(CtCaseReading) reading = { 0, };
+  const CtCaseSnapshot *snapshot_ptr = &reading.snapshot;
+  GDateTime **due = reading.due;
+  CtNextStep *next;
   int status;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
@@ -777,13 +777,11 @@ ct_admin_cmd_show (int    argc,
   service = ct_admin_open_service ("show", database, &store);
   if (service == NULL)
     return 1;
-  calendar = ct_case_service_get_calendar (service);
-
   case_record = ct_case_service_find_case_sync (service, reference, &error);
   if (case_record != NULL)
     child = load_child (store, case_record, &error);
   if (case_record == NULL || error != NULL ||
-      !ct_case_service_read_snapshot (service, case_record, child, &snapshot, &error))
+      !ct_case_service_read_case (service, case_record, child, now, &reading, &error))
     {
       ct_store_close (store);
       return fail ("show", error);
@@ -794,10 +792,7 @@ ct_admin_cmd_show (int    argc,
     return fail ("show", error);
   g_ptr_array_sort (chronology, compare_chronology);
 
-  next = ct_procedure_next_step (calendar, &snapshot, now);
-  for (guint c = 0; c < CT_N_CLOCKS; c++)
-    if (snapshot.clocks[c].running)
-      due[c] = ct_case_snapshot_get_due (&snapshot, calendar, (CtClockKind) c);
+  next = reading.next;
 
   if (json)
     {
@@ -810,9 +805,9 @@ ct_admin_cmd_show (int    argc,
       ct_admin_json_append_member (out, FALSE, "state");
       g_string_append (out, "{");
       ct_admin_json_append_member (out, TRUE, "id");
-      ct_admin_json_append_string (out, ct_state_to_string (snapshot.state));
+      ct_admin_json_append_string (out, ct_state_to_string (snapshot_ptr->state));
       ct_admin_json_append_member (out, FALSE, "title");
-      ct_admin_json_append_string (out, ct_state_get_title (snapshot.state));
+      ct_admin_json_append_string (out, ct_state_get_title (snapshot_ptr->state));
       g_string_append (out, "}");
 
       ct_admin_json_append_member (out, FALSE, "next-step");
@@ -836,9 +831,9 @@ ct_admin_cmd_show (int    argc,
           g_autofree char *started = NULL;
           g_autofree char *when = NULL;
 
-          if (!snapshot.clocks[c].running)
+          if (!snapshot_ptr->clocks[c].running)
             continue;
-          started = format_usec (snapshot.clocks[c].started_at);
+          started = format_usec (snapshot_ptr->clocks[c].started_at);
           when = due[c] != NULL ? ct_clock_format_iso8601 (due[c]) : NULL;
           g_string_append (out, first ? "{" : ", {");
           first = FALSE;
@@ -891,7 +886,7 @@ ct_admin_cmd_show (int    argc,
   else
     {
       g_print (_("Case %s\n"), reference);
-      g_print (_("State: %s (%s)\n"), ct_state_get_title (snapshot.state), ct_state_to_string (snapshot.state));
+      g_print (_("State: %s (%s)\n"), ct_state_get_title (snapshot_ptr->state), ct_state_to_string (snapshot_ptr->state));
       if (next->urgent)
         g_print ("%s\n", _("URGENT: a child may be at immediate risk and no urgent referral has been made."));
       g_print (_("Next: %s\n"), next->summary);
@@ -904,7 +899,7 @@ ct_admin_cmd_show (int    argc,
           {
             g_autofree char *when = NULL;
 
-            if (!snapshot.clocks[c].running)
+            if (!snapshot_ptr->clocks[c].running)
               continue;
             any = TRUE;
             when = due[c] != NULL ? ct_clock_format_iso8601 (due[c]) : g_strdup ("-");
@@ -950,8 +945,6 @@ ct_admin_cmd_show (int    argc,
         }
     }
 
-  for (guint c = 0; c < CT_N_CLOCKS; c++)
-    g_clear_pointer (&due[c], g_date_time_unref);
   return 0;
 }
 

@@ -1608,27 +1608,84 @@ format_when (GDateTime *occurred,
 /* Escalation due on a day that is not a working day: say so as the concern
  * is recorded, and name the way to reach someone out of hours. */
 static char *
-make_notice (CtCalendar          *calendar,
-             const CtTransition  *t,
-             const CtStepContext *context)
+escalation_notice (CtCalendar *calendar,
+                   GDateTime  *recorded,
+                   guint       cutoff_minutes,
+                   const char *out_of_hours)
 {
   GDate due;
   char day[64];
 
-  if (!(t->clocks_started & (1u << CT_CLOCK_ESCALATION)))
-    return NULL;
-  if (!ct_clock_escalation_notice (calendar, t->at, t->snapshot.settings.cutoff_minutes, &due))
+  if (!ct_clock_escalation_notice (calendar, recorded, cutoff_minutes, &due))
     return NULL;
 
-  /* Translators: a date such as "Saturday 5 December"; see strftime(3) */
-  if (g_date_strftime (day, sizeof day, _("%A %-d %B"), &due) == 0)
+  /* Translators: a date such as "Saturday 5 December 2026"; see strftime(3) */
+  if (g_date_strftime (day, sizeof day, _("%A %-d %B %Y"), &due) == 0)
     day[0] = '\0';
 
-  if (context->out_of_hours != NULL && context->out_of_hours[0] != '\0')
+  if (out_of_hours != NULL && out_of_hours[0] != '\0')
     return g_strdup_printf (_("Escalation is due by the end of %s, which is not a working day. Escalate it now, or use the out-of-hours route: %s"),
-                            day, context->out_of_hours);
+                            day, out_of_hours);
   return g_strdup_printf (_("Escalation is due by the end of %s, which is not a working day. Escalate it now, or use the local authority’s emergency duty team. Set your organisation’s out-of-hours route in Preferences."),
                           day);
+}
+
+static char *
+make_notice (CtCalendar          *calendar,
+             const CtTransition  *t,
+             const CtStepContext *context)
+{
+  if (!(t->clocks_started & (1u << CT_CLOCK_ESCALATION)))
+    return NULL;
+  return escalation_notice (calendar, t->at, t->snapshot.settings.cutoff_minutes, context->out_of_hours);
+}
+
+/**
+ * ct_procedure_clock_due:
+ * @calendar: the organisation's calendar
+ * @settings: the clock settings
+ * @clock: a clock
+ * @start: when it starts
+ * @out_notice: (out) (optional) (nullable): for the escalation, what the
+ *   person recording the concern must be told when it falls due on a day
+ *   that is not a working day
+ * @error: return location for an error
+ *
+ * When @clock, started at @start, is due, as every case's clocks are
+ * worked out: for `caretrail-admin due` and anyone asking "by when?".
+ *
+ * Returns: (transfer full) (nullable): the due instant
+ */
+GDateTime *
+ct_procedure_clock_due (CtCalendar            *calendar,
+                        const CtClockSettings *settings,
+                        CtClockKind            clock,
+                        GDateTime             *start,
+                        char                 **out_notice,
+                        GError               **error)
+{
+  GDateTime *due;
+
+  g_return_val_if_fail (CT_IS_CALENDAR (calendar), NULL);
+  g_return_val_if_fail (settings != NULL, NULL);
+
+  if (out_notice != NULL)
+    *out_notice = NULL;
+
+  due = ct_clock_due (calendar, settings, clock, start, error);
+  if (due == NULL)
+    {
+      /* Past the end of the calendar GLib can count to, a clock has no
+       * due time: say so rather than nothing. */
+      if (error != NULL && *error == NULL)
+        g_set_error_literal (error, CT_CLOCK_ERROR, CT_CLOCK_ERROR_BAD_TIME,
+                             _("No due time can be worked out: it would fall after the year 9999. Give a time in the present era."));
+      return NULL;
+    }
+
+  if (out_notice != NULL && clock == CT_CLOCK_ESCALATION)
+    *out_notice = escalation_notice (calendar, start, settings->cutoff_minutes, NULL);
+  return due;
 }
 
 /**

@@ -407,6 +407,12 @@ CtTransition *ct_procedure_record        (CtCalendar           *calendar,
                                           const CtStepContext  *context,
                                           GError              **error);
 gboolean      ct_event_is_procedure_step (CtEvent       event);
+GDateTime    *ct_procedure_clock_due     (CtCalendar            *calendar,
+                                          const CtClockSettings *settings,
+                                          CtClockKind            clock,
+                                          GDateTime             *start,
+                                          char                 **out_notice,
+                                          GError               **error);
 void          ct_transition_free         (CtTransition *transition);
 
 /**

@@ -640,12 +640,12 @@ static void
 show_file (CtCasePage *self)
 {
   CtRecord *case_record = self->file->case_record;
-  CtCaseSnapshot snapshot;
+  g_auto(CtCaseReading) reading = { 0, };
   CtState state = get_state (self);
   g_autoptr(GString) names = g_string_new (NULL);
   g_autoptr(GString) statuses = g_string_new (NULL);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(CtNextStep) step = NULL;
+  CtNextStep *step = NULL;
   g_autoptr(GArray) events = NULL;
   g_autoptr(GError) snapshot_error = NULL;
   g_autofree char *reference = NULL;
@@ -670,11 +670,11 @@ show_file (CtCasePage *self)
 
   /* What is due comes from the case as the case service reads it; if that
    * fails, the page says so rather than showing a wrong deadline. */
-  if (ct_workflow_get_snapshot (self->workflow, case_record,
-                                self->file->children->len > 0
-                                  ? g_ptr_array_index (self->file->children, 0) : NULL,
-                                &snapshot, &snapshot_error))
-    step = ct_procedure_next_step (ct_workflow_get_calendar (self->workflow), &snapshot, now);
+  if (ct_workflow_read_case (self->workflow, case_record,
+                             self->file->children->len > 0
+                               ? g_ptr_array_index (self->file->children, 0) : NULL,
+                             now, &reading, &snapshot_error))
+    step = reading.next;
 
   gtk_widget_remove_css_class (GTK_WIDGET (self->next_summary_label), "error");
   if (step != NULL)

@@ -345,6 +345,60 @@ ct_case_service_read_snapshot (CtCaseService  *self,
 }
 
 /**
+ * ct_case_reading_clear:
+ * @reading: a reading filled by ct_case_service_read_case()
+ *
+ * Frees what @reading holds; it can be filled again.
+ */
+void
+ct_case_reading_clear (CtCaseReading *reading)
+{
+  g_return_if_fail (reading != NULL);
+
+  g_clear_pointer (&reading->next, ct_next_step_free);
+  for (guint c = 0; c < CT_N_CLOCKS; c++)
+    g_clear_pointer (&reading->due[c], g_date_time_unref);
+}
+
+/**
+ * ct_case_service_read_case:
+ * @self: a case service
+ * @case_record: a CASE record
+ * @child: (nullable): the case's first child, for the date of birth
+ * @now: the time to judge lateness by
+ * @out_reading: (out caller-allocates): the case as the procedure sees it
+ * @error: return location for an error
+ *
+ * Reads a case as the procedure sees it: its snapshot (failing safe, as
+ * ct_case_service_read_snapshot() does), what is due next, and when each
+ * running clock is due, all with the organisation's settings. The one
+ * reader the app and the command line show a case's deadlines from.
+ *
+ * Returns: %TRUE on success; on failure @out_reading holds nothing
+ */
+gboolean
+ct_case_service_read_case (CtCaseService  *self,
+                           CtRecord       *case_record,
+                           CtRecord       *child,
+                           GDateTime      *now,
+                           CtCaseReading  *out_reading,
+                           GError        **error)
+{
+  g_return_val_if_fail (CT_IS_CASE_SERVICE (self), FALSE);
+  g_return_val_if_fail (now != NULL, FALSE);
+  g_return_val_if_fail (out_reading != NULL, FALSE);
+
+  memset (out_reading, 0, sizeof *out_reading);
+  if (!ct_case_service_read_snapshot (self, case_record, child, &out_reading->snapshot, error))
+    return FALSE;
+
+  out_reading->next = ct_procedure_next_step (self->calendar, &out_reading->snapshot, now);
+  for (guint c = 0; c < CT_N_CLOCKS; c++)
+    out_reading->due[c] = ct_case_snapshot_get_due (&out_reading->snapshot, self->calendar, (CtClockKind) c);
+  return TRUE;
+}
+
+/**
  * ct_case_service_write_snapshot:
  * @self: a case service
  * @snapshot: the case as the engine left it

@@ -50,6 +50,27 @@ G_BEGIN_DECLS
  * had started when the case record was created.
  */
 
+/**
+ * CtCaseReading:
+ * @snapshot: the case as the engine knows it (its reference points into the
+ *   CASE record read)
+ * @next: what is due next and by when
+ * @due: for each running clock, when it is due; %NULL otherwise
+ *
+ * A case as the procedure sees it, with the organisation's settings: what
+ * the app's case page and `caretrail-admin show` both display. Clear with
+ * ct_case_reading_clear().
+ */
+typedef struct
+{
+  CtCaseSnapshot  snapshot;
+  CtNextStep     *next;
+  GDateTime      *due[CT_N_CLOCKS];
+} CtCaseReading;
+
+void ct_case_reading_clear (CtCaseReading *reading);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CtCaseReading, ct_case_reading_clear)
+
 #define CT_TYPE_CASE_SERVICE (ct_case_service_get_type ())
 G_DECLARE_FINAL_TYPE (CtCaseService, ct_case_service, CT, CASE_SERVICE, GObject)
 
@@ -70,6 +91,12 @@ gboolean       ct_case_service_read_snapshot  (CtCaseService         *self,
                                                CtRecord              *case_record,
                                                CtRecord              *child,
                                                CtCaseSnapshot        *out_snapshot,
+                                               GError               **error);
+gboolean       ct_case_service_read_case      (CtCaseService         *self,
+                                               CtRecord              *case_record,
+                                               CtRecord              *child,
+                                               GDateTime             *now,
+                                               CtCaseReading         *out_reading,
                                                GError               **error);
 void           ct_case_service_write_snapshot (CtCaseService         *self,
                                                const CtCaseSnapshot  *snapshot,

@@ -331,35 +331,39 @@ ct_workflow_set_actor_id (CtWorkflow *self,
 }
 
 /**
- * ct_workflow_get_snapshot:
+ * ct_workflow_read_case:
  * @self: a #CtWorkflow
  * @case_record: a CASE
  * @child: (nullable): its first CHILD, for the date of birth
- * @out_snapshot: (out caller-allocates): what the procedure engine knows of it
+ * @now: the time to judge lateness by
+ * @out_reading: (out caller-allocates): the case as the procedure sees it:
+ *   its snapshot, next step and clocks (clear with ct_case_reading_clear())
  * @error: return location for an error
  *
- * Reads a case as the case service does, with the organisation's
- * settings. Fails safe: a state, a period or a clock that cannot be read,
+ * Reads a case as the case service does (ct_case_service_read_case()),
+ * with the organisation's settings. Fails safe: a state, a period or a clock that cannot be read,
  * or settings that could not be read, is an error rather than a deadline.
  *
  * Returns: %TRUE on success
  */
 gboolean
-ct_workflow_get_snapshot (CtWorkflow     *self,
-                          CtRecord       *case_record,
-                          CtRecord       *child,
-                          CtCaseSnapshot *out_snapshot,
-                          GError        **error)
+ct_workflow_read_case (CtWorkflow     *self,
+                       CtRecord       *case_record,
+                       CtRecord       *child,
+                       GDateTime      *now,
+                       CtCaseReading  *out_reading,
+                       GError        **error)
 {
   g_return_val_if_fail (CT_IS_WORKFLOW (self), FALSE);
 
   if (self->service == NULL)
     {
+      memset (out_reading, 0, sizeof *out_reading);
       g_propagate_error (error, g_error_copy (self->service_error));
       return FALSE;
     }
 
-  return ct_case_service_read_snapshot (self->service, case_record, child, out_snapshot, error);
+  return ct_case_service_read_case (self->service, case_record, child, now, out_reading, error);
 }
 
 static char *

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "ct-case-item.h"
+#include "ct-case-service.h"
 #include "ct-procedure.h"
 #include "ct-record.h"
 #include "ct-store.h"
@@ -56,10 +57,11 @@ gboolean     ct_workflow_set_actor_id         (CtWorkflow          *self,
                                                const char          *staff_id);
 CtRecord    *ct_workflow_find_staff           (CtWorkflow          *self,
                                                const char          *staff_id);
-gboolean     ct_workflow_get_snapshot         (CtWorkflow          *self,
+gboolean     ct_workflow_read_case            (CtWorkflow          *self,
                                                CtRecord            *case_record,
                                                CtRecord            *child,
-                                               CtCaseSnapshot      *out_snapshot,
+                                               GDateTime           *now,
+                                               CtCaseReading       *out_reading,
                                                GError             **error);
 
 void         ct_workflow_setup_async          (const char          *path,
