@@ -1330,6 +1330,54 @@ test_step_records (void)
   g_assert_cmpstr (ct_record_get_state (g_ptr_array_index (classified->records, 0)), ==, "lado-due");
 }
 
+/* The chronology stores the procedure's own wording with the answers and
+ * the wording used, and shows the same entry again from them. */
+static void
+test_render_entry (void)
+{
+  guint rendered = 0;
+
+  for (guint p = 0; p < G_N_ELEMENTS (policy); p++)
+    {
+      CtEvent event = policy[p].event;
+      g_auto(GStrv) from = g_strsplit (policy[p].from, " ", -1);
+      CtCaseSnapshot snapshot;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CtTransition) t = NULL;
+      g_autoptr(GHashTable) answers = answers_from_spec (good_answers[event]);
+      g_autoptr(CtRecord) entry = ct_record_new (CT_RECORD_KIND_CHRONOLOGY);
+      g_autofree char *what = NULL;
+      g_autofree char *why = NULL;
+
+      ct_case_snapshot_init (&snapshot);
+      g_assert_true (ct_state_from_string (from[0], &snapshot.state, NULL));
+      snapshot.flags = flags_needed (event);
+      t = apply_spec (&snapshot, event, good_answers[event], NULL, &error);
+      g_assert_no_error (error);
+
+      ct_record_set_string (entry, "procedure-event", ct_event_to_string (event));
+      ct_record_set_int64 (entry, "wording", t->wording);
+      ct_record_set_answers (entry, "answers", ct_answers_to_variant (answers));
+      g_assert_true (ct_procedure_render_entry (entry, &what, &why));
+      g_assert_cmpstr (what, ==, t->what);
+      g_assert_cmpstr (why, ==, t->why);
+      rendered++;
+    }
+  g_assert_cmpuint (rendered, ==, CT_N_EVENTS);
+
+  /* An entry without its answers is shown as it was stored. */
+  {
+    g_autoptr(CtRecord) old = ct_record_new (CT_RECORD_KIND_CHRONOLOGY);
+    g_autofree char *what = NULL;
+    g_autofree char *why = NULL;
+
+    ct_record_set_string (old, "procedure-event", "escalated");
+    ct_record_set_string (old, "what", "Discussed.");
+    g_assert_false (ct_procedure_render_entry (old, &what, &why));
+    g_assert_null (what);
+  }
+}
+
 /* Every step has a form, every choice a label, every label one home. */
 static void
 test_step_forms (void)
@@ -1476,6 +1524,7 @@ main (int   argc,
   g_test_add_func ("/procedure/gap/escalation-notice", test_gap_escalation_notice);
   g_test_add_func ("/procedure/step-records", test_step_records);
   g_test_add_func ("/procedure/step-forms", test_step_forms);
+  g_test_add_func ("/procedure/render-entry", test_render_entry);
   g_test_add_func ("/procedure/answers-variant", test_answers_variant);
 
   ret = g_test_run ();

@@ -927,6 +927,15 @@ ct_admin_cmd_show (int    argc,
           const char *step = ct_record_get_string (entry, "procedure-event");
           const char *what = ct_record_get_string (entry, "what");
           const char *why = ct_record_get_string (entry, "why");
+          g_autofree char *rendered_what = NULL;
+          g_autofree char *rendered_why = NULL;
+
+          /* Stored as the procedure words it; shown in the reader's language. */
+          if (ct_procedure_render_entry (entry, &rendered_what, &rendered_why))
+            {
+              what = rendered_what;
+              why = rendered_why;
+            }
 
           g_print ("  %s  [%s] %s\n", at != NULL ? at : "-", step != NULL ? step : "-", what != NULL ? what : "");
           if (staff_id != NULL)

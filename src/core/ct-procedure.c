@@ -852,30 +852,34 @@ answer_is_affirmative (GHashTable *answers,
   return answer_is_yes (answers, name) || answer_text (answers, name) != NULL;
 }
 
+/* The wording of a choice: translated for display, or as written here for
+ * the stored chronology, which holds no translated text. */
 static const char *
-display_choice (const char *value)
+display_choice (const char *value,
+                gboolean    translate)
 {
   for (guint i = 0; i < G_N_ELEMENTS (choice_words); i++)
     if (strcmp (value, choice_words[i].value) == 0)
-      return _(choice_words[i].display);
+      return translate ? _(choice_words[i].display) : choice_words[i].display;
   return value;
 }
 
 /* How an answer reads in the chronology, or NULL if not given. */
 static char *
 format_answer (GHashTable *answers,
-               const char *name)
+               const char *name,
+               gboolean    translate)
 {
   GVariant *v = lookup_answer (answers, name);
 
   if (v == NULL)
     return NULL;
   if (g_variant_is_of_type (v, G_VARIANT_TYPE_BOOLEAN))
-    return g_strdup (g_variant_get_boolean (v) ? _("yes") : _("no"));
+    return g_strdup (g_variant_get_boolean (v) ? (translate ? _("yes") : "yes") : (translate ? _("no") : "no"));
   if (g_variant_is_of_type (v, G_VARIANT_TYPE_STRING))
     {
       const char *s = answer_text (answers, name);
-      return s != NULL ? g_strdup (display_choice (s)) : NULL;
+      return s != NULL ? g_strdup (display_choice (s, translate)) : NULL;
     }
   if (g_variant_is_of_type (v, G_VARIANT_TYPE_INT64))
     {
@@ -1124,7 +1128,8 @@ static gboolean
 expand_span (GString    *out,
              const char *tmpl,
              gsize       len,
-             GHashTable *answers)
+             GHashTable *answers,
+             gboolean    translate)
 {
   const char *p = tmpl;
   const char *end = tmpl + len;
@@ -1141,7 +1146,7 @@ expand_span (GString    *out,
           if (close == NULL)
             break;
           name = g_strndup (p + 1, (gsize) (close - p - 1));
-          value = format_answer (answers, name);
+          value = format_answer (answers, name, translate);
           if (value == NULL)
             complete = FALSE;
           else
@@ -1202,7 +1207,7 @@ expand_span (GString    *out,
               body = colon < q ? colon + 1 : q;
             }
 
-          if (include && expand_span (inner, body, (gsize) (q - body), answers))
+          if (include && expand_span (inner, body, (gsize) (q - body), answers, translate))
             g_string_append_len (out, inner->str, (gssize) inner->len);
           p = q < end ? q + 1 : end;
         }
@@ -1218,18 +1223,21 @@ expand_span (GString    *out,
 
 static char *
 expand_template (const char *tmpl,
-                 GHashTable *answers)
+                 GHashTable *answers,
+                 gboolean    translate)
 {
   GString *out = g_string_new (NULL);
+  const char *text = translate ? _(tmpl) : tmpl;
 
-  expand_span (out, tmpl, strlen (tmpl), answers);
+  expand_span (out, text, strlen (text), answers, translate);
   g_strstrip (out->str);
   out->len = strlen (out->str);
   return g_string_free (out, FALSE);
 }
 
 static char *
-format_details (GHashTable *answers)
+format_details (GHashTable *answers,
+                gboolean    translate)
 {
   GString *out = g_string_new (NULL);
   g_autofree gpointer *keys = NULL;
@@ -1242,7 +1250,7 @@ format_details (GHashTable *answers)
   qsort (keys, n, sizeof (gpointer), compare_names);
   for (guint i = 0; i < n; i++)
     {
-      g_autofree char *value = format_answer (answers, keys[i]);
+      g_autofree char *value = format_answer (answers, keys[i], translate);
 
       if (value != NULL)
         g_string_append_printf (out, "%s%s: %s", out->len > 0 ? "\n" : "",
@@ -1592,7 +1600,8 @@ check_when (const CtCaseSnapshot *snapshot,
  * if that was more than an hour later, since a court may ask. */
 static char *
 format_when (GDateTime *occurred,
-             GDateTime *recorded)
+             GDateTime *recorded,
+             gboolean   translate)
 {
   g_autofree char *when = ct_clock_format_iso8601 (occurred);
   g_autofree char *recorded_text = NULL;
@@ -1602,7 +1611,8 @@ format_when (GDateTime *occurred,
 
   recorded_text = ct_clock_format_iso8601 (recorded);
   /* Translators: when something happened, then when it was written down */
-  return g_strdup_printf (_("%s (recorded %s)"), when, recorded_text);
+  /* Translators: when something happened, then when it was written down */
+  return g_strdup_printf (translate ? _("%s (recorded %s)") : "%s (recorded %s)", when, recorded_text);
 }
 
 /* Escalation due on a day that is not a working day: say so as the concern
@@ -1686,6 +1696,95 @@ ct_procedure_clock_due (CtCalendar            *calendar,
   if (out_notice != NULL && clock == CT_CLOCK_ESCALATION)
     *out_notice = escalation_notice (calendar, start, settings->cutoff_minutes, NULL);
   return due;
+}
+
+/* The whole chronology entry: when, who, what, and why. */
+static char *
+format_entry (const char *when,
+              const char *actor,
+              const char *what,
+              const char *why,
+              gboolean    translate)
+{
+  if (why != NULL)
+    /* Translators: when, who, what happened, and the reason for it */
+    return g_strdup_printf (translate ? _("%s, %s: %s Reason: %s") : "%s, %s: %s Reason: %s",
+                            when, actor, what, why);
+  /* Translators: when, who, what happened */
+  return g_strdup_printf (translate ? _("%s, %s: %s") : "%s, %s: %s", when, actor, what);
+}
+
+/* A rule's wording, as a stable number: its place among the rules for the
+ * same event. Rules are only ever added after the others for an event. */
+static guint
+wording_of (const CtTransitionRule *rule)
+{
+  guint n = 0;
+
+  for (const CtTransitionRule *r = transitions; r < rule; r++)
+    if (r->event == rule->event)
+      n++;
+  return n;
+}
+
+static const CtTransitionRule *
+rule_of_wording (CtEvent event,
+                 guint   wording)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (transitions); i++)
+    if (transitions[i].event == event && n++ == wording)
+      return &transitions[i];
+  return NULL;
+}
+
+/**
+ * ct_procedure_render_entry:
+ * @chronology: a CHRONOLOGY record the case service wrote
+ * @out_what: (out) (transfer full): what happened, in the reader's language
+ * @out_why: (out) (transfer full) (nullable): the reason given, if any
+ *
+ * The chronology stores no translated text: its "what" and "why" are
+ * written as the procedure's own wording has them, with the step's id
+ * ("procedure-event"), the wording it used ("wording") and its answers
+ * ("answers") beside them. This shows an entry again in the language of
+ * whoever reads it.
+ *
+ * Returns: %TRUE if the entry could be shown again; %FALSE for entries
+ *   without their answers (written by an earlier version), whose stored
+ *   text should be shown as it is
+ */
+gboolean
+ct_procedure_render_entry (CtRecord  *chronology,
+                           char     **out_what,
+                           char     **out_why)
+{
+  const CtTransitionRule *rule;
+  g_autoptr(GHashTable) answers = NULL;
+  GVariant *stored;
+  CtEvent event;
+
+  g_return_val_if_fail (CT_IS_RECORD (chronology), FALSE);
+  g_return_val_if_fail (out_what != NULL && out_why != NULL, FALSE);
+
+  *out_what = NULL;
+  *out_why = NULL;
+  stored = ct_record_get_answers (chronology, "answers");
+  if (stored == NULL || !ct_record_has_field (chronology, "wording") ||
+      !ct_event_from_string (ct_record_get_string (chronology, "procedure-event"), &event, NULL))
+    return FALSE;
+
+  rule = rule_of_wording (event, (guint) ct_record_get_int64 (chronology, "wording", 0));
+  if (rule == NULL)
+    return FALSE;
+
+  answers = ct_answers_from_variant (stored);
+  *out_what = expand_template (rule->what, answers, TRUE);
+  *out_why = rule->why != NULL ? expand_template (rule->why, answers, TRUE) : NULL;
+  if (*out_why != NULL && (*out_why)[0] == '\0')
+    g_clear_pointer (out_why, g_free);
+  return TRUE;
 }
 
 /**
@@ -1822,19 +1921,18 @@ ct_procedure_record (CtCalendar           *calendar,
         }
     }
 
-  t->what = expand_template (_(rule->what), answers);
-  t->why = rule->why != NULL ? expand_template (_(rule->why), answers) : NULL;
+  /* What is stored holds no translated text: the chronology is written as
+   * the wording here has it, and the stored answers and wording let it be
+   * shown again in the reader's language (ct_procedure_render_entry()). */
+  t->wording = wording_of (rule);
+  t->what = expand_template (rule->what, answers, FALSE);
+  t->why = rule->why != NULL ? expand_template (rule->why, answers, FALSE) : NULL;
   if (t->why != NULL && t->why[0] == '\0')
     g_clear_pointer (&t->why, g_free);
-  t->details = format_details (answers);
+  t->details = format_details (answers, FALSE);
 
-  when = format_when (t->at, t->recorded_at);
-  if (t->why != NULL)
-    /* Translators: when, who, what happened, and the reason for it */
-    t->entry = g_strdup_printf (_("%s, %s: %s Reason: %s"), when, t->actor, t->what, t->why);
-  else
-    /* Translators: when, who, what happened */
-    t->entry = g_strdup_printf (_("%s, %s: %s"), when, t->actor, t->what);
+  when = format_when (t->at, t->recorded_at, FALSE);
+  t->entry = format_entry (when, t->actor, t->what, t->why, FALSE);
 
   t->notice = make_notice (calendar, t, context);
   t->records = ct_step_records_build (t, answers, context);

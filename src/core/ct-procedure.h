@@ -275,7 +275,8 @@ typedef struct
  * @actor_id: (nullable): who recorded it, by staff id
  * @at: when it happened (UK local time)
  * @recorded_at: when it was recorded (UK local time)
- * @what: the chronology's "what" sentence
+ * @what: the chronology's "what" sentence, as the procedure's own wording
+ *   has it (never translated: it is stored)
  * @why: (nullable): the reason given, if the event has one
  * @details: every answer recorded, one "name: value" line each, sorted
  * @entry: the whole chronology entry as one paragraph: when, who, what, why
@@ -283,6 +284,8 @@ typedef struct
  * @clocks_stopped: a mask of (1 << #CtClockKind) stopped
  * @due: for each started clock, its due instant; %NULL otherwise
  * @snapshot: the case after the event
+ * @wording: which of the event's wordings the chronology entry uses (see
+ *   ct_procedure_render_entry())
  * @records: (element-type CtRecord): the records the step makes besides its
  *   chronology entry (a REFERRAL, a DECISION, the CONCERN and a new CHILD,
  *   a new version of the ALLEGATION, …), not yet stored; new ones carry the
@@ -309,6 +312,7 @@ typedef struct
   guint           clocks_stopped;
   GDateTime      *due[CT_N_CLOCKS];
   CtCaseSnapshot  snapshot;
+  guint           wording;
   GPtrArray      *records;
   char           *notice;
 } CtTransition;
@@ -407,6 +411,9 @@ CtTransition *ct_procedure_record        (CtCalendar           *calendar,
                                           const CtStepContext  *context,
                                           GError              **error);
 gboolean      ct_event_is_procedure_step (CtEvent       event);
+gboolean      ct_procedure_render_entry  (CtRecord     *chronology,
+                                          char        **out_what,
+                                          char        **out_why);
 GDateTime    *ct_procedure_clock_due     (CtCalendar            *calendar,
                                           const CtClockSettings *settings,
                                           CtClockKind            clock,

@@ -824,8 +824,18 @@ show_file (CtCasePage *self)
       gint64 recorded = ct_record_get_int64 (entry, "recorded-at", 0);
       g_autofree char *when = ct_format_instant (happened);
       g_autoptr(GString) subtitle = g_string_new (NULL);
+      g_autofree char *rendered_what = NULL;
+      g_autofree char *rendered_why = NULL;
+      const char *what = ct_record_get_string (entry, "what");
       const char *why = ct_record_get_string (entry, "why");
       const char *who = ct_record_get_string (entry, "who");
+
+      /* Stored as the procedure words it; shown in the reader's language. */
+      if (ct_procedure_render_entry (entry, &rendered_what, &rendered_why))
+        {
+          what = rendered_what;
+          why = rendered_why;
+        }
 
       /* Translators: when an entry happened and who recorded it:
        * "03/03/2026 14:05 · recorded by Dana Officer". */
@@ -842,7 +852,7 @@ show_file (CtCasePage *self)
         g_string_append_printf (subtitle, _(" · Why: %s"), why);
       if (ct_record_get_string (entry, "corrects") != NULL)
         g_string_append (subtitle, _(" · Correction of an earlier entry"));
-      add_row (self->chronology_list, ct_record_get_string (entry, "what"), subtitle->str);
+      add_row (self->chronology_list, what, subtitle->str);
     }
 
   gtk_stack_set_visible_child_name (self->stack, "case");

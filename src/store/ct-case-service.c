@@ -696,6 +696,7 @@ store_step (CtCaseService        *self,
   ct_record_set_string (chronology, "to-state", ct_state_to_string (t->to));
   ct_record_set_string (chronology, "details", t->details);
   ct_record_set_answers (chronology, "answers", ct_answers_to_variant (all_answers));
+  ct_record_set_int64 (chronology, "wording", t->wording);
   ct_record_set_string (chronology, "entry", t->entry);
   if (t->event == CT_EVENT_CORRECTION)
     {
