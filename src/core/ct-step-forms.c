@@ -245,6 +245,11 @@ static const struct { const char *id; const char *label; } choice_labels[] = {
   { "letter-received", N_("Letter received") },
   { "letter-sent", N_("Letter sent") },
   { "note", N_("Note") },
+  /* A child's status (seed 003: be clear about the child's status). */
+  { "none", N_("No status known") },
+  { "child-in-need", N_("Child in need") },
+  { "child-protection-plan", N_("Child protection plan") },
+  { "looked-after", N_("Looked after") },
 };
 
 /**

@@ -53,19 +53,39 @@ ct_case_document_kind_from_string (const char         *str,
   return FALSE;
 }
 
+/* The titles as written here; a document's record keeps this (no translated
+ * text is stored), and ct_case_document_get_title() translates it. */
 static const char *
 kind_title (CtCaseDocumentKind kind)
 {
   switch (kind)
     {
     case CT_CASE_DOCUMENT_REFERRAL_CONFIRMATION:
-      return _("Confirmation of a safeguarding referral");
+      return N_("Confirmation of a safeguarding referral");
     case CT_CASE_DOCUMENT_RECORD_OF_CONCERN:
-      return _("Record of a safeguarding concern");
+      return N_("Record of a safeguarding concern");
     case CT_CASE_DOCUMENT_CHRONOLOGY:
     default:
-      return _("Case chronology");
+      return N_("Case chronology");
     }
+}
+
+/**
+ * ct_case_document_get_title:
+ * @document: a DOCUMENT record
+ *
+ * Returns: the document's title in the reader's language, from its kind
+ */
+const char *
+ct_case_document_get_title (CtRecord *document)
+{
+  CtCaseDocumentKind kind;
+
+  g_return_val_if_fail (CT_IS_RECORD (document), NULL);
+
+  if (ct_case_document_kind_from_string (ct_record_get_string (document, "kind"), &kind))
+    return _(kind_title (kind));
+  return ct_record_get_string (document, "title") ?: _("Document");
 }
 
 /* Everything a document borrows lives here until it is rendered. */

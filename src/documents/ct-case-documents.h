@@ -58,6 +58,7 @@ typedef struct
 const char *ct_case_document_kind_to_string   (CtCaseDocumentKind            kind);
 gboolean    ct_case_document_kind_from_string (const char                   *str,
                                                CtCaseDocumentKind           *out_kind);
+const char *ct_case_document_get_title        (CtRecord                     *document);
 
 CtRecord   *ct_case_find_sync                 (CtStore                      *store,
                                                const char                   *reference,

@@ -60,15 +60,8 @@ static guint signals[N_SIGNALS];
 static const char *
 describe_status (const char *status)
 {
-  if (g_strcmp0 (status, "early-help") == 0)
-    return _("Early help");
-  if (g_strcmp0 (status, "child-in-need") == 0)
-    return _("Child in need");
-  if (g_strcmp0 (status, "child-protection-plan") == 0)
-    return _("Child protection plan");
-  if (g_strcmp0 (status, "looked-after") == 0)
-    return _("Looked after");
-  return _("No status known");
+  /* The labels of stored ids live once, in the core's table. */
+  return ct_choice_get_label (status != NULL ? status : "none");
 }
 
 static void
@@ -757,10 +750,10 @@ show_file (CtCasePage *self)
       else
         subtitle = g_strdup_printf (_("Generated %s · Not sent yet"), made);
 
-      row = add_row (self->documents_list, ct_record_get_string (document, "title"), subtitle);
+      row = add_row (self->documents_list, ct_case_document_get_title (document), subtitle);
       {
         g_autofree char *open = g_strdup_printf (_("Open %s"),
-                                                 ct_record_get_string (document, "title"));
+                                                 ct_case_document_get_title (document));
         GtkWidget *button = add_open_button (ADW_ACTION_ROW (row), open,
                                              G_CALLBACK (on_document_row_activated_cb), self);
 

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ct-case-documents.h"
 #include "ct-document-window.h"
 #include "ct-pdf-actions.h"
 #include "ct-pdf-preview.h"
@@ -61,7 +62,7 @@ on_print_activated_cb (GtkWidget  *widget,
   g_autoptr(GError) error = NULL;
 
   if (!ct_pdf_print (GTK_WINDOW (self), ct_pdf_preview_get_bytes (self->preview),
-                     ct_record_get_string (self->document, "title"), &error))
+                     ct_case_document_get_title (self->document), &error))
     {
       g_autofree char *message =
         g_strdup_printf (_("The document could not be printed: %s Check the printer and try "
@@ -103,7 +104,7 @@ on_save_activated_cb (GtkWidget  *widget,
                       GVariant   *parameter)
 {
   CtDocumentWindow *self = CT_DOCUMENT_WINDOW (widget);
-  const char *title = ct_record_get_string (self->document, "title");
+  const char *title = ct_case_document_get_title (self->document);
   g_autofree char *name = g_strdup_printf ("%s.pdf", title ? title : _("Document"));
 
   /* File names must not contain a folder separator. */
@@ -414,7 +415,7 @@ ct_document_window_new (CtRecord  *document,
       return NULL;
     }
 
-  title = ct_record_get_string (document, "title");
+  title = ct_case_document_get_title (document);
   self = g_object_new (CT_TYPE_DOCUMENT_WINDOW,
                        "title", title ? title : _("Document"),
                        "default-width", 880,
