@@ -7,6 +7,9 @@
 
 #include "ct-case-item.h"
 #include "ct-reports-page.h"
+#include "ct-format.h"
+#include "ct-store.h"
+#include <string.h>
 #include "ct-test-ui.h"
 
 #define NOW (G_GINT64_CONSTANT (1795000000) * G_USEC_PER_SEC)
@@ -122,6 +125,66 @@ test_reports_counts (void)
   gtk_window_destroy (window);
 }
 
+/* The organisation's yearly policy review is shown, overdue when it is. */
+static void
+test_reports_policy_review (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("caretrail-reports-XXXXXX", &error);
+  g_autofree char *db = g_build_filename (dir, "reports.db", NULL);
+  g_autoptr(CtStore) store = NULL;
+  g_autoptr(CtWorkflow) workflow = NULL;
+  g_autoptr(GAsyncResult) loaded = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(CtRecord) org = ct_record_new (CT_RECORD_KIND_ORGANISATION);
+  g_autoptr(GListStore) cases = g_list_store_new (CT_TYPE_CASE_ITEM);
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  GtkWidget *page = ct_reports_page_new ();
+  GtkWidget *row;
+  const char *subtitle;
+
+  g_assert_no_error (error);
+  store = ct_store_create_sync (db, NULL, &error);
+  g_assert_no_error (error);
+  ct_record_set_string (org, "name", "Testbridge Mediation (test)");
+  ct_record_set_string (org, "nation", "england-and-wales");
+  /* Adopted on 1 June 2025: the review was due by the end of 1 June 2026. */
+  ct_record_set_string (org, "policy-adopted", "2025-06-01");
+  g_assert_true (ct_store_insert_sync (store, "setup", org, &error));
+  g_assert_no_error (error);
+
+  workflow = ct_workflow_new (store);
+  ct_workflow_load_async (workflow, NULL, ct_test_ui_on_done_cb, &loaded);
+  items = ct_workflow_load_finish (workflow, ct_test_ui_wait_result (&loaded), &error);
+  g_assert_no_error (error);
+
+  ct_reports_page_set_now (CT_REPORTS_PAGE (page), NOW);
+  ct_reports_page_set_cases (CT_REPORTS_PAGE (page), G_LIST_MODEL (cases));
+  ct_reports_page_set_workflow (CT_REPORTS_PAGE (page), workflow);
+  gtk_window_set_default_size (window, 360, 800);
+  gtk_window_set_child (window, page);
+  gtk_window_present (window);
+  ct_test_ui_wait_for_frame (GTK_WIDGET (window));
+  ct_test_ui_spin (200);
+
+  row = ct_test_ui_find_by_label (page, "Yearly review of the policy");
+  g_assert_nonnull (row);
+  row = gtk_widget_get_ancestor (row, ADW_TYPE_ACTION_ROW) ?: row;
+  subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+  g_test_message ("policy review: %s", subtitle);
+  g_assert_true (g_str_has_prefix (subtitle, "Overdue: it was due by"));
+  {
+    g_autoptr(GDateTime) due = g_date_time_new_from_iso8601 ("2026-06-01T23:59:59+01:00", NULL);
+    g_autofree char *when = ct_format_instant (g_date_time_to_unix (due) * G_USEC_PER_SEC);
+
+    g_assert_nonnull (strstr (subtitle, when));
+  }
+
+  gtk_window_destroy (window);
+  g_clear_object (&workflow);
+  ct_store_close (store);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -130,6 +193,7 @@ main (int   argc,
   adw_init ();
 
   g_test_add_func ("/ui/reports/counts", test_reports_counts);
+  g_test_add_func ("/ui/reports/policy-review", test_reports_policy_review);
 
   return g_test_run ();
 }

@@ -6,7 +6,9 @@
 #include <glib/gi18n.h>
 
 #include "ct-case-item.h"
+#include "ct-format.h"
 #include "ct-reports-page.h"
+#include "ct-workflow.h"
 
 /*
  * The caseload at a glance, for the DSO and for anyone they answer to: how
@@ -19,6 +21,8 @@ struct _CtReportsPage
   AdwBin               parent_instance;
 
   GListModel          *cases;
+  CtWorkflow          *workflow;
+  AdwActionRow        *policy_row;
   gulong               items_changed_id;
   guint                update_id;
   gboolean             stale; /* the cases changed while the page was hidden */
@@ -104,6 +108,27 @@ update (CtReportsPage *self)
       if (due_at > 0 && due_at < now)
         g_array_index (steps, StepCount, GPOINTER_TO_UINT (index)).overdue++;
     }
+
+  /* The organisation's own clock (seed 000: review the policy yearly). */
+  {
+    gint64 policy_due = self->workflow != NULL ? ct_workflow_get_policy_review_due (self->workflow) : 0;
+
+    gtk_widget_remove_css_class (GTK_WIDGET (self->policy_row), "error");
+    if (policy_due == 0)
+      adw_action_row_set_subtitle (self->policy_row,
+                                   _("Not known: say when your policy was adopted or last reviewed in Preferences"));
+    else
+      {
+        g_autofree char *when = ct_format_instant (policy_due);
+        g_autofree char *text = policy_due < now
+                                ? g_strdup_printf (_("Overdue: it was due by %s"), when)
+                                : g_strdup_printf (_("Due by %s"), when);
+
+        adw_action_row_set_subtitle (self->policy_row, text);
+        if (policy_due < now)
+          gtk_widget_add_css_class (GTK_WIDGET (self->policy_row), "error");
+      }
+  }
 
   set_count (self->open_label, open);
   set_count (self->closed_label, closed);
@@ -210,6 +235,7 @@ ct_reports_page_dispose (GObject *object)
   if (self->cases != NULL)
     g_clear_signal_handler (&self->items_changed_id, self->cases);
   g_clear_object (&self->cases);
+  g_clear_object (&self->workflow);
   g_clear_pointer (&self->stage_rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (ct_reports_page_parent_class)->dispose (object);
@@ -271,7 +297,30 @@ ct_reports_page_init (CtReportsPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->stages_group), FALSE);
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), self->stages_group);
 
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Safeguarding Policy"));
+  self->policy_row = ADW_ACTION_ROW (adw_action_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->policy_row), _("Yearly review of the policy"));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->policy_row));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+
   adw_bin_set_child (ADW_BIN (self), page);
+}
+
+/**
+ * ct_reports_page_set_workflow:
+ * @self: a #CtReportsPage
+ * @workflow: (nullable): the open records, for the organisation's own
+ *   clocks
+ */
+void
+ct_reports_page_set_workflow (CtReportsPage *self,
+                              CtWorkflow    *workflow)
+{
+  g_return_if_fail (CT_IS_REPORTS_PAGE (self));
+
+  if (g_set_object (&self->workflow, workflow))
+    queue_update (self);
 }
 
 /**

@@ -819,6 +819,7 @@ show_loaded (CtWindow  *self,
   GListModel *staff;
   GListModel *agencies;
 
+  ct_reports_page_set_workflow (CT_REPORTS_PAGE (self->reports_page), self->workflow);
   {
     gint64 start = g_get_monotonic_time ();
 

@@ -220,6 +220,27 @@ ct_case_service_new_for_store_sync (CtStore  *store,
 }
 
 /**
+ * ct_case_service_get_policy_review_due:
+ * @self: a case service
+ *
+ * Returns: (transfer full) (nullable): when the organisation's safeguarding
+ *   policy is due for review (yearly from its adoption or last review), or
+ *   %NULL if no date is recorded
+ */
+GDateTime *
+ct_case_service_get_policy_review_due (CtCaseService *self)
+{
+  g_autoptr(GDateTime) start = NULL;
+
+  g_return_val_if_fail (CT_IS_CASE_SERVICE (self), NULL);
+
+  if (self->policy_from <= 0)
+    return NULL;
+  start = g_date_time_new_from_unix_utc (self->policy_from / G_USEC_PER_SEC);
+  return ct_clock_due (self->calendar, &self->settings, CT_CLOCK_POLICY_REVIEW, start, NULL);
+}
+
+/**
  * ct_case_service_get_out_of_hours:
  * @self: a case service
  *

@@ -83,6 +83,7 @@ CtCaseService *ct_case_service_new_for_organisation (CtStore         *store,
                                                CtRecord              *organisation,
                                                GError               **error);
 const char    *ct_case_service_get_out_of_hours (CtCaseService       *self);
+GDateTime     *ct_case_service_get_policy_review_due (CtCaseService  *self);
 
 CtCalendar    *ct_case_service_get_calendar   (CtCaseService         *self);
 const CtClockSettings *ct_case_service_get_settings (CtCaseService   *self);

@@ -346,6 +346,26 @@ ct_workflow_set_actor_id (CtWorkflow *self,
  *
  * Returns: %TRUE on success
  */
+/**
+ * ct_workflow_get_policy_review_due:
+ * @self: a #CtWorkflow
+ *
+ * Returns: when the safeguarding policy is due for review, in unix
+ *   microseconds, or 0 if no date is recorded or the settings cannot be read
+ */
+gint64
+ct_workflow_get_policy_review_due (CtWorkflow *self)
+{
+  g_autoptr(GDateTime) due = NULL;
+
+  g_return_val_if_fail (CT_IS_WORKFLOW (self), 0);
+
+  if (self->service == NULL)
+    return 0;
+  due = ct_case_service_get_policy_review_due (self->service);
+  return due != NULL ? g_date_time_to_unix (due) * G_USEC_PER_SEC : 0;
+}
+
 gboolean
 ct_workflow_read_case (CtWorkflow     *self,
                        CtRecord       *case_record,

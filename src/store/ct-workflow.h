@@ -57,6 +57,7 @@ gboolean     ct_workflow_set_actor_id         (CtWorkflow          *self,
                                                const char          *staff_id);
 CtRecord    *ct_workflow_find_staff           (CtWorkflow          *self,
                                                const char          *staff_id);
+gint64       ct_workflow_get_policy_review_due (CtWorkflow         *self);
 gboolean     ct_workflow_read_case            (CtWorkflow          *self,
                                                CtRecord            *case_record,
                                                CtRecord            *child,
