@@ -708,24 +708,6 @@ compare_chronology (gconstpointer a,
   return 0;
 }
 
-/* The case's first child, for the retention review's date of birth. */
-static CtRecord *
-load_child (CtStore   *store,
-            CtRecord  *case_record,
-            GError   **error)
-{
-  const char * const *child_ids = ct_record_get_strv (case_record, "child-ids");
-  g_autoptr(GError) local_error = NULL;
-  CtRecord *child;
-
-  if (child_ids == NULL || child_ids[0] == NULL)
-    return NULL;
-  child = ct_store_get_sync (store, CT_RECORD_KIND_CHILD, child_ids[0], &local_error);
-  if (child == NULL && !g_error_matches (local_error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_FOUND))
-    g_propagate_error (error, g_steal_pointer (&local_error));
-  return child;
-}
-
 /**
  * ct_admin_cmd_show:
  * @argc: argument count; argv[0] is "show"
@@ -755,7 +737,6 @@ ct_admin_cmd_show (int    argc,
   g_autoptr(CtStore) store = NULL;
   g_autoptr(CtCaseService) service = NULL;
   g_autoptr(CtRecord) case_record = NULL;
-  g_autoptr(CtRecord) child = NULL;
   g_autoptr(GPtrArray) chronology = NULL;
   g_autoptr(GDateTime) now_utc = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) now = g_date_time_to_timezone (now_utc, ct_calendar_get_timezone ());
@@ -777,11 +758,7 @@ ct_admin_cmd_show (int    argc,
   service = ct_admin_open_service ("show", database, &store);
   if (service == NULL)
     return 1;
-  case_record = ct_case_service_find_case_sync (service, reference, &error);
-  if (case_record != NULL)
-    child = load_child (store, case_record, &error);
-  if (case_record == NULL || error != NULL ||
-      !ct_case_service_read_case (service, case_record, child, now, &reading, &error))
+  if (!ct_case_service_read_case_sync (service, reference, now, &case_record, &reading, &error))
     {
       ct_store_close (store);
       return fail ("show", error);

@@ -852,16 +852,36 @@ answer_is_affirmative (GHashTable *answers,
   return answer_is_yes (answers, name) || answer_text (answers, name) != NULL;
 }
 
+/**
+ * ct_choice_get_wording:
+ * @value: the stable id of a choice
+ * @translate: whether to translate it
+ *
+ * Returns: (nullable): how the choice reads in a chronology sentence
+ *   ("children’s social care" for "csc"), translated or as written here
+ *   for what is stored, or %NULL if it has no wording of its own
+ */
+const char *
+ct_choice_get_wording (const char *value,
+                       gboolean    translate)
+{
+  g_return_val_if_fail (value != NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (choice_words); i++)
+    if (strcmp (value, choice_words[i].value) == 0)
+      return translate ? _(choice_words[i].display) : choice_words[i].display;
+  return NULL;
+}
+
 /* The wording of a choice: translated for display, or as written here for
  * the stored chronology, which holds no translated text. */
 static const char *
 display_choice (const char *value,
                 gboolean    translate)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (choice_words); i++)
-    if (strcmp (value, choice_words[i].value) == 0)
-      return translate ? _(choice_words[i].display) : choice_words[i].display;
-  return value;
+  const char *wording = ct_choice_get_wording (value, translate);
+
+  return wording != NULL ? wording : value;
 }
 
 /* How an answer reads in the chronology, or NULL if not given. */

@@ -497,6 +497,10 @@ typedef struct
 const CtStepForm *ct_step_form_get       (CtEvent       event);
 const char   *ct_answer_kind_to_string   (CtAnswerKind  kind);
 const char   *ct_choice_get_label        (const char   *value);
+const char   *ct_choice_get_label_full   (const char   *value,
+                                          gboolean      translate);
+const char   *ct_choice_get_wording      (const char   *value,
+                                          gboolean      translate);
 const char   *ct_question_need_to_string (CtQuestionNeed need);
 
 const char   *ct_procedure_explain_state (CtState       state);

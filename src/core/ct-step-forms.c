@@ -238,13 +238,6 @@ static const struct { const char *id; const char *label; } choice_labels[] = {
   { "unfounded", N_("Unfounded") },
   { "false", N_("False") },
   { "malicious", N_("Malicious") },
-  { "phone-call", N_("Telephone call") },
-  { "meeting", N_("Meeting") },
-  { "email-received", N_("Email received") },
-  { "email-sent", N_("Email sent") },
-  { "letter-received", N_("Letter received") },
-  { "letter-sent", N_("Letter sent") },
-  { "note", N_("Note") },
   /* A child's status (seed 003: be clear about the child's status). */
   { "none", N_("No status known") },
   { "child-in-need", N_("Child in need") },
@@ -276,12 +269,31 @@ ct_step_form_get (CtEvent event)
 const char *
 ct_choice_get_label (const char *value)
 {
+  return ct_choice_get_label_full (value, TRUE);
+}
+
+/**
+ * ct_choice_get_label_full:
+ * @value: the stable id of a choice
+ * @translate: whether to translate the label
+ *
+ * Returns: its label, translated or as written here (for what is stored),
+ *   or @value itself if it has none
+ */
+const char *
+ct_choice_get_label_full (const char *value,
+                          gboolean    translate)
+{
   g_return_val_if_fail (value != NULL, NULL);
+
+  const char *wording;
 
   for (guint i = 0; i < G_N_ELEMENTS (choice_labels); i++)
     if (strcmp (choice_labels[i].id, value) == 0)
-      return _(choice_labels[i].label);
-  return value;
+      return translate ? _(choice_labels[i].label) : choice_labels[i].label;
+  /* A choice whose sentence wording is also its label (the kinds of note). */
+  wording = ct_choice_get_wording (value, translate);
+  return wording != NULL ? wording : value;
 }
 
 /**

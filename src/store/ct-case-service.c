@@ -1367,28 +1367,62 @@ ct_case_service_next_step_sync (CtCaseService  *self,
                                 GError        **error)
 {
   g_autoptr(CtRecord) case_record = NULL;
-  g_autoptr(CtRecord) child = NULL;
-  g_autoptr(GError) child_error = NULL;
-  CtCaseSnapshot snapshot;
+  g_auto(CtCaseReading) reading = { 0, };
 
   g_return_val_if_fail (CT_IS_CASE_SERVICE (self), NULL);
-  g_return_val_if_fail (now != NULL, NULL);
 
+  if (!ct_case_service_read_case_sync (self, reference, now, &case_record, &reading, error))
+    return NULL;
+  return g_steal_pointer (&reading.next);
+}
+
+/**
+ * ct_case_service_read_case_sync:
+ * @self: a case service
+ * @reference: a case reference
+ * @now: the time to judge lateness by
+ * @out_case: (out) (transfer full): the CASE record, which the reading's
+ *   snapshot points into: keep it while using @out_reading
+ * @out_reading: (out caller-allocates): the case as the procedure sees it
+ * @error: return location for an error
+ *
+ * Finds a case by its reference and reads it as ct_case_service_read_case()
+ * does, with its child's date of birth.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ct_case_service_read_case_sync (CtCaseService  *self,
+                                const char     *reference,
+                                GDateTime      *now,
+                                CtRecord      **out_case,
+                                CtCaseReading  *out_reading,
+                                GError        **error)
+{
+  g_autoptr(CtRecord) case_record = NULL;
+  g_autoptr(CtRecord) child = NULL;
+  g_autoptr(GError) child_error = NULL;
+
+  g_return_val_if_fail (CT_IS_CASE_SERVICE (self), FALSE);
+  g_return_val_if_fail (now != NULL, FALSE);
+  g_return_val_if_fail (out_case != NULL && out_reading != NULL, FALSE);
+
+  memset (out_reading, 0, sizeof *out_reading);
   case_record = ct_case_service_find_case_sync (self, reference, error);
   if (case_record == NULL)
-    return NULL;
+    return FALSE;
 
   child = load_child (self, case_record, &child_error);
   if (child_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&child_error));
-      return NULL;
+      return FALSE;
     }
 
-  if (!ct_case_service_read_snapshot (self, case_record, child, &snapshot, error))
-    return NULL;
-
-  return ct_procedure_next_step (self->calendar, &snapshot, now);
+  if (!ct_case_service_read_case (self, case_record, child, now, out_reading, error))
+    return FALSE;
+  *out_case = g_steal_pointer (&case_record);
+  return TRUE;
 }
 
 /**

@@ -164,6 +164,12 @@ CtNextStep    *ct_case_service_next_step_sync (CtCaseService         *self,
                                                const char            *reference,
                                                GDateTime             *now,
                                                GError               **error);
+gboolean       ct_case_service_read_case_sync (CtCaseService         *self,
+                                               const char            *reference,
+                                               GDateTime             *now,
+                                               CtRecord             **out_case,
+                                               CtCaseReading         *out_reading,
+                                               GError               **error);
 GPtrArray     *ct_case_service_list_due_sync  (CtCaseService         *self,
                                                GDateTime             *now,
                                                gboolean               overdue_only,
