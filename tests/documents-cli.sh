@@ -71,6 +71,30 @@ echo "$out" | grep -q "^Recorded version 2 of the chronology for case CT-DEMO-00
 "$CARETRAIL_ADMIN" letter --case CT-DEMO-00001 --kind chronology --database "$db" --stored -o "$dir/c2-sent.pdf" >/dev/null
 cmp -s "$dir/c2.pdf" "$dir/c2-sent.pdf" || fail "marking as sent changed the kept bytes"
 expect_refusal 2 --sample --mark-sent post
+# Only a way of sending from the list: nothing typed reaches the audit log.
+expect_refusal 2 --case CT-DEMO-00001 --kind chronology --database "$db" --mark-sent "Jo Bloggs, born 01/02/2015"
+"$CARETRAIL_ADMIN" status --database "$db" >/dev/null
+actions=$(sqlite3 "$db" "SELECT action FROM audit_log") || fail "the audit log could not be read"
+[ -n "$actions" ] || fail "the audit log is empty"
+if echo "$actions" | grep -q "Bloggs"; then
+  fail "free text reached the plaintext audit log"
+fi
+if echo "$actions" | grep -q "secure-email"; then
+  fail "how a document was sent reached the plaintext audit log"
+fi
+
+# Sending the written confirmation is a step of the procedure: it needs who
+# sent it, goes through the same path as the app, and moves the case on.
+expect_refusal 2 --case CT-DEMO-00006 --database "$db" --mark-sent secure-email --sent-to "Duty team"
+staff=$("$CARETRAIL_ADMIN" staff --database "$db" --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["staff"][0]["id"])')
+"$CARETRAIL_ADMIN" letter --case CT-DEMO-00006 --database "$db" -o "$dir/confirmation.pdf" >/dev/null
+out=$("$CARETRAIL_ADMIN" letter --case CT-DEMO-00006 --database "$db" --mark-sent secure-email \
+        --sent-to "Duty team" --by "$staff")
+echo "$out" | grep -q "which is now: Awaiting the local authority’s decision" \
+  || fail "marking the confirmation as sent did not record the step: $out"
+"$CARETRAIL_ADMIN" show --case CT-DEMO-00006 --database "$db" --json \
+  | /usr/bin/python3 -c 'import json,sys; c=json.load(sys.stdin); assert c["state"]["id"]=="awaiting-decision", c["state"]; assert any(e["step"]=="confirmation-sent" and "by secure email" in e["what"] for e in c["chronology"]), c["chronology"]' \
+  || fail "the chronology does not hold the written confirmation"
 expect_refusal 2 --case CT-DEMO-00001 --sent-to "someone" --database "$db" -o "$dir/x.pdf"
 
 expect_refusal 1 --case CT-NO-SUCH --kind chronology --database "$db" -o "$dir/x.pdf"

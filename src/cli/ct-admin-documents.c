@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ct-admin-commands.h"
+#include "ct-case-service.h"
 #include "ct-case-documents.h"
 #include "ct-document-samples.h"
 #include "ct-documents.h"
@@ -127,6 +128,7 @@ write_case_document (const char   *reference,
                      gboolean      stored,
                      const char   *sent_how,
                      const char   *sent_to,
+                     const char   *staff_id,
                      const char   *output)
 {
   g_autoptr(GError) error = NULL;
@@ -170,6 +172,39 @@ write_case_document (const char   *reference,
     {
       ct_admin_print_error ("letter", error);
       return 1;
+    }
+
+  /* Sending the written confirmation of a referral is a step of the
+   * procedure: it is recorded as the app records it, through the case
+   * service, which marks the confirmation waiting to be sent as sent and
+   * stops its clock. */
+  if (sent_how != NULL && case_kind == CT_CASE_DOCUMENT_REFERRAL_CONFIRMATION)
+    {
+      g_autoptr(CtCaseService) service = ct_case_service_new_for_store_sync (store, &error);
+      g_autoptr(GHashTable) answers = ct_answers_new ();
+      g_autoptr(CtTransition) sent = NULL;
+
+      ct_answers_set_text (answers, "how", sent_how);
+      ct_answers_set_text (answers, "to-whom", sent_to);
+      if (service != NULL)
+        sent = ct_case_service_record_sync (service, reference, CT_EVENT_CONFIRMATION_SENT, answers,
+                                            staff_id, NULL, NULL, &error);
+      if (sent == NULL)
+        {
+          ct_admin_print_error ("letter", error);
+          ct_store_close (store);
+          return 1;
+        }
+      g_print (_("Recorded “%s” in case %s, which is now: %s.\n"),
+               ct_event_get_title (CT_EVENT_CONFIRMATION_SENT), reference,
+               ct_state_get_title (sent->to));
+      if (output == NULL)
+        {
+          ct_store_close (store);
+          return 0;
+        }
+      stored = TRUE;
+      sent_how = NULL;
     }
 
   if (stored || sent_how != NULL)
@@ -229,6 +264,7 @@ ct_admin_cmd_letter (int    argc,
   g_autofree char *database = NULL;
   g_autofree char *sent_how = NULL;
   g_autofree char *sent_to = NULL;
+  g_autofree char *staff_id = NULL;
   gboolean sample = FALSE;
   gboolean stored = FALSE;
   DocumentKind kind;
@@ -250,9 +286,11 @@ ct_admin_cmd_letter (int    argc,
     { "stored", 0, 0, G_OPTION_ARG_NONE, &stored,
       N_("Write the newest kept version instead of producing the document again (with --case)"), NULL },
     { "mark-sent", 0, 0, G_OPTION_ARG_STRING, &sent_how,
-      N_("Record that the newest kept version was sent now, and how (with --case)"), N_("HOW") },
+      N_("Record that the newest kept version was sent now, and how: post, email, secure-email, hand or portal (with --case)"), N_("HOW") },
     { "sent-to", 0, 0, G_OPTION_ARG_STRING, &sent_to,
       N_("Who it was sent to (with --mark-sent)"), N_("WHOM") },
+    { "by", 0, 0, G_OPTION_ARG_STRING, &staff_id,
+      N_("The member of staff who sent the written confirmation of a referral (with --mark-sent)"), N_("STAFF-ID") },
     { "database", 'd', 0, G_OPTION_ARG_FILENAME, &database,
       N_("The database to use (default: the app’s own database)"), N_("PATH") },
     { NULL }
@@ -293,8 +331,21 @@ ct_admin_cmd_letter (int    argc,
     }
 
   if (case_ref != NULL)
-    return write_case_document (case_ref, kind, database, logo, closing, stored,
-                                sent_how, sent_to, output);
+    {
+      if (sent_how != NULL && !ct_case_document_is_send_method (sent_how))
+        {
+          g_printerr (_("caretrail-admin letter: “%s” is not a way of sending Caretrail records. Use post, email, secure-email, hand or portal.\n"),
+                      sent_how);
+          return 2;
+        }
+      if (sent_how != NULL && kind == KIND_REFERRAL_CONFIRMATION && (staff_id == NULL || sent_to == NULL))
+        {
+          g_printerr ("%s\n", _("caretrail-admin letter: sending the written confirmation is a step of the procedure: say who sent it with --by STAFF-ID and to whom with --sent-to."));
+          return 2;
+        }
+      return write_case_document (case_ref, kind, database, logo, closing, stored,
+                                  sent_how, sent_to, staff_id, output);
+    }
 
   if (stored || database != NULL || sent_how != NULL)
     {

@@ -794,6 +794,10 @@ static const struct { const char *value; const char *display; } choice_words[] =
   { "letter-received", N_("Letter received") },
   { "letter-sent", N_("Letter sent") },
   { "note", N_("Note") },
+  { "post", N_("by post") },
+  { "secure-email", N_("by secure email") },
+  { "hand", N_("by hand") },
+  { "portal", N_("through the local authority’s online portal") },
 };
 
 /* ------------------------------------------------------------------------ */

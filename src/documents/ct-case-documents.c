@@ -1257,12 +1257,27 @@ mark_sent_cb (CtStoreTransaction  *txn,
 }
 
 /**
+ * ct_case_document_is_send_method:
+ * @method: (nullable): how a document was sent
+ *
+ * Returns: %TRUE if @method is one of the ways Caretrail records: "post",
+ *   "email", "secure-email", "hand" or "portal"
+ */
+gboolean
+ct_case_document_is_send_method (const char *method)
+{
+  static const char * const methods[] = { "post", "email", "secure-email", "hand", "portal", NULL };
+
+  return method != NULL && g_strv_contains (methods, method);
+}
+
+/**
  * ct_case_document_mark_sent_sync:
  * @store: an open store
  * @staff_id: who sent it
  * @document: the DOCUMENT record that was sent
  * @sent_at: when, in unix microseconds
- * @sent_how: how, such as "secure-email" or "post"
+ * @sent_how: how: "post", "email", "secure-email", "hand" or "portal"
  * @sent_to: (nullable): to whom
  * @error: return location for a #GError
  *
@@ -1285,10 +1300,10 @@ ct_case_document_mark_sent_sync (CtStore     *store,
   g_return_val_if_fail (CT_IS_STORE (store), FALSE);
   g_return_val_if_fail (CT_IS_RECORD (document), FALSE);
 
-  if (!ct_document_has_text (sent_how) || sent_at <= 0)
+  if (!ct_case_document_is_send_method (sent_how) || sent_at <= 0)
     {
       g_set_error (error, CT_DOCUMENT_ERROR, CT_DOCUMENT_ERROR_INVALID_INPUT,
-                   _("Say when and how the document was sent."));
+                   _("Say when the document was sent, and how: post, email, secure-email, hand or portal."));
       return FALSE;
     }
 
@@ -1303,8 +1318,9 @@ ct_case_document_mark_sent_sync (CtStore     *store,
   if (sent_to != NULL)
     ct_record_set_string (updated, "sent-to", sent_to);
 
-  action = g_strdup_printf ("document-sent:%s:sha256:%s", sent_how,
-                            ct_record_get_string (document, "sha256"));
+  /* The audit log is plaintext: it names the action and the record only;
+   * how and to whom are in the document's encrypted record. */
+  action = g_strdup ("document-sent");
   mark = (MarkSent) { staff_id, updated, action };
   return ct_store_run_transaction_sync (store, mark_sent_cb, &mark, error);
 }

@@ -59,6 +59,7 @@ const char *ct_case_document_kind_to_string   (CtCaseDocumentKind            kin
 gboolean    ct_case_document_kind_from_string (const char                   *str,
                                                CtCaseDocumentKind           *out_kind);
 const char *ct_case_document_get_title        (CtRecord                     *document);
+gboolean    ct_case_document_is_send_method   (const char                   *method);
 
 CtRecord   *ct_case_find_sync                 (CtStore                      *store,
                                                const char                   *reference,
