@@ -5,7 +5,12 @@
 
 #include <adwaita.h>
 
+#include <string.h>
+
+#include "ct-child-dialog.h"
 #include "ct-choice-row.h"
+#include "ct-form-window.h"
+#include "ct-person-dialog.h"
 #include "ct-record.h"
 #include "ct-setup-assistant.h"
 #include "ct-step-dialog.h"
@@ -285,6 +290,126 @@ test_step_dialog (void)
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+/* The person form collects answers; the records it gives are what
+ * ct-details makes of them: a new person with their first relationship as
+ * their role, linked to the child, and on editing the same records changed,
+ * "not known" leaving a flag out. */
+static void
+test_person_dialog (void)
+{
+  g_autoptr(GPtrArray) children = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GPtrArray) changed = NULL;
+  g_autoptr(GPtrArray) relationships = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  CtRecord *child = ct_test_ui_make_record (CT_RECORD_KIND_CHILD, "given-names", "Sam",
+                                            "family-name", "Example", NULL);
+  CtPersonDialog *dialog;
+  CtRecord *person, *rel;
+
+  g_ptr_array_add (children, child);
+  dialog = ct_person_dialog_new ("case-1", children, NULL, NULL);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  ct_test_ui_type_into (GTK_WIDGET (dialog), "Given names", "Alex");
+  ct_test_ui_type_into (GTK_WIDGET (dialog), "Family name", "Example");
+  ct_test_ui_type_into (GTK_WIDGET (dialog), "Date of birth (DD/MM/YYYY)", "31/02/1990");
+  ct_test_ui_type_into (GTK_WIDGET (dialog), "Relationship to Sam Example (mother, stepfather…)",
+                        "mother");
+  ct_test_ui_choose (GTK_WIDGET (dialog), "Has parental responsibility for Sam Example", "Yes");
+  ct_test_ui_choose (GTK_WIDGET (dialog), "May be responsible for the harm to Sam Example", "No");
+  ct_test_ui_choose (GTK_WIDGET (dialog), "Is the main carer of Sam Example", "Not known");
+
+  records = ct_form_window_build_records (CT_FORM_WINDOW (dialog), &error);
+  g_assert_null (records);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_nonnull (strstr (error->message, "is not a date"));
+  g_clear_error (&error);
+
+  ct_test_ui_type_into (GTK_WIDGET (dialog), "Date of birth (DD/MM/YYYY)", "14/07/1990");
+  records = ct_form_window_build_records (CT_FORM_WINDOW (dialog), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->len, ==, 2);
+  person = g_ptr_array_index (records, 0);
+  rel = g_ptr_array_index (records, 1);
+  g_assert_cmpint (ct_record_get_kind (person), ==, CT_RECORD_KIND_PERSON);
+  g_assert_cmpstr (ct_record_get_case_id (person), ==, "case-1");
+  g_assert_cmpstr (ct_record_get_string (person, "given-names"), ==, "Alex");
+  g_assert_cmpstr (ct_record_get_string (person, "date-of-birth"), ==, "1990-07-14");
+  g_assert_cmpstr (ct_record_get_string (person, "role"), ==, "mother");
+  g_assert_false (ct_record_has_field (person, "phone"));
+  g_assert_cmpint (ct_record_get_kind (rel), ==, CT_RECORD_KIND_RELATIONSHIP);
+  g_assert_cmpstr (ct_record_get_case_id (rel), ==, "case-1");
+  g_assert_cmpstr (ct_record_get_string (rel, "child-id"), ==, ct_record_get_id (child));
+  g_assert_cmpstr (ct_record_get_string (rel, "person-id"), ==, ct_record_get_id (person));
+  g_assert_cmpstr (ct_record_get_string (rel, "relation"), ==, "mother");
+  g_assert_true (ct_record_get_boolean (rel, "parental-responsibility", FALSE));
+  g_assert_true (ct_record_has_field (rel, "alleged-person"));
+  g_assert_false (ct_record_get_boolean (rel, "alleged-person", TRUE));
+  g_assert_false (ct_record_has_field (rel, "primary-carer"));
+  g_assert_false (ct_record_has_field (rel, "access-to-other-children"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* Editing: the same ids, the address added, the date of birth removed,
+   * parental responsibility now not known. */
+  g_ptr_array_add (relationships, g_object_ref (rel));
+  dialog = ct_person_dialog_new ("case-1", children, person, relationships);
+  gtk_window_present (GTK_WINDOW (dialog));
+  ct_test_ui_type_into (GTK_WIDGET (dialog), "Address", "1 Imaginary Lane");
+  ct_test_ui_type_into (GTK_WIDGET (dialog), "Date of birth (DD/MM/YYYY)", "");
+  ct_test_ui_choose (GTK_WIDGET (dialog), "Has parental responsibility for Sam Example",
+                     "Not known");
+  changed = ct_form_window_build_records (CT_FORM_WINDOW (dialog), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (changed->len, ==, 2);
+  g_assert_cmpstr (ct_record_get_id (g_ptr_array_index (changed, 0)), ==,
+                   ct_record_get_id (person));
+  g_assert_cmpstr (ct_record_get_string (g_ptr_array_index (changed, 0), "address"), ==,
+                   "1 Imaginary Lane");
+  g_assert_false (ct_record_has_field (g_ptr_array_index (changed, 0), "date-of-birth"));
+  g_assert_cmpstr (ct_record_get_string (g_ptr_array_index (changed, 0), "role"), ==, "mother");
+  g_assert_cmpstr (ct_record_get_id (g_ptr_array_index (changed, 1)), ==, ct_record_get_id (rel));
+  g_assert_false (ct_record_has_field (g_ptr_array_index (changed, 1), "parental-responsibility"));
+  g_assert_true (ct_record_has_field (g_ptr_array_index (changed, 1), "alleged-person"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+/* The child form changes a copy: the same id, what was not asked kept. */
+static void
+test_child_dialog (void)
+{
+  g_autoptr(CtRecord) child = ct_test_ui_make_record (CT_RECORD_KIND_CHILD,
+                                                      "given-names", "Sam",
+                                                      "family-name", "Example",
+                                                      "school", "Example Primary",
+                                                      "ethnicity", "Not recorded",
+                                                      NULL);
+  g_autoptr(CtRecord) changed = NULL;
+  g_autoptr(GError) error = NULL;
+  CtChildDialog *dialog = ct_child_dialog_new (child);
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  ct_test_ui_type_into (GTK_WIDGET (dialog), "School or setting", "");
+  ct_test_ui_type_into (GTK_WIDGET (dialog), "Date of birth (DD/MM/YYYY)", "14/07/2015");
+  ct_test_ui_choose (GTK_WIDGET (dialog), "The child’s status", "Child in need");
+
+  changed = ct_child_dialog_build_record (dialog, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ct_record_get_id (changed), ==, ct_record_get_id (child));
+  g_assert_false (ct_record_has_field (changed, "school"));
+  g_assert_cmpstr (ct_record_get_string (changed, "date-of-birth"), ==, "2015-07-14");
+  g_assert_cmpstr (ct_record_get_string (changed, "status"), ==, "child-in-need");
+  g_assert_cmpstr (ct_record_get_string (changed, "ethnicity"), ==, "Not recorded");
+  g_assert_cmpstr (ct_record_get_string (child, "school"), ==, "Example Primary");
+  g_clear_object (&changed);
+
+  ct_test_ui_type_into (GTK_WIDGET (dialog), "Family name", "");
+  changed = ct_child_dialog_build_record (dialog, &error);
+  g_assert_null (changed);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -296,6 +421,8 @@ main (int   argc,
   g_test_add_func ("/ui/pages/setup-assistant", test_setup_assistant);
   g_test_add_func ("/ui/pages/unlock", test_unlock_page);
   g_test_add_func ("/ui/pages/step-dialog", test_step_dialog);
+  g_test_add_func ("/ui/pages/person-dialog", test_person_dialog);
+  g_test_add_func ("/ui/pages/child-dialog", test_child_dialog);
 
   return g_test_run ();
 }

@@ -12,6 +12,7 @@
 #include "ct-admin-commands.h"
 #include "ct-case-service.h"
 #include "ct-crypto.h"
+#include "ct-details.h"
 #include "ct-keyring.h"
 #include "ct-procedure.h"
 #include "ct-store.h"
@@ -545,12 +546,6 @@ typedef struct
   gboolean    urgent;     /* the case takes the immediate-risk path */
 } DemoCase;
 
-static void
-mark_demo (CtRecord *record)
-{
-  ct_record_set_boolean (record, "demo", TRUE);
-}
-
 /* Answers as name/value pairs; "yes" and "no" are yes/no answers. */
 static GHashTable *
 demo_answers (const char *first_name,
@@ -573,15 +568,18 @@ demo_answers (const char *first_name,
   return answers;
 }
 
+/* A record that is not a step, made from @answers (which it takes) by
+ * ct-details as the app's forms make theirs, and marked as sample data. */
 static CtRecord *
-demo_record_for (CtRecord     *case_record,
-                 CtRecordKind  kind)
+demo_details (CtRecordKind   kind,
+              const char    *case_id,
+              GHashTable    *answers,
+              GError       **error)
 {
-  CtRecord *record = ct_record_new (kind);
+  g_autoptr(GHashTable) owned = answers;
 
-  ct_record_set_case_id (record, ct_record_get_id (case_record));
-  mark_demo (record);
-  return record;
+  ct_answers_set_boolean (owned, "demo", TRUE);
+  return ct_details_new_record (kind, case_id, owned, error);
 }
 
 /* A parent with parental responsibility for the child the concern named.
@@ -593,25 +591,34 @@ insert_demo_parent (DemoCase            *demo,
                     GError             **error)
 {
   const char * const *child_ids = ct_record_get_strv (demo->case_record, "child-ids");
+  const char *case_id = ct_record_get_id (demo->case_record);
   g_autoptr(CtRecord) parent = NULL;
   g_autoptr(CtRecord) relationship = NULL;
 
   if (child_ids == NULL || child_ids[0] == NULL)
     return TRUE;
 
-  parent = demo_record_for (demo->case_record, CT_RECORD_KIND_PERSON);
-  ct_record_set_string (parent, "given-names", "Alex");
-  ct_record_set_string (parent, "family-name", demo->family);
-  ct_record_set_string (parent, "role", "parent");
-  ct_record_set_string (parent, "address", "1 Imaginary Lane, Nowhere Town, ZZ99 9ZZ");
+  parent = demo_details (CT_RECORD_KIND_PERSON, case_id,
+                         demo_answers ("given-names", "Alex",
+                                       "family-name", demo->family,
+                                       "role", "parent",
+                                       "address", "1 Imaginary Lane, Nowhere Town, ZZ99 9ZZ",
+                                       NULL),
+                         error);
+  if (parent == NULL)
+    return FALSE;
 
-  relationship = demo_record_for (demo->case_record, CT_RECORD_KIND_RELATIONSHIP);
-  ct_record_set_string (relationship, "child-id", child_ids[0]);
-  ct_record_set_string (relationship, "person-id", ct_record_get_id (parent));
-  ct_record_set_string (relationship, "relation", "parent");
-  ct_record_set_boolean (relationship, "parental-responsibility", TRUE);
-  ct_record_set_boolean (relationship, "primary-carer", TRUE);
-  ct_record_set_boolean (relationship, "household-member", TRUE);
+  relationship = demo_details (CT_RECORD_KIND_RELATIONSHIP, case_id,
+                               demo_answers ("child-id", child_ids[0],
+                                             "person-id", ct_record_get_id (parent),
+                                             "relation", "parent",
+                                             "parental-responsibility", "yes",
+                                             "primary-carer", "yes",
+                                             "household-member", "yes",
+                                             NULL),
+                               error);
+  if (relationship == NULL)
+    return FALSE;
 
   return ct_store_transaction_insert (txn, demo->batch->staff_id, parent, error) &&
          ct_store_transaction_insert (txn, demo->batch->staff_id, relationship, error);
@@ -817,8 +824,16 @@ insert_demo_case (CtStoreTransaction  *txn,
                   guint                n,
                   GError             **error)
 {
-  g_autoptr(CtRecord) case_record = ct_record_new (CT_RECORD_KIND_CASE);
   g_autofree char *reference = g_strdup_printf ("CT-DEMO-%05u", n);
+  g_autoptr(GHashTable) case_answers = demo_answers (
+    "title", "Fictional demonstration case",
+    "summary", "Sample record made by caretrail-admin demo. None of these people exist.",
+    "demo", "yes",
+    NULL);
+  /* A new case never stored, with a reference that says it is a sample: the
+   * first step inserts it (so a run of 10,000 cases does not look up the
+   * year's last reference 10,000 times), and each step updates it in place. */
+  g_autoptr(CtRecord) case_record = ct_details_new_case (reference, case_answers, error);
   const DemoStep *path = demo_paths[(n - 1) % G_N_ELEMENTS (demo_paths)];
   guint n_steps = 0;
   DemoCase demo = {
@@ -835,6 +850,9 @@ insert_demo_case (CtStoreTransaction  *txn,
   gint64 start = batch->now - age;
   gint64 gap;
 
+  if (case_record == NULL)
+    return FALSE;
+
   while (n_steps < DEMO_MAX_STEPS && path[n_steps] != DEMO_END)
     {
       demo.urgent |= path[n_steps] == DEMO_URGENT_REFER;
@@ -847,14 +865,6 @@ insert_demo_case (CtStoreTransaction  *txn,
    * refuses. */
   gap = (gint64) g_rand_int_range (batch->rand, 2, 30) * G_TIME_SPAN_HOUR;
   gap = MIN (age / (n_steps + 1), gap);
-
-  /* A new case never stored, with a reference that says it is a sample: the
-   * first step inserts it (so a run of 10,000 cases does not look up the
-   * year's last reference 10,000 times), and each step updates it in place. */
-  ct_record_set_reference (case_record, reference);
-  ct_record_set_string (case_record, "title", "Fictional demonstration case");
-  ct_record_set_string (case_record, "summary", "Sample record made by caretrail-admin demo. None of these people exist.");
-  mark_demo (case_record);
 
   for (guint i = 0; i < n_steps; i++)
     if (!apply_demo_step (&demo, txn, path[i], start + (gint64) i * gap, error))
@@ -885,34 +895,63 @@ typedef struct
   gboolean  organisation_exists;
 } DemoDirectory;
 
+/* The demo's directory: an organisation, the member of staff who records
+ * the sample steps and the MASH they refer to, made from answers by
+ * ct-details as the setup assistant makes them. */
+static gboolean
+make_demo_directory (DemoDirectory  *dir,
+                     GError        **error)
+{
+  dir->organisation = demo_details (CT_RECORD_KIND_ORGANISATION, NULL,
+                                    demo_answers ("name", "Example Family Law LLP (fictional)",
+                                                  "address", "2 Specimen Street, Nowhere Town, ZZ99 9ZZ",
+                                                  "nation", "england-and-wales",
+                                                  "cutoff", "16:00",
+                                                  "policy-adopted", "2026-01-05",
+                                                  "dso-name", "Dana Demo",
+                                                  "dso-contact", "01632 960000",
+                                                  NULL),
+                                    error);
+  if (dir->organisation == NULL)
+    return FALSE;
+
+  dir->staff = demo_details (CT_RECORD_KIND_STAFF, NULL,
+                             demo_answers ("name", "Dana Demo",
+                                           "role", "Designated Safeguarding Officer",
+                                           "is-dso", "yes",
+                                           NULL),
+                             error);
+  if (dir->staff == NULL)
+    return FALSE;
+
+  dir->mash = demo_details (CT_RECORD_KIND_AGENCY, NULL,
+                            demo_answers ("name", "Demonstration Borough Children's Services (fictional)",
+                                          "kind", "mash",
+                                          "area", "Demonstration Borough",
+                                          "phone", "01632 960001",
+                                          "secure-email", "mash@example.invalid",
+                                          "confirmation-period", "48h",
+                                          NULL),
+                            error);
+  return dir->mash != NULL;
+}
+
+static void
+demo_directory_clear (DemoDirectory *dir)
+{
+  g_clear_object (&dir->organisation);
+  g_clear_object (&dir->staff);
+  g_clear_object (&dir->mash);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DemoDirectory, demo_directory_clear)
+
 static gboolean
 insert_demo_directory (CtStoreTransaction  *txn,
                        gpointer             user_data,
                        GError             **error)
 {
   DemoDirectory *dir = user_data;
-
-  ct_record_set_string (dir->organisation, "name", "Example Family Law LLP (fictional)");
-  ct_record_set_string (dir->organisation, "address", "2 Specimen Street, Nowhere Town, ZZ99 9ZZ");
-  ct_record_set_string (dir->organisation, "nation", "england-and-wales");
-  ct_record_set_string (dir->organisation, "cutoff", "16:00");
-  ct_record_set_string (dir->organisation, "policy-adopted", "2026-01-05");
-  ct_record_set_string (dir->organisation, "dso-name", "Dana Demo");
-  ct_record_set_string (dir->organisation, "dso-contact", "01632 960000");
-  mark_demo (dir->organisation);
-
-  ct_record_set_string (dir->staff, "name", "Dana Demo");
-  ct_record_set_string (dir->staff, "role", "Designated Safeguarding Officer");
-  ct_record_set_boolean (dir->staff, "is-dso", TRUE);
-  mark_demo (dir->staff);
-
-  ct_record_set_string (dir->mash, "name", "Demonstration Borough Children's Services (fictional)");
-  ct_record_set_string (dir->mash, "kind", "mash");
-  ct_record_set_string (dir->mash, "area", "Demonstration Borough");
-  ct_record_set_string (dir->mash, "phone", "01632 960001");
-  ct_record_set_string (dir->mash, "secure-email", "mash@example.invalid");
-  ct_record_set_string (dir->mash, "confirmation-period", "48h");
-  mark_demo (dir->mash);
 
   /* A database that already has its organisation keeps it: its nation and
    * cut-off time set every deadline. */
@@ -941,10 +980,7 @@ ct_admin_cmd_demo (int    argc,
   g_autoptr(GPtrArray) existing = NULL;
   g_autoptr(GPtrArray) organisations = NULL;
   g_autoptr(GRand) rand = g_rand_new_with_seed (20260401);
-  g_autoptr(CtRecord) organisation = ct_record_new (CT_RECORD_KIND_ORGANISATION);
-  g_autoptr(CtRecord) staff = ct_record_new (CT_RECORD_KIND_STAFF);
-  g_autoptr(CtRecord) mash = ct_record_new (CT_RECORD_KIND_AGENCY);
-  DemoDirectory dir = { organisation, staff, mash, FALSE };
+  g_auto(DemoDirectory) dir = { NULL, NULL, NULL, FALSE };
   gint64 now = g_get_real_time ();
   guint first;
   int status;
@@ -970,7 +1006,8 @@ ct_admin_cmd_demo (int    argc,
   first = existing->len + 1;
   dir.organisation_exists = organisations->len > 0;
 
-  if (!ct_store_run_transaction_sync (store, insert_demo_directory, &dir, &error))
+  if (!make_demo_directory (&dir, &error) ||
+      !ct_store_run_transaction_sync (store, insert_demo_directory, &dir, &error))
     return fail ("demo", error);
 
   /* The same service `next` and `overdue` use, so the clocks agree. */
@@ -988,8 +1025,8 @@ ct_admin_cmd_demo (int    argc,
         .count = MIN (100, (guint) n_cases - done),
         .total = (guint) n_cases,
         .total_first = first,
-        .staff_id = ct_record_get_id (staff),
-        .mash_id = ct_record_get_id (mash),
+        .staff_id = ct_record_get_id (dir.staff),
+        .mash_id = ct_record_get_id (dir.mash),
         .now = now,
         .rand = rand,
       };

@@ -287,6 +287,38 @@ ct_answers_set_boolean (GHashTable *answers,
 }
 
 /**
+ * ct_answers_set_int64:
+ * @answers: answers from ct_answers_new()
+ * @name: the answer's kebab-case name
+ * @value: a whole number
+ */
+void
+ct_answers_set_int64 (GHashTable *answers,
+                      const char *name,
+                      gint64      value)
+{
+  g_return_if_fail (answers != NULL && name != NULL);
+  g_hash_table_replace (answers, g_strdup (name),
+                        g_variant_ref_sink (g_variant_new_int64 (value)));
+}
+
+/**
+ * ct_answers_set_strv:
+ * @answers: answers from ct_answers_new()
+ * @name: the answer's kebab-case name
+ * @value: (array zero-terminated=1): a list of strings
+ */
+void
+ct_answers_set_strv (GHashTable         *answers,
+                     const char         *name,
+                     const char * const *value)
+{
+  g_return_if_fail (answers != NULL && name != NULL && value != NULL);
+  g_hash_table_replace (answers, g_strdup (name),
+                        g_variant_ref_sink (g_variant_new_strv (value, -1)));
+}
+
+/**
  * ct_answers_from_variant:
  * @dict: a dictionary of type a{sv}
  *

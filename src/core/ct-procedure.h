@@ -386,6 +386,12 @@ void          ct_answers_set_text        (GHashTable   *answers,
 void          ct_answers_set_boolean     (GHashTable   *answers,
                                           const char   *name,
                                           gboolean      value);
+void          ct_answers_set_int64       (GHashTable   *answers,
+                                          const char   *name,
+                                          gint64        value);
+void          ct_answers_set_strv        (GHashTable   *answers,
+                                          const char   *name,
+                                          const char * const *value);
 GHashTable   *ct_answers_from_variant    (GVariant     *dict);
 GVariant     *ct_answers_to_variant      (GHashTable   *answers);
 

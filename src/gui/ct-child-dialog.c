@@ -7,7 +7,9 @@
 
 #include "ct-child-dialog.h"
 #include "ct-choice-row.h"
+#include "ct-details.h"
 #include "ct-form-window.h"
+#include "ct-procedure.h"
 
 /*
  * Editing a child's details. The change is saved as a new version of the
@@ -54,10 +56,18 @@ CtRecord *
 ct_child_dialog_build_record (CtChildDialog  *self,
                               GError        **error)
 {
-  g_autoptr(CtRecord) child = ct_record_copy (self->child);
+  g_autoptr(GHashTable) answers = ct_answers_new ();
+  g_autoptr(CtRecord) child = NULL;
 
-  if (!ct_form_window_read_fields (text_fields, G_N_ELEMENTS (text_fields), self->rows, child,
+  if (!ct_form_window_read_fields (text_fields, G_N_ELEMENTS (text_fields), self->rows, answers,
                                    error))
+    return NULL;
+
+  if (ct_choice_row_get_value (self->status_row) != NULL)
+    ct_answers_set_text (answers, "status", ct_choice_row_get_value (self->status_row));
+
+  child = ct_details_change_record (self->child, answers, error);
+  if (child == NULL)
     return NULL;
 
   if (ct_record_get_string (child, "given-names") == NULL ||
@@ -67,9 +77,6 @@ ct_child_dialog_build_record (CtChildDialog  *self,
                            _("A child needs a given name and a family name."));
       return NULL;
     }
-
-  if (ct_choice_row_get_value (self->status_row) != NULL)
-    ct_record_set_string (child, "status", ct_choice_row_get_value (self->status_row));
 
   return g_steal_pointer (&child);
 }

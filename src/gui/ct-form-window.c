@@ -7,6 +7,7 @@
 
 #include "ct-form-window.h"
 #include "ct-format.h"
+#include "ct-procedure.h"
 
 /*
  * A form that edits records in its own window: Cancel and Save in the
@@ -219,19 +220,20 @@ ct_form_window_add_fields (AdwPreferencesGroup  *group,
  * @fields: (array length=n_fields): the questions
  * @n_fields: how many
  * @rows: (array length=n_fields): their rows
- * @record: the record to change
+ * @answers: the answers to add to, from ct_answers_new()
  * @error: return location for an error
  *
- * Copies what was typed into @record: an empty answer removes the field, a
- * date is kept as "YYYY-MM-DD".
+ * Adds what was typed to @answers, under each field's name: an empty answer
+ * is an empty text (which removes the field, see ct_details_change_record()),
+ * a date is given as "YYYY-MM-DD".
  *
- * Returns: %FALSE, with @record partly changed, if a date is not a date
+ * Returns: %FALSE, with @answers partly filled, if a date is not a date
  */
 gboolean
 ct_form_window_read_fields (const CtFormField  *fields,
                             guint               n_fields,
                             GtkWidget         **rows,
-                            CtRecord           *record,
+                            GHashTable         *answers,
                             GError            **error)
 {
   for (guint i = 0; i < n_fields; i++)
@@ -240,13 +242,7 @@ ct_form_window_read_fields (const CtFormField  *fields,
                                                       GTK_EDITABLE (rows[i]))));
       g_autofree char *iso = NULL;
 
-      if (*text == '\0')
-        {
-          ct_record_remove_field (record, fields[i].field);
-          continue;
-        }
-
-      if (is_date (&fields[i]) && !ct_parse_date (text, &iso))
+      if (*text != '\0' && is_date (&fields[i]) && !ct_parse_date (text, &iso))
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                        /* Translators: %s is the question, e.g. "Date of birth". */
@@ -256,7 +252,7 @@ ct_form_window_read_fields (const CtFormField  *fields,
           return FALSE;
         }
 
-      ct_record_set_string (record, fields[i].field, iso != NULL ? iso : text);
+      ct_answers_set_text (answers, fields[i].field, iso != NULL ? iso : text);
     }
 
   return TRUE;

@@ -57,7 +57,7 @@ void                ct_form_window_add_fields      (AdwPreferencesGroup *group,
 gboolean            ct_form_window_read_fields     (const CtFormField   *fields,
                                                     guint                n_fields,
                                                     GtkWidget          **rows,
-                                                    CtRecord            *record,
+                                                    GHashTable          *answers,
                                                     GError             **error);
 
 G_END_DECLS

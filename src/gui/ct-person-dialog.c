@@ -6,8 +6,10 @@
 #include <glib/gi18n.h>
 
 #include "ct-choice-row.h"
+#include "ct-details.h"
 #include "ct-form-window.h"
 #include "ct-person-dialog.h"
+#include "ct-procedure.h"
 
 /*
  * Adding or editing a parent, carer or other adult in a child's life: the
@@ -92,20 +94,29 @@ entry_text (GtkWidget *row)
   return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
 }
 
-/* "yes" and "no" are kept as booleans; "not known" leaves the field out. */
+/* "yes" and "no" are kept as booleans; "not known" is an empty answer,
+ * which leaves the field out. */
 static void
-set_flag_field (CtRecord    *record,
-                const char  *field,
-                CtChoiceRow *row)
+add_flag_answer (GHashTable  *answers,
+                 const char  *field,
+                 CtChoiceRow *row)
 {
   const char *value = ct_choice_row_get_value (row);
 
   if (g_strcmp0 (value, "yes") == 0)
-    ct_record_set_boolean (record, field, TRUE);
+    ct_answers_set_boolean (answers, field, TRUE);
   else if (g_strcmp0 (value, "no") == 0)
-    ct_record_set_boolean (record, field, FALSE);
+    ct_answers_set_boolean (answers, field, FALSE);
   else
-    ct_record_remove_field (record, field);
+    ct_answers_set_text (answers, field, "");
+}
+
+/* A GPtrArray free function: the array holds NULL for a child not linked. */
+static void
+free_answers (gpointer answers)
+{
+  if (answers != NULL)
+    g_hash_table_unref (answers);
 }
 
 static gboolean
@@ -121,15 +132,20 @@ link_has_answers (Link *link)
 
 /* The PERSON and RELATIONSHIP records that are new or changed, to be saved
  * in one transaction (none if nothing changed), or NULL if something typed
- * is not valid. */
+ * is not valid. The form only collects answers; ct-details makes the
+ * records from them. */
 static GPtrArray *
 ct_person_dialog_build_records (CtFormWindow  *form,
                                 GError       **error)
 {
   CtPersonDialog *self = CT_PERSON_DIALOG (form);
   g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) person_answers = ct_answers_new ();
+  /* The answers about each link, or NULL for a child this person is not
+   * linked to. */
+  g_autoptr(GPtrArray) link_answers = g_ptr_array_new_with_free_func (free_answers);
   g_autoptr(CtRecord) person = NULL;
-  const char *first_relation = NULL;
+  g_autofree char *first_relation = NULL;
   g_autofree char *given = entry_text (self->rows[0]);
   g_autofree char *family = entry_text (self->rows[1]);
   guint linked = 0;
@@ -141,23 +157,15 @@ ct_person_dialog_build_records (CtFormWindow  *form,
       return NULL;
     }
 
-  if (self->person != NULL)
-    person = ct_record_copy (self->person);
-  else
-    {
-      person = ct_record_new (CT_RECORD_KIND_PERSON);
-      ct_record_set_case_id (person, self->case_id);
-    }
-
-  if (!ct_form_window_read_fields (text_fields, G_N_ELEMENTS (text_fields), self->rows, person,
-                                   error))
+  if (!ct_form_window_read_fields (text_fields, G_N_ELEMENTS (text_fields), self->rows,
+                                   person_answers, error))
     return NULL;
 
   for (guint i = 0; i < self->links->len; i++)
     {
       Link *link = &g_array_index (self->links, Link, i);
       g_autofree char *relation = entry_text (link->relation_row);
-      g_autoptr(CtRecord) rel = NULL;
+      g_autoptr(GHashTable) answers = NULL;
 
       if (*relation == '\0')
         {
@@ -177,29 +185,19 @@ ct_person_dialog_build_records (CtFormWindow  *form,
                            link->child_name, link->child_name);
               return NULL;
             }
+          g_ptr_array_add (link_answers, NULL);
           continue;
         }
 
       linked++;
-      if (link->relationship != NULL)
-        rel = ct_record_copy (link->relationship);
-      else
-        {
-          rel = ct_record_new (CT_RECORD_KIND_RELATIONSHIP);
-          ct_record_set_case_id (rel, self->case_id);
-          ct_record_set_string (rel, "child-id", ct_record_get_id (link->child));
-          ct_record_set_string (rel, "person-id", ct_record_get_id (person));
-        }
-
-      ct_record_set_string (rel, "relation", relation);
+      answers = ct_answers_new ();
+      ct_answers_set_text (answers, "relation", relation);
       if (first_relation == NULL)
-        first_relation = ct_record_get_string (rel, "relation");
+        first_relation = g_strdup (relation);
       for (guint f = 0; f < G_N_ELEMENTS (flags); f++)
-        set_flag_field (rel, flags[f], link->flag_rows[f]);
-      set_flag_field (rel, "access-to-other-children", self->other_children_row);
-
-      if (link->relationship == NULL || !ct_record_equal_fields (rel, link->relationship))
-        g_ptr_array_add (records, g_steal_pointer (&rel));
+        add_flag_answer (answers, flags[f], link->flag_rows[f]);
+      add_flag_answer (answers, "access-to-other-children", self->other_children_row);
+      g_ptr_array_add (link_answers, g_steal_pointer (&answers));
     }
 
   if (linked == 0)
@@ -210,8 +208,42 @@ ct_person_dialog_build_records (CtFormWindow  *form,
       return NULL;
     }
 
-  if (ct_record_get_string (person, "role") == NULL && first_relation != NULL)
-    ct_record_set_string (person, "role", first_relation);
+  /* Someone with no role yet takes their first relationship as one. */
+  if ((self->person == NULL || ct_record_get_string (self->person, "role") == NULL) &&
+      first_relation != NULL)
+    ct_answers_set_text (person_answers, "role", first_relation);
+
+  if (self->person != NULL)
+    person = ct_details_change_record (self->person, person_answers, error);
+  else
+    person = ct_details_new_record (CT_RECORD_KIND_PERSON, self->case_id, person_answers, error);
+  if (person == NULL)
+    return NULL;
+
+  for (guint i = 0; i < self->links->len; i++)
+    {
+      Link *link = &g_array_index (self->links, Link, i);
+      GHashTable *answers = g_ptr_array_index (link_answers, i);
+      g_autoptr(CtRecord) rel = NULL;
+
+      if (answers == NULL)
+        continue;
+
+      if (link->relationship != NULL)
+        rel = ct_details_change_record (link->relationship, answers, error);
+      else
+        {
+          ct_answers_set_text (answers, "child-id", ct_record_get_id (link->child));
+          ct_answers_set_text (answers, "person-id", ct_record_get_id (person));
+          rel = ct_details_new_record (CT_RECORD_KIND_RELATIONSHIP, self->case_id, answers,
+                                       error);
+        }
+      if (rel == NULL)
+        return NULL;
+
+      if (link->relationship == NULL || !ct_record_equal_fields (rel, link->relationship))
+        g_ptr_array_add (records, g_steal_pointer (&rel));
+    }
 
   /* The person is saved before the links that name them. */
   if (self->person == NULL || !ct_record_equal_fields (person, self->person))

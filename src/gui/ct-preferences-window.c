@@ -10,10 +10,12 @@
 #include <string.h>
 
 #include "ct-clock.h"
+#include "ct-details.h"
 #include "ct-document-error.h"
 #include "ct-format.h"
 #include "ct-paths.h"
 #include "ct-preferences-window.h"
+#include "ct-procedure.h"
 
 /*
  * The Letters group edits two optional fields of the ORGANISATION record
@@ -218,6 +220,7 @@ save_procedure_action (GtkWidget  *widget,
   g_autofree char *route = NULL;
   g_autofree char *policy_text = NULL;
   g_autofree char *policy = NULL;
+  g_autoptr(GHashTable) answers = NULL;
   g_autoptr(GError) error = NULL;
   guint minutes;
 
@@ -241,16 +244,24 @@ save_procedure_action (GtkWidget  *widget,
       return;
     }
 
-  changed = ct_record_copy (organisation);
-  ct_record_set_string (changed, "cutoff", cutoff);
-  if (route[0] != '\0')
-    ct_record_set_string (changed, "out-of-hours", route);
-  else if (ct_record_has_field (changed, "out-of-hours"))
-    ct_record_remove_field (changed, "out-of-hours");
-  ct_record_set_int64 (changed, "decision-working-days", gtk_spin_button_get_value_as_int (self->decision_spin));
-  ct_record_set_int64 (changed, "referral-working-days", gtk_spin_button_get_value_as_int (self->referral_spin));
+  /* An empty out-of-hours route removes it; an empty policy date keeps the
+   * one recorded. */
+  answers = ct_answers_new ();
+  ct_answers_set_text (answers, "cutoff", cutoff);
+  ct_answers_set_text (answers, "out-of-hours", route);
+  ct_answers_set_int64 (answers, "decision-working-days",
+                        gtk_spin_button_get_value_as_int (self->decision_spin));
+  ct_answers_set_int64 (answers, "referral-working-days",
+                        gtk_spin_button_get_value_as_int (self->referral_spin));
   if (policy != NULL)
-    ct_record_set_string (changed, "policy-reviewed", policy);
+    ct_answers_set_text (answers, "policy-reviewed", policy);
+
+  changed = ct_details_change_record (organisation, answers, &error);
+  if (changed == NULL)
+    {
+      show_procedure_error (self, error->message);
+      return;
+    }
 
   if (ct_record_equal_fields (changed, organisation))
     {
@@ -553,6 +564,8 @@ save_letters_action (GtkWidget  *widget,
   CtRecord *organisation = get_organisation (self);
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->closing_view);
   g_autoptr(CtRecord) changed = NULL;
+  g_autoptr(GHashTable) answers = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *closing = NULL;
   GtkTextIter start, end;
 
@@ -563,16 +576,17 @@ save_letters_action (GtkWidget  *widget,
   closing = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
   g_strstrip (closing);
 
-  changed = ct_record_copy (organisation);
-  if (closing[0] != '\0')
-    ct_record_set_string (changed, "letter-closing", closing);
-  else
-    ct_record_remove_field (changed, "letter-closing");
+  /* Empty answers remove the closing and the logo. */
+  answers = ct_answers_new ();
+  ct_answers_set_text (answers, "letter-closing", closing);
+  ct_answers_set_text (answers, "logo-path", self->logo_path != NULL ? self->logo_path : "");
 
-  if (self->logo_path != NULL && self->logo_path[0] != '\0')
-    ct_record_set_string (changed, "logo-path", self->logo_path);
-  else
-    ct_record_remove_field (changed, "logo-path");
+  changed = ct_details_change_record (organisation, answers, &error);
+  if (changed == NULL)
+    {
+      show_letters_error (self, error->message);
+      return;
+    }
 
   if (ct_record_equal_fields (changed, organisation))
     {

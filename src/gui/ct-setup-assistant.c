@@ -6,8 +6,10 @@
 #include <glib/gi18n.h>
 
 #include "ct-crypto.h"
+#include "ct-details.h"
 #include "ct-format.h"
 #include "ct-pdf-actions.h"
+#include "ct-procedure.h"
 #include "ct-record.h"
 #include "ct-recovery-sheet.h"
 #include "ct-setup-assistant.h"
@@ -321,43 +323,55 @@ on_add_authority_clicked_cb (CtSetupAssistant *self)
   add_authority (self);
 }
 
-static CtRecord *
-make_staff (AdwEntryRow *name_row,
-            AdwEntryRow *contact_row,
-            const char  *role,
-            const char  *flag)
+/* Adds the member of staff named in @name_row, if any. */
+static gboolean
+add_staff (GPtrArray    *records,
+           AdwEntryRow  *name_row,
+           AdwEntryRow  *contact_row,
+           const char   *role,
+           const char   *flag,
+           GError      **error)
 {
   g_autofree char *name = get_text (name_row);
   g_autofree char *contact = get_text (contact_row);
+  g_autoptr(GHashTable) answers = NULL;
   CtRecord *staff;
 
   if (*name == '\0')
-    return NULL;
+    return TRUE;
 
-  staff = ct_record_new (CT_RECORD_KIND_STAFF);
-  ct_record_set_string (staff, "name", name);
-  ct_record_set_string (staff, "role", role);
-  ct_record_set_string (staff, strchr (contact, '@') ? "email" : "phone", contact);
-  ct_record_set_boolean (staff, "is-dso", g_str_equal (flag, "is-dso"));
-  ct_record_set_boolean (staff, "is-deputy", g_str_equal (flag, "is-deputy"));
-  ct_record_set_boolean (staff, "is-sbm", g_str_equal (flag, "is-sbm"));
+  answers = ct_answers_new ();
+  ct_answers_set_text (answers, "name", name);
+  ct_answers_set_text (answers, "role", role);
+  ct_answers_set_text (answers, strchr (contact, '@') ? "email" : "phone", contact);
+  ct_answers_set_boolean (answers, "is-dso", g_str_equal (flag, "is-dso"));
+  ct_answers_set_boolean (answers, "is-deputy", g_str_equal (flag, "is-deputy"));
+  ct_answers_set_boolean (answers, "is-sbm", g_str_equal (flag, "is-sbm"));
 
-  return staff;
+  staff = ct_details_new_record (CT_RECORD_KIND_STAFF, NULL, answers, error);
+  if (staff == NULL)
+    return FALSE;
+
+  g_ptr_array_add (records, staff);
+  return TRUE;
 }
 
 /**
  * ct_setup_assistant_build_records:
  * @self: a #CtSetupAssistant
+ * @error: return location for an error
  *
  * Returns: (transfer full) (element-type CtRecord): the ORGANISATION, then
- *   its STAFF (the DSO first), then an AGENCY for each local authority.
+ *   its STAFF (the DSO first), then an AGENCY for each local authority; or
+ *   %NULL if an answer was refused.
  */
 GPtrArray *
-ct_setup_assistant_build_records (CtSetupAssistant *self)
+ct_setup_assistant_build_records (CtSetupAssistant  *self,
+                                  GError           **error)
 {
-  GPtrArray *records = g_ptr_array_new_with_free_func (g_object_unref);
-  CtRecord *org = ct_record_new (CT_RECORD_KIND_ORGANISATION);
-  CtRecord *staff;
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) org_answers = ct_answers_new ();
+  CtRecord *org;
   guint nation = adw_combo_row_get_selected (self->nation_row);
   struct { AdwEntryRow *row; const char *field; } fields[] = {
     { self->org_name_row, "name" },
@@ -375,31 +389,33 @@ ct_setup_assistant_build_records (CtSetupAssistant *self)
 
   g_return_val_if_fail (CT_IS_SETUP_ASSISTANT (self), NULL);
 
+  /* An empty answer leaves the field out of the new record. */
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     {
       g_autofree char *text = get_text (fields[i].row);
 
-      if (*text != '\0')
-        ct_record_set_string (org, fields[i].field, text);
+      ct_answers_set_text (org_answers, fields[i].field, text);
     }
-  ct_record_set_string (org, "nation",
-                        nation_values[MIN (nation, G_N_ELEMENTS (nation_values) - 1)]);
+  ct_answers_set_text (org_answers, "nation",
+                       nation_values[MIN (nation, G_N_ELEMENTS (nation_values) - 1)]);
+  org = ct_details_new_record (CT_RECORD_KIND_ORGANISATION, NULL, org_answers, error);
+  if (org == NULL)
+    return NULL;
   g_ptr_array_add (records, org);
 
-  if ((staff = make_staff (self->dso_name_row, self->dso_contact_row,
-                           _("Designated Safeguarding Officer"), "is-dso")) != NULL)
-    g_ptr_array_add (records, staff);
-  if ((staff = make_staff (self->deputy_name_row, self->deputy_contact_row,
-                           _("Deputy Designated Safeguarding Officer"), "is-deputy")) != NULL)
-    g_ptr_array_add (records, staff);
-  if ((staff = make_staff (self->sbm_name_row, self->sbm_contact_row,
-                           _("Safeguarding Board Member"), "is-sbm")) != NULL)
-    g_ptr_array_add (records, staff);
+  if (!add_staff (records, self->dso_name_row, self->dso_contact_row,
+                  _("Designated Safeguarding Officer"), "is-dso", error) ||
+      !add_staff (records, self->deputy_name_row, self->deputy_contact_row,
+                  _("Deputy Designated Safeguarding Officer"), "is-deputy", error) ||
+      !add_staff (records, self->sbm_name_row, self->sbm_contact_row,
+                  _("Safeguarding Board Member"), "is-sbm", error))
+    return NULL;
 
   for (guint i = 0; i < self->authorities->len; i++)
     {
       AuthorityRows *rows = &g_array_index (self->authorities, AuthorityRows, i);
-      CtRecord *agency = ct_record_new (CT_RECORD_KIND_AGENCY);
+      g_autoptr(GHashTable) answers = ct_answers_new ();
+      CtRecord *agency;
       struct { AdwEntryRow *row; const char *field; } agency_fields[] = {
         { rows->name_row, "name" },
         { rows->area_row, "area" },
@@ -413,18 +429,22 @@ ct_setup_assistant_build_records (CtSetupAssistant *self)
         {
           g_autofree char *text = get_text (agency_fields[j].row);
 
-          if (*text != '\0')
-            ct_record_set_string (agency, agency_fields[j].field, text);
+          ct_answers_set_text (answers, agency_fields[j].field, text);
         }
-      ct_record_set_string (agency, "kind", "children-social-care");
-      ct_record_set_string (agency, "confirmation-period",
-                            period_values[MIN (period, G_N_ELEMENTS (period_values) - 1)]);
+      ct_answers_set_text (answers, "kind", "children-social-care");
+      ct_answers_set_text (answers, "confirmation-period",
+                           period_values[MIN (period, G_N_ELEMENTS (period_values) - 1)]);
+      agency = ct_details_new_record (CT_RECORD_KIND_AGENCY, NULL, answers, error);
+      if (agency == NULL)
+        return NULL;
       g_ptr_array_add (records, agency);
     }
 
-  return records;
+  return g_steal_pointer (&records);
 }
 
+static void show_error (CtSetupAssistant *self,
+                        const char       *message);
 static void confirm_code_kept (CtSetupAssistant *self);
 
 /**
@@ -447,7 +467,16 @@ ct_setup_assistant_next (CtSetupAssistant *self)
 
   if (g_str_equal (pages[index], "authorities"))
     {
-      g_autoptr(GPtrArray) records = ct_setup_assistant_build_records (self);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) records = ct_setup_assistant_build_records (self, &error);
+
+      if (records == NULL)
+        {
+          g_autofree char *message = g_strdup_printf (_("The records could not be created: %s"),
+                                                      error->message);
+          show_error (self, message);
+          return;
+        }
 
       self->creating = TRUE;
       gtk_stack_set_visible_child_name (self->stack, "creating");

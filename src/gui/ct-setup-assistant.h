@@ -10,7 +10,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CtSetupAssistant, ct_setup_assistant, CT, SETUP_ASSISTANT, AdwBin)
 
 GtkWidget  *ct_setup_assistant_new                (void);
-GPtrArray  *ct_setup_assistant_build_records      (CtSetupAssistant *self);
+GPtrArray  *ct_setup_assistant_build_records      (CtSetupAssistant  *self,
+                                                   GError           **error);
 const char *ct_setup_assistant_get_page           (CtSetupAssistant *self);
 gboolean    ct_setup_assistant_can_continue       (CtSetupAssistant *self);
 void        ct_setup_assistant_next               (CtSetupAssistant *self);
