@@ -131,12 +131,10 @@ ct_child_dialog_new (CtRecord *child)
   CtChildDialog *self;
   AdwPreferencesPage *page;
   GtkWidget *group, *status_group;
-  static const char *statuses[][2] = {
-    { "none", N_("None known") },
-    { "early-help", N_("Early help") },
-    { "child-in-need", N_("Child in need") },
-    { "child-protection-plan", N_("Child protection plan") },
-    { "looked-after", N_("Looked after") },
+  /* The ids as the child's record keeps them; their labels live once, in
+   * the core's table. */
+  static const char * const statuses[] = {
+    "none", "early-help", "child-in-need", "child-protection-plan", "looked-after",
   };
 
   g_return_val_if_fail (CT_IS_RECORD (child), NULL);
@@ -162,7 +160,7 @@ ct_child_dialog_new (CtRecord *child)
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (status_group), _("Status"));
   self->status_row = CT_CHOICE_ROW (ct_choice_row_new (_("The child’s status")));
   for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
-    ct_choice_row_add (self->status_row, statuses[i][0], _(statuses[i][1]));
+    ct_choice_row_add (self->status_row, statuses[i], ct_choice_get_label (statuses[i]));
   ct_choice_row_set_value (self->status_row, ct_record_get_string (child, "status"));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (status_group), GTK_WIDGET (self->status_row));
   adw_preferences_page_add (page, ADW_PREFERENCES_GROUP (status_group));
