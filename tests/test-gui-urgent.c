@@ -322,6 +322,54 @@ test_urgent_path (void)
     wait_until (urgent_gone, page, "the case to leave the urgent path");
   }
 
+  /* A concern recorded after the cut-off on a Friday: escalation is due on
+   * the Saturday, and the window says so at once, in a dialog that stays. */
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+    g_autoptr(GDateTime) friday = NULL;
+    g_autofree char *date = NULL;
+    CtConcernDialog *friday_form;
+    GtkWidget *notice = NULL;
+    int back = (g_date_time_get_day_of_week (now) + 2) % 7; /* days since Friday */
+    gint64 deadline;
+
+    /* The most recent Friday whose 17:30 has passed. */
+    if (back == 0 && (g_date_time_get_hour (now) < 17 ||
+                      (g_date_time_get_hour (now) == 17 && g_date_time_get_minute (now) < 31)))
+      back = 7;
+    friday = g_date_time_add_days (now, -back);
+    date = g_date_time_format (friday, "%d/%m/%Y");
+
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.new-concern", NULL);
+    friday_form = CT_CONCERN_DIALOG (ct_test_ui_find_toplevel (CT_TYPE_CONCERN_DIALOG));
+    g_assert_nonnull (friday_form);
+    g_object_ref (friday_form);
+    ct_test_ui_wait_for_frame (GTK_WIDGET (friday_form));
+    ct_test_ui_choose (GTK_WIDGET (friday_form), "Is a child at immediate risk?", "No");
+    set_text (GTK_WIDGET (friday_form), "Raised by", "Pat Keyworker");
+    set_text (GTK_WIDGET (friday_form), "Date the concern was raised", date);
+    set_text (GTK_WIDGET (friday_form), "Time the concern was raised", "17:30");
+    set_text (GTK_WIDGET (friday_form), "Child’s given names", "Sam");
+    set_text (GTK_WIDGET (friday_form), "Child’s family name", "Fridayson");
+    set_text (GTK_WIDGET (friday_form), "What was seen or heard", "A late call about a bruise.");
+    gtk_widget_activate_action (GTK_WIDGET (friday_form), "form.save", NULL);
+    wait_until (widget_hidden, friday_form, "the Friday concern to be saved");
+    g_object_unref (friday_form);
+
+    deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+    while ((notice = ct_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) == NULL &&
+           g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_nonnull (notice);
+    g_test_message ("notice: %s", adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (notice)));
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (notice)),
+                              "which is not a working day"));
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (notice)), "Saturday"));
+    ct_test_ui_wait_for_frame (notice);
+    ct_test_ui_screenshot (notice, "escalation-notice.png");
+    gtk_window_destroy (GTK_WINDOW (notice));
+  }
+
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
