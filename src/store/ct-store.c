@@ -4044,9 +4044,14 @@ add_problem (Verify     *v,
   va_end (args);
 }
 
+/* The case a record belongs to, for a message: a case is its own. */
 static const char *
-case_label (const char *case_id)
+case_label (CtRecordKind  kind,
+            const char   *id,
+            const char   *case_id)
 {
+  if (case_id == NULL && kind == CT_RECORD_KIND_CASE)
+    return id;
   return case_id != NULL ? case_id : _("none");
 }
 
@@ -4214,7 +4219,8 @@ verify_row_cb (CtStoreRow  *row,
   g_autofree char *key = expected_key (row->kind, row->id);
   g_autofree char *id = g_strdup (row->id);
   g_autofree char *case_id = g_strdup (row->case_id);
-  const char *kind = ct_record_kind_to_string (row->kind);
+  CtRecordKind row_kind = row->kind;
+  const char *kind = ct_record_kind_to_string (row_kind);
   guint8 digest[CT_DIGEST_BYTES];
   gint64 version = row->version;
   gint64 updated_at = row->updated_at;
@@ -4235,7 +4241,7 @@ verify_row_cb (CtStoreRow  *row,
   if (e == NULL)
     {
       add_problem (v, _("the %s record %s (case %s) is in the file, but no audit entry wrote it"),
-                   kind, id, case_label (case_id));
+                   kind, id, case_label (row_kind, id, case_id));
       return TRUE;
     }
 
@@ -4244,11 +4250,11 @@ verify_row_cb (CtStoreRow  *row,
   e->next_updated_at = updated_at;
   if (version < e->live_version)
     add_problem (v, _("the %s record %s (case %s) is at version %" G_GINT64_FORMAT ", older than version %" G_GINT64_FORMAT " written by audit entry %" G_GINT64_FORMAT ": it has been rolled back"),
-                 kind, id, case_label (e->case_id), version, e->live_version,
+                 kind, id, case_label (e->kind, e->id, e->case_id), version, e->live_version,
                  g_array_index (e->versions, ExpectedVersion, e->live_version - 1).seq);
   else if (version > e->live_version)
     add_problem (v, _("the %s record %s (case %s) is at version %" G_GINT64_FORMAT ", newer than version %" G_GINT64_FORMAT " written by audit entry %" G_GINT64_FORMAT),
-                 kind, id, case_label (e->case_id), version, e->live_version,
+                 kind, id, case_label (e->kind, e->id, e->case_id), version, e->live_version,
                  g_array_index (e->versions, ExpectedVersion, e->live_version - 1).seq);
   else
     {
@@ -4256,7 +4262,7 @@ verify_row_cb (CtStoreRow  *row,
 
       if (ev->seq == 0 || !ct_crypto_equal (ev->digest, digest, CT_DIGEST_BYTES))
         add_problem (v, _("the %s record %s (case %s) version %" G_GINT64_FORMAT " is not what audit entry %" G_GINT64_FORMAT " wrote"),
-                     kind, id, case_label (e->case_id), version, ev->seq);
+                     kind, id, case_label (e->kind, e->id, e->case_id), version, ev->seq);
     }
   return TRUE;
 }
@@ -4273,7 +4279,8 @@ verify_history_cb (CtStoreRow  *row,
   g_autofree char *key = expected_key (row->kind, row->id);
   g_autofree char *id = g_strdup (row->id);
   g_autofree char *case_id = g_strdup (row->case_id);
-  const char *kind = ct_record_kind_to_string (row->kind);
+  CtRecordKind row_kind = row->kind;
+  const char *kind = ct_record_kind_to_string (row_kind);
   guint8 digest[CT_DIGEST_BYTES];
   gint64 version = row->version;
   gint64 updated_at = row->updated_at;
@@ -4288,7 +4295,7 @@ verify_history_cb (CtStoreRow  *row,
 
   if (g_strcmp0 (stored_kind, kind) != 0)
     add_problem (v, _("the kind of version %" G_GINT64_FORMAT " of the %s record %s (case %s) in its history has been changed"),
-                 version, kind, id, case_label (case_id));
+                 version, kind, id, case_label (row_kind, id, case_id));
 
   if (!v->replaying)
     return TRUE;
@@ -4297,7 +4304,7 @@ verify_history_cb (CtStoreRow  *row,
   if (e == NULL || version < 1 || version >= e->live_version)
     {
       add_problem (v, _("version %" G_GINT64_FORMAT " of the %s record %s (case %s) is in its history, but no audit entry wrote it"),
-                   version, kind, id, case_label (case_id));
+                   version, kind, id, case_label (row_kind, id, case_id));
       return TRUE;
     }
 
@@ -4305,14 +4312,14 @@ verify_history_cb (CtStoreRow  *row,
   ev->seen = TRUE;
   if (ev->seq == 0 || !ct_crypto_equal (ev->digest, digest, CT_DIGEST_BYTES))
     add_problem (v, _("version %" G_GINT64_FORMAT " of the %s record %s (case %s) in its history is not what audit entry %" G_GINT64_FORMAT " wrote"),
-                 version, kind, id, case_label (e->case_id), ev->seq);
+                 version, kind, id, case_label (e->kind, e->id, e->case_id), ev->seq);
 
   /* A version is replaced when the next one is written: the time is kept
    * in plaintext beside it, and the next version's authenticated
    * updated-at says what it must be. */
   if (e->next_version == version + 1 && replaced_at != e->next_updated_at)
     add_problem (v, _("the time version %" G_GINT64_FORMAT " of the %s record %s (case %s) was replaced has been changed"),
-                 version, kind, id, case_label (e->case_id));
+                 version, kind, id, case_label (e->kind, e->id, e->case_id));
   e->next_version = version;
   e->next_updated_at = updated_at;
   return TRUE;
@@ -4333,7 +4340,7 @@ report_missing (Verify *v)
 
       if (!e->seen_live)
         add_problem (v, _("the %s record %s (case %s) is missing; audit entry %" G_GINT64_FORMAT " wrote its version %" G_GINT64_FORMAT),
-                     kind, e->id, case_label (e->case_id),
+                     kind, e->id, case_label (e->kind, e->id, e->case_id),
                      g_array_index (e->versions, ExpectedVersion, e->live_version - 1).seq,
                      e->live_version);
 
@@ -4343,7 +4350,7 @@ report_missing (Verify *v)
 
           if (!ev->seen)
             add_problem (v, _("version %" G_GINT64_FORMAT " of the %s record %s (case %s) is missing from its history; audit entry %" G_GINT64_FORMAT " wrote it"),
-                         version, kind, e->id, case_label (e->case_id), ev->seq);
+                         version, kind, e->id, case_label (e->kind, e->id, e->case_id), ev->seq);
         }
     }
 }
