@@ -220,6 +220,9 @@ ct_admin_cmd_verify (int    argc,
   g_print (_("Checked: the file’s integrity; %" G_GINT64_FORMAT " audit entries; %" G_GINT64_FORMAT " case keys; "
              "%" G_GINT64_FORMAT " records and %" G_GINT64_FORMAT " earlier versions, each authenticated.\n"),
            stats.audit_entries, stats.case_keys, stats.records, stats.history);
+  if (stats.legacy_entries > 0)
+    g_print (_("%" G_GINT64_FORMAT " of the audit entries were written by an older Caretrail, before entries said what they wrote: they are checked as a chain only (unverified legacy). The records are checked against the entries written since.\n"),
+             stats.legacy_entries);
   ct_store_close (store);
   return 0;
 }

@@ -724,6 +724,38 @@ ct_crypto_normalise_name (const char *name)
 }
 
 /**
+ * ct_crypto_digest_sealed:
+ * @ad: the associated data a value was sealed with
+ * @sealed: the sealed value
+ * @out: where to put the digest
+ *
+ * An unkeyed BLAKE2b-256 hash of a sealed value and its associated data,
+ * each length-prefixed, by which an audit entry commits to what it wrote.
+ * It needs no key: it is only trusted inside a MAC.
+ */
+void
+ct_crypto_digest_sealed (const void   *ad,
+                         gsize         ad_len,
+                         const guint8 *sealed,
+                         gsize         sealed_len,
+                         guint8        out[CT_DIGEST_BYTES])
+{
+  static const char label[] = "caretrail-sealed-digest-v1";
+  crypto_generichash_state state;
+  guint64 be;
+
+  crypto_generichash_init (&state, NULL, 0, CT_DIGEST_BYTES);
+  crypto_generichash_update (&state, (const guint8 *)label, sizeof label);
+  be = GUINT64_TO_BE ((guint64)ad_len);
+  crypto_generichash_update (&state, (const guint8 *)&be, sizeof be);
+  crypto_generichash_update (&state, ad, ad_len);
+  be = GUINT64_TO_BE ((guint64)sealed_len);
+  crypto_generichash_update (&state, (const guint8 *)&be, sizeof be);
+  crypto_generichash_update (&state, sealed, sealed_len);
+  crypto_generichash_final (&state, out, CT_DIGEST_BYTES);
+}
+
+/**
  * ct_crypto_blind_index:
  * @key: the blind-index key
  * @purpose: what is indexed, e.g. "name" or "dob"

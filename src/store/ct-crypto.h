@@ -9,6 +9,7 @@ G_BEGIN_DECLS
 #define CT_MAC_BYTES 32
 #define CT_SALT_BYTES 16
 #define CT_RECOVERY_BYTES 20
+#define CT_DIGEST_BYTES 32
 
 /* A 256-bit key, wiped when freed with ct_key_free(). */
 typedef struct
@@ -108,6 +109,11 @@ gboolean  ct_crypto_equal                (const guint8 *a,
                                           gsize         len);
 
 char     *ct_crypto_normalise_name       (const char   *name);
+void      ct_crypto_digest_sealed        (const void   *ad,
+                                          gsize         ad_len,
+                                          const guint8 *sealed,
+                                          gsize         sealed_len,
+                                          guint8        out[CT_DIGEST_BYTES]);
 void      ct_crypto_blind_index          (const CtKey  *key,
                                           const char   *purpose,
                                           const char   *value,

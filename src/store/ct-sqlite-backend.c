@@ -48,6 +48,9 @@ struct _CtSqliteBackend
   /* The per-table statements, written out once. */
   char *insert_sql[CT_RECORD_N_KINDS];
   char *get_sql[CT_RECORD_N_KINDS];
+  /* Whether audit_log has the columns of schema 2: 0 unknown, 1 no, 2 yes.
+   * A database opened read-only is never migrated, so both are read. */
+  int audit_columns;
 };
 
 static void ct_sqlite_backend_iface_init (CtStoreBackendInterface *iface);
@@ -381,6 +384,7 @@ ct_sqlite_backend_close (CtStoreBackend *backend)
   CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
 
   memset (self->hot, 0, sizeof self->hot);
+  self->audit_columns = 0;
   g_hash_table_remove_all (self->statements);
   if (self->db != NULL)
     {
@@ -565,6 +569,8 @@ ct_sqlite_backend_migrate (CtStoreBackend  *backend,
           return FALSE;
         }
       g_debug ("Migrated %s to schema %" G_GINT64_FORMAT, self->path, m->version);
+      self->audit_columns = 0;
+      self->hot[HOT_APPEND_AUDIT] = NULL;
     }
 
   return TRUE;
@@ -1020,16 +1026,55 @@ ct_sqlite_backend_erase_case (CtStoreBackend  *backend,
   return step_done (self, stmt, error);
 }
 
+/* Schema 2 added the columns by which an entry commits to what it wrote. */
+static gboolean
+has_audit_columns (CtSqliteBackend  *self,
+                   GError          **error)
+{
+  if (self->audit_columns == 0)
+    {
+      gint64 version = query_pragma_int (self, "PRAGMA user_version", error);
+
+      if (version < 0)
+        return FALSE;
+      self->audit_columns = version >= 2 ? 2 : 1;
+    }
+  return self->audit_columns == 2;
+}
+
+#define AUDIT_COLUMNS_V1 "seq, at, staff_id, action, record_id, mac"
+#define AUDIT_COLUMNS_V2 AUDIT_COLUMNS_V1 ", format, kind, case_id, version, digest"
+
 static gboolean
 ct_sqlite_backend_append_audit (CtStoreBackend      *backend,
                                 const CtAuditEntry  *entry,
                                 GError             **error)
 {
   CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
+  GError *local_error = NULL;
   sqlite3_stmt *stmt;
+  gboolean v2;
+
+  v2 = has_audit_columns (self, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+
+  /* An entry that commits to what it wrote cannot be kept in a log that
+   * has no place for it: the database must be migrated first. */
+  if (!v2 && entry->format >= 2)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
+                   _("The database “%s” must be brought up to date before it can be changed. Open it once with write access."),
+                   self->path);
+      return FALSE;
+    }
 
   if (!(stmt = prepare_hot (self, HOT_APPEND_AUDIT,
-                            "INSERT INTO audit_log (seq, at, staff_id, action, record_id, mac) VALUES (?, ?, ?, ?, ?, ?)",
+                            v2 ? "INSERT INTO audit_log (" AUDIT_COLUMNS_V2 ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                               : "INSERT INTO audit_log (" AUDIT_COLUMNS_V1 ") VALUES (?, ?, ?, ?, ?, ?)",
                             error)))
     return FALSE;
 
@@ -1039,6 +1084,14 @@ ct_sqlite_backend_append_audit (CtStoreBackend      *backend,
   bind_text_now (stmt, 4, entry->action);
   bind_text_now (stmt, 5, entry->record_id);
   bind_bytes_now (stmt, 6, entry->mac);
+  if (v2)
+    {
+      sqlite3_bind_int64 (stmt, 7, MAX (entry->format, 1));
+      bind_text_now (stmt, 8, entry->kind);
+      bind_text_now (stmt, 9, entry->case_id);
+      sqlite3_bind_int64 (stmt, 10, entry->version);
+      bind_bytes_now (stmt, 11, entry->digest);
+    }
   return step_done (self, stmt, error);
 }
 
@@ -1055,7 +1108,36 @@ read_audit_entry (sqlite3_stmt *stmt)
   entry->mac = column_bytes (stmt, 5);
   if (entry->mac == NULL)
     entry->mac = g_bytes_new (NULL, 0);
+  entry->format = 1;
+  if (sqlite3_column_count (stmt) > 6)
+    {
+      entry->format = sqlite3_column_int (stmt, 6);
+      entry->kind = column_text (stmt, 7);
+      entry->case_id = column_text (stmt, 8);
+      entry->version = sqlite3_column_int64 (stmt, 9);
+      entry->digest = column_bytes (stmt, 10);
+    }
   return entry;
+}
+
+/* Prepares "SELECT <audit columns> FROM audit_log @tail" for the schema. */
+static sqlite3_stmt *
+prepare_audit_select (CtSqliteBackend  *self,
+                      const char       *tail,
+                      GError          **error)
+{
+  g_autofree char *sql = NULL;
+  GError *local_error = NULL;
+  gboolean v2 = has_audit_columns (self, &local_error);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+
+  sql = g_strconcat ("SELECT ", v2 ? AUDIT_COLUMNS_V2 : AUDIT_COLUMNS_V1, " FROM audit_log ", tail, NULL);
+  return prepare (self, sql, error);
 }
 
 /* Returns %NULL without an error when the log is empty. */
@@ -1068,7 +1150,7 @@ ct_sqlite_backend_get_audit_head (CtStoreBackend  *backend,
   sqlite3_stmt *stmt;
   int rc;
 
-  if (!(stmt = prepare (self, "SELECT seq, at, staff_id, action, record_id, mac FROM audit_log ORDER BY seq DESC LIMIT 1", error)))
+  if (!(stmt = prepare_audit_select (self, "ORDER BY seq DESC LIMIT 1", error)))
     return NULL;
 
   rc = sqlite3_step (stmt);
@@ -1091,7 +1173,7 @@ ct_sqlite_backend_list_audit (CtStoreBackend  *backend,
   int rc;
 
   /* Physical order (rowid) is the order of seq, since seq is the rowid. */
-  if (!(stmt = prepare (self, "SELECT seq, at, staff_id, action, record_id, mac FROM audit_log ORDER BY seq", error)))
+  if (!(stmt = prepare_audit_select (self, "ORDER BY seq", error)))
     return NULL;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -1105,6 +1187,93 @@ ct_sqlite_backend_list_audit (CtStoreBackend  *backend,
     }
 
   return g_steal_pointer (&entries);
+}
+
+static gint64
+ct_sqlite_backend_count_audit (CtStoreBackend  *backend,
+                               GError         **error)
+{
+  return query_pragma_int (CT_SQLITE_BACKEND (backend), "SELECT count(*) FROM audit_log", error);
+}
+
+/* Walks the log with a cursor, oldest first, one entry in memory at a
+ * time. @func may query the backend, but not walk the log itself. */
+static gboolean
+ct_sqlite_backend_foreach_audit (CtStoreBackend         *backend,
+                                 CtStoreAuditEntryFunc   func,
+                                 gpointer                user_data,
+                                 GError                **error)
+{
+  CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
+  sqlite3_stmt *stmt;
+  gboolean ok = TRUE;
+  int rc = SQLITE_DONE;
+
+  if (!(stmt = prepare_audit_select (self, "ORDER BY seq", error)))
+    return FALSE;
+
+  while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(CtAuditEntry) entry = read_audit_entry (stmt);
+
+      ok = func (entry, user_data, error);
+    }
+  if (ok && rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, rc, error);
+      ok = FALSE;
+    }
+  sqlite3_reset (stmt);
+  return ok;
+}
+
+/* Walks the rows of @kind, or their earlier versions, with a cursor: one
+ * row in memory at a time. The history is walked newest version first
+ * for each record (the primary key's order, backwards, so SQLite need not
+ * sort). @func may query the backend, but not walk the same rows. */
+static gboolean
+ct_sqlite_backend_foreach_row (CtStoreBackend   *backend,
+                               CtRecordKind      kind,
+                               gboolean          history,
+                               const char       *case_id,
+                               CtStoreRowFunc    func,
+                               gpointer          user_data,
+                               GError          **error)
+{
+  CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
+  const char *table = ct_record_kind_get_table (kind);
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt;
+  gboolean ok = TRUE;
+  int rc = SQLITE_DONE;
+
+  if (history)
+    sql = g_strdup_printf ("SELECT " ROW_COLUMNS ", kind, replaced_at FROM record_history"
+                           " WHERE tbl = ?1 AND (?2 IS NULL OR case_id = ?2)"
+                           " ORDER BY tbl DESC, id DESC, version DESC");
+  else
+    sql = g_strdup_printf ("SELECT " ROW_COLUMNS ", kind, 0 FROM %s WHERE (?2 IS NULL OR case_id = ?2)",
+                           table);
+  if (!(stmt = prepare (self, sql, error)))
+    return FALSE;
+  if (history)
+    bind_text (stmt, 1, table);
+  bind_text (stmt, 2, case_id);
+
+  while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(CtStoreRow) row = read_row (stmt, kind);
+      g_autofree char *stored_kind = column_text (stmt, 9);
+
+      ok = func (row, stored_kind, sqlite3_column_int64 (stmt, 10), user_data, error);
+    }
+  if (ok && rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, rc, error);
+      ok = FALSE;
+    }
+  sqlite3_reset (stmt);
+  return ok;
 }
 
 static gboolean
@@ -1306,6 +1475,9 @@ ct_sqlite_backend_iface_init (CtStoreBackendInterface *iface)
   iface->append_audit = ct_sqlite_backend_append_audit;
   iface->get_audit_head = ct_sqlite_backend_get_audit_head;
   iface->list_audit = ct_sqlite_backend_list_audit;
+  iface->count_audit = ct_sqlite_backend_count_audit;
+  iface->foreach_audit = ct_sqlite_backend_foreach_audit;
+  iface->foreach_row = ct_sqlite_backend_foreach_row;
   iface->check_integrity = ct_sqlite_backend_check_integrity;
   iface->backup = ct_sqlite_backend_backup;
   iface->get_location = ct_sqlite_backend_get_location;

@@ -51,7 +51,10 @@ ct_audit_entry_free (CtAuditEntry *entry)
   g_free (entry->staff_id);
   g_free (entry->action);
   g_free (entry->record_id);
+  g_free (entry->kind);
+  g_free (entry->case_id);
   g_clear_pointer (&entry->mac, g_bytes_unref);
+  g_clear_pointer (&entry->digest, g_bytes_unref);
   g_free (entry);
 }
 
@@ -283,6 +286,37 @@ ct_store_backend_list_audit (CtStoreBackend *self,
 {
   g_return_val_if_fail (CT_IS_STORE_BACKEND (self), NULL);
   return CT_STORE_BACKEND_GET_IFACE (self)->list_audit (self, error);
+}
+
+gint64
+ct_store_backend_count_audit (CtStoreBackend *self,
+    GError **error)
+{
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), -1);
+  return CT_STORE_BACKEND_GET_IFACE (self)->count_audit (self, error);
+}
+
+gboolean
+ct_store_backend_foreach_audit (CtStoreBackend *self,
+    CtStoreAuditEntryFunc func,
+    gpointer user_data,
+    GError **error)
+{
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), FALSE);
+  return CT_STORE_BACKEND_GET_IFACE (self)->foreach_audit (self, func, user_data, error);
+}
+
+gboolean
+ct_store_backend_foreach_row (CtStoreBackend *self,
+    CtRecordKind kind,
+    gboolean history,
+    const char *case_id,
+    CtStoreRowFunc func,
+    gpointer user_data,
+    GError **error)
+{
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), FALSE);
+  return CT_STORE_BACKEND_GET_IFACE (self)->foreach_row (self, kind, history, case_id, func, user_data, error);
 }
 
 gboolean

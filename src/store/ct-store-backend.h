@@ -33,6 +33,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtStoreRow, ct_store_row_free)
 
 /**
  * CtAuditEntry:
+ * @format: 1 for an entry written before entries committed to what they
+ *   wrote (its @kind, @case_id, @version and @digest are unset), 2 after
+ * @kind: (nullable): the kind of record written or erased, as a string
+ * @case_id: (nullable): that record's case
+ * @version: the version written or erased, or 0
+ * @digest: (nullable): a hash of the ciphertext and associated data
+ *   written; %NULL for an erasure or an entry that wrote no record
  *
  * One entry of the audit log. @mac chains it to the entry before.
  */
@@ -44,11 +51,29 @@ typedef struct
   char *action;
   char *record_id;
   GBytes *mac;
+  int format;
+  char *kind;
+  char *case_id;
+  gint64 version;
+  GBytes *digest;
 } CtAuditEntry;
 
 CtAuditEntry *ct_audit_entry_new  (void);
 void          ct_audit_entry_free (CtAuditEntry *entry);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtAuditEntry, ct_audit_entry_free)
+
+/* Called for each row or audit entry of a walk; return %FALSE (with @error
+ * set) to stop it. @stored_kind is the row's `kind` column as stored, and
+ * @replaced_at is only set for rows of the history. The function may take
+ * the row's strings and bytes (leaving %NULL behind). */
+typedef gboolean (*CtStoreRowFunc)        (CtStoreRow          *row,
+                                           const char          *stored_kind,
+                                           gint64               replaced_at,
+                                           gpointer             user_data,
+                                           GError             **error);
+typedef gboolean (*CtStoreAuditEntryFunc) (const CtAuditEntry  *entry,
+                                           gpointer             user_data,
+                                           GError             **error);
 
 typedef enum
 {
@@ -141,6 +166,19 @@ struct _CtStoreBackendInterface
                                        GError                  **error);
   GPtrArray    *(*list_audit)         (CtStoreBackend           *self,
                                        GError                  **error);
+  gint64        (*count_audit)        (CtStoreBackend           *self,
+                                       GError                  **error);
+  gboolean      (*foreach_audit)      (CtStoreBackend           *self,
+                                       CtStoreAuditEntryFunc     func,
+                                       gpointer                  user_data,
+                                       GError                  **error);
+  gboolean      (*foreach_row)        (CtStoreBackend           *self,
+                                       CtRecordKind              kind,
+                                       gboolean                  history,
+                                       const char               *case_id,
+                                       CtStoreRowFunc            func,
+                                       gpointer                  user_data,
+                                       GError                  **error);
   gboolean      (*check_integrity)    (CtStoreBackend           *self,
                                        GError                  **error);
   gboolean      (*backup)             (CtStoreBackend           *self,
@@ -175,6 +213,9 @@ gboolean      ct_store_backend_erase_case         (CtStoreBackend *self, const c
 gboolean      ct_store_backend_append_audit       (CtStoreBackend *self, const CtAuditEntry *entry, GError **error);
 CtAuditEntry *ct_store_backend_get_audit_head     (CtStoreBackend *self, GError **error);
 GPtrArray    *ct_store_backend_list_audit         (CtStoreBackend *self, GError **error);
+gint64        ct_store_backend_count_audit        (CtStoreBackend *self, GError **error);
+gboolean      ct_store_backend_foreach_audit      (CtStoreBackend *self, CtStoreAuditEntryFunc func, gpointer user_data, GError **error);
+gboolean      ct_store_backend_foreach_row        (CtStoreBackend *self, CtRecordKind kind, gboolean history, const char *case_id, CtStoreRowFunc func, gpointer user_data, GError **error);
 gboolean      ct_store_backend_check_integrity    (CtStoreBackend *self, GError **error);
 gboolean      ct_store_backend_backup             (CtStoreBackend *self, const char *destination, GError **error);
 const char   *ct_store_backend_get_location       (CtStoreBackend *self);

@@ -80,6 +80,11 @@ struct _CtStore
   gboolean audit_head_dirty;
   gint64 audit_seq;
   guint8 audit_mac[CT_MAC_BYTES];
+  /* The MAC of the sealed settings, as read when the database was opened
+   * (compute_meta_mac()). */
+  guint8 meta_mac[CT_MAC_BYTES];
+  /* Set while a new database is written, before its log has a head. */
+  gboolean creating;
 };
 
 G_DEFINE_FINAL_TYPE (CtStore, ct_store, G_TYPE_OBJECT)
@@ -556,11 +561,27 @@ row_from_record (CtRecord *record)
   return row;
 }
 
+/* The digest by which an audit entry commits to a stored row: its
+ * ciphertext and its associated data. */
+static void
+digest_row (CtStore          *self,
+            const CtStoreRow *row,
+            guint8            out[CT_DIGEST_BYTES])
+{
+  Buf ad;
+
+  record_associated_data (self, row, &ad);
+  ct_crypto_digest_sealed (ad.data, ad.len, g_bytes_get_data (row->data, NULL),
+                           g_bytes_get_size (row->data), out);
+  buf_clear (&ad);
+}
+
 static gboolean
 encrypt_row (CtStore             *self,
              CtStoreTransaction  *txn,
              CtStoreRow          *row,
              CtRecord            *record,
+             guint8               out_digest[CT_DIGEST_BYTES],
              GError             **error)
 {
   g_autoptr(GVariant) fields = ct_record_dup_fields (record);
@@ -583,6 +604,8 @@ encrypt_row (CtStore             *self,
   record_associated_data (self, row, &ad);
   g_clear_pointer (&row->data, g_bytes_unref);
   row->data = ct_crypto_seal_in_place (key, buffer, size, ad.data, ad.len);
+  ct_crypto_digest_sealed (ad.data, ad.len, g_bytes_get_data (row->data, NULL),
+                           g_bytes_get_size (row->data), out_digest);
   buf_clear (&ad);
 
   return TRUE;
@@ -841,6 +864,34 @@ blind_tokens_for_record (CtStore  *self,
 
 /* Audit chain {{{ */
 
+/* What an audit entry says a write did: the record, and a digest of the
+ * ciphertext and associated data written (%NULL for an erasure). */
+typedef struct
+{
+  CtRecordKind kind;
+  const char *id;
+  const char *case_id;
+  gint64 version;
+  const guint8 *digest;
+} AuditSubject;
+
+static void
+append_bytes_field (Buf        *buf,
+                    GBytes     *bytes)
+{
+  gsize len = 0;
+  const void *data = bytes != NULL ? g_bytes_get_data (bytes, &len) : NULL;
+  guint32 be = GUINT32_TO_BE (bytes != NULL ? (guint32)len : G_MAXUINT32);
+
+  buf_append (buf, &be, sizeof be);
+  if (len > 0)
+    buf_append (buf, data, len);
+}
+
+/* Format 1 entries (before schema 2) are sealed over the columns they
+ * had; format 2 entries also over what they wrote. The two inputs cannot
+ * be mistaken for one another: after the previous MAC, format 1 has the
+ * database's UUID and format 2 a label of another length. */
 static void
 audit_mac (CtStore            *self,
            const guint8       *previous,
@@ -851,22 +902,70 @@ audit_mac (CtStore            *self,
 
   buf_init (&buf);
   buf_append (&buf, previous, CT_MAC_BYTES);
+  if (entry->format >= 2)
+    append_field (&buf, "caretrail-audit-v2");
   append_field (&buf, self->database_uuid);
   append_int64 (&buf, entry->seq);
   append_int64 (&buf, entry->at);
   append_field (&buf, entry->staff_id);
   append_field (&buf, entry->action);
   append_field (&buf, entry->record_id);
+  if (entry->format >= 2)
+    {
+      append_int64 (&buf, entry->format);
+      append_field (&buf, entry->kind);
+      append_field (&buf, entry->case_id);
+      append_int64 (&buf, entry->version);
+      append_bytes_field (&buf, entry->digest);
+    }
   ct_crypto_hmac_prepared (self->keys.audit_hmac, buf.data, buf.len, out);
   buf_clear (&buf);
 }
 
-/* The head kept in meta is authenticated too, so removing entries from
- * the end of the log is detected. */
+/* The plaintext settings of the database that no ciphertext binds: its
+ * UUID, the installation that made it, when, and the key check, vault and
+ * recovery values. The sealed head covers their MAC, so changing any of
+ * them is detected before the next write and by verify. */
+static const char * const sealed_meta_keys[] = {
+  META_UUID, META_INSTALLATION, META_CREATED, META_KEY_CHECK, META_VAULT,
+  META_RECOVERY_SALT, META_RECOVERY_OPS, META_RECOVERY_MEM, META_RECOVERY_WRAPPED,
+};
+
+static gboolean
+compute_meta_mac (CtStore         *self,
+                  CtStoreBackend  *backend,
+                  guint8           out[CT_MAC_BYTES],
+                  GError         **error)
+{
+  Buf buf;
+
+  buf_init (&buf);
+  append_field (&buf, "caretrail-meta-v1");
+  for (guint i = 0; i < G_N_ELEMENTS (sealed_meta_keys); i++)
+    {
+      g_autoptr(GBytes) value = NULL;
+      GError *local_error = NULL;
+
+      value = ct_store_backend_get_meta (backend, sealed_meta_keys[i], &local_error);
+      if (local_error != NULL)
+        {
+          buf_clear (&buf);
+          g_propagate_error (error, local_error);
+          return FALSE;
+        }
+      append_field (&buf, sealed_meta_keys[i]);
+      append_bytes_field (&buf, value);
+    }
+  ct_crypto_hmac_prepared (self->keys.audit_hmac, buf.data, buf.len, out);
+  buf_clear (&buf);
+  return TRUE;
+}
+
+/* The head of schema 1: the last entry's seq and MAC, sealed. */
 static GBytes *
-audit_head_value (CtStore      *self,
-                  gint64        seq,
-                  const guint8 *mac)
+audit_head_value_v1 (CtStore      *self,
+                     gint64        seq,
+                     const guint8 *mac)
 {
   Buf buf;
   guint8 head_mac[CT_MAC_BYTES];
@@ -888,55 +987,181 @@ audit_head_value (CtStore      *self,
   return value;
 }
 
+#define HEAD_V2_MAGIC "CTH2"
+#define HEAD_V2_SIZE (4 + 8 + CT_MAC_BYTES + CT_MAC_BYTES)
+
+/* The head kept in meta: how many entries the log holds, the last one's
+ * MAC and the MAC of the sealed settings, all sealed. So removing entries
+ * from the end of the log, or the whole log, or changing a setting, is
+ * detected before the next write. */
+static GBytes *
+audit_head_value (CtStore      *self,
+                  gint64        count,
+                  const guint8 *mac,
+                  const guint8 *meta_mac)
+{
+  Buf buf;
+  guint8 head_mac[CT_MAC_BYTES];
+  GBytes *value;
+
+  buf_init (&buf);
+  append_field (&buf, "audit-head-v2");
+  append_field (&buf, self->database_uuid);
+  append_int64 (&buf, count);
+  buf_append (&buf, mac, CT_MAC_BYTES);
+  buf_append (&buf, meta_mac, CT_MAC_BYTES);
+  ct_crypto_hmac_prepared (self->keys.audit_hmac, buf.data, buf.len, head_mac);
+  buf_clear (&buf);
+
+  buf_append (&buf, HEAD_V2_MAGIC, 4);
+  append_int64 (&buf, count);
+  buf_append (&buf, mac, CT_MAC_BYTES);
+  buf_append (&buf, head_mac, CT_MAC_BYTES);
+  value = g_bytes_new (buf.data, buf.len);
+  buf_clear (&buf);
+  return value;
+}
+
+/* Reads the sealed head. Returns FALSE with @problem set if it is
+ * missing or its seal does not hold; a schema 1 head (which does not seal
+ * the settings) is accepted only when @last_format says the log ends with
+ * an entry written before schema 2. */
+static gboolean
+read_sealed_head (CtStore       *self,
+                  GBytes        *value,
+                  const guint8  *meta_mac,
+                  int            last_format,
+                  gint64        *out_count,
+                  guint8         out_mac[CT_MAC_BYTES],
+                  const char   **problem)
+{
+  gsize len = 0;
+  const guint8 *data = value != NULL ? g_bytes_get_data (value, &len) : NULL;
+  g_autoptr(GBytes) expected = NULL;
+  guint64 be;
+
+  if (value == NULL)
+    {
+      *problem = N_("its seal is missing");
+      return FALSE;
+    }
+
+  if (len == HEAD_V2_SIZE && memcmp (data, HEAD_V2_MAGIC, 4) == 0)
+    {
+      memcpy (&be, data + 4, sizeof be);
+      *out_count = (gint64)GUINT64_FROM_BE (be);
+      memcpy (out_mac, data + 12, CT_MAC_BYTES);
+      expected = audit_head_value (self, *out_count, out_mac, meta_mac);
+    }
+  else if (len == 8 + 2 * CT_MAC_BYTES && last_format < 2)
+    {
+      memcpy (&be, data, sizeof be);
+      *out_count = (gint64)GUINT64_FROM_BE (be);
+      memcpy (out_mac, data + 8, CT_MAC_BYTES);
+      expected = audit_head_value_v1 (self, *out_count, out_mac);
+    }
+
+  if (expected == NULL || !g_bytes_equal (expected, value))
+    {
+      *problem = N_("its seal, or a setting it covers such as the installation or the creation time, has been altered");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* @detail is translated already. */
+static void
+set_seal_broken (GError     **error,
+                 const char  *detail)
+{
+  g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED,
+               _("The audit log does not match its seal (%s), so nothing was saved. The file may have been tampered with or damaged. Run “caretrail-admin verify”, then restore the database from a backup and report this to your Designated Safeguarding Officer."),
+               detail);
+}
+
+/* Before the first append of a transaction (which holds the write lock,
+ * so no other process can append meanwhile): the sealed head must name
+ * the log's actual last entry and count. This reads the head, the last
+ * entry and the count, never the whole chain. */
 static gboolean
 load_audit_head (CtStore  *self,
                  GError  **error)
 {
-  g_autoptr(CtAuditEntry) head = NULL;
+  g_autoptr(CtAuditEntry) last = NULL;
+  g_autoptr(GBytes) head_value = NULL;
   GError *local_error = NULL;
+  const char *problem = NULL;
+  guint8 sealed_mac[CT_MAC_BYTES];
+  gint64 sealed_count = 0;
+  gint64 count;
 
   if (self->audit_cached)
     return TRUE;
 
-  head = ct_store_backend_get_audit_head (self->backend, &local_error);
+  last = ct_store_backend_get_audit_head (self->backend, &local_error);
+  if (local_error == NULL)
+    head_value = ct_store_backend_get_meta (self->backend, META_AUDIT_HEAD, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, local_error);
       return FALSE;
     }
 
-  if (head == NULL)
+  /* A database being created has neither a log nor a head yet. */
+  if (self->creating && last == NULL && head_value == NULL)
     {
       self->audit_seq = 0;
       memset (self->audit_mac, 0, CT_MAC_BYTES);
-    }
-  else if (g_bytes_get_size (head->mac) != CT_MAC_BYTES)
-    {
-      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED,
-                   _("The audit log has been altered: entry %" G_GINT64_FORMAT " is damaged. Run “caretrail-admin verify” and restore the database from a backup."),
-                   head->seq);
-      return FALSE;
-    }
-  else
-    {
-      self->audit_seq = head->seq;
-      memcpy (self->audit_mac, g_bytes_get_data (head->mac, NULL), CT_MAC_BYTES);
+      self->audit_cached = TRUE;
+      return TRUE;
     }
 
+  if (!read_sealed_head (self, head_value, self->meta_mac, last != NULL ? last->format : 2,
+                         &sealed_count, sealed_mac, &problem))
+    {
+      set_seal_broken (error, _(problem));
+      return FALSE;
+    }
+
+  count = ct_store_backend_count_audit (self->backend, error);
+  if (count < 0)
+    return FALSE;
+
+  if (last == NULL || count != sealed_count || last->seq != sealed_count)
+    {
+      g_autofree char *detail = g_strdup_printf (_("the seal counts %" G_GINT64_FORMAT " entries, the log holds %" G_GINT64_FORMAT " ending at entry %" G_GINT64_FORMAT),
+                                                 sealed_count, count, last != NULL ? last->seq : 0);
+
+      set_seal_broken (error, detail);
+      return FALSE;
+    }
+
+  if (g_bytes_get_size (last->mac) != CT_MAC_BYTES ||
+      !ct_crypto_equal (sealed_mac, g_bytes_get_data (last->mac, NULL), CT_MAC_BYTES))
+    {
+      set_seal_broken (error, _("its last entry is not the one sealed"));
+      return FALSE;
+    }
+
+  self->audit_seq = last->seq;
+  memcpy (self->audit_mac, sealed_mac, CT_MAC_BYTES);
   self->audit_cached = TRUE;
   return TRUE;
 }
 
 static gboolean
-append_audit (CtStore     *self,
-              const char  *staff_id,
-              const char  *action,
-              const char  *record_id,
-              GError     **error)
+append_audit_full (CtStore             *self,
+                   const char          *staff_id,
+                   const char          *action,
+                   const char          *record_id,
+                   const AuditSubject  *subject,
+                   GError             **error)
 {
   guint8 mac[CT_MAC_BYTES];
   GBytes *mac_bytes;
-  CtAuditEntry entry;
+  GBytes *digest_bytes = NULL;
+  CtAuditEntry entry = { 0 };
   gboolean ok;
 
   if (!load_audit_head (self, error))
@@ -948,12 +1173,23 @@ append_audit (CtStore     *self,
   entry.staff_id = (char *) staff_id;
   entry.action = (char *) action;
   entry.record_id = (char *) record_id;
+  entry.format = 2;
+  if (subject != NULL)
+    {
+      entry.kind = (char *) ct_record_kind_to_string (subject->kind);
+      entry.case_id = (char *) subject->case_id;
+      entry.version = subject->version;
+      if (subject->digest != NULL)
+        digest_bytes = g_bytes_new_static (subject->digest, CT_DIGEST_BYTES);
+      entry.digest = digest_bytes;
+    }
   audit_mac (self, self->audit_mac, &entry, mac);
   mac_bytes = g_bytes_new_static (mac, sizeof mac);
   entry.mac = mac_bytes;
 
   ok = ct_store_backend_append_audit (self->backend, &entry, error);
   g_bytes_unref (mac_bytes);
+  g_clear_pointer (&digest_bytes, g_bytes_unref);
   if (!ok)
     {
       self->audit_cached = FALSE;
@@ -966,6 +1202,16 @@ append_audit (CtStore     *self,
   return TRUE;
 }
 
+static gboolean
+append_audit (CtStore     *self,
+              const char  *staff_id,
+              const char  *action,
+              const char  *record_id,
+              GError     **error)
+{
+  return append_audit_full (self, staff_id, action, record_id, NULL, error);
+}
+
 /* The sealed head is written once, just before the transaction commits. */
 static gboolean
 flush_audit_head (CtStore  *self,
@@ -976,74 +1222,11 @@ flush_audit_head (CtStore  *self,
   if (!self->audit_head_dirty)
     return TRUE;
 
-  head_value = audit_head_value (self, self->audit_seq, self->audit_mac);
+  head_value = audit_head_value (self, self->audit_seq, self->audit_mac, self->meta_mac);
   if (!ct_store_backend_set_meta (self->backend, META_AUDIT_HEAD, head_value, error))
     return FALSE;
 
   self->audit_head_dirty = FALSE;
-  return TRUE;
-}
-
-static gboolean
-verify_audit (CtStore  *self,
-              gint64   *out_count,
-              GError  **error)
-{
-  g_autoptr(GPtrArray) entries = NULL;
-  g_autoptr(GBytes) head_value = NULL;
-  guint8 previous[CT_MAC_BYTES] = { 0 };
-  gint64 expected_seq = 1;
-
-  entries = ct_store_backend_list_audit (self->backend, error);
-  if (entries == NULL)
-    return FALSE;
-
-  for (guint i = 0; i < entries->len; i++)
-    {
-      CtAuditEntry *entry = g_ptr_array_index (entries, i);
-      guint8 mac[CT_MAC_BYTES];
-
-      if (entry->seq != expected_seq)
-        {
-          g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED,
-                       _("The audit log has been altered: entry %" G_GINT64_FORMAT " is missing (the next entry is %" G_GINT64_FORMAT "). Restore the database from a backup and report this to your Designated Safeguarding Officer."),
-                       expected_seq, entry->seq);
-          return FALSE;
-        }
-
-      audit_mac (self, previous, entry, mac);
-      if (g_bytes_get_size (entry->mac) != CT_MAC_BYTES ||
-          !ct_crypto_equal (mac, g_bytes_get_data (entry->mac, NULL), CT_MAC_BYTES))
-        {
-          g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED,
-                       _("The audit log has been altered: entry %" G_GINT64_FORMAT " (%s) does not match its seal. Restore the database from a backup and report this to your Designated Safeguarding Officer."),
-                       entry->seq, entry->action != NULL ? entry->action : "?");
-          return FALSE;
-        }
-
-      memcpy (previous, mac, CT_MAC_BYTES);
-      expected_seq++;
-    }
-
-  head_value = ct_store_backend_get_meta (self->backend, META_AUDIT_HEAD, error);
-  if (head_value == NULL && error != NULL && *error != NULL)
-    return FALSE;
-
-  if (entries->len > 0 || head_value != NULL)
-    {
-      g_autoptr(GBytes) expected = audit_head_value (self, expected_seq - 1, previous);
-
-      if (head_value == NULL || !g_bytes_equal (head_value, expected))
-        {
-          g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED,
-                       _("The audit log has been altered: it should continue after entry %" G_GINT64_FORMAT ", so entries have been removed from its end. Restore the database from a backup and report this to your Designated Safeguarding Officer."),
-                       expected_seq - 1);
-          return FALSE;
-        }
-    }
-
-  if (out_count != NULL)
-    *out_count = entries->len;
   return TRUE;
 }
 
@@ -1192,6 +1375,8 @@ txn_insert (CtStoreTransaction  *txn,
   CtStore *self = txn->store;
   CtStoreRow stack_row = { 0 };
   CtStoreRow *row = &stack_row;
+  guint8 digest[CT_DIGEST_BYTES];
+  AuditSubject subject;
   gint64 now;
   gboolean ok;
 
@@ -1228,7 +1413,7 @@ txn_insert (CtStoreTransaction  *txn,
   row->updated_at = now;
   row->version = 1;
 
-  ok = encrypt_row (self, txn, row, record, error) &&
+  ok = encrypt_row (self, txn, row, record, digest, error) &&
        ct_store_backend_insert_row (self->backend, row, error);
   g_clear_pointer (&row->data, g_bytes_unref);
   if (!ok)
@@ -1242,7 +1427,8 @@ txn_insert (CtStoreTransaction  *txn,
         return FALSE;
     }
 
-  if (!append_audit (self, staff_id, audit_action (TRUE, row->kind), row->id, error))
+  subject = (AuditSubject) { row->kind, row->id, row->case_id, row->version, digest };
+  if (!append_audit_full (self, staff_id, audit_action (TRUE, row->kind), row->id, &subject, error))
     return FALSE;
 
   txn_snapshot (txn, record);
@@ -1259,6 +1445,8 @@ txn_update (CtStoreTransaction  *txn,
   CtStore *self = txn->store;
   g_autoptr(CtStoreRow) stored = NULL;
   g_autoptr(CtStoreRow) row = NULL;
+  guint8 digest[CT_DIGEST_BYTES];
+  AuditSubject subject;
   gint64 now;
 
   if (!check_writable (self, error) || !check_staff (staff_id, error) ||
@@ -1290,7 +1478,7 @@ txn_update (CtStoreTransaction  *txn,
   row->updated_at = now;
   row->version = stored->version + 1;
 
-  if (!encrypt_row (self, txn, row, record, error) ||
+  if (!encrypt_row (self, txn, row, record, digest, error) ||
       !ct_store_backend_update_row (self->backend, row, now, error))
     return FALSE;
 
@@ -1302,7 +1490,8 @@ txn_update (CtStoreTransaction  *txn,
         return FALSE;
     }
 
-  if (!append_audit (self, staff_id, audit_action (FALSE, row->kind), row->id, error))
+  subject = (AuditSubject) { row->kind, row->id, row->case_id, row->version, digest };
+  if (!append_audit_full (self, staff_id, audit_action (FALSE, row->kind), row->id, &subject, error))
     return FALSE;
 
   txn_snapshot (txn, record);
@@ -2041,6 +2230,74 @@ install_keys (CtStore      *self,
 }
 
 static gboolean
+baseline_row_cb (CtStoreRow        *row,
+                 const char        *stored_kind,
+                 gint64             replaced_at,
+                 gpointer           user_data,
+                 GError           **error)
+{
+  CtStore *self = user_data;
+  g_autofree char *action = g_strconcat ("baseline:", ct_record_kind_to_string (row->kind), NULL);
+  guint8 digest[CT_DIGEST_BYTES];
+  AuditSubject subject = { row->kind, row->id, row->case_id, row->version, digest };
+
+  digest_row (self, row, digest);
+  return append_audit_full (self, SYSTEM_STAFF, action, row->id, &subject, error);
+}
+
+static gboolean
+upgrade_audit_body (CtStoreTransaction  *txn,
+                    Op                  *op,
+                    GError             **error)
+{
+  for (guint kind = 0; kind < CT_RECORD_N_KINDS; kind++)
+    if (!ct_store_backend_foreach_row (txn->store->backend, kind, TRUE, NULL, baseline_row_cb,
+                                       txn->store, error) ||
+        !ct_store_backend_foreach_row (txn->store->backend, kind, FALSE, NULL, baseline_row_cb,
+                                       txn->store, error))
+      return FALSE;
+
+  return append_audit (txn->store, SYSTEM_STAFF, "upgrade-audit-log", NULL, error);
+}
+
+/* A log written before schema 2 has entries that do not say what they
+ * wrote. The first time such a database is opened for writing, one
+ * "baseline:<kind>" entry per stored version commits to the records as
+ * they are, and verify checks the records against the log from there on.
+ * The entries before stay checked as a chain only ("unverified legacy").
+ * If the log does not match its seal, nothing is written: the next write
+ * is refused and verify says why. */
+static gboolean
+upgrade_audit_log (CtStore  *self,
+                   GError  **error)
+{
+  g_autoptr(CtAuditEntry) last = NULL;
+  g_autoptr(GError) local_error = NULL;
+  Op op = { 0 };
+
+  last = ct_store_backend_get_audit_head (self->backend, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (last == NULL || last->format >= 2)
+    return TRUE;
+
+  if (!run_in_transaction (self, upgrade_audit_body, &op, &local_error))
+    {
+      if (!g_error_matches (local_error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      g_message ("%s", local_error->message);
+    }
+
+  return TRUE;
+}
+
+static gboolean
 open_internal (CtStore   *self,
                gboolean   read_only,
                GError   **error)
@@ -2100,7 +2357,9 @@ open_internal (CtStore   *self,
   self->backend = CT_STORE_BACKEND (ct_sqlite_backend_new (self->path));
   if (!ct_store_backend_open (self->backend,
                               read_only ? CT_STORE_BACKEND_OPEN_READ_ONLY : 0, error) ||
-      (!read_only && !ct_store_backend_migrate (self->backend, error)))
+      (!read_only && !ct_store_backend_migrate (self->backend, error)) ||
+      !compute_meta_mac (self, self->backend, self->meta_mac, error) ||
+      (!read_only && !upgrade_audit_log (self, error)))
     {
       keys_clear (&self->keys);
       ct_store_backend_close (self->backend);
@@ -2293,6 +2552,7 @@ write_new_database (CtStore      *self,
     }
 
   txn_init (&txn, self);
+  self->creating = TRUE;
   ok = (ct_store_backend_set_meta (backend, META_UUID, string_bytes (uuid), error) &&
         ct_store_backend_set_meta (backend, META_INSTALLATION, string_bytes (installation), error) &&
         ct_store_backend_set_meta (backend, META_CREATED, int64_bytes (g_get_real_time ()), error) &&
@@ -2302,12 +2562,14 @@ write_new_database (CtStore      *self,
         ct_store_backend_set_meta (backend, META_RECOVERY_OPS, int64_bytes (ct_crypto_recovery_opslimit ()), error) &&
         ct_store_backend_set_meta (backend, META_RECOVERY_MEM, int64_bytes (ct_crypto_recovery_memlimit ()), error) &&
         ct_store_backend_set_meta (backend, META_RECOVERY_WRAPPED, recovery_wrapped, error) &&
+        compute_meta_mac (self, backend, self->meta_mac, error) &&
         append_audit (self, SYSTEM_STAFF, "create-database", NULL, error) &&
         flush_audit_head (self, error) &&
         ct_store_backend_commit (backend, error));
   if (!ok)
     ct_store_backend_rollback (backend);
   txn_finish (&txn, ok);
+  self->creating = FALSE;
 
   ct_store_backend_close (backend);
   g_clear_object (&self->backend);
@@ -3345,22 +3607,75 @@ ct_store_open_case_sync (CtStore     *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+typedef struct
+{
+  CtRecordKind kind;
+  char *id;
+  gint64 version;
+} ErasedRecord;
+
+static void
+erased_record_clear (gpointer data)
+{
+  g_free (((ErasedRecord *) data)->id);
+}
+
+static gboolean
+collect_erased_cb (CtStoreRow        *row,
+                   const char        *stored_kind,
+                   gint64             replaced_at,
+                   gpointer           user_data,
+                   GError           **error)
+{
+  ErasedRecord erased = { row->kind, g_strdup (row->id), row->version };
+
+  g_array_append_val ((GArray *) user_data, erased);
+  return TRUE;
+}
+
+/* Each record erased gets an "erase:<kind>" entry naming its kind, id and
+ * last version, and the case itself an "erase-case" entry, so that verify
+ * knows exactly which records should be gone. */
 static gboolean
 erase_case_body (CtStoreTransaction  *txn,
                  Op                  *op,
                  GError             **error)
 {
+  CtStore *self = txn->store;
   g_autoptr(CtStoreRow) row = NULL;
+  g_autoptr(GArray) erased = NULL;
+  AuditSubject subject;
 
   if (!check_staff (op->staff_id, error))
     return FALSE;
 
-  row = ct_store_backend_get_row (txn->store->backend, CT_RECORD_KIND_CASE, op->case_id, error);
+  row = ct_store_backend_get_row (self->backend, CT_RECORD_KIND_CASE, op->case_id, error);
   if (row == NULL)
     return FALSE;
 
-  return ct_store_backend_erase_case (txn->store->backend, op->case_id, error) &&
-         append_audit (txn->store, op->staff_id, "erase-case", op->case_id, error);
+  erased = g_array_new (FALSE, FALSE, sizeof (ErasedRecord));
+  g_array_set_clear_func (erased, erased_record_clear);
+  for (guint kind = 0; kind < CT_RECORD_N_KINDS; kind++)
+    if (kind != CT_RECORD_KIND_CASE &&
+        !ct_store_backend_foreach_row (self->backend, kind, FALSE, op->case_id,
+                                       collect_erased_cb, erased, error))
+      return FALSE;
+
+  if (!ct_store_backend_erase_case (self->backend, op->case_id, error))
+    return FALSE;
+
+  for (guint i = 0; i < erased->len; i++)
+    {
+      ErasedRecord *e = &g_array_index (erased, ErasedRecord, i);
+      g_autofree char *action = g_strconcat ("erase:", ct_record_kind_to_string (e->kind), NULL);
+
+      subject = (AuditSubject) { e->kind, e->id, op->case_id, e->version, NULL };
+      if (!append_audit_full (self, op->staff_id, action, e->id, &subject, error))
+        return FALSE;
+    }
+
+  subject = (AuditSubject) { CT_RECORD_KIND_CASE, op->case_id, op->case_id, row->version, NULL };
+  return append_audit_full (self, op->staff_id, "erase-case", op->case_id, &subject, error);
 }
 
 static void
@@ -3648,81 +3963,496 @@ ct_store_run_transaction_finish (CtStore       *self,
 
 /* Administration {{{ */
 
+/* What verify expects of one version of a record, from the audit log. */
+typedef struct
+{
+  guint8 digest[CT_DIGEST_BYTES];
+  gint64 seq;           /* the entry that wrote it, or 0 if none did */
+  gboolean seen;        /* found in the history */
+} ExpectedVersion;
+
+/* What verify expects of one record: its last version is live, the
+ * others are in its history. */
+typedef struct
+{
+  CtRecordKind kind;
+  char *id;
+  char *case_id;
+  gint64 live_version;
+  GArray *versions;     /* ExpectedVersion, version 1 first */
+  gboolean seen_live;
+  /* While the history is walked newest first: the version seen last and
+   * when it was written, which is when the version before it was
+   * replaced. */
+  gint64 next_version;
+  gint64 next_updated_at;
+} ExpectedRecord;
+
+static void
+expected_record_free (gpointer data)
+{
+  ExpectedRecord *e = data;
+
+  g_free (e->id);
+  g_free (e->case_id);
+  g_array_unref (e->versions);
+  g_free (e);
+}
+
+#define MAX_PROBLEMS_SHOWN 20
+
+typedef struct
+{
+  CtStore *self;
+  CtStoreVerifyStats *stats;
+  guint8 previous[CT_MAC_BYTES];
+  gint64 expected_seq;
+  int last_format;
+  /* Whether the log says what its entries wrote (any format 2 entry), so
+   * that the records can be matched against it. */
+  gboolean replaying;
+  /* "kind|id" -> ExpectedRecord */
+  GHashTable *expected;
+  GPtrArray *problems;
+  guint n_problems;
+} Verify;
+
+static char *
+expected_key (CtRecordKind  kind,
+              const char   *id)
+{
+  return g_strconcat (ct_record_kind_to_string (kind), "|", id, NULL);
+}
+
+static void
+add_problem (Verify     *v,
+             const char *format,
+             ...) G_GNUC_PRINTF (2, 3);
+
+static void
+add_problem (Verify     *v,
+             const char *format,
+             ...)
+{
+  va_list args;
+
+  v->n_problems++;
+  if (v->problems->len >= MAX_PROBLEMS_SHOWN)
+    return;
+  va_start (args, format);
+  g_ptr_array_add (v->problems, g_strdup_vprintf (format, args));
+  va_end (args);
+}
+
+/* The case a record belongs to, for a message: a case is its own. */
+static const char *
+case_label (CtRecordKind  kind,
+            const char   *id,
+            const char   *case_id)
+{
+  if (case_id == NULL && kind == CT_RECORD_KIND_CASE)
+    return id;
+  return case_id != NULL ? case_id : _("none");
+}
+
+/* Replays one format 2 entry: a write sets what a version of a record must
+ * be; an erasure removes the record and its history. */
+static void
+replay_entry (Verify             *v,
+              const CtAuditEntry *entry)
+{
+  g_autofree char *key = NULL;
+  CtRecordKind kind;
+  ExpectedRecord *e;
+  ExpectedVersion *ev;
+
+  if (entry->kind == NULL)
+    return;
+
+  if (!ct_record_kind_from_string (entry->kind, &kind) || entry->record_id == NULL)
+    {
+      add_problem (v, _("audit entry %" G_GINT64_FORMAT " names a record Caretrail does not know (“%s”)"),
+                   entry->seq, entry->kind);
+      return;
+    }
+
+  key = expected_key (kind, entry->record_id);
+  if (entry->digest == NULL)
+    {
+      g_hash_table_remove (v->expected, key);
+      return;
+    }
+
+  if (entry->version < 1 || entry->version > G_MAXINT32 ||
+      g_bytes_get_size (entry->digest) != CT_DIGEST_BYTES)
+    {
+      add_problem (v, _("audit entry %" G_GINT64_FORMAT " is malformed"), entry->seq);
+      return;
+    }
+
+  e = g_hash_table_lookup (v->expected, key);
+  if (e == NULL)
+    {
+      e = g_new0 (ExpectedRecord, 1);
+      e->kind = kind;
+      e->id = g_strdup (entry->record_id);
+      e->case_id = g_strdup (entry->case_id);
+      e->versions = g_array_new (FALSE, TRUE, sizeof (ExpectedVersion));
+      g_hash_table_insert (v->expected, g_steal_pointer (&key), e);
+    }
+
+  if ((guint) entry->version > e->versions->len)
+    g_array_set_size (e->versions, entry->version);
+  ev = &g_array_index (e->versions, ExpectedVersion, entry->version - 1);
+  memcpy (ev->digest, g_bytes_get_data (entry->digest, NULL), CT_DIGEST_BYTES);
+  ev->seq = entry->seq;
+  e->live_version = MAX (e->live_version, entry->version);
+}
+
+static gboolean
+verify_entry_cb (const CtAuditEntry  *entry,
+                 gpointer             user_data,
+                 GError             **error)
+{
+  Verify *v = user_data;
+  CtStore *self = v->self;
+  guint8 mac[CT_MAC_BYTES];
+
+  if (entry->seq != v->expected_seq)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED,
+                   _("The audit log has been altered: entry %" G_GINT64_FORMAT " is missing (the next entry is %" G_GINT64_FORMAT "). Restore the database from a backup and report this to your Designated Safeguarding Officer."),
+                   v->expected_seq, entry->seq);
+      return FALSE;
+    }
+
+  audit_mac (self, v->previous, entry, mac);
+  if (g_bytes_get_size (entry->mac) != CT_MAC_BYTES ||
+      !ct_crypto_equal (mac, g_bytes_get_data (entry->mac, NULL), CT_MAC_BYTES) ||
+      (entry->format < 2 && v->last_format >= 2))
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED,
+                   _("The audit log has been altered: entry %" G_GINT64_FORMAT " (%s) does not match its seal. Restore the database from a backup and report this to your Designated Safeguarding Officer."),
+                   entry->seq, entry->action != NULL ? entry->action : "?");
+      return FALSE;
+    }
+
+  memcpy (v->previous, mac, CT_MAC_BYTES);
+  v->expected_seq++;
+  v->last_format = entry->format;
+  v->stats->audit_entries++;
+
+  if (entry->format < 2)
+    v->stats->legacy_entries++;
+  else
+    {
+      v->replaying = TRUE;
+      replay_entry (v, entry);
+    }
+  return TRUE;
+}
+
+/* Checks the chain entry by entry (streamed), replays what the entries
+ * wrote, and checks the sealed head against the chain's end and the
+ * settings as they are in the file now. */
+static gboolean
+verify_audit (Verify  *v,
+              GError **error)
+{
+  CtStore *self = v->self;
+  g_autoptr(GBytes) head_value = NULL;
+  GError *local_error = NULL;
+  const char *problem = NULL;
+  guint8 meta_mac[CT_MAC_BYTES];
+  guint8 sealed_mac[CT_MAC_BYTES];
+  gint64 sealed_count = 0;
+  gint64 count;
+
+  v->expected_seq = 1;
+  if (!ct_store_backend_foreach_audit (self->backend, verify_entry_cb, v, error))
+    return FALSE;
+  count = v->expected_seq - 1;
+
+  head_value = ct_store_backend_get_meta (self->backend, META_AUDIT_HEAD, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  if (!compute_meta_mac (self, self->backend, meta_mac, error))
+    return FALSE;
+
+  if (!read_sealed_head (self, head_value, meta_mac, count > 0 ? v->last_format : 2,
+                         &sealed_count, sealed_mac, &problem))
+    {
+      if (count == 0 && head_value == NULL)
+        g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED,
+                     _("The audit log has been altered: it is empty and its seal is missing, so the whole log has been removed. Restore the database from a backup and report this to your Designated Safeguarding Officer."));
+      else
+        g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED,
+                     _("The audit log has been altered: %s. Restore the database from a backup and report this to your Designated Safeguarding Officer."),
+                     _(problem));
+      return FALSE;
+    }
+
+  if (sealed_count != count ||
+      (count > 0 && !ct_crypto_equal (sealed_mac, v->previous, CT_MAC_BYTES)))
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED,
+                   _("The audit log has been altered: its seal counts %" G_GINT64_FORMAT " entries, but the log ends after entry %" G_GINT64_FORMAT ", so entries have been removed from its end. Restore the database from a backup and report this to your Designated Safeguarding Officer."),
+                   sealed_count, count);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+verify_row_cb (CtStoreRow  *row,
+               const char  *stored_kind,
+               gint64       replaced_at,
+               gpointer     user_data,
+               GError     **error)
+{
+  Verify *v = user_data;
+  g_autoptr(CtRecord) record = NULL;
+  g_autofree char *key = expected_key (row->kind, row->id);
+  g_autofree char *id = g_strdup (row->id);
+  g_autofree char *case_id = g_strdup (row->case_id);
+  CtRecordKind row_kind = row->kind;
+  const char *kind = ct_record_kind_to_string (row_kind);
+  guint8 digest[CT_DIGEST_BYTES];
+  gint64 version = row->version;
+  gint64 updated_at = row->updated_at;
+  ExpectedRecord *e;
+
+  digest_row (v->self, row, digest);
+  /* Authenticates the ciphertext with its associated data; takes the
+   * row's strings. */
+  record = decrypt_row (v->self, row, error);
+  if (record == NULL)
+    return FALSE;
+  v->stats->records++;
+
+  if (!v->replaying)
+    return TRUE;
+
+  e = g_hash_table_lookup (v->expected, key);
+  if (e == NULL)
+    {
+      add_problem (v, _("the %s record %s (case %s) is in the file, but no audit entry wrote it"),
+                   kind, id, case_label (row_kind, id, case_id));
+      return TRUE;
+    }
+
+  e->seen_live = TRUE;
+  e->next_version = version;
+  e->next_updated_at = updated_at;
+  if (version < e->live_version)
+    add_problem (v, _("the %s record %s (case %s) is at version %" G_GINT64_FORMAT ", older than version %" G_GINT64_FORMAT " written by audit entry %" G_GINT64_FORMAT ": it has been rolled back"),
+                 kind, id, case_label (e->kind, e->id, e->case_id), version, e->live_version,
+                 g_array_index (e->versions, ExpectedVersion, e->live_version - 1).seq);
+  else if (version > e->live_version)
+    add_problem (v, _("the %s record %s (case %s) is at version %" G_GINT64_FORMAT ", newer than version %" G_GINT64_FORMAT " written by audit entry %" G_GINT64_FORMAT),
+                 kind, id, case_label (e->kind, e->id, e->case_id), version, e->live_version,
+                 g_array_index (e->versions, ExpectedVersion, e->live_version - 1).seq);
+  else
+    {
+      ExpectedVersion *ev = &g_array_index (e->versions, ExpectedVersion, version - 1);
+
+      if (ev->seq == 0 || !ct_crypto_equal (ev->digest, digest, CT_DIGEST_BYTES))
+        add_problem (v, _("the %s record %s (case %s) version %" G_GINT64_FORMAT " is not what audit entry %" G_GINT64_FORMAT " wrote"),
+                     kind, id, case_label (e->kind, e->id, e->case_id), version, ev->seq);
+    }
+  return TRUE;
+}
+
+static gboolean
+verify_history_cb (CtStoreRow  *row,
+                   const char  *stored_kind,
+                   gint64       replaced_at,
+                   gpointer     user_data,
+                   GError     **error)
+{
+  Verify *v = user_data;
+  g_autoptr(CtRecord) record = NULL;
+  g_autofree char *key = expected_key (row->kind, row->id);
+  g_autofree char *id = g_strdup (row->id);
+  g_autofree char *case_id = g_strdup (row->case_id);
+  CtRecordKind row_kind = row->kind;
+  const char *kind = ct_record_kind_to_string (row_kind);
+  guint8 digest[CT_DIGEST_BYTES];
+  gint64 version = row->version;
+  gint64 updated_at = row->updated_at;
+  ExpectedRecord *e;
+  ExpectedVersion *ev;
+
+  digest_row (v->self, row, digest);
+  record = decrypt_row (v->self, row, error);
+  if (record == NULL)
+    return FALSE;
+  v->stats->history++;
+
+  if (g_strcmp0 (stored_kind, kind) != 0)
+    add_problem (v, _("the kind of version %" G_GINT64_FORMAT " of the %s record %s (case %s) in its history has been changed"),
+                 version, kind, id, case_label (row_kind, id, case_id));
+
+  if (!v->replaying)
+    return TRUE;
+
+  e = g_hash_table_lookup (v->expected, key);
+  if (e == NULL || version < 1 || version >= e->live_version)
+    {
+      add_problem (v, _("version %" G_GINT64_FORMAT " of the %s record %s (case %s) is in its history, but no audit entry wrote it"),
+                   version, kind, id, case_label (row_kind, id, case_id));
+      return TRUE;
+    }
+
+  ev = &g_array_index (e->versions, ExpectedVersion, version - 1);
+  ev->seen = TRUE;
+  if (ev->seq == 0 || !ct_crypto_equal (ev->digest, digest, CT_DIGEST_BYTES))
+    add_problem (v, _("version %" G_GINT64_FORMAT " of the %s record %s (case %s) in its history is not what audit entry %" G_GINT64_FORMAT " wrote"),
+                 version, kind, id, case_label (e->kind, e->id, e->case_id), ev->seq);
+
+  /* A version is replaced when the next one is written: the time is kept
+   * in plaintext beside it, and the next version's authenticated
+   * updated-at says what it must be. */
+  if (e->next_version == version + 1 && replaced_at != e->next_updated_at)
+    add_problem (v, _("the time version %" G_GINT64_FORMAT " of the %s record %s (case %s) was replaced has been changed"),
+                 version, kind, id, case_label (e->kind, e->id, e->case_id));
+  e->next_version = version;
+  e->next_updated_at = updated_at;
+  return TRUE;
+}
+
+/* Whatever the log says should be in the file and was not found. */
+static void
+report_missing (Verify *v)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, v->expected);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      ExpectedRecord *e = value;
+      const char *kind = ct_record_kind_to_string (e->kind);
+
+      if (!e->seen_live)
+        add_problem (v, _("the %s record %s (case %s) is missing; audit entry %" G_GINT64_FORMAT " wrote its version %" G_GINT64_FORMAT),
+                     kind, e->id, case_label (e->kind, e->id, e->case_id),
+                     g_array_index (e->versions, ExpectedVersion, e->live_version - 1).seq,
+                     e->live_version);
+
+      for (gint64 version = 1; version < e->live_version; version++)
+        {
+          ExpectedVersion *ev = &g_array_index (e->versions, ExpectedVersion, version - 1);
+
+          if (!ev->seen)
+            add_problem (v, _("version %" G_GINT64_FORMAT " of the %s record %s (case %s) is missing from its history; audit entry %" G_GINT64_FORMAT " wrote it"),
+                         version, kind, e->id, case_label (e->kind, e->id, e->case_id), ev->seq);
+        }
+    }
+}
+
+static gboolean
+verify_case_keys (Verify  *v,
+                  GError **error)
+{
+  CtStore *self = v->self;
+  g_autoptr(GPtrArray) pairs = NULL;
+  gboolean ok = TRUE;
+
+  pairs = ct_store_backend_list_case_keys (self->backend, error);
+  if (pairs == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < pairs->len; i += 2)
+    {
+      const char *case_id = g_ptr_array_index (pairs, i);
+      GBytes *wrapped = g_ptr_array_index (pairs, i + 1);
+      g_autofree char *label = make_label ("case", self->database_uuid, case_id);
+      g_autofree char *key_name = expected_key (CT_RECORD_KIND_CASE, case_id);
+      g_autoptr(CtKey) key = NULL;
+
+      if (ok)
+        {
+          key = ct_crypto_unwrap_key (self->keys.wrap, g_bytes_get_data (wrapped, NULL),
+                                      g_bytes_get_size (wrapped), label, NULL);
+          if (key == NULL)
+            {
+              set_tampered (error, "case_keys", case_id);
+              ok = FALSE;
+            }
+          else
+            {
+              v->stats->case_keys++;
+              if (v->replaying && !g_hash_table_contains (v->expected, key_name))
+                add_problem (v, _("the key of case %s is in the file, but no audit entry wrote that case"),
+                             case_id);
+            }
+        }
+    }
+
+  for (guint j = 0; j < pairs->len; j += 2)
+    {
+      g_free (g_ptr_array_index (pairs, j));
+      g_bytes_unref (g_ptr_array_index (pairs, j + 1));
+    }
+  return ok;
+}
+
 static gboolean
 verify_internal (CtStore             *self,
                  CtStoreVerifyStats  *stats,
                  GError             **error)
 {
-  g_autoptr(GPtrArray) pairs = NULL;
+  g_autoptr(GHashTable) expected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                          expected_record_free);
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  Verify v = { self, stats, { 0 }, 1, 0, FALSE, expected, problems, 0 };
 
   memset (stats, 0, sizeof *stats);
 
   if (!ct_store_backend_check_integrity (self->backend, error))
     return FALSE;
 
-  if (!verify_audit (self, &stats->audit_entries, error))
+  if (!verify_audit (&v, error))
     return FALSE;
 
   /* Every case key must unwrap… */
-  pairs = ct_store_backend_list_case_keys (self->backend, error);
-  if (pairs == NULL)
+  if (!verify_case_keys (&v, error))
     return FALSE;
-  for (guint i = 0; i < pairs->len; i += 2)
-    {
-      const char *case_id = g_ptr_array_index (pairs, i);
-      GBytes *wrapped = g_ptr_array_index (pairs, i + 1);
-      g_autofree char *label = make_label ("case", self->database_uuid, case_id);
-      g_autoptr(CtKey) key = NULL;
 
-      key = ct_crypto_unwrap_key (self->keys.wrap, g_bytes_get_data (wrapped, NULL),
-                                  g_bytes_get_size (wrapped), label, NULL);
-      if (key == NULL)
-        {
-          set_tampered (error, "case_keys", case_id);
-          for (guint j = 0; j < pairs->len; j += 2)
-            {
-              g_free (g_ptr_array_index (pairs, j));
-              g_bytes_unref (g_ptr_array_index (pairs, j + 1));
-            }
-          return FALSE;
-        }
-      stats->case_keys++;
-    }
-  for (guint j = 0; j < pairs->len; j += 2)
-    {
-      g_free (g_ptr_array_index (pairs, j));
-      g_bytes_unref (g_ptr_array_index (pairs, j + 1));
-    }
-
-  /* …and every ciphertext, current or historical, must authenticate. */
+  /* …and every ciphertext, current or historical, must authenticate and,
+   * from the first entry that says what it wrote, be exactly what the log
+   * says: no record or version missing, added, older or newer. Rows are
+   * read one at a time. */
   for (guint kind = 0; kind < CT_RECORD_N_KINDS; kind++)
+    if (!ct_store_backend_foreach_row (self->backend, kind, FALSE, NULL, verify_row_cb, &v, error) ||
+        !ct_store_backend_foreach_row (self->backend, kind, TRUE, NULL, verify_history_cb, &v, error))
+      return FALSE;
+
+  if (v.replaying)
+    report_missing (&v);
+
+  if (v.n_problems > 0)
     {
-      g_autoptr(GPtrArray) rows = NULL;
-      g_autoptr(GPtrArray) history = NULL;
+      g_autoptr(GString) message = g_string_new (NULL);
 
-      rows = ct_store_backend_list_rows (self->backend, kind, NULL, error);
-      if (rows == NULL)
-        return FALSE;
-      for (guint i = 0; i < rows->len; i++)
-        {
-          g_autoptr(CtRecord) record = decrypt_row (self, g_ptr_array_index (rows, i), error);
-
-          if (record == NULL)
-            return FALSE;
-          stats->records++;
-        }
-
-      history = ct_store_backend_list_history (self->backend, kind, NULL, error);
-      if (history == NULL)
-        return FALSE;
-      for (guint i = 0; i < history->len; i++)
-        {
-          g_autoptr(CtRecord) record = decrypt_row (self, g_ptr_array_index (history, i), error);
-
-          if (record == NULL)
-            return FALSE;
-          stats->history++;
-        }
+      g_string_append_printf (message,
+                              g_dngettext (GETTEXT_PACKAGE,
+                                           "The records do not match the audit log: %u difference was found, so records have been deleted, added or replaced outside Caretrail. Restore the database from a backup and report this to your Designated Safeguarding Officer.",
+                                           "The records do not match the audit log: %u differences were found, so records have been deleted, added or replaced outside Caretrail. Restore the database from a backup and report this to your Designated Safeguarding Officer.",
+                                           v.n_problems),
+                              v.n_problems);
+      for (guint i = 0; i < problems->len; i++)
+        g_string_append_printf (message, "\n  • %s", (const char *) g_ptr_array_index (problems, i));
+      if (v.n_problems > problems->len)
+        g_string_append_printf (message, "\n  • %s",
+                                _("and more; fix the file by restoring it, then verify again"));
+      g_set_error_literal (error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED, message->str);
+      return FALSE;
     }
 
   return TRUE;

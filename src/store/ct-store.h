@@ -113,6 +113,9 @@ typedef struct
   gint64 history;
   gint64 case_keys;
   gint64 audit_entries;
+  gint64 legacy_entries;       /* of audit_entries, written before entries
+                                * said what they wrote: checked as a chain
+                                * only */
 } CtStoreVerifyStats;
 
 char       *ct_store_get_default_path   (void);
