@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "ct-store.h"
+#include "ct-store-private.h"
 
 #include <errno.h>
 #include <glib/gi18n.h>
@@ -588,13 +589,30 @@ encrypt_row (CtStore             *self,
   return TRUE;
 }
 
+/* Builds the record that @row and its decrypted fields @plain describe. */
+static CtRecord *
+record_from_plaintext (CtStoreRow *row,
+                       GBytes     *plain)
+{
+  g_autoptr(GVariant) fields = NULL;
+
+  /* Authenticated, so these are the bytes the store serialised itself,
+   * in normal form: they need no further validation. */
+  fields = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_VARDICT, plain, TRUE));
+
+  /* The record takes the row's strings rather than copying them. */
+  return ct_record_new_take (row->kind, g_steal_pointer (&row->id), g_steal_pointer (&row->case_id),
+                             g_steal_pointer (&row->state), g_steal_pointer (&row->reference),
+                             row->created_at, row->updated_at, row->due_at, row->version,
+                             fields);
+}
+
 static CtRecord *
 decrypt_row (CtStore           *self,
              CtStoreRow        *row,
              GError           **error)
 {
   g_autoptr(GBytes) plain = NULL;
-  g_autoptr(GVariant) fields = NULL;
   Buf ad;
   CtKey *key;
 
@@ -612,15 +630,7 @@ decrypt_row (CtStore           *self,
       return NULL;
     }
 
-  /* Authenticated, so these are the bytes the store serialised itself,
-   * in normal form: they need no further validation. */
-  fields = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_VARDICT, plain, TRUE));
-
-  /* The record takes the row's strings rather than copying them. */
-  return ct_record_new_take (row->kind, g_steal_pointer (&row->id), g_steal_pointer (&row->case_id),
-                             g_steal_pointer (&row->state), g_steal_pointer (&row->reference),
-                             row->created_at, row->updated_at, row->due_at, row->version,
-                             fields);
+  return record_from_plaintext (row, plain);
 }
 
 static GPtrArray *
@@ -781,6 +791,25 @@ ct_store_summary_free (CtStoreSummary *summary)
     g_clear_pointer (&summary->values[i], g_variant_unref);
   g_free (summary->values);
   g_free (summary);
+}
+
+/* Entry points for the fuzz targets in tests/fuzz (ct-store-private.h). */
+
+gboolean
+ct_store_pick_fields (const guint8        *data,
+                      gsize                size,
+                      const char * const  *names,
+                      guint                n_names,
+                      GVariant           **values)
+{
+  return pick_fields (data, size, names, n_names, values);
+}
+
+CtRecord *
+ct_store_record_from_plaintext (CtStoreRow *row,
+                                GBytes     *plain)
+{
+  return record_from_plaintext (row, plain);
 }
 
 /* }}} */
