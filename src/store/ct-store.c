@@ -596,9 +596,12 @@ record_from_plaintext (CtStoreRow *row,
 {
   g_autoptr(GVariant) fields = NULL;
 
-  /* Authenticated, so these are the bytes the store serialised itself,
-   * in normal form: they need no further validation. */
-  fields = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_VARDICT, plain, TRUE));
+  /* Authenticated, so these are the bytes some version of the store
+   * serialised. They are still not trusted to be in normal form: GVariant
+   * takes trusted data at its word, and a damaged entry then gives a NULL
+   * name (a crash below) or a string without its nul. Untrusted, GVariant
+   * checks each part as it is read and gives a damaged one as empty. */
+  fields = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_VARDICT, plain, FALSE));
 
   /* The record takes the row's strings rather than copying them. */
   return ct_record_new_take (row->kind, g_steal_pointer (&row->id), g_steal_pointer (&row->case_id),
@@ -763,10 +766,11 @@ pick_fields (const guint8        *data,
 
           bytes = ct_crypto_bytes_new_wiped (value, nul - 1);
           g_clear_pointer (&values[f], g_variant_unref);
-          /* Authenticated, and framed as checked above: the store's own
-           * serialisation, in normal form, as decrypt_row() trusts too. */
+          /* Only the framing around the value is checked above, not the
+           * value itself: a string without its nul, say. Untrusted, GVariant
+           * checks it when it is read, as it does in decrypt_row(). */
           values[f] = g_variant_ref_sink (g_variant_new_from_bytes ((const GVariantType *) type_string,
-                                                                    bytes, TRUE));
+                                                                    bytes, FALSE));
         }
     }
 
