@@ -141,6 +141,9 @@ test_format_due (void)
   g_assert_cmpstr (iso, ==, "2019-02-28");
   g_assert_false (ct_parse_date ("29/02/2019", NULL));
   g_assert_false (ct_parse_date ("12/31/2019", NULL));
+  /* Not day 3 (259 narrowed to a byte), as tests/fuzz/fuzz-dates found. */
+  g_assert_false (ct_parse_date ("2019-12-259", NULL));
+  g_assert_false (ct_parse_date ("259/12/2019", NULL));
   g_assert_false (ct_parse_date ("yesterday", NULL));
   g_assert_false (ct_parse_date ("1/2/3/4", NULL));
   g_assert_true (ct_parse_time_of_day ("16:00", &h, &m));

@@ -252,13 +252,35 @@ static gboolean
 reads_as (GDateTime *utc,
           GDateTime *local)
 {
-  g_autoptr(GDateTime) uk = g_date_time_to_timezone (utc, ct_calendar_get_timezone ());
+  g_autoptr(GDateTime) uk = NULL;
+
+  /* NULL is a time outside what GDateTime can hold (before year 1). */
+  if (utc == NULL)
+    return FALSE;
+  uk = g_date_time_to_timezone (utc, ct_calendar_get_timezone ());
+  if (uk == NULL)
+    return FALSE;
 
   return g_date_time_get_year (uk) == g_date_time_get_year (local) &&
          g_date_time_get_day_of_year (uk) == g_date_time_get_day_of_year (local) &&
          g_date_time_get_hour (uk) == g_date_time_get_hour (local) &&
          g_date_time_get_minute (uk) == g_date_time_get_minute (local) &&
          g_date_time_get_second (uk) == g_date_time_get_second (local);
+}
+
+/* @instant in UK time, or an error for the first minutes of year 1, which
+ * in UK local mean time (-00:01:15) fall before anything GDateTime holds. */
+static GDateTime *
+to_uk_time (GDateTime   *instant,
+            const char  *text,
+            GError     **error)
+{
+  GDateTime *uk = g_date_time_to_timezone (instant, ct_calendar_get_timezone ());
+
+  if (uk == NULL)
+    g_set_error (error, CT_CLOCK_ERROR, CT_CLOCK_ERROR_BAD_TIME, _("“%s” is not a time. Write it as YYYY-MM-DDTHH:MM, for example 2026-11-23T15:59, optionally with seconds and an offset such as +01:00."),
+                 text);
+  return uk;
 }
 
 /**
@@ -321,12 +343,19 @@ ct_clock_parse_instant (const char  *text,
     while (*tail == '.' || g_ascii_isdigit (*tail))
       tail++;
     if (*tail != '\0')
-      return g_date_time_to_timezone (as_utc, ct_calendar_get_timezone ());
+      return to_uk_time (as_utc, text, error);
   }
 
   /* UK wall-clock time: GMT (+00:00) or BST (+01:00); exactly one must fit. */
   gmt = g_date_time_ref (as_utc);
   bst = g_date_time_add_hours (as_utc, -1);
+  if (bst == NULL)
+    {
+      /* The first hour of year 1, which GDateTime cannot hold as BST. */
+      g_set_error (error, CT_CLOCK_ERROR, CT_CLOCK_ERROR_BAD_TIME, _("“%s” is not a time. Write it as YYYY-MM-DDTHH:MM, for example 2026-11-23T15:59, optionally with seconds and an offset such as +01:00."),
+                   text);
+      return NULL;
+    }
   gmt_fits = reads_as (gmt, as_utc);
   bst_fits = reads_as (bst, as_utc);
 
@@ -343,7 +372,7 @@ ct_clock_parse_instant (const char  *text,
       return NULL;
     }
 
-  return g_date_time_to_timezone (gmt_fits ? gmt : bst, ct_calendar_get_timezone ());
+  return to_uk_time (gmt_fits ? gmt : bst, text, error);
 }
 
 /**

@@ -140,7 +140,10 @@ is_valid_date (int y,
                int m,
                int d)
 {
-  return y >= 1850 && y <= 2200 && g_date_valid_dmy (d, m, y);
+  /* Checked before g_date_valid_dmy() narrows them: as a GDateDay, day
+   * 259 would be day 3. */
+  return y >= 1850 && y <= 2200 && m >= 1 && m <= 12 && d >= 1 && d <= 31 &&
+         g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y);
 }
 
 /**

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "ct-store.h"
+#include "ct-store-private.h"
 
 #include <errno.h>
 #include <glib/gi18n.h>
@@ -611,13 +612,33 @@ encrypt_row (CtStore             *self,
   return TRUE;
 }
 
+/* Builds the record that @row and its decrypted fields @plain describe. */
+static CtRecord *
+record_from_plaintext (CtStoreRow *row,
+                       GBytes     *plain)
+{
+  g_autoptr(GVariant) fields = NULL;
+
+  /* Authenticated, so these are the bytes some version of the store
+   * serialised. They are still not trusted to be in normal form: GVariant
+   * takes trusted data at its word, and a damaged entry then gives a NULL
+   * name (a crash below) or a string without its nul. Untrusted, GVariant
+   * checks each part as it is read and gives a damaged one as empty. */
+  fields = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_VARDICT, plain, FALSE));
+
+  /* The record takes the row's strings rather than copying them. */
+  return ct_record_new_take (row->kind, g_steal_pointer (&row->id), g_steal_pointer (&row->case_id),
+                             g_steal_pointer (&row->state), g_steal_pointer (&row->reference),
+                             row->created_at, row->updated_at, row->due_at, row->version,
+                             fields);
+}
+
 static CtRecord *
 decrypt_row (CtStore           *self,
              CtStoreRow        *row,
              GError           **error)
 {
   g_autoptr(GBytes) plain = NULL;
-  g_autoptr(GVariant) fields = NULL;
   Buf ad;
   CtKey *key;
 
@@ -635,15 +656,7 @@ decrypt_row (CtStore           *self,
       return NULL;
     }
 
-  /* Authenticated, so these are the bytes the store serialised itself,
-   * in normal form: they need no further validation. */
-  fields = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_VARDICT, plain, TRUE));
-
-  /* The record takes the row's strings rather than copying them. */
-  return ct_record_new_take (row->kind, g_steal_pointer (&row->id), g_steal_pointer (&row->case_id),
-                             g_steal_pointer (&row->state), g_steal_pointer (&row->reference),
-                             row->created_at, row->updated_at, row->due_at, row->version,
-                             fields);
+  return record_from_plaintext (row, plain);
 }
 
 static GPtrArray *
@@ -776,10 +789,11 @@ pick_fields (const guint8        *data,
 
           bytes = ct_crypto_bytes_new_wiped (value, nul - 1);
           g_clear_pointer (&values[f], g_variant_unref);
-          /* Authenticated, and framed as checked above: the store's own
-           * serialisation, in normal form, as decrypt_row() trusts too. */
+          /* Only the framing around the value is checked above, not the
+           * value itself: a string without its nul, say. Untrusted, GVariant
+           * checks it when it is read, as it does in decrypt_row(). */
           values[f] = g_variant_ref_sink (g_variant_new_from_bytes ((const GVariantType *) type_string,
-                                                                    bytes, TRUE));
+                                                                    bytes, FALSE));
         }
     }
 
@@ -804,6 +818,25 @@ ct_store_summary_free (CtStoreSummary *summary)
     g_clear_pointer (&summary->values[i], g_variant_unref);
   g_free (summary->values);
   g_free (summary);
+}
+
+/* Entry points for the fuzz targets in tests/fuzz (ct-store-private.h). */
+
+gboolean
+ct_store_pick_fields (const guint8        *data,
+                      gsize                size,
+                      const char * const  *names,
+                      guint                n_names,
+                      GVariant           **values)
+{
+  return pick_fields (data, size, names, n_names, values);
+}
+
+CtRecord *
+ct_store_record_from_plaintext (CtStoreRow *row,
+                                GBytes     *plain)
+{
+  return record_from_plaintext (row, plain);
 }
 
 /* }}} */
