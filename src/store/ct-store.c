@@ -2580,6 +2580,44 @@ check_mark (CtStore         *self,
   return TRUE;
 }
 
+/* check_mark() through @probe, opened when the file had no WAL. A probe
+ * of a file without a WAL reads the file alone, as immutable; if another
+ * process began to write meanwhile, its WAL holds entries the probe did
+ * not see, and the file would look older than it is. So a file that looks
+ * rolled back is looked at again, through a fresh probe, if a WAL has
+ * appeared beside it since. */
+static gboolean
+check_mark_probed (CtStore         *self,
+                   CtStoreBackend  *probe,
+                   gboolean         had_wal,
+                   gboolean         ignore_mark,
+                   gboolean        *out_set_mark,
+                   GError         **error)
+{
+  g_autofree char *wal = g_strconcat (self->path, "-wal", NULL);
+  GError *local_error = NULL;
+
+  for (guint attempt = 0;; attempt++)
+    {
+      if (check_mark (self, probe, ignore_mark, out_set_mark, &local_error))
+        return TRUE;
+
+      if (!g_error_matches (local_error, CT_STORE_ERROR, CT_STORE_ERROR_ROLLED_BACK) ||
+          had_wal || !g_file_test (wal, G_FILE_TEST_EXISTS) || attempt > 0)
+        {
+          g_propagate_error (error, local_error);
+          return FALSE;
+        }
+      g_clear_error (&local_error);
+      had_wal = TRUE;
+
+      ct_store_backend_close (probe);
+      if (!ct_store_backend_open (probe, CT_STORE_BACKEND_OPEN_READ_ONLY | CT_STORE_BACKEND_OPEN_PROBE,
+                                  error))
+        return FALSE;
+    }
+}
+
 static gboolean
 open_internal (CtStore   *self,
                gboolean   read_only,
@@ -2588,13 +2626,16 @@ open_internal (CtStore   *self,
 {
   g_autoptr(CtStoreBackend) probe = NULL;
   g_autoptr(GError) key_error = NULL;
+  g_autofree char *wal = g_strconcat (self->path, "-wal", NULL);
   Header header = { 0 };
   CtKey *master;
+  gboolean had_wal;
   gboolean set_mark = FALSE;
   gboolean ok;
 
   if (!ct_crypto_init (error))
     return FALSE;
+  had_wal = g_file_test (wal, G_FILE_TEST_EXISTS);
 
   /* Everything is checked through a read-only probe first, so that a
    * database that cannot be opened is left exactly as it was: not a byte
@@ -2636,7 +2677,7 @@ open_internal (CtStore   *self,
   ct_key_free (master);
   header_clear (&header);
   if (ok)
-    ok = check_mark (self, probe, ignore_mark, &set_mark, error);
+    ok = check_mark_probed (self, probe, had_wal, ignore_mark, &set_mark, error);
   ct_store_backend_close (probe);
   if (!ok)
     {
@@ -3371,7 +3412,9 @@ reset_mark (CtStore  *self,
  *
  * Verifies the backup completely (integrity, audit chain, every
  * ciphertext) with the key in the keyring, moves the current database
- * aside (never deleting it), then puts the backup in its place. Fails
+ * aside (never deleting it), then puts the backup in its place, readable
+ * by the user only. The high-water mark moves back to the restored file
+ * and a "restore-backup" entry is appended to its log. Fails
  * with %CT_STORE_ERROR_BUSY, changing nothing, while the database is open
  * anywhere.
  *
