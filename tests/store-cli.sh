@@ -97,6 +97,38 @@ grep -q "entry 10 " "$work/err" || fail "verify did not name entry 10: $(cat "$w
 grep -q "kept as" "$work/restore" || fail "restore did not say where the old database is"
 ls "$work/records" | grep -q "before-restore" || fail "restore did not keep the old database"
 
+# An older copy of the file put back by hand is refused by every command,
+# with a sentence that says what happened, and left as it was; restoring
+# the same copy is the way back, and the audit log records it.
+cp "$db" "$work/older.db"
+"$admin" backup --database "$db" "$work/backup2.db" > /dev/null || fail "second backup failed"
+cp "$work/older.db" "$db"
+sum=$(sha256sum "$db" | cut -d' ' -f1)
+if "$admin" status --database "$db" > /dev/null 2> "$work/err"; then fail "status opened an older copy"; fi
+grep -q "older than the records this computer last wrote" "$work/err" || fail "unclear rollback error: $(cat "$work/err")"
+grep -q "caretrail-admin restore" "$work/err" || fail "the rollback error does not say how to go back: $(cat "$work/err")"
+if "$admin" verify --database "$db" > /dev/null 2> "$work/err"; then fail "verify passed an older copy"; fi
+grep -q "older than the records this computer last wrote" "$work/err" || fail "verify did not report the rollback: $(cat "$work/err")"
+[ "$(sha256sum "$db" | cut -d' ' -f1)" = "$sum" ] || fail "a refused open changed the file"
+chmod 0644 "$work/older.db"
+"$admin" restore --database "$db" "$work/older.db" > /dev/null || fail "restoring the older copy failed"
+[ "$(stat -c %a "$db")" = 600 ] || fail "restore left the database readable by others: $(stat -c %a "$db")"
+[ "$(sqlite3 "$db" "SELECT action FROM audit_log ORDER BY seq DESC LIMIT 1")" = restore-backup ] \
+  || fail "the audit log does not end with the restore"
+"$admin" verify --database "$db" > /dev/null || fail "verify failed after restoring the older copy"
+
+# Recovery settings outside what Caretrail writes are damage: verify says
+# so, and recover refuses at once instead of stretching the code for hours.
+cp "$db" "$work/doctored.db"
+sqlite3 "$work/doctored.db" "UPDATE meta SET value = x'0000010000000000' WHERE key = 'recovery-opslimit'" \
+  || fail "could not doctor the copy"
+if "$admin" verify --database "$work/doctored.db" > /dev/null 2> "$work/err"; then fail "verify passed doctored recovery settings"; fi
+grep -q "recovery settings" "$work/err" || fail "verify did not report the recovery settings: $(cat "$work/err")"
+if echo "$code" | timeout 60 "$admin" recover --database "$work/doctored.db" > /dev/null 2> "$work/err"; then
+  fail "recover accepted doctored recovery settings"
+fi
+grep -q "recovery settings" "$work/err" || fail "recover did not report the recovery settings: $(cat "$work/err")"
+
 # Lose the key, as after a keyring reset.
 /usr/bin/python3 - "$db" <<'PY' || fail "could not remove the key (needs gir1.2-secret-1 and python3-gi)"
 import sqlite3, sys

@@ -1283,17 +1283,25 @@ test_backup_and_restore (StoreFixture  *fixture,
   g_assert_true (ct_store_verify_sync (fixture->store, NULL, &error));
   g_assert_no_error (error);
 
-  /* The database that was replaced is intact, with the later task. */
+  /* The database that was replaced is intact, with the later task. It
+   * is another branch of the records now (its log ends at the same entry
+   * as the restored one's, with another entry), so it does not open as it
+   * is; going back to it is a restore too, which verifies it. */
   store_fixture_close (fixture);
   {
     g_autoptr(CtStore) old = ct_store_open_sync (saved, &error);
-    g_autoptr(GPtrArray) old_tasks = NULL;
 
-    g_assert_no_error (error);
-    old_tasks = ct_store_list_sync (old, CT_RECORD_KIND_TASK, NULL, &error);
-    g_assert_cmpuint (old_tasks->len, ==, 2);
-    ct_store_close (old);
+    g_assert_null (old);
+    g_assert_error (error, CT_STORE_ERROR, CT_STORE_ERROR_ROLLED_BACK);
+    g_clear_error (&error);
   }
+  g_assert_true (ct_store_restore_sync (fixture->path, saved, NULL, &error));
+  g_assert_no_error (error);
+  store_fixture_reopen (fixture);
+  g_clear_pointer (&tasks, g_ptr_array_unref);
+  tasks = ct_store_list_sync (fixture->store, CT_RECORD_KIND_TASK, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tasks->len, ==, 2);
 }
 
 static void
@@ -1450,6 +1458,366 @@ test_hostile_input (StoreFixture  *fixture,
 
 /* }}} */
 
+/* High-water mark {{{ */
+
+static void
+copy_bytes (const char *from,
+            const char *to)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (from, &contents, &len, NULL));
+  g_assert_true (g_file_set_contents (to, contents, len, NULL));
+}
+
+static void
+insert_tasks (StoreFixture *fixture,
+              guint         n)
+{
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CtRecord) task = ct_record_new (CT_RECORD_KIND_TASK);
+
+      g_assert_true (ct_store_insert_sync (fixture->store, STAFF, task, &error));
+      g_assert_no_error (error);
+    }
+}
+
+static char *
+last_audit_action (CtStore *store,
+                   gint64  *out_seq)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = ct_store_list_audit_sync (store, &error);
+  CtAuditEntry *last;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, >, 0);
+  last = g_ptr_array_index (entries, entries->len - 1);
+  *out_seq = last->seq;
+  return g_strdup (last->action);
+}
+
+/* An older copy of the file put back by hand is refused, read-only too,
+ * and nothing changes; restoring the same copy is the way back, and the
+ * log says so. */
+static void
+test_rollback_detected (StoreFixture  *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) before = NULL;
+  g_autoptr(GHashTable) after = NULL;
+  g_autoptr(CtStore) store = NULL;
+  g_autofree char *old_copy = g_build_filename (fixture->dir, "old-copy.db", NULL);
+  g_autofree char *saved = NULL;
+  g_autofree char *action = NULL;
+  gint64 seq = 0;
+
+  insert_tasks (fixture, 1);
+  store_fixture_close (fixture);
+  copy_bytes (fixture->path, old_copy);
+
+  store_fixture_reopen (fixture);
+  insert_tasks (fixture, 2);
+  store_fixture_close (fixture);
+
+  /* Put the older copy in place by hand. */
+  copy_bytes (old_copy, fixture->path);
+  before = snapshot_dir (fixture->dir);
+  store = ct_store_open_sync (fixture->path, &error);
+  g_assert_null (store);
+  g_assert_error (error, CT_STORE_ERROR, CT_STORE_ERROR_ROLLED_BACK);
+  g_test_message ("%s", error->message);
+  /* It names both entries and the way back. */
+  g_assert_nonnull (strstr (error->message, "entry 2,"));
+  g_assert_nonnull (strstr (error->message, "entry 4."));
+  g_assert_nonnull (strstr (error->message, "caretrail-admin restore"));
+  g_clear_error (&error);
+
+  store = ct_store_open_read_only_sync (fixture->path, &error);
+  g_assert_null (store);
+  g_assert_error (error, CT_STORE_ERROR, CT_STORE_ERROR_ROLLED_BACK);
+  g_clear_error (&error);
+  after = snapshot_dir (fixture->dir);
+  assert_snapshots_equal (before, after);
+
+  /* Restore takes it back on purpose. */
+  g_assert_true (ct_store_restore_sync (fixture->path, old_copy, &saved, &error));
+  g_assert_no_error (error);
+  store_fixture_reopen (fixture);
+  action = last_audit_action (fixture->store, &seq);
+  g_assert_cmpstr (action, ==, "restore-backup");
+  g_assert_cmpint (seq, ==, 3);
+  g_assert_true (ct_store_verify_sync (fixture->store, NULL, &error));
+  g_assert_no_error (error);
+
+  /* And the restored file goes on from there. */
+  insert_tasks (fixture, 1);
+  store_fixture_reopen (fixture);
+}
+
+/* A keyring without a mark (made before marks, or reset) takes the file
+ * as it is, and from then on guards it. */
+static void
+test_rollback_missing_mark (StoreFixture  *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = g_strdup (ct_store_get_database_uuid (fixture->store));
+  g_autofree char *old_copy = g_build_filename (fixture->dir, "old-copy.db", NULL);
+  g_autofree char *newer = g_build_filename (fixture->dir, "newer.db", NULL);
+
+  store_fixture_close (fixture);
+  copy_bytes (fixture->path, old_copy);
+  store_fixture_reopen (fixture);
+  insert_tasks (fixture, 1);
+  store_fixture_close (fixture);
+  copy_bytes (fixture->path, newer);
+
+  copy_bytes (old_copy, fixture->path);
+  g_assert_true (ct_keyring_delete_mark (uuid, &error));
+  g_assert_no_error (error);
+  store_fixture_reopen (fixture);
+  insert_tasks (fixture, 2);
+  store_fixture_close (fixture);
+
+  /* The file that was newer before is now behind what this computer
+   * wrote. */
+  copy_bytes (newer, fixture->path);
+  assert_open_fails (fixture->path, CT_STORE_ERROR_ROLLED_BACK);
+}
+
+/* The mark is not written per record: a 200-record batch writes it a
+ * handful of times at most (once per ten seconds), and closing writes the
+ * batch's head, so putting back the file from before the batch is
+ * caught. */
+static void
+test_rollback_mark_coalesced (StoreFixture  *fixture,
+                              gconstpointer  data)
+{
+  g_autofree char *before_batch = g_build_filename (fixture->dir, "before-batch.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtStore) store = NULL;
+  gint64 started;
+  guint writes;
+
+  store_fixture_close (fixture);
+  copy_bytes (fixture->path, before_batch);
+  store_fixture_reopen (fixture);
+
+  writes = ct_keyring_get_mark_writes ();
+  started = g_get_monotonic_time ();
+  insert_tasks (fixture, 200);
+  g_test_message ("200 records in %.1f s: %u mark writes",
+                  (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC,
+                  ct_keyring_get_mark_writes () - writes);
+  /* Without coalescing this would be 200. */
+  g_assert_cmpuint (ct_keyring_get_mark_writes () - writes, <, 20);
+
+  writes = ct_keyring_get_mark_writes ();
+  store_fixture_close (fixture);
+  g_assert_cmpuint (ct_keyring_get_mark_writes () - writes, ==, 1);
+
+  copy_bytes (before_batch, fixture->path);
+  store = ct_store_open_sync (fixture->path, &error);
+  g_assert_error (error, CT_STORE_ERROR, CT_STORE_ERROR_ROLLED_BACK);
+  g_assert_nonnull (strstr (error->message, "entry 201."));
+}
+
+/* A backup readable by others (0644) is restored as a database only the
+ * user can read. */
+static void
+test_restore_private_mode (StoreFixture  *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *backup = g_build_filename (fixture->dir, "backup.db", NULL);
+  GStatBuf st;
+
+  g_assert_true (ct_store_backup_sync (fixture->store, backup, &error));
+  g_assert_no_error (error);
+  store_fixture_close (fixture);
+  g_assert_cmpint (g_chmod (backup, 0644), ==, 0);
+
+  g_assert_true (ct_store_restore_sync (fixture->path, backup, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (fixture->path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  /* The backup itself is left as it was. */
+  g_assert_cmpint (g_stat (backup, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0644);
+}
+
+static void
+assert_beside_wal_untouched (const char   *dir,
+                             const char   *path,
+                             gboolean      read_only,
+                             CtStoreError  code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) before = snapshot_dir (dir);
+  g_autoptr(GHashTable) after = NULL;
+  g_autoptr(CtStore) store = NULL;
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+  g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (shm, G_FILE_TEST_EXISTS));
+  store = read_only ? ct_store_open_read_only_sync (path, &error) : ct_store_open_sync (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, CT_STORE_ERROR, (gint) code);
+  /* snapshot_dir() leaves -shm out, so it is looked for by name. */
+  g_assert_false (g_file_test (shm, G_FILE_TEST_EXISTS));
+  after = snapshot_dir (dir);
+  assert_snapshots_equal (before, after);
+}
+
+/* What a crash leaves, a database and its WAL without a -shm, is left
+ * byte for byte as it was by an open that fails, and no file appears;
+ * an open that succeeds reads what the WAL holds. */
+static void
+test_fail_beside_wal (StoreFixture  *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtRecord) task = ct_record_new (CT_RECORD_KIND_TASK);
+  g_autoptr(CtKey) other_key = NULL;
+  g_autoptr(CtStore) store = NULL;
+  g_autoptr(CtRecord) found = NULL;
+  g_autofree char *uuid = g_strdup (ct_store_get_database_uuid (fixture->store));
+  g_autofree char *crash_dir = g_build_filename (fixture->dir, "crash", NULL);
+  g_autofree char *crash = g_build_filename (crash_dir, "caretrail.db", NULL);
+  g_autofree char *crash_wal = g_strconcat (crash, "-wal", NULL);
+  g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
+
+  g_assert_true (ct_store_insert_sync (fixture->store, STAFF, task, &error));
+  g_assert_no_error (error);
+  /* The store is open and idle: its file and WAL, copied now, are what a
+   * power cut would leave. */
+  g_assert_cmpint (g_mkdir (crash_dir, 0700), ==, 0);
+  copy_bytes (fixture->path, crash);
+  copy_bytes (wal, crash_wal);
+  insert_tasks (fixture, 1);
+  store_fixture_close (fixture);
+
+  /* Older than what this computer wrote since. */
+  assert_beside_wal_untouched (crash_dir, crash, FALSE, CT_STORE_ERROR_ROLLED_BACK);
+  assert_beside_wal_untouched (crash_dir, crash, TRUE, CT_STORE_ERROR_ROLLED_BACK);
+
+  /* The wrong key. */
+  g_assert_true (ct_crypto_init (NULL));
+  other_key = ct_key_new_random ();
+  g_assert_true (ct_keyring_store_key (uuid, other_key, &error));
+  g_assert_no_error (error);
+  assert_beside_wal_untouched (crash_dir, crash, FALSE, CT_STORE_ERROR_WRONG_KEY);
+
+  /* With the right key and no mark, it opens, and the record written just
+   * before the copy, which is only in the WAL, is there. */
+  g_assert_true (ct_store_recover_sync (fixture->path, fixture->recovery_code, &error));
+  g_assert_no_error (error);
+  g_assert_true (ct_keyring_delete_mark (uuid, &error));
+  g_assert_no_error (error);
+  store = ct_store_open_sync (crash, &error);
+  g_assert_no_error (error);
+  found = ct_store_get_sync (store, CT_RECORD_KIND_TASK, ct_record_get_id (task), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (found);
+  g_assert_true (ct_store_verify_sync (store, NULL, &error));
+  g_assert_no_error (error);
+  ct_store_close (store);
+}
+
+/* }}} */
+
+/* Damaged settings {{{ */
+
+/* A key check that is damaged is a damaged file: recovering the key
+ * would not help, so the message must not send the user there. */
+static void
+test_fail_key_check_damaged (StoreFixture  *fixture,
+                             gconstpointer  data)
+{
+  const char *values[] = {
+    "x'00'",                                             /* not a MAC at all */
+    "x'" "0000000000000000000000000000000000000000000000000000000000000000" "'", /* a MAC of nothing */
+  };
+
+  store_fixture_close (fixture);
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GHashTable) before = NULL;
+      g_autoptr(GHashTable) after = NULL;
+      g_autofree char *sql = g_strdup_printf ("UPDATE meta SET value = %s WHERE key = 'key-check'; "
+                                              "PRAGMA wal_checkpoint(TRUNCATE);", values[i]);
+
+      raw_exec (fixture->path, sql);
+      before = snapshot_dir (fixture->dir);
+      assert_open_fails (fixture->path, CT_STORE_ERROR_CORRUPT);
+      g_assert_null (ct_store_open_read_only_sync (fixture->path, &error));
+      g_assert_error (error, CT_STORE_ERROR, CT_STORE_ERROR_CORRUPT);
+      g_assert_nonnull (strstr (error->message, "key check is damaged"));
+      g_assert_null (strstr (error->message, "recover"));
+      g_clear_error (&error);
+
+      /* recover cannot mend it either, and says the same. */
+      g_assert_false (ct_store_recover_sync (fixture->path, fixture->recovery_code, &error));
+      g_assert_error (error, CT_STORE_ERROR, CT_STORE_ERROR_CORRUPT);
+      g_assert_nonnull (strstr (error->message, "key check is damaged"));
+      after = snapshot_dir (fixture->dir);
+      assert_snapshots_equal (before, after);
+    }
+}
+
+/* Recovery settings outside what Caretrail writes are refused at once,
+ * by recover (which would otherwise stretch the code for hours) and by
+ * every open, so verify reports them. */
+static void
+test_fail_recovery_limits (StoreFixture  *fixture,
+                           gconstpointer  data)
+{
+  const struct { const char *key; const char *value; } cases[] = {
+    { "recovery-opslimit", "x'0000010000000000'" },   /* 2^40 */
+    { "recovery-opslimit", "x'00000000000f4240'" },   /* 10^6: allowed by libsodium, hours */
+    { "recovery-opslimit", "x'0000000000000000'" },
+    { "recovery-memlimit", "x'0000000100000000'" },   /* 4 GiB */
+    { "recovery-memlimit", "x'01'" },                 /* not a number */
+  };
+
+  store_fixture_close (fixture);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *sql = g_strdup_printf ("UPDATE meta SET value = %s WHERE key = '%s'; "
+                                              "PRAGMA wal_checkpoint(TRUNCATE);",
+                                              cases[i].value, cases[i].key);
+      g_autofree char *copy = g_strdup_printf ("%s.%u", fixture->path, i);
+      gint64 started;
+
+      copy_bytes (fixture->path, copy);
+      raw_exec (copy, sql);
+
+      started = g_get_monotonic_time ();
+      g_assert_false (ct_store_recover_sync (copy, fixture->recovery_code, &error));
+      /* Generous, so it cannot flake; stretching the code would take
+       * hours, or run out of memory. */
+      g_assert_cmpint (g_get_monotonic_time () - started, <, 30 * G_USEC_PER_SEC);
+      g_assert_error (error, CT_STORE_ERROR, CT_STORE_ERROR_CORRUPT);
+      g_assert_nonnull (strstr (error->message, "recovery settings"));
+      g_clear_error (&error);
+
+      g_assert_null (ct_store_open_read_only_sync (copy, &error));
+      g_assert_error (error, CT_STORE_ERROR, CT_STORE_ERROR_CORRUPT);
+      g_assert_nonnull (strstr (error->message, "recovery settings"));
+    }
+}
+
+/* }}} */
+
 int
 main (int   argc,
       char *argv[])
@@ -1497,6 +1865,13 @@ main (int   argc,
   FIXTURE_TEST ("/store/recover/after-keyring-reset", test_recover_after_keyring_reset);
   FIXTURE_TEST ("/store/recover/replaces-wrong-key", test_recover_replaces_wrong_key);
   FIXTURE_TEST ("/store/backup/restore", test_backup_and_restore);
+  FIXTURE_TEST ("/store/backup/restore-private-mode", test_restore_private_mode);
+  FIXTURE_TEST ("/store/rollback/detected", test_rollback_detected);
+  FIXTURE_TEST ("/store/rollback/missing-mark", test_rollback_missing_mark);
+  FIXTURE_TEST ("/store/rollback/mark-coalesced", test_rollback_mark_coalesced);
+  FIXTURE_TEST ("/store/failure/beside-wal", test_fail_beside_wal);
+  FIXTURE_TEST ("/store/failure/key-check-damaged", test_fail_key_check_damaged);
+  FIXTURE_TEST ("/store/failure/recovery-limits", test_fail_recovery_limits);
   FIXTURE_TEST ("/store/erase/case", test_erase_case);
   FIXTURE_TEST ("/store/hostile/input", test_hostile_input);
 

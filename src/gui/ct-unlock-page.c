@@ -102,6 +102,15 @@ ct_unlock_page_set_error (CtUnlockPage *self,
           icon = "dialog-warning-symbolic";
           break;
 
+        case CT_STORE_ERROR_ROLLED_BACK:
+          title = _("This Is an Older Copy of the Records");
+          advice = _("Nothing has been changed. The records file is older than the records "
+                     "this computer last saved, so newer records are missing from it. Find the "
+                     "newer file, or, to go back to this copy on purpose, restore it with the "
+                     "administration tool.");
+          icon = "dialog-warning-symbolic";
+          break;
+
         case CT_STORE_ERROR_BUSY:
           title = _("The Records Are in Use");
           advice = _("Another program has the records open. Close it, then try again.");

@@ -19,12 +19,38 @@
  */
 
 #define ATTRIBUTE_DATABASE "database-uuid"
+#define MARK_PREFIX "caretrail-audit-mark-v1"
+
+/* How many times a high-water mark was written, for the tests. */
+static guint mark_writes;
 
 static const SecretSchema *
 get_schema (void)
 {
   static const SecretSchema schema = {
     "org.caretrail.Caretrail.MasterKey", SECRET_SCHEMA_NONE,
+    {
+      { ATTRIBUTE_DATABASE, SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    },
+    0, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  };
+
+  return &schema;
+}
+
+/*
+ * Beside the key, a second item under a schema of its own holds the
+ * database's high-water mark: how many audit entries this computer last
+ * saw committed, and the last one's MAC. Both are kept in the item's
+ * secret, not in its attributes (which are plaintext): the only attribute
+ * is the database's UUID, as for the key.
+ */
+static const SecretSchema *
+get_mark_schema (void)
+{
+  static const SecretSchema schema = {
+    "org.caretrail.Caretrail.AuditMark", SECRET_SCHEMA_NONE,
     {
       { ATTRIBUTE_DATABASE, SECRET_SCHEMA_ATTRIBUTE_STRING },
       { NULL, 0 },
@@ -58,6 +84,12 @@ static GHashTable *
 make_attributes (const char *database_uuid)
 {
   return secret_attributes_build (get_schema (), ATTRIBUTE_DATABASE, database_uuid, NULL);
+}
+
+static GHashTable *
+make_mark_attributes (const char *database_uuid)
+{
+  return secret_attributes_build (get_mark_schema (), ATTRIBUTE_DATABASE, database_uuid, NULL);
 }
 
 static gboolean
@@ -231,6 +263,37 @@ ct_keyring_delete_key (const char  *database_uuid,
       return FALSE;
     }
 
+  /* The high-water mark goes with the key. */
+  return ct_keyring_delete_mark (database_uuid, error);
+}
+
+/**
+ * ct_keyring_delete_mark:
+ *
+ * Removes the high-water mark kept for @database_uuid, if any, as a
+ * keyring reset would: the next open takes the file's head as the mark.
+ */
+gboolean
+ct_keyring_delete_mark (const char  *database_uuid,
+                        GError     **error)
+{
+  g_autoptr(SecretService) service = NULL;
+  g_autoptr(GHashTable) attributes = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (!(service = get_service (error)))
+    return FALSE;
+
+  attributes = make_mark_attributes (database_uuid);
+  if (!secret_service_clear_sync (service, get_mark_schema (), attributes, NULL, &local_error) &&
+      local_error != NULL)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_KEYRING,
+                   _("The audit high-water mark could not be removed from the keyring (%s)."),
+                   local_error->message);
+      return FALSE;
+    }
+
   return TRUE;
 }
 
@@ -271,4 +334,193 @@ ct_keyring_state_to_string (CtKeyringState state)
     case CT_KEYRING_STATE_NO_SERVICE: return _("no keyring running");
     default: return "";
     }
+}
+
+/**
+ * ct_keyring_store_mark:
+ * @database_uuid: the database the mark belongs to
+ * @audit_count: how many audit entries the database's log holds
+ * @audit_mac: the MAC of the last of them
+ * @audit_mac_len: the length of @audit_mac
+ * @error: return location for an error
+ *
+ * Keeps the database's high-water mark beside its key, replacing the
+ * mark kept before. A file whose sealed audit head is below the mark is
+ * older than what this computer last wrote to it.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ct_keyring_store_mark (const char    *database_uuid,
+                       gint64         audit_count,
+                       const guint8  *audit_mac,
+                       gsize          audit_mac_len,
+                       GError       **error)
+{
+  g_autoptr(SecretService) service = NULL;
+  g_autoptr(GHashTable) attributes = NULL;
+  g_autoptr(SecretValue) value = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GString) text = g_string_new (MARK_PREFIX);
+  g_autofree char *label = NULL;
+
+  g_return_val_if_fail (database_uuid != NULL, FALSE);
+  g_return_val_if_fail (audit_mac != NULL || audit_mac_len == 0, FALSE);
+
+  if (!(service = get_service (error)))
+    return FALSE;
+
+  if (default_collection_is_locked (service))
+    {
+      set_locked_error (error);
+      return FALSE;
+    }
+
+  g_string_append_printf (text, " %" G_GINT64_FORMAT " ", audit_count);
+  for (gsize i = 0; i < audit_mac_len; i++)
+    g_string_append_printf (text, "%02x", audit_mac[i]);
+  value = secret_value_new (text->str, -1, "text/plain");
+
+  attributes = make_mark_attributes (database_uuid);
+  /* Translators: the label of an item in the user's keyring */
+  label = g_strdup_printf (_("Caretrail audit high-water mark (%s)"), database_uuid);
+
+  if (!secret_service_store_sync (service, get_mark_schema (), attributes,
+                                  SECRET_COLLECTION_DEFAULT, label, value, NULL, &local_error))
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_KEYRING,
+                   _("The keyring refused to store the audit high-water mark of the safeguarding records (%s). Check that the keyring is unlocked and try again."),
+                   local_error->message);
+      return FALSE;
+    }
+
+  g_atomic_int_inc (&mark_writes);
+  return TRUE;
+}
+
+static gboolean
+parse_mark (const char  *text,
+            gint64      *out_count,
+            char       **out_mac_hex)
+{
+  g_auto(GStrv) parts = NULL;
+  gint64 count;
+  char *end = NULL;
+
+  if (text == NULL)
+    return FALSE;
+  parts = g_strsplit (text, " ", -1);
+  if (g_strv_length (parts) != 3 || g_strcmp0 (parts[0], MARK_PREFIX) != 0)
+    return FALSE;
+
+  count = g_ascii_strtoll (parts[1], &end, 10);
+  if (end == parts[1] || *end != '\0' || count < 0)
+    return FALSE;
+  for (const char *c = parts[2]; *c != '\0'; c++)
+    if (!g_ascii_isxdigit (*c) || g_ascii_isupper (*c))
+      return FALSE;
+
+  *out_count = count;
+  *out_mac_hex = g_strdup (parts[2]);
+  return TRUE;
+}
+
+/**
+ * ct_keyring_lookup_mark:
+ * @database_uuid: the database whose mark is wanted
+ * @out_found: (out): whether the keyring holds a mark for it
+ * @out_audit_count: (out): the audit entry count of the mark
+ * @out_audit_mac_hex: (out) (transfer full): the last entry's MAC, in
+ *   lower-case hexadecimal
+ * @error: return location for an error
+ *
+ * A keyring made before marks were kept, or reset since, holds none:
+ * that is not an error (@out_found is %FALSE). Nor is a mark that cannot
+ * be read, which is treated as missing.
+ *
+ * Returns: %FALSE if the keyring could not be asked
+ */
+gboolean
+ct_keyring_lookup_mark (const char  *database_uuid,
+                        gboolean    *out_found,
+                        gint64      *out_audit_count,
+                        char       **out_audit_mac_hex,
+                        GError     **error)
+{
+  g_autoptr(SecretService) service = NULL;
+  g_autoptr(GHashTable) attributes = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(SecretItem) unlocked = NULL;
+  gboolean any_locked = FALSE;
+  GList *items;
+
+  g_return_val_if_fail (database_uuid != NULL, FALSE);
+  g_return_val_if_fail (out_found != NULL && out_audit_count != NULL && out_audit_mac_hex != NULL, FALSE);
+
+  *out_found = FALSE;
+  if (!(service = get_service (error)))
+    return FALSE;
+
+  attributes = make_mark_attributes (database_uuid);
+  items = secret_service_search_sync (service, get_mark_schema (), attributes,
+                                      SECRET_SEARCH_ALL, NULL, &local_error);
+  if (local_error != NULL)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_KEYRING,
+                   _("The keyring could not be searched for the audit high-water mark of the safeguarding records (%s)."),
+                   local_error->message);
+      return FALSE;
+    }
+
+  for (GList *l = items; l != NULL; l = l->next)
+    {
+      if (secret_item_get_locked (l->data))
+        any_locked = TRUE;
+      else if (unlocked == NULL)
+        unlocked = g_object_ref (l->data);
+    }
+  g_list_free_full (items, g_object_unref);
+
+  if (unlocked == NULL)
+    {
+      if (any_locked)
+        {
+          set_locked_error (error);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  if (!secret_item_load_secret_sync (unlocked, NULL, &local_error))
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_KEYRING,
+                   _("The keyring could not return the audit high-water mark of the safeguarding records (%s)."),
+                   local_error->message);
+      return FALSE;
+    }
+
+  {
+    g_autoptr(SecretValue) value = secret_item_get_secret (unlocked);
+
+    if (value != NULL &&
+        parse_mark (secret_value_get_text (value), out_audit_count, out_audit_mac_hex))
+      *out_found = TRUE;
+    else
+      g_message ("The audit high-water mark kept for %s cannot be read; it is treated as missing.",
+                 database_uuid);
+  }
+
+  return TRUE;
+}
+
+/**
+ * ct_keyring_get_mark_writes:
+ *
+ * Returns: how many times this process has written a high-water mark;
+ *   the tests use it to check that marks are not written per record
+ */
+guint
+ct_keyring_get_mark_writes (void)
+{
+  return (guint) g_atomic_int_get (&mark_writes);
 }

@@ -23,6 +23,20 @@ CtKey          *ct_keyring_lookup_key  (const char   *database_uuid,
 gboolean        ct_keyring_delete_key  (const char   *database_uuid,
                                         GError      **error);
 CtKeyringState  ct_keyring_get_state   (const char   *database_uuid);
+
+gboolean        ct_keyring_store_mark  (const char   *database_uuid,
+                                        gint64        audit_count,
+                                        const guint8 *audit_mac,
+                                        gsize         audit_mac_len,
+                                        GError      **error);
+gboolean        ct_keyring_lookup_mark (const char   *database_uuid,
+                                        gboolean     *out_found,
+                                        gint64       *out_audit_count,
+                                        char        **out_audit_mac_hex,
+                                        GError      **error);
+gboolean        ct_keyring_delete_mark (const char   *database_uuid,
+                                        GError      **error);
+guint           ct_keyring_get_mark_writes (void);
 const char     *ct_keyring_state_to_string (CtKeyringState state);
 
 G_END_DECLS

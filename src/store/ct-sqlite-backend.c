@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "ct-store-error.h"
 
@@ -306,7 +307,9 @@ ct_sqlite_backend_open (CtStoreBackend           *backend,
   CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
   int open_flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_PRIVATECACHE;
   g_autofree char *wal_path = g_strconcat (self->path, "-wal", NULL);
+  g_autofree char *shm_path = g_strconcat (self->path, "-shm", NULL);
   g_autofree char *uri = NULL;
+  gboolean heap_wal_index = FALSE;
   int rc;
 
   g_return_val_if_fail (self->db == NULL, FALSE);
@@ -337,6 +340,21 @@ ct_sqlite_backend_open (CtStoreBackend           *backend,
       uri = g_strconcat ("file:", escaped, "?immutable=1", NULL);
       open_flags |= SQLITE_OPEN_URI;
     }
+  /* A WAL without its -shm is what a crash leaves, and nobody has the
+   * database open (an open WAL always has its -shm). A read-only
+   * connection would create the -shm to read the WAL. A probe instead
+   * opens the file for writing but only queries it, in exclusive locking
+   * mode, where SQLite keeps the WAL index in its own memory, and never
+   * checkpoints on close: the database, the WAL and the folder stay as
+   * they were. The lock is held only for the probe's few reads. */
+  else if ((flags & CT_STORE_BACKEND_OPEN_READ_ONLY) && (flags & CT_STORE_BACKEND_OPEN_PROBE) &&
+           !g_file_test (shm_path, G_FILE_TEST_EXISTS) &&
+           g_access (self->path, W_OK) == 0)
+    {
+      open_flags &= ~SQLITE_OPEN_READONLY;
+      open_flags |= SQLITE_OPEN_READWRITE;
+      heap_wal_index = TRUE;
+    }
 
   rc = sqlite3_open_v2 (uri != NULL ? uri : self->path, &self->db, open_flags, NULL);
   if (rc != SQLITE_OK)
@@ -356,7 +374,18 @@ ct_sqlite_backend_open (CtStoreBackend           *backend,
   sqlite3_extended_result_codes (self->db, 1);
   sqlite3_busy_timeout (self->db, 5000);
 
-  if (!self->read_only)
+  if (heap_wal_index)
+    {
+      sqlite3_db_config (self->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+      /* Both before the first read: query_only so nothing is written,
+       * exclusive locking so no -shm is made. */
+      if (!exec (self, "PRAGMA query_only = ON; PRAGMA locking_mode = EXCLUSIVE;", error))
+        {
+          ct_store_backend_close (backend);
+          return FALSE;
+        }
+    }
+  else if (!self->read_only)
     {
       /* journal_mode answers with a row, so it is run through exec too. */
       if (!exec (self, "PRAGMA journal_mode = WAL;"

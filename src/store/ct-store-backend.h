@@ -79,6 +79,9 @@ typedef enum
 {
   CT_STORE_BACKEND_OPEN_READ_ONLY = 1 << 0,
   CT_STORE_BACKEND_OPEN_CREATE = 1 << 1,
+  /* With READ_ONLY: a short look that must leave no file behind, not even
+   * a -shm beside a WAL, so that an open that fails changes nothing. */
+  CT_STORE_BACKEND_OPEN_PROBE = 1 << 2,
 } CtStoreBackendOpenFlags;
 
 #define CT_TYPE_STORE_BACKEND (ct_store_backend_get_type ())

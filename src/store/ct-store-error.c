@@ -38,6 +38,7 @@ ct_store_error_code_to_string (CtStoreError code)
     case CT_STORE_ERROR_KEYRING: return "keyring";
     case CT_STORE_ERROR_DISK_FULL: return "disk-full";
     case CT_STORE_ERROR_BUSY: return "busy";
+    case CT_STORE_ERROR_ROLLED_BACK: return "rolled-back";
     default: return "unknown";
     }
 }

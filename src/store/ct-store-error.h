@@ -33,6 +33,9 @@ G_BEGIN_DECLS
  * @CT_STORE_ERROR_KEYRING: the keyring refused to store or return the key
  * @CT_STORE_ERROR_DISK_FULL: the disk is full
  * @CT_STORE_ERROR_BUSY: the database is in use by another program
+ * @CT_STORE_ERROR_ROLLED_BACK: the file is older than the records this
+ *   computer last wrote to it (its audit log ends before the high-water
+ *   mark kept in the keyring)
  */
 typedef enum
 {
@@ -56,6 +59,7 @@ typedef enum
   CT_STORE_ERROR_KEYRING,
   CT_STORE_ERROR_DISK_FULL,
   CT_STORE_ERROR_BUSY,
+  CT_STORE_ERROR_ROLLED_BACK,
 } CtStoreError;
 
 GQuark      ct_store_error_quark          (void);

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <sodium.h>
 #include <string.h>
 
 #include "ct-crypto.h"
@@ -44,6 +45,19 @@
 #define META_AUDIT_HEAD "audit-head"
 
 #define SYSTEM_STAFF "caretrail-admin"
+
+/* The high-water mark in the keyring is written at most this often while
+ * records are written, and always when the store closes. */
+#define MARK_INTERVAL_USEC (10 * G_USEC_PER_SEC)
+
+/* The Argon2id limits a file may ask the recovery code to be stretched
+ * with. Anything outside is a damaged (or doctored) file, refused before
+ * any work, so that recover cannot be made to run for hours or to ask for
+ * more memory than a desktop has. */
+#define RECOVERY_OPSLIMIT_MIN ((gint64) crypto_pwhash_OPSLIMIT_MIN)
+#define RECOVERY_OPSLIMIT_MAX ((gint64) crypto_pwhash_OPSLIMIT_MODERATE * 4)
+#define RECOVERY_MEMLIMIT_MIN ((gint64) crypto_pwhash_MEMLIMIT_MIN)
+#define RECOVERY_MEMLIMIT_MAX ((gint64) 1024 * 1024 * 1024)
 
 typedef struct
 {
@@ -86,6 +100,16 @@ struct _CtStore
   guint8 meta_mac[CT_MAC_BYTES];
   /* Set while a new database is written, before its log has a head. */
   gboolean creating;
+
+  /* The high-water mark: the last audit head this store committed (or
+   * found when it opened), whether the keyring has it yet, and when the
+   * keyring was last written. Touched by the worker thread only, and by
+   * close_internal() once the worker has stopped. */
+  gint64 mark_seq;
+  guint8 mark_mac[CT_MAC_BYTES];
+  gboolean mark_known;
+  gboolean mark_dirty;
+  gint64 mark_written_at;
 };
 
 G_DEFINE_FINAL_TYPE (CtStore, ct_store, G_TYPE_OBJECT)
@@ -137,6 +161,9 @@ typedef struct
   char *recovery_code;   /* out: from create */
   CtStoreVerifyStats stats;
   gboolean read_only;
+  /* Open without comparing the file with the high-water mark: only for
+   * restore, which checks the file itself and then moves the mark. */
+  gboolean ignore_mark;
 } Op;
 
 static void
@@ -1265,6 +1292,76 @@ flush_audit_head (CtStore  *self,
 
 /* }}} */
 
+/* High-water mark {{{ */
+
+/*
+ * The sealed head proves the log and the records agree with each other,
+ * but a whole older copy of the file agrees with itself too. So the
+ * keyring, beside the key, keeps the last head this computer committed:
+ * a file whose head is below it (or at the same entry, but a different
+ * one) is an old copy put back, and is refused when it opens. Restore
+ * moves the mark on purpose.
+ *
+ * The mark is written from the worker thread at most once per
+ * MARK_INTERVAL_USEC while records are written, and when the store
+ * closes, not once per record.
+ */
+
+static char *
+mac_to_hex (const guint8 *mac)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_static (mac, CT_MAC_BYTES);
+
+  return bytes_to_hex (bytes);
+}
+
+static gboolean
+write_mark (CtStore  *self,
+            GError  **error)
+{
+  /* Even a refusal waits for the next interval, so a locked keyring does
+   * not cost a call per record. */
+  self->mark_written_at = g_get_monotonic_time ();
+  if (!ct_keyring_store_mark (self->database_uuid, self->mark_seq, self->mark_mac,
+                              CT_MAC_BYTES, error))
+    return FALSE;
+
+  self->mark_dirty = FALSE;
+  return TRUE;
+}
+
+/* Best effort: the records are saved whatever the keyring says. A mark
+ * left behind only means that putting back a copy made since it goes
+ * unnoticed. */
+static void
+flush_mark (CtStore  *self,
+            gboolean  force)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!self->mark_dirty || self->database_uuid == NULL)
+    return;
+  if (!force && g_get_monotonic_time () - self->mark_written_at < MARK_INTERVAL_USEC)
+    return;
+
+  if (!write_mark (self, &error))
+    g_message ("The audit high-water mark of %s was not updated: %s",
+               self->database_uuid, error->message);
+}
+
+/* After a commit that appended to the log. */
+static void
+note_committed_head (CtStore *self)
+{
+  self->mark_seq = self->audit_seq;
+  memcpy (self->mark_mac, self->audit_mac, CT_MAC_BYTES);
+  self->mark_known = TRUE;
+  self->mark_dirty = TRUE;
+  flush_mark (self, FALSE);
+}
+
+/* }}} */
+
 /* Transactions {{{ */
 
 static void
@@ -1743,6 +1840,7 @@ run_in_transaction (CtStore  *self,
                     GError  **error)
 {
   CtStoreTransaction txn;
+  gboolean appended;
   gboolean ok;
 
   if (!check_writable (self, error))
@@ -1753,11 +1851,15 @@ run_in_transaction (CtStore  *self,
 
   txn_init (&txn, self);
   ok = body (&txn, op, error);
+  appended = ok && self->audit_head_dirty;
   if (ok)
     ok = flush_audit_head (self, error) && ct_store_backend_commit (self->backend, error);
   if (!ok)
     ct_store_backend_rollback (self->backend);
   txn_finish (&txn, ok);
+
+  if (ok && appended)
+    note_committed_head (self);
 
   return ok;
 }
@@ -1911,11 +2013,32 @@ static gpointer
 worker_main (gpointer data)
 {
   GAsyncQueue *queue = data;
+  /* A store whose high-water mark is to be written at @mark_due, if no
+   * request comes first. Not a reference: the store pushes the request
+   * to quit before it goes away, and that request is taken before the
+   * wait could end, so the store is alive whenever the wait times out. */
+  CtStore *mark_store = NULL;
+  gint64 mark_due = 0;
 
   for (;;)
     {
-      Request *request = g_async_queue_pop (queue);
+      Request *request;
       CtStore *self;
+
+      if (mark_store != NULL)
+        {
+          gint64 wait = mark_due - g_get_monotonic_time ();
+
+          request = wait > 0 ? g_async_queue_timeout_pop (queue, wait) : g_async_queue_try_pop (queue);
+          if (request == NULL)
+            {
+              flush_mark (mark_store, TRUE);
+              mark_store = NULL;
+              continue;
+            }
+        }
+      else
+        request = g_async_queue_pop (queue);
 
       if (request->func == NULL)
         {
@@ -1928,6 +2051,15 @@ worker_main (gpointer data)
         ;
       else
         request->func (self, request->task);
+
+      /* Read before the task (and maybe the store) goes. */
+      if (self->mark_dirty && !self->closed)
+        {
+          mark_store = self;
+          mark_due = self->mark_written_at + MARK_INTERVAL_USEC;
+        }
+      else if (mark_store == self)
+        mark_store = NULL;
 
       g_object_unref (request->task);
       g_free (request);
@@ -2050,6 +2182,9 @@ close_internal (CtStore *self)
     }
   g_clear_pointer (&self->queue, g_async_queue_unref);
 
+  /* The worker has stopped: the mark is this thread's now. */
+  flush_mark (self, TRUE);
+
   if (self->backend != NULL)
     ct_store_backend_close (self->backend);
   keys_clear (&self->keys);
@@ -2160,6 +2295,53 @@ header_clear (Header *h)
   g_clear_pointer (&h->vault, g_bytes_unref);
 }
 
+static void
+set_key_check_damaged (GError         **error,
+                       CtStoreBackend  *backend)
+{
+  g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_CORRUPT,
+               _("The database at “%s” is damaged: its key check is damaged, so the key cannot be checked against it. Nothing has been changed. Restore the database from a backup with “caretrail-admin restore”."),
+               ct_store_backend_get_location (backend));
+}
+
+/* The recovery settings are read from the file, so they are bounded
+ * before anything uses them: a doctored file must not make recover run
+ * for hours or ask for gigabytes. Missing values are left to recover,
+ * which says the recovery information is damaged. */
+static gboolean
+check_recovery_limits (CtStoreBackend  *backend,
+                       GError         **error)
+{
+  g_autoptr(GBytes) ops = NULL;
+  g_autoptr(GBytes) mem = NULL;
+  GError *local_error = NULL;
+  gint64 opslimit = 0;
+  gint64 memlimit = 0;
+
+  ops = ct_store_backend_get_meta (backend, META_RECOVERY_OPS, &local_error);
+  if (local_error == NULL)
+    mem = ct_store_backend_get_meta (backend, META_RECOVERY_MEM, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+
+  if ((ops != NULL && (!bytes_to_int64 (ops, &opslimit) ||
+                       opslimit < RECOVERY_OPSLIMIT_MIN || opslimit > RECOVERY_OPSLIMIT_MAX)) ||
+      (mem != NULL && (!bytes_to_int64 (mem, &memlimit) ||
+                       memlimit < RECOVERY_MEMLIMIT_MIN || memlimit > RECOVERY_MEMLIMIT_MAX)))
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_CORRUPT,
+                   _("The database at “%s” is damaged: its recovery settings are outside what Caretrail ever writes (%s %" G_GINT64_FORMAT ", %s %" G_GINT64_FORMAT "). Nothing has been changed. Restore the database from a backup with “caretrail-admin restore”."),
+                   ct_store_backend_get_location (backend),
+                   META_RECOVERY_OPS, opslimit, META_RECOVERY_MEM, memlimit);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* Reads the plaintext header of a database through a read-only
  * connection; nothing is written. */
 static gboolean
@@ -2221,7 +2403,15 @@ read_header (CtStoreBackend  *backend,
       return FALSE;
     }
 
-  return TRUE;
+  /* A key check that is not a MAC at all is a damaged file, not a sign
+   * that the keyring holds the wrong key. */
+  if (g_bytes_get_size (out->key_check) != CT_MAC_BYTES)
+    {
+      set_key_check_damaged (error, backend);
+      return FALSE;
+    }
+
+  return check_recovery_limits (backend, error);
 }
 
 /* Takes the master key, checks it belongs to the database, derives the
@@ -2237,20 +2427,30 @@ install_keys (CtStore      *self,
   g_autofree char *vault_label = NULL;
 
   keys_derive (&self->keys, master);
+  vault_label = make_label ("vault", header->uuid, NULL);
+  self->keys.vault = ct_crypto_unwrap_key (self->keys.wrap, g_bytes_get_data (header->vault, NULL),
+                                           g_bytes_get_size (header->vault), vault_label, NULL);
+
   check = compute_key_check (self->keys.check, header->uuid);
   if (g_bytes_get_size (check) != g_bytes_get_size (header->key_check) ||
       !ct_crypto_equal (g_bytes_get_data (check, NULL), g_bytes_get_data (header->key_check, NULL),
                         g_bytes_get_size (check)))
     {
+      /* If the key opens the vault, it is this database's key and the
+       * check itself is what is damaged: recovering the key would not
+       * help. Only a key that authenticates nothing is the wrong key. */
+      gboolean key_fits = self->keys.vault != NULL;
+
       keys_clear (&self->keys);
-      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_WRONG_KEY,
-                   _("The key in the keyring does not open this database: it belongs to another database with the same name, or it has been replaced. Run “caretrail-admin recover” with this database’s recovery code."));
+      if (key_fits)
+        g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_CORRUPT,
+                     _("This database is damaged: its key check is damaged, although the key in the keyring fits it. Nothing has been changed. Restore the database from a backup with “caretrail-admin restore”."));
+      else
+        g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_WRONG_KEY,
+                     _("The key in the keyring does not open this database: it belongs to another database with the same name, or it has been replaced. Run “caretrail-admin recover” with this database’s recovery code."));
       return FALSE;
     }
 
-  vault_label = make_label ("vault", header->uuid, NULL);
-  self->keys.vault = ct_crypto_unwrap_key (self->keys.wrap, g_bytes_get_data (header->vault, NULL),
-                                           g_bytes_get_size (header->vault), vault_label, NULL);
   if (self->keys.vault == NULL)
     {
       keys_clear (&self->keys);
@@ -2330,24 +2530,152 @@ upgrade_audit_log (CtStore  *self,
   return TRUE;
 }
 
+static void
+set_rolled_back (GError       **error,
+                 const char    *path,
+                 gint64         file_count,
+                 gint64         mark_count)
+{
+  if (file_count < mark_count)
+    g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_ROLLED_BACK,
+                 _("The database at “%s” is older than the records this computer last wrote to it: its audit log ends at entry %" G_GINT64_FORMAT ", but this computer has written up to entry %" G_GINT64_FORMAT ". It may be an old copy, or a backup put in place by hand. Nothing has been changed. If you meant to go back to it, restore it with “caretrail-admin restore”; otherwise find the newer file."),
+                 path, file_count, mark_count);
+  else
+    g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_ROLLED_BACK,
+                 _("The database at “%s” is not the one this computer last wrote to: its audit log ends at entry %" G_GINT64_FORMAT " as expected, but with a different entry. It may be another copy of the records, or a backup put in place by hand. Nothing has been changed. If you meant to go back to it, restore it with “caretrail-admin restore”; otherwise find the file this computer last wrote."),
+                 path, file_count);
+}
+
+/* Reads the file's sealed head through @probe into the store's mark and,
+ * unless @ignore_mark, compares it with the high-water mark in the
+ * keyring. A head whose seal does not hold is not compared (there is
+ * nothing trustworthy to compare): the next write refuses it and verify
+ * says why. Sets *@out_set_mark when the keyring's mark is missing or
+ * behind the file. */
+static gboolean
+check_mark (CtStore         *self,
+            CtStoreBackend  *probe,
+            gboolean         ignore_mark,
+            gboolean        *out_set_mark,
+            GError         **error)
+{
+  g_autoptr(CtAuditEntry) last = NULL;
+  g_autoptr(GBytes) head_value = NULL;
+  g_autofree char *mark_hex = NULL;
+  g_autofree char *file_hex = NULL;
+  GError *local_error = NULL;
+  guint8 meta_mac[CT_MAC_BYTES];
+  const char *problem = NULL;
+  gint64 mark_count = 0;
+  gboolean found = FALSE;
+
+  *out_set_mark = FALSE;
+  self->mark_known = FALSE;
+  self->mark_dirty = FALSE;
+
+  last = ct_store_backend_get_audit_head (probe, &local_error);
+  if (local_error == NULL)
+    head_value = ct_store_backend_get_meta (probe, META_AUDIT_HEAD, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  if (!compute_meta_mac (self, probe, meta_mac, error))
+    return FALSE;
+
+  if (!read_sealed_head (self, head_value, meta_mac, last != NULL ? last->format : 2,
+                         &self->mark_seq, self->mark_mac, &problem))
+    return TRUE;
+  self->mark_known = TRUE;
+
+  if (ignore_mark)
+    return TRUE;
+
+  if (!ct_keyring_lookup_mark (self->database_uuid, &found, &mark_count, &mark_hex, error))
+    return FALSE;
+
+  if (!found)
+    {
+      *out_set_mark = TRUE;
+      return TRUE;
+    }
+
+  file_hex = mac_to_hex (self->mark_mac);
+  if (self->mark_seq < mark_count ||
+      (self->mark_seq == mark_count && g_strcmp0 (file_hex, mark_hex) != 0))
+    {
+      set_rolled_back (error, self->path, self->mark_seq, mark_count);
+      return FALSE;
+    }
+
+  *out_set_mark = self->mark_seq != mark_count;
+  return TRUE;
+}
+
+/* check_mark() through @probe, opened when the file had no WAL. A probe
+ * of a file without a WAL reads the file alone, as immutable; if another
+ * process began to write meanwhile, its WAL holds entries the probe did
+ * not see, and the file would look older than it is. So a file that looks
+ * rolled back is looked at again, through a fresh probe, if a WAL has
+ * appeared beside it since. */
+static gboolean
+check_mark_probed (CtStore         *self,
+                   CtStoreBackend  *probe,
+                   gboolean         had_wal,
+                   gboolean         ignore_mark,
+                   gboolean        *out_set_mark,
+                   GError         **error)
+{
+  g_autofree char *wal = g_strconcat (self->path, "-wal", NULL);
+  GError *local_error = NULL;
+
+  for (guint attempt = 0;; attempt++)
+    {
+      if (check_mark (self, probe, ignore_mark, out_set_mark, &local_error))
+        return TRUE;
+
+      if (!g_error_matches (local_error, CT_STORE_ERROR, CT_STORE_ERROR_ROLLED_BACK) ||
+          had_wal || !g_file_test (wal, G_FILE_TEST_EXISTS) || attempt > 0)
+        {
+          g_propagate_error (error, local_error);
+          return FALSE;
+        }
+      g_clear_error (&local_error);
+      had_wal = TRUE;
+
+      ct_store_backend_close (probe);
+      if (!ct_store_backend_open (probe, CT_STORE_BACKEND_OPEN_READ_ONLY | CT_STORE_BACKEND_OPEN_PROBE,
+                                  error))
+        return FALSE;
+    }
+}
+
 static gboolean
 open_internal (CtStore   *self,
                gboolean   read_only,
+               gboolean   ignore_mark,
                GError   **error)
 {
   g_autoptr(CtStoreBackend) probe = NULL;
   g_autoptr(GError) key_error = NULL;
+  g_autofree char *wal = g_strconcat (self->path, "-wal", NULL);
   Header header = { 0 };
   CtKey *master;
+  gboolean had_wal;
+  gboolean set_mark = FALSE;
   gboolean ok;
 
   if (!ct_crypto_init (error))
     return FALSE;
+  had_wal = g_file_test (wal, G_FILE_TEST_EXISTS);
 
-  /* Everything is checked through a read-only connection first, so that a
-   * database that cannot be opened is left exactly as it was. */
+  /* Everything is checked through a read-only probe first, so that a
+   * database that cannot be opened is left exactly as it was: not a byte
+   * of it or of its WAL changes, and no file appears beside it. */
   probe = CT_STORE_BACKEND (ct_sqlite_backend_new (self->path));
-  if (!ct_store_backend_open (probe, CT_STORE_BACKEND_OPEN_READ_ONLY, error))
+  if (!ct_store_backend_open (probe, CT_STORE_BACKEND_OPEN_READ_ONLY | CT_STORE_BACKEND_OPEN_PROBE,
+                              error))
     return FALSE;
 
   if (!read_header (probe, &header, error))
@@ -2356,11 +2684,11 @@ open_internal (CtStore   *self,
       header_clear (&header);
       return FALSE;
     }
-  ct_store_backend_close (probe);
 
   master = ct_keyring_lookup_key (header.uuid, &key_error);
   if (master == NULL)
     {
+      ct_store_backend_close (probe);
       if (g_error_matches (key_error, CT_STORE_ERROR, CT_STORE_ERROR_KEY_MISSING))
         {
           g_autofree char *mine = get_installation_id (FALSE, NULL);
@@ -2381,8 +2709,14 @@ open_internal (CtStore   *self,
   ok = install_keys (self, master, &header, error);
   ct_key_free (master);
   header_clear (&header);
+  if (ok)
+    ok = check_mark_probed (self, probe, had_wal, ignore_mark, &set_mark, error);
+  ct_store_backend_close (probe);
   if (!ok)
-    return FALSE;
+    {
+      keys_clear (&self->keys);
+      return FALSE;
+    }
 
   self->read_only = read_only;
   self->audit_cached = FALSE;
@@ -2396,7 +2730,17 @@ open_internal (CtStore   *self,
     {
       keys_clear (&self->keys);
       ct_store_backend_close (self->backend);
+      self->mark_dirty = FALSE;
       return FALSE;
+    }
+
+  /* A keyring with no mark for the file (made before marks were kept, or
+   * new after recover) takes the file's head as it is; a mark behind the
+   * file is brought up to it. Only a store that may write moves it. */
+  if (!read_only && set_mark && self->mark_known)
+    {
+      self->mark_dirty = TRUE;
+      flush_mark (self, TRUE);
     }
 
   return TRUE;
@@ -2409,7 +2753,7 @@ worker_open (CtStore *self,
   Op *op = g_task_get_task_data (task);
   GError *error = NULL;
 
-  if (!open_internal (self, op->read_only, &error))
+  if (!open_internal (self, op->read_only, op->ignore_mark, &error))
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
@@ -2490,6 +2834,24 @@ ct_store_open_read_only_sync (const char  *path,
   op->read_only = TRUE;
   self = store_new (path);
   result = run_sync (self, worker_open, op, ct_store_open_read_only_sync);
+  return finish_open (result, error);
+}
+
+/* Opens @path without comparing it with the high-water mark: for restore
+ * only, which verifies the file first and then moves the mark to it. */
+static CtStore *
+open_ignoring_mark (const char  *path,
+                    gboolean     read_only,
+                    GError     **error)
+{
+  g_autoptr(CtStore) self = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  Op *op = op_new ();
+
+  op->read_only = read_only;
+  op->ignore_mark = TRUE;
+  self = store_new (path);
+  result = run_sync (self, worker_open, op, open_ignoring_mark);
   return finish_open (result, error);
 }
 
@@ -2698,7 +3060,7 @@ worker_create (CtStore *self,
       return;
     }
 
-  if (!open_internal (self, FALSE, &error))
+  if (!open_internal (self, FALSE, FALSE, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -2841,7 +3203,8 @@ recover_internal (const char  *path,
     }
 
   probe = CT_STORE_BACKEND (ct_sqlite_backend_new (path));
-  if (!ct_store_backend_open (probe, CT_STORE_BACKEND_OPEN_READ_ONLY, error))
+  if (!ct_store_backend_open (probe, CT_STORE_BACKEND_OPEN_READ_ONLY | CT_STORE_BACKEND_OPEN_PROBE,
+                              error))
     {
       ct_crypto_wipe (raw, sizeof raw);
       return FALSE;
@@ -3002,7 +3365,8 @@ ct_store_peek_sync (const char  *path,
   Header header = { 0 };
   gboolean ok;
 
-  if (!ct_store_backend_open (probe, CT_STORE_BACKEND_OPEN_READ_ONLY, error))
+  if (!ct_store_backend_open (probe, CT_STORE_BACKEND_OPEN_READ_ONLY | CT_STORE_BACKEND_OPEN_PROBE,
+                              error))
     return FALSE;
 
   ok = read_header (probe, &header, error);
@@ -3015,22 +3379,62 @@ ct_store_peek_sync (const char  *path,
   return ok;
 }
 
+/* Copies @from to a new file @to that only the user may read, whatever
+ * the mode of @from: the copy becomes the live database. */
 static gboolean
-copy_file (const char  *from,
-           const char  *to,
-           GError     **error)
+copy_file_private (const char  *from,
+                   const char  *to,
+                   GError     **error)
 {
   g_autoptr(GFile) src = g_file_new_for_path (from);
   g_autoptr(GFile) dest = g_file_new_for_path (to);
+  g_autoptr(GFileInputStream) in = NULL;
+  g_autoptr(GFileOutputStream) out = NULL;
   g_autoptr(GError) local_error = NULL;
 
-  if (!g_file_copy (src, dest, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &local_error))
-    {
-      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_IO,
-                   _("“%s” could not be copied to “%s”: %s."), from, to, local_error->message);
-      return FALSE;
-    }
-  return TRUE;
+  in = g_file_read (src, NULL, &local_error);
+  if (in != NULL)
+    out = g_file_replace (dest, NULL, FALSE, G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
+                          NULL, &local_error);
+  if (out != NULL &&
+      g_output_stream_splice (G_OUTPUT_STREAM (out), G_INPUT_STREAM (in),
+                              G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                              NULL, &local_error) >= 0 &&
+      g_chmod (to, 0600) == 0)
+    return TRUE;
+
+  if (local_error == NULL)
+    local_error = g_error_new_literal (G_IO_ERROR, g_io_error_from_errno (errno), g_strerror (errno));
+  g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_IO,
+               _("“%s” could not be copied to “%s”: %s."), from, to, local_error->message);
+  return FALSE;
+}
+
+static void
+worker_reset_mark (CtStore *self,
+                   GTask   *task)
+{
+  GError *error = NULL;
+
+  if (!self->mark_known)
+    g_task_return_new_error (task, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED,
+                             _("The restored database’s audit log does not match its seal. Run “caretrail-admin verify” on it."));
+  else if (!write_mark (self, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* Makes the file's head, as it is now, the high-water mark, even if it is
+ * below the mark kept before. */
+static gboolean
+reset_mark (CtStore  *self,
+            GError  **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  result = run_sync (self, worker_reset_mark, op_new (), reset_mark);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /**
@@ -3041,7 +3445,9 @@ copy_file (const char  *from,
  *
  * Verifies the backup completely (integrity, audit chain, every
  * ciphertext) with the key in the keyring, moves the current database
- * aside (never deleting it), then puts the backup in its place. Fails
+ * aside (never deleting it), then puts the backup in its place, readable
+ * by the user only. The high-water mark moves back to the restored file
+ * and a "restore-backup" entry is appended to its log. Fails
  * with %CT_STORE_ERROR_BUSY, changing nothing, while the database is open
  * anywhere.
  *
@@ -3067,8 +3473,11 @@ ct_store_restore_sync (const char  *path,
 
   /* Verify a private copy so the backup file itself is never touched. */
   remove_database_files (staging);
-  if (!copy_file (backup_path, staging, error))
-    return FALSE;
+  if (!copy_file_private (backup_path, staging, error))
+    {
+      remove_database_files (staging);
+      return FALSE;
+    }
 
   if (!ct_store_peek_sync (staging, &backup_uuid, NULL, error))
     {
@@ -3095,7 +3504,9 @@ ct_store_restore_sync (const char  *path,
       return FALSE;
     }
 
-  store = ct_store_open_read_only_sync (staging, error);
+  /* A backup is older than the records written since: it is checked
+   * against itself, not against the high-water mark. */
+  store = open_ignoring_mark (staging, TRUE, error);
   ok = store != NULL && ct_store_verify_sync (store, NULL, error);
   if (store != NULL)
     {
@@ -3149,11 +3560,14 @@ ct_store_restore_sync (const char  *path,
     }
   remove_database_files (staging);
 
-  /* The restore is recorded in the restored database's audit log. */
-  store = ct_store_open_sync (path, error);
+  /* Restoring is the deliberate way back to an older file: the
+   * high-water mark moves back to the restored file's head, and the
+   * restore is recorded in its audit log (which moves the mark on by that
+   * entry when the store closes). */
+  store = open_ignoring_mark (path, FALSE, error);
   if (store == NULL)
     return FALSE;
-  ok = append_admin_audit (store, "restore-backup", error);
+  ok = reset_mark (store, error) && append_admin_audit (store, "restore-backup", error);
   ct_store_close (store);
   g_object_unref (store);
   if (!ok)
