@@ -95,8 +95,12 @@ test_crypto_recovery_code (void)
 
   g_assert_true (ct_crypto_init (NULL));
   code = ct_crypto_generate_recovery_code (raw);
-  g_assert_cmpuint (strlen (code), ==, 39);
-  g_assert_true (ct_crypto_parse_recovery_code (code, parsed));
+  g_autoptr(GError) error = NULL;
+
+  /* Nine groups of four, with hyphens between. */
+  g_assert_cmpuint (strlen (code), ==, 44);
+  g_assert_true (ct_crypto_parse_recovery_code (code, parsed, &error));
+  g_assert_no_error (error);
   g_assert_cmpmem (raw, sizeof raw, parsed, sizeof parsed);
 
   /* Case, spacing and hyphens do not matter. */
@@ -104,12 +108,18 @@ test_crypto_recovery_code (void)
   for (char *p = sloppy; *p; p++)
     if (*p == '-')
       *p = ' ';
-  g_assert_true (ct_crypto_parse_recovery_code (sloppy, parsed));
+  g_assert_true (ct_crypto_parse_recovery_code (sloppy, parsed, &error));
+  g_assert_no_error (error);
   g_assert_cmpmem (raw, sizeof raw, parsed, sizeof parsed);
 
-  g_assert_false (ct_crypto_parse_recovery_code ("ABCD", parsed));
-  g_assert_false (ct_crypto_parse_recovery_code ("UUUU-UUUU-UUUU-UUUU-UUUU-UUUU-UUUU-UUUU", parsed));
-  g_assert_false (ct_crypto_parse_recovery_code ("", parsed));
+  g_assert_false (ct_crypto_parse_recovery_code ("ABCD", parsed, &error));
+  g_assert_error (error, CT_STORE_ERROR, CT_STORE_ERROR_BAD_RECOVERY_CODE);
+  g_clear_error (&error);
+  g_assert_false (ct_crypto_parse_recovery_code ("UUUU-UUUU-UUUU-UUUU-UUUU-UUUU-UUUU-UUUU", parsed, &error));
+  g_assert_error (error, CT_STORE_ERROR, CT_STORE_ERROR_BAD_RECOVERY_CODE);
+  g_clear_error (&error);
+  g_assert_false (ct_crypto_parse_recovery_code ("", parsed, &error));
+  g_assert_error (error, CT_STORE_ERROR, CT_STORE_ERROR_BAD_RECOVERY_CODE);
 }
 
 static void

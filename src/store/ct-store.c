@@ -2800,12 +2800,8 @@ recover_internal (const char  *path,
   if (!ct_crypto_init (error))
     return FALSE;
 
-  if (!ct_crypto_parse_recovery_code (recovery_code, raw))
-    {
-      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_BAD_RECOVERY_CODE,
-                   _("That is not a recovery code: a recovery code has 32 letters and digits in eight groups of four. Check it and try again."));
-      return FALSE;
-    }
+  if (!ct_crypto_parse_recovery_code (recovery_code, raw, error))
+    return FALSE;
 
   probe = CT_STORE_BACKEND (ct_sqlite_backend_new (path));
   if (!ct_store_backend_open (probe, CT_STORE_BACKEND_OPEN_READ_ONLY, error))
