@@ -8,6 +8,7 @@
 
 #include "ct-format.h"
 #include "ct-calendar.h"
+#include "ct-clock.h"
 
 /**
  * ct_format_due_relative:
@@ -140,7 +141,7 @@ is_valid_date (int y,
                int m,
                int d)
 {
-  return y >= 1850 && y <= 2200 && g_date_valid_dmy (d, m, y);
+  return y >= CT_CLOCK_MIN_YEAR && y <= CT_CLOCK_MAX_YEAR && g_date_valid_dmy (d, m, y);
 }
 
 /**
@@ -150,8 +151,9 @@ is_valid_date (int y,
  *
  * Reads a date written the way people in the United Kingdom write it
  * ("31/12/2019", "31.12.2019", "31-12-2019") or in ISO 8601 ("2019-12-31").
+ * Years before %CT_CLOCK_MIN_YEAR or after %CT_CLOCK_MAX_YEAR are refused.
  *
- * Returns: %TRUE if @text is a real date.
+ * Returns: %TRUE if @text is a real date in those years.
  */
 gboolean
 ct_parse_date (const char  *text,
