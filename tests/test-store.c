@@ -686,7 +686,7 @@ test_no_plaintext_on_disk (StoreFixture  *fixture,
   assert_no_secrets_in (wal);
   assert_no_secrets_in (fixture->path);
 
-  g_assert_true (ct_store_backup_sync (fixture->store, backup, &error));
+  g_assert_true (ct_store_backup_sync (fixture->store, backup, CT_BACKUP_NONE, &error));
   g_assert_no_error (error);
   assert_no_secrets_in (backup);
   {
@@ -1247,7 +1247,7 @@ test_backup_and_restore (StoreFixture  *fixture,
   g_autoptr(GHashTable) snap_after = NULL;
 
   g_assert_true (ct_store_insert_sync (fixture->store, STAFF, before, &error));
-  g_assert_true (ct_store_backup_sync (fixture->store, backup, &error));
+  g_assert_true (ct_store_backup_sync (fixture->store, backup, CT_BACKUP_NONE, &error));
   g_assert_no_error (error);
   g_assert_true (ct_store_insert_sync (fixture->store, STAFF, after, &error));
 
