@@ -19,7 +19,8 @@ fail () { echo "store-cli: $*" >&2; exit 1; }
 
 # init prints the recovery code once.
 "$admin" init --database "$db" > "$work/init.out" || fail "init failed"
-code=$(sed -n 's/^    \([0-9A-Z]\{4\}\(-[0-9A-Z]\{4\}\)\{7\}\)$/\1/p' "$work/init.out")
+# Nine groups of four: 32 characters for 160 bits and four check characters.
+code=$(sed -n 's/^    \([0-9A-Z]\{4\}\(-[0-9A-Z]\{4\}\)\{8\}\)$/\1/p' "$work/init.out")
 [ -n "$code" ] || fail "init printed no recovery code: $(cat "$work/init.out")"
 
 # init refuses to replace a database.
@@ -83,6 +84,63 @@ grep -q "is intact" "$work/verify" || fail "verify did not say the database is i
 
 "$admin" backup --database "$db" "$work/backup.db" > /dev/null || fail "backup failed"
 grep -q "Fictionby\|Exampleton\|Imaginary Lane" "$work/backup.db" && fail "names in plaintext in the backup"
+
+# backup writes only to a new regular file (mode 0600), or replaces a
+# regular file with --force. Anything else is refused, exit 1, with a
+# sentence, and left exactly as it was: an existing file, a symbolic link
+# (even to a regular file), a folder, a FIFO, a device.
+[ "$(stat -c %a "$work/backup.db")" = 600 ] || fail "the backup is not mode 0600"
+refuse_backup () {
+  target=$1; want=$2; shift 2
+  before=$(stat -c '%F %i %s %Y' "$target" 2>&1; ls -la "$work" | grep -v ' err$')
+  if "$admin" backup --database "$db" "$@" "$target" > /dev/null 2> "$work/err"; then
+    fail "backup wrote to $target ($want)"
+  else
+    rc=$?
+  fi
+  [ $rc -eq 1 ] || fail "backup to $target: exit $rc, not 1: $(cat "$work/err")"
+  grep -q "$want" "$work/err" || fail "backup to $target: unclear error: $(cat "$work/err")"
+  after=$(stat -c '%F %i %s %Y' "$target" 2>&1; ls -la "$work" | grep -v ' err$')
+  [ "$before" = "$after" ] || fail "backup to $target changed something: $before / $after"
+}
+echo "not a backup" > "$work/existing.txt"
+refuse_backup "$work/existing.txt" "already exists"
+[ "$(cat "$work/existing.txt")" = "not a backup" ] || fail "backup overwrote an existing file"
+ln -s "$work/existing.txt" "$work/link.db"
+refuse_backup "$work/link.db" "symbolic link"
+refuse_backup "$work/link.db" "symbolic link" --force
+ln -s "$work/nowhere.db" "$work/dangling.db"
+refuse_backup "$work/dangling.db" "symbolic link"
+[ ! -e "$work/nowhere.db" ] || fail "backup created a file through a dangling link"
+mkdir "$work/folder"
+refuse_backup "$work/folder" "is a folder"
+refuse_backup "$work/folder" "is a folder" --force
+mkfifo "$work/fifo"
+refuse_backup "$work/fifo" "not a plain file"
+refuse_backup "$work/fifo" "not a plain file" --force
+for dev in /dev/null /dev/full; do
+  if "$admin" backup --database "$db" --force "$dev" > /dev/null 2> "$work/err"; then
+    fail "backup wrote to $dev"
+  fi
+  grep -q "not a plain file" "$work/err" || fail "backup to $dev: unclear error: $(cat "$work/err")"
+  [ -c "$dev" ] || fail "$dev is no longer a character device"
+done
+# Run as root, the old rename would have turned /dev/full into a file.
+if [ "$(id -u)" = 0 ]; then
+  [ "$(stat -c %t:%T /dev/full)" = "1:7" ] || fail "/dev/full is not the full device any more"
+fi
+# --force replaces a regular file, atomically, and leaves no temporary file.
+"$admin" backup --database "$db" --force "$work/existing.txt" > /dev/null 2> "$work/err" \
+  || fail "backup --force did not replace a regular file: $(cat "$work/err")"
+grep -q "not a backup" "$work/existing.txt" && fail "backup --force left the old content"
+[ "$(stat -c %a "$work/existing.txt")" = 600 ] || fail "the replaced backup is not mode 0600"
+[ -z "$(ls -A "$work" | grep '^\.existing')" ] || fail "backup --force left a temporary file: $(ls -A "$work")"
+"$admin" verify --database "$work/existing.txt" > /dev/null || fail "the replacing backup does not verify"
+# A folder that does not exist is an error, not a crash.
+if "$admin" backup --database "$db" "$work/missing/backup.db" > /dev/null 2> "$work/err"; then
+  fail "backup into a missing folder succeeded"
+fi
+grep -q "cannot be written" "$work/err" || fail "unclear error for a missing folder: $(cat "$work/err")"
 
 # Tampering is caught by verify, with a non-zero exit.
 cp "$db" "$work/tampered.db"
@@ -149,6 +207,34 @@ if echo "AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA" | "$admin" recover --database 
   fail "recover accepted a wrong code"
 fi
 grep -q "does not belong to this database" "$work/err" || fail "unclear wrong-code error: $(cat "$work/err")"
+
+# A mistyped code (one character changed) is refused as a typing mistake.
+typo=$(printf '%s' "$code" | sed 's/^0/1/; t; s/^./0/')
+if echo "$typo" | "$admin" recover --database "$db" > /dev/null 2> "$work/err"; then
+  fail "recover accepted a mistyped code"
+fi
+grep -q "typing mistake" "$work/err" || fail "a mistyped code is not called a typing mistake: $(cat "$work/err")"
+
+# While it waits for the code, caretrail-admin can leave no core dump: the
+# limit is 0 however high the shell's was. (The non-dumpable flag is
+# checked by test-store-crypto; /proc shows it only as file ownership,
+# which tells nothing when the tests run as root.)
+mkfifo "$work/code-pipe"
+exec 3<> "$work/code-pipe"
+( ulimit -c unlimited 2> /dev/null || ulimit -c "$(ulimit -H -c)"; exec "$admin" recover --database "$db" < "$work/code-pipe" > /dev/null 2>&1 ) &
+waiting=$!
+limit=""
+for _ in $(seq 50); do
+  if grep -q '^Name:.*caretrail-admi' "/proc/$waiting/status" 2> /dev/null; then
+    limit=$(grep '^Max core file size' "/proc/$waiting/limits")
+    echo "$limit" | grep -Eq '^Max core file size +0 +0 ' && break
+  fi
+  sleep 0.1
+done
+echo "" >&3
+exec 3>&-
+wait "$waiting" || true
+echo "$limit" | grep -Eq '^Max core file size +0 +0 ' || fail "caretrail-admin can dump core: “$limit”"
 
 echo "$code" | "$admin" recover --database "$db" > /dev/null || fail "recover failed with the right code"
 "$admin" verify --database "$db" > /dev/null || fail "records unreadable after recovery"

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ct-clock.h"
+#include "ct-format.h"
 
 static CtCalendar *calendars[CT_N_NATIONS];
 
@@ -402,6 +403,49 @@ test_parse_instant (void)
     }
 }
 
+/* Times outside 1900–2200 are refused with their own error, whether the
+ * year is written so or only reached through the offset; near the years 1
+ * and 9999 GLib cannot apply an offset at all, which crashed before. */
+static void
+test_parse_instant_range (void)
+{
+  static const char *out_of_range[] = {
+    "1899-12-31T23:59", "1899-12-31T23:30-01:00", "0001-01-01T00:00+01:00", "0001-01-01T00:00",
+    "2201-01-01T00:00", "2200-12-31T23:30-05:00", "9999-12-31T23:59-05:00", "9999-12-31T23:59",
+  };
+  static const char *edges[] = { "1900-01-01T00:00", "2200-12-31T23:59:59", "2200-12-31T22:00Z" };
+  g_autofree char *dob = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (out_of_range); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GDateTime) t = ct_clock_parse_instant (out_of_range[i], &error);
+
+      if (t != NULL)
+        g_error ("“%s” was accepted", out_of_range[i]);
+      g_assert_error (error, CT_CLOCK_ERROR, CT_CLOCK_ERROR_OUT_OF_RANGE);
+      g_assert_nonnull (strstr (error->message, "the date must be between 1900 and 2200"));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (edges); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GDateTime) t = ct_clock_parse_instant (edges[i], &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (t);
+    }
+
+  /* Dates typed in forms: the same years. */
+  g_assert_false (ct_parse_date ("31/12/1899", NULL));
+  g_assert_false (ct_parse_date ("01/01/2201", NULL));
+  g_assert_false (ct_parse_date ("1850-06-01", NULL));
+  g_assert_true (ct_parse_date ("01/01/1900", &dob));
+  g_assert_cmpstr (dob, ==, "1900-01-01");
+  g_clear_pointer (&dob, g_free);
+  g_assert_true (ct_parse_date ("31.12.2200", &dob));
+  g_assert_cmpstr (dob, ==, "2200-12-31");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -427,6 +471,7 @@ main (int   argc,
   g_test_add_func ("/clock/kind-names", test_kind_names);
   g_test_add_func ("/clock/format-winter-offset", test_format_winter_offset);
   g_test_add_func ("/clock/parse-instant", test_parse_instant);
+  g_test_add_func ("/clock/parse-instant-range", test_parse_instant_range);
 
   ret = g_test_run ();
 

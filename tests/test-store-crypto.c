@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -198,6 +200,204 @@ test_normalise_ascii (void)
     }
 }
 
+/* Core dumps off, hard limit included, and the process not dumpable. Run in
+ * a subprocess, which first undoes whatever limits the test runner set, so
+ * the test fails if ct_crypto_protect_process() does nothing. */
+static void
+test_protect_process (void)
+{
+  if (g_test_subprocess ())
+    {
+      struct rlimit limit;
+
+      g_assert_cmpint (getrlimit (RLIMIT_CORE, &limit), ==, 0);
+      limit.rlim_cur = limit.rlim_max;
+      g_assert_cmpint (setrlimit (RLIMIT_CORE, &limit), ==, 0);
+      g_assert_cmpint (prctl (PR_SET_DUMPABLE, 1, 0, 0, 0), ==, 0);
+      g_assert_cmpint (prctl (PR_GET_DUMPABLE, 0, 0, 0, 0), ==, 1);
+      if (limit.rlim_max == 0)
+        g_test_message ("the hard core limit is already 0 here: only the dumpable flag is a real check");
+
+      ct_crypto_protect_process ();
+
+      g_assert_cmpint (getrlimit (RLIMIT_CORE, &limit), ==, 0);
+      g_assert_cmpuint (limit.rlim_cur, ==, 0);
+      g_assert_cmpuint (limit.rlim_max, ==, 0);
+      g_assert_cmpint (prctl (PR_GET_DUMPABLE, 0, 0, 0, 0), ==, 0);
+      /* The hard limit cannot be raised again by the process. */
+      limit.rlim_cur = limit.rlim_max = 1024 * 1024;
+      g_assert_cmpint (setrlimit (RLIMIT_CORE, &limit), !=, 0);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
+static guint
+count_mappings (void)
+{
+  g_autofree char *maps = NULL;
+  guint n = 0;
+
+  g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
+  for (const char *p = maps; *p != '\0'; p++)
+    n += *p == '\n';
+  return n;
+}
+
+/* Keys are kept in guarded memory, but not one mapping per key: a store
+ * holds a key per case, and ten thousand cases must not exhaust the
+ * process's mappings. Keys survive their neighbours being freed. */
+static void
+test_keys_many (void)
+{
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func ((GDestroyNotify) ct_key_free);
+  g_autoptr(CtKey) first = ct_key_new_random ();
+  g_autoptr(CtKey) copy = ct_key_copy (first);
+  guint before = count_mappings ();
+
+  for (guint i = 0; i < 20000; i++)
+    g_ptr_array_add (keys, ct_key_new_random ());
+  g_test_message ("mappings: %u before 20000 keys, %u with them", before, count_mappings ());
+  g_assert_cmpuint (count_mappings (), <, before + 2000);
+
+  /* Free every other key, then check a derived key and the copy. */
+  for (guint i = keys->len; i > 0; i -= 2)
+    g_ptr_array_remove_index_fast (keys, i - 1);
+  g_assert_cmpmem (first->bytes, CT_KEY_BYTES, copy->bytes, CT_KEY_BYTES);
+  {
+    g_autoptr(CtKey) a = ct_key_derive (first, CT_SUBKEY_AUDIT);
+    g_autoptr(CtKey) b = ct_key_derive (copy, CT_SUBKEY_AUDIT);
+
+    g_assert_cmpmem (a->bytes, CT_KEY_BYTES, b->bytes, CT_KEY_BYTES);
+  }
+  g_ptr_array_set_size (keys, 0);
+}
+
+/* A key cannot be overwritten by a stray write: its page is read-only. */
+static void
+test_keys_read_only (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(CtKey) key = ct_key_new_random ();
+      volatile guint8 *bytes = key->bytes;
+
+      bytes[0] ^= 1;
+      /* Not reached: the write above faults. */
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+}
+
+static char
+other_code_char (char c,
+                 guint k)
+{
+  static const char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  const char *pos = strchr (alphabet, c);
+
+  g_assert_nonnull (pos);
+  return alphabet[(pos - alphabet + k) % 32];
+}
+
+static void
+assert_mistyped (const char *code)
+{
+  g_autoptr(GError) error = NULL;
+  guint8 raw[CT_RECOVERY_BYTES];
+
+  g_assert_false (ct_crypto_parse_recovery_code (code, raw, &error));
+  g_assert_error (error, CT_STORE_ERROR, CT_STORE_ERROR_BAD_RECOVERY_CODE);
+  g_assert_nonnull (strstr (error->message, "typing mistake"));
+  g_assert_nonnull (strstr (error->message, "recovery sheet"));
+}
+
+/* Every one-character typo in a new recovery code, and every swap of two
+ * neighbouring characters, is refused by the parser itself, which runs no
+ * Argon2id: the user hears at once that the code was mistyped. */
+static void
+test_recovery_code_typo (void)
+{
+  g_autoptr(GTimer) timer = NULL;
+  guint n_tried = 0;
+
+  for (guint round = 0; round < 20; round++)
+    {
+      guint8 raw[CT_RECOVERY_BYTES];
+      guint8 parsed[CT_RECOVERY_BYTES];
+      g_autoptr(GError) error = NULL;
+      g_autofree char *code = ct_crypto_generate_recovery_code (raw);
+      g_autofree char *typed = g_strdup (code);
+
+      g_assert_cmpuint (strlen (code), ==, 9 * 4 + 8);
+      g_assert_true (ct_crypto_parse_recovery_code (code, parsed, &error));
+      g_assert_no_error (error);
+      g_assert_cmpmem (raw, sizeof raw, parsed, sizeof parsed);
+
+      g_clear_pointer (&timer, g_timer_destroy);
+      timer = g_timer_new ();
+      for (guint i = 0; code[i] != '\0'; i++)
+        {
+          if (code[i] == '-')
+            continue;
+          for (guint k = 1; k < 32; k++)
+            {
+              typed[i] = other_code_char (code[i], k);
+              assert_mistyped (typed);
+              n_tried++;
+            }
+          typed[i] = code[i];
+
+          if (code[i + 1] != '\0' && code[i + 1] != '-' && code[i + 1] != code[i])
+            {
+              typed[i] = code[i + 1];
+              typed[i + 1] = code[i];
+              assert_mistyped (typed);
+              typed[i] = code[i];
+              typed[i + 1] = code[i + 1];
+              n_tried++;
+            }
+        }
+      g_test_message ("%u mistyped codes refused so far; this code's in %.4f s",
+                      n_tried, g_timer_elapsed (timer, NULL));
+    }
+}
+
+/* Codes made before the check characters (32 characters in eight groups)
+ * still open their databases. */
+static void
+test_recovery_code_old_format (void)
+{
+  g_autoptr(GError) error = NULL;
+  guint8 raw[CT_RECOVERY_BYTES];
+  guint8 parsed[CT_RECOVERY_BYTES];
+  guint8 ones[CT_RECOVERY_BYTES];
+  g_autofree char *code = NULL;
+
+  /* A fixed old code: 32 × "Z" (31) is 160 bits set. */
+  memset (ones, 0xff, sizeof ones);
+  g_assert_true (ct_crypto_parse_recovery_code ("ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ", parsed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (ones, sizeof ones, parsed, sizeof parsed);
+
+  /* A new code without its check group is the old code of the same bits. */
+  code = ct_crypto_generate_recovery_code (raw);
+  code[8 * 4 + 7] = '\0';
+  g_assert_true (ct_crypto_parse_recovery_code (code, parsed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (raw, sizeof raw, parsed, sizeof parsed);
+
+  /* Neither 32 nor 36 characters: not a code. */
+  code[8 * 4 + 6] = '\0';
+  g_assert_false (ct_crypto_parse_recovery_code (code, parsed, &error));
+  g_assert_error (error, CT_STORE_ERROR, CT_STORE_ERROR_BAD_RECOVERY_CODE);
+  g_assert_null (strstr (error->message, "typing mistake"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -210,6 +410,11 @@ main (int   argc,
   g_test_add_func ("/store/crypto/nonces-unique", test_nonces_unique);
   g_test_add_func ("/store/crypto/nonces-after-fork", test_nonces_after_fork);
   g_test_add_func ("/store/crypto/normalise-ascii", test_normalise_ascii);
+  g_test_add_func ("/store/crypto/protect-process", test_protect_process);
+  g_test_add_func ("/store/crypto/keys-many", test_keys_many);
+  g_test_add_func ("/store/crypto/keys-read-only", test_keys_read_only);
+  g_test_add_func ("/store/crypto/recovery-code-typo", test_recovery_code_typo);
+  g_test_add_func ("/store/crypto/recovery-code-old-format", test_recovery_code_old_format);
 
   return g_test_run ();
 }

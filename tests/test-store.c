@@ -95,8 +95,12 @@ test_crypto_recovery_code (void)
 
   g_assert_true (ct_crypto_init (NULL));
   code = ct_crypto_generate_recovery_code (raw);
-  g_assert_cmpuint (strlen (code), ==, 39);
-  g_assert_true (ct_crypto_parse_recovery_code (code, parsed));
+  g_autoptr(GError) error = NULL;
+
+  /* Nine groups of four, with hyphens between. */
+  g_assert_cmpuint (strlen (code), ==, 44);
+  g_assert_true (ct_crypto_parse_recovery_code (code, parsed, &error));
+  g_assert_no_error (error);
   g_assert_cmpmem (raw, sizeof raw, parsed, sizeof parsed);
 
   /* Case, spacing and hyphens do not matter. */
@@ -104,12 +108,18 @@ test_crypto_recovery_code (void)
   for (char *p = sloppy; *p; p++)
     if (*p == '-')
       *p = ' ';
-  g_assert_true (ct_crypto_parse_recovery_code (sloppy, parsed));
+  g_assert_true (ct_crypto_parse_recovery_code (sloppy, parsed, &error));
+  g_assert_no_error (error);
   g_assert_cmpmem (raw, sizeof raw, parsed, sizeof parsed);
 
-  g_assert_false (ct_crypto_parse_recovery_code ("ABCD", parsed));
-  g_assert_false (ct_crypto_parse_recovery_code ("UUUU-UUUU-UUUU-UUUU-UUUU-UUUU-UUUU-UUUU", parsed));
-  g_assert_false (ct_crypto_parse_recovery_code ("", parsed));
+  g_assert_false (ct_crypto_parse_recovery_code ("ABCD", parsed, &error));
+  g_assert_error (error, CT_STORE_ERROR, CT_STORE_ERROR_BAD_RECOVERY_CODE);
+  g_clear_error (&error);
+  g_assert_false (ct_crypto_parse_recovery_code ("UUUU-UUUU-UUUU-UUUU-UUUU-UUUU-UUUU-UUUU", parsed, &error));
+  g_assert_error (error, CT_STORE_ERROR, CT_STORE_ERROR_BAD_RECOVERY_CODE);
+  g_clear_error (&error);
+  g_assert_false (ct_crypto_parse_recovery_code ("", parsed, &error));
+  g_assert_error (error, CT_STORE_ERROR, CT_STORE_ERROR_BAD_RECOVERY_CODE);
 }
 
 static void
@@ -676,7 +686,7 @@ test_no_plaintext_on_disk (StoreFixture  *fixture,
   assert_no_secrets_in (wal);
   assert_no_secrets_in (fixture->path);
 
-  g_assert_true (ct_store_backup_sync (fixture->store, backup, &error));
+  g_assert_true (ct_store_backup_sync (fixture->store, backup, CT_BACKUP_NONE, &error));
   g_assert_no_error (error);
   assert_no_secrets_in (backup);
   {
@@ -1237,7 +1247,7 @@ test_backup_and_restore (StoreFixture  *fixture,
   g_autoptr(GHashTable) snap_after = NULL;
 
   g_assert_true (ct_store_insert_sync (fixture->store, STAFF, before, &error));
-  g_assert_true (ct_store_backup_sync (fixture->store, backup, &error));
+  g_assert_true (ct_store_backup_sync (fixture->store, backup, CT_BACKUP_NONE, &error));
   g_assert_no_error (error);
   g_assert_true (ct_store_insert_sync (fixture->store, STAFF, after, &error));
 
@@ -1638,7 +1648,7 @@ test_restore_private_mode (StoreFixture  *fixture,
   g_autofree char *backup = g_build_filename (fixture->dir, "backup.db", NULL);
   GStatBuf st;
 
-  g_assert_true (ct_store_backup_sync (fixture->store, backup, &error));
+  g_assert_true (ct_store_backup_sync (fixture->store, backup, CT_BACKUP_NONE, &error));
   g_assert_no_error (error);
   store_fixture_close (fixture);
   g_assert_cmpint (g_chmod (backup, 0644), ==, 0);

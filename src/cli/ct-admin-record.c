@@ -496,6 +496,8 @@ parse_answers (const CtStepForm  *form,
                              _("“%s” is a date: write it as YYYY-MM-DD, not “%s”."), key, value);
                 return FALSE;
               }
+            if (!ct_clock_check_year (g_date_get_year (&date), value, error))
+              return FALSE;
             ct_answers_set_text (answers, key, value);
           }
           break;

@@ -238,22 +238,36 @@ ct_admin_cmd_backup (int    argc,
   g_autofree char *path = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(CtStore) store = NULL;
+  gboolean force = FALSE;
+  CtBackupFlags flags;
   int status;
+  const GOptionEntry entries[] = {
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force,
+      N_("Replace FILE if it is an existing regular file"), NULL },
+    { NULL }
+  };
 
   path = parse_command ("backup", _("FILE"),
-                        _("Copy the database, while it is in use, to FILE. The copy stays encrypted."),
-                        NULL, &argc, &argv, &status);
+                        _("Copy the database, while it is in use, to FILE, a new file. The copy stays encrypted. "
+                          "An existing file is replaced only with --force, and only if it is a regular file: "
+                          "never a symbolic link, folder, pipe or device."),
+                        entries, &argc, &argv, &status);
   if (path == NULL)
     return status;
 
   if (argc != 2)
     return usage_error ("backup", _("Name the backup file, once."));
 
+  /* Refuse a bad destination before the database is even opened. */
+  flags = force ? CT_BACKUP_REPLACE : CT_BACKUP_NONE;
+  if (!ct_backup_target_check (argv[1], flags, &error))
+    return fail ("backup", error);
+
   store = ct_store_open_sync (path, &error);
   if (store == NULL)
     return fail ("backup", error);
 
-  if (!ct_store_backup_sync (store, argv[1], &error))
+  if (!ct_store_backup_sync (store, argv[1], flags, &error))
     return fail ("backup", error);
 
   g_print (_("Backed up %s to %s\n"), path, argv[1]);

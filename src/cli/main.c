@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ct-admin-commands.h"
+#include "ct-crypto.h"
 
 /* One line per command; each command's code lives in src/cli/ct-admin-*.c. */
 static const CtAdminCommand commands[] = {
@@ -50,6 +51,9 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* Before anything else: no core dump or debugger may see a key. */
+  ct_crypto_protect_process ();
+
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

@@ -268,19 +268,41 @@ reads_as (GDateTime *utc,
          g_date_time_get_second (uk) == g_date_time_get_second (local);
 }
 
-/* @instant in UK time, or an error for the first minutes of year 1, which
- * in UK local mean time (-00:01:15) fall before anything GDateTime holds. */
-static GDateTime *
-to_uk_time (GDateTime   *instant,
-            const char  *text,
-            GError     **error)
+/**
+ * ct_clock_check_year:
+ * @year: the year of a date the user gave
+ * @text: the date or time as the user wrote it, for the message
+ * @error: return location for a %CT_CLOCK_ERROR_OUT_OF_RANGE error
+ *
+ * Returns: %TRUE if @year is from %CT_CLOCK_MIN_YEAR to %CT_CLOCK_MAX_YEAR
+ */
+gboolean
+ct_clock_check_year (int          year,
+                     const char  *text,
+                     GError     **error)
 {
-  GDateTime *uk = g_date_time_to_timezone (instant, ct_calendar_get_timezone ());
+  if (year >= CT_CLOCK_MIN_YEAR && year <= CT_CLOCK_MAX_YEAR)
+    return TRUE;
 
-  if (uk == NULL)
-    g_set_error (error, CT_CLOCK_ERROR, CT_CLOCK_ERROR_BAD_TIME, _("“%s” is not a time. Write it as YYYY-MM-DDTHH:MM, for example 2026-11-23T15:59, optionally with seconds and an offset such as +01:00."),
-                 text);
-  return uk;
+  g_set_error (error, CT_CLOCK_ERROR, CT_CLOCK_ERROR_OUT_OF_RANGE,
+               /* Translators: the first %s is the date as typed, then two years */
+               _("“%s” cannot be used: the date must be between %d and %d. Check the year."),
+               text != NULL ? text : "", CT_CLOCK_MIN_YEAR, CT_CLOCK_MAX_YEAR);
+  return FALSE;
+}
+
+/* @instant in UK time, if its UK date is in the years Caretrail reads. */
+static GDateTime *
+to_uk_in_range (GDateTime   *instant,
+                const char  *text,
+                GError     **error)
+{
+  g_autoptr(GDateTime) uk = g_date_time_to_timezone (instant, ct_calendar_get_timezone ());
+
+  /* GLib gives no time at all past the year 9999. */
+  if (!ct_clock_check_year (uk != NULL ? g_date_time_get_year (uk) : G_MAXINT, text, error))
+    return NULL;
+  return g_steal_pointer (&uk);
 }
 
 /**
@@ -293,7 +315,9 @@ to_uk_time (GDateTime   *instant,
  * With an offset ("Z", "+01:00") the time is exact. Without one it is UK
  * wall-clock time, and it is refused if it did not happen (the hour skipped
  * when the clocks go forward) or happened twice (the hour repeated when they
- * go back), rather than guessing: give the offset for those.
+ * go back), rather than guessing: give the offset for those. Years before
+ * %CT_CLOCK_MIN_YEAR or after %CT_CLOCK_MAX_YEAR (in the text, or in UK
+ * time) are refused with %CT_CLOCK_ERROR_OUT_OF_RANGE.
  *
  * Returns: (transfer full): the instant in UK time, or %NULL
  */
@@ -316,6 +340,20 @@ ct_clock_parse_instant (const char  *text,
                 text != NULL ? text : "");
       return NULL;
     }
+
+  /* The year first: GLib cannot represent some times near the years 1 and
+   * 9999 once an offset or a clock change is applied. */
+  for (guint i = 0; i < 4; i++)
+    if (!g_ascii_isdigit (text[i]))
+      {
+        g_set_error (error, CT_CLOCK_ERROR, CT_CLOCK_ERROR_BAD_TIME, _("“%s” is not a time. Write it as YYYY-MM-DDTHH:MM, for example 2026-11-23T15:59, optionally with seconds and an offset such as +01:00."),
+                     text);
+        return NULL;
+      }
+  if (!ct_clock_check_year (g_ascii_digit_value (text[0]) * 1000 + g_ascii_digit_value (text[1]) * 100 +
+                            g_ascii_digit_value (text[2]) * 10 + g_ascii_digit_value (text[3]),
+                            text, error))
+    return NULL;
 
   normal = g_strdup (text);
   normal[10] = 'T';
@@ -343,7 +381,7 @@ ct_clock_parse_instant (const char  *text,
     while (*tail == '.' || g_ascii_isdigit (*tail))
       tail++;
     if (*tail != '\0')
-      return to_uk_time (as_utc, text, error);
+      return to_uk_in_range (as_utc, text, error);
   }
 
   /* UK wall-clock time: GMT (+00:00) or BST (+01:00); exactly one must fit. */
@@ -372,7 +410,7 @@ ct_clock_parse_instant (const char  *text,
       return NULL;
     }
 
-  return to_uk_time (gmt_fits ? gmt : bst, text, error);
+  return to_uk_in_range (gmt_fits ? gmt : bst, text, error);
 }
 
 /**

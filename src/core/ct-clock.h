@@ -73,6 +73,8 @@ G_BEGIN_DECLS
  * @CT_CLOCK_ERROR_MISSING_START: the clock needs a start that was not given
  * @CT_CLOCK_ERROR_BAD_TIME: a time could not be read, or did not happen (or
  *   happened twice) in the UK because of a clock change
+ * @CT_CLOCK_ERROR_OUT_OF_RANGE: a date or time is before %CT_CLOCK_MIN_YEAR
+ *   or after %CT_CLOCK_MAX_YEAR
  *
  * Errors from the clocks.
  */
@@ -82,7 +84,14 @@ typedef enum
   CT_CLOCK_ERROR_BAD_CUTOFF,
   CT_CLOCK_ERROR_MISSING_START,
   CT_CLOCK_ERROR_BAD_TIME,
+  CT_CLOCK_ERROR_OUT_OF_RANGE,
 } CtClockError;
+
+/* The years in which Caretrail reads dates and times: wide enough for any
+ * date of birth, policy date or event, narrow enough that no deadline
+ * worked out from one runs off the end of what GLib can represent. */
+#define CT_CLOCK_MIN_YEAR 1900
+#define CT_CLOCK_MAX_YEAR 2200
 
 /**
  * CtClockKind:
@@ -177,6 +186,9 @@ typedef struct
 } CtClockSettings;
 
 GQuark       ct_clock_error_quark          (void);
+gboolean     ct_clock_check_year           (int           year,
+                                            const char   *text,
+                                            GError      **error);
 
 const char  *ct_clock_kind_to_string       (CtClockKind   kind);
 gboolean     ct_clock_kind_from_string     (const char   *str,

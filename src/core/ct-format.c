@@ -8,6 +8,7 @@
 
 #include "ct-format.h"
 #include "ct-calendar.h"
+#include "ct-clock.h"
 
 /**
  * ct_format_due_relative:
@@ -142,7 +143,7 @@ is_valid_date (int y,
 {
   /* Checked before g_date_valid_dmy() narrows them: as a GDateDay, day
    * 259 would be day 3. */
-  return y >= 1850 && y <= 2200 && m >= 1 && m <= 12 && d >= 1 && d <= 31 &&
+  return y >= CT_CLOCK_MIN_YEAR && y <= CT_CLOCK_MAX_YEAR && m >= 1 && m <= 12 && d >= 1 && d <= 31 &&
          g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y);
 }
 
@@ -153,8 +154,9 @@ is_valid_date (int y,
  *
  * Reads a date written the way people in the United Kingdom write it
  * ("31/12/2019", "31.12.2019", "31-12-2019") or in ISO 8601 ("2019-12-31").
+ * Years before %CT_CLOCK_MIN_YEAR or after %CT_CLOCK_MAX_YEAR are refused.
  *
- * Returns: %TRUE if @text is a real date.
+ * Returns: %TRUE if @text is a real date in those years.
  */
 gboolean
 ct_parse_date (const char  *text,

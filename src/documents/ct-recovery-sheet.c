@@ -12,7 +12,7 @@
 #include "ct-document-private.h"
 
 #define GROUP_SIZE 4
-#define GROUPS_PER_LINE 4
+#define GROUPS_PER_LINE 3
 
 
 /**
@@ -20,7 +20,8 @@
  * @code: a recovery code
  *
  * Writes a recovery code the way it is easiest to copy by hand: upper case,
- * in groups of four separated by spaces, four groups to a line. Anything
+ * in groups of four separated by spaces, three groups to a line (the nine
+ * groups of a recovery code make three lines). Anything
  * other than letters and digits is dropped.
  *
  * Returns: (transfer full): the grouped code; free it with ct_crypto_free_string()

@@ -7,12 +7,16 @@
 #include <locale.h>
 
 #include "ct-application.h"
+#include "ct-crypto.h"
 
 int
 main (int   argc,
       char *argv[])
 {
   g_autoptr(CtApplication) app = NULL;
+
+  /* Before anything else: no core dump or debugger may see a key. */
+  ct_crypto_protect_process ();
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);

@@ -5,10 +5,13 @@
 
 #include "ct-crypto.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include "ct-store-error.h"
 
@@ -67,38 +70,177 @@ ct_crypto_init (GError **error)
   return TRUE;
 }
 
-/* Keys are plain heap blocks wiped on free. sodium_malloc() would add guard
- * pages, but it maps several pages per key, and a store holds one key per
- * open case: ten thousand cases would exhaust the process's mappings. */
-static CtKey *
-key_alloc (void)
+/**
+ * ct_crypto_protect_process:
+ *
+ * Keeps the process's memory, where keys and decrypted records live, from
+ * being written out when it crashes or read by a debugger: the core file
+ * limit is set to zero, hard as well as soft so that nothing in the process
+ * can raise it again, and the process is made non-dumpable, which also
+ * stops other processes of the same user from attaching to it with ptrace
+ * or reading its memory through /proc. Call it first thing in main(),
+ * before any secret is read. Failures are only warned about: they leave
+ * the process as protected as the system allows, and refusing to start
+ * would leave the records unreachable.
+ */
+void
+ct_crypto_protect_process (void)
 {
-  return g_new0 (CtKey, 1);
+  struct rlimit none = { 0, 0 };
+
+  if (setrlimit (RLIMIT_CORE, &none) != 0)
+    g_warning ("Could not turn off core dumps: %s", g_strerror (errno));
+
+  if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+    g_warning ("Could not make the process non-dumpable: %s", g_strerror (errno));
+}
+
+/* Keys {{{ */
+
+/*
+ * Keys live in locked, guarded memory from sodium_malloc(): never swapped
+ * out (mlock), left out of core dumps (MADV_DONTDUMP), fenced by guard
+ * pages, away from the ordinary heap where an over-read of some other
+ * buffer could reach them, and read-only except while a key is written or
+ * wiped. sodium_malloc() maps several pages per call, and a store holds one
+ * key per case (ten thousand cases would exhaust the process's mappings and
+ * its locked-memory limit), so keys are carved out of slabs: one
+ * sodium_malloc()ed page holds many keys, and is given back with
+ * sodium_free() when its last key is freed. If the locked-memory limit is
+ * reached, sodium_malloc() still returns memory that is guarded, only not
+ * locked.
+ */
+
+#define KEY_SLAB_BYTES 4064    /* one 4 KiB page less libsodium's canary */
+#define KEYS_PER_SLAB (KEY_SLAB_BYTES / sizeof (CtKey))
+
+G_STATIC_ASSERT (sizeof (CtKey) == CT_KEY_BYTES);
+G_STATIC_ASSERT (KEYS_PER_SLAB <= 4 * 32);
+
+/* The bookkeeping is not secret, and must stay writable while the keys
+ * are read-only, so it lives on the ordinary heap. */
+typedef struct _KeySlab KeySlab;
+
+struct _KeySlab
+{
+  KeySlab *next;
+  CtKey *keys;                 /* KEYS_PER_SLAB keys, from sodium_malloc() */
+  guint n_used;
+  guint32 used[4];             /* a bit per key in use */
+};
+
+/* Guards the slab list and every write to a slab. Keys are read without it:
+ * a slab is only ever made more writable while it is held. */
+static GMutex key_lock;
+static KeySlab *key_slabs;
+
+typedef void (*KeyFillFunc) (guint8        out[CT_KEY_BYTES],
+                             gconstpointer data);
+
+static KeySlab *
+key_slab_new (void)
+{
+  KeySlab *slab;
+
+  /* sodium_malloc() needs libsodium's page size, which sodium_init() learns. */
+  if (sodium_init () < 0)
+    g_error ("libsodium could not be initialised");
+
+  slab = g_new0 (KeySlab, 1);
+  slab->keys = sodium_malloc (KEYS_PER_SLAB * sizeof (CtKey));
+  if (slab->keys == NULL)
+    g_error ("Could not allocate %d bytes of guarded memory for keys", KEY_SLAB_BYTES);
+  sodium_memzero (slab->keys, KEYS_PER_SLAB * sizeof (CtKey));
+  return slab;
+}
+
+static CtKey *
+key_new_filled (KeyFillFunc   fill,
+                gconstpointer data)
+{
+  KeySlab *slab;
+  CtKey *key = NULL;
+
+  g_mutex_lock (&key_lock);
+
+  for (slab = key_slabs; slab != NULL; slab = slab->next)
+    if (slab->n_used < KEYS_PER_SLAB)
+      break;
+
+  if (slab == NULL)
+    {
+      slab = key_slab_new ();
+      slab->next = key_slabs;
+      key_slabs = slab;
+    }
+  else
+    sodium_mprotect_readwrite (slab->keys);
+
+  for (guint i = 0; i < KEYS_PER_SLAB; i++)
+    {
+      if ((slab->used[i / 32] & (1u << (i % 32))) == 0)
+        {
+          slab->used[i / 32] |= 1u << (i % 32);
+          slab->n_used++;
+          key = &slab->keys[i];
+          break;
+        }
+    }
+  g_assert (key != NULL);
+
+  fill (key->bytes, data);
+  sodium_mprotect_readonly (slab->keys);
+
+  g_mutex_unlock (&key_lock);
+  return key;
+}
+
+static void
+fill_random (guint8        out[CT_KEY_BYTES],
+             gconstpointer data)
+{
+  randombytes_buf (out, CT_KEY_BYTES);
+}
+
+static void
+fill_copy (guint8        out[CT_KEY_BYTES],
+           gconstpointer data)
+{
+  memcpy (out, data, CT_KEY_BYTES);
+}
+
+typedef struct
+{
+  const CtKey *master;
+  CtSubkey subkey;
+} DeriveData;
+
+static void
+fill_derived (guint8        out[CT_KEY_BYTES],
+              gconstpointer data)
+{
+  const DeriveData *derive = data;
+
+  crypto_kdf_derive_from_key (out, CT_KEY_BYTES, derive->subkey, KDF_CONTEXT,
+                              derive->master->bytes);
 }
 
 CtKey *
 ct_key_new_random (void)
 {
-  CtKey *key = key_alloc ();
-
-  randombytes_buf (key->bytes, CT_KEY_BYTES);
-  return key;
+  return key_new_filled (fill_random, NULL);
 }
 
 CtKey *
 ct_key_new_from_bytes (const guint8 *bytes,
                        gsize         len)
 {
-  CtKey *key;
-
   g_return_val_if_fail (bytes != NULL, NULL);
 
   if (len != CT_KEY_BYTES)
     return NULL;
 
-  key = key_alloc ();
-  memcpy (key->bytes, bytes, CT_KEY_BYTES);
-  return key;
+  return key_new_filled (fill_copy, bytes);
 }
 
 CtKey *
@@ -119,24 +261,63 @@ CtKey *
 ct_key_derive (const CtKey *master,
                CtSubkey     subkey)
 {
-  CtKey *key;
+  DeriveData derive = { master, subkey };
 
   g_return_val_if_fail (master != NULL, NULL);
 
-  key = key_alloc ();
-  crypto_kdf_derive_from_key (key->bytes, CT_KEY_BYTES, subkey, KDF_CONTEXT, master->bytes);
-  return key;
+  return key_new_filled (fill_derived, &derive);
 }
 
+/**
+ * ct_key_free:
+ * @key: (nullable) (transfer full): a key
+ *
+ * Wipes @key and gives back its locked memory.
+ */
 void
 ct_key_free (CtKey *key)
 {
-  if (key != NULL)
+  KeySlab **link;
+
+  if (key == NULL)
+    return;
+
+  g_mutex_lock (&key_lock);
+
+  for (link = &key_slabs; *link != NULL; link = &(*link)->next)
     {
-      sodium_memzero (key, sizeof *key);
-      g_free (key);
+      KeySlab *slab = *link;
+
+      if (key >= slab->keys && key < slab->keys + KEYS_PER_SLAB)
+        {
+          guint i = key - slab->keys;
+
+          slab->used[i / 32] &= ~(1u << (i % 32));
+          slab->n_used--;
+          if (slab->n_used == 0)
+            {
+              *link = slab->next;
+              /* sodium_free() wipes the whole slab before unmapping it. */
+              sodium_free (slab->keys);
+              g_free (slab);
+            }
+          else
+            {
+              sodium_mprotect_readwrite (slab->keys);
+              sodium_memzero (key, sizeof *key);
+              sodium_mprotect_readonly (slab->keys);
+            }
+
+          g_mutex_unlock (&key_lock);
+          return;
+        }
     }
+
+  g_mutex_unlock (&key_lock);
+  g_critical ("ct_key_free: %p is not a key", (void *) key);
 }
+
+/* }}} */
 
 /**
  * ct_key_to_base64:
@@ -578,7 +759,12 @@ ct_hmac_key_new (const CtKey *key)
 
   g_return_val_if_fail (key != NULL, NULL);
 
-  hkey = g_new0 (CtHmacKey, 1);
+  /* As secret as the key, so it is kept in locked memory too. */
+  if (sodium_init () < 0)
+    g_error ("libsodium could not be initialised");
+  hkey = sodium_malloc (sizeof *hkey);
+  if (hkey == NULL)
+    g_error ("Could not allocate guarded memory for a key");
   crypto_auth_hmacsha256_init (&hkey->state, key->bytes, CT_KEY_BYTES);
   return hkey;
 }
@@ -586,11 +772,9 @@ ct_hmac_key_new (const CtKey *key)
 void
 ct_hmac_key_free (CtHmacKey *hkey)
 {
+  /* sodium_free() wipes the memory before unmapping it. */
   if (hkey != NULL)
-    {
-      sodium_memzero (hkey, sizeof *hkey);
-      g_free (hkey);
-    }
+    sodium_free (hkey);
 }
 
 /**
@@ -792,17 +976,81 @@ ct_crypto_random (void  *buf,
 /* Crockford's base32: no I, L, O or U, so a code read aloud is unambiguous. */
 static const char recovery_alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
+/* Recovery codes {{{ */
+
+/*
+ * A recovery code spells its 160 random bits in 32 characters. Codes made
+ * since version 2 of the format add four check characters, so they have 36
+ * characters in nine groups of four; codes made before have the 32 alone,
+ * in eight groups, and are still accepted. The check characters let a
+ * mistyped code be refused at once, before the second or so of Argon2id
+ * that a wrong code costs, and with a message that says it was mistyped
+ * rather than wrong.
+ *
+ * Each character is a symbol of GF(32), and check symbol j (1 to 4) is
+ * the sum over the data symbols d_i of d_i·α^(j·(i+1)). Any one changed
+ * character, any two changed characters and any two swapped characters are
+ * caught (except the first and last data characters, 31 apart, where α's
+ * powers repeat); other mistakes slip through one time in a million.
+ */
+#define RECOVERY_DATA_CHARS (CT_RECOVERY_BYTES * 8 / 5)
+#define RECOVERY_CHECK_CHARS 4
+#define RECOVERY_GROUP 4
+
+G_STATIC_ASSERT (CT_RECOVERY_BYTES * 8 % 5 == 0);
+
+/* Multiplication in GF(32) = GF(2)[x] / (x⁵ + x² + 1). */
+static guint
+gf32_mul (guint a,
+          guint b)
+{
+  guint product = 0;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      if (b & (1u << i))
+        product ^= a;
+      a <<= 1;
+      if (a & 0x20)
+        a ^= 0x25;
+    }
+  return product;
+}
+
+static void
+recovery_checksum (const guint8 data[RECOVERY_DATA_CHARS],
+                   guint8       out[RECOVERY_CHECK_CHARS])
+{
+  guint power = 1;  /* α^(i+1), with α = x = 2 */
+
+  memset (out, 0, RECOVERY_CHECK_CHARS);
+  for (guint i = 0; i < RECOVERY_DATA_CHARS; i++)
+    {
+      guint weight;
+
+      power = gf32_mul (power, 2);
+      weight = power;
+      for (guint j = 0; j < RECOVERY_CHECK_CHARS; j++)
+        {
+          out[j] ^= gf32_mul (data[i], weight);
+          weight = gf32_mul (weight, power);
+        }
+    }
+}
+
 /**
  * ct_crypto_generate_recovery_code:
  * @out_raw: the 160 random bits the code spells
  *
- * Returns: (transfer full): a code like "7K2M-…" in eight groups of four;
- *   free it with ct_crypto_free_string()
+ * Returns: (transfer full): a code like "7K2M-…" in nine groups of four,
+ *   the last four characters a check of the others; free it with
+ *   ct_crypto_free_string()
  */
 char *
 ct_crypto_generate_recovery_code (guint8 out_raw[CT_RECOVERY_BYTES])
 {
   GString *code = g_string_sized_new (48);
+  guint8 symbols[RECOVERY_DATA_CHARS + RECOVERY_CHECK_CHARS];
   guint bits = 0;
   guint32 acc = 0;
   guint n = 0;
@@ -816,13 +1064,20 @@ ct_crypto_generate_recovery_code (guint8 out_raw[CT_RECOVERY_BYTES])
       while (bits >= 5)
         {
           bits -= 5;
-          if (n > 0 && n % 4 == 0)
-            g_string_append_c (code, '-');
-          g_string_append_c (code, recovery_alphabet[(acc >> bits) & 31]);
-          n++;
+          symbols[n++] = (acc >> bits) & 31;
         }
     }
   acc = 0;
+  g_assert (n == RECOVERY_DATA_CHARS);
+  recovery_checksum (symbols, symbols + RECOVERY_DATA_CHARS);
+
+  for (guint i = 0; i < G_N_ELEMENTS (symbols); i++)
+    {
+      if (i > 0 && i % RECOVERY_GROUP == 0)
+        g_string_append_c (code, '-');
+      g_string_append_c (code, recovery_alphabet[symbols[i]]);
+    }
+  sodium_memzero (symbols, sizeof symbols);
 
   return g_string_free (code, FALSE);
 }
@@ -832,20 +1087,31 @@ ct_crypto_generate_recovery_code (guint8 out_raw[CT_RECOVERY_BYTES])
  * @code: a recovery code as typed: case, spaces and hyphens do not matter,
  *   and O, I and L are read as 0, 1 and 1
  * @out_raw: the 160 bits it spells
+ * @error: return location for a %CT_STORE_ERROR_BAD_RECOVERY_CODE error
  *
- * Returns: %TRUE if @code has the right shape
+ * Reads a recovery code of either format: 36 characters whose last four
+ * check the others, or (from before the check characters) 32. Nothing
+ * slow happens here, so a mistyped code is refused at once.
+ *
+ * Returns: %TRUE if @code has the right shape and its check characters
+ *   agree; on failure @out_raw is wiped
  */
 gboolean
-ct_crypto_parse_recovery_code (const char *code,
-                               guint8      out_raw[CT_RECOVERY_BYTES])
+ct_crypto_parse_recovery_code (const char  *code,
+                               guint8       out_raw[CT_RECOVERY_BYTES],
+                               GError     **error)
 {
+  guint8 symbols[RECOVERY_DATA_CHARS + RECOVERY_CHECK_CHARS];
+  guint8 check[RECOVERY_CHECK_CHARS];
   guint32 acc = 0;
   guint bits = 0;
   guint n_bytes = 0;
   guint n_chars = 0;
+  gboolean ok = FALSE;
 
+  sodium_memzero (out_raw, CT_RECOVERY_BYTES);
   if (code == NULL)
-    return FALSE;
+    goto bad_shape;
 
   for (const char *p = code; *p != '\0'; p++)
     {
@@ -860,14 +1126,28 @@ ct_crypto_parse_recovery_code (const char *code,
         c = '1';
 
       pos = strchr (recovery_alphabet, c);
-      if (pos == NULL || c == '\0')
-        goto fail;
+      if (pos == NULL || c == '\0' || n_chars == G_N_ELEMENTS (symbols))
+        goto bad_shape;
 
-      n_chars++;
-      if (n_chars > CT_RECOVERY_BYTES * 8 / 5)
-        goto fail;
+      symbols[n_chars++] = pos - recovery_alphabet;
+    }
 
-      acc = (acc << 5) | (guint32)(pos - recovery_alphabet);
+  if (n_chars == RECOVERY_DATA_CHARS + RECOVERY_CHECK_CHARS)
+    {
+      recovery_checksum (symbols, check);
+      if (!ct_crypto_equal (check, symbols + RECOVERY_DATA_CHARS, RECOVERY_CHECK_CHARS))
+        {
+          g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_BAD_RECOVERY_CODE,
+                       _("The recovery code has a typing mistake: its last characters do not match the others. Check each character against the recovery sheet and try again."));
+          goto out;
+        }
+    }
+  else if (n_chars != RECOVERY_DATA_CHARS)
+    goto bad_shape;
+
+  for (guint i = 0; i < RECOVERY_DATA_CHARS; i++)
+    {
+      acc = (acc << 5) | symbols[i];
       bits += 5;
       if (bits >= 8)
         {
@@ -875,18 +1155,24 @@ ct_crypto_parse_recovery_code (const char *code,
           out_raw[n_bytes++] = (acc >> bits) & 0xff;
         }
     }
+  g_assert (n_bytes == CT_RECOVERY_BYTES);
+  ok = TRUE;
+  goto out;
 
-  if (n_bytes != CT_RECOVERY_BYTES)
-    goto fail;
+bad_shape:
+  g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_BAD_RECOVERY_CODE,
+               _("That is not a recovery code: a recovery code has 36 letters and digits in nine groups of four (32 in eight groups if it was made by an older Caretrail). Check it against the recovery sheet and try again."));
 
+out:
   acc = 0;
-  return TRUE;
-
-fail:
-  acc = 0;
-  sodium_memzero (out_raw, CT_RECOVERY_BYTES);
-  return FALSE;
+  sodium_memzero (symbols, sizeof symbols);
+  sodium_memzero (check, sizeof check);
+  if (!ok)
+    sodium_memzero (out_raw, CT_RECOVERY_BYTES);
+  return ok;
 }
+
+/* }}} */
 
 /*
  * The recovery code carries 160 random bits, so Argon2id is there to make
@@ -912,19 +1198,24 @@ ct_crypto_key_from_recovery (const guint8  raw[CT_RECOVERY_BYTES],
                              gsize         memlimit,
                              GError      **error)
 {
-  CtKey *key = key_alloc ();
+  guint8 derived[CT_KEY_BYTES];
+  CtKey *key;
 
+  /* Argon2id takes a while: it writes to the stack, not under the key
+   * slabs' lock, and the copy is wiped at once. */
   if (opslimit < crypto_pwhash_OPSLIMIT_MIN || opslimit > crypto_pwhash_OPSLIMIT_MAX ||
       memlimit < crypto_pwhash_MEMLIMIT_MIN || memlimit > G_MAXSIZE / 2 ||
-      crypto_pwhash (key->bytes, CT_KEY_BYTES, (const char *)raw, CT_RECOVERY_BYTES, salt,
+      crypto_pwhash (derived, CT_KEY_BYTES, (const char *)raw, CT_RECOVERY_BYTES, salt,
                      opslimit, memlimit, crypto_pwhash_ALG_ARGON2ID13) != 0)
     {
-      ct_key_free (key);
+      sodium_memzero (derived, sizeof derived);
       g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_IO,
                    _("There is not enough memory to check the recovery code. Close other programs and try again."));
       return NULL;
     }
 
+  key = ct_key_new_from_bytes (derived, CT_KEY_BYTES);
+  sodium_memzero (derived, sizeof derived);
   return key;
 }
 

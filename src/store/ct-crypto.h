@@ -28,6 +28,7 @@ typedef enum
 } CtSubkey;
 
 gboolean  ct_crypto_init                 (GError      **error);
+void      ct_crypto_protect_process      (void);
 
 CtKey    *ct_key_new_random              (void);
 CtKey    *ct_key_new_from_bytes          (const guint8 *bytes,
@@ -123,7 +124,8 @@ void      ct_crypto_random               (void         *buf,
                                           gsize         len);
 char     *ct_crypto_generate_recovery_code (guint8     out_raw[CT_RECOVERY_BYTES]);
 gboolean  ct_crypto_parse_recovery_code  (const char   *code,
-                                          guint8        out_raw[CT_RECOVERY_BYTES]);
+                                          guint8        out_raw[CT_RECOVERY_BYTES],
+                                          GError      **error);
 CtKey    *ct_crypto_key_from_recovery    (const guint8  raw[CT_RECOVERY_BYTES],
                                           const guint8  salt[CT_SALT_BYTES],
                                           guint64       opslimit,

@@ -1354,13 +1354,16 @@ ct_sqlite_backend_check_integrity (CtStoreBackend  *backend,
   return TRUE;
 }
 
+/* Writes a backup into @destination, an empty regular file the caller has
+ * just created for it (see CtBackupTarget), which is never created,
+ * replaced or followed through a link here. On failure the caller removes
+ * the file. */
 static gboolean
 ct_sqlite_backend_backup (CtStoreBackend  *backend,
                           const char      *destination,
                           GError         **error)
 {
   CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
-  g_autofree char *tmp_path = g_strconcat (destination, ".partial", NULL);
   sqlite3 *dest = NULL;
   sqlite3_backup *backup;
   int rc;
@@ -1371,11 +1374,9 @@ ct_sqlite_backend_backup (CtStoreBackend  *backend,
       return FALSE;
     }
 
-  g_unlink (tmp_path);
-  rc = sqlite3_open_v2 (tmp_path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  rc = sqlite3_open_v2 (destination, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL);
   if (rc != SQLITE_OK)
     goto fail;
-  g_chmod (tmp_path, 0600);
 
   /* A single step copies a consistent snapshot: the source read
    * transaction is held for the whole copy. */
@@ -1400,17 +1401,6 @@ ct_sqlite_backend_backup (CtStoreBackend  *backend,
   if (rc != SQLITE_OK)
     goto fail;
 
-  if (g_rename (tmp_path, destination) != 0)
-    {
-      int saved_errno = errno;
-
-      g_unlink (tmp_path);
-      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_IO,
-                   _("The backup could not be written to “%s”: %s."),
-                   destination, g_strerror (saved_errno));
-      return FALSE;
-    }
-
   return TRUE;
 
 fail:
@@ -1419,7 +1409,6 @@ fail:
                destination, dest != NULL ? sqlite3_errmsg (dest) : sqlite3_errstr (rc));
   if (dest != NULL)
     sqlite3_close (dest);
-  g_unlink (tmp_path);
   return FALSE;
 }
 

@@ -3195,12 +3195,8 @@ recover_internal (const char  *path,
   if (!ct_crypto_init (error))
     return FALSE;
 
-  if (!ct_crypto_parse_recovery_code (recovery_code, raw))
-    {
-      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_BAD_RECOVERY_CODE,
-                   _("That is not a recovery code: a recovery code has 32 letters and digits in eight groups of four. Check it and try again."));
-      return FALSE;
-    }
+  if (!ct_crypto_parse_recovery_code (recovery_code, raw, error))
+    return FALSE;
 
   probe = CT_STORE_BACKEND (ct_sqlite_backend_new (path));
   if (!ct_store_backend_open (probe, CT_STORE_BACKEND_OPEN_READ_ONLY | CT_STORE_BACKEND_OPEN_PROBE,
@@ -5076,28 +5072,40 @@ worker_backup (CtStore *self,
 
 /**
  * ct_store_backup_sync:
- * @destination: the backup file; it is replaced if it exists
+ * @destination: the backup file
+ * @flags: %CT_BACKUP_REPLACE to replace an existing regular file
  *
  * Copies a consistent snapshot of the open database to @destination
  * while it stays in use. The copy is as encrypted as the original and
- * opens with the same key or recovery code.
+ * opens with the same key or recovery code. It is written only to a new
+ * file or, with %CT_BACKUP_REPLACE, over a regular file: a symbolic link,
+ * folder, pipe or device is refused before anything is written, even to
+ * the audit log (see CtBackupTarget).
  *
  * Returns: %TRUE on success
  */
 gboolean
-ct_store_backup_sync (CtStore     *self,
-                      const char  *destination,
-                      GError     **error)
+ct_store_backup_sync (CtStore        *self,
+                      const char     *destination,
+                      CtBackupFlags   flags,
+                      GError        **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
-  Op *op = op_new ();
+  g_autoptr(CtBackupTarget) target = NULL;
+  Op *op;
 
   g_return_val_if_fail (CT_IS_STORE (self), FALSE);
   g_return_val_if_fail (destination != NULL, FALSE);
 
-  op->path = g_strdup (destination);
+  target = ct_backup_target_create (destination, flags, error);
+  if (target == NULL)
+    return FALSE;
+
+  op = op_new ();
+  op->path = g_strdup (ct_backup_target_get_path (target));
   result = run_sync (self, worker_backup, op, ct_store_backup_sync);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return g_task_propagate_boolean (G_TASK (result), error) &&
+         ct_backup_target_commit (target, error);
 }
 
 /* }}} */

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "ct-backup-target.h"
 #include "ct-record.h"
 #include "ct-store-backend.h"
 #include "ct-store-error.h"
@@ -323,6 +324,7 @@ GPtrArray     *ct_store_list_audit_sync (CtStore              *self,
                                          GError              **error);
 gboolean       ct_store_backup_sync     (CtStore              *self,
                                          const char           *destination,
+                                         CtBackupFlags         flags,
                                          GError              **error);
 
 G_END_DECLS
