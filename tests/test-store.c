@@ -1828,6 +1828,63 @@ test_fail_recovery_limits (StoreFixture  *fixture,
 
 /* }}} */
 
+/* The audit log is plaintext: its actions come from fixed lists and its
+ * record ids are record ids, so nothing typed can be written there. */
+typedef struct
+{
+  const char *action;
+  const char *record_id;
+} AuditShape;
+
+static gboolean
+append_one (CtStoreTransaction  *txn,
+            gpointer             user_data,
+            GError             **error)
+{
+  const AuditShape *shape = user_data;
+
+  return ct_store_transaction_append_audit (txn, STAFF, shape->action, shape->record_id, error);
+}
+
+static void
+test_audit_fixed_shapes (StoreFixture  *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  const AuditShape refused[] = {
+    { "jo-bloggs-born-01.02.2015", NULL },
+    { "document-sent:secure-email:jo.bloggs", NULL },
+    { "create:not-a-kind", NULL },
+    { "escalated", "jo-bloggs" },
+    { "escalated", "01.02.2015" },
+  };
+  const AuditShape accepted[] = {
+    { "escalated", uuid },
+    { "note", uuid },
+    { "document-sent", uuid },
+    { "document-kept:referral-confirmation", uuid },
+    { "create:concern", uuid },
+    { "backup", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (ct_store_run_transaction_sync (fixture->store, append_one, (gpointer) &refused[i], &error))
+        g_error ("the audit log took “%s” for “%s”", refused[i].action,
+                 refused[i].record_id != NULL ? refused[i].record_id : "(none)");
+      g_assert_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (accepted); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!ct_store_run_transaction_sync (fixture->store, append_one, (gpointer) &accepted[i], &error))
+        g_error ("the audit log refused “%s”: %s", accepted[i].action, error->message);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1848,6 +1905,7 @@ main (int   argc,
   FIXTURE_TEST ("/store/update/history", test_update_keeps_history);
   FIXTURE_TEST ("/store/transaction/rollback-and-commit", test_transaction_rollback_and_commit);
   FIXTURE_TEST ("/store/audit/every-write-and-open", test_audit_every_write_and_open);
+  FIXTURE_TEST ("/store/audit/fixed-shapes", test_audit_fixed_shapes);
   FIXTURE_TEST ("/store/blind-index/find-children", test_find_children);
   FIXTURE_TEST ("/store/plaintext/none-on-disk", test_no_plaintext_on_disk);
   FIXTURE_TEST ("/store/tamper/flip-ciphertext", test_tamper_flip_ciphertext);

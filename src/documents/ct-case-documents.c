@@ -1044,7 +1044,9 @@ ct_case_document_generate_sync (CtStore                      *store,
   if (previous != NULL)
     ct_record_set_string (document, "supersedes", ct_record_get_id (previous));
 
-  action = g_strdup_printf ("document-kept:%s:sha256:%s", ct_case_document_kind_to_string (kind), sha256);
+  /* The fingerprint stays in the encrypted record: the plaintext audit log
+   * names only what kind of document was kept. */
+  action = g_strdup_printf ("document-kept:%s", ct_case_document_kind_to_string (kind));
   request = (StoreDocument) { staff_id, document, action };
   if (!ct_store_run_transaction_sync (store, store_document_cb, &request, error))
     return NULL;

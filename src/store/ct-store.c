@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "ct-procedure.h"
 #include "ct-store.h"
 #include "ct-store-private.h"
 
@@ -422,6 +423,51 @@ is_opaque_token (const char *str)
       return FALSE;
 
   return len <= 200;
+}
+
+/* A record id is a UUID, as ct_record_new() makes it: nothing typed. */
+static gboolean
+is_record_id (const char *str)
+{
+  return str != NULL && g_uuid_string_is_valid (str) && strlen (str) == 36 &&
+         is_opaque_token (str);
+}
+
+/* The actions the audit log names come from fixed lists: the procedure's
+ * steps, the store's own writes ("create:<kind>", "correct:<kind>",
+ * "erase:<kind>", "baseline:<kind>"), and a few named events. Anything
+ * else could carry typed text into the plaintext log. */
+static gboolean
+is_audit_action (const char *action)
+{
+  static const char * const fixed[] = {
+    "open-case", "open:case", "create-database", "upgrade-audit-log", "backup",
+    "restore-backup", "erase-case", "document-sent", NULL
+  };
+  static const char * const kind_prefixes[] = { "create:", "correct:", "erase:", "baseline:", NULL };
+  CtEvent event;
+  CtRecordKind kind;
+
+  if (action == NULL)
+    return FALSE;
+  if (ct_event_from_string (action, &event, NULL) || g_strv_contains (fixed, action))
+    return TRUE;
+  for (guint i = 0; kind_prefixes[i] != NULL; i++)
+    if (g_str_has_prefix (action, kind_prefixes[i]))
+      return ct_record_kind_from_string (action + strlen (kind_prefixes[i]), &kind);
+  /* A kept document names its kind: lower-case words and hyphens. */
+  if (g_str_has_prefix (action, "document-kept:"))
+    {
+      const char *p = action + strlen ("document-kept:");
+
+      if (*p == '\0' || strlen (p) > 40)
+        return FALSE;
+      for (; *p != '\0'; p++)
+        if (!g_ascii_islower (*p) && *p != '-')
+          return FALSE;
+      return TRUE;
+    }
+  return FALSE;
 }
 
 static gboolean
@@ -1995,7 +2041,7 @@ ct_store_transaction_append_audit (CtStoreTransaction  *txn,
   if (!check_writable (txn->store, error) || !check_staff (staff_id, error))
     return FALSE;
 
-  if (!is_opaque_token (action) || (record_id != NULL && !is_opaque_token (record_id)))
+  if (!is_audit_action (action) || (record_id != NULL && !is_record_id (record_id)))
     {
       g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
                    _("An audit entry names its action and record with short ids only, because the audit log is not encrypted."));
