@@ -1023,7 +1023,7 @@ test_gap_immediate_risk (void)
   ct_case_snapshot_init (&others[1]);
   others[1].reference = "CT-2026-0001";
   others[1].state = CT_STATE_CONCERN_RECORDED;
-  start_clock (&others[1], CT_CLOCK_ESCALATION, "2026-11-27T10:00:00");
+  start_clock (&others[1], CT_CLOCK_ESCALATION, "2026-11-20T10:00:00");
   due = ct_procedure_list_due (england, others, 2, now, FALSE);
   g_assert_cmpuint (due->len, >=, 2);
   g_assert_cmpstr (((CtDueItem *) g_ptr_array_index (due, 0))->reference, ==, "CT-2026-0009");

@@ -2219,7 +2219,15 @@ compare_due_items (gconstpointer a,
 {
   const CtDueItem *ia = *(CtDueItem * const *) a;
   const CtDueItem *ib = *(CtDueItem * const *) b;
-  int r = g_date_time_compare (ia->due, ib->due);
+  gboolean urgent_a = ia->clock == CT_CLOCK_URGENT_REFERRAL;
+  gboolean urgent_b = ib->clock == CT_CLOCK_URGENT_REFERRAL;
+  int r;
+
+  /* A child who may be at immediate risk comes before everything else,
+   * however long anything else has been overdue. */
+  if (urgent_a != urgent_b)
+    return urgent_a ? -1 : 1;
+  r = g_date_time_compare (ia->due, ib->due);
 
   return r != 0 ? r : g_strcmp0 (ia->reference, ib->reference);
 }
@@ -2232,8 +2240,8 @@ compare_due_items (gconstpointer a,
  * @now: the time to judge lateness by
  * @overdue_only: list only clocks whose due time has passed
  *
- * Every running clock across the cases (or only the overdue ones), the
- * earliest first.
+ * Every running clock across the cases (or only the overdue ones): urgent
+ * referrals first, then the earliest first.
  *
  * Returns: (transfer full) (element-type CtDueItem): the clocks
  */
