@@ -77,8 +77,8 @@ ct_format_due_relative (gint64    due_at,
  * ct_format_instant:
  * @instant: unix microseconds (UTC)
  *
- * Returns: (transfer full): @instant as a date and time in the user's locale
- *   and time zone.
+ * Returns: (transfer full): @instant as a date and time in UK time, with
+ *   the month in words ("Tue 1 Dec 2026, 16:30")
  */
 char *
 ct_format_instant (gint64 instant)
@@ -89,18 +89,20 @@ ct_format_instant (gint64 instant)
   if (utc == NULL)
     return g_strdup ("");
 
-  local = g_date_time_to_local (utc);
-  /* Translators: a date and time, see the strftime manual; %x is the
-   * locale's own way of writing a date. */
-  return g_date_time_format (local, _("%x %H:%M"));
+  /* Deadlines are UK time wherever the computer thinks it is, and a date
+   * written with its month in words cannot be misread (01/12 or 12/01). */
+  local = g_date_time_to_timezone (utc, ct_calendar_get_timezone ());
+  /* Translators: a date and time such as "Tue 1 Dec 2026, 16:30"; see the
+   * strftime manual. Keep the month in words so it cannot be misread. */
+  return g_date_time_format (local, _("%a %-d %b %Y, %H:%M"));
 }
 
 /**
  * ct_format_date:
  * @iso_date: (nullable): a date as "YYYY-MM-DD"
  *
- * Returns: (transfer full): the date in the user's locale, or an empty
- *   string when @iso_date is not a date.
+ * Returns: (transfer full): the date with its month in words ("2 February
+ *   2011"), or an empty string when @iso_date is not a date
  */
 char *
 ct_format_date (const char *iso_date)
@@ -111,11 +113,13 @@ ct_format_date (const char *iso_date)
   if (iso_date == NULL || sscanf (iso_date, "%4d-%2d-%2d", &y, &m, &d) != 3)
     return g_strdup ("");
 
-  dt = g_date_time_new_local (y, m, d, 0, 0, 0);
+  dt = g_date_time_new_utc (y, m, d, 12, 0, 0);
   if (dt == NULL)
     return g_strdup ("");
 
-  return g_date_time_format (dt, "%x");
+  /* Translators: a date such as "2 February 2011"; keep the month in words
+   * so it cannot be misread. */
+  return g_date_time_format (dt, _("%-d %B %Y"));
 }
 
 /**
