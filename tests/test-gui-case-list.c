@@ -134,6 +134,17 @@ test_format_due (void)
   days = ct_format_due_relative (NOW - 50 * HOUR, NOW, &overdue);
   g_assert_cmpstr (days, ==, "Overdue by 2 days");
 
+  /* Dates cannot be misread: the month in words, times in UK time
+   * (23:59 BST is not shown as 22:59), whatever the desktop's zone. */
+  {
+    g_autoptr(GDateTime) summer = g_date_time_new_from_iso8601 ("2026-06-01T23:59:00+01:00", NULL);
+    g_autofree char *shown_time = ct_format_instant (g_date_time_to_unix (summer) * G_USEC_PER_SEC);
+    g_autofree char *birth = ct_format_date ("2011-02-02");
+
+    g_assert_cmpstr (shown_time, ==, "Mon 1 Jun 2026, 23:59");
+    g_assert_cmpstr (birth, ==, "2 February 2011");
+  }
+
   g_assert_true (ct_parse_date ("31/12/2019", &iso));
   g_assert_cmpstr (iso, ==, "2019-12-31");
   g_clear_pointer (&iso, g_free);
@@ -195,6 +206,10 @@ test_view_kinds_and_order (void)
   ct_case_list_view_set_model (CT_CASE_LIST_VIEW (needs), G_LIST_MODEL (model));
   ct_case_list_view_set_model (CT_CASE_LIST_VIEW (closed), G_LIST_MODEL (model));
   window = show_in_window (box, 600, 800);
+
+  /* A single click or tap opens a case. */
+  g_assert_true (gtk_list_view_get_single_click_activate (
+                   GTK_LIST_VIEW (ct_test_ui_find_by_type (needs, GTK_TYPE_LIST_VIEW))));
 
   /* Needs action: the 20 open cases with a due step, most overdue first. */
   shown = ct_case_list_view_get_shown (CT_CASE_LIST_VIEW (needs));

@@ -325,6 +325,11 @@ test_app_accels (void)
   g_assert_true (g_strv_contains ((const char * const *) quit, "<Control>q"));
   g_assert_true (g_strv_contains ((const char * const *) prefs, "<Control>comma"));
   g_assert_true (g_strv_contains ((const char * const *) help, "<Control>question"));
+  {
+    g_auto(GStrv) close = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "window.close");
+
+    g_assert_true (g_strv_contains ((const char * const *) close, "<Control>w"));
+  }
 }
 
 int

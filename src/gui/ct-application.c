@@ -141,6 +141,7 @@ ct_application_startup (GApplication *app)
   CtApplication *self = CT_APPLICATION (app);
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *preferences_accels[] = { "<Control>comma", NULL };
+  static const char *close_accels[] = { "<Control>w", NULL };
   static const char *help_overlay_accels[] = { "<Control>question", NULL };
 
   /* Start reading the records while GTK starts. */
@@ -160,6 +161,8 @@ ct_application_startup (GApplication *app)
                                          preferences_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay",
                                          help_overlay_accels);
+  /* Every window, forms included, closes with Ctrl+W. */
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
 }
 
 static void
