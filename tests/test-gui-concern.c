@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <adwaita.h>
 
 #include "ct-calendar.h"
@@ -272,6 +274,34 @@ test_concern_existing_child (void)
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+/* A failed save keeps every word of its advice in a dialog that stays,
+ * and the form keeps what was typed. */
+static void
+test_concern_save_failed (void)
+{
+  CtConcernDialog *dialog = ct_concern_dialog_new ();
+  g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                                                 "The disk is full. Free some space on the disk that holds your records, for example by emptying the wastebasket, then save again.");
+  GtkWidget *alert;
+  const char *body;
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  ct_test_ui_type_into (GTK_WIDGET (dialog), "Raised by", "Pat Keyworker");
+  ct_concern_dialog_save_finished (dialog, error);
+
+  alert = ct_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (alert);
+  body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (alert));
+  g_assert_nonnull (strstr (body, error->message));
+  g_assert_nonnull (strstr (body, "Your notes are still here; try saving again."));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  ct_test_ui_wait_for_frame (alert);
+  ct_test_ui_screenshot (alert, "concern-save-failed.png");
+
+  gtk_window_destroy (GTK_WINDOW (alert));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -284,6 +314,7 @@ main (int   argc,
   g_test_add_func ("/ui/concern/validation", test_concern_validation);
   g_test_add_func ("/ui/concern/answers", test_concern_answers);
   g_test_add_func ("/ui/concern/existing-child", test_concern_existing_child);
+  g_test_add_func ("/ui/concern/save-failed", test_concern_save_failed);
 
   return g_test_run ();
 }

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "ct-choice-row.h"
+#include "ct-alert.h"
 #include "ct-concern-dialog.h"
 #include "ct-format.h"
 #include "ct-procedure.h"
@@ -434,12 +435,10 @@ ct_concern_dialog_save_finished (CtConcernDialog *self,
 
   {
     g_autofree char *message =
-      g_strdup_printf (_("The concern was not saved: %s Your notes are still here; try "
-                         "saving again."), error->message);
-    AdwToast *toast = adw_toast_new (message);
+      g_strdup_printf (_("%s Your notes are still here; try saving again."), error->message);
 
-    adw_toast_set_timeout (toast, 0);
-    adw_toast_overlay_add_toast (self->toast_overlay, toast);
+    /* A dialog, not a toast: the advice is often longer than a toast. */
+    ct_alert_show (GTK_WINDOW (self), _("The Concern Was Not Saved"), message);
   }
   update_validity (self);
 }

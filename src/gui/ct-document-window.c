@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "ct-case-documents.h"
+#include "ct-alert.h"
 #include "ct-document-window.h"
 #include "ct-pdf-actions.h"
 #include "ct-pdf-preview.h"
@@ -65,12 +66,10 @@ on_print_activated_cb (GtkWidget  *widget,
                      ct_case_document_get_title (self->document), &error))
     {
       g_autofree char *message =
-        g_strdup_printf (_("The document could not be printed: %s Check the printer and try "
-                           "again, or save it and print the file."), error->message);
-      AdwToast *toast = adw_toast_new (message);
+        g_strdup_printf (_("%s Check the printer and try again, or save it and print the file."),
+                         error->message);
 
-      adw_toast_set_timeout (toast, 0);
-      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+      ct_alert_show (GTK_WINDOW (self), _("The Document Could Not Be Printed"), message);
     }
 }
 
@@ -83,10 +82,7 @@ on_saved_cb (GFile        *file,
 
   if (error != NULL)
     {
-      AdwToast *toast = adw_toast_new (error->message);
-
-      adw_toast_set_timeout (toast, 0);
-      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+      ct_alert_show (GTK_WINDOW (self), _("The Document Was Not Saved"), error->message);
       return;
     }
 

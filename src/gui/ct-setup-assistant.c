@@ -12,6 +12,7 @@
 #include "ct-procedure.h"
 #include "ct-record.h"
 #include "ct-recovery-sheet.h"
+#include "ct-alert.h"
 #include "ct-setup-assistant.h"
 
 /*
@@ -573,10 +574,18 @@ static void
 show_error (CtSetupAssistant *self,
             const char       *message)
 {
-  AdwToast *toast = adw_toast_new (message);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
-  adw_toast_set_timeout (toast, 0);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  /* A dialog, not a toast: the advice is often longer than a toast. */
+  if (GTK_IS_WINDOW (root))
+    ct_alert_show (GTK_WINDOW (root), _("Something Went Wrong"), message);
+  else
+    {
+      AdwToast *toast = adw_toast_new (message);
+
+      adw_toast_set_timeout (toast, 0);
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+    }
 }
 
 static void
