@@ -163,6 +163,25 @@ test_unlock_page (void)
       g_assert_cmpstr (ct_unlock_page_get_title (CT_UNLOCK_PAGE (page)), ==, cases[i].title);
     }
 
+  /* Each message is said once: the page's advice, or what the store found. */
+  {
+    g_autoptr(GError) locked = g_error_new_literal (CT_STORE_ERROR, CT_STORE_ERROR_KEYRING_LOCKED,
+                                                    "Your keyring is locked. Unlock it, then try again.");
+    g_autoptr(GError) damaged = g_error_new_literal (CT_STORE_ERROR, CT_STORE_ERROR_CORRUPT,
+                                                     "The database’s key check is damaged. Restore it from a backup.");
+    GtkWidget *status = ct_test_ui_find_by_type (page, ADW_TYPE_STATUS_PAGE);
+    const char *description;
+
+    ct_unlock_page_set_error (CT_UNLOCK_PAGE (page), locked);
+    description = adw_status_page_get_description (ADW_STATUS_PAGE (status));
+    g_assert_null (strstr (description, locked->message));
+    g_assert_nonnull (strstr (description, "Unlock your keyring"));
+
+    ct_unlock_page_set_error (CT_UNLOCK_PAGE (page), damaged);
+    description = adw_status_page_get_description (ADW_STATUS_PAGE (status));
+    g_assert_cmpstr (description, ==, damaged->message);
+  }
+
   /* Both ways forward are always offered. */
   g_assert_nonnull (ct_test_ui_find_by_label (page, "Try again"));
   g_assert_nonnull (ct_test_ui_find_by_label (page, "Enter recovery code"));

@@ -48,6 +48,7 @@ ct_unlock_page_set_error (CtUnlockPage *self,
   const char *advice = NULL;
   const char *icon = "dialog-password-symbolic";
   gboolean recovery = FALSE;
+  gboolean specific = FALSE;
   g_autofree char *description = NULL;
 
   g_return_if_fail (CT_IS_UNLOCK_PAGE (self));
@@ -96,6 +97,7 @@ ct_unlock_page_set_error (CtUnlockPage *self,
         case CT_STORE_ERROR_CORRUPT:
         case CT_STORE_ERROR_TAMPERED:
         case CT_STORE_ERROR_NOT_A_DATABASE:
+          specific = TRUE;
           title = _("The Records File Is Damaged");
           advice = _("Nothing has been changed. Restore the latest backup with the "
                      "administration tool, or ask whoever supports your computers.");
@@ -103,6 +105,7 @@ ct_unlock_page_set_error (CtUnlockPage *self,
           break;
 
         case CT_STORE_ERROR_ROLLED_BACK:
+          specific = TRUE;
           title = _("This Is an Older Copy of the Records");
           advice = _("Nothing has been changed. The records file is older than the records "
                      "this computer last saved, so newer records are missing from it. Find the "
@@ -121,8 +124,13 @@ ct_unlock_page_set_error (CtUnlockPage *self,
         }
     }
 
-  if (advice != NULL)
-    description = g_strdup_printf ("%s\n\n%s", advice, error->message);
+  /* Said once: where the page's own advice covers the problem, the store's
+   * message would only repeat it; where the store names what it found (a
+   * damaged or older file), its message is the advice. */
+  if (advice != NULL && !specific)
+    description = g_strdup (advice);
+  else if (specific)
+    description = g_strdup (error->message);
   else
     description = g_strdup_printf (_("%s Nothing has been changed; try again."),
                                    error->message);
