@@ -259,14 +259,6 @@ test_window_remembers_size (void)
 
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1024);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 700);
-
-  /* With the preference off, the window opens at its natural default. */
-  g_settings_set_boolean (settings, "remember-window-size", FALSE);
-  window = ct_window_new (app);
-  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
-  g_assert_cmpint (width, ==, 960);
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_settings_reset (settings, "remember-window-size");
 }
 
 static GtkWindow *

@@ -41,7 +41,6 @@ struct _CtPreferencesWindow
   char                 *logo_path;   /* as it will be saved; NULL for none */
   gboolean              saving;
 
-  GtkSwitch            *remember_size_switch;
   AdwActionRow         *database_row;
   AdwPreferencesGroup  *letters_group;
   GtkTextView          *closing_view;
@@ -612,10 +611,6 @@ ct_preferences_window_constructed (GObject *object)
 
   G_OBJECT_CLASS (ct_preferences_window_parent_class)->constructed (object);
 
-  g_settings_bind (self->settings, "remember-window-size",
-                   self->remember_size_switch, "active",
-                   G_SETTINGS_BIND_DEFAULT);
-
   database = ct_paths_get_default_database ();
   adw_action_row_set_subtitle (self->database_row, database);
 
@@ -741,7 +736,6 @@ ct_preferences_window_class_init (CtPreferencesWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ct-preferences-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, remember_size_switch);
   gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, database_row);
   gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, letters_group);
   gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, closing_view);

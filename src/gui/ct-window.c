@@ -67,9 +67,7 @@ restore_window_state (CtWindow *self)
   int width;
   int height;
 
-  if (!g_settings_get_boolean (self->settings, "remember-window-size"))
-    return;
-
+  /* The window opens as it was last left, as GNOME's own apps do. */
   width = g_settings_get_int (self->settings, "window-width");
   height = g_settings_get_int (self->settings, "window-height");
   gtk_window_set_default_size (GTK_WINDOW (self), width, height);
@@ -83,9 +81,6 @@ save_window_state (CtWindow *self)
 {
   int width;
   int height;
-
-  if (!g_settings_get_boolean (self->settings, "remember-window-size"))
-    return;
 
   /* The default size tracks the unmaximized size, which is what should come
    * back when the window is next opened unmaximized. */
