@@ -117,6 +117,8 @@ test_case_page (void)
 
   ct_test_ui_wait_for_text (page, "Alex Brown");
   ct_test_ui_wait_for_text (page, "Decide whether concerns remain");
+  /* The deadline to decide is ours, not the policy's, and says so. */
+  ct_test_ui_wait_for_text (page, "Caretrail’s default, not a rule of your policy");
   /* The chronology shows both steps, the later one naming who was involved. */
   ct_test_ui_wait_for_text (page, "Concern recorded, raised by Pat Keyworker");
   ct_test_ui_wait_for_text (page, "Concern discussed with the line manager, Jo Manager");

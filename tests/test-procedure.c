@@ -1029,6 +1029,24 @@ test_gap_immediate_risk (void)
   g_assert_cmpstr (((CtDueItem *) g_ptr_array_index (due, 0))->reference, ==, "CT-2026-0009");
   g_assert_cmpint (((CtDueItem *) g_ptr_array_index (due, 0))->clock, ==, CT_CLOCK_URGENT_REFERRAL);
 
+  /* "No urgent referral needed" is offered only on the urgent path. */
+  {
+    g_autoptr(GArray) urgent_steps = ct_procedure_list_steps (&recorded->snapshot);
+    g_autoptr(GArray) ordinary_steps = NULL;
+    CtCaseSnapshot ordinary = recorded->snapshot;
+    gboolean offered = FALSE;
+
+    for (guint i = 0; i < urgent_steps->len; i++)
+      offered |= g_array_index (urgent_steps, CtEvent, i) == CT_EVENT_IMMEDIATE_RISK_RECONSIDERED;
+    g_assert_true (offered);
+
+    ordinary.flags &= ~CT_CASE_FLAG_IMMEDIATE_RISK;
+    ordinary_steps = ct_procedure_list_steps (&ordinary);
+    for (guint i = 0; i < ordinary_steps->len; i++)
+      g_assert_cmpint (g_array_index (ordinary_steps, CtEvent, i), !=, CT_EVENT_IMMEDIATE_RISK_RECONSIDERED);
+    g_assert_cmpuint (ordinary_steps->len, ==, urgent_steps->len - 1);
+  }
+
   /* Escalating does not take it off the urgent path. */
   escalated = record_at (&recorded->snapshot, CT_EVENT_ESCALATED, NULL, "2026-11-27T17:05:00", NULL, &error);
   g_assert_no_error (error);

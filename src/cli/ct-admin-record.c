@@ -253,10 +253,11 @@ ct_admin_cmd_steps (int    argc,
           return fail ("steps", error);
         }
       state = snapshot.state;
+      events = ct_procedure_list_steps (&snapshot);
       ct_store_close (store);
     }
-
-  events = ct_procedure_list_events (state);
+  else
+    events = ct_procedure_list_events (state);
 
   if (json)
     {

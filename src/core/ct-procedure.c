@@ -1429,6 +1429,32 @@ ct_procedure_list_events (CtState state)
   return events;
 }
 
+/**
+ * ct_procedure_list_steps:
+ * @snapshot: a case
+ *
+ * The steps a case can take now, as a form or the command line offers them:
+ * the events its state allows, without those its recorded facts rule out
+ * (taking a case off the urgent path when it is not on it).
+ *
+ * Returns: (transfer full) (element-type CtEvent): the steps, in the order
+ *   of the procedure
+ */
+GArray *
+ct_procedure_list_steps (const CtCaseSnapshot *snapshot)
+{
+  GArray *events;
+
+  g_return_val_if_fail (snapshot != NULL, NULL);
+
+  events = ct_procedure_list_events (snapshot->state);
+  for (guint i = events->len; i > 0; i--)
+    if (g_array_index (events, CtEvent, i - 1) == CT_EVENT_IMMEDIATE_RISK_RECONSIDERED &&
+        !(snapshot->flags & CT_CASE_FLAG_IMMEDIATE_RISK))
+      g_array_remove_index (events, i - 1);
+  return events;
+}
+
 guint
 ct_procedure_get_n_rules (void)
 {

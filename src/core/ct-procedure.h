@@ -403,6 +403,7 @@ GDateTime    *ct_case_snapshot_get_due   (const CtCaseSnapshot *snapshot,
 gboolean      ct_procedure_event_allowed (CtState       state,
                                           CtEvent       event);
 GArray       *ct_procedure_list_events   (CtState       state);
+GArray       *ct_procedure_list_steps    (const CtCaseSnapshot *snapshot);
 CtTransition *ct_procedure_apply         (CtCalendar           *calendar,
                                           const CtCaseSnapshot *snapshot,
                                           CtEvent               event,

@@ -696,7 +696,15 @@ show_file (CtCasePage *self)
       g_autofree char *relative = ct_format_due_relative (due, g_get_real_time (), &overdue);
       g_autofree char *when = ct_format_instant (due);
       /* Translators: "Due by 03/03/2026 23:59 (5 hours left)". */
-      g_autofree char *text = g_strdup_printf (_("Due by %s (%s)"), when, relative);
+      g_autofree char *due_text = g_strdup_printf (_("Due by %s (%s)"), when, relative);
+      g_autofree char *text = NULL;
+
+      /* A period the policy does not set is said to be ours. */
+      if (!ct_clock_is_rule_of_policy (step->clock))
+        text = g_strdup_printf ("%s\n%s", due_text,
+                                _("This deadline is Caretrail’s default, not a rule of your policy; your organisation can change it in Preferences."));
+      else
+        text = g_steal_pointer (&due_text);
 
       gtk_label_set_text (self->next_due_label, text);
       if (overdue)
@@ -717,7 +725,8 @@ show_file (CtCasePage *self)
                       "print, save and mark as sent"),
                     G_CALLBACK (on_generate_activated_cb), NULL);
 
-  events = ct_procedure_list_events (state);
+  /* What the case's recorded facts allow, when it could be read. */
+  events = step != NULL ? ct_procedure_list_steps (&reading.snapshot) : ct_procedure_list_events (state);
   for (guint i = 0; i < events->len; i++)
     {
       CtEvent event = g_array_index (events, CtEvent, i);
