@@ -52,6 +52,10 @@ struct _CtSqliteBackend
   /* Whether audit_log has the columns of schema 2: 0 unknown, 1 no, 2 yes.
    * A database opened read-only is never migrated, so both are read. */
   int audit_columns;
+  /* While scanning: the page cache and memory map sizes to go back to. */
+  gboolean scanning;
+  gint64 saved_cache_size;
+  gint64 saved_mmap_size;
 };
 
 static void ct_sqlite_backend_iface_init (CtStoreBackendInterface *iface);
@@ -1006,6 +1010,38 @@ ct_sqlite_backend_list_case_keys (CtStoreBackend  *backend,
 }
 
 static gboolean
+ct_sqlite_backend_foreach_case_key (CtStoreBackend      *backend,
+                                    CtStoreCaseKeyFunc   func,
+                                    gpointer             user_data,
+                                    GError             **error)
+{
+  CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
+  sqlite3_stmt *stmt;
+  gboolean ok = TRUE;
+  int rc = SQLITE_DONE;
+
+  if (!(stmt = prepare (self, "SELECT case_id, wrapped FROM case_keys", error)))
+    return FALSE;
+
+  while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autofree char *case_id = column_text (stmt, 0);
+      g_autoptr(GBytes) wrapped = column_bytes (stmt, 1);
+
+      if (wrapped == NULL)
+        wrapped = g_bytes_new (NULL, 0);
+      ok = func (case_id, wrapped, user_data, error);
+    }
+  if (ok && rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, rc, error);
+      ok = FALSE;
+    }
+  sqlite3_reset (stmt);
+  return ok;
+}
+
+static gboolean
 ct_sqlite_backend_erase_case (CtStoreBackend  *backend,
                               const char      *case_id,
                               GError         **error)
@@ -1358,6 +1394,47 @@ ct_sqlite_backend_check_integrity (CtStoreBackend  *backend,
  * just created for it (see CtBackupTarget), which is never created,
  * replaced or followed through a link here. On failure the caller removes
  * the file. */
+/* A walk of the whole file through the memory map would leave every page
+ * of it mapped, and counted in the process's memory, until the database is
+ * closed; and the usual page cache is larger than a walk needs, since each
+ * page is read once. While scanning, pages are read into a small cache. */
+#define SCAN_CACHE_KIB 4096
+
+static gboolean
+ct_sqlite_backend_set_scanning (CtStoreBackend  *backend,
+                                gboolean         scanning,
+                                GError         **error)
+{
+  CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
+  g_autofree char *sql = NULL;
+  GError *local_error = NULL;
+
+  scanning = !!scanning;
+  if (scanning == self->scanning)
+    return TRUE;
+
+  if (scanning)
+    {
+      self->saved_cache_size = query_pragma_int (self, "PRAGMA cache_size", &local_error);
+      if (local_error == NULL)
+        self->saved_mmap_size = query_pragma_int (self, "PRAGMA mmap_size", &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, local_error);
+          return FALSE;
+        }
+      sql = g_strdup_printf ("PRAGMA mmap_size = 0; PRAGMA cache_size = -%d;", SCAN_CACHE_KIB);
+    }
+  else
+    sql = g_strdup_printf ("PRAGMA mmap_size = %" G_GINT64_FORMAT "; PRAGMA cache_size = %" G_GINT64_FORMAT ";",
+                           self->saved_mmap_size, self->saved_cache_size);
+
+  if (!exec (self, sql, error))
+    return FALSE;
+  self->scanning = scanning;
+  return TRUE;
+}
+
 static gboolean
 ct_sqlite_backend_backup (CtStoreBackend  *backend,
                           const char      *destination,
@@ -1489,6 +1566,7 @@ ct_sqlite_backend_iface_init (CtStoreBackendInterface *iface)
   iface->get_case_key = ct_sqlite_backend_get_case_key;
   iface->set_case_key = ct_sqlite_backend_set_case_key;
   iface->list_case_keys = ct_sqlite_backend_list_case_keys;
+  iface->foreach_case_key = ct_sqlite_backend_foreach_case_key;
   iface->erase_case = ct_sqlite_backend_erase_case;
   iface->append_audit = ct_sqlite_backend_append_audit;
   iface->get_audit_head = ct_sqlite_backend_get_audit_head;
@@ -1497,6 +1575,7 @@ ct_sqlite_backend_iface_init (CtStoreBackendInterface *iface)
   iface->foreach_audit = ct_sqlite_backend_foreach_audit;
   iface->foreach_row = ct_sqlite_backend_foreach_row;
   iface->check_integrity = ct_sqlite_backend_check_integrity;
+  iface->set_scanning = ct_sqlite_backend_set_scanning;
   iface->backup = ct_sqlite_backend_backup;
   iface->get_location = ct_sqlite_backend_get_location;
 }

@@ -254,6 +254,18 @@ ct_store_backend_list_case_keys (CtStoreBackend *self,
   return CT_STORE_BACKEND_GET_IFACE (self)->list_case_keys (self, error);
 }
 
+/* Walks the case keys with a cursor, one in memory at a time, in no
+ * particular order. @func may query the backend, but not walk the keys. */
+gboolean
+ct_store_backend_foreach_case_key (CtStoreBackend *self,
+    CtStoreCaseKeyFunc func,
+    gpointer user_data,
+    GError **error)
+{
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), FALSE);
+  return CT_STORE_BACKEND_GET_IFACE (self)->foreach_case_key (self, func, user_data, error);
+}
+
 gboolean
 ct_store_backend_erase_case (CtStoreBackend *self,
     const char *case_id,
@@ -325,6 +337,23 @@ ct_store_backend_check_integrity (CtStoreBackend *self,
 {
   g_return_val_if_fail (CT_IS_STORE_BACKEND (self), FALSE);
   return CT_STORE_BACKEND_GET_IFACE (self)->check_integrity (self, error);
+}
+
+/**
+ * ct_store_backend_set_scanning:
+ * @scanning: whether walks of the whole file follow
+ *
+ * While scanning, the backend reads through a small cache, so that reading
+ * every row of a large file takes memory that does not grow with it.
+ * Turning it off again restores what the backend had before.
+ */
+gboolean
+ct_store_backend_set_scanning (CtStoreBackend *self,
+    gboolean scanning,
+    GError **error)
+{
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), FALSE);
+  return CT_STORE_BACKEND_GET_IFACE (self)->set_scanning (self, scanning, error);
 }
 
 gboolean

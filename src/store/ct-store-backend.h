@@ -74,6 +74,11 @@ typedef gboolean (*CtStoreRowFunc)        (CtStoreRow          *row,
 typedef gboolean (*CtStoreAuditEntryFunc) (const CtAuditEntry  *entry,
                                            gpointer             user_data,
                                            GError             **error);
+/* Called for each case key of a walk, with the key as stored (wrapped). */
+typedef gboolean (*CtStoreCaseKeyFunc)    (const char          *case_id,
+                                           GBytes              *wrapped,
+                                           gpointer             user_data,
+                                           GError             **error);
 
 typedef enum
 {
@@ -159,6 +164,10 @@ struct _CtStoreBackendInterface
                                        GError                  **error);
   GPtrArray    *(*list_case_keys)     (CtStoreBackend           *self,
                                        GError                  **error);
+  gboolean      (*foreach_case_key)   (CtStoreBackend           *self,
+                                       CtStoreCaseKeyFunc        func,
+                                       gpointer                  user_data,
+                                       GError                  **error);
   gboolean      (*erase_case)         (CtStoreBackend           *self,
                                        const char               *case_id,
                                        GError                  **error);
@@ -183,6 +192,9 @@ struct _CtStoreBackendInterface
                                        gpointer                  user_data,
                                        GError                  **error);
   gboolean      (*check_integrity)    (CtStoreBackend           *self,
+                                       GError                  **error);
+  gboolean      (*set_scanning)       (CtStoreBackend           *self,
+                                       gboolean                  scanning,
                                        GError                  **error);
   gboolean      (*backup)             (CtStoreBackend           *self,
                                        const char               *destination,
@@ -212,6 +224,7 @@ GPtrArray    *ct_store_backend_find_blind_index   (CtStoreBackend *self, CtRecor
 GBytes       *ct_store_backend_get_case_key       (CtStoreBackend *self, const char *case_id, GError **error);
 gboolean      ct_store_backend_set_case_key       (CtStoreBackend *self, const char *case_id, GBytes *wrapped, GError **error);
 GPtrArray    *ct_store_backend_list_case_keys     (CtStoreBackend *self, GError **error);
+gboolean      ct_store_backend_foreach_case_key   (CtStoreBackend *self, CtStoreCaseKeyFunc func, gpointer user_data, GError **error);
 gboolean      ct_store_backend_erase_case         (CtStoreBackend *self, const char *case_id, GError **error);
 gboolean      ct_store_backend_append_audit       (CtStoreBackend *self, const CtAuditEntry *entry, GError **error);
 CtAuditEntry *ct_store_backend_get_audit_head     (CtStoreBackend *self, GError **error);
@@ -220,6 +233,7 @@ gint64        ct_store_backend_count_audit        (CtStoreBackend *self, GError 
 gboolean      ct_store_backend_foreach_audit      (CtStoreBackend *self, CtStoreAuditEntryFunc func, gpointer user_data, GError **error);
 gboolean      ct_store_backend_foreach_row        (CtStoreBackend *self, CtRecordKind kind, gboolean history, const char *case_id, CtStoreRowFunc func, gpointer user_data, GError **error);
 gboolean      ct_store_backend_check_integrity    (CtStoreBackend *self, GError **error);
+gboolean      ct_store_backend_set_scanning       (CtStoreBackend *self, gboolean scanning, GError **error);
 gboolean      ct_store_backend_backup             (CtStoreBackend *self, const char *destination, GError **error);
 const char   *ct_store_backend_get_location       (CtStoreBackend *self);
 

@@ -17,6 +17,7 @@
 #include "ct-keyring.h"
 #include "ct-paths.h"
 #include "ct-sqlite-backend.h"
+#include "ct-verify-ledger.h"
 
 /*
  * CtStore encrypts records and hands ciphertext to a CtStoreBackend.
@@ -527,6 +528,44 @@ get_installation_id (gboolean   create,
 
 /* Encryption of rows {{{ */
 
+static void
+set_case_key_missing (GError     **error,
+                      const char  *case_id)
+{
+  g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED,
+               _("The key of case “%s” is missing from the database, so its records cannot be read. The case may have been erased, or the file altered: restore it from a backup."),
+               case_id);
+}
+
+/* Reads the key of @case_id from the file and unwraps it. Returns %NULL
+ * without an error if the file has none. */
+static CtKey *
+read_case_key (CtStore     *self,
+               const char  *case_id,
+               GError     **error)
+{
+  g_autoptr(GBytes) wrapped = NULL;
+  g_autofree char *label = NULL;
+  GError *local_error = NULL;
+  CtKey *key;
+
+  wrapped = ct_store_backend_get_case_key (self->backend, case_id, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  if (wrapped == NULL)
+    return NULL;
+
+  label = make_label ("case", self->database_uuid, case_id);
+  key = ct_crypto_unwrap_key (self->keys.wrap, g_bytes_get_data (wrapped, NULL),
+                              g_bytes_get_size (wrapped), label, NULL);
+  if (key == NULL)
+    set_tampered (error, "case_keys", case_id);
+  return key;
+}
+
 static CtKey *
 lookup_case_key (CtStore             *self,
                  CtStoreTransaction  *txn,
@@ -535,21 +574,18 @@ lookup_case_key (CtStore             *self,
                  gboolean             new_case,
                  GError             **error)
 {
-  g_autoptr(GBytes) wrapped = NULL;
-  g_autofree char *label = NULL;
   GError *local_error = NULL;
-  CtKey *key;
+  CtKey *key = NULL;
 
   key = g_hash_table_lookup (self->keys.case_keys, case_id);
   if (key != NULL)
     return key;
 
-  label = make_label ("case", self->database_uuid, case_id);
   /* A case being created has no key yet (records of a case can only be
    * stored once the case is), so there is nothing to look up. */
   if (!new_case)
     {
-      wrapped = ct_store_backend_get_case_key (self->backend, case_id, &local_error);
+      key = read_case_key (self, case_id, &local_error);
       if (local_error != NULL)
         {
           g_propagate_error (error, local_error);
@@ -557,19 +593,12 @@ lookup_case_key (CtStore             *self,
         }
     }
 
-  if (wrapped != NULL)
-    {
-      key = ct_crypto_unwrap_key (self->keys.wrap, g_bytes_get_data (wrapped, NULL),
-                                  g_bytes_get_size (wrapped), label, NULL);
-      if (key == NULL)
-        {
-          set_tampered (error, "case_keys", case_id);
-          return NULL;
-        }
-    }
+  if (key != NULL)
+    ;
   else if (create && txn != NULL)
     {
       g_autoptr(GBytes) new_wrapped = NULL;
+      g_autofree char *label = make_label ("case", self->database_uuid, case_id);
 
       key = ct_key_new_random ();
       new_wrapped = ct_crypto_wrap_key (self->keys.wrap, key, label);
@@ -582,9 +611,7 @@ lookup_case_key (CtStore             *self,
     }
   else
     {
-      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED,
-                   _("The key of case “%s” is missing from the database, so its records cannot be read. The case may have been erased, or the file altered: restore it from a backup."),
-                   case_id);
+      set_case_key_missing (error, case_id);
       return NULL;
     }
 
@@ -706,18 +733,16 @@ record_from_plaintext (CtStoreRow *row,
                              fields);
 }
 
+/* Decrypts @row with @key, authenticating it with its associated data;
+ * takes the row's strings. */
 static CtRecord *
-decrypt_row (CtStore           *self,
-             CtStoreRow        *row,
-             GError           **error)
+decrypt_row_with_key (CtStore      *self,
+                      CtStoreRow   *row,
+                      const CtKey  *key,
+                      GError      **error)
 {
   g_autoptr(GBytes) plain = NULL;
   Buf ad;
-  CtKey *key;
-
-  key = key_for_row (self, NULL, row, FALSE, error);
-  if (key == NULL)
-    return NULL;
 
   record_associated_data (self, row, &ad);
   plain = ct_crypto_open_full (key, g_bytes_get_data (row->data, NULL), g_bytes_get_size (row->data),
@@ -730,6 +755,20 @@ decrypt_row (CtStore           *self,
     }
 
   return record_from_plaintext (row, plain);
+}
+
+static CtRecord *
+decrypt_row (CtStore           *self,
+             CtStoreRow        *row,
+             GError           **error)
+{
+  CtKey *key;
+
+  key = key_for_row (self, NULL, row, FALSE, error);
+  if (key == NULL)
+    return NULL;
+
+  return decrypt_row_with_key (self, row, key, error);
 }
 
 static GPtrArray *
@@ -4452,44 +4491,12 @@ ct_store_run_transaction_finish (CtStore       *self,
 
 /* Administration {{{ */
 
-/* What verify expects of one version of a record, from the audit log. */
-typedef struct
-{
-  guint8 digest[CT_DIGEST_BYTES];
-  gint64 seq;           /* the entry that wrote it, or 0 if none did */
-  gboolean seen;        /* found in the history */
-} ExpectedVersion;
-
-/* What verify expects of one record: its last version is live, the
- * others are in its history. */
-typedef struct
-{
-  CtRecordKind kind;
-  char *id;
-  char *case_id;
-  gint64 live_version;
-  GArray *versions;     /* ExpectedVersion, version 1 first */
-  gboolean seen_live;
-  /* While the history is walked newest first: the version seen last and
-   * when it was written, which is when the version before it was
-   * replaced. */
-  gint64 next_version;
-  gint64 next_updated_at;
-} ExpectedRecord;
-
-static void
-expected_record_free (gpointer data)
-{
-  ExpectedRecord *e = data;
-
-  g_free (e->id);
-  g_free (e->case_id);
-  g_array_unref (e->versions);
-  g_free (e);
-}
-
 #define MAX_PROBLEMS_SHOWN 20
 
+/* Verify reads every row of a file that can hold a hundred thousand cases,
+ * so what it holds does not grow with the file: what the audit log wrote
+ * is kept on disk (a CtVerifyLedger), the rows are read one at a time
+ * through a small page cache, and one case key is unwrapped at a time. */
 typedef struct
 {
   CtStore *self;
@@ -4500,17 +4507,33 @@ typedef struct
   /* Whether the log says what its entries wrote (any format 2 entry), so
    * that the records can be matched against it. */
   gboolean replaying;
-  /* "kind|id" -> ExpectedRecord */
-  GHashTable *expected;
+  /* What each entry wrote: which versions of which records, and their
+   * digests. */
+  CtVerifyLedger *ledger;
   GPtrArray *problems;
   guint n_problems;
+  /* The key of the case whose rows are being read, unless the store holds
+   * it already; wiped when a row of another case comes. */
+  char *case_key_id;
+  CtKey *case_key;
+  /* The record whose history is being walked, newest version first: what
+   * the log wrote of it, and the version seen last and when it was
+   * written, which is when the version before it was replaced. */
+  CtRecordKind history_kind;
+  char *history_id;
+  gboolean history_found;
+  CtVerifyLedgerRecord history_record;
+  gint64 next_version;
+  gint64 next_updated_at;
 } Verify;
 
-static char *
-expected_key (CtRecordKind  kind,
-              const char   *id)
+static void
+verify_clear (Verify *v)
 {
-  return g_strconcat (ct_record_kind_to_string (kind), "|", id, NULL);
+  g_clear_pointer (&v->case_key, ct_key_free);
+  g_clear_pointer (&v->case_key_id, g_free);
+  g_clear_pointer (&v->history_id, g_free);
+  ct_verify_ledger_record_clear (&v->history_record);
 }
 
 static void
@@ -4546,56 +4569,35 @@ case_label (CtRecordKind  kind,
 
 /* Replays one format 2 entry: a write sets what a version of a record must
  * be; an erasure removes the record and its history. */
-static void
-replay_entry (Verify             *v,
-              const CtAuditEntry *entry)
+static gboolean
+replay_entry (Verify              *v,
+              const CtAuditEntry  *entry,
+              GError             **error)
 {
-  g_autofree char *key = NULL;
   CtRecordKind kind;
-  ExpectedRecord *e;
-  ExpectedVersion *ev;
 
   if (entry->kind == NULL)
-    return;
+    return TRUE;
 
   if (!ct_record_kind_from_string (entry->kind, &kind) || entry->record_id == NULL)
     {
       add_problem (v, _("audit entry %" G_GINT64_FORMAT " names a record Caretrail does not know (“%s”)"),
                    entry->seq, entry->kind);
-      return;
+      return TRUE;
     }
 
-  key = expected_key (kind, entry->record_id);
   if (entry->digest == NULL)
-    {
-      g_hash_table_remove (v->expected, key);
-      return;
-    }
+    return ct_verify_ledger_erase (v->ledger, kind, entry->record_id, error);
 
   if (entry->version < 1 || entry->version > G_MAXINT32 ||
       g_bytes_get_size (entry->digest) != CT_DIGEST_BYTES)
     {
       add_problem (v, _("audit entry %" G_GINT64_FORMAT " is malformed"), entry->seq);
-      return;
+      return TRUE;
     }
 
-  e = g_hash_table_lookup (v->expected, key);
-  if (e == NULL)
-    {
-      e = g_new0 (ExpectedRecord, 1);
-      e->kind = kind;
-      e->id = g_strdup (entry->record_id);
-      e->case_id = g_strdup (entry->case_id);
-      e->versions = g_array_new (FALSE, TRUE, sizeof (ExpectedVersion));
-      g_hash_table_insert (v->expected, g_steal_pointer (&key), e);
-    }
-
-  if ((guint) entry->version > e->versions->len)
-    g_array_set_size (e->versions, entry->version);
-  ev = &g_array_index (e->versions, ExpectedVersion, entry->version - 1);
-  memcpy (ev->digest, g_bytes_get_data (entry->digest, NULL), CT_DIGEST_BYTES);
-  ev->seq = entry->seq;
-  e->live_version = MAX (e->live_version, entry->version);
+  return ct_verify_ledger_write (v->ledger, kind, entry->record_id, entry->case_id, entry->version,
+                                 g_bytes_get_data (entry->digest, NULL), entry->seq, error);
 }
 
 static gboolean
@@ -4632,13 +4634,13 @@ verify_entry_cb (const CtAuditEntry  *entry,
   v->stats->audit_entries++;
 
   if (entry->format < 2)
-    v->stats->legacy_entries++;
-  else
     {
-      v->replaying = TRUE;
-      replay_entry (v, entry);
+      v->stats->legacy_entries++;
+      return TRUE;
     }
-  return TRUE;
+
+  v->replaying = TRUE;
+  return replay_entry (v, entry, error);
 }
 
 /* Checks the chain entry by entry (streamed), replays what the entries
@@ -4696,6 +4698,65 @@ verify_audit (Verify  *v,
   return TRUE;
 }
 
+
+/* The key to decrypt @row with. A case key the store holds is used as it
+ * is; any other is unwrapped for this row and kept only until a row of
+ * another case comes, so that verify never holds every case key at once.
+ * The rows of a case are mostly stored together, so most rows need no
+ * unwrapping. */
+static const CtKey *
+verify_key_for_row (Verify            *v,
+                    const CtStoreRow  *row,
+                    GError           **error)
+{
+  CtStore *self = v->self;
+  const char *case_id = row_case_key_id (row);
+  GError *local_error = NULL;
+  CtKey *key;
+
+  if (row->kind == CT_RECORD_KIND_ALLEGATION)
+    return self->keys.vault;
+  if (case_id == NULL)
+    return self->keys.general;
+
+  key = g_hash_table_lookup (self->keys.case_keys, case_id);
+  if (key != NULL)
+    return key;
+  if (v->case_key != NULL && g_str_equal (v->case_key_id, case_id))
+    return v->case_key;
+
+  g_clear_pointer (&v->case_key, ct_key_free);
+  g_clear_pointer (&v->case_key_id, g_free);
+  key = read_case_key (self, case_id, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  if (key == NULL)
+    {
+      set_case_key_missing (error, case_id);
+      return NULL;
+    }
+
+  v->case_key = key;
+  v->case_key_id = g_strdup (case_id);
+  return key;
+}
+
+/* Authenticates @row and returns its record; takes the row's strings. */
+static CtRecord *
+verify_decrypt_row (Verify      *v,
+                    CtStoreRow  *row,
+                    GError     **error)
+{
+  const CtKey *key = verify_key_for_row (v, row, error);
+
+  if (key == NULL)
+    return NULL;
+  return decrypt_row_with_key (v->self, row, key, error);
+}
+
 static gboolean
 verify_row_cb (CtStoreRow  *row,
                const char  *stored_kind,
@@ -4705,7 +4766,6 @@ verify_row_cb (CtStoreRow  *row,
 {
   Verify *v = user_data;
   g_autoptr(CtRecord) record = NULL;
-  g_autofree char *key = expected_key (row->kind, row->id);
   g_autofree char *id = g_strdup (row->id);
   g_autofree char *case_id = g_strdup (row->case_id);
   CtRecordKind row_kind = row->kind;
@@ -4713,12 +4773,13 @@ verify_row_cb (CtStoreRow  *row,
   guint8 digest[CT_DIGEST_BYTES];
   gint64 version = row->version;
   gint64 updated_at = row->updated_at;
-  ExpectedRecord *e;
+  CtVerifyLedgerRecord e;
+  gboolean found;
 
   digest_row (v->self, row, digest);
   /* Authenticates the ciphertext with its associated data; takes the
    * row's strings. */
-  record = decrypt_row (v->self, row, error);
+  record = verify_decrypt_row (v, row, error);
   if (record == NULL)
     return FALSE;
   v->stats->records++;
@@ -4726,33 +4787,26 @@ verify_row_cb (CtStoreRow  *row,
   if (!v->replaying)
     return TRUE;
 
-  e = g_hash_table_lookup (v->expected, key);
-  if (e == NULL)
+  if (!ct_verify_ledger_see_live (v->ledger, row_kind, id, version, updated_at, &e, &found, error))
+    return FALSE;
+  if (!found)
     {
       add_problem (v, _("the %s record %s (case %s) is in the file, but no audit entry wrote it"),
                    kind, id, case_label (row_kind, id, case_id));
       return TRUE;
     }
 
-  e->seen_live = TRUE;
-  e->next_version = version;
-  e->next_updated_at = updated_at;
-  if (version < e->live_version)
+  if (version < e.live_version)
     add_problem (v, _("the %s record %s (case %s) is at version %" G_GINT64_FORMAT ", older than version %" G_GINT64_FORMAT " written by audit entry %" G_GINT64_FORMAT ": it has been rolled back"),
-                 kind, id, case_label (e->kind, e->id, e->case_id), version, e->live_version,
-                 g_array_index (e->versions, ExpectedVersion, e->live_version - 1).seq);
-  else if (version > e->live_version)
+                 kind, id, case_label (row_kind, id, e.case_id), version, e.live_version, e.live_seq);
+  else if (version > e.live_version)
     add_problem (v, _("the %s record %s (case %s) is at version %" G_GINT64_FORMAT ", newer than version %" G_GINT64_FORMAT " written by audit entry %" G_GINT64_FORMAT),
-                 kind, id, case_label (e->kind, e->id, e->case_id), version, e->live_version,
-                 g_array_index (e->versions, ExpectedVersion, e->live_version - 1).seq);
-  else
-    {
-      ExpectedVersion *ev = &g_array_index (e->versions, ExpectedVersion, version - 1);
+                 kind, id, case_label (row_kind, id, e.case_id), version, e.live_version, e.live_seq);
+  else if (e.live_seq == 0 || !ct_crypto_equal (e.live_digest, digest, CT_DIGEST_BYTES))
+    add_problem (v, _("the %s record %s (case %s) version %" G_GINT64_FORMAT " is not what audit entry %" G_GINT64_FORMAT " wrote"),
+                 kind, id, case_label (row_kind, id, e.case_id), version, e.live_seq);
 
-      if (ev->seq == 0 || !ct_crypto_equal (ev->digest, digest, CT_DIGEST_BYTES))
-        add_problem (v, _("the %s record %s (case %s) version %" G_GINT64_FORMAT " is not what audit entry %" G_GINT64_FORMAT " wrote"),
-                     kind, id, case_label (e->kind, e->id, e->case_id), version, ev->seq);
-    }
+  ct_verify_ledger_record_clear (&e);
   return TRUE;
 }
 
@@ -4765,19 +4819,19 @@ verify_history_cb (CtStoreRow  *row,
 {
   Verify *v = user_data;
   g_autoptr(CtRecord) record = NULL;
-  g_autofree char *key = expected_key (row->kind, row->id);
   g_autofree char *id = g_strdup (row->id);
   g_autofree char *case_id = g_strdup (row->case_id);
   CtRecordKind row_kind = row->kind;
   const char *kind = ct_record_kind_to_string (row_kind);
   guint8 digest[CT_DIGEST_BYTES];
+  guint8 expected_digest[CT_DIGEST_BYTES];
   gint64 version = row->version;
   gint64 updated_at = row->updated_at;
-  ExpectedRecord *e;
-  ExpectedVersion *ev;
+  gint64 seq;
+  const CtVerifyLedgerRecord *e = &v->history_record;
 
   digest_row (v->self, row, digest);
-  record = decrypt_row (v->self, row, error);
+  record = verify_decrypt_row (v, row, error);
   if (record == NULL)
     return FALSE;
   v->stats->history++;
@@ -4789,128 +4843,121 @@ verify_history_cb (CtStoreRow  *row,
   if (!v->replaying)
     return TRUE;
 
-  e = g_hash_table_lookup (v->expected, key);
-  if (e == NULL || version < 1 || version >= e->live_version)
+  /* The history of another record starts: its newest version was
+   * replaced by the live row, if that was found. */
+  if (v->history_id == NULL || v->history_kind != row_kind || !g_str_equal (v->history_id, id))
+    {
+      ct_verify_ledger_record_clear (&v->history_record);
+      g_free (v->history_id);
+      v->history_id = g_strdup (id);
+      v->history_kind = row_kind;
+      if (!ct_verify_ledger_lookup (v->ledger, row_kind, id, &v->history_record, &v->history_found, error))
+        return FALSE;
+      v->next_version = v->history_found && e->seen_live ? e->found_version : 0;
+      v->next_updated_at = v->history_found && e->seen_live ? e->found_updated_at : 0;
+    }
+
+  if (!v->history_found || version < 1 || version >= e->live_version)
     {
       add_problem (v, _("version %" G_GINT64_FORMAT " of the %s record %s (case %s) is in its history, but no audit entry wrote it"),
                    version, kind, id, case_label (row_kind, id, case_id));
       return TRUE;
     }
 
-  ev = &g_array_index (e->versions, ExpectedVersion, version - 1);
-  ev->seen = TRUE;
-  if (ev->seq == 0 || !ct_crypto_equal (ev->digest, digest, CT_DIGEST_BYTES))
+  if (!ct_verify_ledger_see_version (v->ledger, row_kind, id, version, expected_digest, &seq, error))
+    return FALSE;
+  if (seq == 0 || !ct_crypto_equal (expected_digest, digest, CT_DIGEST_BYTES))
     add_problem (v, _("version %" G_GINT64_FORMAT " of the %s record %s (case %s) in its history is not what audit entry %" G_GINT64_FORMAT " wrote"),
-                 version, kind, id, case_label (e->kind, e->id, e->case_id), ev->seq);
+                 version, kind, id, case_label (row_kind, id, e->case_id), seq);
 
   /* A version is replaced when the next one is written: the time is kept
    * in plaintext beside it, and the next version's authenticated
    * updated-at says what it must be. */
-  if (e->next_version == version + 1 && replaced_at != e->next_updated_at)
+  if (v->next_version == version + 1 && replaced_at != v->next_updated_at)
     add_problem (v, _("the time version %" G_GINT64_FORMAT " of the %s record %s (case %s) was replaced has been changed"),
-                 version, kind, id, case_label (e->kind, e->id, e->case_id));
-  e->next_version = version;
-  e->next_updated_at = updated_at;
+                 version, kind, id, case_label (row_kind, id, e->case_id));
+  v->next_version = version;
+  v->next_updated_at = updated_at;
   return TRUE;
 }
 
 /* Whatever the log says should be in the file and was not found. */
-static void
-report_missing (Verify *v)
+static gboolean
+report_missing_cb (CtRecordKind                 record_kind,
+                   const char                  *id,
+                   const CtVerifyLedgerRecord  *e,
+                   const CtVerifyLedgerVersion *versions,
+                   guint                        n_versions,
+                   gpointer                     user_data,
+                   GError                     **error)
 {
-  GHashTableIter iter;
-  gpointer value;
+  Verify *v = user_data;
+  const char *kind = ct_record_kind_to_string (record_kind);
 
-  g_hash_table_iter_init (&iter, v->expected);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      ExpectedRecord *e = value;
-      const char *kind = ct_record_kind_to_string (e->kind);
+  if (!e->seen_live)
+    add_problem (v, _("the %s record %s (case %s) is missing; audit entry %" G_GINT64_FORMAT " wrote its version %" G_GINT64_FORMAT),
+                 kind, id, case_label (record_kind, id, e->case_id), e->live_seq, e->live_version);
 
-      if (!e->seen_live)
-        add_problem (v, _("the %s record %s (case %s) is missing; audit entry %" G_GINT64_FORMAT " wrote its version %" G_GINT64_FORMAT),
-                     kind, e->id, case_label (e->kind, e->id, e->case_id),
-                     g_array_index (e->versions, ExpectedVersion, e->live_version - 1).seq,
-                     e->live_version);
-
-      for (gint64 version = 1; version < e->live_version; version++)
-        {
-          ExpectedVersion *ev = &g_array_index (e->versions, ExpectedVersion, version - 1);
-
-          if (!ev->seen)
-            add_problem (v, _("version %" G_GINT64_FORMAT " of the %s record %s (case %s) is missing from its history; audit entry %" G_GINT64_FORMAT " wrote it"),
-                         version, kind, e->id, case_label (e->kind, e->id, e->case_id), ev->seq);
-        }
-    }
+  for (guint i = 0; i < n_versions; i++)
+    if (!versions[i].seen)
+      add_problem (v, _("version %" G_GINT64_FORMAT " of the %s record %s (case %s) is missing from its history; audit entry %" G_GINT64_FORMAT " wrote it"),
+                   versions[i].version, kind, id, case_label (record_kind, id, e->case_id), versions[i].seq);
+  return TRUE;
 }
 
+/* Each case key is unwrapped, to be sure it does, and wiped at once. */
 static gboolean
-verify_case_keys (Verify  *v,
-                  GError **error)
+verify_case_key_cb (const char  *case_id,
+                    GBytes      *wrapped,
+                    gpointer     user_data,
+                    GError     **error)
+{
+  Verify *v = user_data;
+  CtStore *self = v->self;
+  g_autofree char *label = make_label ("case", self->database_uuid, case_id);
+  g_autoptr(CtKey) key = NULL;
+  CtVerifyLedgerRecord e;
+  gboolean found;
+
+  key = ct_crypto_unwrap_key (self->keys.wrap, g_bytes_get_data (wrapped, NULL),
+                              g_bytes_get_size (wrapped), label, NULL);
+  if (key == NULL)
+    {
+      set_tampered (error, "case_keys", case_id);
+      return FALSE;
+    }
+  v->stats->case_keys++;
+
+  if (!v->replaying)
+    return TRUE;
+
+  if (!ct_verify_ledger_lookup (v->ledger, CT_RECORD_KIND_CASE, case_id, &e, &found, error))
+    return FALSE;
+  if (!found)
+    add_problem (v, _("the key of case %s is in the file, but no audit entry wrote that case"),
+                 case_id);
+  ct_verify_ledger_record_clear (&e);
+  return TRUE;
+}
+
+/* Every check that reads the file, in order; the differences from the log
+ * are left in @v. */
+static gboolean
+verify_file (Verify  *v,
+             GError **error)
 {
   CtStore *self = v->self;
-  g_autoptr(GPtrArray) pairs = NULL;
-  gboolean ok = TRUE;
-
-  pairs = ct_store_backend_list_case_keys (self->backend, error);
-  if (pairs == NULL)
-    return FALSE;
-
-  for (guint i = 0; i < pairs->len; i += 2)
-    {
-      const char *case_id = g_ptr_array_index (pairs, i);
-      GBytes *wrapped = g_ptr_array_index (pairs, i + 1);
-      g_autofree char *label = make_label ("case", self->database_uuid, case_id);
-      g_autofree char *key_name = expected_key (CT_RECORD_KIND_CASE, case_id);
-      g_autoptr(CtKey) key = NULL;
-
-      if (ok)
-        {
-          key = ct_crypto_unwrap_key (self->keys.wrap, g_bytes_get_data (wrapped, NULL),
-                                      g_bytes_get_size (wrapped), label, NULL);
-          if (key == NULL)
-            {
-              set_tampered (error, "case_keys", case_id);
-              ok = FALSE;
-            }
-          else
-            {
-              v->stats->case_keys++;
-              if (v->replaying && !g_hash_table_contains (v->expected, key_name))
-                add_problem (v, _("the key of case %s is in the file, but no audit entry wrote that case"),
-                             case_id);
-            }
-        }
-    }
-
-  for (guint j = 0; j < pairs->len; j += 2)
-    {
-      g_free (g_ptr_array_index (pairs, j));
-      g_bytes_unref (g_ptr_array_index (pairs, j + 1));
-    }
-  return ok;
-}
-
-static gboolean
-verify_internal (CtStore             *self,
-                 CtStoreVerifyStats  *stats,
-                 GError             **error)
-{
-  g_autoptr(GHashTable) expected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                          expected_record_free);
-  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
-  Verify v = { self, stats, { 0 }, 1, 0, FALSE, expected, problems, 0 };
-
-  memset (stats, 0, sizeof *stats);
 
   if (!ct_store_backend_check_integrity (self->backend, error))
     return FALSE;
 
-  if (!verify_audit (&v, error))
+  if (!verify_audit (v, error))
+    return FALSE;
+  if (v->replaying && !ct_verify_ledger_finish (v->ledger, error))
     return FALSE;
 
   /* Every case key must unwrap… */
-  if (!verify_case_keys (&v, error))
+  if (!ct_store_backend_foreach_case_key (self->backend, verify_case_key_cb, v, error))
     return FALSE;
 
   /* …and every ciphertext, current or historical, must authenticate and,
@@ -4918,12 +4965,47 @@ verify_internal (CtStore             *self,
    * says: no record or version missing, added, older or newer. Rows are
    * read one at a time. */
   for (guint kind = 0; kind < CT_RECORD_N_KINDS; kind++)
-    if (!ct_store_backend_foreach_row (self->backend, kind, FALSE, NULL, verify_row_cb, &v, error) ||
-        !ct_store_backend_foreach_row (self->backend, kind, TRUE, NULL, verify_history_cb, &v, error))
+    if (!ct_store_backend_foreach_row (self->backend, kind, FALSE, NULL, verify_row_cb, v, error) ||
+        !ct_store_backend_foreach_row (self->backend, kind, TRUE, NULL, verify_history_cb, v, error))
       return FALSE;
 
-  if (v.replaying)
-    report_missing (&v);
+  if (v->replaying && !ct_verify_ledger_foreach (v->ledger, report_missing_cb, v, error))
+    return FALSE;
+
+  return TRUE;
+}
+
+static gboolean
+verify_internal (CtStore             *self,
+                 CtStoreVerifyStats  *stats,
+                 GError             **error)
+{
+  g_autoptr(CtVerifyLedger) ledger = NULL;
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  Verify v = { 0 };
+  gboolean ok;
+
+  memset (stats, 0, sizeof *stats);
+
+  ledger = ct_verify_ledger_new (error);
+  if (ledger == NULL)
+    return FALSE;
+
+  v.self = self;
+  v.stats = stats;
+  v.expected_seq = 1;
+  v.ledger = ledger;
+  v.problems = problems;
+
+  if (!ct_store_backend_set_scanning (self->backend, TRUE, error))
+    return FALSE;
+  ok = verify_file (&v, error);
+  verify_clear (&v);
+  /* A failure to go back is only reported if nothing failed before. */
+  if (!ct_store_backend_set_scanning (self->backend, FALSE, ok ? error : NULL))
+    ok = FALSE;
+  if (!ok)
+    return FALSE;
 
   if (v.n_problems > 0)
     {
