@@ -56,24 +56,26 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 {
   g_autofree char *text = fuzz_strndup (data, size);
   g_autofree char *normal = NULL;
+  g_autoptr(GError) error = NULL;
   guint8 raw[CT_RECOVERY_BYTES];
   guint8 again[CT_RECOVERY_BYTES];
 
   memset (raw, 0xAA, sizeof raw);
-  if (ct_crypto_parse_recovery_code (text, raw))
+  if (ct_crypto_parse_recovery_code (text, raw, &error))
     {
       g_autofree char *code = write_code (raw);
       g_autofree char *lower = g_ascii_strdown (code, -1);
 
       FUZZ_CHECK (strlen (code) == 39);
-      FUZZ_CHECK (ct_crypto_parse_recovery_code (code, again));
+      FUZZ_CHECK (ct_crypto_parse_recovery_code (code, again, NULL));
       FUZZ_CHECK (memcmp (raw, again, sizeof raw) == 0);
-      FUZZ_CHECK (ct_crypto_parse_recovery_code (lower, again));
+      FUZZ_CHECK (ct_crypto_parse_recovery_code (lower, again, NULL));
       FUZZ_CHECK (memcmp (raw, again, sizeof raw) == 0);
     }
   else
     {
-      /* A code that is refused leaves nothing of itself behind. */
+      /* A code that is refused says why, and leaves nothing of itself behind. */
+      FUZZ_CHECK (error != NULL && error->message != NULL && error->message[0] != '\0');
       for (gsize i = 0; i < sizeof raw; i++)
         FUZZ_CHECK (raw[i] == 0);
     }
