@@ -531,18 +531,15 @@ open_internal (CtStore   *self,
   return TRUE;
 }
 
-static void
-worker_open (CtStore *self,
-             GTask   *task)
+static gboolean
+run_open (CtStore  *self,
+          Op       *op,
+          GError  **error)
 {
-  Op *op = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  if (!open_internal (self, op->read_only, op->ignore_mark, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+  return open_internal (self, op->read_only, op->ignore_mark, error);
 }
+
+static const CtStoreOp open_op = { .run_boolean = run_open };
 
 static CtStore *
 store_new (const char *path)
@@ -594,7 +591,7 @@ ct_store_open_sync (const char  *path,
   g_return_val_if_fail (path != NULL, NULL);
 
   self = store_new (path);
-  result = ct_store_priv_run_sync (self, worker_open, op, ct_store_open_sync);
+  result = ct_store_priv_run_sync (self, &open_op, op, ct_store_open_sync);
   return finish_open (result, error);
 }
 
@@ -618,7 +615,7 @@ ct_store_open_read_only_sync (const char  *path,
 
   op->read_only = TRUE;
   self = store_new (path);
-  result = ct_store_priv_run_sync (self, worker_open, op, ct_store_open_read_only_sync);
+  result = ct_store_priv_run_sync (self, &open_op, op, ct_store_open_read_only_sync);
   return finish_open (result, error);
 }
 
@@ -636,7 +633,7 @@ open_ignoring_mark (const char  *path,
   op->read_only = read_only;
   op->ignore_mark = TRUE;
   self = store_new (path);
-  result = ct_store_priv_run_sync (self, worker_open, op, open_ignoring_mark);
+  result = ct_store_priv_run_sync (self, &open_op, op, open_ignoring_mark);
   return finish_open (result, error);
 }
 
@@ -656,8 +653,8 @@ ct_store_open_async (const char          *path,
   g_return_if_fail (path != NULL);
 
   self = store_new (path);
-  ct_store_priv_push_request (self, worker_open,
-                              ct_store_priv_make_task (self, ct_store_priv_op_new (), cancellable, callback, user_data, ct_store_open_async));
+  ct_store_priv_run_async (self, &open_op, ct_store_priv_op_new (), cancellable, callback,
+                           user_data, ct_store_open_async);
 }
 
 CtStore *
@@ -779,57 +776,49 @@ remove_database_files (const char *path)
   g_unlink (path);
 }
 
-static void
-worker_create (CtStore *self,
-               GTask   *task)
+static gboolean
+run_create (CtStore  *self,
+            Op       *op,
+            GError  **error)
 {
-  Op *op = g_task_get_task_data (task);
   g_autofree char *dir = g_path_get_dirname (self->path);
   g_autofree char *tmp_path = g_strconcat (self->path, ".creating", NULL);
   g_autofree char *uuid = g_uuid_string_random ();
   g_autoptr(CtKey) master = NULL;
-  GError *error = NULL;
 
-  if (!ct_crypto_init (&error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+  if (!ct_crypto_init (error))
+    return FALSE;
 
   if (g_file_test (self->path, G_FILE_TEST_EXISTS))
     {
-      g_task_return_new_error (task, CT_STORE_ERROR, CT_STORE_ERROR_EXISTS,
-                               _("A database already exists at “%s”. It has not been changed. To start again, move it away first."),
-                               self->path);
-      return;
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_EXISTS,
+                   _("A database already exists at “%s”. It has not been changed. To start again, move it away first."),
+                   self->path);
+      return FALSE;
     }
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
       int saved_errno = errno;
 
-      g_task_return_new_error (task, CT_STORE_ERROR, CT_STORE_ERROR_IO,
-                               _("The folder “%s” could not be created: %s."),
-                               dir, g_strerror (saved_errno));
-      return;
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_IO,
+                   _("The folder “%s” could not be created: %s."),
+                   dir, g_strerror (saved_errno));
+      return FALSE;
     }
 
   /* The key goes into the keyring first: if the keyring cannot take it,
    * no database is left behind that nobody could open. */
   master = ct_key_new_random ();
-  if (!ct_keyring_store_key (uuid, master, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+  if (!ct_keyring_store_key (uuid, master, error))
+    return FALSE;
 
   remove_database_files (tmp_path);
-  if (!write_new_database (self, tmp_path, uuid, master, &op->recovery_code, &error))
+  if (!write_new_database (self, tmp_path, uuid, master, &op->recovery_code, error))
     {
       remove_database_files (tmp_path);
       ct_keyring_delete_key (uuid, NULL);
-      g_task_return_error (task, error);
-      return;
+      return FALSE;
     }
 
   /* Renaming makes the database appear whole or not at all. */
@@ -839,20 +828,16 @@ worker_create (CtStore *self,
 
       remove_database_files (tmp_path);
       ct_keyring_delete_key (uuid, NULL);
-      g_task_return_new_error (task, CT_STORE_ERROR, CT_STORE_ERROR_IO,
-                               _("The new database could not be put in place at “%s”: %s."),
-                               self->path, g_strerror (saved_errno));
-      return;
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_IO,
+                   _("The new database could not be put in place at “%s”: %s."),
+                   self->path, g_strerror (saved_errno));
+      return FALSE;
     }
 
-  if (!open_internal (self, FALSE, FALSE, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  g_task_return_boolean (task, TRUE);
+  return open_internal (self, FALSE, FALSE, error);
 }
+
+static const CtStoreOp create_op = { .run_boolean = run_create };
 
 static CtStore *
 finish_create (GAsyncResult  *result,
@@ -890,7 +875,7 @@ ct_store_create_sync (const char  *path,
   g_return_val_if_fail (path != NULL, NULL);
 
   self = store_new (path);
-  result = ct_store_priv_run_sync (self, worker_create, ct_store_priv_op_new (), ct_store_create_sync);
+  result = ct_store_priv_run_sync (self, &create_op, ct_store_priv_op_new (), ct_store_create_sync);
   return finish_create (result, out_recovery_code, error);
 }
 
@@ -905,8 +890,8 @@ ct_store_create_async (const char          *path,
   g_return_if_fail (path != NULL);
 
   self = store_new (path);
-  ct_store_priv_push_request (self, worker_create,
-                              ct_store_priv_make_task (self, ct_store_priv_op_new (), cancellable, callback, user_data, ct_store_create_async));
+  ct_store_priv_run_async (self, &create_op, ct_store_priv_op_new (), cancellable, callback,
+                           user_data, ct_store_create_async);
 }
 
 CtStore *
@@ -930,30 +915,18 @@ admin_audit_body (CtStoreTransaction  *txn,
   return ct_store_priv_append_audit (txn->store, op->staff_id, op->code, op->id, error);
 }
 
-static void
-worker_admin_audit (CtStore *self,
-                    GTask   *task)
-{
-  GError *error = NULL;
-
-  if (ct_store_priv_run_in_transaction (self, admin_audit_body, g_task_get_task_data (task), &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
+static const CtStoreOp admin_audit_op = { .body = admin_audit_body };
 
 static gboolean
 append_admin_audit (CtStore     *self,
                     const char  *action,
                     GError     **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   Op *op = ct_store_priv_op_new ();
 
   op->staff_id = g_strdup (SYSTEM_STAFF);
   op->code = g_strdup (action);
-  result = ct_store_priv_run_sync (self, worker_admin_audit, op, append_admin_audit);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return ct_store_priv_call_boolean (self, &admin_audit_op, op, append_admin_audit, error);
 }
 
 static gboolean
@@ -1191,20 +1164,21 @@ copy_file_private (const char  *from,
   return FALSE;
 }
 
-static void
-worker_reset_mark (CtStore *self,
-                   GTask   *task)
+static gboolean
+run_reset_mark (CtStore  *self,
+                Op       *op,
+                GError  **error)
 {
-  GError *error = NULL;
-
   if (!self->mark_known)
-    g_task_return_new_error (task, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED,
-                             _("The restored database’s audit log does not match its seal. Run “caretrail-admin verify” on it."));
-  else if (!ct_store_priv_write_mark (self, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED,
+                   _("The restored database’s audit log does not match its seal. Run “caretrail-admin verify” on it."));
+      return FALSE;
+    }
+  return ct_store_priv_write_mark (self, error);
 }
+
+static const CtStoreOp reset_mark_op = { .run_boolean = run_reset_mark };
 
 /* Makes the file's head, as it is now, the high-water mark, even if it is
  * below the mark kept before. */
@@ -1212,10 +1186,8 @@ static gboolean
 reset_mark (CtStore  *self,
             GError  **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-
-  result = ct_store_priv_run_sync (self, worker_reset_mark, ct_store_priv_op_new (), reset_mark);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return ct_store_priv_call_boolean (self, &reset_mark_op, ct_store_priv_op_new (), reset_mark,
+                                     error);
 }
 
 /**
@@ -1371,20 +1343,17 @@ backup_audit_body (CtStoreTransaction  *txn,
   return ct_store_priv_append_audit (txn->store, SYSTEM_STAFF, "backup", NULL, error);
 }
 
-static void
-worker_backup (CtStore *self,
-               GTask   *task)
+static gboolean
+run_backup (CtStore  *self,
+            Op       *op,
+            GError  **error)
 {
-  Op *op = g_task_get_task_data (task);
-  GError *error = NULL;
-
   /* The backup records itself, so the copy's audit log ends with it. */
-  if ((!self->read_only && !ct_store_priv_run_in_transaction (self, backup_audit_body, op, &error)) ||
-      !ct_store_backend_backup (self->backend, op->path, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+  return (self->read_only || ct_store_priv_run_in_transaction (self, backup_audit_body, op, error)) &&
+         ct_store_backend_backup (self->backend, op->path, error);
 }
+
+static const CtStoreOp backup_op = { .run_boolean = run_backup };
 
 /**
  * ct_store_backup_sync:
@@ -1419,7 +1388,7 @@ ct_store_backup_sync (CtStore        *self,
 
   op = ct_store_priv_op_new ();
   op->path = g_strdup (ct_backup_target_get_path (target));
-  result = ct_store_priv_run_sync (self, worker_backup, op, ct_store_backup_sync);
+  result = ct_store_priv_run_sync (self, &backup_op, op, ct_store_backup_sync);
   return g_task_propagate_boolean (G_TASK (result), error) &&
          ct_backup_target_commit (target, error);
 }

@@ -124,12 +124,11 @@ struct _CtStoreTransaction
   gboolean valid;
 };
 
-typedef void (*WorkerFunc) (CtStore *self,
-                            GTask   *task);
+typedef struct _CtStoreOp CtStoreOp;
 
 typedef struct
 {
-  WorkerFunc func;
+  const CtStoreOp *op;    /* %NULL: the worker quits */
   GTask *task;
 } Request;
 
@@ -296,6 +295,31 @@ typedef struct
 typedef gboolean (*TxnBody) (CtStoreTransaction  *txn,
                              Op                  *op,
                              GError             **error);
+
+/*
+ * One operation the worker thread runs for a request, its data being an Op
+ * (ct-store-worker.c). Each public operation declares one, and its
+ * `_async`, `_finish` and `_sync` functions are then a few lines each:
+ * ct_store_priv_run_async() queues it, ct_store_priv_run_sync() queues it
+ * and waits, and the result is taken from the GTask as usual.
+ *
+ * Exactly one of the three functions is set. @body runs inside one
+ * transaction (ct_store_priv_run_in_transaction()) and the result is
+ * whether it committed; @run_boolean returns a boolean result; and
+ * @run_pointer returns a pointer result, freed with @result_free, or
+ * %NULL with @error set.
+ */
+struct _CtStoreOp
+{
+  TxnBody body;
+  gboolean (*run_boolean) (CtStore  *self,
+                           Op       *op,
+                           GError  **error);
+  gpointer (*run_pointer) (CtStore  *self,
+                           Op       *op,
+                           GError  **error);
+  GDestroyNotify result_free;
+};
 
 /* ct-store-keys.c */
 
@@ -516,23 +540,33 @@ void
 ct_store_priv_start_worker (CtStore *self);
 
 void
-ct_store_priv_push_request (CtStore    *self,
-                            WorkerFunc  func,
-                            GTask      *task);
-
-GAsyncResult *
-ct_store_priv_run_sync (CtStore    *self,
-                        WorkerFunc  func,
-                        Op         *op,
-                        gpointer    source_tag);
-
-GTask *
-ct_store_priv_make_task (CtStore             *self,
+ct_store_priv_run_async (CtStore             *self,
+                         const CtStoreOp     *store_op,
                          Op                  *op,
                          GCancellable        *cancellable,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data,
                          gpointer             source_tag);
+
+GAsyncResult *
+ct_store_priv_run_sync (CtStore         *self,
+                        const CtStoreOp *store_op,
+                        Op              *op,
+                        gpointer         source_tag);
+
+gboolean
+ct_store_priv_call_boolean (CtStore          *self,
+                            const CtStoreOp  *store_op,
+                            Op               *op,
+                            gpointer          source_tag,
+                            GError          **error);
+
+gpointer
+ct_store_priv_call_pointer (CtStore          *self,
+                            const CtStoreOp  *store_op,
+                            Op               *op,
+                            gpointer          source_tag,
+                            GError          **error);
 
 /* ct-store-open.c */
 

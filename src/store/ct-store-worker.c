@@ -47,6 +47,40 @@ ct_store_priv_op_new (void)
 
 /* Worker thread {{{ */
 
+/* Runs @store_op for @task, on the worker thread. */
+static void
+run_op (CtStore         *self,
+        const CtStoreOp *store_op,
+        GTask           *task)
+{
+  Op *op = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (store_op->body != NULL || store_op->run_boolean != NULL)
+    {
+      gboolean ok;
+
+      if (store_op->body != NULL)
+        ok = ct_store_priv_run_in_transaction (self, store_op->body, op, &error);
+      else
+        ok = store_op->run_boolean (self, op, &error);
+
+      if (ok)
+        g_task_return_boolean (task, TRUE);
+      else
+        g_task_return_error (task, error);
+    }
+  else
+    {
+      gpointer result = store_op->run_pointer (self, op, &error);
+
+      if (result != NULL)
+        g_task_return_pointer (task, result, store_op->result_free);
+      else
+        g_task_return_error (task, error);
+    }
+}
+
 static gpointer
 worker_main (gpointer data)
 {
@@ -78,7 +112,7 @@ worker_main (gpointer data)
       else
         request = g_async_queue_pop (queue);
 
-      if (request->func == NULL)
+      if (request->op == NULL)
         {
           g_free (request);
           break;
@@ -88,7 +122,7 @@ worker_main (gpointer data)
       if (g_task_return_error_if_cancelled (request->task))
         ;
       else
-        request->func (self, request->task);
+        run_op (self, request->op, request->task);
 
       /* Read before the task (and maybe the store) goes. */
       if (self->mark_dirty && !self->closed)
@@ -114,10 +148,10 @@ ct_store_priv_start_worker (CtStore *self)
   self->worker = g_thread_new ("ct-store", worker_main, g_async_queue_ref (self->queue));
 }
 
-void
-ct_store_priv_push_request (CtStore    *self,
-                            WorkerFunc  func,
-                            GTask      *task)
+static void
+push_request (CtStore         *self,
+              const CtStoreOp *store_op,
+              GTask           *task)
 {
   Request *request;
 
@@ -130,9 +164,27 @@ ct_store_priv_push_request (CtStore    *self,
     }
 
   request = g_new0 (Request, 1);
-  request->func = func;
+  request->op = store_op;
   request->task = task;
   g_async_queue_push (self->queue, request);
+}
+
+/* Queues @store_op with @op (which the task takes) for the worker; the
+ * result reaches @callback on the caller's thread-default main context. */
+void
+ct_store_priv_run_async (CtStore             *self,
+                         const CtStoreOp     *store_op,
+                         Op                  *op,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data,
+                         gpointer             source_tag)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, op, ct_store_priv_op_free);
+  push_request (self, store_op, task);
 }
 
 static void
@@ -145,13 +197,14 @@ on_sync_done_cb (GObject      *object,
   *out = g_object_ref (result);
 }
 
-/* Runs @func on the worker and waits for it, iterating a private main
- * context so the caller's own main loop is not re-entered. */
+/* Runs @store_op on the worker and waits for it, iterating a private main
+ * context so the caller's own main loop is not re-entered. Returns the
+ * finished task, whose data is still @op. */
 GAsyncResult *
-ct_store_priv_run_sync (CtStore    *self,
-                        WorkerFunc  func,
-                        Op         *op,
-                        gpointer    source_tag)
+ct_store_priv_run_sync (CtStore         *self,
+                        const CtStoreOp *store_op,
+                        Op              *op,
+                        gpointer         source_tag)
 {
   GMainContext *context = g_main_context_new ();
   GAsyncResult *result = NULL;
@@ -170,7 +223,7 @@ ct_store_priv_run_sync (CtStore    *self,
       g_object_unref (task);
     }
   else
-    ct_store_priv_push_request (self, func, task);
+    push_request (self, store_op, task);
 
   while (result == NULL)
     g_main_context_iteration (context, TRUE);
@@ -181,19 +234,30 @@ ct_store_priv_run_sync (CtStore    *self,
   return result;
 }
 
-GTask *
-ct_store_priv_make_task (CtStore             *self,
-                         Op                  *op,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data,
-                         gpointer             source_tag)
+/* ct_store_priv_run_sync(), for an operation whose result is a boolean. */
+gboolean
+ct_store_priv_call_boolean (CtStore          *self,
+                            const CtStoreOp  *store_op,
+                            Op               *op,
+                            gpointer          source_tag,
+                            GError          **error)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GAsyncResult) result = ct_store_priv_run_sync (self, store_op, op, source_tag);
 
-  g_task_set_source_tag (task, source_tag);
-  g_task_set_task_data (task, op, ct_store_priv_op_free);
-  return task;
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ct_store_priv_run_sync(), for an operation whose result is a pointer. */
+gpointer
+ct_store_priv_call_pointer (CtStore          *self,
+                            const CtStoreOp  *store_op,
+                            Op               *op,
+                            gpointer          source_tag,
+                            GError          **error)
+{
+  g_autoptr(GAsyncResult) result = ct_store_priv_run_sync (self, store_op, op, source_tag);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* }}} */

@@ -19,7 +19,8 @@
  * is a GTask pushed on a queue that the worker takes in order; results
  * are returned on the caller's main context by GTask. The `_sync`
  * functions run the same request and iterate a private main context until
- * it completes.
+ * it completes. Each operation is declared once, as a CtStoreOp
+ * (ct-store-private.h) that ct-store-worker.c runs.
  *
  * Keys: the master key (in the keyring) is read when the database is
  * opened, used to derive the sub-keys (ct-crypto.h) and wiped at once.
@@ -130,29 +131,8 @@ update_body (CtStoreTransaction  *txn,
   return ct_store_priv_txn_update (txn, op->staff_id, op->record, error);
 }
 
-static void
-worker_insert (CtStore *self,
-               GTask   *task)
-{
-  GError *error = NULL;
-
-  if (ct_store_priv_run_in_transaction (self, insert_body, g_task_get_task_data (task), &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-worker_update (CtStore *self,
-               GTask   *task)
-{
-  GError *error = NULL;
-
-  if (ct_store_priv_run_in_transaction (self, update_body, g_task_get_task_data (task), &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
+static const CtStoreOp insert_op = { .body = insert_body };
+static const CtStoreOp update_op = { .body = update_body };
 
 static Op *
 op_new_for_write (const char *staff_id,
@@ -205,9 +185,8 @@ ct_store_insert_async (CtStore             *self,
   g_return_if_fail (CT_IS_STORE (self));
   g_return_if_fail (CT_IS_RECORD (record));
 
-  ct_store_priv_push_request (self, worker_insert,
-                              ct_store_priv_make_task (self, op_new_for_write (staff_id, record), cancellable,
-                                                       callback, user_data, ct_store_insert_async));
+  ct_store_priv_run_async (self, &insert_op, op_new_for_write (staff_id, record), cancellable,
+                           callback, user_data, ct_store_insert_async);
 }
 
 gboolean
@@ -230,7 +209,7 @@ ct_store_insert_sync (CtStore     *self,
   g_return_val_if_fail (CT_IS_STORE (self), FALSE);
   g_return_val_if_fail (CT_IS_RECORD (record), FALSE);
 
-  result = ct_store_priv_run_sync (self, worker_insert, op_new_for_write (staff_id, record), ct_store_insert_sync);
+  result = ct_store_priv_run_sync (self, &insert_op, op_new_for_write (staff_id, record), ct_store_insert_sync);
   return finish_write (result, error);
 }
 
@@ -252,9 +231,8 @@ ct_store_update_async (CtStore             *self,
   g_return_if_fail (CT_IS_STORE (self));
   g_return_if_fail (CT_IS_RECORD (record));
 
-  ct_store_priv_push_request (self, worker_update,
-                              ct_store_priv_make_task (self, op_new_for_write (staff_id, record), cancellable,
-                                                       callback, user_data, ct_store_update_async));
+  ct_store_priv_run_async (self, &update_op, op_new_for_write (staff_id, record), cancellable,
+                           callback, user_data, ct_store_update_async);
 }
 
 gboolean
@@ -277,24 +255,19 @@ ct_store_update_sync (CtStore     *self,
   g_return_val_if_fail (CT_IS_STORE (self), FALSE);
   g_return_val_if_fail (CT_IS_RECORD (record), FALSE);
 
-  result = ct_store_priv_run_sync (self, worker_update, op_new_for_write (staff_id, record), ct_store_update_sync);
+  result = ct_store_priv_run_sync (self, &update_op, op_new_for_write (staff_id, record), ct_store_update_sync);
   return finish_write (result, error);
 }
 
-static void
-worker_get (CtStore *self,
-            GTask   *task)
+static gpointer
+run_get (CtStore  *self,
+         Op       *op,
+         GError  **error)
 {
-  Op *op = g_task_get_task_data (task);
-  GError *error = NULL;
-  CtRecord *record;
-
-  record = ct_store_priv_store_get (self, op->kind, op->id, &error);
-  if (record == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, record, g_object_unref);
+  return ct_store_priv_store_get (self, op->kind, op->id, error);
 }
+
+static const CtStoreOp get_op = { .run_pointer = run_get, .result_free = g_object_unref };
 
 static Op *
 op_new_for_read (CtRecordKind  kind,
@@ -326,9 +299,8 @@ ct_store_get_async (CtStore             *self,
   g_return_if_fail (CT_IS_STORE (self));
   g_return_if_fail (kind < CT_RECORD_N_KINDS);
 
-  ct_store_priv_push_request (self, worker_get,
-                              ct_store_priv_make_task (self, op_new_for_read (kind, id, NULL), cancellable, callback,
-                                                       user_data, ct_store_get_async));
+  ct_store_priv_run_async (self, &get_op, op_new_for_read (kind, id, NULL), cancellable, callback,
+                           user_data, ct_store_get_async);
 }
 
 CtRecord *
@@ -346,29 +318,25 @@ ct_store_get_sync (CtStore       *self,
                    const char    *id,
                    GError       **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-
   g_return_val_if_fail (CT_IS_STORE (self), NULL);
   g_return_val_if_fail (kind < CT_RECORD_N_KINDS, NULL);
 
-  result = ct_store_priv_run_sync (self, worker_get, op_new_for_read (kind, id, NULL), ct_store_get_sync);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return ct_store_priv_call_pointer (self, &get_op, op_new_for_read (kind, id, NULL),
+                                     ct_store_get_sync, error);
 }
 
-static void
-worker_list (CtStore *self,
-             GTask   *task)
+static gpointer
+run_list (CtStore  *self,
+          Op       *op,
+          GError  **error)
 {
-  Op *op = g_task_get_task_data (task);
-  GError *error = NULL;
-  GPtrArray *records;
-
-  records = ct_store_priv_store_list (self, op->kind, op->case_id, &error);
-  if (records == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, records, (GDestroyNotify) g_ptr_array_unref);
+  return ct_store_priv_store_list (self, op->kind, op->case_id, error);
 }
+
+static const CtStoreOp list_op = {
+  .run_pointer = run_list,
+  .result_free = (GDestroyNotify) g_ptr_array_unref,
+};
 
 /**
  * ct_store_list_async:
@@ -387,9 +355,8 @@ ct_store_list_async (CtStore             *self,
   g_return_if_fail (CT_IS_STORE (self));
   g_return_if_fail (kind < CT_RECORD_N_KINDS);
 
-  ct_store_priv_push_request (self, worker_list,
-                              ct_store_priv_make_task (self, op_new_for_read (kind, NULL, case_id), cancellable, callback,
-                                                       user_data, ct_store_list_async));
+  ct_store_priv_run_async (self, &list_op, op_new_for_read (kind, NULL, case_id), cancellable,
+                           callback, user_data, ct_store_list_async);
 }
 
 /**
@@ -412,33 +379,30 @@ ct_store_list_sync (CtStore       *self,
                     const char    *case_id,
                     GError       **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-
   g_return_val_if_fail (CT_IS_STORE (self), NULL);
   g_return_val_if_fail (kind < CT_RECORD_N_KINDS, NULL);
 
-  result = ct_store_priv_run_sync (self, worker_list, op_new_for_read (kind, NULL, case_id), ct_store_list_sync);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return ct_store_priv_call_pointer (self, &list_op, op_new_for_read (kind, NULL, case_id),
+                                     ct_store_list_sync, error);
 }
 
-static void
-worker_list_history (CtStore *self,
-                     GTask   *task)
+static gpointer
+run_list_history (CtStore  *self,
+                  Op       *op,
+                  GError  **error)
 {
-  Op *op = g_task_get_task_data (task);
   g_autoptr(GPtrArray) rows = NULL;
-  GError *error = NULL;
-  GPtrArray *records = NULL;
 
-  rows = ct_store_backend_list_history (self->backend, op->kind, op->id, &error);
-  if (rows != NULL)
-    records = ct_store_priv_decrypt_rows (self, rows, &error);
-
-  if (records == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, records, (GDestroyNotify) g_ptr_array_unref);
+  rows = ct_store_backend_list_history (self->backend, op->kind, op->id, error);
+  if (rows == NULL)
+    return NULL;
+  return ct_store_priv_decrypt_rows (self, rows, error);
 }
+
+static const CtStoreOp list_history_op = {
+  .run_pointer = run_list_history,
+  .result_free = (GDestroyNotify) g_ptr_array_unref,
+};
 
 /**
  * ct_store_list_history_async:
@@ -459,9 +423,8 @@ ct_store_list_history_async (CtStore             *self,
   g_return_if_fail (CT_IS_STORE (self));
   g_return_if_fail (kind < CT_RECORD_N_KINDS);
 
-  ct_store_priv_push_request (self, worker_list_history,
-                              ct_store_priv_make_task (self, op_new_for_read (kind, id, NULL), cancellable, callback,
-                                                       user_data, ct_store_list_history_async));
+  ct_store_priv_run_async (self, &list_history_op, op_new_for_read (kind, id, NULL), cancellable,
+                           callback, user_data, ct_store_list_history_async);
 }
 
 GPtrArray *
@@ -479,14 +442,11 @@ ct_store_list_history_sync (CtStore       *self,
                             const char    *id,
                             GError       **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-
   g_return_val_if_fail (CT_IS_STORE (self), NULL);
   g_return_val_if_fail (kind < CT_RECORD_N_KINDS, NULL);
 
-  result = ct_store_priv_run_sync (self, worker_list_history, op_new_for_read (kind, id, NULL),
-                                   ct_store_list_history_sync);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return ct_store_priv_call_pointer (self, &list_history_op, op_new_for_read (kind, id, NULL),
+                                     ct_store_list_history_sync, error);
 }
 
 static gboolean
@@ -504,18 +464,17 @@ open_case_body (CtStoreTransaction  *txn,
   return ct_store_priv_append_audit (txn->store, op->staff_id, "open-case", op->case_id, error);
 }
 
-static void
-worker_open_case (CtStore *self,
-                  GTask   *task)
+static gpointer
+run_open_case (CtStore  *self,
+               Op       *op,
+               GError  **error)
 {
-  Op *op = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  if (ct_store_priv_run_in_transaction (self, open_case_body, op, &error))
-    g_task_return_pointer (task, g_steal_pointer (&op->record), g_object_unref);
-  else
-    g_task_return_error (task, error);
+  if (!ct_store_priv_run_in_transaction (self, open_case_body, op, error))
+    return NULL;
+  return g_steal_pointer (&op->record);
 }
+
+static const CtStoreOp open_case_op = { .run_pointer = run_open_case, .result_free = g_object_unref };
 
 static Op *
 op_new_for_case (const char *staff_id,
@@ -547,9 +506,8 @@ ct_store_open_case_async (CtStore             *self,
   g_return_if_fail (CT_IS_STORE (self));
   g_return_if_fail (case_id != NULL);
 
-  ct_store_priv_push_request (self, worker_open_case,
-                              ct_store_priv_make_task (self, op_new_for_case (staff_id, case_id), cancellable, callback,
-                                                       user_data, ct_store_open_case_async));
+  ct_store_priv_run_async (self, &open_case_op, op_new_for_case (staff_id, case_id), cancellable,
+                           callback, user_data, ct_store_open_case_async);
 }
 
 CtRecord *
@@ -567,14 +525,11 @@ ct_store_open_case_sync (CtStore     *self,
                          const char  *case_id,
                          GError     **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-
   g_return_val_if_fail (CT_IS_STORE (self), NULL);
   g_return_val_if_fail (case_id != NULL, NULL);
 
-  result = ct_store_priv_run_sync (self, worker_open_case, op_new_for_case (staff_id, case_id),
-                                   ct_store_open_case_sync);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return ct_store_priv_call_pointer (self, &open_case_op, op_new_for_case (staff_id, case_id),
+                                     ct_store_open_case_sync, error);
 }
 
 typedef struct
@@ -648,21 +603,18 @@ erase_case_body (CtStoreTransaction  *txn,
   return ct_store_priv_append_audit_full (self, op->staff_id, "erase-case", op->case_id, &subject, error);
 }
 
-static void
-worker_erase_case (CtStore *self,
-                   GTask   *task)
+static gboolean
+run_erase_case (CtStore  *self,
+                Op       *op,
+                GError  **error)
 {
-  Op *op = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  if (ct_store_priv_run_in_transaction (self, erase_case_body, op, &error))
-    {
-      g_hash_table_remove (self->keys.case_keys, op->case_id);
-      g_task_return_boolean (task, TRUE);
-    }
-  else
-    g_task_return_error (task, error);
+  if (!ct_store_priv_run_in_transaction (self, erase_case_body, op, error))
+    return FALSE;
+  g_hash_table_remove (self->keys.case_keys, op->case_id);
+  return TRUE;
 }
+
+static const CtStoreOp erase_case_op = { .run_boolean = run_erase_case };
 
 /**
  * ct_store_erase_case_sync:
@@ -682,14 +634,11 @@ ct_store_erase_case_sync (CtStore     *self,
                           const char  *case_id,
                           GError     **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-
   g_return_val_if_fail (CT_IS_STORE (self), FALSE);
   g_return_val_if_fail (case_id != NULL, FALSE);
 
-  result = ct_store_priv_run_sync (self, worker_erase_case, op_new_for_case (staff_id, case_id),
-                                   ct_store_erase_case_sync);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return ct_store_priv_call_boolean (self, &erase_case_op, op_new_for_case (staff_id, case_id),
+                                     ct_store_erase_case_sync, error);
 }
 
 static gboolean
@@ -723,26 +672,22 @@ add_matches (CtStore     *self,
   return TRUE;
 }
 
-static void
-worker_find_children (CtStore *self,
-                      GTask   *task)
+static gpointer
+run_find_children (CtStore  *self,
+                   Op       *op,
+                   GError  **error)
 {
-  Op *op = g_task_get_task_data (task);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
   g_autofree char *name = ct_store_priv_full_name (op->given, op->family);
   g_autofree char *family = ct_crypto_normalise_name (op->family);
-  GError *error = NULL;
 
   if (*name != '\0')
     {
       g_autoptr(GBytes) token = ct_store_priv_blind_token (self, "name", name);
 
-      if (!add_matches (self, seen, records, token, &error))
-        {
-          g_task_return_error (task, error);
-          return;
-        }
+      if (!add_matches (self, seen, records, token, error))
+        return NULL;
     }
 
   if (op->dob != NULL && *op->dob != '\0' && *family != '\0')
@@ -750,15 +695,17 @@ worker_find_children (CtStore *self,
       g_autofree char *family_dob = g_strconcat (family, "|", op->dob, NULL);
       g_autoptr(GBytes) token = ct_store_priv_blind_token (self, "family-dob", family_dob);
 
-      if (!add_matches (self, seen, records, token, &error))
-        {
-          g_task_return_error (task, error);
-          return;
-        }
+      if (!add_matches (self, seen, records, token, error))
+        return NULL;
     }
 
-  g_task_return_pointer (task, g_steal_pointer (&records), (GDestroyNotify) g_ptr_array_unref);
+  return g_steal_pointer (&records);
 }
+
+static const CtStoreOp find_children_op = {
+  .run_pointer = run_find_children,
+  .result_free = (GDestroyNotify) g_ptr_array_unref,
+};
 
 static Op *
 op_new_for_find (const char *given,
@@ -795,9 +742,9 @@ ct_store_find_children_async (CtStore             *self,
 {
   g_return_if_fail (CT_IS_STORE (self));
 
-  ct_store_priv_push_request (self, worker_find_children,
-                              ct_store_priv_make_task (self, op_new_for_find (given_names, family_name, date_of_birth),
-                                                       cancellable, callback, user_data, ct_store_find_children_async));
+  ct_store_priv_run_async (self, &find_children_op,
+                           op_new_for_find (given_names, family_name, date_of_birth), cancellable,
+                           callback, user_data, ct_store_find_children_async);
 }
 
 GPtrArray *
@@ -816,14 +763,11 @@ ct_store_find_children_sync (CtStore     *self,
                              const char  *date_of_birth,
                              GError     **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-
   g_return_val_if_fail (CT_IS_STORE (self), NULL);
 
-  result = ct_store_priv_run_sync (self, worker_find_children,
-                                   op_new_for_find (given_names, family_name, date_of_birth),
-                                   ct_store_find_children_sync);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return ct_store_priv_call_pointer (self, &find_children_op,
+                                     op_new_for_find (given_names, family_name, date_of_birth),
+                                     ct_store_find_children_sync, error);
 }
 
 /* }}} */
@@ -847,17 +791,7 @@ caller_body (CtStoreTransaction  *txn,
   return FALSE;
 }
 
-static void
-worker_transaction (CtStore *self,
-                    GTask   *task)
-{
-  GError *error = NULL;
-
-  if (ct_store_priv_run_in_transaction (self, caller_body, g_task_get_task_data (task), &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
+static const CtStoreOp transaction_op = { .body = caller_body };
 
 /**
  * ct_store_run_transaction_sync:
@@ -878,7 +812,6 @@ ct_store_run_transaction_sync (CtStore                 *self,
                                gpointer                 user_data,
                                GError                 **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   Op *op = ct_store_priv_op_new ();
 
   g_return_val_if_fail (CT_IS_STORE (self), FALSE);
@@ -886,8 +819,8 @@ ct_store_run_transaction_sync (CtStore                 *self,
 
   op->func = func;
   op->func_data = user_data;
-  result = ct_store_priv_run_sync (self, worker_transaction, op, ct_store_run_transaction_sync);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return ct_store_priv_call_boolean (self, &transaction_op, op, ct_store_run_transaction_sync,
+                                     error);
 }
 
 /**
@@ -915,9 +848,8 @@ ct_store_run_transaction_async (CtStore                *self,
   op->func = func;
   op->func_data = user_data;
   op->func_destroy = user_data_destroy;
-  ct_store_priv_push_request (self, worker_transaction,
-                              ct_store_priv_make_task (self, op, cancellable, callback, callback_data,
-                                                       ct_store_run_transaction_async));
+  ct_store_priv_run_async (self, &transaction_op, op, cancellable, callback, callback_data,
+                           ct_store_run_transaction_async);
 }
 
 gboolean
@@ -933,18 +865,15 @@ ct_store_run_transaction_finish (CtStore       *self,
 
 /* Administration {{{ */
 
-static void
-worker_verify (CtStore *self,
-               GTask   *task)
+static gboolean
+run_verify (CtStore  *self,
+            Op       *op,
+            GError  **error)
 {
-  Op *op = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  if (ct_store_priv_verify_internal (self, &op->stats, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
+  return ct_store_priv_verify_internal (self, &op->stats, error);
 }
+
+static const CtStoreOp verify_op = { .run_boolean = run_verify };
 
 /**
  * ct_store_verify_sync:
@@ -967,7 +896,7 @@ ct_store_verify_sync (CtStore             *self,
 
   g_return_val_if_fail (CT_IS_STORE (self), FALSE);
 
-  result = ct_store_priv_run_sync (self, worker_verify, ct_store_priv_op_new (), ct_store_verify_sync);
+  result = ct_store_priv_run_sync (self, &verify_op, ct_store_priv_op_new (), ct_store_verify_sync);
   op = g_task_get_task_data (G_TASK (result));
   if (out_stats != NULL)
     *out_stats = op->stats;
@@ -982,9 +911,8 @@ ct_store_verify_async (CtStore             *self,
 {
   g_return_if_fail (CT_IS_STORE (self));
 
-  ct_store_priv_push_request (self, worker_verify,
-                              ct_store_priv_make_task (self, ct_store_priv_op_new (), cancellable, callback, user_data,
-                                                       ct_store_verify_async));
+  ct_store_priv_run_async (self, &verify_op, ct_store_priv_op_new (), cancellable, callback,
+                           user_data, ct_store_verify_async);
 }
 
 gboolean
@@ -996,26 +924,27 @@ ct_store_verify_finish (CtStore       *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-static void
-worker_status (CtStore *self,
-               GTask   *task)
+static gpointer
+run_status (CtStore  *self,
+            Op       *op,
+            GError  **error)
 {
   g_autoptr(CtStoreStatus) status = g_new0 (CtStoreStatus, 1);
   g_autoptr(CtAuditEntry) head = NULL;
-  GError *error = NULL;
+  GError *local_error = NULL;
 
   status->path = g_strdup (self->path);
   status->database_uuid = g_strdup (self->database_uuid);
-  status->schema_version = ct_store_backend_get_schema_version (self->backend, &error);
+  status->schema_version = ct_store_backend_get_schema_version (self->backend, &local_error);
   status->latest_schema_version = ct_store_backend_get_latest_schema_version (self->backend);
-  for (guint kind = 0; error == NULL && kind < CT_RECORD_N_KINDS; kind++)
-    status->counts[kind] = ct_store_backend_count_rows (self->backend, kind, &error);
-  if (error == NULL)
-    head = ct_store_backend_get_audit_head (self->backend, &error);
-  if (error != NULL)
+  for (guint kind = 0; local_error == NULL && kind < CT_RECORD_N_KINDS; kind++)
+    status->counts[kind] = ct_store_backend_count_rows (self->backend, kind, &local_error);
+  if (local_error == NULL)
+    head = ct_store_backend_get_audit_head (self->backend, &local_error);
+  if (local_error != NULL)
     {
-      g_task_return_error (task, error);
-      return;
+      g_propagate_error (error, local_error);
+      return NULL;
     }
 
   if (head != NULL)
@@ -1026,8 +955,13 @@ worker_status (CtStore *self,
     }
   status->keyring_state = ct_keyring_get_state (self->database_uuid);
 
-  g_task_return_pointer (task, g_steal_pointer (&status), (GDestroyNotify) ct_store_status_free);
+  return g_steal_pointer (&status);
 }
+
+static const CtStoreOp status_op = {
+  .run_pointer = run_status,
+  .result_free = (GDestroyNotify) ct_store_status_free,
+};
 
 /**
  * ct_store_get_status_sync:
@@ -1039,27 +973,24 @@ CtStoreStatus *
 ct_store_get_status_sync (CtStore  *self,
                           GError  **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-
   g_return_val_if_fail (CT_IS_STORE (self), NULL);
 
-  result = ct_store_priv_run_sync (self, worker_status, ct_store_priv_op_new (), ct_store_get_status_sync);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return ct_store_priv_call_pointer (self, &status_op, ct_store_priv_op_new (),
+                                     ct_store_get_status_sync, error);
 }
 
-static void
-worker_list_audit (CtStore *self,
-                   GTask   *task)
+static gpointer
+run_list_audit (CtStore  *self,
+                Op       *op,
+                GError  **error)
 {
-  GError *error = NULL;
-  GPtrArray *entries;
-
-  entries = ct_store_backend_list_audit (self->backend, &error);
-  if (entries == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, entries, (GDestroyNotify) g_ptr_array_unref);
+  return ct_store_backend_list_audit (self->backend, error);
 }
+
+static const CtStoreOp list_audit_op = {
+  .run_pointer = run_list_audit,
+  .result_free = (GDestroyNotify) g_ptr_array_unref,
+};
 
 /**
  * ct_store_list_audit_sync:
@@ -1071,12 +1002,10 @@ GPtrArray *
 ct_store_list_audit_sync (CtStore  *self,
                           GError  **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-
   g_return_val_if_fail (CT_IS_STORE (self), NULL);
 
-  result = ct_store_priv_run_sync (self, worker_list_audit, ct_store_priv_op_new (), ct_store_list_audit_sync);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return ct_store_priv_call_pointer (self, &list_audit_op, ct_store_priv_op_new (),
+                                     ct_store_list_audit_sync, error);
 }
 
 /* }}} */
