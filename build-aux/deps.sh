@@ -15,7 +15,7 @@ build_packages="build-essential pkg-config meson ninja-build gettext
   fonts-dejavu-core fonts-noto-core gnome-keyring dbus"
 test_packages="xvfb xauth dbus-x11 at-spi2-core python3-gi python3-pyatspi
   gir1.2-atspi-2.0 gir1.2-secret-1 poppler-utils qpdf sqlite3 flatpak-builder
-  x11-apps x11-utils clang-14 libclang-rt-14-dev"
+  x11-apps x11-utils clang-14 libclang-rt-14-dev time"
 
 case "${1:-run}" in
   run) wanted=$build_packages ;;
