@@ -518,7 +518,19 @@ load_overrides (CtCalendar  *self,
 
       date_text = g_key_file_get_string (keyfile, group, "date", NULL);
       name = g_key_file_get_locale_string (keyfile, group, "name", NULL, NULL);
-      nations = g_key_file_get_string_list (keyfile, group, "nations", NULL, NULL);
+      /* Read as the raw value and split here: GLib 2.74's list parser
+       * overwrites its own error on some malformed escapes. Nation names
+       * need no escapes. */
+      {
+        g_autofree char *raw = g_key_file_get_value (keyfile, group, "nations", NULL);
+        g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+        g_auto(GStrv) parts = raw != NULL ? g_strsplit (raw, ";", -1) : NULL;
+
+        for (guint p = 0; parts != NULL && parts[p] != NULL; p++)
+          if (*g_strstrip (parts[p]) != '\0')
+            g_strv_builder_add (builder, parts[p]);
+        nations = g_strv_builder_end (builder);
+      }
       replaces_text = g_key_file_get_string (keyfile, group, "replaces", NULL);
 
       o = g_new0 (Override, 1);
