@@ -23,6 +23,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 export ASAN_OPTIONS=detect_leaks=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 
+# A fixed seed (FUZZ_SEED to change it) makes a run repeatable: what one
+# run finds, the next finds again, and a clean run stays clean.
+seed=${FUZZ_SEED:-1}
+
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 status=0
@@ -42,7 +46,7 @@ for corpus in "$here"/corpus/*/; do
   cp "$corpus"/* "$work/$name/corpus/" 2>/dev/null
   seeds=$(find "$work/$name/corpus" -type f | wc -l)
 
-  "$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  "$target" -seed="$seed" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$work/$name/artifacts/" "$work/$name/corpus" >"$log" 2>&1
   rc=$?
 
