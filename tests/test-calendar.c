@@ -328,6 +328,7 @@ test_data_damaged (void)
     /* Found by fuzzing: a list with malformed escapes made GLib's own list
      * parser overwrite its error (a warning); it is read as plain text. */
     { "[a]\nnations=a\\;\\q\\\ndate=2026-01-01\nname=x\n", "is not a nation" },
+    { "[a]\ndate=2026-01-01\nname=Wedding\221of\nnations=scotland\n", "name is not text" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

@@ -516,11 +516,11 @@ load_overrides (CtCalendar  *self,
             }
         }
 
-      date_text = g_key_file_get_string (keyfile, group, "date", NULL);
-      name = g_key_file_get_locale_string (keyfile, group, "name", NULL, NULL);
-      /* Read as the raw value and split here: GLib 2.74's list parser
-       * overwrites its own error on some malformed escapes. Nation names
-       * need no escapes. */
+      /* Every value is read as it is written: GLib 2.74's escape parser
+       * overwrites its own error on some malformed escapes (found by
+       * fuzzing), and dates, names and nations need no escapes. */
+      date_text = g_key_file_get_value (keyfile, group, "date", NULL);
+      name = g_key_file_get_value (keyfile, group, "name", NULL);
       {
         g_autofree char *raw = g_key_file_get_value (keyfile, group, "nations", NULL);
         g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
@@ -531,7 +531,7 @@ load_overrides (CtCalendar  *self,
             g_strv_builder_add (builder, parts[p]);
         nations = g_strv_builder_end (builder);
       }
-      replaces_text = g_key_file_get_string (keyfile, group, "replaces", NULL);
+      replaces_text = g_key_file_get_value (keyfile, group, "replaces", NULL);
 
       o = g_new0 (Override, 1);
       g_date_clear (&o->date, 1);
@@ -554,6 +554,11 @@ load_overrides (CtCalendar  *self,
         {
           override_free (o);
           return bad_data (error, group, _("the holiday has no name"));
+        }
+      if (!g_utf8_validate (o->name, -1, NULL))
+        {
+          override_free (o);
+          return bad_data (error, group, _("the holiday’s name is not text"));
         }
       if (nations == NULL || nations[0] == NULL)
         {
