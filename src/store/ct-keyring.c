@@ -80,6 +80,26 @@ get_service (GError **error)
   return service;
 }
 
+/* The first unlocked item a search found (or %NULL), and whether any was
+ * locked; takes the list. */
+static SecretItem *
+take_unlocked_item (GList    *items,
+                    gboolean *out_any_locked)
+{
+  SecretItem *unlocked = NULL;
+
+  *out_any_locked = FALSE;
+  for (GList *l = items; l != NULL; l = l->next)
+    {
+      if (secret_item_get_locked (l->data))
+        *out_any_locked = TRUE;
+      else if (unlocked == NULL)
+        unlocked = g_object_ref (l->data);
+    }
+  g_list_free_full (items, g_object_unref);
+  return unlocked;
+}
+
 static GHashTable *
 make_attributes (const char *database_uuid)
 {
@@ -200,14 +220,7 @@ ct_keyring_lookup_key (const char  *database_uuid,
       return NULL;
     }
 
-  for (GList *l = items; l != NULL; l = l->next)
-    {
-      if (secret_item_get_locked (l->data))
-        any_locked = TRUE;
-      else if (unlocked == NULL)
-        unlocked = g_object_ref (l->data);
-    }
-  g_list_free_full (items, g_object_unref);
+  unlocked = take_unlocked_item (items, &any_locked);
 
   if (unlocked == NULL)
     {
@@ -472,14 +485,7 @@ ct_keyring_lookup_mark (const char  *database_uuid,
       return FALSE;
     }
 
-  for (GList *l = items; l != NULL; l = l->next)
-    {
-      if (secret_item_get_locked (l->data))
-        any_locked = TRUE;
-      else if (unlocked == NULL)
-        unlocked = g_object_ref (l->data);
-    }
-  g_list_free_full (items, g_object_unref);
+  unlocked = take_unlocked_item (items, &any_locked);
 
   if (unlocked == NULL)
     {
