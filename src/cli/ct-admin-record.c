@@ -693,24 +693,6 @@ ct_admin_cmd_note (int    argc,
 
 /* show {{{ */
 
-static int
-compare_chronology (gconstpointer a,
-                    gconstpointer b)
-{
-  CtRecord *ra = *(CtRecord **) a;
-  CtRecord *rb = *(CtRecord **) b;
-  gint64 ea = ct_record_get_int64 (ra, "event", 0);
-  gint64 eb = ct_record_get_int64 (rb, "event", 0);
-  gint64 qa = ct_record_get_int64 (ra, "recorded-at", ct_record_get_created_at (ra));
-  gint64 qb = ct_record_get_int64 (rb, "recorded-at", ct_record_get_created_at (rb));
-
-  if (ea != eb)
-    return ea < eb ? -1 : 1;
-  if (qa != qb)
-    return qa < qb ? -1 : 1;
-  return 0;
-}
-
 /**
  * ct_admin_cmd_show:
  * @argc: argument count; argv[0] is "show"
@@ -770,7 +752,7 @@ ct_admin_cmd_show (int    argc,
   ct_store_close (store);
   if (chronology == NULL)
     return fail ("show", error);
-  g_ptr_array_sort (chronology, compare_chronology);
+  ct_case_service_sort_chronology (chronology);
 
   next = reading.next;
 

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "ct-case-documents.h"
+#include "ct-case-service.h"
 
 #include <glib/gi18n.h>
 #include <stdio.h>
@@ -341,13 +342,6 @@ compare_by_int64_field (CtRecord   *a,
   gint64 tb = ct_record_get_int64 (b, name, ct_record_get_created_at (b));
 
   return ta < tb ? -1 : ta > tb ? 1 : 0;
-}
-
-static gint
-compare_chronology_cb (gconstpointer a,
-                       gconstpointer b)
-{
-  return compare_by_int64_field (*(CtRecord **) a, *(CtRecord **) b, "event");
 }
 
 static gint
@@ -791,7 +785,7 @@ render_chronology (Pool                        *pool,
   g_autoptr(GString) names = g_string_new (NULL);
   CtChronologyReport report = { 0 };
 
-  g_ptr_array_sort (data->chronology, compare_chronology_cb);
+  ct_case_service_sort_chronology (data->chronology);
   for (guint i = 0; i < data->chronology->len; i++)
     {
       CtRecord *record = g_ptr_array_index (data->chronology, i);

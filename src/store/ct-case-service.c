@@ -1298,6 +1298,39 @@ ct_case_service_apply_sync (CtCaseService  *self,
   return data.result;
 }
 
+static int
+compare_chronology (gconstpointer a,
+                    gconstpointer b)
+{
+  CtRecord *ra = *(CtRecord **) a;
+  CtRecord *rb = *(CtRecord **) b;
+  gint64 ea = ct_record_get_int64 (ra, "event", ct_record_get_created_at (ra));
+  gint64 eb = ct_record_get_int64 (rb, "event", ct_record_get_created_at (rb));
+  gint64 qa = ct_record_get_int64 (ra, "recorded-at", ct_record_get_created_at (ra));
+  gint64 qb = ct_record_get_int64 (rb, "recorded-at", ct_record_get_created_at (rb));
+
+  if (ea != eb)
+    return ea < eb ? -1 : 1;
+  if (qa != qb)
+    return qa < qb ? -1 : 1;
+  return 0;
+}
+
+/**
+ * ct_case_service_sort_chronology:
+ * @chronology: (element-type CtRecord): a case's CHRONOLOGY records
+ *
+ * Puts a chronology in the order a reader follows it: by when each entry
+ * happened, then by when it was recorded. The app and the command line
+ * show it in this one order.
+ */
+void
+ct_case_service_sort_chronology (GPtrArray *chronology)
+{
+  g_return_if_fail (chronology != NULL);
+  g_ptr_array_sort (chronology, compare_chronology);
+}
+
 /**
  * ct_case_service_find_case_sync:
  * @self: a case service

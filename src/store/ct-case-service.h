@@ -157,6 +157,7 @@ CtTransition  *ct_case_service_record_finish  (CtCaseService         *self,
                                                CtRecord             **out_case,
                                                GError               **error);
 
+void           ct_case_service_sort_chronology (GPtrArray            *chronology);
 CtRecord      *ct_case_service_find_case_sync (CtCaseService         *self,
                                                const char            *reference,
                                                GError               **error);

@@ -1195,8 +1195,8 @@ open_data_free (OpenData *data)
 }
 
 static int
-compare_chronology (gconstpointer a,
-                    gconstpointer b)
+compare_created (gconstpointer a,
+                 gconstpointer b)
 {
   CtRecord *ra = *(CtRecord **) a;
   CtRecord *rb = *(CtRecord **) b;
@@ -1251,9 +1251,9 @@ open_in_transaction (CtStoreTransaction  *txn,
                                                         data->case_id, error)) == NULL)
     return FALSE;
 
-  g_ptr_array_sort (file->chronology, compare_chronology);
-  g_ptr_array_sort (file->documents, compare_chronology);
-  g_ptr_array_sort (file->people, compare_chronology);
+  ct_case_service_sort_chronology (file->chronology);
+  g_ptr_array_sort (file->documents, compare_created);
+  g_ptr_array_sort (file->people, compare_created);
   return TRUE;
 }
 

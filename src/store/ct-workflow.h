@@ -16,7 +16,8 @@ G_BEGIN_DECLS
  * @case_record: the CASE
  * @children: (element-type CtRecord): its CHILD records
  * @concerns: (element-type CtRecord): its CONCERN records
- * @chronology: (element-type CtRecord): its CHRONOLOGY, oldest first
+ * @chronology: (element-type CtRecord): its CHRONOLOGY, in the order it
+ *   happened (ct_case_service_sort_chronology())
  * @referrals: (element-type CtRecord): its REFERRAL records
  * @documents: (element-type CtRecord): its DOCUMENT records, oldest first
  * @people: (element-type CtRecord): its PERSON records (parents, carers and
