@@ -291,16 +291,34 @@ lookup_secret (const SecretSchema  *schema,
 
 /* }}} */
 
+/*
+ * The attributes name the schema as well as the database. The Secret
+ * Service matches the schema's name by itself, but libsecret's file
+ * keyring (0.20) only matches the attributes it is given: without the
+ * name, the key and the high-water mark of one database would be the same
+ * item there, and storing the mark would replace the key.
+ */
+static GHashTable *
+make_schema_attributes (const SecretSchema *schema,
+                        const char         *database_uuid)
+{
+  GHashTable *attributes;
+
+  attributes = secret_attributes_build (schema, ATTRIBUTE_DATABASE, database_uuid, NULL);
+  g_hash_table_replace (attributes, g_strdup ("xdg:schema"), g_strdup (schema->name));
+  return attributes;
+}
+
 static GHashTable *
 make_attributes (const char *database_uuid)
 {
-  return secret_attributes_build (get_schema (), ATTRIBUTE_DATABASE, database_uuid, NULL);
+  return make_schema_attributes (get_schema (), database_uuid);
 }
 
 static GHashTable *
 make_mark_attributes (const char *database_uuid)
 {
-  return secret_attributes_build (get_mark_schema (), ATTRIBUTE_DATABASE, database_uuid, NULL);
+  return make_schema_attributes (get_mark_schema (), database_uuid);
 }
 
 /**
