@@ -151,11 +151,11 @@ check_file_keyring (GError **error)
   path = get_file_keyring_path ();
   if (g_error_matches (local_error, SECRET_ERROR, SECRET_ERROR_INVALID_FILE_FORMAT))
     g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_KEYRING,
-                 _("The keyring file “%s” is damaged, so the key to the safeguarding records cannot be read. Nothing has been changed. Move that file aside and enter the recovery code to put the key back."),
+                 _("The keyring file “%s” is damaged, so the key to the safeguarding records cannot be read. Nothing has been changed. Move that file aside, start Caretrail again and enter the recovery code to put the key back."),
                  path);
   else if (g_error_matches (local_error, SECRET_ERROR, SECRET_ERROR_PROTOCOL))
     g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_KEYRING_LOCKED,
-                 _("The keyring file “%s” does not open with the password the desktop gives Caretrail for it, so the key to the safeguarding records cannot be read. Nothing has been changed. If the desktop’s keyring was reset, move that file aside and enter the recovery code to put the key back."),
+                 _("The keyring file “%s” does not open with the password the desktop gives Caretrail for it, so the key to the safeguarding records cannot be read. Nothing has been changed. If the desktop’s keyring was reset, move that file aside, start Caretrail again and enter the recovery code to put the key back."),
                  path);
   else
     g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_NO_SECRET_SERVICE,
