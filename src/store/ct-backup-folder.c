@@ -56,11 +56,38 @@ ct_backup_folder_is_backup_name (const char *basename)
          !ct_backup_target_is_partial_name (basename);
 }
 
+/* The order backups were made in: by the time in the name, then by the
+ * number added to a second backup made within the same second. */
+static guint
+get_name_number (const char *path)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  const char *dash = strrchr (base, '-');
+
+  /* "caretrail-…Z-2.ctbackup": the number follows the time's "Z-". */
+  if (dash == NULL || dash == base || dash[-1] != 'Z')
+    return 1;
+  return (guint) g_ascii_strtoull (dash + 1, NULL, 10);
+}
+
 static int
 compare_paths (gconstpointer a,
                gconstpointer b)
 {
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
+  const char *path_a = *(const char * const *) a;
+  const char *path_b = *(const char * const *) b;
+  const char *time_a = strrchr (path_a, 'Z');
+  const char *time_b = strrchr (path_b, 'Z');
+  gsize len_a = time_a != NULL ? (gsize) (time_a - path_a) : strlen (path_a);
+  gsize len_b = time_b != NULL ? (gsize) (time_b - path_b) : strlen (path_b);
+  int cmp = strncmp (path_a, path_b, MIN (len_a, len_b));
+  guint n_a, n_b;
+
+  if (cmp != 0 || len_a != len_b)
+    return cmp != 0 ? cmp : (len_a < len_b ? -1 : 1);
+  n_a = get_name_number (path_a);
+  n_b = get_name_number (path_b);
+  return n_a < n_b ? -1 : n_a > n_b ? 1 : 0;
 }
 
 static void
@@ -226,16 +253,33 @@ ct_backup_folder_back_up_sync (CtStore               *store,
       return NULL;
     }
 
-  path = g_build_filename (folder, name, NULL);
-  /* Two backups in the same second get different names. */
-  for (guint n = 2; !ct_backup_target_check (path, CT_BACKUP_NONE, NULL) && n < 100; n++)
-    {
-      g_autofree char *stem = g_strndup (name, strlen (name) - strlen (NAME_SUFFIX));
-      g_autofree char *other = g_strdup_printf ("%s-%u" NAME_SUFFIX, stem, n);
+  /* A second backup within the same second is numbered after the last,
+   * so that it sorts as the newest. */
+  {
+    g_autoptr(GPtrArray) existing = ct_backup_folder_list (folder, NULL);
+    g_autofree char *stem = g_strndup (name, strlen (name) - strlen (NAME_SUFFIX));
+    guint n = 1;
 
-      g_free (path);
-      path = g_build_filename (folder, other, NULL);
-    }
+    if (existing != NULL && existing->len > 0)
+      {
+        const char *last = g_ptr_array_index (existing, existing->len - 1);
+        g_autofree char *last_name = g_path_get_basename (last);
+
+        if (g_str_has_prefix (last_name, stem))
+          n = get_name_number (last) + 1;
+      }
+
+    for (;; n++)
+      {
+        g_autofree char *numbered = n == 1 ? g_strdup (name)
+                                           : g_strdup_printf ("%s-%u" NAME_SUFFIX, stem, n);
+
+        g_free (path);
+        path = g_build_filename (folder, numbered, NULL);
+        if (n >= 1000 || ct_backup_target_check (path, CT_BACKUP_NONE, NULL))
+          break;
+      }
+  }
 
   if (!ct_store_backup_full_sync (store, path, CT_BACKUP_NONE, progress, user_data, cancellable,
                                   error))

@@ -339,7 +339,13 @@ ct_backup_target_free (CtBackupTarget *target)
     return;
 
   if (!target->committed && target->fd >= 0 && is_ours (target))
-    g_unlink (target->write_path);
+    {
+      g_autofree char *journal = g_strconcat (target->write_path, "-journal", NULL);
+
+      /* SQLite's journal of the copy goes with it. */
+      g_unlink (journal);
+      g_unlink (target->write_path);
+    }
   if (target->fd >= 0)
     close (target->fd);
 

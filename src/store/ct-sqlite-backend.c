@@ -1437,7 +1437,7 @@ ct_sqlite_backend_set_scanning (CtStoreBackend  *backend,
 
 /* Pages copied between two reports of progress: small enough for a bar
  * that moves and a cancel that is prompt, large enough to cost nothing. */
-#define BACKUP_STEP_PAGES 256
+#define BACKUP_STEP_PAGES 32
 
 static gboolean
 ct_sqlite_backend_backup (CtStoreBackend        *backend,
@@ -1513,9 +1513,10 @@ ct_sqlite_backend_backup (CtStoreBackend        *backend,
   return TRUE;
 
 fail:
-  g_set_error (error, CT_STORE_ERROR, (rc & 0xff) == SQLITE_FULL ? CT_STORE_ERROR_DISK_FULL : CT_STORE_ERROR_IO,
-               _("The backup could not be written to “%s” (%s). Check the destination and try again."),
-               destination, dest != NULL ? sqlite3_errmsg (dest) : sqlite3_errstr (rc));
+  /* Only the reason: the store says which backup failed, by its name. */
+  g_set_error_literal (error, CT_STORE_ERROR,
+                       (rc & 0xff) == SQLITE_FULL ? CT_STORE_ERROR_DISK_FULL : CT_STORE_ERROR_IO,
+                       dest != NULL ? sqlite3_errmsg (dest) : sqlite3_errstr (rc));
   if (dest != NULL)
     sqlite3_close (dest);
   return FALSE;

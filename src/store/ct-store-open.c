@@ -1480,6 +1480,7 @@ ct_store_backup_full_sync (CtStore               *self,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(CtBackupTarget) target = NULL;
   BackupProgress wrapper = { progress, user_data, cancellable };
+  g_autoptr(GError) local_error = NULL;
   Op *op;
 
   g_return_val_if_fail (CT_IS_STORE (self), FALSE);
@@ -1498,8 +1499,22 @@ ct_store_backup_full_sync (CtStore               *self,
   op->progress = on_backup_progress_cb;
   op->progress_data = &wrapper;
   result = ct_store_priv_run_sync (self, &backup_op, op, ct_store_backup_full_sync);
-  return g_task_propagate_boolean (G_TASK (result), error) &&
-         ct_backup_target_commit (target, error);
+  if (!g_task_propagate_boolean (G_TASK (result), &local_error))
+    {
+      /* Said of the backup's own name, not of the temporary file. */
+      if (g_error_matches (local_error, CT_STORE_ERROR, CT_STORE_ERROR_DISK_FULL))
+        g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_DISK_FULL,
+                     _("The backup could not be written to “%s”: the disk is full. No backup was left there; free some space or choose another folder, then try again."),
+                     destination);
+      else if (g_error_matches (local_error, CT_STORE_ERROR, CT_STORE_ERROR_IO))
+        g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_IO,
+                     _("The backup could not be written to “%s”. No backup was left there; check that the disk is still connected and that you may write to it, then try again. (What went wrong: %s)"),
+                     destination, local_error->message);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return ct_backup_target_commit (target, error);
 }
 
 /* }}} */
