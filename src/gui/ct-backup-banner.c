@@ -152,7 +152,6 @@ ct_backup_banner_dispose (GObject *object)
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_object (&self->settings);
-  gtk_widget_dispose_template (GTK_WIDGET (self), CT_TYPE_BACKUP_BANNER);
 
   G_OBJECT_CLASS (ct_backup_banner_parent_class)->dispose (object);
 }

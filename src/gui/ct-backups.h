@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <gio/gio.h>
+#include <adwaita.h>
 
 #include "ct-backup-folder.h"
 #include "ct-store.h"
@@ -22,5 +22,9 @@ gboolean  ct_backups_back_up_on_close     (GSettings                   *settings
                                            CtStore                     *store);
 gboolean  ct_backups_is_overdue           (GSettings                   *settings);
 char     *ct_backups_describe_last        (GSettings                   *settings);
+void      ct_backups_ask_restore          (GSettings                   *settings,
+                                           GtkWindow                   *parent,
+                                           GtkWidget                   *target,
+                                           gboolean                     close_parent);
 
 G_END_DECLS

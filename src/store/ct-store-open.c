@@ -1306,10 +1306,17 @@ ct_store_restore_sync (const char  *path,
 
   /* Replacing a database that is open would leave its user writing to
    * the copy kept aside. */
-  if (g_file_test (path, G_FILE_TEST_EXISTS) && !ct_sqlite_backend_check_unused (path, error))
+  /* A file too damaged to be checked is not in use by anyone: it is what
+   * a restore is for, and it is kept aside like any other. */
+  if (g_file_test (path, G_FILE_TEST_EXISTS) && !ct_sqlite_backend_check_unused (path, &local_error))
     {
-      remove_database_files (staging);
-      return FALSE;
+      if (g_error_matches (local_error, CT_STORE_ERROR, CT_STORE_ERROR_BUSY))
+        {
+          remove_database_files (staging);
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      g_clear_error (&local_error);
     }
 
   /* A backup is older than the records written since: it is checked
