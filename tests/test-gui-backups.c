@@ -10,6 +10,7 @@
 #include "ct-application.h"
 #include "ct-backup-banner.h"
 #include "ct-backup-folder.h"
+#include "ct-backups.h"
 #include "ct-preferences-window.h"
 #include "ct-store.h"
 #include "ct-test-ui.h"
@@ -362,6 +363,23 @@ test_back_up_on_close (void)
   gtk_window_close (GTK_WINDOW (window));
   wait_until (not_busy, NULL, "the backup on close");
   g_assert_cmpuint (count_backups (folder), ==, 2);
+
+  /* A backup started from the window (its banner) goes on when the
+   * window closes at once, and the records are closed after it. */
+  g_settings_set_int64 (settings, "last-backup", now_seconds () - 60);
+  window = open_window (db);
+  wait_until (workflow_open, window, "the records");
+  ct_backups_back_up_async (settings, ct_workflow_get_store (ct_window_get_workflow (window)),
+                            NULL, NULL, NULL, NULL, NULL, NULL);
+  gtk_window_close (GTK_WINDOW (window));
+  wait_until (not_busy, NULL, "the backup started before closing");
+  g_assert_cmpuint (count_backups (folder), ==, 3);
+  {
+    g_autoptr(CtStore) again = ct_store_open_sync (db, &error);
+
+    g_assert_no_error (error);
+    ct_store_close (again);
+  }
 
   /* No folder chosen: nothing is attempted. */
   g_settings_set_string (settings, "backup-folder", "");

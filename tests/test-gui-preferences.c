@@ -501,6 +501,9 @@ test_procedure (void)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (cutoff)), ==, "16:00");
 
   assert_no_save_button (GTK_WIDGET (window));
+  /* The window's size is remembered by itself, not an option. */
+  g_assert_null (ct_test_ui_find_text (GTK_WIDGET (window), "Window Size"));
+  g_assert_null (ct_test_ui_find_text (GTK_WIDGET (window), "Remember"));
 
   /* A cut-off that cannot be read is marked on its row, said below, and
    * nothing is saved. */

@@ -30,10 +30,16 @@ typedef struct
   gboolean   close_store;
 } BackUp;
 
+/* The backups under way, so that a window closing while one runs leaves
+ * its records open until it is done. Main thread only. */
+static GPtrArray *running;
+
 static void
 back_up_free (BackUp *backup)
 {
   GApplication *app = g_application_get_default ();
+
+  g_ptr_array_remove (running, backup);
 
   if (backup->close_store)
     ct_store_close (backup->store);
@@ -96,6 +102,9 @@ start_back_up (GSettings                  *settings,
   backup->settings = g_object_ref (settings);
   backup->store = g_object_ref (store);
   backup->close_store = close_store;
+  if (running == NULL)
+    running = g_ptr_array_new ();
+  g_ptr_array_add (running, backup);
   if (app != NULL)
     {
       g_application_hold (app);
@@ -167,9 +176,10 @@ ct_backups_back_up_finish (GAsyncResult  *result,
  *
  * If a backup folder is chosen and the last backup is a day old or more,
  * backs @store up and then closes it; the application stays running until
- * that is done. Otherwise does nothing.
+ * that is done. A backup of @store already under way closes it when done.
+ * Otherwise does nothing.
  *
- * Returns: %TRUE if a backup was started, and @store will be closed by it
+ * Returns: %TRUE if a backup is under way, and @store will be closed by it
  */
 gboolean
 ct_backups_back_up_on_close (GSettings *settings,
@@ -179,6 +189,18 @@ ct_backups_back_up_on_close (GSettings *settings,
 
   g_return_val_if_fail (G_IS_SETTINGS (settings), FALSE);
   g_return_val_if_fail (CT_IS_STORE (store), FALSE);
+
+  /* One already under way closes the records when it is done. */
+  for (guint i = 0; running != NULL && i < running->len; i++)
+    {
+      BackUp *backup = g_ptr_array_index (running, i);
+
+      if (backup->store == store)
+        {
+          backup->close_store = TRUE;
+          return TRUE;
+        }
+    }
 
   folder = g_settings_get_string (settings, "backup-folder");
   if (folder[0] == '\0' ||
