@@ -281,9 +281,11 @@ on_confirm_response_cb (AdwMessageDialog *dialog,
 
   if (g_strcmp0 (response, "restore") == 0)
     {
-      gtk_widget_activate_action (ask->target, "win.restore-backup", "s", ask->path);
+      /* Closed first, so that what it saves as it closes reaches the
+       * records before they are closed for the restore. */
       if (ask->close_after != NULL)
         gtk_window_close (ask->close_after);
+      gtk_widget_activate_action (ask->target, "win.restore-backup", "s", ask->path);
     }
   ask_restore_free (ask);
 }

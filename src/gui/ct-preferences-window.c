@@ -349,8 +349,8 @@ on_organisation_saved_cb (GObject      *source,
 
   self->saving = FALSE;
 
-  /* Saved; but a window already gone has nothing to show it in. */
-  if (self->cancellable == NULL)
+  /* Saved; but a window already closed has nothing to show it in. */
+  if (self->cancellable == NULL || !gtk_widget_get_visible (GTK_WIDGET (self)))
     {
       ct_workflow_update_organisation_finish (CT_WORKFLOW (source), result, &error);
       if (error != NULL)
@@ -939,8 +939,10 @@ ct_preferences_window_restore_backup (CtPreferencesWindow *self,
   main_window = gtk_window_get_transient_for (GTK_WINDOW (self));
   g_return_if_fail (main_window != NULL);
 
-  gtk_widget_activate_action (GTK_WIDGET (main_window), "win.restore-backup", "s", path);
+  g_object_ref (main_window);
   gtk_window_close (GTK_WINDOW (self));
+  gtk_widget_activate_action (GTK_WIDGET (main_window), "win.restore-backup", "s", path);
+  g_object_unref (main_window);
 }
 
 /* }}} */
