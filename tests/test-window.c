@@ -174,20 +174,47 @@ test_window_narrow (void)
   g_assert_true (ct_split_view_get_folded (CT_SPLIT_VIEW (split)));
   ct_test_ui_screenshot (GTK_WIDGET (window), "main-window-360-sidebar.png");
 
-  g_ptr_array_add (cases, ct_case_item_new ("1", "CT-2026-0001", "Alex Brown", NULL,
-                                            "Escalate the concern",
-                                            g_get_real_time () - G_TIME_SPAN_HOUR,
-                                            "Dana Officer", FALSE));
+  /* Folded, the sidebar is what shows first: its sections, not a blank pane. */
+  g_assert_false (ct_split_view_get_showing_content (CT_SPLIT_VIEW (split)));
+  g_assert_true (gtk_widget_is_drawable (ct_test_ui_find_by_label (GTK_WIDGET (window),
+                                                                   "Needs action")));
+  g_assert_cmpint (gtk_widget_get_width (ct_split_view_get_sidebar (CT_SPLIT_VIEW (split))),
+                   >=, 300);
+
+  /* Forty cases with long names must not push the window wider than a phone. */
+  for (int i = 0; i < 40; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("%d", i + 1);
+      g_autofree char *reference = g_strdup_printf ("CT-2026-%04d", i + 1);
+      g_autofree char *name = g_strdup_printf ("Alexandra Bartholomew-Fitzwilliam %d", i + 1);
+
+      g_ptr_array_add (cases, ct_case_item_new (id, reference, name, "Lexi",
+                                                "Confirm the referral in writing within 48 hours",
+                                                g_get_real_time () - (i + 1) * G_TIME_SPAN_HOUR,
+                                                "Dana Officer-Longname", FALSE));
+    }
   ct_case_list_model_replace_all (ct_window_get_cases (window), cases);
   ct_window_show_section (window, "needs-action");
   ct_test_ui_spin (400);
   ct_test_ui_wait_for_frame (GTK_WIDGET (window));
   g_assert_true (ct_split_view_get_showing_content (CT_SPLIT_VIEW (split)));
+  {
+    int minimum = 0;
+
+    gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1,
+                        &minimum, NULL, NULL, NULL);
+    g_assert_cmpint (minimum, <=, 360);
+  }
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 400);
+  /* The way back to the sections is on screen when folded. */
+  g_assert_true (gtk_widget_is_drawable (ct_test_ui_find_by_label (GTK_WIDGET (window), "Back")));
   ct_test_ui_screenshot (GTK_WIDGET (window), "main-window-360-list.png");
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.go-back", NULL);
   ct_test_ui_spin (400);
   g_assert_false (ct_split_view_get_showing_content (CT_SPLIT_VIEW (split)));
+  ct_test_ui_wait_for_frame (GTK_WIDGET (window));
+  ct_test_ui_screenshot (GTK_WIDGET (window), "main-window-360-sidebar-back.png");
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
