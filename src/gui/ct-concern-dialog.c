@@ -8,6 +8,7 @@
 #include "ct-choice-row.h"
 #include "ct-alert.h"
 #include "ct-concern-dialog.h"
+#include "ct-date-button.h"
 #include "ct-format.h"
 #include "ct-procedure.h"
 
@@ -549,6 +550,8 @@ ct_concern_dialog_init (CtConcernDialog *self)
   GtkTextView *views[5];
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  ct_date_button_attach (self->when_date_row);
+  ct_date_button_attach (self->dob_row);
 
   self->risk_row = CT_CHOICE_ROW (ct_choice_row_new (_("Is a child at immediate risk?")));
   ct_choice_row_add (self->risk_row, "yes", _("Yes: refer at once"));

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ct-date-button.h"
 #include "ct-form-window.h"
 #include "ct-format.h"
 #include "ct-procedure.h"
@@ -211,6 +212,8 @@ ct_form_window_add_fields (AdwPreferencesGroup  *group,
       if (is_date (&fields[i]))
         value = date = ct_format_date_for_entry (value);
       out_rows[i] = ct_form_window_new_entry_row (_(fields[i].label), value);
+      if (is_date (&fields[i]))
+        ct_date_button_attach (ADW_ENTRY_ROW (out_rows[i]));
       adw_preferences_group_add (group, out_rows[i]);
     }
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ct-clock.h"
+#include "ct-date-button.h"
 #include "ct-details.h"
 #include "ct-document-error.h"
 #include "ct-format.h"
@@ -755,6 +756,7 @@ ct_preferences_window_init (CtPreferencesWindow *self)
 {
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  ct_date_button_attach (self->policy_row);
 }
 
 /**

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ct-choice-row.h"
+#include "ct-date-button.h"
 #include "ct-format.h"
 #include "ct-record.h"
 
@@ -581,6 +582,7 @@ ct_step_dialog_new (CtEvent     event,
           g_autofree char *title = g_strdup_printf (_("%s (DD/MM/YYYY)"), _(question->label));
 
           field.widget = make_entry (self, title, _(question->label));
+          ct_date_button_attach (ADW_ENTRY_ROW (field.widget));
         }
       else
         {
@@ -601,6 +603,7 @@ ct_step_dialog_new (CtEvent     event,
                                          _("Deadlines run from this time. It cannot be in the future, or before the step it follows."));
   self->when_date_row = ADW_ENTRY_ROW (make_entry (self, _("Date (DD/MM/YYYY)"),
                                                    _("When it happened")));
+  ct_date_button_attach (self->when_date_row);
   self->when_time_row = ADW_ENTRY_ROW (make_entry (self, _("Time (HH:MM)"),
                                                    _("Time it happened")));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (when_group),
