@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "ct-application.h"
+#include "ct-help.h"
 #include "ct-preferences-window.h"
 #include "ct-store.h"
 #include "ct-window.h"
@@ -109,6 +110,20 @@ on_preferences_activated_cb (GSimpleAction *action,
 }
 
 static void
+on_help_activated_cb (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  CtApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (parent == NULL)
+    return;
+
+  ct_help_show (parent, g_variant_get_string (parameter, NULL));
+}
+
+static void
 on_quit_activated_cb (GSimpleAction *action,
                       GVariant      *parameter,
                       gpointer       user_data)
@@ -132,6 +147,7 @@ on_quit_activated_cb (GSimpleAction *action,
 static const GActionEntry app_actions[] = {
   { "about", on_about_activated_cb },
   { "preferences", on_preferences_activated_cb },
+  { "help", on_help_activated_cb, "s" },
   { "quit", on_quit_activated_cb },
 };
 
@@ -143,6 +159,7 @@ ct_application_startup (GApplication *app)
   static const char *preferences_accels[] = { "<Control>comma", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
   static const char *help_overlay_accels[] = { "<Control>question", NULL };
+  static const char *help_accels[] = { "F1", NULL };
 
   /* Start reading the records while GTK starts. */
   {
@@ -161,6 +178,7 @@ ct_application_startup (GApplication *app)
                                          preferences_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay",
                                          help_overlay_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.help::index", help_accels);
   /* Every window, forms included, closes with Ctrl+W. */
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
 }
