@@ -107,6 +107,40 @@ test_help_topic_pages (void)
     }
 }
 
+/* Without a help viewer, F1 explains in a dialog, with all its advice,
+ * rather than doing nothing. */
+static void
+test_help_without_viewer (void)
+{
+  g_autoptr(GAppInfo) viewer = g_app_info_get_default_for_uri_scheme ("help");
+  GtkWindow *window;
+  GtkWidget *alert = NULL;
+  gint64 deadline;
+
+  if (viewer != NULL)
+    {
+      g_test_skip ("A help viewer is installed, so the guide would open");
+      return;
+    }
+
+  window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_present (window);
+  ct_test_ui_wait_for_frame (GTK_WIDGET (window));
+  ct_help_show (window, "index");
+
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while ((alert = ct_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) == NULL &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (alert);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (alert)), ==,
+                   "The Help Could Not Be Opened");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (alert)),
+                            "install Yelp, then press F1 again. Your records are not affected."));
+  gtk_window_destroy (GTK_WINDOW (alert));
+  gtk_window_destroy (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -117,6 +151,7 @@ main (int   argc,
   g_test_add_func ("/help/every-step-has-a-page", test_help_every_step_has_a_page);
   g_test_add_func ("/help/step-forms-link-their-page", test_help_step_forms_link_their_page);
   g_test_add_func ("/help/topic-pages", test_help_topic_pages);
+  g_test_add_func ("/help/without-viewer", test_help_without_viewer);
 
   return g_test_run ();
 }

@@ -54,7 +54,7 @@ on_uri_shown_cb (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  g_warning ("Could not open the user guide: %s", error->message);
+  g_debug ("Could not open the user guide: %s", error->message);
   if (gtk_widget_get_mapped (GTK_WIDGET (parent)))
     ct_alert_show (parent, _("The Help Could Not Be Opened"),
                    _("The guide is read with GNOME’s help viewer, Yelp, which did not start. "
