@@ -63,6 +63,15 @@ test_format_dates (void)
   g_assert_cmpstr (junk, ==, "");
   g_assert_cmpstr (day, ==, "5 March 2026");
   g_assert_cmpstr (day_time, ==, "5 March 2026 at 14:05");
+  {
+    GDate saturday;
+    g_autofree char *weekday = NULL;
+
+    g_date_clear (&saturday, 1);
+    g_date_set_dmy (&saturday, 5, G_DATE_DECEMBER, 2026);
+    weekday = ct_format_weekday (&saturday);
+    g_assert_cmpstr (weekday, ==, "Saturday 5 December 2026");
+  }
 }
 
 static void

@@ -159,6 +159,29 @@ ct_format_day_and_time (GDateTime *date)
 }
 
 /**
+ * ct_format_weekday:
+ * @date: a valid date
+ *
+ * Returns: (transfer full): the date with its weekday and month in words
+ *   ("Saturday 5 December 2026"), for a deadline that falls on a day the
+ *   office is closed
+ */
+char *
+ct_format_weekday (const GDate *date)
+{
+  char text[128];
+
+  g_return_val_if_fail (date != NULL && g_date_valid (date), NULL);
+
+  /* Translators: a date such as "Saturday 5 December 2026"; see the
+   * strftime manual. Keep the month in words so it cannot be misread. */
+  if (g_date_strftime (text, sizeof text, _("%A %-d %B %Y"), date) == 0)
+    return g_strdup ("");
+
+  return g_strdup (text);
+}
+
+/**
  * ct_format_date_for_entry:
  * @iso_date: (nullable): "YYYY-MM-DD"
  *
