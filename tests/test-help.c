@@ -78,6 +78,22 @@ test_help_step_forms_link_their_page (void)
     }
   g_assert_cmpuint (forms, >=, 15);
 
+  /* At phone width the Help button still fits beside Cancel and Save. */
+  {
+    CtStepDialog *dialog = ct_step_dialog_new (CT_EVENT_REFERRAL_MADE, NULL);
+    GtkWidget *button;
+
+    gtk_window_set_default_size (GTK_WINDOW (dialog), 360, 640);
+    gtk_window_present (GTK_WINDOW (dialog));
+    ct_test_ui_wait_for_frame (GTK_WIDGET (dialog));
+    ct_test_ui_spin (100);
+    button = ct_test_ui_find_by_label (GTK_WIDGET (dialog), "Help on this step");
+    g_assert_true (gtk_widget_is_drawable (button));
+    g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (dialog)), <=, 400);
+    ct_test_ui_screenshot (GTK_WIDGET (dialog), "step-form-360-help.png");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
+
   /* The concern form is the first step's form. */
   {
     CtConcernDialog *dialog = ct_concern_dialog_new ();
