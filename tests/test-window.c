@@ -332,6 +332,9 @@ test_app_about_and_preferences (void)
   preferences = find_toplevel (ADW_TYPE_PREFERENCES_WINDOW);
   g_assert_nonnull (preferences);
   g_assert_true (gtk_window_get_transient_for (preferences) == GTK_WINDOW (window));
+  /* The app's keys (Ctrl+W, F1) work in it, and its date has a calendar. */
+  g_assert_true (gtk_window_get_application (preferences) == GTK_APPLICATION (app));
+  g_assert_cmpuint (ct_test_ui_assert_dates_have_calendars (GTK_WIDGET (preferences)), >=, 1);
   ct_test_ui_wait_for_frame (GTK_WIDGET (preferences));
   ct_test_ui_screenshot (GTK_WIDGET (preferences), "preferences.png");
   gtk_window_destroy (preferences);
@@ -479,6 +482,36 @@ collect_listed_keys (GtkWidget  *widget,
     collect_listed_keys (child, keys);
 }
 
+static gboolean
+closes_with_ctrl_w (GtkWidget *window)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (window);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+          GtkShortcutAction *action = gtk_shortcut_get_action (shortcut);
+
+          if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
+              gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == GDK_KEY_w &&
+              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == GDK_CONTROL_MASK &&
+              GTK_IS_NAMED_ACTION (action) &&
+              g_str_equal (gtk_named_action_get_action_name (GTK_NAMED_ACTION (action)),
+                           "window.close"))
+            return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
 static void
 test_app_shortcuts_window_complete (void)
 {
@@ -500,6 +533,9 @@ test_app_shortcuts_window_complete (void)
   collect_bound_keys (GTK_WIDGET (window), bound);
   for (guint i = 0; i < G_N_ELEMENTS (others); i++)
     {
+      /* Every window closes with Ctrl+W, as the shortcuts window says. */
+      if (!closes_with_ctrl_w (others[i]))
+        g_error ("%s does not close with Ctrl+W", G_OBJECT_TYPE_NAME (others[i]));
       collect_bound_keys (others[i], bound);
       gtk_window_destroy (GTK_WINDOW (others[i]));
     }

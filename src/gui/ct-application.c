@@ -71,6 +71,8 @@ on_about_activated_cb (GSimpleAction *action,
 
   parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   about = ADW_ABOUT_WINDOW (adw_about_window_new ());
+  /* A window of the application, so that its keys (Ctrl+W, F1) work here too. */
+  gtk_window_set_application (GTK_WINDOW (about), GTK_APPLICATION (self));
   adw_about_window_set_application_name (about, _("Caretrail"));
   adw_about_window_set_application_icon (about, APPLICATION_ID);
   adw_about_window_set_version (about, PACKAGE_VERSION);
@@ -102,6 +104,7 @@ on_preferences_activated_cb (GSimpleAction *action,
 
   parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   preferences = ct_preferences_window_new (self->settings);
+  gtk_window_set_application (GTK_WINDOW (preferences), GTK_APPLICATION (self));
   if (parent != NULL)
     gtk_window_set_transient_for (GTK_WINDOW (preferences), parent);
   if (CT_IS_WINDOW (parent))
