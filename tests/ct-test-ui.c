@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "ct-date-button.h"
 #include "ct-test-ui.h"
 #include "ct-workflow.h"
 
@@ -587,4 +588,37 @@ ct_test_ui_set_up_office (const char *path)
   g_assert_nonnull (code);
 
   return store;
+}
+
+/**
+ * ct_test_ui_assert_dates_have_calendars:
+ * @root: where to start
+ *
+ * Checks that every entry row asking for a date typed as DD/MM/YYYY has a
+ * calendar button for that row.
+ *
+ * Returns: how many date rows there are
+ */
+guint
+ct_test_ui_assert_dates_have_calendars (GtkWidget *root)
+{
+  guint n = 0;
+
+  if (ADW_IS_ENTRY_ROW (root) &&
+      strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), "DD/MM/YYYY") != NULL)
+    {
+      GtkWidget *button = ct_test_ui_find_by_type (root, CT_TYPE_DATE_BUTTON);
+
+      if (button == NULL)
+        g_error ("The date row “%s” has no calendar",
+                 adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)));
+      g_assert_true (ct_date_button_get_entry (CT_DATE_BUTTON (button)) == GTK_EDITABLE (root));
+      n++;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += ct_test_ui_assert_dates_have_calendars (child);
+
+  return n;
 }

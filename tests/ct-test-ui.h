@@ -33,6 +33,7 @@ void       ct_test_ui_choose         (GtkWidget  *root,
                                       const char *answer);
 
 guint      ct_test_ui_assert_operable (GtkWidget *root);
+guint      ct_test_ui_assert_dates_have_calendars (GtkWidget *root);
 
 GAsyncResult *ct_test_ui_wait_result (GAsyncResult **slot);
 void       ct_test_ui_on_done_cb     (GObject      *source,

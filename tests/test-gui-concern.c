@@ -11,6 +11,7 @@
 #include "ct-choice-row.h"
 #include "ct-procedure.h"
 #include "ct-concern-dialog.h"
+#include "ct-date-button.h"
 #include "ct-test-ui.h"
 
 static void
@@ -302,6 +303,81 @@ test_concern_save_failed (void)
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+static void
+assert_calendar_shows (GtkCalendar *calendar,
+                       int          year,
+                       int          month,
+                       int          day)
+{
+  g_autoptr(GDateTime) shown = gtk_calendar_get_date (calendar);
+
+  g_assert_cmpint (g_date_time_get_year (shown), ==, year);
+  g_assert_cmpint (g_date_time_get_month (shown), ==, month);
+  g_assert_cmpint (g_date_time_get_day_of_month (shown), ==, day);
+}
+
+static void
+test_concern_date_popover (void)
+{
+  CtConcernDialog *dialog = ct_concern_dialog_new ();
+  g_autoptr(GDateTime) chosen = g_date_time_new (ct_calendar_get_timezone (), 2015, 7, 20, 12, 0, 0);
+  GtkWidget *row;
+  CtDateButton *button;
+  GtkPopover *popover;
+  GtkCalendar *calendar;
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  ct_test_ui_wait_for_frame (GTK_WIDGET (dialog));
+
+  /* Both of the form's dates have a calendar. */
+  g_assert_cmpuint (ct_test_ui_assert_dates_have_calendars (GTK_WIDGET (dialog)), ==, 2);
+
+  row = ct_test_ui_find_by_label (GTK_WIDGET (dialog), "Child’s date of birth");
+  g_assert_nonnull (row);
+  button = CT_DATE_BUTTON (ct_test_ui_find_by_type (row, CT_TYPE_DATE_BUTTON));
+  g_assert_nonnull (button);
+  g_assert_nonnull (ct_test_ui_find_by_label (GTK_WIDGET (button), "Choose from a calendar"));
+  popover = ct_date_button_get_popover (button);
+  calendar = ct_date_button_get_calendar (button);
+
+  /* A typed date is the one the calendar opens on. */
+  gtk_editable_set_text (GTK_EDITABLE (row), "02/02/2011");
+  gtk_popover_popup (popover);
+  ct_test_ui_wait_for_frame (GTK_WIDGET (popover));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (popover)));
+  assert_calendar_shows (calendar, 2011, 2, 2);
+  ct_test_ui_screenshot (GTK_WIDGET (popover), "concern-date-popover.png");
+
+  /* Typing while it is open moves it; a half-typed or impossible date
+   * leaves it where it was. */
+  gtk_editable_set_text (GTK_EDITABLE (row), "14/07/2015");
+  assert_calendar_shows (calendar, 2015, 7, 14);
+  gtk_editable_set_text (GTK_EDITABLE (row), "31/02/20");
+  assert_calendar_shows (calendar, 2015, 7, 14);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "31/02/20");
+
+  /* Choosing a day writes it, day first, and closes the calendar. */
+  gtk_calendar_select_day (calendar, chosen);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "20/07/2015");
+  ct_test_ui_spin (100);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (popover)));
+
+  /* An empty entry opens on today, and writes nothing until a day is chosen. */
+  gtk_editable_set_text (GTK_EDITABLE (row), "");
+  gtk_popover_popup (popover);
+  ct_test_ui_wait_for_frame (GTK_WIDGET (popover));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "");
+  {
+    g_autoptr(GDateTime) today = g_date_time_new_now (ct_calendar_get_timezone ());
+
+    assert_calendar_shows (calendar, g_date_time_get_year (today), g_date_time_get_month (today),
+                           g_date_time_get_day_of_month (today));
+  }
+  gtk_popover_popdown (popover);
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -315,6 +391,7 @@ main (int   argc,
   g_test_add_func ("/ui/concern/answers", test_concern_answers);
   g_test_add_func ("/ui/concern/existing-child", test_concern_existing_child);
   g_test_add_func ("/ui/concern/save-failed", test_concern_save_failed);
+  g_test_add_func ("/ui/concern/date-popover", test_concern_date_popover);
 
   return g_test_run ();
 }

@@ -26,7 +26,8 @@ check_window (GtkWindow *window)
   gtk_window_present (window);
   ct_test_ui_wait_for_frame (GTK_WIDGET (window));
   n = ct_test_ui_assert_operable (GTK_WIDGET (window));
-  g_test_message ("%s: %u controls", G_OBJECT_TYPE_NAME (window), n);
+  g_test_message ("%s: %u controls, %u dates with a calendar", G_OBJECT_TYPE_NAME (window), n,
+                  ct_test_ui_assert_dates_have_calendars (GTK_WIDGET (window)));
   g_assert_cmpuint (n, >, 0);
   gtk_window_destroy (window);
 

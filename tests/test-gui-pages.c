@@ -141,6 +141,17 @@ test_setup_assistant (void)
   gtk_window_destroy (window);
 }
 
+static guint
+count_occurrences (const char *text,
+                   const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = strstr (text, needle); p != NULL; p = strstr (p + 1, needle))
+    n++;
+  return n;
+}
+
 static void
 test_unlock_page (void)
 {
@@ -180,6 +191,39 @@ test_unlock_page (void)
     ct_unlock_page_set_error (CT_UNLOCK_PAGE (page), damaged);
     description = adw_status_page_get_description (ADW_STATUS_PAGE (status));
     g_assert_cmpstr (description, ==, damaged->message);
+  }
+
+  /* A message with its own advice is not followed by the same advice again. */
+  {
+    g_autoptr(GError) crypto = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED,
+                                                    "The encryption library could not start, so no records can be read or written. Restart the computer and try again.");
+    g_autoptr(GError) moved = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED,
+                                                   "The current database could not be moved aside: the disk is full. Nothing has been changed.");
+    GtkWidget *status = ct_test_ui_find_by_type (page, ADW_TYPE_STATUS_PAGE);
+    const char *description;
+
+    ct_unlock_page_set_error (CT_UNLOCK_PAGE (page), crypto);
+    description = adw_status_page_get_description (ADW_STATUS_PAGE (status));
+    g_assert_true (g_str_has_prefix (description, crypto->message));
+    g_assert_cmpuint (count_occurrences (description, "try again"), ==, 1);
+    g_assert_cmpuint (count_occurrences (description, "Nothing has been changed"), ==, 1);
+
+    ct_unlock_page_set_error (CT_UNLOCK_PAGE (page), moved);
+    description = adw_status_page_get_description (ADW_STATUS_PAGE (status));
+    g_assert_cmpstr (description, ==, moved->message);
+  }
+
+  /* A recovery code that fails is explained in a dialog, whole. */
+  {
+    g_autoptr(GError) typo = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                                                  "The recovery code has a typing mistake: its last characters do not match the others. Check each character against the recovery sheet and try again.");
+    GtkWidget *alert;
+
+    ct_unlock_page_recovery_failed (CT_UNLOCK_PAGE (page), typo);
+    alert = ct_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+    g_assert_nonnull (alert);
+    g_assert_cmpstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (alert)), ==, typo->message);
+    gtk_window_destroy (GTK_WINDOW (alert));
   }
 
   /* Both ways forward are always offered. */

@@ -6,6 +6,13 @@
 #include <adwaita.h>
 
 #include "ct-application.h"
+#include "ct-case-page.h"
+#include "ct-child-dialog.h"
+#include "ct-concern-dialog.h"
+#include "ct-help.h"
+#include "ct-document-window.h"
+#include "ct-step-dialog.h"
+#include "ct-user-dialog.h"
 #include "ct-reports-page.h"
 #include "ct-test-ui.h"
 #include "ct-split-view.h"
@@ -174,20 +181,47 @@ test_window_narrow (void)
   g_assert_true (ct_split_view_get_folded (CT_SPLIT_VIEW (split)));
   ct_test_ui_screenshot (GTK_WIDGET (window), "main-window-360-sidebar.png");
 
-  g_ptr_array_add (cases, ct_case_item_new ("1", "CT-2026-0001", "Alex Brown", NULL,
-                                            "Escalate the concern",
-                                            g_get_real_time () - G_TIME_SPAN_HOUR,
-                                            "Dana Officer", FALSE));
+  /* Folded, the sidebar is what shows first: its sections, not a blank pane. */
+  g_assert_false (ct_split_view_get_showing_content (CT_SPLIT_VIEW (split)));
+  g_assert_true (gtk_widget_is_drawable (ct_test_ui_find_by_label (GTK_WIDGET (window),
+                                                                   "Needs action")));
+  g_assert_cmpint (gtk_widget_get_width (ct_split_view_get_sidebar (CT_SPLIT_VIEW (split))),
+                   >=, 300);
+
+  /* Forty cases with long names must not push the window wider than a phone. */
+  for (int i = 0; i < 40; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("%d", i + 1);
+      g_autofree char *reference = g_strdup_printf ("CT-2026-%04d", i + 1);
+      g_autofree char *name = g_strdup_printf ("Alexandra Bartholomew-Fitzwilliam %d", i + 1);
+
+      g_ptr_array_add (cases, ct_case_item_new (id, reference, name, "Lexi",
+                                                "Confirm the referral in writing within 48 hours",
+                                                g_get_real_time () - (i + 1) * G_TIME_SPAN_HOUR,
+                                                "Dana Officer-Longname", FALSE));
+    }
   ct_case_list_model_replace_all (ct_window_get_cases (window), cases);
   ct_window_show_section (window, "needs-action");
   ct_test_ui_spin (400);
   ct_test_ui_wait_for_frame (GTK_WIDGET (window));
   g_assert_true (ct_split_view_get_showing_content (CT_SPLIT_VIEW (split)));
+  {
+    int minimum = 0;
+
+    gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1,
+                        &minimum, NULL, NULL, NULL);
+    g_assert_cmpint (minimum, <=, 360);
+  }
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 400);
+  /* The way back to the sections is on screen when folded. */
+  g_assert_true (gtk_widget_is_drawable (ct_test_ui_find_by_label (GTK_WIDGET (window), "Back")));
   ct_test_ui_screenshot (GTK_WIDGET (window), "main-window-360-list.png");
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.go-back", NULL);
   ct_test_ui_spin (400);
   g_assert_false (ct_split_view_get_showing_content (CT_SPLIT_VIEW (split)));
+  ct_test_ui_wait_for_frame (GTK_WIDGET (window));
+  ct_test_ui_screenshot (GTK_WIDGET (window), "main-window-360-sidebar-back.png");
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -298,6 +332,9 @@ test_app_about_and_preferences (void)
   preferences = find_toplevel (ADW_TYPE_PREFERENCES_WINDOW);
   g_assert_nonnull (preferences);
   g_assert_true (gtk_window_get_transient_for (preferences) == GTK_WINDOW (window));
+  /* The app's keys (Ctrl+W, F1) work in it, and its date has a calendar. */
+  g_assert_true (gtk_window_get_application (preferences) == GTK_APPLICATION (app));
+  g_assert_cmpuint (ct_test_ui_assert_dates_have_calendars (GTK_WIDGET (preferences)), >=, 1);
   ct_test_ui_wait_for_frame (GTK_WIDGET (preferences));
   ct_test_ui_screenshot (GTK_WIDGET (preferences), "preferences.png");
   gtk_window_destroy (preferences);
@@ -324,6 +361,282 @@ test_app_accels (void)
   }
 }
 
+/* A key as the shortcuts window should list it: the keyval in lower case,
+ * and the keypad and unshifted twins of a key folded into the key itself. */
+static char *
+normalise_key (guint           keyval,
+               GdkModifierType modifiers)
+{
+  switch (keyval)
+    {
+    case GDK_KEY_equal:
+    case GDK_KEY_KP_Add:
+      keyval = GDK_KEY_plus;
+      break;
+    case GDK_KEY_KP_Subtract:
+      keyval = GDK_KEY_minus;
+      break;
+    case GDK_KEY_KP_0:
+      keyval = GDK_KEY_0;
+      break;
+    default:
+      break;
+    }
+
+  return gtk_accelerator_name (gdk_keyval_to_lower (keyval),
+                               modifiers & gtk_accelerator_get_default_mod_mask ());
+}
+
+static void
+add_trigger_keys (GtkShortcutTrigger *trigger,
+                  GHashTable         *keys,
+                  const char         *where)
+{
+  if (GTK_IS_KEYVAL_TRIGGER (trigger))
+    g_hash_table_insert (keys,
+                         normalise_key (gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)),
+                                        gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger))),
+                         g_strdup (where));
+  else if (GTK_IS_ALTERNATIVE_TRIGGER (trigger))
+    {
+      add_trigger_keys (gtk_alternative_trigger_get_first (GTK_ALTERNATIVE_TRIGGER (trigger)),
+                        keys, where);
+      add_trigger_keys (gtk_alternative_trigger_get_second (GTK_ALTERNATIVE_TRIGGER (trigger)),
+                        keys, where);
+    }
+}
+
+/* Every key bound by the classes of @widget and the widgets inside it. */
+static void
+collect_bound_keys (GtkWidget  *widget,
+                    GHashTable *keys)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      /* Only the app's own bindings: GTK's widgets bring their own (a text
+       * entry's Ctrl+A), which the shortcuts window does not repeat. */
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller) ||
+          !g_str_has_prefix (G_OBJECT_TYPE_NAME (widget), "Ct"))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+
+          add_trigger_keys (gtk_shortcut_get_trigger (shortcut), keys, G_OBJECT_TYPE_NAME (widget));
+        }
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_bound_keys (child, keys);
+}
+
+/* Every key the shortcuts window shows, with ranges such as "<alt>1...5"
+ * counted as each key in them. */
+static void
+collect_listed_keys (GtkWidget  *widget,
+                     GHashTable *keys)
+{
+  if (GTK_IS_SHORTCUTS_SHORTCUT (widget))
+    {
+      g_autofree char *accelerator = NULL;
+      g_autofree char *action = NULL;
+      g_autofree char *title = NULL;
+      g_auto(GStrv) accels = NULL;
+
+      g_object_get (widget, "accelerator", &accelerator, "action-name", &action,
+                    "title", &title, NULL);
+      if (action != NULL)
+        accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), action);
+      else
+        accels = g_strsplit (accelerator != NULL ? accelerator : "", " ", -1);
+
+      /* Each entry shows a key: an action with none would show nothing. */
+      g_assert_nonnull (accels);
+      if (accels[0] == NULL || *accels[0] == '\0')
+        g_error ("“%s” in the shortcuts window has no key", title);
+
+      for (guint i = 0; accels[i] != NULL; i++)
+        {
+          g_auto(GStrv) range = g_strsplit (accels[i], "...", 2);
+          guint first, last;
+          GdkModifierType modifiers;
+
+          if (*accels[i] == '\0')
+            continue;
+          g_assert_true (gtk_accelerator_parse (range[0], &first, &modifiers));
+          last = first;
+          if (range[1] != NULL)
+            g_assert_true (gtk_accelerator_parse (range[1], &last, NULL));
+          for (guint keyval = first; keyval <= last; keyval++)
+            g_hash_table_add (keys, normalise_key (keyval, modifiers));
+        }
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_listed_keys (child, keys);
+}
+
+static gboolean
+closes_with_ctrl_w (GtkWidget *window)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (window);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+          GtkShortcutAction *action = gtk_shortcut_get_action (shortcut);
+
+          if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
+              gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == GDK_KEY_w &&
+              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == GDK_CONTROL_MASK &&
+              GTK_IS_NAMED_ACTION (action) &&
+              g_str_equal (gtk_named_action_get_action_name (GTK_NAMED_ACTION (action)),
+                           "window.close"))
+            return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+static void
+test_app_shortcuts_window_complete (void)
+{
+  CtWindow *window = ct_window_new (app);
+  g_autoptr(GHashTable) bound = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_auto(GStrv) actions = gtk_application_list_action_descriptions (GTK_APPLICATION (app));
+  GtkWidget *others[] = {
+    GTK_WIDGET (ct_step_dialog_new (CT_EVENT_ESCALATED, NULL)),
+    GTK_WIDGET (ct_concern_dialog_new ()),
+    g_object_new (CT_TYPE_DOCUMENT_WINDOW, NULL),
+    g_object_new (CT_TYPE_CHILD_DIALOG, NULL),
+    g_object_new (CT_TYPE_USER_DIALOG, NULL),
+  };
+  GHashTableIter iter;
+  const char *key;
+  const char *where;
+
+  collect_bound_keys (GTK_WIDGET (window), bound);
+  for (guint i = 0; i < G_N_ELEMENTS (others); i++)
+    {
+      /* Every window closes with Ctrl+W, as the shortcuts window says. */
+      if (!closes_with_ctrl_w (others[i]))
+        g_error ("%s does not close with Ctrl+W", G_OBJECT_TYPE_NAME (others[i]));
+      collect_bound_keys (others[i], bound);
+      gtk_window_destroy (GTK_WINDOW (others[i]));
+    }
+  /* What GTK's and libadwaita's own window classes bind (Tab, the arrows,
+   * the inspector's keys) is theirs to document, not the app's. */
+  {
+    g_autoptr(GHashTable) toolkit = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    GtkWidget *plain[] = { adw_window_new (), gtk_window_new () };
+
+    for (guint i = 0; i < G_N_ELEMENTS (plain); i++)
+      {
+        g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (plain[i]);
+
+        for (guint j = 0; j < g_list_model_get_n_items (controllers); j++)
+          {
+            g_autoptr(GObject) controller = g_list_model_get_item (controllers, j);
+
+            if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+              continue;
+            for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (controller)); k++)
+              {
+                g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), k);
+
+                add_trigger_keys (gtk_shortcut_get_trigger (shortcut), toolkit, "GTK");
+              }
+          }
+        gtk_window_destroy (GTK_WINDOW (plain[i]));
+      }
+    g_hash_table_iter_init (&iter, toolkit);
+    while (g_hash_table_iter_next (&iter, (gpointer *) &key, NULL))
+      g_hash_table_remove (bound, key);
+  }
+
+  /* The keys the application sets for its actions (Ctrl+Q, F1, Ctrl+W…). */
+  for (guint i = 0; actions[i] != NULL; i++)
+    {
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app),
+                                                                    actions[i]);
+
+      for (guint j = 0; accels[j] != NULL; j++)
+        {
+          guint keyval;
+          GdkModifierType modifiers;
+
+          g_assert_true (gtk_accelerator_parse (accels[j], &keyval, &modifiers));
+          g_hash_table_insert (bound, normalise_key (keyval, modifiers), g_strdup (actions[i]));
+        }
+    }
+  /* Keys people rely on are among those checked. */
+  {
+    g_autofree char *f1 = normalise_key (GDK_KEY_F1, 0);
+    g_autofree char *close = normalise_key (GDK_KEY_w, GDK_CONTROL_MASK);
+    g_autofree char *note = normalise_key (GDK_KEY_N, GDK_CONTROL_MASK | GDK_SHIFT_MASK);
+    g_autofree char *escape = normalise_key (GDK_KEY_Escape, 0);
+
+    g_assert_true (g_hash_table_contains (bound, f1));
+    g_assert_true (g_hash_table_contains (bound, close));
+    g_assert_true (g_hash_table_contains (bound, note));
+    g_assert_true (g_hash_table_contains (bound, escape));
+  }
+
+  collect_listed_keys (GTK_WIDGET (gtk_application_window_get_help_overlay (
+                                     GTK_APPLICATION_WINDOW (window))), listed);
+
+  g_hash_table_iter_init (&iter, bound);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &key, (gpointer *) &where))
+    if (!g_hash_table_contains (listed, key))
+      g_error ("%s (from %s) is missing from the shortcuts window", key, where);
+  g_test_message ("%u keys bound, all listed", g_hash_table_size (bound));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_app_help (void)
+{
+  CtWindow *window = show_window ();
+  GMenuModel *model;
+  g_auto(GStrv) help = gtk_application_get_accels_for_action (GTK_APPLICATION (app),
+                                                              "app.help::index");
+  g_autofree char *index_uri = ct_help_get_uri ("index");
+  g_autofree char *step_uri = NULL;
+  g_autofree char *page = ct_help_get_page_for_event (CT_EVENT_REFERRAL_MADE);
+
+  /* F1 and the main menu open the guide's first page. */
+  g_assert_true (g_strv_contains ((const char * const *) help, "F1"));
+  model = gtk_menu_button_get_menu_model (
+            GTK_MENU_BUTTON (ct_test_ui_find_by_label (GTK_WIDGET (window), "Main Menu")));
+  g_assert_true (menu_has_action (model, "app.help"));
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "help"));
+  g_assert_true (g_variant_type_equal (
+                   g_action_group_get_action_parameter_type (G_ACTION_GROUP (app), "help"),
+                   G_VARIANT_TYPE_STRING));
+  g_assert_cmpstr (index_uri, ==, "help:org.caretrail.Caretrail");
+  g_assert_cmpstr (page, ==, "step-referral-made");
+  step_uri = ct_help_get_uri (page);
+  g_assert_cmpstr (step_uri, ==, "help:org.caretrail.Caretrail/step-referral-made");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -347,6 +660,8 @@ main (int   argc,
   g_test_add_func ("/ui/window/remembers-size", test_window_remembers_size);
   g_test_add_func ("/ui/app/about-and-preferences", test_app_about_and_preferences);
   g_test_add_func ("/ui/app/accels", test_app_accels);
+  g_test_add_func ("/ui/app/shortcuts-window-complete", test_app_shortcuts_window_complete);
+  g_test_add_func ("/ui/app/help", test_app_help);
 
   ret = g_test_run ();
 

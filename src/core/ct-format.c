@@ -117,9 +117,68 @@ ct_format_date (const char *iso_date)
   if (dt == NULL)
     return g_strdup ("");
 
-  /* Translators: a date such as "2 February 2011"; keep the month in words
-   * so it cannot be misread. */
-  return g_date_time_format (dt, _("%-d %B %Y"));
+  return ct_format_day (dt);
+}
+
+/**
+ * ct_format_day:
+ * @date: a date, in the time zone it is to be read in
+ *
+ * The one way a day is written out in the app and in documents. The
+ * locale's short forms (%x, %c, %D) are never used: on an American desktop
+ * they turn 12 February into "02/12/26".
+ *
+ * Returns: (transfer full): the day with its month in words ("2 February
+ *   2011")
+ */
+char *
+ct_format_day (GDateTime *date)
+{
+  g_return_val_if_fail (date != NULL, NULL);
+
+  /* Translators: a date such as "2 February 2011"; see the strftime manual.
+   * Keep the month in words so it cannot be misread. */
+  return g_date_time_format (date, _("%-d %B %Y"));
+}
+
+/**
+ * ct_format_day_and_time:
+ * @date: an instant, in the time zone it is to be read in
+ *
+ * Returns: (transfer full): the day with its month in words and the time
+ *   on the 24-hour clock ("5 March 2026 at 14:05"), as documents write it
+ */
+char *
+ct_format_day_and_time (GDateTime *date)
+{
+  g_return_val_if_fail (date != NULL, NULL);
+
+  /* Translators: a date and time in a document, as in "5 March 2026 at
+   * 14:05"; see the strftime manual. Keep the month in words. */
+  return g_date_time_format (date, _("%-d %B %Y at %H:%M"));
+}
+
+/**
+ * ct_format_weekday:
+ * @date: a valid date
+ *
+ * Returns: (transfer full): the date with its weekday and month in words
+ *   ("Saturday 5 December 2026"), for a deadline that falls on a day the
+ *   office is closed
+ */
+char *
+ct_format_weekday (const GDate *date)
+{
+  char text[128];
+
+  g_return_val_if_fail (date != NULL && g_date_valid (date), NULL);
+
+  /* Translators: a date such as "Saturday 5 December 2026"; see the
+   * strftime manual. Keep the month in words so it cannot be misread. */
+  if (g_date_strftime (text, sizeof text, _("%A %-d %B %Y"), date) == 0)
+    return g_strdup ("");
+
+  return g_strdup (text);
 }
 
 /**

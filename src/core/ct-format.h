@@ -10,6 +10,9 @@ char     *ct_format_due_relative (gint64      due_at,
                                   gboolean   *out_overdue);
 char     *ct_format_instant      (gint64      instant);
 char     *ct_format_date         (const char *iso_date);
+char     *ct_format_day          (GDateTime  *date);
+char     *ct_format_day_and_time (GDateTime  *date);
+char     *ct_format_weekday      (const GDate *date);
 char     *ct_format_date_for_entry (const char *iso_date);
 gboolean  ct_parse_date          (const char *text,
                                   char      **out_iso_date);

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "ct-format.h"
 #include "ct-procedure.h"
 #include "ct-step-records.h"
 
@@ -1706,14 +1707,12 @@ escalation_notice (CtCalendar *calendar,
                    const char *out_of_hours)
 {
   GDate due;
-  char day[64];
+  g_autofree char *day = NULL;
 
   if (!ct_clock_escalation_notice (calendar, recorded, cutoff_minutes, &due))
     return NULL;
 
-  /* Translators: a date such as "Saturday 5 December 2026"; see strftime(3) */
-  if (g_date_strftime (day, sizeof day, _("%A %-d %B %Y"), &due) == 0)
-    day[0] = '\0';
+  day = ct_format_weekday (&due);
 
   if (out_of_hours != NULL && out_of_hours[0] != '\0')
     return g_strdup_printf (_("Escalation is due by the end of %s, which is not a working day. Escalate it now, or use the out-of-hours route: %s"),

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "ct-document-private.h"
+#include "ct-format.h"
 
 #include <glib/gi18n.h>
 
@@ -53,9 +54,7 @@ ct_document_format_date (GDateTime *date)
   if (date == NULL)
     return g_strdup (_("Not recorded"));
 
-  /* Translators: a date in a letter, as in “5 March 2026”; see
-   * g_date_time_format() for the codes. */
-  return g_date_time_format (date, _("%-d %B %Y"));
+  return ct_format_day (date);
 }
 
 char *
@@ -64,9 +63,7 @@ ct_document_format_datetime (GDateTime *date)
   if (date == NULL)
     return g_strdup (_("Not recorded"));
 
-  /* Translators: a date and time in a letter, as in “5 March 2026 at 14:05”;
-   * see g_date_time_format() for the codes. */
-  return g_date_time_format (date, _("%-d %B %Y at %H:%M"));
+  return ct_format_day_and_time (date);
 }
 
 /**

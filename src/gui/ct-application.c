@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "ct-application.h"
+#include "ct-help.h"
 #include "ct-preferences-window.h"
 #include "ct-store.h"
 #include "ct-window.h"
@@ -70,6 +71,8 @@ on_about_activated_cb (GSimpleAction *action,
 
   parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   about = ADW_ABOUT_WINDOW (adw_about_window_new ());
+  /* A window of the application, so that its keys (Ctrl+W, F1) work here too. */
+  gtk_window_set_application (GTK_WINDOW (about), GTK_APPLICATION (self));
   adw_about_window_set_application_name (about, _("Caretrail"));
   adw_about_window_set_application_icon (about, APPLICATION_ID);
   adw_about_window_set_version (about, PACKAGE_VERSION);
@@ -101,11 +104,26 @@ on_preferences_activated_cb (GSimpleAction *action,
 
   parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   preferences = ct_preferences_window_new (self->settings);
+  gtk_window_set_application (GTK_WINDOW (preferences), GTK_APPLICATION (self));
   if (parent != NULL)
     gtk_window_set_transient_for (GTK_WINDOW (preferences), parent);
   if (CT_IS_WINDOW (parent))
     ct_preferences_window_set_workflow (preferences, ct_window_get_workflow (CT_WINDOW (parent)));
   gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static void
+on_help_activated_cb (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  CtApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (parent == NULL)
+    return;
+
+  ct_help_show (parent, g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -135,6 +153,7 @@ on_quit_activated_cb (GSimpleAction *action,
 static const GActionEntry app_actions[] = {
   { "about", on_about_activated_cb },
   { "preferences", on_preferences_activated_cb },
+  { "help", on_help_activated_cb, "s" },
   { "quit", on_quit_activated_cb },
 };
 
@@ -146,6 +165,7 @@ ct_application_startup (GApplication *app)
   static const char *preferences_accels[] = { "<Control>comma", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
   static const char *help_overlay_accels[] = { "<Control>question", NULL };
+  static const char *help_accels[] = { "F1", NULL };
 
   /* Start reading the records while GTK starts. */
   {
@@ -164,6 +184,7 @@ ct_application_startup (GApplication *app)
                                          preferences_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay",
                                          help_overlay_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.help::index", help_accels);
   /* Every window, forms included, closes with Ctrl+W. */
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
 }

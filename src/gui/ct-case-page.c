@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ct-alert.h"
 #include "ct-case-page.h"
 #include "ct-case-documents.h"
 #include "ct-child-dialog.h"
@@ -315,12 +316,8 @@ on_document_made_cb (GObject      *source,
   self->generating = FALSE;
   if (document == NULL)
     {
-      GtkWidget *dialog;
-
-      dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                       _("The Document Could Not Be Made"), error->message);
-      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-      gtk_window_present (GTK_WINDOW (dialog));
+      ct_alert_show (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                     _("The Document Could Not Be Made"), error->message);
       reload (self);
       return;
     }
@@ -394,12 +391,8 @@ open_document (CtCasePage *self,
 
   if (window == NULL)
     {
-      GtkWidget *dialog = adw_message_dialog_new (
-        GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-        _("The Document Could Not Be Shown"), error->message);
-
-      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-      gtk_window_present (GTK_WINDOW (dialog));
+      ct_alert_show (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                     _("The Document Could Not Be Shown"), error->message);
       return;
     }
 

@@ -8,7 +8,9 @@
 #include "ct-choice-row.h"
 #include "ct-alert.h"
 #include "ct-concern-dialog.h"
+#include "ct-date-button.h"
 #include "ct-format.h"
+#include "ct-help.h"
 #include "ct-procedure.h"
 
 /*
@@ -469,6 +471,17 @@ ct_concern_dialog_dispose (GObject *object)
   G_OBJECT_CLASS (ct_concern_dialog_parent_class)->dispose (object);
 }
 
+/* The form records the first step of the procedure: its page in the guide. */
+static void
+on_help_activated_cb (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  g_autofree char *page = ct_help_get_page_for_event (CT_EVENT_CONCERN_RECORDED);
+
+  ct_help_show (GTK_WINDOW (widget), page);
+}
+
 static void
 ct_concern_dialog_class_init (CtConcernDialogClass *klass)
 {
@@ -537,6 +550,10 @@ ct_concern_dialog_class_init (CtConcernDialogClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK,
                                        "form.save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,
+                                       "window.close", NULL);
+  gtk_widget_class_install_action (widget_class, "form.help", NULL, on_help_activated_cb);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F1, 0, "form.help", NULL);
 }
 
 static void
@@ -549,6 +566,8 @@ ct_concern_dialog_init (CtConcernDialog *self)
   GtkTextView *views[5];
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  ct_date_button_attach (self->when_date_row);
+  ct_date_button_attach (self->dob_row);
 
   self->risk_row = CT_CHOICE_ROW (ct_choice_row_new (_("Is a child at immediate risk?")));
   ct_choice_row_add (self->risk_row, "yes", _("Yes: refer at once"));

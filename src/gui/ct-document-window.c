@@ -330,6 +330,8 @@ ct_document_window_class_init (CtDocumentWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK,
                                        "document.save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,
+                                       "window.close", NULL);
 
   gtk_widget_class_install_action (widget_class, "document.zoom-in", NULL, on_zoom_activated_cb);
   gtk_widget_class_install_action (widget_class, "document.zoom-out", NULL, on_zoom_activated_cb);

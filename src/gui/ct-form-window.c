@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ct-date-button.h"
 #include "ct-form-window.h"
 #include "ct-format.h"
 #include "ct-procedure.h"
@@ -211,6 +212,8 @@ ct_form_window_add_fields (AdwPreferencesGroup  *group,
       if (is_date (&fields[i]))
         value = date = ct_format_date_for_entry (value);
       out_rows[i] = ct_form_window_new_entry_row (_(fields[i].label), value);
+      if (is_date (&fields[i]))
+        ct_date_button_attach (ADW_ENTRY_ROW (out_rows[i]));
       adw_preferences_group_add (group, out_rows[i]);
     }
 }
@@ -293,6 +296,8 @@ ct_form_window_class_init (CtFormWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK,
                                        "form.save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,
+                                       "window.close", NULL);
 }
 
 static void

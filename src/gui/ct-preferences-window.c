@@ -11,6 +11,7 @@
 
 #include "ct-backups.h"
 #include "ct-clock.h"
+#include "ct-date-button.h"
 #include "ct-details.h"
 #include "ct-document-error.h"
 #include "ct-format.h"
@@ -1135,6 +1136,7 @@ ct_preferences_window_init (CtPreferencesWindow *self)
 {
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  ct_date_button_attach (self->policy_row);
 
   watch_field (self, GTK_WIDGET (self->cutoff_row), "changed", G_CALLBACK (on_procedure_changed_cb));
   watch_field (self, GTK_WIDGET (self->out_of_hours_row), "changed",

@@ -162,6 +162,11 @@ ct_split_view_set_sidebar (CtSplitView *self,
     {
       gtk_widget_set_hexpand (sidebar, FALSE);
       adw_leaflet_prepend (self->leaflet, sidebar);
+      /* The separator was the leaflet's first child, and so its visible one:
+       * folded, that would fill the window with a blank grey pane. The
+       * sidebar is where a folded window starts. */
+      if (adw_leaflet_get_visible_child (self->leaflet) == self->separator)
+        adw_leaflet_set_visible_child (self->leaflet, sidebar);
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIDEBAR]);

@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "ct-choice-row.h"
+#include "ct-date-button.h"
 #include "ct-format.h"
+#include "ct-help.h"
 #include "ct-record.h"
 
 #include "ct-step-dialog.h"
@@ -368,6 +370,31 @@ ct_step_dialog_finalize (GObject *object)
 }
 
 static void
+on_help_activated_cb (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  g_autofree char *page = ct_step_dialog_get_help_page (CT_STEP_DIALOG (widget));
+
+  ct_help_show (GTK_WINDOW (widget), page);
+}
+
+/**
+ * ct_step_dialog_get_help_page:
+ * @self: a #CtStepDialog
+ *
+ * Returns: (transfer full): the id of the user guide's page about this
+ *   step, which the form's Help button and F1 open
+ */
+char *
+ct_step_dialog_get_help_page (CtStepDialog *self)
+{
+  g_return_val_if_fail (CT_IS_STEP_DIALOG (self), NULL);
+
+  return ct_help_get_page_for_event (self->form->event);
+}
+
+static void
 ct_step_dialog_class_init (CtStepDialogClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -389,9 +416,13 @@ ct_step_dialog_class_init (CtStepDialogClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_HASH_TABLE);
 
   gtk_widget_class_install_action (widget_class, "step.save", NULL, on_save_activated_cb);
+  gtk_widget_class_install_action (widget_class, "form.help", NULL, on_help_activated_cb);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F1, 0, "form.help", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK,
                                        "step.save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,
+                                       "window.close", NULL);
 }
 
 static void
@@ -505,7 +536,7 @@ ct_step_dialog_new (CtEvent     event,
   const CtStepForm *form = ct_step_form_get (event);
   CtStepDialog *self;
   Field field;
-  GtkWidget *box, *header, *cancel, *save, *page, *group, *when_group, *problem_group;
+  GtkWidget *box, *header, *cancel, *save, *help, *page, *group, *when_group, *problem_group;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   gboolean have_agencies = agencies != NULL && g_list_model_get_n_items (agencies) > 0;
 
@@ -533,8 +564,14 @@ ct_step_dialog_new (CtEvent     event,
   gtk_actionable_set_action_name (GTK_ACTIONABLE (save), "step.save");
   gtk_accessible_update_property (GTK_ACCESSIBLE (save), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Save step"), -1);
+  help = gtk_button_new_from_icon_name ("help-browser-symbolic");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (help), "form.help");
+  gtk_widget_set_tooltip_text (help, _("Help on This Step (F1)"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (help), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Help on this step"), -1);
   adw_header_bar_pack_start (ADW_HEADER_BAR (header), cancel);
   adw_header_bar_pack_end (ADW_HEADER_BAR (header), save);
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), help);
   gtk_box_append (GTK_BOX (box), header);
 
   self->toast_overlay = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
@@ -581,6 +618,7 @@ ct_step_dialog_new (CtEvent     event,
           g_autofree char *title = g_strdup_printf (_("%s (DD/MM/YYYY)"), _(question->label));
 
           field.widget = make_entry (self, title, _(question->label));
+          ct_date_button_attach (ADW_ENTRY_ROW (field.widget));
         }
       else
         {
@@ -601,6 +639,7 @@ ct_step_dialog_new (CtEvent     event,
                                          _("Deadlines run from this time. It cannot be in the future, or before the step it follows."));
   self->when_date_row = ADW_ENTRY_ROW (make_entry (self, _("Date (DD/MM/YYYY)"),
                                                    _("When it happened")));
+  ct_date_button_attach (self->when_date_row);
   self->when_time_row = ADW_ENTRY_ROW (make_entry (self, _("Time (HH:MM)"),
                                                    _("Time it happened")));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (when_group),

@@ -15,6 +15,7 @@ gboolean      ct_step_dialog_has_form      (CtEvent       event);
 CtStepDialog *ct_step_dialog_new           (CtEvent       event,
                                             GListModel   *agencies);
 CtEvent       ct_step_dialog_get_event     (CtStepDialog *self);
+char         *ct_step_dialog_get_help_page (CtStepDialog *self);
 void          ct_step_dialog_set_answer    (CtStepDialog *self,
                                             const char   *name,
                                             const char   *value);

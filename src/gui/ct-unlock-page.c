@@ -5,6 +5,9 @@
 
 #include <glib/gi18n.h>
 
+#include <string.h>
+
+#include "ct-alert.h"
 #include "ct-backups.h"
 #include "ct-crypto.h"
 #include "ct-store-error.h"
@@ -133,9 +136,12 @@ ct_unlock_page_set_error (CtUnlockPage *self,
     description = g_strdup (advice);
   else if (specific)
     description = g_strdup (error->message);
+  else if (strstr (error->message, _("Nothing has been changed")) != NULL)
+    description = g_strdup (error->message);
   else
-    description = g_strdup_printf (_("%s Nothing has been changed; try again."),
-                                   error->message);
+    /* The store's messages end with what to do (often "try again", which
+     * the Try Again button offers too): only the assurance is added. */
+    description = g_strdup_printf (_("%s Nothing has been changed."), error->message);
 
   adw_status_page_set_title (self->status_page, title);
   adw_status_page_set_description (self->status_page, description);
@@ -266,7 +272,6 @@ void
 ct_unlock_page_recovery_failed (CtUnlockPage *self,
                                 const GError *error)
 {
-  GtkWidget *dialog;
   const char *body = error->message;
 
   g_return_if_fail (CT_IS_UNLOCK_PAGE (self));
@@ -275,10 +280,8 @@ ct_unlock_page_recovery_failed (CtUnlockPage *self,
     body = _("That code does not open these records. Check each character against the "
              "recovery sheet and try again.");
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                   _("The Records Are Still Locked"), body);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
+  ct_alert_show (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                 _("The Records Are Still Locked"), body);
 }
 
 static void
