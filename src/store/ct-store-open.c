@@ -359,6 +359,13 @@ check_mark (CtStore         *self,
   self->mark_known = FALSE;
   self->mark_dirty = FALSE;
 
+  /* The mark is read before the head: another program on this computer
+   * writing to the same server meanwhile moves both on, and a head read
+   * after the mark is never behind it. */
+  if (!ignore_mark &&
+      !ct_keyring_lookup_mark (self->database_uuid, &found, &mark_count, &mark_hex, error))
+    return FALSE;
+
   last = ct_store_backend_get_audit_head (probe, &local_error);
   if (local_error == NULL)
     head_value = ct_store_backend_get_meta (probe, META_AUDIT_HEAD, &local_error);
@@ -377,9 +384,6 @@ check_mark (CtStore         *self,
 
   if (ignore_mark)
     return TRUE;
-
-  if (!ct_keyring_lookup_mark (self->database_uuid, &found, &mark_count, &mark_hex, error))
-    return FALSE;
 
   if (!found)
     {
