@@ -1914,6 +1914,57 @@ set_sqlite_copy_error (sqlite3     *db,
                _("The file “%s” could not be read or written (%s)."), path, sqlite3_errmsg (db));
 }
 
+/* Rows sent to the server before their results are read: a copy sends
+ * them a batch at a time rather than waiting for each one. */
+#define PIPELINE_ROWS 256
+
+/* Ends a batch of a pipeline and reads its results: %FALSE with @error
+ * set if any statement of it failed. */
+static gboolean
+sync_pipeline (CtPgBackend  *self,
+               GError      **error)
+{
+  gboolean ok = TRUE;
+
+  if (!PQpipelineSync (self->conn))
+    {
+      set_pg_error (self, NULL, error);
+      return FALSE;
+    }
+  for (;;)
+    {
+      PGresult *result = PQgetResult (self->conn);
+      ExecStatusType status;
+
+      if (result == NULL)
+        {
+          if (PQstatus (self->conn) != CONNECTION_OK)
+            {
+              if (ok)
+                set_pg_error (self, NULL, error);
+              return FALSE;
+            }
+          continue;
+        }
+      status = PQresultStatus (result);
+      if (status == PGRES_PIPELINE_SYNC)
+        {
+          PQclear (result);
+          return ok;
+        }
+      if (ok && status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+        {
+          if (status != PGRES_PIPELINE_ABORTED)
+            set_pg_error (self, result, error);
+          else
+            g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_IO,
+                         _("The server database “%s” could not be written."), self->location);
+          ok = FALSE;
+        }
+      PQclear (result);
+    }
+}
+
 /* Copies every row of @t from the file to the server. */
 static gboolean
 copy_table_to_server (CtPgBackend  *self,
@@ -1927,6 +1978,7 @@ copy_table_to_server (CtPgBackend  *self,
   g_autofree char *insert_sql = g_strdup_printf ("INSERT INTO %s (%s) VALUES (%s)", t->name, t->columns, placeholders);
   sqlite3_stmt *stmt = NULL;
   gboolean ok = TRUE;
+  guint pending = 0;
   int rc = SQLITE_DONE;
 
   if (sqlite3_prepare_v2 (db, select_sql, -1, &stmt, NULL) != SQLITE_OK)
@@ -1934,6 +1986,13 @@ copy_table_to_server (CtPgBackend  *self,
       set_sqlite_copy_error (db, path, error);
       return FALSE;
     }
+  if (!PQenterPipelineMode (self->conn))
+    {
+      sqlite3_finalize (stmt);
+      set_pg_error (self, NULL, error);
+      return FALSE;
+    }
+
   while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       Params p = { 0 };
@@ -1953,14 +2012,36 @@ copy_table_to_server (CtPgBackend  *self,
           else
             param_text (&p, (const char *) sqlite3_column_text (stmt, i));
         }
-      ok = run_command (self, insert_sql, &p, error);
+      /* The parameters are copied into the connection's buffer here, so
+       * the row may be stepped past at once. */
+      if (!PQsendQueryParams (self->conn, insert_sql, p.n, NULL, p.values, p.lengths, p.formats, 1))
+        {
+          set_pg_error (self, NULL, error);
+          ok = FALSE;
+          break;
+        }
+      if (++pending == PIPELINE_ROWS)
+        {
+          ok = sync_pipeline (self, error);
+          pending = 0;
+        }
     }
+  if (ok && pending > 0)
+    ok = sync_pipeline (self, error);
   if (ok && rc != SQLITE_DONE)
     {
       set_sqlite_copy_error (db, path, error);
       ok = FALSE;
     }
   sqlite3_finalize (stmt);
+
+  if (!ok && PQstatus (self->conn) == CONNECTION_OK && PQpipelineStatus (self->conn) != PQ_PIPELINE_OFF)
+    sync_pipeline (self, NULL);
+  if (PQstatus (self->conn) == CONNECTION_OK && !PQexitPipelineMode (self->conn) && ok)
+    {
+      set_pg_error (self, NULL, error);
+      ok = FALSE;
+    }
   return ok;
 }
 
