@@ -154,8 +154,10 @@ ct_store_location_import_file (const char  *file,
   backend = open_server (location, error);
   if (backend == NULL)
     return FALSE;
-  ok = ct_pg_backend_import_sqlite (backend, file, error) &&
-       ct_pg_backend_set_up_roles (backend, error);
+  /* The roles first: a server user that may not create them is told so
+   * before anything is copied. */
+  ok = ct_pg_backend_set_up_roles (backend, error) &&
+       ct_pg_backend_import_sqlite (backend, file, error);
   ct_store_backend_close (CT_STORE_BACKEND (backend));
   return ok;
 }
