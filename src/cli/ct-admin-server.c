@@ -161,13 +161,15 @@ ct_admin_cmd_server_init (int    argc,
       return fail ("server-init", error);
     }
 
-  store = ct_store_create_sync (location, &code, &error);
+  /* The schema and the roles first: a server user that may not create
+   * roles is told so before any key is made. */
+  ok = ct_store_location_set_up_server (location, &error);
+  if (ok)
+    store = ct_store_create_sync (location, &code, &error);
   ok = store != NULL &&
        ct_store_run_transaction_sync (store, insert_first_records, &first, &error);
   if (store != NULL)
     ct_store_close (store);
-  if (ok)
-    ok = ct_store_location_set_up_server (location, &error);
   g_clear_object (&first.organisation);
   g_clear_object (&first.dso);
 
