@@ -27,7 +27,7 @@ fail () { echo "server-cli: $*" >&2; exit 1; }
 
 sock=$("$python" -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$PG_SOCKET")
 address () { echo "postgresql://$sock/$1?user=$PG_SUPERUSER"; }
-for db in office migrated concurrent; do
+for db in office migrated concurrent unprivileged; do
   pg_psql -d postgres -c "CREATE DATABASE $db" || fail "could not create database $db"
 done
 office=$(address office)
@@ -44,6 +44,14 @@ if "$admin" server-init "$office" --organisation X --dso Y > /dev/null 2> "$work
   fail "server-init set up a second database over the first"
 fi
 grep -q "already holds a Caretrail database" "$work/err" || fail "unclear second server-init error: $(cat "$work/err")"
+
+# A server user who may not create roles is told so, and no key is made.
+pg_psql -d postgres -c "CREATE ROLE plain LOGIN; GRANT CREATE ON DATABASE unprivileged TO plain" || fail "could not add a plain login"
+if "$admin" server-init "postgresql://$sock/unprivileged?user=plain" --organisation X --dso Y > "$work/out" 2> "$work/err"; then
+  fail "server-init succeeded as a user who may not create roles"
+fi
+grep -q "may not create roles" "$work/err" || fail "unclear error for a user without CREATEROLE: $(cat "$work/err")"
+if grep -q "Recovery code" "$work/out"; then fail "server-init made a key although it failed"; fi
 
 "$admin" staff --json --database "$office" > "$work/staff.json" || fail "staff failed"
 staff=$("$python" -c 'import json, sys

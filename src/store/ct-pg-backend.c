@@ -377,9 +377,13 @@ set_pg_error (CtPgBackend  *self,
   const char *state = result != NULL ? PQresultErrorField (result, PG_DIAG_SQLSTATE) : NULL;
   g_autofree char *detail = NULL;
 
-  detail = g_strdup (result != NULL && PQresultErrorMessage (result)[0] != '\0'
-                       ? PQresultErrorMessage (result)
-                       : self->conn != NULL ? PQerrorMessage (self->conn) : "");
+  /* The server's one-line message, without its context lines. */
+  if (result != NULL && PQresultErrorField (result, PG_DIAG_MESSAGE_PRIMARY) != NULL)
+    detail = g_strdup (PQresultErrorField (result, PG_DIAG_MESSAGE_PRIMARY));
+  else
+    detail = g_strdup (result != NULL && PQresultErrorMessage (result)[0] != '\0'
+                         ? PQresultErrorMessage (result)
+                         : self->conn != NULL ? PQerrorMessage (self->conn) : "");
   g_strstrip (detail);
 
   if (self->conn == NULL || PQstatus (self->conn) != CONNECTION_OK)
@@ -1072,7 +1076,27 @@ ct_pg_backend_set_up_roles (CtPgBackend  *self,
     "CREATE POLICY members_all ON submissions FOR ALL TO " CT_PG_MEMBER_ROLE "\n"
     "  USING (true) WITH CHECK (true);\n";
 
+  PGresult *result;
+  gboolean may;
+
   g_return_val_if_fail (CT_IS_PG_BACKEND (self), FALSE);
+
+  result = run (self, "SELECT rolsuper OR rolcreaterole, current_user::text FROM pg_roles"
+                      " WHERE rolname = current_user", NULL, error);
+  if (result == NULL)
+    return FALSE;
+  may = PQntuples (result) == 1 && *PQgetvalue (result, 0, 0) != 0;
+  if (!may)
+    {
+      g_autofree char *user = PQntuples (result) == 1 ? get_text (result, 0, 1) : g_strdup ("?");
+
+      PQclear (result);
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
+                   _("The server user “%s” may not create roles, so the server was not set up. Give an address whose user has the CREATEROLE right (such as the server’s administrator), then try again."),
+                   user);
+      return FALSE;
+    }
+  PQclear (result);
   return run_script (self, sql, error);
 }
 
