@@ -11,11 +11,34 @@
 #include "ct-store-error.h"
 
 /*
- * The master key of each database lives in the Secret Service (GNOME
- * Keyring, KWallet…) as one item, found by the database's UUID. Caretrail
- * never asks the keyring to prompt: a locked keyring is reported so the
- * user can unlock it with the tools of their desktop, instead of a dialog
- * appearing from a background thread.
+ * The master key of each database is kept through libsecret's password
+ * API, as one item found by the database's UUID. libsecret picks where it
+ * goes:
+ *
+ * - on a desktop, the Secret Service (GNOME Keyring, KWallet…) over D-Bus;
+ * - inside a Flatpak, an encrypted file of the application's own
+ *   ($XDG_DATA_HOME/keyrings/default.keyring in the sandbox), whose
+ *   password the Secret portal hands out, so the sandbox needs no access to
+ *   the Secret Service's bus name. The tests reach the same code with
+ *   SECRET_BACKEND=file, SECRET_FILE_TEST_PATH and
+ *   SECRET_FILE_TEST_PASSWORD.
+ *
+ * The portal tells applications apart by opening /proc/PID/root of the
+ * caller. The process is made non-dumpable at start-up (see
+ * ct_crypto_protect_process()), which denies that to other processes of
+ * the same user in the same user namespace; but a Flatpak runs in a user
+ * namespace the user owns, and the portal, outside it, holds every
+ * capability over it, so the portal still reads the sandbox's root. A
+ * non-sandboxed Caretrail does not use the portal for its keyring.
+ *
+ * Caretrail never asks the keyring to prompt: a locked keyring is reported
+ * so the user can unlock it with the tools of their desktop, instead of a
+ * dialog appearing from a background thread. libsecret's lookup would ask
+ * the Secret Service to unlock a locked item it found, so each lookup
+ * first searches without unlocking and stops if only locked items match.
+ * The file has no lock of its own, but a password it was not made with
+ * opens nothing in it; that is reported as a locked keyring too, and
+ * nothing is written to such a file.
  */
 
 #define ATTRIBUTE_DATABASE "database-uuid"
@@ -61,55 +84,84 @@ get_mark_schema (void)
   return &schema;
 }
 
-static SecretService *
-get_service (GError **error)
+/* Keyring access {{{ */
+
+/* Where libsecret keeps a file keyring, for messages. */
+static char *
+get_file_keyring_path (void)
 {
+  const char *test_path = g_getenv ("SECRET_FILE_TEST_PATH");
+
+  if (test_path != NULL && *test_path != '\0')
+    return g_strdup (test_path);
+  return g_build_filename (g_get_user_data_dir (), "keyrings", "default.keyring", NULL);
+}
+
+/*
+ * Whether libsecret's password functions use a file keyring rather than
+ * the Secret Service: libsecret chooses the file inside a Flatpak or a
+ * Snap (when the Secret portal is there; without it, the Secret Service
+ * is tried and cannot be reached from the sandbox), and when
+ * SECRET_BACKEND says so.
+ */
+static gboolean
+uses_file_keyring (void)
+{
+  return g_strcmp0 (g_getenv ("SECRET_BACKEND"), "file") == 0 ||
+         g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS) ||
+         g_getenv ("SNAP_NAME") != NULL;
+}
+
+static void
+set_no_service_error (GError **error)
+{
+  g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_NO_SECRET_SERVICE,
+               _("The system keyring is not running, so the safeguarding records cannot be unlocked. Log in to a desktop session with a keyring (such as GNOME Keyring) and try again."));
+}
+
+static void
+set_locked_error (GError **error)
+{
+  g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_KEYRING_LOCKED,
+               _("The keyring that holds the key to the safeguarding records is locked. Unlock it (for example in Passwords and Keys, or by logging in again) and try again."));
+}
+
+/*
+ * Checks that the file keyring opens with its password. Each item is
+ * sealed with a key made from the password, and so are its attributes, so
+ * with the wrong password a search for the database finds nothing, just as
+ * when no key was ever stored; asking for every item tells the two apart.
+ * In a Flatpak the file holds Caretrail's items only. The first call also
+ * reads the file and asks the portal for its password.
+ */
+static gboolean
+check_file_keyring (GError **error)
+{
+  g_autoptr(GHashTable) everything = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GError) local_error = NULL;
-  SecretService *service;
+  g_autofree char *path = NULL;
+  GList *items;
 
-  service = secret_service_get_sync (SECRET_SERVICE_OPEN_SESSION | SECRET_SERVICE_LOAD_COLLECTIONS,
-                                     NULL, &local_error);
-  if (service == NULL)
-    {
-      g_debug ("No Secret Service: %s", local_error->message);
-      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_NO_SECRET_SERVICE,
-                   _("The system keyring is not running, so the safeguarding records cannot be unlocked. Log in to a desktop session with a keyring (such as GNOME Keyring) and try again."));
-      return NULL;
-    }
-
-  return service;
-}
-
-/* The first unlocked item a search found (or %NULL), and whether any was
- * locked; takes the list. */
-static SecretItem *
-take_unlocked_item (GList    *items,
-                    gboolean *out_any_locked)
-{
-  SecretItem *unlocked = NULL;
-
-  *out_any_locked = FALSE;
-  for (GList *l = items; l != NULL; l = l->next)
-    {
-      if (secret_item_get_locked (l->data))
-        *out_any_locked = TRUE;
-      else if (unlocked == NULL)
-        unlocked = g_object_ref (l->data);
-    }
+  items = secret_password_searchv_sync (NULL, everything, SECRET_SEARCH_ALL, NULL, &local_error);
   g_list_free_full (items, g_object_unref);
-  return unlocked;
-}
+  if (local_error == NULL)
+    return TRUE;
 
-static GHashTable *
-make_attributes (const char *database_uuid)
-{
-  return secret_attributes_build (get_schema (), ATTRIBUTE_DATABASE, database_uuid, NULL);
-}
-
-static GHashTable *
-make_mark_attributes (const char *database_uuid)
-{
-  return secret_attributes_build (get_mark_schema (), ATTRIBUTE_DATABASE, database_uuid, NULL);
+  g_debug ("The file keyring does not open: %s", local_error->message);
+  path = get_file_keyring_path ();
+  if (g_error_matches (local_error, SECRET_ERROR, SECRET_ERROR_INVALID_FILE_FORMAT))
+    g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_KEYRING,
+                 _("The keyring file “%s” is damaged, so the key to the safeguarding records cannot be read. Nothing has been changed. Move that file aside, start Caretrail again and enter the recovery code to put the key back."),
+                 path);
+  else if (g_error_matches (local_error, SECRET_ERROR, SECRET_ERROR_PROTOCOL))
+    g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_KEYRING_LOCKED,
+                 _("The keyring file “%s” does not open with the password the desktop gives Caretrail for it, so the key to the safeguarding records cannot be read. Nothing has been changed. If the desktop’s keyring was reset, move that file aside, start Caretrail again and enter the recovery code to put the key back."),
+                 path);
+  else
+    g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_NO_SECRET_SERVICE,
+                 _("The keyring could not be opened through the desktop’s Secret portal (%s), so the safeguarding records cannot be unlocked. Log in to a desktop session with a keyring (such as GNOME Keyring) and try again."),
+                 local_error->message);
+  return FALSE;
 }
 
 static gboolean
@@ -122,11 +174,151 @@ default_collection_is_locked (SecretService *service)
   return collection != NULL && secret_collection_get_locked (collection);
 }
 
-static void
-set_locked_error (GError **error)
+/*
+ * Makes sure the keyring libsecret's password functions will use can be
+ * reached: the Secret Service is running (it is returned in
+ * @out_service), or the file keyring opens (@out_service is %NULL). With
+ * @for_writing, also that it can take an item without a prompt: the
+ * Secret Service's default collection is unlocked.
+ */
+static gboolean
+open_keyring (gboolean        for_writing,
+              SecretService **out_service,
+              GError        **error)
 {
-  g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_KEYRING_LOCKED,
-               _("The keyring that holds the key to the safeguarding records is locked. Unlock it (for example in Passwords and Keys, or by logging in again) and try again."));
+  g_autoptr(GError) local_error = NULL;
+  SecretService *service;
+
+  *out_service = NULL;
+  if (uses_file_keyring ())
+    return check_file_keyring (error);
+
+  service = secret_service_get_sync (SECRET_SERVICE_OPEN_SESSION, NULL, &local_error);
+  if (service == NULL)
+    {
+      g_debug ("No Secret Service: %s", local_error->message);
+      set_no_service_error (error);
+      return FALSE;
+    }
+
+  if (for_writing && default_collection_is_locked (service))
+    {
+      g_object_unref (service);
+      set_locked_error (error);
+      return FALSE;
+    }
+
+  *out_service = service;
+  return TRUE;
+}
+
+typedef enum
+{
+  FIND_NONE,
+  FIND_LOCKED,
+  FIND_UNLOCKED,
+} FindResult;
+
+/*
+ * Whether an unlocked item matches, without unlocking anything: a
+ * Secret Service search may return several items (one per collection
+ * holding the attributes), and libsecret's lookup returns the first
+ * unlocked one among them. File keyring items are never locked.
+ */
+static FindResult
+find_items (const SecretSchema  *schema,
+            GHashTable          *attributes,
+            GError             **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  FindResult found = FIND_NONE;
+  GList *items;
+
+  items = secret_password_searchv_sync (schema, attributes, SECRET_SEARCH_ALL, NULL, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FIND_NONE;
+    }
+
+  for (GList *l = items; l != NULL; l = l->next)
+    {
+      if (SECRET_IS_ITEM (l->data) && secret_item_get_locked (l->data))
+        {
+          if (found == FIND_NONE)
+            found = FIND_LOCKED;
+        }
+      else
+        found = FIND_UNLOCKED;
+    }
+  g_list_free_full (items, g_object_unref);
+  return found;
+}
+
+/*
+ * The secret stored under @schema and @attributes, in non-pageable memory
+ * (free it with secret_password_free()), or %NULL with @out_found saying
+ * whether nothing or only locked items matched, or with @error set.
+ */
+static char *
+lookup_secret (const SecretSchema  *schema,
+               GHashTable          *attributes,
+               FindResult          *out_found,
+               GError             **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  char *secret;
+
+  *out_found = find_items (schema, attributes, &local_error);
+  if (*out_found != FIND_UNLOCKED)
+    {
+      if (local_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  secret = secret_password_lookupv_nonpageable_sync (schema, attributes, NULL, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  /* Removed between the search and the lookup. */
+  if (secret == NULL)
+    *out_found = FIND_NONE;
+  return secret;
+}
+
+/* }}} */
+
+/*
+ * The attributes name the schema as well as the database. The Secret
+ * Service matches the schema's name by itself, but libsecret's file
+ * keyring (0.20) only matches the attributes it is given: without the
+ * name, the key and the high-water mark of one database would be the same
+ * item there, and storing the mark would replace the key.
+ */
+static GHashTable *
+make_schema_attributes (const SecretSchema *schema,
+                        const char         *database_uuid)
+{
+  GHashTable *attributes;
+
+  attributes = secret_attributes_build (schema, ATTRIBUTE_DATABASE, database_uuid, NULL);
+  g_hash_table_replace (attributes, g_strdup ("xdg:schema"), g_strdup (schema->name));
+  return attributes;
+}
+
+static GHashTable *
+make_attributes (const char *database_uuid)
+{
+  return make_schema_attributes (get_schema (), database_uuid);
+}
+
+static GHashTable *
+make_mark_attributes (const char *database_uuid)
+{
+  return make_schema_attributes (get_mark_schema (), database_uuid);
 }
 
 /**
@@ -147,33 +339,28 @@ ct_keyring_store_key (const char   *database_uuid,
 {
   g_autoptr(SecretService) service = NULL;
   g_autoptr(GHashTable) attributes = NULL;
-  g_autoptr(SecretValue) value = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *label = NULL;
   char *text;
+  gboolean stored;
 
   g_return_val_if_fail (database_uuid != NULL, FALSE);
   g_return_val_if_fail (key != NULL, FALSE);
 
-  if (!(service = get_service (error)))
+  if (!open_keyring (TRUE, &service, error))
     return FALSE;
-
-  if (default_collection_is_locked (service))
-    {
-      set_locked_error (error);
-      return FALSE;
-    }
-
-  text = ct_key_to_base64 (key);
-  value = secret_value_new (text, -1, "text/plain");
-  ct_crypto_free_string (text);
 
   attributes = make_attributes (database_uuid);
   /* Translators: the label of the key in the user's keyring */
   label = g_strdup_printf (_("Caretrail safeguarding records key (%s)"), database_uuid);
 
-  if (!secret_service_store_sync (service, get_schema (), attributes, SECRET_COLLECTION_DEFAULT,
-                                  label, value, NULL, &local_error))
+  /* libsecret copies the text into its own non-pageable memory. */
+  text = ct_key_to_base64 (key);
+  stored = secret_password_storev_sync (get_schema (), attributes, SECRET_COLLECTION_DEFAULT,
+                                        label, text, NULL, &local_error);
+  ct_crypto_free_string (text);
+
+  if (!stored)
     {
       g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_KEYRING,
                    _("The keyring refused to store the key to the safeguarding records (%s). Check that the keyring is unlocked and try again."),
@@ -199,19 +386,17 @@ ct_keyring_lookup_key (const char  *database_uuid,
   g_autoptr(SecretService) service = NULL;
   g_autoptr(GHashTable) attributes = NULL;
   g_autoptr(GError) local_error = NULL;
-  GList *items;
-  SecretItem *unlocked = NULL;
-  gboolean any_locked = FALSE;
-  CtKey *key = NULL;
+  FindResult found;
+  char *text;
+  CtKey *key;
 
   g_return_val_if_fail (database_uuid != NULL, NULL);
 
-  if (!(service = get_service (error)))
+  if (!open_keyring (FALSE, &service, error))
     return NULL;
 
   attributes = make_attributes (database_uuid);
-  items = secret_service_search_sync (service, get_schema (), attributes,
-                                      SECRET_SEARCH_ALL, NULL, &local_error);
+  text = lookup_secret (get_schema (), attributes, &found, &local_error);
   if (local_error != NULL)
     {
       g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_KEYRING,
@@ -220,26 +405,23 @@ ct_keyring_lookup_key (const char  *database_uuid,
       return NULL;
     }
 
-  unlocked = take_unlocked_item (items, &any_locked);
-
-  if (unlocked == NULL)
+  if (text == NULL)
     {
-      if (any_locked || default_collection_is_locked (service))
-        set_locked_error (error);
-      else
-        g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_KEY_MISSING,
-                     _("The key to these safeguarding records is no longer in the keyring. Run “caretrail-admin recover” and enter the recovery code to put it back."));
+      /* A file keyring that does not open was reported by open_keyring(). */
+      if (service != NULL &&
+          (found == FIND_LOCKED || default_collection_is_locked (service)))
+        {
+          set_locked_error (error);
+          return NULL;
+        }
+
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_KEY_MISSING,
+                   _("The key to these safeguarding records is no longer in the keyring. Run “caretrail-admin recover” and enter the recovery code to put it back."));
       return NULL;
     }
 
-  if (secret_item_load_secret_sync (unlocked, NULL, &local_error))
-    {
-      g_autoptr(SecretValue) value = secret_item_get_secret (unlocked);
-
-      if (value != NULL)
-        key = ct_key_new_from_base64 (secret_value_get_text (value));
-    }
-  g_object_unref (unlocked);
+  key = ct_key_new_from_base64 (text);
+  secret_password_free (text);
 
   if (key == NULL)
     {
@@ -264,11 +446,11 @@ ct_keyring_delete_key (const char  *database_uuid,
   g_autoptr(GHashTable) attributes = NULL;
   g_autoptr(GError) local_error = NULL;
 
-  if (!(service = get_service (error)))
+  if (!open_keyring (FALSE, &service, error))
     return FALSE;
 
   attributes = make_attributes (database_uuid);
-  if (!secret_service_clear_sync (service, get_schema (), attributes, NULL, &local_error) &&
+  if (!secret_password_clearv_sync (get_schema (), attributes, NULL, &local_error) &&
       local_error != NULL)
     {
       g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_KEYRING,
@@ -294,11 +476,11 @@ ct_keyring_delete_mark (const char  *database_uuid,
   g_autoptr(GHashTable) attributes = NULL;
   g_autoptr(GError) local_error = NULL;
 
-  if (!(service = get_service (error)))
+  if (!open_keyring (FALSE, &service, error))
     return FALSE;
 
   attributes = make_mark_attributes (database_uuid);
-  if (!secret_service_clear_sync (service, get_mark_schema (), attributes, NULL, &local_error) &&
+  if (!secret_password_clearv_sync (get_mark_schema (), attributes, NULL, &local_error) &&
       local_error != NULL)
     {
       g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_KEYRING,
@@ -372,7 +554,6 @@ ct_keyring_store_mark (const char    *database_uuid,
 {
   g_autoptr(SecretService) service = NULL;
   g_autoptr(GHashTable) attributes = NULL;
-  g_autoptr(SecretValue) value = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GString) text = g_string_new (MARK_PREFIX);
   g_autofree char *label = NULL;
@@ -380,26 +561,19 @@ ct_keyring_store_mark (const char    *database_uuid,
   g_return_val_if_fail (database_uuid != NULL, FALSE);
   g_return_val_if_fail (audit_mac != NULL || audit_mac_len == 0, FALSE);
 
-  if (!(service = get_service (error)))
+  if (!open_keyring (TRUE, &service, error))
     return FALSE;
-
-  if (default_collection_is_locked (service))
-    {
-      set_locked_error (error);
-      return FALSE;
-    }
 
   g_string_append_printf (text, " %" G_GINT64_FORMAT " ", audit_count);
   for (gsize i = 0; i < audit_mac_len; i++)
     g_string_append_printf (text, "%02x", audit_mac[i]);
-  value = secret_value_new (text->str, -1, "text/plain");
 
   attributes = make_mark_attributes (database_uuid);
   /* Translators: the label of an item in the user's keyring */
   label = g_strdup_printf (_("Caretrail audit high-water mark (%s)"), database_uuid);
 
-  if (!secret_service_store_sync (service, get_mark_schema (), attributes,
-                                  SECRET_COLLECTION_DEFAULT, label, value, NULL, &local_error))
+  if (!secret_password_storev_sync (get_mark_schema (), attributes, SECRET_COLLECTION_DEFAULT,
+                                    label, text->str, NULL, &local_error))
     {
       g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_KEYRING,
                    _("The keyring refused to store the audit high-water mark of the safeguarding records (%s). Check that the keyring is unlocked and try again."),
@@ -463,41 +637,19 @@ ct_keyring_lookup_mark (const char  *database_uuid,
   g_autoptr(SecretService) service = NULL;
   g_autoptr(GHashTable) attributes = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(SecretItem) unlocked = NULL;
-  gboolean any_locked = FALSE;
-  GList *items;
+  FindResult found;
+  char *text;
 
   g_return_val_if_fail (database_uuid != NULL, FALSE);
   g_return_val_if_fail (out_found != NULL && out_audit_count != NULL && out_audit_mac_hex != NULL, FALSE);
 
   *out_found = FALSE;
-  if (!(service = get_service (error)))
+  if (!open_keyring (FALSE, &service, error))
     return FALSE;
 
   attributes = make_mark_attributes (database_uuid);
-  items = secret_service_search_sync (service, get_mark_schema (), attributes,
-                                      SECRET_SEARCH_ALL, NULL, &local_error);
+  text = lookup_secret (get_mark_schema (), attributes, &found, &local_error);
   if (local_error != NULL)
-    {
-      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_KEYRING,
-                   _("The keyring could not be searched for the audit high-water mark of the safeguarding records (%s)."),
-                   local_error->message);
-      return FALSE;
-    }
-
-  unlocked = take_unlocked_item (items, &any_locked);
-
-  if (unlocked == NULL)
-    {
-      if (any_locked)
-        {
-          set_locked_error (error);
-          return FALSE;
-        }
-      return TRUE;
-    }
-
-  if (!secret_item_load_secret_sync (unlocked, NULL, &local_error))
     {
       g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_KEYRING,
                    _("The keyring could not return the audit high-water mark of the safeguarding records (%s)."),
@@ -505,16 +657,23 @@ ct_keyring_lookup_mark (const char  *database_uuid,
       return FALSE;
     }
 
-  {
-    g_autoptr(SecretValue) value = secret_item_get_secret (unlocked);
+  if (text == NULL)
+    {
+      /* Only locked marks: the one that counts may be among them. */
+      if (found == FIND_LOCKED)
+        {
+          set_locked_error (error);
+          return FALSE;
+        }
+      return TRUE;
+    }
 
-    if (value != NULL &&
-        parse_mark (secret_value_get_text (value), out_audit_count, out_audit_mac_hex))
-      *out_found = TRUE;
-    else
-      g_message ("The audit high-water mark kept for %s cannot be read; it is treated as missing.",
-                 database_uuid);
-  }
+  if (parse_mark (text, out_audit_count, out_audit_mac_hex))
+    *out_found = TRUE;
+  else
+    g_message ("The audit high-water mark kept for %s cannot be read; it is treated as missing.",
+               database_uuid);
+  secret_password_free (text);
 
   return TRUE;
 }
