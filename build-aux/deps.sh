@@ -11,11 +11,11 @@ set -eu
 build_packages="build-essential pkg-config meson ninja-build gettext
   libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev blueprint-compiler
   libsqlite3-dev libsodium-dev libsecret-1-dev libcairo2-dev libpango1.0-dev
-  libpoppler-glib-dev desktop-file-utils appstream adwaita-icon-theme
+  libpoppler-glib-dev libpq-dev desktop-file-utils appstream adwaita-icon-theme
   fonts-dejavu-core fonts-noto-core gnome-keyring dbus itstool"
 test_packages="xvfb xauth dbus-x11 at-spi2-core python3-gi python3-pyatspi
   gir1.2-atspi-2.0 gir1.2-secret-1 poppler-utils qpdf sqlite3 flatpak-builder
-  x11-apps x11-utils clang-14 libclang-rt-14-dev time yelp-tools"
+  x11-apps x11-utils clang-14 libclang-rt-14-dev time yelp-tools postgresql-15"
 
 case "${1:-run}" in
   run) wanted=$build_packages ;;

@@ -8,8 +8,8 @@ Two checks, TAP output:
 
 1. Every #include in a layer's sources names a header of that layer or of
    a layer below it (or config.h), and none of the libraries the layer may
-   not use: GTK only in src/gui; SQLite, libsodium and libsecret only in
-   src/store; cairo, pango and poppler not in src/core or src/store.
+   not use: GTK only in src/gui; SQLite, libpq, libsodium and libsecret only
+   in src/store; cairo, pango and poppler not in src/core or src/store.
 
 2. The build really enforces it: a one-line file is compiled with the exact
    command the build uses for each layer's library (from
@@ -42,16 +42,17 @@ GTK = r"^(gtk|gdk|gsk)/|^adwaita\.h$|^graphene"
 SQLITE = r"^sqlite3"
 SODIUM = r"^sodium"
 SECRET = r"^libsecret/"
+LIBPQ = r"^libpq"
 CAIRO = r"^cairo"
 PANGO = r"^pango/"
 POPPLER = r"^poppler"
 
 FORBIDDEN = {
-    "core": [GTK, SQLITE, SODIUM, SECRET, CAIRO, PANGO, POPPLER],
+    "core": [GTK, SQLITE, SODIUM, SECRET, LIBPQ, CAIRO, PANGO, POPPLER],
     "store": [GTK, CAIRO, PANGO, POPPLER],
-    "documents": [GTK, SQLITE, SODIUM, SECRET],
-    "gui": [SQLITE, SODIUM, SECRET, POPPLER],
-    "cli": [GTK, SQLITE, SODIUM, SECRET, POPPLER],
+    "documents": [GTK, SQLITE, SODIUM, SECRET, LIBPQ],
+    "gui": [SQLITE, SODIUM, SECRET, LIBPQ, POPPLER],
+    "cli": [GTK, SQLITE, SODIUM, SECRET, LIBPQ, POPPLER],
 }
 
 # Compile probes: (layer, include line, should it compile?)
@@ -71,6 +72,9 @@ PROBES = [
     ("store", '#include "ct-store.h"', True),
     ("store", '#include "ct-record.h"', True),
     ("store", "#include <libsecret/secret.h>", True),
+    ("store", "#include <libpq-fe.h>", True),
+    ("gui", "#include <libpq-fe.h>", False),
+    ("cli", "#include <libpq-fe.h>", False),
     ("store", "#include <gtk/gtk.h>", False),
     ("store", "#include <cairo.h>", False),
     ("store", '#include "ct-documents.h"', False),

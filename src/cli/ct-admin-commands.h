@@ -53,5 +53,8 @@ int  ct_admin_cmd_staff (int argc, char **argv);
 int  ct_admin_cmd_record (int argc, char **argv);
 int  ct_admin_cmd_note (int argc, char **argv);
 int  ct_admin_cmd_show (int argc, char **argv);
+int  ct_admin_cmd_server_init (int argc, char **argv);
+int  ct_admin_cmd_server_password (int argc, char **argv);
+int  ct_admin_cmd_migrate (int argc, char **argv);
 
 G_END_DECLS

@@ -29,7 +29,7 @@ static char *database_option;
 
 static const GOptionEntry database_entries[] = {
   { "database", 'd', 0, G_OPTION_ARG_FILENAME, &database_option,
-    N_("The database to use (default: the app’s own database)"), N_("PATH") },
+    N_("The database to use: a file, or a server as postgresql://… (default: the app’s own database)"), N_("PATH") },
   { NULL }
 };
 

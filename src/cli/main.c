@@ -30,6 +30,9 @@ static const CtAdminCommand commands[] = {
   { "record", N_("Record a step of the procedure, or open a case with one"), ct_admin_cmd_record },
   { "note", N_("Add a call, meeting, letter or note to a case’s chronology"), ct_admin_cmd_note },
   { "show", N_("Show a case’s state, clocks, next step and chronology"), ct_admin_cmd_show },
+  { "server-init", N_("Set up a database, its roles and its DSO on a PostgreSQL server"), ct_admin_cmd_server_init },
+  { "migrate", N_("Copy a database file to a PostgreSQL server, then verify it"), ct_admin_cmd_migrate },
+  { "server-password", N_("Keep a PostgreSQL server’s password in the keyring"), ct_admin_cmd_server_password },
   { NULL, NULL, NULL }
 };
 
@@ -40,10 +43,10 @@ print_usage (FILE *stream)
   fprintf (stream, "%s\n\n", _("Administer a Caretrail safeguarding database."));
   fprintf (stream, "%s\n", _("Commands:"));
   for (const CtAdminCommand *c = commands; c->name != NULL; c++)
-    fprintf (stream, "  %-10s %s\n", c->name, _(c->summary));
+    fprintf (stream, "  %-15s %s\n", c->name, _(c->summary));
   fprintf (stream, "\n%s\n", _("Options:"));
-  fprintf (stream, "  %-10s %s\n", "--help", _("Show this help"));
-  fprintf (stream, "  %-10s %s\n", "--version", _("Show the version"));
+  fprintf (stream, "  %-15s %s\n", "--help", _("Show this help"));
+  fprintf (stream, "  %-15s %s\n", "--version", _("Show the version"));
   fprintf (stream, "\n%s\n", _("Run “caretrail-admin COMMAND --help” for a command’s options."));
 }
 

@@ -38,6 +38,18 @@ ct_application_handle_local_options (GApplication *app,
   return -1;
 }
 
+/* The database the app opens: the one named in the settings (a file, or
+ * a postgresql:// server), or else its own file. */
+static char *
+get_database_location (CtApplication *self)
+{
+  g_autofree char *location = g_settings_get_string (self->settings, "database");
+
+  if (location[0] != '\0')
+    return g_steal_pointer (&location);
+  return ct_store_get_default_path ();
+}
+
 static void
 ct_application_activate (GApplication *app)
 {
@@ -46,7 +58,7 @@ ct_application_activate (GApplication *app)
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
   if (window == NULL)
     {
-      g_autofree char *path = ct_store_get_default_path ();
+      g_autofree char *path = get_database_location (CT_APPLICATION (app));
 
       window = GTK_WINDOW (ct_window_new (CT_APPLICATION (app)));
       gtk_window_present (window);
@@ -169,7 +181,7 @@ ct_application_startup (GApplication *app)
 
   /* Start reading the records while GTK starts. */
   {
-    g_autofree char *path = ct_store_get_default_path ();
+    g_autofree char *path = get_database_location (self);
 
     ct_window_preload_records (path);
   }

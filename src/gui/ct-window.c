@@ -16,6 +16,7 @@
 #include "ct-setup-assistant.h"
 #include "ct-split-view.h"
 #include "ct-step-dialog.h"
+#include "ct-store-location.h"
 #include "ct-store.h"
 #include "ct-unlock-page.h"
 #include "ct-user-dialog.h"
@@ -1211,7 +1212,9 @@ ct_window_open_records (CtWindow   *self,
   g_free (self->database_path);
   self->database_path = g_strdup (path);
 
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+  /* A server is set up with “caretrail-admin server-init”, never from
+   * here: one that holds no database says so when it is opened. */
+  if (!ct_store_location_is_server (path) && !g_file_test (path, G_FILE_TEST_EXISTS))
     {
       ensure_pages (self);
       gtk_stack_set_visible_child_name (self->main_stack, "setup");

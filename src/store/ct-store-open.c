@@ -13,6 +13,7 @@
 #include "ct-crypto.h"
 #include "ct-keyring.h"
 #include "ct-sqlite-backend.h"
+#include "ct-store-location.h"
 
 /*
  * Opening, creating, recovering, peeking at, restoring, backing up and
@@ -358,6 +359,13 @@ check_mark (CtStore         *self,
   self->mark_known = FALSE;
   self->mark_dirty = FALSE;
 
+  /* The mark is read before the head: another program on this computer
+   * writing to the same server meanwhile moves both on, and a head read
+   * after the mark is never behind it. */
+  if (!ignore_mark &&
+      !ct_keyring_lookup_mark (self->database_uuid, &found, &mark_count, &mark_hex, error))
+    return FALSE;
+
   last = ct_store_backend_get_audit_head (probe, &local_error);
   if (local_error == NULL)
     head_value = ct_store_backend_get_meta (probe, META_AUDIT_HEAD, &local_error);
@@ -376,9 +384,6 @@ check_mark (CtStore         *self,
 
   if (ignore_mark)
     return TRUE;
-
-  if (!ct_keyring_lookup_mark (self->database_uuid, &found, &mark_count, &mark_hex, error))
-    return FALSE;
 
   if (!found)
     {
@@ -458,7 +463,7 @@ open_internal (CtStore   *self,
   /* Everything is checked through a read-only probe first, so that a
    * database that cannot be opened is left exactly as it was: not a byte
    * of it or of its WAL changes, and no file appears beside it. */
-  probe = CT_STORE_BACKEND (ct_sqlite_backend_new (self->path));
+  probe = ct_store_location_new_backend (self->path);
   if (!ct_store_backend_open (probe, CT_STORE_BACKEND_OPEN_READ_ONLY | CT_STORE_BACKEND_OPEN_PROBE,
                               error))
     return FALSE;
@@ -506,7 +511,7 @@ open_internal (CtStore   *self,
   self->read_only = read_only;
   self->audit_cached = FALSE;
   g_clear_object (&self->backend);
-  self->backend = CT_STORE_BACKEND (ct_sqlite_backend_new (self->path));
+  self->backend = ct_store_location_new_backend (self->path);
   if (!ct_store_backend_open (self->backend,
                               read_only ? CT_STORE_BACKEND_OPEN_READ_ONLY : 0, error) ||
       (!read_only && !ct_store_backend_migrate (self->backend, error)) ||
@@ -717,7 +722,7 @@ write_new_database (CtStore      *self,
   recovery_ad = ct_store_priv_make_label ("recovery", uuid, NULL);
   recovery_wrapped = ct_crypto_seal (recovery_key, master->bytes, CT_KEY_BYTES, recovery_ad);
 
-  backend = CT_STORE_BACKEND (ct_sqlite_backend_new (tmp_path));
+  backend = ct_store_location_new_backend (tmp_path);
   self->backend = g_object_ref (backend);
   self->audit_cached = FALSE;
   if (!ct_store_backend_open (backend, CT_STORE_BACKEND_OPEN_CREATE, error) ||
@@ -776,6 +781,32 @@ remove_database_files (const char *path)
   g_unlink (path);
 }
 
+/* A database on a server is made in place, in one transaction: there is
+ * no file to put in place by renaming. */
+static gboolean
+create_on_server (CtStore  *self,
+                  Op       *op,
+                  GError  **error)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autoptr(CtKey) master = NULL;
+
+  if (!ct_store_location_check_empty (self->path, error))
+    return FALSE;
+
+  master = ct_key_new_random ();
+  if (!ct_keyring_store_key (uuid, master, error))
+    return FALSE;
+
+  if (!write_new_database (self, self->path, uuid, master, &op->recovery_code, error))
+    {
+      ct_keyring_delete_key (uuid, NULL);
+      return FALSE;
+    }
+
+  return open_internal (self, FALSE, FALSE, error);
+}
+
 static gboolean
 run_create (CtStore  *self,
             Op       *op,
@@ -788,6 +819,9 @@ run_create (CtStore  *self,
 
   if (!ct_crypto_init (error))
     return FALSE;
+
+  if (ct_store_location_is_server (self->path))
+    return create_on_server (self, op, error);
 
   if (g_file_test (self->path, G_FILE_TEST_EXISTS))
     {
@@ -956,7 +990,7 @@ recover_internal (const char  *path,
   if (!ct_crypto_parse_recovery_code (recovery_code, raw, error))
     return FALSE;
 
-  probe = CT_STORE_BACKEND (ct_sqlite_backend_new (path));
+  probe = ct_store_location_new_backend (path);
   if (!ct_store_backend_open (probe, CT_STORE_BACKEND_OPEN_READ_ONLY | CT_STORE_BACKEND_OPEN_PROBE,
                               error))
     {
@@ -1115,7 +1149,7 @@ ct_store_peek_sync (const char  *path,
                     gint64      *out_schema_version,
                     GError     **error)
 {
-  g_autoptr(CtStoreBackend) probe = CT_STORE_BACKEND (ct_sqlite_backend_new (path));
+  g_autoptr(CtStoreBackend) probe = ct_store_location_new_backend (path);
   Header header = { 0 };
   gboolean ok;
 
@@ -1277,6 +1311,14 @@ ct_store_restore_sync (const char  *path,
 
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (backup_path != NULL, FALSE);
+
+  if (ct_store_location_is_server (path))
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
+                   _("A backup cannot be restored over a server database. Copy it to a new, empty server database with “caretrail-admin migrate --from %s --to ADDRESS”."),
+                   backup_path);
+      return FALSE;
+    }
 
   /* Verify a private copy so the backup file itself is never touched. */
   remove_database_files (staging);

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "ct-store-backend.h"
+
+G_BEGIN_DECLS
+
+/* The schema a server database keeps Caretrail's tables in, and the roles
+ * server-init creates: members read and write every table; staff may only
+ * add a row to the submissions table. */
+#define CT_PG_SCHEMA "caretrail"
+#define CT_PG_MEMBER_ROLE "caretrail_member"
+#define CT_PG_STAFF_ROLE "caretrail_staff"
+
+#define CT_TYPE_PG_BACKEND (ct_pg_backend_get_type ())
+G_DECLARE_FINAL_TYPE (CtPgBackend, ct_pg_backend, CT, PG_BACKEND, GObject)
+
+gboolean     ct_pg_backend_is_location       (const char    *location);
+gboolean     ct_pg_backend_check_location    (const char    *location,
+                                              GError       **error);
+CtPgBackend *ct_pg_backend_new               (const char    *location);
+gboolean     ct_pg_backend_check_empty       (CtPgBackend   *self,
+                                              GError       **error);
+gboolean     ct_pg_backend_set_up_roles      (CtPgBackend   *self,
+                                              GError       **error);
+gboolean     ct_pg_backend_import_sqlite     (CtPgBackend   *self,
+                                              const char    *path,
+                                              GError       **error);
+gboolean     ct_pg_backend_store_password    (const char    *location,
+                                              const char    *password,
+                                              GError       **error);
+
+G_END_DECLS

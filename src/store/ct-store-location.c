@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ct-store-location"
+
+#include "config.h"
+
+#include "ct-store-location.h"
+
+#include <glib/gi18n.h>
+
+#include "ct-pg-backend.h"
+#include "ct-store-error.h"
+#include "ct-sqlite-backend.h"
+
+/*
+ * A database location is a file path (SQLite, the single-desk default) or
+ * a postgresql:// connection string (a server several desks share). Every
+ * place that turns a location into a backend asks here.
+ */
+
+/**
+ * ct_store_location_is_server:
+ * @location: a database location
+ *
+ * Returns: whether @location is a server rather than a file
+ */
+gboolean
+ct_store_location_is_server (const char *location)
+{
+  return ct_pg_backend_is_location (location);
+}
+
+/**
+ * ct_store_location_new_backend:
+ * @location: a database file, or a postgresql:// connection string
+ *
+ * Returns: (transfer full): a backend for @location, not yet open
+ */
+CtStoreBackend *
+ct_store_location_new_backend (const char *location)
+{
+  g_return_val_if_fail (location != NULL, NULL);
+
+  if (ct_pg_backend_is_location (location))
+    return CT_STORE_BACKEND (ct_pg_backend_new (location));
+  return CT_STORE_BACKEND (ct_sqlite_backend_new (location));
+}
+
+/**
+ * ct_store_location_check_empty:
+ * @location: a postgresql:// connection string
+ * @error: return location for %CT_STORE_ERROR_EXISTS or a connection error
+ *
+ * Connects to the server and checks that it holds no Caretrail database
+ * yet; makes the schema if there is none.
+ *
+ * Returns: %TRUE if a database may be created there
+ */
+gboolean
+ct_store_location_check_empty (const char  *location,
+                               GError     **error)
+{
+  g_autoptr(CtPgBackend) backend = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (ct_pg_backend_is_location (location), FALSE);
+
+  backend = ct_pg_backend_new (location);
+  if (!ct_store_backend_open (CT_STORE_BACKEND (backend), CT_STORE_BACKEND_OPEN_CREATE, error))
+    return FALSE;
+  ok = ct_pg_backend_check_empty (backend, error);
+  ct_store_backend_close (CT_STORE_BACKEND (backend));
+  return ok;
+}
+
+static CtPgBackend *
+open_server (const char  *location,
+             GError     **error)
+{
+  g_autoptr(CtPgBackend) backend = NULL;
+
+  if (!ct_pg_backend_is_location (location))
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
+                   _("“%s” is not a server address. Give one that starts with postgresql://."),
+                   location);
+      return NULL;
+    }
+
+  backend = ct_pg_backend_new (location);
+  if (!ct_store_backend_open (CT_STORE_BACKEND (backend), CT_STORE_BACKEND_OPEN_CREATE, error))
+    return NULL;
+  if (!ct_store_backend_migrate (CT_STORE_BACKEND (backend), error))
+    {
+      ct_store_backend_close (CT_STORE_BACKEND (backend));
+      return NULL;
+    }
+  return g_steal_pointer (&backend);
+}
+
+/**
+ * ct_store_location_set_up_server:
+ * @location: a postgresql:// connection string naming a user that may
+ *   create roles and owns (or may create) the caretrail schema
+ * @error: return location for an error
+ *
+ * Brings the server's schema up to date and creates the roles members and
+ * staff are given, with what each may do (see
+ * ct_pg_backend_set_up_roles()). Running it again changes nothing.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ct_store_location_set_up_server (const char  *location,
+                                 GError     **error)
+{
+  g_autoptr(CtPgBackend) backend = open_server (location, error);
+  gboolean ok;
+
+  if (backend == NULL)
+    return FALSE;
+  ok = ct_pg_backend_set_up_roles (backend, error);
+  ct_store_backend_close (CT_STORE_BACKEND (backend));
+  return ok;
+}
+
+/**
+ * ct_store_location_import_file:
+ * @file: a database file, at the latest schema and not in use
+ * @location: a server that holds no Caretrail database yet
+ * @error: return location for an error
+ *
+ * Copies the database in @file, exactly as stored, to the server, and
+ * sets up the server's roles. The copy keeps the file's identity, key and
+ * recovery code. Check it afterwards with ct_store_verify_sync().
+ *
+ * Returns: %TRUE on success; on failure the server holds no database
+ */
+gboolean
+ct_store_location_import_file (const char  *file,
+                               const char  *location,
+                               GError     **error)
+{
+  g_autoptr(CtPgBackend) backend = NULL;
+  gboolean ok;
+
+  if (ct_pg_backend_is_location (file))
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
+                   _("“%s” is a server, not a database file. Copy a server with “caretrail-admin backup”, then migrate the backup."),
+                   file);
+      return FALSE;
+    }
+
+  backend = open_server (location, error);
+  if (backend == NULL)
+    return FALSE;
+  /* The roles first: a server user that may not create them is told so
+   * before anything is copied. */
+  ok = ct_pg_backend_set_up_roles (backend, error) &&
+       ct_pg_backend_import_sqlite (backend, file, error);
+  ct_store_backend_close (CT_STORE_BACKEND (backend));
+  return ok;
+}
+
+/**
+ * ct_store_location_store_password:
+ * @location: a postgresql:// connection string, without a password
+ * @password: the password of the user it names
+ *
+ * Keeps @password in the keyring for the server, database and user of
+ * @location (see ct_pg_backend_store_password()).
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ct_store_location_store_password (const char  *location,
+                                  const char  *password,
+                                  GError     **error)
+{
+  if (!ct_pg_backend_is_location (location))
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
+                   _("“%s” is not a server address. Give one that starts with postgresql://."),
+                   location);
+      return FALSE;
+    }
+  return ct_pg_backend_store_password (location, password, error);
+}

@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/* The store on a PostgreSQL server: a real, throwaway cluster started by
+ * tests/pg-run.sh, which passes its address and a command that restarts
+ * it. Each test makes a database of its own. */
+
+#include "config.h"
+
+#include <libpq-fe.h>
+
+#include "ct-details.h"
+#include "ct-pg-backend.h"
+#include "ct-procedure.h"
+#include "ct-store-location.h"
+#include "ct-store.h"
+#include "test-store-util.h"
+
+static const char *socket_dir;
+static const char *superuser;
+static const char *restart_command;
+
+/* A new, empty database on the cluster; returns its postgresql:// address. */
+static char *
+make_database (const char *name)
+{
+  g_autofree char *conninfo = g_strdup_printf ("host=%s user=%s dbname=postgres", socket_dir, superuser);
+  g_autofree char *sql = g_strdup_printf ("DROP DATABASE IF EXISTS %s; ", name);
+  g_autofree char *create = g_strdup_printf ("CREATE DATABASE %s", name);
+  g_autofree char *escaped = g_uri_escape_string (socket_dir, NULL, FALSE);
+  PGconn *conn = PQconnectdb (conninfo);
+  PGresult *result;
+
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  result = PQexec (conn, sql);
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_COMMAND_OK);
+  PQclear (result);
+  result = PQexec (conn, create);
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_COMMAND_OK);
+  PQclear (result);
+  PQfinish (conn);
+
+  return g_strdup_printf ("postgresql://%s/%s?user=%s", escaped, name, superuser);
+}
+
+static void
+restart_server (void)
+{
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_assert_true (g_spawn_command_line_sync (restart_command, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+static CtRecord *
+new_staff (const char *name)
+{
+  g_autoptr(GHashTable) answers = ct_answers_new ();
+  g_autoptr(GError) error = NULL;
+  CtRecord *record;
+
+  ct_answers_set_text (answers, "name", name);
+  ct_answers_set_text (answers, "role", "Teacher");
+  record = ct_details_new_record (CT_RECORD_KIND_STAFF, NULL, answers, &error);
+  g_assert_no_error (error);
+  return record;
+}
+
+static gboolean
+insert_one_cb (CtStoreTransaction  *txn,
+               gpointer             user_data,
+               GError             **error)
+{
+  g_autoptr(CtRecord) record = new_staff (user_data);
+
+  return ct_store_transaction_insert (txn, "test", record, error);
+}
+
+static void
+insert_staff (CtStore    *store,
+              const char *name)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ct_store_run_transaction_sync (store, insert_one_cb, (gpointer) name, &error));
+  g_assert_no_error (error);
+}
+
+static guint
+count_staff (CtStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) staff = ct_store_list_sync (store, CT_RECORD_KIND_STAFF, NULL, &error);
+
+  g_assert_no_error (error);
+  return staff->len;
+}
+
+static void
+assert_intact (CtStore *store,
+               gint64   expected_records)
+{
+  g_autoptr(GError) error = NULL;
+  CtStoreVerifyStats stats = { 0 };
+
+  g_assert_true (ct_store_verify_sync (store, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (stats.records, ==, expected_records);
+}
+
+static CtStore *
+create_store (const char *location)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL;
+  CtStore *store = ct_store_create_sync (location, &code, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  g_assert_nonnull (code);
+  return store;
+}
+
+static void
+close_store (CtStore *store)
+{
+  ct_store_close (store);
+  g_object_unref (store);
+}
+
+/* What is written comes back after reopening, and a second create on the
+ * same server is refused. */
+static void
+test_round_trip (void)
+{
+  g_autofree char *location = make_database ("ct_round_trip");
+  g_autoptr(GError) error = NULL;
+  CtStore *store = create_store (location);
+  CtStore *again;
+
+  insert_staff (store, "Alex Example");
+  close_store (store);
+
+  store = ct_store_open_sync (location, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_staff (store), ==, 1);
+  assert_intact (store, 1);
+  close_store (store);
+
+  again = ct_store_create_sync (location, NULL, &error);
+  g_assert_null (again);
+  g_assert_error (error, CT_STORE_ERROR, CT_STORE_ERROR_EXISTS);
+}
+
+/* An address that would send the records over the network unchecked, or
+ * that carries a password, is refused before anything connects. */
+static void
+test_refused_addresses (void)
+{
+  static const char *refused[] = {
+    "postgresql://db.example.org/caretrail?sslmode=require",
+    "postgresql://db.example.org/caretrail?sslmode=disable",
+    "postgres://10.0.0.5/caretrail?sslmode=prefer",
+    "postgresql://user:secret@localhost/caretrail",
+    "postgresql://localhost/caretrail?password=secret",
+  };
+  static const char *accepted[] = {
+    "postgresql://db.example.org/caretrail?sslmode=verify-full",
+    "postgresql://db.example.org/caretrail",
+    "postgresql://localhost/caretrail?sslmode=disable",
+    "postgresql://%2Ftmp%2Fsock/caretrail",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      CtStore *store = ct_store_open_sync (refused[i], &error);
+
+      g_assert_null (store);
+      g_assert_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID);
+      g_assert_null (strstr (error->message, "secret"));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (accepted); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (ct_store_location_is_server (accepted[i]));
+      g_assert_true (ct_pg_backend_check_location (accepted[i], &error));
+      g_assert_no_error (error);
+    }
+}
+
+typedef struct
+{
+  CtStore *store;
+  const char *prefix;
+  guint n;
+} Writer;
+
+static gpointer
+write_many (gpointer data)
+{
+  Writer *writer = data;
+
+  for (guint i = 0; i < writer->n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s %u", writer->prefix, i);
+
+      insert_staff (writer->store, name);
+    }
+  return NULL;
+}
+
+/* Two connections (two stores, as on two desktops) appending at once: the
+ * row lock on the chain's head puts their transactions one after
+ * another, so the audit chain stays one line and nothing is lost. */
+static void
+test_concurrent_appends (void)
+{
+  g_autofree char *location = make_database ("ct_concurrent");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtStoreStatus) status = NULL;
+  CtStore *first = create_store (location);
+  CtStore *second = ct_store_open_sync (location, &error);
+  Writer a = { first, "Desk A", 40 };
+  Writer b = { second, "Desk B", 40 };
+  GThread *ta, *tb;
+  gint64 entries_before;
+
+  g_assert_no_error (error);
+  status = ct_store_get_status_sync (first, &error);
+  g_assert_no_error (error);
+  entries_before = status->audit_entries;
+
+  ta = g_thread_new ("desk-a", write_many, &a);
+  tb = g_thread_new ("desk-b", write_many, &b);
+  g_thread_join (ta);
+  g_thread_join (tb);
+
+  g_assert_cmpuint (count_staff (first), ==, 80);
+  assert_intact (first, 80);
+  assert_intact (second, 80);
+  g_clear_pointer (&status, ct_store_status_free);
+  status = ct_store_get_status_sync (second, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (status->audit_entries, ==, entries_before + 80);
+
+  close_store (first);
+  close_store (second);
+}
+
+/* A server restart between two changes: the next change reconnects. */
+static void
+test_restart_reconnects (void)
+{
+  g_autofree char *location = make_database ("ct_restart");
+  CtStore *store = create_store (location);
+
+  insert_staff (store, "Before Restart");
+  restart_server ();
+  insert_staff (store, "After Restart");
+  g_assert_cmpuint (count_staff (store), ==, 2);
+  assert_intact (store, 2);
+  close_store (store);
+}
+
+static gboolean
+insert_across_restart_cb (CtStoreTransaction  *txn,
+                          gpointer             user_data,
+                          GError             **error)
+{
+  g_autoptr(CtRecord) first = new_staff ("First Half");
+  g_autoptr(CtRecord) second = new_staff ("Second Half");
+
+  if (!ct_store_transaction_insert (txn, "test", first, error))
+    return FALSE;
+  restart_server ();
+  return ct_store_transaction_insert (txn, "test", second, error);
+}
+
+/* A restart in the middle of a change fails the change as a whole, with
+ * a sentence saying so; nothing of it is kept, and the next change
+ * reconnects. */
+static void
+test_restart_mid_transaction (void)
+{
+  g_autofree char *location = make_database ("ct_restart_txn");
+  g_autoptr(GError) error = NULL;
+  CtStore *store = create_store (location);
+
+  insert_staff (store, "Kept");
+  g_assert_false (ct_store_run_transaction_sync (store, insert_across_restart_cb, NULL, &error));
+  g_assert_error (error, CT_STORE_ERROR, CT_STORE_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "none of the change was saved"));
+
+  g_assert_cmpuint (count_staff (store), ==, 1);
+  insert_staff (store, "Afterwards");
+  g_assert_cmpuint (count_staff (store), ==, 2);
+  assert_intact (store, 2);
+  close_store (store);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  require_private_session ();
+
+  socket_dir = g_getenv ("CARETRAIL_TEST_PG_SOCKET");
+  superuser = g_getenv ("CARETRAIL_TEST_PG_USER");
+  restart_command = g_getenv ("CARETRAIL_TEST_PG_RESTART");
+  if (socket_dir == NULL || superuser == NULL || restart_command == NULL)
+    {
+      g_printerr ("Run this test with tests/pg-run.sh, which starts a PostgreSQL cluster for it.\n");
+      return 77;
+    }
+
+  g_test_add_func ("/store/pg/round-trip", test_round_trip);
+  g_test_add_func ("/store/pg/refused-addresses", test_refused_addresses);
+  g_test_add_func ("/store/pg/concurrent-appends", test_concurrent_appends);
+  g_test_add_func ("/store/pg/restart-reconnects", test_restart_reconnects);
+  g_test_add_func ("/store/pg/restart-mid-transaction", test_restart_mid_transaction);
+  return g_test_run ();
+}
