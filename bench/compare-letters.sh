@@ -70,7 +70,7 @@ for kind in referral-confirmation record-of-concern blank-record-of-concern chro
       logo) [ "$kind" != recovery-sheet ] || continue
             set -- "$@" --logo "$work/logo.png" ;;
       closing) [ "$kind" = referral-confirmation ] || continue
-               set -- "$@" --closing "Our own closing words, with “quotes”, مرحبا and Ní Bhriain." ;;
+               set -- "$@" --closing "Our own closing words, with “quotes”: Ní Bhriain, مرحبا, שלום, Καλημέρα, Привет, नमस्ते, ভাল, 你好." ;;
     esac
     name="$kind-$variant"
     "$new" letter "$@" -o "$work/new/$name.pdf"

@@ -157,15 +157,26 @@ text_lock_release (void)
 static PangoContext *
 get_text_context (void)
 {
+  PangoFontMap *map;
   cairo_font_options_t *options;
 
   if (text_context != NULL)
     return text_context;
 
+  /* Pango measures each font it loads (its average character width) with
+   * a layout of its own, on a new context of the same font map, asking for
+   * the font by its real family name and its size in device units. With
+   * the font map at the resolution used here, and the text asking for that
+   * family by name (see resolve_font_family()), those layouts find the
+   * fonts already loaded instead of matching and loading every font a
+   * second time. */
+  map = pango_cairo_font_map_new ();
+  pango_cairo_font_map_set_resolution (PANGO_CAIRO_FONT_MAP (map), 72.0);
+  text_context = pango_font_map_create_context (map);
+  g_object_unref (map);
+
   /* Lay text out in PDF points with unhinted metrics, so that what is
    * measured is exactly what is drawn on the PDF surface. */
-  text_context = pango_font_map_create_context (pango_cairo_font_map_new ());
-  g_object_unref (pango_context_get_font_map (text_context));
   pango_cairo_context_set_resolution (text_context, 72.0);
   options = cairo_font_options_create ();
   cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
@@ -175,6 +186,48 @@ get_text_context (void)
   pango_context_set_round_glyph_positions (text_context, FALSE);
 
   return text_context;
+}
+
+/* The documents ask for generic families ("Sans", "Monospace"). Each
+ * generic family, weight and style is looked up once and replaced by the
+ * family of the font it finds, such as "Noto Sans": the same font is
+ * chosen, with the same fallback fonts after it (the real family is already
+ * first in the generic family's list), and fonts are loaded once rather
+ * than twice (see get_text_context()). Call with text_lock held. */
+static void
+resolve_font_family (PangoFontDescription *desc)
+{
+  static GHashTable *resolved;
+  g_autoptr(PangoFontDescription) style = pango_font_description_copy (desc);
+  g_autofree char *key = NULL;
+  const char *family;
+
+  pango_font_description_unset_fields (style, PANGO_FONT_MASK_SIZE);
+  key = pango_font_description_to_string (style);
+
+  if (resolved == NULL)
+    resolved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  family = g_hash_table_lookup (resolved, key);
+  if (family == NULL)
+    {
+      g_autoptr(PangoFont) font = NULL;
+
+      pango_font_description_set_size (style, 10 * PANGO_SCALE);
+      font = pango_context_load_font (get_text_context (), style);
+      if (font != NULL)
+        {
+          g_autoptr(PangoFontDescription) found = pango_font_describe (font);
+
+          if (pango_font_description_get_family (found) != NULL)
+            family = g_intern_string (pango_font_description_get_family (found));
+        }
+      if (family == NULL)
+        family = g_intern_string (pango_font_description_get_family (desc));
+      g_hash_table_insert (resolved, g_steal_pointer (&key), (gpointer) family);
+    }
+
+  pango_font_description_set_family_static (desc, family);
 }
 
 static void
@@ -323,6 +376,7 @@ create_layout_clean (const char     *font,
   g_autoptr(PangoFontDescription) desc = pango_font_description_from_string (font);
   PangoAttrList *attrs = pango_attr_list_new ();
 
+  resolve_font_family (desc);
   pango_layout_set_font_description (layout, desc);
   pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
   /* Break inside a word when it is wider than the column, so nothing ever
