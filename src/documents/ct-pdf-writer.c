@@ -134,8 +134,8 @@ static PangoContext *text_context;
 /* Laid-out text kept for reuse, keyed by font, width, alignment and text.
  * Only short texts are kept (labels, headings, dates, the sentences every
  * letter has); long ones rarely come again and would only use memory. */
-#define TEXT_CACHE_MAX_TEXT 512
-#define TEXT_CACHE_MAX_ENTRIES 2048
+#define TEXT_CACHE_MAX_TEXT 320
+#define TEXT_CACHE_MAX_ENTRIES 1024
 static GHashTable *text_cache;
 
 static void
