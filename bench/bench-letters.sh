@@ -72,7 +72,7 @@ stats () {
     printf "%.1f %.1f", v[m], v[p] }'
 }
 
-# ratio A B: how many times B is A, to one decimal place.
+# ratio A B: A as a multiple of B, to two decimal places.
 ratio () { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 
 verdict () { awk -v v="$1" -v g="$2" 'BEGIN { print (v <= g ? "met" : "NOT met") }'; }
