@@ -1024,6 +1024,11 @@ rotate_body (CtStoreTransaction  *txn,
   if (submission_secret == NULL)
     return FALSE;
 
+  /* The entry first: appending checks the sealed head against the
+   * settings as they were; the head written at commit seals the new ones. */
+  if (!ct_store_priv_append_audit (self, SYSTEM_STAFF, "rotate-master-key", NULL, error))
+    return FALSE;
+
   new_master = ct_key_new_random ();
   new_wrap = ct_key_derive (new_master, CT_SUBKEY_WRAP);
   root_seal = ct_key_derive (new_master, CT_SUBKEY_ROOT);
@@ -1032,9 +1037,14 @@ rotate_body (CtStoreTransaction  *txn,
   if (!ct_store_backend_foreach_case_key (self->backend, rewrap_case_key_cb, &r, error))
     return FALSE;
   for (guint i = 0; i < ids->len; i++)
-    if (!ct_store_backend_set_case_key (self->backend, g_ptr_array_index (ids, i),
-                                        g_ptr_array_index (wrapped, i), error))
-      return FALSE;
+    {
+      g_autoptr(GBytes) case_id = text_bytes (g_ptr_array_index (ids, i));
+      g_autoptr(GPtrArray) done = query (pg, "UPDATE case_keys SET wrapped = $2 WHERE case_id = $1", error,
+                                         case_id, g_ptr_array_index (wrapped, i), NULL);
+
+      if (done == NULL)
+        return FALSE;
+    }
 
   if (!ct_store_backend_set_meta (self->backend, META_VAULT,
                                   ct_crypto_wrap_key (new_wrap, self->keys.vault, vault_label), error) ||
@@ -1067,8 +1077,7 @@ rotate_body (CtStoreTransaction  *txn,
    * settings it changed are sealed into the audit head afresh. */
   ct_key_free (self->keys.wrap);
   self->keys.wrap = g_steal_pointer (&new_wrap);
-  return ct_store_priv_compute_meta_mac (self, self->backend, self->meta_mac, error) &&
-         ct_store_priv_append_audit (self, SYSTEM_STAFF, "rotate-master-key", NULL, error);
+  return ct_store_priv_compute_meta_mac (self, self->backend, self->meta_mac, error);
 }
 
 /**
@@ -1154,19 +1163,15 @@ ct_submission_submit_sync (const char  *location,
       return FALSE;
     }
 
-  /* Serialised into secure memory, sealed, and wiped. */
+  /* Serialised into a buffer of its own (GVariant needs it aligned, as
+   * sodium_malloc() does not), sealed, and wiped. */
   fields = g_variant_ref_sink (ct_answers_to_variant (answers));
   size = g_variant_get_size (fields);
-  plain = sodium_malloc (size + 1);
-  if (plain == NULL)
-    {
-      ct_store_backend_close (CT_STORE_BACKEND (pg));
-      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_IO, _("There is not enough locked memory to seal the concern."));
-      return FALSE;
-    }
+  plain = g_malloc0 (size + 8);
   g_variant_store (fields, plain);
   sealed = box_seal (plain, size, public_key);
-  sodium_free (plain);
+  sodium_memzero (plain, size);
+  g_free (plain);
 
   receipt = g_uuid_string_random ();
   id = text_bytes (receipt);
