@@ -541,8 +541,9 @@ add_first_member_body (CtStoreTransaction  *txn,
  * @error: return location for an error
  *
  * Makes the organisation's submission key pair, makes this keyring's
- * member keys and seals the master key to them; then takes the master key
- * out of the keyring, so that the store opens through the member key.
+ * member keys and seals the master key to them. The store opens through
+ * the member key from then on; the master key stays in this keyring too,
+ * so that a backup made here (a file) opens here as any file does.
  *
  * Returns: %TRUE on success
  */
@@ -554,9 +555,7 @@ ct_store_add_first_member_sync (CtStore     *store,
   g_autofree char *id = g_uuid_string_random ();
   MemberOp op = { .name = name, .id = id };
 
-  if (!ct_store_run_transaction_sync (store, add_first_member_body, &op, error))
-    return FALSE;
-  return ct_keyring_delete_key (store->database_uuid, error);
+  return ct_store_run_transaction_sync (store, add_first_member_body, &op, error);
 }
 
 /**
@@ -1075,6 +1074,11 @@ rotate_body (CtStoreTransaction  *txn,
 
   /* From here on this store wraps with the new key, and the sealed
    * settings it changed are sealed into the audit head afresh. */
+  /* A keyring that kept the old key for backups keeps the new one. */
+  if (ct_keyring_get_state (self->database_uuid) == CT_KEYRING_STATE_PRESENT &&
+      !ct_keyring_store_key (self->database_uuid, new_master, error))
+    return FALSE;
+
   ct_key_free (self->keys.wrap);
   self->keys.wrap = g_steal_pointer (&new_wrap);
   return ct_store_priv_compute_meta_mac (self, self->backend, self->meta_mac, error);
