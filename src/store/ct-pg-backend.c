@@ -32,16 +32,12 @@
  * then the transaction fails as a whole (the server has rolled it back)
  * and the next one reconnects.
  *
- * What later schema versions add (each a new entry of migrations[], with
- * ct_pg_backend_set_up_roles() granting on its tables):
- *  - members: a table of members' X25519 public keys and the master key
- *    sealed to each; ct-store-open.c's open_internal() then takes the
- *    master key from there (unsealed with the member's secret key from
- *    their keyring) instead of ct_keyring_lookup_key();
- *  - staff submissions: the table exists already, with its grants and
- *    row-level security, so that the server enforces what staff may do;
- *    a backend method to insert one (the only write a staff connection
- *    makes) and one to list and take them for the DSO;
+ * Schema 2 adds the members, the requests to join and what became of a
+ * staff submission (ct-store-members.c reads and writes them through
+ * ct_pg_backend_query(); ct-store-open.c takes the master key from the
+ * members table when it has rows). What later schema versions add (each a
+ * new entry of migrations[], with ct_pg_backend_set_up_roles() granting on
+ * its tables):
  *  - signed audit entries: a signature column on audit_log, copied by
  *    list_copy_tables() like the others;
  *  - LISTEN/NOTIFY after each commit, so other desks refresh their lists.
