@@ -30,6 +30,11 @@ int  ct_admin_parse_options (GOptionContext   *context,
 CtCaseService *ct_admin_open_service (const char  *command,
                                       const char  *database,
                                       CtStore    **out_store);
+gboolean ct_admin_parse_answers (const CtStepForm  *form,
+                                 char             **args,
+                                 int                n_args,
+                                 GHashTable        *answers,
+                                 GError           **error);
 void ct_admin_json_append_string (GString    *json,
                                   const char *value);
 void ct_admin_json_append_member (GString    *json,
@@ -56,5 +61,14 @@ int  ct_admin_cmd_show (int argc, char **argv);
 int  ct_admin_cmd_server_init (int argc, char **argv);
 int  ct_admin_cmd_server_password (int argc, char **argv);
 int  ct_admin_cmd_migrate (int argc, char **argv);
+int  ct_admin_cmd_member_request (int argc, char **argv);
+int  ct_admin_cmd_member_requests (int argc, char **argv);
+int  ct_admin_cmd_members (int argc, char **argv);
+int  ct_admin_cmd_member_approve (int argc, char **argv);
+int  ct_admin_cmd_member_remove (int argc, char **argv);
+int  ct_admin_cmd_rotate (int argc, char **argv);
+int  ct_admin_cmd_submit (int argc, char **argv);
+int  ct_admin_cmd_submissions (int argc, char **argv);
+int  ct_admin_cmd_submission_accept (int argc, char **argv);
 
 G_END_DECLS

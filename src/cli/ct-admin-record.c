@@ -414,8 +414,8 @@ list_keys (const CtStepForm *form)
 
 /* Reads KEY=VALUE arguments into answers, as @form's questions take them:
  * yes-no answers become booleans, choices must be one of their ids. */
-static gboolean
-parse_answers (const CtStepForm  *form,
+gboolean
+ct_admin_parse_answers (const CtStepForm  *form,
                char             **args,
                int                n_args,
                GHashTable        *answers,
@@ -620,7 +620,7 @@ ct_admin_cmd_record (int    argc,
     return usage_error ("record", _("Add a note with “caretrail-admin note”."));
 
   form = ct_step_form_get (event);
-  if (!parse_answers (form, argv + 2, argc - 2, answers, &error))
+  if (!ct_admin_parse_answers (form, argv + 2, argc - 2, answers, &error))
     return usage_error ("record", error->message);
 
   return record_step ("record", database, reference, event, answers, staff_id, at_text);
@@ -679,7 +679,7 @@ ct_admin_cmd_note (int    argc,
   rest[0] = kind;
   for (int i = 2; i < argc; i++)
     rest[i - 1] = argv[i];
-  if (!parse_answers (form, rest, argc - 1, answers, &error))
+  if (!ct_admin_parse_answers (form, rest, argc - 1, answers, &error))
     {
       g_free (rest);
       return usage_error ("note", error->message);

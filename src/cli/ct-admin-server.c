@@ -14,6 +14,7 @@
 #include "ct-details.h"
 #include "ct-procedure.h"
 #include "ct-store-location.h"
+#include "ct-store-members.h"
 #include "ct-store.h"
 
 /*
@@ -167,7 +168,8 @@ ct_admin_cmd_server_init (int    argc,
   if (ok)
     store = ct_store_create_sync (location, &code, &error);
   ok = store != NULL &&
-       ct_store_run_transaction_sync (store, insert_first_records, &first, &error);
+       ct_store_run_transaction_sync (store, insert_first_records, &first, &error) &&
+       ct_store_add_first_member_sync (store, dso_name, &error);
   if (store != NULL)
     ct_store_close (store);
   g_clear_object (&first.organisation);

@@ -33,6 +33,15 @@ static const CtAdminCommand commands[] = {
   { "server-init", N_("Set up a database, its roles and its DSO on a PostgreSQL server"), ct_admin_cmd_server_init },
   { "migrate", N_("Copy a database file to a PostgreSQL server, then verify it"), ct_admin_cmd_migrate },
   { "server-password", N_("Keep a PostgreSQL server’s password in the keyring"), ct_admin_cmd_server_password },
+  { "member-request", N_("Ask to join the organisation on a server as a member"), ct_admin_cmd_member_request },
+  { "member-requests", N_("List the requests to join the organisation on a server"), ct_admin_cmd_member_requests },
+  { "members", N_("List the members of the organisation on a server"), ct_admin_cmd_members },
+  { "member-approve", N_("Approve a request to join, after comparing its fingerprint"), ct_admin_cmd_member_approve },
+  { "member-remove", N_("Remove a member: their key and their server role"), ct_admin_cmd_member_remove },
+  { "rotate", N_("Replace the organisation’s master key on a server"), ct_admin_cmd_rotate },
+  { "submit", N_("Hand in a concern as staff, sealed so only members can read it"), ct_admin_cmd_submit },
+  { "submissions", N_("List the concerns handed in by staff"), ct_admin_cmd_submissions },
+  { "submission-accept", N_("Open a case with a concern handed in by staff"), ct_admin_cmd_submission_accept },
   { NULL, NULL, NULL }
 };
 

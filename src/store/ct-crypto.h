@@ -25,6 +25,7 @@ typedef enum
   CT_SUBKEY_BLIND = 3,      /* blind index of names and dates of birth */
   CT_SUBKEY_GENERAL = 4,    /* records that belong to no case */
   CT_SUBKEY_CHECK = 5,      /* proves the master key belongs to the file */
+  CT_SUBKEY_ROOT = 6,       /* seals the first master key once it is rotated */
 } CtSubkey;
 
 gboolean  ct_crypto_init                 (GError      **error);

@@ -689,3 +689,176 @@ ct_keyring_get_mark_writes (void)
 {
   return (guint) g_atomic_int_get (&mark_writes);
 }
+
+/* Member keys {{{ */
+
+/*
+ * A member of an organisation on a server holds two key pairs of their
+ * own: an X25519 pair, to which the server seals the organisation's
+ * master key, and an Ed25519 pair to sign with. Both secret keys are one
+ * item, under a schema of its own; its only attribute is the X25519
+ * public key, which the server's members table names, so that the item
+ * is found from the table without knowing the database.
+ */
+#define ATTRIBUTE_PUBLIC_KEY "public-key"
+
+static const SecretSchema *
+get_member_schema (void)
+{
+  static const SecretSchema schema = {
+    "org.caretrail.Caretrail.MemberKey", SECRET_SCHEMA_NONE,
+    {
+      { ATTRIBUTE_PUBLIC_KEY, SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    },
+    0, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  };
+
+  return &schema;
+}
+
+static GHashTable *
+make_member_attributes (const char *public_key_hex)
+{
+  const SecretSchema *schema = get_member_schema ();
+  GHashTable *attributes;
+
+  attributes = secret_attributes_build (schema, ATTRIBUTE_PUBLIC_KEY, public_key_hex, NULL);
+  g_hash_table_replace (attributes, g_strdup ("xdg:schema"), g_strdup (schema->name));
+  return attributes;
+}
+
+/**
+ * ct_keyring_store_member_keys:
+ * @public_key_hex: the member's X25519 public key, in hex
+ * @box_secret: the X25519 secret key
+ * @sign_seed: the seed of the Ed25519 key pair
+ * @error: return location for an error
+ *
+ * Keeps a member's secret keys in the default collection.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ct_keyring_store_member_keys (const char   *public_key_hex,
+                              const CtKey  *box_secret,
+                              const CtKey  *sign_seed,
+                              GError      **error)
+{
+  g_autoptr(SecretService) service = NULL;
+  g_autoptr(GHashTable) attributes = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *label = NULL;
+  char *box_text;
+  char *sign_text;
+  char *text;
+  gboolean stored;
+
+  g_return_val_if_fail (public_key_hex != NULL && box_secret != NULL && sign_seed != NULL, FALSE);
+
+  if (!open_keyring (TRUE, &service, error))
+    return FALSE;
+
+  attributes = make_member_attributes (public_key_hex);
+  /* Translators: the label of a member's keys in the user's keyring */
+  label = g_strdup_printf (_("Caretrail member keys (%.16s)"), public_key_hex);
+  box_text = ct_key_to_base64 (box_secret);
+  sign_text = ct_key_to_base64 (sign_seed);
+  text = g_strconcat (box_text, ":", sign_text, NULL);
+  ct_crypto_free_string (box_text);
+  ct_crypto_free_string (sign_text);
+  stored = secret_password_storev_sync (get_member_schema (), attributes, SECRET_COLLECTION_DEFAULT,
+                                        label, text, NULL, &local_error);
+  ct_crypto_free_string (text);
+  if (!stored)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_KEYRING,
+                   _("The keyring refused to store your member keys (%s). Check that the keyring is unlocked and try again."),
+                   local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * ct_keyring_lookup_member_keys:
+ * @public_key_hex: an X25519 public key, in hex
+ * @out_box_secret: (out) (optional): the X25519 secret key, or %NULL if
+ *   the keyring holds none for @public_key_hex
+ * @out_sign_seed: (out) (optional): the Ed25519 seed, likewise
+ * @error: return location for an error
+ *
+ * Returns: %FALSE if the keyring could not be searched or the item is
+ *   damaged; %TRUE otherwise, whether or not the keys were found
+ */
+gboolean
+ct_keyring_lookup_member_keys (const char  *public_key_hex,
+                               CtKey      **out_box_secret,
+                               CtKey      **out_sign_seed,
+                               GError     **error)
+{
+  g_autoptr(SecretService) service = NULL;
+  g_autoptr(GHashTable) attributes = NULL;
+  g_autoptr(GError) local_error = NULL;
+  FindResult found;
+  char *text;
+  char *colon;
+  CtKey *box = NULL;
+  CtKey *sign = NULL;
+
+  if (out_box_secret != NULL)
+    *out_box_secret = NULL;
+  if (out_sign_seed != NULL)
+    *out_sign_seed = NULL;
+
+  if (!open_keyring (FALSE, &service, error))
+    return FALSE;
+
+  attributes = make_member_attributes (public_key_hex);
+  text = lookup_secret (get_member_schema (), attributes, &found, &local_error);
+  if (local_error != NULL)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_KEYRING,
+                   _("The keyring could not be searched for your member keys (%s)."),
+                   local_error->message);
+      return FALSE;
+    }
+  if (text == NULL)
+    {
+      if (service != NULL && (found == FIND_LOCKED || default_collection_is_locked (service)))
+        {
+          set_locked_error (error);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  colon = strchr (text, ':');
+  if (colon != NULL)
+    {
+      *colon = '\0';
+      box = ct_key_new_from_base64 (text);
+      sign = ct_key_new_from_base64 (colon + 1);
+    }
+  secret_password_free (text);
+  if (box == NULL || sign == NULL)
+    {
+      ct_key_free (box);
+      ct_key_free (sign);
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_WRONG_KEY,
+                   _("Your member keys in the keyring are damaged. Ask another member to remove you, then ask to join again with “caretrail-admin member-request”."));
+      return FALSE;
+    }
+
+  if (out_box_secret != NULL)
+    *out_box_secret = box;
+  else
+    ct_key_free (box);
+  if (out_sign_seed != NULL)
+    *out_sign_seed = sign;
+  else
+    ct_key_free (sign);
+  return TRUE;
+}
+
+/* }}} */

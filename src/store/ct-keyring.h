@@ -39,4 +39,13 @@ gboolean        ct_keyring_delete_mark (const char   *database_uuid,
 guint           ct_keyring_get_mark_writes (void);
 const char     *ct_keyring_state_to_string (CtKeyringState state);
 
+gboolean        ct_keyring_store_member_keys  (const char   *public_key_hex,
+                                               const CtKey  *box_secret,
+                                               const CtKey  *sign_seed,
+                                               GError      **error);
+gboolean        ct_keyring_lookup_member_keys (const char   *public_key_hex,
+                                               CtKey       **out_box_secret,
+                                               CtKey       **out_sign_seed,
+                                               GError      **error);
+
 G_END_DECLS

@@ -32,16 +32,12 @@
  * then the transaction fails as a whole (the server has rolled it back)
  * and the next one reconnects.
  *
- * What later schema versions add (each a new entry of migrations[], with
- * ct_pg_backend_set_up_roles() granting on its tables):
- *  - members: a table of members' X25519 public keys and the master key
- *    sealed to each; ct-store-open.c's open_internal() then takes the
- *    master key from there (unsealed with the member's secret key from
- *    their keyring) instead of ct_keyring_lookup_key();
- *  - staff submissions: the table exists already, with its grants and
- *    row-level security, so that the server enforces what staff may do;
- *    a backend method to insert one (the only write a staff connection
- *    makes) and one to list and take them for the DSO;
+ * Schema 2 adds the members, the requests to join and what became of a
+ * staff submission (ct-store-members.c reads and writes them through
+ * ct_pg_backend_query(); ct-store-open.c takes the master key from the
+ * members table when it has rows). What later schema versions add (each a
+ * new entry of migrations[], with ct_pg_backend_set_up_roles() granting on
+ * its tables):
  *  - signed audit entries: a signature column on audit_log, copied by
  *    list_copy_tables() like the others;
  *  - LISTEN/NOTIFY after each commit, so other desks refresh their lists.
@@ -915,10 +911,43 @@ build_schema_1 (void)
   return g_string_free (sql, FALSE);
 }
 
+/* Schema 2: the organisation's members and the requests to join, and
+ * what a member did with a staff submission. Members' names are sealed to
+ * the organisation's submission key, so the server never holds them; the
+ * submission public key is read through a function, so that staff, who
+ * may read no table, can still seal a concern to it. */
+static char *
+build_schema_2 (void)
+{
+  return g_strdup ("CREATE TABLE member_requests (\n"
+                   "  id text COLLATE \"C\" PRIMARY KEY,\n"
+                   "  requested_at timestamptz NOT NULL DEFAULT now(),\n"
+                   "  requested_by name NOT NULL DEFAULT current_user,\n"
+                   "  box_public_key bytea NOT NULL,\n"
+                   "  sign_public_key bytea NOT NULL,\n"
+                   "  name_sealed bytea NOT NULL);\n"
+                   "ALTER TABLE member_requests ENABLE ROW LEVEL SECURITY;\n"
+                   "CREATE TABLE members (\n"
+                   "  id text COLLATE \"C\" PRIMARY KEY,\n"
+                   "  pg_user name NOT NULL,\n"
+                   "  added_at timestamptz NOT NULL DEFAULT now(),\n"
+                   "  box_public_key bytea NOT NULL UNIQUE,\n"
+                   "  sign_public_key bytea NOT NULL,\n"
+                   "  name_sealed bytea NOT NULL,\n"
+                   "  sealed_master bytea NOT NULL);\n"
+                   "ALTER TABLE submissions ADD COLUMN case_id text COLLATE \"C\",\n"
+                   "  ADD COLUMN accepted_at timestamptz;\n"
+                   "CREATE FUNCTION submission_public_key () RETURNS bytea\n"
+                   "  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = " CT_PG_SCHEMA ", pg_temp\n"
+                   "  AS $$ SELECT value FROM " CT_PG_SCHEMA ".meta WHERE key = 'submission-public-key' $$;\n"
+                   "REVOKE ALL ON FUNCTION submission_public_key () FROM PUBLIC;\n");
+}
+
 typedef char *(*BuildMigration) (void);
 
 static const BuildMigration migrations[] = {
   build_schema_1,
+  build_schema_2,
 };
 
 static gint64
@@ -1074,7 +1103,17 @@ ct_pg_backend_set_up_roles (CtPgBackend  *self,
     "  WITH CHECK (submitted_by = current_user);\n"
     "DROP POLICY IF EXISTS members_all ON submissions;\n"
     "CREATE POLICY members_all ON submissions FOR ALL TO " CT_PG_MEMBER_ROLE "\n"
-    "  USING (true) WITH CHECK (true);\n";
+    "  USING (true) WITH CHECK (true);\n"
+    /* Anyone with a login in either role may ask to join, in their own
+     * name; only members read the requests and act on them. */
+    "GRANT INSERT ON member_requests TO " CT_PG_STAFF_ROLE ";\n"
+    "DROP POLICY IF EXISTS request_join ON member_requests;\n"
+    "CREATE POLICY request_join ON member_requests FOR INSERT TO " CT_PG_STAFF_ROLE "\n"
+    "  WITH CHECK (requested_by = current_user);\n"
+    "DROP POLICY IF EXISTS members_all ON member_requests;\n"
+    "CREATE POLICY members_all ON member_requests FOR ALL TO " CT_PG_MEMBER_ROLE "\n"
+    "  USING (true) WITH CHECK (true);\n"
+    "GRANT EXECUTE ON FUNCTION submission_public_key () TO " CT_PG_MEMBER_ROLE ", " CT_PG_STAFF_ROLE ";\n";
 
   PGresult *result;
   gboolean may;
@@ -1098,6 +1137,78 @@ ct_pg_backend_set_up_roles (CtPgBackend  *self,
     }
   PQclear (result);
   return run_script (self, sql, error);
+}
+
+/**
+ * ct_pg_backend_query:
+ * @self: an open backend
+ * @sql: one statement, with parameters $1, $2…
+ * @n_params: how many parameters
+ * @params: (array length=n_params): each parameter's bytes, passed in
+ *   binary form (so a text or bytea parameter as it is), or %NULL for NULL
+ * @error: return location for an error
+ *
+ * Runs a statement of the tables that are only on a server (members,
+ * requests to join, staff submissions). Results come in binary form: text
+ * and bytea as they are, integers as ct_pg_value_int64() reads them.
+ *
+ * Returns: (transfer full): the rows, each a #GPtrArray of #GBytes (%NULL
+ *   for NULL), or %NULL on error
+ */
+GPtrArray *
+ct_pg_backend_query (CtPgBackend   *self,
+                     const char    *sql,
+                     guint          n_params,
+                     GBytes *const *params,
+                     GError       **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  Params p = { 0 };
+  PGresult *result;
+
+  g_return_val_if_fail (CT_IS_PG_BACKEND (self), NULL);
+  g_return_val_if_fail (n_params <= MAX_PARAMS, NULL);
+
+  for (guint i = 0; i < n_params; i++)
+    param_bytes (&p, params[i]);
+  result = run (self, sql, &p, error);
+  if (result == NULL)
+    return NULL;
+  for (int r = 0; r < PQntuples (result); r++)
+    {
+      GPtrArray *row = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+
+      for (int c = 0; c < PQnfields (result); c++)
+        g_ptr_array_add (row, get_bytes (result, r, c));
+      g_ptr_array_add (rows, row);
+    }
+  PQclear (result);
+  return g_steal_pointer (&rows);
+}
+
+/**
+ * ct_pg_value_int64:
+ * @value: (nullable): a bigint, integer or smallint in binary form
+ *
+ * Returns: its value; 0 for %NULL
+ */
+gint64
+ct_pg_value_int64 (GBytes *value)
+{
+  const guint8 *p;
+  gsize len = 0;
+  guint64 v = 0;
+
+  if (value == NULL)
+    return 0;
+  p = g_bytes_get_data (value, &len);
+  for (gsize i = 0; i < len && i < 8; i++)
+    v = (v << 8) | p[i];
+  if (len == 4)
+    return (gint32) (guint32) v;
+  if (len == 2)
+    return (gint16) (guint16) v;
+  return (gint64) v;
 }
 
 /* }}} */
@@ -2191,9 +2302,11 @@ copy_table_to_file (CtPgBackend  *self,
  * schema holding the server's rows as they are, which opens with the same
  * key and recovery code, and restores and verifies like any other. */
 static gboolean
-ct_pg_backend_backup (CtStoreBackend  *backend,
-                      const char      *destination,
-                      GError         **error)
+ct_pg_backend_backup (CtStoreBackend        *backend,
+                      const char            *destination,
+                      CtBackupProgressFunc   progress,
+                      gpointer               user_data,
+                      GError               **error)
 {
   CtPgBackend *self = CT_PG_BACKEND (backend);
   g_autoptr(CtSqliteBackend) file = NULL;

@@ -30,4 +30,11 @@ gboolean     ct_pg_backend_store_password    (const char    *location,
                                               const char    *password,
                                               GError       **error);
 
+GPtrArray   *ct_pg_backend_query             (CtPgBackend   *self,
+                                              const char    *sql,
+                                              guint          n_params,
+                                              GBytes *const *params,
+                                              GError       **error);
+gint64       ct_pg_value_int64               (GBytes        *value);
+
 G_END_DECLS

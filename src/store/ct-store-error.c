@@ -39,6 +39,7 @@ ct_store_error_code_to_string (CtStoreError code)
     case CT_STORE_ERROR_DISK_FULL: return "disk-full";
     case CT_STORE_ERROR_BUSY: return "busy";
     case CT_STORE_ERROR_ROLLED_BACK: return "rolled-back";
+    case CT_STORE_ERROR_NOT_A_MEMBER: return "not-a-member";
     default: return "unknown";
     }
 }

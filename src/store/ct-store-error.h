@@ -36,6 +36,9 @@ G_BEGIN_DECLS
  * @CT_STORE_ERROR_ROLLED_BACK: the file is older than the records this
  *   computer last wrote to it (its audit log ends before the high-water
  *   mark kept in the keyring)
+ * @CT_STORE_ERROR_NOT_A_MEMBER: none of the keys in the keyring is a
+ *   member's of the organisation on the server (removed, or not yet
+ *   approved)
  */
 typedef enum
 {
@@ -60,6 +63,7 @@ typedef enum
   CT_STORE_ERROR_DISK_FULL,
   CT_STORE_ERROR_BUSY,
   CT_STORE_ERROR_ROLLED_BACK,
+  CT_STORE_ERROR_NOT_A_MEMBER,
 } CtStoreError;
 
 GQuark      ct_store_error_quark          (void);

@@ -69,6 +69,7 @@ typedef struct
   char *installation;
   GBytes *key_check;
   GBytes *vault;
+  GBytes *root_sealed;
   gint64 schema_version;
 } Header;
 
@@ -79,6 +80,7 @@ header_clear (Header *h)
   g_clear_pointer (&h->installation, g_free);
   g_clear_pointer (&h->key_check, g_bytes_unref);
   g_clear_pointer (&h->vault, g_bytes_unref);
+  g_clear_pointer (&h->root_sealed, g_bytes_unref);
 }
 
 static void
@@ -171,6 +173,8 @@ read_header (CtStoreBackend  *backend,
     out->key_check = ct_store_backend_get_meta (backend, META_KEY_CHECK, &local_error);
   if (local_error == NULL)
     out->vault = ct_store_backend_get_meta (backend, META_VAULT, &local_error);
+  if (local_error == NULL)
+    out->root_sealed = ct_store_backend_get_meta (backend, META_ROOT_SEALED, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, local_error);
@@ -212,7 +216,8 @@ install_keys (CtStore      *self,
   g_autoptr(GBytes) check = NULL;
   g_autofree char *vault_label = NULL;
 
-  ct_store_priv_keys_derive (&self->keys, master);
+  if (!ct_store_priv_keys_derive_sealed (&self->keys, master, header->root_sealed, header->uuid, error))
+    return FALSE;
   vault_label = ct_store_priv_make_label ("vault", header->uuid, NULL);
   self->keys.vault = ct_crypto_unwrap_key (self->keys.wrap, g_bytes_get_data (header->vault, NULL),
                                            g_bytes_get_size (header->vault), vault_label, NULL);
@@ -475,7 +480,11 @@ open_internal (CtStore   *self,
       return FALSE;
     }
 
-  master = ct_keyring_lookup_key (header.uuid, &key_error);
+  /* On a server with members, the master key is sealed to this keyring's
+   * member key; otherwise it is in the keyring itself. */
+  master = NULL;
+  if (ct_store_priv_find_member_master (probe, &master, &key_error) && master == NULL)
+    master = ct_keyring_lookup_key (header.uuid, &key_error);
   if (master == NULL)
     {
       ct_store_backend_close (probe);

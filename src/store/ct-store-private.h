@@ -47,6 +47,11 @@ CtRecord *ct_store_record_from_plaintext (CtStoreRow          *row,
 #define META_RECOVERY_MEM "recovery-memlimit"
 #define META_RECOVERY_WRAPPED "recovery-wrapped-key"
 #define META_AUDIT_HEAD "audit-head"
+/* On a server whose master key has been rotated: the first master key,
+ * sealed under the current one (ct-store-members.c). */
+#define META_ROOT_SEALED "root-sealed"
+#define META_SUBMISSION_PUBLIC "submission-public-key"
+#define META_SUBMISSION_SECRET "submission-secret-key"
 #define SYSTEM_STAFF "caretrail-admin"
 
 /* The high-water mark in the keyring is written at most this often while
@@ -575,5 +580,15 @@ ct_store_priv_call_pointer (CtStore          *self,
 
 void
 ct_store_priv_close_internal (CtStore *self);
+
+/* ct-store-members.c */
+gboolean ct_store_priv_find_member_master (CtStoreBackend  *backend,
+                                           CtKey          **out_master,
+                                           GError         **error);
+gboolean ct_store_priv_keys_derive_sealed (Keys            *keys,
+                                           const CtKey     *master,
+                                           GBytes          *root_sealed,
+                                           const char      *uuid,
+                                           GError         **error);
 
 G_END_DECLS

@@ -1,0 +1,1375 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ct-store"
+
+#include "config.h"
+
+#include "ct-store-members.h"
+
+#include <glib/gi18n.h>
+#include <sodium.h>
+#include <string.h>
+
+#include "ct-keyring.h"
+#include "ct-pg-backend.h"
+#include "ct-store-private.h"
+
+/*
+ * An organisation on a server, after Bitwarden's model. Its master key is
+ * random; the server holds it sealed (crypto_box_seal) to each member's
+ * X25519 public key, in the members table, and each member's secret key
+ * is in their own keyring. A new member asks to join from their own
+ * computer; a member approves, which seals the master key to them.
+ *
+ * Rotating the master key does not re-encrypt records. The first master
+ * key stays the database's root (the audit chain, the blind index, the
+ * records that belong to no case and the key check are derived from it)
+ * and is kept sealed under the new master key (META_ROOT_SEALED); what
+ * changes is the key that wraps the case keys, the vault key and the
+ * submission key, which is derived from the current master key. A member
+ * removed before a rotation holds neither the new master key nor the key
+ * that wraps the case keys, so they cannot open a case written after it.
+ *
+ * Staff hand in concerns sealed to the organisation's submission key
+ * pair: its public key is on the server for anyone with a login, its
+ * secret key wrapped like a case key. Members' names are sealed to it as
+ * well, so the server holds no name.
+ */
+
+#define SUBMISSION_LABEL "submission"
+#define ROOT_LABEL "root"
+
+void
+ct_member_info_free (CtMemberInfo *info)
+{
+  if (info == NULL)
+    return;
+  g_free (info->id);
+  g_free (info->name);
+  g_free (info->pg_user);
+  g_free (info->fingerprint);
+  g_free (info);
+}
+
+void
+ct_submission_free (CtSubmission *submission)
+{
+  if (submission == NULL)
+    return;
+  g_free (submission->id);
+  g_free (submission->submitted_by);
+  g_clear_pointer (&submission->answers, g_hash_table_unref);
+  g_free (submission->case_id);
+  g_free (submission);
+}
+
+/* Helpers {{{ */
+
+static void
+set_not_on_server (GError **error)
+{
+  g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
+               _("Members, join requests and staff submissions are kept only in a database on a server. Give a postgresql:// address."));
+}
+
+static CtPgBackend *
+get_pg (CtStoreBackend  *backend,
+        GError         **error)
+{
+  if (!CT_IS_PG_BACKEND (backend))
+    {
+      set_not_on_server (error);
+      return NULL;
+    }
+  return CT_PG_BACKEND (backend);
+}
+
+static GBytes *
+text_bytes (const char *text)
+{
+  return g_bytes_new (text, strlen (text));
+}
+
+static char *
+bytes_to_text (GBytes *bytes)
+{
+  gsize len = 0;
+  const char *data;
+
+  if (bytes == NULL)
+    return NULL;
+  data = g_bytes_get_data (bytes, &len);
+  return g_strndup (data, len);
+}
+
+static char *
+hex_of (const guint8 *data,
+        gsize         len)
+{
+  char *hex = g_malloc (len * 2 + 1);
+
+  sodium_bin2hex (hex, len * 2 + 1, data, len);
+  return hex;
+}
+
+static GBytes *
+row_value (GPtrArray *rows,
+           guint      row,
+           guint      column)
+{
+  GPtrArray *r = g_ptr_array_index (rows, row);
+
+  return column < r->len ? g_ptr_array_index (r, column) : NULL;
+}
+
+static gboolean
+is_public_key (GBytes *bytes)
+{
+  return bytes != NULL && g_bytes_get_size (bytes) == crypto_box_PUBLICKEYBYTES;
+}
+
+/* Groups of four hex digits of a hash of both public keys, for two people
+ * to read to each other. */
+static char *
+make_fingerprint (GBytes *box_public,
+                  GBytes *sign_public)
+{
+  crypto_generichash_state state;
+  guint8 hash[16];
+  g_autofree char *hex = NULL;
+  GString *out = g_string_new (NULL);
+
+  crypto_generichash_init (&state, (const guint8 *) "caretrail-member", 16, sizeof hash);
+  crypto_generichash_update (&state, g_bytes_get_data (box_public, NULL), g_bytes_get_size (box_public));
+  crypto_generichash_update (&state, g_bytes_get_data (sign_public, NULL), g_bytes_get_size (sign_public));
+  crypto_generichash_final (&state, hash, sizeof hash);
+  hex = hex_of (hash, sizeof hash);
+  for (guint i = 0; hex[i] != '\0'; i += 4)
+    g_string_append_printf (out, "%s%.4s", i > 0 ? " " : "", hex + i);
+  return g_string_free (out, FALSE);
+}
+
+static GBytes *
+box_seal (const void *data,
+          gsize       len,
+          GBytes     *public_key)
+{
+  guint8 *sealed = g_malloc (len + crypto_box_SEALBYTES);
+
+  crypto_box_seal (sealed, data, len, g_bytes_get_data (public_key, NULL));
+  return g_bytes_new_take (sealed, len + crypto_box_SEALBYTES);
+}
+
+/* Opens @sealed with the key pair (@public_key, @secret) into secure
+ * memory; wipe and free the result with sodium_free(). */
+static guint8 *
+box_open (GBytes      *sealed,
+          GBytes      *public_key,
+          const CtKey *secret,
+          gsize       *out_len)
+{
+  gsize len = sealed != NULL ? g_bytes_get_size (sealed) : 0;
+  guint8 *plain;
+
+  if (len < crypto_box_SEALBYTES || !is_public_key (public_key))
+    return NULL;
+  plain = sodium_malloc (len - crypto_box_SEALBYTES + 1);
+  if (plain == NULL)
+    return NULL;
+  if (crypto_box_seal_open (plain, g_bytes_get_data (sealed, NULL), len,
+                            g_bytes_get_data (public_key, NULL), secret->bytes) != 0)
+    {
+      sodium_free (plain);
+      return NULL;
+    }
+  *out_len = len - crypto_box_SEALBYTES;
+  return plain;
+}
+
+/* A member's two key pairs: the secret keys go into the keyring, the
+ * public keys are returned. */
+static gboolean
+make_member_keys (GBytes  **out_box_public,
+                  GBytes  **out_sign_public,
+                  GError  **error)
+{
+  g_autoptr(CtKey) box_secret = ct_key_new_random ();
+  g_autoptr(CtKey) sign_seed = ct_key_new_random ();
+  guint8 box_public[crypto_box_PUBLICKEYBYTES];
+  guint8 sign_public[crypto_sign_PUBLICKEYBYTES];
+  guint8 *sign_secret = sodium_malloc (crypto_sign_SECRETKEYBYTES);
+  g_autofree char *hex = NULL;
+
+  if (sign_secret == NULL)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_IO, _("There is not enough locked memory for new keys."));
+      return FALSE;
+    }
+  crypto_scalarmult_base (box_public, box_secret->bytes);
+  crypto_sign_seed_keypair (sign_public, sign_secret, sign_seed->bytes);
+  sodium_free (sign_secret);
+
+  hex = hex_of (box_public, sizeof box_public);
+  if (!ct_keyring_store_member_keys (hex, box_secret, sign_seed, error))
+    return FALSE;
+  *out_box_public = g_bytes_new (box_public, sizeof box_public);
+  *out_sign_public = g_bytes_new (sign_public, sizeof sign_public);
+  return TRUE;
+}
+
+static GPtrArray *
+query (CtPgBackend  *pg,
+       const char   *sql,
+       GError      **error,
+       ...)
+{
+  GBytes *params[8];
+  guint n = 0;
+  va_list args;
+
+  va_start (args, error);
+  for (GBytes *b = va_arg (args, GBytes *); b != NULL && n < G_N_ELEMENTS (params); b = va_arg (args, GBytes *))
+    params[n++] = b;
+  va_end (args);
+  return ct_pg_backend_query (pg, sql, n, params, error);
+}
+
+static gboolean
+has_members_table (CtPgBackend  *pg,
+                   GError      **error)
+{
+  g_autoptr(GPtrArray) rows = query (pg, "SELECT 1 FROM pg_tables WHERE schemaname = '" CT_PG_SCHEMA "'"
+                                         " AND tablename = 'members'", error, NULL);
+
+  return rows != NULL && rows->len > 0;
+}
+
+/* }}} */
+
+/* Opening {{{ */
+
+/**
+ * ct_store_priv_find_member_master:
+ * @backend: an open backend
+ * @out_master: (out): the master key, or %NULL if @backend has no members
+ *   (a file, or a server that keeps the key in a keyring as a file does)
+ * @error: return location for %CT_STORE_ERROR_NOT_A_MEMBER and others
+ *
+ * Unseals the master key with the member key in this keyring that the
+ * server's members table names.
+ *
+ * Returns: %FALSE on error
+ */
+gboolean
+ct_store_priv_find_member_master (CtStoreBackend  *backend,
+                                  CtKey          **out_master,
+                                  GError         **error)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+  GError *local_error = NULL;
+  CtPgBackend *pg;
+
+  *out_master = NULL;
+  if (!CT_IS_PG_BACKEND (backend))
+    return TRUE;
+  pg = CT_PG_BACKEND (backend);
+  if (!has_members_table (pg, &local_error))
+    {
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, local_error);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  rows = query (pg, "SELECT box_public_key, sealed_master FROM members", error, NULL);
+  if (rows == NULL)
+    return FALSE;
+  if (rows->len == 0)
+    return TRUE;
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GBytes *public_key = row_value (rows, i, 0);
+      g_autoptr(CtKey) secret = NULL;
+      g_autofree char *hex = NULL;
+      guint8 *plain;
+      gsize len = 0;
+
+      if (!is_public_key (public_key))
+        continue;
+      hex = hex_of (g_bytes_get_data (public_key, NULL), g_bytes_get_size (public_key));
+      if (!ct_keyring_lookup_member_keys (hex, &secret, NULL, error))
+        return FALSE;
+      if (secret == NULL)
+        continue;
+
+      plain = box_open (row_value (rows, i, 1), public_key, secret, &len);
+      if (plain == NULL || len != CT_KEY_BYTES)
+        {
+          if (plain != NULL)
+            sodium_free (plain);
+          g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED,
+                       _("The organisation’s key sealed to you on the server “%s” does not open with your member key: it has been altered or damaged. Ask another member to remove you and approve you again."),
+                       ct_store_backend_get_location (backend));
+          return FALSE;
+        }
+      *out_master = ct_key_new_from_bytes (plain, len);
+      sodium_free (plain);
+      return TRUE;
+    }
+
+  g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_A_MEMBER,
+               _("You are not a member of the organisation on the server “%s”: no key in your keyring is among its members’. You may have been removed, or your request to join has not been approved yet. Ask the Designated Safeguarding Officer."),
+               ct_store_backend_get_location (backend));
+  return FALSE;
+}
+
+/**
+ * ct_store_priv_keys_derive_sealed:
+ * @keys: the keys to fill
+ * @master: the current master key
+ * @root_sealed: (nullable): the first master key sealed under @master, once
+ *   the master key has been rotated
+ * @uuid: the database's id
+ * @error: return location for %CT_STORE_ERROR_WRONG_KEY
+ *
+ * Derives the store's keys: from the first master key, except the key
+ * that wraps keys, which comes from the current one.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ct_store_priv_keys_derive_sealed (Keys         *keys,
+                                  const CtKey  *master,
+                                  GBytes       *root_sealed,
+                                  const char   *uuid,
+                                  GError      **error)
+{
+  g_autoptr(CtKey) seal_key = NULL;
+  g_autoptr(CtKey) root = NULL;
+  g_autoptr(GBytes) root_bytes = NULL;
+  g_autofree char *label = NULL;
+
+  if (root_sealed == NULL)
+    {
+      ct_store_priv_keys_derive (keys, master);
+      return TRUE;
+    }
+
+  seal_key = ct_key_derive (master, CT_SUBKEY_ROOT);
+  label = ct_store_priv_make_label (ROOT_LABEL, uuid, NULL);
+  root_bytes = ct_crypto_open (seal_key, g_bytes_get_data (root_sealed, NULL), g_bytes_get_size (root_sealed),
+                               label, NULL);
+  if (root_bytes != NULL)
+    root = ct_key_new_from_bytes (g_bytes_get_data (root_bytes, NULL), g_bytes_get_size (root_bytes));
+  if (root == NULL)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_WRONG_KEY,
+                   _("The key you hold is not this organisation’s current key: it was replaced when the key was rotated. Ask a member to approve you again, or use the recovery code."));
+      return FALSE;
+    }
+  ct_store_priv_keys_derive (keys, root);
+  g_clear_pointer (&keys->wrap, ct_key_free);
+  keys->wrap = ct_key_derive (master, CT_SUBKEY_WRAP);
+  return TRUE;
+}
+
+/* }}} */
+
+/* Submission key {{{ */
+
+/* The submission key pair's secret key, unwrapped, checked against the
+ * public key staff seal to. */
+static CtKey *
+read_submission_secret (CtStore  *self,
+                        GBytes  **out_public,
+                        GError  **error)
+{
+  g_autoptr(GBytes) wrapped = NULL;
+  g_autoptr(GBytes) public_key = NULL;
+  g_autofree char *label = NULL;
+  guint8 derived[crypto_box_PUBLICKEYBYTES];
+  GError *local_error = NULL;
+  CtKey *secret = NULL;
+
+  public_key = ct_store_backend_get_meta (self->backend, META_SUBMISSION_PUBLIC, &local_error);
+  if (local_error == NULL)
+    wrapped = ct_store_backend_get_meta (self->backend, META_SUBMISSION_SECRET, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  if (wrapped != NULL)
+    {
+      label = ct_store_priv_make_label (SUBMISSION_LABEL, self->database_uuid, NULL);
+      secret = ct_crypto_unwrap_key (self->keys.wrap, g_bytes_get_data (wrapped, NULL),
+                                     g_bytes_get_size (wrapped), label, NULL);
+    }
+  if (secret != NULL && is_public_key (public_key))
+    crypto_scalarmult_base (derived, secret->bytes);
+  if (secret == NULL || !is_public_key (public_key) ||
+      sodium_memcmp (derived, g_bytes_get_data (public_key, NULL), sizeof derived) != 0)
+    {
+      ct_key_free (secret);
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED,
+                   _("The organisation’s submission key on the server is missing or has been altered, so concerns from staff cannot be opened. Report this to whoever looks after the server."));
+      return NULL;
+    }
+  if (out_public != NULL)
+    *out_public = g_steal_pointer (&public_key);
+  return secret;
+}
+
+static gboolean
+ensure_submission_key (CtStore  *self,
+                       GBytes  **out_public,
+                       GError  **error)
+{
+  g_autoptr(GBytes) existing = NULL;
+  g_autoptr(CtKey) secret = NULL;
+  g_autofree char *label = NULL;
+  guint8 public_key[crypto_box_PUBLICKEYBYTES];
+  GError *local_error = NULL;
+
+  existing = ct_store_backend_get_meta (self->backend, META_SUBMISSION_PUBLIC, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  if (existing != NULL)
+    {
+      secret = read_submission_secret (self, out_public, error);
+      return secret != NULL;
+    }
+
+  secret = ct_key_new_random ();
+  crypto_scalarmult_base (public_key, secret->bytes);
+  label = ct_store_priv_make_label (SUBMISSION_LABEL, self->database_uuid, NULL);
+  if (!ct_store_backend_set_meta (self->backend, META_SUBMISSION_PUBLIC,
+                                  g_bytes_new (public_key, sizeof public_key), error) ||
+      !ct_store_backend_set_meta (self->backend, META_SUBMISSION_SECRET,
+                                  ct_crypto_wrap_key (self->keys.wrap, secret, label), error))
+    return FALSE;
+  *out_public = g_bytes_new (public_key, sizeof public_key);
+  return TRUE;
+}
+
+/* }}} */
+
+/* Members {{{ */
+
+static gboolean
+grant_member_role (CtPgBackend  *pg,
+                   GBytes       *pg_user,
+                   gboolean      grant,
+                   GError      **error)
+{
+  g_autoptr(GPtrArray) rows = query (pg, "SELECT quote_ident($1::text)", error, pg_user, NULL);
+  g_autofree char *ident = NULL;
+  g_autofree char *sql = NULL;
+  g_autoptr(GPtrArray) done = NULL;
+
+  if (rows == NULL)
+    return FALSE;
+  ident = bytes_to_text (row_value (rows, 0, 0));
+  sql = grant ? g_strconcat ("GRANT " CT_PG_MEMBER_ROLE " TO ", ident, NULL)
+              : g_strconcat ("REVOKE " CT_PG_MEMBER_ROLE " FROM ", ident, NULL);
+  done = ct_pg_backend_query (pg, sql, 0, NULL, error);
+  return done != NULL;
+}
+
+typedef struct
+{
+  const char *name;
+  const char *id;
+  const char *fingerprint;
+  const char *recovery_code;
+  CtCaseService *service;
+  const char *staff_id;
+  GPtrArray *out_list;
+  char *out_text;
+  gboolean requests;
+} MemberOp;
+
+static gboolean
+add_first_member_body (CtStoreTransaction  *txn,
+                       gpointer             user_data,
+                       GError             **error)
+{
+  MemberOp *op = user_data;
+  CtStore *self = txn->store;
+  CtPgBackend *pg = get_pg (self->backend, error);
+  g_autoptr(GBytes) submission_public = NULL;
+  g_autoptr(GBytes) box_public = NULL;
+  g_autoptr(GBytes) sign_public = NULL;
+  g_autoptr(GBytes) id = NULL;
+  g_autoptr(GBytes) name_sealed = NULL;
+  g_autoptr(GBytes) sealed_master = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(CtKey) master = NULL;
+
+  if (pg == NULL || !ensure_submission_key (self, &submission_public, error))
+    return FALSE;
+  if (!ct_store_priv_find_member_master (self->backend, &master, error))
+    return FALSE;
+  if (master != NULL)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_EXISTS,
+                   _("The organisation on this server has members already. Ask to join with “caretrail-admin member-request”."));
+      return FALSE;
+    }
+  master = ct_keyring_lookup_key (self->database_uuid, error);
+  if (master == NULL || !make_member_keys (&box_public, &sign_public, error))
+    return FALSE;
+
+  id = text_bytes (op->id);
+  name_sealed = box_seal (op->name, strlen (op->name), submission_public);
+  sealed_master = box_seal (master->bytes, CT_KEY_BYTES, box_public);
+  rows = query (pg, "INSERT INTO members (id, pg_user, box_public_key, sign_public_key, name_sealed, sealed_master)"
+                    " VALUES ($1, current_user, $2, $3, $4, $5)",
+                error, id, box_public, sign_public, name_sealed, sealed_master, NULL);
+  return rows != NULL && ct_store_priv_append_audit (self, SYSTEM_STAFF, "add-member", op->id, error);
+}
+
+/**
+ * ct_store_add_first_member_sync:
+ * @store: a store on a server, just created, whose key is in this keyring
+ * @name: the first member's name
+ * @error: return location for an error
+ *
+ * Makes the organisation's submission key pair, makes this keyring's
+ * member keys and seals the master key to them. The store opens through
+ * the member key from then on; the master key stays in this keyring too,
+ * so that a backup made here (a file) opens here as any file does.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ct_store_add_first_member_sync (CtStore     *store,
+                                const char  *name,
+                                GError     **error)
+{
+  g_autofree char *id = g_uuid_string_random ();
+  MemberOp op = { .name = name, .id = id };
+
+  return ct_store_run_transaction_sync (store, add_first_member_body, &op, error);
+}
+
+/**
+ * ct_member_request_sync:
+ * @location: a server's address, whose user is in the staff role
+ * @name: the name of the person asking to join
+ * @out_fingerprint: (out): the fingerprint of their public keys
+ * @error: return location for an error
+ *
+ * Makes this keyring's member keys and asks to join the organisation on
+ * the server.
+ *
+ * Returns: (transfer full): the request's id, or %NULL on error
+ */
+char *
+ct_member_request_sync (const char  *location,
+                        const char  *name,
+                        char       **out_fingerprint,
+                        GError     **error)
+{
+  g_autoptr(CtPgBackend) pg = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GBytes) box_public = NULL;
+  g_autoptr(GBytes) sign_public = NULL;
+  g_autoptr(GBytes) id = NULL;
+  g_autoptr(GBytes) name_sealed = NULL;
+  g_autofree char *request_id = NULL;
+  GBytes *submission_public;
+
+  if (!ct_crypto_init (error))
+    return NULL;
+  if (!ct_pg_backend_is_location (location))
+    {
+      set_not_on_server (error);
+      return NULL;
+    }
+  pg = ct_pg_backend_new (location);
+  if (!ct_store_backend_open (CT_STORE_BACKEND (pg), 0, error))
+    return NULL;
+  rows = query (pg, "SELECT " CT_PG_SCHEMA ".submission_public_key ()", error, NULL);
+  submission_public = rows != NULL && rows->len == 1 ? row_value (rows, 0, 0) : NULL;
+  if (rows != NULL && !is_public_key (submission_public))
+    g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_NO_DATABASE,
+                 _("The organisation on the server “%s” is not set up for members yet. Ask whoever set it up to run “caretrail-admin server-init”."),
+                 location);
+  if (!is_public_key (submission_public) || !make_member_keys (&box_public, &sign_public, error))
+    {
+      ct_store_backend_close (CT_STORE_BACKEND (pg));
+      return NULL;
+    }
+
+  request_id = g_uuid_string_random ();
+  id = text_bytes (request_id);
+  name_sealed = box_seal (name, strlen (name), submission_public);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = query (pg, "INSERT INTO member_requests (id, box_public_key, sign_public_key, name_sealed)"
+                    " VALUES ($1, $2, $3, $4)",
+                error, id, box_public, sign_public, name_sealed, NULL);
+  ct_store_backend_close (CT_STORE_BACKEND (pg));
+  if (rows == NULL)
+    return NULL;
+  *out_fingerprint = make_fingerprint (box_public, sign_public);
+  return g_steal_pointer (&request_id);
+}
+
+static char *
+open_name (GBytes      *sealed,
+           GBytes      *submission_public,
+           const CtKey *submission_secret)
+{
+  gsize len = 0;
+  guint8 *plain = box_open (sealed, submission_public, submission_secret, &len);
+  char *name;
+
+  if (plain == NULL)
+    return g_strdup (_("(name cannot be read)"));
+  plain[len] = '\0';
+  name = g_utf8_validate ((const char *) plain, len, NULL) ? g_strndup ((const char *) plain, len)
+                                                            : g_strdup (_("(name cannot be read)"));
+  sodium_free (plain);
+  return name;
+}
+
+static gboolean
+list_members_body (CtStoreTransaction  *txn,
+                   gpointer             user_data,
+                   GError             **error)
+{
+  MemberOp *op = user_data;
+  CtStore *self = txn->store;
+  CtPgBackend *pg = get_pg (self->backend, error);
+  g_autoptr(GBytes) submission_public = NULL;
+  g_autoptr(CtKey) submission_secret = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+
+  if (pg == NULL)
+    return FALSE;
+  submission_secret = read_submission_secret (self, &submission_public, error);
+  if (submission_secret == NULL)
+    return FALSE;
+  rows = query (pg, op->requests
+                  ? "SELECT id, requested_by::text, box_public_key, sign_public_key, name_sealed,"
+                    " (extract(epoch FROM requested_at) * 1000000)::bigint FROM member_requests ORDER BY requested_at"
+                  : "SELECT id, pg_user::text, box_public_key, sign_public_key, name_sealed,"
+                    " (extract(epoch FROM added_at) * 1000000)::bigint FROM members ORDER BY added_at",
+                error, NULL);
+  if (rows == NULL)
+    return FALSE;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      CtMemberInfo *info = g_new0 (CtMemberInfo, 1);
+
+      info->id = bytes_to_text (row_value (rows, i, 0));
+      info->pg_user = bytes_to_text (row_value (rows, i, 1));
+      info->fingerprint = make_fingerprint (row_value (rows, i, 2), row_value (rows, i, 3));
+      info->name = open_name (row_value (rows, i, 4), submission_public, submission_secret);
+      info->at = ct_pg_value_int64 (row_value (rows, i, 5));
+      g_ptr_array_add (op->out_list, info);
+    }
+  return TRUE;
+}
+
+/**
+ * ct_store_list_members_sync:
+ * @store: a store on a server
+ * @requests: list the requests to join rather than the members
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (element-type CtMemberInfo): the members or
+ *   requests, oldest first, or %NULL on error
+ */
+GPtrArray *
+ct_store_list_members_sync (CtStore   *store,
+                            gboolean   requests,
+                            GError   **error)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) ct_member_info_free);
+  MemberOp op = { .out_list = list, .requests = requests };
+
+  if (!ct_store_run_transaction_sync (store, list_members_body, &op, error))
+    return NULL;
+  return g_steal_pointer (&list);
+}
+
+static gboolean
+approve_body (CtStoreTransaction  *txn,
+              gpointer             user_data,
+              GError             **error)
+{
+  MemberOp *op = user_data;
+  CtStore *self = txn->store;
+  CtPgBackend *pg = get_pg (self->backend, error);
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) done = NULL;
+  g_autoptr(GBytes) id = NULL;
+  g_autoptr(GBytes) sealed_master = NULL;
+  g_autoptr(CtKey) master = NULL;
+  g_autofree char *fingerprint = NULL;
+  GBytes *box_public;
+
+  if (pg == NULL)
+    return FALSE;
+  id = text_bytes (op->id);
+  rows = query (pg, "SELECT requested_by::text, box_public_key, sign_public_key, name_sealed"
+                    " FROM member_requests WHERE id = $1", error, id, NULL);
+  if (rows == NULL)
+    return FALSE;
+  if (rows->len == 0)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_FOUND,
+                   _("There is no request to join with the id “%s”. “caretrail-admin member-requests” lists them."),
+                   op->id);
+      return FALSE;
+    }
+  box_public = row_value (rows, 0, 1);
+  if (!is_public_key (box_public) || row_value (rows, 0, 2) == NULL)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED,
+                   _("The request to join “%s” is damaged. Ask them to ask again."), op->id);
+      return FALSE;
+    }
+  fingerprint = make_fingerprint (box_public, row_value (rows, 0, 2));
+  if (g_strcmp0 (fingerprint, op->fingerprint) != 0)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
+                   _("The fingerprint given does not match the request’s (%s). Nobody was approved. Compare it with the one shown on the new member’s computer."),
+                   fingerprint);
+      return FALSE;
+    }
+  if (!ct_store_priv_find_member_master (self->backend, &master, error))
+    return FALSE;
+  if (master == NULL)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
+                   _("This organisation’s key is kept in a keyring, not sealed to members, so nobody can be approved."));
+      return FALSE;
+    }
+
+  sealed_master = box_seal (master->bytes, CT_KEY_BYTES, box_public);
+  done = query (pg, "INSERT INTO members (id, pg_user, box_public_key, sign_public_key, name_sealed, sealed_master)"
+                    " SELECT id, requested_by, box_public_key, sign_public_key, name_sealed, $2"
+                    " FROM member_requests WHERE id = $1",
+                error, id, sealed_master, NULL);
+  if (done == NULL)
+    return FALSE;
+  g_clear_pointer (&done, g_ptr_array_unref);
+  done = query (pg, "DELETE FROM member_requests WHERE id = $1", error, id, NULL);
+  return done != NULL && grant_member_role (pg, row_value (rows, 0, 0), TRUE, error) &&
+         ct_store_priv_append_audit (self, SYSTEM_STAFF, "approve-member", op->id, error);
+}
+
+/**
+ * ct_store_approve_member_sync:
+ * @store: a store on a server, opened by a member
+ * @request_id: the request to join
+ * @fingerprint: the fingerprint the new member read out, which must be
+ *   the request's
+ * @error: return location for an error
+ *
+ * Seals the master key to the new member and gives their server login the
+ * member role. The member keeps the request's id.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ct_store_approve_member_sync (CtStore     *store,
+                              const char  *request_id,
+                              const char  *fingerprint,
+                              GError     **error)
+{
+  MemberOp op = { .id = request_id, .fingerprint = fingerprint };
+
+  return ct_store_run_transaction_sync (store, approve_body, &op, error);
+}
+
+static gboolean
+remove_body (CtStoreTransaction  *txn,
+             gpointer             user_data,
+             GError             **error)
+{
+  MemberOp *op = user_data;
+  CtStore *self = txn->store;
+  CtPgBackend *pg = get_pg (self->backend, error);
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) done = NULL;
+  g_autoptr(GPtrArray) others = NULL;
+  g_autoptr(GBytes) id = NULL;
+
+  if (pg == NULL)
+    return FALSE;
+  id = text_bytes (op->id);
+  rows = query (pg, "SELECT pg_user::text, (SELECT count(*) FROM members) FROM members WHERE id = $1",
+                error, id, NULL);
+  if (rows == NULL)
+    return FALSE;
+  if (rows->len == 0)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_FOUND,
+                   _("There is no member with the id “%s”. “caretrail-admin members” lists them."), op->id);
+      return FALSE;
+    }
+  if (ct_pg_value_int64 (row_value (rows, 0, 1)) <= 1)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
+                   _("That is the organisation’s last member: without them nobody could open the records. Approve another member first."));
+      return FALSE;
+    }
+  done = query (pg, "DELETE FROM members WHERE id = $1", error, id, NULL);
+  if (done == NULL)
+    return FALSE;
+  /* The login keeps the role while another member row uses it. */
+  others = query (pg, "SELECT 1 FROM members WHERE pg_user = $1::text::name", error, row_value (rows, 0, 0), NULL);
+  if (others == NULL)
+    return FALSE;
+  if (others->len == 0 && !grant_member_role (pg, row_value (rows, 0, 0), FALSE, error))
+    return FALSE;
+  return ct_store_priv_append_audit (self, SYSTEM_STAFF, "remove-member", op->id, error);
+}
+
+/**
+ * ct_store_remove_member_sync:
+ * @store: a store on a server, opened by a member
+ * @member_id: the member to remove
+ * @error: return location for an error
+ *
+ * Deletes the member's sealed master key and takes the member role from
+ * their server login. Rotate the master key afterwards
+ * (ct_store_rotate_master_sync()), so that what they may have kept opens
+ * nothing written since.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ct_store_remove_member_sync (CtStore     *store,
+                             const char  *member_id,
+                             GError     **error)
+{
+  MemberOp op = { .id = member_id };
+
+  return ct_store_run_transaction_sync (store, remove_body, &op, error);
+}
+
+/* }}} */
+
+/* Rotation {{{ */
+
+typedef struct
+{
+  CtStore *store;
+  const CtKey *old_wrap;
+  const CtKey *new_wrap;
+  GPtrArray *ids;
+  GPtrArray *wrapped;
+} Rewrap;
+
+static gboolean
+rewrap_case_key_cb (const char  *case_id,
+                    GBytes      *wrapped,
+                    gpointer     user_data,
+                    GError     **error)
+{
+  Rewrap *r = user_data;
+  g_autofree char *label = ct_store_priv_make_label ("case", r->store->database_uuid, case_id);
+  g_autoptr(CtKey) key = NULL;
+
+  key = ct_crypto_unwrap_key (r->old_wrap, g_bytes_get_data (wrapped, NULL), g_bytes_get_size (wrapped), label, NULL);
+  if (key == NULL)
+    {
+      ct_store_priv_set_tampered (error, "case_keys", case_id);
+      return FALSE;
+    }
+  g_ptr_array_add (r->ids, g_strdup (case_id));
+  g_ptr_array_add (r->wrapped, ct_crypto_wrap_key (r->new_wrap, key, label));
+  return TRUE;
+}
+
+/* The recovery key, from the code and the database's recovery settings,
+ * checked against the recovery copy of @master. */
+static CtKey *
+recovery_key_for (CtStore      *self,
+                  const char   *code,
+                  const CtKey  *master,
+                  GError      **error)
+{
+  g_autoptr(GBytes) salt = NULL;
+  g_autoptr(GBytes) ops = NULL;
+  g_autoptr(GBytes) mem = NULL;
+  g_autoptr(GBytes) wrapped = NULL;
+  g_autoptr(GBytes) opened = NULL;
+  g_autoptr(CtKey) key = NULL;
+  g_autofree char *label = NULL;
+  guint8 raw[CT_RECOVERY_BYTES];
+  GError *local_error = NULL;
+  gint64 opslimit = 0, memlimit = 0;
+
+  if (!ct_crypto_parse_recovery_code (code, raw, error))
+    return NULL;
+  salt = ct_store_backend_get_meta (self->backend, META_RECOVERY_SALT, &local_error);
+  if (local_error == NULL)
+    ops = ct_store_backend_get_meta (self->backend, META_RECOVERY_OPS, &local_error);
+  if (local_error == NULL)
+    mem = ct_store_backend_get_meta (self->backend, META_RECOVERY_MEM, &local_error);
+  if (local_error == NULL)
+    wrapped = ct_store_backend_get_meta (self->backend, META_RECOVERY_WRAPPED, &local_error);
+  if (local_error != NULL)
+    {
+      ct_crypto_wipe (raw, sizeof raw);
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  if (salt == NULL || g_bytes_get_size (salt) != CT_SALT_BYTES || ops == NULL || mem == NULL ||
+      g_bytes_get_size (ops) != 8 || g_bytes_get_size (mem) != 8 || wrapped == NULL)
+    {
+      ct_crypto_wipe (raw, sizeof raw);
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_CORRUPT,
+                   _("The recovery information in the database is damaged, so the key was not rotated."));
+      return NULL;
+    }
+  for (guint i = 0; i < 8; i++)
+    {
+      opslimit = (opslimit << 8) | ((const guint8 *) g_bytes_get_data (ops, NULL))[i];
+      memlimit = (memlimit << 8) | ((const guint8 *) g_bytes_get_data (mem, NULL))[i];
+    }
+  key = ct_crypto_key_from_recovery (raw, g_bytes_get_data (salt, NULL), opslimit, memlimit, error);
+  ct_crypto_wipe (raw, sizeof raw);
+  if (key == NULL)
+    return NULL;
+  label = ct_store_priv_make_label ("recovery", self->database_uuid, NULL);
+  opened = ct_crypto_open (key, g_bytes_get_data (wrapped, NULL), g_bytes_get_size (wrapped), label, NULL);
+  if (opened == NULL || g_bytes_get_size (opened) != CT_KEY_BYTES ||
+      !ct_crypto_equal (g_bytes_get_data (opened, NULL), master->bytes, CT_KEY_BYTES))
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_BAD_RECOVERY_CODE,
+                   _("That recovery code does not belong to this database, so the key was not rotated. Check each group of four and try again."));
+      return NULL;
+    }
+  return g_steal_pointer (&key);
+}
+
+static gboolean
+rotate_body (CtStoreTransaction  *txn,
+             gpointer             user_data,
+             GError             **error)
+{
+  MemberOp *op = user_data;
+  CtStore *self = txn->store;
+  CtPgBackend *pg = get_pg (self->backend, error);
+  g_autoptr(CtKey) master = NULL;
+  g_autoptr(CtKey) recovery = NULL;
+  g_autoptr(CtKey) new_master = NULL;
+  g_autoptr(CtKey) new_wrap = NULL;
+  g_autoptr(CtKey) root = NULL;
+  g_autoptr(CtKey) root_seal = NULL;
+  g_autoptr(CtKey) submission_secret = NULL;
+  g_autoptr(GBytes) root_sealed = NULL;
+  g_autoptr(GBytes) root_bytes = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) wrapped = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GPtrArray) members = NULL;
+  g_autofree char *root_label = ct_store_priv_make_label (ROOT_LABEL, self->database_uuid, NULL);
+  g_autofree char *recovery_label = ct_store_priv_make_label ("recovery", self->database_uuid, NULL);
+  g_autofree char *vault_label = ct_store_priv_make_label ("vault", self->database_uuid, NULL);
+  g_autofree char *submission_label = ct_store_priv_make_label (SUBMISSION_LABEL, self->database_uuid, NULL);
+  GError *local_error = NULL;
+  Rewrap r;
+
+  if (pg == NULL || !ct_store_priv_find_member_master (self->backend, &master, error))
+    return FALSE;
+  if (master == NULL)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
+                   _("This organisation’s key is kept in a keyring, not sealed to members, so it cannot be rotated."));
+      return FALSE;
+    }
+  recovery = recovery_key_for (self, op->recovery_code, master, error);
+  if (recovery == NULL)
+    return FALSE;
+
+  /* The root: the first master key, sealed under the current one once
+   * the key has been rotated before. */
+  root_sealed = ct_store_backend_get_meta (self->backend, META_ROOT_SEALED, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  if (root_sealed == NULL)
+    root = ct_key_copy (master);
+  else
+    {
+      g_autoptr(CtKey) old_seal = ct_key_derive (master, CT_SUBKEY_ROOT);
+
+      root_bytes = ct_crypto_open (old_seal, g_bytes_get_data (root_sealed, NULL), g_bytes_get_size (root_sealed),
+                                   root_label, NULL);
+      if (root_bytes != NULL)
+        root = ct_key_new_from_bytes (g_bytes_get_data (root_bytes, NULL), g_bytes_get_size (root_bytes));
+      if (root == NULL)
+        {
+          g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED,
+                       _("The organisation’s first key, sealed on the server, has been altered, so the key was not rotated."));
+          return FALSE;
+        }
+    }
+  submission_secret = read_submission_secret (self, NULL, error);
+  if (submission_secret == NULL)
+    return FALSE;
+
+  /* The entry first: appending checks the sealed head against the
+   * settings as they were; the head written at commit seals the new ones. */
+  if (!ct_store_priv_append_audit (self, SYSTEM_STAFF, "rotate-master-key", NULL, error))
+    return FALSE;
+
+  new_master = ct_key_new_random ();
+  new_wrap = ct_key_derive (new_master, CT_SUBKEY_WRAP);
+  root_seal = ct_key_derive (new_master, CT_SUBKEY_ROOT);
+
+  r = (Rewrap) { self, self->keys.wrap, new_wrap, ids, wrapped };
+  if (!ct_store_backend_foreach_case_key (self->backend, rewrap_case_key_cb, &r, error))
+    return FALSE;
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(GBytes) case_id = text_bytes (g_ptr_array_index (ids, i));
+      g_autoptr(GPtrArray) done = query (pg, "UPDATE case_keys SET wrapped = $2 WHERE case_id = $1", error,
+                                         case_id, g_ptr_array_index (wrapped, i), NULL);
+
+      if (done == NULL)
+        return FALSE;
+    }
+
+  if (!ct_store_backend_set_meta (self->backend, META_VAULT,
+                                  ct_crypto_wrap_key (new_wrap, self->keys.vault, vault_label), error) ||
+      !ct_store_backend_set_meta (self->backend, META_SUBMISSION_SECRET,
+                                  ct_crypto_wrap_key (new_wrap, submission_secret, submission_label), error) ||
+      !ct_store_backend_set_meta (self->backend, META_ROOT_SEALED,
+                                  ct_crypto_seal (root_seal, root->bytes, CT_KEY_BYTES, root_label), error) ||
+      !ct_store_backend_set_meta (self->backend, META_RECOVERY_WRAPPED,
+                                  ct_crypto_seal (recovery, new_master->bytes, CT_KEY_BYTES, recovery_label), error))
+    return FALSE;
+
+  members = query (pg, "SELECT id, box_public_key FROM members", error, NULL);
+  if (members == NULL)
+    return FALSE;
+  for (guint i = 0; i < members->len; i++)
+    {
+      g_autoptr(GBytes) sealed = NULL;
+      g_autoptr(GPtrArray) done = NULL;
+
+      if (!is_public_key (row_value (members, i, 1)))
+        continue;
+      sealed = box_seal (new_master->bytes, CT_KEY_BYTES, row_value (members, i, 1));
+      done = query (pg, "UPDATE members SET sealed_master = $2 WHERE id = $1", error,
+                    row_value (members, i, 0), sealed, NULL);
+      if (done == NULL)
+        return FALSE;
+    }
+
+  /* From here on this store wraps with the new key, and the sealed
+   * settings it changed are sealed into the audit head afresh. */
+  /* A keyring that kept the old key for backups keeps the new one. */
+  if (ct_keyring_get_state (self->database_uuid) == CT_KEYRING_STATE_PRESENT &&
+      !ct_keyring_store_key (self->database_uuid, new_master, error))
+    return FALSE;
+
+  ct_key_free (self->keys.wrap);
+  self->keys.wrap = g_steal_pointer (&new_wrap);
+  return ct_store_priv_compute_meta_mac (self, self->backend, self->meta_mac, error);
+}
+
+/**
+ * ct_store_rotate_master_sync:
+ * @store: a store on a server, opened by a member
+ * @recovery_code: the organisation's recovery code, which will recover
+ *   the new master key
+ * @error: return location for an error
+ *
+ * Makes a new master key, wraps every case key, the vault key and the
+ * submission key under it (the records themselves are not re-encrypted)
+ * and seals it to every remaining member; the old master key is no longer
+ * stored anywhere. Close @store afterwards.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ct_store_rotate_master_sync (CtStore     *store,
+                             const char  *recovery_code,
+                             GError     **error)
+{
+  MemberOp op = { .recovery_code = recovery_code };
+
+  return ct_store_run_transaction_sync (store, rotate_body, &op, error);
+}
+
+/* }}} */
+
+/* Submissions {{{ */
+
+/**
+ * ct_submission_submit_sync:
+ * @location: a server's address, whose user is in the staff role
+ * @answers: the concern's answers (see ct_step_form_get() for
+ *   %CT_EVENT_CONCERN_RECORDED)
+ * @out_id: (out): the receipt's id
+ * @out_submitted_at: (out): when the server took it, unix microseconds
+ * @error: return location for an error
+ *
+ * Seals the concern to the organisation's submission public key and hands
+ * it in. Nothing is read from the server but that public key.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ct_submission_submit_sync (const char  *location,
+                           GHashTable  *answers,
+                           char       **out_id,
+                           gint64      *out_submitted_at,
+                           GError     **error)
+{
+  g_autoptr(CtPgBackend) pg = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) done = NULL;
+  g_autoptr(GVariant) fields = NULL;
+  g_autoptr(GBytes) sealed = NULL;
+  g_autoptr(GBytes) id = NULL;
+  g_autofree char *receipt = NULL;
+  GBytes *public_key;
+  guint8 *plain;
+  gsize size;
+  gboolean ok;
+
+  if (!ct_crypto_init (error))
+    return FALSE;
+  if (!ct_pg_backend_is_location (location))
+    {
+      set_not_on_server (error);
+      return FALSE;
+    }
+  pg = ct_pg_backend_new (location);
+  if (!ct_store_backend_open (CT_STORE_BACKEND (pg), 0, error))
+    return FALSE;
+  rows = query (pg, "SELECT " CT_PG_SCHEMA ".submission_public_key ()", error, NULL);
+  public_key = rows != NULL && rows->len == 1 ? row_value (rows, 0, 0) : NULL;
+  if (rows != NULL && !is_public_key (public_key))
+    g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_NO_DATABASE,
+                 _("The organisation on the server “%s” cannot take concerns from staff yet. Ask the Designated Safeguarding Officer."),
+                 location);
+  if (!is_public_key (public_key))
+    {
+      ct_store_backend_close (CT_STORE_BACKEND (pg));
+      return FALSE;
+    }
+
+  /* Serialised into a buffer of its own (GVariant needs it aligned, as
+   * sodium_malloc() does not), sealed, and wiped. */
+  fields = g_variant_ref_sink (ct_answers_to_variant (answers));
+  size = g_variant_get_size (fields);
+  plain = g_malloc0 (size + 8);
+  g_variant_store (fields, plain);
+  sealed = box_seal (plain, size, public_key);
+  sodium_memzero (plain, size);
+  g_free (plain);
+
+  receipt = g_uuid_string_random ();
+  id = text_bytes (receipt);
+  /* The time is the transaction's, which is what the row's default
+   * takes: staff may not read the row back. */
+  ok = (done = query (pg, "BEGIN", error, NULL)) != NULL;
+  g_clear_pointer (&done, g_ptr_array_unref);
+  if (ok)
+    ok = (done = query (pg, "INSERT INTO submissions (id, sealed) VALUES ($1, $2)", error, id, sealed, NULL)) != NULL;
+  g_clear_pointer (&done, g_ptr_array_unref);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  if (ok)
+    ok = (rows = query (pg, "SELECT (extract(epoch FROM now()) * 1000000)::bigint", error, NULL)) != NULL;
+  if (ok)
+    ok = (done = query (pg, "COMMIT", error, NULL)) != NULL;
+  else
+    done = query (pg, "ROLLBACK", NULL, NULL);
+  ct_store_backend_close (CT_STORE_BACKEND (pg));
+  if (!ok)
+    return FALSE;
+
+  *out_id = g_steal_pointer (&receipt);
+  *out_submitted_at = ct_pg_value_int64 (row_value (rows, 0, 0));
+  return TRUE;
+}
+
+static GHashTable *
+open_submission (GBytes      *sealed,
+                 GBytes      *public_key,
+                 const CtKey *secret)
+{
+  g_autoptr(GVariant) fields = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  gsize len = 0;
+  guint8 *plain = box_open (sealed, public_key, secret, &len);
+
+  if (plain == NULL)
+    return NULL;
+  bytes = ct_crypto_bytes_new_wiped (plain, len);
+  sodium_free (plain);
+  /* Untrusted: GVariant checks each part as it is read. */
+  fields = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_VARDICT, bytes, FALSE));
+  return ct_answers_from_variant (fields);
+}
+
+static gboolean
+list_submissions_body (CtStoreTransaction  *txn,
+                       gpointer             user_data,
+                       GError             **error)
+{
+  MemberOp *op = user_data;
+  CtStore *self = txn->store;
+  CtPgBackend *pg = get_pg (self->backend, error);
+  g_autoptr(GBytes) public_key = NULL;
+  g_autoptr(CtKey) secret = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GBytes) id = op->id != NULL ? text_bytes (op->id) : NULL;
+
+  if (pg == NULL)
+    return FALSE;
+  secret = read_submission_secret (self, &public_key, error);
+  if (secret == NULL)
+    return FALSE;
+  rows = query (pg, op->id != NULL
+                  ? "SELECT id, (extract(epoch FROM submitted_at) * 1000000)::bigint, submitted_by::text, sealed, case_id"
+                    " FROM submissions WHERE id = $1"
+                  : "SELECT id, (extract(epoch FROM submitted_at) * 1000000)::bigint, submitted_by::text, sealed, case_id"
+                    " FROM submissions ORDER BY submitted_at, id",
+                error, id, NULL);
+  if (rows == NULL)
+    return FALSE;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      CtSubmission *s = g_new0 (CtSubmission, 1);
+
+      s->id = bytes_to_text (row_value (rows, i, 0));
+      s->submitted_at = ct_pg_value_int64 (row_value (rows, i, 1));
+      s->submitted_by = bytes_to_text (row_value (rows, i, 2));
+      s->answers = open_submission (row_value (rows, i, 3), public_key, secret);
+      s->case_id = bytes_to_text (row_value (rows, i, 4));
+      g_ptr_array_add (op->out_list, s);
+    }
+  return TRUE;
+}
+
+/**
+ * ct_store_list_submissions_sync:
+ * @store: a store on a server, opened by a member
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (element-type CtSubmission): every concern
+ *   handed in by staff, oldest first (one that cannot be opened has %NULL
+ *   answers), or %NULL on error
+ */
+GPtrArray *
+ct_store_list_submissions_sync (CtStore  *store,
+                                GError  **error)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) ct_submission_free);
+  MemberOp op = { .out_list = list };
+
+  if (!ct_store_run_transaction_sync (store, list_submissions_body, &op, error))
+    return NULL;
+  return g_steal_pointer (&list);
+}
+
+static gboolean
+accept_body (CtStoreTransaction  *txn,
+             gpointer             user_data,
+             GError             **error)
+{
+  MemberOp *op = user_data;
+  CtStore *self = txn->store;
+  g_autoptr(CtTransition) t = NULL;
+  g_autoptr(CtRecord) case_record = NULL;
+  g_autoptr(GDateTime) at = NULL;
+  g_autoptr(GPtrArray) done = NULL;
+  g_autoptr(GBytes) id = NULL;
+  g_autoptr(GBytes) case_id = NULL;
+  CtSubmission *s;
+
+  if (!list_submissions_body (txn, op, error))
+    return FALSE;
+  if (op->out_list->len == 0)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_FOUND,
+                   _("There is no concern from staff with the id “%s”. “caretrail-admin submissions” lists them."),
+                   op->id);
+      return FALSE;
+    }
+  s = g_ptr_array_index (op->out_list, 0);
+  if (s->case_id != NULL)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_CONFLICT,
+                   _("The concern “%s” is already a case."), op->id);
+      return FALSE;
+    }
+  if (s->answers == NULL)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED,
+                   _("The concern “%s” cannot be opened with the organisation’s submission key: it was not sealed by Caretrail, or it has been altered."),
+                   op->id);
+      return FALSE;
+    }
+
+  /* The concern was raised when it was handed in: the escalation clock
+   * starts then, not when a member got to it. */
+  at = g_date_time_new_from_unix_utc (s->submitted_at / G_USEC_PER_SEC);
+  t = ct_case_service_record_in_transaction (op->service, txn, NULL, CT_EVENT_CONCERN_RECORDED, s->answers,
+                                             op->staff_id, at, &case_record, error);
+  if (t == NULL)
+    return FALSE;
+
+  id = text_bytes (op->id);
+  case_id = text_bytes (ct_record_get_id (case_record));
+  done = query (CT_PG_BACKEND (self->backend),
+                "UPDATE submissions SET case_id = $2, accepted_at = now() WHERE id = $1", error, id, case_id, NULL);
+  if (done == NULL ||
+      !ct_store_priv_append_audit (self, op->staff_id, "accept-submission", ct_record_get_id (case_record), error))
+    return FALSE;
+  op->out_text = g_strdup (ct_record_get_reference (case_record));
+  return TRUE;
+}
+
+/**
+ * ct_store_accept_submission_sync:
+ * @store: a store on a server, opened by a member
+ * @service: the case service of @store
+ * @submission_id: the concern handed in
+ * @staff_id: the member of staff opening the case
+ * @error: return location for an error
+ *
+ * Opens a case with the concern, through the case service's concern step,
+ * as raised when it was handed in. The sealed original stays on the
+ * server, marked with the case it became.
+ *
+ * Returns: (transfer full): the new case's reference, or %NULL on error
+ */
+char *
+ct_store_accept_submission_sync (CtStore        *store,
+                                 CtCaseService  *service,
+                                 const char     *submission_id,
+                                 const char     *staff_id,
+                                 GError        **error)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) ct_submission_free);
+  MemberOp op = { .id = submission_id, .service = service, .staff_id = staff_id, .out_list = list };
+
+  if (!ct_store_run_transaction_sync (store, accept_body, &op, error))
+    {
+      g_free (op.out_text);
+      return NULL;
+    }
+  return op.out_text;
+}
+
+/* }}} */
