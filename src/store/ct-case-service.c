@@ -28,7 +28,6 @@ G_DEFINE_FINAL_TYPE (CtCaseService, ct_case_service, G_TYPE_OBJECT)
 #define FIELD_LAST_STEP "last-step-at"
 
 /* Summaries with the plaintext columns only. */
-static const char * const no_fields[] = { NULL };
 
 static char *
 clock_field (CtClockKind clock)
@@ -791,29 +790,30 @@ ct_case_service_apply_in_transaction (CtCaseService       *self,
 }
 
 /* The next reference in the year of @now: CT-YYYY-NNNN, one more than the
- * highest of that year. */
+ * highest of that year. Only that year's references are read, from their
+ * index; no case is decrypted. */
 static char *
 next_reference (CtStoreTransaction  *txn,
                 GDateTime           *now,
                 GError             **error)
 {
-  g_autoptr(GPtrArray) summaries = NULL;
+  g_autoptr(GPtrArray) references = NULL;
   g_autoptr(GDateTime) local = g_date_time_to_timezone (now, ct_calendar_get_timezone ());
   int year = g_date_time_get_year (local);
+  g_autofree char *prefix = g_strdup_printf ("CT-%d-", year);
   guint last = 0;
 
-  summaries = ct_store_transaction_list_summaries (txn, CT_RECORD_KIND_CASE, no_fields, error);
-  if (summaries == NULL)
+  references = ct_store_transaction_list_references (txn, prefix, error);
+  if (references == NULL)
     return NULL;
 
-  for (guint i = 0; i < summaries->len; i++)
+  for (guint i = 0; i < references->len; i++)
     {
-      CtStoreSummary *summary = g_ptr_array_index (summaries, i);
+      const char *reference = g_ptr_array_index (references, i);
       int ref_year;
       guint number;
 
-      if (summary->reference != NULL &&
-          sscanf (summary->reference, "CT-%d-%u", &ref_year, &number) == 2 &&
+      if (sscanf (reference, "CT-%d-%u", &ref_year, &number) == 2 &&
           ref_year == year && number > last)
         last = number;
     }
@@ -1050,28 +1050,10 @@ record_in_transaction (CtStoreTransaction  *txn,
     }
   else if (data->reference != NULL)
     {
-      g_autoptr(GPtrArray) summaries = ct_store_transaction_list_summaries (txn, CT_RECORD_KIND_CASE,
-                                                                            no_fields, error);
-      if (summaries == NULL)
-        return FALSE;
-      for (guint i = 0; i < summaries->len && case_record == NULL; i++)
-        {
-          CtStoreSummary *summary = g_ptr_array_index (summaries, i);
-
-          if (g_strcmp0 (summary->reference, data->reference) == 0)
-            {
-              case_record = ct_store_transaction_get (txn, CT_RECORD_KIND_CASE, summary->id, error);
-              if (case_record == NULL)
-                return FALSE;
-            }
-        }
+      /* Through the index of references: no other case is decrypted. */
+      case_record = ct_store_transaction_find_case (txn, data->reference, error);
       if (case_record == NULL)
-        {
-          g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_FOUND,
-                       _("No case has the reference “%s”. Run “caretrail-admin cases” to list them."),
-                       data->reference);
-          return FALSE;
-        }
+        return FALSE;
     }
 
   data->result = ct_case_service_record_in_transaction (data->self, txn, case_record, data->event,
@@ -1344,26 +1326,10 @@ ct_case_service_find_case_sync (CtCaseService  *self,
                                 const char     *reference,
                                 GError        **error)
 {
-  g_autoptr(GPtrArray) cases = NULL;
-
   g_return_val_if_fail (CT_IS_CASE_SERVICE (self), NULL);
 
-  cases = ct_store_list_sync (self->store, CT_RECORD_KIND_CASE, NULL, error);
-  if (cases == NULL)
-    return NULL;
-
-  for (guint i = 0; i < cases->len; i++)
-    {
-      CtRecord *record = g_ptr_array_index (cases, i);
-
-      if (g_strcmp0 (ct_record_get_reference (record), reference) == 0)
-        return g_object_ref (record);
-    }
-
-  g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_FOUND,
-               _("No case has the reference “%s”. Run “caretrail-admin cases” to list them."),
-               reference != NULL ? reference : "");
-  return NULL;
+  /* Through the index of references: no other case is decrypted. */
+  return ct_store_find_case_sync (self->store, reference, error);
 }
 
 static CtRecord *

@@ -853,6 +853,78 @@ ct_sqlite_backend_list_rows (CtStoreBackend  *backend,
   return rows;
 }
 
+static CtStoreRow *
+ct_sqlite_backend_get_case_by_reference (CtStoreBackend  *backend,
+                                         const char      *reference,
+                                         GError         **error)
+{
+  CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
+  sqlite3_stmt *stmt;
+  CtStoreRow *row = NULL;
+  int rc;
+
+  /* The reference column is UNIQUE, so this is one lookup in its index. */
+  if (!(stmt = prepare (self, "SELECT " ROW_COLUMNS " FROM cases WHERE reference = ?", error)))
+    return NULL;
+
+  bind_text (stmt, 1, reference);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    row = read_row (stmt, CT_RECORD_KIND_CASE);
+  else if (rc == SQLITE_DONE)
+    g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_FOUND,
+                 _("No case has the reference “%s”."), reference);
+  else
+    set_sqlite_error (self, rc, error);
+  sqlite3_reset (stmt);
+
+  return row;
+}
+
+static GPtrArray *
+ct_sqlite_backend_list_references (CtStoreBackend  *backend,
+                                   const char      *prefix,
+                                   GError         **error)
+{
+  CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
+  g_autoptr(GPtrArray) references = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *end = NULL;
+  gsize len = strlen (prefix);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (len > 0 && (guchar) prefix[len - 1] < 0x7f, NULL);
+
+  /* Every text that starts with @prefix sorts at or after it and before
+   * @prefix with its last character raised by one: a range of the
+   * reference's index, read without touching the table. */
+  end = g_strdup (prefix);
+  end[len - 1]++;
+  if (!(stmt = prepare (self, "SELECT reference FROM cases WHERE reference >= ? AND reference < ?", error)))
+    return NULL;
+
+  bind_text (stmt, 1, prefix);
+  bind_text (stmt, 2, end);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (references, column_text (stmt, 0));
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&references);
+}
+
+static gint64
+ct_sqlite_backend_get_data_version (CtStoreBackend  *backend,
+                                    GError         **error)
+{
+  return query_pragma_int (CT_SQLITE_BACKEND (backend), "PRAGMA data_version", error);
+}
+
 static GPtrArray *
 ct_sqlite_backend_list_history (CtStoreBackend  *backend,
                                 CtRecordKind     kind,
@@ -1559,6 +1631,9 @@ ct_sqlite_backend_iface_init (CtStoreBackendInterface *iface)
   iface->update_row = ct_sqlite_backend_update_row;
   iface->get_row = ct_sqlite_backend_get_row;
   iface->list_rows = ct_sqlite_backend_list_rows;
+  iface->get_case_by_reference = ct_sqlite_backend_get_case_by_reference;
+  iface->list_references = ct_sqlite_backend_list_references;
+  iface->get_data_version = ct_sqlite_backend_get_data_version;
   iface->list_history = ct_sqlite_backend_list_history;
   iface->count_rows = ct_sqlite_backend_count_rows;
   iface->set_blind_index = ct_sqlite_backend_set_blind_index;

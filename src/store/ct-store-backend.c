@@ -186,6 +186,39 @@ ct_store_backend_list_rows (CtStoreBackend *self,
   return CT_STORE_BACKEND_GET_IFACE (self)->list_rows (self, kind, case_id, error);
 }
 
+/* The case whose plaintext reference is @reference, found through the
+ * reference's unique index, or %NULL with %CT_STORE_ERROR_NOT_FOUND. */
+CtStoreRow *
+ct_store_backend_get_case_by_reference (CtStoreBackend *self,
+    const char *reference,
+    GError **error)
+{
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), NULL);
+  return CT_STORE_BACKEND_GET_IFACE (self)->get_case_by_reference (self, reference, error);
+}
+
+/* The case references that start with @prefix, read from the index alone:
+ * no record is read or decrypted. */
+GPtrArray *
+ct_store_backend_list_references (CtStoreBackend *self,
+    const char *prefix,
+    GError **error)
+{
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), NULL);
+  return CT_STORE_BACKEND_GET_IFACE (self)->list_references (self, prefix, error);
+}
+
+/* A number that changes whenever another connection commits to the
+ * database; this connection's own commits leave it as it was. -1 with
+ * @error set on failure. */
+gint64
+ct_store_backend_get_data_version (CtStoreBackend *self,
+    GError **error)
+{
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), -1);
+  return CT_STORE_BACKEND_GET_IFACE (self)->get_data_version (self, error);
+}
+
 GPtrArray *
 ct_store_backend_list_history (CtStoreBackend *self,
     CtRecordKind kind,

@@ -138,6 +138,14 @@ struct _CtStoreBackendInterface
                                        CtRecordKind              kind,
                                        const char               *case_id,
                                        GError                  **error);
+  CtStoreRow   *(*get_case_by_reference) (CtStoreBackend        *self,
+                                       const char               *reference,
+                                       GError                  **error);
+  GPtrArray    *(*list_references)    (CtStoreBackend           *self,
+                                       const char               *prefix,
+                                       GError                  **error);
+  gint64        (*get_data_version)   (CtStoreBackend           *self,
+                                       GError                  **error);
   GPtrArray    *(*list_history)       (CtStoreBackend           *self,
                                        CtRecordKind              kind,
                                        const char               *id,
@@ -217,6 +225,9 @@ gboolean      ct_store_backend_insert_row         (CtStoreBackend *self, const C
 gboolean      ct_store_backend_update_row         (CtStoreBackend *self, const CtStoreRow *row, gint64 replaced_at, GError **error);
 CtStoreRow   *ct_store_backend_get_row            (CtStoreBackend *self, CtRecordKind kind, const char *id, GError **error);
 GPtrArray    *ct_store_backend_list_rows          (CtStoreBackend *self, CtRecordKind kind, const char *case_id, GError **error);
+CtStoreRow   *ct_store_backend_get_case_by_reference (CtStoreBackend *self, const char *reference, GError **error);
+GPtrArray    *ct_store_backend_list_references    (CtStoreBackend *self, const char *prefix, GError **error);
+gint64        ct_store_backend_get_data_version   (CtStoreBackend *self, GError **error);
 GPtrArray    *ct_store_backend_list_history       (CtStoreBackend *self, CtRecordKind kind, const char *id, GError **error);
 gint64        ct_store_backend_count_rows         (CtStoreBackend *self, CtRecordKind kind, GError **error);
 gboolean      ct_store_backend_set_blind_index    (CtStoreBackend *self, CtRecordKind kind, const char *record_id, GPtrArray *tokens, gboolean replace, GError **error);

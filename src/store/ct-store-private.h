@@ -86,6 +86,7 @@ struct _CtStore
   /* The last audit entry, read once per transaction (which holds the
    * write lock, so no other process can append meanwhile). */
   gboolean audit_cached;
+  gint64 audit_data_version;
   gboolean audit_head_dirty;
   gint64 audit_seq;
   guint8 audit_mac[CT_MAC_BYTES];
@@ -510,6 +511,11 @@ ct_store_priv_txn_update (CtStoreTransaction  *txn,
                           CtRecord            *record,
                           GError             **error);
 
+CtRecord *
+ct_store_priv_store_find_case (CtStore     *self,
+                               const char  *reference,
+                               gboolean     also_id,
+                               GError     **error);
 CtRecord *
 ct_store_priv_store_get (CtStore       *self,
                          CtRecordKind   kind,

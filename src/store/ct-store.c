@@ -326,6 +326,38 @@ ct_store_get_sync (CtStore       *self,
 }
 
 static gpointer
+run_find_case (CtStore  *self,
+               Op       *op,
+               GError  **error)
+{
+  return ct_store_priv_store_find_case (self, op->id, TRUE, error);
+}
+
+static const CtStoreOp find_case_op = { .run_pointer = run_find_case, .result_free = g_object_unref };
+
+/**
+ * ct_store_find_case_sync:
+ * @reference: a case reference, such as "CT-2026-0001", or a case id
+ *
+ * Finds a case through the index of references (or its id) and decrypts
+ * that case alone, so its cost does not grow with the number of cases.
+ * Fails with %CT_STORE_ERROR_NOT_FOUND or, if its ciphertext does not
+ * authenticate, %CT_STORE_ERROR_TAMPERED.
+ *
+ * Returns: (transfer full): the case record, or %NULL with @error set
+ */
+CtRecord *
+ct_store_find_case_sync (CtStore     *self,
+                         const char  *reference,
+                         GError     **error)
+{
+  g_return_val_if_fail (CT_IS_STORE (self), NULL);
+
+  return ct_store_priv_call_pointer (self, &find_case_op, op_new_for_read (CT_RECORD_KIND_CASE, reference, NULL),
+                                     ct_store_find_case_sync, error);
+}
+
+static gpointer
 run_list (CtStore  *self,
           Op       *op,
           GError  **error)

@@ -19,7 +19,9 @@ G_BEGIN_DECLS
  *   #CtStoreError with a sentence to show as it is.
  * - Read with ct_store_get_async() / ct_store_list_async(); use
  *   ct_store_open_case_async() when a person opens a case file, so the
- *   opening is audited. ct_store_find_children_async() finds a known child.
+ *   opening is audited. ct_store_find_children_async() finds a known child,
+ *   ct_store_find_case_sync() a case by its reference; neither decrypts
+ *   any other record.
  *   A list of thousands of records that shows a few fields of each reads
  *   them with ct_store_transaction_list_summaries().
  * - Write with ct_store_insert_async() / ct_store_update_async(), or several
@@ -206,6 +208,9 @@ void        ct_store_get_async          (CtStore              *self,
 CtRecord   *ct_store_get_finish         (CtStore              *self,
                                          GAsyncResult         *result,
                                          GError              **error);
+CtRecord   *ct_store_find_case_sync     (CtStore              *self,
+                                         const char           *reference,
+                                         GError              **error);
 GPtrArray  *ct_store_list_sync          (CtStore              *self,
                                          CtRecordKind          kind,
                                          const char           *case_id,
@@ -301,6 +306,12 @@ GPtrArray  *ct_store_transaction_list_summaries (CtStoreTransaction  *txn,
                                                  CtRecordKind         kind,
                                                  const char * const  *fields,
                                                  GError             **error);
+CtRecord   *ct_store_transaction_find_case    (CtStoreTransaction  *txn,
+                                               const char          *reference,
+                                               GError             **error);
+GPtrArray  *ct_store_transaction_list_references (CtStoreTransaction  *txn,
+                                                  const char          *prefix,
+                                                  GError             **error);
 gboolean    ct_store_transaction_append_audit (CtStoreTransaction  *txn,
                                                const char          *staff_id,
                                                const char          *action,
