@@ -1414,6 +1414,37 @@ ct_sqlite_backend_foreach_row (CtStoreBackend   *backend,
 }
 
 static gboolean
+ct_sqlite_backend_foreach_case_by_reference (CtStoreBackend   *backend,
+                                             CtStoreRowFunc    func,
+                                             gpointer          user_data,
+                                             GError          **error)
+{
+  CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
+  sqlite3_stmt *stmt;
+  gboolean ok = TRUE;
+  int rc = SQLITE_DONE;
+
+  /* In the order of the reference's unique index, so nothing is sorted
+   * (or held) in memory; the id orders cases without a reference. */
+  if (!(stmt = prepare (self, "SELECT " ROW_COLUMNS " FROM cases ORDER BY reference, id", error)))
+    return FALSE;
+
+  while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(CtStoreRow) row = read_row (stmt, CT_RECORD_KIND_CASE);
+
+      ok = func (row, "case", 0, user_data, error);
+    }
+  if (ok && rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, rc, error);
+      ok = FALSE;
+    }
+  sqlite3_reset (stmt);
+  return ok;
+}
+
+static gboolean
 ct_sqlite_backend_check_integrity (CtStoreBackend  *backend,
                                    GError         **error)
 {
@@ -1649,6 +1680,7 @@ ct_sqlite_backend_iface_init (CtStoreBackendInterface *iface)
   iface->count_audit = ct_sqlite_backend_count_audit;
   iface->foreach_audit = ct_sqlite_backend_foreach_audit;
   iface->foreach_row = ct_sqlite_backend_foreach_row;
+  iface->foreach_case_by_reference = ct_sqlite_backend_foreach_case_by_reference;
   iface->check_integrity = ct_sqlite_backend_check_integrity;
   iface->set_scanning = ct_sqlite_backend_set_scanning;
   iface->backup = ct_sqlite_backend_backup;

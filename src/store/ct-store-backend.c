@@ -364,6 +364,18 @@ ct_store_backend_foreach_row (CtStoreBackend *self,
   return CT_STORE_BACKEND_GET_IFACE (self)->foreach_row (self, kind, history, case_id, func, user_data, error);
 }
 
+/* Walks the cases with a cursor in the order of their references (those
+ * without one first), one row in memory at a time. */
+gboolean
+ct_store_backend_foreach_case_by_reference (CtStoreBackend *self,
+    CtStoreRowFunc func,
+    gpointer user_data,
+    GError **error)
+{
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), FALSE);
+  return CT_STORE_BACKEND_GET_IFACE (self)->foreach_case_by_reference (self, func, user_data, error);
+}
+
 gboolean
 ct_store_backend_check_integrity (CtStoreBackend *self,
     GError **error)

@@ -150,6 +150,7 @@ typedef struct
   CtStoreTransactionFunc func;
   gpointer func_data;
   GDestroyNotify func_destroy;
+  CtStoreRecordFunc record_func;
   char *recovery_code;   /* out: from create */
   CtStoreVerifyStats stats;
   gboolean read_only;
@@ -510,6 +511,13 @@ ct_store_priv_txn_update (CtStoreTransaction  *txn,
                           const char          *staff_id,
                           CtRecord            *record,
                           GError             **error);
+
+gboolean
+ct_store_priv_store_foreach (CtStore            *self,
+                             CtRecordKind        kind,
+                             CtStoreRecordFunc   func,
+                             gpointer            user_data,
+                             GError            **error);
 
 CtRecord *
 ct_store_priv_store_find_case (CtStore     *self,

@@ -822,6 +822,33 @@ ct_store_transaction_list_summaries (CtStoreTransaction  *txn,
 }
 
 /**
+ * ct_store_transaction_foreach:
+ * @txn: the transaction
+ * @kind: which records
+ * @func: (scope call): called with each record
+ * @user_data: data for @func
+ * @error: return location for a #GError
+ *
+ * ct_store_foreach_sync() within a transaction: the records are read one
+ * at a time, cases in the order of their references, and @func may read
+ * other records through @txn meanwhile (but not write).
+ *
+ * Returns: %TRUE if every record was read and @func never failed
+ */
+gboolean
+ct_store_transaction_foreach (CtStoreTransaction  *txn,
+                              CtRecordKind         kind,
+                              CtStoreRecordFunc    func,
+                              gpointer             user_data,
+                              GError             **error)
+{
+  g_return_val_if_fail (txn != NULL && txn->valid, FALSE);
+  g_return_val_if_fail (kind < CT_RECORD_N_KINDS, FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+  return ct_store_priv_store_foreach (txn->store, kind, func, user_data, error);
+}
+
+/**
  * ct_store_transaction_find_case:
  * @txn: the transaction
  * @reference: a case reference, such as "CT-2026-0001"

@@ -61,6 +61,21 @@ typedef gboolean (*CtStoreTransactionFunc) (CtStoreTransaction  *txn,
                                             gpointer             user_data,
                                             GError             **error);
 
+/**
+ * CtStoreRecordFunc:
+ * @record: (transfer none): one record, decrypted and authenticated
+ * @user_data: the data given with the function
+ * @error: return location for a #GError
+ *
+ * Called by ct_store_foreach_sync() for each record, on the store's worker
+ * thread: it must not call the store. Take a reference to keep @record.
+ *
+ * Returns: %TRUE to go on, %FALSE with @error set to stop
+ */
+typedef gboolean (*CtStoreRecordFunc) (CtRecord  *record,
+                                       gpointer   user_data,
+                                       GError   **error);
+
 typedef struct
 {
   char *path;
@@ -211,6 +226,11 @@ CtRecord   *ct_store_get_finish         (CtStore              *self,
 CtRecord   *ct_store_find_case_sync     (CtStore              *self,
                                          const char           *reference,
                                          GError              **error);
+gboolean    ct_store_foreach_sync       (CtStore              *self,
+                                         CtRecordKind          kind,
+                                         CtStoreRecordFunc     func,
+                                         gpointer              user_data,
+                                         GError              **error);
 GPtrArray  *ct_store_list_sync          (CtStore              *self,
                                          CtRecordKind          kind,
                                          const char           *case_id,
@@ -306,6 +326,11 @@ GPtrArray  *ct_store_transaction_list_summaries (CtStoreTransaction  *txn,
                                                  CtRecordKind         kind,
                                                  const char * const  *fields,
                                                  GError             **error);
+gboolean    ct_store_transaction_foreach      (CtStoreTransaction  *txn,
+                                               CtRecordKind         kind,
+                                               CtStoreRecordFunc    func,
+                                               gpointer             user_data,
+                                               GError             **error);
 CtRecord   *ct_store_transaction_find_case    (CtStoreTransaction  *txn,
                                                const char          *reference,
                                                GError             **error);
