@@ -1554,6 +1554,11 @@ ct_sqlite_backend_backup (CtStoreBackend  *backend,
       return FALSE;
     }
 
+  /* Read through a small page cache rather than the memory map, so that
+   * copying a file of any size holds the same memory. */
+  if (!ct_sqlite_backend_set_scanning (backend, TRUE, error))
+    return FALSE;
+
   rc = sqlite3_open_v2 (destination, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL);
   if (rc != SQLITE_OK)
     goto fail;
@@ -1581,9 +1586,10 @@ ct_sqlite_backend_backup (CtStoreBackend  *backend,
   if (rc != SQLITE_OK)
     goto fail;
 
-  return TRUE;
+  return ct_sqlite_backend_set_scanning (backend, FALSE, error);
 
 fail:
+  ct_sqlite_backend_set_scanning (backend, FALSE, NULL);
   g_set_error (error, CT_STORE_ERROR, (rc & 0xff) == SQLITE_FULL ? CT_STORE_ERROR_DISK_FULL : CT_STORE_ERROR_IO,
                _("The backup could not be written to “%s” (%s). Check the destination and try again."),
                destination, dest != NULL ? sqlite3_errmsg (dest) : sqlite3_errstr (rc));

@@ -390,10 +390,19 @@ ct_store_priv_store_foreach (CtStore            *self,
                              GError            **error)
 {
   Foreach each = { self, func, user_data };
+  gboolean ok;
 
+  /* Each page is read once: through a small page cache rather than the
+   * memory map, so that memory stays the same however large the file. */
+  if (!ct_store_backend_set_scanning (self->backend, TRUE, error))
+    return FALSE;
   if (kind == CT_RECORD_KIND_CASE)
-    return ct_store_backend_foreach_case_by_reference (self->backend, foreach_row_cb, &each, error);
-  return ct_store_backend_foreach_row (self->backend, kind, FALSE, NULL, foreach_row_cb, &each, error);
+    ok = ct_store_backend_foreach_case_by_reference (self->backend, foreach_row_cb, &each, error);
+  else
+    ok = ct_store_backend_foreach_row (self->backend, kind, FALSE, NULL, foreach_row_cb, &each, error);
+  if (!ct_store_backend_set_scanning (self->backend, FALSE, ok ? error : NULL))
+    ok = FALSE;
+  return ok;
 }
 
 static gboolean
