@@ -1546,6 +1546,7 @@ ct_sqlite_backend_backup (CtStoreBackend  *backend,
   CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
   sqlite3 *dest = NULL;
   sqlite3_backup *backup;
+  gboolean was_scanning;
   int rc;
 
   if (self->db == NULL)
@@ -1555,7 +1556,9 @@ ct_sqlite_backend_backup (CtStoreBackend  *backend,
     }
 
   /* Read through a small page cache rather than the memory map, so that
-   * copying a file of any size holds the same memory. */
+   * copying a file of any size holds the same memory. The caller may have
+   * turned scanning on already; then it stays on after the copy. */
+  was_scanning = self->scanning;
   if (!ct_sqlite_backend_set_scanning (backend, TRUE, error))
     return FALSE;
 
@@ -1586,10 +1589,10 @@ ct_sqlite_backend_backup (CtStoreBackend  *backend,
   if (rc != SQLITE_OK)
     goto fail;
 
-  return ct_sqlite_backend_set_scanning (backend, FALSE, error);
+  return ct_sqlite_backend_set_scanning (backend, was_scanning, error);
 
 fail:
-  ct_sqlite_backend_set_scanning (backend, FALSE, NULL);
+  ct_sqlite_backend_set_scanning (backend, was_scanning, NULL);
   g_set_error (error, CT_STORE_ERROR, (rc & 0xff) == SQLITE_FULL ? CT_STORE_ERROR_DISK_FULL : CT_STORE_ERROR_IO,
                _("The backup could not be written to “%s” (%s). Check the destination and try again."),
                destination, dest != NULL ? sqlite3_errmsg (dest) : sqlite3_errstr (rc));
