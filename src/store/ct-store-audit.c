@@ -340,10 +340,13 @@ load_audit_head (CtStore  *self,
   gint64 data_version;
 
   data_version = ct_store_backend_get_data_version (self->backend, error);
-  if (data_version < 0)
+  if (data_version < 0 && data_version != CT_STORE_BACKEND_DATA_VERSION_UNKNOWN)
     return FALSE;
 
-  if (self->audit_cached && data_version == self->audit_data_version)
+  /* A backend that cannot tell whether another connection wrote is
+   * checked afresh in every transaction, as it always was. */
+  if (self->audit_cached && data_version == self->audit_data_version &&
+      (data_version != CT_STORE_BACKEND_DATA_VERSION_UNKNOWN || self->audit_head_dirty))
     return TRUE;
   self->audit_cached = FALSE;
   self->audit_data_version = data_version;
