@@ -36,6 +36,9 @@ grep -Eq "^Audit log: +[0-9]+ entries, last at .*, head [0-9a-f]{64}$" "$work/st
 
 "$admin" cases --database "$db" > "$work/cases" || fail "cases failed"
 [ "$(grep -c '^CT-DEMO-' "$work/cases")" -eq 32 ] || fail "cases did not list 32 cases"
+# Printed as read, in the order of the references.
+grep '^CT-DEMO-' "$work/cases" | awk '{ print $1 }' | LC_ALL=C sort -c \
+  || fail "cases are not listed in the order of their references"
 # Every stage of the procedure after "new" is represented.
 for state in concern-recorded escalated consulting family-discussion referral-due confirmation-due \
              awaiting-decision outcome-recorded outcome-disputed monitoring allegation-reported lado-due \

@@ -1245,6 +1245,7 @@ test_backup_and_restore (StoreFixture  *fixture,
   g_autoptr(GPtrArray) tasks = NULL;
   g_autoptr(GHashTable) snap_before = NULL;
   g_autoptr(GHashTable) snap_after = NULL;
+  g_autoptr(GBytes) last_backed_up = NULL;
 
   g_assert_true (ct_store_insert_sync (fixture->store, STAFF, before, &error));
   g_assert_true (ct_store_backup_sync (fixture->store, backup, CT_BACKUP_NONE, &error));
@@ -1261,16 +1262,40 @@ test_backup_and_restore (StoreFixture  *fixture,
   g_clear_pointer (&snap_before, g_hash_table_unref);
   g_clear_pointer (&snap_after, g_hash_table_unref);
 
+  /* The MAC of the backup's last audit entry: the backup's own. */
+  {
+    g_autoptr(GPtrArray) entries = ct_store_list_audit_sync (fixture->store, &error);
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < entries->len; i++)
+      {
+        CtAuditEntry *entry = g_ptr_array_index (entries, i);
+
+        if (g_strcmp0 (entry->action, "backup") == 0)
+          {
+            g_clear_pointer (&last_backed_up, g_bytes_unref);
+            last_backed_up = g_bytes_ref (entry->mac);
+          }
+      }
+    g_assert_nonnull (last_backed_up);
+  }
+
   store_fixture_close (fixture);
 
-  /* A damaged backup is refused and nothing changes. */
+  /* A damaged backup is refused and nothing changes. The damage lands in
+   * what the file holds whatever its layout: the last audit entry's MAC,
+   * as well as near the end of the file (which may be free space). */
   {
     g_autofree char *damaged = g_build_filename (fixture->dir, "damaged.db", NULL);
     g_autofree char *contents = NULL;
+    guint8 *mac;
     gsize len;
 
     g_assert_true (g_file_get_contents (backup, &contents, &len, NULL));
     contents[len - 100] ^= 0x55;
+    mac = memmem (contents, len, g_bytes_get_data (last_backed_up, NULL), g_bytes_get_size (last_backed_up));
+    g_assert_nonnull (mac);
+    mac[7] ^= 0x55;
     g_assert_true (g_file_set_contents (damaged, contents, len, NULL));
     snap_before = snapshot_dir (fixture->dir);
     g_assert_false (ct_store_restore_sync (fixture->path, damaged, NULL, &error));

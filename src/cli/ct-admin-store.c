@@ -344,14 +344,43 @@ ct_admin_cmd_recover (int    argc,
 
 /* cases {{{ */
 
-static int
-compare_references (gconstpointer a,
-                    gconstpointer b)
+/* The next due time of each case's open tasks, by case id. */
+static gboolean
+note_task_due_cb (CtRecord  *task,
+                  gpointer   user_data,
+                  GError   **error)
 {
-  CtRecord *ra = *(CtRecord **)a;
-  CtRecord *rb = *(CtRecord **)b;
+  GHashTable *next_due = user_data;
+  gint64 due = ct_record_get_due_at (task);
+  const char *case_id = ct_record_get_case_id (task);
+  gpointer current;
 
-  return g_strcmp0 (ct_record_get_reference (ra), ct_record_get_reference (rb));
+  if (due <= 0 || case_id == NULL || ct_record_get_boolean (task, "done", FALSE))
+    return TRUE;
+  current = g_hash_table_lookup (next_due, case_id);
+  if (current == NULL || due < *(gint64 *) current)
+    g_hash_table_insert (next_due, g_strdup (case_id), g_memdup2 (&due, sizeof due));
+  return TRUE;
+}
+
+static gboolean
+print_case_cb (CtRecord  *record,
+               gpointer   user_data,
+               GError   **error)
+{
+  GHashTable *next_due = user_data;
+  gint64 due = ct_record_get_due_at (record);
+  gint64 *task_due = g_hash_table_lookup (next_due, ct_record_get_id (record));
+  g_autofree char *when = NULL;
+
+  if (task_due != NULL && (due <= 0 || *task_due < due))
+    due = *task_due;
+  when = format_time (due);
+  g_print ("%-16s %-22s %s\n",
+           ct_record_get_reference (record) != NULL ? ct_record_get_reference (record) : "-",
+           ct_record_get_state (record) != NULL ? ct_record_get_state (record) : "-",
+           when);
+  return TRUE;
 }
 
 int
@@ -361,8 +390,6 @@ ct_admin_cmd_cases (int    argc,
   g_autofree char *path = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(CtStore) store = NULL;
-  g_autoptr(GPtrArray) cases = NULL;
-  g_autoptr(GPtrArray) tasks = NULL;
   g_autoptr(GHashTable) next_due = NULL;
   int status;
 
@@ -376,46 +403,17 @@ ct_admin_cmd_cases (int    argc,
   if (store == NULL)
     return fail ("cases", error);
 
-  cases = ct_store_list_sync (store, CT_RECORD_KIND_CASE, NULL, &error);
-  if (cases != NULL)
-    tasks = ct_store_list_sync (store, CT_RECORD_KIND_TASK, NULL, &error);
-  if (cases == NULL || tasks == NULL)
+  /* The next due time is the earliest of the case's own and its open
+   * tasks'. Records are read one at a time, and the cases come in the
+   * order of their references, so memory holds only the open tasks' due
+   * times, however many cases there are. */
+  next_due = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (!ct_store_foreach_sync (store, CT_RECORD_KIND_TASK, note_task_due_cb, next_due, &error))
     return fail ("cases", error);
 
-  /* The next due time is the earliest of the case's own and its open
-   * tasks'. */
-  next_due = g_hash_table_new (g_str_hash, g_str_equal);
-  for (guint i = 0; i < tasks->len; i++)
-    {
-      CtRecord *task = g_ptr_array_index (tasks, i);
-      gint64 due = ct_record_get_due_at (task);
-      const char *case_id = ct_record_get_case_id (task);
-      gint64 current;
-
-      if (due <= 0 || case_id == NULL || ct_record_get_boolean (task, "done", FALSE))
-        continue;
-      current = GPOINTER_TO_SIZE (g_hash_table_lookup (next_due, case_id));
-      if (sizeof (gpointer) >= sizeof (gint64) && (current == 0 || due < current))
-        g_hash_table_insert (next_due, (gpointer) case_id, GSIZE_TO_POINTER ((gsize) due));
-    }
-
-  g_ptr_array_sort (cases, compare_references);
   g_print ("%-16s %-22s %s\n", _("REFERENCE"), _("STATE"), _("NEXT DUE"));
-  for (guint i = 0; i < cases->len; i++)
-    {
-      CtRecord *record = g_ptr_array_index (cases, i);
-      gint64 due = ct_record_get_due_at (record);
-      gint64 task_due = GPOINTER_TO_SIZE (g_hash_table_lookup (next_due, ct_record_get_id (record)));
-      g_autofree char *when = NULL;
-
-      if (task_due > 0 && (due <= 0 || task_due < due))
-        due = task_due;
-      when = format_time (due);
-      g_print ("%-16s %-22s %s\n",
-               ct_record_get_reference (record) != NULL ? ct_record_get_reference (record) : "-",
-               ct_record_get_state (record) != NULL ? ct_record_get_state (record) : "-",
-               when);
-    }
+  if (!ct_store_foreach_sync (store, CT_RECORD_KIND_CASE, print_case_cb, next_due, &error))
+    return fail ("cases", error);
 
   ct_store_close (store);
   return 0;
@@ -994,7 +992,7 @@ ct_admin_cmd_demo (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(CtStore) store = NULL;
   g_autoptr(CtCaseService) service = NULL;
-  g_autoptr(GPtrArray) existing = NULL;
+  g_autoptr(CtStoreStatus) existing = NULL;
   g_autoptr(GPtrArray) organisations = NULL;
   g_autoptr(GRand) rand = g_rand_new_with_seed (20260401);
   g_auto(DemoDirectory) dir = { NULL, NULL, NULL, FALSE };
@@ -1015,12 +1013,13 @@ ct_admin_cmd_demo (int    argc,
   if (store == NULL)
     return fail ("demo", error);
 
-  existing = ct_store_list_sync (store, CT_RECORD_KIND_CASE, NULL, &error);
+  /* Counted, not read: the cases already there need not be decrypted. */
+  existing = ct_store_get_status_sync (store, &error);
   if (existing != NULL)
     organisations = ct_store_list_sync (store, CT_RECORD_KIND_ORGANISATION, NULL, &error);
   if (existing == NULL || organisations == NULL)
     return fail ("demo", error);
-  first = existing->len + 1;
+  first = (guint) existing->counts[CT_RECORD_KIND_CASE] + 1;
   dir.organisation_exists = organisations->len > 0;
 
   if (!make_demo_directory (&dir, &error) ||

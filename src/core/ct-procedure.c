@@ -2258,6 +2258,21 @@ compare_due_items (gconstpointer a,
 }
 
 /**
+ * ct_due_items_sort:
+ * @items: (element-type CtDueItem): due items
+ *
+ * Sorts @items as ct_procedure_list_due() does: the urgent referrals
+ * first, then by when each is due, then by case reference. For lists
+ * gathered a case at a time.
+ */
+void
+ct_due_items_sort (GPtrArray *items)
+{
+  g_return_if_fail (items != NULL);
+  g_ptr_array_sort (items, compare_due_items);
+}
+
+/**
  * ct_procedure_list_due:
  * @calendar: the organisation's calendar
  * @snapshots: (array length=n_snapshots): cases

@@ -524,6 +524,7 @@ GPtrArray    *ct_procedure_list_due      (CtCalendar           *calendar,
                                           GDateTime            *now,
                                           gboolean              overdue_only);
 void          ct_due_item_free           (CtDueItem    *item);
+void          ct_due_items_sort          (GPtrArray    *items);
 
 /* For tests and documentation: the transition table itself. */
 typedef struct _CtTransitionRule CtTransitionRule;

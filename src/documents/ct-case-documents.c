@@ -834,28 +834,28 @@ ct_case_find_sync (CtStore     *store,
                    const char  *reference,
                    GError     **error)
 {
-  g_autoptr(GPtrArray) cases = NULL;
+  GError *local_error = NULL;
+  CtRecord *record;
 
   g_return_val_if_fail (CT_IS_STORE (store), NULL);
   g_return_val_if_fail (reference != NULL, NULL);
 
-  cases = ct_store_list_sync (store, CT_RECORD_KIND_CASE, NULL, error);
-  if (cases == NULL)
-    return NULL;
+  /* Through the index of references: no other case is decrypted. */
+  record = ct_store_find_case_sync (store, reference, &local_error);
+  if (record != NULL)
+    return record;
 
-  for (guint i = 0; i < cases->len; i++)
+  if (g_error_matches (local_error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_FOUND))
     {
-      CtRecord *record = g_ptr_array_index (cases, i);
-
-      if (g_strcmp0 (ct_record_get_reference (record), reference) == 0
-          || g_strcmp0 (ct_record_get_id (record), reference) == 0)
-        return g_object_ref (record);
+      g_clear_error (&local_error);
+      g_set_error (error, CT_DOCUMENT_ERROR, CT_DOCUMENT_ERROR_NOT_FOUND,
+                   _("No case has the reference “%s”. Check the reference against the list "
+                     "of cases and try again."),
+                   reference);
+      return NULL;
     }
 
-  g_set_error (error, CT_DOCUMENT_ERROR, CT_DOCUMENT_ERROR_NOT_FOUND,
-               _("No case has the reference “%s”. Check the reference against the list "
-                 "of cases and try again."),
-               reference);
+  g_propagate_error (error, local_error);
   return NULL;
 }
 

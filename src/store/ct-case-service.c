@@ -28,7 +28,6 @@ G_DEFINE_FINAL_TYPE (CtCaseService, ct_case_service, G_TYPE_OBJECT)
 #define FIELD_LAST_STEP "last-step-at"
 
 /* Summaries with the plaintext columns only. */
-static const char * const no_fields[] = { NULL };
 
 static char *
 clock_field (CtClockKind clock)
@@ -791,29 +790,30 @@ ct_case_service_apply_in_transaction (CtCaseService       *self,
 }
 
 /* The next reference in the year of @now: CT-YYYY-NNNN, one more than the
- * highest of that year. */
+ * highest of that year. Only that year's references are read, from their
+ * index; no case is decrypted. */
 static char *
 next_reference (CtStoreTransaction  *txn,
                 GDateTime           *now,
                 GError             **error)
 {
-  g_autoptr(GPtrArray) summaries = NULL;
+  g_autoptr(GPtrArray) references = NULL;
   g_autoptr(GDateTime) local = g_date_time_to_timezone (now, ct_calendar_get_timezone ());
   int year = g_date_time_get_year (local);
+  g_autofree char *prefix = g_strdup_printf ("CT-%d-", year);
   guint last = 0;
 
-  summaries = ct_store_transaction_list_summaries (txn, CT_RECORD_KIND_CASE, no_fields, error);
-  if (summaries == NULL)
+  references = ct_store_transaction_list_references (txn, prefix, error);
+  if (references == NULL)
     return NULL;
 
-  for (guint i = 0; i < summaries->len; i++)
+  for (guint i = 0; i < references->len; i++)
     {
-      CtStoreSummary *summary = g_ptr_array_index (summaries, i);
+      const char *reference = g_ptr_array_index (references, i);
       int ref_year;
       guint number;
 
-      if (summary->reference != NULL &&
-          sscanf (summary->reference, "CT-%d-%u", &ref_year, &number) == 2 &&
+      if (sscanf (reference, "CT-%d-%u", &ref_year, &number) == 2 &&
           ref_year == year && number > last)
         last = number;
     }
@@ -1050,28 +1050,10 @@ record_in_transaction (CtStoreTransaction  *txn,
     }
   else if (data->reference != NULL)
     {
-      g_autoptr(GPtrArray) summaries = ct_store_transaction_list_summaries (txn, CT_RECORD_KIND_CASE,
-                                                                            no_fields, error);
-      if (summaries == NULL)
-        return FALSE;
-      for (guint i = 0; i < summaries->len && case_record == NULL; i++)
-        {
-          CtStoreSummary *summary = g_ptr_array_index (summaries, i);
-
-          if (g_strcmp0 (summary->reference, data->reference) == 0)
-            {
-              case_record = ct_store_transaction_get (txn, CT_RECORD_KIND_CASE, summary->id, error);
-              if (case_record == NULL)
-                return FALSE;
-            }
-        }
+      /* Through the index of references: no other case is decrypted. */
+      case_record = ct_store_transaction_find_case (txn, data->reference, error);
       if (case_record == NULL)
-        {
-          g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_FOUND,
-                       _("No case has the reference “%s”. Run “caretrail-admin cases” to list them."),
-                       data->reference);
-          return FALSE;
-        }
+        return FALSE;
     }
 
   data->result = ct_case_service_record_in_transaction (data->self, txn, case_record, data->event,
@@ -1344,26 +1326,10 @@ ct_case_service_find_case_sync (CtCaseService  *self,
                                 const char     *reference,
                                 GError        **error)
 {
-  g_autoptr(GPtrArray) cases = NULL;
-
   g_return_val_if_fail (CT_IS_CASE_SERVICE (self), NULL);
 
-  cases = ct_store_list_sync (self->store, CT_RECORD_KIND_CASE, NULL, error);
-  if (cases == NULL)
-    return NULL;
-
-  for (guint i = 0; i < cases->len; i++)
-    {
-      CtRecord *record = g_ptr_array_index (cases, i);
-
-      if (g_strcmp0 (ct_record_get_reference (record), reference) == 0)
-        return g_object_ref (record);
-    }
-
-  g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_FOUND,
-               _("No case has the reference “%s”. Run “caretrail-admin cases” to list them."),
-               reference != NULL ? reference : "");
-  return NULL;
+  /* Through the index of references: no other case is decrypted. */
+  return ct_store_find_case_sync (self->store, reference, error);
 }
 
 static CtRecord *
@@ -1468,65 +1434,86 @@ ct_case_service_read_case_sync (CtCaseService  *self,
  * Returns: (transfer full) (element-type CtDueItem) (nullable): the running
  *   clocks of every stored case, earliest first
  */
+typedef struct
+{
+  CtCaseService *self;
+  CtStoreTransaction *txn;
+  GDateTime *now;
+  gboolean overdue_only;
+  GPtrArray *items;
+} ListDue;
+
+/* Adds one case's running clocks; the case is not kept. */
+static gboolean
+add_due_items_cb (CtRecord  *record,
+                  gpointer   user_data,
+                  GError   **error)
+{
+  ListDue *list = user_data;
+  g_autoptr(CtRecord) child = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  GError *local_error = NULL;
+  CtCaseSnapshot snapshot;
+
+  /* The child's date of birth only matters to the retention review. */
+  if (ct_record_has_field (record, "clock-retention-review") &&
+      !get_child (list->txn, record, NULL, &child, error))
+    return FALSE;
+
+  if (!ct_case_service_read_snapshot (list->self, record, child, &snapshot, &local_error))
+    {
+      g_propagate_prefixed_error (error, local_error, _("Case %s: "),
+                                  ct_record_get_reference (record) ? ct_record_get_reference (record) : ct_record_get_id (record));
+      return FALSE;
+    }
+
+  items = ct_procedure_list_due (list->self->calendar, &snapshot, 1, list->now, list->overdue_only);
+  g_ptr_array_extend_and_steal (list->items, g_steal_pointer (&items));
+  return TRUE;
+}
+
+static gboolean
+list_due_in_transaction (CtStoreTransaction  *txn,
+                         gpointer             user_data,
+                         GError             **error)
+{
+  ListDue *list = user_data;
+
+  list->txn = txn;
+  return ct_store_transaction_foreach (txn, CT_RECORD_KIND_CASE, add_due_items_cb, list, error);
+}
+
 GPtrArray *
 ct_case_service_list_due_sync (CtCaseService  *self,
                                GDateTime      *now,
                                gboolean        overdue_only,
                                GError        **error)
 {
-  g_autoptr(GPtrArray) cases = NULL;
-  g_autoptr(GArray) snapshots = NULL;
-  g_autoptr(GPtrArray) children = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) ct_due_item_free);
+  ListDue list = { self, NULL, now, overdue_only, items };
 
   g_return_val_if_fail (CT_IS_CASE_SERVICE (self), NULL);
   g_return_val_if_fail (now != NULL, NULL);
 
-  cases = ct_store_list_sync (self->store, CT_RECORD_KIND_CASE, NULL, error);
-  if (cases == NULL)
+  /* One case at a time, each with its child when the retention review
+   * needs it: memory holds the clocks listed, never every case. */
+  if (!ct_store_run_transaction_sync (self->store, list_due_in_transaction, &list, error))
     return NULL;
-
-  snapshots = g_array_sized_new (FALSE, FALSE, sizeof (CtCaseSnapshot), cases->len);
-  for (guint i = 0; i < cases->len; i++)
-    {
-      CtRecord *record = g_ptr_array_index (cases, i);
-      CtRecord *child = NULL;
-      CtCaseSnapshot snapshot;
-      g_autoptr(GError) local_error = NULL;
-
-      /* The child's date of birth only matters to the retention review. */
-      if (ct_record_has_field (record, "clock-retention-review"))
-        {
-          child = load_child (self, record, &local_error);
-          if (local_error != NULL)
-            {
-              g_propagate_error (error, g_steal_pointer (&local_error));
-              return NULL;
-            }
-          if (child != NULL)
-            g_ptr_array_add (children, child);
-        }
-
-      if (!ct_case_service_read_snapshot (self, record, child, &snapshot, &local_error))
-        {
-          g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                      _("Case %s: "), ct_record_get_reference (record) ? ct_record_get_reference (record) : ct_record_get_id (record));
-          return NULL;
-        }
-      g_array_append_val (snapshots, snapshot);
-    }
 
   /* The organisation's own clock: reviewing its safeguarding policy. */
   if (self->policy_from > 0)
     {
+      g_autoptr(GPtrArray) policy_items = NULL;
       CtCaseSnapshot policy;
 
       ct_case_snapshot_init (&policy);
       policy.settings = self->settings;
       policy.clocks[CT_CLOCK_POLICY_REVIEW].running = TRUE;
       policy.clocks[CT_CLOCK_POLICY_REVIEW].started_at = self->policy_from;
-      g_array_append_val (snapshots, policy);
+      policy_items = ct_procedure_list_due (self->calendar, &policy, 1, now, overdue_only);
+      g_ptr_array_extend_and_steal (items, g_steal_pointer (&policy_items));
     }
 
-  return ct_procedure_list_due (self->calendar, (const CtCaseSnapshot *) (void *) snapshots->data,
-                                snapshots->len, now, overdue_only);
+  ct_due_items_sort (items);
+  return g_steal_pointer (&items);
 }

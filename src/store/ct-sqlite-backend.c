@@ -853,6 +853,78 @@ ct_sqlite_backend_list_rows (CtStoreBackend  *backend,
   return rows;
 }
 
+static CtStoreRow *
+ct_sqlite_backend_get_case_by_reference (CtStoreBackend  *backend,
+                                         const char      *reference,
+                                         GError         **error)
+{
+  CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
+  sqlite3_stmt *stmt;
+  CtStoreRow *row = NULL;
+  int rc;
+
+  /* The reference column is UNIQUE, so this is one lookup in its index. */
+  if (!(stmt = prepare (self, "SELECT " ROW_COLUMNS " FROM cases WHERE reference = ?", error)))
+    return NULL;
+
+  bind_text (stmt, 1, reference);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    row = read_row (stmt, CT_RECORD_KIND_CASE);
+  else if (rc == SQLITE_DONE)
+    g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_FOUND,
+                 _("No case has the reference “%s”."), reference);
+  else
+    set_sqlite_error (self, rc, error);
+  sqlite3_reset (stmt);
+
+  return row;
+}
+
+static GPtrArray *
+ct_sqlite_backend_list_references (CtStoreBackend  *backend,
+                                   const char      *prefix,
+                                   GError         **error)
+{
+  CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
+  g_autoptr(GPtrArray) references = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *end = NULL;
+  gsize len = strlen (prefix);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (len > 0 && (guchar) prefix[len - 1] < 0x7f, NULL);
+
+  /* Every text that starts with @prefix sorts at or after it and before
+   * @prefix with its last character raised by one: a range of the
+   * reference's index, read without touching the table. */
+  end = g_strdup (prefix);
+  end[len - 1]++;
+  if (!(stmt = prepare (self, "SELECT reference FROM cases WHERE reference >= ? AND reference < ?", error)))
+    return NULL;
+
+  bind_text (stmt, 1, prefix);
+  bind_text (stmt, 2, end);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (references, column_text (stmt, 0));
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&references);
+}
+
+static gint64
+ct_sqlite_backend_get_data_version (CtStoreBackend  *backend,
+                                    GError         **error)
+{
+  return query_pragma_int (CT_SQLITE_BACKEND (backend), "PRAGMA data_version", error);
+}
+
 static GPtrArray *
 ct_sqlite_backend_list_history (CtStoreBackend  *backend,
                                 CtRecordKind     kind,
@@ -1254,11 +1326,28 @@ ct_sqlite_backend_list_audit (CtStoreBackend  *backend,
   return g_steal_pointer (&entries);
 }
 
+static gboolean ct_sqlite_backend_set_scanning (CtStoreBackend  *backend,
+                                                gboolean         scanning,
+                                                GError         **error);
+
 static gint64
 ct_sqlite_backend_count_audit (CtStoreBackend  *backend,
                                GError         **error)
 {
-  return query_pragma_int (CT_SQLITE_BACKEND (backend), "SELECT count(*) FROM audit_log", error);
+  CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
+  gboolean was_scanning = self->scanning;
+  gint64 count;
+
+  /* Counting reads every leaf of the log's smallest index once: through
+   * the small scanning cache, not the memory map, whose faults would each
+   * bring in the pages around them. (SQLite keeps the map while a page of
+   * it is in use; then this reads through the map as before.) */
+  if (!ct_sqlite_backend_set_scanning (backend, TRUE, error))
+    return -1;
+  count = query_pragma_int (self, "SELECT count(*) FROM audit_log", error);
+  if (!ct_sqlite_backend_set_scanning (backend, was_scanning, count < 0 ? NULL : error))
+    return -1;
+  return count;
 }
 
 /* Walks the log with a cursor, oldest first, one entry in memory at a
@@ -1331,6 +1420,37 @@ ct_sqlite_backend_foreach_row (CtStoreBackend   *backend,
       g_autofree char *stored_kind = column_text (stmt, 9);
 
       ok = func (row, stored_kind, sqlite3_column_int64 (stmt, 10), user_data, error);
+    }
+  if (ok && rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, rc, error);
+      ok = FALSE;
+    }
+  sqlite3_reset (stmt);
+  return ok;
+}
+
+static gboolean
+ct_sqlite_backend_foreach_case_by_reference (CtStoreBackend   *backend,
+                                             CtStoreRowFunc    func,
+                                             gpointer          user_data,
+                                             GError          **error)
+{
+  CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
+  sqlite3_stmt *stmt;
+  gboolean ok = TRUE;
+  int rc = SQLITE_DONE;
+
+  /* In the order of the reference's unique index, so nothing is sorted
+   * (or held) in memory; the id orders cases without a reference. */
+  if (!(stmt = prepare (self, "SELECT " ROW_COLUMNS " FROM cases ORDER BY reference, id", error)))
+    return FALSE;
+
+  while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(CtStoreRow) row = read_row (stmt, CT_RECORD_KIND_CASE);
+
+      ok = func (row, "case", 0, user_data, error);
     }
   if (ok && rc != SQLITE_DONE)
     {
@@ -1450,6 +1570,7 @@ ct_sqlite_backend_backup (CtStoreBackend        *backend,
   sqlite3 *dest = NULL;
   sqlite3_backup *backup;
   gboolean stopped = FALSE;
+  gboolean was_scanning;
   int rc;
 
   if (self->db == NULL)
@@ -1457,6 +1578,13 @@ ct_sqlite_backend_backup (CtStoreBackend        *backend,
       g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_CLOSED, _("The database is closed."));
       return FALSE;
     }
+
+  /* Read through a small page cache rather than the memory map, so that
+   * copying a file of any size holds the same memory. The caller may have
+   * turned scanning on already; then it stays on after the copy. */
+  was_scanning = self->scanning;
+  if (!ct_sqlite_backend_set_scanning (backend, TRUE, error))
+    return FALSE;
 
   rc = sqlite3_open_v2 (destination, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL);
   if (rc != SQLITE_OK)
@@ -1510,9 +1638,10 @@ ct_sqlite_backend_backup (CtStoreBackend        *backend,
   if (rc != SQLITE_OK)
     goto fail;
 
-  return TRUE;
+  return ct_sqlite_backend_set_scanning (backend, was_scanning, error);
 
 fail:
+  ct_sqlite_backend_set_scanning (backend, was_scanning, NULL);
   /* Only the reason: the store says which backup failed, by its name. */
   g_set_error_literal (error, CT_STORE_ERROR,
                        (rc & 0xff) == SQLITE_FULL ? CT_STORE_ERROR_DISK_FULL : CT_STORE_ERROR_IO,
@@ -1592,6 +1721,9 @@ ct_sqlite_backend_iface_init (CtStoreBackendInterface *iface)
   iface->update_row = ct_sqlite_backend_update_row;
   iface->get_row = ct_sqlite_backend_get_row;
   iface->list_rows = ct_sqlite_backend_list_rows;
+  iface->get_case_by_reference = ct_sqlite_backend_get_case_by_reference;
+  iface->list_references = ct_sqlite_backend_list_references;
+  iface->get_data_version = ct_sqlite_backend_get_data_version;
   iface->list_history = ct_sqlite_backend_list_history;
   iface->count_rows = ct_sqlite_backend_count_rows;
   iface->set_blind_index = ct_sqlite_backend_set_blind_index;
@@ -1607,6 +1739,7 @@ ct_sqlite_backend_iface_init (CtStoreBackendInterface *iface)
   iface->count_audit = ct_sqlite_backend_count_audit;
   iface->foreach_audit = ct_sqlite_backend_foreach_audit;
   iface->foreach_row = ct_sqlite_backend_foreach_row;
+  iface->foreach_case_by_reference = ct_sqlite_backend_foreach_case_by_reference;
   iface->check_integrity = ct_sqlite_backend_check_integrity;
   iface->set_scanning = ct_sqlite_backend_set_scanning;
   iface->backup = ct_sqlite_backend_backup;

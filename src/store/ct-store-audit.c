@@ -318,7 +318,14 @@ set_seal_broken (GError     **error,
 /* Before the first append of a transaction (which holds the write lock,
  * so no other process can append meanwhile): the sealed head must name
  * the log's actual last entry and count. This reads the head, the last
- * entry and the count, never the whole chain. */
+ * entry and the count, never the whole chain.
+ *
+ * Counting the log costs time in proportion to its length, so it is done
+ * once per connection and again whenever anything but this connection has
+ * committed to the file since (SQLite's data_version tells): between two
+ * of our own transactions the log and its head are exactly what this
+ * connection wrote, which it knows already. A rolled-back or failed
+ * transaction forgets what it knew (ct_store_priv_txn_finish()). */
 static gboolean
 load_audit_head (CtStore  *self,
                  GError  **error)
@@ -330,9 +337,19 @@ load_audit_head (CtStore  *self,
   guint8 sealed_mac[CT_MAC_BYTES];
   gint64 sealed_count = 0;
   gint64 count;
+  gint64 data_version;
 
-  if (self->audit_cached)
+  data_version = ct_store_backend_get_data_version (self->backend, error);
+  if (data_version < 0 && data_version != CT_STORE_BACKEND_DATA_VERSION_UNKNOWN)
+    return FALSE;
+
+  /* A backend that cannot tell whether another connection wrote is
+   * checked afresh in every transaction, as it always was. */
+  if (self->audit_cached && data_version == self->audit_data_version &&
+      (data_version != CT_STORE_BACKEND_DATA_VERSION_UNKNOWN || self->audit_head_dirty))
     return TRUE;
+  self->audit_cached = FALSE;
+  self->audit_data_version = data_version;
 
   last = ct_store_backend_get_audit_head (self->backend, &local_error);
   if (local_error == NULL)

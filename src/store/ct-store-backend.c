@@ -5,6 +5,10 @@
 
 #include "ct-store-backend.h"
 
+#include <glib/gi18n.h>
+
+#include "ct-store-error.h"
+
 /*
  * CtStoreBackend is the seam between the encrypting store and the place
  * the ciphertext is kept. The SQLite backend is the only one today; a
@@ -186,6 +190,75 @@ ct_store_backend_list_rows (CtStoreBackend *self,
   return CT_STORE_BACKEND_GET_IFACE (self)->list_rows (self, kind, case_id, error);
 }
 
+/* The case whose plaintext reference is @reference, found through the
+ * reference's unique index, or %NULL with %CT_STORE_ERROR_NOT_FOUND. A
+ * backend without its own lookup has its case rows compared instead: no
+ * record is decrypted either way. */
+CtStoreRow *
+ct_store_backend_get_case_by_reference (CtStoreBackend *self,
+    const char *reference,
+    GError **error)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), NULL);
+  if (CT_STORE_BACKEND_GET_IFACE (self)->get_case_by_reference != NULL)
+    return CT_STORE_BACKEND_GET_IFACE (self)->get_case_by_reference (self, reference, error);
+
+  rows = ct_store_backend_list_rows (self, CT_RECORD_KIND_CASE, NULL, error);
+  if (rows == NULL)
+    return NULL;
+  for (guint i = 0; i < rows->len; i++)
+    if (g_strcmp0 (((CtStoreRow *) g_ptr_array_index (rows, i))->reference, reference) == 0)
+      return g_ptr_array_steal_index (rows, i);
+
+  g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_FOUND,
+               _("No case has the reference “%s”."), reference);
+  return NULL;
+}
+
+/* The case references that start with @prefix, read from the index alone:
+ * no record is read or decrypted. */
+GPtrArray *
+ct_store_backend_list_references (CtStoreBackend *self,
+    const char *prefix,
+    GError **error)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) references = NULL;
+
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), NULL);
+  if (CT_STORE_BACKEND_GET_IFACE (self)->list_references != NULL)
+    return CT_STORE_BACKEND_GET_IFACE (self)->list_references (self, prefix, error);
+
+  rows = ct_store_backend_list_rows (self, CT_RECORD_KIND_CASE, NULL, error);
+  if (rows == NULL)
+    return NULL;
+  references = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const char *reference = ((CtStoreRow *) g_ptr_array_index (rows, i))->reference;
+
+      if (reference != NULL && g_str_has_prefix (reference, prefix))
+        g_ptr_array_add (references, g_strdup (reference));
+    }
+  return g_steal_pointer (&references);
+}
+
+/* A number that changes whenever another connection commits to the
+ * database; this connection's own commits leave it as it was. -1 with
+ * @error set on failure; CT_STORE_BACKEND_DATA_VERSION_UNKNOWN from a
+ * backend that cannot tell, which must then be read afresh every time. */
+gint64
+ct_store_backend_get_data_version (CtStoreBackend *self,
+    GError **error)
+{
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), -1);
+  if (CT_STORE_BACKEND_GET_IFACE (self)->get_data_version == NULL)
+    return CT_STORE_BACKEND_DATA_VERSION_UNKNOWN;
+  return CT_STORE_BACKEND_GET_IFACE (self)->get_data_version (self, error);
+}
+
 GPtrArray *
 ct_store_backend_list_history (CtStoreBackend *self,
     CtRecordKind kind,
@@ -329,6 +402,42 @@ ct_store_backend_foreach_row (CtStoreBackend *self,
 {
   g_return_val_if_fail (CT_IS_STORE_BACKEND (self), FALSE);
   return CT_STORE_BACKEND_GET_IFACE (self)->foreach_row (self, kind, history, case_id, func, user_data, error);
+}
+
+static int
+compare_rows_by_reference (gconstpointer a,
+                           gconstpointer b)
+{
+  const CtStoreRow *row_a = *(const CtStoreRow * const *) a;
+  const CtStoreRow *row_b = *(const CtStoreRow * const *) b;
+  int r = g_strcmp0 (row_a->reference, row_b->reference);
+
+  return r != 0 ? r : g_strcmp0 (row_a->id, row_b->id);
+}
+
+/* Walks the cases with a cursor in the order of their references (those
+ * without one first), one row in memory at a time. A backend without such
+ * a cursor has its case rows read and sorted first. */
+gboolean
+ct_store_backend_foreach_case_by_reference (CtStoreBackend *self,
+    CtStoreRowFunc func,
+    gpointer user_data,
+    GError **error)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), FALSE);
+  if (CT_STORE_BACKEND_GET_IFACE (self)->foreach_case_by_reference != NULL)
+    return CT_STORE_BACKEND_GET_IFACE (self)->foreach_case_by_reference (self, func, user_data, error);
+
+  rows = ct_store_backend_list_rows (self, CT_RECORD_KIND_CASE, NULL, error);
+  if (rows == NULL)
+    return FALSE;
+  g_ptr_array_sort (rows, compare_rows_by_reference);
+  for (guint i = 0; i < rows->len; i++)
+    if (!func (g_ptr_array_index (rows, i), "case", 0, user_data, error))
+      return FALSE;
+  return TRUE;
 }
 
 gboolean

@@ -139,6 +139,14 @@ struct _CtStoreBackendInterface
                                        CtRecordKind              kind,
                                        const char               *case_id,
                                        GError                  **error);
+  CtStoreRow   *(*get_case_by_reference) (CtStoreBackend        *self,
+                                       const char               *reference,
+                                       GError                  **error);
+  GPtrArray    *(*list_references)    (CtStoreBackend           *self,
+                                       const char               *prefix,
+                                       GError                  **error);
+  gint64        (*get_data_version)   (CtStoreBackend           *self,
+                                       GError                  **error);
   GPtrArray    *(*list_history)       (CtStoreBackend           *self,
                                        CtRecordKind              kind,
                                        const char               *id,
@@ -192,6 +200,10 @@ struct _CtStoreBackendInterface
                                        CtStoreRowFunc            func,
                                        gpointer                  user_data,
                                        GError                  **error);
+  gboolean      (*foreach_case_by_reference) (CtStoreBackend    *self,
+                                       CtStoreRowFunc            func,
+                                       gpointer                  user_data,
+                                       GError                  **error);
   gboolean      (*check_integrity)    (CtStoreBackend           *self,
                                        GError                  **error);
   gboolean      (*set_scanning)       (CtStoreBackend           *self,
@@ -220,6 +232,10 @@ gboolean      ct_store_backend_insert_row         (CtStoreBackend *self, const C
 gboolean      ct_store_backend_update_row         (CtStoreBackend *self, const CtStoreRow *row, gint64 replaced_at, GError **error);
 CtStoreRow   *ct_store_backend_get_row            (CtStoreBackend *self, CtRecordKind kind, const char *id, GError **error);
 GPtrArray    *ct_store_backend_list_rows          (CtStoreBackend *self, CtRecordKind kind, const char *case_id, GError **error);
+CtStoreRow   *ct_store_backend_get_case_by_reference (CtStoreBackend *self, const char *reference, GError **error);
+GPtrArray    *ct_store_backend_list_references    (CtStoreBackend *self, const char *prefix, GError **error);
+#define CT_STORE_BACKEND_DATA_VERSION_UNKNOWN G_GINT64_CONSTANT (-2)
+gint64        ct_store_backend_get_data_version   (CtStoreBackend *self, GError **error);
 GPtrArray    *ct_store_backend_list_history       (CtStoreBackend *self, CtRecordKind kind, const char *id, GError **error);
 gint64        ct_store_backend_count_rows         (CtStoreBackend *self, CtRecordKind kind, GError **error);
 gboolean      ct_store_backend_set_blind_index    (CtStoreBackend *self, CtRecordKind kind, const char *record_id, GPtrArray *tokens, gboolean replace, GError **error);
@@ -235,6 +251,7 @@ GPtrArray    *ct_store_backend_list_audit         (CtStoreBackend *self, GError 
 gint64        ct_store_backend_count_audit        (CtStoreBackend *self, GError **error);
 gboolean      ct_store_backend_foreach_audit      (CtStoreBackend *self, CtStoreAuditEntryFunc func, gpointer user_data, GError **error);
 gboolean      ct_store_backend_foreach_row        (CtStoreBackend *self, CtRecordKind kind, gboolean history, const char *case_id, CtStoreRowFunc func, gpointer user_data, GError **error);
+gboolean      ct_store_backend_foreach_case_by_reference (CtStoreBackend *self, CtStoreRowFunc func, gpointer user_data, GError **error);
 gboolean      ct_store_backend_check_integrity    (CtStoreBackend *self, GError **error);
 gboolean      ct_store_backend_set_scanning       (CtStoreBackend *self, gboolean scanning, GError **error);
 gboolean      ct_store_backend_backup             (CtStoreBackend *self, const char *destination, CtBackupProgressFunc progress, gpointer user_data, GError **error);

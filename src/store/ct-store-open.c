@@ -1461,9 +1461,22 @@ run_backup (CtStore  *self,
             Op       *op,
             GError  **error)
 {
+  gboolean ok;
+
+  /* Everything a backup reads (the audit log counted before its entry is
+   * appended, then every page copied) is read through the small scanning
+   * cache rather than the memory map, so its memory does not grow with the
+   * file. */
+  if (!ct_store_backend_set_scanning (self->backend, TRUE, error))
+    return FALSE;
+
   /* The backup records itself, so the copy's audit log ends with it. */
-  return (self->read_only || ct_store_priv_run_in_transaction (self, backup_audit_body, op, error)) &&
-         ct_store_backend_backup (self->backend, op->path, op->progress, op->progress_data, error);
+  ok = (self->read_only || ct_store_priv_run_in_transaction (self, backup_audit_body, op, error)) &&
+       ct_store_backend_backup (self->backend, op->path, op->progress, op->progress_data, error);
+
+  if (!ct_store_backend_set_scanning (self->backend, FALSE, ok ? error : NULL))
+    ok = FALSE;
+  return ok;
 }
 
 static const CtStoreOp backup_op = { .run_boolean = run_backup };

@@ -91,6 +91,7 @@ struct _CtStore
   /* The last audit entry, read once per transaction (which holds the
    * write lock, so no other process can append meanwhile). */
   gboolean audit_cached;
+  gint64 audit_data_version;
   gboolean audit_head_dirty;
   gint64 audit_seq;
   guint8 audit_mac[CT_MAC_BYTES];
@@ -154,6 +155,7 @@ typedef struct
   CtStoreTransactionFunc func;
   gpointer func_data;
   GDestroyNotify func_destroy;
+  CtStoreRecordFunc record_func;
   char *recovery_code;   /* out: from create */
   CtStoreVerifyStats stats;
   gboolean read_only;
@@ -518,6 +520,18 @@ ct_store_priv_txn_update (CtStoreTransaction  *txn,
                           CtRecord            *record,
                           GError             **error);
 
+gboolean
+ct_store_priv_store_foreach (CtStore            *self,
+                             CtRecordKind        kind,
+                             CtStoreRecordFunc   func,
+                             gpointer            user_data,
+                             GError            **error);
+
+CtRecord *
+ct_store_priv_store_find_case (CtStore     *self,
+                               const char  *reference,
+                               gboolean     also_id,
+                               GError     **error);
 CtRecord *
 ct_store_priv_store_get (CtStore       *self,
                          CtRecordKind   kind,

@@ -181,7 +181,9 @@ ct_store_priv_txn_init (CtStoreTransaction *txn,
                         CtStore            *self)
 {
   txn->store = self;
-  self->audit_cached = FALSE;
+  /* The audit head read by an earlier transaction is kept: the first
+   * append checks, under the write lock, that no other connection has
+   * committed since (see load_audit_head()). */
   self->audit_head_dirty = FALSE;
   txn->new_case_ids = g_ptr_array_new_with_free_func (g_free);
   txn->snapshots = g_array_new (FALSE, FALSE, sizeof (Snapshot));
@@ -458,6 +460,45 @@ ct_store_priv_store_get (CtStore       *self,
   row = ct_store_backend_get_row (self->backend, kind, id, error);
   if (row == NULL)
     return NULL;
+
+  return ct_store_priv_decrypt_row (self, row, error);
+}
+
+/* Finds a case by its reference through the reference's index, or failing
+ * that (when @also_id) by its id, and decrypts that one case alone. */
+CtRecord *
+ct_store_priv_store_find_case (CtStore     *self,
+                               const char  *reference,
+                               gboolean     also_id,
+                               GError     **error)
+{
+  g_autoptr(CtStoreRow) row = NULL;
+  GError *local_error = NULL;
+
+  if (reference == NULL)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_FOUND, _("No case was named."));
+      return NULL;
+    }
+
+  row = ct_store_backend_get_case_by_reference (self->backend, reference, &local_error);
+  if (row == NULL && also_id && g_error_matches (local_error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_FOUND))
+    {
+      g_clear_error (&local_error);
+      row = ct_store_backend_get_row (self->backend, CT_RECORD_KIND_CASE, reference, &local_error);
+    }
+  if (row == NULL && g_error_matches (local_error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_FOUND))
+    {
+      g_clear_error (&local_error);
+      g_set_error (&local_error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_FOUND,
+                   _("No case has the reference “%s”. Run “caretrail-admin cases” to list them."),
+                   reference);
+    }
+  if (row == NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
 
   return ct_store_priv_decrypt_row (self, row, error);
 }
@@ -778,6 +819,77 @@ ct_store_transaction_list_summaries (CtStoreTransaction  *txn,
   g_return_val_if_fail (kind < CT_RECORD_N_KINDS, NULL);
   g_return_val_if_fail (fields != NULL, NULL);
   return store_list_summaries (txn->store, kind, fields, error);
+}
+
+/**
+ * ct_store_transaction_foreach:
+ * @txn: the transaction
+ * @kind: which records
+ * @func: (scope call): called with each record
+ * @user_data: data for @func
+ * @error: return location for a #GError
+ *
+ * ct_store_foreach_sync() within a transaction: the records are read one
+ * at a time, cases in the order of their references, and @func may read
+ * other records through @txn meanwhile (but not write).
+ *
+ * Returns: %TRUE if every record was read and @func never failed
+ */
+gboolean
+ct_store_transaction_foreach (CtStoreTransaction  *txn,
+                              CtRecordKind         kind,
+                              CtStoreRecordFunc    func,
+                              gpointer             user_data,
+                              GError             **error)
+{
+  g_return_val_if_fail (txn != NULL && txn->valid, FALSE);
+  g_return_val_if_fail (kind < CT_RECORD_N_KINDS, FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+  return ct_store_priv_store_foreach (txn->store, kind, func, user_data, error);
+}
+
+/**
+ * ct_store_transaction_find_case:
+ * @txn: the transaction
+ * @reference: a case reference, such as "CT-2026-0001"
+ * @error: return location for a #GError
+ *
+ * Finds a case by its reference through the index of references and
+ * decrypts that case alone.
+ *
+ * Returns: (transfer full): the case, or %NULL with @error set
+ *   (%CT_STORE_ERROR_NOT_FOUND when no case has that reference)
+ */
+CtRecord *
+ct_store_transaction_find_case (CtStoreTransaction  *txn,
+                                const char          *reference,
+                                GError             **error)
+{
+  g_return_val_if_fail (txn != NULL && txn->valid, NULL);
+  return ct_store_priv_store_find_case (txn->store, reference, FALSE, error);
+}
+
+/**
+ * ct_store_transaction_list_references:
+ * @txn: the transaction
+ * @prefix: the start every reference listed has, such as "CT-2026-"
+ * @error: return location for a #GError
+ *
+ * Lists the references of the cases whose reference starts with @prefix.
+ * References are stored unencrypted and indexed, so this reads the index
+ * alone and decrypts nothing.
+ *
+ * Returns: (transfer full) (element-type utf8): the references, in no
+ *   particular order
+ */
+GPtrArray *
+ct_store_transaction_list_references (CtStoreTransaction  *txn,
+                                      const char          *prefix,
+                                      GError             **error)
+{
+  g_return_val_if_fail (txn != NULL && txn->valid, NULL);
+  g_return_val_if_fail (prefix != NULL && *prefix != '\0', NULL);
+  return ct_store_backend_list_references (txn->store->backend, prefix, error);
 }
 
 /**

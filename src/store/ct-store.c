@@ -326,6 +326,129 @@ ct_store_get_sync (CtStore       *self,
 }
 
 static gpointer
+run_find_case (CtStore  *self,
+               Op       *op,
+               GError  **error)
+{
+  return ct_store_priv_store_find_case (self, op->id, TRUE, error);
+}
+
+static const CtStoreOp find_case_op = { .run_pointer = run_find_case, .result_free = g_object_unref };
+
+/**
+ * ct_store_find_case_sync:
+ * @reference: a case reference, such as "CT-2026-0001", or a case id
+ *
+ * Finds a case through the index of references (or its id) and decrypts
+ * that case alone, so its cost does not grow with the number of cases.
+ * Fails with %CT_STORE_ERROR_NOT_FOUND or, if its ciphertext does not
+ * authenticate, %CT_STORE_ERROR_TAMPERED.
+ *
+ * Returns: (transfer full): the case record, or %NULL with @error set
+ */
+CtRecord *
+ct_store_find_case_sync (CtStore     *self,
+                         const char  *reference,
+                         GError     **error)
+{
+  g_return_val_if_fail (CT_IS_STORE (self), NULL);
+
+  return ct_store_priv_call_pointer (self, &find_case_op, op_new_for_read (CT_RECORD_KIND_CASE, reference, NULL),
+                                     ct_store_find_case_sync, error);
+}
+
+typedef struct
+{
+  CtStore *self;
+  CtStoreRecordFunc func;
+  gpointer user_data;
+} Foreach;
+
+static gboolean
+foreach_row_cb (CtStoreRow  *row,
+                const char  *stored_kind,
+                gint64       replaced_at,
+                gpointer     user_data,
+                GError     **error)
+{
+  Foreach *each = user_data;
+  g_autoptr(CtRecord) record = NULL;
+
+  /* The record takes the row's strings; the cursor frees the rest. */
+  record = ct_store_priv_decrypt_row (each->self, row, error);
+  if (record == NULL)
+    return FALSE;
+
+  return each->func (record, each->user_data, error);
+}
+
+gboolean
+ct_store_priv_store_foreach (CtStore            *self,
+                             CtRecordKind        kind,
+                             CtStoreRecordFunc   func,
+                             gpointer            user_data,
+                             GError            **error)
+{
+  Foreach each = { self, func, user_data };
+  gboolean ok;
+
+  /* Each page is read once: through a small page cache rather than the
+   * memory map, so that memory stays the same however large the file. */
+  if (!ct_store_backend_set_scanning (self->backend, TRUE, error))
+    return FALSE;
+  if (kind == CT_RECORD_KIND_CASE)
+    ok = ct_store_backend_foreach_case_by_reference (self->backend, foreach_row_cb, &each, error);
+  else
+    ok = ct_store_backend_foreach_row (self->backend, kind, FALSE, NULL, foreach_row_cb, &each, error);
+  if (!ct_store_backend_set_scanning (self->backend, FALSE, ok ? error : NULL))
+    ok = FALSE;
+  return ok;
+}
+
+static gboolean
+run_foreach (CtStore  *self,
+             Op       *op,
+             GError  **error)
+{
+  return ct_store_priv_store_foreach (self, op->kind, op->record_func, op->func_data, error);
+}
+
+static const CtStoreOp foreach_op = { .run_boolean = run_foreach };
+
+/**
+ * ct_store_foreach_sync:
+ * @kind: which records
+ * @func: (scope call): called with each record, on the store's thread
+ * @user_data: data for @func
+ *
+ * Reads, decrypts and authenticates every record of @kind one at a time,
+ * calling @func with each, so that memory does not grow with the number
+ * of records. Cases come in the order of their references; other records
+ * in no particular order. Stops at the first record that does not
+ * authenticate (%CT_STORE_ERROR_TAMPERED) or when @func fails.
+ *
+ * Returns: %TRUE if every record was read and @func never failed
+ */
+gboolean
+ct_store_foreach_sync (CtStore            *self,
+                       CtRecordKind        kind,
+                       CtStoreRecordFunc   func,
+                       gpointer            user_data,
+                       GError            **error)
+{
+  Op *op;
+
+  g_return_val_if_fail (CT_IS_STORE (self), FALSE);
+  g_return_val_if_fail (kind < CT_RECORD_N_KINDS, FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  op = op_new_for_read (kind, NULL, NULL);
+  op->record_func = func;
+  op->func_data = user_data;
+  return ct_store_priv_call_boolean (self, &foreach_op, op, ct_store_foreach_sync, error);
+}
+
+static gpointer
 run_list (CtStore  *self,
           Op       *op,
           GError  **error)

@@ -19,7 +19,9 @@ G_BEGIN_DECLS
  *   #CtStoreError with a sentence to show as it is.
  * - Read with ct_store_get_async() / ct_store_list_async(); use
  *   ct_store_open_case_async() when a person opens a case file, so the
- *   opening is audited. ct_store_find_children_async() finds a known child.
+ *   opening is audited. ct_store_find_children_async() finds a known child,
+ *   ct_store_find_case_sync() a case by its reference; neither decrypts
+ *   any other record.
  *   A list of thousands of records that shows a few fields of each reads
  *   them with ct_store_transaction_list_summaries().
  * - Write with ct_store_insert_async() / ct_store_update_async(), or several
@@ -58,6 +60,21 @@ typedef struct _CtStoreTransaction CtStoreTransaction;
 typedef gboolean (*CtStoreTransactionFunc) (CtStoreTransaction  *txn,
                                             gpointer             user_data,
                                             GError             **error);
+
+/**
+ * CtStoreRecordFunc:
+ * @record: (transfer none): one record, decrypted and authenticated
+ * @user_data: the data given with the function
+ * @error: return location for a #GError
+ *
+ * Called by ct_store_foreach_sync() for each record, on the store's worker
+ * thread: it must not call the store. Take a reference to keep @record.
+ *
+ * Returns: %TRUE to go on, %FALSE with @error set to stop
+ */
+typedef gboolean (*CtStoreRecordFunc) (CtRecord  *record,
+                                       gpointer   user_data,
+                                       GError   **error);
 
 typedef struct
 {
@@ -206,6 +223,14 @@ void        ct_store_get_async          (CtStore              *self,
 CtRecord   *ct_store_get_finish         (CtStore              *self,
                                          GAsyncResult         *result,
                                          GError              **error);
+CtRecord   *ct_store_find_case_sync     (CtStore              *self,
+                                         const char           *reference,
+                                         GError              **error);
+gboolean    ct_store_foreach_sync       (CtStore              *self,
+                                         CtRecordKind          kind,
+                                         CtStoreRecordFunc     func,
+                                         gpointer              user_data,
+                                         GError              **error);
 GPtrArray  *ct_store_list_sync          (CtStore              *self,
                                          CtRecordKind          kind,
                                          const char           *case_id,
@@ -301,6 +326,17 @@ GPtrArray  *ct_store_transaction_list_summaries (CtStoreTransaction  *txn,
                                                  CtRecordKind         kind,
                                                  const char * const  *fields,
                                                  GError             **error);
+gboolean    ct_store_transaction_foreach      (CtStoreTransaction  *txn,
+                                               CtRecordKind         kind,
+                                               CtStoreRecordFunc    func,
+                                               gpointer             user_data,
+                                               GError             **error);
+CtRecord   *ct_store_transaction_find_case    (CtStoreTransaction  *txn,
+                                               const char          *reference,
+                                               GError             **error);
+GPtrArray  *ct_store_transaction_list_references (CtStoreTransaction  *txn,
+                                                  const char          *prefix,
+                                                  GError             **error);
 gboolean    ct_store_transaction_append_audit (CtStoreTransaction  *txn,
                                                const char          *staff_id,
                                                const char          *action,
