@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ct-case-item.h"
+#include "ct-search-fold.h"
 
 /*
  * One row of a case list: what the lists show about a case, already
@@ -83,7 +84,6 @@ ct_case_item_new (const char *case_id,
 {
   CtCaseItem *self = g_object_new (CT_TYPE_CASE_ITEM, NULL);
   GString *key;
-  gboolean ascii = TRUE;
 
   self->case_id = g_strdup (case_id);
   self->reference = g_strdup (reference);
@@ -94,27 +94,15 @@ ct_case_item_new (const char *case_id,
   self->closed = !!closed;
 
   /* Folded once here, so that filtering thousands of rows as the user types
-   * costs one substring search per row. Folding plain ASCII is lowering
-   * it, which is much quicker than g_utf8_casefold(). */
+   * costs one substring search per row. */
   key = g_string_sized_new (128);
   g_string_append (key, reference ? reference : "");
   g_string_append_c (key, '\n');
   g_string_append (key, children ? children : "");
   g_string_append_c (key, '\n');
   g_string_append (key, aliases ? aliases : "");
-  for (gsize i = 0; i < key->len && ascii; i++)
-    ascii = !(key->str[i] & 0x80);
-  if (ascii)
-    {
-      for (gsize i = 0; i < key->len; i++)
-        key->str[i] = g_ascii_tolower (key->str[i]);
-      self->search_key = g_string_free (key, FALSE);
-    }
-  else
-    {
-      self->search_key = g_utf8_casefold (key->str, key->len);
-      g_string_free (key, TRUE);
-    }
+  self->search_key = ct_search_fold (key->str, key->len);
+  g_string_free (key, TRUE);
 
   return self;
 }
@@ -238,7 +226,7 @@ ct_case_item_set_urgent (CtCaseItem *self,
  * ct_case_item_matches:
  * @self: a #CtCaseItem
  * @folded_query: (nullable): the search text, already passed through
- *   g_utf8_casefold()
+ *   ct_search_fold()
  *
  * Returns: %TRUE if the reference, a child's name or an alias contains
  *   @folded_query, or the query is empty.
