@@ -4,8 +4,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "ct-case-list-view.h"
+#include "ct-case-filter-model.h"
 #include "ct-case-row.h"
 #include "ct-case-slot-model.h"
 #include "ct-search-fold.h"
@@ -82,10 +84,7 @@ struct _CtCaseListView
 
   GListModel          *cases;
   gboolean             model_attached;
-  GtkCustomFilter     *filter;
-  GtkFilterListModel  *filter_model;
-  GtkCustomSorter     *sorter;
-  GtkSortListModel    *sort_model;
+  CtCaseFilterModel   *filter_model;
   CtCaseSlotModel     *slot_model;
   GtkSingleSelection  *selection;
 
@@ -118,18 +117,17 @@ get_now (CtCaseListView *self)
 }
 
 static gboolean
-filter_case (gpointer item,
-             gpointer user_data)
+filter_case (const CtCaseEntry *entry,
+             gpointer           user_data)
 {
   CtCaseListView *self = user_data;
-  CtCaseItem *case_item = item;
-  gint64 due_at = ct_case_item_get_due_at (case_item);
-  gboolean closed = ct_case_item_get_closed (case_item);
+  gint64 due_at = entry->due_at;
+  gboolean closed = entry->closed;
 
   switch (self->kind)
     {
     case CT_CASE_LIST_NEEDS_ACTION:
-      if (closed || (due_at == 0 && !ct_case_item_get_urgent (case_item)))
+      if (closed || (due_at == 0 && !entry->urgent))
         return FALSE;
       break;
 
@@ -166,13 +164,14 @@ filter_case (gpointer item,
 
   if (self->stage != CT_CASE_LIST_STAGE_ALL)
     {
-      CtState state = ct_case_item_get_state (case_item);
+      CtState state = entry->state;
 
       if (state == CT_N_STATES || (stages[self->stage].states & STATE_BIT (state)) == 0)
         return FALSE;
     }
 
-  return ct_case_item_matches (case_item, self->folded_query);
+  return self->folded_query == NULL || *self->folded_query == '\0' ||
+         strstr (entry->search_key, self->folded_query) != NULL;
 }
 
 static int
@@ -311,7 +310,7 @@ on_search_changed_cb (GtkSearchEntry *entry,
   else if (old != NULL && g_str_has_prefix (old, self->folded_query))
     change = GTK_FILTER_CHANGE_LESS_STRICT;
 
-  gtk_filter_changed (GTK_FILTER (self->filter), change);
+  ct_case_filter_model_changed (self->filter_model, change);
   update_stack (self);
 }
 
@@ -385,7 +384,7 @@ apply_stage (CtCaseListView  *self,
   change = compare_stages (self->stage, stage);
   self->stage = stage;
   scroll_to_top (self);
-  gtk_filter_changed (GTK_FILTER (self->filter), change);
+  ct_case_filter_model_changed (self->filter_model, change);
   update_filter_button (self);
   update_stack (self);
 }
@@ -402,7 +401,7 @@ apply_due_filter (CtCaseListView   *self,
   change = compare_due_filters (self->filter_mode, filter);
   self->filter_mode = filter;
   scroll_to_top (self);
-  gtk_filter_changed (GTK_FILTER (self->filter), change);
+  ct_case_filter_model_changed (self->filter_model, change);
   update_filter_button (self);
   update_stack (self);
 }
@@ -721,7 +720,7 @@ on_tick_cb (gpointer user_data)
       ct_case_row_update_due (row, now);
 
   if (self->filter_mode != CT_CASE_LIST_FILTER_ALL)
-    gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+    ct_case_filter_model_changed (self->filter_model, GTK_FILTER_CHANGE_DIFFERENT);
 
   return G_SOURCE_CONTINUE;
 }
@@ -733,7 +732,7 @@ attach_model (CtCaseListView *self)
     return;
 
   self->model_attached = TRUE;
-  gtk_sort_list_model_set_model (self->sort_model, self->cases);
+  ct_case_filter_model_set_model (self->filter_model, self->cases);
 }
 
 static void
@@ -751,6 +750,13 @@ ct_case_list_view_dispose (GObject *object)
   CtCaseListView *self = CT_CASE_LIST_VIEW (object);
 
   g_clear_handle_id (&self->tick_source, g_source_remove);
+  /* The filter model may outlive the view, in the list view's hands: it
+   * must not call back into it. */
+  if (self->filter_model != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->filter_model, on_items_changed_cb, self);
+      ct_case_filter_model_set_model (self->filter_model, NULL);
+    }
   if (self->flush_tick != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->flush_tick);
   self->flush_tick = 0;
@@ -761,6 +767,7 @@ ct_case_list_view_dispose (GObject *object)
 
   g_clear_object (&self->selection);
   g_clear_object (&self->slot_model);
+  self->filter_model = NULL;
   g_clear_object (&self->cases);
   g_clear_pointer (&self->rows, g_hash_table_unref);
   g_clear_pointer (&self->stale_rows, g_hash_table_unref);
@@ -826,14 +833,10 @@ ct_case_list_view_init (CtCaseListView *self)
   self->rows = g_hash_table_new (NULL, NULL);
   self->stale_rows = g_hash_table_new (NULL, NULL);
   self->spare_rows = g_ptr_array_new_with_free_func (g_object_unref);
-  self->filter = gtk_custom_filter_new (filter_case, self, NULL);
-  self->sorter = gtk_custom_sorter_new (sort_cases, self, NULL);
-  /* Sorted first, then filtered: the order depends only on the cases, so
-   * typing in the search entry filters an already sorted list and never
-   * sorts thousands of cases again. */
-  self->sort_model = gtk_sort_list_model_new (NULL, GTK_SORTER (self->sorter));
-  self->filter_model = gtk_filter_list_model_new (G_LIST_MODEL (self->sort_model),
-                                                  GTK_FILTER (self->filter));
+  /* Sorted when the cases change, then filtered in that order: typing in
+   * the search entry filters an already sorted list and never sorts
+   * thousands of cases again. */
+  self->filter_model = ct_case_filter_model_new (sort_cases, filter_case, self);
   /* The list view shows places that stay put while the cases in them
    * change, so that a search re-uses the rows on screen (see
    * CtCaseSlotModel). */
@@ -878,7 +881,7 @@ ct_case_list_view_new (CtCaseListKind kind)
 
   self->kind = kind;
   gtk_widget_set_visible (GTK_WIDGET (self->filter_button), kind != CT_CASE_LIST_CLOSED);
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  ct_case_filter_model_changed (self->filter_model, GTK_FILTER_CHANGE_DIFFERENT);
   update_stack (self);
 
   return GTK_WIDGET (self);
@@ -1010,7 +1013,7 @@ ct_case_list_view_set_now (CtCaseListView *self,
   g_return_if_fail (CT_IS_CASE_LIST_VIEW (self));
 
   self->fixed_now = now;
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  ct_case_filter_model_changed (self->filter_model, GTK_FILTER_CHANGE_DIFFERENT);
   on_tick_cb (self);
   update_stack (self);
 }

@@ -244,6 +244,21 @@ ct_case_item_matches (CtCaseItem *self,
 }
 
 /**
+ * ct_case_item_get_search_key:
+ * @self: a #CtCaseItem
+ *
+ * Returns: the reference, children and aliases, folded with
+ *   ct_search_fold() and separated by newlines: what a search query,
+ *   folded the same way, is looked for in.
+ */
+const char *
+ct_case_item_get_search_key (CtCaseItem *self)
+{
+  g_return_val_if_fail (CT_IS_CASE_ITEM (self), NULL);
+  return self->search_key;
+}
+
+/**
  * ct_case_item_get_state:
  * @self: a #CtCaseItem
  *
