@@ -499,6 +499,90 @@ test_view_rows_follow_search (void)
   gtk_window_destroy (window);
 }
 
+/* The order the open list promises, written out independently of the view:
+ * soonest due first, nothing due last, then newest reference first. */
+static int
+compare_open_order (gconstpointer a,
+                    gconstpointer b)
+{
+  CtCaseItem *x = *(CtCaseItem * const *) a;
+  CtCaseItem *y = *(CtCaseItem * const *) b;
+  gint64 dx = ct_case_item_get_due_at (x);
+  gint64 dy = ct_case_item_get_due_at (y);
+
+  if (dx != dy)
+    {
+      if (dx == 0 || dy == 0)
+        return dx == 0 ? 1 : -1;
+      return dx < dy ? -1 : 1;
+    }
+  return -strcmp (ct_case_item_get_reference (x), ct_case_item_get_reference (y));
+}
+
+/* Whatever way a search gets to a query (typing on, deleting back, pasting
+ * something else), the list shows exactly the matching open cases, in the
+ * list's order. */
+static void
+test_view_search_keeps_order (void)
+{
+  g_autoptr(CtCaseListModel) model = ct_case_list_model_new ();
+  g_autoptr(GPtrArray) cases = make_cases (3000);
+  GtkWidget *view = ct_case_list_view_new (CT_CASE_LIST_OPEN);
+  CtCaseListView *list = CT_CASE_LIST_VIEW (view);
+  const char *queries[] = { "c", "ch", "child1", "child12", "child1", "", "nick2", "NICK2 ",
+                            "ick29", "ct-2026-01", "ct-2026-0", "zzz", "", "child29" };
+  GListModel *shown;
+
+  ct_case_list_view_set_now (list, NOW);
+  ct_case_list_model_replace_all (model, cases);
+  ct_case_list_view_set_model (list, G_LIST_MODEL (model));
+  shown = ct_case_list_view_get_shown (list);
+
+  for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
+    {
+      g_autoptr(GPtrArray) expected = g_ptr_array_new ();
+      g_autofree char *folded = ct_search_fold (queries[q], -1);
+
+      ct_case_list_view_set_search_text (list, queries[q]);
+
+      for (guint i = 0; i < cases->len; i++)
+        {
+          CtCaseItem *item = g_ptr_array_index (cases, i);
+          g_autofree char *key = g_strdup_printf ("%s\n%s\nnick%u",
+                                                  ct_case_item_get_reference (item),
+                                                  ct_case_item_get_children (item), i);
+          g_autofree char *folded_key = ct_search_fold (key, -1);
+
+          if (!ct_case_item_get_closed (item) && strstr (folded_key, folded) != NULL)
+            g_ptr_array_add (expected, item);
+        }
+      g_ptr_array_sort (expected, compare_open_order);
+
+      g_assert_cmpuint (g_list_model_get_n_items (shown), ==, expected->len);
+      for (guint i = 0; i < expected->len; i++)
+        {
+          g_autoptr(CtCaseItem) item = g_list_model_get_item (shown, i);
+
+          g_assert_true (item == g_ptr_array_index (expected, i));
+        }
+    }
+
+  /* A case saved while a search is in force takes its place in order. */
+  {
+    g_autoptr(CtCaseItem) added = ct_case_item_new ("case-new", "CT-2026-99999", "Child29 New",
+                                                    NULL, "Escalate the concern", NOW - 100 * HOUR,
+                                                    "Dana Officer", FALSE);
+    g_autoptr(CtCaseItem) first = NULL;
+
+    ct_case_list_model_upsert (model, added);
+    first = g_list_model_get_item (shown, 0);
+    g_assert_true (first == added);
+  }
+
+  g_object_ref_sink (view);
+  g_object_unref (view);
+}
+
 static void
 test_view_rows_show_overdue (void)
 {
@@ -1032,6 +1116,7 @@ main (int   argc,
   g_test_add_func ("/ui/case-list/format/due", test_format_due);
   g_test_add_func ("/ui/case-list/view/search-accents", test_view_search_accents);
   g_test_add_func ("/ui/case-list/view/rows-follow-search", test_view_rows_follow_search);
+  g_test_add_func ("/ui/case-list/view/search-keeps-order", test_view_search_keeps_order);
   g_test_add_func ("/ui/case-list/view/kinds-and-order", test_view_kinds_and_order);
   g_test_add_func ("/ui/case-list/view/overdue-rows", test_view_rows_show_overdue);
   g_test_add_func ("/ui/case-list/view/stage-filters", test_view_stage_filters);
