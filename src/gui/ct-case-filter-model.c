@@ -23,7 +23,7 @@ struct _CtCaseFilterModel
   GObject                parent_instance;
 
   GListModel            *cases;
-  GCompareDataFunc       sort_func;
+  CtCaseEntrySortFunc    sort_func;
   CtCaseEntryFilterFunc  filter_func;
   gpointer               user_data;
 
@@ -88,8 +88,7 @@ compare_entries (gconstpointer a,
 {
   CtCaseFilterModel *self = user_data;
 
-  return self->sort_func (((const CtCaseEntry *) a)->item, ((const CtCaseEntry *) b)->item,
-                          self->user_data);
+  return self->sort_func (a, b, self->user_data);
 }
 
 /* Reads the cases again, sorts them and lays out their search keys. */
@@ -109,6 +108,7 @@ load_entries (CtCaseFilterModel *self)
       CtCaseItem *item = g_list_model_get_item (self->cases, i);
 
       entry->item = item;
+      entry->reference = ct_case_item_get_reference (item);
       entry->search_key = ct_case_item_get_search_key (item);
       entry->due_at = ct_case_item_get_due_at (item);
       entry->state = ct_case_item_get_state (item);
@@ -273,7 +273,7 @@ ct_case_filter_model_init (CtCaseFilterModel *self)
 
 /**
  * ct_case_filter_model_new:
- * @sort_func: orders two #CtCaseItem
+ * @sort_func: orders two cases
  * @filter_func: says whether a case is shown
  * @user_data: passed to both
  *
@@ -281,7 +281,7 @@ ct_case_filter_model_init (CtCaseFilterModel *self)
  *   ct_case_filter_model_set_model().
  */
 CtCaseFilterModel *
-ct_case_filter_model_new (GCompareDataFunc      sort_func,
+ct_case_filter_model_new (CtCaseEntrySortFunc   sort_func,
                           CtCaseEntryFilterFunc filter_func,
                           gpointer              user_data)
 {

@@ -175,36 +175,32 @@ filter_case (const CtCaseEntry *entry,
 }
 
 static int
-sort_cases (gconstpointer a,
-            gconstpointer b,
-            gpointer      user_data)
+sort_cases (const CtCaseEntry *a,
+            const CtCaseEntry *b,
+            gpointer           user_data)
 {
   CtCaseListView *self = user_data;
-  CtCaseItem *case_a = (CtCaseItem *) a;
-  CtCaseItem *case_b = (CtCaseItem *) b;
-  gint64 due_a = ct_case_item_get_due_at (case_a);
-  gint64 due_b = ct_case_item_get_due_at (case_b);
 
   if (self->kind != CT_CASE_LIST_CLOSED)
     {
       /* A case on the urgent path comes above everything else. */
-      if (ct_case_item_get_urgent (case_a) != ct_case_item_get_urgent (case_b))
-        return ct_case_item_get_urgent (case_a) ? -1 : 1;
+      if (a->urgent != b->urgent)
+        return a->urgent ? -1 : 1;
 
       /* Soonest due first, so the most overdue step is at the top; cases
        * with nothing due go last. */
-      if (due_a != due_b)
+      if (a->due_at != b->due_at)
         {
-          if (due_a == 0)
+          if (a->due_at == 0)
             return 1;
-          if (due_b == 0)
+          if (b->due_at == 0)
             return -1;
-          return due_a < due_b ? -1 : 1;
+          return a->due_at < b->due_at ? -1 : 1;
         }
     }
 
   /* Newest reference first. */
-  return -g_strcmp0 (ct_case_item_get_reference (case_a), ct_case_item_get_reference (case_b));
+  return -g_strcmp0 (a->reference, b->reference);
 }
 
 static void
