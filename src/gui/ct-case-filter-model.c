@@ -25,6 +25,7 @@ struct _CtCaseFilterModel
   GListModel            *cases;
   CtCaseEntrySortFunc    sort_func;
   CtCaseEntryFilterFunc  filter_func;
+  CtCaseEntryFilterFunc  keep_func;
   gpointer               user_data;
 
   GArray                *entries; /* CtCaseEntry, sorted */
@@ -95,16 +96,17 @@ compare_entries (gconstpointer a,
 static void
 load_entries (CtCaseFilterModel *self)
 {
-  guint n = self->cases ? g_list_model_get_n_items (self->cases) : 0;
+  guint n_cases = self->cases ? g_list_model_get_n_items (self->cases) : 0;
+  guint n = 0;
   gsize keys_size = 0;
   char *key;
 
   clear_entries (self);
-  g_array_set_size (self->entries, n);
+  g_array_set_size (self->entries, n_cases);
 
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < n_cases; i++)
     {
-      CtCaseEntry *entry = &g_array_index (self->entries, CtCaseEntry, i);
+      CtCaseEntry *entry = &g_array_index (self->entries, CtCaseEntry, n);
       CtCaseItem *item = g_list_model_get_item (self->cases, i);
 
       entry->item = item;
@@ -114,8 +116,17 @@ load_entries (CtCaseFilterModel *self)
       entry->state = ct_case_item_get_state (item);
       entry->closed = ct_case_item_get_closed (item);
       entry->urgent = ct_case_item_get_urgent (item);
+      /* A case that can never be shown (a closed one in a list of open
+       * cases) takes no room and no time in a search. */
+      if (self->keep_func != NULL && !self->keep_func (entry, self->user_data))
+        {
+          g_object_unref (item);
+          continue;
+        }
       keys_size += strlen (entry->search_key) + 1;
+      n++;
     }
+  g_array_set_size (self->entries, n);
 
   if (self->sort_func != NULL && n > 1)
     g_qsort_with_data (self->entries->data, n, sizeof (CtCaseEntry), compare_entries, self);
@@ -275,6 +286,9 @@ ct_case_filter_model_init (CtCaseFilterModel *self)
  * ct_case_filter_model_new:
  * @sort_func: orders two cases
  * @filter_func: says whether a case is shown
+ * @keep_func: (nullable): says whether a case can ever be shown, whatever
+ *   else @filter_func looks at; those it rejects are left out when the
+ *   cases are read
  * @user_data: passed to both
  *
  * Returns: (transfer full): an empty model; give it cases with
@@ -283,12 +297,14 @@ ct_case_filter_model_init (CtCaseFilterModel *self)
 CtCaseFilterModel *
 ct_case_filter_model_new (CtCaseEntrySortFunc   sort_func,
                           CtCaseEntryFilterFunc filter_func,
+                          CtCaseEntryFilterFunc keep_func,
                           gpointer              user_data)
 {
   CtCaseFilterModel *self = g_object_new (CT_TYPE_CASE_FILTER_MODEL, NULL);
 
   self->sort_func = sort_func;
   self->filter_func = filter_func;
+  self->keep_func = keep_func;
   self->user_data = user_data;
   return self;
 }

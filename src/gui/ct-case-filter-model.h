@@ -44,6 +44,7 @@ G_DECLARE_FINAL_TYPE (CtCaseFilterModel, ct_case_filter_model, CT, CASE_FILTER_M
 
 CtCaseFilterModel *ct_case_filter_model_new       (CtCaseEntrySortFunc    sort_func,
                                                    CtCaseEntryFilterFunc  filter_func,
+                                                   CtCaseEntryFilterFunc  keep_func,
                                                    gpointer               user_data);
 void               ct_case_filter_model_set_model (CtCaseFilterModel     *self,
                                                    GListModel            *cases);

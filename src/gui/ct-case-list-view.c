@@ -116,34 +116,38 @@ get_now (CtCaseListView *self)
   return self->fixed_now != 0 ? self->fixed_now : g_get_real_time ();
 }
 
+/* Whether a case belongs in this kind of list at all. */
+static gboolean
+keep_case (const CtCaseEntry *entry,
+           gpointer           user_data)
+{
+  CtCaseListView *self = user_data;
+
+  switch (self->kind)
+    {
+    case CT_CASE_LIST_NEEDS_ACTION:
+      return !entry->closed && (entry->due_at != 0 || entry->urgent);
+
+    case CT_CASE_LIST_OPEN:
+      return !entry->closed;
+
+    case CT_CASE_LIST_CLOSED:
+      return entry->closed;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
 static gboolean
 filter_case (const CtCaseEntry *entry,
              gpointer           user_data)
 {
   CtCaseListView *self = user_data;
   gint64 due_at = entry->due_at;
-  gboolean closed = entry->closed;
 
-  switch (self->kind)
-    {
-    case CT_CASE_LIST_NEEDS_ACTION:
-      if (closed || (due_at == 0 && !entry->urgent))
-        return FALSE;
-      break;
-
-    case CT_CASE_LIST_OPEN:
-      if (closed)
-        return FALSE;
-      break;
-
-    case CT_CASE_LIST_CLOSED:
-      if (!closed)
-        return FALSE;
-      break;
-
-    default:
-      g_assert_not_reached ();
-    }
+  if (!keep_case (entry, user_data))
+    return FALSE;
 
   switch (self->filter_mode)
     {
@@ -832,7 +836,7 @@ ct_case_list_view_init (CtCaseListView *self)
   /* Sorted when the cases change, then filtered in that order: typing in
    * the search entry filters an already sorted list and never sorts
    * thousands of cases again. */
-  self->filter_model = ct_case_filter_model_new (sort_cases, filter_case, self);
+  self->filter_model = ct_case_filter_model_new (sort_cases, filter_case, keep_case, self);
   /* The list view shows places that stay put while the cases in them
    * change, so that a search re-uses the rows on screen (see
    * CtCaseSlotModel). */
