@@ -18,13 +18,17 @@ struct _CtCaseItem
 {
   GObject  parent_instance;
 
-  char    *case_id;
-  char    *reference;
-  char    *children;
+  /* The case id, reference, children and search key, one after another in
+   * one allocation (strings); at a hundred thousand cases, one allocation
+   * instead of four saves megabytes. */
+  char       *strings;
+  const char *case_id;
+  const char *reference;
+  const char *children;
+  const char *search_key;
   /* Interned: thousands of items share a handful of each. */
   const char *step;
   const char *dso;
-  char    *search_key;
   gint64   due_at;
   gboolean closed;
   gboolean urgent;
@@ -38,10 +42,7 @@ ct_case_item_finalize (GObject *object)
 {
   CtCaseItem *self = CT_CASE_ITEM (object);
 
-  g_free (self->case_id);
-  g_free (self->reference);
-  g_free (self->children);
-  g_free (self->search_key);
+  g_free (self->strings);
 
   G_OBJECT_CLASS (ct_case_item_parent_class)->finalize (object);
 }
@@ -83,11 +84,14 @@ ct_case_item_new (const char *case_id,
                   gboolean    closed)
 {
   CtCaseItem *self = g_object_new (CT_TYPE_CASE_ITEM, NULL);
+  g_autofree char *search_key = NULL;
+  const char *parts[] = { case_id, reference, children, NULL };
+  const char **fields[] = { &self->case_id, &self->reference, &self->children,
+                            &self->search_key };
+  gsize size = 0;
+  char *at;
   GString *key;
 
-  self->case_id = g_strdup (case_id);
-  self->reference = g_strdup (reference);
-  self->children = g_strdup (children);
   self->step = g_intern_string (step);
   self->dso = g_intern_string (dso);
   self->due_at = due_at;
@@ -101,8 +105,25 @@ ct_case_item_new (const char *case_id,
   g_string_append (key, children ? children : "");
   g_string_append_c (key, '\n');
   g_string_append (key, aliases ? aliases : "");
-  self->search_key = ct_search_fold (key->str, key->len);
+  search_key = ct_search_fold (key->str, key->len);
   g_string_free (key, TRUE);
+  parts[3] = search_key;
+
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    size += parts[i] != NULL ? strlen (parts[i]) + 1 : 0;
+  self->strings = g_malloc (size);
+  at = self->strings;
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    {
+      gsize len;
+
+      if (parts[i] == NULL)
+        continue;
+      len = strlen (parts[i]) + 1;
+      memcpy (at, parts[i], len);
+      *fields[i] = at;
+      at += len;
+    }
 
   return self;
 }
