@@ -11,6 +11,7 @@
 #include "ct-case-row.h"
 #include "ct-format.h"
 #include "ct-procedure.h"
+#include "ct-search-fold.h"
 #include "ct-test-ui.h"
 
 #define HOUR (G_USEC_PER_SEC * G_GINT64_CONSTANT (3600))
@@ -96,18 +97,72 @@ test_model_one_signal_per_batch (void)
 static void
 test_item_matches (void)
 {
-  g_autoptr(CtCaseItem) item = ct_case_item_new ("id", "CT-2026-0042", "Zoë Ångström",
+  g_autoptr(CtCaseItem) item = ct_case_item_new ("id", "CT-2026-0042", "Zo\xc3\xab \xc3\x85ngstr\xc3\xb6m",
                                                  "Zo, Little Z", "step", 0, NULL, FALSE);
-  g_autofree char *q1 = g_utf8_casefold ("zoË", -1);
-  g_autofree char *q2 = g_utf8_casefold ("little z", -1);
-  g_autofree char *q3 = g_utf8_casefold ("ct-2026-0042", -1);
+  g_autofree char *q1 = ct_search_fold ("zo\xc3\x8b", -1);
+  g_autofree char *q2 = ct_search_fold ("little z", -1);
+  g_autofree char *q3 = ct_search_fold ("ct-2026-0042", -1);
+  g_autofree char *q4 = ct_search_fold ("Zoe Angstrom", -1);
 
   g_assert_true (ct_case_item_matches (item, NULL));
   g_assert_true (ct_case_item_matches (item, ""));
   g_assert_true (ct_case_item_matches (item, q1));
   g_assert_true (ct_case_item_matches (item, q2));
   g_assert_true (ct_case_item_matches (item, q3));
+  g_assert_true (ct_case_item_matches (item, q4));
   g_assert_false (ct_case_item_matches (item, "smith"));
+}
+
+/* A name is found however it is typed or pasted: without its accents, in
+ * capitals, or with the accent as a combining mark. */
+static void
+test_view_search_accents (void)
+{
+  g_autoptr(CtCaseListModel) model = ct_case_list_model_new ();
+  g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func (g_object_unref);
+  GtkWidget *view = ct_case_list_view_new (CT_CASE_LIST_OPEN);
+  GListModel *shown;
+  const char *queries[] = {
+    "Ni Bhriain",
+    "nI BHRIAIN",
+    "N\xc3\xad Bhriain",
+    "Ni\xcc\x81 Bhriain",
+    "ni bhr",
+  };
+
+  g_ptr_array_add (cases, ct_case_item_new ("a", "CT-2026-0001", "Aoife N\xc3\xad Bhriain", NULL,
+                                            "Escalate the concern", NOW + HOUR, NULL, FALSE));
+  g_ptr_array_add (cases, ct_case_item_new ("b", "CT-2026-0002", "Sam Green", NULL,
+                                            "Escalate the concern", NOW + 2 * HOUR, NULL, FALSE));
+  /* Written with a combining acute accent, as pasted from some documents. */
+  g_ptr_array_add (cases, ct_case_item_new ("c", "CT-2026-0003", "Ciara Ni\xcc\x81 Bhriain", NULL,
+                                            "Escalate the concern", NOW + 3 * HOUR, NULL, FALSE));
+  ct_case_list_model_replace_all (model, cases);
+  ct_case_list_view_set_now (CT_CASE_LIST_VIEW (view), NOW);
+  ct_case_list_view_set_model (CT_CASE_LIST_VIEW (view), G_LIST_MODEL (model));
+  shown = ct_case_list_view_get_shown (CT_CASE_LIST_VIEW (view));
+
+  for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
+    {
+      g_autoptr(CtCaseItem) first = NULL;
+      g_autoptr(CtCaseItem) second = NULL;
+
+      ct_case_list_view_set_search_text (CT_CASE_LIST_VIEW (view), queries[i]);
+      g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 2);
+      /* Still in the list's order: soonest due first. */
+      first = g_list_model_get_item (shown, 0);
+      second = g_list_model_get_item (shown, 1);
+      g_assert_cmpstr (ct_case_item_get_case_id (first), ==, "a");
+      g_assert_cmpstr (ct_case_item_get_case_id (second), ==, "c");
+    }
+
+  ct_case_list_view_set_search_text (CT_CASE_LIST_VIEW (view), "Bhriainn");
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 0);
+  ct_case_list_view_set_search_text (CT_CASE_LIST_VIEW (view), "");
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 3);
+
+  g_object_ref_sink (view);
+  g_object_unref (view);
 }
 
 static void
@@ -278,6 +333,254 @@ find_label_with_text (GtkWidget  *widget,
     }
 
   return NULL;
+}
+
+static GtkWidget *
+first_label (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = first_label (child);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static int
+compare_row_tops (gconstpointer a,
+                  gconstpointer b)
+{
+  const graphene_rect_t *ra = *(graphene_rect_t * const *) a;
+  const graphene_rect_t *rb = *(graphene_rect_t * const *) b;
+
+  return ra->origin.y < rb->origin.y ? -1 : ra->origin.y > rb->origin.y;
+}
+
+/* Every row the user can see shows, in its text, the case at its place in
+ * the list: the list's order, with nothing left from an earlier search. */
+static void
+assert_visible_rows_follow (CtCaseListView *view)
+{
+  GtkWidget *list = ct_test_ui_find_by_type (GTK_WIDGET (view), GTK_TYPE_LIST_VIEW);
+  GListModel *shown = ct_case_list_view_get_shown (view);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  g_autoptr(GPtrArray) visible = g_ptr_array_new_with_free_func (g_free);
+  guint first = G_MAXUINT;
+  int height = gtk_widget_get_height (list);
+
+  collect_rows (list, rows);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (rows, i);
+      graphene_rect_t bounds;
+
+      if (!gtk_widget_get_mapped (row) || !gtk_widget_compute_bounds (row, list, &bounds))
+        continue;
+      if (bounds.origin.y + bounds.size.height <= 0 || bounds.origin.y >= height)
+        continue;
+
+      /* The row goes first so that the sort by position carries it. */
+      {
+        struct { graphene_rect_t bounds; GtkWidget *row; } *entry = g_malloc (sizeof *entry);
+
+        entry->bounds = bounds;
+        entry->row = row;
+        g_ptr_array_add (visible, entry);
+      }
+    }
+
+  g_ptr_array_sort (visible, compare_row_tops);
+  g_assert_cmpuint (visible->len, >=, MIN (5, g_list_model_get_n_items (shown)));
+
+  for (guint i = 0; i < visible->len; i++)
+    {
+      struct { graphene_rect_t bounds; GtkWidget *row; } *entry = g_ptr_array_index (visible, i);
+      CtCaseItem *item = ct_case_row_get_item (CT_CASE_ROW (entry->row));
+      g_autoptr(CtCaseItem) expected = NULL;
+
+      g_assert_nonnull (item);
+      if (first == G_MAXUINT)
+        {
+          for (guint p = 0; p < g_list_model_get_n_items (shown) && first == G_MAXUINT; p++)
+            {
+              g_autoptr(CtCaseItem) at = g_list_model_get_item (shown, p);
+              if (at == item)
+                first = p;
+            }
+          g_assert_cmpuint (first, !=, G_MAXUINT);
+        }
+
+      expected = g_list_model_get_item (shown, first + i);
+      g_assert_true (item == expected);
+      g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (first_label (entry->row))), ==,
+                       ct_case_item_get_children (item));
+    }
+}
+
+static void
+scroll_list_to (CtCaseListView *view,
+                double          fraction)
+{
+  GtkWidget *list = ct_test_ui_find_by_type (GTK_WIDGET (view), GTK_TYPE_LIST_VIEW);
+  GtkAdjustment *vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (list));
+  double upper = gtk_adjustment_get_upper (vadjustment);
+  double page = gtk_adjustment_get_page_size (vadjustment);
+
+  gtk_adjustment_set_value (vadjustment, fraction * MAX (0, upper - page));
+  ct_test_ui_wait_for_frame (list);
+  ct_test_ui_wait_for_frame (list);
+}
+
+/* The rows on screen keep up with searches and scrolling in a long list,
+ * though rows far from view take their cases only when they come near. */
+static void
+test_view_rows_follow_search (void)
+{
+  g_autoptr(CtCaseListModel) model = ct_case_list_model_new ();
+  g_autoptr(GPtrArray) cases = make_cases (10000);
+  GtkWidget *view = ct_case_list_view_new (CT_CASE_LIST_OPEN);
+  CtCaseListView *list = CT_CASE_LIST_VIEW (view);
+  const char *searches[] = { "child1", "child12", "child1", "", "nick99", "" };
+  GtkWindow *window;
+
+  ct_case_list_view_set_now (list, NOW);
+  ct_case_list_model_replace_all (model, cases);
+  ct_case_list_view_set_model (list, G_LIST_MODEL (model));
+  window = show_in_window (view, 800, 700);
+  ct_test_ui_wait_for_frame (view);
+  assert_visible_rows_follow (list);
+
+  for (guint i = 0; i < G_N_ELEMENTS (searches); i++)
+    {
+      ct_case_list_view_set_search_text (list, searches[i]);
+      ct_test_ui_wait_for_frame (view);
+      assert_visible_rows_follow (list);
+
+      scroll_list_to (list, 0.5);
+      assert_visible_rows_follow (list);
+      scroll_list_to (list, 0.02);
+      assert_visible_rows_follow (list);
+      scroll_list_to (list, 1.0);
+      assert_visible_rows_follow (list);
+    }
+
+  /* A case changed while it is far off screen shows its new text when
+   * it comes into view. */
+  scroll_list_to (list, 0.0);
+  {
+    GListModel *shown = ct_case_list_view_get_shown (list);
+    guint middle = g_list_model_get_n_items (shown) / 2;
+    g_autoptr(CtCaseItem) old = g_list_model_get_item (shown, middle);
+    g_autoptr(CtCaseItem) renamed = ct_case_item_new (ct_case_item_get_case_id (old),
+                                                      ct_case_item_get_reference (old),
+                                                      "Renamed Child", NULL,
+                                                      ct_case_item_get_step (old),
+                                                      ct_case_item_get_due_at (old),
+                                                      ct_case_item_get_dso (old),
+                                                      ct_case_item_get_closed (old));
+    GtkWidget *label;
+
+    ct_case_list_model_upsert (model, renamed);
+    ct_test_ui_wait_for_frame (view);
+    assert_visible_rows_follow (list);
+    scroll_list_to (list, (double) middle / g_list_model_get_n_items (shown));
+    assert_visible_rows_follow (list);
+    label = find_label_with_text (view, "Renamed Child");
+    g_assert_nonnull (label);
+    g_assert_true (gtk_widget_get_mapped (label));
+  }
+
+  gtk_window_destroy (window);
+}
+
+/* The order the open list promises, written out independently of the view:
+ * soonest due first, nothing due last, then newest reference first. */
+static int
+compare_open_order (gconstpointer a,
+                    gconstpointer b)
+{
+  CtCaseItem *x = *(CtCaseItem * const *) a;
+  CtCaseItem *y = *(CtCaseItem * const *) b;
+  gint64 dx = ct_case_item_get_due_at (x);
+  gint64 dy = ct_case_item_get_due_at (y);
+
+  if (dx != dy)
+    {
+      if (dx == 0 || dy == 0)
+        return dx == 0 ? 1 : -1;
+      return dx < dy ? -1 : 1;
+    }
+  return -strcmp (ct_case_item_get_reference (x), ct_case_item_get_reference (y));
+}
+
+/* Whatever way a search gets to a query (typing on, deleting back, pasting
+ * something else), the list shows exactly the matching open cases, in the
+ * list's order. */
+static void
+test_view_search_keeps_order (void)
+{
+  g_autoptr(CtCaseListModel) model = ct_case_list_model_new ();
+  g_autoptr(GPtrArray) cases = make_cases (3000);
+  GtkWidget *view = ct_case_list_view_new (CT_CASE_LIST_OPEN);
+  CtCaseListView *list = CT_CASE_LIST_VIEW (view);
+  const char *queries[] = { "c", "ch", "child1", "child12", "child1", "", "nick2", "NICK2 ",
+                            "ick29", "ct-2026-01", "ct-2026-0", "zzz", "", "child29" };
+  GListModel *shown;
+
+  ct_case_list_view_set_now (list, NOW);
+  ct_case_list_model_replace_all (model, cases);
+  ct_case_list_view_set_model (list, G_LIST_MODEL (model));
+  shown = ct_case_list_view_get_shown (list);
+
+  for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
+    {
+      g_autoptr(GPtrArray) expected = g_ptr_array_new ();
+      g_autofree char *folded = ct_search_fold (queries[q], -1);
+
+      ct_case_list_view_set_search_text (list, queries[q]);
+
+      for (guint i = 0; i < cases->len; i++)
+        {
+          CtCaseItem *item = g_ptr_array_index (cases, i);
+          g_autofree char *key = g_strdup_printf ("%s\n%s\nnick%u",
+                                                  ct_case_item_get_reference (item),
+                                                  ct_case_item_get_children (item), i);
+          g_autofree char *folded_key = ct_search_fold (key, -1);
+
+          if (!ct_case_item_get_closed (item) && strstr (folded_key, folded) != NULL)
+            g_ptr_array_add (expected, item);
+        }
+      g_ptr_array_sort (expected, compare_open_order);
+
+      g_assert_cmpuint (g_list_model_get_n_items (shown), ==, expected->len);
+      for (guint i = 0; i < expected->len; i++)
+        {
+          g_autoptr(CtCaseItem) item = g_list_model_get_item (shown, i);
+
+          g_assert_true (item == g_ptr_array_index (expected, i));
+        }
+    }
+
+  /* A case saved while a search is in force takes its place in order. */
+  {
+    g_autoptr(CtCaseItem) added = ct_case_item_new ("case-new", "CT-2026-99999", "Child29 New",
+                                                    NULL, "Escalate the concern", NOW - 100 * HOUR,
+                                                    "Dana Officer", FALSE);
+    g_autoptr(CtCaseItem) first = NULL;
+
+    ct_case_list_model_upsert (model, added);
+    first = g_list_model_get_item (shown, 0);
+    g_assert_true (first == added);
+  }
+
+  g_object_ref_sink (view);
+  g_object_unref (view);
 }
 
 static void
@@ -811,6 +1114,9 @@ main (int   argc,
   g_test_add_func ("/ui/case-list/model/one-signal-per-batch", test_model_one_signal_per_batch);
   g_test_add_func ("/ui/case-list/item/matches", test_item_matches);
   g_test_add_func ("/ui/case-list/format/due", test_format_due);
+  g_test_add_func ("/ui/case-list/view/search-accents", test_view_search_accents);
+  g_test_add_func ("/ui/case-list/view/rows-follow-search", test_view_rows_follow_search);
+  g_test_add_func ("/ui/case-list/view/search-keeps-order", test_view_search_keeps_order);
   g_test_add_func ("/ui/case-list/view/kinds-and-order", test_view_kinds_and_order);
   g_test_add_func ("/ui/case-list/view/overdue-rows", test_view_rows_show_overdue);
   g_test_add_func ("/ui/case-list/view/stage-filters", test_view_stage_filters);

@@ -4,9 +4,13 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "ct-case-list-view.h"
+#include "ct-case-filter-model.h"
 #include "ct-case-row.h"
+#include "ct-case-slot-model.h"
+#include "ct-search-fold.h"
 #include "ct-procedure.h"
 
 /*
@@ -72,14 +76,16 @@ struct _CtCaseListView
   char                *folded_query;
   gint64               fixed_now;
   guint                tick_source;
-  GHashTable          *rows; /* CtCaseRow currently bound */
+  GHashTable          *rows; /* bound CtCaseRow -> its CtCaseSlot */
+  GHashTable          *stale_rows; /* bound rows not showing their slot's case yet */
+  double               row_pitch; /* height of a row and the space after it */
+  guint                flush_tick;
+  GPtrArray           *spare_rows; /* CtCaseRow kept for the next list item */
 
   GListModel          *cases;
   gboolean             model_attached;
-  GtkCustomFilter     *filter;
-  GtkFilterListModel  *filter_model;
-  GtkCustomSorter     *sorter;
-  GtkSortListModel    *sort_model;
+  CtCaseFilterModel   *filter_model;
+  CtCaseSlotModel     *slot_model;
   GtkSingleSelection  *selection;
 
   GtkSearchEntry      *search_entry;
@@ -110,35 +116,38 @@ get_now (CtCaseListView *self)
   return self->fixed_now != 0 ? self->fixed_now : g_get_real_time ();
 }
 
+/* Whether a case belongs in this kind of list at all. */
 static gboolean
-filter_case (gpointer item,
-             gpointer user_data)
+keep_case (const CtCaseEntry *entry,
+           gpointer           user_data)
 {
   CtCaseListView *self = user_data;
-  CtCaseItem *case_item = item;
-  gint64 due_at = ct_case_item_get_due_at (case_item);
-  gboolean closed = ct_case_item_get_closed (case_item);
 
   switch (self->kind)
     {
     case CT_CASE_LIST_NEEDS_ACTION:
-      if (closed || (due_at == 0 && !ct_case_item_get_urgent (case_item)))
-        return FALSE;
-      break;
+      return !entry->closed && (entry->due_at != 0 || entry->urgent);
 
     case CT_CASE_LIST_OPEN:
-      if (closed)
-        return FALSE;
-      break;
+      return !entry->closed;
 
     case CT_CASE_LIST_CLOSED:
-      if (!closed)
-        return FALSE;
-      break;
+      return entry->closed;
 
     default:
       g_assert_not_reached ();
     }
+}
+
+static gboolean
+filter_case (const CtCaseEntry *entry,
+             gpointer           user_data)
+{
+  CtCaseListView *self = user_data;
+  gint64 due_at = entry->due_at;
+
+  if (!keep_case (entry, user_data))
+    return FALSE;
 
   switch (self->filter_mode)
     {
@@ -159,46 +168,43 @@ filter_case (gpointer item,
 
   if (self->stage != CT_CASE_LIST_STAGE_ALL)
     {
-      CtState state = ct_case_item_get_state (case_item);
+      CtState state = entry->state;
 
       if (state == CT_N_STATES || (stages[self->stage].states & STATE_BIT (state)) == 0)
         return FALSE;
     }
 
-  return ct_case_item_matches (case_item, self->folded_query);
+  return self->folded_query == NULL || *self->folded_query == '\0' ||
+         strstr (entry->search_key, self->folded_query) != NULL;
 }
 
 static int
-sort_cases (gconstpointer a,
-            gconstpointer b,
-            gpointer      user_data)
+sort_cases (const CtCaseEntry *a,
+            const CtCaseEntry *b,
+            gpointer           user_data)
 {
   CtCaseListView *self = user_data;
-  CtCaseItem *case_a = (CtCaseItem *) a;
-  CtCaseItem *case_b = (CtCaseItem *) b;
-  gint64 due_a = ct_case_item_get_due_at (case_a);
-  gint64 due_b = ct_case_item_get_due_at (case_b);
 
   if (self->kind != CT_CASE_LIST_CLOSED)
     {
       /* A case on the urgent path comes above everything else. */
-      if (ct_case_item_get_urgent (case_a) != ct_case_item_get_urgent (case_b))
-        return ct_case_item_get_urgent (case_a) ? -1 : 1;
+      if (a->urgent != b->urgent)
+        return a->urgent ? -1 : 1;
 
       /* Soonest due first, so the most overdue step is at the top; cases
        * with nothing due go last. */
-      if (due_a != due_b)
+      if (a->due_at != b->due_at)
         {
-          if (due_a == 0)
+          if (a->due_at == 0)
             return 1;
-          if (due_b == 0)
+          if (b->due_at == 0)
             return -1;
-          return due_a < due_b ? -1 : 1;
+          return a->due_at < b->due_at ? -1 : 1;
         }
     }
 
   /* Newest reference first. */
-  return -g_strcmp0 (ct_case_item_get_reference (case_a), ct_case_item_get_reference (case_b));
+  return -g_strcmp0 (a->reference, b->reference);
 }
 
 static void
@@ -259,6 +265,18 @@ update_stack (CtCaseListView *self)
 
 static void attach_model (CtCaseListView *self);
 
+/* A new search or filter shows its best matches: the list's places stay
+ * put when what they show changes, so go back to the first. */
+static void
+scroll_to_top (CtCaseListView *self)
+{
+  GtkAdjustment *vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view));
+
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  if (vadjustment != NULL)
+    gtk_adjustment_set_value (vadjustment, gtk_adjustment_get_lower (vadjustment));
+}
+
 static void
 on_items_changed_cb (GListModel     *model,
                      guint           position,
@@ -277,7 +295,13 @@ on_search_changed_cb (GtkSearchEntry *entry,
   const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
   GtkFilterChange change = GTK_FILTER_CHANGE_DIFFERENT;
 
-  self->folded_query = g_utf8_casefold (text, -1);
+  self->folded_query = ct_search_fold (text, -1);
+  /* The entry says its text changed after a pause, even when the text is
+   * what was searched for already. */
+  if (g_strcmp0 (old, self->folded_query) == 0)
+    return;
+
+  scroll_to_top (self);
 
   /* Typing more only narrows the list, deleting only widens it: telling the
    * filter model lets it look at fewer rows. */
@@ -286,7 +310,7 @@ on_search_changed_cb (GtkSearchEntry *entry,
   else if (old != NULL && g_str_has_prefix (old, self->folded_query))
     change = GTK_FILTER_CHANGE_LESS_STRICT;
 
-  gtk_filter_changed (GTK_FILTER (self->filter), change);
+  ct_case_filter_model_changed (self->filter_model, change);
   update_stack (self);
 }
 
@@ -359,7 +383,8 @@ apply_stage (CtCaseListView  *self,
 
   change = compare_stages (self->stage, stage);
   self->stage = stage;
-  gtk_filter_changed (GTK_FILTER (self->filter), change);
+  scroll_to_top (self);
+  ct_case_filter_model_changed (self->filter_model, change);
   update_filter_button (self);
   update_stack (self);
 }
@@ -375,7 +400,8 @@ apply_due_filter (CtCaseListView   *self,
 
   change = compare_due_filters (self->filter_mode, filter);
   self->filter_mode = filter;
-  gtk_filter_changed (GTK_FILTER (self->filter), change);
+  scroll_to_top (self);
+  ct_case_filter_model_changed (self->filter_model, change);
   update_filter_button (self);
   update_stack (self);
 }
@@ -493,12 +519,155 @@ on_list_activated_cb (GtkListView    *list_view,
     g_signal_emit (self, signals[SIGNAL_CASE_ACTIVATED], 0, item);
 }
 
+/* GTK 4.8's list view keeps no spare rows of its own: a list item, and
+ * the row in it, is dropped for each place a search removes from the end of
+ * the list or that scrolls out of reach, and a new one is made for each
+ * place that comes back. The rows are kept aside here instead, when their
+ * list item lets go of its case, and given to the next list item shown, so
+ * that typing, deleting and scrolling never build a row from its template
+ * twice. */
+#define MAX_SPARE_ROWS 512
+
 static void
 on_factory_setup_cb (GtkSignalListItemFactory *factory,
                      GtkListItem              *list_item,
                      CtCaseListView           *self)
 {
-  gtk_list_item_set_child (list_item, ct_case_row_new ());
+  /* The row is put in when the list item is given its case. */
+}
+
+static GtkWidget *
+take_row (CtCaseListView *self)
+{
+  if (self->spare_rows != NULL && self->spare_rows->len > 0)
+    return g_ptr_array_steal_index_fast (self->spare_rows, self->spare_rows->len - 1);
+
+  return g_object_ref_sink (ct_case_row_new ());
+}
+
+static void
+give_back_row (CtCaseListView *self,
+               GtkListItem    *list_item)
+{
+  GtkWidget *row = gtk_list_item_get_child (list_item);
+
+  if (row == NULL)
+    return;
+
+  if (self->spare_rows != NULL && self->spare_rows->len < MAX_SPARE_ROWS)
+    g_ptr_array_add (self->spare_rows, g_object_ref (row));
+  gtk_list_item_set_child (list_item, NULL);
+}
+
+static void
+show_item (CtCaseListView *self,
+           CtCaseRow      *row,
+           CtCaseItem     *item)
+{
+  /* Binding shows the time left against the real time; a view with a fixed
+   * time (in tests) measures against that instead. */
+  ct_case_row_set_item (row, item);
+  if (self->fixed_now != 0)
+    ct_case_row_update_due (row, self->fixed_now);
+}
+
+/* The list view keeps two hundred rows around the ones on screen, and a
+ * search changes the case in nearly all of them. Laying out the text of
+ * rows nobody can see cost more than everything else between a keystroke
+ * and the frame, so a row far from the visible part of the list takes its
+ * new case only when scrolling brings it near. Every row is one line of
+ * each label, so one that is behind keeps its height. */
+#define ROWS_AROUND 24
+
+static gboolean
+is_near_view (CtCaseListView *self,
+              guint           position)
+{
+  GtkAdjustment *vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view));
+  double page, first, last;
+
+  if (vadjustment == NULL || self->row_pitch <= 0)
+    return TRUE;
+
+  page = gtk_adjustment_get_page_size (vadjustment);
+  if (page <= 0)
+    return TRUE;
+
+  first = gtk_adjustment_get_value (vadjustment) / self->row_pitch;
+  last = (gtk_adjustment_get_value (vadjustment) + page) / self->row_pitch;
+  return position + ROWS_AROUND >= first && position <= last + ROWS_AROUND;
+}
+
+static void
+update_row (CtCaseListView *self,
+            CtCaseRow      *row,
+            CtCaseSlot     *slot)
+{
+  if (is_near_view (self, ct_case_slot_get_position (slot)))
+    {
+      g_hash_table_remove (self->stale_rows, row);
+      show_item (self, row, ct_case_slot_get_item (slot));
+    }
+  else
+    g_hash_table_add (self->stale_rows, row);
+}
+
+static void
+on_slot_item_changed_cb (CtCaseSlot *slot,
+                         GParamSpec *pspec,
+                         CtCaseRow  *row)
+{
+  CtCaseListView *self = CT_CASE_LIST_VIEW (gtk_widget_get_ancestor (GTK_WIDGET (row),
+                                                                     CT_TYPE_CASE_LIST_VIEW));
+
+  if (self != NULL && ct_case_slot_get_item (slot) != NULL)
+    update_row (self, row, slot);
+}
+
+static gboolean
+on_flush_tick_cb (GtkWidget     *widget,
+                  GdkFrameClock *clock,
+                  gpointer       user_data)
+{
+  CtCaseListView *self = CT_CASE_LIST_VIEW (widget);
+  GHashTableIter iter;
+  gpointer row;
+
+  self->flush_tick = 0;
+
+  /* Before the frame is laid out, the rows scrolling brought near take
+   * their cases. */
+  g_hash_table_iter_init (&iter, self->stale_rows);
+  while (g_hash_table_iter_next (&iter, &row, NULL))
+    {
+      CtCaseSlot *slot = g_hash_table_lookup (self->rows, row);
+
+      if (slot == NULL)
+        g_hash_table_iter_remove (&iter);
+      else if (is_near_view (self, ct_case_slot_get_position (slot)))
+        {
+          g_hash_table_iter_remove (&iter);
+          show_item (self, row, ct_case_slot_get_item (slot));
+        }
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_scrolled_cb (CtCaseListView *self)
+{
+  GtkAdjustment *vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view));
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->slot_model));
+
+  /* The list view sets the height of the whole list as it lays it out,
+   * for the places it has then. */
+  if (vadjustment != NULL && n_items > 0 && gtk_adjustment_get_upper (vadjustment) > 0)
+    self->row_pitch = gtk_adjustment_get_upper (vadjustment) / n_items;
+
+  if (self->flush_tick == 0 && g_hash_table_size (self->stale_rows) > 0)
+    self->flush_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_flush_tick_cb,
+                                                     NULL, NULL);
 }
 
 static void
@@ -506,14 +675,13 @@ on_factory_bind_cb (GtkSignalListItemFactory *factory,
                     GtkListItem              *list_item,
                     CtCaseListView           *self)
 {
-  CtCaseRow *row = CT_CASE_ROW (gtk_list_item_get_child (list_item));
+  CtCaseSlot *slot = gtk_list_item_get_item (list_item);
+  g_autoptr(GtkWidget) row = take_row (self);
 
-  /* Binding shows the time left against the real time; a view with a fixed
-   * time (in tests) measures against that instead. */
-  ct_case_row_set_item (row, gtk_list_item_get_item (list_item));
-  if (self->fixed_now != 0)
-    ct_case_row_update_due (row, self->fixed_now);
-  g_hash_table_add (self->rows, row);
+  gtk_list_item_set_child (list_item, row);
+  g_hash_table_insert (self->rows, row, slot);
+  update_row (self, CT_CASE_ROW (row), slot);
+  g_signal_connect_object (slot, "notify::item", G_CALLBACK (on_slot_item_changed_cb), row, 0);
 }
 
 static void
@@ -521,7 +689,20 @@ on_factory_unbind_cb (GtkSignalListItemFactory *factory,
                       GtkListItem              *list_item,
                       CtCaseListView           *self)
 {
-  g_hash_table_remove (self->rows, gtk_list_item_get_child (list_item));
+  GtkWidget *row = gtk_list_item_get_child (list_item);
+  CtCaseSlot *slot = gtk_list_item_get_item (list_item);
+
+  if (row == NULL)
+    return;
+
+  if (slot != NULL)
+    g_signal_handlers_disconnect_by_func (slot, on_slot_item_changed_cb, row);
+  if (self->rows != NULL)
+    {
+      g_hash_table_remove (self->rows, row);
+      g_hash_table_remove (self->stale_rows, row);
+    }
+  give_back_row (self, list_item);
 }
 
 static gboolean
@@ -535,10 +716,11 @@ on_tick_cb (gpointer user_data)
   /* Time left changes by the minute; only the rows on screen need it. */
   g_hash_table_iter_init (&iter, self->rows);
   while (g_hash_table_iter_next (&iter, &row, NULL))
-    ct_case_row_update_due (row, now);
+    if (!g_hash_table_contains (self->stale_rows, row))
+      ct_case_row_update_due (row, now);
 
   if (self->filter_mode != CT_CASE_LIST_FILTER_ALL)
-    gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+    ct_case_filter_model_changed (self->filter_model, GTK_FILTER_CHANGE_DIFFERENT);
 
   return G_SOURCE_CONTINUE;
 }
@@ -550,7 +732,7 @@ attach_model (CtCaseListView *self)
     return;
 
   self->model_attached = TRUE;
-  gtk_sort_list_model_set_model (self->sort_model, self->cases);
+  ct_case_filter_model_set_model (self->filter_model, self->cases);
 }
 
 static void
@@ -568,14 +750,28 @@ ct_case_list_view_dispose (GObject *object)
   CtCaseListView *self = CT_CASE_LIST_VIEW (object);
 
   g_clear_handle_id (&self->tick_source, g_source_remove);
+  /* The filter model may outlive the view, in the list view's hands: it
+   * must not call back into it. */
+  if (self->filter_model != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->filter_model, on_items_changed_cb, self);
+      ct_case_filter_model_set_model (self->filter_model, NULL);
+    }
+  if (self->flush_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->flush_tick);
+  self->flush_tick = 0;
   if (self->cases != NULL)
     g_signal_handlers_disconnect_by_func (self->cases, on_items_changed_cb, self);
 
   /* AdwBin unparents the template's child itself. */
 
   g_clear_object (&self->selection);
+  g_clear_object (&self->slot_model);
+  self->filter_model = NULL;
   g_clear_object (&self->cases);
   g_clear_pointer (&self->rows, g_hash_table_unref);
+  g_clear_pointer (&self->stale_rows, g_hash_table_unref);
+  g_clear_pointer (&self->spare_rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (ct_case_list_view_parent_class)->dispose (object);
 }
@@ -630,19 +826,24 @@ static void
 ct_case_list_view_init (CtCaseListView *self)
 {
   g_autoptr(GtkListItemFactory) factory = NULL;
+  GtkAdjustment *vadjustment;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->rows = g_hash_table_new (NULL, NULL);
-  self->filter = gtk_custom_filter_new (filter_case, self, NULL);
-  self->sorter = gtk_custom_sorter_new (sort_cases, self, NULL);
-  /* Sorted first, then filtered: the order depends only on the cases, so
-   * typing in the search entry filters an already sorted list and never
-   * sorts thousands of cases again. */
-  self->sort_model = gtk_sort_list_model_new (NULL, GTK_SORTER (self->sorter));
-  self->filter_model = gtk_filter_list_model_new (G_LIST_MODEL (self->sort_model),
-                                                  GTK_FILTER (self->filter));
-  self->selection = gtk_single_selection_new (G_LIST_MODEL (self->filter_model));
+  self->stale_rows = g_hash_table_new (NULL, NULL);
+  self->spare_rows = g_ptr_array_new_with_free_func (g_object_unref);
+  /* Sorted when the cases change, then filtered in that order: typing in
+   * the search entry filters an already sorted list and never sorts
+   * thousands of cases again. */
+  self->filter_model = ct_case_filter_model_new (sort_cases, filter_case, keep_case, self);
+  /* The list view shows places that stay put while the cases in them
+   * change, so that a search re-uses the rows on screen (see
+   * CtCaseSlotModel). */
+  self->slot_model = ct_case_slot_model_new (G_LIST_MODEL (self->filter_model));
+  /* The slots hold the filter model, which self->filter_model borrows. */
+  g_object_unref (self->filter_model);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->slot_model)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   g_signal_connect (self->filter_model, "items-changed", G_CALLBACK (on_items_changed_cb), self);
@@ -653,6 +854,12 @@ ct_case_list_view_init (CtCaseListView *self)
   g_signal_connect (factory, "unbind", G_CALLBACK (on_factory_unbind_cb), self);
   gtk_list_view_set_factory (self->list_view, factory);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+
+  vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view));
+  g_signal_connect_object (vadjustment, "value-changed", G_CALLBACK (on_scrolled_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (vadjustment, "changed", G_CALLBACK (on_scrolled_cb), self,
+                           G_CONNECT_SWAPPED);
 
   build_filter_choices (self);
   update_filter_button (self);
@@ -674,7 +881,7 @@ ct_case_list_view_new (CtCaseListKind kind)
 
   self->kind = kind;
   gtk_widget_set_visible (GTK_WIDGET (self->filter_button), kind != CT_CASE_LIST_CLOSED);
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  ct_case_filter_model_changed (self->filter_model, GTK_FILTER_CHANGE_DIFFERENT);
   update_stack (self);
 
   return GTK_WIDGET (self);
@@ -806,7 +1013,7 @@ ct_case_list_view_set_now (CtCaseListView *self,
   g_return_if_fail (CT_IS_CASE_LIST_VIEW (self));
 
   self->fixed_now = now;
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  ct_case_filter_model_changed (self->filter_model, GTK_FILTER_CHANGE_DIFFERENT);
   on_tick_cb (self);
   update_stack (self);
 }

@@ -37,6 +37,7 @@ gboolean    ct_case_item_get_urgent       (CtCaseItem  *self);
 void        ct_case_item_set_urgent       (CtCaseItem  *self,
                                            gboolean     urgent);
 CtState     ct_case_item_get_state        (CtCaseItem  *self);
+const char *ct_case_item_get_search_key  (CtCaseItem  *self);
 gboolean    ct_case_item_matches          (CtCaseItem  *self,
                                            const char  *folded_query);
 

@@ -10,7 +10,7 @@ G_BEGIN_DECLS
 
 /* A 32 MiB page cache and memory-mapped reads: the file holds only
  * ciphertext, so mapping it exposes nothing that reading would not. */
-#define CT_SQLITE_PERFORMANCE_PRAGMAS "PRAGMA cache_size = -32768; PRAGMA mmap_size = 268435456;"
+#define CT_SQLITE_PERFORMANCE_PRAGMAS "PRAGMA cache_size = -32768; PRAGMA mmap_size = 0;"
 
 #define CT_TYPE_SQLITE_BACKEND (ct_sqlite_backend_get_type ())
 G_DECLARE_FINAL_TYPE (CtSqliteBackend, ct_sqlite_backend, CT, SQLITE_BACKEND, GObject)
