@@ -2191,9 +2191,11 @@ copy_table_to_file (CtPgBackend  *self,
  * schema holding the server's rows as they are, which opens with the same
  * key and recovery code, and restores and verifies like any other. */
 static gboolean
-ct_pg_backend_backup (CtStoreBackend  *backend,
-                      const char      *destination,
-                      GError         **error)
+ct_pg_backend_backup (CtStoreBackend        *backend,
+                      const char            *destination,
+                      CtBackupProgressFunc   progress,
+                      gpointer               user_data,
+                      GError               **error)
 {
   CtPgBackend *self = CT_PG_BACKEND (backend);
   g_autoptr(CtSqliteBackend) file = NULL;
@@ -2232,8 +2234,17 @@ ct_pg_backend_backup (CtStoreBackend  *backend,
               set_sqlite_copy_error (db, destination, error);
               ok = FALSE;
             }
+          /* Progress is told in tables copied. */
           for (guint i = 0; ok && i < tables->len; i++)
-            ok = copy_table_to_file (self, db, destination, g_ptr_array_index (tables, i), error);
+            {
+              ok = copy_table_to_file (self, db, destination, g_ptr_array_index (tables, i), error);
+              if (ok && progress != NULL && !progress (i + 1, tables->len, user_data))
+                {
+                  g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               _("The backup was cancelled."));
+                  ok = FALSE;
+                }
+            }
           if (ok && sqlite3_exec (db, "COMMIT; PRAGMA journal_mode = DELETE", NULL, NULL, NULL) != SQLITE_OK)
             {
               set_sqlite_copy_error (db, destination, error);
