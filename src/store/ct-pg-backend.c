@@ -1610,6 +1610,29 @@ ct_pg_backend_get_audit_head (CtStoreBackend  *backend,
   return entry;
 }
 
+/* Returns %NULL without an error when no entry wrote @record_id. */
+static CtAuditEntry *
+ct_pg_backend_get_last_write (CtStoreBackend  *backend,
+                              const char      *record_id,
+                              GError         **error)
+{
+  Params p = { 0 };
+  PGresult *result;
+  CtAuditEntry *entry = NULL;
+
+  param_text (&p, record_id);
+  result = run (CT_PG_BACKEND (backend),
+                "SELECT " AUDIT_COLUMNS " FROM audit_log WHERE record_id = $1"
+                " AND (action LIKE 'create:%' OR action LIKE 'correct:%') ORDER BY seq DESC LIMIT 1",
+                &p, error);
+  if (result == NULL)
+    return NULL;
+  if (PQntuples (result) > 0)
+    entry = read_audit_entry (result, 0);
+  PQclear (result);
+  return entry;
+}
+
 static GPtrArray *
 ct_pg_backend_list_audit (CtStoreBackend  *backend,
                           GError         **error)
@@ -2334,6 +2357,7 @@ ct_pg_backend_iface_init (CtStoreBackendInterface *iface)
   iface->set_scanning = ct_pg_backend_set_scanning;
   iface->backup = ct_pg_backend_backup;
   iface->get_location = ct_pg_backend_get_location;
+  iface->get_last_write = ct_pg_backend_get_last_write;
 }
 
 /**
