@@ -1017,6 +1017,21 @@ ct_case_page_load (CtCasePage *self,
 }
 
 /**
+ * ct_case_page_reload:
+ * @self: a #CtCasePage
+ *
+ * Reads the case shown again, if any, as when another desk changed it.
+ */
+void
+ct_case_page_reload (CtCasePage *self)
+{
+  g_return_if_fail (CT_IS_CASE_PAGE (self));
+
+  if (self->case_id != NULL && self->workflow != NULL)
+    reload (self);
+}
+
+/**
  * ct_case_page_get_file:
  * @self: a #CtCasePage
  *
