@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Runs a test program against a throwaway PostgreSQL cluster (see
 # pg-cluster.sh), telling it where the cluster is and how to restart it:
-#   CARETRAIL_TEST_PG_SOCKET, CARETRAIL_TEST_PG_USER, CARETRAIL_TEST_PG_RESTART
+#   CARETRAIL_TEST_PG_SOCKET, CARETRAIL_TEST_PG_USER, CARETRAIL_TEST_PG_RESTART,
+#   CARETRAIL_TEST_PG_BINDIR (where createdb and psql are)
 set -eu
 here=$(dirname "$0")
 . "$here/pg-cluster.sh"
@@ -23,4 +24,5 @@ chmod 755 "$scratch/restart"
 export CARETRAIL_TEST_PG_SOCKET="$PG_SOCKET"
 export CARETRAIL_TEST_PG_USER="$PG_SUPERUSER"
 export CARETRAIL_TEST_PG_RESTART="$scratch/restart"
+export CARETRAIL_TEST_PG_BINDIR="$pg_bin"
 "$@"

@@ -301,6 +301,68 @@ test_restart_mid_transaction (void)
   close_store (store);
 }
 
+static void
+on_changed_elsewhere_cb (CtStore *store,
+                         gpointer user_data)
+{
+  guint *heard = user_data;
+
+  (*heard)++;
+}
+
+static gboolean
+on_second_passed_cb (gpointer user_data)
+{
+  gboolean *passed = user_data;
+
+  *passed = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Writes on @writer until @listener says it heard of a change, giving
+ * each write a second; fails if it never does. The first writes may go
+ * unheard while the listener's watch is still connecting. */
+static void
+assert_heard (CtStore    *writer,
+              CtStore    *listener,
+              const char *name)
+{
+  guint heard = 0;
+  gulong handler = g_signal_connect (listener, "changed-elsewhere",
+                                     G_CALLBACK (on_changed_elsewhere_cb), &heard);
+
+  for (guint attempt = 0; attempt < 30 && heard == 0; attempt++)
+    {
+      gboolean passed = FALSE;
+      guint timeout = g_timeout_add (1000, on_second_passed_cb, &passed);
+
+      insert_staff (writer, name);
+      while (!passed && heard == 0)
+        g_main_context_iteration (NULL, TRUE);
+      if (!passed)
+        g_source_remove (timeout);
+    }
+  g_signal_handler_disconnect (listener, handler);
+  g_assert_cmpuint (heard, >, 0);
+}
+
+/* Two desks on one server: a change on either is heard by the other. */
+static void
+test_changed_elsewhere (void)
+{
+  g_autofree char *location = make_database ("ct_changed_elsewhere");
+  g_autoptr(GError) error = NULL;
+  CtStore *first = create_store (location);
+  CtStore *second = ct_store_open_sync (location, &error);
+
+  g_assert_no_error (error);
+  assert_heard (first, second, "Written On A");
+  assert_heard (second, first, "Written On B");
+
+  close_store (first);
+  close_store (second);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -322,5 +384,6 @@ main (int    argc,
   g_test_add_func ("/store/pg/concurrent-appends", test_concurrent_appends);
   g_test_add_func ("/store/pg/restart-reconnects", test_restart_reconnects);
   g_test_add_func ("/store/pg/restart-mid-transaction", test_restart_mid_transaction);
+  g_test_add_func ("/store/pg/changed-elsewhere", test_changed_elsewhere);
   return g_test_run ();
 }

@@ -374,14 +374,18 @@ main (int   argc,
               test_summaries_match_records, store_fixture_tear_down);
   g_test_add ("/store/summaries/creation-order", StoreFixture, NULL, store_fixture_set_up,
               test_summaries_in_creation_order, store_fixture_tear_down);
-  g_test_add ("/store/summaries/tampered-metadata", StoreFixture, NULL, store_fixture_set_up,
-              test_summaries_fail_closed_on_metadata, store_fixture_tear_down);
-  g_test_add ("/store/summaries/tampered-ciphertext", StoreFixture, NULL, store_fixture_set_up,
-              test_summaries_fail_closed_on_ciphertext, store_fixture_tear_down);
-  g_test_add ("/store/summaries/swapped-rows", StoreFixture, NULL, store_fixture_set_up,
-              test_summaries_fail_closed_on_swapped_rows, store_fixture_tear_down);
-  g_test_add ("/store/summaries/tampered-case-key", StoreFixture, NULL, store_fixture_set_up,
-              test_summaries_fail_closed_on_case_key, store_fixture_tear_down);
+  /* These edit the database file itself: the file variant only. */
+  if (!store_test_on_server ())
+    {
+      g_test_add ("/store/summaries/tampered-metadata", StoreFixture, NULL, store_fixture_set_up,
+                  test_summaries_fail_closed_on_metadata, store_fixture_tear_down);
+      g_test_add ("/store/summaries/tampered-ciphertext", StoreFixture, NULL, store_fixture_set_up,
+                  test_summaries_fail_closed_on_ciphertext, store_fixture_tear_down);
+      g_test_add ("/store/summaries/swapped-rows", StoreFixture, NULL, store_fixture_set_up,
+                  test_summaries_fail_closed_on_swapped_rows, store_fixture_tear_down);
+      g_test_add ("/store/summaries/tampered-case-key", StoreFixture, NULL, store_fixture_set_up,
+                  test_summaries_fail_closed_on_case_key, store_fixture_tear_down);
+    }
 
   return g_test_run ();
 }

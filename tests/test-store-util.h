@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ct-store.h"
 
@@ -22,6 +23,56 @@ require_private_session (void)
       g_printerr ("These tests touch the keyring; run them with “meson test” or tests/run-in-session.sh.\n");
       exit (77);
     }
+}
+
+/* Whether the store's tests run against a PostgreSQL server (started by
+ * tests/pg-run.sh) rather than a file: set CARETRAIL_TEST_BACKEND to
+ * "postgresql". */
+static inline gboolean
+store_test_on_server (void)
+{
+  return g_strcmp0 (g_getenv ("CARETRAIL_TEST_BACKEND"), "postgresql") == 0;
+}
+
+/* Where a test's new database goes: a file in @dir, or a new, empty
+ * database on the test's PostgreSQL cluster. */
+static inline char *
+store_test_new_location (const char *dir)
+{
+  static gint counter;
+  const char *bindir = g_getenv ("CARETRAIL_TEST_PG_BINDIR");
+  const char *socket_dir = g_getenv ("CARETRAIL_TEST_PG_SOCKET");
+  const char *user = g_getenv ("CARETRAIL_TEST_PG_USER");
+  g_autofree char *name = NULL;
+  g_autofree char *createdb = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (!store_test_on_server ())
+    return g_build_filename (dir, "caretrail.db", NULL);
+
+  if (bindir == NULL || socket_dir == NULL || user == NULL)
+    {
+      g_printerr ("Run the server variant of this test with tests/pg-run.sh.\n");
+      exit (77);
+    }
+
+  name = g_strdup_printf ("ct_test_%d_%d", (int) getpid (), g_atomic_int_add (&counter, 1));
+  createdb = g_build_filename (bindir, "createdb", NULL);
+  {
+    const char *argv[] = { createdb, "-h", socket_dir, "-U", user, name, NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL,
+                                 NULL, NULL, NULL, &err, &status, &error));
+  }
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("createdb failed: %s", err);
+
+  escaped = g_uri_escape_string (socket_dir, NULL, FALSE);
+  return g_strdup_printf ("postgresql://%s/%s?user=%s", escaped, name, user);
 }
 
 typedef struct
@@ -40,7 +91,7 @@ store_fixture_set_up (StoreFixture  *fixture,
 
   fixture->dir = g_dir_make_tmp ("ct-store-XXXXXX", &error);
   g_assert_no_error (error);
-  fixture->path = g_build_filename (fixture->dir, "caretrail.db", NULL);
+  fixture->path = store_test_new_location (fixture->dir);
   fixture->store = ct_store_create_sync (fixture->path, &fixture->recovery_code, &error);
   g_assert_no_error (error);
   g_assert_nonnull (fixture->store);

@@ -6,6 +6,7 @@
 #include <libsecret/secret.h>
 
 #include "ct-crypto.h"
+#include "ct-format.h"
 #include "ct-keyring.h"
 #include "ct-store.h"
 #include "test-store-util.h"
@@ -465,6 +466,160 @@ txn_insert_two (CtStoreTransaction  *txn,
       return FALSE;
     }
   return TRUE;
+}
+
+/* Two desks (two stores, each with its own connection or file handle)
+ * open one record. The second save is refused, naming who saved first
+ * and when; the refused edit is still there to save again, and nothing
+ * either desk wrote is lost. */
+static void
+test_update_conflict_two_desks (StoreFixture  *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtRecord) writer = ct_record_new (CT_RECORD_KIND_STAFF);
+  g_autoptr(CtRecord) entry = ct_record_new (CT_RECORD_KIND_CHRONOLOGY);
+  g_autoptr(CtRecord) on_a = NULL;
+  g_autoptr(CtRecord) on_b = NULL;
+  g_autoptr(CtRecord) fresh = NULL;
+  g_autoptr(CtRecord) current = NULL;
+  g_autoptr(GPtrArray) history = NULL;
+  g_autofree char *when = NULL;
+  g_autofree char *expected = NULL;
+  CtStore *desk_b;
+
+  ct_record_set_string (writer, "name", "Rowan Ashdown");
+  ct_record_set_string (writer, "role", "Deputy DSO");
+  g_assert_true (ct_store_insert_sync (fixture->store, STAFF, writer, &error));
+  g_assert_no_error (error);
+  ct_record_set_string (entry, "what", "as recorded");
+  g_assert_true (ct_store_insert_sync (fixture->store, STAFF, entry, &error));
+  g_assert_no_error (error);
+
+  desk_b = ct_store_open_sync (fixture->path, &error);
+  g_assert_no_error (error);
+  on_a = ct_store_get_sync (fixture->store, CT_RECORD_KIND_CHRONOLOGY, ct_record_get_id (entry), &error);
+  g_assert_no_error (error);
+  on_b = ct_store_get_sync (desk_b, CT_RECORD_KIND_CHRONOLOGY, ct_record_get_id (entry), &error);
+  g_assert_no_error (error);
+
+  ct_record_set_string (on_b, "what", "the deputy's wording");
+  g_assert_true (ct_store_update_sync (desk_b, ct_record_get_id (writer), on_b, &error));
+  g_assert_no_error (error);
+
+  ct_record_set_string (on_a, "what", "the DSO's wording");
+  g_assert_false (ct_store_update_sync (fixture->store, STAFF, on_a, &error));
+  g_assert_error (error, CT_STORE_ERROR, CT_STORE_ERROR_CONFLICT);
+  when = ct_format_instant (ct_record_get_updated_at (on_b));
+  expected = g_strdup_printf ("changed by Rowan Ashdown at %s since you opened it", when);
+  g_assert_nonnull (strstr (error->message, expected));
+  g_clear_error (&error);
+
+  /* The refused edit is untouched, still at the version it was opened at. */
+  g_assert_cmpstr (ct_record_get_string (on_a, "what"), ==, "the DSO's wording");
+  g_assert_cmpint (ct_record_get_version (on_a), ==, 1);
+
+  /* Saved again over the newer version, it is kept, and so is the
+   * deputy's in the history. */
+  fresh = ct_store_get_sync (fixture->store, CT_RECORD_KIND_CHRONOLOGY, ct_record_get_id (entry), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ct_record_get_string (fresh, "what"), ==, "the deputy's wording");
+  ct_record_set_string (fresh, "what", ct_record_get_string (on_a, "what"));
+  g_assert_true (ct_store_update_sync (fixture->store, STAFF, fresh, &error));
+  g_assert_no_error (error);
+
+  current = ct_store_get_sync (desk_b, CT_RECORD_KIND_CHRONOLOGY, ct_record_get_id (entry), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ct_record_get_string (current, "what"), ==, "the DSO's wording");
+  g_assert_cmpint (ct_record_get_version (current), ==, 3);
+  history = ct_store_list_history_sync (desk_b, CT_RECORD_KIND_CHRONOLOGY, ct_record_get_id (entry), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 2);
+  g_assert_cmpstr (ct_record_get_string (g_ptr_array_index (history, 1), "what"), ==, "the deputy's wording");
+
+  ct_store_close (desk_b);
+  g_object_unref (desk_b);
+}
+
+typedef struct
+{
+  CtStore *store;
+  const char *record_id;
+  const char *desk;
+  guint steps;
+  guint conflicts;
+} Editor;
+
+/* Adds a line to one record @steps times, opening it again and
+ * repeating the edit whenever another desk saved first. */
+static gpointer
+edit_one_record (gpointer data)
+{
+  Editor *editor = data;
+
+  for (guint i = 0; i < editor->steps; i++)
+    for (;;)
+      {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(CtRecord) record = ct_store_get_sync (editor->store, CT_RECORD_KIND_CHRONOLOGY,
+                                                        editor->record_id, &error);
+        g_autofree char *what = NULL;
+
+        g_assert_no_error (error);
+        what = g_strdup_printf ("%s%s %u;", ct_record_get_string (record, "what"), editor->desk, i);
+        ct_record_set_string (record, "what", what);
+        if (ct_store_update_sync (editor->store, STAFF, record, &error))
+          break;
+        g_assert_error (error, CT_STORE_ERROR, CT_STORE_ERROR_CONFLICT);
+        editor->conflicts++;
+      }
+  return NULL;
+}
+
+/* Two desks editing one record at the same time lose nothing: every
+ * edit either lands on the latest version or is refused and repeated. */
+static void
+test_update_simultaneous_edits (StoreFixture  *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtRecord) entry = ct_record_new (CT_RECORD_KIND_CHRONOLOGY);
+  g_autoptr(CtRecord) current = NULL;
+  CtStore *desk_b;
+  Editor a = { fixture->store, ct_record_get_id (entry), "A", 25, 0 };
+  Editor b = { NULL, ct_record_get_id (entry), "B", 25, 0 };
+  GThread *ta, *tb;
+  CtStoreVerifyStats stats = { 0 };
+
+  ct_record_set_string (entry, "what", "");
+  g_assert_true (ct_store_insert_sync (fixture->store, STAFF, entry, &error));
+  g_assert_no_error (error);
+  desk_b = ct_store_open_sync (fixture->path, &error);
+  g_assert_no_error (error);
+  b.store = desk_b;
+
+  ta = g_thread_new ("desk-a", edit_one_record, &a);
+  tb = g_thread_new ("desk-b", edit_one_record, &b);
+  g_thread_join (ta);
+  g_thread_join (tb);
+
+  current = ct_store_get_sync (fixture->store, CT_RECORD_KIND_CHRONOLOGY, ct_record_get_id (entry), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ct_record_get_version (current), ==, 1 + 50);
+  for (guint i = 0; i < 25; i++)
+    {
+      g_autofree char *from_a = g_strdup_printf ("A %u;", i);
+      g_autofree char *from_b = g_strdup_printf ("B %u;", i);
+
+      g_assert_nonnull (strstr (ct_record_get_string (current, "what"), from_a));
+      g_assert_nonnull (strstr (ct_record_get_string (current, "what"), from_b));
+    }
+  g_test_message ("%u + %u edits were refused and repeated", a.conflicts, b.conflicts);
+
+  g_assert_true (ct_store_verify_sync (desk_b, &stats, &error));
+  g_assert_no_error (error);
+  ct_store_close (desk_b);
+  g_object_unref (desk_b);
 }
 
 static void
@@ -1919,6 +2074,11 @@ main (int   argc,
 
 #define FIXTURE_TEST(path, func) \
   g_test_add (path, StoreFixture, NULL, store_fixture_set_up, func, store_fixture_tear_down)
+/* Tests that read or edit the database file itself, which a server
+ * database does not have: they run in the file variant only. */
+#define FILE_TEST(path, func) \
+  if (!store_test_on_server ()) \
+    FIXTURE_TEST (path, func)
 
   g_test_add_func ("/store/record/accessors", test_record_accessors);
   g_test_add_func ("/store/crypto/normalise", test_crypto_normalise);
@@ -1926,46 +2086,48 @@ main (int   argc,
   g_test_add_func ("/store/crypto/seal", test_crypto_seal);
   FIXTURE_TEST ("/store/roundtrip/every-kind", test_roundtrip_every_kind);
   g_test_add_func ("/store/roundtrip/async", test_roundtrip_async);
-  FIXTURE_TEST ("/store/migrations/from-empty", test_migrations_from_empty);
+  FILE_TEST ("/store/migrations/from-empty", test_migrations_from_empty);
   FIXTURE_TEST ("/store/update/history", test_update_keeps_history);
+  FIXTURE_TEST ("/store/update/conflict-two-desks", test_update_conflict_two_desks);
+  FIXTURE_TEST ("/store/update/simultaneous-edits", test_update_simultaneous_edits);
   FIXTURE_TEST ("/store/transaction/rollback-and-commit", test_transaction_rollback_and_commit);
   FIXTURE_TEST ("/store/audit/every-write-and-open", test_audit_every_write_and_open);
   FIXTURE_TEST ("/store/audit/fixed-shapes", test_audit_fixed_shapes);
   FIXTURE_TEST ("/store/blind-index/find-children", test_find_children);
-  FIXTURE_TEST ("/store/plaintext/none-on-disk", test_no_plaintext_on_disk);
-  FIXTURE_TEST ("/store/tamper/flip-ciphertext", test_tamper_flip_ciphertext);
-  FIXTURE_TEST ("/store/tamper/swap-rows", test_tamper_swap_rows);
-  FIXTURE_TEST ("/store/tamper/plaintext-metadata", test_tamper_plaintext_metadata);
-  FIXTURE_TEST ("/store/tamper/move-between-tables", test_tamper_move_between_tables);
-  FIXTURE_TEST ("/store/tamper/case-key", test_tamper_case_key);
-  FIXTURE_TEST ("/store/tamper/audit-edit", test_tamper_audit_edit);
-  FIXTURE_TEST ("/store/tamper/audit-edit-time", test_tamper_audit_edit_time);
-  FIXTURE_TEST ("/store/tamper/audit-delete", test_tamper_audit_delete);
-  FIXTURE_TEST ("/store/tamper/audit-delete-renumbered", test_tamper_audit_delete_renumbered);
-  FIXTURE_TEST ("/store/tamper/audit-delete-last", test_tamper_audit_delete_last);
-  FIXTURE_TEST ("/store/tamper/audit-insert", test_tamper_audit_insert);
-  FIXTURE_TEST ("/store/tamper/audit-reorder", test_tamper_audit_reorder);
+  FILE_TEST ("/store/plaintext/none-on-disk", test_no_plaintext_on_disk);
+  FILE_TEST ("/store/tamper/flip-ciphertext", test_tamper_flip_ciphertext);
+  FILE_TEST ("/store/tamper/swap-rows", test_tamper_swap_rows);
+  FILE_TEST ("/store/tamper/plaintext-metadata", test_tamper_plaintext_metadata);
+  FILE_TEST ("/store/tamper/move-between-tables", test_tamper_move_between_tables);
+  FILE_TEST ("/store/tamper/case-key", test_tamper_case_key);
+  FILE_TEST ("/store/tamper/audit-edit", test_tamper_audit_edit);
+  FILE_TEST ("/store/tamper/audit-edit-time", test_tamper_audit_edit_time);
+  FILE_TEST ("/store/tamper/audit-delete", test_tamper_audit_delete);
+  FILE_TEST ("/store/tamper/audit-delete-renumbered", test_tamper_audit_delete_renumbered);
+  FILE_TEST ("/store/tamper/audit-delete-last", test_tamper_audit_delete_last);
+  FILE_TEST ("/store/tamper/audit-insert", test_tamper_audit_insert);
+  FILE_TEST ("/store/tamper/audit-reorder", test_tamper_audit_reorder);
   FIXTURE_TEST ("/store/failure/key-missing", test_fail_key_missing);
   FIXTURE_TEST ("/store/failure/foreign-database", test_fail_foreign_database);
   FIXTURE_TEST ("/store/failure/wrong-key", test_fail_wrong_key);
-  FIXTURE_TEST ("/store/failure/too-new", test_fail_too_new);
+  FILE_TEST ("/store/failure/too-new", test_fail_too_new);
   FIXTURE_TEST ("/store/failure/not-a-database", test_fail_not_a_database);
-  FIXTURE_TEST ("/store/failure/corrupt", test_fail_corrupt);
-  FIXTURE_TEST ("/store/failure/identity-missing", test_fail_identity_missing);
+  FILE_TEST ("/store/failure/corrupt", test_fail_corrupt);
+  FILE_TEST ("/store/failure/identity-missing", test_fail_identity_missing);
   g_test_add_func ("/store/failure/no-database", test_fail_no_database);
   FIXTURE_TEST ("/store/failure/create-exists", test_fail_create_exists);
   FIXTURE_TEST ("/store/failure/bad-recovery-code", test_fail_bad_recovery_code);
   FIXTURE_TEST ("/store/recover/after-keyring-reset", test_recover_after_keyring_reset);
   FIXTURE_TEST ("/store/recover/replaces-wrong-key", test_recover_replaces_wrong_key);
-  FIXTURE_TEST ("/store/backup/restore", test_backup_and_restore);
-  FIXTURE_TEST ("/store/backup/restore-private-mode", test_restore_private_mode);
-  FIXTURE_TEST ("/store/rollback/detected", test_rollback_detected);
-  FIXTURE_TEST ("/store/rollback/missing-mark", test_rollback_missing_mark);
-  FIXTURE_TEST ("/store/rollback/mark-coalesced", test_rollback_mark_coalesced);
-  FIXTURE_TEST ("/store/failure/beside-wal", test_fail_beside_wal);
-  FIXTURE_TEST ("/store/failure/key-check-damaged", test_fail_key_check_damaged);
-  FIXTURE_TEST ("/store/failure/recovery-limits", test_fail_recovery_limits);
-  FIXTURE_TEST ("/store/erase/case", test_erase_case);
+  FILE_TEST ("/store/backup/restore", test_backup_and_restore);
+  FILE_TEST ("/store/backup/restore-private-mode", test_restore_private_mode);
+  FILE_TEST ("/store/rollback/detected", test_rollback_detected);
+  FILE_TEST ("/store/rollback/missing-mark", test_rollback_missing_mark);
+  FILE_TEST ("/store/rollback/mark-coalesced", test_rollback_mark_coalesced);
+  FILE_TEST ("/store/failure/beside-wal", test_fail_beside_wal);
+  FILE_TEST ("/store/failure/key-check-damaged", test_fail_key_check_damaged);
+  FILE_TEST ("/store/failure/recovery-limits", test_fail_recovery_limits);
+  FILE_TEST ("/store/erase/case", test_erase_case);
   FIXTURE_TEST ("/store/hostile/input", test_hostile_input);
 
   return g_test_run ();

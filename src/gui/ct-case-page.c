@@ -434,6 +434,74 @@ add_open_button (AdwActionRow *row,
   return button;
 }
 
+typedef struct
+{
+  CtFormWindow *form;
+  GPtrArray *records;
+  char *message;
+} FormSave;
+
+static void
+form_save_free (FormSave *save)
+{
+  g_clear_object (&save->form);
+  g_clear_pointer (&save->records, g_ptr_array_unref);
+  g_free (save->message);
+  g_free (save);
+}
+
+/* Each field of @fields that differs in @other, one a line. */
+static void
+append_fields (GString  *text,
+               GVariant *fields,
+               GVariant *other)
+{
+  GVariantIter iter;
+  const char *name;
+  GVariant *value;
+
+  g_variant_iter_init (&iter, fields);
+  while (g_variant_iter_loop (&iter, "{&sv}", &name, &value))
+    {
+      g_autoptr(GVariant) theirs = g_variant_lookup_value (other, name, NULL);
+      g_autofree char *shown = NULL;
+
+      if (theirs != NULL && g_variant_equal (theirs, value))
+        continue;
+      shown = g_variant_is_of_type (value, G_VARIANT_TYPE_STRING)
+                ? g_variant_dup_string (value, NULL)
+                : g_variant_print (value, FALSE);
+      g_string_append_printf (text, "\n%s: %s", name, shown);
+    }
+}
+
+static void
+on_newer_version_read_cb (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  FormSave *save = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtRecord) saved = ct_store_get_finish (CT_STORE (source), result, &error);
+  CtRecord *mine = g_ptr_array_index (save->records, 0);
+  g_autoptr(GString) body = g_string_new (save->message);
+
+  /* Both versions side by side: what was saved meanwhile and what was
+   * typed, which is still in the form to save again. */
+  if (saved != NULL)
+    {
+      g_autoptr(GVariant) theirs = ct_record_dup_fields (saved);
+      g_autoptr(GVariant) ours = ct_record_dup_fields (mine);
+
+      g_string_append_printf (body, "\n\n%s", _("The version saved meanwhile:"));
+      append_fields (body, theirs, ours);
+      g_string_append_printf (body, "\n\n%s", _("Your version, still in the form:"));
+      append_fields (body, ours, theirs);
+    }
+  ct_alert_show (GTK_WINDOW (save->form), _("Changed Since You Opened It"), body->str);
+  form_save_free (save);
+}
+
 static void
 on_form_saved_cb (GObject      *source,
                   GAsyncResult *result,
@@ -441,11 +509,34 @@ on_form_saved_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   CtCasePage *self = g_task_get_source_object (task);
-  CtFormWindow *form = g_task_get_task_data (task);
+  FormSave *save = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
   ct_workflow_save_records_finish (CT_WORKFLOW (source), result, &error);
-  ct_form_window_save_finished (form, error);
+  if (g_error_matches (error, CT_STORE_ERROR, CT_STORE_ERROR_CONFLICT) && save->records->len > 0)
+    {
+      FormSave *conflict = g_new0 (FormSave, 1);
+      CtRecord *first = NULL;
+
+      /* The form stays open with what was typed; the record that changed
+       * is read again to show beside it. */
+      for (guint i = 0; i < save->records->len && first == NULL; i++)
+        if (ct_record_get_version (g_ptr_array_index (save->records, i)) > 0)
+          first = g_ptr_array_index (save->records, i);
+      if (first != NULL)
+        {
+          conflict->form = g_object_ref (save->form);
+          conflict->records = g_ptr_array_new_with_free_func (g_object_unref);
+          g_ptr_array_add (conflict->records, g_object_ref (first));
+          conflict->message = g_strdup (error->message);
+          ct_form_window_save_finished (save->form, error);
+          ct_store_get_async (ct_workflow_get_store (self->workflow), ct_record_get_kind (first),
+                              ct_record_get_id (first), NULL, on_newer_version_read_cb, conflict);
+          return;
+        }
+      g_free (conflict);
+    }
+  ct_form_window_save_finished (save->form, error);
   if (error == NULL)
     reload (self);
 }
@@ -458,8 +549,11 @@ on_form_save_cb (CtFormWindow *form,
                  CtCasePage   *self)
 {
   GTask *task = g_task_new (self, NULL, NULL, NULL);
+  FormSave *save = g_new0 (FormSave, 1);
 
-  g_task_set_task_data (task, g_object_ref (form), g_object_unref);
+  save->form = g_object_ref (form);
+  save->records = g_ptr_array_ref (records);
+  g_task_set_task_data (task, save, (GDestroyNotify) form_save_free);
   ct_workflow_save_records_async (self->workflow, records, NULL, on_form_saved_cb, task);
 }
 
@@ -1014,6 +1108,21 @@ ct_case_page_load (CtCasePage *self,
   g_free (self->case_id);
   self->case_id = g_strdup (case_id);
   reload (self);
+}
+
+/**
+ * ct_case_page_reload:
+ * @self: a #CtCasePage
+ *
+ * Reads the case shown again, if any, as when another desk changed it.
+ */
+void
+ct_case_page_reload (CtCasePage *self)
+{
+  g_return_if_fail (CT_IS_CASE_PAGE (self));
+
+  if (self->case_id != NULL && self->workflow != NULL)
+    reload (self);
 }
 
 /**

@@ -18,4 +18,6 @@ void        ct_case_page_load         (CtCasePage *self,
                                        const char *case_id);
 CtCaseFile *ct_case_page_get_file     (CtCasePage *self);
 
+void        ct_case_page_reload        (CtCasePage *self);
+
 G_END_DECLS

@@ -33,6 +33,10 @@ struct _CtWindow
   CtStore              *store;
   CtWorkflow           *workflow;
   GCancellable         *cancellable;
+  /* The store whose changed-elsewhere signal reloads the lists. */
+  CtStore              *watched_store;
+  gboolean              reloading;
+  gboolean              reload_again;
 
   GtkWidget            *setup_assistant;
   GtkWidget            *unlock_page;
@@ -589,6 +593,9 @@ ct_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->workflow);
+  if (self->watched_store != NULL)
+    g_signal_handlers_disconnect_by_data (self->watched_store, self);
+  g_clear_object (&self->watched_store);
   if (self->store != NULL)
     ct_store_close (self->store);
   g_clear_object (&self->store);
@@ -822,6 +829,70 @@ show_records_error (CtWindow *self,
   gtk_stack_set_visible_child_name (self->main_stack, "unlock");
 }
 
+static void reload_elsewhere_changes (CtWindow *self);
+
+static void
+on_reloaded_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(CtWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+
+  self->reloading = FALSE;
+  items = ct_workflow_load_finish (CT_WORKFLOW (source), result, &error);
+  if (items == NULL)
+    {
+      /* The lists stay as they were; the next change tries again. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not read the cases again: %s", error->message);
+      return;
+    }
+
+  ct_case_list_model_replace_all (self->cases, items);
+  ct_case_page_reload (CT_CASE_PAGE (self->case_page));
+  if (self->reload_again)
+    reload_elsewhere_changes (self);
+}
+
+/* Reads the cases again, and the case shown, after another desk changed
+ * records; changes heard during a reload make one more. */
+static void
+reload_elsewhere_changes (CtWindow *self)
+{
+  if (self->workflow == NULL)
+    return;
+  if (self->reloading)
+    {
+      self->reload_again = TRUE;
+      return;
+    }
+  self->reloading = TRUE;
+  self->reload_again = FALSE;
+  ct_workflow_load_async (self->workflow, self->cancellable, on_reloaded_cb, g_object_ref (self));
+}
+
+static void
+on_store_changed_elsewhere_cb (CtStore  *store,
+                               CtWindow *self)
+{
+  reload_elsewhere_changes (self);
+}
+
+static void
+watch_store (CtWindow *self)
+{
+  if (self->watched_store == self->store)
+    return;
+  if (self->watched_store != NULL)
+    g_signal_handlers_disconnect_by_func (self->watched_store, on_store_changed_elsewhere_cb, self);
+  g_set_object (&self->watched_store, self->store);
+  if (self->store != NULL)
+    g_signal_connect_object (self->store, "changed-elsewhere",
+                             G_CALLBACK (on_store_changed_elsewhere_cb), self, 0);
+}
+
 /* Shows the cases and the directory read by self->workflow. */
 static void
 show_loaded (CtWindow  *self,
@@ -850,6 +921,7 @@ show_loaded (CtWindow  *self,
   ct_directory_page_set_records (CT_DIRECTORY_PAGE (self->directory_page), directory);
   ct_case_page_set_workflow (CT_CASE_PAGE (self->case_page), self->workflow);
 
+  watch_store (self);
   gtk_spinner_stop (self->loading_spinner);
   gtk_stack_set_visible_child_name (self->main_stack, "cases");
   probe_next_frame (self, "cases-shown");

@@ -40,7 +40,8 @@
  * its tables):
  *  - signed audit entries: a signature column on audit_log, copied by
  *    list_copy_tables() like the others;
- *  - LISTEN/NOTIFY after each commit, so other desks refresh their lists.
+ *  - a transaction that changed a record notifies CT_PG_CHANGED_CHANNEL
+ *    as it commits; ct-pg-watch.c listens, so other desks refresh.
  */
 
 #define MAX_PARAMS 16
@@ -57,6 +58,11 @@ struct _CtPgBackend
   gboolean lost;
   /* Names the cursors of walks, which may nest. */
   guint n_cursors;
+  /* Sent with each change so that this desk's watch can tell its own
+   * changes from other desks'. Set once, read from any thread. */
+  char *token;
+  /* Whether the current transaction changed a record. */
+  gboolean wrote;
 };
 
 static void ct_pg_backend_iface_init (CtStoreBackendInterface *iface);
@@ -650,25 +656,31 @@ schema_exists (CtPgBackend  *self,
   return n > 0;
 }
 
-static gboolean
-ct_pg_backend_open (CtStoreBackend           *backend,
-                    CtStoreBackendOpenFlags   flags,
-                    GError                  **error)
+/**
+ * ct_pg_backend_connect:
+ * @self: a backend
+ * @error: return location for an error
+ *
+ * Makes a new connection to the server @self names, as ct_store_backend_open()
+ * does (TLS for a remote host, the password from the keyring). It may be
+ * called from any thread.
+ *
+ * Returns: (transfer full) (nullable): the connection, to close with PQfinish()
+ */
+PGconn *
+ct_pg_backend_connect (CtPgBackend  *self,
+                       GError      **error)
 {
-  CtPgBackend *self = CT_PG_BACKEND (backend);
   g_autoptr(GPtrArray) keywords = g_ptr_array_new ();
   g_autoptr(GPtrArray) values = g_ptr_array_new ();
   g_autofree char *password = NULL;
   PQconninfoOption *options;
   gboolean add_verify_full = FALSE;
-  GError *local_error = NULL;
-  gboolean exists;
-
-  g_return_val_if_fail (self->conn == NULL, FALSE);
+  PGconn *conn;
 
   options = parse_location (self->location, &add_verify_full, error);
   if (options == NULL)
-    return FALSE;
+    return NULL;
 
   for (PQconninfoOption *o = options; o->keyword != NULL; o++)
     if (o->val != NULL && o->val[0] != '\0')
@@ -700,7 +712,7 @@ ct_pg_backend_open (CtStoreBackend           *backend,
   g_ptr_array_add (keywords, NULL);
   g_ptr_array_add (values, NULL);
 
-  self->conn = PQconnectdbParams ((const char * const *) keywords->pdata,
+  conn = PQconnectdbParams ((const char * const *) keywords->pdata,
                                   (const char * const *) values->pdata, 0);
   PQconninfoFree (options);
   if (password != NULL)
@@ -708,12 +720,12 @@ ct_pg_backend_open (CtStoreBackend           *backend,
       secret_password_wipe (g_steal_pointer (&password));
     }
 
-  if (self->conn == NULL || PQstatus (self->conn) != CONNECTION_OK)
+  if (conn == NULL || PQstatus (conn) != CONNECTION_OK)
     {
-      g_autofree char *detail = g_strdup (self->conn != NULL ? PQerrorMessage (self->conn) : "");
+      g_autofree char *detail = g_strdup (conn != NULL ? PQerrorMessage (conn) : "");
 
       g_strstrip (detail);
-      if (PQconnectionNeedsPassword (self->conn))
+      if (PQconnectionNeedsPassword (conn))
         g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_IO,
                      _("The server “%s” asks for a password, and none is kept in the keyring for it. Store it with “caretrail-admin server-password”."),
                      self->location);
@@ -721,10 +733,27 @@ ct_pg_backend_open (CtStoreBackend           *backend,
         g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_IO,
                      _("Caretrail could not connect to the server “%s” (%s). Check that the server is running and that the address is right."),
                      self->location, detail);
-      PQfinish (self->conn);
-      self->conn = NULL;
-      return FALSE;
+      PQfinish (conn);
+      return NULL;
     }
+
+  return conn;
+}
+
+static gboolean
+ct_pg_backend_open (CtStoreBackend           *backend,
+                    CtStoreBackendOpenFlags   flags,
+                    GError                  **error)
+{
+  CtPgBackend *self = CT_PG_BACKEND (backend);
+  GError *local_error = NULL;
+  gboolean exists;
+
+  g_return_val_if_fail (self->conn == NULL, FALSE);
+
+  self->conn = ct_pg_backend_connect (self, error);
+  if (self->conn == NULL)
+    return FALSE;
 
   self->read_only = (flags & CT_STORE_BACKEND_OPEN_READ_ONLY) != 0;
   self->in_transaction = FALSE;
@@ -1227,6 +1256,7 @@ ct_pg_backend_begin (CtStoreBackend  *backend,
     return FALSE;
   self->in_transaction = TRUE;
   self->lost = FALSE;
+  self->wrote = FALSE;
 
   /* The chain's head, locked until COMMIT or ROLLBACK: a transaction on
    * another desktop waits here, then sees everything this one wrote. */
@@ -1255,6 +1285,17 @@ ct_pg_backend_commit (CtStoreBackend  *backend,
     {
       set_lost_in_transaction (self, error);
       return FALSE;
+    }
+
+  /* Delivered to the other desks' watches only if the change commits. */
+  if (self->wrote)
+    {
+      Params p = { 0 };
+
+      param_text (&p, self->token);
+      if (!run_command (self, "SELECT pg_notify('" CT_PG_CHANGED_CHANNEL "', $1)", &p, error))
+        return FALSE;
+      self->wrote = FALSE;
     }
 
   result = PQexec (self->conn, "COMMIT");
@@ -1286,6 +1327,7 @@ ct_pg_backend_rollback (CtStoreBackend *backend)
    * rolled it back, and the next statement reconnects. */
   self->in_transaction = FALSE;
   self->lost = FALSE;
+  self->wrote = FALSE;
 }
 
 /* }}} */
@@ -1344,6 +1386,7 @@ ct_pg_backend_insert_row (CtStoreBackend    *backend,
   g_autofree char *sql = NULL;
   Params p = { 0 };
 
+  CT_PG_BACKEND (backend)->wrote = TRUE;
   sql = g_strdup_printf ("INSERT INTO %s (kind, " ROW_COLUMNS ")"
                          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                          ct_record_kind_get_table (row->kind));
@@ -1377,6 +1420,7 @@ ct_pg_backend_update_row (CtStoreBackend    *backend,
   PGresult *result;
   gboolean moved;
 
+  self->wrote = TRUE;
   history_sql = g_strdup_printf ("INSERT INTO record_history (tbl, id, version, case_id, kind, state, reference,"
                                  " created_at, updated_at, due_at, data, replaced_at)"
                                  " SELECT '%s', id, version, case_id, kind, state, reference, created_at,"
@@ -1633,6 +1677,7 @@ ct_pg_backend_erase_case (CtStoreBackend  *backend,
   CtPgBackend *self = CT_PG_BACKEND (backend);
   Params p = { 0 };
 
+  self->wrote = TRUE;
   param_text (&p, case_id);
   for (guint kind = 0; kind < CT_RECORD_N_KINDS; kind++)
     {
@@ -1713,6 +1758,29 @@ ct_pg_backend_get_audit_head (CtStoreBackend  *backend,
                           "SELECT " AUDIT_COLUMNS " FROM audit_log ORDER BY seq DESC LIMIT 1", NULL, error);
   CtAuditEntry *entry = NULL;
 
+  if (result == NULL)
+    return NULL;
+  if (PQntuples (result) > 0)
+    entry = read_audit_entry (result, 0);
+  PQclear (result);
+  return entry;
+}
+
+/* Returns %NULL without an error when no entry wrote @record_id. */
+static CtAuditEntry *
+ct_pg_backend_get_last_write (CtStoreBackend  *backend,
+                              const char      *record_id,
+                              GError         **error)
+{
+  Params p = { 0 };
+  PGresult *result;
+  CtAuditEntry *entry = NULL;
+
+  param_text (&p, record_id);
+  result = run (CT_PG_BACKEND (backend),
+                "SELECT " AUDIT_COLUMNS " FROM audit_log WHERE record_id = $1"
+                " AND (action LIKE 'create:%' OR action LIKE 'correct:%') ORDER BY seq DESC LIMIT 1",
+                &p, error);
   if (result == NULL)
     return NULL;
   if (PQntuples (result) > 0)
@@ -2345,8 +2413,17 @@ ct_pg_backend_backup (CtStoreBackend        *backend,
               set_sqlite_copy_error (db, destination, error);
               ok = FALSE;
             }
+          /* Progress is told in tables copied. */
           for (guint i = 0; ok && i < tables->len; i++)
-            ok = copy_table_to_file (self, db, destination, g_ptr_array_index (tables, i), error);
+            {
+              ok = copy_table_to_file (self, db, destination, g_ptr_array_index (tables, i), error);
+              if (ok && progress != NULL && !progress (i + 1, tables->len, user_data))
+                {
+                  g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               _("The backup was cancelled."));
+                  ok = FALSE;
+                }
+            }
           if (ok && sqlite3_exec (db, "COMMIT; PRAGMA journal_mode = DELETE", NULL, NULL, NULL) != SQLITE_OK)
             {
               set_sqlite_copy_error (db, destination, error);
@@ -2382,6 +2459,7 @@ ct_pg_backend_finalize (GObject *object)
 
   ct_pg_backend_close (CT_STORE_BACKEND (self));
   g_free (self->location);
+  g_free (self->token);
 
   G_OBJECT_CLASS (ct_pg_backend_parent_class)->finalize (object);
 }
@@ -2397,6 +2475,20 @@ ct_pg_backend_class_init (CtPgBackendClass *klass)
 static void
 ct_pg_backend_init (CtPgBackend *self)
 {
+  self->token = g_uuid_string_random ();
+}
+
+/**
+ * ct_pg_backend_get_token:
+ * @self: a backend
+ *
+ * Returns: the payload this backend's change notifications carry
+ */
+const char *
+ct_pg_backend_get_token (CtPgBackend *self)
+{
+  g_return_val_if_fail (CT_IS_PG_BACKEND (self), NULL);
+  return self->token;
 }
 
 static void
@@ -2436,6 +2528,7 @@ ct_pg_backend_iface_init (CtStoreBackendInterface *iface)
   iface->set_scanning = ct_pg_backend_set_scanning;
   iface->backup = ct_pg_backend_backup;
   iface->get_location = ct_pg_backend_get_location;
+  iface->get_last_write = ct_pg_backend_get_last_write;
 }
 
 /**

@@ -1300,6 +1300,35 @@ ct_sqlite_backend_get_audit_head (CtStoreBackend  *backend,
   return entry;
 }
 
+/* Returns %NULL without an error when no entry wrote @record_id. */
+static CtAuditEntry *
+ct_sqlite_backend_get_last_write (CtStoreBackend  *backend,
+                                  const char      *record_id,
+                                  GError         **error)
+{
+  CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
+  CtAuditEntry *entry = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = prepare_audit_select (self,
+                                     "WHERE record_id = ? AND (action LIKE 'create:%' OR action LIKE 'correct:%')"
+                                     " ORDER BY seq DESC LIMIT 1",
+                                     error)))
+    return NULL;
+  bind_text (stmt, 1, record_id);
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    entry = read_audit_entry (stmt);
+  else if (rc != SQLITE_DONE)
+    set_sqlite_error (self, rc, error);
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+
+  return entry;
+}
+
 static GPtrArray *
 ct_sqlite_backend_list_audit (CtStoreBackend  *backend,
                               GError         **error)
@@ -1744,6 +1773,7 @@ ct_sqlite_backend_iface_init (CtStoreBackendInterface *iface)
   iface->set_scanning = ct_sqlite_backend_set_scanning;
   iface->backup = ct_sqlite_backend_backup;
   iface->get_location = ct_sqlite_backend_get_location;
+  iface->get_last_write = ct_sqlite_backend_get_last_write;
 }
 
 /**

@@ -482,3 +482,24 @@ ct_store_backend_get_location (CtStoreBackend *self)
   g_return_val_if_fail (CT_IS_STORE_BACKEND (self), NULL);
   return CT_STORE_BACKEND_GET_IFACE (self)->get_location (self);
 }
+
+/**
+ * ct_store_backend_get_last_write:
+ * @self: a backend
+ * @record_id: a record's id
+ *
+ * Finds the last audit entry that created or corrected @record_id: the
+ * one that wrote its stored version.
+ *
+ * Returns: (transfer full) (nullable): the entry, or %NULL (without an
+ *   error) if the log has none
+ */
+CtAuditEntry *
+ct_store_backend_get_last_write (CtStoreBackend *self,
+    const char *record_id,
+    GError **error)
+{
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), NULL);
+  g_return_val_if_fail (record_id != NULL, NULL);
+  return CT_STORE_BACKEND_GET_IFACE (self)->get_last_write (self, record_id, error);
+}

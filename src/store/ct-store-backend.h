@@ -215,6 +215,9 @@ struct _CtStoreBackendInterface
                                        gpointer                  user_data,
                                        GError                  **error);
   const char   *(*get_location)       (CtStoreBackend           *self);
+  CtAuditEntry *(*get_last_write)     (CtStoreBackend           *self,
+                                       const char               *record_id,
+                                       GError                  **error);
 };
 
 gboolean      ct_store_backend_open               (CtStoreBackend *self, CtStoreBackendOpenFlags flags, GError **error);
@@ -256,5 +259,6 @@ gboolean      ct_store_backend_check_integrity    (CtStoreBackend *self, GError 
 gboolean      ct_store_backend_set_scanning       (CtStoreBackend *self, gboolean scanning, GError **error);
 gboolean      ct_store_backend_backup             (CtStoreBackend *self, const char *destination, CtBackupProgressFunc progress, gpointer user_data, GError **error);
 const char   *ct_store_backend_get_location       (CtStoreBackend *self);
+CtAuditEntry *ct_store_backend_get_last_write     (CtStoreBackend *self, const char *record_id, GError **error);
 
 G_END_DECLS

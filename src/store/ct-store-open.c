@@ -576,6 +576,7 @@ finish_open (GAsyncResult  *result,
       ct_store_priv_close_internal (self);
       return NULL;
     }
+  ct_store_priv_start_watch (self);
   return g_steal_pointer (&self);
 }
 
@@ -1598,6 +1599,7 @@ ct_store_priv_close_internal (CtStore *self)
   if (self->closed)
     return;
   self->closed = TRUE;
+  ct_store_priv_stop_watch (self);
 
   if (self->worker != NULL)
     {

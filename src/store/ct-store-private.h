@@ -54,6 +54,9 @@ CtRecord *ct_store_record_from_plaintext (CtStoreRow          *row,
 #define META_SUBMISSION_SECRET "submission-secret-key"
 #define SYSTEM_STAFF "caretrail-admin"
 
+void ct_store_priv_start_watch (CtStore *self);
+void ct_store_priv_stop_watch  (CtStore *self);
+
 /* The high-water mark in the keyring is written at most this often while
  * records are written, and always when the store closes. */
 #define MARK_INTERVAL_USEC (10 * G_USEC_PER_SEC)
@@ -110,6 +113,11 @@ struct _CtStore
   gboolean mark_known;
   gboolean mark_dirty;
   gint64 mark_written_at;
+
+  /* Other desks' changes to a server database (ct-pg-watch.c), heard on
+   * the main context the store was made on. */
+  GMainContext *context;
+  struct _CtPgWatch *watch;
 };
 
 typedef struct

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ct-crypto.h"
+#include "ct-format.h"
 
 /*
  * Transactions: inserting, correcting and reading records inside one
@@ -380,6 +381,51 @@ ct_store_priv_txn_insert (CtStoreTransaction  *txn,
   return TRUE;
 }
 
+/* The name of the member of staff who wrote the stored version of
+ * @stored, from the audit entry that wrote it and their staff record. */
+static char *
+lookup_last_writer (CtStore           *self,
+                    const CtStoreRow  *stored)
+{
+  g_autoptr(CtAuditEntry) entry = NULL;
+  g_autoptr(CtRecord) staff = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *name;
+
+  entry = ct_store_backend_get_last_write (self->backend, stored->id, &local_error);
+  if (entry == NULL || entry->staff_id == NULL)
+    {
+      if (local_error != NULL)
+        g_debug ("Could not find who last wrote %s: %s", stored->id, local_error->message);
+      return g_strdup (_("another member of staff"));
+    }
+  if (g_strcmp0 (entry->staff_id, SYSTEM_STAFF) == 0)
+    return g_strdup (_("an administrator"));
+
+  staff = ct_store_priv_store_get (self, CT_RECORD_KIND_STAFF, entry->staff_id, &local_error);
+  name = staff != NULL ? ct_record_get_string (staff, "name") : NULL;
+  if (name == NULL || *name == '\0')
+    return g_strdup (_("another member of staff"));
+  return g_strdup (name);
+}
+
+/* Refuses a save over a version newer than the one the record was read
+ * at, saying who wrote the newer one and when. */
+static void
+set_conflict_error (CtStore           *self,
+                    const CtStoreRow  *stored,
+                    GError           **error)
+{
+  g_autofree char *name = lookup_last_writer (self, stored);
+  g_autofree char *when = ct_format_instant (stored->updated_at);
+
+  /* Translators: the first %s is a person's name, the second a date and
+   * time such as "Tue 1 Dec 2026, 16:30". */
+  g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_CONFLICT,
+               _("This record was changed by %s at %s since you opened it, so your change was not saved. Compare the two versions and save yours again if it is still right."),
+               name, when);
+}
+
 gboolean
 ct_store_priv_txn_update (CtStoreTransaction  *txn,
                           const char          *staff_id,
@@ -404,8 +450,7 @@ ct_store_priv_txn_update (CtStoreTransaction  *txn,
 
   if (stored->version != ct_record_get_version (record))
     {
-      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_CONFLICT,
-                   _("The record was changed by someone else since it was opened, so this change was not saved. Open the record again and repeat the change."));
+      set_conflict_error (self, stored, error);
       return FALSE;
     }
 

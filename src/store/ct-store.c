@@ -11,6 +11,7 @@
 #include "ct-crypto.h"
 #include "ct-keyring.h"
 #include "ct-paths.h"
+#include "ct-pg-watch.h"
 
 /*
  * CtStore encrypts records and hands ciphertext to a CtStoreBackend.
@@ -33,6 +34,13 @@
 
 G_DEFINE_FINAL_TYPE (CtStore, ct_store, G_TYPE_OBJECT)
 
+enum {
+  CHANGED_ELSEWHERE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void
 ct_store_finalize (GObject *object)
 {
@@ -42,6 +50,7 @@ ct_store_finalize (GObject *object)
   g_clear_object (&self->backend);
   g_free (self->path);
   g_free (self->database_uuid);
+  g_clear_pointer (&self->context, g_main_context_unref);
 
   G_OBJECT_CLASS (ct_store_parent_class)->finalize (object);
 }
@@ -52,11 +61,54 @@ ct_store_class_init (CtStoreClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = ct_store_finalize;
+
+  /**
+   * CtStore::changed-elsewhere:
+   * @self: the store
+   *
+   * Another desk changed records in this store's database (a server
+   * database only). Emitted on the main context the store was opened
+   * from, within a second of the change; what shows records should read
+   * them again.
+   */
+  signals[CHANGED_ELSEWHERE] =
+    g_signal_new ("changed-elsewhere",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void
 ct_store_init (CtStore *self)
 {
+  self->context = g_main_context_ref_thread_default ();
+}
+
+static void
+on_watch_heard_cb (gpointer user_data)
+{
+  CtStore *self = user_data;
+
+  g_signal_emit (self, signals[CHANGED_ELSEWHERE], 0);
+}
+
+/* Listens for other desks' changes when the database is on a server and
+ * this store may write (a read-only look, as the command line makes, has
+ * nothing to refresh). */
+void
+ct_store_priv_start_watch (CtStore *self)
+{
+  if (self->watch != NULL || self->read_only || self->closed || !CT_IS_PG_BACKEND (self->backend))
+    return;
+  self->watch = ct_pg_watch_new (CT_PG_BACKEND (self->backend), self->context,
+                                 on_watch_heard_cb, self);
+}
+
+void
+ct_store_priv_stop_watch (CtStore *self)
+{
+  g_clear_pointer (&self->watch, ct_pg_watch_stop);
 }
 
 /**
