@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ct-document-samples.h"
 #include "ct-documents.h"
@@ -959,6 +960,117 @@ test_sanitize (void)
   g_assert_cmpstr (c, ==, "");
 }
 
+/* Text laid out once is reused by later documents: a letter made after
+ * many others, in a process whose fonts and layouts are warm, is byte for
+ * byte the letter a fresh process makes. */
+static void
+test_reused_text_same_bytes (void)
+{
+  /* The subprocess has a temporary folder of its own, so the file is named
+   * after the parent process. */
+  g_autofree char *name = g_strdup_printf ("ct-documents-fresh-%ld.pdf",
+                                           (long) (g_test_subprocess () ? getppid () : getpid ()));
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), name, NULL);
+  g_autofree char *fresh = NULL;
+  gsize fresh_len = 0;
+
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) pdf = ct_document_render_referral_letter (ct_document_sample_referral_letter (),
+                                                                  &error);
+
+      g_assert_no_error (error);
+      g_file_set_contents (path, g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf), &error);
+      g_assert_no_error (error);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_assert_true (g_file_get_contents (path, &fresh, &fresh_len, NULL));
+  g_unlink (path);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      CtReferralLetter letter = *ct_document_sample_referral_letter ();
+      g_autofree char *summary = g_strdup_printf ("%s Version %u.", letter.concern_summary, i);
+      g_autoptr(GBytes) other = NULL;
+      g_autoptr(GBytes) again = NULL;
+
+      /* A different letter in between, sharing most of its wording. */
+      letter.concern_summary = summary;
+      other = ct_document_render_referral_letter (&letter, &error);
+      g_assert_no_error (error);
+      g_assert_false (g_bytes_get_size (other) == fresh_len
+                      && memcmp (g_bytes_get_data (other, NULL), fresh, fresh_len) == 0);
+
+      again = ct_document_render_referral_letter (ct_document_sample_referral_letter (), &error);
+      g_assert_no_error (error);
+      g_assert_cmpmem (g_bytes_get_data (again, NULL), g_bytes_get_size (again), fresh, fresh_len);
+    }
+}
+
+#define N_RENDER_THREADS 4
+#define N_RENDERS 6
+
+/* Letter @i of thread @t: the sample with a concern of its own, so every
+ * thread lays out text no other has. */
+static GBytes *
+render_numbered_letter (guint t,
+                        guint i)
+{
+  g_autoptr(GError) error = NULL;
+  CtReferralLetter letter = *ct_document_sample_referral_letter ();
+  g_autofree char *summary = g_strdup_printf ("Thread %u, letter %u: %s", t, i, letter.concern_summary);
+  g_autofree char *reference = g_strdup_printf ("NFM-%u-%u", t, i);
+  GBytes *pdf;
+
+  letter.concern_summary = summary;
+  letter.our_reference = reference;
+  pdf = ct_document_render_referral_letter (&letter, &error);
+  g_assert_no_error (error);
+
+  return pdf;
+}
+
+static gpointer
+render_in_thread (gpointer data)
+{
+  guint t = GPOINTER_TO_UINT (data);
+  GPtrArray *results = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+
+  for (guint i = 0; i < N_RENDERS; i++)
+    g_ptr_array_add (results, render_numbered_letter (t, i));
+
+  return results;
+}
+
+/* Documents made on several threads at once, as the app makes them, come
+ * out exactly as when made one at a time. */
+static void
+test_threads_same_bytes (void)
+{
+  GThread *threads[N_RENDER_THREADS];
+
+  for (guint t = 0; t < N_RENDER_THREADS; t++)
+    threads[t] = g_thread_new ("render", render_in_thread, GUINT_TO_POINTER (t));
+
+  for (guint t = 0; t < N_RENDER_THREADS; t++)
+    {
+      g_autoptr(GPtrArray) results = g_thread_join (threads[t]);
+
+      g_assert_cmpuint (results->len, ==, N_RENDERS);
+      for (guint i = 0; i < results->len; i++)
+        {
+          g_autoptr(GBytes) alone = render_numbered_letter (t, i);
+
+          g_assert_true (g_bytes_equal (g_ptr_array_index (results, i), alone));
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -984,6 +1096,8 @@ main (int   argc,
   g_test_add_func ("/documents/recovery-sheet", test_recovery_sheet);
   g_test_add_func ("/documents/preview", test_preview);
   g_test_add_func ("/documents/first-page-pngs", test_first_page_pngs);
+  g_test_add_func ("/documents/reused-text-same-bytes", test_reused_text_same_bytes);
+  g_test_add_func ("/documents/threads-same-bytes", test_threads_same_bytes);
 
   status = g_test_run ();
 

@@ -41,16 +41,27 @@ typedef enum
   ROW_PAGE_BREAK,
 } RowKind;
 
+/* A laid-out, measured piece of text. Blocks are shared: the same text in
+ * the same font, width and alignment is laid out once per process and
+ * reused, by any number of cells and documents, until the cache lets it go.
+ * A block never changes once made. */
 typedef struct
 {
+  gatomicrefcount ref_count;
   PangoLayout *layout;
-  double x;
-  double width;
+  double height;                /* of the whole layout */
   guint n_lines;
   PangoLayoutLine **lines;
   double *line_height;
   double *line_baseline;
   double *line_x;
+} TextBlock;
+
+typedef struct
+{
+  TextBlock *text;
+  double x;
+  double width;
 } Cell;
 
 typedef struct
@@ -91,7 +102,6 @@ struct _CtPdfWriter
 {
   GObject parent_instance;
 
-  PangoContext *context;
   GArray *rows;                 /* of Row */
   int current_table_header;
   guint table_columns;
@@ -112,6 +122,114 @@ struct _CtPdfWriter
 
 G_DEFINE_FINAL_TYPE (CtPdfWriter, ct_pdf_writer, G_TYPE_OBJECT)
 
+/* Text is laid out with one font map and one Pango context for the whole
+ * process, so fonts are found, opened and measured once however many
+ * documents are made and on whichever threads. Pango font maps are not
+ * thread-safe: every use of the context, and of anything laid out with it,
+ * happens with text_lock held. The lock is recursive so that a function
+ * holding it may call another that takes it. */
+static GRecMutex text_lock;
+static PangoContext *text_context;
+
+/* Laid-out text kept for reuse, keyed by font, width, alignment and text.
+ * Only short texts are kept (labels, headings, dates, the sentences every
+ * letter has); long ones rarely come again and would only use memory. */
+#define TEXT_CACHE_MAX_TEXT 512
+#define TEXT_CACHE_MAX_ENTRIES 2048
+static GHashTable *text_cache;
+
+static void
+text_lock_acquire (void)
+{
+  g_rec_mutex_lock (&text_lock);
+}
+
+static void
+text_lock_release (void)
+{
+  g_rec_mutex_unlock (&text_lock);
+}
+
+/* Holds text_lock until the end of the enclosing scope. */
+#define TEXT_LOCKED() \
+  G_GNUC_UNUSED g_autoptr(GRecMutexLocker) text_locker_ = g_rec_mutex_locker_new (&text_lock)
+
+static PangoContext *
+get_text_context (void)
+{
+  PangoFontMap *map;
+  cairo_font_options_t *options;
+
+  if (text_context != NULL)
+    return text_context;
+
+  /* Pango measures each font it loads (its average character width) with
+   * a layout of its own, on a new context of the same font map, asking for
+   * the font by its real family name and its size in device units. With
+   * the font map at the resolution used here, and the text asking for that
+   * family by name (see resolve_font_family()), those layouts find the
+   * fonts already loaded instead of matching and loading every font a
+   * second time. */
+  map = pango_cairo_font_map_new ();
+  pango_cairo_font_map_set_resolution (PANGO_CAIRO_FONT_MAP (map), 72.0);
+  text_context = pango_font_map_create_context (map);
+  g_object_unref (map);
+
+  /* Lay text out in PDF points with unhinted metrics, so that what is
+   * measured is exactly what is drawn on the PDF surface. */
+  pango_cairo_context_set_resolution (text_context, 72.0);
+  options = cairo_font_options_create ();
+  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
+  pango_cairo_context_set_font_options (text_context, options);
+  cairo_font_options_destroy (options);
+  pango_context_set_round_glyph_positions (text_context, FALSE);
+
+  return text_context;
+}
+
+/* The documents ask for generic families ("Sans", "Monospace"). Each
+ * generic family, weight and style is looked up once and replaced by the
+ * family of the font it finds, such as "Noto Sans": the same font is
+ * chosen, with the same fallback fonts after it (the real family is already
+ * first in the generic family's list), and fonts are loaded once rather
+ * than twice (see get_text_context()). Call with text_lock held. */
+static void
+resolve_font_family (PangoFontDescription *desc)
+{
+  static GHashTable *resolved;
+  g_autoptr(PangoFontDescription) style = pango_font_description_copy (desc);
+  g_autofree char *key = NULL;
+  const char *family;
+
+  pango_font_description_unset_fields (style, PANGO_FONT_MASK_SIZE);
+  key = pango_font_description_to_string (style);
+
+  if (resolved == NULL)
+    resolved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  family = g_hash_table_lookup (resolved, key);
+  if (family == NULL)
+    {
+      g_autoptr(PangoFont) font = NULL;
+
+      pango_font_description_set_size (style, 10 * PANGO_SCALE);
+      font = pango_context_load_font (get_text_context (), style);
+      if (font != NULL)
+        {
+          g_autoptr(PangoFontDescription) found = pango_font_describe (font);
+
+          if (pango_font_description_get_family (found) != NULL)
+            family = g_intern_string (pango_font_description_get_family (found));
+        }
+      if (family == NULL)
+        family = g_intern_string (pango_font_description_get_family (desc));
+      g_hash_table_insert (resolved, g_steal_pointer (&key), (gpointer) family);
+    }
+
+  pango_font_description_set_family_static (desc, family);
+}
+
 static void
 replace_str (char       **field,
              const char  *value)
@@ -122,16 +240,12 @@ replace_str (char       **field,
   *field = copy;
 }
 
+static void text_block_unref (TextBlock *block);
+
 static void
 cell_clear (Cell *cell)
 {
-  for (guint i = 0; i < cell->n_lines; i++)
-    pango_layout_line_unref (cell->lines[i]);
-  g_clear_pointer (&cell->lines, g_free);
-  g_clear_pointer (&cell->line_height, g_free);
-  g_clear_pointer (&cell->line_baseline, g_free);
-  g_clear_pointer (&cell->line_x, g_free);
-  g_clear_object (&cell->layout);
+  g_clear_pointer (&cell->text, text_block_unref);
 }
 
 static void
@@ -156,8 +270,10 @@ ct_pdf_writer_finalize (GObject *object)
 {
   CtPdfWriter *self = CT_PDF_WRITER (object);
 
-  g_clear_object (&self->context);
+  /* Letting go of laid-out text may release fonts held by the font map. */
+  text_lock_acquire ();
   g_clear_pointer (&self->rows, g_array_unref);
+  text_lock_release ();
   g_clear_pointer (&self->table_widths, g_free);
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->author, g_free);
@@ -181,41 +297,9 @@ ct_pdf_writer_class_init (CtPdfWriterClass *klass)
   object_class->finalize = ct_pdf_writer_finalize;
 }
 
-/* One Pango context per thread, shared by every document produced on that
- * thread: font matching is then done once rather than for every document.
- * Pango contexts are not thread-safe, and the default font map is per
- * thread, so each thread has its own. */
-static GPrivate thread_context = G_PRIVATE_INIT (g_object_unref);
-
-static PangoContext *
-get_thread_context (void)
-{
-  PangoContext *context = g_private_get (&thread_context);
-  cairo_font_options_t *options;
-
-  if (context != NULL)
-    return context;
-
-  /* Lay text out in PDF points with unhinted metrics, so that what is
-   * measured is exactly what is drawn on the PDF surface. */
-  context = pango_font_map_create_context (pango_cairo_font_map_get_default ());
-  pango_cairo_context_set_resolution (context, 72.0);
-  options = cairo_font_options_create ();
-  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
-  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
-  pango_cairo_context_set_font_options (context, options);
-  cairo_font_options_destroy (options);
-  pango_context_set_round_glyph_positions (context, FALSE);
-  g_private_set (&thread_context, context);
-
-  return context;
-}
-
 static void
 ct_pdf_writer_init (CtPdfWriter *self)
 {
-  self->context = g_object_ref (get_thread_context ());
-
   self->rows = g_array_new (FALSE, TRUE, sizeof (Row));
   g_array_set_clear_func (self->rows, row_clear);
   self->current_table_header = -1;
@@ -281,18 +365,18 @@ ct_pdf_text_sanitize (const char *text)
   return g_string_free (out, FALSE);
 }
 
+/* Call with text_lock held. @clean is text already sanitised. */
 static PangoLayout *
-create_layout (CtPdfWriter          *self,
-               const char           *font,
-               const char           *text,
-               double                width,
-               PangoAlignment        alignment)
+create_layout_clean (const char     *font,
+                     const char     *clean,
+                     double          width,
+                     PangoAlignment  alignment)
 {
-  PangoLayout *layout = pango_layout_new (self->context);
+  PangoLayout *layout = pango_layout_new (get_text_context ());
   g_autoptr(PangoFontDescription) desc = pango_font_description_from_string (font);
-  g_autofree char *clean = ct_pdf_text_sanitize (text);
   PangoAttrList *attrs = pango_attr_list_new ();
 
+  resolve_font_family (desc);
   pango_layout_set_font_description (layout, desc);
   pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
   /* Break inside a word when it is wider than the column, so nothing ever
@@ -310,42 +394,126 @@ create_layout (CtPdfWriter          *self,
   return layout;
 }
 
-static void
-cell_measure (Cell *cell)
+/* Call with text_lock held. */
+static PangoLayout *
+create_layout (const char     *font,
+               const char     *text,
+               double          width,
+               PangoAlignment  alignment)
 {
+  g_autofree char *clean = ct_pdf_text_sanitize (text);
+
+  return create_layout_clean (font, clean, width, alignment);
+}
+
+static TextBlock *
+text_block_ref (TextBlock *block)
+{
+  g_atomic_ref_count_inc (&block->ref_count);
+  return block;
+}
+
+/* Call with text_lock held: the last reference lets go of the layout. */
+static void
+text_block_unref (TextBlock *block)
+{
+  if (!g_atomic_ref_count_dec (&block->ref_count))
+    return;
+
+  for (guint i = 0; i < block->n_lines; i++)
+    pango_layout_line_unref (block->lines[i]);
+  g_free (block->lines);
+  g_free (block->line_height);
+  g_free (block->line_baseline);
+  g_free (block->line_x);
+  g_object_unref (block->layout);
+  g_free (block);
+}
+
+/* Lays @layout out and measures each of its lines, once; takes @layout.
+ * Call with text_lock held. */
+static TextBlock *
+text_block_new (PangoLayout *layout)
+{
+  TextBlock *block = g_new0 (TextBlock, 1);
   PangoLayoutIter *iter;
   GSList *lines;
   guint i = 0;
+  int w, h;
 
-  cell->n_lines = pango_layout_get_line_count (cell->layout);
-  cell->lines = g_new0 (PangoLayoutLine *, cell->n_lines);
-  cell->line_height = g_new0 (double, cell->n_lines);
-  cell->line_baseline = g_new0 (double, cell->n_lines);
-  cell->line_x = g_new0 (double, cell->n_lines);
+  g_atomic_ref_count_init (&block->ref_count);
+  block->layout = layout;
+  block->n_lines = pango_layout_get_line_count (layout);
+  block->lines = g_new0 (PangoLayoutLine *, block->n_lines);
+  block->line_height = g_new0 (double, block->n_lines);
+  block->line_baseline = g_new0 (double, block->n_lines);
+  block->line_x = g_new0 (double, block->n_lines);
+  pango_layout_get_size (layout, &w, &h);
+  block->height = (double) h / PANGO_SCALE;
 
-  lines = pango_layout_get_lines_readonly (cell->layout);
-  for (GSList *l = lines; l != NULL && i < cell->n_lines; l = l->next, i++)
-    cell->lines[i] = pango_layout_line_ref (l->data);
+  lines = pango_layout_get_lines_readonly (layout);
+  for (GSList *l = lines; l != NULL && i < block->n_lines; l = l->next, i++)
+    block->lines[i] = pango_layout_line_ref (l->data);
 
-  iter = pango_layout_get_iter (cell->layout);
+  iter = pango_layout_get_iter (layout);
   i = 0;
   do
     {
       PangoRectangle logical;
       int y0, y1;
 
-      if (i >= cell->n_lines)
+      if (i >= block->n_lines)
         break;
 
       pango_layout_iter_get_line_yrange (iter, &y0, &y1);
       pango_layout_iter_get_line_extents (iter, NULL, &logical);
-      cell->line_height[i] = (double) (y1 - y0) / PANGO_SCALE;
-      cell->line_baseline[i] = (double) (pango_layout_iter_get_baseline (iter) - y0) / PANGO_SCALE;
-      cell->line_x[i] = (double) logical.x / PANGO_SCALE;
+      block->line_height[i] = (double) (y1 - y0) / PANGO_SCALE;
+      block->line_baseline[i] = (double) (pango_layout_iter_get_baseline (iter) - y0) / PANGO_SCALE;
+      block->line_x[i] = (double) logical.x / PANGO_SCALE;
       i++;
     }
   while (pango_layout_iter_next_line (iter));
   pango_layout_iter_free (iter);
+
+  return block;
+}
+
+/* Returns laid-out text, from the cache when the same text was laid out the
+ * same way before. Call with text_lock held. */
+static TextBlock *
+lookup_text_block (const char     *font,
+                   const char     *text,
+                   double          width,
+                   PangoAlignment  alignment)
+{
+  g_autofree char *clean = ct_pdf_text_sanitize (text);
+  g_autofree char *key = NULL;
+  TextBlock *block;
+
+  if (strlen (clean) > TEXT_CACHE_MAX_TEXT)
+    return text_block_new (create_layout_clean (font, clean, width, alignment));
+
+  /* The width in Pango units is what the layout is given, so two widths
+   * that round the same way lay the text out the same way. */
+  key = g_strdup_printf ("%s\037%d\037%d\037%s", font, (int) (width * PANGO_SCALE),
+                         (int) alignment, clean);
+  if (text_cache == NULL)
+    text_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                        (GDestroyNotify) text_block_unref);
+
+  block = g_hash_table_lookup (text_cache, key);
+  if (block != NULL)
+    return text_block_ref (block);
+
+  /* Documents in use keep their own references, so emptying the cache
+   * only means laying some text out again. */
+  if (g_hash_table_size (text_cache) >= TEXT_CACHE_MAX_ENTRIES)
+    g_hash_table_remove_all (text_cache);
+
+  block = text_block_new (create_layout_clean (font, clean, width, alignment));
+  g_hash_table_insert (text_cache, g_steal_pointer (&key), text_block_ref (block));
+
+  return block;
 }
 
 static Row *
@@ -372,14 +540,14 @@ row_add_cell (CtPdfWriter    *self,
               PangoAlignment  alignment)
 {
   Cell cell = { 0 };
+  TEXT_LOCKED ();
 
   if (row->cells == NULL)
     row->cells = g_array_new (FALSE, TRUE, sizeof (Cell));
 
-  cell.layout = create_layout (self, font, text, width, alignment);
+  cell.text = lookup_text_block (font, text, width, alignment);
   cell.x = x;
   cell.width = width;
-  cell_measure (&cell);
   g_array_append_val (row->cells, cell);
 }
 
@@ -390,7 +558,7 @@ row_finish (Row *row)
   guint n = 0;
 
   for (guint c = 0; c < row->cells->len; c++)
-    n = MAX (n, g_array_index (row->cells, Cell, c).n_lines);
+    n = MAX (n, g_array_index (row->cells, Cell, c).text->n_lines);
 
   row->n_lines = n;
   row->heights = g_new0 (double, n);
@@ -406,10 +574,10 @@ row_finish (Row *row)
         {
           Cell *cell = &g_array_index (row->cells, Cell, c);
 
-          if (i < cell->n_lines)
+          if (i < cell->text->n_lines)
             {
-              ascent = MAX (ascent, cell->line_baseline[i]);
-              descent = MAX (descent, cell->line_height[i] - cell->line_baseline[i]);
+              ascent = MAX (ascent, cell->text->line_baseline[i]);
+              descent = MAX (descent, cell->text->line_height[i] - cell->text->line_baseline[i]);
             }
         }
       row->baselines[i] = ascent;
@@ -1106,9 +1274,9 @@ typedef struct
   cairo_surface_t *logo;
   double logo_width;
   double logo_height;
-  PangoLayout *letterhead_name;
-  PangoLayout *letterhead_details;
-  PangoLayout *marking;
+  TextBlock *letterhead_name;
+  TextBlock *letterhead_details;
+  TextBlock *marking;
   PangoLayout *running_header;
 } Painter;
 
@@ -1139,7 +1307,7 @@ draw_page_furniture (CtPdfWriter *self,
   cairo_t *cr = painter->cr;
   const double width = CT_PDF_PAGE_WIDTH - 2 * CT_PDF_MARGIN_OUTER;
   g_autofree char *number = NULL;
-  g_autoptr(PangoLayout) layout = NULL;
+  TextBlock *block;
 
   cairo_save (cr);
   cairo_set_source_rgb (cr, 0, 0, 0);
@@ -1149,11 +1317,11 @@ draw_page_furniture (CtPdfWriter *self,
       double h;
 
       if (painter->marking == NULL)
-        painter->marking = create_layout (self, "Sans Bold 9", self->marking,
-                                          width, PANGO_ALIGN_CENTER);
-      h = layout_height (painter->marking);
-      show_layout_at (cr, painter->marking, CT_PDF_MARGIN_OUTER, CT_PDF_MARGIN_OUTER + 2);
-      show_layout_at (cr, painter->marking, CT_PDF_MARGIN_OUTER,
+        painter->marking = lookup_text_block ("Sans Bold 9", self->marking,
+                                              width, PANGO_ALIGN_CENTER);
+      h = painter->marking->height;
+      show_layout_at (cr, painter->marking->layout, CT_PDF_MARGIN_OUTER, CT_PDF_MARGIN_OUTER + 2);
+      show_layout_at (cr, painter->marking->layout, CT_PDF_MARGIN_OUTER,
                       CT_PDF_PAGE_HEIGHT - CT_PDF_MARGIN_OUTER - h - 2);
     }
 
@@ -1161,7 +1329,7 @@ draw_page_furniture (CtPdfWriter *self,
     {
       if (painter->running_header == NULL)
         {
-          painter->running_header = create_layout (self, "Sans 8", self->running_header,
+          painter->running_header = create_layout ("Sans 8", self->running_header,
                                                    BODY_WIDTH, PANGO_ALIGN_LEFT);
           /* One line only: a long header is shortened rather than wrapped. */
           pango_layout_set_ellipsize (painter->running_header, PANGO_ELLIPSIZE_END);
@@ -1178,9 +1346,10 @@ draw_page_furniture (CtPdfWriter *self,
 
   /* Translators: page numbering at the foot of every page. */
   number = g_strdup_printf (_("Page %u of %u"), page + 1, painter->n_pages);
-  layout = create_layout (self, "Sans 8.5", number, BODY_WIDTH, PANGO_ALIGN_RIGHT);
+  block = lookup_text_block ("Sans 8.5", number, BODY_WIDTH, PANGO_ALIGN_RIGHT);
   cairo_set_source_rgb (cr, 0.25, 0.25, 0.25);
-  show_layout_at (cr, layout, CT_PDF_MARGIN_LEFT, BODY_BOTTOM + 8);
+  show_layout_at (cr, block->layout, CT_PDF_MARGIN_LEFT, BODY_BOTTOM + 8);
+  text_block_unref (block);
 
   cairo_restore (cr);
 }
@@ -1229,15 +1398,15 @@ prepare_letterhead (CtPdfWriter *self,
 
   if (self->letterhead_name != NULL)
     {
-      painter->letterhead_name = create_layout (self, "Sans Bold 16", self->letterhead_name,
-                                                text_width, PANGO_ALIGN_LEFT);
-      text_height += layout_height (painter->letterhead_name) + 3;
+      painter->letterhead_name = lookup_text_block ("Sans Bold 16", self->letterhead_name,
+                                                    text_width, PANGO_ALIGN_LEFT);
+      text_height += painter->letterhead_name->height + 3;
     }
   if (self->letterhead_details != NULL)
     {
-      painter->letterhead_details = create_layout (self, "Sans 8.5", self->letterhead_details,
-                                                   text_width, PANGO_ALIGN_LEFT);
-      text_height += layout_height (painter->letterhead_details);
+      painter->letterhead_details = lookup_text_block ("Sans 8.5", self->letterhead_details,
+                                                       text_width, PANGO_ALIGN_LEFT);
+      text_height += painter->letterhead_details->height;
     }
 
   *height = MAX (*height, text_height);
@@ -1284,12 +1453,12 @@ draw_letterhead (CtPdfWriter *self,
   cairo_set_source_rgb (cr, 0.08, 0.20, 0.36);
   if (painter->letterhead_name != NULL)
     {
-      show_layout_at (cr, painter->letterhead_name, CT_PDF_MARGIN_LEFT, y);
-      y += layout_height (painter->letterhead_name) + 3;
+      show_layout_at (cr, painter->letterhead_name->layout, CT_PDF_MARGIN_LEFT, y);
+      y += painter->letterhead_name->height + 3;
     }
   cairo_set_source_rgb (cr, 0.25, 0.25, 0.25);
   if (painter->letterhead_details != NULL)
-    show_layout_at (cr, painter->letterhead_details, CT_PDF_MARGIN_LEFT, y);
+    show_layout_at (cr, painter->letterhead_details->layout, CT_PDF_MARGIN_LEFT, y);
 
   cairo_set_source_rgb (cr, 0.08, 0.20, 0.36);
   cairo_set_line_width (cr, 1.2);
@@ -1393,12 +1562,12 @@ draw_slice (CtPdfWriter *self,
         {
           Cell *cell = &g_array_index (row->cells, Cell, c);
 
-          if (i >= cell->n_lines)
+          if (i >= cell->text->n_lines)
             continue;
 
-          cairo_move_to (cr, x0 + cell->x + cell->line_x[i],
+          cairo_move_to (cr, x0 + cell->x + cell->text->line_x[i],
                          y + row->text_offsets[i] + row->baselines[i]);
-          pango_cairo_show_layout_line (cr, cell->lines[i]);
+          pango_cairo_show_layout_line (cr, cell->text->lines[i]);
         }
       y += row->heights[i];
     }
@@ -1449,6 +1618,7 @@ ct_pdf_writer_render (CtPdfWriter  *self,
   g_return_val_if_fail (CT_IS_PDF_WRITER (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  text_lock_acquire ();
   if (!prepare_letterhead (self, &painter, &letterhead_height, error))
     goto out;
 
@@ -1518,10 +1688,11 @@ out:
   g_clear_pointer (&painter.cr, cairo_destroy);
   g_clear_pointer (&painter.surface, cairo_surface_destroy);
   g_clear_pointer (&painter.logo, cairo_surface_destroy);
-  g_clear_object (&painter.letterhead_name);
-  g_clear_object (&painter.letterhead_details);
-  g_clear_object (&painter.marking);
+  g_clear_pointer (&painter.letterhead_name, text_block_unref);
+  g_clear_pointer (&painter.letterhead_details, text_block_unref);
+  g_clear_pointer (&painter.marking, text_block_unref);
   g_clear_object (&painter.running_header);
+  text_lock_release ();
 
   if (!ok)
     return NULL;
