@@ -17,10 +17,13 @@
 #include "ct-workflow.h"
 
 /*
- * The Letters group of the Preferences window, against a real store in the
- * test session's keyring: the closing paragraph and logo it saves reach
+ * The Letters and Procedure groups of the Preferences window, against a
+ * real store in the test session's keyring. Every setting applies as it
+ * is changed, with no Save button: the closing paragraph and logo reach
  * the referral letter, a file that is not a PNG is refused and nothing is
- * saved, and a failed save keeps what was typed.
+ * saved, a value that cannot be read is marked on its row and not saved,
+ * a failed save keeps what was typed, and closing the window keeps the
+ * last change.
  */
 
 #define REFERENCE "CT-2026-0077"
@@ -118,6 +121,62 @@ make_png (const char *dir)
   cairo_surface_destroy (surface);
 
   return path;
+}
+
+/* Preferences apply at once: no button in the window saves. */
+static void
+assert_no_save_button (GtkWidget *root)
+{
+  if (GTK_IS_BUTTON (root))
+    {
+      const char *label = gtk_button_get_label (GTK_BUTTON (root));
+
+      if (label != NULL && strstr (label, "Save") != NULL)
+        g_error ("Preferences has a button “%s”", label);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    assert_no_save_button (child);
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+static void
+wait_until (Condition    condition,
+            gpointer     data,
+            const char  *what)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (!condition (data) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  if (!condition (data))
+    g_error ("Timed out waiting for %s", what);
+}
+
+static gboolean
+has_logo (gpointer workflow)
+{
+  return ct_record_has_field (ct_workflow_get_organisation (workflow), "logo-path");
+}
+
+static gboolean
+has_no_logo (gpointer workflow)
+{
+  return !has_logo (workflow);
+}
+
+static gboolean
+has_closing (gpointer workflow)
+{
+  return g_strcmp0 (ct_record_get_string (ct_workflow_get_organisation (workflow), "letter-closing"),
+                    CLOSING) == 0;
+}
+
+static gboolean
+error_shown (gpointer group)
+{
+  return ct_test_ui_find_error (group) != NULL;
 }
 
 static GBytes *
@@ -265,7 +324,7 @@ test_letters (void)
                                                "Choose a letterhead logo")));
   g_assert_true (GTK_IS_BUTTON (ct_test_ui_find_by_label (GTK_WIDGET (window),
                                                "Remove the letterhead logo")));
-  g_assert_true (GTK_IS_BUTTON (ct_test_ui_find_by_label (GTK_WIDGET (window), "Save letter settings")));
+  assert_no_save_button (GTK_WIDGET (window));
 
   /* A file that is not a PNG is refused with a reason; nothing is saved. */
   g_file_set_contents (not_png, "%PDF-1.4 this is not an image", -1, &error);
@@ -293,7 +352,7 @@ test_letters (void)
     g_clear_error (&error);
   }
 
-  /* A real PNG is copied into the data folder. */
+  /* A real PNG is copied into the data folder, and saved at once. */
   png = make_png (dir);
   g_assert_true (import_logo (window, png, &error));
   g_assert_no_error (error);
@@ -304,28 +363,25 @@ test_letters (void)
   row = ct_test_ui_find_by_label (GTK_WIDGET (window), "Choose a letterhead logo");
   row = gtk_widget_get_ancestor (row, ADW_TYPE_ACTION_ROW);
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "our-logo.png");
+  wait_until (has_logo, workflow, "the logo to be saved");
   /* The original can go; letters use the copy. */
   g_assert_cmpint (g_unlink (png), ==, 0);
 
+  /* Typing is saved once it pauses. */
   buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
   gtk_text_buffer_set_text (buffer, CLOSING "\n", -1);
 
   ct_test_ui_wait_for_frame (GTK_WIDGET (window));
   ct_test_ui_screenshot (GTK_WIDGET (window), "preferences-letters.png");
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "letters.save", NULL));
-  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  while (g_strcmp0 (ct_record_get_string (ct_workflow_get_organisation (workflow),
-                                          "letter-closing"), CLOSING) != 0 &&
-         g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  wait_until (has_closing, workflow, "the closing paragraph to be saved");
   g_assert_cmpstr (ct_record_get_string (ct_workflow_get_organisation (workflow),
                                          "letter-closing"), ==, CLOSING);
 
   /* Saved in the store, the earlier version kept as history. */
   stored = ct_store_get_sync (store, CT_RECORD_KIND_ORGANISATION, ct_record_get_id (org), &error);
   g_assert_no_error (error);
-  g_assert_cmpint (ct_record_get_version (stored), ==, 2);
+  g_assert_cmpint (ct_record_get_version (stored), ==, 3);
   g_assert_cmpstr (ct_record_get_string (stored, "letter-closing"), ==, CLOSING);
   g_assert_cmpstr (ct_record_get_string (stored, "logo-path"), ==,
                    ct_preferences_window_get_logo_path (window));
@@ -333,7 +389,7 @@ test_letters (void)
   history = ct_store_list_history_sync (store, CT_RECORD_KIND_ORGANISATION,
                                         ct_record_get_id (org), &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (history->len, >=, 1);
+  g_assert_cmpuint (history->len, >=, 2);
 
   /* The letter now ends with our paragraph and carries the logo. */
   after = generate_letter (store, staff_id);
@@ -344,25 +400,20 @@ test_letters (void)
                  strstr (after_text, "Pleasetellus"));
   g_assert_cmpuint (count_images (after), >=, 1);
 
-  /* Removing the logo and saving takes it off the record. */
+  /* Removing the logo takes it off the record at once. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "letters.remove-logo", NULL));
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "None");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "letters.save", NULL));
-  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  while (ct_record_has_field (ct_workflow_get_organisation (workflow), "logo-path") &&
-         g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  wait_until (has_no_logo, workflow, "the logo to be removed");
   g_clear_object (&stored);
   stored = ct_store_get_sync (store, CT_RECORD_KIND_ORGANISATION, ct_record_get_id (org), &error);
   g_assert_no_error (error);
-  g_assert_cmpint (ct_record_get_version (stored), ==, 3);
+  g_assert_cmpint (ct_record_get_version (stored), ==, 4);
   g_assert_false (ct_record_has_field (stored, "logo-path"));
   g_assert_cmpstr (ct_record_get_string (stored, "letter-closing"), ==, CLOSING);
 
   /* A save that fails says so and keeps what was typed. */
-  gtk_text_buffer_set_text (buffer, "A second closing paragraph.", -1);
   ct_store_close (store);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "letters.save", NULL));
+  gtk_text_buffer_set_text (buffer, "A second closing paragraph.", -1);
   {
     GtkWidget *error_label = NULL;
 
@@ -449,11 +500,20 @@ test_procedure (void)
   g_assert_nonnull (policy);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (cutoff)), ==, "16:00");
 
-  /* A cut-off that cannot be read is refused and nothing is saved. */
+  assert_no_save_button (GTK_WIDGET (window));
+  /* The window's size is remembered by itself, not an option. */
+  g_assert_null (ct_test_ui_find_text (GTK_WIDGET (window), "Window Size"));
+  g_assert_null (ct_test_ui_find_text (GTK_WIDGET (window), "Remember"));
+
+  /* A cut-off that cannot be read is marked on its row, said below, and
+   * nothing is saved. */
   gtk_editable_set_text (GTK_EDITABLE (cutoff), "half four");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "procedure.save", NULL));
+  wait_until (error_shown, group, "the cut-off to be refused");
   label = ct_test_ui_find_error (group);
   g_assert_nonnull (label);
+  g_test_message ("cut-off refused: %s", gtk_label_get_text (GTK_LABEL (label)));
+  g_assert_true (gtk_widget_has_css_class (gtk_widget_get_ancestor (cutoff, ADW_TYPE_ENTRY_ROW),
+                                           "error"));
   g_assert_cmpstr (ct_record_get_string (ct_workflow_get_organisation (workflow), "cutoff"), ==, "16:00");
 
   gtk_editable_set_text (GTK_EDITABLE (cutoff), "17:30");
@@ -462,11 +522,15 @@ test_procedure (void)
   gtk_editable_set_text (GTK_EDITABLE (policy), "01/11/2025");
   ct_test_ui_wait_for_frame (GTK_WIDGET (window));
   ct_test_ui_screenshot (GTK_WIDGET (window), "preferences-procedure.png");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "procedure.save", NULL));
   deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  while (g_strcmp0 (ct_record_get_string (ct_workflow_get_organisation (workflow), "cutoff"), "17:30") != 0 &&
+  while (g_strcmp0 (ct_record_get_string (ct_workflow_get_organisation (workflow), "policy-reviewed"),
+                    "2025-11-01") != 0 &&
          g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
+  /* Read again, the mark on the row goes. */
+  g_assert_null (ct_test_ui_find_error (group));
+  g_assert_false (gtk_widget_has_css_class (gtk_widget_get_ancestor (cutoff, ADW_TYPE_ENTRY_ROW),
+                                            "error"));
 
   /* What was saved is what the deadlines are worked out from. */
   service = ct_case_service_new_for_organisation (store, ct_workflow_get_organisation (workflow), &error);
@@ -478,7 +542,19 @@ test_procedure (void)
   g_assert_cmpstr (ct_record_get_string (ct_workflow_get_organisation (workflow), "policy-reviewed"), ==,
                    "2025-11-01");
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  /* A change made just before the window closes is kept. */
+  g_object_ref (window);
+  gtk_editable_set_text (GTK_EDITABLE (route), "Ring the emergency duty team");
+  gtk_window_close (GTK_WINDOW (window));
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (g_strcmp0 (ct_record_get_string (ct_workflow_get_organisation (workflow), "out-of-hours"),
+                    "Ring the emergency duty team") != 0 &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (ct_record_get_string (ct_workflow_get_organisation (workflow), "out-of-hours"), ==,
+                   "Ring the emergency duty team");
+  g_object_unref (window);
+
   g_clear_object (&workflow);
   ct_store_close (store);
 }

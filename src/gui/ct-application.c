@@ -144,7 +144,10 @@ on_quit_activated_cb (GSimpleAction *action,
       windows = next;
     }
 
-  g_application_quit (G_APPLICATION (self));
+  /* A backup started as a window closed holds the application, and ends
+   * it when done. */
+  if (!g_application_get_is_busy (G_APPLICATION (self)))
+    g_application_quit (G_APPLICATION (self));
 }
 
 static const GActionEntry app_actions[] = {

@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "ct-backups.h"
 #include "ct-clock.h"
 #include "ct-date-button.h"
 #include "ct-details.h"
@@ -27,7 +28,22 @@
  * named by its SHA-256, so moving or changing the original does not break
  * letters, and earlier versions of the record keep pointing at the image
  * they had.
+ *
+ * Every setting applies as it is changed, as in GNOME's own preferences:
+ * there is no Save button. Typing is saved once it pauses, or when the
+ * field is left or Enter pressed; a value that cannot be read is marked on
+ * its row, with the reason below, and is not saved. Saves of the
+ * organisation record go one at a time, each from the record as the last
+ * one left it, and a save started as the window closes still finishes.
  */
+
+#define APPLY_DELAY_MS 700
+
+typedef enum
+{
+  PENDING_PROCEDURE = 1 << 0,
+  PENDING_LETTERS   = 1 << 1,
+} Pending;
 
 #define MAX_LOGO_BYTES (5 * 1024 * 1024)
 
@@ -39,8 +55,13 @@ struct _CtPreferencesWindow
   CtWorkflow           *workflow;
   GCancellable         *cancellable;
   GtkNativeDialog      *chooser;
-  char                 *logo_path;   /* as it will be saved; NULL for none */
-  gboolean              saving;
+  char                 *logo_path;   /* as saved, or being saved; NULL for none */
+  gboolean              loading;     /* filling the fields, not the person typing */
+  gboolean              saving;      /* a save of the organisation is running */
+  Pending               pending;     /* saves waiting for it */
+  guint                 procedure_timeout_id;
+  guint                 letters_timeout_id;
+  GCancellable         *backup_cancellable;
 
   AdwActionRow         *database_row;
   AdwPreferencesGroup  *letters_group;
@@ -54,7 +75,15 @@ struct _CtPreferencesWindow
   GtkSpinButton        *referral_spin;
   AdwEntryRow          *policy_row;
   GtkLabel             *procedure_error_label;
-  gboolean              saving_procedure;
+
+  AdwPreferencesPage   *backups_page;
+  AdwActionRow         *folder_row;
+  GtkSpinButton        *keep_spin;
+  GtkSpinButton        *overdue_spin;
+  AdwActionRow         *back_up_row;
+  GtkButton            *cancel_backup_button;
+  GtkProgressBar       *backup_progress;
+  GtkLabel             *backups_error_label;
 };
 
 G_DEFINE_FINAL_TYPE (CtPreferencesWindow, ct_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -90,15 +119,14 @@ update_logo_row (CtPreferencesWindow *self)
 
   adw_action_row_set_subtitle (self->logo_row, has_logo ? name : _("None"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "letters.remove-logo",
-                                 has_logo && !self->saving);
+                                 has_logo && get_organisation (self) != NULL);
 }
 
 static void
 update_letters_actions (CtPreferencesWindow *self)
 {
-  gboolean ready = get_organisation (self) != NULL && !self->saving;
+  gboolean ready = get_organisation (self) != NULL;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "letters.save", ready);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "letters.choose-logo", ready);
   update_logo_row (self);
 }
@@ -133,7 +161,9 @@ load_letters (CtPreferencesWindow *self)
                                            "the written confirmation of a referral."));
 
   closing = ct_record_get_string (organisation, "letter-closing");
+  self->loading = TRUE;
   gtk_text_buffer_set_text (buffer, closing != NULL ? closing : "", -1);
+  self->loading = FALSE;
   self->logo_path = g_strdup (ct_record_get_string (organisation, "logo-path"));
   update_letters_actions (self);
 }
@@ -150,8 +180,33 @@ load_letters (CtPreferencesWindow *self)
 
 static void
 show_procedure_error (CtPreferencesWindow *self,
-                      const char          *message)
+                      const char          *message,
+                      GtkWidget           *row)
 {
+  GtkWidget *rows[] = { GTK_WIDGET (self->cutoff_row), GTK_WIDGET (self->policy_row) };
+
+  /* The row that cannot be read is marked, and named to assistive
+   * technology by the reason. */
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      if (rows[i] == row)
+        {
+          gtk_widget_add_css_class (rows[i], "error");
+          gtk_accessible_update_property (GTK_ACCESSIBLE (rows[i]),
+                                          GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message, -1);
+          gtk_accessible_update_state (GTK_ACCESSIBLE (rows[i]),
+                                       GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE,
+                                       -1);
+        }
+      else
+        {
+          gtk_widget_remove_css_class (rows[i], "error");
+          gtk_accessible_reset_property (GTK_ACCESSIBLE (rows[i]),
+                                         GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+          gtk_accessible_reset_state (GTK_ACCESSIBLE (rows[i]), GTK_ACCESSIBLE_STATE_INVALID);
+        }
+    }
+
   gtk_label_set_text (self->procedure_error_label, message != NULL ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->procedure_error_label), message != NULL);
 }
@@ -163,13 +218,12 @@ load_procedure (CtPreferencesWindow *self)
   const char *policy;
   g_autofree char *policy_text = NULL;
 
-  show_procedure_error (self, NULL);
+  show_procedure_error (self, NULL, NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->procedure_group), organisation != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "procedure.save",
-                                 organisation != NULL && !self->saving_procedure);
   if (organisation == NULL)
     return;
 
+  self->loading = TRUE;
   gtk_editable_set_text (GTK_EDITABLE (self->cutoff_row),
                          ct_record_get_string (organisation, "cutoff") ?: "16:00");
   gtk_editable_set_text (GTK_EDITABLE (self->out_of_hours_row),
@@ -183,37 +237,17 @@ load_procedure (CtPreferencesWindow *self)
     policy = ct_record_get_string (organisation, "policy-adopted");
   policy_text = policy != NULL ? ct_format_date_for_entry (policy) : NULL;
   gtk_editable_set_text (GTK_EDITABLE (self->policy_row), policy_text ?: "");
+  self->loading = FALSE;
 }
 
-static void
-on_procedure_saved_cb (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
+static void run_next_save (CtPreferencesWindow *self);
+
+/* Reads the Procedure group into a changed organisation record, or says
+ * on the row what cannot be read. Returns %NULL if there is nothing to
+ * save. */
+static CtRecord *
+read_procedure (CtPreferencesWindow *self)
 {
-  g_autoptr(CtPreferencesWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  self->saving_procedure = FALSE;
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "procedure.save", TRUE);
-
-  if (!ct_workflow_update_organisation_finish (CT_WORKFLOW (source), result, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_procedure_error (self, error->message);
-      return;
-    }
-
-  show_procedure_error (self, NULL);
-  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
-                                    adw_toast_new (_("Procedure settings saved")));
-}
-
-static void
-save_procedure_action (GtkWidget  *widget,
-                       const char *action_name,
-                       GVariant   *parameter)
-{
-  CtPreferencesWindow *self = CT_PREFERENCES_WINDOW (widget);
   CtRecord *organisation = get_organisation (self);
   g_autoptr(CtRecord) changed = NULL;
   g_autofree char *cutoff = NULL;
@@ -224,8 +258,8 @@ save_procedure_action (GtkWidget  *widget,
   g_autoptr(GError) error = NULL;
   guint minutes;
 
-  if (organisation == NULL || self->saving_procedure)
-    return;
+  if (organisation == NULL)
+    return NULL;
 
   cutoff = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->cutoff_row))));
   route = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->out_of_hours_row))));
@@ -233,15 +267,14 @@ save_procedure_action (GtkWidget  *widget,
 
   if (!ct_cutoff_parse (cutoff, &minutes, &error))
     {
-      show_procedure_error (self, error->message);
-      gtk_widget_grab_focus (GTK_WIDGET (self->cutoff_row));
-      return;
+      show_procedure_error (self, error->message, GTK_WIDGET (self->cutoff_row));
+      return NULL;
     }
   if (policy_text[0] != '\0' && !ct_parse_date (policy_text, &policy))
     {
-      show_procedure_error (self, _("The date the policy was adopted or last reviewed must be a real date, written as DD/MM/YYYY."));
-      gtk_widget_grab_focus (GTK_WIDGET (self->policy_row));
-      return;
+      show_procedure_error (self, _("The date the policy was adopted or last reviewed must be a real date, written as DD/MM/YYYY."),
+                            GTK_WIDGET (self->policy_row));
+      return NULL;
     }
 
   /* An empty out-of-hours route removes it; an empty policy date keeps the
@@ -259,22 +292,200 @@ save_procedure_action (GtkWidget  *widget,
   changed = ct_details_change_record (organisation, answers, &error);
   if (changed == NULL)
     {
-      show_procedure_error (self, error->message);
-      return;
+      show_procedure_error (self, error->message, NULL);
+      return NULL;
     }
 
+  show_procedure_error (self, NULL, NULL);
   if (ct_record_equal_fields (changed, organisation))
+    return NULL;
+  return g_steal_pointer (&changed);
+}
+
+/* Reads the Letters group into a changed organisation record; %NULL if
+ * there is nothing to save. */
+static CtRecord *
+read_letters (CtPreferencesWindow *self)
+{
+  CtRecord *organisation = get_organisation (self);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->closing_view);
+  g_autoptr(CtRecord) changed = NULL;
+  g_autoptr(GHashTable) answers = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *closing = NULL;
+  GtkTextIter start, end;
+
+  if (organisation == NULL)
+    return NULL;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  closing = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  g_strstrip (closing);
+
+  /* Empty answers remove the closing and the logo. */
+  answers = ct_answers_new ();
+  ct_answers_set_text (answers, "letter-closing", closing);
+  ct_answers_set_text (answers, "logo-path", self->logo_path != NULL ? self->logo_path : "");
+
+  changed = ct_details_change_record (organisation, answers, &error);
+  if (changed == NULL)
     {
-      show_procedure_error (self, NULL);
-      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
-                                        adw_toast_new (_("The procedure settings have not changed")));
+      show_letters_error (self, error->message);
+      return NULL;
+    }
+  if (ct_record_equal_fields (changed, organisation))
+    return NULL;
+  return g_steal_pointer (&changed);
+}
+
+static void
+on_organisation_saved_cb (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CtPreferencesWindow *self = g_task_get_source_object (task);
+  Pending which = GPOINTER_TO_UINT (g_task_get_task_data (task));
+  g_autoptr(GError) error = NULL;
+
+  self->saving = FALSE;
+
+  /* Saved; but a window already closed has nothing to show it in. */
+  if (self->cancellable == NULL || !gtk_widget_get_visible (GTK_WIDGET (self)))
+    {
+      ct_workflow_update_organisation_finish (CT_WORKFLOW (source), result, &error);
+      if (error != NULL)
+        g_warning ("A setting could not be saved as Preferences closed: %s", error->message);
+      g_task_return_boolean (task, TRUE);
       return;
     }
 
-  self->saving_procedure = TRUE;
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "procedure.save", FALSE);
-  ct_workflow_update_organisation_async (self->workflow, changed, self->cancellable,
-                                         on_procedure_saved_cb, g_object_ref (self));
+  if (!ct_workflow_update_organisation_finish (CT_WORKFLOW (source), result, &error))
+    {
+      /* What was typed stays in the form, to be saved with the next
+       * change. */
+      if (which == PENDING_PROCEDURE)
+        show_procedure_error (self, error->message, NULL);
+      else
+        show_letters_error (self, error->message);
+    }
+  else if (which == PENDING_LETTERS)
+    show_letters_error (self, NULL);
+
+  run_next_save (self);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Starts the next waiting save, unless one is running. */
+static void
+run_next_save (CtPreferencesWindow *self)
+{
+  while (!self->saving && self->pending != 0 && self->workflow != NULL)
+    {
+      Pending which = (self->pending & PENDING_PROCEDURE) ? PENDING_PROCEDURE : PENDING_LETTERS;
+      g_autoptr(CtRecord) changed = NULL;
+      GTask *task;
+
+      self->pending &= ~which;
+      changed = which == PENDING_PROCEDURE ? read_procedure (self) : read_letters (self);
+      if (changed == NULL)
+        continue;
+
+      self->saving = TRUE;
+      /* The task holds the window until the save is done; it is not
+       * cancelled when the window closes, so the last change is kept. */
+      task = g_task_new (self, NULL, NULL, NULL);
+      g_task_set_source_tag (task, run_next_save);
+      g_task_set_task_data (task, GUINT_TO_POINTER (which), NULL);
+      ct_workflow_update_organisation_async (self->workflow, changed, NULL,
+                                             on_organisation_saved_cb, task);
+    }
+}
+
+static void
+save_soon (CtPreferencesWindow *self,
+           Pending              which)
+{
+  self->pending |= which;
+  run_next_save (self);
+}
+
+static gboolean
+on_procedure_timeout_cb (gpointer user_data)
+{
+  CtPreferencesWindow *self = user_data;
+
+  self->procedure_timeout_id = 0;
+  save_soon (self, PENDING_PROCEDURE);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_letters_timeout_cb (gpointer user_data)
+{
+  CtPreferencesWindow *self = user_data;
+
+  self->letters_timeout_id = 0;
+  save_soon (self, PENDING_LETTERS);
+  return G_SOURCE_REMOVE;
+}
+
+/* Saves what is waiting for a pause in typing now. */
+static void
+flush_typing (CtPreferencesWindow *self)
+{
+  if (self->procedure_timeout_id != 0)
+    {
+      g_clear_handle_id (&self->procedure_timeout_id, g_source_remove);
+      save_soon (self, PENDING_PROCEDURE);
+    }
+  if (self->letters_timeout_id != 0)
+    {
+      g_clear_handle_id (&self->letters_timeout_id, g_source_remove);
+      save_soon (self, PENDING_LETTERS);
+    }
+}
+
+static void
+on_procedure_changed_cb (CtPreferencesWindow *self)
+{
+  if (self->loading || get_organisation (self) == NULL)
+    return;
+  g_clear_handle_id (&self->procedure_timeout_id, g_source_remove);
+  self->procedure_timeout_id = g_timeout_add (APPLY_DELAY_MS, on_procedure_timeout_cb, self);
+}
+
+static void
+on_closing_changed_cb (CtPreferencesWindow *self)
+{
+  if (self->loading || get_organisation (self) == NULL)
+    return;
+  g_clear_handle_id (&self->letters_timeout_id, g_source_remove);
+  self->letters_timeout_id = g_timeout_add (APPLY_DELAY_MS, on_letters_timeout_cb, self);
+}
+
+static void
+on_field_left_cb (CtPreferencesWindow *self)
+{
+  flush_typing (self);
+}
+
+/* Typing in @widget is saved after a pause, and at once when Enter is
+ * pressed or the field is left. */
+static void
+watch_field (CtPreferencesWindow *self,
+             GtkWidget           *widget,
+             const char          *signal,
+             GCallback            changed)
+{
+  GtkEventController *focus = gtk_event_controller_focus_new ();
+
+  if (signal != NULL)
+    g_signal_connect_swapped (widget, signal, changed, self);
+  g_signal_connect_swapped (focus, "leave", G_CALLBACK (on_field_left_cb), self);
+  gtk_widget_add_controller (widget, focus);
+  if (ADW_IS_ENTRY_ROW (widget))
+    g_signal_connect_swapped (widget, "entry-activated", G_CALLBACK (on_field_left_cb), self);
 }
 
 /* }}} */
@@ -406,6 +617,7 @@ on_logo_imported_cb (GObject      *source,
   g_free (self->logo_path);
   self->logo_path = g_steal_pointer (&path);
   update_logo_row (self);
+  save_soon (self, PENDING_LETTERS);
   g_task_return_boolean (outer, TRUE);
 }
 
@@ -419,9 +631,8 @@ on_logo_imported_cb (GObject      *source,
  *
  * Checks that @file is a PNG image and copies it into Caretrail's data
  * folder, off the main thread. On success it becomes the letterhead logo
- * to save; on failure the reason is shown in the Letters group and the
- * logo to save is unchanged. Nothing is written to the store until the
- * letter settings are saved.
+ * and is saved at once; on failure the reason is shown in the Letters
+ * group and the logo is unchanged.
  */
 void
 ct_preferences_window_import_logo_async (CtPreferencesWindow *self,
@@ -460,8 +671,8 @@ ct_preferences_window_import_logo_finish (CtPreferencesWindow  *self,
  * ct_preferences_window_get_logo_path:
  * @self: a #CtPreferencesWindow
  *
- * Returns: (nullable): the letterhead logo the Letters group will save:
- *   the copy in Caretrail's data folder, or %NULL for none.
+ * Returns: (nullable): the letterhead logo the Letters group saved, or is
+ *   saving: the copy in Caretrail's data folder, or %NULL for none.
  */
 const char *
 ct_preferences_window_get_logo_path (CtPreferencesWindow *self)
@@ -528,78 +739,211 @@ remove_logo_action (GtkWidget  *widget,
   g_clear_pointer (&self->logo_path, g_free);
   show_letters_error (self, NULL);
   update_logo_row (self);
+  save_soon (self, PENDING_LETTERS);
+}
+
+/* }}} */
+
+/* Backups {{{ */
+
+static CtStore *
+get_store (CtPreferencesWindow *self)
+{
+  return self->workflow != NULL ? ct_workflow_get_store (self->workflow) : NULL;
 }
 
 static void
-on_organisation_saved_cb (GObject      *source,
-                          GAsyncResult *result,
-                          gpointer      user_data)
+show_backups_error (CtPreferencesWindow *self,
+                    const char          *message)
+{
+  gtk_label_set_text (self->backups_error_label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->backups_error_label), message != NULL);
+}
+
+static void
+update_backups (CtPreferencesWindow *self)
+{
+  g_autofree char *folder = g_settings_get_string (self->settings, "backup-folder");
+  g_autofree char *last = ct_backups_describe_last (self->settings);
+  gboolean running = self->backup_cancellable != NULL;
+
+  adw_action_row_set_subtitle (self->folder_row, folder[0] != '\0' ? folder : _("None chosen"));
+  adw_action_row_set_subtitle (self->back_up_row, last);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "backups.back-up",
+                                 !running && folder[0] != '\0' && get_store (self) != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->cancel_backup_button), running);
+  gtk_widget_set_visible (GTK_WIDGET (self->backup_progress), running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "backups.restore",
+                                 !running && gtk_window_get_transient_for (GTK_WINDOW (self)) != NULL);
+}
+
+static void
+on_backup_settings_changed_cb (GSettings           *settings,
+                               const char          *key,
+                               CtPreferencesWindow *self)
+{
+  update_backups (self);
+}
+
+static void
+on_folder_chosen_cb (GtkNativeDialog *chooser,
+                     int              response,
+                     gpointer         user_data)
+{
+  CtPreferencesWindow *self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+      if (path != NULL)
+        {
+          show_backups_error (self, NULL);
+          g_settings_set_string (self->settings, "backup-folder", path);
+        }
+      else if (file != NULL)
+        show_backups_error (self, _("That folder cannot be used for backups, as it is not on a "
+                                    "disk this computer can write to directly. Choose another."));
+    }
+
+  g_clear_object (&self->chooser);
+}
+
+static void
+choose_folder_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  CtPreferencesWindow *self = CT_PREFERENCES_WINDOW (widget);
+  g_autofree char *folder = g_settings_get_string (self->settings, "backup-folder");
+  GtkFileChooserNative *chooser;
+
+  if (self->chooser != NULL)
+    return;
+
+  /* Through the file chooser portal in a sandbox, which also gives
+   * Caretrail access to the folder chosen. */
+  chooser = gtk_file_chooser_native_new (_("Choose the Backup Folder"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Choose"),
+                                         _("_Cancel"));
+  if (folder[0] != '\0' && g_file_test (folder, G_FILE_TEST_IS_DIR))
+    {
+      g_autoptr(GFile) dir = g_file_new_for_path (folder);
+
+      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), dir, NULL);
+    }
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+
+  self->chooser = GTK_NATIVE_DIALOG (chooser);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_folder_chosen_cb), self);
+  gtk_native_dialog_show (self->chooser);
+}
+
+static void
+on_backup_progress_cb (double   fraction,
+                       gpointer user_data)
+{
+  CtPreferencesWindow *self = user_data;
+
+  gtk_progress_bar_set_fraction (self->backup_progress, fraction);
+}
+
+static void
+on_backed_up_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
   g_autoptr(CtPreferencesWindow) self = user_data;
   g_autoptr(GError) error = NULL;
+  g_autofree char *path = ct_backups_back_up_finish (result, &error);
 
-  self->saving = FALSE;
-  update_letters_actions (self);
+  g_clear_object (&self->backup_cancellable);
+  update_backups (self);
 
-  if (!ct_workflow_update_organisation_finish (CT_WORKFLOW (source), result, &error))
+  if (path == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      /* What was typed stays in the form, to try again. */
-      show_letters_error (self, error->message);
+        show_backups_error (self, _("The backup was stopped. No backup was left in the folder."));
+      else
+        show_backups_error (self, error->message);
       return;
     }
 
-  show_letters_error (self, NULL);
+  show_backups_error (self, NULL);
   adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
-                                    adw_toast_new (_("Letter settings saved")));
+                                    adw_toast_new (_("The records were backed up")));
 }
 
 static void
-save_letters_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
+back_up_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
 {
   CtPreferencesWindow *self = CT_PREFERENCES_WINDOW (widget);
-  CtRecord *organisation = get_organisation (self);
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->closing_view);
-  g_autoptr(CtRecord) changed = NULL;
-  g_autoptr(GHashTable) answers = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *closing = NULL;
-  GtkTextIter start, end;
+  CtStore *store = get_store (self);
 
-  if (organisation == NULL || self->saving)
+  if (store == NULL || self->backup_cancellable != NULL)
     return;
 
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  closing = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-  g_strstrip (closing);
+  show_backups_error (self, NULL);
+  self->backup_cancellable = g_cancellable_new ();
+  gtk_progress_bar_set_fraction (self->backup_progress, 0);
+  update_backups (self);
+  ct_backups_back_up_async (self->settings, store, on_backup_progress_cb, g_object_ref (self),
+                            g_object_unref, self->backup_cancellable, on_backed_up_cb,
+                            g_object_ref (self));
+}
 
-  /* Empty answers remove the closing and the logo. */
-  answers = ct_answers_new ();
-  ct_answers_set_text (answers, "letter-closing", closing);
-  ct_answers_set_text (answers, "logo-path", self->logo_path != NULL ? self->logo_path : "");
+static void
+cancel_backup_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  CtPreferencesWindow *self = CT_PREFERENCES_WINDOW (widget);
 
-  changed = ct_details_change_record (organisation, answers, &error);
-  if (changed == NULL)
-    {
-      show_letters_error (self, error->message);
-      return;
-    }
+  g_cancellable_cancel (self->backup_cancellable);
+}
 
-  if (ct_record_equal_fields (changed, organisation))
-    {
-      show_letters_error (self, NULL);
-      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
-                                        adw_toast_new (_("The letter settings have not changed")));
-      return;
-    }
+static void
+restore_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  CtPreferencesWindow *self = CT_PREFERENCES_WINDOW (widget);
+  GtkWindow *main_window = gtk_window_get_transient_for (GTK_WINDOW (self));
 
-  self->saving = TRUE;
-  update_letters_actions (self);
-  ct_workflow_update_organisation_async (self->workflow, changed, self->cancellable,
-                                         on_organisation_saved_cb, g_object_ref (self));
+  if (main_window == NULL)
+    return;
+
+  /* The main window restores it, and shows the records afterwards. */
+  ct_backups_ask_restore (self->settings, GTK_WINDOW (self), GTK_WIDGET (main_window), TRUE);
+}
+
+/**
+ * ct_preferences_window_restore_backup:
+ * @self: a #CtPreferencesWindow
+ * @path: a backup file
+ *
+ * Restores @path in the main window this window belongs to, as confirming
+ * a file chosen with "Restore…" does, and closes this window.
+ */
+void
+ct_preferences_window_restore_backup (CtPreferencesWindow *self,
+                                      const char          *path)
+{
+  GtkWindow *main_window;
+
+  g_return_if_fail (CT_IS_PREFERENCES_WINDOW (self));
+  g_return_if_fail (path != NULL);
+
+  main_window = gtk_window_get_transient_for (GTK_WINDOW (self));
+  g_return_if_fail (main_window != NULL);
+
+  g_object_ref (main_window);
+  gtk_window_close (GTK_WINDOW (self));
+  gtk_widget_activate_action (GTK_WIDGET (main_window), "win.restore-backup", "s", path);
+  g_object_unref (main_window);
 }
 
 /* }}} */
@@ -615,8 +959,28 @@ ct_preferences_window_constructed (GObject *object)
   database = ct_paths_get_default_database ();
   adw_action_row_set_subtitle (self->database_row, database);
 
+  /* The backup settings are the application's own, saved as they change. */
+  g_settings_bind (self->settings, "backup-keep", self->keep_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "backup-overdue-days", self->overdue_spin, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_signal_connect_object (self->settings, "changed::backup-folder",
+                           G_CALLBACK (on_backup_settings_changed_cb), self, 0);
+  g_signal_connect_object (self->settings, "changed::last-backup",
+                           G_CALLBACK (on_backup_settings_changed_cb), self, 0);
+  g_signal_connect_swapped (self, "notify::transient-for", G_CALLBACK (update_backups), self);
+
   load_letters (self);
   load_procedure (self);
+  update_backups (self);
+}
+
+static gboolean
+ct_preferences_window_close_request (GtkWindow *window)
+{
+  /* What was typed last is saved, not lost, when the window closes. */
+  flush_typing (CT_PREFERENCES_WINDOW (window));
+
+  return GTK_WINDOW_CLASS (ct_preferences_window_parent_class)->close_request (window);
 }
 
 static void
@@ -670,7 +1034,12 @@ ct_preferences_window_dispose (GObject *object)
 {
   CtPreferencesWindow *self = CT_PREFERENCES_WINDOW (object);
 
+  flush_typing (self);
+  g_clear_handle_id (&self->procedure_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->letters_timeout_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
+  /* A backup under way goes on; it holds the application until done. */
+  g_clear_object (&self->backup_cancellable);
   if (self->chooser != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->chooser, self);
@@ -726,14 +1095,17 @@ ct_preferences_window_class_init (CtPreferencesWindowClass *klass)
                          G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_install_action (widget_class, "letters.save", NULL, save_letters_action);
-  gtk_widget_class_install_action (widget_class, "procedure.save", NULL, save_procedure_action);
+  GTK_WINDOW_CLASS (klass)->close_request = ct_preferences_window_close_request;
+
   gtk_widget_class_install_action (widget_class, "letters.choose-logo", NULL,
                                    choose_logo_action);
   gtk_widget_class_install_action (widget_class, "letters.remove-logo", NULL,
                                    remove_logo_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK,
-                                       "letters.save", NULL);
+  gtk_widget_class_install_action (widget_class, "backups.choose-folder", NULL,
+                                   choose_folder_action);
+  gtk_widget_class_install_action (widget_class, "backups.back-up", NULL, back_up_action);
+  gtk_widget_class_install_action (widget_class, "backups.cancel", NULL, cancel_backup_action);
+  gtk_widget_class_install_action (widget_class, "backups.restore", NULL, restore_action);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ct-preferences-window.ui");
@@ -749,6 +1121,14 @@ ct_preferences_window_class_init (CtPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, referral_spin);
   gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, policy_row);
   gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, procedure_error_label);
+  gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, backups_page);
+  gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, folder_row);
+  gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, keep_spin);
+  gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, overdue_spin);
+  gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, back_up_row);
+  gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, cancel_backup_button);
+  gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, backup_progress);
+  gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, backups_error_label);
 }
 
 static void
@@ -757,6 +1137,18 @@ ct_preferences_window_init (CtPreferencesWindow *self)
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
   ct_date_button_attach (self->policy_row);
+
+  watch_field (self, GTK_WIDGET (self->cutoff_row), "changed", G_CALLBACK (on_procedure_changed_cb));
+  watch_field (self, GTK_WIDGET (self->out_of_hours_row), "changed",
+               G_CALLBACK (on_procedure_changed_cb));
+  watch_field (self, GTK_WIDGET (self->policy_row), "changed", G_CALLBACK (on_procedure_changed_cb));
+  watch_field (self, GTK_WIDGET (self->decision_spin), "value-changed",
+               G_CALLBACK (on_procedure_changed_cb));
+  watch_field (self, GTK_WIDGET (self->referral_spin), "value-changed",
+               G_CALLBACK (on_procedure_changed_cb));
+  watch_field (self, GTK_WIDGET (self->closing_view), NULL, NULL);
+  g_signal_connect_swapped (gtk_text_view_get_buffer (self->closing_view), "changed",
+                            G_CALLBACK (on_closing_changed_cb), self);
 }
 
 /**
@@ -787,9 +1179,9 @@ ct_preferences_window_get_workflow (CtPreferencesWindow *self)
  * @self: a #CtPreferencesWindow
  * @workflow: (nullable): the open database's workflow, loaded
  *
- * Lets the Letters group edit the organisation record of @workflow. With
- * %NULL, or before the workflow has loaded, the group is insensitive and
- * says why.
+ * Lets the Letters and Procedure groups edit the organisation record of
+ * @workflow, and the Backups page back it up. With %NULL, or before the
+ * workflow has loaded, those groups are insensitive and say why.
  */
 void
 ct_preferences_window_set_workflow (CtPreferencesWindow *self,
@@ -801,7 +1193,11 @@ ct_preferences_window_set_workflow (CtPreferencesWindow *self,
   if (!g_set_object (&self->workflow, workflow))
     return;
 
+  g_clear_handle_id (&self->procedure_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->letters_timeout_id, g_source_remove);
+  self->pending = 0;
   load_letters (self);
   load_procedure (self);
+  update_backups (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WORKFLOW]);
 }

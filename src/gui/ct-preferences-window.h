@@ -25,5 +25,7 @@ gboolean             ct_preferences_window_import_logo_finish (CtPreferencesWind
                                                               GAsyncResult         *result,
                                                               GError              **error);
 const char          *ct_preferences_window_get_logo_path     (CtPreferencesWindow  *self);
+void                 ct_preferences_window_restore_backup    (CtPreferencesWindow  *self,
+                                                              const char           *path);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ct-alert.h"
+#include "ct-backups.h"
 #include "ct-crypto.h"
 #include "ct-store-error.h"
 #include "ct-unlock-page.h"
@@ -15,7 +16,8 @@
 /*
  * Shown when the records cannot be opened: says in plain words why (no
  * keyring, a locked keyring, a missing or wrong key, a damaged file) and
- * offers what can be done: try again, or enter the recovery code.
+ * offers what can be done: try again, enter the recovery code, or restore
+ * a backup.
  */
 struct _CtUnlockPage
 {
@@ -102,8 +104,8 @@ ct_unlock_page_set_error (CtUnlockPage *self,
         case CT_STORE_ERROR_NOT_A_DATABASE:
           specific = TRUE;
           title = _("The Records File Is Damaged");
-          advice = _("Nothing has been changed. Restore the latest backup with the "
-                     "administration tool, or ask whoever supports your computers.");
+          advice = _("Nothing has been changed. Restore the latest backup with “Restore "
+                     "From a Backup”, or ask whoever supports your computers.");
           icon = "dialog-warning-symbolic";
           break;
 
@@ -112,8 +114,8 @@ ct_unlock_page_set_error (CtUnlockPage *self,
           title = _("This Is an Older Copy of the Records");
           advice = _("Nothing has been changed. The records file is older than the records "
                      "this computer last saved, so newer records are missing from it. Find the "
-                     "newer file, or, to go back to this copy on purpose, restore it with the "
-                     "administration tool.");
+                     "newer file, or, to go back to this copy on purpose, restore it with "
+                     "“Restore From a Backup”.");
           icon = "dialog-warning-symbolic";
           break;
 
@@ -246,6 +248,19 @@ on_recover_activated_cb (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static void
+on_restore_activated_cb (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  /* The window restores it, and opens what is in place afterwards. */
+  ct_backups_ask_restore (settings, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, widget,
+                          FALSE);
+}
+
 /**
  * ct_unlock_page_recovery_failed:
  * @self: a #CtUnlockPage
@@ -304,6 +319,8 @@ ct_unlock_page_class_init (CtUnlockPageClass *klass)
   gtk_widget_class_install_action (widget_class, "unlock.retry", NULL, on_retry_activated_cb);
   gtk_widget_class_install_action (widget_class, "unlock.recover", NULL,
                                    on_recover_activated_cb);
+  gtk_widget_class_install_action (widget_class, "unlock.restore", NULL,
+                                   on_restore_activated_cb);
 }
 
 static void

@@ -5,6 +5,8 @@
 
 #include <glib/gi18n.h>
 
+#include "ct-backup-banner.h"
+#include "ct-backups.h"
 #include "ct-case-list-view.h"
 #include "ct-case-page.h"
 #include "ct-concern-dialog.h"
@@ -61,6 +63,10 @@ struct _CtWindow
 
 G_DEFINE_FINAL_TYPE (CtWindow, ct_window, ADW_TYPE_APPLICATION_WINDOW)
 
+static void on_restore_backup_activated_cb (GtkWidget  *widget,
+                                            const char *action_name,
+                                            GVariant   *parameter);
+
 static void
 restore_window_state (CtWindow *self)
 {
@@ -94,7 +100,14 @@ save_window_state (CtWindow *self)
 static gboolean
 ct_window_close_request (GtkWindow *window)
 {
-  save_window_state (CT_WINDOW (window));
+  CtWindow *self = CT_WINDOW (window);
+
+  save_window_state (self);
+
+  /* If a backup is due, it is made as the window goes, and the records are
+   * closed when it is done; the application waits for it. */
+  if (self->store != NULL && ct_backups_back_up_on_close (self->settings, self->store))
+    g_clear_object (&self->store);
 
   return GTK_WINDOW_CLASS (ct_window_parent_class)->close_request (window);
 }
@@ -600,6 +613,7 @@ ct_window_class_init (CtWindowClass *klass)
   window_class->close_request = ct_window_close_request;
 
   g_type_ensure (CT_TYPE_SPLIT_VIEW);
+  g_type_ensure (CT_TYPE_BACKUP_BANNER);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ct-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CtWindow, header_bar);
@@ -628,6 +642,8 @@ ct_window_class_init (CtWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.change-user", NULL,
                                    on_change_user_activated_cb);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, on_search_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.restore-backup", "s",
+                                   on_restore_backup_activated_cb);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
                                        "win.new-concern", NULL);
@@ -1015,6 +1031,56 @@ open_store (CtWindow *self)
    * the two: it is busy drawing the window's first frames. */
   ct_workflow_open_and_load_async (self->database_path, self->cancellable,
                                    on_opened_and_loaded_cb, g_object_ref (self));
+}
+
+static void
+on_restored_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(CtWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *saved = NULL;
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  if (!ct_backup_folder_restore_finish (result, &saved, &error))
+    dialog = adw_message_dialog_new (GTK_WINDOW (self), _("The Backup Was Not Restored"),
+                                     error->message);
+  else
+    {
+      if (saved != NULL)
+        body = g_strdup_printf (_("The records it replaced were kept, renamed “%s”, in the same "
+                                  "folder."), saved);
+      dialog = adw_message_dialog_new (GTK_WINDOW (self), _("The Backup Was Restored"), body);
+    }
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  /* Whichever records are in place now are opened: the restored ones, or
+   * the ones a refused backup left untouched. */
+  open_store (self);
+}
+
+static void
+on_restore_backup_activated_cb (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *parameter)
+{
+  CtWindow *self = CT_WINDOW (widget);
+
+  if (self->database_path == NULL)
+    return;
+
+  gtk_spinner_start (self->loading_spinner);
+  gtk_stack_set_visible_child_name (self->main_stack, "loading");
+  /* A restore never replaces records that are open. */
+  g_clear_object (&self->workflow);
+  if (self->store != NULL)
+    ct_store_close (self->store);
+  g_clear_object (&self->store);
+  ct_backup_folder_restore_async (self->database_path, g_variant_get_string (parameter, NULL),
+                                  NULL, on_restored_cb, g_object_ref (self));
 }
 
 static void

@@ -9,26 +9,34 @@
 #include <fcntl.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "ct-store-error.h"
 
 /*
- * A backup goes only where it cannot do harm: into a new regular file it
- * creates itself (O_CREAT | O_EXCL | O_NOFOLLOW, mode 0600), or, when asked
- * to replace, over an existing regular file by a rename from a temporary
- * file in the same folder. It never writes through a symbolic link (even
- * one to a regular file), into a folder, a pipe or a device: run as root,
- * "backup /dev/full" must not turn the device into a file. Every refusal
- * happens before anything is written, and a failure part-way removes only
- * the file the backup made.
+ * A backup goes only where it cannot do harm: into a new regular file, or,
+ * when asked to replace, over an existing regular file. It never writes
+ * through a symbolic link (even one to a regular file), into a folder, a
+ * pipe or a device: run as root, "backup /dev/full" must not turn the
+ * device into a file. Every refusal happens before anything is written.
+ *
+ * The copy is always written to a hidden temporary file beside the
+ * destination (".NAME.partial-XXXXXX", O_EXCL | O_NOFOLLOW, mode 0600),
+ * flushed to the disk, and only then renamed to its name, and the folder
+ * flushed too. So a file with the backup's name is always a complete
+ * backup: a USB stick pulled out or a disk that fills up part-way leaves
+ * at most a file whose name says it is partial, which is removed when the
+ * failure is seen, or on the next backup into the folder if the folder had
+ * gone.
  */
 
 struct _CtBackupTarget
 {
   char *destination;
-  char *write_path;     /* the destination itself, or a temporary beside it */
+  char *write_path;     /* the temporary file beside the destination */
   int fd;
   dev_t dev;
   ino_t ino;
@@ -63,6 +71,21 @@ check_existing (const char    *destination,
     return TRUE;
 
   return FALSE;
+}
+
+static void
+set_write_error (GError     **error,
+                 int          saved_errno,
+                 const char  *destination)
+{
+  if (saved_errno == ENOSPC || saved_errno == EDQUOT)
+    g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_DISK_FULL,
+                 _("The backup could not be written to “%s”: the disk is full. No backup was left there; free some space or choose another folder, then try again."),
+                 destination);
+  else
+    g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_IO,
+                 _("The backup could not be written to “%s”: %s. No backup was left there; check that the disk is still connected and try again."),
+                 destination, g_strerror (saved_errno));
 }
 
 /**
@@ -101,15 +124,29 @@ ct_backup_target_check (const char     *destination,
 }
 
 /**
+ * ct_backup_target_is_partial_name:
+ * @basename: a file's name, without its folder
+ *
+ * Returns: whether @basename is that of a backup still being written, or
+ *   one whose writing failed (see ct_backup_target_create())
+ */
+gboolean
+ct_backup_target_is_partial_name (const char *basename)
+{
+  g_return_val_if_fail (basename != NULL, FALSE);
+
+  return basename[0] == '.' && strstr (basename, ".partial-") != NULL;
+}
+
+/**
  * ct_backup_target_create:
  * @destination: where the backup is to go
  * @flags: whether an existing regular file may be replaced
  *
  * Checks @destination with ct_backup_target_check() and creates the empty
- * file, mode 0600, that the backup is written to: @destination itself when
- * nothing is there, or a temporary file beside it when a regular file is
- * to be replaced. Free the target with ct_backup_target_free(), which
- * removes the file unless ct_backup_target_commit() succeeded.
+ * temporary file, mode 0600, beside it that the backup is written to.
+ * Free the target with ct_backup_target_free(), which removes the
+ * temporary file unless ct_backup_target_commit() succeeded.
  *
  * Returns: (transfer full): the target, or %NULL
  */
@@ -119,47 +156,33 @@ ct_backup_target_create (const char     *destination,
                          GError        **error)
 {
   g_autoptr(CtBackupTarget) target = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *name = NULL;
   GStatBuf st;
-  gboolean exists;
 
   g_return_val_if_fail (destination != NULL, NULL);
 
   if (!ct_backup_target_check (destination, flags, error))
     return NULL;
-  exists = g_lstat (destination, &st) == 0;
 
   target = g_new0 (CtBackupTarget, 1);
   target->fd = -1;
   target->destination = g_strdup (destination);
-  target->replace = exists;
+  target->replace = (flags & CT_BACKUP_REPLACE) != 0;
 
-  if (!exists)
-    {
-      target->write_path = g_strdup (destination);
-      target->fd = open (destination, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    }
-  else
-    {
-      g_autofree char *dir = g_path_get_dirname (destination);
-      g_autofree char *base = g_path_get_basename (destination);
-      g_autofree char *name = g_strdup_printf (".%s.XXXXXX", base);
-
-      /* g_mkstemp_full() adds O_CREAT | O_EXCL. */
-      target->write_path = g_build_filename (dir, name, NULL);
-      target->fd = g_mkstemp_full (target->write_path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
-    }
+  dir = g_path_get_dirname (destination);
+  base = g_path_get_basename (destination);
+  name = g_strdup_printf (".%s.partial-XXXXXX", base);
+  target->write_path = g_build_filename (dir, name, NULL);
+  /* g_mkstemp_full() adds O_CREAT | O_EXCL. */
+  target->fd = g_mkstemp_full (target->write_path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
 
   if (target->fd < 0)
     {
       int saved_errno = errno;
 
       g_clear_pointer (&target->write_path, g_free);
-      if (saved_errno == EEXIST)
-        {
-          /* Something appeared at the path since it was checked. */
-          if (g_lstat (destination, &st) == 0 && !check_existing (destination, &st, flags, error))
-            return NULL;
-        }
       g_set_error (error, CT_STORE_ERROR,
                    saved_errno == ENOSPC ? CT_STORE_ERROR_DISK_FULL : CT_STORE_ERROR_IO,
                    _("The backup cannot be written to “%s”: %s. Check the folder exists and you may write to it."),
@@ -204,12 +227,52 @@ is_ours (CtBackupTarget *target)
          S_ISREG (st.st_mode) && st.st_dev == target->dev && st.st_ino == target->ino;
 }
 
+/* Renames @from to @to unless something is at @to. Where the file system
+ * cannot say so atomically (some network shares), it is checked just
+ * before. */
+static int
+rename_no_replace (const char *from,
+                   const char *to)
+{
+#ifdef RENAME_NOREPLACE
+  if (renameat2 (AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+    return 0;
+  if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+    return -1;
+#endif
+  {
+    GStatBuf st;
+
+    if (g_lstat (to, &st) == 0)
+      {
+        errno = EEXIST;
+        return -1;
+      }
+  }
+  return g_rename (from, to);
+}
+
+/* Flushes the folder holding @path, so the rename survives a power cut.
+ * Some file systems cannot; that is not a failure of the backup. */
+static void
+sync_folder (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (fd < 0)
+    return;
+  fsync (fd);
+  close (fd);
+}
+
 /**
  * ct_backup_target_commit:
  *
- * Makes the written backup durable and puts it at its destination: a new
- * file is already there; a replacement is renamed over the old file, which
- * is checked once more to be a regular file.
+ * Makes the written backup durable and puts it at its destination: the
+ * temporary file is flushed to the disk and renamed to the destination,
+ * which is checked once more (a new file must still be new, a file to be
+ * replaced must still be a regular file).
  *
  * Returns: %TRUE on success
  */
@@ -217,43 +280,48 @@ gboolean
 ct_backup_target_commit (CtBackupTarget  *target,
                          GError         **error)
 {
+  GStatBuf st;
+
   g_return_val_if_fail (target != NULL && !target->committed, FALSE);
 
   if (!is_ours (target))
     {
-      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_IO,
-                   _("The backup file “%s” was replaced by another program while it was written, so the backup was abandoned. Try again."),
-                   target->write_path);
+      if (errno == ENOENT || errno == EIO || errno == ENODEV)
+        set_write_error (error, errno, target->destination);
+      else
+        g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_IO,
+                     _("The backup file “%s” was replaced by another program while it was written, so the backup was abandoned. Try again."),
+                     target->write_path);
       return FALSE;
     }
 
   if (fsync (target->fd) != 0)
     {
-      int saved_errno = errno;
-
-      g_set_error (error, CT_STORE_ERROR,
-                   saved_errno == ENOSPC ? CT_STORE_ERROR_DISK_FULL : CT_STORE_ERROR_IO,
-                   _("The backup could not be written to “%s”: %s."),
-                   target->destination, g_strerror (saved_errno));
+      set_write_error (error, errno, target->destination);
       return FALSE;
     }
 
-  if (target->replace)
-    {
-      if (!ct_backup_target_check (target->destination, CT_BACKUP_REPLACE, error))
-        return FALSE;
-      if (g_rename (target->write_path, target->destination) != 0)
-        {
-          int saved_errno = errno;
+  /* Something may have appeared at the destination while the copy was
+   * made. */
+  if (g_lstat (target->destination, &st) == 0 &&
+      !check_existing (target->destination, &st,
+                       target->replace ? CT_BACKUP_REPLACE : CT_BACKUP_NONE, error))
+    return FALSE;
 
-          g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_IO,
-                       _("The backup could not be written to “%s”: %s."),
-                       target->destination, g_strerror (saved_errno));
-          return FALSE;
-        }
-      g_free (target->write_path);
-      target->write_path = g_strdup (target->destination);
+  if ((target->replace ? g_rename (target->write_path, target->destination)
+                       : rename_no_replace (target->write_path, target->destination)) != 0)
+    {
+      int saved_errno = errno;
+
+      if (saved_errno == EEXIST && g_lstat (target->destination, &st) == 0)
+        check_existing (target->destination, &st, CT_BACKUP_NONE, error);
+      else
+        set_write_error (error, saved_errno, target->destination);
+      return FALSE;
     }
+  g_free (target->write_path);
+  target->write_path = g_strdup (target->destination);
+  sync_folder (target->destination);
 
   target->committed = TRUE;
   return TRUE;
@@ -271,7 +339,13 @@ ct_backup_target_free (CtBackupTarget *target)
     return;
 
   if (!target->committed && target->fd >= 0 && is_ours (target))
-    g_unlink (target->write_path);
+    {
+      g_autofree char *journal = g_strconcat (target->write_path, "-journal", NULL);
+
+      /* SQLite's journal of the copy goes with it. */
+      g_unlink (journal);
+      g_unlink (target->write_path);
+    }
   if (target->fd >= 0)
     close (target->fd);
 

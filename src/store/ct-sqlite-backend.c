@@ -1435,14 +1435,21 @@ ct_sqlite_backend_set_scanning (CtStoreBackend  *backend,
   return TRUE;
 }
 
+/* Pages copied between two reports of progress: small enough for a bar
+ * that moves and a cancel that is prompt, large enough to cost nothing. */
+#define BACKUP_STEP_PAGES 32
+
 static gboolean
-ct_sqlite_backend_backup (CtStoreBackend  *backend,
-                          const char      *destination,
-                          GError         **error)
+ct_sqlite_backend_backup (CtStoreBackend        *backend,
+                          const char            *destination,
+                          CtBackupProgressFunc   progress,
+                          gpointer               user_data,
+                          GError               **error)
 {
   CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
   sqlite3 *dest = NULL;
   sqlite3_backup *backup;
+  gboolean stopped = FALSE;
   int rc;
 
   if (self->db == NULL)
@@ -1455,16 +1462,41 @@ ct_sqlite_backend_backup (CtStoreBackend  *backend,
   if (rc != SQLITE_OK)
     goto fail;
 
-  /* A single step copies a consistent snapshot: the source read
-   * transaction is held for the whole copy. */
   backup = sqlite3_backup_init (dest, "main", self->db, "main");
   if (backup == NULL)
     {
       rc = sqlite3_errcode (dest);
       goto fail;
     }
-  rc = sqlite3_backup_step (backup, -1);
+
+  /* The copy goes in steps so that progress can be shown. It stays a
+   * consistent snapshot: the store's thread runs nothing else on this
+   * connection until the copy is done, and SQLite starts the copy again
+   * if another program writes to the file between two steps. */
+  do
+    {
+      rc = sqlite3_backup_step (backup, progress != NULL ? BACKUP_STEP_PAGES : -1);
+      if (rc == SQLITE_OK && progress != NULL)
+        {
+          int total = sqlite3_backup_pagecount (backup);
+          int remaining = sqlite3_backup_remaining (backup);
+
+          if (!progress ((guint64) (total - remaining), (guint64) total, user_data))
+            stopped = TRUE;
+        }
+    }
+  while (rc == SQLITE_OK && !stopped);
+  if (rc == SQLITE_DONE && progress != NULL)
+    progress ((guint64) sqlite3_backup_pagecount (backup),
+              (guint64) sqlite3_backup_pagecount (backup), user_data);
   sqlite3_backup_finish (backup);
+  if (stopped)
+    {
+      sqlite3_close (dest);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                           _("The backup was cancelled."));
+      return FALSE;
+    }
   if (rc != SQLITE_DONE)
     goto fail;
 
@@ -1481,9 +1513,10 @@ ct_sqlite_backend_backup (CtStoreBackend  *backend,
   return TRUE;
 
 fail:
-  g_set_error (error, CT_STORE_ERROR, (rc & 0xff) == SQLITE_FULL ? CT_STORE_ERROR_DISK_FULL : CT_STORE_ERROR_IO,
-               _("The backup could not be written to “%s” (%s). Check the destination and try again."),
-               destination, dest != NULL ? sqlite3_errmsg (dest) : sqlite3_errstr (rc));
+  /* Only the reason: the store says which backup failed, by its name. */
+  g_set_error_literal (error, CT_STORE_ERROR,
+                       (rc & 0xff) == SQLITE_FULL ? CT_STORE_ERROR_DISK_FULL : CT_STORE_ERROR_IO,
+                       dest != NULL ? sqlite3_errmsg (dest) : sqlite3_errstr (rc));
   if (dest != NULL)
     sqlite3_close (dest);
   return FALSE;

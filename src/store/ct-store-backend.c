@@ -359,10 +359,12 @@ ct_store_backend_set_scanning (CtStoreBackend *self,
 gboolean
 ct_store_backend_backup (CtStoreBackend *self,
     const char *destination,
+    CtBackupProgressFunc progress,
+    gpointer user_data,
     GError **error)
 {
   g_return_val_if_fail (CT_IS_STORE_BACKEND (self), FALSE);
-  return CT_STORE_BACKEND_GET_IFACE (self)->backup (self, destination, error);
+  return CT_STORE_BACKEND_GET_IFACE (self)->backup (self, destination, progress, user_data, error);
 }
 
 const char *

@@ -3,6 +3,7 @@
 
 #include <glib-object.h>
 
+#include "ct-backup-target.h"
 #include "ct-record.h"
 
 G_BEGIN_DECLS
@@ -198,6 +199,8 @@ struct _CtStoreBackendInterface
                                        GError                  **error);
   gboolean      (*backup)             (CtStoreBackend           *self,
                                        const char               *destination,
+                                       CtBackupProgressFunc      progress,
+                                       gpointer                  user_data,
                                        GError                  **error);
   const char   *(*get_location)       (CtStoreBackend           *self);
 };
@@ -234,7 +237,7 @@ gboolean      ct_store_backend_foreach_audit      (CtStoreBackend *self, CtStore
 gboolean      ct_store_backend_foreach_row        (CtStoreBackend *self, CtRecordKind kind, gboolean history, const char *case_id, CtStoreRowFunc func, gpointer user_data, GError **error);
 gboolean      ct_store_backend_check_integrity    (CtStoreBackend *self, GError **error);
 gboolean      ct_store_backend_set_scanning       (CtStoreBackend *self, gboolean scanning, GError **error);
-gboolean      ct_store_backend_backup             (CtStoreBackend *self, const char *destination, GError **error);
+gboolean      ct_store_backend_backup             (CtStoreBackend *self, const char *destination, CtBackupProgressFunc progress, gpointer user_data, GError **error);
 const char   *ct_store_backend_get_location       (CtStoreBackend *self);
 
 G_END_DECLS

@@ -1190,6 +1190,55 @@ reset_mark (CtStore  *self,
                                      error);
 }
 
+/* Says why @backup_path is refused, from @cause, in words about a backup
+ * rather than about the records: each kind of file that cannot be
+ * restored has its own sentence. */
+static void
+explain_refused_backup (const char  *backup_path,
+                        GError      *cause,
+                        GError     **error)
+{
+  if (cause->domain != CT_STORE_ERROR)
+    {
+      g_propagate_prefixed_error (error, g_error_copy (cause), _("The backup was not restored: "));
+      return;
+    }
+
+  switch ((CtStoreError) cause->code)
+    {
+    case CT_STORE_ERROR_NOT_A_DATABASE:
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_A_DATABASE,
+                   _("“%s” is not a Caretrail backup, so it was not restored. Nothing has been changed. Choose a backup file that Caretrail made."),
+                   backup_path);
+      break;
+
+    case CT_STORE_ERROR_TOO_NEW:
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TOO_NEW,
+                   _("“%s” was made by a newer version of Caretrail than this one, so it was not restored. Nothing has been changed. Update Caretrail, then restore it."),
+                   backup_path);
+      break;
+
+    case CT_STORE_ERROR_CORRUPT:
+    case CT_STORE_ERROR_TAMPERED:
+      g_set_error (error, CT_STORE_ERROR, cause->code,
+                   _("“%s” is damaged, so it was not restored. Nothing has been changed. Try an older backup. (What was found: %s)"),
+                   backup_path, cause->message);
+      break;
+
+    case CT_STORE_ERROR_FOREIGN_DATABASE:
+    case CT_STORE_ERROR_KEY_MISSING:
+    case CT_STORE_ERROR_WRONG_KEY:
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_FOREIGN_DATABASE,
+                   _("“%s” is a backup of records whose key is not in your keyring, such as another organisation’s, so it was not restored. Nothing has been changed. If it is a backup of your own records from another computer, put their key back with the recovery code first."),
+                   backup_path);
+      break;
+
+    default:
+      g_propagate_prefixed_error (error, g_error_copy (cause), _("The backup was not restored: "));
+      break;
+    }
+}
+
 /**
  * ct_store_restore_sync:
  * @path: the database to replace; it must not be open
@@ -1202,7 +1251,11 @@ reset_mark (CtStore  *self,
  * by the user only. The high-water mark moves back to the restored file
  * and a "restore-backup" entry is appended to its log. Fails
  * with %CT_STORE_ERROR_BUSY, changing nothing, while the database is open
- * anywhere.
+ * anywhere. A file that is refused leaves the current database untouched,
+ * with its own error: %CT_STORE_ERROR_NOT_A_DATABASE (not a Caretrail
+ * file), %CT_STORE_ERROR_CORRUPT or %CT_STORE_ERROR_TAMPERED (damaged),
+ * %CT_STORE_ERROR_FOREIGN_DATABASE (other records) or
+ * %CT_STORE_ERROR_TOO_NEW (made by a newer version).
  *
  * Returns: %TRUE on success
  */
@@ -1218,6 +1271,7 @@ ct_store_restore_sync (const char  *path,
   g_autofree char *current_uuid = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autoptr(GError) local_error = NULL;
   CtStore *store;
   gboolean ok;
 
@@ -1232,9 +1286,10 @@ ct_store_restore_sync (const char  *path,
       return FALSE;
     }
 
-  if (!ct_store_peek_sync (staging, &backup_uuid, NULL, error))
+  if (!ct_store_peek_sync (staging, &backup_uuid, NULL, &local_error))
     {
       remove_database_files (staging);
+      explain_refused_backup (backup_path, local_error, error);
       return FALSE;
     }
 
@@ -1243,24 +1298,31 @@ ct_store_restore_sync (const char  *path,
       g_strcmp0 (current_uuid, backup_uuid) != 0)
     {
       remove_database_files (staging);
-      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
-                   _("The backup “%s” is of a different database from the one at “%s”. Nothing has been changed. Restore it to another path with --database."),
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_FOREIGN_DATABASE,
+                   _("“%s” is a backup of other records (another organisation’s, or another database’s), not of the records at “%s”, so it was not restored. Nothing has been changed. Choose a backup of your own records."),
                    backup_path, path);
       return FALSE;
     }
 
   /* Replacing a database that is open would leave its user writing to
    * the copy kept aside. */
-  if (g_file_test (path, G_FILE_TEST_EXISTS) && !ct_sqlite_backend_check_unused (path, error))
+  /* A file too damaged to be checked is not in use by anyone: it is what
+   * a restore is for, and it is kept aside like any other. */
+  if (g_file_test (path, G_FILE_TEST_EXISTS) && !ct_sqlite_backend_check_unused (path, &local_error))
     {
-      remove_database_files (staging);
-      return FALSE;
+      if (g_error_matches (local_error, CT_STORE_ERROR, CT_STORE_ERROR_BUSY))
+        {
+          remove_database_files (staging);
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      g_clear_error (&local_error);
     }
 
   /* A backup is older than the records written since: it is checked
    * against itself, not against the high-water mark. */
-  store = open_ignoring_mark (staging, TRUE, error);
-  ok = store != NULL && ct_store_verify_sync (store, NULL, error);
+  store = open_ignoring_mark (staging, TRUE, &local_error);
+  ok = store != NULL && ct_store_verify_sync (store, NULL, &local_error);
   if (store != NULL)
     {
       ct_store_close (store);
@@ -1268,8 +1330,8 @@ ct_store_restore_sync (const char  *path,
     }
   if (!ok)
     {
-      g_prefix_error (error, _("The backup was not restored: "));
       remove_database_files (staging);
+      explain_refused_backup (backup_path, local_error, error);
       return FALSE;
     }
 
@@ -1350,10 +1412,29 @@ run_backup (CtStore  *self,
 {
   /* The backup records itself, so the copy's audit log ends with it. */
   return (self->read_only || ct_store_priv_run_in_transaction (self, backup_audit_body, op, error)) &&
-         ct_store_backend_backup (self->backend, op->path, error);
+         ct_store_backend_backup (self->backend, op->path, op->progress, op->progress_data, error);
 }
 
 static const CtStoreOp backup_op = { .run_boolean = run_backup };
+
+typedef struct
+{
+  CtBackupProgressFunc  func;
+  gpointer              data;
+  GCancellable         *cancellable;
+} BackupProgress;
+
+static gboolean
+on_backup_progress_cb (guint64  done,
+                       guint64  total,
+                       gpointer user_data)
+{
+  BackupProgress *progress = user_data;
+
+  if (g_cancellable_is_cancelled (progress->cancellable))
+    return FALSE;
+  return progress->func == NULL || progress->func (done, total, progress->data);
+}
 
 /**
  * ct_store_backup_sync:
@@ -1375,12 +1456,45 @@ ct_store_backup_sync (CtStore        *self,
                       CtBackupFlags   flags,
                       GError        **error)
 {
+  return ct_store_backup_full_sync (self, destination, flags, NULL, NULL, NULL, error);
+}
+
+/**
+ * ct_store_backup_full_sync:
+ * @destination: the backup file
+ * @flags: %CT_BACKUP_REPLACE to replace an existing regular file
+ * @progress: (nullable): told how far the copy has got, on the store's
+ *   thread
+ * @user_data: for @progress
+ * @cancellable: (nullable): stops the copy
+ *
+ * Like ct_store_backup_sync(), with progress and a way to stop. The copy
+ * is written under a temporary name and only renamed to @destination once
+ * it is complete and on the disk; a copy that is stopped or fails leaves
+ * nothing at @destination.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ct_store_backup_full_sync (CtStore               *self,
+                           const char            *destination,
+                           CtBackupFlags          flags,
+                           CtBackupProgressFunc   progress,
+                           gpointer               user_data,
+                           GCancellable          *cancellable,
+                           GError               **error)
+{
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(CtBackupTarget) target = NULL;
+  BackupProgress wrapper = { progress, user_data, cancellable };
+  g_autoptr(GError) local_error = NULL;
   Op *op;
 
   g_return_val_if_fail (CT_IS_STORE (self), FALSE);
   g_return_val_if_fail (destination != NULL, FALSE);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
 
   target = ct_backup_target_create (destination, flags, error);
   if (target == NULL)
@@ -1388,9 +1502,26 @@ ct_store_backup_sync (CtStore        *self,
 
   op = ct_store_priv_op_new ();
   op->path = g_strdup (ct_backup_target_get_path (target));
-  result = ct_store_priv_run_sync (self, &backup_op, op, ct_store_backup_sync);
-  return g_task_propagate_boolean (G_TASK (result), error) &&
-         ct_backup_target_commit (target, error);
+  /* The caller waits below, so the wrapper outlives the copy. */
+  op->progress = on_backup_progress_cb;
+  op->progress_data = &wrapper;
+  result = ct_store_priv_run_sync (self, &backup_op, op, ct_store_backup_full_sync);
+  if (!g_task_propagate_boolean (G_TASK (result), &local_error))
+    {
+      /* Said of the backup's own name, not of the temporary file. */
+      if (g_error_matches (local_error, CT_STORE_ERROR, CT_STORE_ERROR_DISK_FULL))
+        g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_DISK_FULL,
+                     _("The backup could not be written to “%s”: the disk is full. No backup was left there; free some space or choose another folder, then try again."),
+                     destination);
+      else if (g_error_matches (local_error, CT_STORE_ERROR, CT_STORE_ERROR_IO))
+        g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_IO,
+                     _("The backup could not be written to “%s”. No backup was left there; check that the disk is still connected and that you may write to it, then try again. (What went wrong: %s)"),
+                     destination, local_error->message);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return ct_backup_target_commit (target, error);
 }
 
 /* }}} */

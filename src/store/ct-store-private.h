@@ -155,6 +155,9 @@ typedef struct
   /* Open without comparing the file with the high-water mark: only for
    * restore, which checks the file itself and then moves the mark. */
   gboolean ignore_mark;
+  /* backup: told how far the copy has got, and may stop it */
+  CtBackupProgressFunc progress;
+  gpointer progress_data;
 } Op;
 
 static inline char *

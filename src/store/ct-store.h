@@ -326,5 +326,12 @@ gboolean       ct_store_backup_sync     (CtStore              *self,
                                          const char           *destination,
                                          CtBackupFlags         flags,
                                          GError              **error);
+gboolean       ct_store_backup_full_sync (CtStore             *self,
+                                          const char          *destination,
+                                          CtBackupFlags        flags,
+                                          CtBackupProgressFunc progress,
+                                          gpointer             user_data,
+                                          GCancellable        *cancellable,
+                                          GError             **error);
 
 G_END_DECLS
