@@ -364,6 +364,30 @@ test_back_up_on_close (void)
   wait_until (not_busy, NULL, "the backup on close");
   g_assert_cmpuint (count_backups (folder), ==, 2);
 
+  /* With no folder, the banner's button opens Preferences at Backups,
+   * where one is chosen. */
+  g_settings_set_string (settings, "backup-folder", "");
+  g_settings_set_int64 (settings, "last-backup", 0);
+  window = open_window (db);
+  wait_until (workflow_open, window, "the records");
+  {
+    GtkWidget *banner = ct_test_ui_find_by_type (GTK_WIDGET (window), CT_TYPE_BACKUP_BANNER);
+    GtkWidget *preferences;
+
+    g_assert_nonnull (banner);
+    g_assert_true (ct_backup_banner_get_revealed (CT_BACKUP_BANNER (banner)));
+    ct_test_ui_wait_for_frame (GTK_WIDGET (window));
+    ct_test_ui_screenshot (GTK_WIDGET (window), "main-window-backup-overdue.png");
+    g_assert_true (gtk_widget_activate_action (banner, "banner.back-up", NULL));
+    preferences = ct_test_ui_find_toplevel (CT_TYPE_PREFERENCES_WINDOW);
+    g_assert_nonnull (preferences);
+    g_assert_cmpstr (adw_preferences_window_get_visible_page_name (ADW_PREFERENCES_WINDOW (preferences)),
+                     ==, "backups");
+    gtk_window_destroy (GTK_WINDOW (preferences));
+  }
+  gtk_window_close (GTK_WINDOW (window));
+  g_settings_set_string (settings, "backup-folder", folder);
+
   /* A backup started from the window (its banner) goes on when the
    * window closes at once, and the records are closed after it. */
   g_settings_set_int64 (settings, "last-backup", now_seconds () - 60);

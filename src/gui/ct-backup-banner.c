@@ -7,6 +7,7 @@
 
 #include "ct-backup-banner.h"
 #include "ct-backups.h"
+#include "ct-preferences-window.h"
 #include "ct-window.h"
 
 /*
@@ -127,7 +128,18 @@ back_up_action (GtkWidget  *widget,
 
   if (folder[0] == '\0' || workflow == NULL)
     {
+      GListModel *toplevels = gtk_window_get_toplevels ();
+
+      /* A folder is chosen first, on the Backups page of Preferences. */
       gtk_widget_activate_action (widget, "app.preferences", NULL);
+      for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+        {
+          g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+          if (CT_IS_PREFERENCES_WINDOW (toplevel) && gtk_widget_get_visible (toplevel))
+            adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (toplevel),
+                                                          "backups");
+        }
       return;
     }
 
