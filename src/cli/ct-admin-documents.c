@@ -11,6 +11,7 @@
 #include "ct-case-service.h"
 #include "ct-case-documents.h"
 #include "ct-document-samples.h"
+#include "ct-document-file-name.h"
 #include "ct-documents.h"
 #include "ct-store.h"
 
@@ -136,8 +137,10 @@ write_case_document (const char   *reference,
   g_autoptr(CtRecord) document = NULL;
   g_autoptr(GBytes) pdf = NULL;
   g_autofree char *path = NULL;
+  g_autofree char *default_output = NULL;
   CtCaseDocumentKind case_kind;
   CtCaseDocumentOptions options = { logo, closing, NULL };
+  gboolean marking_only = sent_how != NULL && output == NULL;
 
   switch (kind)
     {
@@ -220,6 +223,16 @@ write_case_document (const char   *reference,
       && !ct_case_document_mark_sent_sync (store, ADMIN_STAFF, document, g_get_real_time (),
                                            sent_how, sent_to, &error))
     g_clear_pointer (&pdf, g_bytes_unref);
+  /* Without --output, or with a folder as --output, the file gets the name
+   * the app's save dialog offers: the case reference, the kind and the
+   * date. --mark-sent alone writes nothing. */
+  if (pdf != NULL && (output == NULL ? !marking_only : g_file_test (output, G_FILE_TEST_IS_DIR)))
+    {
+      g_autofree char *name = ct_case_document_get_file_name (document);
+
+      default_output = g_build_filename (output != NULL ? output : ".", name, NULL);
+      output = default_output;
+    }
   if (pdf == NULL || (output != NULL && !write_file (output, pdf, &error)))
     {
       ct_admin_print_error ("letter", error);
@@ -278,7 +291,8 @@ ct_admin_cmd_letter (int    argc,
       N_("referral-confirmation (the default), record-of-concern, blank-record-of-concern, "
          "chronology or recovery-sheet"), N_("KIND") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
-      N_("The PDF file to write"), N_("FILE.pdf") },
+      N_("The PDF file to write, or a folder to write it in (with --case, by default "
+         "“REF Kind YYYY-MM-DD.pdf” in the current folder)"), N_("FILE.pdf") },
     { "logo", 0, 0, G_OPTION_ARG_FILENAME, &logo,
       N_("A PNG logo for the letterhead (with --sample)"), N_("FILE.png") },
     { "closing", 0, 0, G_OPTION_ARG_STRING, &closing,
@@ -312,7 +326,7 @@ ct_admin_cmd_letter (int    argc,
       return 2;
     }
 
-  if (output == NULL && sent_how == NULL)
+  if (output == NULL && case_ref == NULL)
     {
       g_printerr ("%s\n", _("caretrail-admin letter: say where to write the PDF with --output FILE.pdf."));
       return 2;

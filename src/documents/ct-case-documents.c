@@ -28,6 +28,7 @@ static const char * const kind_names[] = {
   [CT_CASE_DOCUMENT_REFERRAL_CONFIRMATION] = "referral-confirmation",
   [CT_CASE_DOCUMENT_RECORD_OF_CONCERN] = "record-of-concern",
   [CT_CASE_DOCUMENT_CHRONOLOGY] = "chronology",
+  [CT_CASE_DOCUMENT_REFERRAL_PACK] = "referral-pack",
 };
 
 const char *
@@ -65,6 +66,8 @@ kind_title (CtCaseDocumentKind kind)
       return N_("Confirmation of a safeguarding referral");
     case CT_CASE_DOCUMENT_RECORD_OF_CONCERN:
       return N_("Record of a safeguarding concern");
+    case CT_CASE_DOCUMENT_REFERRAL_PACK:
+      return N_("Referral pack: confirmation and chronology");
     case CT_CASE_DOCUMENT_CHRONOLOGY:
     default:
       return N_("Case chronology");
@@ -1033,6 +1036,7 @@ ct_case_document_generate_sync (CtStore                      *store,
   ct_record_set_string (document, "sha256", sha256);
   ct_record_set_int64 (document, "generated-at", g_get_real_time ());
   ct_record_set_string (document, "generated-by", staff_id);
+  ct_record_set_string (document, "case-reference", ct_record_get_reference (case_record));
   ct_record_set_int64 (document, "document-version",
                        previous != NULL ? ct_record_get_int64 (previous, "document-version", 1) + 1 : 1);
   if (previous != NULL)
