@@ -34,6 +34,7 @@ typedef enum
   KIND_BLANK_RECORD_OF_CONCERN,
   KIND_CHRONOLOGY,
   KIND_RECOVERY_SHEET,
+  KIND_REFERRAL_PACK,
   KIND_INVALID,
 } DocumentKind;
 
@@ -47,6 +48,7 @@ static const struct
   { "blank-record-of-concern", KIND_BLANK_RECORD_OF_CONCERN },
   { "chronology", KIND_CHRONOLOGY },
   { "recovery-sheet", KIND_RECOVERY_SHEET },
+  { "referral-pack", KIND_REFERRAL_PACK },
 };
 
 static DocumentKind
@@ -101,6 +103,7 @@ render_sample (DocumentKind   kind,
     case KIND_RECOVERY_SHEET:
       return ct_document_render_recovery_sheet (ct_document_sample_recovery_sheet (), error);
 
+    case KIND_REFERRAL_PACK:
     case KIND_INVALID:
     default:
       g_assert_not_reached ();
@@ -153,12 +156,16 @@ write_case_document (const char   *reference,
     case KIND_CHRONOLOGY:
       case_kind = CT_CASE_DOCUMENT_CHRONOLOGY;
       break;
+    case KIND_REFERRAL_PACK:
+      case_kind = CT_CASE_DOCUMENT_REFERRAL_PACK;
+      break;
     case KIND_BLANK_RECORD_OF_CONCERN:
     case KIND_RECOVERY_SHEET:
     case KIND_INVALID:
     default:
       g_printerr ("%s\n", _("caretrail-admin letter: with --case, the kind must be "
-                            "referral-confirmation, record-of-concern or chronology."));
+                            "referral-confirmation, referral-pack, record-of-concern or "
+                            "chronology."));
       return 2;
     }
 
@@ -181,7 +188,8 @@ write_case_document (const char   *reference,
    * procedure: it is recorded as the app records it, through the case
    * service, which marks the confirmation waiting to be sent as sent and
    * stops its clock. */
-  if (sent_how != NULL && case_kind == CT_CASE_DOCUMENT_REFERRAL_CONFIRMATION)
+  if (sent_how != NULL && (case_kind == CT_CASE_DOCUMENT_REFERRAL_CONFIRMATION
+                           || case_kind == CT_CASE_DOCUMENT_REFERRAL_PACK))
     {
       g_autoptr(CtCaseService) service = ct_case_service_new_for_store_sync (store, &error);
       g_autoptr(GHashTable) answers = ct_answers_new ();
@@ -280,6 +288,7 @@ ct_admin_cmd_letter (int    argc,
   g_autofree char *staff_id = NULL;
   gboolean sample = FALSE;
   gboolean stored = FALSE;
+  gboolean pack = FALSE;
   DocumentKind kind;
   int status;
   const GOptionEntry entries[] = {
@@ -288,8 +297,11 @@ ct_admin_cmd_letter (int    argc,
     { "sample", 0, 0, G_OPTION_ARG_NONE, &sample,
       N_("Use fictional sample data instead of a case"), NULL },
     { "kind", 0, 0, G_OPTION_ARG_STRING, &kind_name,
-      N_("referral-confirmation (the default), record-of-concern, blank-record-of-concern, "
-         "chronology or recovery-sheet"), N_("KIND") },
+      N_("referral-confirmation (the default), referral-pack, record-of-concern, "
+         "blank-record-of-concern, chronology or recovery-sheet"), N_("KIND") },
+    { "pack", 0, 0, G_OPTION_ARG_NONE, &pack,
+      N_("The referral pack: the written confirmation followed by the case chronology, in "
+         "one PDF with its pages numbered through (the same as --kind referral-pack)"), NULL },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
       N_("The PDF file to write, or a folder to write it in (with --case, by default "
          "“REF Kind YYYY-MM-DD.pdf” in the current folder)"), N_("FILE.pdf") },
@@ -317,12 +329,17 @@ ct_admin_cmd_letter (int    argc,
   if (status != 0)
     return status;
 
-  kind = parse_kind (kind_name != NULL ? kind_name : "referral-confirmation");
+  if (pack && kind_name != NULL && g_strcmp0 (kind_name, "referral-pack") != 0)
+    {
+      g_printerr ("%s\n", _("caretrail-admin letter: --pack is a kind of document of its own, so it takes no --kind."));
+      return 2;
+    }
+  kind = parse_kind (pack ? "referral-pack" : kind_name != NULL ? kind_name : "referral-confirmation");
   if (kind == KIND_INVALID)
     {
       g_printerr (_("caretrail-admin letter: “%s” is not a kind of document. Use "
-                    "referral-confirmation, record-of-concern, blank-record-of-concern, "
-                    "chronology or recovery-sheet.\n"), kind_name);
+                    "referral-confirmation, referral-pack, record-of-concern, "
+                    "blank-record-of-concern, chronology or recovery-sheet.\n"), kind_name);
       return 2;
     }
 
@@ -352,7 +369,8 @@ ct_admin_cmd_letter (int    argc,
                       sent_how);
           return 2;
         }
-      if (sent_how != NULL && kind == KIND_REFERRAL_CONFIRMATION && (staff_id == NULL || sent_to == NULL))
+      if (sent_how != NULL && (kind == KIND_REFERRAL_CONFIRMATION || kind == KIND_REFERRAL_PACK)
+          && (staff_id == NULL || sent_to == NULL))
         {
           g_printerr ("%s\n", _("caretrail-admin letter: sending the written confirmation is a step of the procedure: say who sent it with --by STAFF-ID and to whom with --sent-to."));
           return 2;
@@ -365,6 +383,12 @@ ct_admin_cmd_letter (int    argc,
     {
       g_printerr ("%s\n", _("caretrail-admin letter: --stored, --mark-sent and --database go "
                             "with --case."));
+      return 2;
+    }
+
+  if (kind == KIND_REFERRAL_PACK)
+    {
+      g_printerr ("%s\n", _("caretrail-admin letter: the referral pack is made from a case: use it with --case REF."));
       return 2;
     }
 

@@ -442,11 +442,11 @@ exception_text (const char *exception)
   return exception;
 }
 
-static GBytes *
-render_referral (Pool                        *pool,
-                 CaseData                    *data,
-                 const CtCaseDocumentOptions *options,
-                 GError                     **error)
+static CtPdfWriter *
+build_referral (Pool                        *pool,
+                CaseData                    *data,
+                const CtCaseDocumentOptions *options,
+                GError                     **error)
 {
   g_autoptr(GPtrArray) children = case_children (data);
   g_autoptr(GArray) letter_children = g_array_new (FALSE, TRUE, sizeof (CtReferralChild));
@@ -724,7 +724,7 @@ render_referral (Pool                        *pool,
       return NULL;
     }
 
-  return ct_document_render_referral_letter (&letter, error);
+  return ct_document_build_referral_letter (&letter, error);
 }
 
 static GBytes *
@@ -776,12 +776,12 @@ render_record_of_concern (Pool                        *pool,
   return ct_document_render_record_of_concern (&record, error);
 }
 
-static GBytes *
-render_chronology (Pool                        *pool,
-                   CaseData                    *data,
-                   const char                  *staff_id,
-                   const CtCaseDocumentOptions *options,
-                   GError                     **error)
+static CtPdfWriter *
+build_chronology (Pool                        *pool,
+                  CaseData                    *data,
+                  const char                  *staff_id,
+                  const CtCaseDocumentOptions *options,
+                  GError                     **error)
 {
   g_autoptr(GPtrArray) children = case_children (data);
   g_autoptr(GArray) entries = g_array_new (FALSE, TRUE, sizeof (CtChronologyEntry));
@@ -821,7 +821,42 @@ render_chronology (Pool                        *pool,
   report.entries = (const CtChronologyEntry *) entries->data;
   report.n_entries = entries->len;
 
-  return ct_document_render_chronology (&report, error);
+  return ct_document_build_chronology (&report, error);
+}
+
+/* The referral pack: the written confirmation, then the chronology, in one
+ * file with its pages numbered through. */
+static GBytes *
+render_pack (Pool                        *pool,
+             CaseData                    *data,
+             const char                  *staff_id,
+             const CtCaseDocumentOptions *options,
+             GError                     **error)
+{
+  g_autoptr(CtPdfWriter) letter = build_referral (pool, data, options, error);
+  g_autoptr(CtPdfWriter) chronology = NULL;
+  CtPdfWriter *parts[2];
+
+  if (letter == NULL)
+    return NULL;
+  chronology = build_chronology (pool, data, staff_id, options, error);
+  if (chronology == NULL)
+    return NULL;
+
+  parts[0] = letter;
+  parts[1] = chronology;
+  return ct_pdf_writer_render_pack (parts, G_N_ELEMENTS (parts), NULL, error);
+}
+
+static GBytes *
+render_writer (CtPdfWriter  *writer,
+               GError      **error)
+{
+  g_autoptr(CtPdfWriter) owned = writer;
+
+  if (owned == NULL)
+    return NULL;
+  return ct_pdf_writer_render (owned, NULL, error);
 }
 
 /**
@@ -908,13 +943,16 @@ ct_case_document_render_sync (CtStore                      *store,
       switch (kind)
         {
         case CT_CASE_DOCUMENT_REFERRAL_CONFIRMATION:
-          pdf = render_referral (&pool, &data, options, error);
+          pdf = render_writer (build_referral (&pool, &data, options, error), error);
           break;
         case CT_CASE_DOCUMENT_RECORD_OF_CONCERN:
           pdf = render_record_of_concern (&pool, &data, options, error);
           break;
         case CT_CASE_DOCUMENT_CHRONOLOGY:
-          pdf = render_chronology (&pool, &data, staff_id, options, error);
+          pdf = render_writer (build_chronology (&pool, &data, staff_id, options, error), error);
+          break;
+        case CT_CASE_DOCUMENT_REFERRAL_PACK:
+          pdf = render_pack (&pool, &data, staff_id, options, error);
           break;
         default:
           g_set_error (error, CT_DOCUMENT_ERROR, CT_DOCUMENT_ERROR_INVALID_INPUT,

@@ -362,6 +362,13 @@ on_generate_activated_cb (GtkButton  *button,
 }
 
 static void
+on_generate_pack_activated_cb (GtkButton  *button,
+                               CtCasePage *self)
+{
+  make_document (self, CT_CASE_DOCUMENT_REFERRAL_PACK);
+}
+
+static void
 on_mark_sent_cb (CtDocumentWindow *window,
                  CtCasePage       *self)
 {
@@ -717,6 +724,11 @@ show_file (CtCasePage *self)
                     _("Generates the letter that confirms the referral in writing, to preview, "
                       "print, save and mark as sent"),
                     G_CALLBACK (on_generate_activated_cb), NULL);
+  if (state == CT_STATE_CONFIRMATION_DUE)
+    add_action_row (self, _("Write the Referral Pack"),
+                    _("The confirmation letter followed by the case chronology, as one PDF "
+                      "with its pages numbered through"),
+                    G_CALLBACK (on_generate_pack_activated_cb), NULL);
 
   /* What the case's recorded facts allow, when it could be read. */
   events = step != NULL ? ct_procedure_list_steps (&reading.snapshot) : ct_procedure_list_events (state);

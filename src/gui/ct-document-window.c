@@ -458,7 +458,8 @@ ct_document_window_new (CtRecord  *document,
   /* Sending the confirmation of a referral is a step of the procedure;
    * reports are printed or saved. */
   if (ct_record_get_int64 (document, "sent-at", 0) != 0 ||
-      g_strcmp0 (ct_record_get_string (document, "kind"), "referral-confirmation") != 0)
+      (g_strcmp0 (ct_record_get_string (document, "kind"), "referral-confirmation") != 0 &&
+       g_strcmp0 (ct_record_get_string (document, "kind"), "referral-pack") != 0))
     gtk_widget_set_visible (GTK_WIDGET (self->sent_button), FALSE);
 
   self->toast_overlay = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());

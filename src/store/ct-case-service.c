@@ -850,7 +850,9 @@ find_latest (CtStoreTransaction  *txn,
 static gboolean
 is_unsent_confirmation (CtRecord *document)
 {
-  return g_strcmp0 (ct_record_get_string (document, "kind"), "referral-confirmation") == 0 &&
+  /* The pack holds the same letter, so sending it confirms the referral. */
+  return (g_strcmp0 (ct_record_get_string (document, "kind"), "referral-confirmation") == 0 ||
+          g_strcmp0 (ct_record_get_string (document, "kind"), "referral-pack") == 0) &&
          ct_record_get_int64 (document, "sent-at", 0) == 0;
 }
 
