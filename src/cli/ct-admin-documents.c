@@ -195,7 +195,7 @@ write_case_document (const char   *reference,
       g_autoptr(GHashTable) answers = ct_answers_new ();
       g_autoptr(CtTransition) sent = NULL;
 
-      ct_answers_set_text (answers, "how", sent_how);
+      ct_answers_set_text (answers, "method", sent_how);
       ct_answers_set_text (answers, "to-whom", sent_to);
       if (service != NULL)
         sent = ct_case_service_record_sync (service, reference, CT_EVENT_CONFIRMATION_SENT, answers,

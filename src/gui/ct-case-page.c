@@ -383,7 +383,7 @@ on_mark_sent_cb (CtDocumentWindow *window,
       ct_step_dialog_set_answer (dialog, "to-whom", ct_record_get_string (referral, "made-to"));
     }
   if (agency != NULL && ct_record_get_string (agency, "secure-email") != NULL)
-    ct_step_dialog_set_answer (dialog, "how", _("Secure email"));
+    ct_step_dialog_set_answer (dialog, "method", "secure-email");
 
   g_signal_connect_object (dialog, "destroy", G_CALLBACK (gtk_window_close), window,
                            G_CONNECT_SWAPPED);
