@@ -709,7 +709,7 @@ test_path_referral (void)
       "2026-11-27T11:00:00+00:00, Dana Shaw (DSO): Referral for child protection made to Leeds Children's Social Care (front door) (telephone), taken by Ali Khan, reference LCC-12345. Shared: The child's account and our notes. The family’s consent: given. The person who raised the concern was told of the referral and encouraged to refer it themselves too." },
     { CT_EVENT_OUTCOME_RECORDED, NULL, "2026-11-27T15:00:00", NULL, NULL },
     { CT_EVENT_CONFIRMATION_SENT, NULL, "2026-11-27T14:00:00", "awaiting-decision",
-      "2026-11-27T14:00:00+00:00, Dana Shaw (DSO): Referral confirmed in writing to Ali Khan (secure email)." },
+      "2026-11-27T14:00:00+00:00, Dana Shaw (DSO): Referral confirmed in writing to Ali Khan (by secure email)." },
     { CT_EVENT_LA_CHASED, NULL, "2026-12-03T09:00:00", "awaiting-decision",
       "2026-12-03T09:00:00+00:00, Dana Shaw (DSO): Local authority chased for its decision (telephone, Duty team). Reply: Decision expected tomorrow." },
     { CT_EVENT_OUTCOME_RECORDED, "outcome=early-help;informed-by=Ali Khan;b:family-consent=yes", "2026-12-04T10:00:00", "outcome-recorded",

@@ -10,6 +10,7 @@
 #include "ct-admin-commands.h"
 #include "ct-case-service.h"
 #include "ct-case-documents.h"
+#include "ct-confirmation-copy.h"
 #include "ct-document-samples.h"
 #include "ct-document-file-name.h"
 #include "ct-documents.h"
@@ -35,6 +36,7 @@ typedef enum
   KIND_CHRONOLOGY,
   KIND_RECOVERY_SHEET,
   KIND_REFERRAL_PACK,
+  KIND_CONFIRMATION_COPY,
   KIND_INVALID,
 } DocumentKind;
 
@@ -49,6 +51,7 @@ static const struct
   { "chronology", KIND_CHRONOLOGY },
   { "recovery-sheet", KIND_RECOVERY_SHEET },
   { "referral-pack", KIND_REFERRAL_PACK },
+  { "confirmation-copy", KIND_CONFIRMATION_COPY },
 };
 
 static DocumentKind
@@ -104,6 +107,7 @@ render_sample (DocumentKind   kind,
       return ct_document_render_recovery_sheet (ct_document_sample_recovery_sheet (), error);
 
     case KIND_REFERRAL_PACK:
+    case KIND_CONFIRMATION_COPY:
     case KIND_INVALID:
     default:
       g_assert_not_reached ();
@@ -121,6 +125,67 @@ write_file (const char  *output,
    * never leaves half a PDF under the requested name. */
   return g_file_replace_contents (file, g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf),
                                   NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL, NULL, error);
+}
+
+/* Writes the newest kept copy of what confirmed the case's referral (kept
+ * with "caretrail-admin record confirmation-sent --copy FILE"), checked
+ * against its fingerprint. */
+static int
+write_confirmation_copy (const char *reference,
+                         const char *database,
+                         const char *output)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtStore) store = NULL;
+  g_autoptr(CtRecord) case_record = NULL;
+  g_autoptr(GPtrArray) documents = NULL;
+  g_autoptr(GBytes) contents = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *default_output = NULL;
+  CtRecord *copy = NULL;
+
+  path = database != NULL ? g_strdup (database) : ct_store_get_default_path ();
+  store = ct_store_open_sync (path, &error);
+  if (store != NULL)
+    case_record = ct_case_find_sync (store, reference, &error);
+  if (case_record != NULL)
+    documents = ct_store_list_sync (store, CT_RECORD_KIND_DOCUMENT,
+                                    ct_record_get_id (case_record), &error);
+  for (guint i = 0; documents != NULL && i < documents->len; i++)
+    {
+      CtRecord *document = g_ptr_array_index (documents, i);
+
+      if (ct_confirmation_copy_is_copy (document)
+          && (copy == NULL
+              || ct_record_get_int64 (document, "generated-at", 0)
+                 >= ct_record_get_int64 (copy, "generated-at", 0)))
+        copy = document;
+    }
+  if (documents != NULL && copy == NULL)
+    g_set_error (&error, CT_DOCUMENT_ERROR, CT_DOCUMENT_ERROR_NOT_FOUND,
+                 _("No copy of the written confirmation is kept for case “%s”."), reference);
+  if (copy != NULL)
+    contents = ct_confirmation_copy_get_bytes (copy, NULL, &error);
+  if (contents != NULL && (output == NULL || g_file_test (output, G_FILE_TEST_IS_DIR)))
+    {
+      g_autofree char *name = ct_case_document_get_file_name (copy);
+
+      default_output = g_build_filename (output != NULL ? output : ".", name, NULL);
+      output = default_output;
+    }
+  if (contents == NULL || !write_file (output, contents, &error))
+    {
+      ct_admin_print_error ("letter", error);
+      if (store != NULL)
+        ct_store_close (store);
+      return 1;
+    }
+
+  g_print (_("Wrote the kept copy of the written confirmation for case %s to %s\n"),
+           reference, output);
+  g_print (_("SHA-256: %s\n"), ct_record_get_string (copy, "sha256"));
+  ct_store_close (store);
+  return 0;
 }
 
 static int
@@ -161,6 +226,7 @@ write_case_document (const char   *reference,
       break;
     case KIND_BLANK_RECORD_OF_CONCERN:
     case KIND_RECOVERY_SHEET:
+    case KIND_CONFIRMATION_COPY:
     case KIND_INVALID:
     default:
       g_printerr ("%s\n", _("caretrail-admin letter: with --case, the kind must be "
@@ -298,7 +364,8 @@ ct_admin_cmd_letter (int    argc,
       N_("Use fictional sample data instead of a case"), NULL },
     { "kind", 0, 0, G_OPTION_ARG_STRING, &kind_name,
       N_("referral-confirmation (the default), referral-pack, record-of-concern, "
-         "blank-record-of-concern, chronology or recovery-sheet"), N_("KIND") },
+         "blank-record-of-concern, chronology or recovery-sheet; confirmation-copy (with "
+         "--stored) writes the copy kept of how the referral was confirmed"), N_("KIND") },
     { "pack", 0, 0, G_OPTION_ARG_NONE, &pack,
       N_("The referral pack: the written confirmation followed by the case chronology, in "
          "one PDF with its pages numbered through (the same as --kind referral-pack)"), NULL },
@@ -375,6 +442,15 @@ ct_admin_cmd_letter (int    argc,
           g_printerr ("%s\n", _("caretrail-admin letter: sending the written confirmation is a step of the procedure: say who sent it with --by STAFF-ID and to whom with --sent-to."));
           return 2;
         }
+      if (kind == KIND_CONFIRMATION_COPY)
+        {
+          if (!stored || sent_how != NULL || logo != NULL || closing != NULL)
+            {
+              g_printerr ("%s\n", _("caretrail-admin letter: the copy of the written confirmation is kept as it was given: write it with --stored, and nothing else."));
+              return 2;
+            }
+          return write_confirmation_copy (case_ref, database, output);
+        }
       return write_case_document (case_ref, kind, database, logo, closing, stored,
                                   sent_how, sent_to, staff_id, output);
     }
@@ -386,9 +462,9 @@ ct_admin_cmd_letter (int    argc,
       return 2;
     }
 
-  if (kind == KIND_REFERRAL_PACK)
+  if (kind == KIND_REFERRAL_PACK || kind == KIND_CONFIRMATION_COPY)
     {
-      g_printerr ("%s\n", _("caretrail-admin letter: the referral pack is made from a case: use it with --case REF."));
+      g_printerr ("%s\n", _("caretrail-admin letter: that kind of document belongs to a case: use it with --case REF."));
       return 2;
     }
 

@@ -549,7 +549,8 @@ record_step (const char  *command,
        * with the step in one transaction: both, or neither. */
       g_autoptr(GFile) file = g_file_new_for_commandline_arg (copy_path);
       g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
-      CtRecord *copy = ct_confirmation_copy_new_from_file (file, staff_id, NULL, &error);
+      CtRecord *copy = ct_confirmation_copy_new_from_file (file, reference, staff_id, NULL,
+                                                          &error);
 
       if (copy == NULL)
         {

@@ -37,6 +37,7 @@ sniff_content_type (GBytes *contents)
  * ct_confirmation_copy_new:
  * @contents: the file's bytes
  * @file_name: (nullable): the file's name, to show and to save it under
+ * @reference: the case's reference, for the name it is saved under
  * @staff_id: who is keeping it
  * @error: return location for a #GError
  *
@@ -50,6 +51,7 @@ sniff_content_type (GBytes *contents)
 CtRecord *
 ct_confirmation_copy_new (GBytes      *contents,
                           const char  *file_name,
+                          const char  *reference,
                           const char  *staff_id,
                           GError     **error)
 {
@@ -92,6 +94,8 @@ ct_confirmation_copy_new (GBytes      *contents,
   ct_record_set_int64 (document, "generated-at", g_get_real_time ());
   if (staff_id != NULL)
     ct_record_set_string (document, "generated-by", staff_id);
+  if (reference != NULL)
+    ct_record_set_string (document, "case-reference", reference);
 
   return g_steal_pointer (&document);
 }
@@ -99,6 +103,7 @@ ct_confirmation_copy_new (GBytes      *contents,
 /**
  * ct_confirmation_copy_new_from_file:
  * @file: the file the user chose
+ * @reference: the case's reference
  * @staff_id: who is keeping it
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
@@ -110,6 +115,7 @@ ct_confirmation_copy_new (GBytes      *contents,
  */
 CtRecord *
 ct_confirmation_copy_new_from_file (GFile         *file,
+                                    const char    *reference,
                                     const char    *staff_id,
                                     GCancellable  *cancellable,
                                     GError       **error)
@@ -140,7 +146,7 @@ ct_confirmation_copy_new_from_file (GFile         *file,
     return NULL;
 
   name = g_strdup (g_file_info_get_display_name (info));
-  return ct_confirmation_copy_new (contents, name, staff_id, error);
+  return ct_confirmation_copy_new (contents, name, reference, staff_id, error);
 }
 
 /**

@@ -13,9 +13,11 @@ G_BEGIN_DECLS
 
 CtRecord *ct_confirmation_copy_new       (GBytes      *contents,
                                           const char  *file_name,
+                                          const char  *reference,
                                           const char  *staff_id,
                                           GError     **error);
 CtRecord *ct_confirmation_copy_new_from_file (GFile   *file,
+                                          const char  *reference,
                                           const char  *staff_id,
                                           GCancellable *cancellable,
                                           GError     **error);

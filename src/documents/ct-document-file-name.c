@@ -165,6 +165,8 @@ ct_case_document_get_file_name (CtRecord *document)
   g_autoptr(GTimeZone) london = g_time_zone_new_identifier ("Europe/London");
   g_autoptr(GDateTime) made = NULL;
   const char *reference;
+  const char *content_type;
+  char *name;
   gint64 generated_at;
   CtCaseDocumentKind kind;
 
@@ -187,7 +189,24 @@ ct_case_document_get_file_name (CtRecord *document)
 
   if (ct_case_document_kind_from_string (ct_record_get_string (document, "kind"), &kind))
     return ct_case_document_file_name (reference, kind, made);
-  return ct_document_file_name (reference, ct_case_document_get_title (document), made);
+
+  /* A kept copy of a confirmation may be an image: it keeps its type. */
+  name = ct_document_file_name (reference,
+                                g_strcmp0 (ct_record_get_string (document, "kind"),
+                                           "confirmation-copy") == 0
+                                ? _("Referral confirmation copy")
+                                : ct_case_document_get_title (document),
+                                made);
+  content_type = ct_record_get_string (document, "content-type");
+  if (g_strcmp0 (content_type, "image/png") == 0 || g_strcmp0 (content_type, "image/jpeg") == 0)
+    {
+      g_autofree char *stem = g_strndup (name, strlen (name) - strlen (".pdf"));
+
+      g_free (name);
+      name = g_strconcat (stem, g_strcmp0 (content_type, "image/png") == 0 ? ".png" : ".jpg",
+                          NULL);
+    }
+  return name;
 }
 
 /**
