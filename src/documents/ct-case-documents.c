@@ -89,7 +89,11 @@ ct_case_document_get_title (CtRecord *document)
 
   if (ct_case_document_kind_from_string (ct_record_get_string (document, "kind"), &kind))
     return _(kind_title (kind));
-  return ct_record_get_string (document, "title") ?: _("Document");
+  /* Other kept documents (a copy of a confirmation) store their title as
+   * written in the code, untranslated. */
+  if (ct_record_get_string (document, "title") != NULL)
+    return _(ct_record_get_string (document, "title"));
+  return _("Document");
 }
 
 /* Everything a document borrows lives here until it is rendered. */

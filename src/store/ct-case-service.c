@@ -1282,6 +1282,37 @@ ct_case_service_record_async (CtCaseService       *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
+  ct_case_service_record_with_records_async (self, case_id, event, answers, NULL, staff_id,
+                                             occurred_at, cancellable, callback, user_data);
+}
+
+/**
+ * ct_case_service_record_with_records_async:
+ * @self: a case service
+ * @case_id: (nullable): the CASE record's id, or %NULL to open a new case
+ * @event: what happened
+ * @answers: (nullable): its answers
+ * @records: (nullable) (element-type CtRecord): new records of the
+ *   caller's, written with the step (see
+ *   ct_case_service_record_with_records_sync())
+ * @staff_id: who is recording it
+ * @occurred_at: (nullable): when it happened; %NULL for now
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done; finish with ct_case_service_record_finish()
+ * @user_data: for @callback
+ */
+void
+ct_case_service_record_with_records_async (CtCaseService       *self,
+                                           const char          *case_id,
+                                           CtEvent              event,
+                                           GHashTable          *answers,
+                                           GPtrArray           *records,
+                                           const char          *staff_id,
+                                           GDateTime           *occurred_at,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
   GTask *task;
   RecordData *data;
 
@@ -1290,6 +1321,8 @@ ct_case_service_record_async (CtCaseService       *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, ct_case_service_record_async);
   data = record_data_new (self, case_id, NULL, event, answers, staff_id, occurred_at);
+  if (records != NULL)
+    data->extra_records = g_ptr_array_ref (records);
   g_task_set_task_data (task, data, (GDestroyNotify) record_data_free);
   ct_store_run_transaction_async (self->store, record_in_transaction, data, NULL, cancellable,
                                   on_record_finished_cb, task);
