@@ -91,6 +91,10 @@ set -e
 "$CARETRAIL_ADMIN" show --case CT-DEMO-00016 --database "$db" --json \
   | /usr/bin/python3 -c 'import json,sys; c=json.load(sys.stdin); assert c["state"]["id"]=="confirmation-due", c["state"]' \
   || fail "a refused confirmation changed the case"
+set +e
+"$CARETRAIL_ADMIN" letter --case CT-DEMO-00016 --kind confirmation-copy --stored --database "$db" -o "$dir/none.pdf" 2>/dev/null; st=$?
+set -e
+[ "$st" -eq 1 ] && [ ! -e "$dir/none.pdf" ] || fail "a refused confirmation kept its copy ($st)"
 
 out=$("$CARETRAIL_ADMIN" record --case CT-DEMO-00016 --by "$staff" --database "$db" --at "$(TZ=Europe/London date +%Y-%m-%dT%H:%M)" \
         confirmation-sent method=their-form to-whom="Front door" how="uploaded as their MARF" \
