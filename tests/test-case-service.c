@@ -381,7 +381,7 @@ test_whole_case (Fixture       *fixture,
                     answers ("agreed-with", "csc", "agreed-by", "Duty worker", NULL), "2026-11-23T14:30", &error);
     g_assert_no_error (error);
     sent = apply (fixture, CT_EVENT_CONFIRMATION_SENT,
-                  answers ("how", "secure email", "to-whom", "Duty worker", NULL), "2026-11-23T15:00", &error);
+                  answers ("method", "secure-email", "to-whom", "Duty worker", NULL), "2026-11-23T15:00", &error);
     g_assert_no_error (error);
     g_assert_cmpuint (sent->clocks_stopped, ==, 1u << CT_CLOCK_WRITTEN_CONFIRMATION);
     outcome = apply (fixture, CT_EVENT_OUTCOME_RECORDED,

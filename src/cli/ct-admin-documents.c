@@ -10,7 +10,9 @@
 #include "ct-admin-commands.h"
 #include "ct-case-service.h"
 #include "ct-case-documents.h"
+#include "ct-confirmation-copy.h"
 #include "ct-document-samples.h"
+#include "ct-document-file-name.h"
 #include "ct-documents.h"
 #include "ct-store.h"
 
@@ -33,6 +35,8 @@ typedef enum
   KIND_BLANK_RECORD_OF_CONCERN,
   KIND_CHRONOLOGY,
   KIND_RECOVERY_SHEET,
+  KIND_REFERRAL_PACK,
+  KIND_CONFIRMATION_COPY,
   KIND_INVALID,
 } DocumentKind;
 
@@ -46,6 +50,8 @@ static const struct
   { "blank-record-of-concern", KIND_BLANK_RECORD_OF_CONCERN },
   { "chronology", KIND_CHRONOLOGY },
   { "recovery-sheet", KIND_RECOVERY_SHEET },
+  { "referral-pack", KIND_REFERRAL_PACK },
+  { "confirmation-copy", KIND_CONFIRMATION_COPY },
 };
 
 static DocumentKind
@@ -100,6 +106,8 @@ render_sample (DocumentKind   kind,
     case KIND_RECOVERY_SHEET:
       return ct_document_render_recovery_sheet (ct_document_sample_recovery_sheet (), error);
 
+    case KIND_REFERRAL_PACK:
+    case KIND_CONFIRMATION_COPY:
     case KIND_INVALID:
     default:
       g_assert_not_reached ();
@@ -119,6 +127,67 @@ write_file (const char  *output,
                                   NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL, NULL, error);
 }
 
+/* Writes the newest kept copy of what confirmed the case's referral (kept
+ * with "caretrail-admin record confirmation-sent --copy FILE"), checked
+ * against its fingerprint. */
+static int
+write_confirmation_copy (const char *reference,
+                         const char *database,
+                         const char *output)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtStore) store = NULL;
+  g_autoptr(CtRecord) case_record = NULL;
+  g_autoptr(GPtrArray) documents = NULL;
+  g_autoptr(GBytes) contents = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *default_output = NULL;
+  CtRecord *copy = NULL;
+
+  path = database != NULL ? g_strdup (database) : ct_store_get_default_path ();
+  store = ct_store_open_sync (path, &error);
+  if (store != NULL)
+    case_record = ct_case_find_sync (store, reference, &error);
+  if (case_record != NULL)
+    documents = ct_store_list_sync (store, CT_RECORD_KIND_DOCUMENT,
+                                    ct_record_get_id (case_record), &error);
+  for (guint i = 0; documents != NULL && i < documents->len; i++)
+    {
+      CtRecord *document = g_ptr_array_index (documents, i);
+
+      if (ct_confirmation_copy_is_copy (document)
+          && (copy == NULL
+              || ct_record_get_int64 (document, "generated-at", 0)
+                 >= ct_record_get_int64 (copy, "generated-at", 0)))
+        copy = document;
+    }
+  if (documents != NULL && copy == NULL)
+    g_set_error (&error, CT_DOCUMENT_ERROR, CT_DOCUMENT_ERROR_NOT_FOUND,
+                 _("No copy of the written confirmation is kept for case “%s”."), reference);
+  if (copy != NULL)
+    contents = ct_confirmation_copy_get_bytes (copy, NULL, &error);
+  if (contents != NULL && (output == NULL || g_file_test (output, G_FILE_TEST_IS_DIR)))
+    {
+      g_autofree char *name = ct_case_document_get_file_name (copy);
+
+      default_output = g_build_filename (output != NULL ? output : ".", name, NULL);
+      output = default_output;
+    }
+  if (contents == NULL || !write_file (output, contents, &error))
+    {
+      ct_admin_print_error ("letter", error);
+      if (store != NULL)
+        ct_store_close (store);
+      return 1;
+    }
+
+  g_print (_("Wrote the kept copy of the written confirmation for case %s to %s\n"),
+           reference, output);
+  g_print (_("SHA-256: %s\n"), ct_record_get_string (copy, "sha256"));
+  ct_store_close (store);
+  return 0;
+}
+
 static int
 write_case_document (const char   *reference,
                      DocumentKind  kind,
@@ -136,8 +205,10 @@ write_case_document (const char   *reference,
   g_autoptr(CtRecord) document = NULL;
   g_autoptr(GBytes) pdf = NULL;
   g_autofree char *path = NULL;
+  g_autofree char *default_output = NULL;
   CtCaseDocumentKind case_kind;
   CtCaseDocumentOptions options = { logo, closing, NULL };
+  gboolean marking_only = sent_how != NULL && output == NULL;
 
   switch (kind)
     {
@@ -150,12 +221,17 @@ write_case_document (const char   *reference,
     case KIND_CHRONOLOGY:
       case_kind = CT_CASE_DOCUMENT_CHRONOLOGY;
       break;
+    case KIND_REFERRAL_PACK:
+      case_kind = CT_CASE_DOCUMENT_REFERRAL_PACK;
+      break;
     case KIND_BLANK_RECORD_OF_CONCERN:
     case KIND_RECOVERY_SHEET:
+    case KIND_CONFIRMATION_COPY:
     case KIND_INVALID:
     default:
       g_printerr ("%s\n", _("caretrail-admin letter: with --case, the kind must be "
-                            "referral-confirmation, record-of-concern or chronology."));
+                            "referral-confirmation, referral-pack, record-of-concern or "
+                            "chronology."));
       return 2;
     }
 
@@ -178,13 +254,14 @@ write_case_document (const char   *reference,
    * procedure: it is recorded as the app records it, through the case
    * service, which marks the confirmation waiting to be sent as sent and
    * stops its clock. */
-  if (sent_how != NULL && case_kind == CT_CASE_DOCUMENT_REFERRAL_CONFIRMATION)
+  if (sent_how != NULL && (case_kind == CT_CASE_DOCUMENT_REFERRAL_CONFIRMATION
+                           || case_kind == CT_CASE_DOCUMENT_REFERRAL_PACK))
     {
       g_autoptr(CtCaseService) service = ct_case_service_new_for_store_sync (store, &error);
       g_autoptr(GHashTable) answers = ct_answers_new ();
       g_autoptr(CtTransition) sent = NULL;
 
-      ct_answers_set_text (answers, "how", sent_how);
+      ct_answers_set_text (answers, "method", sent_how);
       ct_answers_set_text (answers, "to-whom", sent_to);
       if (service != NULL)
         sent = ct_case_service_record_sync (service, reference, CT_EVENT_CONFIRMATION_SENT, answers,
@@ -220,6 +297,16 @@ write_case_document (const char   *reference,
       && !ct_case_document_mark_sent_sync (store, ADMIN_STAFF, document, g_get_real_time (),
                                            sent_how, sent_to, &error))
     g_clear_pointer (&pdf, g_bytes_unref);
+  /* Without --output, or with a folder as --output, the file gets the name
+   * the app's save dialog offers: the case reference, the kind and the
+   * date. --mark-sent alone writes nothing. */
+  if (pdf != NULL && (output == NULL ? !marking_only : g_file_test (output, G_FILE_TEST_IS_DIR)))
+    {
+      g_autofree char *name = ct_case_document_get_file_name (document);
+
+      default_output = g_build_filename (output != NULL ? output : ".", name, NULL);
+      output = default_output;
+    }
   if (pdf == NULL || (output != NULL && !write_file (output, pdf, &error)))
     {
       ct_admin_print_error ("letter", error);
@@ -267,6 +354,7 @@ ct_admin_cmd_letter (int    argc,
   g_autofree char *staff_id = NULL;
   gboolean sample = FALSE;
   gboolean stored = FALSE;
+  gboolean pack = FALSE;
   DocumentKind kind;
   int status;
   const GOptionEntry entries[] = {
@@ -275,10 +363,15 @@ ct_admin_cmd_letter (int    argc,
     { "sample", 0, 0, G_OPTION_ARG_NONE, &sample,
       N_("Use fictional sample data instead of a case"), NULL },
     { "kind", 0, 0, G_OPTION_ARG_STRING, &kind_name,
-      N_("referral-confirmation (the default), record-of-concern, blank-record-of-concern, "
-         "chronology or recovery-sheet"), N_("KIND") },
+      N_("referral-confirmation (the default), referral-pack, record-of-concern, "
+         "blank-record-of-concern, chronology or recovery-sheet; confirmation-copy (with "
+         "--stored) writes the copy kept of how the referral was confirmed"), N_("KIND") },
+    { "pack", 0, 0, G_OPTION_ARG_NONE, &pack,
+      N_("The referral pack: the written confirmation followed by the case chronology, in "
+         "one PDF with its pages numbered through (the same as --kind referral-pack)"), NULL },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
-      N_("The PDF file to write"), N_("FILE.pdf") },
+      N_("The PDF file to write, or a folder to write it in (with --case, by default "
+         "“REF Kind YYYY-MM-DD.pdf” in the current folder)"), N_("FILE.pdf") },
     { "logo", 0, 0, G_OPTION_ARG_FILENAME, &logo,
       N_("A PNG logo for the letterhead (with --sample)"), N_("FILE.png") },
     { "closing", 0, 0, G_OPTION_ARG_STRING, &closing,
@@ -303,16 +396,21 @@ ct_admin_cmd_letter (int    argc,
   if (status != 0)
     return status;
 
-  kind = parse_kind (kind_name != NULL ? kind_name : "referral-confirmation");
+  if (pack && kind_name != NULL && g_strcmp0 (kind_name, "referral-pack") != 0)
+    {
+      g_printerr ("%s\n", _("caretrail-admin letter: --pack is a kind of document of its own, so it takes no --kind."));
+      return 2;
+    }
+  kind = parse_kind (pack ? "referral-pack" : kind_name != NULL ? kind_name : "referral-confirmation");
   if (kind == KIND_INVALID)
     {
       g_printerr (_("caretrail-admin letter: “%s” is not a kind of document. Use "
-                    "referral-confirmation, record-of-concern, blank-record-of-concern, "
-                    "chronology or recovery-sheet.\n"), kind_name);
+                    "referral-confirmation, referral-pack, record-of-concern, "
+                    "blank-record-of-concern, chronology or recovery-sheet.\n"), kind_name);
       return 2;
     }
 
-  if (output == NULL && sent_how == NULL)
+  if (output == NULL && case_ref == NULL)
     {
       g_printerr ("%s\n", _("caretrail-admin letter: say where to write the PDF with --output FILE.pdf."));
       return 2;
@@ -338,10 +436,20 @@ ct_admin_cmd_letter (int    argc,
                       sent_how);
           return 2;
         }
-      if (sent_how != NULL && kind == KIND_REFERRAL_CONFIRMATION && (staff_id == NULL || sent_to == NULL))
+      if (sent_how != NULL && (kind == KIND_REFERRAL_CONFIRMATION || kind == KIND_REFERRAL_PACK)
+          && (staff_id == NULL || sent_to == NULL))
         {
           g_printerr ("%s\n", _("caretrail-admin letter: sending the written confirmation is a step of the procedure: say who sent it with --by STAFF-ID and to whom with --sent-to."));
           return 2;
+        }
+      if (kind == KIND_CONFIRMATION_COPY)
+        {
+          if (!stored || sent_how != NULL || logo != NULL || closing != NULL)
+            {
+              g_printerr ("%s\n", _("caretrail-admin letter: the copy of the written confirmation is kept as it was given: write it with --stored, and nothing else."));
+              return 2;
+            }
+          return write_confirmation_copy (case_ref, database, output);
         }
       return write_case_document (case_ref, kind, database, logo, closing, stored,
                                   sent_how, sent_to, staff_id, output);
@@ -351,6 +459,12 @@ ct_admin_cmd_letter (int    argc,
     {
       g_printerr ("%s\n", _("caretrail-admin letter: --stored, --mark-sent and --database go "
                             "with --case."));
+      return 2;
+    }
+
+  if (kind == KIND_REFERRAL_PACK || kind == KIND_CONFIRMATION_COPY)
+    {
+      g_printerr ("%s\n", _("caretrail-admin letter: that kind of document belongs to a case: use it with --case REF."));
       return 2;
     }
 

@@ -11,6 +11,7 @@
 #include "ct-calendar.h"
 #include "ct-case-service.h"
 #include "ct-clock.h"
+#include "ct-confirmation-copy.h"
 #include "ct-procedure.h"
 #include "ct-store.h"
 
@@ -521,7 +522,8 @@ record_step (const char  *command,
              CtEvent      event,
              GHashTable  *answers,
              const char  *staff_id,
-             const char  *at_text)
+             const char  *at_text,
+             const char  *copy_path)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(CtStore) store = NULL;
@@ -541,7 +543,28 @@ record_step (const char  *command,
   if (service == NULL)
     return 1;
 
-  t = ct_case_service_record_sync (service, reference, event, answers, staff_id, at, &case_record, &error);
+  if (copy_path != NULL)
+    {
+      /* The copy is read and checked before anything is written, and kept
+       * with the step in one transaction: both, or neither. */
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (copy_path);
+      g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
+      CtRecord *copy = ct_confirmation_copy_new_from_file (file, reference, staff_id, NULL,
+                                                          &error);
+
+      if (copy == NULL)
+        {
+          ct_store_close (store);
+          return fail (command, error);
+        }
+      g_ptr_array_add (records, copy);
+      ct_answers_set_text (answers, "copy",
+                           ct_record_get_string (copy, "file-name") ?: _("a copy"));
+      t = ct_case_service_record_with_records_sync (service, reference, event, answers, records,
+                                                    staff_id, at, &case_record, &error);
+    }
+  else
+    t = ct_case_service_record_sync (service, reference, event, answers, staff_id, at, &case_record, &error);
   ct_store_close (store);
   if (t == NULL)
     return fail (command, error);
@@ -584,12 +607,14 @@ ct_admin_cmd_record (int    argc,
   g_autofree char *reference = NULL;
   g_autofree char *at_text = NULL;
   g_autofree char *staff_id = NULL;
+  g_autofree char *copy_path = NULL;
   gboolean new_case = FALSE;
   const GOptionEntry entries[] = {
     { "case", 0, 0, G_OPTION_ARG_STRING, &reference, N_("The case’s reference, e.g. CT-2026-0001"), N_("REF") },
     { "new", 0, 0, G_OPTION_ARG_NONE, &new_case, N_("Open a new case with this step (concern-recorded or allegation-reported)"), NULL },
     { "at", 0, 0, G_OPTION_ARG_STRING, &at_text, N_("When it happened, e.g. 2026-11-23T15:59 (UK time unless an offset is given; default now)"), N_("TIME") },
     { "by", 0, 0, G_OPTION_ARG_STRING, &staff_id, N_("The id of the member of staff recording it (see “caretrail-admin staff”)"), N_("STAFF-ID") },
+    { "copy", 0, 0, G_OPTION_ARG_FILENAME, &copy_path, N_("With confirmation-sent: a PDF, PNG or JPEG copy of what confirmed the referral, kept encrypted with the case"), N_("FILE") },
     { "database", 'd', 0, G_OPTION_ARG_FILENAME, &database, N_("The database to use (default: the app’s own database)"), N_("PATH") },
     { NULL }
   };
@@ -623,7 +648,10 @@ ct_admin_cmd_record (int    argc,
   if (!ct_admin_parse_answers (form, argv + 2, argc - 2, answers, &error))
     return usage_error ("record", error->message);
 
-  return record_step ("record", database, reference, event, answers, staff_id, at_text);
+  if (copy_path != NULL && (event != CT_EVENT_CONFIRMATION_SENT || reference == NULL))
+    return usage_error ("record", _("--copy keeps a copy of the written confirmation of a referral: it goes with the step confirmation-sent and --case REF."));
+
+  return record_step ("record", database, reference, event, answers, staff_id, at_text, copy_path);
 }
 
 /**
@@ -686,7 +714,7 @@ ct_admin_cmd_note (int    argc,
     }
   g_free (rest);
 
-  return record_step ("note", database, reference, CT_EVENT_NOTE, answers, staff_id, at_text);
+  return record_step ("note", database, reference, CT_EVENT_NOTE, answers, staff_id, at_text, NULL);
 }
 
 /* }}} */

@@ -745,7 +745,7 @@ apply_demo_step (DemoCase            *demo,
       break;
     case DEMO_CONFIRM:
       event = CT_EVENT_CONFIRMATION_SENT;
-      answers = demo_answers ("how", "secure email", "to-whom", "Duty social worker (fictional)", NULL);
+      answers = demo_answers ("method", "secure-email", "to-whom", "Duty social worker (fictional)", NULL);
       break;
     case DEMO_CHASE:
       event = CT_EVENT_LA_CHASED;

@@ -632,11 +632,14 @@ static const CtTransitionRule transitions[] = {
     NULL, CT_STATE_CONFIRMATION_DUE, REFERRAL_CLOCKS, BEFORE_REFERRAL_CLOCKS,
     N_("Referral for {referral-type} made to {agency} ({how}), taken by {to-whom}, reference {their-reference}. Shared: {what-shared}. The family’s consent: {consent}." RAISER_TOLD_WORDING),
     N_("{consent-reason}") },
+  /* The referral may be confirmed with Caretrail's letter or without it (on
+   * the authority's portal or its own form, say): either way the method is
+   * recorded. Entries made before there was a method keep their "how". */
   { S (CONFIRMATION_DUE), CT_EVENT_CONFIRMATION_SENT, NULL,
-    { { "how", REQ_TEXT, NULL, NULL, N_("Say how the written confirmation was sent (for example by secure email).") },
+    { { "method", REQ_CHOICE, "portal|their-form|secure-email|email|post|hand", NULL, N_("Say how the referral was confirmed in writing: on the local authority’s portal (portal), on their own form (their-form), by secure email (secure-email), by email (email), by post (post) or by hand (hand).") },
       { "to-whom", REQ_TEXT, NULL, NULL, N_("Say who the written confirmation was sent to.") } },
     NULL, CT_STATE_AWAITING_DECISION, 0, C (WRITTEN_CONFIRMATION),
-    N_("Referral confirmed in writing to {to-whom} ({how})."),
+    N_("Referral confirmed in writing to {to-whom}[ ({method})][ ({how})].[ A copy of what was sent is kept with the case ({copy}).]"),
     NULL },
 
   /* After the referral: the local authority decides within 1 working day;
@@ -831,6 +834,7 @@ static const struct { const char *value; const char *display; } choice_words[] =
   { "secure-email", N_("by secure email") },
   { "hand", N_("by hand") },
   { "portal", N_("through the local authority’s online portal") },
+  { "their-form", N_("on the local authority’s own form") },
 };
 
 /* ------------------------------------------------------------------------ */

@@ -114,10 +114,11 @@ static const CtStepForm forms[] = {
       CHOICE ("consent", N_("The family’s consent"), "given|refused|not-sought"),
       IFTEXT ("consent-reason", N_("Reason for referring without consent")),
       RAISER_TOLD_QUESTIONS } },
-  { CT_EVENT_CONFIRMATION_SENT, N_("Mark the Confirmation as Sent"),
-    NULL,
-    { TEXT ("how", N_("How it was sent")),
-      TEXT ("to-whom", N_("Who it was sent to")) } },
+  { CT_EVENT_CONFIRMATION_SENT, N_("Record the Written Confirmation"),
+    N_("Say how the referral was confirmed in writing: with Caretrail’s letter, or another way, such as the local authority’s portal or their own form."),
+    { CHOICE ("method", N_("How it was confirmed"), "portal|their-form|secure-email|email|post|hand"),
+      TEXT ("to-whom", N_("Who it was sent to")),
+      OPTIONAL ("how", N_("Details, such as the address or the portal’s reference")) } },
   { CT_EVENT_LA_CHASED, N_("Chase the Local Authority"),
     N_("The local authority should decide within one working day of the referral and tell you. If you have heard nothing, chase it."),
     { TEXT ("how", N_("How they were chased")),
@@ -243,6 +244,12 @@ static const struct { const char *id; const char *label; } choice_labels[] = {
   { "child-in-need", N_("Child in need") },
   { "child-protection-plan", N_("Child protection plan") },
   { "looked-after", N_("Looked after") },
+  /* How a referral was confirmed in writing. */
+  { "portal", N_("On the local authority’s portal") },
+  { "their-form", N_("On their own form") },
+  { "secure-email", N_("By secure email") },
+  { "post", N_("By post") },
+  { "hand", N_("By hand") },
 };
 
 /**

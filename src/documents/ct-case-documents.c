@@ -28,6 +28,7 @@ static const char * const kind_names[] = {
   [CT_CASE_DOCUMENT_REFERRAL_CONFIRMATION] = "referral-confirmation",
   [CT_CASE_DOCUMENT_RECORD_OF_CONCERN] = "record-of-concern",
   [CT_CASE_DOCUMENT_CHRONOLOGY] = "chronology",
+  [CT_CASE_DOCUMENT_REFERRAL_PACK] = "referral-pack",
 };
 
 const char *
@@ -65,6 +66,8 @@ kind_title (CtCaseDocumentKind kind)
       return N_("Confirmation of a safeguarding referral");
     case CT_CASE_DOCUMENT_RECORD_OF_CONCERN:
       return N_("Record of a safeguarding concern");
+    case CT_CASE_DOCUMENT_REFERRAL_PACK:
+      return N_("Referral pack: confirmation and chronology");
     case CT_CASE_DOCUMENT_CHRONOLOGY:
     default:
       return N_("Case chronology");
@@ -86,7 +89,11 @@ ct_case_document_get_title (CtRecord *document)
 
   if (ct_case_document_kind_from_string (ct_record_get_string (document, "kind"), &kind))
     return _(kind_title (kind));
-  return ct_record_get_string (document, "title") ?: _("Document");
+  /* Other kept documents (a copy of a confirmation) store their title as
+   * written in the code, untranslated. */
+  if (ct_record_get_string (document, "title") != NULL)
+    return _(ct_record_get_string (document, "title"));
+  return _("Document");
 }
 
 /* Everything a document borrows lives here until it is rendered. */
@@ -439,11 +446,11 @@ exception_text (const char *exception)
   return exception;
 }
 
-static GBytes *
-render_referral (Pool                        *pool,
-                 CaseData                    *data,
-                 const CtCaseDocumentOptions *options,
-                 GError                     **error)
+static CtPdfWriter *
+build_referral (Pool                        *pool,
+                CaseData                    *data,
+                const CtCaseDocumentOptions *options,
+                GError                     **error)
 {
   g_autoptr(GPtrArray) children = case_children (data);
   g_autoptr(GArray) letter_children = g_array_new (FALSE, TRUE, sizeof (CtReferralChild));
@@ -721,7 +728,7 @@ render_referral (Pool                        *pool,
       return NULL;
     }
 
-  return ct_document_render_referral_letter (&letter, error);
+  return ct_document_build_referral_letter (&letter, error);
 }
 
 static GBytes *
@@ -773,12 +780,12 @@ render_record_of_concern (Pool                        *pool,
   return ct_document_render_record_of_concern (&record, error);
 }
 
-static GBytes *
-render_chronology (Pool                        *pool,
-                   CaseData                    *data,
-                   const char                  *staff_id,
-                   const CtCaseDocumentOptions *options,
-                   GError                     **error)
+static CtPdfWriter *
+build_chronology (Pool                        *pool,
+                  CaseData                    *data,
+                  const char                  *staff_id,
+                  const CtCaseDocumentOptions *options,
+                  GError                     **error)
 {
   g_autoptr(GPtrArray) children = case_children (data);
   g_autoptr(GArray) entries = g_array_new (FALSE, TRUE, sizeof (CtChronologyEntry));
@@ -818,7 +825,42 @@ render_chronology (Pool                        *pool,
   report.entries = (const CtChronologyEntry *) entries->data;
   report.n_entries = entries->len;
 
-  return ct_document_render_chronology (&report, error);
+  return ct_document_build_chronology (&report, error);
+}
+
+/* The referral pack: the written confirmation, then the chronology, in one
+ * file with its pages numbered through. */
+static GBytes *
+render_pack (Pool                        *pool,
+             CaseData                    *data,
+             const char                  *staff_id,
+             const CtCaseDocumentOptions *options,
+             GError                     **error)
+{
+  g_autoptr(CtPdfWriter) letter = build_referral (pool, data, options, error);
+  g_autoptr(CtPdfWriter) chronology = NULL;
+  CtPdfWriter *parts[2];
+
+  if (letter == NULL)
+    return NULL;
+  chronology = build_chronology (pool, data, staff_id, options, error);
+  if (chronology == NULL)
+    return NULL;
+
+  parts[0] = letter;
+  parts[1] = chronology;
+  return ct_pdf_writer_render_pack (parts, G_N_ELEMENTS (parts), NULL, error);
+}
+
+static GBytes *
+render_writer (CtPdfWriter  *writer,
+               GError      **error)
+{
+  g_autoptr(CtPdfWriter) owned = writer;
+
+  if (owned == NULL)
+    return NULL;
+  return ct_pdf_writer_render (owned, NULL, error);
 }
 
 /**
@@ -905,13 +947,16 @@ ct_case_document_render_sync (CtStore                      *store,
       switch (kind)
         {
         case CT_CASE_DOCUMENT_REFERRAL_CONFIRMATION:
-          pdf = render_referral (&pool, &data, options, error);
+          pdf = render_writer (build_referral (&pool, &data, options, error), error);
           break;
         case CT_CASE_DOCUMENT_RECORD_OF_CONCERN:
           pdf = render_record_of_concern (&pool, &data, options, error);
           break;
         case CT_CASE_DOCUMENT_CHRONOLOGY:
-          pdf = render_chronology (&pool, &data, staff_id, options, error);
+          pdf = render_writer (build_chronology (&pool, &data, staff_id, options, error), error);
+          break;
+        case CT_CASE_DOCUMENT_REFERRAL_PACK:
+          pdf = render_pack (&pool, &data, staff_id, options, error);
           break;
         default:
           g_set_error (error, CT_DOCUMENT_ERROR, CT_DOCUMENT_ERROR_INVALID_INPUT,
@@ -1033,6 +1078,7 @@ ct_case_document_generate_sync (CtStore                      *store,
   ct_record_set_string (document, "sha256", sha256);
   ct_record_set_int64 (document, "generated-at", g_get_real_time ());
   ct_record_set_string (document, "generated-by", staff_id);
+  ct_record_set_string (document, "case-reference", ct_record_get_reference (case_record));
   ct_record_set_int64 (document, "document-version",
                        previous != NULL ? ct_record_get_int64 (previous, "document-version", 1) + 1 : 1);
   if (previous != NULL)

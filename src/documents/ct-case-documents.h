@@ -21,8 +21,9 @@ G_BEGIN_DECLS
  *   told when no DECISION names an exception.
  * - CONCERN: line-manager, line-manager-told-at, dso, dso-told-at.
  * DOCUMENT records written here carry kind, title, pdf, sha256,
- * generated-at, generated-by, document-version (from 1) and supersedes (the
- * id of the version before), and sent-at, sent-how, sent-to once sent.
+ * generated-at, generated-by, case-reference, document-version (from 1) and
+ * supersedes (the id of the version before), and sent-at, sent-how, sent-to
+ * once sent.
  */
 
 /**
@@ -32,12 +33,16 @@ G_BEGIN_DECLS
  * @CT_CASE_DOCUMENT_RECORD_OF_CONCERN: the case's first concern on the
  *   reporting form ("record-of-concern")
  * @CT_CASE_DOCUMENT_CHRONOLOGY: the case chronology ("chronology")
+ * @CT_CASE_DOCUMENT_REFERRAL_PACK: the written confirmation of the latest
+ *   referral followed by the case chronology, as one document with its pages
+ *   numbered through ("referral-pack")
  */
 typedef enum
 {
   CT_CASE_DOCUMENT_REFERRAL_CONFIRMATION,
   CT_CASE_DOCUMENT_RECORD_OF_CONCERN,
   CT_CASE_DOCUMENT_CHRONOLOGY,
+  CT_CASE_DOCUMENT_REFERRAL_PACK,
 } CtCaseDocumentKind;
 
 /**

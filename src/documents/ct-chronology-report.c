@@ -9,19 +9,10 @@
 
 #include "ct-document-private.h"
 
-/**
- * ct_document_render_chronology:
- * @report: the case and its entries, oldest first
- * @error: return location for a #GError
- *
- * Produces the case chronology as an A4 PDF: a table of when, who, what and
- * why, with corrections shown as corrections of the entry they put right.
- *
- * Returns: (transfer full): the exact bytes of the PDF, or %NULL with @error set
- */
-GBytes *
-ct_document_render_chronology (const CtChronologyReport  *report,
-                               GError                   **error)
+/* Lays out the chronology, ready to render on its own or in a pack. */
+CtPdfWriter *
+ct_document_build_chronology (const CtChronologyReport  *report,
+                              GError                   **error)
 {
   static const double widths[] = { 0.6, 1.5, 1.5, 3.6, 2.4 };
   const char *titles[] = {
@@ -81,7 +72,7 @@ ct_document_render_chronology (const CtChronologyReport  *report,
     {
       ct_pdf_writer_add_paragraph (writer, CT_PDF_TEXT_BODY,
                                    _("Nothing has been recorded in this case yet."));
-      return ct_pdf_writer_render (writer, NULL, error);
+      return g_steal_pointer (&writer);
     }
 
   ct_pdf_writer_begin_table (writer, G_N_ELEMENTS (widths), widths, titles);
@@ -110,5 +101,26 @@ ct_document_render_chronology (const CtChronologyReport  *report,
     }
   ct_pdf_writer_end_table (writer);
 
+  return g_steal_pointer (&writer);
+}
+
+/**
+ * ct_document_render_chronology:
+ * @report: the case and its entries, oldest first
+ * @error: return location for a #GError
+ *
+ * Produces the case chronology as an A4 PDF: a table of when, who, what and
+ * why, with corrections shown as corrections of the entry they put right.
+ *
+ * Returns: (transfer full): the exact bytes of the PDF, or %NULL with @error set
+ */
+GBytes *
+ct_document_render_chronology (const CtChronologyReport  *report,
+                               GError                   **error)
+{
+  g_autoptr(CtPdfWriter) writer = ct_document_build_chronology (report, error);
+
+  if (writer == NULL)
+    return NULL;
   return ct_pdf_writer_render (writer, NULL, error);
 }

@@ -1269,7 +1269,8 @@ typedef struct
 {
   cairo_surface_t *surface;
   cairo_t *cr;
-  guint n_pages;
+  guint first_page;             /* of this writer's pages, in the whole file */
+  guint n_pages;                /* in the whole file */
   int outline_parent;
   cairo_surface_t *logo;
   double logo_width;
@@ -1345,7 +1346,8 @@ draw_page_furniture (CtPdfWriter *self,
     }
 
   /* Translators: page numbering at the foot of every page. */
-  number = g_strdup_printf (_("Page %u of %u"), page + 1, painter->n_pages);
+  number = g_strdup_printf (_("Page %u of %u"), painter->first_page + page + 1,
+                            painter->n_pages);
   block = lookup_text_block ("Sans 8.5", number, BODY_WIDTH, PANGO_ALIGN_RIGHT);
   cairo_set_source_rgb (cr, 0.25, 0.25, 0.25);
   show_layout_at (cr, block->layout, CT_PDF_MARGIN_LEFT, BODY_BOTTOM + 8);
@@ -1540,7 +1542,8 @@ draw_slice (CtPdfWriter *self,
   if (row->outline_level > 0 && slice->first_line == 0)
     {
       g_autofree char *link = g_strdup_printf ("page=%u pos=[%.2f %.2f]",
-                                               slice->page + 1, x0, slice->y);
+                                               painter->first_page + slice->page + 1,
+                                               x0, slice->y);
       int id = cairo_pdf_surface_add_outline (painter->surface,
                                               row->outline_level == 1
                                               ? CAIRO_PDF_OUTLINE_ROOT
@@ -1591,6 +1594,153 @@ format_pdf_date (GDateTime *dt)
   return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S%:z");
 }
 
+typedef struct
+{
+  GArray *slices;               /* of Slice */
+  Painter painter;
+  guint n_pages;
+  double letterhead_height;
+} Part;
+
+static void
+part_clear (Part *part)
+{
+  g_clear_pointer (&part->slices, g_array_unref);
+  g_clear_pointer (&part->painter.logo, cairo_surface_destroy);
+  g_clear_pointer (&part->painter.letterhead_name, text_block_unref);
+  g_clear_pointer (&part->painter.letterhead_details, text_block_unref);
+  g_clear_pointer (&part->painter.marking, text_block_unref);
+  g_clear_object (&part->painter.running_header);
+}
+
+/* Lays out and draws one or more documents into one PDF, one after the
+ * other, each starting on a new page with its own letterhead, marking and
+ * running header, and the pages numbered through the whole file. The
+ * metadata is the first document's. */
+static GBytes *
+render_parts (CtPdfWriter  **writers,
+              guint          n_writers,
+              guint         *n_pages,
+              GError       **error)
+{
+  g_autoptr(GByteArray) bytes = g_byte_array_sized_new (128 * 1024);
+  g_autofree Part *parts = g_new0 (Part, n_writers);
+  CtPdfWriter *first = writers[0];
+  cairo_surface_t *surface = NULL;
+  cairo_t *cr = NULL;
+  cairo_status_t status;
+  guint total = 0;
+  gboolean ok = FALSE;
+
+  text_lock_acquire ();
+  for (guint w = 0; w < n_writers; w++)
+    {
+      Part *part = &parts[w];
+      Placer placer = { 0 };
+
+      part->slices = g_array_new (FALSE, FALSE, sizeof (Slice));
+      if (!prepare_letterhead (writers[w], &part->painter, &part->letterhead_height, error))
+        goto out;
+
+      placer.self = writers[w];
+      placer.slices = part->slices;
+      placer.first_page_top = BODY_TOP + part->letterhead_height;
+      placer.y = placer.first_page_top;
+      if (!place_rows (&placer, error))
+        goto out;
+
+      part->n_pages = placer.page + 1;
+      part->painter.first_page = total;
+      total += part->n_pages;
+      if (total > CT_PDF_MAX_PAGES)
+        {
+          g_set_error (error, CT_DOCUMENT_ERROR, CT_DOCUMENT_ERROR_TOO_LONG,
+                       _("The document would be longer than %d pages, so it was not produced. "
+                         "Shorten the text in the record and try again."),
+                       CT_PDF_MAX_PAGES);
+          goto out;
+        }
+    }
+
+  surface = cairo_pdf_surface_create_for_stream (write_to_byte_array_cb, bytes,
+                                                 CT_PDF_PAGE_WIDTH, CT_PDF_PAGE_HEIGHT);
+  cr = cairo_create (surface);
+
+  if (first->title != NULL)
+    cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, first->title);
+  if (first->author != NULL)
+    cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_AUTHOR, first->author);
+  if (first->subject != NULL)
+    cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_SUBJECT, first->subject);
+  if (first->keywords != NULL)
+    cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_KEYWORDS, first->keywords);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR,
+                                  PACKAGE_NAME " " PACKAGE_VERSION);
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+    g_autofree char *date = format_pdf_date (first->created != NULL ? first->created : now);
+
+    cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATE_DATE, date);
+    cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_MOD_DATE, date);
+  }
+
+  cairo_tag_begin (cr, "Document", NULL);
+  for (guint w = 0; w < n_writers; w++)
+    {
+      Part *part = &parts[w];
+      Painter *painter = &part->painter;
+      guint slice_index = 0;
+
+      painter->surface = surface;
+      painter->cr = cr;
+      painter->n_pages = total;
+      painter->outline_parent = CAIRO_PDF_OUTLINE_ROOT;
+
+      for (guint page = 0; page < part->n_pages; page++)
+        {
+          draw_page_furniture (writers[w], painter, page);
+          if (page == 0)
+            draw_letterhead (writers[w], painter, part->letterhead_height);
+
+          while (slice_index < part->slices->len
+                 && g_array_index (part->slices, Slice, slice_index).page == page)
+            draw_slice (writers[w], painter,
+                        &g_array_index (part->slices, Slice, slice_index++));
+
+          cairo_show_page (cr);
+        }
+    }
+  cairo_tag_end (cr, "Document");
+
+  g_clear_pointer (&cr, cairo_destroy);
+  cairo_surface_finish (surface);
+  status = cairo_surface_status (surface);
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, CT_DOCUMENT_ERROR, CT_DOCUMENT_ERROR_RENDER,
+                   _("The PDF could not be produced (%s). Nothing was saved; try again, "
+                     "and report the problem if it persists."),
+                   cairo_status_to_string (status));
+      goto out;
+    }
+
+  if (n_pages != NULL)
+    *n_pages = total;
+  ok = TRUE;
+
+out:
+  g_clear_pointer (&cr, cairo_destroy);
+  g_clear_pointer (&surface, cairo_surface_destroy);
+  for (guint w = 0; w < n_writers; w++)
+    part_clear (&parts[w]);
+  text_lock_release ();
+
+  if (!ok)
+    return NULL;
+
+  return g_byte_array_free_to_bytes (g_steal_pointer (&bytes));
+}
+
 /**
  * ct_pdf_writer_render:
  * @self: a #CtPdfWriter
@@ -1606,96 +1756,38 @@ ct_pdf_writer_render (CtPdfWriter  *self,
                       guint        *n_pages,
                       GError      **error)
 {
-  g_autoptr(GArray) slices = g_array_new (FALSE, FALSE, sizeof (Slice));
-  g_autoptr(GByteArray) bytes = g_byte_array_sized_new (128 * 1024);
-  Painter painter = { 0 };
-  Placer placer = { 0 };
-  double letterhead_height = 0;
-  cairo_status_t status;
-  guint slice_index = 0;
-  gboolean ok = FALSE;
-
   g_return_val_if_fail (CT_IS_PDF_WRITER (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  text_lock_acquire ();
-  if (!prepare_letterhead (self, &painter, &letterhead_height, error))
-    goto out;
+  return render_parts (&self, 1, n_pages, error);
+}
 
-  placer.self = self;
-  placer.slices = slices;
-  placer.first_page_top = BODY_TOP + letterhead_height;
-  placer.y = placer.first_page_top;
-  if (!place_rows (&placer, error))
-    goto out;
+/**
+ * ct_pdf_writer_render_pack:
+ * @writers: (array length=n_writers): the documents, in order
+ * @n_writers: how many (at least one)
+ * @n_pages: (out) (optional): the number of pages produced
+ * @error: return location for a #GError
+ *
+ * Produces one PDF holding the documents one after the other. Each starts
+ * on a new page and keeps its own letterhead, protective marking and
+ * running header; the pages are numbered through the whole file ("Page 3
+ * of 7" counts the pages of every document). The file's title and other
+ * metadata are the first document's.
+ *
+ * Returns: (transfer full): the bytes of the PDF file, or %NULL on error
+ */
+GBytes *
+ct_pdf_writer_render_pack (CtPdfWriter **writers,
+                           guint         n_writers,
+                           guint        *n_pages,
+                           GError      **error)
+{
+  g_return_val_if_fail (writers != NULL && n_writers > 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  painter.n_pages = placer.page + 1;
-  painter.outline_parent = CAIRO_PDF_OUTLINE_ROOT;
-  painter.surface = cairo_pdf_surface_create_for_stream (write_to_byte_array_cb, bytes,
-                                                         CT_PDF_PAGE_WIDTH, CT_PDF_PAGE_HEIGHT);
-  painter.cr = cairo_create (painter.surface);
+  for (guint w = 0; w < n_writers; w++)
+    g_return_val_if_fail (CT_IS_PDF_WRITER (writers[w]), NULL);
 
-  if (self->title != NULL)
-    cairo_pdf_surface_set_metadata (painter.surface, CAIRO_PDF_METADATA_TITLE, self->title);
-  if (self->author != NULL)
-    cairo_pdf_surface_set_metadata (painter.surface, CAIRO_PDF_METADATA_AUTHOR, self->author);
-  if (self->subject != NULL)
-    cairo_pdf_surface_set_metadata (painter.surface, CAIRO_PDF_METADATA_SUBJECT, self->subject);
-  if (self->keywords != NULL)
-    cairo_pdf_surface_set_metadata (painter.surface, CAIRO_PDF_METADATA_KEYWORDS, self->keywords);
-  cairo_pdf_surface_set_metadata (painter.surface, CAIRO_PDF_METADATA_CREATOR,
-                                  PACKAGE_NAME " " PACKAGE_VERSION);
-  {
-    g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-    g_autofree char *date = format_pdf_date (self->created != NULL ? self->created : now);
-
-    cairo_pdf_surface_set_metadata (painter.surface, CAIRO_PDF_METADATA_CREATE_DATE, date);
-    cairo_pdf_surface_set_metadata (painter.surface, CAIRO_PDF_METADATA_MOD_DATE, date);
-  }
-
-  cairo_tag_begin (painter.cr, "Document", NULL);
-  for (guint page = 0; page < painter.n_pages; page++)
-    {
-      draw_page_furniture (self, &painter, page);
-      if (page == 0)
-        draw_letterhead (self, &painter, letterhead_height);
-
-      while (slice_index < slices->len
-             && g_array_index (slices, Slice, slice_index).page == page)
-        draw_slice (self, &painter, &g_array_index (slices, Slice, slice_index++));
-
-      cairo_show_page (painter.cr);
-    }
-  cairo_tag_end (painter.cr, "Document");
-
-  cairo_destroy (g_steal_pointer (&painter.cr));
-  cairo_surface_finish (painter.surface);
-  status = cairo_surface_status (painter.surface);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, CT_DOCUMENT_ERROR, CT_DOCUMENT_ERROR_RENDER,
-                   _("The PDF could not be produced (%s). Nothing was saved; try again, "
-                     "and report the problem if it persists."),
-                   cairo_status_to_string (status));
-      goto out;
-    }
-
-  if (n_pages != NULL)
-    *n_pages = painter.n_pages;
-  ok = TRUE;
-
-out:
-  g_clear_pointer (&painter.cr, cairo_destroy);
-  g_clear_pointer (&painter.surface, cairo_surface_destroy);
-  g_clear_pointer (&painter.logo, cairo_surface_destroy);
-  g_clear_pointer (&painter.letterhead_name, text_block_unref);
-  g_clear_pointer (&painter.letterhead_details, text_block_unref);
-  g_clear_pointer (&painter.marking, text_block_unref);
-  g_clear_object (&painter.running_header);
-  text_lock_release ();
-
-  if (!ok)
-    return NULL;
-
-  return g_byte_array_free_to_bytes (g_steal_pointer (&bytes));
+  return render_parts (writers, n_writers, n_pages, error);
 }

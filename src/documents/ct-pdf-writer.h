@@ -121,6 +121,10 @@ void         ct_pdf_writer_add_page_break      (CtPdfWriter    *self);
 GBytes      *ct_pdf_writer_render              (CtPdfWriter    *self,
                                                 guint          *n_pages,
                                                 GError        **error);
+GBytes      *ct_pdf_writer_render_pack         (CtPdfWriter   **writers,
+                                                guint           n_writers,
+                                                guint          *n_pages,
+                                                GError        **error);
 
 char        *ct_pdf_text_sanitize              (const char     *text);
 

@@ -229,19 +229,10 @@ add_consent_section (CtPdfWriter            *writer,
                            ct_document_or_not_recorded (letter->lawful_basis));
 }
 
-/**
- * ct_document_render_referral_letter:
- * @letter: what the letter says
- * @error: return location for a #GError
- *
- * Produces the written confirmation of a referral as an A4 PDF.
- *
- * Returns: (transfer full): the exact bytes of the PDF, or %NULL with @error
- *   set (%CT_DOCUMENT_ERROR_INVALID_INPUT when something required is missing)
- */
-GBytes *
-ct_document_render_referral_letter (const CtReferralLetter  *letter,
-                                    GError                 **error)
+/* Lays out the letter, ready to render on its own or in a pack. */
+CtPdfWriter *
+ct_document_build_referral_letter (const CtReferralLetter  *letter,
+                                   GError                 **error)
 {
   g_autoptr(CtPdfWriter) writer = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
@@ -447,5 +438,26 @@ ct_document_render_referral_letter (const CtReferralLetter  *letter,
                                        contact->len > 0 ? contact->str : NULL);
   }
 
+  return g_steal_pointer (&writer);
+}
+
+/**
+ * ct_document_render_referral_letter:
+ * @letter: what the letter says
+ * @error: return location for a #GError
+ *
+ * Produces the written confirmation of a referral as an A4 PDF.
+ *
+ * Returns: (transfer full): the exact bytes of the PDF, or %NULL with @error
+ *   set (%CT_DOCUMENT_ERROR_INVALID_INPUT when something required is missing)
+ */
+GBytes *
+ct_document_render_referral_letter (const CtReferralLetter  *letter,
+                                    GError                 **error)
+{
+  g_autoptr(CtPdfWriter) writer = ct_document_build_referral_letter (letter, error);
+
+  if (writer == NULL)
+    return NULL;
   return ct_pdf_writer_render (writer, NULL, error);
 }

@@ -12,6 +12,7 @@
 #include "ct-case-page.h"
 #include "ct-case-documents.h"
 #include "ct-child-dialog.h"
+#include "ct-confirmation-copy.h"
 #include "ct-person-dialog.h"
 #include "ct-document-window.h"
 #include "ct-format.h"
@@ -181,6 +182,39 @@ find_agency (CtCasePage *self,
   return NULL;
 }
 
+static void
+on_copy_loaded_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  StepData *data = user_data;
+  CtCasePage *self = data->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) contents = g_file_load_bytes_finish (G_FILE (source), result, NULL, &error);
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GDateTime) occurred_at = ct_step_dialog_get_occurred_at (data->dialog);
+  g_autofree char *name = g_file_get_basename (G_FILE (source));
+  g_autofree char *display = g_filename_display_name (name);
+  CtRecord *copy = NULL;
+
+  if (contents != NULL)
+    copy = ct_confirmation_copy_new (contents, display,
+                                     ct_record_get_reference (self->file->case_record),
+                                     ct_workflow_get_actor_id (self->workflow), &error);
+  if (copy == NULL)
+    {
+      ct_step_dialog_save_finished (data->dialog, error);
+      step_data_free (data);
+      return;
+    }
+
+  g_ptr_array_add (records, copy);
+  ct_answers_set_text (data->answers, "copy", display);
+  ct_workflow_record_with_records_async (self->workflow, self->case_id,
+                                         ct_step_dialog_get_event (data->dialog), data->answers,
+                                         records, occurred_at, NULL, on_step_recorded_cb, data);
+}
+
 /* What a step writes besides its chronology entry (a referral, a new
  * version of the allegation, the letter marked as sent, …) is decided below
  * the window, by the procedure: the page hands over the answers and when
@@ -196,6 +230,15 @@ on_step_save_cb (CtStepDialog *dialog,
   data->self = g_object_ref (self);
   data->dialog = g_object_ref (dialog);
   data->answers = g_hash_table_ref (answers);
+
+  /* A copy of what confirmed the referral is read first (off the main
+   * thread) and kept with the step, in the same transaction. */
+  if (ct_step_dialog_get_copy_file (dialog) != NULL)
+    {
+      g_file_load_bytes_async (ct_step_dialog_get_copy_file (dialog), NULL,
+                               on_copy_loaded_cb, data);
+      return;
+    }
 
   ct_workflow_record_async (self->workflow, self->case_id, ct_step_dialog_get_event (dialog),
                             answers, occurred_at, NULL, on_step_recorded_cb, data);
@@ -362,6 +405,13 @@ on_generate_activated_cb (GtkButton  *button,
 }
 
 static void
+on_generate_pack_activated_cb (GtkButton  *button,
+                               CtCasePage *self)
+{
+  make_document (self, CT_CASE_DOCUMENT_REFERRAL_PACK);
+}
+
+static void
 on_mark_sent_cb (CtDocumentWindow *window,
                  CtCasePage       *self)
 {
@@ -376,7 +426,7 @@ on_mark_sent_cb (CtDocumentWindow *window,
       ct_step_dialog_set_answer (dialog, "to-whom", ct_record_get_string (referral, "made-to"));
     }
   if (agency != NULL && ct_record_get_string (agency, "secure-email") != NULL)
-    ct_step_dialog_set_answer (dialog, "how", _("Secure email"));
+    ct_step_dialog_set_answer (dialog, "method", "secure-email");
 
   g_signal_connect_object (dialog, "destroy", G_CALLBACK (gtk_window_close), window,
                            G_CONNECT_SWAPPED);
@@ -811,6 +861,11 @@ show_file (CtCasePage *self)
                     _("Generates the letter that confirms the referral in writing, to preview, "
                       "print, save and mark as sent"),
                     G_CALLBACK (on_generate_activated_cb), NULL);
+  if (state == CT_STATE_CONFIRMATION_DUE)
+    add_action_row (self, _("Write the Referral Pack"),
+                    _("The confirmation letter followed by the case chronology, as one PDF "
+                      "with its pages numbered through"),
+                    G_CALLBACK (on_generate_pack_activated_cb), NULL);
 
   /* What the case's recorded facts allow, when it could be read. */
   events = step != NULL ? ct_procedure_list_steps (&reading.snapshot) : ct_procedure_list_events (state);
@@ -836,7 +891,10 @@ show_file (CtCasePage *self)
       gint64 sent_at = ct_record_get_int64 (document, "sent-at", 0);
       GtkWidget *row;
 
-      if (sent_at != 0)
+      if (ct_confirmation_copy_is_copy (document))
+        subtitle = g_strdup_printf (_("Kept %s · %s"), made,
+                                    ct_record_get_string (document, "file-name") ?: "");
+      else if (sent_at != 0)
         {
           g_autofree char *sent = ct_format_instant (sent_at);
           subtitle = g_strdup_printf (_("Generated %s · Sent %s by %s to %s"), made, sent,
@@ -847,15 +905,19 @@ show_file (CtCasePage *self)
         subtitle = g_strdup_printf (_("Generated %s · Not sent yet"), made);
 
       row = add_row (self->documents_list, ct_case_document_get_title (document), subtitle);
-      {
-        g_autofree char *open = g_strdup_printf (_("Open %s"),
-                                                 ct_case_document_get_title (document));
-        GtkWidget *button = add_open_button (ADW_ACTION_ROW (row), open,
-                                             G_CALLBACK (on_document_row_activated_cb), self);
+      /* An image kept as a copy is listed but has no Open button: only PDFs
+       * open in the document window, and nothing is written out in
+       * plaintext to open it elsewhere. */
+      if (ct_record_get_bytes (document, "pdf") != NULL)
+        {
+          g_autofree char *open = g_strdup_printf (_("Open %s"),
+                                                   ct_case_document_get_title (document));
+          GtkWidget *button = add_open_button (ADW_ACTION_ROW (row), open,
+                                               G_CALLBACK (on_document_row_activated_cb), self);
 
-        g_object_set_data_full (G_OBJECT (button), "document", g_object_ref (document),
-                                g_object_unref);
-      }
+          g_object_set_data_full (G_OBJECT (button), "document", g_object_ref (document),
+                                  g_object_unref);
+        }
     }
 
   /* People: the children first, then the adults in their lives. */

@@ -9,6 +9,7 @@
 #include "ct-alert.h"
 #include "ct-document-window.h"
 #include "ct-pdf-actions.h"
+#include "ct-document-file-name.h"
 #include "ct-pdf-preview.h"
 
 /*
@@ -100,11 +101,8 @@ on_save_activated_cb (GtkWidget  *widget,
                       GVariant   *parameter)
 {
   CtDocumentWindow *self = CT_DOCUMENT_WINDOW (widget);
-  const char *title = ct_case_document_get_title (self->document);
-  g_autofree char *name = g_strdup_printf ("%s.pdf", title ? title : _("Document"));
+  g_autofree char *name = ct_case_document_get_file_name (self->document);
 
-  /* File names must not contain a folder separator. */
-  g_strdelimit (name, "/\\", '-');
   ct_pdf_save (GTK_WINDOW (self), ct_pdf_preview_get_bytes (self->preview), name, on_saved_cb,
                g_object_ref (self));
 }
@@ -460,7 +458,8 @@ ct_document_window_new (CtRecord  *document,
   /* Sending the confirmation of a referral is a step of the procedure;
    * reports are printed or saved. */
   if (ct_record_get_int64 (document, "sent-at", 0) != 0 ||
-      g_strcmp0 (ct_record_get_string (document, "kind"), "referral-confirmation") != 0)
+      (g_strcmp0 (ct_record_get_string (document, "kind"), "referral-confirmation") != 0 &&
+       g_strcmp0 (ct_record_get_string (document, "kind"), "referral-pack") != 0))
     gtk_widget_set_visible (GTK_WIDGET (self->sent_button), FALSE);
 
   self->toast_overlay = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "ct-pdf-actions.h"
+#include "ct-document-file-name.h"
 #include "ct-pdf-preview.h"
 
 /*
@@ -169,6 +170,43 @@ on_chooser_response_cb (GtkNativeDialog *chooser,
 }
 
 /**
+ * ct_pdf_save_chooser_new:
+ * @parent: (nullable): the window the file chooser belongs to
+ * @suggested_name: the file name offered
+ *
+ * Makes the file chooser ct_pdf_save() shows: it offers @suggested_name in
+ * the user's Documents folder (their home folder when there is none), never
+ * the folder the app was started from. In a sandbox it is the portal's.
+ *
+ * Returns: (transfer full): the chooser, not yet shown
+ */
+GtkFileChooserNative *
+ct_pdf_save_chooser_new (GtkWindow  *parent,
+                         const char *suggested_name)
+{
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autofree char *folder_path = ct_document_get_default_folder ();
+  g_autoptr(GFile) folder = g_file_new_for_path (folder_path);
+  g_autoptr(GError) error = NULL;
+
+  chooser = gtk_file_chooser_native_new (_("Save as PDF"), parent,
+                                         GTK_FILE_CHOOSER_ACTION_SAVE,
+                                         _("_Save"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  /* Only a starting point: when it cannot be set, the chooser picks its own
+   * and the user can still go anywhere. */
+  if (!gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, &error))
+    g_debug ("Could not start the save dialog in %s: %s", folder_path, error->message);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), suggested_name);
+  gtk_file_filter_set_name (filter, _("PDF documents"));
+  gtk_file_filter_add_mime_type (filter, "application/pdf");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+
+  return chooser;
+}
+
+/**
  * ct_pdf_save:
  * @parent: the window the file chooser belongs to
  * @pdf: the document
@@ -187,20 +225,12 @@ ct_pdf_save (GtkWindow      *parent,
              gpointer        user_data)
 {
   GtkFileChooserNative *chooser;
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
   SaveData *data;
 
   g_return_if_fail (pdf != NULL);
   g_return_if_fail (done != NULL);
 
-  chooser = gtk_file_chooser_native_new (_("Save as PDF"), parent,
-                                         GTK_FILE_CHOOSER_ACTION_SAVE,
-                                         _("_Save"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), suggested_name);
-  gtk_file_filter_set_name (filter, _("PDF documents"));
-  gtk_file_filter_add_mime_type (filter, "application/pdf");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  chooser = ct_pdf_save_chooser_new (parent, suggested_name);
 
   data = g_new0 (SaveData, 1);
   data->pdf = g_bytes_ref (pdf);

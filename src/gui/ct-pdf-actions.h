@@ -17,6 +17,9 @@ gboolean ct_pdf_print (GtkWindow     *parent,
                        GBytes        *pdf,
                        const char    *job_name,
                        GError       **error);
+GtkFileChooserNative *ct_pdf_save_chooser_new (GtkWindow   *parent,
+                                               const char  *suggested_name);
+
 void     ct_pdf_save  (GtkWindow     *parent,
                        GBytes        *pdf,
                        const char    *suggested_name,

@@ -9,6 +9,7 @@
 
 #include "ct-choice-row.h"
 #include "ct-date-button.h"
+#include "ct-document-file-name.h"
 #include "ct-format.h"
 #include "ct-help.h"
 #include "ct-record.h"
@@ -43,6 +44,9 @@ struct _CtStepDialog
   AdwEntryRow      *when_date_row;
   AdwEntryRow      *when_time_row;
   GtkLabel         *problem_label;
+  AdwActionRow     *copy_row;     /* confirmation-sent only */
+  GtkWidget        *copy_clear;
+  GFile            *copy_file;
 };
 
 G_DEFINE_FINAL_TYPE (CtStepDialog, ct_step_dialog, ADW_TYPE_WINDOW)
@@ -365,6 +369,7 @@ ct_step_dialog_finalize (GObject *object)
   CtStepDialog *self = CT_STEP_DIALOG (object);
 
   g_array_unref (self->fields);
+  g_clear_object (&self->copy_file);
 
   G_OBJECT_CLASS (ct_step_dialog_parent_class)->finalize (object);
 }
@@ -521,6 +526,136 @@ make_text_view (CtStepDialog       *self,
   return view;
 }
 
+/* A copy of what confirmed a referral: chosen here, read and kept with the
+ * step when it is saved. */
+static void
+set_copy_file (CtStepDialog *self,
+               GFile        *file)
+{
+  g_set_object (&self->copy_file, file);
+  if (file != NULL)
+    {
+      g_autofree char *name = g_file_get_basename (file);
+      g_autofree char *display = g_filename_display_name (name);
+
+      adw_action_row_set_subtitle (self->copy_row, display);
+    }
+  else
+    adw_action_row_set_subtitle (self->copy_row, _("None chosen"));
+  gtk_widget_set_visible (self->copy_clear, file != NULL);
+}
+
+static void
+on_copy_chooser_response_cb (GtkNativeDialog *chooser,
+                             int              response,
+                             gpointer         user_data)
+{
+  g_autoptr(CtStepDialog) self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      set_copy_file (self, file);
+    }
+  g_object_unref (chooser);
+}
+
+static void
+on_copy_choose_clicked_cb (GtkButton    *button,
+                           CtStepDialog *self)
+{
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autofree char *folder_path = ct_document_get_default_folder ();
+  g_autoptr(GFile) folder = g_file_new_for_path (folder_path);
+
+  chooser = gtk_file_chooser_native_new (_("Choose the Copy to Keep"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN,
+                                         _("_Keep"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  /* Only a starting point: the user can go anywhere from it. */
+  gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
+  gtk_file_filter_set_name (filter, _("PDF documents and images"));
+  gtk_file_filter_add_mime_type (filter, "application/pdf");
+  gtk_file_filter_add_mime_type (filter, "image/png");
+  gtk_file_filter_add_mime_type (filter, "image/jpeg");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_copy_chooser_response_cb),
+                    g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+on_copy_clear_clicked_cb (GtkButton    *button,
+                          CtStepDialog *self)
+{
+  set_copy_file (self, NULL);
+}
+
+static void
+add_copy_group (CtStepDialog       *self,
+                AdwPreferencesPage *page)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+  GtkWidget *choose = gtk_button_new_with_mnemonic (_("C_hoose…"));
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("A Copy of What Was Sent"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("Optional. When the referral was confirmed another way (on the authority’s portal or their own form, say), keep a PDF or image of it with the case. It is stored encrypted, like the letters."));
+  self->copy_row = ADW_ACTION_ROW (adw_action_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->copy_row), _("Copy to keep"));
+  gtk_widget_set_valign (choose, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (choose), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Choose a copy to keep"), -1);
+  g_signal_connect (choose, "clicked", G_CALLBACK (on_copy_choose_clicked_cb), self);
+  self->copy_clear = gtk_button_new_from_icon_name ("edit-clear-symbolic");
+  gtk_widget_set_valign (self->copy_clear, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (self->copy_clear, "flat");
+  gtk_widget_set_tooltip_text (self->copy_clear, _("Keep No Copy"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->copy_clear),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Keep no copy"), -1);
+  g_signal_connect (self->copy_clear, "clicked", G_CALLBACK (on_copy_clear_clicked_cb), self);
+  adw_action_row_add_suffix (self->copy_row, self->copy_clear);
+  adw_action_row_add_suffix (self->copy_row, choose);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->copy_row));
+  adw_preferences_page_add (page, ADW_PREFERENCES_GROUP (group));
+  set_copy_file (self, NULL);
+}
+
+/**
+ * ct_step_dialog_set_copy_file:
+ * @self: a #CtStepDialog for "confirmation-sent"
+ * @file: (nullable): a PDF or image of what confirmed the referral, or %NULL
+ *   for none
+ *
+ * Chooses the copy to keep with the step, as the "Choose…" button does.
+ */
+void
+ct_step_dialog_set_copy_file (CtStepDialog *self,
+                              GFile        *file)
+{
+  g_return_if_fail (CT_IS_STEP_DIALOG (self));
+  g_return_if_fail (self->copy_row != NULL);
+
+  set_copy_file (self, file);
+}
+
+/**
+ * ct_step_dialog_get_copy_file:
+ * @self: a #CtStepDialog
+ *
+ * Returns: (transfer none) (nullable): the copy of what confirmed a
+ *   referral that the user chose to keep with the step, if any
+ */
+GFile *
+ct_step_dialog_get_copy_file (CtStepDialog *self)
+{
+  g_return_val_if_fail (CT_IS_STEP_DIALOG (self), NULL);
+
+  return self->copy_file;
+}
+
 /**
  * ct_step_dialog_new:
  * @event: the step
@@ -630,6 +765,9 @@ ct_step_dialog_new (CtEvent     event,
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), field.widget);
       g_array_append_val (self->fields, field);
     }
+
+  if (event == CT_EVENT_CONFIRMATION_SENT)
+    add_copy_group (self, ADW_PREFERENCES_PAGE (page));
 
   /* Every clock runs from when the step happened, not from when the form
    * is saved. */

@@ -24,6 +24,9 @@ GDateTime    *ct_step_dialog_get_occurred_at (CtStepDialog *self);
 void          ct_step_dialog_set_occurred_at (CtStepDialog *self,
                                             GDateTime    *occurred_at);
 gboolean      ct_step_dialog_is_complete   (CtStepDialog *self);
+GFile        *ct_step_dialog_get_copy_file (CtStepDialog *self);
+void          ct_step_dialog_set_copy_file (CtStepDialog *self,
+                                            GFile        *file);
 void          ct_step_dialog_save_finished (CtStepDialog *self,
                                             const GError *error);
 

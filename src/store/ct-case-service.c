@@ -850,7 +850,9 @@ find_latest (CtStoreTransaction  *txn,
 static gboolean
 is_unsent_confirmation (CtRecord *document)
 {
-  return g_strcmp0 (ct_record_get_string (document, "kind"), "referral-confirmation") == 0 &&
+  /* The pack holds the same letter, so sending it confirms the referral. */
+  return (g_strcmp0 (ct_record_get_string (document, "kind"), "referral-confirmation") == 0 ||
+          g_strcmp0 (ct_record_get_string (document, "kind"), "referral-pack") == 0) &&
          ct_record_get_int64 (document, "sent-at", 0) == 0;
 }
 
@@ -891,6 +893,31 @@ ct_case_service_find_staff (CtStoreTransaction  *txn,
   return staff;
 }
 
+static CtTransition *record_step_in_transaction (CtCaseService       *self,
+                                                 CtStoreTransaction  *txn,
+                                                 CtRecord            *case_record,
+                                                 CtEvent              event,
+                                                 GHashTable          *answers,
+                                                 GPtrArray           *extra_records,
+                                                 const char          *staff_id,
+                                                 GDateTime           *occurred_at,
+                                                 CtRecord           **out_case,
+                                                 GError             **error);
+
+static gboolean
+has_confirmation_copy (GPtrArray *records)
+{
+  for (guint i = 0; records != NULL && i < records->len; i++)
+    {
+      CtRecord *record = g_ptr_array_index (records, i);
+
+      if (ct_record_get_kind (record) == CT_RECORD_KIND_DOCUMENT &&
+          g_strcmp0 (ct_record_get_string (record, "kind"), "confirmation-copy") == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /**
  * ct_case_service_record_in_transaction:
  * @self: a case service
@@ -928,6 +955,24 @@ ct_case_service_record_in_transaction (CtCaseService       *self,
                                        GDateTime           *occurred_at,
                                        CtRecord           **out_case,
                                        GError             **error)
+{
+  return record_step_in_transaction (self, txn, case_record, event, answers, NULL, staff_id,
+                                     occurred_at, out_case, error);
+}
+
+/* ct_case_service_record_in_transaction(), with records of the caller's
+ * (a kept copy of the written confirmation, say) written with the step. */
+static CtTransition *
+record_step_in_transaction (CtCaseService       *self,
+                            CtStoreTransaction  *txn,
+                            CtRecord            *case_record,
+                            CtEvent              event,
+                            GHashTable          *answers,
+                            GPtrArray           *extra_records,
+                            const char          *staff_id,
+                            GDateTime           *occurred_at,
+                            CtRecord           **out_case,
+                            GError             **error)
 {
   g_autoptr(CtRecord) staff = NULL;
   g_autoptr(CtRecord) allegation = NULL;
@@ -979,7 +1024,9 @@ ct_case_service_record_in_transaction (CtCaseService       *self,
               return NULL;
             }
         }
-      if (event == CT_EVENT_CONFIRMATION_SENT)
+      /* A referral confirmed with a copy of something else kept (the
+       * authority's own form, say) leaves Caretrail's letter unsent. */
+      if (event == CT_EVENT_CONFIRMATION_SENT && !has_confirmation_copy (extra_records))
         {
           letter = find_latest (txn, CT_RECORD_KIND_DOCUMENT, ct_record_get_id (case_record),
                                 is_unsent_confirmation, &local_error);
@@ -998,7 +1045,7 @@ ct_case_service_record_in_transaction (CtCaseService       *self,
   context.allegation = allegation;
   context.pending_letter = letter;
 
-  t = store_step (self, txn, case_record, event, answers, NULL, &context, error);
+  t = store_step (self, txn, case_record, event, answers, extra_records, &context, error);
   if (t != NULL && out_case != NULL)
     *out_case = g_object_ref (case_record);
   return t;
@@ -1013,6 +1060,7 @@ typedef struct
   GHashTable    *answers;
   char          *staff_id;
   GDateTime     *occurred_at;
+  GPtrArray     *extra_records;
   CtTransition  *result;
   CtRecord      *case_out;
 } RecordData;
@@ -1026,6 +1074,7 @@ record_data_free (RecordData *data)
   g_clear_pointer (&data->answers, g_hash_table_unref);
   g_free (data->staff_id);
   g_clear_pointer (&data->occurred_at, g_date_time_unref);
+  g_clear_pointer (&data->extra_records, g_ptr_array_unref);
   g_clear_pointer (&data->result, ct_transition_free);
   g_clear_object (&data->case_out);
   g_free (data);
@@ -1056,9 +1105,9 @@ record_in_transaction (CtStoreTransaction  *txn,
         return FALSE;
     }
 
-  data->result = ct_case_service_record_in_transaction (data->self, txn, case_record, data->event,
-                                                        data->answers, data->staff_id,
-                                                        data->occurred_at, &data->case_out, error);
+  data->result = record_step_in_transaction (data->self, txn, case_record, data->event,
+                                             data->answers, data->extra_records, data->staff_id,
+                                             data->occurred_at, &data->case_out, error);
   return data->result != NULL;
 }
 
@@ -1124,6 +1173,56 @@ ct_case_service_record_sync (CtCaseService  *self,
   return t;
 }
 
+/**
+ * ct_case_service_record_with_records_sync:
+ * @self: a case service
+ * @reference: the case's reference
+ * @event: what happened
+ * @answers: (nullable): its answers
+ * @records: (element-type CtRecord): new records of the caller's, written
+ *   with the step in the same transaction (they are given the case's id)
+ * @staff_id: who is recording it
+ * @occurred_at: (nullable): when it happened; %NULL for now
+ * @out_case: (out) (optional) (transfer full): the case as it now stands
+ * @error: return location for an error
+ *
+ * ct_case_service_record_sync(), keeping @records with the step: all of
+ * them are written, or none. A DOCUMENT record of kind "confirmation-copy"
+ * with "confirmation-sent" is the copy of what confirmed the referral, and
+ * Caretrail's own letter, if one is waiting, stays unsent.
+ *
+ * Returns: (transfer full) (nullable): the transition
+ */
+CtTransition *
+ct_case_service_record_with_records_sync (CtCaseService  *self,
+                                          const char     *reference,
+                                          CtEvent         event,
+                                          GHashTable     *answers,
+                                          GPtrArray      *records,
+                                          const char     *staff_id,
+                                          GDateTime      *occurred_at,
+                                          CtRecord      **out_case,
+                                          GError        **error)
+{
+  RecordData *data;
+  CtTransition *t = NULL;
+
+  g_return_val_if_fail (CT_IS_CASE_SERVICE (self), NULL);
+  g_return_val_if_fail (reference != NULL, NULL);
+  g_return_val_if_fail (records != NULL, NULL);
+
+  data = record_data_new (self, NULL, reference, event, answers, staff_id, occurred_at);
+  data->extra_records = g_ptr_array_ref (records);
+  if (ct_store_run_transaction_sync (self->store, record_in_transaction, data, error))
+    {
+      t = g_steal_pointer (&data->result);
+      if (out_case != NULL)
+        *out_case = g_steal_pointer (&data->case_out);
+    }
+  record_data_free (data);
+  return t;
+}
+
 static void
 on_record_finished_cb (GObject      *source,
                        GAsyncResult *result,
@@ -1165,6 +1264,37 @@ ct_case_service_record_async (CtCaseService       *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
+  ct_case_service_record_with_records_async (self, case_id, event, answers, NULL, staff_id,
+                                             occurred_at, cancellable, callback, user_data);
+}
+
+/**
+ * ct_case_service_record_with_records_async:
+ * @self: a case service
+ * @case_id: (nullable): the CASE record's id, or %NULL to open a new case
+ * @event: what happened
+ * @answers: (nullable): its answers
+ * @records: (nullable) (element-type CtRecord): new records of the
+ *   caller's, written with the step (see
+ *   ct_case_service_record_with_records_sync())
+ * @staff_id: who is recording it
+ * @occurred_at: (nullable): when it happened; %NULL for now
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done; finish with ct_case_service_record_finish()
+ * @user_data: for @callback
+ */
+void
+ct_case_service_record_with_records_async (CtCaseService       *self,
+                                           const char          *case_id,
+                                           CtEvent              event,
+                                           GHashTable          *answers,
+                                           GPtrArray           *records,
+                                           const char          *staff_id,
+                                           GDateTime           *occurred_at,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
   GTask *task;
   RecordData *data;
 
@@ -1173,6 +1303,8 @@ ct_case_service_record_async (CtCaseService       *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, ct_case_service_record_async);
   data = record_data_new (self, case_id, NULL, event, answers, staff_id, occurred_at);
+  if (records != NULL)
+    data->extra_records = g_ptr_array_ref (records);
   g_task_set_task_data (task, data, (GDestroyNotify) record_data_free);
   ct_store_run_transaction_async (self->store, record_in_transaction, data, NULL, cancellable,
                                   on_record_finished_cb, task);

@@ -1117,6 +1117,37 @@ ct_workflow_record_async (CtWorkflow          *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
+  ct_workflow_record_with_records_async (self, case_id, event, answers, NULL, occurred_at,
+                                         cancellable, callback, user_data);
+}
+
+/**
+ * ct_workflow_record_with_records_async:
+ * @self: a #CtWorkflow
+ * @case_id: (nullable): the case
+ * @event: what happened
+ * @answers: the answers its form gave
+ * @records: (nullable) (element-type CtRecord): new records kept with the
+ *   step, such as a copy of the written confirmation of a referral
+ * @occurred_at: (nullable): when it happened; %NULL for now
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done; finish with ct_workflow_record_finish()
+ * @user_data: for @callback
+ *
+ * ct_workflow_record_async(), keeping @records with the step in the same
+ * transaction.
+ */
+void
+ct_workflow_record_with_records_async (CtWorkflow          *self,
+                                       const char          *case_id,
+                                       CtEvent              event,
+                                       GHashTable          *answers,
+                                       GPtrArray           *records,
+                                       GDateTime           *occurred_at,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
   g_autoptr(GTask) task = NULL;
 
   g_return_if_fail (CT_IS_WORKFLOW (self));
@@ -1137,9 +1168,9 @@ ct_workflow_record_async (CtWorkflow          *self,
       return;
     }
 
-  ct_case_service_record_async (self->service, case_id, event, answers, self->actor_id,
-                                occurred_at, cancellable, on_step_recorded_cb,
-                                g_steal_pointer (&task));
+  ct_case_service_record_with_records_async (self->service, case_id, event, answers, records,
+                                             self->actor_id, occurred_at, cancellable,
+                                             on_step_recorded_cb, g_steal_pointer (&task));
 }
 
 /**

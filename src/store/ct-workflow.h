@@ -90,6 +90,15 @@ CtWorkflow  *ct_workflow_open_and_load_finish (GAsyncResult        *result,
                                                GPtrArray          **out_items,
                                                GError             **error);
 
+void         ct_workflow_record_with_records_async (CtWorkflow     *self,
+                                               const char          *case_id,
+                                               CtEvent              event,
+                                               GHashTable          *answers,
+                                               GPtrArray           *records,
+                                               GDateTime           *occurred_at,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
 void         ct_workflow_record_async         (CtWorkflow          *self,
                                                const char          *case_id,
                                                CtEvent              event,

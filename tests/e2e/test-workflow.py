@@ -487,8 +487,10 @@ def run(process):
     log("saved letter checked with pdftotext")
 
     click("Mark as sent", preview)
-    sent = newest_window("Mark the Confirmation as Sent")
-    type_into("How it was sent", "Secure email to mash@exampleshire.example", sent)
+    sent = newest_window("Record the Written Confirmation")
+    choose("How it was confirmed", "By secure email", sent)
+    type_into("Details, such as the address or the portal’s reference",
+              "mash@exampleshire.example", sent)
     screenshot("mark-sent")
     click("Save step", sent)
     wait_gone("push button", "Save step")
