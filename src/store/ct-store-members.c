@@ -5,7 +5,9 @@
 
 #include "ct-store-members.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
+#include <libpq-fe.h>
 #include <sodium.h>
 #include <string.h>
 
@@ -1297,6 +1299,89 @@ ct_store_rotate_master_sync (CtStore     *store,
 
 /* Submissions {{{ */
 
+/* Which server a pinned key belongs to: its host, port and database,
+ * whoever logs in. */
+static char *
+server_identity (const char *location)
+{
+  PQconninfoOption *options = PQconninfoParse (location, NULL);
+  const char *host = "", *port = "", *dbname = "";
+  char *identity;
+
+  if (options == NULL)
+    return g_strdup (location);
+  for (PQconninfoOption *o = options; o->keyword != NULL; o++)
+    {
+      if (o->val == NULL)
+        continue;
+      if (g_str_equal (o->keyword, "host"))
+        host = o->val;
+      else if (g_str_equal (o->keyword, "port"))
+        port = o->val;
+      else if (g_str_equal (o->keyword, "dbname"))
+        dbname = o->val;
+    }
+  identity = g_strdup_printf ("%s:%s/%s", host, port, dbname);
+  PQconninfoFree (options);
+  return identity;
+}
+
+/* Staff can check the submission key against nothing they hold: the
+ * members' public keys come from the same server, so a hostile server
+ * that swaps the submission key can as easily swap the keys that would
+ * have signed it, and a signature checked against them would prove
+ * nothing. Without a trust anchor on the staff member's own computer, the
+ * first key seen is pinned (trust on first use, in their configuration
+ * folder) and any other key afterwards is refused, with nothing sent. */
+static gboolean
+check_pinned_submission_key (const char  *location,
+                             GBytes      *public_key,
+                             GError     **error)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_config_dir (), "caretrail", NULL);
+  g_autofree char *path = g_build_filename (dir, "submission-keys.ini", NULL);
+  g_autofree char *identity = server_identity (location);
+  g_autofree char *hex = hex_of (g_bytes_get_data (public_key, NULL), g_bytes_get_size (public_key));
+  g_autofree char *pinned = NULL;
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  GError *local_error = NULL;
+
+  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, &local_error))
+    {
+      if (!g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        {
+          g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_IO,
+                       _("The organisation keys you trust, in %s, cannot be read (%s), so nothing was sent."),
+                       path, local_error->message);
+          g_error_free (local_error);
+          return FALSE;
+        }
+      g_clear_error (&local_error);
+    }
+
+  pinned = g_key_file_get_string (file, identity, "submission-public-key", NULL);
+  if (pinned != NULL)
+    {
+      if (g_str_equal (pinned, hex))
+        return TRUE;
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED,
+                   _("The organisation’s key on the server “%s” is not the one your concerns were sealed to before, so nothing was sent: someone may be trying to read them. Tell the Designated Safeguarding Officer in person."),
+                   location);
+      return FALSE;
+    }
+
+  g_key_file_set_string (file, identity, "submission-public-key", hex);
+  if (g_mkdir_with_parents (dir, 0700) != 0 || !g_key_file_save_to_file (file, path, &local_error))
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_IO,
+                   _("The organisation’s key could not be kept in %s (%s), so nothing was sent."),
+                   path, local_error != NULL ? local_error->message : g_strerror (errno));
+      g_clear_error (&local_error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * ct_submission_submit_sync:
  * @location: a server's address, whose user is in the staff role
@@ -1346,7 +1431,7 @@ ct_submission_submit_sync (const char  *location,
     g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_NO_DATABASE,
                  _("The organisation on the server “%s” cannot take concerns from staff yet. Ask the Designated Safeguarding Officer."),
                  location);
-  if (!is_public_key (public_key))
+  if (!is_public_key (public_key) || !check_pinned_submission_key (location, public_key, error))
     {
       ct_store_backend_close (CT_STORE_BACKEND (pg));
       return FALSE;
