@@ -401,12 +401,13 @@ test_migration_indexes_old_database (Fixture       *fixture,
   gint64 entries;
 
   store_fixture_close (&fixture->store);
-  raw_exec (fixture->store.path, "DROP INDEX audit_log_seq; PRAGMA user_version = 2");
+  raw_exec (fixture->store.path, "DROP INDEX audit_log_seq; ALTER TABLE audit_log DROP COLUMN member_id;"
+                                 " ALTER TABLE audit_log DROP COLUMN signature; PRAGMA user_version = 2");
   g_assert_cmpint (raw_int (fixture->store.path, "SELECT count(*) FROM sqlite_schema WHERE name = 'audit_log_seq'"), ==, 0);
   entries = raw_int (fixture->store.path, "SELECT count(*) FROM audit_log");
 
   store_fixture_reopen (&fixture->store);
-  g_assert_cmpint (raw_int (fixture->store.path, "PRAGMA user_version"), ==, 3);
+  g_assert_cmpint (raw_int (fixture->store.path, "PRAGMA user_version"), ==, 4);
   g_assert_cmpint (raw_int (fixture->store.path,
                             "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'audit_log_seq'"), ==, 1);
   /* The index covers every entry already in the log. */

@@ -15,6 +15,8 @@
 #include "ct-details.h"
 #include "ct-keyring.h"
 #include "ct-procedure.h"
+#include "ct-store-backend.h"
+#include "ct-store-members.h"
 #include "ct-store.h"
 
 /*
@@ -193,6 +195,73 @@ ct_admin_cmd_status (int    argc,
 
 /* verify {{{ */
 
+/* Who signed the log's entries: each member with how many entries and
+ * which, by their name where they are still a member. Called after
+ * verify has checked every signature. */
+static void
+free_string (gpointer data)
+{
+  g_string_free (data, TRUE);
+}
+
+static void
+print_signers (CtStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = ct_store_list_audit_sync (store, &error);
+  g_autoptr(GPtrArray) members = NULL;
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GPtrArray) order = g_ptr_array_new ();
+  g_autoptr(GHashTable) counts = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                        free_string);
+
+  if (entries == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return;
+    }
+  /* Names are only shown when they can be read; the fingerprints are
+   * what the signatures prove. */
+  members = ct_store_list_members_sync (store, FALSE, &error);
+  if (members == NULL)
+    g_clear_error (&error);
+  for (guint i = 0; members != NULL && i < members->len; i++)
+    {
+      CtMemberInfo *m = g_ptr_array_index (members, i);
+      g_auto(GStrv) groups = g_strsplit (m->fingerprint, " ", -1);
+
+      g_hash_table_insert (names, g_strjoinv ("", groups), g_strdup (m->name));
+    }
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      CtAuditEntry *e = g_ptr_array_index (entries, i);
+      GString *seqs;
+
+      if (e->member_id == NULL)
+        continue;
+      seqs = g_hash_table_lookup (counts, e->member_id);
+      if (seqs == NULL)
+        {
+          seqs = g_string_new (NULL);
+          g_hash_table_insert (counts, e->member_id, seqs);
+          g_ptr_array_add (order, e->member_id);
+        }
+      g_string_append_printf (seqs, "%s%" G_GINT64_FORMAT, seqs->len > 0 ? " " : "", e->seq);
+    }
+
+  for (guint i = 0; i < order->len; i++)
+    {
+      const char *id = g_ptr_array_index (order, i);
+      const char *name = g_hash_table_lookup (names, id);
+
+      /* TRANSLATORS: a member's name (or “a former member”), their
+       * fingerprint, then the numbers of the entries they signed */
+      g_print (_("Signed by %s (%s): entries %s\n"), name != NULL ? name : _("a former member"), id,
+               ((GString *) g_hash_table_lookup (counts, id))->str);
+    }
+}
+
 int
 ct_admin_cmd_verify (int    argc,
                      char **argv)
@@ -223,6 +292,12 @@ ct_admin_cmd_verify (int    argc,
   if (stats.legacy_entries > 0)
     g_print (_("%" G_GINT64_FORMAT " of the audit entries were written by an older Caretrail, before entries said what they wrote: they are checked as a chain only (unverified legacy). The records are checked against the entries written since.\n"),
              stats.legacy_entries);
+  if (stats.signed_entries > 0)
+    {
+      g_print (_("%" G_GINT64_FORMAT " of the audit entries are signed by the member who wrote them, each signature checked against that member’s public key.\n"),
+               stats.signed_entries);
+      print_signers (store);
+    }
   ct_store_close (store);
   return 0;
 }

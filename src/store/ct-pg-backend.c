@@ -38,10 +38,11 @@
  * members table when it has rows). What later schema versions add (each a
  * new entry of migrations[], with ct_pg_backend_set_up_roles() granting on
  * its tables):
- *  - signed audit entries: a signature column on audit_log, copied by
- *    list_copy_tables() like the others;
- *  - a transaction that changed a record notifies CT_PG_CHANGED_CHANNEL
- *    as it commits; ct-pg-watch.c listens, so other desks refresh.
+ * Schema 3 adds the member who wrote an audit entry and their signature
+ * of it (ct-store-audit.c); the file's schema 4 adds the same columns, so
+ * that list_copy_tables() copies them like the others. A transaction
+ * that changed a record notifies CT_PG_CHANGED_CHANNEL as it commits;
+ * ct-pg-watch.c listens, so other desks refresh.
  */
 
 #define MAX_PARAMS 16
@@ -72,7 +73,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (CtPgBackend, ct_pg_backend, G_TYPE_OBJECT,
                                                       ct_pg_backend_iface_init))
 
 #define ROW_COLUMNS "id, case_id, state, reference, created_at, updated_at, due_at, version, data"
-#define AUDIT_COLUMNS "seq, at, staff_id, action, record_id, mac, format, kind, case_id, version, digest"
+#define AUDIT_COLUMNS "seq, at, staff_id, action, record_id, mac, format, kind, case_id, version, digest, member_id, signature"
 
 /* Connection strings {{{ */
 
@@ -972,11 +973,21 @@ build_schema_2 (void)
                    "REVOKE ALL ON FUNCTION submission_public_key () FROM PUBLIC;\n");
 }
 
+/* Schema 3: each audit entry a member writes names them (their keys' id)
+ * and carries their Ed25519 signature, as the file's schema 4 does. */
+static char *
+build_schema_3 (void)
+{
+  return g_strdup ("ALTER TABLE audit_log ADD COLUMN member_id text,\n"
+                   "  ADD COLUMN signature bytea;\n");
+}
+
 typedef char *(*BuildMigration) (void);
 
 static const BuildMigration migrations[] = {
   build_schema_1,
   build_schema_2,
+  build_schema_3,
 };
 
 static gint64
@@ -1721,9 +1732,11 @@ ct_pg_backend_append_audit (CtStoreBackend      *backend,
   param_text (&p, entry->case_id);
   param_int64 (&p, entry->version);
   param_bytes (&p, entry->digest);
+  param_text (&p, entry->member_id);
+  param_bytes (&p, entry->signature);
   return run_command (CT_PG_BACKEND (backend),
                       "INSERT INTO audit_log (" AUDIT_COLUMNS ")"
-                      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
                       &p, error);
 }
 
@@ -1746,6 +1759,8 @@ read_audit_entry (const PGresult *result,
   entry->case_id = get_text (result, i, 8);
   entry->version = get_int64 (result, i, 9);
   entry->digest = get_bytes (result, i, 10);
+  entry->member_id = get_text (result, i, 11);
+  entry->signature = get_bytes (result, i, 12);
   return entry;
 }
 
@@ -2042,7 +2057,7 @@ list_copy_tables (void)
              "tbl, id, version, case_id, kind, state, reference, created_at, updated_at, due_at, data, replaced_at",
              "TTITTTTIIIBI");
   ADD_TABLE ("blind_index", "token, kind, record_id", "BTT");
-  ADD_TABLE ("audit_log", AUDIT_COLUMNS, "IITTTBITTIB");
+  ADD_TABLE ("audit_log", AUDIT_COLUMNS, "IITTTBITTIBTB");
 #undef ADD_TABLE
 
   return tables;

@@ -1174,13 +1174,23 @@ has_audit_columns (CtSqliteBackend  *self,
 
       if (version < 0)
         return FALSE;
-      self->audit_columns = version >= 2 ? 2 : 1;
+      self->audit_columns = version >= 4 ? 3 : version >= 2 ? 2 : 1;
     }
-  return self->audit_columns == 2;
+  return self->audit_columns >= 2;
 }
 
 #define AUDIT_COLUMNS_V1 "seq, at, staff_id, action, record_id, mac"
 #define AUDIT_COLUMNS_V2 AUDIT_COLUMNS_V1 ", format, kind, case_id, version, digest"
+/* Schema 4 added the member who signed an entry and their signature, for
+ * entries copied from a server. */
+#define AUDIT_COLUMNS_V3 AUDIT_COLUMNS_V2 ", member_id, signature"
+
+static const char *
+audit_columns (CtSqliteBackend *self)
+{
+  return self->audit_columns == 3 ? AUDIT_COLUMNS_V3 : self->audit_columns == 2 ? AUDIT_COLUMNS_V2
+                                                                                 : AUDIT_COLUMNS_V1;
+}
 
 static gboolean
 ct_sqlite_backend_append_audit (CtStoreBackend      *backend,
@@ -1201,7 +1211,7 @@ ct_sqlite_backend_append_audit (CtStoreBackend      *backend,
 
   /* An entry that commits to what it wrote cannot be kept in a log that
    * has no place for it: the database must be migrated first. */
-  if (!v2 && entry->format >= 2)
+  if ((!v2 && entry->format >= 2) || (self->audit_columns < 3 && entry->format >= 3))
     {
       g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
                    _("The database “%s” must be brought up to date before it can be changed. Open it once with write access."),
@@ -1210,8 +1220,10 @@ ct_sqlite_backend_append_audit (CtStoreBackend      *backend,
     }
 
   if (!(stmt = prepare_hot (self, HOT_APPEND_AUDIT,
-                            v2 ? "INSERT INTO audit_log (" AUDIT_COLUMNS_V2 ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                               : "INSERT INTO audit_log (" AUDIT_COLUMNS_V1 ") VALUES (?, ?, ?, ?, ?, ?)",
+                            self->audit_columns == 3
+                              ? "INSERT INTO audit_log (" AUDIT_COLUMNS_V3 ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                              : v2 ? "INSERT INTO audit_log (" AUDIT_COLUMNS_V2 ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                                   : "INSERT INTO audit_log (" AUDIT_COLUMNS_V1 ") VALUES (?, ?, ?, ?, ?, ?)",
                             error)))
     return FALSE;
 
@@ -1228,6 +1240,11 @@ ct_sqlite_backend_append_audit (CtStoreBackend      *backend,
       bind_text_now (stmt, 9, entry->case_id);
       sqlite3_bind_int64 (stmt, 10, entry->version);
       bind_bytes_now (stmt, 11, entry->digest);
+    }
+  if (self->audit_columns == 3)
+    {
+      bind_text_now (stmt, 12, entry->member_id);
+      bind_bytes_now (stmt, 13, entry->signature);
     }
   return step_done (self, stmt, error);
 }
@@ -1254,6 +1271,11 @@ read_audit_entry (sqlite3_stmt *stmt)
       entry->version = sqlite3_column_int64 (stmt, 9);
       entry->digest = column_bytes (stmt, 10);
     }
+  if (sqlite3_column_count (stmt) > 11)
+    {
+      entry->member_id = column_text (stmt, 11);
+      entry->signature = column_bytes (stmt, 12);
+    }
   return entry;
 }
 
@@ -1265,15 +1287,14 @@ prepare_audit_select (CtSqliteBackend  *self,
 {
   g_autofree char *sql = NULL;
   GError *local_error = NULL;
-  gboolean v2 = has_audit_columns (self, &local_error);
-
+  has_audit_columns (self, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, local_error);
       return NULL;
     }
 
-  sql = g_strconcat ("SELECT ", v2 ? AUDIT_COLUMNS_V2 : AUDIT_COLUMNS_V1, " FROM audit_log ", tail, NULL);
+  sql = g_strconcat ("SELECT ", audit_columns (self), " FROM audit_log ", tail, NULL);
   return prepare (self, sql, error);
 }
 

@@ -10,8 +10,11 @@
 
 #include "ct-crypto.h"
 #include "ct-keyring.h"
+#include "ct-pg-backend.h"
 #include "ct-procedure.h"
 #include "ct-verify-ledger.h"
+
+#include <sodium.h>
 
 /*
  * The audit log: which ids and actions it may name, its MAC chain and the
@@ -123,10 +126,40 @@ append_bytes_field (Buf        *buf,
     buf_append (buf, data, len);
 }
 
-/* Format 1 entries (before schema 2) are sealed over the columns they
- * had; format 2 entries also over what they wrote. The two inputs cannot
- * be mistaken for one another: after the previous MAC, format 1 has the
- * database's UUID and format 2 a label of another length. */
+/* The bytes an entry's MAC covers, after the previous entry's MAC.
+ * Format 1 entries (before schema 2) are sealed over the columns they
+ * had; format 2 entries also over what they wrote; format 3 entries also
+ * over the member who wrote them. The inputs cannot be mistaken for one
+ * another: after the previous MAC, format 1 has the database's UUID and
+ * the others a label of another length, and formats 2 and 3 state their
+ * format before the fields that differ. */
+static void
+audit_entry_bytes (CtStore            *self,
+                   const guint8       *previous,
+                   const CtAuditEntry *entry,
+                   Buf                *buf)
+{
+  buf_append (buf, previous, CT_MAC_BYTES);
+  if (entry->format >= 2)
+    append_field (buf, "caretrail-audit-v2");
+  append_field (buf, self->database_uuid);
+  append_int64 (buf, entry->seq);
+  append_int64 (buf, entry->at);
+  append_field (buf, entry->staff_id);
+  append_field (buf, entry->action);
+  append_field (buf, entry->record_id);
+  if (entry->format >= 2)
+    {
+      append_int64 (buf, entry->format);
+      append_field (buf, entry->kind);
+      append_field (buf, entry->case_id);
+      append_int64 (buf, entry->version);
+      append_bytes_field (buf, entry->digest);
+    }
+  if (entry->format >= 3)
+    append_field (buf, entry->member_id);
+}
+
 void
 ct_store_priv_audit_mac (CtStore            *self,
                          const guint8       *previous,
@@ -136,25 +169,90 @@ ct_store_priv_audit_mac (CtStore            *self,
   Buf buf;
 
   buf_init (&buf);
-  buf_append (&buf, previous, CT_MAC_BYTES);
-  if (entry->format >= 2)
-    append_field (&buf, "caretrail-audit-v2");
-  append_field (&buf, self->database_uuid);
-  append_int64 (&buf, entry->seq);
-  append_int64 (&buf, entry->at);
-  append_field (&buf, entry->staff_id);
-  append_field (&buf, entry->action);
-  append_field (&buf, entry->record_id);
-  if (entry->format >= 2)
-    {
-      append_int64 (&buf, entry->format);
-      append_field (&buf, entry->kind);
-      append_field (&buf, entry->case_id);
-      append_int64 (&buf, entry->version);
-      append_bytes_field (&buf, entry->digest);
-    }
+  audit_entry_bytes (self, previous, entry, &buf);
   ct_crypto_hmac_prepared (self->keys.audit_hmac, buf.data, buf.len, out);
   buf_clear (&buf);
+}
+
+/* What a member signs: a label, then the bytes the MAC covers (which
+ * begin with the previous entry's MAC, so a signed entry cannot be moved
+ * to another place in the chain). The label keeps an entry's signature
+ * from being taken for a signature the member makes of anything else. */
+#define AUDIT_SIGNATURE_LABEL "caretrail-audit-signature-v1"
+
+static void
+audit_signed_bytes (CtStore            *self,
+                    const guint8       *previous,
+                    const CtAuditEntry *entry,
+                    Buf                *buf)
+{
+  append_field (buf, AUDIT_SIGNATURE_LABEL);
+  audit_entry_bytes (self, previous, entry, buf);
+}
+
+/* Signs @entry as the store's member; @out is crypto_sign_BYTES long. */
+static gboolean
+sign_audit_entry (CtStore            *self,
+                  const guint8       *previous,
+                  const CtAuditEntry *entry,
+                  guint8             *out,
+                  GError            **error)
+{
+  guint8 public_key[crypto_sign_PUBLICKEYBYTES];
+  guint8 *secret = sodium_malloc (crypto_sign_SECRETKEYBYTES);
+  Buf buf;
+
+  if (secret == NULL)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_IO,
+                   _("There is not enough locked memory to sign the change, so nothing was saved."));
+      return FALSE;
+    }
+  crypto_sign_seed_keypair (public_key, secret, self->member_sign_seed->bytes);
+  buf_init (&buf);
+  audit_signed_bytes (self, previous, entry, &buf);
+  crypto_sign_detached (out, NULL, buf.data, buf.len, secret);
+  buf_clear (&buf);
+  sodium_free (secret);
+  return TRUE;
+}
+
+static gboolean
+check_audit_signature (CtStore            *self,
+                       const guint8       *previous,
+                       const CtAuditEntry *entry,
+                       GBytes             *public_key)
+{
+  Buf buf;
+  gboolean ok;
+
+  if (entry->signature == NULL || g_bytes_get_size (entry->signature) != crypto_sign_BYTES ||
+      public_key == NULL || g_bytes_get_size (public_key) != crypto_sign_PUBLICKEYBYTES)
+    return FALSE;
+  buf_init (&buf);
+  audit_signed_bytes (self, previous, entry, &buf);
+  ok = crypto_sign_verify_detached (g_bytes_get_data (entry->signature, NULL), buf.data, buf.len,
+                                    g_bytes_get_data (public_key, NULL)) == 0;
+  buf_clear (&buf);
+  return ok;
+}
+
+/* Whether this store's entries are signed, and by whom. A file has one
+ * desk, whose keyring holds the key every MAC is made with: a signature
+ * made with another key from the same keyring would prove nothing the
+ * MAC does not, so entries in a file are not signed. On a server every
+ * member holds the MAC key, so each signs what they write, and no other
+ * member (nor the server, which holds neither) can write in their name.
+ * The member is looked up once; a server without members (yet) is asked
+ * again at the next write, since the first member may just have been
+ * added. */
+static gboolean
+ensure_signer (CtStore  *self,
+               GError  **error)
+{
+  if (self->member_id != NULL)
+    return TRUE;
+  return ct_store_priv_find_member_signer (self->backend, &self->member_id, &self->member_sign_seed, error);
 }
 
 /* The plaintext settings of the database that no ciphertext binds: its
@@ -411,12 +509,14 @@ ct_store_priv_append_audit_full (CtStore             *self,
                                  GError             **error)
 {
   guint8 mac[CT_MAC_BYTES];
+  guint8 signature[crypto_sign_BYTES];
   GBytes *mac_bytes;
   GBytes *digest_bytes = NULL;
+  GBytes *signature_bytes = NULL;
   CtAuditEntry entry = { 0 };
   gboolean ok;
 
-  if (!load_audit_head (self, error))
+  if (!load_audit_head (self, error) || !ensure_signer (self, error))
     return FALSE;
 
   /* The entry borrows its strings: it only lives for this call. */
@@ -435,6 +535,18 @@ ct_store_priv_append_audit_full (CtStore             *self,
         digest_bytes = g_bytes_new_static (subject->digest, CT_DIGEST_BYTES);
       entry.digest = digest_bytes;
     }
+  if (self->member_id != NULL)
+    {
+      entry.format = 3;
+      entry.member_id = self->member_id;
+      if (!sign_audit_entry (self, self->audit_mac, &entry, signature, error))
+        {
+          g_clear_pointer (&digest_bytes, g_bytes_unref);
+          return FALSE;
+        }
+      signature_bytes = g_bytes_new_static (signature, sizeof signature);
+      entry.signature = signature_bytes;
+    }
   ct_store_priv_audit_mac (self, self->audit_mac, &entry, mac);
   mac_bytes = g_bytes_new_static (mac, sizeof mac);
   entry.mac = mac_bytes;
@@ -442,6 +554,7 @@ ct_store_priv_append_audit_full (CtStore             *self,
   ok = ct_store_backend_append_audit (self->backend, &entry, error);
   g_bytes_unref (mac_bytes);
   g_clear_pointer (&digest_bytes, g_bytes_unref);
+  g_clear_pointer (&signature_bytes, g_bytes_unref);
   if (!ok)
     {
       self->audit_cached = FALSE;
@@ -590,11 +703,20 @@ typedef struct
   CtVerifyLedgerRecord history_record;
   gint64 next_version;
   gint64 next_updated_at;
+  /* The members the log has added (id -> 1) and removed (id -> seq of
+   * the entry that removed them), and each one's signing key as the
+   * database keeps it. Once an entry is signed, every later one must be
+   * on a server. */
+  GHashTable *members;
+  GHashTable *sign_keys;
+  gint64 first_signed_seq;
 } Verify;
 
 static void
 verify_clear (Verify *v)
 {
+  g_clear_pointer (&v->members, g_hash_table_unref);
+  g_clear_pointer (&v->sign_keys, g_hash_table_unref);
   g_clear_pointer (&v->case_key, ct_key_free);
   g_clear_pointer (&v->case_key_id, g_free);
   g_clear_pointer (&v->history_id, g_free);
@@ -665,6 +787,122 @@ replay_entry (Verify              *v,
                                  g_bytes_get_data (entry->digest, NULL), entry->seq, error);
 }
 
+static void
+set_signature_broken (GError            **error,
+                      const CtAuditEntry *entry,
+                      const char         *detail)
+{
+  g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED,
+               _("The audit log has been altered: entry %" G_GINT64_FORMAT " (%s) %s. Restore the database from a backup and report this to your Designated Safeguarding Officer."),
+               entry->seq, entry->action != NULL ? entry->action : "?", detail);
+}
+
+/* A signed entry (format 3) must be signed, over the bytes its MAC covers
+ * and the previous entry's MAC, by the member it names, with the key the
+ * database keeps for that id (whose hash the id is); that member must have
+ * been added by an entry before it (the first member's own entry adds
+ * them) and not removed since. After the first signed entry, a server's
+ * entries must all be signed: a member, who holds the MAC key, could
+ * otherwise write unsigned entries in nobody's name. A file copied from a
+ * server goes on unsigned, on the desk that holds it. */
+static gboolean
+verify_signer (Verify              *v,
+               const CtAuditEntry  *entry,
+               GError             **error)
+{
+  CtStore *self = v->self;
+  gboolean adds = g_strcmp0 (entry->action, "add-member") == 0 ||
+                  g_strcmp0 (entry->action, "approve-member") == 0;
+  gpointer removed_at = NULL;
+  GBytes *public_key;
+
+  if (entry->format < 3)
+    {
+      if (v->first_signed_seq > 0 && CT_IS_PG_BACKEND (self->backend))
+        {
+          set_signature_broken (error, entry, _("is not signed, although the entries before it are"));
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  if (entry->member_id == NULL || *entry->member_id == '\0')
+    {
+      set_signature_broken (error, entry, _("names no member"));
+      return FALSE;
+    }
+
+  if (v->members == NULL)
+    {
+      v->members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      v->sign_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
+    }
+
+  /* The first signed entry adds its own signer. */
+  if (v->first_signed_seq == 0 && g_hash_table_size (v->members) == 0 && adds &&
+      g_strcmp0 (entry->record_id, entry->member_id) == 0)
+    g_hash_table_insert (v->members, g_strdup (entry->member_id), GINT_TO_POINTER (-1));
+
+  if (!g_hash_table_lookup_extended (v->members, entry->member_id, NULL, &removed_at))
+    {
+      g_autofree char *detail = g_strdup_printf (_("is signed by %s, whom no entry before it added as a member"),
+                                                 entry->member_id);
+
+      set_signature_broken (error, entry, detail);
+      return FALSE;
+    }
+  if (GPOINTER_TO_INT (removed_at) > 0)
+    {
+      g_autofree char *detail = g_strdup_printf (_("is signed by %s, who had been removed as a member by entry %d"),
+                                                 entry->member_id, GPOINTER_TO_INT (removed_at));
+
+      set_signature_broken (error, entry, detail);
+      return FALSE;
+    }
+
+  public_key = g_hash_table_lookup (v->sign_keys, entry->member_id);
+  if (public_key == NULL)
+    {
+      GError *local_error = NULL;
+
+      public_key = ct_store_priv_lookup_member_sign_key (self->backend, entry->member_id, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, local_error);
+          return FALSE;
+        }
+      if (public_key == NULL)
+        {
+          g_autofree char *detail = g_strdup_printf (_("is signed by %s, whose public key the database does not hold"),
+                                                     entry->member_id);
+
+          set_signature_broken (error, entry, detail);
+          return FALSE;
+        }
+      g_hash_table_insert (v->sign_keys, g_strdup (entry->member_id), public_key);
+    }
+
+  if (!check_audit_signature (self, v->previous, entry, public_key))
+    {
+      g_autofree char *detail = g_strdup_printf (_("does not carry the signature of %s, the member it names: it has been altered or forged"),
+                                                 entry->member_id);
+
+      set_signature_broken (error, entry, detail);
+      return FALSE;
+    }
+
+  if (v->first_signed_seq == 0)
+    v->first_signed_seq = entry->seq;
+  v->stats->signed_entries++;
+
+  if (adds && entry->record_id != NULL)
+    g_hash_table_insert (v->members, g_strdup (entry->record_id), GINT_TO_POINTER (-1));
+  else if (g_strcmp0 (entry->action, "remove-member") == 0 && entry->record_id != NULL &&
+           entry->seq <= G_MAXINT)
+    g_hash_table_insert (v->members, g_strdup (entry->record_id), GINT_TO_POINTER ((int) entry->seq));
+  return TRUE;
+}
+
 static gboolean
 verify_entry_cb (const CtAuditEntry  *entry,
                  gpointer             user_data,
@@ -692,6 +930,9 @@ verify_entry_cb (const CtAuditEntry  *entry,
                    entry->seq, entry->action != NULL ? entry->action : "?");
       return FALSE;
     }
+
+  if (!verify_signer (v, entry, error))
+    return FALSE;
 
   memcpy (v->previous, mac, CT_MAC_BYTES);
   v->expected_seq++;

@@ -59,6 +59,8 @@ ct_audit_entry_free (CtAuditEntry *entry)
   g_free (entry->case_id);
   g_clear_pointer (&entry->mac, g_bytes_unref);
   g_clear_pointer (&entry->digest, g_bytes_unref);
+  g_free (entry->member_id);
+  g_clear_pointer (&entry->signature, g_bytes_unref);
   g_free (entry);
 }
 

@@ -35,12 +35,17 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtStoreRow, ct_store_row_free)
 /**
  * CtAuditEntry:
  * @format: 1 for an entry written before entries committed to what they
- *   wrote (its @kind, @case_id, @version and @digest are unset), 2 after
+ *   wrote (its @kind, @case_id, @version and @digest are unset), 2 after,
+ *   3 for an entry a member of an organisation on a server signed
  * @kind: (nullable): the kind of record written or erased, as a string
  * @case_id: (nullable): that record's case
  * @version: the version written or erased, or 0
  * @digest: (nullable): a hash of the ciphertext and associated data
  *   written; %NULL for an erasure or an entry that wrote no record
+ * @member_id: (nullable): format 3: the fingerprint of the keys of the
+ *   member who wrote the entry
+ * @signature: (nullable): format 3: that member's Ed25519 signature of
+ *   the bytes the MAC covers
  *
  * One entry of the audit log. @mac chains it to the entry before.
  */
@@ -57,6 +62,8 @@ typedef struct
   char *case_id;
   gint64 version;
   GBytes *digest;
+  char *member_id;
+  GBytes *signature;
 } CtAuditEntry;
 
 CtAuditEntry *ct_audit_entry_new  (void);

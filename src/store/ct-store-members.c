@@ -5,7 +5,9 @@
 
 #include "ct-store-members.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
+#include <libpq-fe.h>
 #include <sodium.h>
 #include <string.h>
 
@@ -127,22 +129,47 @@ is_public_key (GBytes *bytes)
   return bytes != NULL && g_bytes_get_size (bytes) == crypto_box_PUBLICKEYBYTES;
 }
 
-/* Groups of four hex digits of a hash of both public keys, for two people
- * to read to each other. */
+/* A hash of both public keys: a member's id in the audit log, and (in
+ * groups of four hex digits) the fingerprint two people read to each
+ * other. */
+static void
+member_hash (GBytes *box_public,
+             GBytes *sign_public,
+             guint8  out[16])
+{
+  crypto_generichash_state state;
+
+  crypto_generichash_init (&state, (const guint8 *) "caretrail-member", 16, 16);
+  crypto_generichash_update (&state, g_bytes_get_data (box_public, NULL), g_bytes_get_size (box_public));
+  crypto_generichash_update (&state, g_bytes_get_data (sign_public, NULL), g_bytes_get_size (sign_public));
+  crypto_generichash_final (&state, out, 16);
+}
+
+/**
+ * ct_store_priv_member_id_for_keys:
+ * @box_public: a member's X25519 public key
+ * @sign_public: their Ed25519 public key
+ *
+ * Returns: (transfer full): the id that names the member in the audit
+ *   log: their fingerprint, in lower-case hex without spaces
+ */
+char *
+ct_store_priv_member_id_for_keys (GBytes *box_public,
+                                  GBytes *sign_public)
+{
+  guint8 hash[16];
+
+  member_hash (box_public, sign_public, hash);
+  return hex_of (hash, sizeof hash);
+}
+
 static char *
 make_fingerprint (GBytes *box_public,
                   GBytes *sign_public)
 {
-  crypto_generichash_state state;
-  guint8 hash[16];
-  g_autofree char *hex = NULL;
+  g_autofree char *hex = ct_store_priv_member_id_for_keys (box_public, sign_public);
   GString *out = g_string_new (NULL);
 
-  crypto_generichash_init (&state, (const guint8 *) "caretrail-member", 16, sizeof hash);
-  crypto_generichash_update (&state, g_bytes_get_data (box_public, NULL), g_bytes_get_size (box_public));
-  crypto_generichash_update (&state, g_bytes_get_data (sign_public, NULL), g_bytes_get_size (sign_public));
-  crypto_generichash_final (&state, hash, sizeof hash);
-  hex = hex_of (hash, sizeof hash);
   for (guint i = 0; hex[i] != '\0'; i += 4)
     g_string_append_printf (out, "%s%.4s", i > 0 ? " " : "", hex + i);
   return g_string_free (out, FALSE);
@@ -247,22 +274,16 @@ has_members_table (CtPgBackend  *pg,
 
 /* Opening {{{ */
 
-/**
- * ct_store_priv_find_member_master:
- * @backend: an open backend
- * @out_master: (out): the master key, or %NULL if @backend has no members
- *   (a file, or a server that keeps the key in a keyring as a file does)
- * @error: return location for %CT_STORE_ERROR_NOT_A_MEMBER and others
- *
- * Unseals the master key with the member key in this keyring that the
- * server's members table names.
- *
- * Returns: %FALSE on error
- */
-gboolean
-ct_store_priv_find_member_master (CtStoreBackend  *backend,
-                                  CtKey          **out_master,
-                                  GError         **error)
+/* Finds the member whose keys this keyring holds: unseals the master key
+ * sealed to them and, if asked, gives their id and signing seed. The seed
+ * must be the one whose public key the members table holds, or the member
+ * could sign nothing that verifies. */
+static gboolean
+find_own_member (CtStoreBackend  *backend,
+                 CtKey          **out_master,
+                 char           **out_member_id,
+                 CtKey          **out_sign_seed,
+                 GError         **error)
 {
   g_autoptr(GPtrArray) rows = NULL;
   GError *local_error = NULL;
@@ -282,7 +303,7 @@ ct_store_priv_find_member_master (CtStoreBackend  *backend,
       return TRUE;
     }
 
-  rows = query (pg, "SELECT box_public_key, sealed_master FROM members", error, NULL);
+  rows = query (pg, "SELECT box_public_key, sealed_master, sign_public_key FROM members", error, NULL);
   if (rows == NULL)
     return FALSE;
   if (rows->len == 0)
@@ -291,7 +312,9 @@ ct_store_priv_find_member_master (CtStoreBackend  *backend,
   for (guint i = 0; i < rows->len; i++)
     {
       GBytes *public_key = row_value (rows, i, 0);
+      GBytes *sign_public = row_value (rows, i, 2);
       g_autoptr(CtKey) secret = NULL;
+      g_autoptr(CtKey) seed = NULL;
       g_autofree char *hex = NULL;
       guint8 *plain;
       gsize len = 0;
@@ -299,7 +322,7 @@ ct_store_priv_find_member_master (CtStoreBackend  *backend,
       if (!is_public_key (public_key))
         continue;
       hex = hex_of (g_bytes_get_data (public_key, NULL), g_bytes_get_size (public_key));
-      if (!ct_keyring_lookup_member_keys (hex, &secret, NULL, error))
+      if (!ct_keyring_lookup_member_keys (hex, &secret, out_sign_seed != NULL ? &seed : NULL, error))
         return FALSE;
       if (secret == NULL)
         continue;
@@ -316,6 +339,36 @@ ct_store_priv_find_member_master (CtStoreBackend  *backend,
         }
       *out_master = ct_key_new_from_bytes (plain, len);
       sodium_free (plain);
+
+      if (out_sign_seed != NULL)
+        {
+          guint8 derived[crypto_sign_PUBLICKEYBYTES];
+          guint8 *sign_secret = sodium_malloc (crypto_sign_SECRETKEYBYTES);
+          gboolean matches;
+
+          if (sign_secret == NULL || seed == NULL)
+            {
+              if (sign_secret != NULL)
+                sodium_free (sign_secret);
+              g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_KEY_MISSING,
+                           _("Your signing key is missing from your keyring, so nothing you write on the server “%s” could be signed. Ask another member to remove you and approve you again."),
+                           ct_store_backend_get_location (backend));
+              return FALSE;
+            }
+          crypto_sign_seed_keypair (derived, sign_secret, seed->bytes);
+          sodium_free (sign_secret);
+          matches = sign_public != NULL && g_bytes_get_size (sign_public) == sizeof derived &&
+                    sodium_memcmp (derived, g_bytes_get_data (sign_public, NULL), sizeof derived) == 0;
+          if (!matches)
+            {
+              g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED,
+                           _("Your signing key on the server “%s” is not the one in your keyring: the members table has been altered. Nothing was written. Report this to the Designated Safeguarding Officer."),
+                           ct_store_backend_get_location (backend));
+              return FALSE;
+            }
+          *out_sign_seed = g_steal_pointer (&seed);
+          *out_member_id = ct_store_priv_member_id_for_keys (public_key, sign_public);
+        }
       return TRUE;
     }
 
@@ -323,6 +376,126 @@ ct_store_priv_find_member_master (CtStoreBackend  *backend,
                _("You are not a member of the organisation on the server “%s”: no key in your keyring is among its members’. You may have been removed, or your request to join has not been approved yet. Ask the Designated Safeguarding Officer."),
                ct_store_backend_get_location (backend));
   return FALSE;
+}
+
+/**
+ * ct_store_priv_find_member_master:
+ * @backend: an open backend
+ * @out_master: (out): the master key, or %NULL if @backend has no members
+ *   (a file, or a server that keeps the key in a keyring as a file does)
+ * @error: return location for %CT_STORE_ERROR_NOT_A_MEMBER and others
+ *
+ * Unseals the master key with the member key in this keyring that the
+ * server's members table names.
+ *
+ * Returns: %FALSE on error
+ */
+gboolean
+ct_store_priv_find_member_master (CtStoreBackend  *backend,
+                                  CtKey          **out_master,
+                                  GError         **error)
+{
+  return find_own_member (backend, out_master, NULL, NULL, error);
+}
+
+/**
+ * ct_store_priv_find_member_signer:
+ * @backend: an open backend
+ * @out_member_id: (out): the id of the member whose keys this keyring
+ *   holds, or %NULL if @backend has no members or none of them is here
+ * @out_sign_seed: (out): their Ed25519 seed, or %NULL likewise
+ * @error: return location for an error
+ *
+ * Returns: %FALSE on error
+ */
+gboolean
+ct_store_priv_find_member_signer (CtStoreBackend  *backend,
+                                  char           **out_member_id,
+                                  CtKey          **out_sign_seed,
+                                  GError         **error)
+{
+  g_autoptr(CtKey) master = NULL;
+  GError *local_error = NULL;
+
+  *out_member_id = NULL;
+  *out_sign_seed = NULL;
+  if (find_own_member (backend, &master, out_member_id, out_sign_seed, &local_error))
+    return TRUE;
+  /* Not a member: there is nobody to sign for. Opening the store says so
+   * already, where it matters. */
+  if (g_error_matches (local_error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_A_MEMBER))
+    {
+      g_error_free (local_error);
+      return TRUE;
+    }
+  g_propagate_error (error, local_error);
+  return FALSE;
+}
+
+/* Every member's public keys are kept in meta under their id, also after
+ * they are removed, so that the entries they signed still verify. The
+ * server could change the value, but the id is a hash of both keys: a
+ * changed key matches no id. */
+#define META_MEMBER_KEYS_PREFIX "member-keys:"
+
+static gboolean
+keep_member_keys (CtStore  *self,
+                  GBytes   *box_public,
+                  GBytes   *sign_public,
+                  char    **out_member_id,
+                  GError  **error)
+{
+  g_autofree char *id = ct_store_priv_member_id_for_keys (box_public, sign_public);
+  g_autofree char *key = g_strconcat (META_MEMBER_KEYS_PREFIX, id, NULL);
+  g_autoptr(GByteArray) both = g_byte_array_new ();
+  g_autoptr(GBytes) value = NULL;
+
+  g_byte_array_append (both, g_bytes_get_data (box_public, NULL), g_bytes_get_size (box_public));
+  g_byte_array_append (both, g_bytes_get_data (sign_public, NULL), g_bytes_get_size (sign_public));
+  value = g_byte_array_free_to_bytes (g_steal_pointer (&both));
+  if (!ct_store_backend_set_meta (self->backend, key, value, error))
+    return FALSE;
+  if (out_member_id != NULL)
+    *out_member_id = g_steal_pointer (&id);
+  return TRUE;
+}
+
+/**
+ * ct_store_priv_lookup_member_sign_key:
+ * @backend: an open backend
+ * @member_id: a member's id, as an audit entry names them
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (nullable): the Ed25519 public key of the
+ *   member @member_id names, present or removed, or %NULL (without an
+ *   error) if the database keeps no keys whose hash is @member_id
+ */
+GBytes *
+ct_store_priv_lookup_member_sign_key (CtStoreBackend  *backend,
+                                      const char      *member_id,
+                                      GError         **error)
+{
+  g_autofree char *key = g_strconcat (META_MEMBER_KEYS_PREFIX, member_id, NULL);
+  g_autoptr(GBytes) value = NULL;
+  g_autoptr(GBytes) box_public = NULL;
+  g_autoptr(GBytes) sign_public = NULL;
+  g_autofree char *id = NULL;
+  GError *local_error = NULL;
+
+  value = ct_store_backend_get_meta (backend, key, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  if (value == NULL || g_bytes_get_size (value) != crypto_box_PUBLICKEYBYTES + crypto_sign_PUBLICKEYBYTES)
+    return NULL;
+  box_public = g_bytes_new_from_bytes (value, 0, crypto_box_PUBLICKEYBYTES);
+  sign_public = g_bytes_new_from_bytes (value, crypto_box_PUBLICKEYBYTES, crypto_sign_PUBLICKEYBYTES);
+  id = ct_store_priv_member_id_for_keys (box_public, sign_public);
+  if (!g_str_equal (id, member_id))
+    return NULL;
+  return g_steal_pointer (&sign_public);
 }
 
 /**
@@ -510,6 +683,7 @@ add_first_member_body (CtStoreTransaction  *txn,
   g_autoptr(GBytes) sealed_master = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(CtKey) master = NULL;
+  g_autofree char *member_id = NULL;
 
   if (pg == NULL || !ensure_submission_key (self, &submission_public, error))
     return FALSE;
@@ -531,7 +705,12 @@ add_first_member_body (CtStoreTransaction  *txn,
   rows = query (pg, "INSERT INTO members (id, pg_user, box_public_key, sign_public_key, name_sealed, sealed_master)"
                     " VALUES ($1, current_user, $2, $3, $4, $5)",
                 error, id, box_public, sign_public, name_sealed, sealed_master, NULL);
-  return rows != NULL && ct_store_priv_append_audit (self, SYSTEM_STAFF, "add-member", op->id, error);
+  /* The entry names the new member by their keys' id: verify accepts
+   * signatures only from members an entry added, and the first member's
+   * entry is the first one signed (by them, since they are a member as
+   * soon as their row is in). */
+  return rows != NULL && keep_member_keys (self, box_public, sign_public, &member_id, error) &&
+         ct_store_priv_append_audit (self, SYSTEM_STAFF, "add-member", member_id, error);
 }
 
 /**
@@ -714,6 +893,7 @@ approve_body (CtStoreTransaction  *txn,
   g_autoptr(GBytes) sealed_master = NULL;
   g_autoptr(CtKey) master = NULL;
   g_autofree char *fingerprint = NULL;
+  g_autofree char *member_id = NULL;
   GBytes *box_public;
 
   if (pg == NULL)
@@ -764,7 +944,8 @@ approve_body (CtStoreTransaction  *txn,
   g_clear_pointer (&done, g_ptr_array_unref);
   done = query (pg, "DELETE FROM member_requests WHERE id = $1", error, id, NULL);
   return done != NULL && grant_member_role (pg, row_value (rows, 0, 0), TRUE, error) &&
-         ct_store_priv_append_audit (self, SYSTEM_STAFF, "approve-member", op->id, error);
+         keep_member_keys (self, box_public, row_value (rows, 0, 2), &member_id, error) &&
+         ct_store_priv_append_audit (self, SYSTEM_STAFF, "approve-member", member_id, error);
 }
 
 /**
@@ -803,11 +984,13 @@ remove_body (CtStoreTransaction  *txn,
   g_autoptr(GPtrArray) done = NULL;
   g_autoptr(GPtrArray) others = NULL;
   g_autoptr(GBytes) id = NULL;
+  g_autofree char *member_id = NULL;
 
   if (pg == NULL)
     return FALSE;
   id = text_bytes (op->id);
-  rows = query (pg, "SELECT pg_user::text, (SELECT count(*) FROM members) FROM members WHERE id = $1",
+  rows = query (pg, "SELECT pg_user::text, (SELECT count(*) FROM members), box_public_key, sign_public_key"
+                    " FROM members WHERE id = $1",
                 error, id, NULL);
   if (rows == NULL)
     return FALSE;
@@ -832,7 +1015,11 @@ remove_body (CtStoreTransaction  *txn,
     return FALSE;
   if (others->len == 0 && !grant_member_role (pg, row_value (rows, 0, 0), FALSE, error))
     return FALSE;
-  return ct_store_priv_append_audit (self, SYSTEM_STAFF, "remove-member", op->id, error);
+  /* Their public keys stay in meta, so that what they signed still
+   * verifies; the entry names them, so that nothing signed by them after
+   * it does. */
+  member_id = ct_store_priv_member_id_for_keys (row_value (rows, 0, 2), row_value (rows, 0, 3));
+  return ct_store_priv_append_audit (self, SYSTEM_STAFF, "remove-member", member_id, error);
 }
 
 /**
@@ -1112,6 +1299,89 @@ ct_store_rotate_master_sync (CtStore     *store,
 
 /* Submissions {{{ */
 
+/* Which server a pinned key belongs to: its host, port and database,
+ * whoever logs in. */
+static char *
+server_identity (const char *location)
+{
+  PQconninfoOption *options = PQconninfoParse (location, NULL);
+  const char *host = "", *port = "", *dbname = "";
+  char *identity;
+
+  if (options == NULL)
+    return g_strdup (location);
+  for (PQconninfoOption *o = options; o->keyword != NULL; o++)
+    {
+      if (o->val == NULL)
+        continue;
+      if (g_str_equal (o->keyword, "host"))
+        host = o->val;
+      else if (g_str_equal (o->keyword, "port"))
+        port = o->val;
+      else if (g_str_equal (o->keyword, "dbname"))
+        dbname = o->val;
+    }
+  identity = g_strdup_printf ("%s:%s/%s", host, port, dbname);
+  PQconninfoFree (options);
+  return identity;
+}
+
+/* Staff can check the submission key against nothing they hold: the
+ * members' public keys come from the same server, so a hostile server
+ * that swaps the submission key can as easily swap the keys that would
+ * have signed it, and a signature checked against them would prove
+ * nothing. Without a trust anchor on the staff member's own computer, the
+ * first key seen is pinned (trust on first use, in their configuration
+ * folder) and any other key afterwards is refused, with nothing sent. */
+static gboolean
+check_pinned_submission_key (const char  *location,
+                             GBytes      *public_key,
+                             GError     **error)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_config_dir (), "caretrail", NULL);
+  g_autofree char *path = g_build_filename (dir, "submission-keys.ini", NULL);
+  g_autofree char *identity = server_identity (location);
+  g_autofree char *hex = hex_of (g_bytes_get_data (public_key, NULL), g_bytes_get_size (public_key));
+  g_autofree char *pinned = NULL;
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  GError *local_error = NULL;
+
+  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, &local_error))
+    {
+      if (!g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        {
+          g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_IO,
+                       _("The organisation keys you trust, in %s, cannot be read (%s), so nothing was sent."),
+                       path, local_error->message);
+          g_error_free (local_error);
+          return FALSE;
+        }
+      g_clear_error (&local_error);
+    }
+
+  pinned = g_key_file_get_string (file, identity, "submission-public-key", NULL);
+  if (pinned != NULL)
+    {
+      if (g_str_equal (pinned, hex))
+        return TRUE;
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED,
+                   _("The organisation’s key on the server “%s” is not the one your concerns were sealed to before, so nothing was sent: someone may be trying to read them. Tell the Designated Safeguarding Officer in person."),
+                   location);
+      return FALSE;
+    }
+
+  g_key_file_set_string (file, identity, "submission-public-key", hex);
+  if (g_mkdir_with_parents (dir, 0700) != 0 || !g_key_file_save_to_file (file, path, &local_error))
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_IO,
+                   _("The organisation’s key could not be kept in %s (%s), so nothing was sent."),
+                   path, local_error != NULL ? local_error->message : g_strerror (errno));
+      g_clear_error (&local_error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * ct_submission_submit_sync:
  * @location: a server's address, whose user is in the staff role
@@ -1161,7 +1431,7 @@ ct_submission_submit_sync (const char  *location,
     g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_NO_DATABASE,
                  _("The organisation on the server “%s” cannot take concerns from staff yet. Ask the Designated Safeguarding Officer."),
                  location);
-  if (!is_public_key (public_key))
+  if (!is_public_key (public_key) || !check_pinned_submission_key (location, public_key, error))
     {
       ct_store_backend_close (CT_STORE_BACKEND (pg));
       return FALSE;

@@ -104,6 +104,12 @@ struct _CtStore
   /* Set while a new database is written, before its log has a head. */
   gboolean creating;
 
+  /* On a server with members: the member this keyring holds the keys of,
+   * who signs every audit entry this store writes (format 3). Looked up
+   * by the first append that needs it; kept once found. */
+  char *member_id;
+  CtKey *member_sign_seed;
+
   /* The high-water mark: the last audit head this store committed (or
    * found when it opened), whether the keyring has it yet, and when the
    * keyring was last written. Touched by the worker thread only, and by
@@ -607,6 +613,15 @@ ct_store_priv_close_internal (CtStore *self);
 gboolean ct_store_priv_find_member_master (CtStoreBackend  *backend,
                                            CtKey          **out_master,
                                            GError         **error);
+gboolean ct_store_priv_find_member_signer (CtStoreBackend  *backend,
+                                           char           **out_member_id,
+                                           CtKey          **out_sign_seed,
+                                           GError         **error);
+char    *ct_store_priv_member_id_for_keys (GBytes          *box_public,
+                                           GBytes          *sign_public);
+GBytes  *ct_store_priv_lookup_member_sign_key (CtStoreBackend  *backend,
+                                               const char      *member_id,
+                                               GError         **error);
 gboolean ct_store_priv_keys_derive_sealed (Keys            *keys,
                                            const CtKey     *master,
                                            GBytes          *root_sealed,

@@ -51,6 +51,8 @@ ct_store_finalize (GObject *object)
   g_free (self->path);
   g_free (self->database_uuid);
   g_clear_pointer (&self->context, g_main_context_unref);
+  g_free (self->member_id);
+  g_clear_pointer (&self->member_sign_seed, ct_key_free);
 
   G_OBJECT_CLASS (ct_store_parent_class)->finalize (object);
 }

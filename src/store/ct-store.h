@@ -134,6 +134,8 @@ typedef struct
   gint64 legacy_entries;       /* of audit_entries, written before entries
                                 * said what they wrote: checked as a chain
                                 * only */
+  gint64 signed_entries;       /* of audit_entries, signed by the member
+                                * who wrote them, each signature checked */
 } CtStoreVerifyStats;
 
 char       *ct_store_get_default_path   (void);
