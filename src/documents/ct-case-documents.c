@@ -897,7 +897,7 @@ fill_referral (Pool                        *pool,
         {
           g_autofree char *reason_key = g_strconcat (held[j], "-reason", NULL);
           const char *reason = field (decision, reason_key) != NULL
-                               ? field (decision, reason_key) : field (decision, "exception-reason");
+                               ? field (decision, reason_key) : field (decision, "reason");
 
           append_line (draft->not_told, exception_text (held[j]));
           if (reason != NULL)

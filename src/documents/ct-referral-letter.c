@@ -400,10 +400,8 @@ ct_document_render_referral_letter (const CtReferralLetter  *letter,
     add_child (writer, &letter->children[i], letter->n_children > 1);
 
   /* Parents, carers and others around the child. */
-  ct_pdf_writer_add_heading (writer, 1, _("Parents and carers"));
-  if (letter->n_adults == 0)
-    ct_pdf_writer_add_paragraph (writer, CT_PDF_TEXT_BODY,
-                                 _("We have not recorded any parents or carers."));
+  if (letter->n_adults > 0)
+    ct_pdf_writer_add_heading (writer, 1, _("Parents and carers"));
   for (guint i = 0; i < letter->n_adults; i++)
     add_adult (writer, &letter->adults[i]);
 
