@@ -99,10 +99,13 @@ add_child (CtPdfWriter           *writer,
   ct_pdf_writer_add_field (writer, _("Family name"), ct_document_or_not_recorded (child->family_name));
   add_optional_field (writer, _("Also known as"), child->aliases);
 
-  dob = ct_document_format_date (child->date_of_birth);
-  ct_pdf_writer_add_field (writer,
-                           child->unborn ? _("Expected date of birth") : _("Date of birth"),
-                           dob);
+  if (child->date_of_birth != NULL)
+    {
+      dob = ct_document_format_date (child->date_of_birth);
+      ct_pdf_writer_add_field (writer,
+                               child->unborn ? _("Expected date of birth") : _("Date of birth"),
+                               dob);
+    }
   add_optional_field (writer, _("Gender"), child->gender);
   add_optional_field (writer, _("Address"), child->address);
   add_optional_field (writer, _("School or setting"), child->school);
