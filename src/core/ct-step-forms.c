@@ -267,6 +267,9 @@ static const struct { const char *id; const char *label; } choice_labels[] = {
   { "vital-interests", N_("Vital interests, in an emergency (UK GDPR Article 6(1)(d))") },
   { "legal-obligation", N_("Legal obligation (UK GDPR Article 6(1)(c))") },
   { "public-task", N_("Public task (UK GDPR Article 6(1)(e))") },
+  /* Whether a child needs an interpreter (the child's form). */
+  { "interpreter-needed", N_("An interpreter is needed") },
+  { "interpreter-not-needed", N_("No interpreter is needed") },
   /* Kinds of organisation (Preferences). */
   { "law-firm", N_("Law firm") },
   { "mediation-service", N_("Mediation service") },
