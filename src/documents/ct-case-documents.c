@@ -536,6 +536,57 @@ ct_referral_form_get_title (CtReferralForm form)
     }
 }
 
+/* What each detail a referral needs is called, and the form that holds it. */
+static const struct
+{
+  const char     *key;
+  CtReferralForm  form;
+  const char     *label;
+} gap_table[] = {
+  { "agency.address", CT_REFERRAL_FORM_AGENCY, N_("The local authority’s postal address") },
+  { "child.date-of-birth", CT_REFERRAL_FORM_CHILD, N_("The child’s date of birth, or the expected date") },
+  { "child.gender", CT_REFERRAL_FORM_CHILD, N_("The child’s gender") },
+  { "child.address", CT_REFERRAL_FORM_CHILD, N_("The child’s address") },
+  { "child.school", CT_REFERRAL_FORM_CHILD, N_("The child’s school or setting") },
+  { "child.ethnicity", CT_REFERRAL_FORM_CHILD, N_("The child’s ethnicity") },
+  { "child.language", CT_REFERRAL_FORM_CHILD, N_("The child’s first language, and whether an interpreter is needed") },
+  { "people.parents", CT_REFERRAL_FORM_PERSON, N_("The child’s parents or carers") },
+  { "concern.actions-taken", CT_REFERRAL_FORM_CONCERN, N_("What the organisation has done so far") },
+  { "referral.risk", CT_REFERRAL_FORM_REFERRAL, N_("Your view of the risk to the child, and why") },
+  { "referral.threshold", CT_REFERRAL_FORM_REFERRAL, N_("The level of need you believe applies") },
+  { "referral.history", CT_REFERRAL_FORM_REFERRAL, N_("Earlier concerns and history, or that there are none known") },
+  { "referral.police-told", CT_REFERRAL_FORM_REFERRAL, N_("Whether the police have been told") },
+  { "referral.parents-aware", CT_REFERRAL_FORM_REFERRAL, N_("Whether the parents or carers know of the referral") },
+  { "referral.consent", CT_REFERRAL_FORM_REFERRAL, N_("Whether consent to the referral was given") },
+  { "referral.consent-reason", CT_REFERRAL_FORM_REFERRAL, N_("The reason for referring without consent") },
+  { "referral.consent-given-by", CT_REFERRAL_FORM_REFERRAL, N_("Who gave consent to the referral") },
+  { "referral.lawful-basis", CT_REFERRAL_FORM_REFERRAL, N_("The lawful basis for sharing") },
+  { "referral.lawful-basis-fits", CT_REFERRAL_FORM_REFERRAL, N_("A lawful basis that fits the kind of organisation set in Preferences (a legal obligation or public task is rarely one a private or voluntary body has)") },
+  { "referral.what-wanted", CT_REFERRAL_FORM_REFERRAL, N_("What you ask the local authority to do") },
+};
+
+/**
+ * ct_referral_gap_describe:
+ * @key: a gap's key, as a kept draft's "missing" list holds it
+ * @out_form: (out) (optional): the form that holds it
+ *
+ * Returns: (nullable): what is missing, in words, or %NULL for a key that
+ *   is not known
+ */
+const char *
+ct_referral_gap_describe (const char     *key,
+                          CtReferralForm *out_form)
+{
+  for (guint i = 0; key != NULL && i < G_N_ELEMENTS (gap_table); i++)
+    if (g_str_equal (gap_table[i].key, key))
+      {
+        if (out_form != NULL)
+          *out_form = gap_table[i].form;
+        return _(gap_table[i].label);
+      }
+  return NULL;
+}
+
 /* The explanation recorded for @key ("key: why"), if there is one. */
 static const char *
 find_explanation (CaseData   *data,
@@ -563,16 +614,17 @@ need (ReferralDraft  *draft,
       CaseData       *data,
       gboolean        present,
       const char     *key,
-      CtReferralForm  form,
-      CtRecord       *record,
-      const char     *label)
+      CtRecord       *record)
 {
-  const char *why;
+  const char *why, *label;
+  CtReferralForm form = CT_REFERRAL_FORM_REFERRAL;
   CtReferralGap *gap;
 
   if (present)
     return;
 
+  label = ct_referral_gap_describe (key, &form);
+  g_return_if_fail (label != NULL);
   why = find_explanation (data, key);
   if (why != NULL)
     {
@@ -663,8 +715,8 @@ fill_referral (Pool                        *pool,
     append_line (draft->recipient, pool_take (pool, g_strdup_printf (_("Secure email: %s"),
                                                                       field (agency, "secure-email"))));
   letter->recipient_address = draft->recipient->len > 0 ? draft->recipient->str : NULL;
-  need (draft, data, field (agency, "address") != NULL, "agency.address", CT_REFERRAL_FORM_AGENCY,
-        agency, _("The local authority’s postal address"));
+  need (draft, data, field (agency, "address") != NULL,
+        "agency.address", agency);
 
   letter->our_reference = ct_record_get_reference (data->case_record);
   letter->their_reference = field (referral, "their-reference") != NULL
@@ -708,18 +760,18 @@ fill_referral (Pool                        *pool,
       c.whereabouts = join_text (pool, " ", field (child, "whereabouts"), safe);
       g_array_append_val (draft->children, c);
 
-      need (draft, data, c.date_of_birth != NULL, "child.date-of-birth", CT_REFERRAL_FORM_CHILD,
-            child, _("The child’s date of birth, or the expected date"));
-      need (draft, data, c.gender != NULL, "child.gender", CT_REFERRAL_FORM_CHILD, child,
-            _("The child’s gender"));
-      need (draft, data, c.address != NULL, "child.address", CT_REFERRAL_FORM_CHILD, child,
-            _("The child’s address"));
-      need (draft, data, c.school != NULL, "child.school", CT_REFERRAL_FORM_CHILD, child,
-            _("The child’s school or setting"));
-      need (draft, data, c.ethnicity != NULL, "child.ethnicity", CT_REFERRAL_FORM_CHILD, child,
-            _("The child’s ethnicity"));
-      need (draft, data, c.language != NULL, "child.language", CT_REFERRAL_FORM_CHILD, child,
-            _("The child’s first language, and whether an interpreter is needed"));
+      need (draft, data, c.date_of_birth != NULL,
+            "child.date-of-birth", child);
+      need (draft, data, c.gender != NULL,
+            "child.gender", child);
+      need (draft, data, c.address != NULL,
+            "child.address", child);
+      need (draft, data, c.school != NULL,
+            "child.school", child);
+      need (draft, data, c.ethnicity != NULL,
+            "child.ethnicity", child);
+      need (draft, data, c.language != NULL,
+            "child.language", child);
 
       if (field (child, "other-children") != NULL)
         append_line (draft->other_children, field (child, "other-children"));
@@ -829,8 +881,8 @@ fill_referral (Pool                        *pool,
           }
       }
     }
-  need (draft, data, draft->adults->len > 0, "people.parents", CT_REFERRAL_FORM_PERSON, NULL,
-        _("The child’s parents or carers"));
+  need (draft, data, draft->adults->len > 0,
+        "people.parents", NULL);
 
   letter->children = (const CtReferralChild *) draft->children->data;
   letter->n_children = draft->children->len;
@@ -851,26 +903,26 @@ fill_referral (Pool                        *pool,
   letter->words_recorded = field (concern, "childs-words");
   letter->person_responsible = draft->responsible->len > 0 ? draft->responsible->str : NULL;
   letter->actions_taken = field (concern, "actions-taken");
-  need (draft, data, letter->actions_taken != NULL, "concern.actions-taken",
-        CT_REFERRAL_FORM_CONCERN, concern, _("What the organisation has done so far"));
+  need (draft, data, letter->actions_taken != NULL,
+        "concern.actions-taken", concern);
 
   letter->history = field (referral, "history");
   letter->risk = field (referral, "risk");
   letter->strengths = field (referral, "strengths");
   letter->threshold = in_words (field (referral, "threshold"));
-  need (draft, data, letter->risk != NULL, "referral.risk", CT_REFERRAL_FORM_REFERRAL, referral,
-        _("Your view of the risk to the child, and why"));
-  need (draft, data, letter->threshold != NULL, "referral.threshold", CT_REFERRAL_FORM_REFERRAL,
-        referral, _("The level of need you believe applies"));
-  need (draft, data, letter->history != NULL, "referral.history", CT_REFERRAL_FORM_REFERRAL,
-        referral, _("Earlier concerns and history, or that there are none known"));
+  need (draft, data, letter->risk != NULL,
+        "referral.risk", referral);
+  need (draft, data, letter->threshold != NULL,
+        "referral.threshold", referral);
+  need (draft, data, letter->history != NULL,
+        "referral.history", referral);
 
   if (ct_record_has_field (referral, "police-told"))
     letter->police = ct_record_get_boolean (referral, "police-told", FALSE)
                      ? _("The police have been told.") : _("The police have not been told.");
   letter->crime_reference = field (referral, "crime-reference");
-  need (draft, data, letter->police != NULL, "referral.police-told", CT_REFERRAL_FORM_REFERRAL,
-        referral, _("Whether the police have been told"));
+  need (draft, data, letter->police != NULL,
+        "referral.police-told", referral);
 
   /* What the family knows, and the recorded exceptions if they were not
    * told. */
@@ -882,8 +934,8 @@ fill_referral (Pool                        *pool,
     letter->family_aware = CT_FAMILY_AWARE_NO;
   else if (flags & CT_CASE_FLAG_FAMILY_DISCUSSED)
     letter->family_aware = CT_FAMILY_AWARE_YES;
-  need (draft, data, letter->family_aware != CT_FAMILY_AWARE_NOT_RECORDED, "referral.parents-aware",
-        CT_REFERRAL_FORM_REFERRAL, referral, _("Whether the parents or carers know of the referral"));
+  need (draft, data, letter->family_aware != CT_FAMILY_AWARE_NOT_RECORDED,
+        "referral.parents-aware", referral);
 
   for (guint i = 0; i < data->decisions->len; i++)
     {
@@ -928,15 +980,13 @@ fill_referral (Pool                        *pool,
   letter->consent_given_by = field (referral, "consent-given-by");
   letter->consent_reason = join_text (pool, "\n", field (referral, "consent-reason"),
                                       field (referral, "confidentiality-override-reason"));
-  need (draft, data, letter->consent != CT_CONSENT_NOT_RECORDED, "referral.consent",
-        CT_REFERRAL_FORM_REFERRAL, referral, _("Whether consent to the referral was given"));
+  need (draft, data, letter->consent != CT_CONSENT_NOT_RECORDED,
+        "referral.consent", referral);
   need (draft, data, letter->consent == CT_CONSENT_NOT_RECORDED || letter->consent == CT_CONSENT_GIVEN
                      || letter->consent_reason != NULL,
-        "referral.consent-reason", CT_REFERRAL_FORM_REFERRAL, referral,
-        _("The reason for referring without consent"));
+        "referral.consent-reason", referral);
   need (draft, data, letter->consent != CT_CONSENT_GIVEN || letter->consent_given_by != NULL,
-        "referral.consent-given-by", CT_REFERRAL_FORM_REFERRAL, referral,
-        _("Who gave consent to the referral"));
+        "referral.consent-given-by", referral);
 
   /* The lawful basis: the referral's, or the information-sharing
    * decision's; an id becomes its plain-English sentence. */
@@ -947,18 +997,16 @@ fill_referral (Pool                        *pool,
       letter->lawful_basis = ct_lawful_basis_get_sentence (basis);
       letter->special_category = ct_lawful_basis_get_special_category_sentence ();
       need (draft, data, ct_lawful_basis_fits (basis, field (data->organisation, "organisation-kind")),
-            "referral.lawful-basis-fits", CT_REFERRAL_FORM_REFERRAL, referral,
-            _("A lawful basis that fits the kind of organisation set in Preferences (a legal "
-              "obligation or public task is rarely one a private or voluntary body has)"));
+        "referral.lawful-basis-fits", referral);
     }
   else
     letter->lawful_basis = basis;
-  need (draft, data, letter->lawful_basis != NULL, "referral.lawful-basis",
-        CT_REFERRAL_FORM_REFERRAL, referral, _("The lawful basis for sharing"));
+  need (draft, data, letter->lawful_basis != NULL,
+        "referral.lawful-basis", referral);
 
   letter->request = field (referral, "what-wanted");
-  need (draft, data, letter->request != NULL, "referral.what-wanted", CT_REFERRAL_FORM_REFERRAL,
-        referral, _("What you ask the local authority to do"));
+  need (draft, data, letter->request != NULL,
+        "referral.what-wanted", referral);
 
   if (dso != NULL)
     {

@@ -94,6 +94,8 @@ typedef struct
 
 void        ct_referral_gap_free              (CtReferralGap                *gap);
 const char *ct_referral_form_get_title        (CtReferralForm                form);
+const char *ct_referral_gap_describe          (const char                   *key,
+                                               CtReferralForm               *out_form);
 GPtrArray  *ct_case_document_referral_gaps_sync (CtStore                    *store,
                                                const char                   *staff_id,
                                                const char                   *reference,
