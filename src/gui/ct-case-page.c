@@ -303,6 +303,16 @@ latest_referral (CtCasePage *self)
 
 static void open_document (CtCasePage *self,
                            CtRecord   *document);
+static void show_referral_gaps (CtCasePage *self,
+                                CtRecord   *document,
+                                GtkWindow  *parent);
+
+static gboolean
+is_draft_referral (CtRecord *document)
+{
+  return g_strcmp0 (ct_record_get_string (document, "kind"), "referral-confirmation") == 0
+         && ct_record_get_boolean (document, "draft", FALSE);
+}
 
 static void
 on_document_made_cb (GObject      *source,
@@ -324,6 +334,8 @@ on_document_made_cb (GObject      *source,
 
   reload (self);
   open_document (self, document);
+  if (is_draft_referral (document))
+    show_referral_gaps (self, document, NULL);
 }
 
 /* A letter or report is made from what the store holds, off the main
@@ -365,9 +377,18 @@ static void
 on_mark_sent_cb (CtDocumentWindow *window,
                  CtCasePage       *self)
 {
-  CtStepDialog *dialog = open_step (self, CT_EVENT_CONFIRMATION_SENT);
+  CtStepDialog *dialog;
   CtRecord *referral = latest_referral (self);
   g_autoptr(CtRecord) agency = NULL;
+
+  /* A draft is never sent: say what it lacks, and where to fill it in. */
+  if (is_draft_referral (ct_document_window_get_document (window)))
+    {
+      show_referral_gaps (self, ct_document_window_get_document (window), GTK_WINDOW (window));
+      return;
+    }
+
+  dialog = open_step (self, CT_EVENT_CONFIRMATION_SENT);
 
   gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (window));
   if (referral != NULL)
@@ -491,6 +512,75 @@ open_person_dialog (CtCasePage *self,
   present_form (self, CT_FORM_WINDOW (ct_person_dialog_new (
                         ct_record_get_id (self->file->case_record), self->file->children,
                         person, self->file->relationships)));
+}
+
+static void
+on_gaps_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     CtCasePage       *self)
+{
+  if (self->file == NULL)
+    return;
+
+  if (g_str_equal (response, "child") && self->file->children->len > 0)
+    {
+      const char *child_id = g_object_get_data (G_OBJECT (dialog), "child-id");
+      CtRecord *child = g_ptr_array_index (self->file->children, 0);
+
+      for (guint i = 0; child_id != NULL && i < self->file->children->len; i++)
+        if (g_strcmp0 (ct_record_get_id (g_ptr_array_index (self->file->children, i)), child_id) == 0)
+          child = g_ptr_array_index (self->file->children, i);
+      present_form (self, CT_FORM_WINDOW (ct_child_dialog_new (child)));
+    }
+  else if (g_str_equal (response, "person"))
+    open_person_dialog (self, NULL);
+}
+
+/* Lists what a draft referral letter lacks, each with the form that holds
+ * it, with a button to the forms on this page. */
+static void
+show_referral_gaps (CtCasePage *self,
+                    CtRecord   *document,
+                    GtkWindow  *parent)
+{
+  const char * const *missing = ct_record_get_strv (document, "missing");
+  g_autoptr(GString) body = g_string_new (_("The local authority needs these before the letter "
+                                            "can be final and marked as sent. Fill each one in, "
+                                            "or record why it is not known, then produce the "
+                                            "letter again."));
+  gboolean child = FALSE, person = FALSE;
+  const char *child_id = NULL;
+  GtkWidget *dialog;
+
+  for (guint i = 0; missing != NULL && missing[i] != NULL; i++)
+    {
+      CtReferralForm form = CT_REFERRAL_FORM_REFERRAL;
+      const char *label = ct_referral_gap_describe (missing[i], &form);
+
+      if (label == NULL)
+        continue;
+      /* Translators: a missing detail, then the form that holds it. */
+      g_string_append_printf (body, _("\n• %s (%s)"), label, ct_referral_form_get_title (form));
+      child |= form == CT_REFERRAL_FORM_CHILD;
+      person |= form == CT_REFERRAL_FORM_PERSON;
+    }
+  if (child && self->file != NULL && self->file->children->len > 0)
+    child_id = ct_record_get_id (g_ptr_array_index (self->file->children, 0));
+
+  dialog = adw_message_dialog_new (parent != NULL ? parent
+                                   : GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                   _("This Letter Is a Draft"), body->str);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Keep the Draft"));
+  if (child_id != NULL)
+    adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "child",
+                                     _("Open the _Child’s Details"));
+  if (person)
+    adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "person",
+                                     _("Add a _Parent or Carer"));
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  g_object_set_data_full (G_OBJECT (dialog), "child-id", g_strdup (child_id), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_gaps_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
