@@ -220,7 +220,17 @@ open_step (CtCasePage *self,
       if (self->file->children->len > 0)
         area = ct_record_get_string (g_ptr_array_index (self->file->children, 0), "area");
 
-      /* The authority for the area where the child lives. */
+      /* The authority for the area where the child lives; else the one
+       * the organisation usually refers to. */
+      for (guint i = 0; i < g_list_model_get_n_items (agencies); i++)
+        {
+          g_autoptr(CtRecord) agency = g_list_model_get_item (agencies, i);
+
+          if (organisation != NULL &&
+              g_strcmp0 (ct_record_get_string (organisation, "usual-authority"),
+                         ct_record_get_id (agency)) == 0)
+            ct_step_dialog_set_answer (dialog, "agency", ct_record_get_string (agency, "name"));
+        }
       for (guint i = 0; i < g_list_model_get_n_items (agencies); i++)
         {
           g_autoptr(CtRecord) agency = g_list_model_get_item (agencies, i);
@@ -230,6 +240,7 @@ open_step (CtCasePage *self,
             ct_step_dialog_set_answer (dialog, "agency", ct_record_get_string (agency, "name"));
         }
       ct_step_dialog_set_answer (dialog, "referral-type", "child-protection");
+      ct_step_dialog_set_answer (dialog, "lawful-basis", "legitimate-interests");
     }
 
   g_signal_connect_object (dialog, "save", G_CALLBACK (on_step_save_cb), self, 0);
