@@ -12,6 +12,7 @@
 #include "ct-case-page.h"
 #include "ct-case-documents.h"
 #include "ct-child-dialog.h"
+#include "ct-details.h"
 #include "ct-person-dialog.h"
 #include "ct-document-window.h"
 #include "ct-format.h"
@@ -526,12 +527,87 @@ open_person_dialog (CtCasePage *self,
 }
 
 static void
+on_explanations_saved_cb (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(CtCasePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ct_workflow_save_records_finish (CT_WORKFLOW (source), result, &error))
+    {
+      ct_alert_show (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                     _("The Explanations Could Not Be Saved"), error->message);
+      return;
+    }
+  reload (self);
+  /* The letter again, final if nothing is left unexplained. */
+  make_document (self, CT_CASE_DOCUMENT_REFERRAL_CONFIRMATION);
+}
+
+/* An explanation is a recorded answer on the case ("key: why"), changed
+ * through the one path for details. */
+static void
+save_explanations (CtCasePage       *self,
+                   AdwMessageDialog *dialog)
+{
+  GPtrArray *rows = g_object_get_data (G_OBJECT (dialog), "explanation-rows");
+  const char * const *existing = ct_record_get_strv (self->file->case_record,
+                                                     "referral-explanations");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GHashTable) answers = ct_answers_new ();
+  g_autoptr(CtRecord) changed = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) list = NULL;
+  gboolean any = FALSE;
+
+  for (guint i = 0; existing != NULL && existing[i] != NULL; i++)
+    g_strv_builder_add (builder, existing[i]);
+  for (guint i = 0; rows != NULL && i < rows->len; i++)
+    {
+      GtkEditable *row = g_ptr_array_index (rows, i);
+      g_autofree char *why = g_strstrip (g_strdup (gtk_editable_get_text (row)));
+      g_autofree char *entry = NULL;
+
+      if (*why == '\0')
+        continue;
+      entry = g_strdup_printf ("%s: %s", (const char *) g_object_get_data (G_OBJECT (row), "gap-key"),
+                               why);
+      g_strv_builder_add (builder, entry);
+      any = TRUE;
+    }
+  if (!any)
+    return;
+
+  list = g_strv_builder_end (builder);
+  ct_answers_set_strv (answers, "referral-explanations", (const char * const *) list);
+  changed = ct_details_change_record (self->file->case_record, answers, &error);
+  if (changed == NULL)
+    {
+      ct_alert_show (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                     _("The Explanations Could Not Be Saved"), error->message);
+      return;
+    }
+  records = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (records, g_steal_pointer (&changed));
+  ct_workflow_save_records_async (self->workflow, records, NULL, on_explanations_saved_cb,
+                                  g_object_ref (self));
+}
+
+static void
 on_gaps_response_cb (AdwMessageDialog *dialog,
                      const char       *response,
                      CtCasePage       *self)
 {
   if (self->file == NULL)
     return;
+
+  if (g_str_equal (response, "explain"))
+    {
+      save_explanations (self, dialog);
+      return;
+    }
 
   if (g_str_equal (response, "child") && self->file->children->len > 0)
     {
@@ -562,6 +638,11 @@ show_referral_gaps (CtCasePage *self,
   gboolean child = FALSE, person = FALSE;
   const char *child_id = NULL;
   GtkWidget *dialog;
+  GtkWidget *list = gtk_list_box_new ();
+  GPtrArray *rows = g_ptr_array_new ();
+
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
 
   for (guint i = 0; missing != NULL && missing[i] != NULL; i++)
     {
@@ -574,7 +655,18 @@ show_referral_gaps (CtCasePage *self,
       g_string_append_printf (body, _("\n• %s (%s)"), label, ct_referral_form_get_title (form));
       child |= form == CT_REFERRAL_FORM_CHILD;
       person |= form == CT_REFERRAL_FORM_PERSON;
+
+      /* Or why it is not known: an explanation lets the letter be final. */
+      {
+        GtkWidget *row = adw_entry_row_new ();
+
+        adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), label);
+        g_object_set_data_full (G_OBJECT (row), "gap-key", g_strdup (missing[i]), g_free);
+        gtk_list_box_append (GTK_LIST_BOX (list), row);
+        g_ptr_array_add (rows, row);
+      }
     }
+  g_string_append (body, _("\n\nIf a detail is not known, say why below."));
   if (child && self->file != NULL && self->file->children->len > 0)
     child_id = ct_record_get_id (g_ptr_array_index (self->file->children, 0));
 
@@ -588,6 +680,13 @@ show_referral_gaps (CtCasePage *self,
   if (person)
     adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "person",
                                      _("Add a _Parent or Carer"));
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "explain",
+                                   _("_Record the Explanations"));
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "explain",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);
+  g_object_set_data_full (G_OBJECT (dialog), "explanation-rows", rows,
+                          (GDestroyNotify) g_ptr_array_unref);
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
   g_object_set_data_full (G_OBJECT (dialog), "child-id", g_strdup (child_id), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_gaps_response_cb), self, 0);
