@@ -346,8 +346,6 @@ on_document_made_cb (GObject      *source,
 
   reload (self);
   open_document (self, document);
-  if (is_draft_referral (document))
-    show_referral_gaps (self, document, NULL);
 }
 
 /* A letter or report is made from what the store holds, off the main
@@ -605,6 +603,11 @@ on_gaps_response_cb (AdwMessageDialog *dialog,
 
   if (g_str_equal (response, "explain"))
     {
+      GtkWindow *preview = gtk_window_get_transient_for (GTK_WINDOW (dialog));
+
+      /* The draft is shown no more: the letter is produced again. */
+      if (preview != NULL && CT_IS_DOCUMENT_WINDOW (preview))
+        gtk_window_close (preview);
       save_explanations (self, dialog);
       return;
     }
@@ -673,6 +676,7 @@ show_referral_gaps (CtCasePage *self,
   dialog = adw_message_dialog_new (parent != NULL ? parent
                                    : GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
                                    _("This Letter Is a Draft"), body->str);
+  gtk_window_set_title (GTK_WINDOW (dialog), _("This Letter Is a Draft"));
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Keep the Draft"));
   if (child_id != NULL)
     adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "child",
