@@ -634,10 +634,10 @@ show_referral_gaps (CtCasePage *self,
                     GtkWindow  *parent)
 {
   const char * const *missing = ct_record_get_strv (document, "missing");
-  g_autoptr(GString) body = g_string_new (_("The local authority needs these before the letter "
-                                            "can be final and marked as sent. Fill each one in, "
-                                            "or record why it is not known, then produce the "
-                                            "letter again."));
+  g_autoptr(GString) body = g_string_new (_("The local authority needs the details below before "
+                                            "the letter can be final and marked as sent. Fill "
+                                            "each one in on the form named beside it, then "
+                                            "produce the letter again."));
   gboolean child = FALSE, person = FALSE;
   const char *child_id = NULL;
   GtkWidget *dialog;
@@ -654,22 +654,23 @@ show_referral_gaps (CtCasePage *self,
 
       if (label == NULL)
         continue;
-      /* Translators: a missing detail, then the form that holds it. */
-      g_string_append_printf (body, _("\n• %s (%s)"), label, ct_referral_form_get_title (form));
       child |= form == CT_REFERRAL_FORM_CHILD;
       person |= form == CT_REFERRAL_FORM_PERSON;
 
       /* Or why it is not known: an explanation lets the letter be final. */
       {
         GtkWidget *row = adw_entry_row_new ();
+        /* Translators: a missing detail, then the form that holds it. */
+        g_autofree char *title = g_strdup_printf (_("%s (%s)"), label,
+                                                  ct_referral_form_get_title (form));
 
-        adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), label);
+        adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
         g_object_set_data_full (G_OBJECT (row), "gap-key", g_strdup (missing[i]), g_free);
         gtk_list_box_append (GTK_LIST_BOX (list), row);
         g_ptr_array_add (rows, row);
       }
     }
-  g_string_append (body, _("\n\nIf a detail is not known, say why below."));
+  g_string_append (body, _(" If a detail is not known, say why beside it."));
   if (child && self->file != NULL && self->file->children->len > 0)
     child_id = ct_record_get_id (g_ptr_array_index (self->file->children, 0));
 
@@ -688,7 +689,17 @@ show_referral_gaps (CtCasePage *self,
                                    _("_Record the Explanations"));
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "explain",
                                               ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);
+  {
+    /* However many gaps, the dialog fits on the screen. */
+    GtkWidget *scrolled = gtk_scrolled_window_new ();
+
+    gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
+                                    GTK_POLICY_AUTOMATIC);
+    gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+    gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 360);
+    gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
+    adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), scrolled);
+  }
   g_object_set_data_full (G_OBJECT (dialog), "explanation-rows", rows,
                           (GDestroyNotify) g_ptr_array_unref);
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
