@@ -87,7 +87,32 @@ fi
 # sent it, goes through the same path as the app, and moves the case on.
 expect_refusal 2 --case CT-DEMO-00006 --database "$db" --mark-sent secure-email --sent-to "Duty team"
 staff=$("$CARETRAIL_ADMIN" staff --database "$db" --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["staff"][0]["id"])')
+# The sample case lacks details a local authority needs: its letter is a
+# DRAFT on every page, says what is missing, and cannot be marked as sent
+# until each gap is filled or explained.
+out=$("$CARETRAIL_ADMIN" letter --case CT-DEMO-00006 --database "$db" -o "$dir/draft.pdf")
+echo "$out" | grep -q "is a DRAFT until" || fail "a letter with gaps did not list them: $out"
+pages=$(pdfinfo "$dir/draft.pdf" | sed -n 's/^Pages: *//p')
+for page in $(seq 1 "$pages"); do
+  pdftotext -f "$page" -l "$page" "$dir/draft.pdf" - | grep -q "DRAFT" \
+    || fail "page $page of the draft letter is not marked DRAFT"
+done
+expect_refusal 1 --case CT-DEMO-00006 --database "$db" --mark-sent secure-email --sent-to "Duty team" --by "$staff"
+keys=$("$CARETRAIL_ADMIN" letter --case CT-DEMO-00006 --database "$db" --missing \
+         | sed -n 's/.*--explain \([^=]*\)=WHY).*/\1/p')
+[ -n "$keys" ] || fail "--missing listed no gaps for the sample case"
+for key in $keys; do
+  "$CARETRAIL_ADMIN" letter --case CT-DEMO-00006 --database "$db" --explain "$key=Not known to us (sample)" >/dev/null \
+    || fail "could not explain $key"
+done
+"$CARETRAIL_ADMIN" letter --case CT-DEMO-00006 --database "$db" --missing | grep -q "Nothing the local authority needs is missing" \
+  || fail "explained gaps are still listed"
 "$CARETRAIL_ADMIN" letter --case CT-DEMO-00006 --database "$db" -o "$dir/confirmation.pdf" >/dev/null
+if pdftotext "$dir/confirmation.pdf" - | grep -q "DRAFT"; then
+  fail "a letter with every gap explained is still a draft"
+fi
+pdftotext "$dir/confirmation.pdf" - | grep -q "Not known to us (sample)" \
+  || fail "the explanations are not in the letter"
 out=$("$CARETRAIL_ADMIN" letter --case CT-DEMO-00006 --database "$db" --mark-sent secure-email \
         --sent-to "Duty team" --by "$staff")
 echo "$out" | grep -q "which is now: Awaiting the local authority’s decision" \

@@ -121,6 +121,9 @@ fixture_set_up (Fixture       *fixture,
   ct_record_set_string (fixture->child, "lead-worker", "Lee Worker");
   ct_record_set_string (fixture->child, "agencies-involved", "School nurse; CAMHS");
   ct_record_set_boolean (fixture->child, "safe-now", TRUE);
+  ct_record_set_string (fixture->child, "gender", "female");
+  ct_record_set_string (fixture->child, "ethnicity", "White British");
+  ct_record_set_string (fixture->child, "language", "English");
   insert (fixture, fixture->child, case_id);
 
   child_ids[0] = ct_record_get_id (fixture->child);
@@ -176,6 +179,10 @@ fixture_set_up (Fixture       *fixture,
   ct_record_set_string (fixture->referral, "parents-consent", "not-sought");
   ct_record_set_string (fixture->referral, "consent-reason", "Asking would put Robin at risk.");
   ct_record_set_string (fixture->referral, "what-wanted", "Please visit Robin today.");
+  ct_record_set_string (fixture->referral, "risk", "Robin may be hit again tonight.");
+  ct_record_set_string (fixture->referral, "threshold", "child-protection-threshold");
+  ct_record_set_string (fixture->referral, "history", "None known to us.");
+  ct_record_set_boolean (fixture->referral, "police-told", FALSE);
   insert (fixture, fixture->referral, case_id);
 
   ct_record_set_string (sharing, "with", ct_record_get_id (agency));
@@ -312,7 +319,7 @@ test_referral_from_case (Fixture       *fixture,
     "We believe the child is safe", "Pat Testperson", "Mother", "Has parental responsibility",
     "Sam Madeup", "Mother’s partner", "Not known", "Lee Worker",
     "Also involved: School nurse; CAMHS.",
-    "Robin disclosed being hit at home.", "Bruise seen on Robin’s cheek", "physical; emotional",
+    "Bruise seen on Robin’s cheek", "physical; emotional",
     "Sam hit me when I spilt my drink.", "This person has access to other children.",
     "The DSO spoke to Robin’s school", "has not been told",
     "A family member may be responsible for the harm.", "The partner lives in the home.",

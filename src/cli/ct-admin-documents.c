@@ -11,6 +11,7 @@
 #include "ct-case-service.h"
 #include "ct-case-documents.h"
 #include "ct-confirmation-copy.h"
+#include "ct-details.h"
 #include "ct-document-samples.h"
 #include "ct-document-file-name.h"
 #include "ct-documents.h"
@@ -188,6 +189,84 @@ write_confirmation_copy (const char *reference,
   return 0;
 }
 
+/* Prints what the referral letter lacks, each with the form that holds it.
+ * Returns how many gaps there are, or -1 with @error set. */
+static int
+print_referral_gaps (CtStore     *store,
+                     const char  *reference,
+                     GError     **error)
+{
+  g_autoptr(GPtrArray) gaps = ct_case_document_referral_gaps_sync (store, ADMIN_STAFF, reference,
+                                                                     error);
+
+  if (gaps == NULL)
+    return -1;
+  if (gaps->len == 0)
+    {
+      g_print (_("Nothing the local authority needs is missing from the referral letter for case %s.\n"),
+               reference);
+      return 0;
+    }
+
+  g_print (_("The referral letter for case %s is a DRAFT until these are filled in or explained:\n"),
+           reference);
+  for (guint i = 0; i < gaps->len; i++)
+    {
+      CtReferralGap *gap = g_ptr_array_index (gaps, i);
+
+      /* Translators: a missing detail, the form that holds it, and the key to
+       * explain it with (caretrail-admin letter --explain KEY=WHY). */
+      g_print (_("  %s (in %s; explain with --explain %s=WHY)\n"), gap->label,
+               ct_referral_form_get_title (gap->form), gap->key);
+    }
+  return (int) gaps->len;
+}
+
+/* Records explanations ("key=why") for details the referral lacks, on the
+ * case, through the one path that changes details. */
+static gboolean
+record_explanations (CtStore             *store,
+                     const char          *reference,
+                     const char * const  *explanations,
+                     GError             **error)
+{
+  g_autoptr(CtRecord) case_record = ct_case_find_sync (store, reference, error);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GHashTable) answers = ct_answers_new ();
+  g_autoptr(CtRecord) changed = NULL;
+  g_auto(GStrv) list = NULL;
+  const char * const *existing;
+
+  if (case_record == NULL)
+    return FALSE;
+
+  existing = ct_record_get_strv (case_record, "referral-explanations");
+  for (guint i = 0; existing != NULL && existing[i] != NULL; i++)
+    g_strv_builder_add (builder, existing[i]);
+  for (guint i = 0; explanations[i] != NULL; i++)
+    {
+      const char *equals = strchr (explanations[i], '=');
+      g_autofree char *key = NULL;
+      g_autofree char *entry = NULL;
+
+      if (equals == NULL || equals == explanations[i] || equals[1] == '\0')
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("“%s” is not an explanation. Write the detail’s key, “=”, then why it "
+                         "is missing, for example child.nhs-number=Not known to us."),
+                       explanations[i]);
+          return FALSE;
+        }
+      key = g_strndup (explanations[i], equals - explanations[i]);
+      entry = g_strdup_printf ("%s: %s", key, equals + 1);
+      g_strv_builder_add (builder, entry);
+    }
+  list = g_strv_builder_end (builder);
+  ct_answers_set_strv (answers, "referral-explanations", (const char * const *) list);
+  changed = ct_details_change_record (case_record, answers, error);
+  return changed != NULL && ct_store_update_sync (store, ADMIN_STAFF, changed, error);
+}
+
 static int
 write_case_document (const char   *reference,
                      DocumentKind  kind,
@@ -198,7 +277,9 @@ write_case_document (const char   *reference,
                      const char   *sent_how,
                      const char   *sent_to,
                      const char   *staff_id,
-                     const char   *output)
+                     const char   *output,
+                     gboolean      missing,
+                     const char * const *explanations)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(CtStore) store = NULL;
@@ -248,6 +329,22 @@ write_case_document (const char   *reference,
     {
       ct_admin_print_error ("letter", error);
       return 1;
+    }
+
+  if (explanations != NULL && !record_explanations (store, reference, explanations, &error))
+    {
+      ct_admin_print_error ("letter", error);
+      ct_store_close (store);
+      return 1;
+    }
+  if (missing || (explanations != NULL && output == NULL && sent_how == NULL))
+    {
+      int n_gaps = print_referral_gaps (store, reference, &error);
+
+      if (n_gaps < 0)
+        ct_admin_print_error ("letter", error);
+      ct_store_close (store);
+      return n_gaps < 0 ? 1 : 0;
     }
 
   /* Sending the written confirmation of a referral is a step of the
@@ -323,6 +420,9 @@ write_case_document (const char   *reference,
              ct_record_get_int64 (document, "document-version", 1),
              ct_case_document_kind_to_string (case_kind), reference, output);
   g_print (_("SHA-256: %s\n"), ct_record_get_string (document, "sha256"));
+  if (ct_record_get_boolean (document, "draft", FALSE)
+      && print_referral_gaps (store, reference, &error) < 0)
+    ct_admin_print_error ("letter", error);
   ct_store_close (store);
   return 0;
 }
@@ -355,6 +455,8 @@ ct_admin_cmd_letter (int    argc,
   gboolean sample = FALSE;
   gboolean stored = FALSE;
   gboolean pack = FALSE;
+  gboolean missing = FALSE;
+  g_auto(GStrv) explanations = NULL;
   DocumentKind kind;
   int status;
   const GOptionEntry entries[] = {
@@ -384,6 +486,10 @@ ct_admin_cmd_letter (int    argc,
       N_("Who it was sent to (with --mark-sent)"), N_("WHOM") },
     { "by", 0, 0, G_OPTION_ARG_STRING, &staff_id,
       N_("The member of staff who sent the written confirmation of a referral (with --mark-sent)"), N_("STAFF-ID") },
+    { "missing", 0, 0, G_OPTION_ARG_NONE, &missing,
+      N_("List what the referral letter lacks for the local authority, and the form that holds each (with --case)"), NULL },
+    { "explain", 0, 0, G_OPTION_ARG_STRING_ARRAY, &explanations,
+      N_("Record why a detail the referral letter lacks is missing, so the letter can be final (with --case; repeat for each)"), N_("KEY=WHY") },
     { "database", 'd', 0, G_OPTION_ARG_FILENAME, &database,
       N_("The database to use (default: the app’s own database)"), N_("PATH") },
     { NULL }
@@ -410,7 +516,7 @@ ct_admin_cmd_letter (int    argc,
       return 2;
     }
 
-  if (output == NULL && case_ref == NULL)
+  if (output == NULL && case_ref == NULL && sent_how == NULL && !missing && explanations == NULL)
     {
       g_printerr ("%s\n", _("caretrail-admin letter: say where to write the PDF with --output FILE.pdf."));
       return 2;
@@ -452,7 +558,8 @@ ct_admin_cmd_letter (int    argc,
           return write_confirmation_copy (case_ref, database, output);
         }
       return write_case_document (case_ref, kind, database, logo, closing, stored,
-                                  sent_how, sent_to, staff_id, output);
+                                  sent_how, sent_to, staff_id, output, missing,
+                                  (const char * const *) explanations);
     }
 
   if (stored || database != NULL || sent_how != NULL)

@@ -814,7 +814,7 @@ apply_demo_step (DemoCase            *demo,
                               "safety-wellbeing", "Fictional: sharing was needed to keep the child safe.",
                               "consent-sought", "no", "consent-reason", "Fictional: asking would increase the risk.",
                               "what", "Fictional referral details", "with-whom", "Demonstration Borough Children's Services",
-                              "lawful-basis", "Public task (demonstration)", "necessary-proportionate", "yes",
+                              "lawful-basis", "legitimate-interests", "necessary-proportionate", "yes",
                               "how-shared", "By telephone, then secure email", "reason", "Fictional: the child's safety comes first.",
                               NULL);
       break;

@@ -17,6 +17,9 @@ static const char * const agency_kinds[] = {
   "children-social-care", "mash", "police", "nspcc", "lado", "early-help", NULL
 };
 static const char * const confirmation_periods[] = { "48h", "24h", "2wd", NULL };
+static const char * const organisation_kinds[] = {
+  "law-firm", "mediation-service", "counselling-practice", "charity", "other-organisation", NULL
+};
 static const char * const child_statuses[] = {
   "none", "early-help", "child-in-need", "child-protection-plan", "looked-after", NULL
 };
@@ -45,6 +48,10 @@ static const CtDetail organisation_details[] = {
   { "sbm-contact", CT_DETAIL_TEXT, NULL },
   { "letter-closing", CT_DETAIL_TEXT, NULL },
   { "logo-path", CT_DETAIL_TEXT, NULL },
+  /* The kind of organisation, which decides the lawful bases it can rely on. */
+  { "organisation-kind", CT_DETAIL_CHOICE, organisation_kinds },
+  /* The local authority the organisation usually refers to (an agency id). */
+  { "usual-authority", CT_DETAIL_TEXT, NULL },
   DEMO_DETAIL,
 };
 
@@ -82,6 +89,7 @@ static const CtDetail child_details[] = {
   { "area", CT_DETAIL_TEXT, NULL },
   { "school", CT_DETAIL_TEXT, NULL },
   { "gp", CT_DETAIL_TEXT, NULL },
+  { "nhs-number", CT_DETAIL_TEXT, NULL },
   { "ethnicity", CT_DETAIL_TEXT, NULL },
   { "religion", CT_DETAIL_TEXT, NULL },
   { "language", CT_DETAIL_TEXT, NULL },
@@ -93,6 +101,9 @@ static const CtDetail child_details[] = {
   { "agencies-involved", CT_DETAIL_TEXT, NULL },
   { "whereabouts", CT_DETAIL_TEXT, NULL },
   { "safe-now", CT_DETAIL_YES_NO, NULL },
+  /* The household, as the child's referral describes it. */
+  { "other-children", CT_DETAIL_TEXT, NULL },
+  { "household-members", CT_DETAIL_TEXT, NULL },
   DEMO_DETAIL,
 };
 
@@ -126,6 +137,9 @@ static const CtDetail relationship_details[] = {
 static const CtDetail case_details[] = {
   { "title", CT_DETAIL_TEXT, NULL },
   { "summary", CT_DETAIL_TEXT, NULL },
+  /* What the DSO recorded for a detail a referral lacks ("key: why"), so
+   * the letter can be final without it. */
+  { "referral-explanations", CT_DETAIL_LIST, NULL },
   DEMO_DETAIL,
 };
 

@@ -498,7 +498,7 @@ typedef struct
   CtEvent     event;
   const char *title;
   const char *description;
-  CtQuestion  questions[20];
+  CtQuestion  questions[32];
 } CtStepForm;
 
 const CtStepForm *ct_step_form_get       (CtEvent       event);

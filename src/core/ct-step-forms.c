@@ -28,6 +28,7 @@
 #define OPTCHOICE(k, l, c) { k, CT_ANSWER_CHOICE, CT_QUESTION_OPTIONAL, l, FALSE, c }
 #define PICK(k, l, c)   { k, CT_ANSWER_CHOICE, CT_QUESTION_CONDITIONAL, l, FALSE, c }
 #define DATE(k, l)      { k, CT_ANSWER_DATE, CT_QUESTION_OPTIONAL, l, FALSE, NULL }
+#define OPTYESNO(k, l)  { k, CT_ANSWER_YES_NO, CT_QUESTION_OPTIONAL, l, FALSE, NULL }
 #define AGENCY(k, l)    { k, CT_ANSWER_AGENCY, CT_QUESTION_REQUIRED, l, FALSE, NULL }
 
 #define RAISER_TOLD_QUESTIONS                                                                   \
@@ -48,6 +49,7 @@ static const CtStepForm forms[] = {
       OPTLONG ("injuries", N_("Injuries seen")),
       OPTLONG ("witnesses", N_("Witnesses")),
       OPTLONG ("actions-taken", N_("Actions already taken")),
+      DATE ("incident-date", N_("When it happened, if not when it was reported")),
       YESNO ("immediate-risk", N_("Is the child at immediate risk?")),
       OPTIONAL ("child-id", N_("A child already known to Caretrail (their id)")),
       OPTIONAL ("child-given-names", N_("The child’s given names")),
@@ -113,6 +115,17 @@ static const CtStepForm forms[] = {
       CHOICE ("referral-type", N_("Type of referral"), "child-protection|early-help"),
       CHOICE ("consent", N_("The family’s consent"), "given|refused|not-sought"),
       IFTEXT ("consent-reason", N_("Reason for referring without consent")),
+      OPTIONAL ("consent-given-by", N_("Who gave consent")),
+      OPTYESNO ("parents-aware", N_("Do the parents or carers know of the referral?")),
+      OPTLONG ("withheld", N_("Anything not to be shared with the family")),
+      OPTCHOICE ("threshold", N_("Level of need you believe applies"), "universal|early-help|child-in-need|child-protection-threshold"),
+      OPTLONG ("risk", N_("Your view of the risk, and why")),
+      OPTLONG ("history", N_("Earlier concerns and history")),
+      OPTLONG ("strengths", N_("Strengths and protective factors")),
+      OPTYESNO ("police-told", N_("Have the police been told?")),
+      OPTIONAL ("crime-reference", N_("Police crime reference")),
+      OPTLONG ("what-wanted", N_("What you ask the local authority to do")),
+      OPTCHOICE ("lawful-basis", N_("Lawful basis for sharing"), "legitimate-interests|vital-interests|legal-obligation|public-task"),
       RAISER_TOLD_QUESTIONS } },
   { CT_EVENT_CONFIRMATION_SENT, N_("Record the Written Confirmation"),
     N_("Say how the referral was confirmed in writing: with Caretrail’s letter, or another way, such as the local authority’s portal or their own form."),
@@ -182,7 +195,7 @@ static const CtStepForm forms[] = {
       TEXT ("purpose", N_("Purpose")),
       IFTEXT ("what", N_("What was shared")),
       IFTEXT ("with-whom", N_("Shared with")),
-      IFTEXT ("lawful-basis", N_("Lawful basis")),
+      PICK ("lawful-basis", N_("Lawful basis"), "legitimate-interests|vital-interests|legal-obligation|public-task"),
       IFTEXT ("how-shared", N_("How and when it was shared")),
       MAYBE ("necessary-proportionate", N_("Was it necessary, proportionate, relevant, adequate and accurate?")),
       TEXT ("safety-wellbeing", N_("How safety and well-being were weighed")),
@@ -250,6 +263,38 @@ static const struct { const char *id; const char *label; } choice_labels[] = {
   { "secure-email", N_("By secure email") },
   { "post", N_("By post") },
   { "hand", N_("By hand") },
+  /* How urgent a referral is, as the engine stores it. */
+  { "standard", N_("Within the usual time") },
+  { "immediate", N_("Immediate: the child may be at immediate risk") },
+  /* The level of need the referrer believes applies. */
+  { "universal", N_("Universal services") },
+  { "child-protection-threshold", N_("Child protection (significant harm)") },
+  /* Lawful bases for sharing (ct-lawful-basis.c says what each rests on). */
+  { "legitimate-interests", N_("Legitimate interests (UK GDPR Article 6(1)(f))") },
+  { "vital-interests", N_("Vital interests, in an emergency (UK GDPR Article 6(1)(d))") },
+  { "legal-obligation", N_("Legal obligation (UK GDPR Article 6(1)(c))") },
+  { "public-task", N_("Public task (UK GDPR Article 6(1)(e))") },
+  /* Whether a child needs an interpreter (the child's form). */
+  { "interpreter-needed", N_("An interpreter is needed") },
+  { "interpreter-not-needed", N_("No interpreter is needed") },
+  /* Kinds of organisation (Preferences). */
+  { "law-firm", N_("Law firm") },
+  { "mediation-service", N_("Mediation service") },
+  { "counselling-practice", N_("Counselling practice") },
+  { "charity", N_("Charity") },
+  { "other-organisation", N_("Another kind of organisation") },
+  /* Genders and relationships as sample data and older forms store them. */
+  { "male", N_("Male") },
+  { "female", N_("Female") },
+  { "non-binary", N_("Non-binary") },
+  { "parent", N_("Parent") },
+  { "mother", N_("Mother") },
+  { "father", N_("Father") },
+  { "step-parent", N_("Step-parent") },
+  { "carer", N_("Carer") },
+  { "grandparent", N_("Grandparent") },
+  { "sibling", N_("Brother or sister") },
+  { "foster-carer", N_("Foster carer") },
 };
 
 /**

@@ -133,10 +133,15 @@ make_concern (const CtTransition  *t,
   copy_text (concern, "injuries", answers, "injuries");
   copy_text (concern, "witnesses", answers, "witnesses");
   copy_text (concern, "actions-taken", answers, "actions-taken");
+  copy_text (concern, "incident-date", answers, "incident-date");
   yes_answer (answers, "immediate-risk", &risk);
   ct_record_set_boolean (concern, "immediate-risk", risk);
   return concern;
 }
+
+static const char * const family_exceptions[] = {
+  "family-member-responsible", "danger-to-others", "criminal-investigation",
+};
 
 static CtRecord *
 make_decision (const CtTransition  *t,
@@ -149,6 +154,28 @@ make_decision (const CtTransition  *t,
   ct_record_set_string (decision, "question", "concerns-remain");
   ct_record_set_string (decision, "answer", answer);
   copy_text (decision, "reason", answers, "reason");
+  /* The exceptions to telling the family that hold, each with its reason,
+   * so the letter can say why the family was not told. */
+  {
+    const char *held[G_N_ELEMENTS (family_exceptions) + 1] = { NULL };
+    guint n_held = 0;
+
+    for (guint i = 0; i < G_N_ELEMENTS (family_exceptions); i++)
+      {
+        gboolean holds = FALSE;
+        g_autofree char *reason_key = g_strconcat (family_exceptions[i], "-reason", NULL);
+
+        if (!yes_answer (answers, family_exceptions[i], &holds) || !holds)
+          continue;
+        held[n_held++] = family_exceptions[i];
+        copy_text (decision, reason_key, answers, reason_key);
+      }
+    if (n_held > 0)
+      {
+        ct_record_set_string (decision, "exception", held[0]);
+        ct_record_set_strv (decision, "exceptions", held);
+      }
+  }
   ct_record_set_string (decision, "decided-by", t->actor_id ?: t->actor);
   ct_record_set_int64 (decision, "decided-at", usec (t->at));
   return decision;
@@ -180,6 +207,16 @@ make_referral (const CtTransition  *t,
                           g_str_equal (consent, "given") ? "yes" :
                           g_str_equal (consent, "refused") ? "no" : "not-sought");
   copy_text (referral, "consent-reason", answers, "consent-reason");
+  copy_text (referral, "consent-given-by", answers, "consent-given-by");
+  copy_boolean (referral, "parents-aware", answers, "parents-aware");
+  copy_text (referral, "withheld", answers, "withheld");
+  copy_text (referral, "threshold", answers, "threshold");
+  copy_text (referral, "history", answers, "history");
+  copy_text (referral, "strengths", answers, "strengths");
+  copy_boolean (referral, "police-told", answers, "police-told");
+  copy_text (referral, "crime-reference", answers, "crime-reference");
+  copy_text (referral, "what-wanted", answers, "what-wanted");
+  copy_text (referral, "lawful-basis", answers, "lawful-basis");
   copy_boolean (referral, "raiser-told", answers, "raiser-told");
   copy_boolean (referral, "raiser-encouraged", answers, "raiser-encouraged");
   copy_text (referral, "raiser-reason", answers, "raiser-reason");

@@ -8,9 +8,11 @@
 
 #include <glib/gi18n.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "ct-document-private.h"
 #include "ct-documents.h"
+#include "ct-lawful-basis.h"
 #include "ct-procedure.h"
 
 /*
@@ -439,29 +441,237 @@ exception_text (const char *exception)
 {
   if (g_strcmp0 (exception, "family-member-responsible") == 0)
     return _("A family member may be responsible for the harm.");
-  if (g_strcmp0 (exception, "danger") == 0)
+  if (g_strcmp0 (exception, "danger-to-others") == 0 || g_strcmp0 (exception, "danger") == 0)
     return _("Telling the family could put someone in danger.");
   if (g_strcmp0 (exception, "criminal-investigation") == 0)
     return _("Telling the family could interfere with a criminal investigation.");
   return exception;
 }
 
-static CtPdfWriter *
-build_referral (Pool                        *pool,
-                CaseData                    *data,
-                const CtCaseDocumentOptions *options,
-                GError                     **error)
+/* A stored id in words, through the one table of labels; text someone
+ * typed comes back as it is. */
+static const char *
+in_words (const char *value)
+{
+  return value != NULL ? ct_choice_get_label (value) : NULL;
+}
+
+/* What the referral letter is drawn from, with what it lacks. */
+typedef struct
+{
+  CtReferralLetter letter;
+  GArray          *children;   /* CtReferralChild */
+  GArray          *adults;     /* CtReferralAdult */
+  GPtrArray       *gaps;       /* CtReferralGap */
+  GString         *agencies;
+  GString         *not_told;
+  GString         *responsible;
+  GString         *household;
+  GString         *other_children;
+  GString         *explained;
+  GString         *recipient;
+} ReferralDraft;
+
+static void
+referral_draft_init (ReferralDraft *draft)
+{
+  *draft = (ReferralDraft) { 0 };
+  draft->children = g_array_new (FALSE, TRUE, sizeof (CtReferralChild));
+  draft->adults = g_array_new (FALSE, TRUE, sizeof (CtReferralAdult));
+  draft->gaps = g_ptr_array_new_with_free_func ((GDestroyNotify) ct_referral_gap_free);
+  draft->agencies = g_string_new (NULL);
+  draft->not_told = g_string_new (NULL);
+  draft->responsible = g_string_new (NULL);
+  draft->household = g_string_new (NULL);
+  draft->other_children = g_string_new (NULL);
+  draft->explained = g_string_new (NULL);
+  draft->recipient = g_string_new (NULL);
+}
+
+static void
+referral_draft_clear (ReferralDraft *draft)
+{
+  g_clear_pointer (&draft->children, g_array_unref);
+  g_clear_pointer (&draft->adults, g_array_unref);
+  g_clear_pointer (&draft->gaps, g_ptr_array_unref);
+  g_string_free (draft->agencies, TRUE);
+  g_string_free (draft->not_told, TRUE);
+  g_string_free (draft->responsible, TRUE);
+  g_string_free (draft->household, TRUE);
+  g_string_free (draft->other_children, TRUE);
+  g_string_free (draft->explained, TRUE);
+  g_string_free (draft->recipient, TRUE);
+}
+
+/**
+ * ct_referral_gap_free:
+ * @gap: (transfer full): a gap
+ */
+void
+ct_referral_gap_free (CtReferralGap *gap)
+{
+  if (gap == NULL)
+    return;
+  g_free (gap->key);
+  g_free (gap->record_id);
+  g_free (gap->label);
+  g_free (gap);
+}
+
+/**
+ * ct_referral_form_get_title:
+ * @form: a form
+ *
+ * Returns: the form's name, for a button that opens it
+ */
+const char *
+ct_referral_form_get_title (CtReferralForm form)
+{
+  switch (form)
+    {
+    case CT_REFERRAL_FORM_CHILD:
+      return _("The child’s details");
+    case CT_REFERRAL_FORM_PERSON:
+      return _("Parents and carers");
+    case CT_REFERRAL_FORM_CONCERN:
+      return _("The concern");
+    case CT_REFERRAL_FORM_REFERRAL:
+      return _("The referral");
+    case CT_REFERRAL_FORM_AGENCY:
+    default:
+      return _("The local authority in the directory");
+    }
+}
+
+/* What each detail a referral needs is called, and the form that holds it. */
+static const struct
+{
+  const char     *key;
+  CtReferralForm  form;
+  const char     *label;
+} gap_table[] = {
+  { "agency.address", CT_REFERRAL_FORM_AGENCY, N_("The local authority’s postal address") },
+  { "child.date-of-birth", CT_REFERRAL_FORM_CHILD, N_("The child’s date of birth, or the expected date") },
+  { "child.gender", CT_REFERRAL_FORM_CHILD, N_("The child’s gender") },
+  { "child.address", CT_REFERRAL_FORM_CHILD, N_("The child’s address") },
+  { "child.school", CT_REFERRAL_FORM_CHILD, N_("The child’s school or setting") },
+  { "child.ethnicity", CT_REFERRAL_FORM_CHILD, N_("The child’s ethnicity") },
+  { "child.language", CT_REFERRAL_FORM_CHILD, N_("The child’s first language, and whether an interpreter is needed") },
+  { "people.parents", CT_REFERRAL_FORM_PERSON, N_("The child’s parents or carers") },
+  { "concern.actions-taken", CT_REFERRAL_FORM_CONCERN, N_("What the organisation has done so far") },
+  { "referral.risk", CT_REFERRAL_FORM_REFERRAL, N_("Your view of the risk to the child, and why") },
+  { "referral.threshold", CT_REFERRAL_FORM_REFERRAL, N_("The level of need you believe applies") },
+  { "referral.history", CT_REFERRAL_FORM_REFERRAL, N_("Earlier concerns and history, or that there are none known") },
+  { "referral.police-told", CT_REFERRAL_FORM_REFERRAL, N_("Whether the police have been told") },
+  { "referral.parents-aware", CT_REFERRAL_FORM_REFERRAL, N_("Whether the parents or carers know of the referral") },
+  { "referral.consent", CT_REFERRAL_FORM_REFERRAL, N_("Whether consent to the referral was given") },
+  { "referral.consent-reason", CT_REFERRAL_FORM_REFERRAL, N_("The reason for referring without consent") },
+  { "referral.consent-given-by", CT_REFERRAL_FORM_REFERRAL, N_("Who gave consent to the referral") },
+  { "referral.lawful-basis", CT_REFERRAL_FORM_REFERRAL, N_("The lawful basis for sharing") },
+  { "referral.lawful-basis-fits", CT_REFERRAL_FORM_REFERRAL, N_("A lawful basis that fits the kind of organisation set in Preferences (a legal obligation or public task is rarely one a private or voluntary body has)") },
+  { "referral.what-wanted", CT_REFERRAL_FORM_REFERRAL, N_("What you ask the local authority to do") },
+};
+
+/**
+ * ct_referral_gap_describe:
+ * @key: a gap's key, as a kept draft's "missing" list holds it
+ * @out_form: (out) (optional): the form that holds it
+ *
+ * Returns: (nullable): what is missing, in words, or %NULL for a key that
+ *   is not known
+ */
+const char *
+ct_referral_gap_describe (const char     *key,
+                          CtReferralForm *out_form)
+{
+  for (guint i = 0; key != NULL && i < G_N_ELEMENTS (gap_table); i++)
+    if (g_str_equal (gap_table[i].key, key))
+      {
+        if (out_form != NULL)
+          *out_form = gap_table[i].form;
+        return _(gap_table[i].label);
+      }
+  return NULL;
+}
+
+/* The explanation recorded for @key ("key: why"), if there is one. */
+static const char *
+find_explanation (CaseData   *data,
+                  const char *key)
+{
+  const char * const *explanations = ct_record_get_strv (data->case_record, "referral-explanations");
+  gsize len = strlen (key);
+
+  for (guint i = 0; explanations != NULL && explanations[i] != NULL; i++)
+    if (strncmp (explanations[i], key, len) == 0 && explanations[i][len] == ':')
+      {
+        const char *why = explanations[i] + len + 1;
+
+        while (*why == ' ')
+          why++;
+        return *why != '\0' ? why : NULL;
+      }
+  return NULL;
+}
+
+/* Notes a detail the letter needs when it is missing, unless an explanation
+ * was recorded for it: then the letter says what was explained instead. */
+static void
+need (ReferralDraft  *draft,
+      CaseData       *data,
+      gboolean        present,
+      const char     *key,
+      CtRecord       *record)
+{
+  const char *why, *label;
+  CtReferralForm form = CT_REFERRAL_FORM_REFERRAL;
+  CtReferralGap *gap;
+
+  if (present)
+    return;
+
+  label = ct_referral_gap_describe (key, &form);
+  g_return_if_fail (label != NULL);
+  why = find_explanation (data, key);
+  if (why != NULL)
+    {
+      if (draft->explained->len > 0)
+        g_string_append_c (draft->explained, '\n');
+      /* Translators: what is missing from a referral, then why. */
+      g_string_append_printf (draft->explained, _("%s: %s"), label, why);
+      return;
+    }
+
+  gap = g_new0 (CtReferralGap, 1);
+  gap->key = g_strdup (key);
+  gap->form = form;
+  gap->record_id = record != NULL ? g_strdup (ct_record_get_id (record)) : NULL;
+  gap->label = g_strdup (label);
+  g_ptr_array_add (draft->gaps, gap);
+}
+
+static void
+append_line (GString    *out,
+             const char *text)
+{
+  if (out->len > 0)
+    g_string_append_c (out, '\n');
+  g_string_append (out, text);
+}
+
+/* Fills @draft from the case: the letter, and what it lacks. */
+static gboolean
+fill_referral (Pool                        *pool,
+               CaseData                    *data,
+               const CtCaseDocumentOptions *options,
+               ReferralDraft               *draft,
+               GError                     **error)
 {
   g_autoptr(GPtrArray) children = case_children (data);
-  g_autoptr(GArray) letter_children = g_array_new (FALSE, TRUE, sizeof (CtReferralChild));
-  g_autoptr(GArray) adults = g_array_new (FALSE, TRUE, sizeof (CtReferralAdult));
   g_autoptr(GPtrArray) adult_ids = g_ptr_array_new ();
-  g_autoptr(GString) agencies = g_string_new (NULL);
-  g_autoptr(GString) not_told = g_string_new (NULL);
-  g_autoptr(GString) responsible = g_string_new (NULL);
-  CtReferralLetter letter = { 0 };
+  CtReferralLetter *letter = &draft->letter;
   CtRecord *referral, *agency, *concern = NULL, *sharing = NULL, *dso = NULL;
-  const char *consent;
+  const char *consent, *basis;
   gint64 flags;
 
   if (data->referrals->len == 0)
@@ -469,7 +679,7 @@ build_referral (Pool                        *pool,
       g_set_error (error, CT_DOCUMENT_ERROR, CT_DOCUMENT_ERROR_INVALID_INPUT,
                    _("No referral has been recorded in this case, so there is nothing to "
                      "confirm. Record the referral first."));
-      return NULL;
+      return FALSE;
     }
 
   g_ptr_array_sort (data->referrals, compare_referrals_cb);
@@ -480,7 +690,7 @@ build_referral (Pool                        *pool,
       g_set_error (error, CT_DOCUMENT_ERROR, CT_DOCUMENT_ERROR_INVALID_INPUT,
                    _("The referral does not say which local authority it was made to. "
                      "Choose the agency on the referral and try again."));
-      return NULL;
+      return FALSE;
     }
 
   g_ptr_array_sort (data->concerns, compare_concerns_cb);
@@ -500,22 +710,33 @@ build_referral (Pool                        *pool,
     if (ct_record_get_boolean (g_ptr_array_index (data->staff, i), "is-dso", FALSE))
       dso = g_ptr_array_index (data->staff, i);
 
-  fill_letterhead (&letter.letterhead, data, options);
-  letter.date = options != NULL ? options->now : NULL;
-  letter.recipient_name = field (agency, "name");
-  letter.recipient_address = field (agency, "address");
-  letter.our_reference = ct_record_get_reference (data->case_record);
-  letter.their_reference = field (referral, "their-reference") != NULL
-                           ? field (referral, "their-reference") : field (referral, "la-reference");
-  letter.type = g_strcmp0 (field (referral, "type"), "early-help") == 0
-                ? CT_REFERRAL_EARLY_HELP : CT_REFERRAL_CHILD_PROTECTION;
-  letter.urgency = field (referral, "urgency");
-  letter.verbal_referral_at = pool_instant (pool, ct_record_get_int64 (referral, "made-at", 0));
+  fill_letterhead (&letter->letterhead, data, options);
+  letter->date = options != NULL ? options->now : NULL;
+
+  /* Addressed from the directory: the front door's name and postal
+   * address, and how else it takes referrals. */
+  letter->recipient_name = field (agency, "name");
+  if (field (agency, "address") != NULL)
+    append_line (draft->recipient, field (agency, "address"));
+  if (field (agency, "secure-email") != NULL)
+    append_line (draft->recipient, pool_take (pool, g_strdup_printf (_("Secure email: %s"),
+                                                                      field (agency, "secure-email"))));
+  letter->recipient_address = draft->recipient->len > 0 ? draft->recipient->str : NULL;
+  need (draft, data, field (agency, "address") != NULL,
+        "agency.address", agency);
+
+  letter->our_reference = ct_record_get_reference (data->case_record);
+  letter->their_reference = field (referral, "their-reference") != NULL
+                            ? field (referral, "their-reference") : field (referral, "la-reference");
+  letter->type = g_strcmp0 (field (referral, "type"), "early-help") == 0
+                 ? CT_REFERRAL_EARLY_HELP : CT_REFERRAL_CHILD_PROTECTION;
+  letter->urgency = in_words (field (referral, "urgency"));
+  letter->verbal_referral_at = pool_instant (pool, ct_record_get_int64 (referral, "made-at", 0));
   /* "made-to" is what the app records; "taken-by" is accepted too. */
-  letter.verbal_referral_to = field (referral, "made-to") != NULL ? field (referral, "made-to")
-                                                                 : field (referral, "taken-by");
+  letter->verbal_referral_to = field (referral, "made-to") != NULL ? field (referral, "made-to")
+                                                                  : field (referral, "taken-by");
   if (field (referral, "made-by") != NULL)
-    letter.verbal_referral_by = staff_name (pool, data, field (referral, "made-by"));
+    letter->verbal_referral_by = staff_name (pool, data, field (referral, "made-by"));
 
   /* The children, and the adults around them. */
   for (guint i = 0; i < children->len; i++)
@@ -529,10 +750,11 @@ build_referral (Pool                        *pool,
       c.aliases = join_strv (pool, child, "aliases");
       c.date_of_birth = pool_date (pool, field (child, "date-of-birth"));
       c.unborn = ct_record_get_boolean (child, "unborn", FALSE);
-      c.gender = field (child, "gender");
+      c.gender = in_words (field (child, "gender"));
       c.address = field (child, "address");
       c.school = field (child, "school");
       c.gp = field (child, "gp");
+      c.nhs_number = field (child, "nhs-number");
       c.ethnicity = field (child, "ethnicity");
       c.religion = field (child, "religion");
       c.language = field (child, "language");
@@ -543,7 +765,25 @@ build_referral (Pool                        *pool,
                ? _("We believe the child is safe at the moment.")
                : _("We do not know that the child is safe at the moment.");
       c.whereabouts = join_text (pool, " ", field (child, "whereabouts"), safe);
-      g_array_append_val (letter_children, c);
+      g_array_append_val (draft->children, c);
+
+      need (draft, data, c.date_of_birth != NULL,
+            "child.date-of-birth", child);
+      need (draft, data, c.gender != NULL,
+            "child.gender", child);
+      need (draft, data, c.address != NULL,
+            "child.address", child);
+      need (draft, data, c.school != NULL,
+            "child.school", child);
+      need (draft, data, c.ethnicity != NULL,
+            "child.ethnicity", child);
+      need (draft, data, c.language != NULL,
+            "child.language", child);
+
+      if (field (child, "other-children") != NULL)
+        append_line (draft->other_children, field (child, "other-children"));
+      if (field (child, "household-members") != NULL)
+        append_line (draft->household, field (child, "household-members"));
 
       if (status_text (field (child, "status")) != NULL || field (child, "lead-worker") != NULL ||
           field (child, "agencies-involved") != NULL)
@@ -551,6 +791,7 @@ build_referral (Pool                        *pool,
           g_autofree char *name = g_strdup_printf ("%s %s", c.given_names ? c.given_names : "",
                                                    c.family_name ? c.family_name : "");
           const char *status = status_text (field (child, "status"));
+          GString *agencies = draft->agencies;
 
           if (agencies->len > 0)
             g_string_append_c (agencies, '\n');
@@ -579,34 +820,39 @@ build_referral (Pool                        *pool,
     {
       CtRecord *rel = g_ptr_array_index (data->relationships, i);
       CtRecord *person = find_by_id (data->people, field (rel, "person-id"));
+      const char *relation;
       guint index;
 
       if (person == NULL)
         continue;
+      relation = in_words (field (rel, "relation") != NULL ? field (rel, "relation")
+                                                           : field (person, "role"));
 
-      if (ct_record_get_boolean (rel, "alleged-person", FALSE))
+      if (ct_record_get_boolean (rel, "alleged-person", FALSE) && !g_ptr_array_find (adult_ids, person, NULL))
         {
+          GString *responsible = draft->responsible;
+
           if (responsible->len > 0)
             g_string_append_c (responsible, '\n');
-          g_string_append (responsible, person_name (pool, person));
-          if (field (rel, "relation") != NULL)
-            g_string_append_printf (responsible, " (%s)", field (rel, "relation"));
+          g_string_append (responsible, person_name (pool, person) ?: _("Name not known"));
+          if (relation != NULL)
+            g_string_append_printf (responsible, " (%s)", relation);
           g_string_append (responsible, ". ");
-          if (ct_record_has_field (rel, "access-to-other-children"))
-            g_string_append (responsible,
-                             !ct_record_has_field (rel, "access-to-other-children")
-                             ? _("We do not know whether this person has access to other "
-                                 "children.")
-                             : ct_record_get_boolean (rel, "access-to-other-children", FALSE)
-                             ? _("This person has access to other children.")
-                             : _("We do not believe this person has access to other children."));
+          if (!ct_record_has_field (rel, "access-to-other-children"))
+            g_string_append (responsible, _("We do not know whether this person has access to "
+                                            "other children."));
+          else if (ct_record_get_boolean (rel, "access-to-other-children", FALSE))
+            g_string_append (responsible, _("This person has access to other children."));
+          else
+            g_string_append (responsible, _("We do not believe this person has access to other "
+                                            "children."));
         }
 
       /* One entry a person, however many of the children they are
        * related to; parental responsibility for any of them counts. */
       if (g_ptr_array_find (adult_ids, person, &index))
         {
-          CtReferralAdult *adult = &g_array_index (adults, CtReferralAdult, index);
+          CtReferralAdult *adult = &g_array_index (draft->adults, CtReferralAdult, index);
 
           if (ct_record_has_field (rel, "parental-responsibility"))
             {
@@ -621,114 +867,252 @@ build_referral (Pool                        *pool,
       {
         CtReferralAdult adult = { 0 };
 
-        adult.name = person_name (pool, person);
-        adult.relationship = field (rel, "relation") != NULL ? field (rel, "relation")
-                                                             : field (person, "role");
+        adult.name = person_name (pool, person) ?: _("Name not known");
+        adult.relationship = relation;
+        adult.date_of_birth = pool_date (pool, field (person, "date-of-birth"));
         adult.parental_responsibility = ct_record_get_boolean (rel, "parental-responsibility", FALSE);
         adult.parental_responsibility_unknown = !ct_record_has_field (rel,
                                                                       "parental-responsibility");
         adult.address = field (person, "address");
         adult.contact = join_text (pool, "; ", field (person, "phone"), field (person, "email"));
-        g_array_append_val (adults, adult);
+        g_array_append_val (draft->adults, adult);
         g_ptr_array_add (adult_ids, person);
+
+        if (ct_record_get_boolean (rel, "household-member", FALSE))
+          {
+            g_autofree char *line = relation != NULL
+                                    ? g_strdup_printf ("%s (%s)", adult.name, relation)
+                                    : g_strdup (adult.name);
+
+            append_line (draft->household, line);
+          }
       }
     }
+  need (draft, data, draft->adults->len > 0,
+        "people.parents", NULL);
 
-  letter.children = (const CtReferralChild *) letter_children->data;
-  letter.n_children = letter_children->len;
-  letter.adults = (const CtReferralAdult *) adults->data;
-  letter.n_adults = adults->len;
-  letter.agencies = agencies->len > 0 ? agencies->str : NULL;
+  letter->children = (const CtReferralChild *) draft->children->data;
+  letter->n_children = draft->children->len;
+  letter->adults = (const CtReferralAdult *) draft->adults->data;
+  letter->n_adults = draft->adults->len;
+  letter->agencies = draft->agencies->len > 0 ? draft->agencies->str : NULL;
+  letter->household = draft->household->len > 0 ? draft->household->str : NULL;
+  letter->other_children = draft->other_children->len > 0 ? draft->other_children->str : NULL;
 
-  /* The concern: the case summary, then the concern as recorded. */
-  letter.concern_summary = join_text (pool, "\n", field (data->case_record, "summary"),
-                                      field (concern, "what"));
-  letter.harm_type = join_strv (pool, concern, "harm-types");
-  letter.words_recorded = field (concern, "childs-words");
-  letter.person_responsible = responsible->len > 0 ? responsible->str : NULL;
-  letter.actions_taken = field (concern, "actions-taken");
+  /* The concern once: as recorded, or the case's summary when no concern
+   * says more. */
+  letter->concern_summary = field (concern, "what") != NULL ? field (concern, "what")
+                                                            : field (data->case_record, "summary");
+  letter->incident_date = pool_date (pool, field (concern, "incident-date"));
+  letter->reported_at = concern != NULL ? pool_instant (pool, ct_record_get_int64 (concern, "raised-at", 0))
+                                        : NULL;
+  letter->harm_type = join_strv (pool, concern, "harm-types");
+  letter->words_recorded = field (concern, "childs-words");
+  letter->person_responsible = draft->responsible->len > 0 ? draft->responsible->str : NULL;
+  letter->actions_taken = field (concern, "actions-taken");
+  need (draft, data, letter->actions_taken != NULL,
+        "concern.actions-taken", concern);
+
+  letter->history = field (referral, "history");
+  letter->risk = field (referral, "risk");
+  letter->strengths = field (referral, "strengths");
+  letter->threshold = in_words (field (referral, "threshold"));
+  need (draft, data, letter->risk != NULL,
+        "referral.risk", referral);
+  need (draft, data, letter->threshold != NULL,
+        "referral.threshold", referral);
+  need (draft, data, letter->history != NULL,
+        "referral.history", referral);
+
+  if (ct_record_has_field (referral, "police-told"))
+    letter->police = ct_record_get_boolean (referral, "police-told", FALSE)
+                     ? _("The police have been told.") : _("The police have not been told.");
+  letter->crime_reference = field (referral, "crime-reference");
+  need (draft, data, letter->police != NULL,
+        "referral.police-told", referral);
 
   /* What the family knows, and the recorded exceptions if they were not
    * told. */
   flags = ct_record_get_int64 (data->case_record, "procedure-flags", 0);
   if (ct_record_has_field (referral, "parents-aware"))
-    letter.family_aware = ct_record_get_boolean (referral, "parents-aware", FALSE)
-                          ? CT_FAMILY_AWARE_YES : CT_FAMILY_AWARE_NO;
+    letter->family_aware = ct_record_get_boolean (referral, "parents-aware", FALSE)
+                           ? CT_FAMILY_AWARE_YES : CT_FAMILY_AWARE_NO;
   else if (flags & CT_CASE_FLAG_FAMILY_EXCEPTION)
-    letter.family_aware = CT_FAMILY_AWARE_NO;
+    letter->family_aware = CT_FAMILY_AWARE_NO;
   else if (flags & CT_CASE_FLAG_FAMILY_DISCUSSED)
-    letter.family_aware = CT_FAMILY_AWARE_YES;
+    letter->family_aware = CT_FAMILY_AWARE_YES;
+  need (draft, data, letter->family_aware != CT_FAMILY_AWARE_NOT_RECORDED,
+        "referral.parents-aware", referral);
+
   for (guint i = 0; i < data->decisions->len; i++)
     {
       CtRecord *decision = g_ptr_array_index (data->decisions, i);
-      const char *exception = field (decision, "exception");
+      const char * const *held = ct_record_get_strv (decision, "exceptions");
+      const char *single[] = { field (decision, "exception"), NULL };
 
-      if (exception == NULL)
-        continue;
-      if (not_told->len > 0)
-        g_string_append_c (not_told, '\n');
-      g_string_append (not_told, exception_text (exception));
-      if (field (decision, "reason") != NULL)
-        g_string_append_printf (not_told, " %s", field (decision, "reason"));
+      if (held == NULL)
+        held = single;
+      for (guint j = 0; held[j] != NULL; j++)
+        {
+          g_autofree char *reason_key = g_strconcat (held[j], "-reason", NULL);
+          const char *reason = field (decision, reason_key) != NULL
+                               ? field (decision, reason_key) : field (decision, "reason");
+
+          append_line (draft->not_told, exception_text (held[j]));
+          if (reason != NULL)
+            g_string_append_printf (draft->not_told, " %s", reason);
+        }
     }
   /* Without a decision naming the exception, the reason the procedure
    * recorded when concerns remained. */
-  if (not_told->len == 0)
+  if (draft->not_told->len == 0)
     for (guint i = 0; i < data->chronology->len; i++)
       {
         CtRecord *entry = g_ptr_array_index (data->chronology, i);
 
         if (g_strcmp0 (ct_record_get_state (entry), "concerns-remain") == 0
             && field (entry, "what") != NULL)
-          g_string_assign (not_told, field (entry, "what"));
+          g_string_assign (draft->not_told, field (entry, "what"));
       }
-  letter.family_not_told_reason = not_told->len > 0 ? not_told->str : NULL;
-  letter.withhold_from_family = field (referral, "withheld");
+  letter->family_not_told_reason = draft->not_told->len > 0 ? draft->not_told->str : NULL;
+  letter->withhold_from_family = field (referral, "withheld");
 
   consent = field (referral, "parents-consent");
   if (g_strcmp0 (consent, "yes") == 0)
-    letter.consent = CT_CONSENT_GIVEN;
+    letter->consent = CT_CONSENT_GIVEN;
   else if (g_strcmp0 (consent, "no") == 0)
-    letter.consent = CT_CONSENT_REFUSED;
+    letter->consent = CT_CONSENT_REFUSED;
   else if (g_strcmp0 (consent, "not-sought") == 0)
-    letter.consent = CT_CONSENT_NOT_SOUGHT;
-  letter.consent_reason = join_text (pool, "\n", field (referral, "consent-reason"),
-                                     field (referral, "confidentiality-override-reason"));
-  letter.lawful_basis = field (sharing, "lawful-basis");
-  letter.request = field (referral, "what-wanted");
+    letter->consent = CT_CONSENT_NOT_SOUGHT;
+  letter->consent_given_by = field (referral, "consent-given-by");
+  letter->consent_reason = join_text (pool, "\n", field (referral, "consent-reason"),
+                                      field (referral, "confidentiality-override-reason"));
+  need (draft, data, letter->consent != CT_CONSENT_NOT_RECORDED,
+        "referral.consent", referral);
+  need (draft, data, letter->consent == CT_CONSENT_NOT_RECORDED || letter->consent == CT_CONSENT_GIVEN
+                     || letter->consent_reason != NULL,
+        "referral.consent-reason", referral);
+  need (draft, data, letter->consent != CT_CONSENT_GIVEN || letter->consent_given_by != NULL,
+        "referral.consent-given-by", referral);
+
+  /* The lawful basis: the referral's, or the information-sharing
+   * decision's; an id becomes its plain-English sentence. */
+  basis = field (referral, "lawful-basis") != NULL ? field (referral, "lawful-basis")
+                                                   : field (sharing, "lawful-basis");
+  if (ct_lawful_basis_is_known (basis))
+    {
+      letter->lawful_basis = ct_lawful_basis_get_sentence (basis);
+      letter->special_category = ct_lawful_basis_get_special_category_sentence ();
+      need (draft, data, ct_lawful_basis_fits (basis, field (data->organisation, "organisation-kind")),
+        "referral.lawful-basis-fits", referral);
+    }
+  else
+    letter->lawful_basis = basis;
+  need (draft, data, letter->lawful_basis != NULL,
+        "referral.lawful-basis", referral);
+
+  letter->request = field (referral, "what-wanted");
+  need (draft, data, letter->request != NULL,
+        "referral.what-wanted", referral);
 
   if (dso != NULL)
     {
-      letter.dso_name = field (dso, "name");
-      letter.dso_role = field (dso, "role");
-      letter.dso_phone = field (dso, "phone");
-      letter.dso_email = field (dso, "email");
+      letter->dso_name = field (dso, "name");
+      letter->dso_role = field (dso, "role");
+      letter->dso_phone = field (dso, "phone");
+      letter->dso_email = field (dso, "email");
     }
-  if (letter.dso_name == NULL)
+  if (letter->dso_name == NULL)
     {
-      letter.dso_name = field (data->organisation, "dso-name");
-      letter.dso_phone = field (data->organisation, "dso-contact");
+      letter->dso_name = field (data->organisation, "dso-name");
+      letter->dso_phone = field (data->organisation, "dso-contact");
     }
-  letter.closing_paragraph = options != NULL && options->closing_paragraph != NULL
-                             ? options->closing_paragraph
-                             : field (data->organisation, "letter-closing");
+  letter->closing_paragraph = options != NULL && options->closing_paragraph != NULL
+                              ? options->closing_paragraph
+                              : field (data->organisation, "letter-closing");
+  letter->not_known = draft->explained->len > 0 ? draft->explained->str : NULL;
+  letter->draft = draft->gaps->len > 0;
 
-  if (letter.verbal_referral_at == NULL)
+  if (letter->verbal_referral_at == NULL)
     {
       g_set_error (error, CT_DOCUMENT_ERROR, CT_DOCUMENT_ERROR_INVALID_INPUT,
                    _("The referral does not record when the telephone call was made. "
                      "Add the date and time of the call to the referral and try again."));
-      return NULL;
+      return FALSE;
     }
-  if (letter.verbal_referral_to == NULL)
+  if (letter->verbal_referral_to == NULL)
     {
       g_set_error (error, CT_DOCUMENT_ERROR, CT_DOCUMENT_ERROR_INVALID_INPUT,
                    _("The referral does not record who took the call at the local "
                      "authority. Add their name to the referral and try again."));
-      return NULL;
+      return FALSE;
     }
 
-  return ct_document_build_referral_letter (&letter, error);
+  return TRUE;
+}
+
+static CtPdfWriter *
+build_referral (Pool                        *pool,
+                CaseData                    *data,
+                const CtCaseDocumentOptions *options,
+                GPtrArray                  **out_gaps,
+                GError                     **error)
+{
+  ReferralDraft draft;
+  CtPdfWriter *writer = NULL;
+
+  referral_draft_init (&draft);
+  if (fill_referral (pool, data, options, &draft, error))
+    writer = ct_document_build_referral_letter (&draft.letter, error);
+  if (writer != NULL && out_gaps != NULL)
+    *out_gaps = g_ptr_array_ref (draft.gaps);
+  referral_draft_clear (&draft);
+  return writer;
+}
+
+/**
+ * ct_case_document_referral_gaps_sync:
+ * @store: an open store
+ * @staff_id: who is asking (opening the case is audited)
+ * @reference: the case reference (or id)
+ * @error: return location for a #GError
+ *
+ * Lists what the written confirmation of the case's referral lacks for the
+ * local authority it was made to, each gap naming the form that holds it.
+ * A gap for which an explanation was recorded is not listed. While any gap
+ * remains, the letter is a draft and cannot be marked as sent. Blocks.
+ *
+ * Returns: (transfer full) (element-type CtReferralGap): the gaps, empty
+ *   when the letter can be final, or %NULL with @error set
+ */
+GPtrArray *
+ct_case_document_referral_gaps_sync (CtStore     *store,
+                                     const char  *staff_id,
+                                     const char  *reference,
+                                     GError     **error)
+{
+  g_autoptr(CtRecord) case_record = NULL;
+  CaseData data = { 0 };
+  ReferralDraft draft;
+  Pool pool;
+  GPtrArray *gaps = NULL;
+
+  g_return_val_if_fail (CT_IS_STORE (store), NULL);
+  g_return_val_if_fail (reference != NULL, NULL);
+
+  case_record = ct_case_find_sync (store, reference, error);
+  if (case_record == NULL)
+    return NULL;
+
+  pool_init (&pool);
+  referral_draft_init (&draft);
+  if (load_case (store, staff_id, case_record, &data, error)
+      && fill_referral (&pool, &data, NULL, &draft, error))
+    gaps = g_ptr_array_ref (draft.gaps);
+  referral_draft_clear (&draft);
+  case_data_clear (&data);
+  pool_clear (&pool);
+  return gaps;
 }
 
 static GBytes *
@@ -837,7 +1221,7 @@ render_pack (Pool                        *pool,
              const CtCaseDocumentOptions *options,
              GError                     **error)
 {
-  g_autoptr(CtPdfWriter) letter = build_referral (pool, data, options, error);
+  g_autoptr(CtPdfWriter) letter = build_referral (pool, data, options, NULL, error);
   g_autoptr(CtPdfWriter) chronology = NULL;
   CtPdfWriter *parts[2];
 
@@ -862,6 +1246,14 @@ render_writer (CtPdfWriter  *writer,
     return NULL;
   return ct_pdf_writer_render (owned, NULL, error);
 }
+
+static GBytes *render_case (CtStore                     *store,
+                            const char                  *staff_id,
+                            CtRecord                    *case_record,
+                            CtCaseDocumentKind           kind,
+                            const CtCaseDocumentOptions *options,
+                            GPtrArray                  **out_gaps,
+                            GError                     **error);
 
 /**
  * ct_case_find_sync:
@@ -923,6 +1315,20 @@ ct_case_document_render_sync (CtStore                      *store,
                               const CtCaseDocumentOptions  *options,
                               GError                      **error)
 {
+  return render_case (store, staff_id, case_record, kind, options, NULL, error);
+}
+
+/* Renders a document; for a referral, also says what the letter lacks
+ * (@out_gaps, when not %NULL). */
+static GBytes *
+render_case (CtStore                      *store,
+             const char                   *staff_id,
+             CtRecord                     *case_record,
+             CtCaseDocumentKind            kind,
+             const CtCaseDocumentOptions  *options,
+             GPtrArray                   **out_gaps,
+             GError                      **error)
+{
   CaseData data = { 0 };
   CtCaseDocumentOptions filled = { 0 };
   Pool pool;
@@ -947,7 +1353,7 @@ ct_case_document_render_sync (CtStore                      *store,
       switch (kind)
         {
         case CT_CASE_DOCUMENT_REFERRAL_CONFIRMATION:
-          pdf = render_writer (build_referral (&pool, &data, options, error), error);
+          pdf = render_writer (build_referral (&pool, &data, options, out_gaps, error), error);
           break;
         case CT_CASE_DOCUMENT_RECORD_OF_CONCERN:
           pdf = render_record_of_concern (&pool, &data, options, error);
@@ -1047,6 +1453,7 @@ ct_case_document_generate_sync (CtStore                      *store,
   g_autoptr(GPtrArray) documents = NULL;
   g_autoptr(GBytes) pdf = NULL;
   g_autoptr(CtRecord) document = NULL;
+  g_autoptr(GPtrArray) gaps = NULL;
   g_autofree char *sha256 = NULL;
   g_autofree char *action = NULL;
   StoreDocument request;
@@ -1059,7 +1466,7 @@ ct_case_document_generate_sync (CtStore                      *store,
   if (case_record == NULL)
     return NULL;
 
-  pdf = ct_case_document_render_sync (store, staff_id, case_record, kind, options, error);
+  pdf = render_case (store, staff_id, case_record, kind, options, &gaps, error);
   if (pdf == NULL)
     return NULL;
 
@@ -1083,6 +1490,19 @@ ct_case_document_generate_sync (CtStore                      *store,
                        previous != NULL ? ct_record_get_int64 (previous, "document-version", 1) + 1 : 1);
   if (previous != NULL)
     ct_record_set_string (document, "supersedes", ct_record_get_id (previous));
+  /* A letter with details missing is kept as a draft, with the keys of what
+   * it lacks, so nothing later can mark it as sent. */
+  if (gaps != NULL && gaps->len > 0)
+    {
+      g_autoptr(GStrvBuilder) keys = g_strv_builder_new ();
+      g_auto(GStrv) missing = NULL;
+
+      for (guint i = 0; i < gaps->len; i++)
+        g_strv_builder_add (keys, ((CtReferralGap *) g_ptr_array_index (gaps, i))->key);
+      missing = g_strv_builder_end (keys);
+      ct_record_set_boolean (document, "draft", TRUE);
+      ct_record_set_strv (document, "missing", (const char * const *) missing);
+    }
 
   /* The fingerprint stays in the encrypted record: the plaintext audit log
    * names only what kind of document was kept. */
@@ -1346,6 +1766,15 @@ ct_case_document_mark_sent_sync (CtStore     *store,
     {
       g_set_error (error, CT_DOCUMENT_ERROR, CT_DOCUMENT_ERROR_INVALID_INPUT,
                    _("Say when the document was sent, and how: post, email, secure-email, hand or portal."));
+      return FALSE;
+    }
+
+  if (ct_record_get_boolean (document, "draft", FALSE))
+    {
+      g_set_error (error, CT_DOCUMENT_ERROR, CT_DOCUMENT_ERROR_INVALID_INPUT,
+                   _("This letter is a draft: details the local authority needs are missing. "
+                     "Fill in or explain each one, produce the letter again, and then mark it "
+                     "as sent."));
       return FALSE;
     }
 

@@ -60,6 +60,52 @@ typedef struct
   GDateTime  *now;
 } CtCaseDocumentOptions;
 
+/**
+ * CtReferralForm:
+ * @CT_REFERRAL_FORM_CHILD: the child's details
+ * @CT_REFERRAL_FORM_PERSON: the parents, carers and other adults
+ * @CT_REFERRAL_FORM_CONCERN: the concern as recorded
+ * @CT_REFERRAL_FORM_REFERRAL: the referral step
+ * @CT_REFERRAL_FORM_AGENCY: the local authority in the directory
+ *
+ * The form that holds a detail a referral needs.
+ */
+typedef enum
+{
+  CT_REFERRAL_FORM_CHILD,
+  CT_REFERRAL_FORM_PERSON,
+  CT_REFERRAL_FORM_CONCERN,
+  CT_REFERRAL_FORM_REFERRAL,
+  CT_REFERRAL_FORM_AGENCY,
+} CtReferralForm;
+
+/**
+ * CtReferralGap:
+ * @key: the stable key of the detail, such as "child.date-of-birth"; an
+ *   explanation recorded under it fills the gap
+ * @form: the form that holds it
+ * @record_id: (nullable): the record to open in that form, if there is one
+ * @label: what is missing, in words
+ *
+ * A detail the written confirmation of a referral needs and does not have.
+ */
+typedef struct
+{
+  char           *key;
+  CtReferralForm  form;
+  char           *record_id;
+  char           *label;
+} CtReferralGap;
+
+void        ct_referral_gap_free              (CtReferralGap                *gap);
+const char *ct_referral_form_get_title        (CtReferralForm                form);
+const char *ct_referral_gap_describe          (const char                   *key,
+                                               CtReferralForm               *out_form);
+GPtrArray  *ct_case_document_referral_gaps_sync (CtStore                    *store,
+                                               const char                   *staff_id,
+                                               const char                   *reference,
+                                               GError                      **error);
+
 const char *ct_case_document_kind_to_string   (CtCaseDocumentKind            kind);
 gboolean    ct_case_document_kind_from_string (const char                   *str,
                                                CtCaseDocumentKind           *out_kind);

@@ -5,6 +5,8 @@
 
 #include "ct-document-samples.h"
 
+#include "ct-lawful-basis.h"
+
 /*
  * Sample data. Every person, place, number and address here is invented:
  * telephone numbers are from the range reserved for drama, email addresses
@@ -43,6 +45,8 @@ build_referral_letter (void)
     .address = "3 Sample Close, Northmoor, NM2 7XX",
     .school = "Northmoor Example Primary School (Year 5)",
     .gp = "Dr A. Placeholder, Example Lane Surgery",
+    .nhs_number = "999 000 0001 (sample)",
+    .ethnicity = "Mixed White and Arab",
     .language = "English and Arabic",
     .interpreter_needed = FALSE,
     .whereabouts = "At school today; staff there know to keep her on site until collected "
@@ -126,8 +130,13 @@ build_referral_letter (void)
     .consent = CT_CONSENT_NOT_SOUGHT,
     .consent_reason = "Asking for consent would have caused delay and could have increased "
                       "the risk of significant harm to the children.",
-    .lawful_basis = "UK GDPR Article 6(1)(e) and Article 9(2)(g), with the Data Protection "
-                    "Act 2018, Schedule 8, paragraph 4 (safeguarding of children).",
+    .lawful_basis = ct_lawful_basis_get_sentence ("legitimate-interests"),
+    .special_category = ct_lawful_basis_get_special_category_sentence (),
+    .threshold = "Child protection (significant harm)",
+    .police = "The police have not been told by us; the mother has not reported the assault.",
+    .strengths = "The grandmother lives nearby, is protective, and can care for both "
+                 "children. Maya talks to her teacher and to our child consultant.",
+    .incident_date = london (2026, 11, 22, 0, 0),
     .request = "Please consider whether the children need protection tonight, carry out "
                "any enquiries you think necessary, and tell us the outcome.",
     .dso_name = "Hannah Sample",

@@ -99,14 +99,18 @@ add_child (CtPdfWriter           *writer,
   ct_pdf_writer_add_field (writer, _("Family name"), ct_document_or_not_recorded (child->family_name));
   add_optional_field (writer, _("Also known as"), child->aliases);
 
-  dob = ct_document_format_date (child->date_of_birth);
-  ct_pdf_writer_add_field (writer,
-                           child->unborn ? _("Expected date of birth") : _("Date of birth"),
-                           dob);
+  if (child->date_of_birth != NULL)
+    {
+      dob = ct_document_format_date (child->date_of_birth);
+      ct_pdf_writer_add_field (writer,
+                               child->unborn ? _("Expected date of birth") : _("Date of birth"),
+                               dob);
+    }
   add_optional_field (writer, _("Gender"), child->gender);
-  ct_pdf_writer_add_field (writer, _("Address"), ct_document_or_not_recorded (child->address));
-  ct_pdf_writer_add_field (writer, _("School or setting"), ct_document_or_not_recorded (child->school));
+  add_optional_field (writer, _("Address"), child->address);
+  add_optional_field (writer, _("School or setting"), child->school);
   add_optional_field (writer, _("GP"), child->gp);
+  add_optional_field (writer, _("NHS number"), child->nhs_number);
   add_optional_field (writer, _("Ethnicity"), child->ethnicity);
   add_optional_field (writer, _("Religion"), child->religion);
 
@@ -131,15 +135,20 @@ add_adult (CtPdfWriter           *writer,
            const CtReferralAdult *adult)
 {
   ct_pdf_writer_add_heading (writer, 2, ct_document_or_not_recorded (adult->name));
-  ct_pdf_writer_add_field (writer, _("Relationship to the child"),
-                           ct_document_or_not_recorded (adult->relationship));
+  add_optional_field (writer, _("Relationship to the child"), adult->relationship);
+  if (adult->date_of_birth != NULL)
+    {
+      g_autofree char *dob = ct_document_format_date (adult->date_of_birth);
+
+      ct_pdf_writer_add_field (writer, _("Date of birth"), dob);
+    }
   ct_pdf_writer_add_field (writer, _("Parental responsibility"),
                            adult->parental_responsibility
                            ? _("Has parental responsibility")
                            : adult->parental_responsibility_unknown
                            ? _("Not known")
                            : _("Does not have parental responsibility"));
-  ct_pdf_writer_add_field (writer, _("Address"), ct_document_or_not_recorded (adult->address));
+  add_optional_field (writer, _("Address"), adult->address);
   add_optional_field (writer, _("Contact"), adult->contact);
 }
 
@@ -147,6 +156,11 @@ static void
 add_family_section (CtPdfWriter            *writer,
                     const CtReferralLetter *letter)
 {
+  /* Nothing recorded: no section that would only say so. */
+  if (letter->family_aware == CT_FAMILY_AWARE_NOT_RECORDED
+      && !ct_document_has_text (letter->withhold_from_family))
+    return;
+
   ct_pdf_writer_add_heading (writer, 1, _("The family’s knowledge of this referral"));
 
   switch (letter->family_aware)
@@ -157,19 +171,23 @@ add_family_section (CtPdfWriter            *writer,
       break;
 
     case CT_FAMILY_AWARE_NO:
-      ct_pdf_writer_add_paragraph (writer, CT_PDF_TEXT_BODY,
-                                   _("The family has not been told about this referral. "
-                                     "Please do not tell them about it without first "
-                                     "agreeing this with us. Our reason is:"));
-      ct_pdf_writer_add_paragraph (writer, CT_PDF_TEXT_BODY,
-                                   ct_document_or_not_recorded (letter->family_not_told_reason));
+      if (ct_document_has_text (letter->family_not_told_reason))
+        {
+          ct_pdf_writer_add_paragraph (writer, CT_PDF_TEXT_BODY,
+                                       _("The family has not been told about this referral. "
+                                         "Please do not tell them about it without first "
+                                         "agreeing this with us. Our reason is:"));
+          ct_pdf_writer_add_paragraph (writer, CT_PDF_TEXT_BODY, letter->family_not_told_reason);
+        }
+      else
+        ct_pdf_writer_add_paragraph (writer, CT_PDF_TEXT_BODY,
+                                     _("The family has not been told about this referral. "
+                                       "Please do not tell them about it without first "
+                                       "agreeing this with us."));
       break;
 
     case CT_FAMILY_AWARE_NOT_RECORDED:
     default:
-      ct_pdf_writer_add_paragraph (writer, CT_PDF_TEXT_BODY,
-                                   _("We have not recorded whether the family knows about "
-                                     "this referral."));
       break;
     }
 
@@ -185,6 +203,9 @@ static void
 add_consent_section (CtPdfWriter            *writer,
                      const CtReferralLetter *letter)
 {
+  if (letter->consent == CT_CONSENT_NOT_RECORDED && !ct_document_has_text (letter->lawful_basis))
+    return;
+
   ct_pdf_writer_add_heading (writer, 1, _("Consent and the basis for sharing"));
 
   switch (letter->consent)
@@ -203,30 +224,43 @@ add_consent_section (CtPdfWriter            *writer,
       break;
 
     case CT_CONSENT_REFUSED:
-      ct_pdf_writer_add_paragraph (writer, CT_PDF_TEXT_BODY,
-                                   _("Consent to this referral was refused. We have made it "
-                                     "without consent because:"));
-      ct_pdf_writer_add_paragraph (writer, CT_PDF_TEXT_BODY,
-                                   ct_document_or_not_recorded (letter->consent_reason));
+      if (ct_document_has_text (letter->consent_reason))
+        {
+          ct_pdf_writer_add_paragraph (writer, CT_PDF_TEXT_BODY,
+                                       _("Consent to this referral was refused. We have made it "
+                                         "without consent because:"));
+          ct_pdf_writer_add_paragraph (writer, CT_PDF_TEXT_BODY, letter->consent_reason);
+        }
+      else
+        ct_pdf_writer_add_paragraph (writer, CT_PDF_TEXT_BODY,
+                                     _("Consent to this referral was refused. We have made it "
+                                       "without consent."));
       break;
 
     case CT_CONSENT_NOT_SOUGHT:
-      ct_pdf_writer_add_paragraph (writer, CT_PDF_TEXT_BODY,
-                                   _("We did not ask for consent to this referral because:"));
-      ct_pdf_writer_add_paragraph (writer, CT_PDF_TEXT_BODY,
-                                   ct_document_or_not_recorded (letter->consent_reason));
+      if (ct_document_has_text (letter->consent_reason))
+        {
+          ct_pdf_writer_add_paragraph (writer, CT_PDF_TEXT_BODY,
+                                       _("We did not ask for consent to this referral because:"));
+          ct_pdf_writer_add_paragraph (writer, CT_PDF_TEXT_BODY, letter->consent_reason);
+        }
+      else
+        ct_pdf_writer_add_paragraph (writer, CT_PDF_TEXT_BODY,
+                                     _("We did not ask for consent to this referral."));
       break;
 
     case CT_CONSENT_NOT_RECORDED:
     default:
-      ct_pdf_writer_add_paragraph (writer, CT_PDF_TEXT_BODY,
-                                   _("We have not recorded whether consent to this referral "
-                                     "was asked for."));
       break;
     }
 
-  ct_pdf_writer_add_field (writer, _("Lawful basis for sharing"),
-                           ct_document_or_not_recorded (letter->lawful_basis));
+  if (ct_document_has_text (letter->lawful_basis))
+    {
+      ct_pdf_writer_add_heading (writer, 2, _("Lawful basis for sharing"));
+      ct_pdf_writer_add_paragraph (writer, CT_PDF_TEXT_BODY, letter->lawful_basis);
+      if (ct_document_has_text (letter->special_category))
+        ct_pdf_writer_add_paragraph (writer, CT_PDF_TEXT_BODY, letter->special_category);
+    }
 }
 
 /* Lays out the letter, ready to render on its own or in a pack. */
@@ -280,6 +314,10 @@ ct_document_build_referral_letter (const CtReferralLetter  *letter,
   writer = ct_document_writer_new (&letter->letterhead,
                                    _("Confirmation of a safeguarding referral"),
                                    subject, header, letter_date);
+  /* A letter with details missing says so on every page, at the top and
+   * the bottom, where the protective marking is. */
+  if (letter->draft)
+    ct_pdf_writer_set_marking (writer, _("DRAFT — NOT TO BE SENT — OFFICIAL-SENSITIVE"));
 
   /* The recipient on the left, dates and references on the right, as on
    * any business letter. */
@@ -297,7 +335,9 @@ ct_document_build_referral_letter (const CtReferralLetter  *letter,
                           ? letter->their_reference : _("Not yet given"));
   ct_pdf_writer_add_columns (writer, recipient->str, refs->str);
 
-  ct_pdf_writer_add_title (writer, _("Confirmation of a safeguarding referral"));
+  ct_pdf_writer_add_title (writer, letter->draft
+                                   ? _("DRAFT: Confirmation of a safeguarding referral")
+                                   : _("Confirmation of a safeguarding referral"));
 
   /* The children named at the top, so the letter is matched to the right
    * referral at a glance. */
@@ -354,10 +394,8 @@ ct_document_build_referral_letter (const CtReferralLetter  *letter,
     add_child (writer, &letter->children[i], letter->n_children > 1);
 
   /* Parents, carers and others around the child. */
-  ct_pdf_writer_add_heading (writer, 1, _("Parents and carers"));
-  if (letter->n_adults == 0)
-    ct_pdf_writer_add_paragraph (writer, CT_PDF_TEXT_BODY,
-                                 _("We have not recorded any parents or carers."));
+  if (letter->n_adults > 0)
+    ct_pdf_writer_add_heading (writer, 1, _("Parents and carers"));
   for (guint i = 0; i < letter->n_adults; i++)
     add_adult (writer, &letter->adults[i]);
 
@@ -373,7 +411,22 @@ ct_document_build_referral_letter (const CtReferralLetter  *letter,
   /* The concern. */
   ct_pdf_writer_add_heading (writer, 1, _("Our concern"));
   ct_pdf_writer_add_paragraph (writer, CT_PDF_TEXT_BODY, letter->concern_summary);
+  if (letter->incident_date != NULL)
+    {
+      g_autofree char *when = ct_document_format_date (letter->incident_date);
+
+      ct_pdf_writer_add_field (writer, _("When it happened"), when);
+    }
+  if (letter->reported_at != NULL)
+    {
+      g_autofree char *when = ct_document_format_datetime (letter->reported_at);
+
+      ct_pdf_writer_add_field (writer, _("When it was reported to us"), when);
+    }
   add_optional_field (writer, _("Kind of harm"), letter->harm_type);
+  add_optional_field (writer, _("Level of need we believe applies"), letter->threshold);
+  add_optional_field (writer, _("The police"), letter->police);
+  add_optional_field (writer, _("Police crime reference"), letter->crime_reference);
 
   if (ct_document_has_text (letter->words_recorded))
     {
@@ -398,16 +451,30 @@ ct_document_build_referral_letter (const CtReferralLetter  *letter,
       ct_pdf_writer_add_paragraph (writer, CT_PDF_TEXT_BODY, letter->person_responsible);
     }
 
-  ct_pdf_writer_add_heading (writer, 1, _("What we have done"));
-  ct_pdf_writer_add_paragraph (writer, CT_PDF_TEXT_BODY,
-                               ct_document_or_not_recorded (letter->actions_taken));
+  if (ct_document_has_text (letter->strengths))
+    {
+      ct_pdf_writer_add_heading (writer, 2, _("Strengths and protective factors"));
+      ct_pdf_writer_add_paragraph (writer, CT_PDF_TEXT_BODY, letter->strengths);
+    }
+
+  if (ct_document_has_text (letter->actions_taken))
+    {
+      ct_pdf_writer_add_heading (writer, 1, _("What we have done"));
+      ct_pdf_writer_add_paragraph (writer, CT_PDF_TEXT_BODY, letter->actions_taken);
+    }
+
+  if (ct_document_has_text (letter->not_known))
+    {
+      ct_pdf_writer_add_heading (writer, 1, _("What we do not know"));
+      ct_pdf_writer_add_paragraph (writer, CT_PDF_TEXT_BODY, letter->not_known);
+    }
 
   add_family_section (writer, letter);
   add_consent_section (writer, letter);
 
   ct_pdf_writer_add_heading (writer, 1, _("What we ask you to do"));
-  ct_pdf_writer_add_paragraph (writer, CT_PDF_TEXT_BODY,
-                               ct_document_or_not_recorded (letter->request));
+  if (ct_document_has_text (letter->request))
+    ct_pdf_writer_add_paragraph (writer, CT_PDF_TEXT_BODY, letter->request);
   ct_pdf_writer_add_paragraph (writer, CT_PDF_TEXT_BODY,
                                _("Please tell us what you decide to do, and quote our "
                                  "reference when you reply. If you need anything more from "

@@ -64,6 +64,7 @@ typedef struct
   const char *address;
   const char *school;
   const char *gp;
+  const char *nhs_number;
   const char *ethnicity;
   const char *religion;
   const char *language;
@@ -83,6 +84,7 @@ typedef struct
 {
   const char *name;
   const char *relationship;
+  GDateTime  *date_of_birth;     /* (nullable) */
   gboolean    parental_responsibility;
   gboolean    parental_responsibility_unknown;
   const char *address;
@@ -123,11 +125,17 @@ typedef struct
   const char            *agencies;              /* agencies already involved */
 
   const char            *concern_summary;
+  GDateTime             *incident_date;         /* (nullable): when it happened */
+  GDateTime             *reported_at;           /* (nullable): when it was reported */
   const char            *harm_type;
   const char            *words_recorded;        /* the child's words, as recorded */
   const char            *history;
   const char            *risk;
   const char            *person_responsible;    /* alleged, and access to other children */
+  const char            *strengths;             /* strengths and protective factors */
+  const char            *threshold;             /* the level of need the referrer believes applies */
+  const char            *police;                /* whether the police were told, in words */
+  const char            *crime_reference;
   const char            *actions_taken;
 
   CtFamilyAware          family_aware;
@@ -137,9 +145,11 @@ typedef struct
   CtConsent              consent;
   const char            *consent_given_by;
   const char            *consent_reason;        /* why not sought, or why proceeding without */
-  const char            *lawful_basis;
+  const char            *lawful_basis;          /* a sentence, or the basis as recorded */
+  const char            *special_category;      /* (nullable): the condition for special category data */
 
   const char            *request;               /* what we ask the authority to do */
+  const char            *not_known;             /* details not known, each with why */
 
   const char            *dso_name;
   const char            *dso_role;
@@ -147,6 +157,8 @@ typedef struct
   const char            *dso_email;
 
   const char            *closing_paragraph;     /* the organisation's own, from settings */
+
+  gboolean               draft;                 /* details are missing: marked DRAFT on every page */
 } CtReferralLetter;
 
 GBytes *ct_document_render_referral_letter (const CtReferralLetter  *letter,

@@ -13,6 +13,7 @@
 #include "ct-case-documents.h"
 #include "ct-child-dialog.h"
 #include "ct-confirmation-copy.h"
+#include "ct-details.h"
 #include "ct-person-dialog.h"
 #include "ct-document-window.h"
 #include "ct-format.h"
@@ -263,7 +264,17 @@ open_step (CtCasePage *self,
       if (self->file->children->len > 0)
         area = ct_record_get_string (g_ptr_array_index (self->file->children, 0), "area");
 
-      /* The authority for the area where the child lives. */
+      /* The authority for the area where the child lives; else the one
+       * the organisation usually refers to. */
+      for (guint i = 0; i < g_list_model_get_n_items (agencies); i++)
+        {
+          g_autoptr(CtRecord) agency = g_list_model_get_item (agencies, i);
+
+          if (organisation != NULL &&
+              g_strcmp0 (ct_record_get_string (organisation, "usual-authority"),
+                         ct_record_get_id (agency)) == 0)
+            ct_step_dialog_set_answer (dialog, "agency", ct_record_get_string (agency, "name"));
+        }
       for (guint i = 0; i < g_list_model_get_n_items (agencies); i++)
         {
           g_autoptr(CtRecord) agency = g_list_model_get_item (agencies, i);
@@ -273,6 +284,7 @@ open_step (CtCasePage *self,
             ct_step_dialog_set_answer (dialog, "agency", ct_record_get_string (agency, "name"));
         }
       ct_step_dialog_set_answer (dialog, "referral-type", "child-protection");
+      ct_step_dialog_set_answer (dialog, "lawful-basis", "legitimate-interests");
     }
 
   g_signal_connect_object (dialog, "save", G_CALLBACK (on_step_save_cb), self, 0);
@@ -346,6 +358,16 @@ latest_referral (CtCasePage *self)
 
 static void open_document (CtCasePage *self,
                            CtRecord   *document);
+static void show_referral_gaps (CtCasePage *self,
+                                CtRecord   *document,
+                                GtkWindow  *parent);
+
+static gboolean
+is_draft_referral (CtRecord *document)
+{
+  return g_strcmp0 (ct_record_get_string (document, "kind"), "referral-confirmation") == 0
+         && ct_record_get_boolean (document, "draft", FALSE);
+}
 
 static void
 on_document_made_cb (GObject      *source,
@@ -415,9 +437,18 @@ static void
 on_mark_sent_cb (CtDocumentWindow *window,
                  CtCasePage       *self)
 {
-  CtStepDialog *dialog = open_step (self, CT_EVENT_CONFIRMATION_SENT);
+  CtStepDialog *dialog;
   CtRecord *referral = latest_referral (self);
   g_autoptr(CtRecord) agency = NULL;
+
+  /* A draft is never sent: say what it lacks, and where to fill it in. */
+  if (is_draft_referral (ct_document_window_get_document (window)))
+    {
+      show_referral_gaps (self, ct_document_window_get_document (window), GTK_WINDOW (window));
+      return;
+    }
+
+  dialog = open_step (self, CT_EVENT_CONFIRMATION_SENT);
 
   gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (window));
   if (referral != NULL)
@@ -635,6 +666,190 @@ open_person_dialog (CtCasePage *self,
   present_form (self, CT_FORM_WINDOW (ct_person_dialog_new (
                         ct_record_get_id (self->file->case_record), self->file->children,
                         person, self->file->relationships)));
+}
+
+static void
+on_explanations_saved_cb (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(CtCasePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ct_workflow_save_records_finish (CT_WORKFLOW (source), result, &error))
+    {
+      ct_alert_show (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                     _("The Explanations Could Not Be Saved"), error->message);
+      return;
+    }
+  reload (self);
+  /* The letter again, final if nothing is left unexplained. */
+  make_document (self, CT_CASE_DOCUMENT_REFERRAL_CONFIRMATION);
+}
+
+/* An explanation is a recorded answer on the case ("key: why"), changed
+ * through the one path for details. */
+static void
+save_explanations (CtCasePage       *self,
+                   AdwMessageDialog *dialog)
+{
+  GPtrArray *rows = g_object_get_data (G_OBJECT (dialog), "explanation-rows");
+  const char * const *existing = ct_record_get_strv (self->file->case_record,
+                                                     "referral-explanations");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GHashTable) answers = ct_answers_new ();
+  g_autoptr(CtRecord) changed = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) list = NULL;
+  gboolean any = FALSE;
+
+  for (guint i = 0; existing != NULL && existing[i] != NULL; i++)
+    g_strv_builder_add (builder, existing[i]);
+  for (guint i = 0; rows != NULL && i < rows->len; i++)
+    {
+      GtkEditable *row = g_ptr_array_index (rows, i);
+      g_autofree char *why = g_strstrip (g_strdup (gtk_editable_get_text (row)));
+      g_autofree char *entry = NULL;
+
+      if (*why == '\0')
+        continue;
+      entry = g_strdup_printf ("%s: %s", (const char *) g_object_get_data (G_OBJECT (row), "gap-key"),
+                               why);
+      g_strv_builder_add (builder, entry);
+      any = TRUE;
+    }
+  if (!any)
+    return;
+
+  list = g_strv_builder_end (builder);
+  ct_answers_set_strv (answers, "referral-explanations", (const char * const *) list);
+  changed = ct_details_change_record (self->file->case_record, answers, &error);
+  if (changed == NULL)
+    {
+      ct_alert_show (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                     _("The Explanations Could Not Be Saved"), error->message);
+      return;
+    }
+  records = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (records, g_steal_pointer (&changed));
+  ct_workflow_save_records_async (self->workflow, records, NULL, on_explanations_saved_cb,
+                                  g_object_ref (self));
+}
+
+static void
+on_gaps_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     CtCasePage       *self)
+{
+  if (self->file == NULL)
+    return;
+
+  if (g_str_equal (response, "explain"))
+    {
+      GtkWindow *preview = gtk_window_get_transient_for (GTK_WINDOW (dialog));
+
+      /* The draft is shown no more: the letter is produced again. */
+      if (preview != NULL && CT_IS_DOCUMENT_WINDOW (preview))
+        gtk_window_close (preview);
+      save_explanations (self, dialog);
+      return;
+    }
+
+  if (g_str_equal (response, "child") && self->file->children->len > 0)
+    {
+      const char *child_id = g_object_get_data (G_OBJECT (dialog), "child-id");
+      CtRecord *child = g_ptr_array_index (self->file->children, 0);
+
+      for (guint i = 0; child_id != NULL && i < self->file->children->len; i++)
+        if (g_strcmp0 (ct_record_get_id (g_ptr_array_index (self->file->children, i)), child_id) == 0)
+          child = g_ptr_array_index (self->file->children, i);
+      present_form (self, CT_FORM_WINDOW (ct_child_dialog_new (child)));
+    }
+  else if (g_str_equal (response, "person"))
+    open_person_dialog (self, NULL);
+}
+
+/* Lists what a draft referral letter lacks, each with the form that holds
+ * it, with a button to the forms on this page. */
+static void
+show_referral_gaps (CtCasePage *self,
+                    CtRecord   *document,
+                    GtkWindow  *parent)
+{
+  const char * const *missing = ct_record_get_strv (document, "missing");
+  g_autoptr(GString) body = g_string_new (_("The local authority needs the details below before "
+                                            "the letter can be final and marked as sent. Fill "
+                                            "each one in on the form named beside it, then "
+                                            "produce the letter again."));
+  gboolean child = FALSE, person = FALSE;
+  const char *child_id = NULL;
+  GtkWidget *dialog;
+  GtkWidget *list = gtk_list_box_new ();
+  GPtrArray *rows = g_ptr_array_new ();
+
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+
+  for (guint i = 0; missing != NULL && missing[i] != NULL; i++)
+    {
+      CtReferralForm form = CT_REFERRAL_FORM_REFERRAL;
+      const char *label = ct_referral_gap_describe (missing[i], &form);
+
+      if (label == NULL)
+        continue;
+      child |= form == CT_REFERRAL_FORM_CHILD;
+      person |= form == CT_REFERRAL_FORM_PERSON;
+
+      /* Or why it is not known: an explanation lets the letter be final. */
+      {
+        GtkWidget *row = adw_entry_row_new ();
+        /* Translators: a missing detail, then the form that holds it. */
+        g_autofree char *title = g_strdup_printf (_("%s (%s)"), label,
+                                                  ct_referral_form_get_title (form));
+
+        adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+        g_object_set_data_full (G_OBJECT (row), "gap-key", g_strdup (missing[i]), g_free);
+        gtk_list_box_append (GTK_LIST_BOX (list), row);
+        g_ptr_array_add (rows, row);
+      }
+    }
+  g_string_append (body, _(" If a detail is not known, say why beside it."));
+  if (child && self->file != NULL && self->file->children->len > 0)
+    child_id = ct_record_get_id (g_ptr_array_index (self->file->children, 0));
+
+  dialog = adw_message_dialog_new (parent != NULL ? parent
+                                   : GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                   _("This Letter Is a Draft"), body->str);
+  gtk_window_set_title (GTK_WINDOW (dialog), _("This Letter Is a Draft"));
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Keep the Draft"));
+  if (child_id != NULL)
+    adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "child",
+                                     _("Open the _Child’s Details"));
+  if (person)
+    adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "person",
+                                     _("Add a _Parent or Carer"));
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "explain",
+                                   _("_Record the Explanations"));
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "explain",
+                                              ADW_RESPONSE_SUGGESTED);
+  {
+    /* However many gaps, the dialog fits on the screen. */
+    GtkWidget *scrolled = gtk_scrolled_window_new ();
+
+    gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
+                                    GTK_POLICY_AUTOMATIC);
+    gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+    gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 360);
+    gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
+    adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), scrolled);
+  }
+  g_object_set_data_full (G_OBJECT (dialog), "explanation-rows", rows,
+                          (GDestroyNotify) g_ptr_array_unref);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  g_object_set_data_full (G_OBJECT (dialog), "child-id", g_strdup (child_id), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_gaps_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void

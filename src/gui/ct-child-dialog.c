@@ -25,12 +25,17 @@ static const CtFormField text_fields[] = {
   { "area", N_("Local authority area where the child lives") },
   { "school", N_("School or setting") },
   { "gp", N_("GP") },
-  { "language", N_("Language") },
+  { "nhs-number", N_("NHS number") },
+  { "ethnicity", N_("Ethnicity") },
+  { "religion", N_("Religion") },
+  { "language", N_("First language") },
   { "disability", N_("Disability or additional needs") },
   { "lead-worker", N_("Lead worker") },
   { "lead-worker-contact", N_("Lead worker’s contact") },
   { "agencies-involved", N_("Other agencies involved (school nurse, health visitor, CAMHS…)") },
   { "whereabouts", N_("Where the child is now") },
+  { "other-children", N_("Brothers, sisters and other children in the household") },
+  { "household-members", N_("Other members of the household") },
 };
 
 struct _CtChildDialog
@@ -40,6 +45,7 @@ struct _CtChildDialog
   CtRecord        *child;
   GtkWidget       *rows[G_N_ELEMENTS (text_fields)];
   CtChoiceRow     *status_row;
+  CtChoiceRow     *interpreter_row;
 };
 
 G_DEFINE_FINAL_TYPE (CtChildDialog, ct_child_dialog, CT_TYPE_FORM_WINDOW)
@@ -65,6 +71,10 @@ ct_child_dialog_build_record (CtChildDialog  *self,
 
   if (ct_choice_row_get_value (self->status_row) != NULL)
     ct_answers_set_text (answers, "status", ct_choice_row_get_value (self->status_row));
+  if (ct_choice_row_get_value (self->interpreter_row) != NULL)
+    ct_answers_set_boolean (answers, "interpreter-needed",
+                            g_str_equal (ct_choice_row_get_value (self->interpreter_row),
+                                         "interpreter-needed"));
 
   child = ct_details_change_record (self->child, answers, error);
   if (child == NULL)
@@ -163,6 +173,19 @@ ct_child_dialog_new (CtRecord *child)
     ct_choice_row_add (self->status_row, statuses[i], ct_choice_get_label (statuses[i]));
   ct_choice_row_set_value (self->status_row, ct_record_get_string (child, "status"));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (status_group), GTK_WIDGET (self->status_row));
+
+  /* Whether an interpreter is needed: a yes/no detail, not known until
+   * answered. */
+  self->interpreter_row = CT_CHOICE_ROW (ct_choice_row_new (_("Interpreter")));
+  ct_choice_row_add (self->interpreter_row, "interpreter-needed",
+                     ct_choice_get_label ("interpreter-needed"));
+  ct_choice_row_add (self->interpreter_row, "interpreter-not-needed",
+                     ct_choice_get_label ("interpreter-not-needed"));
+  if (ct_record_has_field (child, "interpreter-needed"))
+    ct_choice_row_set_value (self->interpreter_row,
+                             ct_record_get_boolean (child, "interpreter-needed", FALSE)
+                             ? "interpreter-needed" : "interpreter-not-needed");
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->interpreter_row));
   adw_preferences_page_add (page, ADW_PREFERENCES_GROUP (status_group));
 
   return self;

@@ -67,6 +67,7 @@ struct _CtPreferencesWindow
   AdwPreferencesGroup  *letters_group;
   GtkTextView          *closing_view;
   AdwActionRow         *logo_row;
+  AdwComboRow          *kind_row;
   GtkLabel             *letters_error_label;
   AdwPreferencesGroup  *procedure_group;
   AdwEntryRow          *cutoff_row;
@@ -133,6 +134,25 @@ update_letters_actions (CtPreferencesWindow *self)
 
 /* Fills the Letters group from the organisation record, or explains why
  * it cannot be changed. */
+/* The kinds of organisation, as the organisation's details table lists
+ * them; row 0 of the combo row is "not set". */
+static const char * const *
+organisation_kinds (void)
+{
+  return ct_details_lookup (CT_RECORD_KIND_ORGANISATION, "organisation-kind")->choices;
+}
+
+static guint
+kind_index (const char *kind)
+{
+  const char * const *kinds = organisation_kinds ();
+
+  for (guint i = 0; kind != NULL && kinds[i] != NULL; i++)
+    if (g_str_equal (kinds[i], kind))
+      return i + 1;
+  return 0;
+}
+
 static void
 load_letters (CtPreferencesWindow *self)
 {
@@ -163,6 +183,8 @@ load_letters (CtPreferencesWindow *self)
   closing = ct_record_get_string (organisation, "letter-closing");
   self->loading = TRUE;
   gtk_text_buffer_set_text (buffer, closing != NULL ? closing : "", -1);
+  adw_combo_row_set_selected (self->kind_row,
+                              kind_index (ct_record_get_string (organisation, "organisation-kind")));
   self->loading = FALSE;
   self->logo_path = g_strdup (ct_record_get_string (organisation, "logo-path"));
   update_letters_actions (self);
@@ -326,6 +348,13 @@ read_letters (CtPreferencesWindow *self)
   answers = ct_answers_new ();
   ct_answers_set_text (answers, "letter-closing", closing);
   ct_answers_set_text (answers, "logo-path", self->logo_path != NULL ? self->logo_path : "");
+  {
+    guint selected = adw_combo_row_get_selected (self->kind_row);
+
+    ct_answers_set_text (answers, "organisation-kind",
+                         selected > 0 && selected != GTK_INVALID_LIST_POSITION
+                         ? organisation_kinds ()[selected - 1] : "");
+  }
 
   changed = ct_details_change_record (organisation, answers, &error);
   if (changed == NULL)
@@ -1149,6 +1178,25 @@ ct_preferences_window_init (CtPreferencesWindow *self)
   watch_field (self, GTK_WIDGET (self->closing_view), NULL, NULL);
   g_signal_connect_swapped (gtk_text_view_get_buffer (self->closing_view), "changed",
                             G_CALLBACK (on_closing_changed_cb), self);
+
+  /* The kind of organisation decides which lawful bases for sharing a
+   * referral offers; it applies at once, like the rest of this page. */
+  {
+    g_autoptr(GtkStringList) kinds = gtk_string_list_new (NULL);
+    const char * const *ids = organisation_kinds ();
+
+    gtk_string_list_append (kinds, _("Not set"));
+    for (guint i = 0; ids[i] != NULL; i++)
+      gtk_string_list_append (kinds, ct_choice_get_label (ids[i]));
+    self->kind_row = ADW_COMBO_ROW (adw_combo_row_new ());
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->kind_row), _("Kind of organisation"));
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->kind_row),
+                                 _("Decides the lawful bases offered when information is shared"));
+    adw_combo_row_set_model (self->kind_row, G_LIST_MODEL (kinds));
+    adw_preferences_group_add (self->letters_group, GTK_WIDGET (self->kind_row));
+    g_signal_connect_swapped (self->kind_row, "notify::selected",
+                              G_CALLBACK (on_closing_changed_cb), self);
+  }
 }
 
 /**

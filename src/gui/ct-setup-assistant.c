@@ -30,6 +30,7 @@ typedef struct
   AdwEntryRow         *phone_row;
   AdwEntryRow         *email_row;
   AdwEntryRow         *ooh_row;
+  AdwEntryRow         *address_row;
   AdwComboRow         *period_row;
 } AuthorityRows;
 
@@ -274,6 +275,7 @@ add_authority (CtSetupAssistant *self)
   g_autofree char *a_phone = g_strdup_printf (_("Authority %u telephone"), n);
   g_autofree char *a_email = g_strdup_printf (_("Authority %u secure email"), n);
   g_autofree char *a_ooh = g_strdup_printf (_("Authority %u out-of-hours number"), n);
+  g_autofree char *a_address = g_strdup_printf (_("Authority %u postal address"), n);
   g_autofree char *a_period = g_strdup_printf (_("Authority %u written confirmation period"), n);
   g_autoptr(GtkStringList) periods = NULL;
 
@@ -301,6 +303,7 @@ add_authority (CtSetupAssistant *self)
   rows.phone_row = add_entry (rows.group, _("Referral telephone"), a_phone, self);
   rows.email_row = add_entry (rows.group, _("Secure email"), a_email, self);
   rows.ooh_row = add_entry (rows.group, _("Out-of-hours telephone"), a_ooh, self);
+  rows.address_row = add_entry (rows.group, _("Postal address of its front door"), a_address, self);
 
   rows.period_row = ADW_COMBO_ROW (adw_combo_row_new ());
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (rows.period_row),
@@ -423,6 +426,7 @@ ct_setup_assistant_build_records (CtSetupAssistant  *self,
         { rows->phone_row, "phone" },
         { rows->email_row, "secure-email" },
         { rows->ooh_row, "out-of-hours" },
+        { rows->address_row, "address" },
       };
       guint period = adw_combo_row_get_selected (rows->period_row);
 
@@ -439,6 +443,23 @@ ct_setup_assistant_build_records (CtSetupAssistant  *self,
       if (agency == NULL)
         return NULL;
       g_ptr_array_add (records, agency);
+
+      /* The first authority is the one the organisation usually refers
+       * to: its letters are addressed from it unless a referral names
+       * another. */
+      if (i == 0)
+        {
+          g_autoptr(GHashTable) usual = ct_answers_new ();
+          CtRecord *changed;
+
+          ct_answers_set_text (usual, "usual-authority", ct_record_get_id (agency));
+          changed = ct_details_change_record (org, usual, error);
+          if (changed == NULL)
+            return NULL;
+          g_ptr_array_index (records, 0) = changed;
+          g_object_unref (org);
+          org = changed;
+        }
     }
 
   return g_steal_pointer (&records);

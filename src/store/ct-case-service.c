@@ -1035,6 +1035,16 @@ record_step_in_transaction (CtCaseService       *self,
               g_propagate_error (error, g_steal_pointer (&local_error));
               return NULL;
             }
+          /* A letter kept as a draft lacks details the local authority
+           * needs: it is never recorded as sent. */
+          if (letter != NULL && ct_record_get_boolean (letter, "draft", FALSE))
+            {
+              g_set_error (error, CT_PROCEDURE_ERROR, CT_PROCEDURE_ERROR_NOT_ALLOWED,
+                           _("The confirmation letter is a draft: details the local authority "
+                             "needs are missing. Fill in or explain each one, produce the "
+                             "letter again, and then mark it as sent."));
+              return NULL;
+            }
         }
     }
 

@@ -486,6 +486,33 @@ def run(process):
             fail("the saved letter does not mention %r" % expected)
     log("saved letter checked with pdftotext")
 
+    # The letter lacks details the authority needs (the child's school,
+    # the referrer's view of the risk, …): it is a draft, marked so on every
+    # page, and cannot be marked as sent until each gap is filled or
+    # explained. Explaining them produces the letter again, final.
+    if "DRAFT" not in text:
+        fail("a letter with details missing is not marked as a draft")
+    click("Mark as sent", preview)
+    draft = newest_window("This Letter Is a Draft")
+    time.sleep(0.5)
+    screenshot("letter-draft-gaps")
+    explanations = find_all("text", None, draft)
+    if not explanations:
+        fail("the draft's gaps offer no way to explain them")
+    for field in explanations:
+        field.queryEditableText().setTextContents("Not known to us yet (e2e).")
+        time.sleep(0.1)
+    click("Record the Explanations", draft)
+    wait_gone("push button", "Record the Explanations")
+    deadline = time.time() + TIMEOUT
+    while len([w for w in windows() if (w.name or "").startswith("Confirmation of a safeguarding referral")]) != 1 \
+            and time.time() < deadline:
+        time.sleep(0.3)
+    preview = newest_window("Confirmation of a safeguarding referral")
+    wait_for(None, "Page 1 of", preview, timeout=60)
+    time.sleep(0.5)
+    screenshot("letter-preview-final")
+    log("the draft's gaps were explained and the letter produced again")
     click("Mark as sent", preview)
     sent = newest_window("Record the Written Confirmation")
     choose("How it was confirmed", "By secure email", sent)
