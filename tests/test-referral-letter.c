@@ -693,6 +693,7 @@ test_draft (Fixture       *fixture,
                                                    &error));
   g_assert_error (error, CT_DOCUMENT_ERROR, CT_DOCUMENT_ERROR_INVALID_INPUT);
   g_clear_error (&error);
+  ct_answers_set_text (sent, "method", "secure-email");
   ct_answers_set_text (sent, "how", "secure email");
   ct_answers_set_text (sent, "to-whom", "Kim Dutyworker");
   t = ct_case_service_record_sync (fixture->service, fixture->reference, CT_EVENT_CONFIRMATION_SENT,

@@ -1219,11 +1219,14 @@ render_pack (Pool                        *pool,
              CaseData                    *data,
              const char                  *staff_id,
              const CtCaseDocumentOptions *options,
+             GPtrArray                  **out_gaps,
              GError                     **error)
 {
-  g_autoptr(CtPdfWriter) letter = build_referral (pool, data, options, NULL, error);
+  g_autoptr(GPtrArray) gaps = NULL;
+  g_autoptr(CtPdfWriter) letter = build_referral (pool, data, options, &gaps, error);
   g_autoptr(CtPdfWriter) chronology = NULL;
   CtPdfWriter *parts[2];
+  GBytes *pdf;
 
   if (letter == NULL)
     return NULL;
@@ -1231,9 +1234,17 @@ render_pack (Pool                        *pool,
   if (chronology == NULL)
     return NULL;
 
+  /* A pack whose letter is a draft is a draft throughout: the chronology's
+   * pages say so too, where the letter's do. */
+  if (gaps != NULL && gaps->len > 0)
+    ct_pdf_writer_set_marking (chronology, _("DRAFT — NOT TO BE SENT — OFFICIAL-SENSITIVE"));
+
   parts[0] = letter;
   parts[1] = chronology;
-  return ct_pdf_writer_render_pack (parts, G_N_ELEMENTS (parts), NULL, error);
+  pdf = ct_pdf_writer_render_pack (parts, G_N_ELEMENTS (parts), NULL, error);
+  if (pdf != NULL && out_gaps != NULL)
+    *out_gaps = g_steal_pointer (&gaps);
+  return pdf;
 }
 
 static GBytes *
@@ -1362,7 +1373,7 @@ render_case (CtStore                      *store,
           pdf = render_writer (build_chronology (&pool, &data, staff_id, options, error), error);
           break;
         case CT_CASE_DOCUMENT_REFERRAL_PACK:
-          pdf = render_pack (&pool, &data, staff_id, options, error);
+          pdf = render_pack (&pool, &data, staff_id, options, out_gaps, error);
           break;
         default:
           g_set_error (error, CT_DOCUMENT_ERROR, CT_DOCUMENT_ERROR_INVALID_INPUT,
