@@ -515,6 +515,23 @@ test_restore_refusals (StoreFixture  *fixture,
   g_assert_no_error (error);
   g_assert_true (g_file_test (saved, G_FILE_TEST_IS_REGULAR));
   g_assert_nonnull (strstr (saved, ".before-restore-"));
+
+  /* A second restore at once (within the same second) keeps its own copy
+   * aside: the first one kept is not replaced. */
+  {
+    g_autofree char *saved_again = NULL;
+    g_autofree char *first_contents = NULL;
+    g_autofree char *first_after = NULL;
+    gsize first_len = 0, after_len = 0;
+
+    g_assert_true (g_file_get_contents (saved, &first_contents, &first_len, NULL));
+    g_assert_true (ct_store_restore_sync (fixture->path, good, &saved_again, &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (saved_again, !=, saved);
+    g_assert_true (g_file_test (saved_again, G_FILE_TEST_IS_REGULAR));
+    g_assert_true (g_file_get_contents (saved, &first_after, &after_len, NULL));
+    g_assert_cmpmem (first_contents, first_len, first_after, after_len);
+  }
   store_fixture_reopen (fixture);
 
   remove_tree (outside);

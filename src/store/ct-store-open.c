@@ -6,6 +6,7 @@
 #include "ct-store-private.h"
 
 #include <errno.h>
+#include <unistd.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <sodium.h>
@@ -1237,6 +1238,47 @@ reset_mark (CtStore  *self,
 /* Says why @backup_path is refused, from @cause, in words about a backup
  * rather than about the records: each kind of file that cannot be
  * restored has its own sentence. */
+
+/* Moves the current database at @path aside, under a name with @stamp that
+ * no other file has: an earlier file kept aside, even one from a restore in
+ * the same second, is never replaced. Returns the new name, or %NULL with
+ * errno set. */
+static char *
+move_aside (const char *path,
+            const char *stamp)
+{
+  for (guint n = 1; n < 1000; n++)
+    {
+      g_autofree char *name = n == 1
+                              ? g_strdup_printf ("%s.before-restore-%s", path, stamp)
+                              : g_strdup_printf ("%s.before-restore-%s-%u", path, stamp, n);
+
+      /* A hard link fails rather than replace a file that is there. */
+      if (link (path, name) == 0)
+        {
+          if (g_unlink (path) != 0)
+            {
+              int saved_errno = errno;
+
+              g_unlink (name);
+              errno = saved_errno;
+              return NULL;
+            }
+          return g_steal_pointer (&name);
+        }
+      if (errno == EEXIST)
+        continue;
+      if (errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP && errno != EMLINK)
+        return NULL;
+      /* A file system without hard links: look first, then rename. */
+      if (g_file_test (name, G_FILE_TEST_EXISTS))
+        continue;
+      return g_rename (path, name) == 0 ? g_steal_pointer (&name) : NULL;
+    }
+  errno = EEXIST;
+  return NULL;
+}
+
 static void
 explain_refused_backup (const char  *backup_path,
                         GError      *cause,
@@ -1392,9 +1434,8 @@ ct_store_restore_sync (const char  *path,
       g_autofree char *wal = g_strconcat (path, "-wal", NULL);
       g_autofree char *saved_wal = NULL;
 
-      saved = g_strdup_printf ("%s.before-restore-%s", path, stamp);
-      saved_wal = g_strconcat (saved, "-wal", NULL);
-      if (g_rename (path, saved) != 0)
+      saved = move_aside (path, stamp);
+      if (saved == NULL)
         {
           int saved_errno = errno;
 
@@ -1404,6 +1445,7 @@ ct_store_restore_sync (const char  *path,
                        g_strerror (saved_errno));
           return FALSE;
         }
+      saved_wal = g_strconcat (saved, "-wal", NULL);
       /* Its WAL holds committed changes: keep it beside it. */
       if (g_file_test (wal, G_FILE_TEST_EXISTS))
         g_rename (wal, saved_wal);
