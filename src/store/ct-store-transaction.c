@@ -514,6 +514,7 @@ preload_case_keys (CtStore  *self,
   g_autoptr(GString) ad = NULL;
   gsize prefix_len;
   gboolean ok = TRUE;
+  CtKeyBatch *batch;
 
   if (self->keys.case_keys_loaded)
     return TRUE;
@@ -530,6 +531,9 @@ preload_case_keys (CtStore  *self,
   g_string_append_c (ad, '|');
   prefix_len = ad->len;
 
+  /* Every key is written in one batch: see ct_key_batch_begin(). Nothing
+   * in the loop makes or frees a key any other way. */
+  batch = ct_key_batch_begin ();
   for (guint i = 0; i < pairs->len; i += 2)
     {
       char *case_id = g_ptr_array_index (pairs, i);
@@ -547,7 +551,7 @@ preload_case_keys (CtStore  *self,
                                    g_bytes_get_size (wrapped), ad->str, ad->len, raw, sizeof raw,
                                    &raw_len) &&
               raw_len == CT_KEY_BYTES)
-            key = ct_key_new_from_bytes (raw, raw_len);
+            key = ct_key_batch_add (batch, raw, raw_len);
           ct_crypto_wipe (raw, sizeof raw);
 
           if (key == NULL)
@@ -565,6 +569,7 @@ preload_case_keys (CtStore  *self,
       g_free (case_id);
       g_bytes_unref (wrapped);
     }
+  ct_key_batch_end (batch);
 
   self->keys.case_keys_loaded = ok;
   return ok;
