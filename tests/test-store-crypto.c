@@ -293,6 +293,103 @@ test_keys_read_only (void)
   g_test_trap_assert_failed ();
 }
 
+/* Keys made in one batch hold their bytes, share slabs with keys made one
+ * at a time, and are read-only once the batch ends; freeing many at once,
+ * in any order, wipes exactly those and gives back emptied slabs. */
+static void
+test_keys_batch (void)
+{
+  g_autoptr(GPtrArray) singles = g_ptr_array_new_with_free_func ((GDestroyNotify) ct_key_free);
+  g_autoptr(GPtrArray) batched = g_ptr_array_new ();
+  g_autoptr(GPtrArray) doomed = g_ptr_array_new ();
+  guint before = count_mappings ();
+  guint8 raw[CT_KEY_BYTES];
+  CtKeyBatch *batch;
+
+  for (guint i = 0; i < 50; i++)
+    g_ptr_array_add (singles, ct_key_new_random ());
+
+  batch = ct_key_batch_begin ();
+  g_assert_null (ct_key_batch_add (batch, raw, CT_KEY_BYTES - 1));
+  for (guint i = 0; i < 5000; i++)
+    {
+      memset (raw, 0, sizeof raw);
+      memcpy (raw, &i, sizeof i);
+      g_ptr_array_add (batched, ct_key_batch_add (batch, raw, sizeof raw));
+    }
+  ct_key_batch_end (batch);
+  g_assert_cmpuint (count_mappings (), <, before + 1000);
+
+  for (guint i = 0; i < batched->len; i++)
+    {
+      CtKey *key = g_ptr_array_index (batched, i);
+      guint n;
+
+      memcpy (&n, key->bytes, sizeof n);
+      g_assert_cmpuint (n, ==, i);
+    }
+
+  /* Free the odd ones and a few single keys, shuffled. */
+  for (guint i = 1; i < batched->len; i += 2)
+    g_ptr_array_add (doomed, g_ptr_array_index (batched, i));
+  for (guint i = 0; i < 10; i++)
+    g_ptr_array_add (doomed, g_ptr_array_steal_index (singles, singles->len - 1));
+  for (guint i = doomed->len - 1; i > 0; i--)
+    {
+      guint j = g_random_int_range (0, i + 1);
+      gpointer t = doomed->pdata[i];
+
+      doomed->pdata[i] = doomed->pdata[j];
+      doomed->pdata[j] = t;
+    }
+  ct_key_free_many ((CtKey **) doomed->pdata, doomed->len);
+
+  for (guint i = 0; i < batched->len; i += 2)
+    {
+      CtKey *key = g_ptr_array_index (batched, i);
+      guint n;
+
+      memcpy (&n, key->bytes, sizeof n);
+      g_assert_cmpuint (n, ==, i);
+    }
+  {
+    g_autoptr(CtKey) copy = ct_key_copy (g_ptr_array_index (singles, 0));
+
+    g_assert_cmpmem (copy->bytes, CT_KEY_BYTES, ((CtKey *) g_ptr_array_index (singles, 0))->bytes,
+                     CT_KEY_BYTES);
+  }
+
+  /* The rest, then every slab the batch made is given back. */
+  g_ptr_array_set_size (doomed, 0);
+  for (guint i = 0; i < batched->len; i += 2)
+    g_ptr_array_add (doomed, g_ptr_array_index (batched, i));
+  ct_key_free_many ((CtKey **) doomed->pdata, doomed->len);
+  g_ptr_array_set_size (singles, 0);
+  g_assert_cmpuint (count_mappings (), <=, before + 8);
+}
+
+/* A key made in a batch is read-only once the batch ends. */
+static void
+test_keys_batch_read_only (void)
+{
+  if (g_test_subprocess ())
+    {
+      guint8 raw[CT_KEY_BYTES] = { 1 };
+      CtKeyBatch *batch = ct_key_batch_begin ();
+      CtKey *key = ct_key_batch_add (batch, raw, sizeof raw);
+      volatile guint8 *bytes;
+
+      ct_key_batch_end (batch);
+      bytes = key->bytes;
+      bytes[0] ^= 1;
+      /* Not reached: the write above faults. */
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+}
+
 static char
 other_code_char (char c,
                  guint k)
@@ -413,6 +510,8 @@ main (int   argc,
   g_test_add_func ("/store/crypto/protect-process", test_protect_process);
   g_test_add_func ("/store/crypto/keys-many", test_keys_many);
   g_test_add_func ("/store/crypto/keys-read-only", test_keys_read_only);
+  g_test_add_func ("/store/crypto/keys-batch", test_keys_batch);
+  g_test_add_func ("/store/crypto/keys-batch-read-only", test_keys_batch_read_only);
   g_test_add_func ("/store/crypto/recovery-code-typo", test_recovery_code_typo);
   g_test_add_func ("/store/crypto/recovery-code-old-format", test_recovery_code_old_format);
 

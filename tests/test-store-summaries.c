@@ -3,7 +3,9 @@
 
 #include "config.h"
 
+#include "ct-case-item.h"
 #include "ct-crypto.h"
+#include "ct-workflow.h"
 #include "test-store-util.h"
 
 /* ct_store_transaction_list_summaries() reads a few fields of many records
@@ -359,6 +361,170 @@ test_summaries_fail_closed_on_case_key (StoreFixture  *fixture,
   g_assert_nonnull (strstr (error->message, "case_keys"));
 }
 
+typedef struct
+{
+  GHashTable *seen;
+  guint stop_after;            /* 0: never */
+} WalkData;
+
+static gboolean
+count_summary_cb (const CtStoreSummary  *summary,
+                  gpointer               user_data,
+                  GError               **error)
+{
+  WalkData *walk = user_data;
+
+  g_assert_false (g_hash_table_contains (walk->seen, summary->id));
+  g_assert_cmpuint (summary->n_values, ==, 1);
+  g_assert_cmpstr (g_variant_get_string (summary->values[0], NULL), ==, "Alpha");
+  g_hash_table_add (walk->seen, g_strdup (summary->id));
+  if (walk->stop_after > 0 && g_hash_table_size (walk->seen) == walk->stop_after)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "stopped");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+walk_body (CtStoreTransaction  *txn,
+           gpointer             user_data,
+           GError             **error)
+{
+  static const char * const fields[] = { "given-names", NULL };
+
+  return ct_store_transaction_foreach_summary (txn, CT_RECORD_KIND_CHILD, fields, count_summary_cb,
+                                               user_data, error);
+}
+
+/* The walk gives each record once, and stops, with the callback's error,
+ * when the callback says so. */
+static void
+test_summaries_foreach (StoreFixture  *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *id = NULL;
+  WalkData walk = { seen, 0 };
+
+  insert_children (fixture, 40, &id);
+  store_fixture_reopen (fixture);
+  g_assert_true (ct_store_run_transaction_sync (fixture->store, walk_body, &walk, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (seen), ==, 40);
+  g_assert_true (g_hash_table_contains (seen, id));
+
+  g_hash_table_remove_all (seen);
+  walk.stop_after = 7;
+  g_assert_false (ct_store_run_transaction_sync (fixture->store, walk_body, &walk, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (g_hash_table_size (seen), ==, 7);
+}
+
+/* The walk authenticates every record: a flipped bit in one record's
+ * ciphertext stops it with the record named. */
+static void
+test_summaries_foreach_tampered (StoreFixture  *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *id = NULL;
+  g_autofree char *sql = NULL;
+  WalkData walk = { seen, 0 };
+
+  insert_children (fixture, 40, &id);
+  sql = g_strdup_printf ("UPDATE children SET data = (SELECT data FROM children WHERE id <> '%s' LIMIT 1)"
+                         " WHERE id = '%s'", id, id);
+  raw_sql (fixture->path, sql);
+  store_fixture_reopen (fixture);
+  g_assert_false (ct_store_run_transaction_sync (fixture->store, walk_body, &walk, &error));
+  g_assert_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED);
+  g_assert_nonnull (strstr (error->message, id));
+  g_assert_false (g_hash_table_contains (seen, id));
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  GPtrArray *items;
+  CtWorkflow *workflow;
+  GError *error;
+} Load;
+
+static void
+on_loaded_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Load *load = user_data;
+
+  load->workflow = ct_workflow_open_and_load_finish (result, &load->items, &load->error);
+  g_main_loop_quit (load->loop);
+}
+
+/* The window's load gives the case list its items in the order the cases
+ * were created, each naming its children, with cases
+ * enough that the case keys are unwrapped in one batch. */
+static void
+test_workflow_load_order (StoreFixture  *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  Load load = { NULL, NULL, NULL, NULL };
+  const guint n = 60;
+  g_autoptr(CtRecord) organisation = ct_record_new (CT_RECORD_KIND_ORGANISATION);
+
+  ct_record_set_string (organisation, "name", "Example Test Organisation (fictional)");
+  ct_record_set_string (organisation, "dso-name", "Dana Demo");
+  ct_record_set_string (organisation, "nation", "england-and-wales");
+  g_assert_true (ct_store_insert_sync (fixture->store, STAFF, organisation, &error));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CtRecord) case_record = ct_record_new (CT_RECORD_KIND_CASE);
+      g_autoptr(CtRecord) child = ct_record_new (CT_RECORD_KIND_CHILD);
+      g_autofree char *reference = g_strdup_printf ("CT-2026-%04u", n - i);
+      g_autofree char *family = g_strdup_printf ("Family%u", i);
+      const char *aliases[] = { "Alias One", "Alias Two", NULL };
+      const char *ids[] = { ct_record_get_id (child), NULL };
+
+      ct_record_set_reference (case_record, reference);
+      ct_record_set_state (case_record, "awaiting-decision");
+      ct_record_set_strv (case_record, "child-ids", ids);
+      ct_record_set_string (child, "given-names", "Sam");
+      ct_record_set_string (child, "family-name", family);
+      if (i % 2 == 0)
+        ct_record_set_strv (child, "aliases", aliases);
+      g_assert_true (ct_store_insert_sync (fixture->store, STAFF, case_record, &error));
+      ct_record_set_case_id (child, ct_record_get_id (case_record));
+      g_assert_true (ct_store_insert_sync (fixture->store, STAFF, child, &error));
+      g_assert_no_error (error);
+    }
+  store_fixture_close (fixture);
+
+  load.loop = g_main_loop_new (NULL, FALSE);
+  ct_workflow_open_and_load_async (fixture->path, NULL, on_loaded_cb, &load);
+  g_main_loop_run (load.loop);
+  g_assert_no_error (load.error);
+  g_assert_nonnull (load.workflow);
+  g_assert_cmpuint (load.items->len, ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      CtCaseItem *item = g_ptr_array_index (load.items, i);
+      g_autofree char *reference = g_strdup_printf ("CT-2026-%04u", n - i);
+      g_autofree char *names = g_strdup_printf ("Sam Family%u", i);
+
+      g_assert_cmpstr (ct_case_item_get_reference (item), ==, reference);
+      g_assert_cmpstr (ct_case_item_get_children (item), ==, names);
+    }
+
+  ct_store_close (ct_workflow_get_store (load.workflow));
+  g_ptr_array_unref (load.items);
+  g_object_unref (load.workflow);
+  g_main_loop_unref (load.loop);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -386,6 +552,13 @@ main (int   argc,
       g_test_add ("/store/summaries/tampered-case-key", StoreFixture, NULL, store_fixture_set_up,
                   test_summaries_fail_closed_on_case_key, store_fixture_tear_down);
     }
+
+  g_test_add ("/store/summaries/foreach", StoreFixture, NULL, store_fixture_set_up,
+              test_summaries_foreach, store_fixture_tear_down);
+  g_test_add ("/store/summaries/foreach-tampered", StoreFixture, NULL, store_fixture_set_up,
+              test_summaries_foreach_tampered, store_fixture_tear_down);
+  g_test_add ("/store/summaries/workflow-load-order", StoreFixture, NULL, store_fixture_set_up,
+              test_workflow_load_order, store_fixture_tear_down);
 
   return g_test_run ();
 }

@@ -317,6 +317,188 @@ ct_key_free (CtKey *key)
   g_critical ("ct_key_free: %p is not a key", (void *) key);
 }
 
+/*
+ * Many keys at once, as a store does when it unwraps every case key before
+ * a listing: each slab is made writable once for all the keys written to
+ * it, rather than twice for each key.
+ */
+struct _CtKeyBatch
+{
+  KeySlab *writable;           /* the slab open for writing, or NULL */
+};
+
+/**
+ * ct_key_batch_begin:
+ *
+ * Starts adding many keys with ct_key_batch_add(). No other key can be
+ * made or freed until ct_key_batch_end(), so nothing between the two
+ * calls may make or free a key any other way.
+ *
+ * Returns: (transfer full): the batch; end it with ct_key_batch_end()
+ */
+CtKeyBatch *
+ct_key_batch_begin (void)
+{
+  g_mutex_lock (&key_lock);
+  return g_new0 (CtKeyBatch, 1);
+}
+
+/**
+ * ct_key_batch_add:
+ * @batch: a batch from ct_key_batch_begin()
+ * @bytes: the key's bytes
+ * @len: their length, %CT_KEY_BYTES
+ *
+ * Returns: (transfer full) (nullable): the key, as ct_key_new_from_bytes()
+ *   makes it; %NULL if @len is wrong
+ */
+CtKey *
+ct_key_batch_add (CtKeyBatch   *batch,
+                  const guint8 *bytes,
+                  gsize         len)
+{
+  KeySlab *slab = batch->writable;
+  CtKey *key = NULL;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+
+  if (len != CT_KEY_BYTES)
+    return NULL;
+
+  if (slab == NULL || slab->n_used == KEYS_PER_SLAB)
+    {
+      if (slab != NULL)
+        sodium_mprotect_readonly (slab->keys);
+
+      for (slab = key_slabs; slab != NULL; slab = slab->next)
+        if (slab->n_used < KEYS_PER_SLAB)
+          break;
+      if (slab == NULL)
+        {
+          slab = key_slab_new ();
+          slab->next = key_slabs;
+          key_slabs = slab;
+        }
+      else
+        sodium_mprotect_readwrite (slab->keys);
+      batch->writable = slab;
+    }
+
+  for (guint i = 0; i < KEYS_PER_SLAB; i++)
+    {
+      if ((slab->used[i / 32] & (1u << (i % 32))) == 0)
+        {
+          slab->used[i / 32] |= 1u << (i % 32);
+          slab->n_used++;
+          key = &slab->keys[i];
+          break;
+        }
+    }
+  g_assert (key != NULL);
+
+  memcpy (key->bytes, bytes, CT_KEY_BYTES);
+  return key;
+}
+
+/**
+ * ct_key_batch_end:
+ * @batch: (transfer full): a batch from ct_key_batch_begin()
+ *
+ * Makes the keys read-only again and lets other keys be made.
+ */
+void
+ct_key_batch_end (CtKeyBatch *batch)
+{
+  if (batch->writable != NULL)
+    sodium_mprotect_readonly (batch->writable->keys);
+  g_free (batch);
+  g_mutex_unlock (&key_lock);
+}
+
+static int
+compare_key_addresses (gconstpointer a,
+                       gconstpointer b)
+{
+  guintptr x = (guintptr) *(CtKey * const *) a;
+  guintptr y = (guintptr) *(CtKey * const *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Gives back @slab if it holds no key, or makes it read-only again. */
+static void
+key_slab_close (KeySlab *slab)
+{
+  KeySlab **link;
+
+  if (slab->n_used > 0)
+    {
+      sodium_mprotect_readonly (slab->keys);
+      return;
+    }
+
+  for (link = &key_slabs; *link != slab; link = &(*link)->next)
+    ;
+  *link = slab->next;
+  /* sodium_free() wipes the whole slab before unmapping it. */
+  sodium_free (slab->keys);
+  g_free (slab);
+}
+
+/**
+ * ct_key_free_many:
+ * @keys: (array length=n_keys) (transfer full): keys, in any order
+ * @n_keys: how many
+ *
+ * Wipes and frees each of @keys as ct_key_free() does, making each slab
+ * writable once rather than once per key. @keys is reordered.
+ */
+void
+ct_key_free_many (CtKey **keys,
+                  guint   n_keys)
+{
+  KeySlab *slab = NULL;
+
+  if (n_keys == 0)
+    return;
+
+  /* In address order, the keys of one slab come together. */
+  qsort (keys, n_keys, sizeof *keys, compare_key_addresses);
+
+  g_mutex_lock (&key_lock);
+  for (guint k = 0; k < n_keys; k++)
+    {
+      CtKey *key = keys[k];
+      guint i;
+
+      if (key == NULL)
+        continue;
+
+      if (slab == NULL || key < slab->keys || key >= slab->keys + KEYS_PER_SLAB)
+        {
+          if (slab != NULL)
+            key_slab_close (slab);
+          for (slab = key_slabs; slab != NULL; slab = slab->next)
+            if (key >= slab->keys && key < slab->keys + KEYS_PER_SLAB)
+              break;
+          if (slab == NULL)
+            {
+              g_critical ("ct_key_free_many: %p is not a key", (void *) key);
+              continue;
+            }
+          sodium_mprotect_readwrite (slab->keys);
+        }
+
+      i = key - slab->keys;
+      slab->used[i / 32] &= ~(1u << (i % 32));
+      slab->n_used--;
+      sodium_memzero (key, sizeof *key);
+    }
+  if (slab != NULL)
+    key_slab_close (slab);
+  g_mutex_unlock (&key_lock);
+}
+
 /* }}} */
 
 /**

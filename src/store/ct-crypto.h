@@ -17,6 +17,9 @@ typedef struct
   guint8 bytes[CT_KEY_BYTES];
 } CtKey;
 
+/* Many keys made at once: see ct_key_batch_begin(). */
+typedef struct _CtKeyBatch CtKeyBatch;
+
 /* Sub-keys derived from a database's master key with crypto_kdf. */
 typedef enum
 {
@@ -38,6 +41,13 @@ CtKey    *ct_key_copy                    (const CtKey  *key);
 CtKey    *ct_key_derive                  (const CtKey  *master,
                                           CtSubkey      subkey);
 void      ct_key_free                    (CtKey        *key);
+CtKeyBatch *ct_key_batch_begin           (void);
+CtKey    *ct_key_batch_add               (CtKeyBatch   *batch,
+                                          const guint8 *bytes,
+                                          gsize         len);
+void      ct_key_batch_end               (CtKeyBatch   *batch);
+void      ct_key_free_many               (CtKey       **keys,
+                                          guint         n_keys);
 char     *ct_key_to_base64               (const CtKey  *key);
 CtKey    *ct_key_new_from_base64         (const char   *text);
 

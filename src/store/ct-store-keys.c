@@ -29,7 +29,23 @@ ct_store_priv_keys_clear (Keys *keys)
   g_clear_pointer (&keys->general, ct_key_free);
   g_clear_pointer (&keys->check, ct_key_free);
   g_clear_pointer (&keys->vault, ct_key_free);
-  g_clear_pointer (&keys->case_keys, g_hash_table_unref);
+  if (keys->case_keys != NULL)
+    {
+      /* Thousands of case keys are wiped in one pass rather than one by one. */
+      g_autoptr(GPtrArray) case_keys = g_ptr_array_new_full (g_hash_table_size (keys->case_keys), NULL);
+      GHashTableIter iter;
+      gpointer case_id, key;
+
+      g_hash_table_iter_init (&iter, keys->case_keys);
+      while (g_hash_table_iter_next (&iter, &case_id, &key))
+        {
+          g_hash_table_iter_steal (&iter);
+          g_free (case_id);
+          g_ptr_array_add (case_keys, key);
+        }
+      ct_key_free_many ((CtKey **) case_keys->pdata, case_keys->len);
+      g_clear_pointer (&keys->case_keys, g_hash_table_unref);
+    }
 }
 
 void

@@ -559,6 +559,7 @@ preload_case_keys (CtStore  *self,
   g_autoptr(GString) ad = NULL;
   gsize prefix_len;
   gboolean ok = TRUE;
+  CtKeyBatch *batch;
 
   if (self->keys.case_keys_loaded)
     return TRUE;
@@ -575,6 +576,9 @@ preload_case_keys (CtStore  *self,
   g_string_append_c (ad, '|');
   prefix_len = ad->len;
 
+  /* Every key is written in one batch: see ct_key_batch_begin(). Nothing
+   * in the loop makes or frees a key any other way. */
+  batch = ct_key_batch_begin ();
   for (guint i = 0; i < pairs->len; i += 2)
     {
       char *case_id = g_ptr_array_index (pairs, i);
@@ -592,7 +596,7 @@ preload_case_keys (CtStore  *self,
                                    g_bytes_get_size (wrapped), ad->str, ad->len, raw, sizeof raw,
                                    &raw_len) &&
               raw_len == CT_KEY_BYTES)
-            key = ct_key_new_from_bytes (raw, raw_len);
+            key = ct_key_batch_add (batch, raw, raw_len);
           ct_crypto_wipe (raw, sizeof raw);
 
           if (key == NULL)
@@ -610,6 +614,7 @@ preload_case_keys (CtStore  *self,
       g_free (case_id);
       g_bytes_unref (wrapped);
     }
+  ct_key_batch_end (batch);
 
   self->keys.case_keys_loaded = ok;
   return ok;
@@ -634,96 +639,164 @@ ct_store_priv_store_list (CtStore       *self,
   return ct_store_priv_decrypt_rows (self, rows, error);
 }
 
-/* Decrypts every record of @kind, each into the same buffer, keeping only
- * the plaintext metadata and @fields. Each record is authenticated with
- * its associated data exactly as ct_store_priv_decrypt_row() does; the buffer is wiped
- * after each record and freed at the end. */
+typedef struct
+{
+  CtStore *store;
+  const char * const *fields;
+  guint n_fields;
+  GVariant **values;           /* n_fields, reused for every record */
+  guint8 *plain;               /* reused for every record, wiped after each */
+  gsize plain_size;
+  CtStoreSummaryFunc func;
+  gpointer user_data;
+} SummaryWalk;
+
+/* Decrypts one row into the walk's buffer, authenticated with its
+ * associated data exactly as ct_store_priv_decrypt_row() does, and hands
+ * its plaintext metadata and fields to the walk's function. */
+static gboolean
+summary_walk_row_cb (CtStoreRow  *row,
+                     const char  *stored_kind,
+                     gint64       replaced_at,
+                     gpointer     user_data,
+                     GError     **error)
+{
+  SummaryWalk *walk = user_data;
+  gsize sealed_len = g_bytes_get_size (row->data);
+  gsize plain_len = 0;
+  CtStoreSummary summary = { 0 };
+  CtKey *key;
+  Buf ad;
+  gboolean ok;
+
+  key = ct_store_priv_key_for_row (walk->store, NULL, row, FALSE, error);
+  if (key == NULL)
+    return FALSE;
+
+  if (ct_crypto_open_size (sealed_len) > walk->plain_size)
+    {
+      ct_crypto_wipe (walk->plain, walk->plain_size);
+      g_free (walk->plain);
+      walk->plain_size = MAX (ct_crypto_open_size (sealed_len), 2 * walk->plain_size);
+      walk->plain = g_malloc (walk->plain_size);
+    }
+
+  ct_store_priv_record_associated_data (walk->store, row, &ad);
+  ok = ct_crypto_open_into (key, g_bytes_get_data (row->data, NULL), sealed_len, ad.data, ad.len,
+                            walk->plain, walk->plain_size, &plain_len);
+  buf_clear (&ad);
+  if (!ok)
+    {
+      ct_store_priv_set_tampered (error, ct_record_kind_get_table (row->kind), row->id);
+      return FALSE;
+    }
+
+  ok = pick_fields (walk->plain, plain_len, walk->fields, walk->n_fields, walk->values);
+  if (plain_len > 0)
+    ct_crypto_wipe (walk->plain, plain_len);
+  if (!ok)
+    ct_store_priv_set_tampered (error, ct_record_kind_get_table (row->kind), row->id);
+  else
+    {
+      summary.id = row->id;
+      summary.case_id = row->case_id;
+      summary.state = row->state;
+      summary.reference = row->reference;
+      summary.created_at = row->created_at;
+      summary.updated_at = row->updated_at;
+      summary.due_at = row->due_at;
+      summary.version = row->version;
+      summary.values = walk->values;
+      summary.n_values = walk->n_fields;
+      ok = walk->func (&summary, walk->user_data, error);
+    }
+
+  for (guint f = 0; f < walk->n_fields; f++)
+    g_clear_pointer (&walk->values[f], g_variant_unref);
+  return ok;
+}
+
+/* Walks every record of @kind with the backend's cursor, one row in memory
+ * at a time, each decrypted into the same buffer; see
+ * ct_store_transaction_foreach_summary(). */
+static gboolean
+store_foreach_summary (CtStore             *self,
+                       CtRecordKind         kind,
+                       const char * const  *fields,
+                       CtStoreSummaryFunc   func,
+                       gpointer             user_data,
+                       GError             **error)
+{
+  SummaryWalk walk = { self, fields, g_strv_length ((char **) fields), NULL, NULL, 4096, func, user_data };
+  gint64 n_rows;
+  gboolean ok;
+
+  /* Case keys are unwrapped in one pass when there are many records, as
+   * for ct_store_priv_store_list(). */
+  if (kind != CT_RECORD_KIND_ALLEGATION)
+    {
+      n_rows = ct_store_backend_count_rows (self->backend, kind, error);
+      if (n_rows < 0 || (n_rows > 32 && !preload_case_keys (self, error)))
+        return FALSE;
+    }
+
+  walk.values = g_new0 (GVariant *, walk.n_fields + 1);
+  walk.plain = g_malloc (walk.plain_size);
+  ok = ct_store_backend_foreach_row (self->backend, kind, FALSE, NULL, summary_walk_row_cb, &walk, error);
+  ct_crypto_wipe (walk.plain, walk.plain_size);
+  g_free (walk.plain);
+  g_free (walk.values);
+  return ok;
+}
+
+static gboolean
+collect_summary_cb (const CtStoreSummary  *summary,
+                    gpointer               user_data,
+                    GError               **error)
+{
+  GPtrArray *summaries = user_data;
+  CtStoreSummary *copy = g_new0 (CtStoreSummary, 1);
+
+  copy->id = g_strdup (summary->id);
+  copy->case_id = g_strdup (summary->case_id);
+  copy->state = g_strdup (summary->state);
+  copy->reference = g_strdup (summary->reference);
+  copy->created_at = summary->created_at;
+  copy->updated_at = summary->updated_at;
+  copy->due_at = summary->due_at;
+  copy->version = summary->version;
+  copy->n_values = summary->n_values;
+  copy->values = g_new0 (GVariant *, summary->n_values + 1);
+  for (guint f = 0; f < summary->n_values; f++)
+    copy->values[f] = summary->values[f] != NULL ? g_variant_ref (summary->values[f]) : NULL;
+  g_ptr_array_add (summaries, copy);
+  return TRUE;
+}
+
+/* ORDER BY created_at, id, as ct_store_backend_list_rows() returns rows. */
+static int
+compare_summaries_by_creation (gconstpointer a,
+                               gconstpointer b)
+{
+  const CtStoreSummary *x = *(const CtStoreSummary * const *) a;
+  const CtStoreSummary *y = *(const CtStoreSummary * const *) b;
+
+  if (x->created_at != y->created_at)
+    return x->created_at < y->created_at ? -1 : 1;
+  return strcmp (x->id, y->id);
+}
+
 static GPtrArray *
 store_list_summaries (CtStore             *self,
                       CtRecordKind         kind,
                       const char * const  *fields,
                       GError             **error)
 {
-  g_autoptr(GPtrArray) rows = NULL;
-  g_autoptr(GPtrArray) summaries = NULL;
-  guint n_fields = g_strv_length ((char **) fields);
-  gsize plain_size = 4096;
-  guint8 *plain = g_malloc (plain_size);
-  gboolean ok = TRUE;
+  g_autoptr(GPtrArray) summaries = g_ptr_array_new_with_free_func ((GDestroyNotify) ct_store_summary_free);
 
-  rows = ct_store_backend_list_rows (self->backend, kind, NULL, error);
-  if (rows == NULL)
+  if (!store_foreach_summary (self, kind, fields, collect_summary_cb, summaries, error))
     return NULL;
-
-  if (rows->len > 32 && kind != CT_RECORD_KIND_ALLEGATION && !preload_case_keys (self, error))
-    return NULL;
-
-  summaries = g_ptr_array_new_full (rows->len, (GDestroyNotify) ct_store_summary_free);
-  for (guint i = 0; ok && i < rows->len; i++)
-    {
-      CtStoreRow *row = g_ptr_array_index (rows, i);
-      gsize sealed_len = g_bytes_get_size (row->data);
-      gsize plain_len = 0;
-      CtStoreSummary *summary;
-      CtKey *key;
-      Buf ad;
-
-      key = ct_store_priv_key_for_row (self, NULL, row, FALSE, error);
-      if (key == NULL)
-        {
-          ok = FALSE;
-          break;
-        }
-
-      if (ct_crypto_open_size (sealed_len) > plain_size)
-        {
-          ct_crypto_wipe (plain, plain_size);
-          g_free (plain);
-          plain_size = MAX (ct_crypto_open_size (sealed_len), 2 * plain_size);
-          plain = g_malloc (plain_size);
-        }
-
-      ct_store_priv_record_associated_data (self, row, &ad);
-      ok = ct_crypto_open_into (key, g_bytes_get_data (row->data, NULL), sealed_len, ad.data,
-                                ad.len, plain, plain_size, &plain_len);
-      buf_clear (&ad);
-      if (!ok)
-        {
-          ct_store_priv_set_tampered (error, ct_record_kind_get_table (row->kind), row->id);
-          break;
-        }
-
-      summary = g_new0 (CtStoreSummary, 1);
-      summary->n_values = n_fields;
-      summary->values = g_new0 (GVariant *, n_fields + 1);
-      ok = pick_fields (plain, plain_len, fields, n_fields, summary->values);
-      if (plain_len > 0)
-        ct_crypto_wipe (plain, plain_len);
-      if (!ok)
-        {
-          ct_store_summary_free (summary);
-          ct_store_priv_set_tampered (error, ct_record_kind_get_table (row->kind), row->id);
-          break;
-        }
-
-      summary->id = g_steal_pointer (&row->id);
-      summary->case_id = g_steal_pointer (&row->case_id);
-      summary->state = g_steal_pointer (&row->state);
-      summary->reference = g_steal_pointer (&row->reference);
-      summary->created_at = row->created_at;
-      summary->updated_at = row->updated_at;
-      summary->due_at = row->due_at;
-      summary->version = row->version;
-      g_ptr_array_add (summaries, summary);
-      g_clear_pointer (&g_ptr_array_index (rows, i), ct_store_row_free);
-    }
-
-  ct_crypto_wipe (plain, plain_size);
-  g_free (plain);
-
-  if (!ok)
-    return NULL;
-
+  g_ptr_array_sort (summaries, compare_summaries_by_creation);
   return g_steal_pointer (&summaries);
 }
 
@@ -864,6 +937,40 @@ ct_store_transaction_list_summaries (CtStoreTransaction  *txn,
   g_return_val_if_fail (kind < CT_RECORD_N_KINDS, NULL);
   g_return_val_if_fail (fields != NULL, NULL);
   return store_list_summaries (txn->store, kind, fields, error);
+}
+
+/**
+ * ct_store_transaction_foreach_summary:
+ * @txn: the transaction
+ * @kind: the kind of record
+ * @fields: (array zero-terminated=1): the names of the fields wanted
+ * @func: (scope call): called with each record's summary
+ * @user_data: for @func
+ * @error: return location for an error
+ *
+ * Walks every record of @kind as ct_store_transaction_list_summaries()
+ * reads them, each decrypted and authenticated in turn, but with only one
+ * record in memory at a time and in no particular order. The summary
+ * given to @func, its strings and values are only valid during the call:
+ * @func copies (or refs) what it keeps. A record that fails to
+ * authenticate stops the walk with %CT_STORE_ERROR_TAMPERED, as does
+ * @func returning %FALSE with its own error.
+ *
+ * Returns: %TRUE if every record was walked
+ */
+gboolean
+ct_store_transaction_foreach_summary (CtStoreTransaction  *txn,
+                                      CtRecordKind         kind,
+                                      const char * const  *fields,
+                                      CtStoreSummaryFunc   func,
+                                      gpointer             user_data,
+                                      GError             **error)
+{
+  g_return_val_if_fail (txn != NULL && txn->valid, FALSE);
+  g_return_val_if_fail (kind < CT_RECORD_N_KINDS, FALSE);
+  g_return_val_if_fail (fields != NULL, FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+  return store_foreach_summary (txn->store, kind, fields, func, user_data, error);
 }
 
 /**

@@ -120,6 +120,12 @@ typedef struct
 } CtStoreSummary;
 
 void ct_store_summary_free (CtStoreSummary *summary);
+
+/* Called for each record of ct_store_transaction_foreach_summary(); return
+ * %FALSE (with @error set) to stop the walk. */
+typedef gboolean (*CtStoreSummaryFunc) (const CtStoreSummary  *summary,
+                                        gpointer               user_data,
+                                        GError               **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtStoreSummary, ct_store_summary_free)
 
 void ct_store_status_free (CtStoreStatus *status);
@@ -328,6 +334,12 @@ GPtrArray  *ct_store_transaction_list_summaries (CtStoreTransaction  *txn,
                                                  CtRecordKind         kind,
                                                  const char * const  *fields,
                                                  GError             **error);
+gboolean    ct_store_transaction_foreach_summary (CtStoreTransaction  *txn,
+                                                  CtRecordKind         kind,
+                                                  const char * const  *fields,
+                                                  CtStoreSummaryFunc   func,
+                                                  gpointer             user_data,
+                                                  GError             **error);
 gboolean    ct_store_transaction_foreach      (CtStoreTransaction  *txn,
                                                CtRecordKind         kind,
                                                CtStoreRecordFunc    func,

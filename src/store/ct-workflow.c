@@ -643,8 +643,8 @@ load_data_free (LoadData *data)
 }
 
 static const char *
-summary_string (CtStoreSummary *summary,
-                guint           field)
+summary_string (const CtStoreSummary *summary,
+                guint                 field)
 {
   GVariant *value = summary->values[field];
 
@@ -655,8 +655,8 @@ summary_string (CtStoreSummary *summary,
 
 /* (transfer container): the strings of an array-of-strings field. */
 static const char **
-summary_strv (CtStoreSummary *summary,
-              guint           field)
+summary_strv (const CtStoreSummary *summary,
+              guint                 field)
 {
   GVariant *value = summary->values[field];
 
@@ -665,102 +665,170 @@ summary_strv (CtStoreSummary *summary,
   return g_variant_get_strv (value, NULL);
 }
 
-/* describe_children(), for summaries read by the load. */
-static char *
-describe_summary_children (CtStoreSummary *case_summary,
-                           GHashTable     *children_by_id,
-                           char          **out_aliases)
+/* What the list shows of one child, kept while the cases are read. */
+typedef struct
 {
-  g_autoptr(GString) names = g_string_new (NULL);
-  g_autoptr(GString) aliases = g_string_new (NULL);
-  g_autofree const char **ids = summary_strv (case_summary, CASE_CHILD_IDS);
+  char *name;                  /* "given family" */
+  char *aliases;               /* each followed by a newline, or NULL */
+} ChildNames;
 
+static void
+child_names_free (ChildNames *names)
+{
+  g_free (names->name);
+  g_free (names->aliases);
+  g_free (names);
+}
+
+/* An item and when its case was created, so the items can be put in the
+ * order the cases were created once all are read. */
+typedef struct
+{
+  gint64 created_at;
+  CtCaseItem *item;
+} LoadedItem;
+
+typedef struct
+{
+  LoadData *data;
+  GHashTable *children;        /* id -> ChildNames */
+  GArray *loaded;              /* LoadedItem */
+  GString *names;
+  GString *aliases;
+  const char *dso;
+} LoadWalk;
+
+static gboolean
+on_child_summary_cb (const CtStoreSummary  *summary,
+                     gpointer               user_data,
+                     GError               **error)
+{
+  LoadWalk *walk = user_data;
+  ChildNames *names = g_new0 (ChildNames, 1);
+  const char *given = summary_string (summary, CHILD_GIVEN_NAMES);
+  const char *family = summary_string (summary, CHILD_FAMILY_NAME);
+  g_autofree const char **aliases = summary_strv (summary, CHILD_ALIASES);
+
+  names->name = g_strconcat (given ? given : "", " ", family ? family : "", NULL);
+  if (aliases != NULL && aliases[0] != NULL)
+    {
+      g_string_truncate (walk->aliases, 0);
+      for (guint j = 0; aliases[j] != NULL; j++)
+        {
+          g_string_append (walk->aliases, aliases[j]);
+          g_string_append_c (walk->aliases, '\n');
+        }
+      names->aliases = g_strndup (walk->aliases->str, walk->aliases->len);
+    }
+  g_hash_table_insert (walk->children, g_strdup (summary->id), names);
+  return TRUE;
+}
+
+/* describe_children(), for summaries read by the load. */
+static gboolean
+on_case_summary_cb (const CtStoreSummary  *summary,
+                    gpointer               user_data,
+                    GError               **error)
+{
+  LoadWalk *walk = user_data;
+  g_autofree const char **ids = summary_strv (summary, CASE_CHILD_IDS);
+  GVariant *flags = summary->values[CASE_PROCEDURE_FLAGS];
+  LoadedItem loaded;
+
+  g_string_truncate (walk->names, 0);
+  g_string_truncate (walk->aliases, 0);
   for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
     {
-      CtStoreSummary *child = g_hash_table_lookup (children_by_id, ids[i]);
-      g_autofree const char **child_aliases = NULL;
-      const char *given;
-      const char *family;
+      ChildNames *child = g_hash_table_lookup (walk->children, ids[i]);
 
       if (child == NULL)
         continue;
-
-      given = summary_string (child, CHILD_GIVEN_NAMES);
-      family = summary_string (child, CHILD_FAMILY_NAME);
-      if (names->len > 0)
-        g_string_append (names, ", ");
-      g_string_append (names, given ? given : "");
-      g_string_append_c (names, ' ');
-      g_string_append (names, family ? family : "");
-
-      child_aliases = summary_strv (child, CHILD_ALIASES);
-      for (guint j = 0; child_aliases != NULL && child_aliases[j] != NULL; j++)
-        {
-          g_string_append (aliases, child_aliases[j]);
-          g_string_append_c (aliases, '\n');
-        }
+      if (walk->names->len > 0)
+        g_string_append (walk->names, ", ");
+      g_string_append (walk->names, child->name);
+      if (child->aliases != NULL)
+        g_string_append (walk->aliases, child->aliases);
     }
 
-  *out_aliases = g_string_free (g_steal_pointer (&aliases), FALSE);
-  return g_string_free (g_steal_pointer (&names), FALSE);
+  loaded.created_at = summary->created_at;
+  loaded.item = make_item (summary->id, summary->reference, summary->state, summary->due_at,
+                           walk->names->str, walk->aliases->str, walk->dso,
+                           flags != NULL && g_variant_is_of_type (flags, G_VARIANT_TYPE_INT64)
+                             ? g_variant_get_int64 (flags) : 0);
+  g_array_append_val (walk->loaded, loaded);
+  return TRUE;
+}
+
+/* In the order the cases were created: created_at, then id, as
+ * ct_store_transaction_list() returns them. */
+static int
+compare_loaded_items (gconstpointer a,
+                      gconstpointer b)
+{
+  const LoadedItem *x = a;
+  const LoadedItem *y = b;
+
+  if (x->created_at != y->created_at)
+    return x->created_at < y->created_at ? -1 : 1;
+  return strcmp (ct_case_item_get_case_id (x->item), ct_case_item_get_case_id (y->item));
 }
 
 /* Runs on the store's thread: reads everything the window shows first and
  * makes the case list's items there, so the window's thread only has to
- * show them. */
+ * show them. Children and then cases are walked a record at a time, each
+ * case made into its item as it is read, so no more than one record's
+ * ciphertext and plaintext is held at once, however many there are. */
 static gboolean
 load_in_transaction (CtStoreTransaction  *txn,
                      gpointer             user_data,
                      GError             **error)
 {
   LoadData *data = user_data;
-  g_autoptr(GPtrArray) cases = NULL;
-  g_autoptr(GPtrArray) children = NULL;
-  g_autoptr(GHashTable) children_by_id = NULL;
-  const char *dso = NULL;
+  LoadWalk walk = { data, NULL, NULL, NULL, NULL, NULL };
+  gboolean ok;
 
   if ((data->organisations = ct_store_transaction_list (txn, CT_RECORD_KIND_ORGANISATION,
                                                         NULL, error)) == NULL ||
       (data->staff = ct_store_transaction_list (txn, CT_RECORD_KIND_STAFF, NULL,
                                                 error)) == NULL ||
       (data->agencies = ct_store_transaction_list (txn, CT_RECORD_KIND_AGENCY, NULL,
-                                                   error)) == NULL ||
-      (cases = ct_store_transaction_list_summaries (txn, CT_RECORD_KIND_CASE, case_list_fields,
-                                                    error)) == NULL ||
-      (children = ct_store_transaction_list_summaries (txn, CT_RECORD_KIND_CHILD,
-                                                       child_list_fields, error)) == NULL)
+                                                   error)) == NULL)
     return FALSE;
 
+  if (data->organisations->len > 0)
+    walk.dso = ct_record_get_string (g_ptr_array_index (data->organisations, 0), "dso-name");
+
+  walk.children = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) child_names_free);
+  walk.loaded = g_array_new (FALSE, FALSE, sizeof (LoadedItem));
+  walk.names = g_string_new (NULL);
+  walk.aliases = g_string_new (NULL);
+
+  ok = ct_store_transaction_foreach_summary (txn, CT_RECORD_KIND_CHILD, child_list_fields,
+                                             on_child_summary_cb, &walk, error) &&
+       ct_store_transaction_foreach_summary (txn, CT_RECORD_KIND_CASE, case_list_fields,
+                                             on_case_summary_cb, &walk, error);
   data->read_at = g_get_monotonic_time ();
 
-  if (data->organisations->len > 0)
-    dso = ct_record_get_string (g_ptr_array_index (data->organisations, 0), "dso-name");
-
-  children_by_id = g_hash_table_new (g_str_hash, g_str_equal);
-  for (guint i = 0; i < children->len; i++)
+  if (ok)
     {
-      CtStoreSummary *child = g_ptr_array_index (children, i);
-      g_hash_table_insert (children_by_id, child->id, child);
+      g_array_sort (walk.loaded, compare_loaded_items);
+      data->items = g_ptr_array_new_full (walk.loaded->len, g_object_unref);
+      for (guint i = 0; i < walk.loaded->len; i++)
+        g_ptr_array_add (data->items, g_array_index (walk.loaded, LoadedItem, i).item);
+    }
+  else
+    {
+      for (guint i = 0; i < walk.loaded->len; i++)
+        g_object_unref (g_array_index (walk.loaded, LoadedItem, i).item);
     }
 
-  data->items = g_ptr_array_new_full (cases->len, g_object_unref);
-  for (guint i = 0; i < cases->len; i++)
-    {
-      CtStoreSummary *case_summary = g_ptr_array_index (cases, i);
-      g_autofree char *aliases = NULL;
-      g_autofree char *names = describe_summary_children (case_summary, children_by_id, &aliases);
-
-      GVariant *flags = case_summary->values[CASE_PROCEDURE_FLAGS];
-
-      g_ptr_array_add (data->items,
-                       make_item (case_summary->id, case_summary->reference,
-                                  case_summary->state, case_summary->due_at, names, aliases, dso,
-                                  flags != NULL && g_variant_is_of_type (flags, G_VARIANT_TYPE_INT64)
-                                    ? g_variant_get_int64 (flags) : 0));
-    }
-
+  g_array_unref (walk.loaded);
+  g_hash_table_unref (walk.children);
+  g_string_free (walk.names, TRUE);
+  g_string_free (walk.aliases, TRUE);
   data->made_at = g_get_monotonic_time ();
-  return TRUE;
+  return ok;
 }
 
 /* The case service for the organisation as it now stands. */
@@ -811,7 +879,7 @@ apply_load (CtWorkflow *self,
     ct_workflow_set_actor_id (self, actor);
   }
 
-  g_debug ("Loaded %u cases; read in %.0f ms, made into list items in %.0f ms, "
+  g_debug ("Loaded %u cases; read and made into list items in %.0f ms, put in order in %.0f ms, "
            "handed over after %.0f ms",
            data->items->len, (data->read_at - data->started_at) / 1000.0,
            (data->made_at - data->read_at) / 1000.0,
