@@ -152,7 +152,7 @@ on_step_recorded_cb (GObject      *source,
   g_autofree char *notice = NULL;
 
   item = ct_workflow_record_finish (CT_WORKFLOW (source), result, &notice, &error);
-  ct_step_dialog_save_finished (data->dialog, error);
+  ct_form_window_save_finished (CT_FORM_WINDOW (data->dialog), error);
   if (item != NULL)
     {
       g_signal_emit (data->self, signals[SIGNAL_CASE_CHANGED], 0, item);
@@ -187,15 +187,15 @@ find_agency (CtCasePage *self,
  * the step happened. */
 static void
 on_step_save_cb (CtStepDialog *dialog,
-                 GHashTable   *answers,
                  CtCasePage   *self)
 {
   StepData *data = g_new0 (StepData, 1);
   g_autoptr(GDateTime) occurred_at = ct_step_dialog_get_occurred_at (dialog);
+  GHashTable *answers = ct_step_dialog_get_answers (dialog);
 
   data->self = g_object_ref (self);
   data->dialog = g_object_ref (dialog);
-  data->answers = g_hash_table_ref (answers);
+  data->answers = answers;
 
   ct_workflow_record_async (self->workflow, self->case_id, ct_step_dialog_get_event (dialog),
                             answers, occurred_at, NULL, on_step_recorded_cb, data);
@@ -454,13 +454,13 @@ on_form_saved_cb (GObject      *source,
  * transaction, each changed record as a new version. */
 static void
 on_form_save_cb (CtFormWindow *form,
-                 GPtrArray    *records,
                  CtCasePage   *self)
 {
   GTask *task = g_task_new (self, NULL, NULL, NULL);
 
   g_task_set_task_data (task, g_object_ref (form), g_object_unref);
-  ct_workflow_save_records_async (self->workflow, records, NULL, on_form_saved_cb, task);
+  ct_workflow_save_records_async (self->workflow, ct_form_window_get_records (form), NULL,
+                                  on_form_saved_cb, task);
 }
 
 static void
@@ -618,6 +618,9 @@ add_action_row (CtCasePage *self,
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   button = add_open_button (ADW_ACTION_ROW (row), title, callback, self);
   g_object_set_data (G_OBJECT (button), "event", data);
+  /* The button, named like the row, takes the focus: were the row to take
+   * it too, a screen reader would read the step twice. */
+  gtk_widget_set_focusable (row, FALSE);
   adw_preferences_group_add (self->actions_group, row);
   g_ptr_array_add (self->action_rows, row);
 }
