@@ -4,8 +4,16 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <cairo-pdf.h>
+#include <string.h>
 
+#include "ct-case-item.h"
+#include "ct-case-list-model.h"
+#include "ct-case-list-view.h"
+#include "ct-case-row.h"
 #include "ct-child-dialog.h"
+#include "ct-choice-row.h"
+#include "ct-document-window.h"
 #include "ct-concern-dialog.h"
 #include "ct-person-dialog.h"
 #include "ct-setup-assistant.h"
@@ -16,7 +24,189 @@
 /* Every form a DSO fills in, checked as a keyboard and screen reader user
  * meets it: each control that can be used takes the keyboard focus and has
  * a name. The case page and the main window are checked in their own
- * tests, with records in them. */
+ * tests, with records in them.
+ *
+ * Besides, what a screen reader says is checked here (see audit_speech()):
+ * every row that takes the focus has a name of its own; no name is said
+ * twice, neither within itself ("Save Save") nor by a control and the row
+ * around it; no mnemonic underscore is read out ("_Save"); an empty label
+ * is not shown (it would be read as "label"); answers of which one is
+ * chosen are radio buttons in a named radio group; and a previewed page
+ * offers its text. */
+
+/* The accessible label a widget was given, or %NULL: GTK 4.8 has no getter,
+ * but its test API reports the value that did not match. */
+static char *
+get_label (GtkWidget *widget)
+{
+  if (!gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL))
+    return NULL;
+  return gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget),
+                                             GTK_ACCESSIBLE_PROPERTY_LABEL, "\x01");
+}
+
+static char *
+get_description (GtkWidget *widget)
+{
+  if (!gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget),
+                                         GTK_ACCESSIBLE_PROPERTY_DESCRIPTION))
+    return NULL;
+  return gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget),
+                                             GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "\x01");
+}
+
+/* What is read for a widget: its label, or for a button without one the
+ * text it shows. */
+static char *
+get_spoken_name (GtkWidget *widget)
+{
+  char *label = get_label (widget);
+
+  if (label != NULL || !GTK_IS_BUTTON (widget))
+    return label;
+  if (gtk_button_get_label (GTK_BUTTON (widget)) != NULL)
+    return g_strdup (gtk_button_get_label (GTK_BUTTON (widget)));
+  return NULL;
+}
+
+static gboolean
+is_row (GtkWidget *widget)
+{
+  const char *type = G_OBJECT_TYPE_NAME (widget);
+
+  return GTK_IS_LIST_BOX_ROW (widget) || g_str_equal (type, "GtkListItemWidget") ||
+         g_str_equal (type, "GtkColumnViewRowWidget");
+}
+
+/* "Record the escalation Record the escalation" */
+static gboolean
+is_doubled (const char *name)
+{
+  gsize len = strlen (name);
+  gsize half = len / 2;
+
+  return len >= 3 && len % 2 == 1 && name[half] == ' ' && strncmp (name, name + half + 1, half) == 0;
+}
+
+/* "_Save": an underscore before a letter, at the start of a word. */
+static gboolean
+has_mnemonic (const char *name)
+{
+  for (const char *p = name; *p != '\0'; p++)
+    if (*p == '_' && (p == name || p[-1] == ' ') && g_ascii_isalnum (p[1]))
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether the keyboard can reach @widget: it takes the focus, and nothing
+ * around it keeps the focus from its children. */
+static gboolean
+takes_focus (GtkWidget *widget)
+{
+  if (!gtk_widget_get_focusable (widget) || !gtk_widget_is_sensitive (widget))
+    return FALSE;
+
+  for (GtkWidget *w = widget; w != NULL; w = gtk_widget_get_parent (w))
+    if (!gtk_widget_get_can_focus (w))
+      return FALSE;
+
+  return TRUE;
+}
+
+static void
+audit_speech (GtkWidget  *widget,
+              const char *focus_name,
+              GString    *problems)
+{
+  const char *type = G_OBJECT_TYPE_NAME (widget);
+  g_autofree char *name = NULL;
+  gboolean focusable;
+
+  /* What is not on screen (a closed popover, a hidden page) is not read. */
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (GTK_IS_WINDOW_CONTROLS (widget))
+    return;
+
+  name = get_spoken_name (widget);
+  focusable = takes_focus (widget);
+
+  if (is_row (widget) && focusable && (name == NULL || *name == '\0') &&
+      !gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget),
+                                         GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+    g_string_append_printf (problems, "  %s %p in %s is a row that takes the focus with no "
+                            "name\n", type, widget,
+                            G_OBJECT_TYPE_NAME (gtk_widget_get_parent (gtk_widget_get_parent (widget))));
+
+  if (name != NULL && is_doubled (name))
+    g_string_append_printf (problems, "  %s %p is named twice over: \"%s\"\n", type, widget, name);
+
+  if (name != NULL && has_mnemonic (name))
+    g_string_append_printf (problems, "  %s %p reads a mnemonic underscore: \"%s\"\n",
+                            type, widget, name);
+
+  if (focusable && name != NULL && *name != '\0' && focus_name != NULL &&
+      g_str_equal (name, focus_name))
+    g_string_append_printf (problems, "  %s %p repeats the name of the row around it: \"%s\"\n",
+                            type, widget, name);
+
+  if (GTK_IS_LABEL (widget) && *gtk_label_get_text (GTK_LABEL (widget)) == '\0' &&
+      gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (widget)) != GTK_ACCESSIBLE_ROLE_NONE)
+    g_string_append_printf (problems, "  %s %p is an empty label on show, read as \"label\"\n",
+                            type, widget);
+
+  if (GTK_IS_TOGGLE_BUTTON (widget) && GTK_IS_BOX (gtk_widget_get_parent (widget)))
+    {
+      GtkWidget *box = gtk_widget_get_parent (widget);
+      guint toggles = 0;
+
+      for (GtkWidget *child = gtk_widget_get_first_child (box); child != NULL;
+           child = gtk_widget_get_next_sibling (child))
+        toggles += GTK_IS_TOGGLE_BUTTON (child) && !GTK_IS_MENU_BUTTON (child);
+
+      /* Toggle buttons side by side, of which one is chosen, are a radio
+       * group: a screen reader says "radio button, 1 of 2, checked". */
+      if (toggles >= 2 || CT_IS_CHOICE_ROW (gtk_widget_get_ancestor (widget, CT_TYPE_CHOICE_ROW)))
+        {
+          g_autofree char *group_name = get_label (box);
+
+          if (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (widget)) !=
+              GTK_ACCESSIBLE_ROLE_RADIO)
+            g_string_append_printf (problems, "  %s %p (\"%s\") is one of several answers but is "
+                                    "not a radio button\n", type, widget, name ? name : "");
+          if (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (box)) !=
+              GTK_ACCESSIBLE_ROLE_RADIO_GROUP || group_name == NULL || *group_name == '\0')
+            g_string_append_printf (problems, "  %s %p holds answers but is not a named radio "
+                                    "group\n", G_OBJECT_TYPE_NAME (box), box);
+        }
+    }
+
+  if (GTK_IS_PICTURE (widget) && gtk_widget_has_css_class (widget, "ct-page"))
+    {
+      g_autofree char *text = get_description (widget);
+
+      if (text == NULL || *g_strstrip (text) == '\0')
+        g_string_append_printf (problems, "  %s %p (\"%s\") is a page with no text for a screen "
+                                "reader\n", type, widget, name ? name : "");
+    }
+
+  if (focusable && is_row (widget) && name != NULL)
+    focus_name = name;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    audit_speech (child, focus_name, problems);
+}
+
+static void
+assert_speech (GtkWidget *root)
+{
+  g_autoptr(GString) problems = g_string_new (NULL);
+
+  audit_speech (root, NULL, problems);
+  if (problems->len > 0)
+    g_error ("What a screen reader would say wrongly:\n%s", problems->str);
+}
 
 static guint
 check_window (GtkWindow *window)
@@ -26,6 +216,7 @@ check_window (GtkWindow *window)
   gtk_window_present (window);
   ct_test_ui_wait_for_frame (GTK_WIDGET (window));
   n = ct_test_ui_assert_operable (GTK_WIDGET (window));
+  assert_speech (GTK_WIDGET (window));
   g_test_message ("%s: %u controls, %u dates with a calendar", G_OBJECT_TYPE_NAME (window), n,
                   ct_test_ui_assert_dates_have_calendars (GTK_WIDGET (window)));
   g_assert_cmpuint (n, >, 0);
@@ -104,6 +295,194 @@ test_check_finds_problems (void)
   g_test_trap_assert_stderr ("*GtkButton*cannot take the keyboard focus*");
 }
 
+/* The checks of what is said: each kind of problem is reported. */
+static void
+test_check_finds_speech_problems (void)
+{
+  if (g_test_subprocess ())
+    {
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+      GtkWidget *list = gtk_list_box_new ();
+      GtkWidget *row = gtk_list_box_row_new ();
+      GtkWidget *answers = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+      GtkWidget *yes = gtk_toggle_button_new_with_label ("Yes");
+      GtkWidget *no = gtk_toggle_button_new_with_label ("No");
+      GtkWidget *doubled = gtk_button_new_with_label ("Go");
+      GtkWidget *page = gtk_picture_new ();
+
+      /* A row named by nothing; inside it, a button named like it. */
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
+      gtk_box_append (GTK_BOX (box), list);
+      /* "Go Go", and "_Delete". */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (doubled), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      "Go Go", -1);
+      gtk_box_append (GTK_BOX (box), doubled);
+      gtk_box_append (GTK_BOX (box), gtk_button_new_with_mnemonic ("_Delete"));
+      /* Yes and No as plain toggle buttons. */
+      gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (no), GTK_TOGGLE_BUTTON (yes));
+      gtk_box_append (GTK_BOX (answers), yes);
+      gtk_box_append (GTK_BOX (answers), no);
+      gtk_box_append (GTK_BOX (box), answers);
+      /* A page of a letter as a picture only. */
+      gtk_widget_add_css_class (page, "ct-page");
+      gtk_widget_set_size_request (page, 20, 20);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (page), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      "Page 1 of 1", -1);
+      gtk_box_append (GTK_BOX (box), page);
+      /* An empty label. */
+      gtk_box_append (GTK_BOX (box), gtk_label_new (""));
+
+      {
+        GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+
+        gtk_window_set_child (window, box);
+        gtk_window_present (window);
+        ct_test_ui_wait_for_frame (GTK_WIDGET (window));
+        assert_speech (GTK_WIDGET (window));
+      }
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*GtkListBoxRow*a row that takes the focus with no name*");
+  g_test_trap_assert_stderr ("*GtkButton*named twice over: \"Go Go\"*");
+  g_test_trap_assert_stderr ("*GtkButton*reads a mnemonic underscore: \"_Delete\"*");
+  g_test_trap_assert_stderr ("*GtkToggleButton*(\"Yes\") is one of several answers but is not a radio button*");
+  g_test_trap_assert_stderr ("*GtkBox*holds answers but is not a named radio group*");
+  g_test_trap_assert_stderr ("*GtkPicture*(\"Page 1 of 1\") is a page with no text*");
+  g_test_trap_assert_stderr ("*GtkLabel*an empty label on show*");
+}
+
+static GtkWidget *
+find_by_label_prefix (GtkWidget  *root,
+                      const char *prefix)
+{
+  g_autofree char *label = get_label (root);
+
+  if (label != NULL && g_str_has_prefix (label, prefix))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_label_prefix (child, prefix);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* Rows of the case list, an open case and a closed one, as they take the
+ * keyboard focus: each is read as its sentence. */
+static void
+test_case_list (void)
+{
+  g_autoptr(CtCaseListModel) model = ct_case_list_model_new ();
+  g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func (g_object_unref);
+  gint64 now = g_get_real_time ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *open = ct_case_list_view_new (CT_CASE_LIST_NEEDS_ACTION);
+  GtkWidget *closed = ct_case_list_view_new (CT_CASE_LIST_CLOSED);
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  GtkWidget *row;
+
+  g_ptr_array_add (cases, ct_case_item_new ("a", "CT-2026-0001", "Alex Brown", NULL,
+                                            "Escalate the concern", now + G_TIME_SPAN_HOUR,
+                                            "Dana Officer", FALSE));
+  g_ptr_array_add (cases, ct_case_item_new ("b", "CT-2026-0002", "Sam Green", NULL,
+                                            "Closed", 0, "Dana Officer", TRUE));
+  ct_case_list_model_replace_all (model, cases);
+  gtk_widget_set_vexpand (open, TRUE);
+  gtk_widget_set_vexpand (closed, TRUE);
+  gtk_box_append (GTK_BOX (box), open);
+  gtk_box_append (GTK_BOX (box), closed);
+  ct_case_list_view_set_model (CT_CASE_LIST_VIEW (open), G_LIST_MODEL (model));
+  ct_case_list_view_set_model (CT_CASE_LIST_VIEW (closed), G_LIST_MODEL (model));
+  gtk_window_set_default_size (window, 600, 700);
+  gtk_window_set_child (window, box);
+  gtk_window_present (window);
+  ct_test_ui_wait_for_frame (GTK_WIDGET (window));
+
+  /* The sentence is on what takes the focus, not on a part of it. */
+  row = find_by_label_prefix (open, "CT-2026-0001, Alex Brown, Escalate the concern, ");
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_get_focusable (row));
+  row = ct_test_ui_find_by_label (closed, "CT-2026-0002, Sam Green, Closed");
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_get_focusable (row));
+
+  check_window (window);
+}
+
+/* A letter whose text says "Dear Ms Brown", on one page. */
+static cairo_status_t
+on_pdf_write_cb (void                *closure,
+                 const unsigned char *data,
+                 unsigned int         length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+static GBytes *
+make_letter (void)
+{
+  GByteArray *bytes = g_byte_array_new ();
+  cairo_surface_t *surface = cairo_pdf_surface_create_for_stream (on_pdf_write_cb, bytes,
+                                                                  595, 842);
+  cairo_t *cr = cairo_create (surface);
+
+  cairo_set_font_size (cr, 12);
+  cairo_move_to (cr, 72, 100);
+  cairo_show_text (cr, "Dear Ms Brown");
+  cairo_destroy (cr);
+  cairo_surface_finish (surface);
+  cairo_surface_destroy (surface);
+
+  return g_byte_array_free_to_bytes (bytes);
+}
+
+/* The preview reads out the letter, page by page, not only "Page 1 of 1". */
+static void
+test_document_preview (void)
+{
+  g_autoptr(GBytes) pdf = make_letter ();
+  g_autoptr(CtRecord) document = ct_record_new (CT_RECORD_KIND_DOCUMENT);
+  g_autoptr(GError) error = NULL;
+  CtDocumentWindow *window;
+  GtkWidget *page;
+  gint64 deadline;
+
+  ct_record_set_string (document, "title", "Referral confirmation");
+  ct_record_set_string (document, "kind", "referral-confirmation");
+  ct_record_set_bytes (document, "pdf", pdf);
+  window = ct_document_window_new (document, &error);
+  g_assert_no_error (error);
+  gtk_window_present (GTK_WINDOW (window));
+  ct_test_ui_wait_for_frame (GTK_WIDGET (window));
+
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while ((page = ct_test_ui_find_by_label (GTK_WIDGET (window), "Page 1 of 1")) == NULL &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (page);
+  g_assert_true (GTK_IS_PICTURE (page));
+  g_assert_nonnull (strstr (ct_document_window_get_page_text (window, 0), "Dear Ms Brown"));
+  {
+    g_autofree char *text = get_description (page);
+
+    g_assert_nonnull (text);
+    g_assert_nonnull (strstr (text, "Dear Ms Brown"));
+  }
+  /* The page names stay what the end-to-end test and screen readers find. */
+  ct_test_ui_wait_for_frame (GTK_WIDGET (window));
+  check_window (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -113,7 +492,10 @@ main (int   argc,
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   g_test_add_func ("/ui/operable/check-finds-problems", test_check_finds_problems);
+  g_test_add_func ("/ui/operable/check-finds-speech-problems", test_check_finds_speech_problems);
   g_test_add_func ("/ui/operable/step-forms", test_step_forms);
+  g_test_add_func ("/ui/operable/case-list", test_case_list);
+  g_test_add_func ("/ui/operable/document-preview", test_document_preview);
   g_test_add_func ("/ui/operable/record-forms", test_record_forms);
   g_test_add_func ("/ui/operable/first-run-pages", test_first_run_pages);
 
