@@ -660,8 +660,13 @@ get_spoken_name (GtkWidget *widget)
 {
   char *label = ct_test_ui_get_label (widget);
 
-  if (label != NULL || !GTK_IS_BUTTON (widget))
+  if (label != NULL)
     return label;
+  /* A preferences row is labelled by its title. */
+  if (ADW_IS_PREFERENCES_ROW (widget))
+    return g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)));
+  if (!GTK_IS_BUTTON (widget))
+    return NULL;
   if (gtk_button_get_label (GTK_BUTTON (widget)) != NULL)
     return g_strdup (gtk_button_get_label (GTK_BUTTON (widget)));
   return NULL;
