@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "ct-choice-row.h"
 #include "ct-date-button.h"
 #include "ct-test-ui.h"
 #include "ct-workflow.h"
@@ -621,4 +622,232 @@ ct_test_ui_assert_dates_have_calendars (GtkWidget *root)
     n += ct_test_ui_assert_dates_have_calendars (child);
 
   return n;
+}
+
+/**
+ * ct_test_ui_get_label:
+ * @widget: a widget
+ *
+ * GTK 4.8 has no getter for accessible properties, but its test API reports
+ * the value that did not match.
+ *
+ * Returns: (transfer full) (nullable): the accessible label @widget was
+ *   given, or %NULL
+ */
+char *
+ct_test_ui_get_label (GtkWidget *widget)
+{
+  if (!gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL))
+    return NULL;
+  return gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget),
+                                             GTK_ACCESSIBLE_PROPERTY_LABEL, "\x01");
+}
+
+char *
+ct_test_ui_get_description (GtkWidget *widget)
+{
+  if (!gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget),
+                                         GTK_ACCESSIBLE_PROPERTY_DESCRIPTION))
+    return NULL;
+  return gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget),
+                                             GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "\x01");
+}
+
+/* What is read for a widget: its label, or for a button without one the
+ * text it shows. */
+static char *
+get_spoken_name (GtkWidget *widget)
+{
+  char *label = ct_test_ui_get_label (widget);
+
+  if (label != NULL)
+    return label;
+  /* A preferences row is labelled by its title. */
+  if (ADW_IS_PREFERENCES_ROW (widget))
+    return g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)));
+  if (!GTK_IS_BUTTON (widget))
+    return NULL;
+  if (gtk_button_get_label (GTK_BUTTON (widget)) != NULL)
+    return g_strdup (gtk_button_get_label (GTK_BUTTON (widget)));
+  return NULL;
+}
+
+static gboolean
+is_row (GtkWidget *widget)
+{
+  const char *type = G_OBJECT_TYPE_NAME (widget);
+
+  return GTK_IS_LIST_BOX_ROW (widget) || g_str_equal (type, "GtkListItemWidget") ||
+         g_str_equal (type, "GtkColumnViewRowWidget");
+}
+
+/* "Record the escalation Record the escalation" */
+static gboolean
+is_doubled (const char *name)
+{
+  gsize len = strlen (name);
+  gsize half = len / 2;
+
+  return len >= 3 && len % 2 == 1 && name[half] == ' ' && strncmp (name, name + half + 1, half) == 0;
+}
+
+/* "_Save": an underscore before a letter, at the start of a word. */
+static gboolean
+has_mnemonic (const char *name)
+{
+  for (const char *p = name; *p != '\0'; p++)
+    if (*p == '_' && (p == name || p[-1] == ' ') && g_ascii_isalnum (p[1]))
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether the keyboard can reach @widget: it takes the focus, and nothing
+ * around it keeps the focus from its children. */
+static gboolean
+takes_focus (GtkWidget *widget)
+{
+  if (!gtk_widget_get_focusable (widget) || !gtk_widget_is_sensitive (widget))
+    return FALSE;
+
+  for (GtkWidget *w = widget; w != NULL; w = gtk_widget_get_parent (w))
+    if (!gtk_widget_get_can_focus (w))
+      return FALSE;
+
+  return TRUE;
+}
+
+static void
+audit_speech (GtkWidget  *widget,
+              const char *focus_name,
+              GString    *problems)
+{
+  const char *type = G_OBJECT_TYPE_NAME (widget);
+  g_autofree char *name = NULL;
+  gboolean focusable;
+
+  /* What is not on screen (a closed popover, a hidden page) is not read. */
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (GTK_IS_WINDOW_CONTROLS (widget))
+    return;
+
+  name = get_spoken_name (widget);
+  focusable = takes_focus (widget);
+
+  if (is_row (widget) && focusable && (name == NULL || *name == '\0') &&
+      !gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget),
+                                         GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+    g_string_append_printf (problems, "  %s %p in %s is a row that takes the focus with no "
+                            "name\n", type, widget,
+                            G_OBJECT_TYPE_NAME (gtk_widget_get_parent (gtk_widget_get_parent (widget))));
+
+  if (name != NULL && is_doubled (name))
+    g_string_append_printf (problems, "  %s %p is named twice over: \"%s\"\n", type, widget, name);
+
+  if (name != NULL && has_mnemonic (name))
+    g_string_append_printf (problems, "  %s %p reads a mnemonic underscore: \"%s\"\n",
+                            type, widget, name);
+
+  if (focusable && name != NULL && *name != '\0' && focus_name != NULL &&
+      g_str_equal (name, focus_name))
+    g_string_append_printf (problems, "  %s %p repeats the name of the row around it: \"%s\"\n",
+                            type, widget, name);
+
+  if (GTK_IS_LABEL (widget) && *gtk_label_get_text (GTK_LABEL (widget)) == '\0' &&
+      gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (widget)) != GTK_ACCESSIBLE_ROLE_NONE)
+    g_string_append_printf (problems, "  %s %p is an empty label on show, read as \"label\"\n",
+                            type, widget);
+
+  if (GTK_IS_TOGGLE_BUTTON (widget) && GTK_IS_BOX (gtk_widget_get_parent (widget)))
+    {
+      GtkWidget *box = gtk_widget_get_parent (widget);
+      guint toggles = 0;
+
+      for (GtkWidget *child = gtk_widget_get_first_child (box); child != NULL;
+           child = gtk_widget_get_next_sibling (child))
+        toggles += GTK_IS_TOGGLE_BUTTON (child) && !GTK_IS_MENU_BUTTON (child);
+
+      /* Toggle buttons side by side, of which one is chosen, are a radio
+       * group: a screen reader says "radio button, 1 of 2, checked". */
+      if (toggles >= 2 || CT_IS_CHOICE_ROW (gtk_widget_get_ancestor (widget, CT_TYPE_CHOICE_ROW)))
+        {
+          g_autofree char *group_name = ct_test_ui_get_label (box);
+
+          if (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (widget)) !=
+              GTK_ACCESSIBLE_ROLE_RADIO)
+            g_string_append_printf (problems, "  %s %p (\"%s\") is one of several answers but is "
+                                    "not a radio button\n", type, widget, name ? name : "");
+          if (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (box)) !=
+              GTK_ACCESSIBLE_ROLE_RADIO_GROUP || group_name == NULL || *group_name == '\0')
+            g_string_append_printf (problems, "  %s %p holds answers but is not a named radio "
+                                    "group\n", G_OBJECT_TYPE_NAME (box), box);
+        }
+    }
+
+  if (GTK_IS_PICTURE (widget) && gtk_widget_has_css_class (widget, "ct-page"))
+    {
+      g_autofree char *text = ct_test_ui_get_description (widget);
+
+      if (text == NULL || *g_strstrip (text) == '\0')
+        g_string_append_printf (problems, "  %s %p (\"%s\") is a page with no text for a screen "
+                                "reader\n", type, widget, name ? name : "");
+    }
+
+  if (focusable && is_row (widget) && name != NULL)
+    focus_name = name;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    audit_speech (child, focus_name, problems);
+}
+
+/**
+ * ct_test_ui_assert_speech:
+ * @root: a window or page that is shown
+ *
+ * Checks what a screen reader would say of what is on screen: every row
+ * that takes the focus has a name of its own; no name is said twice,
+ * neither within itself ("Save Save") nor by a control and the row around
+ * it; no mnemonic underscore is read out ("_Save"); no empty label is shown
+ * (it would be read as "label"); answers of which one is chosen are radio
+ * buttons in a named radio group; and a previewed page offers its text.
+ * Fails the test naming each problem.
+ */
+void
+ct_test_ui_assert_speech (GtkWidget *root)
+{
+  g_autoptr(GString) problems = g_string_new (NULL);
+
+  audit_speech (root, NULL, problems);
+  if (problems->len > 0)
+    g_error ("What a screen reader would say wrongly:\n%s", problems->str);
+}
+
+/**
+ * ct_test_ui_find_by_description:
+ * @root: where to start
+ * @description: an accessible description
+ *
+ * Returns: (transfer none) (nullable): the first widget under @root, depth
+ *   first, that a screen reader describes as @description
+ */
+GtkWidget *
+ct_test_ui_find_by_description (GtkWidget  *root,
+                                const char *description)
+{
+  g_autofree char *found = ct_test_ui_get_description (root);
+
+  if (g_strcmp0 (found, description) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *widget = ct_test_ui_find_by_description (child, description);
+
+      if (widget != NULL)
+        return widget;
+    }
+
+  return NULL;
 }

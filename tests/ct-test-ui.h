@@ -34,6 +34,11 @@ void       ct_test_ui_choose         (GtkWidget  *root,
 
 guint      ct_test_ui_assert_operable (GtkWidget *root);
 guint      ct_test_ui_assert_dates_have_calendars (GtkWidget *root);
+void       ct_test_ui_assert_speech  (GtkWidget  *root);
+char      *ct_test_ui_get_label      (GtkWidget  *widget);
+char      *ct_test_ui_get_description (GtkWidget *widget);
+GtkWidget *ct_test_ui_find_by_description (GtkWidget  *root,
+                                           const char *description);
 
 GAsyncResult *ct_test_ui_wait_result (GAsyncResult **slot);
 void       ct_test_ui_on_done_cb     (GObject      *source,

@@ -28,7 +28,7 @@
  * same accessible name, and the button follows it in the row. */
 /* Presses the answer @answer of the question labelled @question, as a
  * keyboard or screen reader user presses a CtChoiceRow's toggle button. */
-/* Whether the form can be saved: its Save button follows the "step.save"
+/* Whether the form can be saved: its Save button follows the "form.save"
  * action's enabled state. */
 static gboolean
 can_save (CtStepDialog *dialog)
@@ -43,7 +43,7 @@ static void
 save (CtStepDialog *dialog)
 {
   g_assert_true (can_save (dialog));
-  gtk_widget_activate_action (GTK_WIDGET (dialog), "step.save", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "form.save", NULL);
 }
 
 /* Saves a form the engine will refuse: the form stays open with every
@@ -178,10 +178,10 @@ typedef struct
  * the allegation path, opened by the step itself (see ct-window.c). */
 static void
 on_report_save_cb (CtStepDialog *dialog,
-                   GHashTable   *answers,
                    ReportData   *data)
 {
   g_autoptr(GDateTime) occurred_at = ct_step_dialog_get_occurred_at (dialog);
+  g_autoptr(GHashTable) answers = ct_step_dialog_get_answers (dialog);
 
   ct_workflow_record_async (data->workflow, NULL, CT_EVENT_ALLEGATION_REPORTED, answers,
                             occurred_at, NULL, ct_test_ui_on_done_cb, data->result);
@@ -232,7 +232,7 @@ test_allegation_path (void)
   save (dialog);
   item = ct_workflow_record_finish (workflow, ct_test_ui_wait_result (&reported), NULL, &error);
   g_assert_no_error (error);
-  ct_step_dialog_save_finished (dialog, NULL);
+  ct_form_window_save_finished (CT_FORM_WINDOW (dialog), NULL);
   g_assert_cmpint (ct_case_item_get_due_at (item), >, 0); /* the LADO's clock */
   case_id = g_strdup (ct_case_item_get_case_id (item));
 

@@ -132,6 +132,20 @@ test_case_page (void)
   ct_test_ui_wait_for_frame (GTK_WIDGET (window));
   ct_test_ui_screenshot (GTK_WIDGET (window), "case-page-360.png");
   ct_test_ui_assert_operable (GTK_WIDGET (window));
+  ct_test_ui_assert_speech (GTK_WIDGET (window));
+  /* The children's names and the time left keep saying what they are, once
+   * filled in. */
+  {
+    const char *expected[] = { "Children", "When the next step is due" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+      {
+        GtkWidget *label = ct_test_ui_find_by_description (page, expected[i]);
+
+        g_assert_true (GTK_IS_LABEL (label));
+        g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), !=, "");
+      }
+  }
 
   /* A step opens as a form on screen. */
   {

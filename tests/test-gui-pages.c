@@ -265,10 +265,9 @@ choose (GtkWidget  *dialog,
 
 static void
 on_step_save_cb (CtStepDialog  *dialog,
-                 GHashTable    *answers,
                  GHashTable   **out)
 {
-  *out = g_hash_table_ref (answers);
+  *out = ct_step_dialog_get_answers (dialog);
 }
 
 static void
@@ -321,7 +320,7 @@ test_step_dialog (void)
   ct_test_ui_screenshot (GTK_WIDGET (dialog), "step-concerns-remain.png");
 
   g_signal_connect (dialog, "save", G_CALLBACK (on_step_save_cb), &answers);
-  gtk_widget_activate_action (GTK_WIDGET (dialog), "step.save", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "form.save", NULL);
   g_assert_nonnull (answers);
   value = g_hash_table_lookup (answers, "family-member-responsible");
   g_assert_true (g_variant_get_boolean (value));
@@ -335,7 +334,7 @@ test_step_dialog (void)
   {
     g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED,
                                                    "A reason is needed for believing someone might be put in danger.");
-    ct_step_dialog_save_finished (dialog, error);
+    ct_form_window_save_finished (CT_FORM_WINDOW (dialog), error);
   }
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
   g_assert_true (save_enabled (GTK_WIDGET (dialog)));

@@ -286,7 +286,7 @@ test_urgent_path (void)
     ct_test_ui_assert_operable (GTK_WIDGET (note));
     ct_test_ui_wait_for_frame (GTK_WIDGET (note));
     ct_test_ui_screenshot (GTK_WIDGET (note), "note-form.png");
-    gtk_widget_activate_action (GTK_WIDGET (note), "step.save", NULL);
+    gtk_widget_activate_action (GTK_WIDGET (note), "form.save", NULL);
     wait_until (widget_hidden, note, "the note to be saved");
     g_object_unref (note);
     ct_test_ui_wait_for_text (page, "Exampleshire MASH duty worker");
@@ -308,7 +308,7 @@ test_urgent_path (void)
     set_text (GTK_WIDGET (step), "Why the child is not at immediate risk",
               "The MASH confirmed the child is staying with grandparents tonight.");
     ct_step_dialog_set_occurred_at (step, yesterday);
-    gtk_widget_activate_action (GTK_WIDGET (step), "step.save", NULL);
+    gtk_widget_activate_action (GTK_WIDGET (step), "form.save", NULL);
     while (ct_test_ui_find_error (GTK_WIDGET (step)) == NULL && g_get_monotonic_time () < deadline)
       g_main_context_iteration (NULL, TRUE);
     g_assert_nonnull (ct_test_ui_find_error (GTK_WIDGET (step)));
@@ -316,7 +316,7 @@ test_urgent_path (void)
     g_assert_true (urgent_shown (page));
     ct_step_dialog_set_occurred_at (step, now);
     g_assert_true (can_save (step));
-    gtk_widget_activate_action (GTK_WIDGET (step), "step.save", NULL);
+    gtk_widget_activate_action (GTK_WIDGET (step), "form.save", NULL);
     wait_until (widget_hidden, step, "the decision to be saved");
     g_object_unref (step);
     wait_until (urgent_gone, page, "the case to leave the urgent path");

@@ -181,6 +181,40 @@ ct_pdf_preview_get_page_size (CtPdfPreview  *self,
 }
 
 /**
+ * ct_pdf_preview_get_page_text:
+ * @self: a #CtPdfPreview
+ * @page: page index, from 0
+ * @error: return location for a #GError
+ *
+ * The words printed on a page, in reading order, for those who cannot see
+ * the rendered image (screen readers) and for searching.
+ *
+ * Returns: (transfer full): the page's text, possibly empty, or %NULL with
+ *   @error set
+ */
+char *
+ct_pdf_preview_get_page_text (CtPdfPreview  *self,
+                              guint          page,
+                              GError       **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  PopplerPage *poppler_page;
+  char *text;
+
+  g_return_val_if_fail (CT_IS_PDF_PREVIEW (self), NULL);
+
+  locker = g_mutex_locker_new (&self->lock);
+  poppler_page = get_page (self, page, error);
+  if (poppler_page == NULL)
+    return NULL;
+
+  text = poppler_page_get_text (poppler_page);
+  g_object_unref (poppler_page);
+
+  return text != NULL ? text : g_strdup ("");
+}
+
+/**
  * ct_pdf_preview_render_page:
  * @self: a #CtPdfPreview
  * @page: page index, from 0

@@ -21,6 +21,9 @@ gboolean         ct_pdf_preview_get_page_size (CtPdfPreview  *self,
                                                double        *width,
                                                double        *height,
                                                GError       **error);
+char            *ct_pdf_preview_get_page_text (CtPdfPreview  *self,
+                                               guint          page,
+                                               GError       **error);
 cairo_surface_t *ct_pdf_preview_render_page   (CtPdfPreview  *self,
                                                guint          page,
                                                double         scale,

@@ -154,7 +154,7 @@ on_step_recorded_cb (GObject      *source,
   g_autofree char *notice = NULL;
 
   item = ct_workflow_record_finish (CT_WORKFLOW (source), result, &notice, &error);
-  ct_step_dialog_save_finished (data->dialog, error);
+  ct_form_window_save_finished (CT_FORM_WINDOW (data->dialog), error);
   if (item != NULL)
     {
       g_signal_emit (data->self, signals[SIGNAL_CASE_CHANGED], 0, item);
@@ -204,7 +204,7 @@ on_copy_loaded_cb (GObject      *source,
                                      ct_workflow_get_actor_id (self->workflow), &error);
   if (copy == NULL)
     {
-      ct_step_dialog_save_finished (data->dialog, error);
+      ct_form_window_save_finished (CT_FORM_WINDOW (data->dialog), error);
       step_data_free (data);
       return;
     }
@@ -222,15 +222,15 @@ on_copy_loaded_cb (GObject      *source,
  * the step happened. */
 static void
 on_step_save_cb (CtStepDialog *dialog,
-                 GHashTable   *answers,
                  CtCasePage   *self)
 {
   StepData *data = g_new0 (StepData, 1);
   g_autoptr(GDateTime) occurred_at = ct_step_dialog_get_occurred_at (dialog);
+  GHashTable *answers = ct_step_dialog_get_answers (dialog);
 
   data->self = g_object_ref (self);
   data->dialog = g_object_ref (dialog);
-  data->answers = g_hash_table_ref (answers);
+  data->answers = answers;
 
   /* A copy of what confirmed the referral is read first (off the main
    * thread) and kept with the step, in the same transaction. */
@@ -626,11 +626,12 @@ on_form_saved_cb (GObject      *source,
  * transaction, each changed record as a new version. */
 static void
 on_form_save_cb (CtFormWindow *form,
-                 GPtrArray    *records,
                  CtCasePage   *self)
 {
   GTask *task = g_task_new (self, NULL, NULL, NULL);
   FormSave *save = g_new0 (FormSave, 1);
+
+  GPtrArray *records = ct_form_window_get_records (form);
 
   save->form = g_object_ref (form);
   save->records = g_ptr_array_ref (records);
@@ -977,6 +978,9 @@ add_action_row (CtCasePage *self,
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   button = add_open_button (ADW_ACTION_ROW (row), title, callback, self);
   g_object_set_data (G_OBJECT (button), "event", data);
+  /* The button, named like the row, takes the focus: were the row to take
+   * it too, a screen reader would read the step twice. */
+  gtk_widget_set_focusable (row, FALSE);
   adw_preferences_group_add (self->actions_group, row);
   g_ptr_array_add (self->action_rows, row);
 }

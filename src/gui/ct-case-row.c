@@ -104,20 +104,35 @@ ct_case_row_new (void)
 static void
 update_accessible_label (CtCaseRow *self)
 {
-  g_autofree char *label = NULL;
+  g_autoptr(GString) label = NULL;
+  const char *parts[4];
+  GtkWidget *parent;
 
   if (self->item == NULL)
     return;
 
   /* Screen readers read a row as one sentence: who, where in the procedure,
-   * and how urgent. */
-  label = g_strdup_printf ("%s, %s, %s, %s",
-                           ct_case_item_get_reference (self->item),
-                           gtk_label_get_text (self->children_label),
-                           gtk_label_get_text (self->step_label),
-                           gtk_label_get_text (self->due_label));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+   * and how urgent; a closed case has nothing due, and says nothing of it. */
+  parts[0] = ct_case_item_get_reference (self->item);
+  parts[1] = gtk_label_get_text (self->children_label);
+  parts[2] = gtk_label_get_text (self->step_label);
+  parts[3] = gtk_label_get_text (self->due_label);
+  label = g_string_new (NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    {
+      if (parts[i] == NULL || *parts[i] == '\0')
+        continue;
+      if (label->len > 0)
+        g_string_append (label, ", ");
+      g_string_append (label, parts[i]);
+    }
+
+  /* The sentence goes on what takes the keyboard focus: in a list view,
+   * the list's row around this widget. */
+  parent = gtk_widget_get_parent (GTK_WIDGET (self));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (parent != NULL && gtk_widget_get_focusable (parent)
+                                                  ? parent : GTK_WIDGET (self)),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label->str,
                                   -1);
 }
 
@@ -141,6 +156,8 @@ ct_case_row_update_due (CtCaseRow *self,
     due = ct_format_due_relative (ct_case_item_get_due_at (self->item), now, &overdue);
 
   gtk_label_set_text (self->due_label, due ? due : "");
+  /* An empty label would be read as "label". */
+  gtk_widget_set_visible (GTK_WIDGET (self->due_label), due != NULL && *due != '\0');
   if (overdue)
     gtk_widget_add_css_class (GTK_WIDGET (self->due_label), "overdue");
   else

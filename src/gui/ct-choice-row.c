@@ -10,7 +10,9 @@
  * which one may be chosen. Unlike a drop-down, every answer is visible at
  * once, nothing is chosen until the user chooses, and each answer is a
  * button that keyboards and screen readers can press directly. The buttons
- * wrap onto more lines on narrow windows.
+ * wrap onto more lines on narrow windows. Screen readers meet them as what
+ * they are: a radio group named by the question, of radio buttons that are
+ * checked or not.
  */
 struct _CtChoiceRow
 {
@@ -40,6 +42,10 @@ on_toggled_cb (GtkToggleButton *button,
 {
   const char *value = NULL;
 
+  gtk_accessible_update_state (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_STATE_CHECKED,
+                               gtk_toggle_button_get_active (button) ? GTK_ACCESSIBLE_TRISTATE_TRUE
+                                                                     : GTK_ACCESSIBLE_TRISTATE_FALSE,
+                               -1);
   for (guint i = 0; i < self->buttons->len; i++)
     if (gtk_toggle_button_get_active (g_ptr_array_index (self->buttons, i)))
       value = g_ptr_array_index (self->values, i);
@@ -115,7 +121,10 @@ ct_choice_row_init (CtChoiceRow *self)
   gtk_label_set_wrap (self->title_label, TRUE);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->title_label));
 
-  self->options = GTK_BOX (gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0));
+  self->options = g_object_new (GTK_TYPE_BOX,
+                                "orientation", GTK_ORIENTATION_HORIZONTAL,
+                                "accessible-role", GTK_ACCESSIBLE_ROLE_RADIO_GROUP,
+                                NULL);
   gtk_widget_add_css_class (GTK_WIDGET (self->options), "linked");
   gtk_widget_add_css_class (GTK_WIDGET (self->options), "ct-choice");
   gtk_widget_set_halign (GTK_WIDGET (self->options), GTK_ALIGN_START);
@@ -139,6 +148,8 @@ ct_choice_row_new (const char *title)
   gtk_label_set_text (self->title_label, title);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, title,
                                   -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->options), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  title, -1);
   return GTK_WIDGET (self);
 }
 
@@ -155,7 +166,10 @@ ct_choice_row_add (CtChoiceRow *self,
                    const char  *value,
                    const char  *label)
 {
-  GtkWidget *button = gtk_toggle_button_new_with_label (label);
+  GtkWidget *button = g_object_new (GTK_TYPE_TOGGLE_BUTTON,
+                                    "label", label,
+                                    "accessible-role", GTK_ACCESSIBLE_ROLE_RADIO,
+                                    NULL);
   GtkWidget *text = gtk_button_get_child (GTK_BUTTON (button));
 
   /* Long answers wrap rather than widen the window. */
@@ -171,6 +185,8 @@ ct_choice_row_add (CtChoiceRow *self,
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                   -1);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_STATE_CHECKED,
+                               GTK_ACCESSIBLE_TRISTATE_FALSE, -1);
   g_signal_connect (button, "toggled", G_CALLBACK (on_toggled_cb), self);
   gtk_box_append (self->options, button);
   g_ptr_array_add (self->values, g_strdup (value));

@@ -14,7 +14,9 @@
 
 /*
  * A stored document, previewed page by page from its kept bytes, with Print,
- * Save and Mark as Sent. Pages are rendered off the main thread.
+ * Save and Mark as Sent. Pages are rendered off the main thread. Each page
+ * is an image for those who see it and carries the page's text as its
+ * accessible description for those who hear it.
  */
 struct _CtDocumentWindow
 {
@@ -28,6 +30,7 @@ struct _CtDocumentWindow
 
   AdwToastOverlay *toast_overlay;
   GtkBox          *pages_box;
+  GPtrArray       *page_texts;
   GtkButton       *sent_button;
   GtkButton       *zoom_reset_button;
   GtkLabel        *zoom_label;
@@ -121,13 +124,28 @@ typedef struct
 {
   CtPdfPreview *preview;
   double        scale;
+  gboolean      want_text;
 } RenderData;
+
+typedef struct
+{
+  GPtrArray *surfaces;  /* cairo_surface_t, one per page that rendered */
+  GPtrArray *texts;     /* (nullable) char *, one per page */
+} RenderResult;
 
 static void
 render_data_free (RenderData *data)
 {
   g_clear_object (&data->preview);
   g_free (data);
+}
+
+static void
+render_result_free (RenderResult *result)
+{
+  g_clear_pointer (&result->surfaces, g_ptr_array_unref);
+  g_clear_pointer (&result->texts, g_ptr_array_unref);
+  g_free (result);
 }
 
 static void
@@ -138,8 +156,13 @@ render_pages_in_thread (GTask        *task,
 {
   RenderData *data = task_data;
   CtPdfPreview *preview = data->preview;
-  GPtrArray *pages = g_ptr_array_new_with_free_func ((GDestroyNotify) cairo_surface_destroy);
+  RenderResult *result = g_new0 (RenderResult, 1);
   g_autoptr(GError) error = NULL;
+
+  result->surfaces = g_ptr_array_new_with_free_func ((GDestroyNotify) cairo_surface_destroy);
+  /* The text does not change with the zoom: it is read once. */
+  if (data->want_text)
+    result->texts = g_ptr_array_new_with_free_func (g_free);
 
   for (guint i = 0; i < ct_pdf_preview_get_n_pages (preview); i++)
     {
@@ -155,10 +178,22 @@ render_pages_in_thread (GTask        *task,
           g_clear_error (&error);
           continue;
         }
-      g_ptr_array_add (pages, surface);
+      g_ptr_array_add (result->surfaces, surface);
+
+      if (result->texts != NULL)
+        {
+          char *text = ct_pdf_preview_get_page_text (preview, i, &error);
+
+          if (text == NULL)
+            {
+              g_warning ("The text of page %u could not be read: %s", i + 1, error->message);
+              g_clear_error (&error);
+            }
+          g_ptr_array_add (result->texts, text);
+        }
     }
 
-  g_task_return_pointer (task, pages, (GDestroyNotify) g_ptr_array_unref);
+  g_task_return_pointer (task, result, (GDestroyNotify) render_result_free);
 }
 
 static void
@@ -167,13 +202,18 @@ on_pages_rendered_cb (GObject      *source,
                       gpointer      user_data)
 {
   g_autoptr(CtDocumentWindow) self = user_data;
-  g_autoptr(GPtrArray) pages = g_task_propagate_pointer (G_TASK (result), NULL);
+  RenderResult *rendered = g_task_propagate_pointer (G_TASK (result), NULL);
+  GPtrArray *pages;
   int scale_factor = gtk_widget_get_scale_factor (GTK_WIDGET (self));
   GtkWidget *child;
 
   /* NULL when cancelled: a newer zoom level is being rendered. */
-  if (pages == NULL)
+  if (rendered == NULL)
     return;
+
+  pages = rendered->surfaces;
+  if (rendered->texts != NULL && self->page_texts == NULL)
+    self->page_texts = g_steal_pointer (&rendered->texts);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->pages_box))) != NULL)
     gtk_box_remove (self->pages_box, child);
@@ -186,6 +226,7 @@ on_pages_rendered_cb (GObject      *source,
       g_autoptr(GBytes) bytes = NULL;
       g_autoptr(GdkTexture) texture = NULL;
       g_autofree char *label = g_strdup_printf (_("Page %u of %u"), i + 1, pages->len);
+      const char *text = NULL;
       GtkWidget *picture;
 
       cairo_surface_flush (surface);
@@ -194,16 +235,24 @@ on_pages_rendered_cb (GObject      *source,
       texture = gdk_memory_texture_new (width, height, GDK_MEMORY_DEFAULT, bytes,
                                         cairo_image_surface_get_stride (surface));
 
+      if (self->page_texts != NULL && i < self->page_texts->len)
+        text = g_ptr_array_index (self->page_texts, i);
+
       picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
       gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
       gtk_widget_set_halign (picture, GTK_ALIGN_CENTER);
       gtk_widget_set_size_request (picture, width / scale_factor, height / scale_factor);
       gtk_widget_add_css_class (picture, "card");
       gtk_widget_add_css_class (picture, "ct-page");
-      gtk_accessible_update_property (GTK_ACCESSIBLE (picture), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      label, -1);
+      /* A screen reader says the page's number, then reads what it says. */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (picture),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text ? text : "",
+                                      -1);
       gtk_box_append (self->pages_box, picture);
     }
+
+  render_result_free (rendered);
 }
 
 static void
@@ -219,6 +268,7 @@ start_render (CtDocumentWindow *self)
 
   data = g_new0 (RenderData, 1);
   data->preview = g_object_ref (self->preview);
+  data->want_text = self->page_texts == NULL;
   data->scale = zoom_levels[self->zoom_step] * SCREEN_PIXELS_PER_POINT
                 * gtk_widget_get_scale_factor (GTK_WIDGET (self));
 
@@ -297,6 +347,7 @@ ct_document_window_dispose (GObject *object)
   g_clear_object (&self->render_cancellable);
   g_clear_object (&self->document);
   g_clear_object (&self->preview);
+  g_clear_pointer (&self->page_texts, g_ptr_array_unref);
 
   G_OBJECT_CLASS (ct_document_window_parent_class)->dispose (object);
 }
@@ -318,6 +369,14 @@ ct_document_window_class_init (CtDocumentWindowClass *klass)
   signals[SIGNAL_MARK_SENT] =
     g_signal_new ("mark-sent", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/ct-document-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, CtDocumentWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CtDocumentWindow, pages_box);
+  gtk_widget_class_bind_template_child (widget_class, CtDocumentWindow, sent_button);
+  gtk_widget_class_bind_template_child (widget_class, CtDocumentWindow, zoom_reset_button);
+  gtk_widget_class_bind_template_child (widget_class, CtDocumentWindow, zoom_label);
 
   gtk_widget_class_install_action (widget_class, "document.print", NULL, on_print_activated_cb);
   gtk_widget_class_install_action (widget_class, "document.save", NULL, on_save_activated_cb);
@@ -354,34 +413,8 @@ ct_document_window_class_init (CtDocumentWindowClass *klass)
 static void
 ct_document_window_init (CtDocumentWindow *self)
 {
+  gtk_widget_init_template (GTK_WIDGET (self));
   self->zoom_step = ZOOM_DEFAULT_STEP;
-}
-
-static GtkWidget *
-make_icon_button (const char *icon_name,
-                  const char *tooltip,
-                  const char *action)
-{
-  GtkWidget *button = gtk_button_new_from_icon_name (icon_name);
-
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
-  gtk_widget_set_tooltip_text (button, tooltip);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  tooltip, -1);
-  return button;
-}
-
-static GtkWidget *
-make_button (const char *mnemonic,
-             const char *accessible,
-             const char *action)
-{
-  GtkWidget *button = gtk_button_new_with_mnemonic (mnemonic);
-
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  accessible, -1);
-  return button;
 }
 
 /**
@@ -398,7 +431,6 @@ ct_document_window_new (CtRecord  *document,
 {
   g_autoptr(CtDocumentWindow) self = NULL;
   GBytes *pdf;
-  GtkWidget *box, *header, *scrolled, *print, *save, *zoom_box, *zoom_in, *zoom_out;
   const char *title;
 
   g_return_val_if_fail (CT_IS_RECORD (document), NULL);
@@ -411,49 +443,14 @@ ct_document_window_new (CtRecord  *document,
       return NULL;
     }
 
+  self = g_object_new (CT_TYPE_DOCUMENT_WINDOW, NULL);
   title = ct_case_document_get_title (document);
-  self = g_object_new (CT_TYPE_DOCUMENT_WINDOW,
-                       "title", title ? title : _("Document"),
-                       "default-width", 880,
-                       "default-height", 860,
-                       "width-request", 360,
-                       "height-request", 294,
-                       NULL);
+  if (title != NULL)
+    gtk_window_set_title (GTK_WINDOW (self), title);
   self->document = g_object_ref (document);
   self->preview = ct_pdf_preview_new (pdf, error);
   if (self->preview == NULL)
     return NULL;
-
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  header = adw_header_bar_new ();
-  print = make_button (_("_Print…"), _("Print"), "document.print");
-  save = make_button (_("_Save…"), _("Save as PDF"), "document.save");
-  self->sent_button = GTK_BUTTON (make_button (_("_Mark as Sent…"), _("Mark as sent"),
-                                               "document.mark-sent"));
-  gtk_widget_add_css_class (GTK_WIDGET (self->sent_button), "suggested-action");
-  adw_header_bar_pack_start (ADW_HEADER_BAR (header), print);
-  adw_header_bar_pack_start (ADW_HEADER_BAR (header), save);
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), GTK_WIDGET (self->sent_button));
-
-  zoom_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  gtk_widget_add_css_class (zoom_box, "linked");
-  zoom_out = make_icon_button ("zoom-out-symbolic", _("Zoom Out"), "document.zoom-out");
-  zoom_in = make_icon_button ("zoom-in-symbolic", _("Zoom In"), "document.zoom-in");
-  self->zoom_reset_button = GTK_BUTTON (gtk_button_new ());
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->zoom_reset_button),
-                                  "document.zoom-reset");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->zoom_reset_button), _("Reset Zoom"));
-  self->zoom_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_add_css_class (GTK_WIDGET (self->zoom_label), "numeric");
-  gtk_button_set_child (self->zoom_reset_button, GTK_WIDGET (self->zoom_label));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->zoom_reset_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Reset zoom"), -1);
-  gtk_widget_set_size_request (GTK_WIDGET (self->zoom_reset_button), 64, -1);
-  gtk_box_append (GTK_BOX (zoom_box), zoom_out);
-  gtk_box_append (GTK_BOX (zoom_box), GTK_WIDGET (self->zoom_reset_button));
-  gtk_box_append (GTK_BOX (zoom_box), zoom_in);
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), zoom_box);
-  gtk_box_append (GTK_BOX (box), header);
 
   /* Sending the confirmation of a referral is a step of the procedure;
    * reports are printed or saved. */
@@ -462,28 +459,30 @@ ct_document_window_new (CtRecord  *document,
        g_strcmp0 (ct_record_get_string (document, "kind"), "referral-pack") != 0))
     gtk_widget_set_visible (GTK_WIDGET (self->sent_button), FALSE);
 
-  self->toast_overlay = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
-  gtk_widget_set_vexpand (GTK_WIDGET (self->toast_overlay), TRUE);
-  scrolled = gtk_scrolled_window_new ();
-  self->pages_box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 18));
-  gtk_widget_set_margin_top (GTK_WIDGET (self->pages_box), 18);
-  gtk_widget_set_margin_bottom (GTK_WIDGET (self->pages_box), 18);
-  gtk_widget_set_margin_start (GTK_WIDGET (self->pages_box), 12);
-  gtk_widget_set_margin_end (GTK_WIDGET (self->pages_box), 12);
-  gtk_box_append (self->pages_box, gtk_spinner_new ());
-  gtk_spinner_start (GTK_SPINNER (gtk_widget_get_first_child (GTK_WIDGET (self->pages_box))));
-  gtk_widget_set_halign (GTK_WIDGET (self->pages_box), GTK_ALIGN_CENTER);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->pages_box));
-  gtk_widget_add_css_class (scrolled, "view");
-  adw_toast_overlay_set_child (self->toast_overlay, scrolled);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->toast_overlay));
-  adw_window_set_content (ADW_WINDOW (self), box);
-
   set_zoom_step (self, ZOOM_DEFAULT_STEP);
   g_signal_connect (self, "notify::scale-factor", G_CALLBACK (on_scale_factor_notified_cb),
                     NULL);
 
   return g_steal_pointer (&self);
+}
+
+/**
+ * ct_document_window_get_page_text:
+ * @self: a #CtDocumentWindow
+ * @page: page index, from 0
+ *
+ * Returns: (nullable): the text a screen reader is given for @page, or
+ *   %NULL until the pages have been read
+ */
+const char *
+ct_document_window_get_page_text (CtDocumentWindow *self,
+                                  guint             page)
+{
+  g_return_val_if_fail (CT_IS_DOCUMENT_WINDOW (self), NULL);
+
+  if (self->page_texts == NULL || page >= self->page_texts->len)
+    return NULL;
+  return g_ptr_array_index (self->page_texts, page);
 }
 
 /**

@@ -16,5 +16,7 @@ CtDocumentWindow *ct_document_window_new          (CtRecord         *document,
 CtRecord         *ct_document_window_get_document (CtDocumentWindow *self);
 guint             ct_document_window_get_n_pages  (CtDocumentWindow *self);
 double            ct_document_window_get_zoom     (CtDocumentWindow *self);
+const char       *ct_document_window_get_page_text (CtDocumentWindow *self,
+                                                    guint             page);
 
 G_END_DECLS

@@ -8,25 +8,42 @@
 #include "ct-date-button.h"
 #include "ct-form-window.h"
 #include "ct-format.h"
+#include "ct-help.h"
 #include "ct-procedure.h"
 
 /*
- * A form that edits records in its own window: Cancel and Save in the
- * header bar (Ctrl+S saves, Escape cancels), the questions on a preferences
- * page, and a problem shown at the top in the error colour. Saving asks the
- * subclass for the records, emits ::save for the owner to store them, and
- * waits for ct_form_window_save_finished(): the form closes when they are
- * stored and otherwise stays open, filled in, saying why.
+ * A form in its own window: Cancel and Save in the header bar (Ctrl+S
+ * saves, Escape cancels, F1 opens the help page if there is one), the
+ * questions on a preferences page, and a problem shown at the top in the
+ * error colour. The "form.save" action is enabled while the form is valid
+ * and nothing is being saved; activating it asks the subclass to prepare
+ * what it saves (prepare_save, by default build_records), emits ::save for
+ * the owner to store it, and waits for ct_form_window_save_finished(): the
+ * form closes when it is stored and otherwise stays open, filled in, saying
+ * why.
  */
 typedef struct
 {
   AdwPreferencesPage *page;
   GtkWidget          *save_button;
+  GtkWidget          *help_button;
   GtkLabel           *problem_label;
+  GPtrArray          *records;
+  char               *help_page;
+  gboolean            valid;
   gboolean            saving;
 } CtFormWindowPrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE (CtFormWindow, ct_form_window, ADW_TYPE_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_HELP_PAGE,
+  PROP_VALID,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 enum {
   SIGNAL_SAVE,
@@ -36,13 +53,51 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void
-show_problem (CtFormWindow *self,
-              const char   *message)
+update_save_action (CtFormWindow *self)
 {
   CtFormWindowPrivate *priv = ct_form_window_get_instance_private (self);
 
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "form.save", priv->valid && !priv->saving);
+}
+
+/**
+ * ct_form_window_show_problem:
+ * @self: a #CtFormWindow
+ * @message: what is wrong, as a sentence
+ *
+ * Shows @message at the top of the form and gives it the keyboard focus,
+ * so that it is scrolled into view and screen readers read it out.
+ */
+void
+ct_form_window_show_problem (CtFormWindow *self,
+                             const char   *message)
+{
+  CtFormWindowPrivate *priv = ct_form_window_get_instance_private (self);
+
+  g_return_if_fail (CT_IS_FORM_WINDOW (self));
+
   gtk_label_set_text (priv->problem_label, message);
   gtk_widget_set_visible (GTK_WIDGET (priv->problem_label), TRUE);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (priv->problem_label));
+      gtk_label_select_region (priv->problem_label, 0, 0);
+    }
+}
+
+/**
+ * ct_form_window_hide_problem:
+ * @self: a #CtFormWindow
+ *
+ * Hides the problem shown, once the user changes something.
+ */
+void
+ct_form_window_hide_problem (CtFormWindow *self)
+{
+  CtFormWindowPrivate *priv = ct_form_window_get_instance_private (self);
+
+  g_return_if_fail (CT_IS_FORM_WINDOW (self));
+  gtk_widget_set_visible (GTK_WIDGET (priv->problem_label), FALSE);
 }
 
 /**
@@ -63,6 +118,51 @@ ct_form_window_build_records (CtFormWindow  *self,
   return CT_FORM_WINDOW_GET_CLASS (self)->build_records (self, error);
 }
 
+/**
+ * ct_form_window_get_records:
+ * @self: a #CtFormWindow
+ *
+ * Returns: (transfer none) (element-type CtRecord) (nullable): the records
+ *   being saved, for a ::save handler of a form that edits records.
+ */
+GPtrArray *
+ct_form_window_get_records (CtFormWindow *self)
+{
+  CtFormWindowPrivate *priv = ct_form_window_get_instance_private (self);
+
+  g_return_val_if_fail (CT_IS_FORM_WINDOW (self), NULL);
+  return priv->records;
+}
+
+static gboolean
+ct_form_window_real_prepare_save (CtFormWindow  *self,
+                                  GError       **error)
+{
+  CtFormWindowPrivate *priv = ct_form_window_get_instance_private (self);
+  GPtrArray *records;
+
+  if (CT_FORM_WINDOW_GET_CLASS (self)->build_records == NULL)
+    return TRUE;
+
+  records = ct_form_window_build_records (self, error);
+  if (records == NULL)
+    return FALSE;
+
+  g_clear_pointer (&priv->records, g_ptr_array_unref);
+  priv->records = records;
+  return records->len > 0;
+}
+
+static void
+ct_form_window_real_save_failed (CtFormWindow *self,
+                                 const GError *error)
+{
+  g_autofree char *message = g_strdup_printf (_("The change was not saved: %s"),
+                                              error->message);
+
+  ct_form_window_show_problem (self, message);
+}
+
 static void
 on_save_activated_cb (GtkWidget  *widget,
                       const char *action_name,
@@ -71,34 +171,29 @@ on_save_activated_cb (GtkWidget  *widget,
   CtFormWindow *self = CT_FORM_WINDOW (widget);
   CtFormWindowPrivate *priv = ct_form_window_get_instance_private (self);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) records = NULL;
 
-  if (priv->saving)
+  if (priv->saving || !priv->valid)
     return;
 
-  records = ct_form_window_build_records (self, &error);
-  if (records == NULL)
+  if (!CT_FORM_WINDOW_GET_CLASS (self)->prepare_save (self, &error))
     {
-      show_problem (self, error->message);
+      if (error != NULL)
+        ct_form_window_show_problem (self, error->message);
+      else
+        gtk_window_close (GTK_WINDOW (self));
       return;
     }
 
-  gtk_widget_set_visible (GTK_WIDGET (priv->problem_label), FALSE);
-  if (records->len == 0)
-    {
-      gtk_window_close (GTK_WINDOW (self));
-      return;
-    }
-
+  ct_form_window_hide_problem (self);
   priv->saving = TRUE;
-  gtk_widget_action_set_enabled (widget, "form.save", FALSE);
-  g_signal_emit (self, signals[SIGNAL_SAVE], 0, records);
+  update_save_action (self);
+  g_signal_emit (self, signals[SIGNAL_SAVE], 0);
 }
 
 /**
  * ct_form_window_save_finished:
  * @self: a #CtFormWindow
- * @error: (nullable): why the records were not saved
+ * @error: (nullable): why it was refused or not saved
  *
  * Closes the form on success; otherwise says why and keeps what was typed.
  */
@@ -111,7 +206,8 @@ ct_form_window_save_finished (CtFormWindow *self,
   g_return_if_fail (CT_IS_FORM_WINDOW (self));
 
   priv->saving = FALSE;
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "form.save", TRUE);
+  g_clear_pointer (&priv->records, g_ptr_array_unref);
+  update_save_action (self);
 
   if (error == NULL)
     {
@@ -119,11 +215,113 @@ ct_form_window_save_finished (CtFormWindow *self,
       return;
     }
 
-  {
-    g_autofree char *message = g_strdup_printf (_("The change was not saved: %s"),
-                                                error->message);
-    show_problem (self, message);
-  }
+  CT_FORM_WINDOW_GET_CLASS (self)->save_failed (self, error);
+}
+
+/**
+ * ct_form_window_get_saving:
+ * @self: a #CtFormWindow
+ *
+ * Returns: %TRUE between ::save and ct_form_window_save_finished()
+ */
+gboolean
+ct_form_window_get_saving (CtFormWindow *self)
+{
+  CtFormWindowPrivate *priv = ct_form_window_get_instance_private (self);
+
+  g_return_val_if_fail (CT_IS_FORM_WINDOW (self), FALSE);
+  return priv->saving;
+}
+
+/**
+ * ct_form_window_get_valid:
+ * @self: a #CtFormWindow
+ *
+ * Returns: whether the form can be saved as it is filled in
+ */
+gboolean
+ct_form_window_get_valid (CtFormWindow *self)
+{
+  CtFormWindowPrivate *priv = ct_form_window_get_instance_private (self);
+
+  g_return_val_if_fail (CT_IS_FORM_WINDOW (self), FALSE);
+  return priv->valid;
+}
+
+/**
+ * ct_form_window_set_valid:
+ * @self: a #CtFormWindow
+ * @valid: whether the form can be saved
+ *
+ * Enables or disables "form.save", and so the Save button and Ctrl+S.
+ */
+void
+ct_form_window_set_valid (CtFormWindow *self,
+                          gboolean      valid)
+{
+  CtFormWindowPrivate *priv = ct_form_window_get_instance_private (self);
+
+  g_return_if_fail (CT_IS_FORM_WINDOW (self));
+
+  valid = !!valid;
+  if (priv->valid == valid)
+    return;
+
+  priv->valid = valid;
+  update_save_action (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALID]);
+}
+
+/**
+ * ct_form_window_get_help_page:
+ * @self: a #CtFormWindow
+ *
+ * Returns: (nullable): the user guide's page about this form
+ */
+const char *
+ct_form_window_get_help_page (CtFormWindow *self)
+{
+  CtFormWindowPrivate *priv = ct_form_window_get_instance_private (self);
+
+  g_return_val_if_fail (CT_IS_FORM_WINDOW (self), NULL);
+  return priv->help_page;
+}
+
+/**
+ * ct_form_window_set_help_page:
+ * @self: a #CtFormWindow
+ * @help_page: (nullable): the id of the user guide's page about this form
+ *
+ * With a page, the form has a Help button, and F1 opens the page.
+ */
+void
+ct_form_window_set_help_page (CtFormWindow *self,
+                              const char   *help_page)
+{
+  CtFormWindowPrivate *priv = ct_form_window_get_instance_private (self);
+
+  g_return_if_fail (CT_IS_FORM_WINDOW (self));
+
+  if (g_strcmp0 (priv->help_page, help_page) == 0)
+    return;
+
+  g_free (priv->help_page);
+  priv->help_page = g_strdup (help_page);
+
+  gtk_widget_set_visible (priv->help_button, help_page != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "form.help", help_page != NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HELP_PAGE]);
+}
+
+static void
+on_help_activated_cb (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  CtFormWindowPrivate *priv = ct_form_window_get_instance_private (CT_FORM_WINDOW (widget));
+
+  if (priv->help_page != NULL)
+    ct_help_show (GTK_WINDOW (widget), priv->help_page);
 }
 
 /**
@@ -266,7 +464,7 @@ ct_form_window_close_request (GtkWindow *window)
 {
   CtFormWindowPrivate *priv = ct_form_window_get_instance_private (CT_FORM_WINDOW (window));
 
-  /* Not while the records are being written. */
+  /* Not while it is being written. */
   if (priv->saving)
     return TRUE;
 
@@ -274,27 +472,118 @@ ct_form_window_close_request (GtkWindow *window)
 }
 
 static void
+ct_form_window_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  CtFormWindow *self = CT_FORM_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_HELP_PAGE:
+      g_value_set_string (value, ct_form_window_get_help_page (self));
+      break;
+
+    case PROP_VALID:
+      g_value_set_boolean (value, ct_form_window_get_valid (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ct_form_window_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  CtFormWindow *self = CT_FORM_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_HELP_PAGE:
+      ct_form_window_set_help_page (self, g_value_get_string (value));
+      break;
+
+    case PROP_VALID:
+      ct_form_window_set_valid (self, g_value_get_boolean (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ct_form_window_finalize (GObject *object)
+{
+  CtFormWindowPrivate *priv = ct_form_window_get_instance_private (CT_FORM_WINDOW (object));
+
+  g_clear_pointer (&priv->records, g_ptr_array_unref);
+  g_free (priv->help_page);
+
+  G_OBJECT_CLASS (ct_form_window_parent_class)->finalize (object);
+}
+
+static void
 ct_form_window_class_init (CtFormWindowClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->finalize = ct_form_window_finalize;
+  object_class->get_property = ct_form_window_get_property;
+  object_class->set_property = ct_form_window_set_property;
   GTK_WINDOW_CLASS (klass)->close_request = ct_form_window_close_request;
+  klass->prepare_save = ct_form_window_real_prepare_save;
+  klass->save_failed = ct_form_window_real_save_failed;
+
+  /**
+   * CtFormWindow:help-page:
+   *
+   * The id of the user guide's page about the form, or %NULL.
+   */
+  properties[PROP_HELP_PAGE] =
+    g_param_spec_string ("help-page", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  /**
+   * CtFormWindow:valid:
+   *
+   * Whether the form can be saved as it is filled in; "form.save" follows it.
+   */
+  properties[PROP_VALID] =
+    g_param_spec_boolean ("valid", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * CtFormWindow::save:
    * @self: the form
-   * @records: (element-type CtRecord): the new or changed records
    *
-   * Emitted when the user saves a change; the handler stores the records
-   * in one transaction and calls ct_form_window_save_finished().
+   * Emitted when the user saves. The handler stores what the form holds
+   * (ct_form_window_get_records(), or a subclass's own getter) and calls
+   * ct_form_window_save_finished().
    */
   signals[SIGNAL_SAVE] =
     g_signal_new ("save", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_PTR_ARRAY);
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/ct-form-window.ui");
+  gtk_widget_class_bind_template_child_private (widget_class, CtFormWindow, page);
+  gtk_widget_class_bind_template_child_private (widget_class, CtFormWindow, save_button);
+  gtk_widget_class_bind_template_child_private (widget_class, CtFormWindow, help_button);
+  gtk_widget_class_bind_template_child_private (widget_class, CtFormWindow, problem_label);
 
   gtk_widget_class_install_action (widget_class, "form.save", NULL, on_save_activated_cb);
+  gtk_widget_class_install_action (widget_class, "form.help", NULL, on_help_activated_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK,
                                        "form.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F1, 0, "form.help", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,
                                        "window.close", NULL);
@@ -304,42 +593,8 @@ static void
 ct_form_window_init (CtFormWindow *self)
 {
   CtFormWindowPrivate *priv = ct_form_window_get_instance_private (self);
-  GtkWidget *box, *header, *cancel, *problem_group;
 
-  g_object_set (self,
-                "modal", TRUE,
-                "default-width", 600,
-                "default-height", 720,
-                "width-request", 360,
-                "height-request", 294,
-                NULL);
-
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  header = adw_header_bar_new ();
-  adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
-  cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (cancel), "window.close");
-  priv->save_button = gtk_button_new_with_mnemonic (_("_Save"));
-  gtk_widget_add_css_class (priv->save_button, "suggested-action");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (priv->save_button), "form.save");
-  adw_header_bar_pack_start (ADW_HEADER_BAR (header), cancel);
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), priv->save_button);
-  gtk_box_append (GTK_BOX (box), header);
-
-  priv->page = ADW_PREFERENCES_PAGE (adw_preferences_page_new ());
-  gtk_widget_set_vexpand (GTK_WIDGET (priv->page), TRUE);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (priv->page));
-
-  /* The problem goes first, where it is seen without scrolling. */
-  problem_group = adw_preferences_group_new ();
-  priv->problem_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (priv->problem_label, TRUE);
-  gtk_label_set_xalign (priv->problem_label, 0);
-  gtk_widget_add_css_class (GTK_WIDGET (priv->problem_label), "error");
-  gtk_widget_set_visible (GTK_WIDGET (priv->problem_label), FALSE);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (problem_group),
-                             GTK_WIDGET (priv->problem_label));
-  adw_preferences_page_add (priv->page, ADW_PREFERENCES_GROUP (problem_group));
-
-  adw_window_set_content (ADW_WINDOW (self), box);
+  gtk_widget_init_template (GTK_WIDGET (self));
+  priv->valid = TRUE;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "form.help", FALSE);
 }

@@ -26,8 +26,15 @@ G_DECLARE_DERIVABLE_TYPE (CtFormWindow, ct_form_window, CT, FORM_WINDOW, AdwWind
 
 /**
  * CtFormWindowClass:
- * @build_records: returns the records to save (an empty array if nothing
- *   changed), or %NULL with @error set if something typed is not valid
+ * @build_records: for a form that edits records: returns the records to save
+ *   (an empty array if nothing changed), or %NULL with @error set if
+ *   something typed is not valid
+ * @prepare_save: called when the user saves; returns %TRUE if ::save is to
+ *   be emitted, %FALSE with @error set to say what is wrong, or %FALSE
+ *   without an error to close the form with nothing to save. The default
+ *   calls @build_records.
+ * @save_failed: shows why the owner could not save; the default says
+ *   "The change was not saved: …"
  */
 struct _CtFormWindowClass
 {
@@ -35,6 +42,10 @@ struct _CtFormWindowClass
 
   GPtrArray *(*build_records) (CtFormWindow  *self,
                                GError       **error);
+  gboolean   (*prepare_save)  (CtFormWindow  *self,
+                               GError       **error);
+  void       (*save_failed)   (CtFormWindow  *self,
+                               const GError  *error);
 
   gpointer padding[4];
 };
@@ -42,8 +53,19 @@ struct _CtFormWindowClass
 AdwPreferencesPage *ct_form_window_get_page        (CtFormWindow *self);
 void                ct_form_window_set_save_label  (CtFormWindow *self,
                                                     const char   *accessible_label);
+const char         *ct_form_window_get_help_page   (CtFormWindow *self);
+void                ct_form_window_set_help_page   (CtFormWindow *self,
+                                                    const char   *help_page);
+gboolean            ct_form_window_get_valid       (CtFormWindow *self);
+void                ct_form_window_set_valid       (CtFormWindow *self,
+                                                    gboolean      valid);
+gboolean            ct_form_window_get_saving      (CtFormWindow *self);
 GPtrArray          *ct_form_window_build_records   (CtFormWindow *self,
                                                     GError      **error);
+GPtrArray          *ct_form_window_get_records     (CtFormWindow *self);
+void                ct_form_window_show_problem    (CtFormWindow *self,
+                                                    const char   *message);
+void                ct_form_window_hide_problem    (CtFormWindow *self);
 void                ct_form_window_save_finished   (CtFormWindow *self,
                                                     const GError *error);
 

@@ -244,67 +244,26 @@ ct_reports_page_dispose (GObject *object)
 static void
 ct_reports_page_class_init (CtReportsPageClass *klass)
 {
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
   G_OBJECT_CLASS (klass)->dispose = ct_reports_page_dispose;
-  GTK_WIDGET_CLASS (klass)->map = ct_reports_page_map;
-}
+  widget_class->map = ct_reports_page_map;
 
-static GtkLabel *
-add_figure (AdwPreferencesGroup *group,
-            const char          *title,
-            const char          *subtitle)
-{
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *number = gtk_label_new ("0");
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  if (subtitle != NULL)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  gtk_widget_add_css_class (number, "numeric");
-  gtk_widget_add_css_class (number, "title-3");
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), number);
-  /* The row is read with its number. */
-  gtk_accessible_update_relation (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_RELATION_DESCRIBED_BY,
-                                  number, NULL, -1);
-  adw_preferences_group_add (group, row);
-
-  return GTK_LABEL (number);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/ct-reports-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, CtReportsPage, open_label);
+  gtk_widget_class_bind_template_child (widget_class, CtReportsPage, closed_label);
+  gtk_widget_class_bind_template_child (widget_class, CtReportsPage, overdue_label);
+  gtk_widget_class_bind_template_child (widget_class, CtReportsPage, due_soon_label);
+  gtk_widget_class_bind_template_child (widget_class, CtReportsPage, stages_group);
+  gtk_widget_class_bind_template_child (widget_class, CtReportsPage, policy_row);
 }
 
 static void
 ct_reports_page_init (CtReportsPage *self)
 {
-  GtkWidget *page = adw_preferences_page_new ();
-  GtkWidget *group = adw_preferences_group_new ();
-
   self->stage_rows = g_ptr_array_new ();
-
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Caseload"));
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
-                                         _("Every case in these records, as it stands now."));
-  self->open_label = add_figure (ADW_PREFERENCES_GROUP (group), _("Open cases"), NULL);
-  self->overdue_label = add_figure (ADW_PREFERENCES_GROUP (group), _("Steps overdue"),
-                                    _("Steps the procedure asked for that are past their time"));
-  self->due_soon_label = add_figure (ADW_PREFERENCES_GROUP (group), _("Steps due within a day"),
-                                     NULL);
-  self->closed_label = add_figure (ADW_PREFERENCES_GROUP (group), _("Closed cases"), NULL);
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
-
-  self->stages_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (self->stages_group, _("Where Open Cases Stand"));
-  adw_preferences_group_set_description (self->stages_group,
-                                         _("Open cases by the step the procedure asks for next, "
-                                           "most first."));
-  gtk_widget_set_visible (GTK_WIDGET (self->stages_group), FALSE);
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), self->stages_group);
-
-  group = adw_preferences_group_new ();
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Safeguarding Policy"));
-  self->policy_row = ADW_ACTION_ROW (adw_action_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->policy_row), _("Yearly review of the policy"));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->policy_row));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
-
-  adw_bin_set_child (ADW_BIN (self), page);
+  gtk_widget_init_template (GTK_WIDGET (self));
 }
 
 /**

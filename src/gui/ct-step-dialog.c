@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ct-choice-row.h"
+#include "ct-form-window.h"
 #include "ct-date-button.h"
 #include "ct-document-file-name.h"
 #include "ct-format.h"
@@ -34,29 +35,20 @@ typedef struct
 
 struct _CtStepDialog
 {
-  AdwWindow         parent_instance;
+  CtFormWindow          parent_instance;
 
-  const CtStepForm *form;
-  GArray           *fields;
-  gboolean          saving;
+  const CtStepForm     *form;
+  GArray               *fields;
 
-  AdwToastOverlay  *toast_overlay;
-  AdwEntryRow      *when_date_row;
-  AdwEntryRow      *when_time_row;
-  GtkLabel         *problem_label;
-  AdwActionRow     *copy_row;     /* confirmation-sent only */
-  GtkWidget        *copy_clear;
-  GFile            *copy_file;
+  AdwPreferencesGroup  *when_group;
+  AdwEntryRow          *when_date_row;
+  AdwEntryRow          *when_time_row;
+  AdwActionRow         *copy_row;     /* confirmation-sent only */
+  GtkWidget            *copy_clear;
+  GFile                *copy_file;
 };
 
-G_DEFINE_FINAL_TYPE (CtStepDialog, ct_step_dialog, ADW_TYPE_WINDOW)
-
-enum {
-  SIGNAL_SAVE,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
+G_DEFINE_FINAL_TYPE (CtStepDialog, ct_step_dialog, CT_TYPE_FORM_WINDOW)
 
 /**
  * ct_step_dialog_has_form:
@@ -225,8 +217,7 @@ update_validity (CtStepDialog *self)
 
   set_row_error (GTK_WIDGET (self->when_date_row), !time_ok);
   set_row_error (GTK_WIDGET (self->when_time_row), !time_ok);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "step.save",
-                                 !self->saving && ct_step_dialog_is_complete (self));
+  ct_form_window_set_valid (CT_FORM_WINDOW (self), ct_step_dialog_is_complete (self));
 }
 
 /**
@@ -296,55 +287,34 @@ ct_step_dialog_set_answer (CtStepDialog *self,
 static void
 on_field_changed_cb (CtStepDialog *self)
 {
-  gtk_widget_set_visible (GTK_WIDGET (self->problem_label), FALSE);
+  ct_form_window_hide_problem (CT_FORM_WINDOW (self));
   update_validity (self);
 }
 
-static void
-on_save_activated_cb (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *parameter)
+static gboolean
+ct_step_dialog_prepare_save (CtFormWindow  *form,
+                             GError       **error)
 {
-  CtStepDialog *self = CT_STEP_DIALOG (widget);
-  g_autoptr(GHashTable) answers = NULL;
+  CtStepDialog *self = CT_STEP_DIALOG (form);
 
   if (!ct_step_dialog_is_complete (self))
-    return;
-
-  answers = ct_step_dialog_get_answers (self);
-  self->saving = TRUE;
-  update_validity (self);
-  g_signal_emit (self, signals[SIGNAL_SAVE], 0, answers);
-}
-
-/**
- * ct_step_dialog_save_finished:
- * @self: a #CtStepDialog
- * @error: (nullable): why the step was refused or not saved
- *
- * Closes the form on success; otherwise shows why, keeping every answer.
- */
-void
-ct_step_dialog_save_finished (CtStepDialog *self,
-                              const GError *error)
-{
-  g_return_if_fail (CT_IS_STEP_DIALOG (self));
-
-  self->saving = FALSE;
-  if (error == NULL)
     {
-      gtk_window_close (GTK_WINDOW (self));
-      return;
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _("Some answers the step needs are missing, or the time it "
+                             "happened cannot be read."));
+      return FALSE;
     }
 
-  /* The engine's message says what the policy still needs. It takes the
-   * keyboard focus, so that it is scrolled into view below a long form and
-   * screen readers read it out. */
-  gtk_label_set_text (self->problem_label, error->message);
-  gtk_widget_set_visible (GTK_WIDGET (self->problem_label), TRUE);
-  update_validity (self);
-  gtk_widget_grab_focus (GTK_WIDGET (self->problem_label));
-  gtk_label_select_region (self->problem_label, 0, 0);
+  return TRUE;
+}
+
+/* The engine's message already says what the policy still needs. */
+static void
+ct_step_dialog_save_failed (CtFormWindow *form,
+                            const GError *error)
+{
+  ct_form_window_show_problem (form, error->message);
+  update_validity (CT_STEP_DIALOG (form));
 }
 
 CtEvent
@@ -352,15 +322,6 @@ ct_step_dialog_get_event (CtStepDialog *self)
 {
   g_return_val_if_fail (CT_IS_STEP_DIALOG (self), CT_N_EVENTS);
   return self->form->event;
-}
-
-static gboolean
-ct_step_dialog_close_request (GtkWindow *window)
-{
-  if (CT_STEP_DIALOG (window)->saving)
-    return TRUE;
-
-  return GTK_WINDOW_CLASS (ct_step_dialog_parent_class)->close_request (window);
 }
 
 static void
@@ -372,16 +333,6 @@ ct_step_dialog_finalize (GObject *object)
   g_clear_object (&self->copy_file);
 
   G_OBJECT_CLASS (ct_step_dialog_parent_class)->finalize (object);
-}
-
-static void
-on_help_activated_cb (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *parameter)
-{
-  g_autofree char *page = ct_step_dialog_get_help_page (CT_STEP_DIALOG (widget));
-
-  ct_help_show (GTK_WINDOW (widget), page);
 }
 
 /**
@@ -400,40 +351,39 @@ ct_step_dialog_get_help_page (CtStepDialog *self)
 }
 
 static void
+ct_step_dialog_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), CT_TYPE_STEP_DIALOG);
+
+  G_OBJECT_CLASS (ct_step_dialog_parent_class)->dispose (object);
+}
+
+static void
 ct_step_dialog_class_init (CtStepDialogClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  CtFormWindowClass *form_class = CT_FORM_WINDOW_CLASS (klass);
 
+  object_class->dispose = ct_step_dialog_dispose;
   object_class->finalize = ct_step_dialog_finalize;
-  GTK_WINDOW_CLASS (klass)->close_request = ct_step_dialog_close_request;
+  form_class->prepare_save = ct_step_dialog_prepare_save;
+  form_class->save_failed = ct_step_dialog_save_failed;
 
-  /**
-   * CtStepDialog::save:
-   * @self: the form
-   * @answers: the answers
-   *
-   * Emitted when the user saves; the handler records the step and calls
-   * ct_step_dialog_save_finished().
-   */
-  signals[SIGNAL_SAVE] =
-    g_signal_new ("save", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_HASH_TABLE);
-
-  gtk_widget_class_install_action (widget_class, "step.save", NULL, on_save_activated_cb);
-  gtk_widget_class_install_action (widget_class, "form.help", NULL, on_help_activated_cb);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F1, 0, "form.help", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK,
-                                       "step.save", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,
-                                       "window.close", NULL);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/ct-step-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, CtStepDialog, when_group);
+  gtk_widget_class_bind_template_child (widget_class, CtStepDialog, when_date_row);
+  gtk_widget_class_bind_template_child (widget_class, CtStepDialog, when_time_row);
+  gtk_widget_class_bind_template_callback (widget_class, on_field_changed_cb);
 }
 
 static void
 ct_step_dialog_init (CtStepDialog *self)
 {
   self->fields = g_array_new (FALSE, TRUE, sizeof (Field));
+  gtk_widget_init_template (GTK_WIDGET (self));
+  ct_date_button_attach (self->when_date_row);
 }
 
 static GtkWidget *
@@ -671,55 +621,28 @@ ct_step_dialog_new (CtEvent     event,
   const CtStepForm *form = ct_step_form_get (event);
   CtStepDialog *self;
   Field field;
-  GtkWidget *box, *header, *cancel, *save, *help, *page, *group, *when_group, *problem_group;
+  AdwPreferencesPage *page;
+  GtkWidget *group;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *help_page = NULL;
   gboolean have_agencies = agencies != NULL && g_list_model_get_n_items (agencies) > 0;
 
   g_return_val_if_fail (form != NULL, NULL);
 
+  help_page = ct_help_get_page_for_event (event);
   self = g_object_new (CT_TYPE_STEP_DIALOG,
                        "title", _(form->title),
-                       "modal", TRUE,
-                       "default-width", 600,
-                       "default-height", 680,
-                       "width-request", 360,
-                       "height-request", 294,
+                       "help-page", help_page,
                        NULL);
   self->form = form;
-
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  header = adw_header_bar_new ();
-  adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
-  cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (cancel), "window.close");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (cancel), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Cancel"), -1);
-  save = gtk_button_new_with_mnemonic (_("_Save"));
-  gtk_widget_add_css_class (save, "suggested-action");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (save), "step.save");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (save), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Save step"), -1);
-  help = gtk_button_new_from_icon_name ("help-browser-symbolic");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (help), "form.help");
-  gtk_widget_set_tooltip_text (help, _("Help on This Step (F1)"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (help), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Help on this step"), -1);
-  adw_header_bar_pack_start (ADW_HEADER_BAR (header), cancel);
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), save);
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), help);
-  gtk_box_append (GTK_BOX (box), header);
-
-  self->toast_overlay = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
-  gtk_widget_set_vexpand (GTK_WIDGET (self->toast_overlay), TRUE);
-  page = adw_preferences_page_new ();
-  adw_toast_overlay_set_child (self->toast_overlay, page);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->toast_overlay));
+  ct_form_window_set_save_label (CT_FORM_WINDOW (self), _("Save step"));
+  page = ct_form_window_get_page (CT_FORM_WINDOW (self));
 
   group = adw_preferences_group_new ();
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _(form->title));
   if (form->description != NULL)
     adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), _(form->description));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+  adw_preferences_page_add (page, ADW_PREFERENCES_GROUP (group));
 
   for (guint i = 0; i < G_N_ELEMENTS (form->questions) && form->questions[i].key != NULL; i++)
     {
@@ -729,11 +652,11 @@ ct_step_dialog_new (CtEvent     event,
 
       if (question->kind == CT_ANSWER_TEXT && question->long_text)
         {
-          field.widget = make_text_view (self, ADW_PREFERENCES_PAGE (page), question);
+          field.widget = make_text_view (self, page, question);
           g_array_append_val (self->fields, field);
           /* The questions after it go below it, in a group of their own. */
           group = adw_preferences_group_new ();
-          adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+          adw_preferences_page_add (page, ADW_PREFERENCES_GROUP (group));
           continue;
         }
 
@@ -767,37 +690,9 @@ ct_step_dialog_new (CtEvent     event,
     }
 
   if (event == CT_EVENT_CONFIRMATION_SENT)
-    add_copy_group (self, ADW_PREFERENCES_PAGE (page));
+    add_copy_group (self, page);
 
-  /* Every clock runs from when the step happened, not from when the form
-   * is saved. */
-  when_group = adw_preferences_group_new ();
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (when_group), _("When It Happened"));
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (when_group),
-                                         _("Deadlines run from this time. It cannot be in the future, or before the step it follows."));
-  self->when_date_row = ADW_ENTRY_ROW (make_entry (self, _("Date (DD/MM/YYYY)"),
-                                                   _("When it happened")));
-  ct_date_button_attach (self->when_date_row);
-  self->when_time_row = ADW_ENTRY_ROW (make_entry (self, _("Time (HH:MM)"),
-                                                   _("Time it happened")));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (when_group),
-                             GTK_WIDGET (self->when_date_row));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (when_group),
-                             GTK_WIDGET (self->when_time_row));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (when_group));
-
-  problem_group = adw_preferences_group_new ();
-  self->problem_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->problem_label, TRUE);
-  gtk_label_set_xalign (self->problem_label, 0);
-  gtk_label_set_selectable (self->problem_label, TRUE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->problem_label), "error");
-  gtk_widget_set_visible (GTK_WIDGET (self->problem_label), FALSE);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (problem_group),
-                             GTK_WIDGET (self->problem_label));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (problem_group));
-
-  adw_window_set_content (ADW_WINDOW (self), box);
+  adw_preferences_page_add (page, self->when_group);
   ct_step_dialog_set_occurred_at (self, now);
   update_validity (self);
 

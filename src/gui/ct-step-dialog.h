@@ -3,13 +3,14 @@
 
 #include <adwaita.h>
 
+#include "ct-form-window.h"
 #include "ct-procedure.h"
 
 G_BEGIN_DECLS
 
 #define CT_TYPE_STEP_DIALOG (ct_step_dialog_get_type ())
 
-G_DECLARE_FINAL_TYPE (CtStepDialog, ct_step_dialog, CT, STEP_DIALOG, AdwWindow)
+G_DECLARE_FINAL_TYPE (CtStepDialog, ct_step_dialog, CT, STEP_DIALOG, CtFormWindow)
 
 gboolean      ct_step_dialog_has_form      (CtEvent       event);
 CtStepDialog *ct_step_dialog_new           (CtEvent       event,
@@ -27,7 +28,5 @@ gboolean      ct_step_dialog_is_complete   (CtStepDialog *self);
 GFile        *ct_step_dialog_get_copy_file (CtStepDialog *self);
 void          ct_step_dialog_set_copy_file (CtStepDialog *self,
                                             GFile        *file);
-void          ct_step_dialog_save_finished (CtStepDialog *self,
-                                            const GError *error);
 
 G_END_DECLS

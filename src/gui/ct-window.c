@@ -348,7 +348,7 @@ on_allegation_started_cb (GObject      *source,
   g_autofree char *notice = NULL;
 
   item = ct_workflow_record_finish (CT_WORKFLOW (source), result, &notice, &error);
-  ct_step_dialog_save_finished (dialog, error);
+  ct_form_window_save_finished (CT_FORM_WINDOW (dialog), error);
   if (item == NULL || self == NULL)
     return;
 
@@ -362,10 +362,10 @@ on_allegation_started_cb (GObject      *source,
  * case's title) is the procedure's business. */
 static void
 on_allegation_save_cb (CtStepDialog *dialog,
-                       GHashTable   *answers,
                        CtWindow     *self)
 {
   g_autoptr(GDateTime) occurred_at = ct_step_dialog_get_occurred_at (dialog);
+  g_autoptr(GHashTable) answers = ct_step_dialog_get_answers (dialog);
 
   ct_workflow_record_async (self->workflow, NULL, CT_EVENT_ALLEGATION_REPORTED, answers,
                             occurred_at, NULL, on_allegation_started_cb, g_object_ref (dialog));

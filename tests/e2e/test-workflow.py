@@ -227,7 +227,7 @@ def type_into(name, text, root=None):
 def choose(name, option, root=None):
     """Presses the answer @option of the question called @name."""
     question = wait_for(None, name, root, exact=True)
-    button = wait_for(None, option, question, exact=True, role_in=("push button", "toggle button"))
+    button = wait_for(None, option, question, exact=True, role_in=("push button", "toggle button", "radio button"))
     activate(button)
 
 
