@@ -143,7 +143,7 @@ test_confirm_with_their_form (void)
   ct_test_ui_wait_for_frame (dialog);
   ct_test_ui_screenshot (dialog, "confirmation-without-letter.png");
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
-  g_assert_true (gtk_widget_activate_action (dialog, "step.save", NULL));
+  g_assert_true (gtk_widget_activate_action (dialog, "form.save", NULL));
 
   /* The case moves on; the copy is kept with it and reads back as given. */
   ct_test_ui_spin (1500);
