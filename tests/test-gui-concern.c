@@ -152,15 +152,31 @@ test_concern_validation (void)
   set_entry (dialog, "Child’s family name", "Brown");
   g_assert_true (save_enabled (dialog));
 
+  /* When the incident happened is optional, but it must be a date, and not
+   * after the concern was raised. */
+  set_entry (dialog, "Date the incident happened", "last week");
+  g_assert_false (save_enabled (dialog));
+  missing = ct_concern_dialog_describe_missing (dialog);
+  g_assert_nonnull (strstr (missing, "a date of the incident written as day/month/year"));
+  g_clear_pointer (&missing, g_free);
+  set_entry (dialog, "Date the incident happened", "03/03/2026");
+  g_assert_false (save_enabled (dialog));
+  missing = ct_concern_dialog_describe_missing (dialog);
+  g_assert_nonnull (strstr (missing, "not after the concern was raised"));
+  g_clear_pointer (&missing, g_free);
+  set_entry (dialog, "Date the incident happened", "02/03/2026");
+  g_assert_true (save_enabled (dialog));
+  set_entry (dialog, "Date the incident happened", "");
+  g_assert_true (save_enabled (dialog));
+
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
 static void
 on_save_cb (CtConcernDialog  *dialog,
-            GHashTable       *answers,
             GHashTable      **out)
 {
-  *out = g_hash_table_ref (answers);
+  *out = g_hash_table_ref (ct_concern_dialog_get_answers (dialog));
 }
 
 static const char *
@@ -190,6 +206,8 @@ test_concern_answers (void)
   ct_test_ui_wait_for_frame (GTK_WIDGET (dialog));
   fill_valid (dialog);
   set_risk (dialog, 1);
+  /* The incident, a few days before it was reported. */
+  set_entry (dialog, "Date the incident happened", "27/02/2026");
 
   g_signal_connect (dialog, "save", G_CALLBACK (on_save_cb), &saved);
   gtk_widget_activate_action (GTK_WIDGET (dialog), "form.save", NULL);
@@ -210,6 +228,7 @@ test_concern_answers (void)
   g_assert_cmpstr (text_of (saved, "child-date-of-birth"), ==, "2015-07-14");
   g_assert_cmpstr (text_of (saved, "child-area"), ==, "Exampleshire");
   g_assert_null (text_of (saved, "child-id"));
+  g_assert_cmpstr (text_of (saved, "incident-date"), ==, "2026-02-27");
   risk = g_hash_table_lookup (saved, "immediate-risk");
   g_assert_nonnull (risk);
   g_assert_true (g_variant_is_of_type (risk, G_VARIANT_TYPE_BOOLEAN));
@@ -240,7 +259,7 @@ test_concern_answers (void)
   {
     g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NO_SPACE,
                                                    "The disk is full.");
-    ct_concern_dialog_save_finished (dialog, error);
+    ct_form_window_save_finished (CT_FORM_WINDOW (dialog), error);
   }
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
   g_assert_true (save_enabled (dialog));
@@ -288,7 +307,7 @@ test_concern_save_failed (void)
 
   gtk_window_present (GTK_WINDOW (dialog));
   ct_test_ui_type_into (GTK_WIDGET (dialog), "Raised by", "Pat Keyworker");
-  ct_concern_dialog_save_finished (dialog, error);
+  ct_form_window_save_finished (CT_FORM_WINDOW (dialog), error);
 
   alert = ct_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (alert);

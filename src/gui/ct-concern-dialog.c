@@ -3,43 +3,54 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "ct-choice-row.h"
 #include "ct-alert.h"
 #include "ct-concern-dialog.h"
 #include "ct-date-button.h"
+#include "ct-form-window.h"
 #include "ct-format.h"
 #include "ct-help.h"
 #include "ct-procedure.h"
 
 /*
- * The record-of-concern form. It checks what it can as the user types, and
- * its "form.save" action is enabled only when everything the policy needs is
- * there. Saving hands the answers of the "concern-recorded" step (see
- * ct_step_form_get()) and when the concern was raised to whoever opened the
- * form, which records the step; what that writes is the procedure's
- * business. If that fails the form stays open and filled, so nothing typed
- * is lost.
+ * The record-of-concern form, a #CtFormWindow. It checks what it can as
+ * the user types, and the form is valid (so "form.save" is enabled) only
+ * when everything the policy needs is there. Saving emits ::save; the owner
+ * takes the answers of the "concern-recorded" step (see ct_step_form_get()
+ * and ct_concern_dialog_get_answers()) and when the concern was raised,
+ * records the step, and calls ct_form_window_save_finished(); what that
+ * writes is the procedure's business. If that fails the form stays open and
+ * filled, so nothing typed is lost.
  */
 struct _CtConcernDialog
 {
-  AdwWindow        parent_instance;
+  CtFormWindow     parent_instance;
 
   GListModel      *staff;
   CtRecord        *existing_child;
-  gboolean         saving;
+  GHashTable      *answers;
   char            *last_lookup;
 
-  AdwToastOverlay *toast_overlay;
-  AdwPreferencesPage *page;
   AdwPreferencesGroup *risk_group;
+  AdwPreferencesGroup *who_group;
+  AdwPreferencesGroup *child_group;
+  AdwPreferencesGroup *what_group;
+  AdwPreferencesGroup *words_group;
+  AdwPreferencesGroup *injuries_group;
+  AdwPreferencesGroup *witnesses_group;
+  AdwPreferencesGroup *actions_group;
+  AdwPreferencesGroup *missing_group;
   CtChoiceRow     *risk_row;
   GtkWidget       *urgent_warning;
   AdwEntryRow     *raised_by_row;
   AdwComboRow     *how_row;
   AdwEntryRow     *when_date_row;
   AdwEntryRow     *when_time_row;
+  AdwEntryRow     *incident_date_row;
   AdwEntryRow     *given_names_row;
   AdwEntryRow     *family_name_row;
   AdwEntryRow     *aliases_row;
@@ -56,10 +67,9 @@ struct _CtConcernDialog
   GtkLabel        *missing_label;
 };
 
-G_DEFINE_FINAL_TYPE (CtConcernDialog, ct_concern_dialog, ADW_TYPE_WINDOW)
+G_DEFINE_FINAL_TYPE (CtConcernDialog, ct_concern_dialog, CT_TYPE_FORM_WINDOW)
 
 enum {
-  SIGNAL_SAVE,
   SIGNAL_LOOKUP_CHILD,
   N_SIGNALS
 };
@@ -126,11 +136,14 @@ collect_missing (CtConcernDialog *self,
   g_autofree char *given = get_entry_text (self->given_names_row);
   g_autofree char *family = get_entry_text (self->family_name_row);
   g_autofree char *dob = get_entry_text (self->dob_row);
+  g_autofree char *incident = get_entry_text (self->incident_date_row);
+  g_autofree char *incident_iso = NULL;
   g_autofree char *what = get_view_text (self->what_view);
   g_autoptr(GDateTime) raised_at = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   gboolean date_ok, time_ok;
   gboolean dob_ok;
+  gboolean incident_ok;
   gboolean linked = self->existing_child != NULL &&
                     gtk_switch_get_active (self->existing_child_switch);
 
@@ -150,6 +163,22 @@ collect_missing (CtConcernDialog *self,
       set_row_error (GTK_WIDGET (self->when_date_row), TRUE);
       set_row_error (GTK_WIDGET (self->when_time_row), TRUE);
       g_ptr_array_add (missing, _("a date and time that is not in the future"));
+    }
+
+  incident_ok = is_blank (incident) || ct_parse_date (incident, &incident_iso);
+  set_row_error (GTK_WIDGET (self->incident_date_row), !incident_ok);
+  if (!incident_ok)
+    g_ptr_array_add (missing, _("a date of the incident written as day/month/year"));
+  else if (incident_iso != NULL && date_ok && time_ok)
+    {
+      g_autofree char *raised_day = g_date_time_format (raised_at, "%Y-%m-%d");
+
+      /* ISO dates compare as text. */
+      if (strcmp (incident_iso, raised_day) > 0)
+        {
+          set_row_error (GTK_WIDGET (self->incident_date_row), TRUE);
+          g_ptr_array_add (missing, _("a date of the incident that is not after the concern was raised"));
+        }
     }
 
   if (!linked && (is_blank (given) || is_blank (family)))
@@ -241,8 +270,7 @@ update_validity (CtConcernDialog *self)
   /* Before saving, say what a "yes" does. */
   gtk_widget_set_visible (self->urgent_warning, ct_concern_dialog_get_immediate_risk (self));
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "form.save",
-                                 missing == NULL && !self->saving);
+  ct_form_window_set_valid (CT_FORM_WINDOW (self), missing == NULL);
   gtk_label_set_text (self->missing_label, missing ? missing : "");
   gtk_widget_set_visible (GTK_WIDGET (self->missing_label), missing != NULL);
 }
@@ -371,6 +399,13 @@ ct_concern_dialog_build_answers (CtConcernDialog *self)
     set_text_answer (answers, "witnesses", witnesses);
     set_text_answer (answers, "actions-taken", actions);
   }
+  {
+    g_autofree char *incident_text = get_entry_text (self->incident_date_row);
+    g_autofree char *incident = NULL;
+
+    if (ct_parse_date (incident_text, &incident))
+      ct_answers_set_text (answers, "incident-date", incident);
+  }
   ct_answers_set_boolean (answers, "immediate-risk", ct_concern_dialog_get_immediate_risk (self));
 
   if (self->existing_child != NULL && gtk_switch_get_active (self->existing_child_switch))
@@ -397,65 +432,49 @@ ct_concern_dialog_build_answers (CtConcernDialog *self)
   return g_steal_pointer (&answers);
 }
 
-static void
-on_save_activated_cb (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *parameter)
+static gboolean
+ct_concern_dialog_prepare_save (CtFormWindow  *form,
+                                GError       **error)
 {
-  CtConcernDialog *self = CT_CONCERN_DIALOG (widget);
-  g_autoptr(GHashTable) answers = ct_concern_dialog_build_answers (self);
+  CtConcernDialog *self = CT_CONCERN_DIALOG (form);
+  g_autofree char *missing = ct_concern_dialog_describe_missing (self);
 
-  if (answers == NULL)
-    return;
+  if (missing != NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, missing);
+      return FALSE;
+    }
 
-  self->saving = TRUE;
-  update_validity (self);
-  g_signal_emit (self, signals[SIGNAL_SAVE], 0, answers);
+  g_clear_pointer (&self->answers, g_hash_table_unref);
+  self->answers = ct_concern_dialog_build_answers (self);
+  return self->answers != NULL;
 }
 
 /**
- * ct_concern_dialog_save_finished:
+ * ct_concern_dialog_get_answers:
  * @self: a #CtConcernDialog
- * @error: (nullable): why saving failed, or %NULL on success
  *
- * Tells the form how saving went. On success it closes; on failure it says
- * what happened and stays open with everything typed still in it.
+ * Returns: (transfer none) (nullable): the answers being saved, for a
+ *   ::save handler: what ct_concern_dialog_build_answers() gave when the
+ *   user saved
  */
-void
-ct_concern_dialog_save_finished (CtConcernDialog *self,
-                                 const GError    *error)
+GHashTable *
+ct_concern_dialog_get_answers (CtConcernDialog *self)
 {
-  g_return_if_fail (CT_IS_CONCERN_DIALOG (self));
+  g_return_val_if_fail (CT_IS_CONCERN_DIALOG (self), NULL);
 
-  self->saving = FALSE;
-
-  if (error == NULL)
-    {
-      gtk_window_close (GTK_WINDOW (self));
-      return;
-    }
-
-  {
-    g_autofree char *message =
-      g_strdup_printf (_("%s Your notes are still here; try saving again."), error->message);
-
-    /* A dialog, not a toast: the advice is often longer than a toast. */
-    ct_alert_show (GTK_WINDOW (self), _("The Concern Was Not Saved"), message);
-  }
-  update_validity (self);
+  return self->answers;
 }
 
-static gboolean
-ct_concern_dialog_close_request (GtkWindow *window)
+static void
+ct_concern_dialog_save_failed (CtFormWindow *form,
+                               const GError *error)
 {
-  CtConcernDialog *self = CT_CONCERN_DIALOG (window);
+  g_autofree char *message =
+    g_strdup_printf (_("%s Your notes are still here; try saving again."), error->message);
 
-  /* Closing while the store is still writing would leave no one to hear
-   * whether it worked. */
-  if (self->saving)
-    return TRUE;
-
-  return GTK_WINDOW_CLASS (ct_concern_dialog_parent_class)->close_request (window);
+  /* A dialog, not a toast: the advice is often longer than a toast. */
+  ct_alert_show (GTK_WINDOW (form), _("The Concern Was Not Saved"), message);
 }
 
 static void
@@ -467,19 +486,9 @@ ct_concern_dialog_dispose (GObject *object)
   g_clear_object (&self->staff);
   g_clear_object (&self->existing_child);
   g_clear_pointer (&self->last_lookup, g_free);
+  g_clear_pointer (&self->answers, g_hash_table_unref);
 
   G_OBJECT_CLASS (ct_concern_dialog_parent_class)->dispose (object);
-}
-
-/* The form records the first step of the procedure: its page in the guide. */
-static void
-on_help_activated_cb (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *parameter)
-{
-  g_autofree char *page = ct_help_get_page_for_event (CT_EVENT_CONCERN_RECORDED);
-
-  ct_help_show (GTK_WINDOW (widget), page);
 }
 
 static void
@@ -487,24 +496,11 @@ ct_concern_dialog_class_init (CtConcernDialogClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+  CtFormWindowClass *form_class = CT_FORM_WINDOW_CLASS (klass);
 
   object_class->dispose = ct_concern_dialog_dispose;
-  window_class->close_request = ct_concern_dialog_close_request;
-
-  /**
-   * CtConcernDialog::save:
-   * @self: the form
-   * @answers: the answers of the "concern-recorded" step, as
-   *   ct_concern_dialog_build_answers() gives them
-   *
-   * Emitted when the user saves a valid form. The handler records the step,
-   * as happening at ct_concern_dialog_get_raised_at(), and then calls
-   * ct_concern_dialog_save_finished().
-   */
-  signals[SIGNAL_SAVE] =
-    g_signal_new ("save", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_HASH_TABLE);
+  form_class->prepare_save = ct_concern_dialog_prepare_save;
+  form_class->save_failed = ct_concern_dialog_save_failed;
 
   /**
    * CtConcernDialog::lookup-child:
@@ -523,13 +519,20 @@ ct_concern_dialog_class_init (CtConcernDialogClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ct-concern-dialog.ui");
-  gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, toast_overlay);
-  gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, page);
   gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, risk_group);
+  gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, who_group);
+  gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, child_group);
+  gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, what_group);
+  gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, words_group);
+  gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, injuries_group);
+  gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, witnesses_group);
+  gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, actions_group);
+  gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, missing_group);
   gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, raised_by_row);
   gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, how_row);
   gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, when_date_row);
   gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, when_time_row);
+  gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, incident_date_row);
   gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, given_names_row);
   gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, family_name_row);
   gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, aliases_row);
@@ -546,14 +549,6 @@ ct_concern_dialog_class_init (CtConcernDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, missing_label);
   gtk_widget_class_bind_template_callback (widget_class, on_field_changed_cb);
 
-  gtk_widget_class_install_action (widget_class, "form.save", NULL, on_save_activated_cb);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK,
-                                       "form.save", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,
-                                       "window.close", NULL);
-  gtk_widget_class_install_action (widget_class, "form.help", NULL, on_help_activated_cb);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F1, 0, "form.help", NULL);
 }
 
 static void
@@ -563,10 +558,32 @@ ct_concern_dialog_init (CtConcernDialog *self)
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *today = NULL;
   g_autofree char *time = NULL;
+  g_autofree char *help_page = ct_help_get_page_for_event (CT_EVENT_CONCERN_RECORDED);
+  AdwPreferencesPage *page;
+  AdwPreferencesGroup *groups[9];
   GtkTextView *views[5];
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  page = ct_form_window_get_page (CT_FORM_WINDOW (self));
+  groups[0] = self->risk_group;
+  groups[1] = self->who_group;
+  groups[2] = self->child_group;
+  groups[3] = self->what_group;
+  groups[4] = self->words_group;
+  groups[5] = self->injuries_group;
+  groups[6] = self->witnesses_group;
+  groups[7] = self->actions_group;
+  groups[8] = self->missing_group;
+  for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
+    adw_preferences_page_add (page, groups[i]);
+
+  /* The form records the first step of the procedure: its page in the guide. */
+  ct_form_window_set_help_page (CT_FORM_WINDOW (self), help_page);
+  ct_form_window_set_save_label (CT_FORM_WINDOW (self), _("Save concern"));
+
   ct_date_button_attach (self->when_date_row);
+  ct_date_button_attach (self->incident_date_row);
   ct_date_button_attach (self->dob_row);
 
   self->risk_row = CT_CHOICE_ROW (ct_choice_row_new (_("Is a child at immediate risk?")));

@@ -251,7 +251,7 @@ on_concern_recorded_cb (GObject      *source,
   g_autofree char *notice = NULL;
 
   item = ct_workflow_record_finish (CT_WORKFLOW (source), result, &notice, &error);
-  ct_concern_dialog_save_finished (dialog, error);
+  ct_form_window_save_finished (CT_FORM_WINDOW (dialog), error);
   if (item == NULL || self == NULL)
     return;
 
@@ -274,7 +274,6 @@ on_concern_recorded_cb (GObject      *source,
 
 static void
 on_concern_saved_cb (CtConcernDialog *dialog,
-                     GHashTable      *answers,
                      CtWindow        *self)
 {
   g_autoptr(GError) error = NULL;
@@ -284,12 +283,13 @@ on_concern_saved_cb (CtConcernDialog *dialog,
     {
       error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
                                    _("No records are open, so nothing can be saved yet."));
-      ct_concern_dialog_save_finished (dialog, error);
+      ct_form_window_save_finished (CT_FORM_WINDOW (dialog), error);
       return;
     }
 
   raised_at = ct_concern_dialog_get_raised_at (dialog);
-  ct_workflow_record_async (self->workflow, NULL, CT_EVENT_CONCERN_RECORDED, answers, raised_at,
+  ct_workflow_record_async (self->workflow, NULL, CT_EVENT_CONCERN_RECORDED,
+                            ct_concern_dialog_get_answers (dialog), raised_at,
                             NULL, on_concern_recorded_cb, g_object_ref (dialog));
 }
 
