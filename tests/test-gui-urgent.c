@@ -93,7 +93,8 @@ static void
 record_concern (CtWindow   *window,
                 const char *given,
                 const char *family,
-                gboolean    immediate_risk)
+                gboolean    immediate_risk,
+                const char *incident_date)
 {
   CtConcernDialog *dialog;
 
@@ -110,6 +111,8 @@ record_concern (CtWindow   *window,
   set_text (GTK_WIDGET (dialog), "Child’s family name", family);
   set_text (GTK_WIDGET (dialog), "What was seen or heard",
             "Said they were afraid to go home tonight.");
+  if (incident_date != NULL)
+    set_text (GTK_WIDGET (dialog), "Date the incident happened", incident_date);
   g_assert_true (ct_concern_dialog_is_valid (dialog));
   g_assert_true (gtk_widget_get_visible (ct_test_ui_find_by_label (GTK_WIDGET (dialog),
                                                                    "Urgent path warning")) ==
@@ -210,8 +213,8 @@ test_urgent_path (void)
 
   /* A concern with no immediate risk, then one with a child at immediate
    * risk, through the real form. */
-  record_concern (window, "Robin", "Grey", FALSE);
-  record_concern (window, "Alex", "Brown", TRUE);
+  record_concern (window, "Robin", "Grey", FALSE, NULL);
+  record_concern (window, "Alex", "Brown", TRUE, "01/01/2026");
 
   /* The window shows the new case, on the urgent path. */
   page = ct_test_ui_find_by_type (GTK_WIDGET (window), CT_TYPE_CASE_PAGE);
@@ -232,6 +235,33 @@ test_urgent_path (void)
     g_assert_true (step->urgent);
     g_assert_true (step->has_due);
     g_assert_cmpint (step->clock, ==, CT_CLOCK_URGENT_REFERRAL);
+
+    /* When the incident happened reached the concern's record and the
+     * chronology, beside when it was reported. */
+    {
+      const char *case_id = ct_record_get_id (file->case_record);
+      CtStore *case_store = ct_workflow_get_store (workflow);
+      g_autoptr(GPtrArray) concerns = ct_store_list_sync (case_store, CT_RECORD_KIND_CONCERN,
+                                                          case_id, &error);
+      g_autoptr(GPtrArray) chronology = NULL;
+      g_autoptr(GHashTable) answers = NULL;
+      CtRecord *concern;
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (concerns->len, ==, 1);
+      concern = g_ptr_array_index (concerns, 0);
+      g_assert_cmpstr (ct_record_get_string (concern, "incident-date"), ==, "2026-01-01");
+      g_assert_cmpint (ct_record_get_int64 (concern, "raised-at", 0), >,
+                       g_date_time_to_unix (now) * G_USEC_PER_SEC - 24 * G_TIME_SPAN_HOUR);
+
+      chronology = ct_store_list_sync (case_store, CT_RECORD_KIND_CHRONOLOGY, case_id, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (chronology->len, ==, 1);
+      answers = ct_answers_from_variant (ct_record_get_answers (g_ptr_array_index (chronology, 0),
+                                                                "answers"));
+      g_assert_cmpstr (g_variant_get_string (g_hash_table_lookup (answers, "incident-date"), NULL),
+                       ==, "2026-01-01");
+    }
   }
   ct_test_ui_wait_for_frame (GTK_WIDGET (window));
   ct_test_ui_screenshot (GTK_WIDGET (window), "case-page-urgent.png");
