@@ -356,6 +356,65 @@ test_step_dialog (void)
  * ct-details makes of them: a new person with their first relationship as
  * their role, linked to the child, and on editing the same records changed,
  * "not known" leaving a flag out. */
+/* Whether the form's lawful-basis question (titled @label) lets @basis be
+ * chosen. */
+static gboolean
+offers_basis (CtStepDialog *dialog,
+              const char   *label,
+              const char   *basis)
+{
+  GtkWidget *row = ct_test_ui_find_by_label (GTK_WIDGET (dialog), label);
+
+  g_assert_nonnull (row);
+  g_assert_true (CT_IS_CHOICE_ROW (row));
+  ct_choice_row_set_value (CT_CHOICE_ROW (row), basis);
+  return g_strcmp0 (ct_choice_row_get_value (CT_CHOICE_ROW (row)), basis) == 0;
+}
+
+/* The referral and the information-sharing decision offer only the lawful
+ * bases the organisation's kind can rely on: a law firm or a charity has no
+ * public task or legal obligation to share; an organisation of another
+ * kind may. */
+static void
+test_step_dialog_lawful_bases (void)
+{
+  static const struct {
+    CtEvent     event;
+    const char *label;
+  } steps[] = {
+    { CT_EVENT_REFERRAL_MADE, "Lawful basis for sharing" },
+    { CT_EVENT_INFORMATION_SHARING_DECIDED, "Lawful basis" },
+  };
+  static const char *narrow_kinds[] = { "law-firm", "charity", "counselling-practice", NULL };
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      for (guint k = 0; k < G_N_ELEMENTS (narrow_kinds); k++)
+        {
+          CtStepDialog *dialog = ct_step_dialog_new_for_organisation (steps[i].event, NULL,
+                                                                      narrow_kinds[k]);
+
+          g_assert_true (offers_basis (dialog, steps[i].label, "legitimate-interests"));
+          g_assert_true (offers_basis (dialog, steps[i].label, "vital-interests"));
+          g_assert_false (offers_basis (dialog, steps[i].label, "public-task"));
+          g_assert_false (offers_basis (dialog, steps[i].label, "legal-obligation"));
+          g_assert_null (ct_test_ui_find_text (GTK_WIDGET (dialog),
+                                               "Public task (UK GDPR Article 6(1)(e))"));
+          gtk_window_destroy (GTK_WINDOW (dialog));
+        }
+
+      {
+        CtStepDialog *dialog = ct_step_dialog_new_for_organisation (steps[i].event, NULL,
+                                                                    "other-organisation");
+
+        g_assert_true (offers_basis (dialog, steps[i].label, "legitimate-interests"));
+        g_assert_true (offers_basis (dialog, steps[i].label, "public-task"));
+        g_assert_true (offers_basis (dialog, steps[i].label, "legal-obligation"));
+        gtk_window_destroy (GTK_WINDOW (dialog));
+      }
+    }
+}
+
 static void
 test_person_dialog (void)
 {
@@ -483,6 +542,7 @@ main (int   argc,
   g_test_add_func ("/ui/pages/setup-assistant", test_setup_assistant);
   g_test_add_func ("/ui/pages/unlock", test_unlock_page);
   g_test_add_func ("/ui/pages/step-dialog", test_step_dialog);
+  g_test_add_func ("/ui/pages/step-dialog-lawful-bases", test_step_dialog_lawful_bases);
   g_test_add_func ("/ui/pages/person-dialog", test_person_dialog);
   g_test_add_func ("/ui/pages/child-dialog", test_child_dialog);
 

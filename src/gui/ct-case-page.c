@@ -249,8 +249,12 @@ static CtStepDialog *
 open_step (CtCasePage *self,
            CtEvent     event)
 {
-  CtStepDialog *dialog = ct_step_dialog_new (event, ct_workflow_get_agencies (self->workflow));
   CtRecord *organisation = ct_workflow_get_organisation (self->workflow);
+  CtStepDialog *dialog =
+    ct_step_dialog_new_for_organisation (event, ct_workflow_get_agencies (self->workflow),
+                                         organisation != NULL
+                                         ? ct_record_get_string (organisation, "organisation-kind")
+                                         : NULL);
 
   /* Sensible starting answers the user can change. */
   if (event == CT_EVENT_ESCALATED && organisation != NULL)

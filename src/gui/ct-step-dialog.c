@@ -13,6 +13,7 @@
 #include "ct-document-file-name.h"
 #include "ct-format.h"
 #include "ct-help.h"
+#include "ct-lawful-basis.h"
 #include "ct-record.h"
 
 #include "ct-step-dialog.h"
@@ -387,8 +388,9 @@ ct_step_dialog_init (CtStepDialog *self)
 }
 
 static GtkWidget *
-make_choice (const CtQuestion *question,
-             GListModel       *agencies)
+make_choice (const CtQuestion   *question,
+             GListModel         *agencies,
+             const char * const *bases)
 {
   GtkWidget *row = ct_choice_row_new (_(question->label));
 
@@ -404,8 +406,12 @@ make_choice (const CtQuestion *question,
       {
         g_auto(GStrv) choices = g_strsplit (question->choices ? question->choices : "", "|", -1);
 
+        /* Only the lawful bases the organisation can rely on. */
+        gboolean is_basis = bases != NULL && g_str_equal (question->key, "lawful-basis");
+
         for (guint i = 0; choices[i] != NULL; i++)
-          if (*choices[i] != '\0')
+          if (*choices[i] != '\0' &&
+              (!is_basis || g_strv_contains (bases, choices[i])))
             ct_choice_row_add (CT_CHOICE_ROW (row), choices[i], ct_choice_get_label (choices[i]));
       }
       break;
@@ -606,17 +612,51 @@ ct_step_dialog_get_copy_file (CtStepDialog *self)
   return self->copy_file;
 }
 
+static CtStepDialog *ct_step_dialog_new_full (CtEvent             event,
+                                             GListModel         *agencies,
+                                             const char * const *bases);
+
 /**
  * ct_step_dialog_new:
  * @event: the step
  * @agencies: (nullable): AGENCY records to choose from, where the step asks
  *
- * Returns: (transfer full): a new form, dated now, or %NULL if there is
- *   none for @event.
+ * Returns: (transfer full): a new form, dated now, offering every answer the
+ *   step takes, or %NULL if there is none for @event.
  */
 CtStepDialog *
 ct_step_dialog_new (CtEvent     event,
                     GListModel *agencies)
+{
+  return ct_step_dialog_new_full (event, agencies, NULL);
+}
+
+/**
+ * ct_step_dialog_new_for_organisation:
+ * @event: the step
+ * @agencies: (nullable): AGENCY records to choose from, where the step asks
+ * @organisation_kind: (nullable): the organisation's kind, as set in
+ *   Preferences
+ *
+ * Like ct_step_dialog_new(), but a lawful basis for sharing is chosen only
+ * from those that fit an organisation of that kind (see
+ * ct_lawful_basis_list_for()).
+ *
+ * Returns: (transfer full): a new form, dated now, or %NULL if there is
+ *   none for @event.
+ */
+CtStepDialog *
+ct_step_dialog_new_for_organisation (CtEvent     event,
+                                     GListModel *agencies,
+                                     const char *organisation_kind)
+{
+  return ct_step_dialog_new_full (event, agencies, ct_lawful_basis_list_for (organisation_kind));
+}
+
+static CtStepDialog *
+ct_step_dialog_new_full (CtEvent             event,
+                         GListModel         *agencies,
+                         const char * const *bases)
 {
   const CtStepForm *form = ct_step_form_get (event);
   CtStepDialog *self;
@@ -680,7 +720,7 @@ ct_step_dialog_new (CtEvent     event,
         }
       else
         {
-          field.widget = make_choice (question, agencies);
+          field.widget = make_choice (question, agencies, bases);
           g_signal_connect_swapped (field.widget, "notify::value",
                                     G_CALLBACK (on_field_changed_cb), self);
         }

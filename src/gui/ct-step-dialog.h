@@ -15,6 +15,9 @@ G_DECLARE_FINAL_TYPE (CtStepDialog, ct_step_dialog, CT, STEP_DIALOG, CtFormWindo
 gboolean      ct_step_dialog_has_form      (CtEvent       event);
 CtStepDialog *ct_step_dialog_new           (CtEvent       event,
                                             GListModel   *agencies);
+CtStepDialog *ct_step_dialog_new_for_organisation (CtEvent     event,
+                                                   GListModel *agencies,
+                                                   const char *organisation_kind);
 CtEvent       ct_step_dialog_get_event     (CtStepDialog *self);
 char         *ct_step_dialog_get_help_page (CtStepDialog *self);
 void          ct_step_dialog_set_answer    (CtStepDialog *self,
