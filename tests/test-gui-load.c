@@ -282,6 +282,13 @@ test_window_takes_preload (void)
     g_assert_cmpstr (ct_case_item_get_dso (first), ==, "Dana Officer");
   }
   ct_test_ui_wait_for_frame (GTK_WIDGET (window));
+  /* A file on one desk has no concerns from staff: the section is hidden. */
+  {
+    GtkWidget *row = ct_test_ui_find_by_label (GTK_WIDGET (window), "New concerns from staff");
+
+    g_assert_true (GTK_IS_LIST_BOX_ROW (row));
+    g_assert_false (gtk_widget_get_visible (row));
+  }
   ct_store_close (ct_workflow_get_store (workflow));
   gtk_window_destroy (GTK_WINDOW (window));
 

@@ -559,6 +559,171 @@ test_procedure (void)
   ct_store_close (store);
 }
 
+static GtkWidget *
+find_group (GtkWidget  *window,
+            const char *title)
+{
+  GtkWidget *group = ct_test_ui_find_by_type (window, ADW_TYPE_PREFERENCES_GROUP);
+
+  while (group != NULL &&
+         g_strcmp0 (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (group)), title) != 0)
+    group = gtk_widget_get_next_sibling (group);
+  return group;
+}
+
+static gboolean
+reopen_shown (GtkWidget *window)
+{
+  GtkWidget *label = ct_test_ui_find_text (window, "must reopen");
+
+  return label != NULL && gtk_widget_is_visible (label);
+}
+
+static GtkWidget *
+find_button (GtkWidget  *root,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Types @text into the row and applies it, as its apply button does. */
+static void
+apply_location (GtkWidget  *row,
+                const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+  g_signal_emit_by_name (row, "apply");
+}
+
+static void
+assert_location_refused (GtkWidget  *window,
+                         GtkWidget  *row,
+                         GtkWidget  *group,
+                         GSettings  *settings,
+                         const char *text,
+                         const char *reason)
+{
+  g_autofree char *saved = g_settings_get_string (settings, "database");
+  g_autofree char *after = NULL;
+  GtkWidget *label;
+
+  apply_location (row, text);
+  label = ct_test_ui_find_error (group);
+  g_assert_nonnull (label);
+  g_test_message ("“%s” refused: %s", text, gtk_label_get_text (GTK_LABEL (label)));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), reason));
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  after = g_settings_get_string (settings, "database");
+  g_assert_cmpstr (after, ==, saved);
+  /* What was typed stays, to be corrected. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, text);
+  g_assert_false (reopen_shown (window));
+}
+
+static void
+assert_location_saved (GtkWidget  *window,
+                       GtkWidget  *row,
+                       GtkWidget  *group,
+                       GSettings  *settings,
+                       const char *text)
+{
+  g_autofree char *saved = NULL;
+
+  apply_location (row, text);
+  g_assert_null (ct_test_ui_find_error (group));
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+  saved = g_settings_get_string (settings, "database");
+  g_assert_cmpstr (saved, ==, text);
+  g_assert_true (reopen_shown (window));
+}
+
+static void
+test_database (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("caretrail-prefs-XXXXXX", &error);
+  g_autofree char *file = g_build_filename (dir, "office.db", NULL);
+  g_autofree char *missing = g_build_filename (dir, "no-such-folder", "office.db", NULL);
+  g_autofree char *own = ct_paths_get_default_database ();
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  CtPreferencesWindow *window;
+  GtkWidget *group, *row, *reopen;
+
+  g_assert_no_error (error);
+  g_settings_set_string (settings, "database", "");
+
+  window = ct_preferences_window_new (settings);
+  gtk_window_set_default_size (GTK_WINDOW (window), 600, 900);
+  gtk_window_present (GTK_WINDOW (window));
+
+  group = find_group (GTK_WIDGET (window), "Records");
+  g_assert_nonnull (group);
+  row = ct_test_ui_find_by_label (GTK_WIDGET (window), "Where the records are kept");
+  g_assert_nonnull (row);
+  row = gtk_widget_get_ancestor (row, ADW_TYPE_ENTRY_ROW);
+  g_assert_nonnull (row);
+  /* Empty is Caretrail's own file, which the group names. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "");
+  g_assert_nonnull (strstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (group)), own));
+  g_assert_false (reopen_shown (GTK_WIDGET (window)));
+
+  /* The parser caretrail-admin uses refuses what it would refuse. */
+  assert_location_refused (GTK_WIDGET (window), row, group, settings,
+                           "postgresql://db.example.org/caretrail?user=dso&sslmode=require",
+                           "sslmode=require");
+  assert_location_refused (GTK_WIDGET (window), row, group, settings,
+                           "postgresql://dso:hunter2@localhost/caretrail", "password");
+  assert_location_refused (GTK_WIDGET (window), row, group, settings,
+                           "postgresql://localhost/caretrail?nosuchoption=1", "cannot be read");
+  assert_location_refused (GTK_WIDGET (window), row, group, settings,
+                           "records/office.db", "not a full path");
+  assert_location_refused (GTK_WIDGET (window), row, group, settings, missing, "does not exist");
+  assert_location_refused (GTK_WIDGET (window), row, group, settings, dir, "is a folder");
+  ct_test_ui_wait_for_frame (GTK_WIDGET (window));
+  ct_test_ui_screenshot (GTK_WIDGET (window), "preferences-database-refused.png");
+
+  /* Typing again takes the mark away. */
+  gtk_editable_set_text (GTK_EDITABLE (row), "postgresql://");
+  g_assert_null (ct_test_ui_find_error (group));
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+
+  /* A server on this computer, one elsewhere with its certificate
+   * checked, a file, and back to Caretrail's own file: each is kept, and
+   * the window says the records must be reopened, with a button that
+   * does it. */
+  assert_location_saved (GTK_WIDGET (window), row, group, settings,
+                         "postgresql:///caretrail?host=/run/postgresql&user=dso");
+  reopen = find_button (GTK_WIDGET (window), "_Reopen Now");
+  g_assert_nonnull (reopen);
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (reopen)), ==, "app.reopen-records");
+  ct_test_ui_wait_for_frame (GTK_WIDGET (window));
+  ct_test_ui_screenshot (GTK_WIDGET (window), "preferences-database-reopen.png");
+  assert_location_saved (GTK_WIDGET (window), row, group, settings,
+                         "postgresql://db.example.org/caretrail?user=dso&sslmode=verify-full");
+  assert_location_saved (GTK_WIDGET (window), row, group, settings, file);
+  {
+    g_autofree char *saved = NULL;
+
+    apply_location (row, "   ");
+    saved = g_settings_get_string (settings, "database");
+    g_assert_cmpstr (saved, ==, "");
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_settings_set_string (settings, "database", "");
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -569,6 +734,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/preferences/letters", test_letters);
   g_test_add_func ("/ui/preferences/procedure", test_procedure);
+  g_test_add_func ("/ui/preferences/database", test_database);
 
   return g_test_run ();
 }

@@ -162,11 +162,32 @@ on_quit_activated_cb (GSimpleAction *action,
     g_application_quit (G_APPLICATION (self));
 }
 
+/* Closes every window, each saving its state and backing up as it does
+ * when closed by hand, and opens the records named in the settings now
+ * in a new main window. */
+static void
+on_reopen_records_activated_cb (GSimpleAction *action,
+                                GVariant      *parameter,
+                                gpointer       user_data)
+{
+  CtApplication *self = user_data;
+  GList *windows;
+
+  g_application_hold (G_APPLICATION (self));
+  windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (GTK_WINDOW (l->data));
+  g_list_free (windows);
+  g_application_activate (G_APPLICATION (self));
+  g_application_release (G_APPLICATION (self));
+}
+
 static const GActionEntry app_actions[] = {
   { "about", on_about_activated_cb },
   { "preferences", on_preferences_activated_cb },
   { "help", on_help_activated_cb, "s" },
   { "quit", on_quit_activated_cb },
+  { "reopen-records", on_reopen_records_activated_cb },
 };
 
 static void

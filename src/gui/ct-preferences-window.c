@@ -18,6 +18,7 @@
 #include "ct-paths.h"
 #include "ct-preferences-window.h"
 #include "ct-procedure.h"
+#include "ct-store-location.h"
 
 /*
  * The Letters group edits two optional fields of the ORGANISATION record
@@ -63,7 +64,10 @@ struct _CtPreferencesWindow
   guint                 letters_timeout_id;
   GCancellable         *backup_cancellable;
 
-  AdwActionRow         *database_row;
+  AdwPreferencesGroup  *database_group;
+  AdwEntryRow          *database_row;
+  GtkLabel             *database_error_label;
+  AdwActionRow         *reopen_row;
   AdwPreferencesGroup  *letters_group;
   GtkTextView          *closing_view;
   AdwActionRow         *logo_row;
@@ -977,16 +981,97 @@ ct_preferences_window_restore_backup (CtPreferencesWindow *self,
 
 /* }}} */
 
+/* Where the records are kept {{{ */
+
+/*
+ * The "database" setting: empty for Caretrail's own file, or a file path,
+ * or a postgresql:// server address. It applies with the row's apply
+ * button or Enter, not while it is typed, since a half-typed address is
+ * often a valid one; it is checked by the same parser every command of
+ * caretrail-admin uses, and an address that cannot be used is marked on
+ * the row, with the reason below, and not saved. The records already
+ * open stay open until Caretrail reopens them, which the row offers.
+ */
+
+static void
+show_database_error (CtPreferencesWindow *self,
+                     const char          *message)
+{
+  GtkWidget *row = GTK_WIDGET (self->database_row);
+
+  if (message != NULL)
+    {
+      gtk_widget_add_css_class (row, "error");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message, -1);
+      gtk_accessible_update_state (GTK_ACCESSIBLE (row),
+                                   GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE, -1);
+    }
+  else
+    {
+      gtk_widget_remove_css_class (row, "error");
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+      gtk_accessible_reset_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_INVALID);
+    }
+  gtk_label_set_text (self->database_error_label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->database_error_label), message != NULL);
+}
+
+static void
+load_database (CtPreferencesWindow *self)
+{
+  g_autofree char *location = g_settings_get_string (self->settings, "database");
+  g_autofree char *own = ct_paths_get_default_database ();
+  g_autofree char *description = NULL;
+
+  description = g_strdup_printf (_("A file on this computer, or the address of a shared server "
+                                   "(postgresql://HOST/DATABASE?user=NAME). Leave it empty for "
+                                   "Caretrail’s own file, %s."), own);
+  adw_preferences_group_set_description (self->database_group, description);
+  self->loading = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->database_row), location);
+  self->loading = FALSE;
+}
+
+static void
+on_database_changed_cb (CtPreferencesWindow *self)
+{
+  /* A new attempt is not marked with the last one's fault. */
+  if (!self->loading)
+    show_database_error (self, NULL);
+}
+
+static void
+on_database_applied_cb (CtPreferencesWindow *self)
+{
+  g_autofree char *location = NULL;
+  g_autofree char *saved = g_settings_get_string (self->settings, "database");
+  g_autoptr(GError) error = NULL;
+
+  location = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->database_row))));
+  if (location[0] != '\0' && !ct_store_location_check (location, &error))
+    {
+      show_database_error (self, error->message);
+      return;
+    }
+
+  show_database_error (self, NULL);
+  if (g_strcmp0 (location, saved) == 0)
+    return;
+  g_settings_set_string (self->settings, "database", location);
+  gtk_widget_set_visible (GTK_WIDGET (self->reopen_row), TRUE);
+}
+
+/* }}} */
+
 static void
 ct_preferences_window_constructed (GObject *object)
 {
   CtPreferencesWindow *self = CT_PREFERENCES_WINDOW (object);
-  g_autofree char *database = NULL;
 
   G_OBJECT_CLASS (ct_preferences_window_parent_class)->constructed (object);
 
-  database = ct_paths_get_default_database ();
-  adw_action_row_set_subtitle (self->database_row, database);
+  load_database (self);
 
   /* The backup settings are the application's own, saved as they change. */
   g_settings_bind (self->settings, "backup-keep", self->keep_spin, "value", G_SETTINGS_BIND_DEFAULT);
@@ -1138,7 +1223,12 @@ ct_preferences_window_class_init (CtPreferencesWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ct-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, database_group);
   gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, database_row);
+  gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, database_error_label);
+  gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, reopen_row);
+  gtk_widget_class_bind_template_callback (widget_class, on_database_applied_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_database_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, letters_group);
   gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, closing_view);
   gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, logo_row);

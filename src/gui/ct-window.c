@@ -17,6 +17,7 @@
 #include "ct-split-view.h"
 #include "ct-step-dialog.h"
 #include "ct-store-location.h"
+#include "ct-submissions-page.h"
 #include "ct-store.h"
 #include "ct-unlock-page.h"
 #include "ct-user-dialog.h"
@@ -47,6 +48,7 @@ struct _CtWindow
   GtkWidget            *closed_view;
   GtkWidget            *directory_page;
   GtkWidget            *reports_page;
+  GtkWidget            *submissions_page;
 
   AdwHeaderBar         *header_bar;
   AdwToastOverlay      *toast_overlay;
@@ -58,6 +60,8 @@ struct _CtWindow
   GtkListBoxRow        *closed_row;
   GtkListBoxRow        *directory_row;
   GtkListBoxRow        *reports_row;
+  GtkListBoxRow        *submissions_row;
+  GtkLabel             *submissions_count;
   GtkLabel             *needs_action_count;
   GtkLabel             *open_count;
   AdwWindowTitle       *content_title;
@@ -130,6 +134,8 @@ get_section_title (const char *section)
     return _("Directory");
   if (g_strcmp0 (section, "reports") == 0)
     return _("Reports");
+  if (g_strcmp0 (section, "submissions") == 0)
+    return _("New Concerns From Staff");
   return _("Caretrail");
 }
 
@@ -187,6 +193,8 @@ select_section (CtWindow   *self,
     row = self->directory_row;
   else if (g_strcmp0 (section, "reports") == 0)
     row = self->reports_row;
+  else if (g_strcmp0 (section, "submissions") == 0)
+    row = self->submissions_row;
 
   g_return_if_fail (row != NULL);
 
@@ -566,6 +574,27 @@ add_case_view (CtWindow       *self,
 }
 
 static void
+on_submissions_changed_cb (CtWindow *self)
+{
+  guint n = ct_submissions_page_get_n_new (CT_SUBMISSIONS_PAGE (self->submissions_page));
+  g_autofree char *text = n > 0 ? g_strdup_printf ("%u", n) : g_strdup ("");
+
+  gtk_label_set_text (self->submissions_count, text);
+}
+
+static void reload_elsewhere_changes (CtWindow *self);
+
+static void
+on_submission_opened_cb (CtWindow   *self,
+                         const char *reference)
+{
+  g_autofree char *message = g_strdup_printf (_("The concern is now case %s"), reference);
+
+  ct_window_add_toast (self, message);
+  reload_elsewhere_changes (self);
+}
+
+static void
 ct_window_constructed (GObject *object)
 {
   CtWindow *self = CT_WINDOW (object);
@@ -578,6 +607,14 @@ ct_window_constructed (GObject *object)
     self->settings = g_object_ref (ct_application_get_settings (CT_APPLICATION (app)));
   else
     self->settings = g_settings_new (APPLICATION_ID);
+
+  /* Concerns handed in by staff, on a server only (see show_loaded()). */
+  self->submissions_page = ct_submissions_page_new (self->settings);
+  gtk_stack_add_named (self->content_stack, self->submissions_page, "submissions");
+  g_signal_connect_object (self->submissions_page, "notify::n-new",
+                           G_CALLBACK (on_submissions_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->submissions_page, "case-opened",
+                           G_CALLBACK (on_submission_opened_cb), self, G_CONNECT_SWAPPED);
 
   restore_window_state (self);
 }
@@ -634,6 +671,8 @@ ct_window_class_init (CtWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CtWindow, closed_row);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, directory_row);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, reports_row);
+  gtk_widget_class_bind_template_child (widget_class, CtWindow, submissions_row);
+  gtk_widget_class_bind_template_child (widget_class, CtWindow, submissions_count);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, needs_action_count);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, open_count);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, content_title);
@@ -878,6 +917,8 @@ on_store_changed_elsewhere_cb (CtStore  *store,
                                CtWindow *self)
 {
   reload_elsewhere_changes (self);
+  if (gtk_widget_get_visible (GTK_WIDGET (self->submissions_row)))
+    ct_submissions_page_refresh (CT_SUBMISSIONS_PAGE (self->submissions_page));
 }
 
 static void
@@ -920,6 +961,15 @@ show_loaded (CtWindow  *self,
     g_ptr_array_add (directory, g_list_model_get_item (staff, i));
   ct_directory_page_set_records (CT_DIRECTORY_PAGE (self->directory_page), directory);
   ct_case_page_set_workflow (CT_CASE_PAGE (self->case_page), self->workflow);
+
+  /* Staff hand concerns in to a server; a file on one desk has none. */
+  {
+    gboolean server = ct_store_location_is_server (ct_store_get_path (self->store));
+
+    gtk_widget_set_visible (GTK_WIDGET (self->submissions_row), server);
+    ct_submissions_page_set_workflow (CT_SUBMISSIONS_PAGE (self->submissions_page),
+                                      server ? self->workflow : NULL);
+  }
 
   watch_store (self);
   gtk_spinner_stop (self->loading_spinner);

@@ -170,10 +170,11 @@ parse_location (const char  *location,
         *out_add_verify_full = TRUE;
       else if (sslmode != NULL && strcmp (sslmode, "verify-full") != 0)
         {
-          PQconninfoFree (options);
+          /* Said before the options, which hold the string, are freed. */
           g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
                        _("The server address asks for sslmode=%s. A server on another computer is only used over TLS with its certificate checked: use sslmode=verify-full, with the server’s certificate authority in ~/.postgresql/root.crt or named with sslrootcert."),
                        sslmode);
+          PQconninfoFree (options);
           return NULL;
         }
     }

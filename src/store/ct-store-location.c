@@ -6,6 +6,7 @@
 #include "ct-store-location.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "ct-pg-backend.h"
 #include "ct-store-error.h"
@@ -43,6 +44,60 @@ ct_store_location_new_backend (const char *location)
   if (ct_pg_backend_is_location (location))
     return CT_STORE_BACKEND (ct_pg_backend_new (location));
   return CT_STORE_BACKEND (ct_sqlite_backend_new (location));
+}
+
+/**
+ * ct_store_location_check:
+ * @location: a database location, as a person typed it
+ * @error: return location for %CT_STORE_ERROR_INVALID
+ *
+ * Checks @location without opening it: a server address must parse, hold
+ * no password and ask for a verified TLS connection to any other
+ * computer (see ct_pg_backend_check_location()); a file must be a full
+ * path in a folder that exists and not be a folder itself.
+ *
+ * Returns: %TRUE if Caretrail could open records at @location
+ */
+gboolean
+ct_store_location_check (const char  *location,
+                         GError     **error)
+{
+  g_autofree char *folder = NULL;
+
+  g_return_val_if_fail (location != NULL, FALSE);
+
+  if (ct_pg_backend_is_location (location))
+    return ct_pg_backend_check_location (location, error);
+
+  if (strstr (location, "://") != NULL)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
+                   _("“%s” is neither a file nor a server address. A server address starts with postgresql://."),
+                   location);
+      return FALSE;
+    }
+  if (!g_path_is_absolute (location))
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
+                   _("“%s” is not a full path. Give the whole path of the file, starting with /."),
+                   location);
+      return FALSE;
+    }
+  if (g_file_test (location, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
+                   _("“%s” is a folder. Give the path of a file in it."), location);
+      return FALSE;
+    }
+  folder = g_path_get_dirname (location);
+  if (!g_file_test (folder, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
+                   _("The folder “%s” does not exist. Choose a file in a folder that does."),
+                   folder);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /**

@@ -7,6 +7,8 @@ G_BEGIN_DECLS
 
 gboolean        ct_store_location_is_server   (const char *location);
 CtStoreBackend *ct_store_location_new_backend (const char *location);
+gboolean        ct_store_location_check       (const char *location,
+                                               GError    **error);
 gboolean        ct_store_location_check_empty (const char *location,
                                                GError    **error);
 

@@ -1459,6 +1459,14 @@ ct_submission_submit_sync (const char  *location,
   g_clear_pointer (&rows, g_ptr_array_unref);
   if (ok)
     ok = (rows = query (pg, "SELECT (extract(epoch FROM now()) * 1000000)::bigint", error, NULL)) != NULL;
+  /* The members' desks list the new concern when this commits. */
+  if (ok)
+    {
+      g_autoptr(GBytes) token = text_bytes (ct_pg_backend_get_token (pg));
+
+      ok = (done = query (pg, "SELECT pg_notify('" CT_PG_CHANGED_CHANNEL "', $1)", error, token, NULL)) != NULL;
+      g_clear_pointer (&done, g_ptr_array_unref);
+    }
   if (ok)
     ok = (done = query (pg, "COMMIT", error, NULL)) != NULL;
   else
