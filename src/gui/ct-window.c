@@ -776,26 +776,57 @@ ct_window_add_toast (CtWindow   *self,
 /* Opening the records {{{ */
 
 /* For bench/bench-startup.sh: with CARETRAIL_STARTUP_PROBE set, say when
- * the window and then the loaded case list first reach the screen (on the
- * system's monotonic clock, which the benchmark reads too), and quit after
- * the list if it is "quit". */
-static gboolean
-on_probe_tick_cb (GtkWidget     *widget,
-                  GdkFrameClock *clock,
-                  gpointer       user_data)
+ * the window and then the loaded case list have been drawn (after the
+ * paint of the frame that shows them, on the system's monotonic clock,
+ * which the benchmark reads too), and quit after the list if it is
+ * "quit". */
+typedef struct
 {
-  const char *what = user_data;
+  GtkWidget  *widget;
+  const char *what;
+  gulong      handler;
+} ProbePaint;
+
+static void
+on_probe_painted_cb (GdkFrameClock *clock,
+                     gpointer       user_data)
+{
+  ProbePaint *paint = user_data;
   const char *probe = g_getenv ("CARETRAIL_STARTUP_PROBE");
 
-  g_print ("caretrail-startup: %s %" G_GINT64_FORMAT "\n", what, g_get_monotonic_time ());
-  if (g_str_equal (what, "cases-shown") && g_strcmp0 (probe, "quit") == 0)
+  g_print ("caretrail-startup: %s %" G_GINT64_FORMAT "\n", paint->what, g_get_monotonic_time ());
+  if (g_str_equal (paint->what, "cases-shown") && g_strcmp0 (probe, "quit") == 0)
     {
-      GtkApplication *app = gtk_window_get_application (GTK_WINDOW (widget));
+      GtkApplication *app = gtk_window_get_application (GTK_WINDOW (paint->widget));
 
       if (app != NULL)
         g_application_quit (G_APPLICATION (app));
     }
 
+  g_signal_handler_disconnect (clock, paint->handler);
+}
+
+static void
+probe_paint_free (gpointer  data,
+                  GClosure *closure)
+{
+  ProbePaint *paint = data;
+
+  g_object_unref (paint->widget);
+  g_free (paint);
+}
+
+static gboolean
+on_probe_tick_cb (GtkWidget     *widget,
+                  GdkFrameClock *clock,
+                  gpointer       user_data)
+{
+  ProbePaint *paint = g_new0 (ProbePaint, 1);
+
+  paint->widget = g_object_ref (widget);
+  paint->what = user_data;
+  paint->handler = g_signal_connect_data (clock, "after-paint", G_CALLBACK (on_probe_painted_cb),
+                                          paint, probe_paint_free, 0);
   return G_SOURCE_REMOVE;
 }
 
