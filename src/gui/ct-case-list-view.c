@@ -112,8 +112,9 @@ G_DEFINE_FINAL_TYPE (CtCaseListView, ct_case_list_view, ADW_TYPE_BIN)
  * shows a tenth of that; at start-up that made the first frame with the
  * cases wait for two hundred rows. Until the list has first been drawn
  * with cases in it, the list view is given only as many places as the
- * tallest screen shows; the rest follow straight after that frame. */
-#define FIRST_ROWS 48
+ * screen can show (at most FIRST_ROWS); the rest follow straight after
+ * that frame. */
+#define FIRST_ROWS 64
 
 enum {
   SIGNAL_CASE_ACTIVATED,
@@ -768,6 +769,35 @@ on_first_paint_cb (GdkFrameClock  *clock,
     self->all_rows_idle = g_idle_add (on_all_rows_idle_cb, self);
 }
 
+/* How many rows the tallest the window can be shows at most: the height
+ * of its monitor over the height of an empty row, which is no taller than
+ * one showing a case. */
+static guint
+count_rows_on_screen (CtCaseListView *self)
+{
+  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
+  GdkSurface *surface = native != NULL ? gtk_native_get_surface (native) : NULL;
+  GdkMonitor *monitor = NULL;
+  g_autoptr(GtkWidget) row = NULL;
+  GdkRectangle area;
+  int row_height;
+
+  if (surface != NULL)
+    monitor = gdk_display_get_monitor_at_surface (gdk_surface_get_display (surface), surface);
+  if (monitor == NULL)
+    return FIRST_ROWS;
+
+  gdk_monitor_get_geometry (monitor, &area);
+  row = take_row (self);
+  gtk_widget_measure (row, GTK_ORIENTATION_VERTICAL, -1, &row_height, NULL, NULL, NULL);
+  if (self->spare_rows != NULL && self->spare_rows->len < MAX_SPARE_ROWS)
+    g_ptr_array_add (self->spare_rows, g_steal_pointer (&row));
+  if (row_height <= 0)
+    return FIRST_ROWS;
+
+  return CLAMP (area.height / row_height + 2, 1, FIRST_ROWS);
+}
+
 static void
 attach_model (CtCaseListView *self)
 {
@@ -783,11 +813,8 @@ ct_case_list_view_map (GtkWidget *widget)
 {
   CtCaseListView *self = CT_CASE_LIST_VIEW (widget);
 
-  attach_model (self);
-  update_stack (self);
-
-  GTK_WIDGET_CLASS (ct_case_list_view_parent_class)->map (widget);
-
+  /* Before the cases are attached: the list view builds rows for the
+   * places it is given at once. */
   if (gtk_slice_list_model_get_size (self->first_rows) != G_MAXUINT &&
       self->first_paint_clock == NULL)
     {
@@ -796,12 +823,18 @@ ct_case_list_view_map (GtkWidget *widget)
         gtk_slice_list_model_set_size (self->first_rows, G_MAXUINT);
       else
         {
+          gtk_slice_list_model_set_size (self->first_rows, count_rows_on_screen (self));
           g_object_ref (self->first_paint_clock);
           self->first_paint_handler =
             g_signal_connect (self->first_paint_clock, "after-paint",
                               G_CALLBACK (on_first_paint_cb), self);
         }
     }
+
+  attach_model (self);
+  update_stack (self);
+
+  GTK_WIDGET_CLASS (ct_case_list_view_parent_class)->map (widget);
 }
 
 static void
