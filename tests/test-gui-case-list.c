@@ -949,6 +949,49 @@ test_view_stage_filters (void)
   gtk_window_destroy (window);
 }
 
+/* The first frame with cases builds only the rows the screen can show,
+ * not the two hundred GTK's list view builds for any model it is given;
+ * right after it, the list view has every case's place. */
+static void
+test_view_first_frame_rows (void)
+{
+  g_autoptr(CtCaseListModel) model = ct_case_list_model_new ();
+  g_autoptr(GPtrArray) cases = make_cases (1000);
+  GtkWidget *view = ct_case_list_view_new (CT_CASE_LIST_OPEN);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  GtkWidget *list;
+  GListModel *places;
+  GtkWindow *window;
+  GdkMonitor *monitor;
+  GdkRectangle area;
+
+  ct_case_list_view_set_now (CT_CASE_LIST_VIEW (view), NOW);
+  ct_case_list_view_set_model (CT_CASE_LIST_VIEW (view), G_LIST_MODEL (model));
+  window = show_in_window (view, 800, 700);
+  list = ct_test_ui_find_by_type (view, GTK_TYPE_LIST_VIEW);
+  places = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (list)));
+
+  /* No more places than rows of at least 40 pixels fill the monitor. */
+  monitor = gdk_display_get_monitor_at_surface (gtk_widget_get_display (view),
+                                                gtk_native_get_surface (GTK_NATIVE (window)));
+  g_assert_nonnull (monitor);
+  gdk_monitor_get_geometry (monitor, &area);
+  ct_case_list_model_replace_all (model, cases);
+  g_assert_cmpuint (g_list_model_get_n_items (places), >, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (places), <=, (guint) area.height / 40 + 2);
+  collect_rows (view, rows);
+  g_assert_cmpuint (rows->len, <=, (guint) area.height / 40 + 3);
+
+  /* Once drawn, every case has its place. */
+  ct_test_ui_wait_for_frame (GTK_WIDGET (window));
+  ct_test_ui_spin (50);
+  g_assert_cmpuint (g_list_model_get_n_items (places), ==,
+                    g_list_model_get_n_items (ct_case_list_view_get_shown (CT_CASE_LIST_VIEW (view))));
+  g_assert_cmpuint (g_list_model_get_n_items (places), >, 600);
+
+  gtk_window_destroy (window);
+}
+
 static void
 test_view_ten_thousand (void)
 {
@@ -1120,6 +1163,7 @@ main (int   argc,
   g_test_add_func ("/ui/case-list/view/kinds-and-order", test_view_kinds_and_order);
   g_test_add_func ("/ui/case-list/view/overdue-rows", test_view_rows_show_overdue);
   g_test_add_func ("/ui/case-list/view/stage-filters", test_view_stage_filters);
+  g_test_add_func ("/ui/case-list/view/first-frame-rows", test_view_first_frame_rows);
   g_test_add_func ("/ui/case-list/view/ten-thousand", test_view_ten_thousand);
   g_test_add_func ("/ui/case-list/view/ten-thousand-stages", test_view_ten_thousand_stages);
 

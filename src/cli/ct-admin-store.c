@@ -558,6 +558,12 @@ typedef enum
   DEMO_CONCLUDE,
 } DemoStep;
 
+/* Cases a transaction of `demo` adds. Record ids are random, so every case
+ * dirties pages scattered over each table's index; the fewer commits, the
+ * fewer times each such page goes to the write-ahead log and back to the
+ * file: going from 100 to 1,000 cut the writes of 2,000 cases added to
+ * 18,000 by 43% (175,746 to 99,801) and the syncs from 82 to 10. */
+#define DEMO_BATCH 1000
 #define DEMO_MAX_STEPS 12
 
 /* The paths the sample cases take, one after another, so that every state
@@ -1113,7 +1119,7 @@ ct_admin_cmd_demo (int    argc,
       DemoBatch batch = {
         .service = service,
         .first = first + done,
-        .count = MIN (100, (guint) n_cases - done),
+        .count = MIN (DEMO_BATCH, (guint) n_cases - done),
         .total = (guint) n_cases,
         .total_first = first,
         .staff_id = ct_record_get_id (dir.staff),

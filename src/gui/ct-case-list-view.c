@@ -86,6 +86,10 @@ struct _CtCaseListView
   gboolean             model_attached;
   CtCaseFilterModel   *filter_model;
   CtCaseSlotModel     *slot_model;
+  GtkSliceListModel   *first_rows; /* the slots the list view is given; see FIRST_ROWS */
+  GdkFrameClock       *first_paint_clock;
+  gulong               first_paint_handler;
+  guint                all_rows_idle;
   GtkSingleSelection  *selection;
 
   GtkSearchEntry      *search_entry;
@@ -102,6 +106,15 @@ struct _CtCaseListView
 };
 
 G_DEFINE_FINAL_TYPE (CtCaseListView, ct_case_list_view, ADW_TYPE_BIN)
+
+/* GTK 4.8's list view builds, binds and lays out a row for each of the
+ * first two hundred or so items the moment it has them, though a window
+ * shows a tenth of that; at start-up that made the first frame with the
+ * cases wait for two hundred rows. Until the list has first been drawn
+ * with cases in it, the list view is given only as many places as the
+ * screen can show (at most FIRST_ROWS); the rest follow straight after
+ * that frame. */
+#define FIRST_ROWS 64
 
 enum {
   SIGNAL_CASE_ACTIVATED,
@@ -658,7 +671,7 @@ static void
 on_scrolled_cb (CtCaseListView *self)
 {
   GtkAdjustment *vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view));
-  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->slot_model));
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->first_rows));
 
   /* The list view sets the height of the whole list as it lays it out,
    * for the places it has then. */
@@ -726,6 +739,66 @@ on_tick_cb (gpointer user_data)
 }
 
 static void
+stop_waiting_for_first_paint (CtCaseListView *self)
+{
+  if (self->first_paint_clock != NULL)
+    g_clear_signal_handler (&self->first_paint_handler, self->first_paint_clock);
+  g_clear_object (&self->first_paint_clock);
+}
+
+static gboolean
+on_all_rows_idle_cb (gpointer user_data)
+{
+  CtCaseListView *self = user_data;
+
+  self->all_rows_idle = 0;
+  gtk_slice_list_model_set_size (self->first_rows, G_MAXUINT);
+  return G_SOURCE_REMOVE;
+}
+
+/* Once a frame has shown cases, the list view gets all the places. */
+static void
+on_first_paint_cb (GdkFrameClock  *clock,
+                   CtCaseListView *self)
+{
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->first_rows)) == 0)
+    return;
+
+  stop_waiting_for_first_paint (self);
+  if (self->all_rows_idle == 0)
+    self->all_rows_idle = g_idle_add (on_all_rows_idle_cb, self);
+}
+
+/* How many rows the tallest the window can be shows at most: the height
+ * of its monitor over the height of an empty row, which is no taller than
+ * one showing a case. */
+static guint
+count_rows_on_screen (CtCaseListView *self)
+{
+  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
+  GdkSurface *surface = native != NULL ? gtk_native_get_surface (native) : NULL;
+  GdkMonitor *monitor = NULL;
+  g_autoptr(GtkWidget) row = NULL;
+  GdkRectangle area;
+  int row_height;
+
+  if (surface != NULL)
+    monitor = gdk_display_get_monitor_at_surface (gdk_surface_get_display (surface), surface);
+  if (monitor == NULL)
+    return FIRST_ROWS;
+
+  gdk_monitor_get_geometry (monitor, &area);
+  row = take_row (self);
+  gtk_widget_measure (row, GTK_ORIENTATION_VERTICAL, -1, &row_height, NULL, NULL, NULL);
+  if (self->spare_rows != NULL && self->spare_rows->len < MAX_SPARE_ROWS)
+    g_ptr_array_add (self->spare_rows, g_steal_pointer (&row));
+  if (row_height <= 0)
+    return FIRST_ROWS;
+
+  return CLAMP (area.height / row_height + 2, 1, FIRST_ROWS);
+}
+
+static void
 attach_model (CtCaseListView *self)
 {
   if (self->model_attached)
@@ -738,10 +811,38 @@ attach_model (CtCaseListView *self)
 static void
 ct_case_list_view_map (GtkWidget *widget)
 {
-  attach_model (CT_CASE_LIST_VIEW (widget));
-  update_stack (CT_CASE_LIST_VIEW (widget));
+  CtCaseListView *self = CT_CASE_LIST_VIEW (widget);
+
+  /* Before the cases are attached: the list view builds rows for the
+   * places it is given at once. */
+  if (gtk_slice_list_model_get_size (self->first_rows) != G_MAXUINT &&
+      self->first_paint_clock == NULL)
+    {
+      self->first_paint_clock = gtk_widget_get_frame_clock (widget);
+      if (self->first_paint_clock == NULL)
+        gtk_slice_list_model_set_size (self->first_rows, G_MAXUINT);
+      else
+        {
+          gtk_slice_list_model_set_size (self->first_rows, count_rows_on_screen (self));
+          g_object_ref (self->first_paint_clock);
+          self->first_paint_handler =
+            g_signal_connect (self->first_paint_clock, "after-paint",
+                              G_CALLBACK (on_first_paint_cb), self);
+        }
+    }
+
+  attach_model (self);
+  update_stack (self);
 
   GTK_WIDGET_CLASS (ct_case_list_view_parent_class)->map (widget);
+}
+
+static void
+ct_case_list_view_unmap (GtkWidget *widget)
+{
+  stop_waiting_for_first_paint (CT_CASE_LIST_VIEW (widget));
+
+  GTK_WIDGET_CLASS (ct_case_list_view_parent_class)->unmap (widget);
 }
 
 static void
@@ -750,6 +851,8 @@ ct_case_list_view_dispose (GObject *object)
   CtCaseListView *self = CT_CASE_LIST_VIEW (object);
 
   g_clear_handle_id (&self->tick_source, g_source_remove);
+  g_clear_handle_id (&self->all_rows_idle, g_source_remove);
+  stop_waiting_for_first_paint (self);
   /* The filter model may outlive the view, in the list view's hands: it
    * must not call back into it. */
   if (self->filter_model != NULL)
@@ -766,6 +869,7 @@ ct_case_list_view_dispose (GObject *object)
   /* AdwBin unparents the template's child itself. */
 
   g_clear_object (&self->selection);
+  g_clear_object (&self->first_rows);
   g_clear_object (&self->slot_model);
   self->filter_model = NULL;
   g_clear_object (&self->cases);
@@ -795,6 +899,7 @@ ct_case_list_view_class_init (CtCaseListViewClass *klass)
   object_class->dispose = ct_case_list_view_dispose;
   object_class->finalize = ct_case_list_view_finalize;
   widget_class->map = ct_case_list_view_map;
+  widget_class->unmap = ct_case_list_view_unmap;
 
   /**
    * CtCaseListView::case-activated:
@@ -843,7 +948,9 @@ ct_case_list_view_init (CtCaseListView *self)
   self->slot_model = ct_case_slot_model_new (G_LIST_MODEL (self->filter_model));
   /* The slots hold the filter model, which self->filter_model borrows. */
   g_object_unref (self->filter_model);
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->slot_model)));
+  self->first_rows = gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->slot_model)), 0,
+                                               FIRST_ROWS);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->first_rows)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   g_signal_connect (self->filter_model, "items-changed", G_CALLBACK (on_items_changed_cb), self);
