@@ -104,6 +104,7 @@ static const char * const good_answers[CT_N_EVENTS] = {
   [CT_EVENT_INTERNATIONAL_ADVICE_RECORDED] = "jurisdiction=Poland;adviser=Anna Nowak, family lawyer in Warsaw;advice=Reporting is permitted and a referral there is not required.",
   [CT_EVENT_CORRECTION] = "corrects=3;correction=The call was at 10:15, not 11:15.;reason=The time was mistyped.",
   [CT_EVENT_NOTE] = "kind=phone-call;with-whom=the child's mother;summary=She asked what happens next.;decided=Call back tomorrow.;reason=She was upset.",
+  [CT_EVENT_REFERRAL_DETAILS_ADDED] = "risk=She may be hit again tonight.;threshold=child-protection-threshold;b:police-told=no;what-wanted=Please visit today.",
 };
 
 /* Flags a case needs before the good answers satisfy the event's guard. */
@@ -153,6 +154,7 @@ static const struct { CtEvent event; const char *from; const char *to; } policy[
   { CT_EVENT_INTERNATIONAL_ADVICE_RECORDED, "concern-recorded escalated consulting family-discussion referral-due confirmation-due awaiting-decision outcome-recorded outcome-disputed monitoring allegation-reported lado-due allegation-managed closed-nfa closed", "same" },
   { CT_EVENT_CORRECTION, "concern-recorded escalated consulting family-discussion referral-due confirmation-due awaiting-decision outcome-recorded outcome-disputed monitoring allegation-reported lado-due allegation-managed closed-nfa closed", "same" },
   { CT_EVENT_NOTE, "concern-recorded escalated consulting family-discussion referral-due confirmation-due awaiting-decision outcome-recorded outcome-disputed monitoring allegation-reported lado-due allegation-managed closed-nfa closed", "same" },
+  { CT_EVENT_REFERRAL_DETAILS_ADDED, "confirmation-due awaiting-decision outcome-recorded outcome-disputed monitoring", "same" },
 };
 
 static void

@@ -745,6 +745,193 @@ test_draft (Fixture       *fixture,
   }
 }
 
+/* Whether @gaps holds the gap @key. */
+static gboolean
+has_gap (GPtrArray  *gaps,
+         const char *key)
+{
+  for (guint i = 0; i < gaps->len; i++)
+    if (g_str_equal (((CtReferralGap *) g_ptr_array_index (gaps, i))->key, key))
+      return TRUE;
+  return FALSE;
+}
+
+/* The case's one REFERRAL, as it now stands. */
+static CtRecord *
+latest_referral (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtRecord) case_record = ct_case_find_sync (fixture->store, fixture->reference, &error);
+  g_autoptr(GPtrArray) referrals = NULL;
+
+  g_assert_no_error (error);
+  referrals = ct_store_list_sync (fixture->store, CT_RECORD_KIND_REFERRAL,
+                                  ct_record_get_id (case_record), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (referrals->len, ==, 1);
+  return g_object_ref (g_ptr_array_index (referrals, 0));
+}
+
+/* Details the referral lacked are added after it by a step of their own,
+ * from the command line and through the case service: each time a new
+ * version of the referral, the earlier kept, an entry in the chronology,
+ * the case where it was, and the gaps filled. */
+static void
+test_details_added (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after_cli = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GPtrArray) history = NULL;
+  g_autoptr(GPtrArray) chronology = NULL;
+  g_autoptr(CtRecord) referral = NULL;
+  g_autoptr(CtRecord) case_before = NULL;
+  g_autoptr(CtRecord) case_after = NULL;
+  g_autoptr(CtTransition) refused = NULL;
+  g_autoptr(GHashTable) nothing = ct_answers_new ();
+  g_autofree char *at = NULL;
+  guint entries = 0;
+
+  record_step (fixture, CT_EVENT_CONCERN_RECORDED, 6, (const char *[]) {
+    "raised-by", "Sam Teacher", "what", "A bruise was seen.", "immediate-risk", "no",
+    "child-given-names", "Robin", "child-family-name", "Testperson", NULL });
+
+  /* No referral yet: the step is not there to take. */
+  refused = ct_case_service_record_sync (fixture->service, fixture->reference,
+                                         CT_EVENT_REFERRAL_DETAILS_ADDED, nothing,
+                                         fixture->staff_id, NULL, NULL, &error);
+  g_assert_null (refused);
+  g_assert_error (error, CT_PROCEDURE_ERROR, CT_PROCEDURE_ERROR_NOT_ALLOWED);
+  g_clear_error (&error);
+
+  record_step (fixture, CT_EVENT_ESCALATED, 5, (const char *[]) {
+    "line-manager", "Lee Manager", "safeguarding-lead", "Dee Ess-Oh", NULL });
+  record_step (fixture, CT_EVENT_CONCERNS_REMAIN, 4, (const char *[]) {
+    "reason", "Not explained.", "family-member-responsible", "no", "danger-to-others", "no",
+    "criminal-investigation", "no", NULL });
+  record_step (fixture, CT_EVENT_FAMILY_DISCUSSED, 3, (const char *[]) {
+    "with-whom", "Pat Testperson", "summary", "Told of the concern.", NULL });
+  record_referral_by_cli (fixture, 2, (const char *[]) {
+    "agency", "Testshire Children’s Front Door", "how", "phone", "to-whom", "Kim Dutyworker",
+    "their-reference", "TS/1", "what-shared", "The concern.", "referral-type", "child-protection",
+    "consent", "given", "raiser-told", "yes", "raiser-encouraged", "yes", NULL });
+
+  before = ct_case_document_referral_gaps_sync (fixture->store, fixture->staff_id,
+                                                fixture->reference, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 6; i++)
+    {
+      static const char * const keys[] = { "referral.risk", "referral.threshold", "referral.history",
+                                           "referral.police-told", "referral.what-wanted",
+                                           "referral.consent-given-by" };
+
+      if (!has_gap (before, keys[i]))
+        g_error ("the draft does not lack %s", keys[i]);
+    }
+  case_before = ct_case_find_sync (fixture->store, fixture->reference, &error);
+  g_assert_no_error (error);
+
+  /* With no detail given, nothing is written. */
+  refused = ct_case_service_record_sync (fixture->service, fixture->reference,
+                                         CT_EVENT_REFERRAL_DETAILS_ADDED, nothing,
+                                         fixture->staff_id, NULL, NULL, &error);
+  g_assert_null (refused);
+  g_assert_error (error, CT_PROCEDURE_ERROR, CT_PROCEDURE_ERROR_MISSING_ANSWER);
+  g_clear_error (&error);
+  referral = latest_referral (fixture);
+  g_assert_cmpint (ct_record_get_version (referral), ==, 1);
+  g_clear_object (&referral);
+
+  /* From the command line, as `caretrail-admin record` reads the form. */
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    g_autoptr(GDateTime) when = g_date_time_add_hours (now, -1);
+    const char *args[] = { "record", "--database", fixture->path, "--case", fixture->reference,
+                           "referral-details-added", "--at", NULL, "--by", fixture->staff_id,
+                           "risk=Robin may be hit again.", "threshold=child-protection-threshold",
+                           "police-told=no", NULL };
+
+    at = ct_clock_format_iso8601 (when);
+    args[7] = at;
+    run_admin (args, 0, NULL);
+  }
+  referral = latest_referral (fixture);
+  g_assert_cmpint (ct_record_get_version (referral), ==, 2);
+  g_assert_cmpstr (ct_record_get_string (referral, "risk"), ==, "Robin may be hit again.");
+  g_assert_cmpstr (ct_record_get_string (referral, "threshold"), ==, "child-protection-threshold");
+  g_assert_false (ct_record_get_boolean (referral, "police-told", TRUE));
+  /* What the referral step recorded stays. */
+  g_assert_cmpstr (ct_record_get_string (referral, "their-reference"), ==, "TS/1");
+  g_assert_cmpstr (ct_record_get_string (referral, "made-to"), ==, "Kim Dutyworker");
+  g_clear_object (&referral);
+
+  after_cli = ct_case_document_referral_gaps_sync (fixture->store, fixture->staff_id,
+                                                   fixture->reference, &error);
+  g_assert_no_error (error);
+  g_assert_false (has_gap (after_cli, "referral.risk"));
+  g_assert_false (has_gap (after_cli, "referral.threshold"));
+  g_assert_false (has_gap (after_cli, "referral.police-told"));
+  g_assert_true (has_gap (after_cli, "referral.what-wanted"));
+
+  /* Then the rest, as the app records it. */
+  record_step (fixture, CT_EVENT_REFERRAL_DETAILS_ADDED, 0, (const char *[]) {
+    "history", "None known to us.", "what-wanted", "Please visit Robin today.",
+    "consent-given-by", "Pat Testperson", "lawful-basis", "legitimate-interests",
+    "parents-aware", "yes", NULL });
+  after = ct_case_document_referral_gaps_sync (fixture->store, fixture->staff_id,
+                                               fixture->reference, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < after->len; i++)
+    {
+      CtReferralGap *gap = g_ptr_array_index (after, i);
+
+      if (gap->form == CT_REFERRAL_FORM_REFERRAL)
+        g_error ("the referral still lacks %s", gap->key);
+    }
+  g_assert_cmpuint (after->len, <, before->len);
+
+  referral = latest_referral (fixture);
+  g_assert_cmpint (ct_record_get_version (referral), ==, 3);
+  g_assert_cmpstr (ct_record_get_string (referral, "what-wanted"), ==, "Please visit Robin today.");
+  g_assert_cmpstr (ct_record_get_string (referral, "risk"), ==, "Robin may be hit again.");
+  g_assert_true (ct_record_get_boolean (referral, "parents-aware", FALSE));
+
+  /* Both earlier versions are kept, oldest first. */
+  history = ct_store_list_history_sync (fixture->store, CT_RECORD_KIND_REFERRAL,
+                                        ct_record_get_id (referral), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 2);
+  g_assert_cmpint (ct_record_get_version (g_ptr_array_index (history, 0)), ==, 1);
+  g_assert_null (ct_record_get_string (g_ptr_array_index (history, 0), "risk"));
+  g_assert_cmpstr (ct_record_get_string (g_ptr_array_index (history, 1), "risk"), ==,
+                   "Robin may be hit again.");
+  g_assert_null (ct_record_get_string (g_ptr_array_index (history, 1), "what-wanted"));
+
+  /* Two entries say what was added; the case and its clocks stay. */
+  chronology = ct_store_list_sync (fixture->store, CT_RECORD_KIND_CHRONOLOGY,
+                                   ct_record_get_case_id (referral), &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < chronology->len; i++)
+    {
+      CtRecord *entry = g_ptr_array_index (chronology, i);
+
+      if (g_strcmp0 (ct_record_get_string (entry, "procedure-event"), "referral-details-added") != 0)
+        continue;
+      entries++;
+      g_assert_nonnull (strstr (ct_record_get_string (entry, "what"), "Details added to the referral."));
+      if (strstr (ct_record_get_string (entry, "what"), "View of the risk: Robin may be hit again.") == NULL)
+        g_assert_nonnull (strstr (ct_record_get_string (entry, "what"),
+                                  "Asked of the local authority: Please visit Robin today."));
+    }
+  g_assert_cmpuint (entries, ==, 2);
+  case_after = ct_case_find_sync (fixture->store, fixture->reference, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ct_record_get_state (case_after), ==, "confirmation-due");
+  g_assert_cmpint (ct_record_get_due_at (case_after), ==, ct_record_get_due_at (case_before));
+}
+
 /* Hostile text: right-to-left, combining marks, PDF syntax, control
  * characters, and in the long fields 10,000 characters without a space. */
 static const char *
@@ -840,6 +1027,7 @@ main (int   argc,
               fixture_tear_down)
   ADD ("full-case", test_full_case);
   ADD ("draft", test_draft);
+  ADD ("details-added", test_details_added);
   ADD ("hostile-text", test_hostile_text);
 #undef ADD
 

@@ -82,6 +82,7 @@ static const char * const event_names[CT_N_EVENTS] = {
   [CT_EVENT_INTERNATIONAL_ADVICE_RECORDED] = "international-advice-recorded",
   [CT_EVENT_CORRECTION] = "correction",
   [CT_EVENT_NOTE] = "note",
+  [CT_EVENT_REFERRAL_DETAILS_ADDED] = "referral-details-added",
 };
 
 static const char * const event_titles[CT_N_EVENTS] = {
@@ -112,6 +113,7 @@ static const char * const event_titles[CT_N_EVENTS] = {
   [CT_EVENT_INTERNATIONAL_ADVICE_RECORDED] = N_("Record advice from another jurisdiction"),
   [CT_EVENT_CORRECTION] = N_("Correct an earlier entry"),
   [CT_EVENT_NOTE] = N_("Add a note"),
+  [CT_EVENT_REFERRAL_DETAILS_ADDED] = N_("Add details to the referral"),
 };
 
 /**
@@ -437,6 +439,9 @@ struct _CtTransitionRule
                                S (OUTCOME_RECORDED) | S (OUTCOME_DISPUTED) | S (MONITORING))
 #define AFTER_DECISION_TO_REFER (S (REFERRAL_DUE) | S (CONFIRMATION_DUE) | S (AWAITING_DECISION) | \
                                  S (OUTCOME_RECORDED) | S (OUTCOME_DISPUTED) | S (MONITORING))
+/* Open, with a referral made: the written confirmation and what follows. */
+#define AFTER_REFERRAL (S (CONFIRMATION_DUE) | S (AWAITING_DECISION) | S (OUTCOME_RECORDED) | \
+                        S (OUTCOME_DISPUTED) | S (MONITORING))
 #define EVERY_CASE (((1u << CT_N_STATES) - 1) & ~S (NEW))
 #define REFERRAL_CLOCKS (C (WRITTEN_CONFIRMATION) | C (LA_DECISION) | C (LA_CHASE))
 /* The clocks between a concern and its referral; a referral stops them. */
@@ -469,6 +474,7 @@ static const char *check_urgent_path (const CtCaseSnapshot *, GHashTable *);
 static const char *check_family_may_be_approached (const CtCaseSnapshot *, GHashTable *);
 static const char *check_dbs_decision (const CtCaseSnapshot *, GHashTable *);
 static const char *check_allegation_complete (const CtCaseSnapshot *, GHashTable *);
+static const char *check_referral_details_given (const CtCaseSnapshot *, GHashTable *);
 
 /*
  * THE PROCEDURE. One row per transition, in the order of the policy
@@ -795,6 +801,15 @@ static const CtTransitionRule transitions[] = {
     NULL, SAME, 0, 0,
     N_("{kind}[ with {with-whom}]: {summary}[ Decided: {decided}]"),
     N_("{reason}") },
+
+  /* Once a referral is made, the details its written confirmation needs
+   * can be added or corrected: a new version of the referral, the earlier
+   * one kept, and an entry saying what was added. State and clocks stay. */
+  { AFTER_REFERRAL, CT_EVENT_REFERRAL_DETAILS_ADDED, NULL,
+    { { 0 } },
+    check_referral_details_given, SAME, 0, 0,
+    N_("Details added to the referral.[ Level of need believed to apply: {threshold}.][ View of the risk: {risk}][ Earlier concerns and history: {history}][ Strengths and protective factors: {strengths}][ Police told: {police-told}.][ Crime reference: {crime-reference}.][ Parents or carers aware of the referral: {parents-aware}.][ Consent given by: {consent-given-by}.][ Not to be shared with the family: {withheld}][ Asked of the local authority: {what-wanted}][ Lawful basis for sharing: {lawful-basis}.]"),
+    N_("{reason}") },
 };
 
 /* Display wording for the values of choice answers. */
@@ -839,6 +854,9 @@ static const struct { const char *value; const char *display; } choice_words[] =
   { "hand", N_("by hand") },
   { "portal", N_("through the local authority’s online portal") },
   { "their-form", N_("on the local authority’s own form") },
+  { "universal", N_("universal services") },
+  { "child-in-need", N_("a child in need") },
+  { "child-protection-threshold", N_("child protection (significant harm)") },
 };
 
 /* ------------------------------------------------------------------------ */
@@ -1117,6 +1135,33 @@ check_allegation_complete (const CtCaseSnapshot *snapshot,
   if ((snapshot->flags & CT_CASE_FLAG_REMOVED_FOR_RISK) && !(snapshot->flags & CT_CASE_FLAG_DBS_REFERRED))
     return N_("A referral to the Disclosure and Barring Service must be made when someone is removed from regulated activity because they may pose a risk of harm to children.");
   return NULL;
+}
+
+/* The details a "referral-details-added" step may add to the referral, as
+ * the referral step's optional questions name them. */
+static const char * const referral_details[] = {
+  "threshold", "risk", "history", "strengths", "police-told", "crime-reference",
+  "parents-aware", "consent-given-by", "withheld", "what-wanted", "lawful-basis",
+};
+
+static const char *
+check_referral_details_given (const CtCaseSnapshot *snapshot,
+                              GHashTable           *answers)
+{
+  const char *threshold = answer_text (answers, "threshold");
+  const char *basis = answer_text (answers, "lawful-basis");
+
+  if (threshold != NULL &&
+      !choice_is_one_of (threshold, "universal|early-help|child-in-need|child-protection-threshold"))
+    return N_("Give the level of need as universal, early-help, child-in-need or child-protection-threshold.");
+  if (basis != NULL &&
+      !choice_is_one_of (basis, "legitimate-interests|vital-interests|legal-obligation|public-task"))
+    return N_("Give the lawful basis for sharing as legitimate-interests, vital-interests, legal-obligation or public-task.");
+  for (guint i = 0; i < G_N_ELEMENTS (referral_details); i++)
+    if (answer_text (answers, referral_details[i]) != NULL ||
+        answer_is_yes (answers, referral_details[i]) || answer_is_no (answers, referral_details[i]))
+      return NULL;
+  return N_("Give at least one detail to add to the referral.");
 }
 
 /* The facts an accepted event records for later guards. */
@@ -1636,14 +1681,16 @@ ct_procedure_apply (CtCalendar           *calendar,
  * ct_event_is_procedure_step:
  * @event: an event
  *
- * Returns: %TRUE for the steps of the procedure; %FALSE for notes and
- *   corrections, which add to the chronology at any time without moving
- *   the case, and may be about anything in its past
+ * Returns: %TRUE for the steps of the procedure; %FALSE for notes,
+ *   corrections and details added to a referral, which add to the
+ *   chronology at any time without moving the case, and may be about
+ *   anything in its past
  */
 gboolean
 ct_event_is_procedure_step (CtEvent event)
 {
-  return event != CT_EVENT_NOTE && event != CT_EVENT_CORRECTION;
+  return event != CT_EVENT_NOTE && event != CT_EVENT_CORRECTION &&
+         event != CT_EVENT_REFERRAL_DETAILS_ADDED;
 }
 
 /* A step happened when the person recording it says: never in the future,

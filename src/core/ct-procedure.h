@@ -126,6 +126,8 @@ typedef enum
  * @CT_EVENT_CORRECTION: a correction of an earlier entry ("correction")
  * @CT_EVENT_NOTE: a chronology entry that is not a procedure step: a call, a
  *   meeting, an email or letter, a note ("note")
+ * @CT_EVENT_REFERRAL_DETAILS_ADDED: details added to, or corrected in, the
+ *   referral after it was made ("referral-details-added")
  *
  * What can happen to a case. The strings are stored in the database.
  */
@@ -158,6 +160,7 @@ typedef enum
   CT_EVENT_INTERNATIONAL_ADVICE_RECORDED,
   CT_EVENT_CORRECTION,
   CT_EVENT_NOTE,
+  CT_EVENT_REFERRAL_DETAILS_ADDED,
   CT_N_EVENTS,
 } CtEvent;
 
@@ -250,6 +253,8 @@ typedef struct
  *   yet sent, which a "confirmation-sent" step marks as sent
  * @out_of_hours: (nullable): the organisation's out-of-hours route, named
  *   when escalation falls due on a day that is not a working day
+ * @referral: (nullable): the case's latest REFERRAL record as it stands, for
+ *   a "referral-details-added" step to write its next version
  *
  * Who records a step, when it happened, and the records it may change.
  * Plain data, nothing owned: every pointer must outlive the call.
@@ -264,6 +269,7 @@ typedef struct
   CtRecord   *allegation;
   CtRecord   *pending_letter;
   const char *out_of_hours;
+  CtRecord   *referral;
 } CtStepContext;
 
 /**

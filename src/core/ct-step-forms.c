@@ -220,6 +220,20 @@ static const CtStepForm forms[] = {
       LONG ("summary", N_("What was said or written")),
       OPTLONG ("decided", N_("What was decided")),
       OPTLONG ("reason", N_("Why")) } },
+  { CT_EVENT_REFERRAL_DETAILS_ADDED, N_("Add Details to the Referral"),
+    N_("Add what the referral did not say, or correct it, once you know it: the written confirmation needs these details. Answer only what you are adding or correcting; the referral as first recorded is kept."),
+    { OPTCHOICE ("threshold", N_("Level of need you believe applies"), "universal|early-help|child-in-need|child-protection-threshold"),
+      OPTLONG ("risk", N_("Your view of the risk, and why")),
+      OPTLONG ("history", N_("Earlier concerns and history")),
+      OPTLONG ("strengths", N_("Strengths and protective factors")),
+      OPTYESNO ("police-told", N_("Have the police been told?")),
+      OPTIONAL ("crime-reference", N_("Police crime reference")),
+      OPTYESNO ("parents-aware", N_("Do the parents or carers know of the referral?")),
+      OPTIONAL ("consent-given-by", N_("Who gave consent")),
+      OPTLONG ("withheld", N_("Anything not to be shared with the family")),
+      OPTLONG ("what-wanted", N_("What you ask the local authority to do")),
+      OPTCHOICE ("lawful-basis", N_("Lawful basis for sharing"), "legitimate-interests|vital-interests|legal-obligation|public-task"),
+      OPTLONG ("reason", N_("Why they are added or corrected now")) } },
 };
 
 /* The labels of choice answers in forms, keyed by the stable ids stored. */

@@ -326,6 +326,32 @@ make_allegation (const CtTransition  *t,
   return allegation;
 }
 
+/* Details added to a referral after it was made: its next version, with
+ * each detail answered written over what it said before. */
+static CtRecord *
+make_referral_details (GHashTable          *answers,
+                       const CtStepContext *context)
+{
+  CtRecord *referral;
+
+  if (context->referral == NULL)
+    return NULL;
+
+  referral = ct_record_copy (context->referral);
+  copy_text (referral, "threshold", answers, "threshold");
+  copy_text (referral, "risk", answers, "risk");
+  copy_text (referral, "history", answers, "history");
+  copy_text (referral, "strengths", answers, "strengths");
+  copy_boolean (referral, "police-told", answers, "police-told");
+  copy_text (referral, "crime-reference", answers, "crime-reference");
+  copy_boolean (referral, "parents-aware", answers, "parents-aware");
+  copy_text (referral, "consent-given-by", answers, "consent-given-by");
+  copy_text (referral, "withheld", answers, "withheld");
+  copy_text (referral, "what-wanted", answers, "what-wanted");
+  copy_text (referral, "lawful-basis", answers, "lawful-basis");
+  return referral;
+}
+
 /* The confirmation letter waiting to be sent is the one being sent. */
 static CtRecord *
 make_sent_letter (const CtTransition  *t,
@@ -395,6 +421,9 @@ ct_step_records_build (const CtTransition  *transition,
     case CT_EVENT_REFERRAL_MADE:
     case CT_EVENT_IMMEDIATE_RISK_REFERRAL:
       add (records, make_referral (transition, answers, context));
+      break;
+    case CT_EVENT_REFERRAL_DETAILS_ADDED:
+      add (records, make_referral_details (answers, context));
       break;
     case CT_EVENT_INFORMATION_SHARING_DECIDED:
       add (records, make_sharing (transition, answers, context));

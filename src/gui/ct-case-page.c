@@ -773,6 +773,9 @@ on_gaps_response_cb (AdwMessageDialog *dialog,
     }
   else if (g_str_equal (response, "person"))
     open_person_dialog (self, NULL);
+  else if (g_str_equal (response, "referral") &&
+           ct_procedure_event_allowed (get_state (self), CT_EVENT_REFERRAL_DETAILS_ADDED))
+    open_step (self, CT_EVENT_REFERRAL_DETAILS_ADDED);
 }
 
 /* Lists what a draft referral letter lacks, each with the form that holds
@@ -787,7 +790,7 @@ show_referral_gaps (CtCasePage *self,
                                             "the letter can be final and marked as sent. Fill "
                                             "each one in on the form named beside it, then "
                                             "produce the letter again."));
-  gboolean child = FALSE, person = FALSE;
+  gboolean child = FALSE, person = FALSE, referral = FALSE;
   const char *child_id = NULL;
   GtkWidget *dialog;
   GtkWidget *list = gtk_list_box_new ();
@@ -805,6 +808,7 @@ show_referral_gaps (CtCasePage *self,
         continue;
       child |= form == CT_REFERRAL_FORM_CHILD;
       person |= form == CT_REFERRAL_FORM_PERSON;
+      referral |= form == CT_REFERRAL_FORM_REFERRAL;
 
       /* Or why it is not known: an explanation lets the letter be final. */
       {
@@ -834,6 +838,12 @@ show_referral_gaps (CtCasePage *self,
   if (person)
     adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "person",
                                      _("Add a _Parent or Carer"));
+  /* Details of the referral are added by a step of their own, which keeps
+   * the referral as first recorded. */
+  if (referral && self->file != NULL &&
+      ct_procedure_event_allowed (get_state (self), CT_EVENT_REFERRAL_DETAILS_ADDED))
+    adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "referral",
+                                     _("Add _Details to the Referral"));
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "explain",
                                    _("_Record the Explanations"));
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "explain",

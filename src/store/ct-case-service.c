@@ -977,6 +977,7 @@ record_step_in_transaction (CtCaseService       *self,
   g_autoptr(CtRecord) staff = NULL;
   g_autoptr(CtRecord) allegation = NULL;
   g_autoptr(CtRecord) letter = NULL;
+  g_autoptr(CtRecord) referral = NULL;
   g_autoptr(CtRecord) new_case = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GError) local_error = NULL;
@@ -1024,6 +1025,24 @@ record_step_in_transaction (CtCaseService       *self,
               return NULL;
             }
         }
+      /* Details are added to the referral the letter confirms: the latest. */
+      if (event == CT_EVENT_REFERRAL_DETAILS_ADDED)
+        {
+          referral = find_latest (txn, CT_RECORD_KIND_REFERRAL, ct_record_get_id (case_record),
+                                  NULL, &local_error);
+          if (local_error != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return NULL;
+            }
+          if (referral == NULL)
+            {
+              g_set_error_literal (error, CT_PROCEDURE_ERROR, CT_PROCEDURE_ERROR_NOT_ALLOWED,
+                                   _("No referral has been recorded in this case, so there is nothing "
+                                     "to add details to. Record the referral first."));
+              return NULL;
+            }
+        }
       /* A referral confirmed with a copy of something else kept (the
        * authority's own form, say) leaves Caretrail's letter unsent. */
       if (event == CT_EVENT_CONFIRMATION_SENT && !has_confirmation_copy (extra_records))
@@ -1054,6 +1073,7 @@ record_step_in_transaction (CtCaseService       *self,
   context.recorded_at = now;
   context.allegation = allegation;
   context.pending_letter = letter;
+  context.referral = referral;
 
   t = store_step (self, txn, case_record, event, answers, extra_records, &context, error);
   if (t != NULL && out_case != NULL)
