@@ -496,6 +496,8 @@ def run(process):
     draft = newest_window("This Letter Is a Draft")
     time.sleep(0.5)
     screenshot("letter-draft-gaps")
+    # The referral's own gaps open the step that adds them to the referral.
+    wait_for("push button", "Add Details to the Referral", draft)
     explanations = find_all("text", None, draft)
     if not explanations:
         fail("the draft's gaps offer no way to explain them")
