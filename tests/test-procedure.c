@@ -271,6 +271,10 @@ static const GuardCase guard_cases[] = {
   { "allegation-reported", 0, CT_EVENT_ALLEGATION_CLASSIFIED, "classification=complaint;reason=r;handled-under=h;raiser-support=s;b:lado-consulted=no", CT_PROCEDURE_ERROR_MISSING_ANSWER, "A reason is needed for not consulting the LADO before treating this as not an allegation." },
   { "allegation-reported", 0, CT_EVENT_ALLEGATION_CLASSIFIED, "classification=quality-of-care;reason=r;handled-under=h;raiser-support=s;b:lado-consulted=yes", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Record what the LADO advised." },
   { "allegation-reported", 0, CT_EVENT_ALLEGATION_CLASSIFIED, "classification=complaint;reason=r;handled-under=h;b:lado-consulted=yes;lado-advice=a", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say how the person who raised the concern was supported, and what they were told of the outcome." },
+  /* Details added to a referral: at least one, and a choice from its list. */
+  { "awaiting-decision", 0, CT_EVENT_REFERRAL_DETAILS_ADDED, "reason=r;history=   ", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Give at least one detail to add to the referral." },
+  { "confirmation-due", 0, CT_EVENT_REFERRAL_DETAILS_ADDED, "risk=r;threshold=high", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Give the level of need as universal, early-help, child-in-need or child-protection-threshold." },
+  { "confirmation-due", 0, CT_EVENT_REFERRAL_DETAILS_ADDED, "lawful-basis=consent", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Give the lawful basis for sharing as legitimate-interests, vital-interests, legal-obligation or public-task." },
   /* Notes and advice from another jurisdiction. */
   { "closed", 0, CT_EVENT_NOTE, "summary=s", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Say what kind of note this is: phone-call, meeting, email-received, email-sent, letter-received, letter-sent or note." },
   { "closed", 0, CT_EVENT_NOTE, "kind=phone-call", CT_PROCEDURE_ERROR_MISSING_ANSWER, "Record what was said or written." },
@@ -1349,6 +1353,36 @@ test_step_records (void)
   g_assert_cmpstr (ct_record_get_id (g_ptr_array_index (classified->records, 0)), ==, ct_record_get_id (allegation));
   g_assert_cmpstr (ct_record_get_string (g_ptr_array_index (classified->records, 0), "classification"), ==, "allegation");
   g_assert_cmpstr (ct_record_get_state (g_ptr_array_index (classified->records, 0)), ==, "lado-due");
+
+  /* Details added to a referral: its next version, with only what was
+   * answered changed, and the case left where it was. */
+  {
+    g_autoptr(CtRecord) referral = ct_record_new (CT_RECORD_KIND_REFERRAL);
+    g_autoptr(GHashTable) answers = answers_from_spec (good_answers[CT_EVENT_REFERRAL_DETAILS_ADDED]);
+    g_autoptr(GDateTime) at = instant ("2026-11-23T12:00:00");
+    g_autoptr(CtTransition) added = NULL;
+    CtRecord *next;
+    CtStepContext context = { "staff-dana", "Dana Shaw (DSO)", at, at, "case-1", NULL, NULL, NULL, referral };
+
+    ct_record_set_string (referral, "made-to", "Ali Khan");
+    ct_record_set_string (referral, "risk", "Unclear.");
+    ct_record_set_boolean (referral, "parents-aware", TRUE);
+    snapshot.state = CT_STATE_AWAITING_DECISION;
+    added = ct_procedure_record (england, &snapshot, CT_EVENT_REFERRAL_DETAILS_ADDED, answers, &context, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (added->to, ==, CT_STATE_AWAITING_DECISION);
+    g_assert_cmpuint (added->clocks_started | added->clocks_stopped, ==, 0);
+    g_assert_cmpuint (added->records->len, ==, 1);
+    next = g_ptr_array_index (added->records, 0);
+    g_assert_cmpstr (ct_record_get_id (next), ==, ct_record_get_id (referral));
+    g_assert_cmpstr (ct_record_get_string (next, "risk"), ==, "She may be hit again tonight.");
+    g_assert_cmpstr (ct_record_get_string (next, "threshold"), ==, "child-protection-threshold");
+    g_assert_false (ct_record_get_boolean (next, "police-told", TRUE));
+    g_assert_true (ct_record_get_boolean (next, "parents-aware", FALSE));
+    g_assert_cmpstr (ct_record_get_string (next, "made-to"), ==, "Ali Khan");
+    g_assert_cmpstr (ct_record_get_string (referral, "risk"), ==, "Unclear.");
+    g_assert_cmpstr (added->what, ==, "Details added to the referral. Level of need believed to apply: child protection (significant harm). View of the risk: She may be hit again tonight. Police told: no. Asked of the local authority: Please visit today.");
+  }
 }
 
 /* The chronology stores the procedure's own wording with the answers and
