@@ -776,6 +776,8 @@ on_gaps_response_cb (AdwMessageDialog *dialog,
   else if (g_str_equal (response, "referral") &&
            ct_procedure_event_allowed (get_state (self), CT_EVENT_REFERRAL_DETAILS_ADDED))
     open_step (self, CT_EVENT_REFERRAL_DETAILS_ADDED);
+  else if (g_str_equal (response, "agency"))
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-section", "s", "directory");
 }
 
 /* Lists what a draft referral letter lacks, each with the form that holds
@@ -790,7 +792,7 @@ show_referral_gaps (CtCasePage *self,
                                             "the letter can be final and marked as sent. Fill "
                                             "each one in on the form named beside it, then "
                                             "produce the letter again."));
-  gboolean child = FALSE, person = FALSE, referral = FALSE;
+  gboolean child = FALSE, person = FALSE, referral = FALSE, agency = FALSE;
   const char *child_id = NULL;
   GtkWidget *dialog;
   GtkWidget *list = gtk_list_box_new ();
@@ -809,6 +811,7 @@ show_referral_gaps (CtCasePage *self,
       child |= form == CT_REFERRAL_FORM_CHILD;
       person |= form == CT_REFERRAL_FORM_PERSON;
       referral |= form == CT_REFERRAL_FORM_REFERRAL;
+      agency |= form == CT_REFERRAL_FORM_AGENCY;
 
       /* Or why it is not known: an explanation lets the letter be final. */
       {
@@ -844,6 +847,10 @@ show_referral_gaps (CtCasePage *self,
       ct_procedure_event_allowed (get_state (self), CT_EVENT_REFERRAL_DETAILS_ADDED))
     adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "referral",
                                      _("Add _Details to the Referral"));
+  /* The local authority's address is kept in the directory. */
+  if (agency)
+    adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "agency",
+                                     _("Open the _Directory"));
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "explain",
                                    _("_Record the Explanations"));
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "explain",
