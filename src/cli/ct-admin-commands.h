@@ -26,6 +26,12 @@ int  ct_admin_parse_options (GOptionContext   *context,
                              const char       *command,
                              int              *argc,
                              char           ***argv);
+int  ct_admin_fail (const char   *command,
+                    const GError *error);
+int  ct_admin_usage_error (const char *command,
+                           const char *message);
+GOptionContext *ct_admin_option_context_new (const char *parameters,
+                                             const char *summary);
 
 CtCaseService *ct_admin_open_service (const char  *command,
                                       const char  *database,

@@ -21,33 +21,6 @@
  * submissions, submission-accept). Each takes the server's address.
  */
 
-static int
-fail (const char   *command,
-      const GError *error)
-{
-  ct_admin_print_error (command, error);
-  return 1;
-}
-
-static int
-usage_error (const char *command,
-             const char *message)
-{
-  g_printerr ("caretrail-admin %s: %s\n", command, message);
-  g_printerr (_("Run “caretrail-admin %s --help” to see its options.\n"), command);
-  return 2;
-}
-
-static GOptionContext *
-new_context (const char *parameters,
-             const char *summary)
-{
-  GOptionContext *context = g_option_context_new (parameters);
-
-  g_option_context_set_summary (context, summary);
-  return context;
-}
-
 static CtStore *
 open_server_store (const char *command,
                    const char *location)
@@ -57,12 +30,12 @@ open_server_store (const char *command,
 
   if (!ct_store_location_is_server (location))
     {
-      usage_error (command, _("The address must start with postgresql://."));
+      ct_admin_usage_error (command, _("The address must start with postgresql://."));
       return NULL;
     }
   store = ct_store_open_sync (location, &error);
   if (store == NULL)
-    fail (command, error);
+    ct_admin_fail (command, error);
   return store;
 }
 
@@ -86,11 +59,11 @@ ct_admin_cmd_member_request (int    argc,
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("Your name, as the other members know you"), N_("NAME") },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = new_context (_("ADDRESS"),
-                                                   _("Ask to join the organisation on a server as a member (a deputy or board member). "
-                                                     "Your keys are made and kept in your keyring; the server gets only their public "
-                                                     "halves. A member approves you with “caretrail-admin member-approve”, after you "
-                                                     "have read them the fingerprint printed here."));
+  g_autoptr(GOptionContext) context = ct_admin_option_context_new (_("ADDRESS"),
+                                                                   _("Ask to join the organisation on a server as a member (a deputy or board member). "
+                                                                     "Your keys are made and kept in your keyring; the server gets only their public "
+                                                                     "halves. A member approves you with “caretrail-admin member-approve”, after you "
+                                                                     "have read them the fingerprint printed here."));
   g_autoptr(GError) error = NULL;
   g_autofree char *fingerprint = NULL;
   g_autofree char *id = NULL;
@@ -101,13 +74,13 @@ ct_admin_cmd_member_request (int    argc,
   if (status != 0)
     return status;
   if (argc != 2)
-    return usage_error ("member-request", _("Give the server’s address, and nothing else."));
+    return ct_admin_usage_error ("member-request", _("Give the server’s address, and nothing else."));
   if (name == NULL || *g_strstrip (name) == '\0')
-    return usage_error ("member-request", _("Give your name with --name."));
+    return ct_admin_usage_error ("member-request", _("Give your name with --name."));
 
   id = ct_member_request_sync (argv[1], name, &fingerprint, &error);
   if (id == NULL)
-    return fail ("member-request", error);
+    return ct_admin_fail ("member-request", error);
   g_print (_("Request: %s\n"), id);
   g_print (_("Fingerprint: %s\n"), fingerprint);
   g_print ("%s\n", _("Read the fingerprint to the member who approves you, in person or by phone: it must match what they see."));
@@ -120,9 +93,9 @@ list_members (const char  *command,
               char       **argv,
               gboolean     requests)
 {
-  g_autoptr(GOptionContext) context = new_context (_("ADDRESS"),
-                                                   requests ? _("List the requests to join the organisation on a server, with their fingerprints.")
-                                                            : _("List the members of the organisation on a server, with their fingerprints."));
+  g_autoptr(GOptionContext) context = ct_admin_option_context_new (_("ADDRESS"),
+                                                                   requests ? _("List the requests to join the organisation on a server, with their fingerprints.")
+                                                                            : _("List the members of the organisation on a server, with their fingerprints."));
   g_autoptr(GError) error = NULL;
   g_autoptr(CtStore) store = NULL;
   g_autoptr(GPtrArray) list = NULL;
@@ -132,14 +105,14 @@ list_members (const char  *command,
   if (status != 0)
     return status;
   if (argc != 2)
-    return usage_error (command, _("Give the server’s address, and nothing else."));
+    return ct_admin_usage_error (command, _("Give the server’s address, and nothing else."));
   store = open_server_store (command, argv[1]);
   if (store == NULL)
     return 1;
   list = ct_store_list_members_sync (store, requests, &error);
   ct_store_close (store);
   if (list == NULL)
-    return fail (command, error);
+    return ct_admin_fail (command, error);
   for (guint i = 0; i < list->len; i++)
     {
       CtMemberInfo *m = g_ptr_array_index (list, i);
@@ -176,10 +149,10 @@ ct_admin_cmd_member_approve (int    argc,
       N_("The fingerprint the new member read to you; without it, the request’s is shown and nobody is approved"), N_("FINGERPRINT") },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = new_context (_("ADDRESS REQUEST-ID"),
-                                                   _("Approve a request to join: the organisation’s key is sealed to the new member "
-                                                     "and their server login becomes a member. Compare fingerprints first: run without "
-                                                     "--fingerprint to see the request’s."));
+  g_autoptr(GOptionContext) context = ct_admin_option_context_new (_("ADDRESS REQUEST-ID"),
+                                                                   _("Approve a request to join: the organisation’s key is sealed to the new member "
+                                                                     "and their server login becomes a member. Compare fingerprints first: run without "
+                                                                     "--fingerprint to see the request’s."));
   g_autoptr(GError) error = NULL;
   g_autoptr(CtStore) store = NULL;
   int status;
@@ -189,7 +162,7 @@ ct_admin_cmd_member_approve (int    argc,
   if (status != 0)
     return status;
   if (argc != 3)
-    return usage_error ("member-approve", _("Give the server’s address and the request’s id."));
+    return ct_admin_usage_error ("member-approve", _("Give the server’s address and the request’s id."));
   store = open_server_store ("member-approve", argv[1]);
   if (store == NULL)
     return 1;
@@ -200,7 +173,7 @@ ct_admin_cmd_member_approve (int    argc,
 
       ct_store_close (store);
       if (list == NULL)
-        return fail ("member-approve", error);
+        return ct_admin_fail ("member-approve", error);
       for (guint i = 0; i < list->len; i++)
         {
           CtMemberInfo *m = g_ptr_array_index (list, i);
@@ -213,13 +186,13 @@ ct_admin_cmd_member_approve (int    argc,
         }
       g_set_error (&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                    _("There is no request to join with the id “%s”."), argv[2]);
-      return fail ("member-approve", error);
+      return ct_admin_fail ("member-approve", error);
     }
 
   if (!ct_store_approve_member_sync (store, argv[2], g_strstrip (fingerprint), &error))
     {
       ct_store_close (store);
-      return fail ("member-approve", error);
+      return ct_admin_fail ("member-approve", error);
     }
   ct_store_close (store);
   g_print (_("Approved %s: they are a member now.\n"), argv[2]);
@@ -230,10 +203,10 @@ int
 ct_admin_cmd_member_remove (int    argc,
                             char **argv)
 {
-  g_autoptr(GOptionContext) context = new_context (_("ADDRESS MEMBER-ID"),
-                                                   _("Remove a member: their copy of the organisation’s key is deleted and their "
-                                                     "server login loses the member role. Then run “caretrail-admin rotate”, so that "
-                                                     "nothing written afterwards opens with a key they kept."));
+  g_autoptr(GOptionContext) context = ct_admin_option_context_new (_("ADDRESS MEMBER-ID"),
+                                                                   _("Remove a member: their copy of the organisation’s key is deleted and their "
+                                                                     "server login loses the member role. Then run “caretrail-admin rotate”, so that "
+                                                                     "nothing written afterwards opens with a key they kept."));
   g_autoptr(GError) error = NULL;
   g_autoptr(CtStore) store = NULL;
   gboolean ok;
@@ -243,14 +216,14 @@ ct_admin_cmd_member_remove (int    argc,
   if (status != 0)
     return status;
   if (argc != 3)
-    return usage_error ("member-remove", _("Give the server’s address and the member’s id (see “caretrail-admin members”)."));
+    return ct_admin_usage_error ("member-remove", _("Give the server’s address and the member’s id (see “caretrail-admin members”)."));
   store = open_server_store ("member-remove", argv[1]);
   if (store == NULL)
     return 1;
   ok = ct_store_remove_member_sync (store, argv[2], &error);
   ct_store_close (store);
   if (!ok)
-    return fail ("member-remove", error);
+    return ct_admin_fail ("member-remove", error);
   g_print (_("Removed %s. Now rotate the organisation’s key with “caretrail-admin rotate”.\n"), argv[2]);
   return 0;
 }
@@ -259,10 +232,10 @@ int
 ct_admin_cmd_rotate (int    argc,
                      char **argv)
 {
-  g_autoptr(GOptionContext) context = new_context (_("ADDRESS"),
-                                                   _("Replace the organisation’s master key: every case key is wrapped under a new "
-                                                     "one (the records are not re-encrypted) and it is sealed to each member. The "
-                                                     "recovery code, read from standard input, keeps working."));
+  g_autoptr(GOptionContext) context = ct_admin_option_context_new (_("ADDRESS"),
+                                                                   _("Replace the organisation’s master key: every case key is wrapped under a new "
+                                                                     "one (the records are not re-encrypted) and it is sealed to each member. The "
+                                                                     "recovery code, read from standard input, keeps working."));
   g_autoptr(GError) error = NULL;
   g_autoptr(CtStore) store = NULL;
   char line[256];
@@ -273,10 +246,10 @@ ct_admin_cmd_rotate (int    argc,
   if (status != 0)
     return status;
   if (argc != 2)
-    return usage_error ("rotate", _("Give the server’s address, and nothing else."));
+    return ct_admin_usage_error ("rotate", _("Give the server’s address, and nothing else."));
   g_printerr ("%s", _("Recovery code: "));
   if (fgets (line, sizeof line, stdin) == NULL)
-    return usage_error ("rotate", _("No recovery code was given on standard input."));
+    return ct_admin_usage_error ("rotate", _("No recovery code was given on standard input."));
   line[strcspn (line, "\r\n")] = '\0';
   g_printerr ("\n");
 
@@ -290,7 +263,7 @@ ct_admin_cmd_rotate (int    argc,
   ct_crypto_wipe (line, sizeof line);
   ct_store_close (store);
   if (!ok)
-    return fail ("rotate", error);
+    return ct_admin_fail ("rotate", error);
   g_print ("%s\n", _("The organisation’s key has been replaced and sealed to each member. The recovery code still recovers it."));
   return 0;
 }
@@ -338,10 +311,10 @@ ct_admin_cmd_submit (int    argc,
     { "from", 0, 0, G_OPTION_ARG_FILENAME, &from, N_("Read the answers from FILE, one KEY=VALUE a line (“-” for standard input)"), N_("FILE") },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = new_context (_("ADDRESS [KEY=VALUE…]"),
-                                                   _("Hand in a concern about a child, as a member of staff. It is sealed on this computer "
-                                                     "so that only the organisation’s members can read it; you get a receipt. The "
-                                                     "answers are those of the concern step: see “caretrail-admin steps --new”."));
+  g_autoptr(GOptionContext) context = ct_admin_option_context_new (_("ADDRESS [KEY=VALUE…]"),
+                                                                   _("Hand in a concern about a child, as a member of staff. It is sealed on this computer "
+                                                                     "so that only the organisation’s members can read it; you get a receipt. The "
+                                                                     "answers are those of the concern step: see “caretrail-admin steps --new”."));
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) answers = ct_answers_new ();
   g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
@@ -355,21 +328,21 @@ ct_admin_cmd_submit (int    argc,
   if (status != 0)
     return status;
   if (argc < 2)
-    return usage_error ("submit", _("Give the server’s address, then the concern’s answers."));
+    return ct_admin_usage_error ("submit", _("Give the server’s address, then the concern’s answers."));
   if (!ct_store_location_is_server (argv[1]))
-    return usage_error ("submit", _("The address must start with postgresql://."));
+    return ct_admin_usage_error ("submit", _("The address must start with postgresql://."));
   for (int i = 2; i < argc; i++)
     g_ptr_array_add (args, g_strdup (argv[i]));
   if (from != NULL && !read_answer_lines (from, args, &error))
-    return fail ("submit", error);
+    return ct_admin_fail ("submit", error);
   if (args->len == 0)
-    return usage_error ("submit", _("Give the concern’s answers as KEY=VALUE, for example what=\"What was said\"."));
+    return ct_admin_usage_error ("submit", _("Give the concern’s answers as KEY=VALUE, for example what=\"What was said\"."));
   if (!ct_admin_parse_answers (ct_step_form_get (CT_EVENT_CONCERN_RECORDED), (char **) args->pdata,
                                args->len, answers, &error))
-    return usage_error ("submit", error->message);
+    return ct_admin_usage_error ("submit", error->message);
 
   if (!ct_submission_submit_sync (argv[1], answers, &id, &at, &error))
-    return fail ("submit", error);
+    return ct_admin_fail ("submit", error);
   when = format_time (at);
   g_print (_("Receipt: %s\n"), id);
   g_print (_("Handed in: %s\n"), when);
@@ -381,7 +354,7 @@ int
 ct_admin_cmd_submissions (int    argc,
                           char **argv)
 {
-  g_autoptr(GOptionContext) context = new_context (_("ADDRESS"), _("List the new concerns handed in by staff, and those already made cases."));
+  g_autoptr(GOptionContext) context = ct_admin_option_context_new (_("ADDRESS"), _("List the new concerns handed in by staff, and those already made cases."));
   g_autoptr(GError) error = NULL;
   g_autoptr(CtStore) store = NULL;
   g_autoptr(GPtrArray) list = NULL;
@@ -391,14 +364,14 @@ ct_admin_cmd_submissions (int    argc,
   if (status != 0)
     return status;
   if (argc != 2)
-    return usage_error ("submissions", _("Give the server’s address, and nothing else."));
+    return ct_admin_usage_error ("submissions", _("Give the server’s address, and nothing else."));
   store = open_server_store ("submissions", argv[1]);
   if (store == NULL)
     return 1;
   list = ct_store_list_submissions_sync (store, &error);
   ct_store_close (store);
   if (list == NULL)
-    return fail ("submissions", error);
+    return ct_admin_fail ("submissions", error);
 
   g_print ("%s\n", _("New concerns from staff:"));
   for (guint i = 0; i < list->len; i++)
@@ -426,9 +399,9 @@ ct_admin_cmd_submission_accept (int    argc,
     { "by", 0, 0, G_OPTION_ARG_STRING, &staff_id, N_("The id of the member of staff opening the case (see “caretrail-admin staff”)"), N_("STAFF-ID") },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = new_context (_("ADDRESS ID"),
-                                                   _("Open a case with a concern handed in by staff, as raised when it was handed in. "
-                                                     "The new case’s reference is printed on its own line."));
+  g_autoptr(GOptionContext) context = ct_admin_option_context_new (_("ADDRESS ID"),
+                                                                   _("Open a case with a concern handed in by staff, as raised when it was handed in. "
+                                                                     "The new case’s reference is printed on its own line."));
   g_autoptr(GError) error = NULL;
   g_autoptr(CtStore) store = NULL;
   g_autoptr(CtCaseService) service = NULL;
@@ -440,11 +413,11 @@ ct_admin_cmd_submission_accept (int    argc,
   if (status != 0)
     return status;
   if (argc != 3)
-    return usage_error ("submission-accept", _("Give the server’s address and the concern’s id."));
+    return ct_admin_usage_error ("submission-accept", _("Give the server’s address and the concern’s id."));
   if (staff_id == NULL)
-    return usage_error ("submission-accept", _("Say who is opening the case with --by STAFF-ID. “caretrail-admin staff” lists the ids."));
+    return ct_admin_usage_error ("submission-accept", _("Say who is opening the case with --by STAFF-ID. “caretrail-admin staff” lists the ids."));
   if (!ct_store_location_is_server (argv[1]))
-    return usage_error ("submission-accept", _("The address must start with postgresql://."));
+    return ct_admin_usage_error ("submission-accept", _("The address must start with postgresql://."));
 
   service = ct_admin_open_service ("submission-accept", argv[1], &store);
   if (service == NULL)
@@ -452,7 +425,7 @@ ct_admin_cmd_submission_accept (int    argc,
   reference = ct_store_accept_submission_sync (store, service, argv[2], staff_id, &error);
   ct_store_close (store);
   if (reference == NULL)
-    return fail ("submission-accept", error);
+    return ct_admin_fail ("submission-accept", error);
   g_print ("%s\n", reference);
   return 0;
 }

@@ -26,14 +26,6 @@ static const struct
   { "allegation-reported", CT_CLOCK_LADO },
 };
 
-static int
-due_usage_error (const char *message)
-{
-  g_printerr ("caretrail-admin due: %s\n", message);
-  g_printerr (_("Run “caretrail-admin %s --help” to see its options.\n"), "due");
-  return 2;
-}
-
 /**
  * ct_admin_cmd_due:
  * @argc: argument count; argv[0] is "due"
@@ -106,7 +98,7 @@ ct_admin_cmd_due (int    argc,
   if (argc != 2)
     {
       g_autofree char *msg = g_strdup_printf (_("Give exactly one event: %s."), events->str);
-      return due_usage_error (msg);
+      return ct_admin_usage_error ("due", msg);
     }
   event = argv[1];
 
@@ -122,31 +114,31 @@ ct_admin_cmd_due (int    argc,
     {
       g_autofree char *msg = g_strdup_printf (_("“%s” is not an event with a clock. Use one of %s."),
                                               event, events->str);
-      return due_usage_error (msg);
+      return ct_admin_usage_error ("due", msg);
     }
 
   if (at_text == NULL)
-    return due_usage_error (_("Say when the event happened with --at, for example --at 2026-11-23T15:59."));
+    return ct_admin_usage_error ("due", _("Say when the event happened with --at, for example --at 2026-11-23T15:59."));
 
   ct_clock_settings_init_defaults (&settings);
 
   if (nation_text != NULL && !ct_nation_from_string (nation_text, &nation, &error))
-    return due_usage_error (error->message);
+    return ct_admin_usage_error ("due", error->message);
   if (cutoff_text != NULL && !ct_cutoff_parse (cutoff_text, &settings.cutoff_minutes, &error))
-    return due_usage_error (error->message);
+    return ct_admin_usage_error ("due", error->message);
   if (period_text != NULL)
     {
       if (clock != CT_CLOCK_WRITTEN_CONFIRMATION)
-        return due_usage_error (_("--period applies only to referral-made (the written confirmation)."));
+        return ct_admin_usage_error ("due", _("--period applies only to referral-made (the written confirmation)."));
       if (!ct_period_parse (period_text, &settings.confirmation_period, &error))
-        return due_usage_error (error->message);
+        return ct_admin_usage_error ("due", error->message);
     }
   if (cutoff_text != NULL && clock != CT_CLOCK_ESCALATION)
-    return due_usage_error (_("--cutoff applies only to concern-recorded (the escalation)."));
+    return ct_admin_usage_error ("due", _("--cutoff applies only to concern-recorded (the escalation)."));
 
   at = ct_clock_parse_instant (at_text, &error);
   if (at == NULL)
-    return due_usage_error (error->message);
+    return ct_admin_usage_error ("due", error->message);
 
   calendar = ct_calendar_new (nation, &error);
   if (calendar == NULL)
@@ -170,15 +162,6 @@ ct_admin_cmd_due (int    argc,
 }
 
 /* caretrail-admin next and overdue: the procedure over the stored cases. */
-
-static int
-store_usage_error (const char *command,
-                   const char *message)
-{
-  g_printerr ("caretrail-admin %s: %s\n", command, message);
-  g_printerr (_("Run “caretrail-admin %s --help” to see its options.\n"), command);
-  return 2;
-}
 
 /* --at, or the present moment. */
 static GDateTime *
@@ -232,13 +215,13 @@ ct_admin_cmd_next (int    argc,
   if (status != 0)
     return status;
   if (argc != 1)
-    return store_usage_error ("next", _("Name the case with --case only."));
+    return ct_admin_usage_error ("next", _("Name the case with --case only."));
   if (reference == NULL)
-    return store_usage_error ("next", _("Say which case with --case, for example --case CT-2026-0001."));
+    return ct_admin_usage_error ("next", _("Say which case with --case, for example --case CT-2026-0001."));
 
   now = parse_now (at_text, &error);
   if (now == NULL)
-    return store_usage_error ("next", error->message);
+    return ct_admin_usage_error ("next", error->message);
 
   service = ct_admin_open_service ("next", database, &store);
   if (service == NULL)
@@ -307,11 +290,11 @@ ct_admin_cmd_overdue (int    argc,
   if (status != 0)
     return status;
   if (argc != 1)
-    return store_usage_error ("overdue", _("This command takes no arguments besides its options."));
+    return ct_admin_usage_error ("overdue", _("This command takes no arguments besides its options."));
 
   now = parse_now (at_text, &error);
   if (now == NULL)
-    return store_usage_error ("overdue", error->message);
+    return ct_admin_usage_error ("overdue", error->message);
 
   service = ct_admin_open_service ("overdue", database, &store);
   if (service == NULL)

@@ -26,34 +26,6 @@
  * answers and results into text or JSON.
  */
 
-static int
-usage_error (const char *command,
-             const char *message)
-{
-  g_printerr ("caretrail-admin %s: %s\n", command, message);
-  g_printerr (_("Run “caretrail-admin %s --help” to see its options.\n"), command);
-  return 2;
-}
-
-static int
-fail (const char   *command,
-      const GError *error)
-{
-  ct_admin_print_error (command, error);
-  return 1;
-}
-
-static GOptionContext *
-new_context (const char *parameters,
-             const char *summary)
-{
-  GOptionContext *context = g_option_context_new (parameters);
-
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_set_summary (context, summary);
-  return context;
-}
-
 /* An instant stored as unix microseconds, in ISO 8601 UK time, or NULL. */
 static char *
 format_usec (gint64 usec)
@@ -222,7 +194,7 @@ ct_admin_cmd_steps (int    argc,
     { "database", 'd', 0, G_OPTION_ARG_FILENAME, &database, N_("The database to use (default: the app’s own database)"), N_("PATH") },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = new_context (NULL, _("List the steps the procedure allows now in a case, or that open a new one, and the answers each takes."));
+  g_autoptr(GOptionContext) context = ct_admin_option_context_new (NULL, _("List the steps the procedure allows now in a case, or that open a new one, and the answers each takes."));
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) events = NULL;
   CtState state = CT_STATE_NEW;
@@ -233,9 +205,9 @@ ct_admin_cmd_steps (int    argc,
   if (status != 0)
     return status;
   if (argc != 1)
-    return usage_error ("steps", _("This command takes no arguments besides its options."));
+    return ct_admin_usage_error ("steps", _("This command takes no arguments besides its options."));
   if (new_case == (reference != NULL))
-    return usage_error ("steps", _("Say which case with --case REF, or ask about a new case with --new."));
+    return ct_admin_usage_error ("steps", _("Say which case with --case REF, or ask about a new case with --new."));
 
   if (reference != NULL)
     {
@@ -251,7 +223,7 @@ ct_admin_cmd_steps (int    argc,
       if (case_record == NULL || !ct_case_service_read_snapshot (service, case_record, NULL, &snapshot, &error))
         {
           ct_store_close (store);
-          return fail ("steps", error);
+          return ct_admin_fail ("steps", error);
         }
       state = snapshot.state;
       events = ct_procedure_list_steps (&snapshot);
@@ -332,7 +304,7 @@ ct_admin_cmd_staff (int    argc,
     { "database", 'd', 0, G_OPTION_ARG_FILENAME, &database, N_("The database to use (default: the app’s own database)"), N_("PATH") },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = new_context (NULL, _("List the members of staff: the id “record --by” takes, name, role and whether they are a Designated Safeguarding Officer."));
+  g_autoptr(GOptionContext) context = ct_admin_option_context_new (NULL, _("List the members of staff: the id “record --by” takes, name, role and whether they are a Designated Safeguarding Officer."));
   g_autoptr(GError) error = NULL;
   g_autoptr(CtStore) store = NULL;
   g_autoptr(GPtrArray) staff = NULL;
@@ -344,16 +316,16 @@ ct_admin_cmd_staff (int    argc,
   if (status != 0)
     return status;
   if (argc != 1)
-    return usage_error ("staff", _("This command takes no arguments besides its options."));
+    return ct_admin_usage_error ("staff", _("This command takes no arguments besides its options."));
 
   path = database != NULL ? g_strdup (database) : ct_store_get_default_path ();
   store = ct_store_open_sync (path, &error);
   if (store == NULL)
-    return fail ("staff", error);
+    return ct_admin_fail ("staff", error);
   staff = ct_store_list_sync (store, CT_RECORD_KIND_STAFF, NULL, &error);
   ct_store_close (store);
   if (staff == NULL)
-    return fail ("staff", error);
+    return ct_admin_fail ("staff", error);
 
   if (json)
     {
@@ -536,7 +508,7 @@ record_step (const char  *command,
     {
       at = ct_clock_parse_instant (at_text, &error);
       if (at == NULL)
-        return usage_error (command, error->message);
+        return ct_admin_usage_error (command, error->message);
     }
 
   service = ct_admin_open_service (command, database, &store);
@@ -555,7 +527,7 @@ record_step (const char  *command,
       if (copy == NULL)
         {
           ct_store_close (store);
-          return fail (command, error);
+          return ct_admin_fail (command, error);
         }
       g_ptr_array_add (records, copy);
       ct_answers_set_text (answers, "copy",
@@ -567,7 +539,7 @@ record_step (const char  *command,
     t = ct_case_service_record_sync (service, reference, event, answers, staff_id, at, &case_record, &error);
   ct_store_close (store);
   if (t == NULL)
-    return fail (command, error);
+    return ct_admin_fail (command, error);
 
   if (reference == NULL)
     {
@@ -618,10 +590,10 @@ ct_admin_cmd_record (int    argc,
     { "database", 'd', 0, G_OPTION_ARG_FILENAME, &database, N_("The database to use (default: the app’s own database)"), N_("PATH") },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = new_context (_("STEP KEY=VALUE…"),
-                                                   _("Record a step of the procedure in a case, or open a new case with its first step.\n"
-                                                     "“caretrail-admin steps” lists the steps allowed now and the answers each takes.\n"
-                                                     "A new case’s reference is printed on its own line."));
+  g_autoptr(GOptionContext) context = ct_admin_option_context_new (_("STEP KEY=VALUE…"),
+                                                                   _("Record a step of the procedure in a case, or open a new case with its first step.\n"
+                                                                     "“caretrail-admin steps” lists the steps allowed now and the answers each takes.\n"
+                                                                     "A new case’s reference is printed on its own line."));
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) answers = ct_answers_new ();
   const CtStepForm *form;
@@ -633,23 +605,23 @@ ct_admin_cmd_record (int    argc,
   if (status != 0)
     return status;
   if (new_case == (reference != NULL))
-    return usage_error ("record", _("Say which case with --case REF, or open a new one with --new."));
+    return ct_admin_usage_error ("record", _("Say which case with --case REF, or open a new one with --new."));
   if (argc < 2)
-    return usage_error ("record", _("Name the step to record, for example escalated. “caretrail-admin steps” lists them."));
+    return ct_admin_usage_error ("record", _("Name the step to record, for example escalated. “caretrail-admin steps” lists them."));
   if (staff_id == NULL)
-    return usage_error ("record", _("Say who is recording this with --by STAFF-ID. “caretrail-admin staff” lists the ids."));
+    return ct_admin_usage_error ("record", _("Say who is recording this with --by STAFF-ID. “caretrail-admin staff” lists the ids."));
 
   if (!ct_event_from_string (argv[1], &event, &error))
-    return usage_error ("record", error->message);
+    return ct_admin_usage_error ("record", error->message);
   if (event == CT_EVENT_NOTE)
-    return usage_error ("record", _("Add a note with “caretrail-admin note”."));
+    return ct_admin_usage_error ("record", _("Add a note with “caretrail-admin note”."));
 
   form = ct_step_form_get (event);
   if (!ct_admin_parse_answers (form, argv + 2, argc - 2, answers, &error))
-    return usage_error ("record", error->message);
+    return ct_admin_usage_error ("record", error->message);
 
   if (copy_path != NULL && (event != CT_EVENT_CONFIRMATION_SENT || reference == NULL))
-    return usage_error ("record", _("--copy keeps a copy of the written confirmation of a referral: it goes with the step confirmation-sent and --case REF."));
+    return ct_admin_usage_error ("record", _("--copy keeps a copy of the written confirmation of a referral: it goes with the step confirmation-sent and --case REF."));
 
   return record_step ("record", database, reference, event, answers, staff_id, at_text, copy_path);
 }
@@ -679,10 +651,10 @@ ct_admin_cmd_note (int    argc,
     { "database", 'd', 0, G_OPTION_ARG_FILENAME, &database, N_("The database to use (default: the app’s own database)"), N_("PATH") },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = new_context (_("KIND KEY=VALUE…"),
-                                                   _("Add an entry to a case’s chronology that is not a step of the procedure.\n"
-                                                     "KIND is phone-call, meeting, email-received, email-sent, letter-received,\n"
-                                                     "letter-sent or note. Answers: summary=… (required), with-whom=…, decided=…, reason=…"));
+  g_autoptr(GOptionContext) context = ct_admin_option_context_new (_("KIND KEY=VALUE…"),
+                                                                   _("Add an entry to a case’s chronology that is not a step of the procedure.\n"
+                                                                     "KIND is phone-call, meeting, email-received, email-sent, letter-received,\n"
+                                                                     "letter-sent or note. Answers: summary=… (required), with-whom=…, decided=…, reason=…"));
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) answers = ct_answers_new ();
   const CtStepForm *form = ct_step_form_get (CT_EVENT_NOTE);
@@ -695,11 +667,11 @@ ct_admin_cmd_note (int    argc,
   if (status != 0)
     return status;
   if (reference == NULL)
-    return usage_error ("note", _("Say which case with --case, for example --case CT-2026-0001."));
+    return ct_admin_usage_error ("note", _("Say which case with --case, for example --case CT-2026-0001."));
   if (argc < 2)
-    return usage_error ("note", _("Say what it was: phone-call, meeting, email-received, email-sent, letter-received, letter-sent or note."));
+    return ct_admin_usage_error ("note", _("Say what it was: phone-call, meeting, email-received, email-sent, letter-received, letter-sent or note."));
   if (staff_id == NULL)
-    return usage_error ("note", _("Say who is recording this with --by STAFF-ID. “caretrail-admin staff” lists the ids."));
+    return ct_admin_usage_error ("note", _("Say who is recording this with --by STAFF-ID. “caretrail-admin staff” lists the ids."));
 
   /* The kind is the note's first answer, checked like the others. */
   kind = g_strdup_printf ("kind=%s", argv[1]);
@@ -710,7 +682,7 @@ ct_admin_cmd_note (int    argc,
   if (!ct_admin_parse_answers (form, rest, argc - 1, answers, &error))
     {
       g_free (rest);
-      return usage_error ("note", error->message);
+      return ct_admin_usage_error ("note", error->message);
     }
   g_free (rest);
 
@@ -745,7 +717,7 @@ ct_admin_cmd_show (int    argc,
     { "database", 'd', 0, G_OPTION_ARG_FILENAME, &database, N_("The database to use (default: the app’s own database)"), N_("PATH") },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = new_context (NULL, _("Show where a case stands: its state, every running clock and when it is due, the next step, and the chronology."));
+  g_autoptr(GOptionContext) context = ct_admin_option_context_new (NULL, _("Show where a case stands: its state, every running clock and when it is due, the next step, and the chronology."));
   g_autoptr(GError) error = NULL;
   g_autoptr(CtStore) store = NULL;
   g_autoptr(CtCaseService) service = NULL;
@@ -764,9 +736,9 @@ ct_admin_cmd_show (int    argc,
   if (status != 0)
     return status;
   if (argc != 1)
-    return usage_error ("show", _("This command takes no arguments besides its options."));
+    return ct_admin_usage_error ("show", _("This command takes no arguments besides its options."));
   if (reference == NULL)
-    return usage_error ("show", _("Say which case with --case, for example --case CT-2026-0001."));
+    return ct_admin_usage_error ("show", _("Say which case with --case, for example --case CT-2026-0001."));
 
   service = ct_admin_open_service ("show", database, &store);
   if (service == NULL)
@@ -774,12 +746,12 @@ ct_admin_cmd_show (int    argc,
   if (!ct_case_service_read_case_sync (service, reference, now, &case_record, &reading, &error))
     {
       ct_store_close (store);
-      return fail ("show", error);
+      return ct_admin_fail ("show", error);
     }
   chronology = ct_store_list_sync (store, CT_RECORD_KIND_CHRONOLOGY, ct_record_get_id (case_record), &error);
   ct_store_close (store);
   if (chronology == NULL)
-    return fail ("show", error);
+    return ct_admin_fail ("show", error);
   ct_case_service_sort_chronology (chronology);
 
   next = reading.next;

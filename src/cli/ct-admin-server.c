@@ -25,23 +25,6 @@
 
 #define ADMIN_STAFF "caretrail-admin"
 
-static int
-fail (const char   *command,
-      const GError *error)
-{
-  ct_admin_print_error (command, error);
-  return 1;
-}
-
-static int
-usage_error (const char *command,
-             const char *message)
-{
-  g_printerr ("caretrail-admin %s: %s\n", command, message);
-  g_printerr (_("Run “caretrail-admin %s --help” to see its options.\n"), command);
-  return 2;
-}
-
 static void
 print_recovery_code (const char *code)
 {
@@ -131,12 +114,12 @@ ct_admin_cmd_server_init (int    argc,
   if (status != 0)
     return status;
   if (argc != 2)
-    return usage_error ("server-init", _("Give the server’s address, and nothing else."));
+    return ct_admin_usage_error ("server-init", _("Give the server’s address, and nothing else."));
   location = argv[1];
   if (organisation_name == NULL || dso_name == NULL)
-    return usage_error ("server-init", _("Give the organisation’s name with --organisation and the DSO’s with --dso."));
+    return ct_admin_usage_error ("server-init", _("Give the organisation’s name with --organisation and the DSO’s with --dso."));
   if (!ct_store_location_is_server (location))
-    return usage_error ("server-init", _("The address must start with postgresql://. For a database file, use “caretrail-admin init”."));
+    return ct_admin_usage_error ("server-init", _("The address must start with postgresql://. For a database file, use “caretrail-admin init”."));
 
   /* The records are made first, so that a refused answer leaves nothing
    * behind on the server. */
@@ -159,7 +142,7 @@ ct_admin_cmd_server_init (int    argc,
   if (first.dso == NULL)
     {
       g_clear_object (&first.organisation);
-      return fail ("server-init", error);
+      return ct_admin_fail ("server-init", error);
     }
 
   /* The schema and the roles first: a server user that may not create
@@ -184,7 +167,7 @@ ct_admin_cmd_server_init (int    argc,
     }
   ct_crypto_free_string (code);
   if (!ok)
-    return fail ("server-init", error);
+    return ct_admin_fail ("server-init", error);
 
   g_print (_("Members of the role %s may read and write the records; members of %s may only hand in concerns.\n"),
            "caretrail_member", "caretrail_staff");
@@ -220,23 +203,23 @@ ct_admin_cmd_migrate (int    argc,
   if (status != 0)
     return status;
   if (from == NULL || to == NULL || argc != 1)
-    return usage_error ("migrate", _("Give the file with --from and the server with --to."));
+    return ct_admin_usage_error ("migrate", _("Give the file with --from and the server with --to."));
   if (!ct_store_location_is_server (to))
-    return usage_error ("migrate", _("The address given with --to must start with postgresql://."));
+    return ct_admin_usage_error ("migrate", _("The address given with --to must start with postgresql://."));
 
   /* Opening the file checks its key and seal and brings its schema up to
    * date, so the rows copied are what this version writes. */
   store = ct_store_open_sync (from, &error);
   if (store == NULL)
-    return fail ("migrate", error);
+    return ct_admin_fail ("migrate", error);
   ct_store_close (store);
 
   if (!ct_store_location_import_file (from, to, &error))
-    return fail ("migrate", error);
+    return ct_admin_fail ("migrate", error);
   g_print (_("Copied %s to %s\n"), from, to);
 
   if (!verify_location (to, &error))
-    return fail ("migrate", error);
+    return ct_admin_fail ("migrate", error);
   return 0;
 }
 
@@ -293,18 +276,18 @@ ct_admin_cmd_server_password (int    argc,
   if (status != 0)
     return status;
   if (argc != 2)
-    return usage_error ("server-password", _("Give the server’s address, and nothing else."));
+    return ct_admin_usage_error ("server-password", _("Give the server’s address, and nothing else."));
 
   password = read_secret_line (_("Password: "));
   if (password == NULL || password[0] == '\0')
     {
       ct_crypto_free_string (password);
-      return usage_error ("server-password", _("No password was given on standard input."));
+      return ct_admin_usage_error ("server-password", _("No password was given on standard input."));
     }
   ok = ct_store_location_store_password (argv[1], password, &error);
   ct_crypto_free_string (password);
   if (!ok)
-    return fail ("server-password", error);
+    return ct_admin_fail ("server-password", error);
 
   g_print (_("The password for %s is in your keyring.\n"), argv[1]);
   return 0;

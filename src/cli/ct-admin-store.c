@@ -62,23 +62,6 @@ parse_command (const char          *command,
   return database_option != NULL ? g_strdup (database_option) : ct_store_get_default_path ();
 }
 
-static int
-fail (const char   *command,
-      const GError *error)
-{
-  ct_admin_print_error (command, error);
-  return 1;
-}
-
-static int
-usage_error (const char *command,
-             const char *message)
-{
-  g_printerr ("caretrail-admin %s: %s\n", command, message);
-  g_printerr (_("Run “caretrail-admin %s --help” to see its options.\n"), command);
-  return 2;
-}
-
 static char *
 format_time (gint64 usec)
 {
@@ -115,7 +98,7 @@ ct_admin_cmd_init (int    argc,
 
   store = ct_store_create_sync (path, &code, &error);
   if (store == NULL)
-    return fail ("init", error);
+    return ct_admin_fail ("init", error);
 
   g_print (_("Created the Caretrail database %s\n"), path);
   g_print (_("Its key is in your keyring.\n\n"));
@@ -162,12 +145,12 @@ ct_admin_cmd_status (int    argc,
           g_print (_("Schema version:  %" G_GINT64_FORMAT "\n"), schema);
           g_print (_("Keyring:         %s\n"), ct_keyring_state_to_string (ct_keyring_get_state (uuid)));
         }
-      return fail ("status", error);
+      return ct_admin_fail ("status", error);
     }
 
   st = ct_store_get_status_sync (store, &error);
   if (st == NULL)
-    return fail ("status", error);
+    return ct_admin_fail ("status", error);
 
   g_print (_("Database:        %s\n"), st->path);
   g_print (_("Database id:     %s\n"), st->database_uuid);
@@ -280,10 +263,10 @@ ct_admin_cmd_verify (int    argc,
 
   store = ct_store_open_sync (path, &error);
   if (store == NULL)
-    return fail ("verify", error);
+    return ct_admin_fail ("verify", error);
 
   if (!ct_store_verify_sync (store, &stats, &error))
-    return fail ("verify", error);
+    return ct_admin_fail ("verify", error);
 
   g_print (_("%s is intact.\n"), path);
   g_print (_("Checked: the file’s integrity; %" G_GINT64_FORMAT " audit entries; %" G_GINT64_FORMAT " case keys; "
@@ -331,19 +314,19 @@ ct_admin_cmd_backup (int    argc,
     return status;
 
   if (argc != 2)
-    return usage_error ("backup", _("Name the backup file, once."));
+    return ct_admin_usage_error ("backup", _("Name the backup file, once."));
 
   /* Refuse a bad destination before the database is even opened. */
   flags = force ? CT_BACKUP_REPLACE : CT_BACKUP_NONE;
   if (!ct_backup_target_check (argv[1], flags, &error))
-    return fail ("backup", error);
+    return ct_admin_fail ("backup", error);
 
   store = ct_store_open_sync (path, &error);
   if (store == NULL)
-    return fail ("backup", error);
+    return ct_admin_fail ("backup", error);
 
   if (!ct_store_backup_sync (store, argv[1], flags, &error))
-    return fail ("backup", error);
+    return ct_admin_fail ("backup", error);
 
   g_print (_("Backed up %s to %s\n"), path, argv[1]);
   ct_store_close (store);
@@ -366,10 +349,10 @@ ct_admin_cmd_restore (int    argc,
     return status;
 
   if (argc != 2)
-    return usage_error ("restore", _("Name the backup file, once."));
+    return ct_admin_usage_error ("restore", _("Name the backup file, once."));
 
   if (!ct_store_restore_sync (path, argv[1], &saved, &error))
-    return fail ("restore", error);
+    return ct_admin_fail ("restore", error);
 
   g_print (_("Restored %s from %s\n"), path, argv[1]);
   if (saved != NULL)
@@ -403,13 +386,13 @@ ct_admin_cmd_recover (int    argc,
   if (fgets (line, sizeof line, stdin) == NULL)
     {
       ct_crypto_wipe (line, sizeof line);
-      return usage_error ("recover", _("No recovery code was given on standard input."));
+      return ct_admin_usage_error ("recover", _("No recovery code was given on standard input."));
     }
 
   ok = ct_store_recover_sync (path, line, &error);
   ct_crypto_wipe (line, sizeof line);
   if (!ok)
-    return fail ("recover", error);
+    return ct_admin_fail ("recover", error);
 
   g_print (_("The key of %s is back in the keyring. Caretrail can open the database again.\n"), path);
   return 0;
@@ -476,7 +459,7 @@ ct_admin_cmd_cases (int    argc,
 
   store = ct_store_open_sync (path, &error);
   if (store == NULL)
-    return fail ("cases", error);
+    return ct_admin_fail ("cases", error);
 
   /* The next due time is the earliest of the case's own and its open
    * tasks'. Records are read one at a time, and the cases come in the
@@ -484,11 +467,11 @@ ct_admin_cmd_cases (int    argc,
    * times, however many cases there are. */
   next_due = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   if (!ct_store_foreach_sync (store, CT_RECORD_KIND_TASK, note_task_due_cb, next_due, &error))
-    return fail ("cases", error);
+    return ct_admin_fail ("cases", error);
 
   g_print ("%-16s %-22s %s\n", _("REFERENCE"), _("STATE"), _("NEXT DUE"));
   if (!ct_store_foreach_sync (store, CT_RECORD_KIND_CASE, print_case_cb, next_due, &error))
-    return fail ("cases", error);
+    return ct_admin_fail ("cases", error);
 
   ct_store_close (store);
   return 0;
@@ -1088,29 +1071,29 @@ ct_admin_cmd_demo (int    argc,
     return status;
 
   if (n_cases < 1 || n_cases > 1000000)
-    return usage_error ("demo", _("--cases must be between 1 and 1000000."));
+    return ct_admin_usage_error ("demo", _("--cases must be between 1 and 1000000."));
 
   store = ct_store_open_sync (path, &error);
   if (store == NULL)
-    return fail ("demo", error);
+    return ct_admin_fail ("demo", error);
 
   /* Counted, not read: the cases already there need not be decrypted. */
   existing = ct_store_get_status_sync (store, &error);
   if (existing != NULL)
     organisations = ct_store_list_sync (store, CT_RECORD_KIND_ORGANISATION, NULL, &error);
   if (existing == NULL || organisations == NULL)
-    return fail ("demo", error);
+    return ct_admin_fail ("demo", error);
   first = (guint) existing->counts[CT_RECORD_KIND_CASE] + 1;
   dir.organisation_exists = organisations->len > 0;
 
   if (!make_demo_directory (&dir, &error) ||
       !ct_store_run_transaction_sync (store, insert_demo_directory, &dir, &error))
-    return fail ("demo", error);
+    return ct_admin_fail ("demo", error);
 
   /* The same service `next` and `overdue` use, so the clocks agree. */
   service = ct_case_service_new_for_store_sync (store, &error);
   if (service == NULL)
-    return fail ("demo", error);
+    return ct_admin_fail ("demo", error);
 
   /* Batches keep each transaction short without paying for a commit per
    * record. */
@@ -1129,7 +1112,7 @@ ct_admin_cmd_demo (int    argc,
       };
 
       if (!ct_store_run_transaction_sync (store, insert_demo_batch, &batch, &error))
-        return fail ("demo", error);
+        return ct_admin_fail ("demo", error);
       done += batch.count;
     }
 

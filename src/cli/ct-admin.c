@@ -30,6 +30,59 @@ ct_admin_print_error (const char   *command,
 }
 
 /**
+ * ct_admin_fail:
+ * @command: the command that failed
+ * @error: what went wrong
+ *
+ * Prints @error (see ct_admin_print_error()).
+ *
+ * Returns: 1, the exit status of a command that failed
+ */
+int
+ct_admin_fail (const char   *command,
+               const GError *error)
+{
+  ct_admin_print_error (command, error);
+  return 1;
+}
+
+/**
+ * ct_admin_usage_error:
+ * @command: the command that was misused
+ * @message: what was wrong with how it was called
+ *
+ * Prints @message and where to find the command's options.
+ *
+ * Returns: 2, the exit status of a usage error
+ */
+int
+ct_admin_usage_error (const char *command,
+                      const char *message)
+{
+  g_printerr ("caretrail-admin %s: %s\n", command, message);
+  g_printerr (_("Run “caretrail-admin %s --help” to see its options.\n"), command);
+  return 2;
+}
+
+/**
+ * ct_admin_option_context_new:
+ * @parameters: (nullable): what follows the options, for --help
+ * @summary: what the command does
+ *
+ * Returns: (transfer full): an option context whose texts are translated
+ */
+GOptionContext *
+ct_admin_option_context_new (const char *parameters,
+                             const char *summary)
+{
+  GOptionContext *context = g_option_context_new (parameters);
+
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, summary);
+  return context;
+}
+
+/**
  * ct_admin_parse_options:
  * @context: the command's option context
  * @command: the command's name
