@@ -425,6 +425,25 @@ set_lost_in_transaction (CtPgBackend  *self,
                self->location);
 }
 
+/* Whether statements can be sent: the backend is open, and no connection
+ * was lost in the middle of the current change. */
+static gboolean
+check_usable (CtPgBackend  *self,
+              GError      **error)
+{
+  if (self->conn == NULL)
+    {
+      set_closed (error);
+      return FALSE;
+    }
+  if (self->lost)
+    {
+      set_lost_in_transaction (self, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Settings every connection starts with, again after a reset. */
 static gboolean
 set_up_session (CtPgBackend  *self,
@@ -473,16 +492,8 @@ run (CtPgBackend   *self,
       PGresult *result;
       ExecStatusType status;
 
-      if (self->conn == NULL)
-        {
-          set_closed (error);
-          return NULL;
-        }
-      if (self->lost)
-        {
-          set_lost_in_transaction (self, error);
-          return NULL;
-        }
+      if (!check_usable (self, error))
+        return NULL;
       if (PQstatus (self->conn) != CONNECTION_OK)
         {
           if (self->in_transaction)
@@ -1288,16 +1299,8 @@ ct_pg_backend_commit (CtStoreBackend  *backend,
   PGresult *result;
   gboolean ok;
 
-  if (self->conn == NULL)
-    {
-      set_closed (error);
-      return FALSE;
-    }
-  if (self->lost)
-    {
-      set_lost_in_transaction (self, error);
-      return FALSE;
-    }
+  if (!check_usable (self, error))
+    return FALSE;
 
   /* Delivered to the other desks' watches only if the change commits. */
   if (self->wrote)
