@@ -258,6 +258,23 @@ def save_with_file_chooser(path):
     click("Save", chooser)
 
 
+def wait_for_pdf(path, timeout=TIMEOUT):
+    """Waits until PATH holds a whole PDF: the file appears while it is still
+    being written, so its existence alone says nothing."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with open(path, "rb") as f:
+                f.seek(0, os.SEEK_END)
+                f.seek(max(0, f.tell() - 64))
+                if b"%%EOF" in f.read():
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.3)
+    return False
+
+
 def admin(*args):
     result = subprocess.run([ADMIN] + list(args), capture_output=True, text=True)
     log("caretrail-admin %s -> %d" % (" ".join(args), result.returncode))
@@ -343,10 +360,7 @@ def run(process):
     click("Save recovery sheet")
     sheet = os.path.join(HOME, "recovery-sheet.pdf")
     save_with_file_chooser(sheet)
-    deadline = time.time() + TIMEOUT
-    while not os.path.exists(sheet) and time.time() < deadline:
-        time.sleep(0.3)
-    if not os.path.exists(sheet):
+    if not wait_for_pdf(sheet):
         fail("the recovery sheet was not saved")
     log("recovery sheet saved")
 
@@ -471,10 +485,7 @@ def run(process):
     click("Save as PDF", preview)
     letter = os.path.join(HOME, "confirmation.pdf")
     save_with_file_chooser(letter)
-    deadline = time.time() + TIMEOUT
-    while not os.path.exists(letter) and time.time() < deadline:
-        time.sleep(0.3)
-    if not os.path.exists(letter):
+    if not wait_for_pdf(letter):
         fail("the confirmation letter was not saved")
     text = subprocess.run(["pdftotext", letter, "-"], capture_output=True, text=True).stdout
     text = " ".join(text.split())  # a sentence may wrap across lines
