@@ -674,6 +674,11 @@ ct_store_priv_follow_rotation (CtStore  *self,
   /* The settings a rotation changes are sealed into the head afresh. */
   if (!ct_store_priv_compute_meta_mac (self, self->backend, self->meta_mac, error))
     return FALSE;
+  /* A keyring that kept the old key for backups keeps the new one, as on
+   * the desk that rotated. */
+  if (ct_keyring_get_state (self->database_uuid) == CT_KEYRING_STATE_PRESENT &&
+      !ct_keyring_store_key (self->database_uuid, master, error))
+    return FALSE;
   ct_key_free (self->keys.wrap);
   self->keys.wrap = g_steal_pointer (&wrap);
   self->key_generation = generation;
