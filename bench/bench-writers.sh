@@ -22,12 +22,16 @@ pg_cluster_start "$work/pg"
 sock=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$PG_SOCKET")
 fail () { echo "bench-writers: $*" >&2; exit 1; }
 
-# The deputy's own computer: another home and another keyring.
+# The deputy's own computer: another home and another keyring. Writer 4 is
+# the deputy on a second computer, with a copy of that keyring (two
+# processes writing one keyring file would race to keep the high-water mark).
 mkdir -p "$work/deputy"
-as_deputy () {
-  HOME="$work/deputy" XDG_DATA_HOME="$work/deputy/data" XDG_CONFIG_HOME="$work/deputy/config" \
-  SECRET_BACKEND=file SECRET_FILE_TEST_PATH="$work/deputy/keyring" SECRET_FILE_TEST_PASSWORD=deputy-keyring "$@"
+as_deputy_on () {
+  home=$1; shift
+  HOME="$home" XDG_DATA_HOME="$home/data" XDG_CONFIG_HOME="$home/config" \
+  SECRET_BACKEND=file SECRET_FILE_TEST_PATH="$home/keyring" SECRET_FILE_TEST_PASSWORD=deputy-keyring "$@"
 }
+as_deputy () { as_deputy_on "$work/deputy" "$@"; }
 
 # An office on database $1: the DSO's server-init, the deputy approved.
 set_up () {
@@ -67,6 +71,8 @@ check "one writer" "$base_address" "$total"
 
 # Four writers at once: 1 and 3 with the DSO's keyring, 2 and 4 with the deputy's.
 set_up together
+rm -rf "$work/deputy-2"
+cp -r "$work/deputy" "$work/deputy-2"
 start=$(now)
 pids=""
 for w in 1 2 3 4; do
@@ -74,8 +80,9 @@ for w in 1 2 3 4; do
     # shellcheck disable=SC2086
     "$writer" write "$address" $ids "$w" "$steps" > "$work/w-$w" 2>&1 &
   else
+    home=$work/deputy; [ "$w" -eq 2 ] || home=$work/deputy-2
     # shellcheck disable=SC2086
-    as_deputy "$writer" write "$address" $ids "$w" "$steps" > "$work/w-$w" 2>&1 &
+    as_deputy_on "$home" "$writer" write "$address" $ids "$w" "$steps" > "$work/w-$w" 2>&1 &
   fi
   pids="$pids $!"
 done
