@@ -469,7 +469,7 @@ tamper_and_check (Tally      *tally,
 static void
 report (Tally *tally)
 {
-  g_test_message ("%-48s %u/%u detected", tally->name, tally->detected, tally->total);
+  g_test_message ("%-52s %u/%u detected", tally->name, tally->detected, tally->total);
   g_assert_cmpuint (tally->total, >, 0);
   g_assert_cmpuint (tally->detected, ==, tally->total);
 }
