@@ -5,7 +5,8 @@
 # the deputy's (a keyring file of their own). The deputy asks to join, the
 # DSO approves and the deputy reads a case; the deputy is removed and the
 # key rotated, after which the deputy's keys open nothing written since,
-# while the DSO's do and the recovery code still recovers the key; staff
+# while the DSO's do; rotation prints a new recovery code, which recovers
+# the key, while the old one (which the deputy may know) does not; staff
 # hand in a concern they cannot read back, which the DSO opens as a case
 # raised when it was handed in.
 set -eu
@@ -96,8 +97,10 @@ pg_psql -d office -c "CREATE TABLE public.kept AS SELECT * FROM caretrail.member
   JOIN pg_roles g ON g.oid = m.roleid WHERE r.rolname = 'deputy' AND g.rolname = 'caretrail_member'")" = 0 ] \
   || fail "the deputy kept the member role"
 if deputy cases --database "$deputy_address" > /dev/null 2> "$work/err"; then fail "the removed deputy still reads the cases"; fi
-if echo "WRONG-CODE" | "$admin" rotate "$dso_address" > /dev/null 2> "$work/err"; then fail "rotate accepted a wrong recovery code"; fi
-echo "$code" | "$admin" rotate "$dso_address" > /dev/null 2> "$work/err" || fail "rotate failed: $(cat "$work/err")"
+"$admin" rotate "$dso_address" > "$work/rotate.out" 2> "$work/err" || fail "rotate failed: $(cat "$work/err")"
+new_code=$(sed -n 's/^    \([0-9A-Z]\{4\}\(-[0-9A-Z]\{4\}\)\{8\}\)$/\1/p' "$work/rotate.out")
+[ -n "$new_code" ] || fail "rotate printed no new recovery code: $(cat "$work/rotate.out")"
+[ "$new_code" != "$code" ] || fail "rotate printed the old recovery code again"
 second=$(new_case Rosalind "Rosalind has bruises on her arm.")
 "$admin" show --case "$second" --database "$dso_address" > /dev/null 2> "$work/err" || fail "the DSO cannot open a case after rotation: $(cat "$work/err")"
 "$admin" show --case "$first" --database "$dso_address" > /dev/null 2> "$work/err" || fail "the DSO cannot open an older case after rotation: $(cat "$work/err")"
@@ -112,11 +115,27 @@ fi
 if grep -q Rosalind "$work/out" "$work/err"; then fail "the removed deputy read the new case"; fi
 pg_psql -d office -c "DELETE FROM caretrail.members WHERE pg_user = 'deputy'; REVOKE caretrail_member FROM deputy" > /dev/null
 
-# The recovery code still recovers the key: on a backup, opened with it alone.
+# The old recovery code, which the removed deputy may know, recovers
+# nothing written after the rotation: not from the server, nor from a
+# backup of it. The new code recovers the key from the backup alone.
 "$admin" backup --database "$dso_address" "$work/backup.db" > /dev/null 2> "$work/err" || fail "backup failed: $(cat "$work/err")"
-echo "$code" | deputy recover --database "$work/backup.db" > /dev/null 2> "$work/err" || fail "recover after rotation failed: $(cat "$work/err")"
+# On the server, read with a login that may read everything (the worst
+# case: the deputy's own login may read nothing now).
+if echo "$code" | deputy recover --database "$dso_address" > /dev/null 2> "$work/err"; then
+  fail "the old recovery code recovered the key from the server after rotation"
+fi
+grep -q "does not belong to this database" "$work/err" || fail "unclear refusal of the old code on the server: $(cat "$work/err")"
+if echo "$code" | deputy recover --database "$work/backup.db" > /dev/null 2> "$work/err"; then
+  fail "the old recovery code recovered the key from a backup after rotation"
+fi
+grep -q "does not belong to this database" "$work/err" || fail "unclear refusal of the old code: $(cat "$work/err")"
+if deputy show --case "$second" --json --database "$work/backup.db" > "$work/out" 2> "$work/err"; then
+  fail "the removed deputy's keyring opened the backup after a refused recovery"
+fi
+if grep -q Rosalind "$work/out" "$work/err"; then fail "the removed deputy read the new case from the backup"; fi
+echo "$new_code" | deputy recover --database "$work/backup.db" > /dev/null 2> "$work/err" || fail "recover with the new code failed: $(cat "$work/err")"
 deputy show --case "$second" --json --database "$work/backup.db" 2> "$work/err" | grep -q "Rosalind has bruises" \
-  || fail "the recovered key does not open a case written after rotation: $(cat "$work/err")"
+  || fail "the new recovery code does not open a case written after rotation: $(cat "$work/err")"
 
 # Staff hand in a concern, and can read nothing back.
 "$admin" submit "$staff_address" raised-by="Sam Sample" what="Tobias said his uncle hits him." immediate-risk=no \

@@ -40,10 +40,46 @@ for role in caretrail_member caretrail_staff; do
   [ "$(pg_psql -d office -tAc "SELECT count(*) FROM pg_roles WHERE rolname = '$role'")" = 1 ] ||
     fail "server-init did not create the role $role"
 done
-if "$admin" server-init "$office" --organisation X --dso Y > /dev/null 2> "$work/err"; then
-  fail "server-init set up a second database over the first"
-fi
-grep -q "already holds a Caretrail database" "$work/err" || fail "unclear second server-init error: $(cat "$work/err")"
+# A server set up before today's roles and access rules: server-init again
+# brings them up to date, twice over, and touches no row.
+pg_psql -d office -c "DROP POLICY request_join ON caretrail.member_requests;
+  DROP POLICY members_all ON caretrail.member_requests; DROP POLICY staff_submit ON caretrail.submissions;
+  REVOKE INSERT ON caretrail.member_requests FROM caretrail_staff;
+  REVOKE ALL ON caretrail.members, caretrail.member_requests FROM caretrail_member;
+  REVOKE EXECUTE ON FUNCTION caretrail.submission_public_key () FROM caretrail_staff;
+  GRANT SELECT ON caretrail.meta TO caretrail_staff" > /dev/null || fail "could not make the server look old"
+rules () {
+  pg_psql -d office -tAc "SELECT string_agg(r, ' ' ORDER BY r) FROM (SELECT tablename || ':' || policyname || ':' || cmd
+    || ':' || array_to_string(roles, ',') AS r FROM pg_policies WHERE schemaname = 'caretrail') p" &&
+  pg_psql -d office -tAc "SELECT string_agg(r, ' ' ORDER BY r) FROM (SELECT table_name || ':' || grantee || ':' || privilege_type AS r
+    FROM information_schema.role_table_grants WHERE table_schema = 'caretrail' AND grantee LIKE 'caretrail\\_%') g" &&
+  pg_psql -d office -tAc "SELECT has_function_privilege('caretrail_staff', 'caretrail.submission_public_key()', 'EXECUTE')"
+}
+# Every row, without the random key pg_dump puts around its script.
+rows () {
+  "$pg_bin/pg_dump" -h "$PG_SOCKET" -U "$PG_SUPERUSER" --data-only --schema=caretrail office > "$work/dump.sql" || fail "pg_dump failed"
+  grep -Ev '^\\(un)?restrict ' "$work/dump.sql"
+}
+rows > "$work/rows-before.sql"
+"$admin" server-init "$office" > "$work/out" 2> "$work/err" || fail "server-init on an old server failed: $(cat "$work/err")"
+grep -q "already holds a Caretrail database" "$work/out" || fail "server-init did not say the server had a database: $(cat "$work/out")"
+if grep -q "Recovery code" "$work/out"; then fail "server-init made a new key over an existing database"; fi
+rules > "$work/rules-upgraded"
+"$admin" server-init "$office" --organisation X --dso Y > "$work/out" 2> "$work/err" || fail "server-init again failed: $(cat "$work/err")"
+grep -q "were not used" "$work/out" || fail "server-init did not say the names were not used: $(cat "$work/out")"
+rules > "$work/rules-again"
+cmp -s "$work/rules-upgraded" "$work/rules-again" ||
+  fail "a second server-init changed the rules again: $(diff "$work/rules-upgraded" "$work/rules-again")"
+for want in "member_requests:request_join:INSERT:caretrail_staff" "member_requests:members_all:ALL:caretrail_member" \
+            "submissions:staff_submit:INSERT:caretrail_staff" "members:caretrail_member:SELECT" \
+            "member_requests:caretrail_staff:INSERT"; do
+  grep -q "$want" "$work/rules-upgraded" || fail "server-init did not restore $want: $(cat "$work/rules-upgraded")"
+done
+if grep -q "meta:caretrail_staff" "$work/rules-upgraded"; then fail "server-init left staff a grant on meta"; fi
+[ "$(tail -n 1 "$work/rules-upgraded")" = t ] || fail "server-init did not let staff read the submission key"
+rows > "$work/rows-after.sql"
+cmp -s "$work/rows-before.sql" "$work/rows-after.sql" ||
+  fail "server-init on an existing server changed its rows: $(diff "$work/rows-before.sql" "$work/rows-after.sql" | head -c 2000)"
 
 # A server user who may not create roles is told so, and no key is made.
 pg_psql -d postgres -c "CREATE ROLE plain LOGIN; GRANT CREATE ON DATABASE unprivileged TO plain" || fail "could not add a plain login"

@@ -234,11 +234,11 @@ ct_admin_cmd_rotate (int    argc,
 {
   g_autoptr(GOptionContext) context = ct_admin_option_context_new (_("ADDRESS"),
                                                                    _("Replace the organisation’s master key: every case key is wrapped under a new "
-                                                                     "one (the records are not re-encrypted) and it is sealed to each member. The "
-                                                                     "recovery code, read from standard input, keeps working."));
+                                                                     "one (the records are not re-encrypted) and it is sealed to each member. A new "
+                                                                     "recovery code is printed; the old one no longer recovers anything."));
   g_autoptr(GError) error = NULL;
   g_autoptr(CtStore) store = NULL;
-  char line[256];
+  char *code = NULL;
   gboolean ok;
   int status;
 
@@ -247,24 +247,19 @@ ct_admin_cmd_rotate (int    argc,
     return status;
   if (argc != 2)
     return ct_admin_usage_error ("rotate", _("Give the server’s address, and nothing else."));
-  g_printerr ("%s", _("Recovery code: "));
-  if (fgets (line, sizeof line, stdin) == NULL)
-    return ct_admin_usage_error ("rotate", _("No recovery code was given on standard input."));
-  line[strcspn (line, "\r\n")] = '\0';
-  g_printerr ("\n");
 
   store = open_server_store ("rotate", argv[1]);
   if (store == NULL)
-    {
-      ct_crypto_wipe (line, sizeof line);
-      return 1;
-    }
-  ok = ct_store_rotate_master_sync (store, line, &error);
-  ct_crypto_wipe (line, sizeof line);
+    return 1;
+  ok = ct_store_rotate_master_sync (store, &code, &error);
   ct_store_close (store);
   if (!ok)
     return ct_admin_fail ("rotate", error);
-  g_print ("%s\n", _("The organisation’s key has been replaced and sealed to each member. The recovery code still recovers it."));
+  g_print ("%s\n\n", _("The organisation’s key has been replaced and sealed to each member."));
+  g_print (_("New recovery code (shown only this once):\n\n    %s\n\n"), code);
+  g_print ("%s\n", _("Write it down or print it, and keep it locked away, apart from the computer. "
+                     "The old recovery code no longer recovers the key: destroy it."));
+  ct_crypto_free_string (code);
   return 0;
 }
 

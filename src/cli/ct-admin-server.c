@@ -108,7 +108,8 @@ ct_admin_cmd_server_init (int    argc,
                                   "Safeguarding Officer. The server only ever holds ciphertext; the key goes into "
                                   "your keyring and a recovery code is printed. ADDRESS is a connection string "
                                   "such as postgresql://db.example.org/caretrail?user=admin&sslmode=verify-full, "
-                                  "naming a user that may create roles."));
+                                  "naming a user that may create roles. Run on a server that already holds a Caretrail "
+                                  "database, it only brings its tables, roles and access rules up to date."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   status = ct_admin_parse_options (context, "server-init", &argc, &argv);
   if (status != 0)
@@ -116,10 +117,29 @@ ct_admin_cmd_server_init (int    argc,
   if (argc != 2)
     return ct_admin_usage_error ("server-init", _("Give the server’s address, and nothing else."));
   location = argv[1];
-  if (organisation_name == NULL || dso_name == NULL)
-    return ct_admin_usage_error ("server-init", _("Give the organisation’s name with --organisation and the DSO’s with --dso."));
   if (!ct_store_location_is_server (location))
     return ct_admin_usage_error ("server-init", _("The address must start with postgresql://. For a database file, use “caretrail-admin init”."));
+
+  /* A server that holds a Caretrail database already has its schema,
+   * roles and access rules brought up to what this version sets up, and
+   * nothing else: no record, key or member is touched. A server made by
+   * an older Caretrail needs this once. */
+  if (!ct_store_location_check_empty (location, &error))
+    {
+      if (!g_error_matches (error, CT_STORE_ERROR, CT_STORE_ERROR_EXISTS))
+        return ct_admin_fail ("server-init", error);
+      g_clear_error (&error);
+      if (!ct_store_location_set_up_server (location, &error))
+        return ct_admin_fail ("server-init", error);
+      g_print (_("%s already holds a Caretrail database. Its tables, roles and access rules are now up to date; "
+                 "no record, key or member was changed.\n"), location);
+      if (organisation_name != NULL || dso_name != NULL)
+        g_print ("%s\n", _("The organisation and DSO given were not used: the database has them already."));
+      return 0;
+    }
+
+  if (organisation_name == NULL || dso_name == NULL)
+    return ct_admin_usage_error ("server-init", _("Give the organisation’s name with --organisation and the DSO’s with --dso."));
 
   /* The records are made first, so that a refused answer leaves nothing
    * behind on the server. */

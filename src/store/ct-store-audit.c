@@ -289,6 +289,25 @@ ct_store_priv_compute_meta_mac (CtStore         *self,
       append_field (&buf, sealed_meta_keys[i]);
       append_bytes_field (&buf, value);
     }
+  /* The key generation is sealed once there is one: a database never
+   * rotated seals what it always did. */
+  {
+    g_autoptr(GBytes) value = NULL;
+    GError *local_error = NULL;
+
+    value = ct_store_backend_get_meta (backend, META_KEY_GENERATION, &local_error);
+    if (local_error != NULL)
+      {
+        buf_clear (&buf);
+        g_propagate_error (error, local_error);
+        return FALSE;
+      }
+    if (value != NULL)
+      {
+        append_field (&buf, META_KEY_GENERATION);
+        append_bytes_field (&buf, value);
+      }
+  }
   ct_crypto_hmac_prepared (self->keys.audit_hmac, buf.data, buf.len, out);
   buf_clear (&buf);
   return TRUE;

@@ -155,6 +155,18 @@ ct_store_priv_read_case_key (CtStore     *self,
   key = ct_crypto_unwrap_key (self->keys.wrap, g_bytes_get_data (wrapped, NULL),
                               g_bytes_get_size (wrapped), label, NULL);
   if (key == NULL)
+    {
+      gint64 generation_before = self->key_generation;
+
+      /* A key wrapped since another desk rotated the master key opens
+       * with the new key only: take it up, then try once more. */
+      if (!ct_store_priv_follow_rotation (self, error))
+        return NULL;
+      if (self->key_generation != generation_before)
+        key = ct_crypto_unwrap_key (self->keys.wrap, g_bytes_get_data (wrapped, NULL),
+                                    g_bytes_get_size (wrapped), label, NULL);
+    }
+  if (key == NULL)
     ct_store_priv_set_tampered (error, "case_keys", case_id);
   return key;
 }

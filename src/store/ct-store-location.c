@@ -127,6 +127,25 @@ ct_store_location_check_empty (const char  *location,
   return ok;
 }
 
+/* A server set up by a newer Caretrail is left to it: this version does
+ * not know what roles and rules its tables need. */
+static gboolean
+check_not_newer (CtStoreBackend  *backend,
+                 GError         **error)
+{
+  gint64 version = ct_store_backend_get_schema_version (backend, error);
+  gint64 latest = ct_store_backend_get_latest_schema_version (backend);
+
+  if (version < 0)
+    return FALSE;
+  if (version > latest)
+    {
+      ct_store_location_set_too_new (error, ct_store_backend_get_location (backend), version, latest);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static CtPgBackend *
 open_server (const char  *location,
              GError     **error)
@@ -173,7 +192,8 @@ ct_store_location_set_up_server (const char  *location,
 
   if (backend == NULL)
     return FALSE;
-  ok = ct_pg_backend_set_up_roles (backend, error);
+  ok = check_not_newer (CT_STORE_BACKEND (backend), error) &&
+       ct_pg_backend_set_up_roles (backend, error);
   ct_store_backend_close (CT_STORE_BACKEND (backend));
   return ok;
 }
@@ -240,4 +260,30 @@ ct_store_location_store_password (const char  *location,
       return FALSE;
     }
   return ct_pg_backend_store_password (location, password, error);
+}
+
+/**
+ * ct_store_location_set_too_new:
+ * @error: return location for %CT_STORE_ERROR_TOO_NEW
+ * @location: the database's location
+ * @version: its schema version
+ * @latest: the newest schema version this Caretrail understands
+ *
+ * Says that the database at @location was written by a newer Caretrail,
+ * in the words that fit a file or a server.
+ */
+void
+ct_store_location_set_too_new (GError     **error,
+                               const char  *location,
+                               gint64       version,
+                               gint64       latest)
+{
+  if (ct_pg_backend_is_location (location))
+    g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TOO_NEW,
+                 _("The server “%s” holds a Caretrail database set up by a newer version of Caretrail (schema %" G_GINT64_FORMAT "; this version understands up to %" G_GINT64_FORMAT "). Update Caretrail on this computer to use it. Nothing on the server has been changed."),
+                 location, version, latest);
+  else
+    g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TOO_NEW,
+                 _("This database was saved by a newer version of Caretrail (schema %" G_GINT64_FORMAT "; this version understands up to %" G_GINT64_FORMAT "). Update Caretrail to open it. The file has not been changed."),
+                 version, latest);
 }

@@ -20,5 +20,9 @@ gboolean        ct_store_location_import_file   (const char *file,
 gboolean        ct_store_location_store_password (const char *location,
                                                   const char *password,
                                                   GError    **error);
+void            ct_store_location_set_too_new    (GError    **error,
+                                                  const char *location,
+                                                  gint64      version,
+                                                  gint64      latest);
 
 G_END_DECLS

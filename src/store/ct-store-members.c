@@ -548,6 +548,145 @@ ct_store_priv_keys_derive_sealed (Keys         *keys,
   return TRUE;
 }
 
+/**
+ * ct_store_priv_read_key_generation:
+ * @backend: an open backend
+ * @error: return location for an error
+ *
+ * Returns: how many times the master key of @backend's database has been
+ *   rotated (0 if never), or -1 on error
+ */
+gint64
+ct_store_priv_read_key_generation (CtStoreBackend  *backend,
+                                   GError         **error)
+{
+  g_autoptr(GBytes) value = NULL;
+  GError *local_error = NULL;
+  gint64 generation = 0;
+
+  value = ct_store_backend_get_meta (backend, META_KEY_GENERATION, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return -1;
+    }
+  if (value != NULL && (!bytes_to_int64 (value, &generation) || generation < 0))
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TAMPERED,
+                   _("The record of the organisation’s key changes on the server “%s” has been altered or damaged. Nothing was written. Report this to the Designated Safeguarding Officer."),
+                   ct_store_backend_get_location (backend));
+      return -1;
+    }
+  return generation;
+}
+
+static void
+set_keys_changed (CtStore  *self,
+                  GError  **error)
+{
+  g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_WRONG_KEY,
+               _("The organisation’s keys were changed on the server “%s” since Caretrail opened it, and this computer could not take up the new ones. Nothing was written. Close the records and open them again."),
+               self->path);
+}
+
+/**
+ * ct_store_priv_follow_rotation:
+ * @self: a store, inside a write transaction (which holds the chain's
+ *   lock, so no rotation can commit meanwhile)
+ * @error: return location for an error
+ *
+ * A desk that opened the database before another member rotated the
+ * master key still holds the key that wrapped case keys before: a case
+ * key it wrapped now would open with the old master key, which a removed
+ * member may have kept. So every write first compares the key generation
+ * on the server with the one its keys were taken up at and, if it has
+ * moved on, unseals the new master key with this keyring's member key and
+ * takes up the key that wraps from it. The keys derived from the first
+ * master key (the audit chain's, the blind index's, the vault key) do not
+ * change with a rotation, and must come out the same, or nothing is
+ * written. A member removed meanwhile is told so.
+ *
+ * Returns: %TRUE if the store's keys are the current ones
+ */
+gboolean
+ct_store_priv_follow_rotation (CtStore  *self,
+                               GError  **error)
+{
+  g_autoptr(CtKey) master = NULL;
+  g_autoptr(CtKey) root_seal = NULL;
+  g_autoptr(CtKey) root = NULL;
+  g_autoptr(CtKey) audit = NULL;
+  g_autoptr(CtKey) wrap = NULL;
+  g_autoptr(CtKey) vault = NULL;
+  g_autoptr(GBytes) root_sealed = NULL;
+  g_autoptr(GBytes) root_bytes = NULL;
+  g_autoptr(GBytes) vault_wrapped = NULL;
+  g_autofree char *root_label = NULL;
+  g_autofree char *vault_label = NULL;
+  GError *local_error = NULL;
+  gint64 generation;
+
+  if (!CT_IS_PG_BACKEND (self->backend) || self->creating)
+    return TRUE;
+  generation = ct_store_priv_read_key_generation (self->backend, error);
+  if (generation < 0)
+    return FALSE;
+  if (generation == self->key_generation)
+    return TRUE;
+
+  if (!ct_store_priv_find_member_master (self->backend, &master, error))
+    return FALSE;
+  if (master != NULL)
+    root_sealed = ct_store_backend_get_meta (self->backend, META_ROOT_SEALED, &local_error);
+  if (local_error == NULL && master != NULL)
+    vault_wrapped = ct_store_backend_get_meta (self->backend, META_VAULT, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  if (master == NULL || root_sealed == NULL || vault_wrapped == NULL)
+    {
+      set_keys_changed (self, error);
+      return FALSE;
+    }
+
+  root_seal = ct_key_derive (master, CT_SUBKEY_ROOT);
+  root_label = ct_store_priv_make_label (ROOT_LABEL, self->database_uuid, NULL);
+  root_bytes = ct_crypto_open (root_seal, g_bytes_get_data (root_sealed, NULL), g_bytes_get_size (root_sealed),
+                               root_label, NULL);
+  if (root_bytes != NULL)
+    root = ct_key_new_from_bytes (g_bytes_get_data (root_bytes, NULL), g_bytes_get_size (root_bytes));
+  if (root != NULL)
+    audit = ct_key_derive (root, CT_SUBKEY_AUDIT);
+  wrap = ct_key_derive (master, CT_SUBKEY_WRAP);
+  vault_label = ct_store_priv_make_label ("vault", self->database_uuid, NULL);
+  vault = ct_crypto_unwrap_key (wrap, g_bytes_get_data (vault_wrapped, NULL), g_bytes_get_size (vault_wrapped),
+                                vault_label, NULL);
+  if (audit == NULL || vault == NULL || self->keys.audit == NULL || self->keys.vault == NULL ||
+      !ct_crypto_equal (audit->bytes, self->keys.audit->bytes, CT_KEY_BYTES) ||
+      !ct_crypto_equal (vault->bytes, self->keys.vault->bytes, CT_KEY_BYTES))
+    {
+      set_keys_changed (self, error);
+      return FALSE;
+    }
+
+  /* The settings a rotation changes are sealed into the head afresh. */
+  if (!ct_store_priv_compute_meta_mac (self, self->backend, self->meta_mac, error))
+    return FALSE;
+  /* A keyring that kept the old key for backups keeps the new one, as on
+   * the desk that rotated. */
+  if (ct_keyring_get_state (self->database_uuid) == CT_KEYRING_STATE_PRESENT &&
+      !ct_keyring_store_key (self->database_uuid, master, error))
+    return FALSE;
+  ct_key_free (self->keys.wrap);
+  self->keys.wrap = g_steal_pointer (&wrap);
+  self->key_generation = generation;
+  self->audit_cached = FALSE;
+  g_debug ("Took up the organisation’s key of generation %" G_GINT64_FORMAT, generation);
+  return TRUE;
+}
+
 /* }}} */
 
 /* Submission key {{{ */
@@ -659,7 +798,8 @@ typedef struct
   const char *name;
   const char *id;
   const char *fingerprint;
-  const char *recovery_code;
+  const CtKey *recovery_key;
+  const guint8 *recovery_salt;
   CtCaseService *service;
   const char *staff_id;
   GPtrArray *out_list;
@@ -1079,69 +1219,6 @@ rewrap_case_key_cb (const char  *case_id,
   return TRUE;
 }
 
-/* The recovery key, from the code and the database's recovery settings,
- * checked against the recovery copy of @master. */
-static CtKey *
-recovery_key_for (CtStore      *self,
-                  const char   *code,
-                  const CtKey  *master,
-                  GError      **error)
-{
-  g_autoptr(GBytes) salt = NULL;
-  g_autoptr(GBytes) ops = NULL;
-  g_autoptr(GBytes) mem = NULL;
-  g_autoptr(GBytes) wrapped = NULL;
-  g_autoptr(GBytes) opened = NULL;
-  g_autoptr(CtKey) key = NULL;
-  g_autofree char *label = NULL;
-  guint8 raw[CT_RECOVERY_BYTES];
-  GError *local_error = NULL;
-  gint64 opslimit = 0, memlimit = 0;
-
-  if (!ct_crypto_parse_recovery_code (code, raw, error))
-    return NULL;
-  salt = ct_store_backend_get_meta (self->backend, META_RECOVERY_SALT, &local_error);
-  if (local_error == NULL)
-    ops = ct_store_backend_get_meta (self->backend, META_RECOVERY_OPS, &local_error);
-  if (local_error == NULL)
-    mem = ct_store_backend_get_meta (self->backend, META_RECOVERY_MEM, &local_error);
-  if (local_error == NULL)
-    wrapped = ct_store_backend_get_meta (self->backend, META_RECOVERY_WRAPPED, &local_error);
-  if (local_error != NULL)
-    {
-      ct_crypto_wipe (raw, sizeof raw);
-      g_propagate_error (error, local_error);
-      return NULL;
-    }
-  if (salt == NULL || g_bytes_get_size (salt) != CT_SALT_BYTES || ops == NULL || mem == NULL ||
-      g_bytes_get_size (ops) != 8 || g_bytes_get_size (mem) != 8 || wrapped == NULL)
-    {
-      ct_crypto_wipe (raw, sizeof raw);
-      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_CORRUPT,
-                   _("The recovery information in the database is damaged, so the key was not rotated."));
-      return NULL;
-    }
-  for (guint i = 0; i < 8; i++)
-    {
-      opslimit = (opslimit << 8) | ((const guint8 *) g_bytes_get_data (ops, NULL))[i];
-      memlimit = (memlimit << 8) | ((const guint8 *) g_bytes_get_data (mem, NULL))[i];
-    }
-  key = ct_crypto_key_from_recovery (raw, g_bytes_get_data (salt, NULL), opslimit, memlimit, error);
-  ct_crypto_wipe (raw, sizeof raw);
-  if (key == NULL)
-    return NULL;
-  label = ct_store_priv_make_label ("recovery", self->database_uuid, NULL);
-  opened = ct_crypto_open (key, g_bytes_get_data (wrapped, NULL), g_bytes_get_size (wrapped), label, NULL);
-  if (opened == NULL || g_bytes_get_size (opened) != CT_KEY_BYTES ||
-      !ct_crypto_equal (g_bytes_get_data (opened, NULL), master->bytes, CT_KEY_BYTES))
-    {
-      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_BAD_RECOVERY_CODE,
-                   _("That recovery code does not belong to this database, so the key was not rotated. Check each group of four and try again."));
-      return NULL;
-    }
-  return g_steal_pointer (&key);
-}
-
 static gboolean
 rotate_body (CtStoreTransaction  *txn,
              gpointer             user_data,
@@ -1151,7 +1228,6 @@ rotate_body (CtStoreTransaction  *txn,
   CtStore *self = txn->store;
   CtPgBackend *pg = get_pg (self->backend, error);
   g_autoptr(CtKey) master = NULL;
-  g_autoptr(CtKey) recovery = NULL;
   g_autoptr(CtKey) new_master = NULL;
   g_autoptr(CtKey) new_wrap = NULL;
   g_autoptr(CtKey) root = NULL;
@@ -1167,6 +1243,7 @@ rotate_body (CtStoreTransaction  *txn,
   g_autofree char *vault_label = ct_store_priv_make_label ("vault", self->database_uuid, NULL);
   g_autofree char *submission_label = ct_store_priv_make_label (SUBMISSION_LABEL, self->database_uuid, NULL);
   GError *local_error = NULL;
+  gint64 generation;
   Rewrap r;
 
   if (pg == NULL || !ct_store_priv_find_member_master (self->backend, &master, error))
@@ -1177,8 +1254,8 @@ rotate_body (CtStoreTransaction  *txn,
                    _("This organisation’s key is kept in a keyring, not sealed to members, so it cannot be rotated."));
       return FALSE;
     }
-  recovery = recovery_key_for (self, op->recovery_code, master, error);
-  if (recovery == NULL)
+  generation = ct_store_priv_read_key_generation (self->backend, error);
+  if (generation < 0)
     return FALSE;
 
   /* The root: the first master key, sealed under the current one once
@@ -1238,8 +1315,15 @@ rotate_body (CtStoreTransaction  *txn,
                                   ct_crypto_wrap_key (new_wrap, submission_secret, submission_label), error) ||
       !ct_store_backend_set_meta (self->backend, META_ROOT_SEALED,
                                   ct_crypto_seal (root_seal, root->bytes, CT_KEY_BYTES, root_label), error) ||
+      !ct_store_backend_set_meta (self->backend, META_RECOVERY_SALT,
+                                  g_bytes_new (op->recovery_salt, CT_SALT_BYTES), error) ||
+      !ct_store_backend_set_meta (self->backend, META_RECOVERY_OPS,
+                                  int64_bytes (ct_crypto_recovery_opslimit ()), error) ||
+      !ct_store_backend_set_meta (self->backend, META_RECOVERY_MEM,
+                                  int64_bytes (ct_crypto_recovery_memlimit ()), error) ||
       !ct_store_backend_set_meta (self->backend, META_RECOVERY_WRAPPED,
-                                  ct_crypto_seal (recovery, new_master->bytes, CT_KEY_BYTES, recovery_label), error))
+                                  ct_crypto_seal (op->recovery_key, new_master->bytes, CT_KEY_BYTES, recovery_label), error) ||
+      !ct_store_backend_set_meta (self->backend, META_KEY_GENERATION, int64_bytes (generation + 1), error))
     return FALSE;
 
   members = query (pg, "SELECT id, box_public_key FROM members", error, NULL);
@@ -1268,31 +1352,62 @@ rotate_body (CtStoreTransaction  *txn,
 
   ct_key_free (self->keys.wrap);
   self->keys.wrap = g_steal_pointer (&new_wrap);
+  self->key_generation = generation + 1;
   return ct_store_priv_compute_meta_mac (self, self->backend, self->meta_mac, error);
 }
 
 /**
  * ct_store_rotate_master_sync:
  * @store: a store on a server, opened by a member
- * @recovery_code: the organisation's recovery code, which will recover
- *   the new master key
+ * @out_recovery_code: (out): the organisation's new recovery code; show it
+ *   once, as when the database was made
  * @error: return location for an error
  *
  * Makes a new master key, wraps every case key, the vault key and the
  * submission key under it (the records themselves are not re-encrypted)
  * and seals it to every remaining member; the old master key is no longer
- * stored anywhere. Close @store afterwards.
+ * stored anywhere. A new recovery code recovers the new key; the old code
+ * opens nothing any more, so a member removed before the rotation who
+ * knew it cannot use it. Other desks that have the database open take up
+ * the new key at their next write (ct_store_priv_follow_rotation()).
  *
  * Returns: %TRUE on success
  */
 gboolean
 ct_store_rotate_master_sync (CtStore     *store,
-                             const char  *recovery_code,
+                             char       **out_recovery_code,
                              GError     **error)
 {
-  MemberOp op = { .recovery_code = recovery_code };
+  g_autoptr(CtKey) recovery_key = NULL;
+  guint8 raw[CT_RECOVERY_BYTES];
+  guint8 salt[CT_SALT_BYTES];
+  MemberOp op = { 0 };
+  char *code;
 
-  return ct_store_run_transaction_sync (store, rotate_body, &op, error);
+  g_return_val_if_fail (out_recovery_code != NULL, FALSE);
+
+  /* The new code is stretched before the transaction, which holds the
+   * chain's lock and would keep every other desk waiting meanwhile. */
+  code = ct_crypto_generate_recovery_code (raw);
+  ct_crypto_random (salt, sizeof salt);
+  recovery_key = ct_crypto_key_from_recovery (raw, salt, ct_crypto_recovery_opslimit (),
+                                              ct_crypto_recovery_memlimit (), error);
+  ct_crypto_wipe (raw, sizeof raw);
+  if (recovery_key == NULL)
+    {
+      ct_crypto_free_string (code);
+      return FALSE;
+    }
+
+  op.recovery_key = recovery_key;
+  op.recovery_salt = salt;
+  if (!ct_store_run_transaction_sync (store, rotate_body, &op, error))
+    {
+      ct_crypto_free_string (code);
+      return FALSE;
+    }
+  *out_recovery_code = code;
+  return TRUE;
 }
 
 /* }}} */

@@ -70,7 +70,7 @@ gboolean   ct_store_remove_member_sync      (CtStore       *store,
                                              const char    *member_id,
                                              GError       **error);
 gboolean   ct_store_rotate_master_sync      (CtStore       *store,
-                                             const char    *recovery_code,
+                                             char         **out_recovery_code,
                                              GError       **error);
 
 gboolean   ct_submission_submit_sync        (const char    *location,

@@ -153,9 +153,8 @@ read_header (CtStoreBackend  *backend,
   latest = ct_store_backend_get_latest_schema_version (backend);
   if (out->schema_version > latest)
     {
-      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_TOO_NEW,
-                   _("This database was saved by a newer version of Caretrail (schema %" G_GINT64_FORMAT "; this version understands up to %" G_GINT64_FORMAT "). Update Caretrail to open it. The file has not been changed."),
-                   out->schema_version, latest);
+      ct_store_location_set_too_new (error, ct_store_backend_get_location (backend),
+                                     out->schema_version, latest);
       return FALSE;
     }
 
@@ -475,6 +474,16 @@ open_internal (CtStore   *self,
     return FALSE;
 
   if (!read_header (probe, &header, error))
+    {
+      ct_store_backend_close (probe);
+      header_clear (&header);
+      return FALSE;
+    }
+
+  /* The key generation is read before the key: if another desk rotates
+   * the key in between, this one's next write sees it has moved on. */
+  self->key_generation = ct_store_priv_read_key_generation (probe, error);
+  if (self->key_generation < 0)
     {
       ct_store_backend_close (probe);
       header_clear (&header);

@@ -50,6 +50,9 @@ CtRecord *ct_store_record_from_plaintext (CtStoreRow          *row,
 /* On a server whose master key has been rotated: the first master key,
  * sealed under the current one (ct-store-members.c). */
 #define META_ROOT_SEALED "root-sealed"
+/* How many times the master key has been rotated, as an eight-byte count;
+ * missing before the first rotation. */
+#define META_KEY_GENERATION "key-generation"
 #define META_SUBMISSION_PUBLIC "submission-public-key"
 #define META_SUBMISSION_SECRET "submission-secret-key"
 #define SYSTEM_STAFF "caretrail-admin"
@@ -109,6 +112,8 @@ struct _CtStore
    * by the first append that needs it; kept once found. */
   char *member_id;
   CtKey *member_sign_seed;
+  /* The key generation (META_KEY_GENERATION) the keys were taken up at. */
+  gint64 key_generation;
 
   /* The high-water mark: the last audit head this store committed (or
    * found when it opened), whether the keyring has it yet, and when the
@@ -626,6 +631,10 @@ gboolean ct_store_priv_keys_derive_sealed (Keys            *keys,
                                            const CtKey     *master,
                                            GBytes          *root_sealed,
                                            const char      *uuid,
+                                           GError         **error);
+gint64   ct_store_priv_read_key_generation (CtStoreBackend  *backend,
+                                            GError         **error);
+gboolean ct_store_priv_follow_rotation    (CtStore         *self,
                                            GError         **error);
 
 G_END_DECLS

@@ -817,7 +817,7 @@ ct_store_priv_run_in_transaction (CtStore  *self,
     return FALSE;
 
   ct_store_priv_txn_init (&txn, self);
-  ok = body (&txn, op, error);
+  ok = ct_store_priv_follow_rotation (self, error) && body (&txn, op, error);
   appended = ok && self->audit_head_dirty;
   if (ok)
     ok = ct_store_priv_flush_audit_head (self, error) && ct_store_backend_commit (self->backend, error);
