@@ -256,7 +256,7 @@ ct_admin_cmd_verify (int    argc,
   int status;
 
   path = parse_command ("verify", NULL,
-                        _("Check the file’s integrity, the audit chain and every encrypted value."),
+                        _("Check the database’s integrity, the audit chain and every encrypted value."),
                         NULL, &argc, &argv, &status);
   if (path == NULL)
     return status;
@@ -269,7 +269,7 @@ ct_admin_cmd_verify (int    argc,
     return ct_admin_fail ("verify", error);
 
   g_print (_("%s is intact.\n"), path);
-  g_print (_("Checked: the file’s integrity; %" G_GINT64_FORMAT " audit entries; %" G_GINT64_FORMAT " case keys; "
+  g_print (_("Checked: the database’s integrity; %" G_GINT64_FORMAT " audit entries; %" G_GINT64_FORMAT " case keys; "
              "%" G_GINT64_FORMAT " records and %" G_GINT64_FORMAT " earlier versions, each authenticated.\n"),
            stats.audit_entries, stats.case_keys, stats.records, stats.history);
   if (stats.legacy_entries > 0)
