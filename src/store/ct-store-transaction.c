@@ -763,8 +763,9 @@ store_foreach_case_summary_by_due (CtStore             *self,
   gint64 n_rows;
   gboolean ok;
 
-  /* A few cases unwrap their own keys; many unwrap them all in one pass. */
-  if (limit < 0 || limit > 32)
+  /* The first few cases unwrap their own keys, however many there are;
+   * a walk of them all unwraps every key in one pass. */
+  if (limit < 0)
     {
       n_rows = ct_store_backend_count_rows (self->backend, CT_RECORD_KIND_CASE, error);
       if (n_rows < 0 || (n_rows > 32 && !preload_case_keys (self, error)))
