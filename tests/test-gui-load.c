@@ -243,6 +243,76 @@ test_open_and_load (void)
 }
 
 static void
+on_chunk_cb (GPtrArray *items,
+             gpointer   user_data)
+{
+  GPtrArray *chunks = user_data;
+
+  g_ptr_array_add (chunks, g_ptr_array_ref (items));
+}
+
+/* The first cases by due time come first, alone, with their children's
+ * names (a child of another case, and one that is not there, included);
+ * the rest follow in chunks, soonest due first, none twice. */
+static void
+test_first_then_rest (void)
+{
+  Records records;
+  g_autoptr(CtWorkflow) workflow = NULL;
+  g_autoptr(GAsyncResult) loaded = NULL;
+  g_autoptr(GAsyncResult) rest = NULL;
+  g_autoptr(GPtrArray) first = NULL;
+  g_autoptr(GPtrArray) expected = NULL;
+  g_autoptr(GPtrArray) chunks = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  guint n_first = 12;
+
+  records_init (&records);
+  ct_workflow_open_and_load_first_async (records.path, n_first, NULL, ct_test_ui_on_done_cb,
+                                         &loaded);
+  workflow = ct_workflow_open_and_load_finish (ct_test_ui_wait_result (&loaded), &first, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (workflow);
+  g_assert_cmpuint (ct_workflow_open_and_load_get_n_cases (loaded), ==, N_CASES);
+
+  /* Every case is due an hour after the one before: due order is the
+   * order the cases were made in. */
+  expected = items_from_records (workflow);
+  {
+    g_autoptr(GPtrArray) head = g_ptr_array_new ();
+
+    for (guint i = 0; i < n_first; i++)
+      g_ptr_array_add (head, expected->pdata[i]);
+    assert_items_equal (first, head);
+  }
+
+  ct_workflow_load_rest_async (workflow, first, on_chunk_cb, chunks, NULL,
+                               ct_test_ui_on_done_cb, &rest);
+  g_assert_true (ct_workflow_load_rest_finish (workflow, ct_test_ui_wait_result (&rest), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (chunks->len, >, 0);
+
+  for (guint i = 0; i < first->len; i++)
+    g_ptr_array_add (all, g_object_ref (first->pdata[i]));
+  for (guint c = 0; c < chunks->len; c++)
+    {
+      GPtrArray *chunk = chunks->pdata[c];
+
+      g_assert_cmpuint (chunk->len, >, 0);
+      for (guint i = 0; i < chunk->len; i++)
+        g_ptr_array_add (all, g_object_ref (chunk->pdata[i]));
+    }
+  for (guint i = 0; i < all->len; i++)
+    g_assert_true (g_hash_table_add (seen, (gpointer) ct_case_item_get_case_id (all->pdata[i])));
+  assert_items_equal (all, expected);
+
+  ct_store_close (ct_workflow_get_store (workflow));
+  records_clear (&records);
+}
+
+static void
 wait_for_cases (CtWindow *window,
                 guint     n)
 {
@@ -337,6 +407,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/load/matches-records", test_load_matches_records);
   g_test_add_func ("/ui/load/open-and-load", test_open_and_load);
+  g_test_add_func ("/ui/load/first-then-rest", test_first_then_rest);
   g_test_add_func ("/ui/load/window-takes-preload", test_window_takes_preload);
 
   ret = g_test_run ();

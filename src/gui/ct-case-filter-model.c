@@ -31,6 +31,7 @@ struct _CtCaseFilterModel
   GArray                *entries; /* CtCaseEntry, sorted */
   char                  *keys;    /* every search key, nul-separated */
   GArray                *shown;   /* guint index into entries */
+  guint                  n_read;  /* how many of the cases entries reflects */
 };
 
 static void ct_case_filter_model_iface_init (GListModelInterface *iface);
@@ -92,48 +93,44 @@ compare_entries (gconstpointer a,
   return self->sort_func (a, b, self->user_data);
 }
 
-/* Reads the cases again, sorts them and lays out their search keys. */
-static void
-load_entries (CtCaseFilterModel *self)
+/* Fills @entry for @item (whose reference it takes); FALSE, with the
+ * reference dropped, if the case is never shown. */
+static gboolean
+fill_entry (CtCaseFilterModel *self,
+            CtCaseEntry       *entry,
+            CtCaseItem        *item)
 {
-  guint n_cases = self->cases ? g_list_model_get_n_items (self->cases) : 0;
-  guint n = 0;
+  entry->item = item;
+  entry->reference = ct_case_item_get_reference (item);
+  entry->search_key = ct_case_item_get_search_key (item);
+  entry->due_at = ct_case_item_get_due_at (item);
+  entry->state = ct_case_item_get_state (item);
+  entry->closed = ct_case_item_get_closed (item);
+  entry->urgent = ct_case_item_get_urgent (item);
+  /* A case that can never be shown (a closed one in a list of open
+   * cases) takes no room and no time in a search. */
+  if (self->keep_func != NULL && !self->keep_func (entry, self->user_data))
+    {
+      g_object_unref (item);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Copies every entry's search key, in order, into one block. The old
+ * block, if any, is the caller's to free afterwards. */
+static void
+lay_out_keys (CtCaseFilterModel *self)
+{
   gsize keys_size = 0;
   char *key;
 
-  clear_entries (self);
-  g_array_set_size (self->entries, n_cases);
-
-  for (guint i = 0; i < n_cases; i++)
-    {
-      CtCaseEntry *entry = &g_array_index (self->entries, CtCaseEntry, n);
-      CtCaseItem *item = g_list_model_get_item (self->cases, i);
-
-      entry->item = item;
-      entry->reference = ct_case_item_get_reference (item);
-      entry->search_key = ct_case_item_get_search_key (item);
-      entry->due_at = ct_case_item_get_due_at (item);
-      entry->state = ct_case_item_get_state (item);
-      entry->closed = ct_case_item_get_closed (item);
-      entry->urgent = ct_case_item_get_urgent (item);
-      /* A case that can never be shown (a closed one in a list of open
-       * cases) takes no room and no time in a search. */
-      if (self->keep_func != NULL && !self->keep_func (entry, self->user_data))
-        {
-          g_object_unref (item);
-          continue;
-        }
-      keys_size += strlen (entry->search_key) + 1;
-      n++;
-    }
-  g_array_set_size (self->entries, n);
-
-  if (self->sort_func != NULL && n > 1)
-    g_qsort_with_data (self->entries->data, n, sizeof (CtCaseEntry), compare_entries, self);
+  for (guint i = 0; i < self->entries->len; i++)
+    keys_size += strlen (g_array_index (self->entries, CtCaseEntry, i).search_key) + 1;
 
   self->keys = g_malloc (keys_size + 1);
   key = self->keys;
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < self->entries->len; i++)
     {
       CtCaseEntry *entry = &g_array_index (self->entries, CtCaseEntry, i);
       gsize len = strlen (entry->search_key);
@@ -143,6 +140,29 @@ load_entries (CtCaseFilterModel *self)
       key += len + 1;
     }
   *key = '\0';
+}
+
+/* Reads the cases again, sorts them and lays out their search keys. */
+static void
+load_entries (CtCaseFilterModel *self)
+{
+  guint n_cases = self->cases ? g_list_model_get_n_items (self->cases) : 0;
+  guint n = 0;
+
+  clear_entries (self);
+  g_array_set_size (self->entries, n_cases);
+
+  for (guint i = 0; i < n_cases; i++)
+    if (fill_entry (self, &g_array_index (self->entries, CtCaseEntry, n),
+                    g_list_model_get_item (self->cases, i)))
+      n++;
+  g_array_set_size (self->entries, n);
+  self->n_read = n_cases;
+
+  if (self->sort_func != NULL && n > 1)
+    g_qsort_with_data (self->entries->data, n, sizeof (CtCaseEntry), compare_entries, self);
+
+  lay_out_keys (self);
 }
 
 static gboolean
@@ -232,6 +252,86 @@ reload (CtCaseFilterModel *self)
     g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, self->shown->len);
 }
 
+/* Takes up cases added at the end of the list (a chunk of a load, a new
+ * case): they are sorted among themselves and merged into the sorted
+ * entries, so the cost grows with the cases added and one pass over the
+ * rest, never a sort of them all. Only the places that changed are
+ * announced. */
+static void
+append_entries (CtCaseFilterModel *self,
+                guint              position,
+                guint              added)
+{
+  g_autoptr(GArray) fresh = g_array_sized_new (FALSE, FALSE, sizeof (CtCaseEntry), added);
+  g_autoptr(GPtrArray) old_shown = NULL;
+  GArray *merged;
+  char *old_keys;
+  guint i = 0;
+  guint j = 0;
+  guint prefix = 0;
+  guint suffix = 0;
+
+  for (guint p = position; p < position + added; p++)
+    {
+      CtCaseEntry entry;
+
+      if (fill_entry (self, &entry, g_list_model_get_item (self->cases, p)))
+        g_array_append_val (fresh, entry);
+    }
+  self->n_read += added;
+  if (fresh->len == 0)
+    return;
+  if (self->sort_func != NULL && fresh->len > 1)
+    g_qsort_with_data (fresh->data, fresh->len, sizeof (CtCaseEntry), compare_entries, self);
+
+  old_shown = g_ptr_array_sized_new (self->shown->len);
+  for (guint k = 0; k < self->shown->len; k++)
+    g_ptr_array_add (old_shown, g_array_index (self->entries, CtCaseEntry,
+                                               g_array_index (self->shown, guint, k)).item);
+
+  merged = g_array_sized_new (FALSE, FALSE, sizeof (CtCaseEntry), self->entries->len + fresh->len);
+  while (i < self->entries->len || j < fresh->len)
+    {
+      CtCaseEntry *old = i < self->entries->len ? &g_array_index (self->entries, CtCaseEntry, i) : NULL;
+      CtCaseEntry *new = j < fresh->len ? &g_array_index (fresh, CtCaseEntry, j) : NULL;
+
+      /* Among equals, the case that was there first stays first. */
+      if (new != NULL && (old == NULL || (self->sort_func != NULL &&
+                                          self->sort_func (new, old, self->user_data) < 0)))
+        {
+          g_array_append_vals (merged, new, 1);
+          j++;
+        }
+      else
+        {
+          g_array_append_vals (merged, old, 1);
+          i++;
+        }
+    }
+  g_array_unref (self->entries);
+  self->entries = merged;
+  old_keys = g_steal_pointer (&self->keys);
+  lay_out_keys (self);
+  g_free (old_keys);
+
+  g_array_set_size (self->shown, 0);
+  refilter (self, GTK_FILTER_CHANGE_DIFFERENT, FALSE);
+
+  while (prefix < old_shown->len && prefix < self->shown->len &&
+         g_ptr_array_index (old_shown, prefix) ==
+         g_array_index (self->entries, CtCaseEntry, g_array_index (self->shown, guint, prefix)).item)
+    prefix++;
+  while (suffix < old_shown->len - prefix && suffix < self->shown->len - prefix &&
+         g_ptr_array_index (old_shown, old_shown->len - 1 - suffix) ==
+         g_array_index (self->entries, CtCaseEntry,
+                        g_array_index (self->shown, guint, self->shown->len - 1 - suffix)).item)
+    suffix++;
+
+  if (old_shown->len != self->shown->len || prefix != old_shown->len)
+    g_list_model_items_changed (G_LIST_MODEL (self), prefix, old_shown->len - prefix - suffix,
+                                self->shown->len - prefix - suffix);
+}
+
 static void
 on_cases_changed_cb (GListModel        *cases,
                      guint              position,
@@ -239,7 +339,10 @@ on_cases_changed_cb (GListModel        *cases,
                      guint              added,
                      CtCaseFilterModel *self)
 {
-  reload (self);
+  if (removed == 0 && position == self->n_read && self->n_read > 0)
+    append_entries (self, position, added);
+  else
+    reload (self);
 }
 
 static void

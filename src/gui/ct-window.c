@@ -41,6 +41,13 @@ struct _CtWindow
   CtStore              *watched_store;
   gboolean              reloading;
   gboolean              reload_again;
+  /* While the cases below the first screen are still being read. */
+  gboolean              loading_rest;
+  guint                 n_cases_stored;
+  guint                 n_due;
+  guint                 n_open;
+  gboolean              probe_shown;
+  GCancellable         *rest_cancellable;
 
   GtkWidget            *setup_assistant;
   GtkWidget            *unlock_page;
@@ -71,6 +78,7 @@ struct _CtWindow
   GtkStack             *content_stack;
   GtkMenuButton        *primary_menu_button;
   GtkSpinner           *loading_spinner;
+  GtkLabel             *loading_label;
   guint                 spinner_timeout;
 };
 
@@ -143,32 +151,35 @@ get_section_title (const char *section)
   return _("Caretrail");
 }
 
+/* Counts the cases from @from on into the counts shown in the sidebar. */
 static void
-update_counts (CtWindow *self)
+update_counts (CtWindow *self,
+               guint     from)
 {
   GListModel *model = G_LIST_MODEL (self->cases);
   guint n = g_list_model_get_n_items (model);
-  guint n_due = 0;
-  guint n_open = 0;
   char text[16];
 
-  /* One pass over the items the store loaded; cheap even for many
-   * thousands, and only done when the model changes. */
-  for (guint i = 0; i < n; i++)
+  if (from == 0)
+    self->n_due = self->n_open = 0;
+
+  /* One pass over the items the store loaded (or only those added at the
+   * end, as they come in while loading); cheap even for many thousands. */
+  for (guint i = from; i < n; i++)
     {
       g_autoptr(CtCaseItem) item = g_list_model_get_item (model, i);
 
       if (ct_case_item_get_closed (item))
         continue;
-      n_open++;
+      self->n_open++;
       if (ct_case_item_get_due_at (item) != 0)
-        n_due++;
+        self->n_due++;
     }
 
-  g_snprintf (text, sizeof text, "%u", n_due);
-  gtk_label_set_text (self->needs_action_count, n_due > 0 ? text : "");
-  g_snprintf (text, sizeof text, "%u", n_open);
-  gtk_label_set_text (self->open_count, n_open > 0 ? text : "");
+  g_snprintf (text, sizeof text, "%u", self->n_due);
+  gtk_label_set_text (self->needs_action_count, self->n_due > 0 ? text : "");
+  g_snprintf (text, sizeof text, "%u", self->n_open);
+  gtk_label_set_text (self->open_count, self->n_open > 0 ? text : "");
 }
 
 static void
@@ -178,7 +189,12 @@ on_cases_changed_cb (GListModel *model,
                      guint       added,
                      CtWindow   *self)
 {
-  update_counts (self);
+  /* Cases added at the end (read while loading, or new) are counted on
+   * their own; any other change counts them all again. */
+  if (removed == 0 && position + added == g_list_model_get_n_items (model))
+    update_counts (self, position);
+  else
+    update_counts (self, 0);
 }
 
 static void
@@ -634,6 +650,8 @@ ct_window_dispose (GObject *object)
   g_clear_handle_id (&self->spinner_timeout, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->rest_cancellable);
+  g_clear_object (&self->rest_cancellable);
   g_clear_object (&self->workflow);
   if (self->watched_store != NULL)
     g_signal_handlers_disconnect_by_data (self->watched_store, self);
@@ -684,6 +702,7 @@ ct_window_class_init (CtWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CtWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, CtWindow, loading_label);
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "win.new-concern", NULL,
@@ -739,7 +758,7 @@ ct_window_init (CtWindow *self)
   gtk_stack_add_named (self->content_stack, self->case_page, "case");
 
   select_section (self, "needs-action");
-  update_counts (self);
+  update_counts (self, 0);
 }
 
 /**
@@ -839,12 +858,20 @@ on_probe_painted_cb (GdkFrameClock *clock,
   const char *probe = g_getenv ("CARETRAIL_STARTUP_PROBE");
 
   g_print ("caretrail-startup: %s %" G_GINT64_FORMAT "\n", paint->what, g_get_monotonic_time ());
-  if (g_str_equal (paint->what, "cases-shown") && g_strcmp0 (probe, "quit") == 0)
+  if (g_str_equal (paint->what, "cases-shown"))
     {
-      GtkApplication *app = gtk_window_get_application (GTK_WINDOW (paint->widget));
+      CtWindow *self = CT_WINDOW (paint->widget);
 
-      if (app != NULL)
-        g_application_quit (G_APPLICATION (app));
+      self->probe_shown = TRUE;
+      /* Quits once every case is read too, so that the peak memory
+       * measured is that of the whole load. */
+      if (g_strcmp0 (probe, "quit") == 0 && !self->loading_rest)
+        {
+          GtkApplication *app = gtk_window_get_application (GTK_WINDOW (paint->widget));
+
+          if (app != NULL)
+            g_application_quit (G_APPLICATION (app));
+        }
     }
 
   g_signal_handler_disconnect (clock, paint->handler);
@@ -923,12 +950,15 @@ stop_loading (CtWindow *self)
   gtk_spinner_stop (self->loading_spinner);
 }
 
+static void ensure_pages (CtWindow *self);
+
 /* Shows why the records could not be opened or read. */
 static void
 show_records_error (CtWindow *self,
                     GError   *error)
 {
   stop_loading (self);
+  ensure_pages (self);
   ct_unlock_page_set_error (CT_UNLOCK_PAGE (self->unlock_page), error);
   gtk_stack_set_visible_child_name (self->main_stack, "unlock");
 }
@@ -967,7 +997,9 @@ reload_elsewhere_changes (CtWindow *self)
 {
   if (self->workflow == NULL)
     return;
-  if (self->reloading)
+  /* Changes heard while the rest of the cases are read are read once that
+   * is done. */
+  if (self->reloading || self->loading_rest)
     {
       self->reload_again = TRUE;
       return;
@@ -1043,6 +1075,108 @@ show_loaded (CtWindow  *self,
   choose_user (self);
 }
 
+/* How many cases are read before the window shows any: more than the
+ * first screen of the lists can show. */
+#define FIRST_CASES 100
+
+static void
+update_loading_label (CtWindow *self)
+{
+  g_autofree char *text = NULL;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->cases));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->loading_label), self->loading_rest);
+  if (!self->loading_rest)
+    return;
+
+  /* Translators: shown while the cases are read, below the sections;
+   * the first number is how many have been read, the second how many
+   * there are. */
+  text = g_strdup_printf (_("Loading %'u of %'u cases…"), MIN (n, self->n_cases_stored),
+                          self->n_cases_stored);
+  gtk_label_set_text (self->loading_label, text);
+}
+
+static void
+on_rest_chunk_cb (GPtrArray *items,
+                  gpointer   user_data)
+{
+  CtWindow *self = user_data;
+
+  ct_case_list_model_add_missing (self->cases, items);
+  update_loading_label (self);
+}
+
+static void
+on_rest_loaded_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(CtWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = ct_workflow_load_rest_finish (CT_WORKFLOW (source), result, &error);
+
+  /* A load of other records has taken over. */
+  if (CT_WORKFLOW (source) != self->workflow ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self->loading_rest = FALSE;
+  update_loading_label (self);
+  probe_now ("cases-loaded");
+  if (!ok)
+    {
+      show_records_error (self, error);
+      return;
+    }
+
+  if (self->probe_shown && g_strcmp0 (g_getenv ("CARETRAIL_STARTUP_PROBE"), "quit") == 0)
+    {
+      GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+      if (app != NULL)
+        g_application_quit (G_APPLICATION (app));
+    }
+
+  if (self->reload_again)
+    reload_elsewhere_changes (self);
+}
+
+/* Shows the first cases read and starts reading the rest: see
+ * ct_workflow_open_and_load_first_async(). */
+static void
+show_first_loaded (CtWindow  *self,
+                   GPtrArray *items,
+                   guint      n_cases)
+{
+  self->n_cases_stored = n_cases;
+  self->loading_rest = items->len < n_cases;
+  self->reload_again = FALSE;
+  show_loaded (self, items);
+  update_loading_label (self);
+  if (!self->loading_rest)
+    {
+      probe_now ("cases-loaded");
+      return;
+    }
+
+  g_cancellable_cancel (self->rest_cancellable);
+  g_clear_object (&self->rest_cancellable);
+  self->rest_cancellable = g_cancellable_new ();
+  ct_workflow_load_rest_async (self->workflow, items, on_rest_chunk_cb, self,
+                               self->rest_cancellable, on_rest_loaded_cb, g_object_ref (self));
+}
+
+/* Stops reading the rest of the cases of records no longer shown. */
+static void
+stop_loading_rest (CtWindow *self)
+{
+  g_cancellable_cancel (self->rest_cancellable);
+  g_clear_object (&self->rest_cancellable);
+  self->loading_rest = FALSE;
+  update_loading_label (self);
+}
+
 static void
 on_loaded_cb (GObject      *source,
               GAsyncResult *result,
@@ -1068,6 +1202,7 @@ static void
 load_records (CtWindow *self,
               CtStore  *store)
 {
+  stop_loading_rest (self);
   g_set_object (&self->store, store);
   g_clear_object (&self->workflow);
   self->workflow = ct_workflow_new (store);
@@ -1085,7 +1220,7 @@ on_opened_and_loaded_cb (GObject      *source,
   g_autoptr(CtWorkflow) workflow = NULL;
 
   workflow = ct_workflow_open_and_load_finish (result, &items, &error);
-  probe_now ("cases-loaded");
+  probe_now ("first-cases-loaded");
   if (workflow == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -1095,7 +1230,7 @@ on_opened_and_loaded_cb (GObject      *source,
 
   g_set_object (&self->store, ct_workflow_get_store (workflow));
   g_set_object (&self->workflow, workflow);
-  show_loaded (self, items);
+  show_first_loaded (self, items, ct_workflow_open_and_load_get_n_cases (result));
 }
 
 /* Records opened and read before any window asked for them: see
@@ -1106,6 +1241,7 @@ typedef struct
   gboolean    done;
   CtWorkflow *workflow;  /* NULL if the records could not be opened or read */
   GPtrArray  *items;
+  guint       n_cases;   /* how many cases the store holds */
   GError     *error;
   CtWindow   *window;    /* (owned) (nullable): the window waiting for them */
 } Preload;
@@ -1150,7 +1286,7 @@ preload_deliver (Preload *p)
     {
       g_set_object (&self->store, ct_workflow_get_store (p->workflow));
       g_set_object (&self->workflow, p->workflow);
-      show_loaded (self, p->items);
+      show_first_loaded (self, p->items, p->n_cases);
     }
 
   preload_free (p);
@@ -1164,7 +1300,9 @@ on_preload_loaded_cb (GObject      *source,
   Preload *p = user_data;
 
   p->workflow = ct_workflow_open_and_load_finish (result, &p->items, &p->error);
-  probe_now ("cases-loaded");
+  if (p->workflow != NULL)
+    p->n_cases = ct_workflow_open_and_load_get_n_cases (result);
+  probe_now ("first-cases-loaded");
   p->done = TRUE;
   preload_deliver (p);
 }
@@ -1191,7 +1329,7 @@ ct_window_preload_records (const char *path)
   probe_now ("preloading-records");
   preload = g_new0 (Preload, 1);
   preload->path = g_strdup (path);
-  ct_workflow_open_and_load_async (path, NULL, on_preload_loaded_cb, preload);
+  ct_workflow_open_and_load_first_async (path, FIRST_CASES, NULL, on_preload_loaded_cb, preload);
 }
 
 /* Takes up records that ct_window_preload_records() started reading from
@@ -1212,11 +1350,13 @@ take_preload (CtWindow   *self,
 static void
 open_store (CtWindow *self)
 {
+  stop_loading_rest (self);
   show_loading (self);
-  /* Opened and read in one go, without waiting for this thread between
-   * the two: it is busy drawing the window's first frames. */
-  ct_workflow_open_and_load_async (self->database_path, self->cancellable,
-                                   on_opened_and_loaded_cb, g_object_ref (self));
+  /* Opened and the first cases read in one go, without waiting for this
+   * thread between the two: it is busy drawing the window's first frames.
+   * The rest are read once those are shown. */
+  ct_workflow_open_and_load_first_async (self->database_path, FIRST_CASES, self->cancellable,
+                                         on_opened_and_loaded_cb, g_object_ref (self));
 }
 
 static void
@@ -1404,17 +1544,11 @@ ct_window_open_records (CtWindow   *self,
       return;
     }
 
-  if (preload != NULL)
-    {
-      ensure_pages (self);
-      if (take_preload (self, path))
-        return;
-    }
+  /* The unlock page is made only if the records cannot be opened. */
+  if (preload != NULL && take_preload (self, path))
+    return;
 
-  /* The reading starts first; the setup and unlock pages are only needed
-   * if it fails, so they are made while it runs. */
   open_store (self);
-  ensure_pages (self);
 }
 
 /**

@@ -162,6 +162,43 @@ ct_case_list_model_replace_all (CtCaseListModel *self,
 }
 
 /**
+ * ct_case_list_model_add_missing:
+ * @self: a #CtCaseListModel
+ * @items: (element-type CtCaseItem): cases read after the first
+ *
+ * Adds at the end those of @items whose case is not in @self yet,
+ * announced as one change; a case already there (saved meanwhile) stays
+ * as it is.
+ */
+void
+ct_case_list_model_add_missing (CtCaseListModel *self,
+                                GPtrArray       *items)
+{
+  guint before;
+
+  g_return_if_fail (CT_IS_CASE_LIST_MODEL (self));
+  g_return_if_fail (items != NULL);
+
+  before = self->items->len;
+  for (guint i = 0; i < items->len; i++)
+    {
+      CtCaseItem *item = g_ptr_array_index (items, i);
+      const char *case_id = ct_case_item_get_case_id (item);
+
+      if (g_hash_table_contains (self->by_case_id, case_id))
+        continue;
+      g_ptr_array_add (self->items, g_object_ref (item));
+      g_hash_table_insert (self->by_case_id, (gpointer) case_id,
+                           GUINT_TO_POINTER (self->items->len));
+    }
+
+  if (self->items->len == before)
+    return;
+  g_list_model_items_changed (G_LIST_MODEL (self), before, 0, self->items->len - before);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+}
+
+/**
  * ct_case_list_model_upsert:
  * @self: a #CtCaseListModel
  * @item: a case

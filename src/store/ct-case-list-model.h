@@ -14,6 +14,8 @@ G_DECLARE_FINAL_TYPE (CtCaseListModel, ct_case_list_model, CT, CASE_LIST_MODEL, 
 CtCaseListModel *ct_case_list_model_new       (void);
 void             ct_case_list_model_replace_all (CtCaseListModel *self,
                                                  GPtrArray       *items);
+void             ct_case_list_model_add_missing (CtCaseListModel *self,
+                                                 GPtrArray       *items);
 void             ct_case_list_model_upsert    (CtCaseListModel *self,
                                                CtCaseItem      *item);
 CtCaseItem      *ct_case_list_model_lookup    (CtCaseListModel *self,

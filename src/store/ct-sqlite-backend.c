@@ -1512,6 +1512,49 @@ ct_sqlite_backend_foreach_case_by_reference (CtStoreBackend   *backend,
 }
 
 static gboolean
+ct_sqlite_backend_foreach_case_by_due (CtStoreBackend   *backend,
+                                       gint64            limit,
+                                       CtStoreRowFunc    func,
+                                       gpointer          user_data,
+                                       GError          **error)
+{
+  CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
+  static const char * const queries[] = {
+    /* Through the index of due times; only cases due at the same moment
+     * are sorted by reference in memory. */
+    "SELECT " ROW_COLUMNS " FROM cases WHERE due_at > 0 ORDER BY due_at, reference DESC LIMIT ?1",
+    "SELECT " ROW_COLUMNS " FROM cases WHERE due_at <= 0 ORDER BY reference DESC LIMIT ?1",
+  };
+  gboolean ok = TRUE;
+  gint64 walked = 0;
+
+  for (guint q = 0; ok && q < G_N_ELEMENTS (queries) && (limit < 0 || walked < limit); q++)
+    {
+      sqlite3_stmt *stmt;
+      int rc = SQLITE_DONE;
+
+      if (!(stmt = prepare (self, queries[q], error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, limit < 0 ? -1 : limit - walked);
+
+      while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          g_autoptr(CtStoreRow) row = read_row (stmt, CT_RECORD_KIND_CASE);
+
+          walked++;
+          ok = func (row, "case", 0, user_data, error);
+        }
+      if (ok && rc != SQLITE_DONE)
+        {
+          set_sqlite_error (self, rc, error);
+          ok = FALSE;
+        }
+      sqlite3_reset (stmt);
+    }
+  return ok;
+}
+
+static gboolean
 ct_sqlite_backend_check_integrity (CtStoreBackend  *backend,
                                    GError         **error)
 {
@@ -1790,6 +1833,7 @@ ct_sqlite_backend_iface_init (CtStoreBackendInterface *iface)
   iface->foreach_audit = ct_sqlite_backend_foreach_audit;
   iface->foreach_row = ct_sqlite_backend_foreach_row;
   iface->foreach_case_by_reference = ct_sqlite_backend_foreach_case_by_reference;
+  iface->foreach_case_by_due = ct_sqlite_backend_foreach_case_by_due;
   iface->check_integrity = ct_sqlite_backend_check_integrity;
   iface->set_scanning = ct_sqlite_backend_set_scanning;
   iface->backup = ct_sqlite_backend_backup;

@@ -442,6 +442,59 @@ ct_store_backend_foreach_case_by_reference (CtStoreBackend *self,
   return TRUE;
 }
 
+/* The case lists' order by due time: cases with a step due, soonest
+ * first, then those with nothing due; newest reference first among equals. */
+static int
+compare_rows_by_due (gconstpointer a,
+                     gconstpointer b)
+{
+  const CtStoreRow *row_a = *(const CtStoreRow * const *) a;
+  const CtStoreRow *row_b = *(const CtStoreRow * const *) b;
+
+  if (row_a->due_at != row_b->due_at)
+    {
+      if (row_a->due_at == 0)
+        return 1;
+      if (row_b->due_at == 0)
+        return -1;
+      return row_a->due_at < row_b->due_at ? -1 : 1;
+    }
+  return -g_strcmp0 (row_a->reference, row_b->reference);
+}
+
+/**
+ * ct_store_backend_foreach_case_by_due:
+ * @limit: how many cases at most, or -1 for all
+ *
+ * Walks the cases in the order of their due times (those with nothing due
+ * last; the newest reference first among cases due at once), so that the
+ * cases at the top of the case lists can be read before the rest. A
+ * backend without such a cursor has its case rows read and sorted first.
+ */
+gboolean
+ct_store_backend_foreach_case_by_due (CtStoreBackend *self,
+    gint64 limit,
+    CtStoreRowFunc func,
+    gpointer user_data,
+    GError **error)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), FALSE);
+  if (CT_STORE_BACKEND_GET_IFACE (self)->foreach_case_by_due != NULL)
+    return CT_STORE_BACKEND_GET_IFACE (self)->foreach_case_by_due (self, limit, func, user_data,
+                                                                   error);
+
+  rows = ct_store_backend_list_rows (self, CT_RECORD_KIND_CASE, NULL, error);
+  if (rows == NULL)
+    return FALSE;
+  g_ptr_array_sort (rows, compare_rows_by_due);
+  for (guint i = 0; i < rows->len && (limit < 0 || i < limit); i++)
+    if (!func (g_ptr_array_index (rows, i), "case", 0, user_data, error))
+      return FALSE;
+  return TRUE;
+}
+
 gboolean
 ct_store_backend_check_integrity (CtStoreBackend *self,
     GError **error)

@@ -211,6 +211,11 @@ struct _CtStoreBackendInterface
                                        CtStoreRowFunc            func,
                                        gpointer                  user_data,
                                        GError                  **error);
+  gboolean      (*foreach_case_by_due) (CtStoreBackend          *self,
+                                       gint64                    limit,
+                                       CtStoreRowFunc            func,
+                                       gpointer                  user_data,
+                                       GError                  **error);
   gboolean      (*check_integrity)    (CtStoreBackend           *self,
                                        GError                  **error);
   gboolean      (*set_scanning)       (CtStoreBackend           *self,
@@ -262,6 +267,7 @@ gint64        ct_store_backend_count_audit        (CtStoreBackend *self, GError 
 gboolean      ct_store_backend_foreach_audit      (CtStoreBackend *self, CtStoreAuditEntryFunc func, gpointer user_data, GError **error);
 gboolean      ct_store_backend_foreach_row        (CtStoreBackend *self, CtRecordKind kind, gboolean history, const char *case_id, CtStoreRowFunc func, gpointer user_data, GError **error);
 gboolean      ct_store_backend_foreach_case_by_reference (CtStoreBackend *self, CtStoreRowFunc func, gpointer user_data, GError **error);
+gboolean      ct_store_backend_foreach_case_by_due (CtStoreBackend *self, gint64 limit, CtStoreRowFunc func, gpointer user_data, GError **error);
 gboolean      ct_store_backend_check_integrity    (CtStoreBackend *self, GError **error);
 gboolean      ct_store_backend_set_scanning       (CtStoreBackend *self, gboolean scanning, GError **error);
 gboolean      ct_store_backend_backup             (CtStoreBackend *self, const char *destination, CtBackupProgressFunc progress, gpointer user_data, GError **error);

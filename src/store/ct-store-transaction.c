@@ -749,6 +749,39 @@ store_foreach_summary (CtStore             *self,
   return ok;
 }
 
+/* The cases in the order of their due times; see
+ * ct_store_transaction_foreach_case_summary_by_due(). */
+static gboolean
+store_foreach_case_summary_by_due (CtStore             *self,
+                                   const char * const  *fields,
+                                   gint64               limit,
+                                   CtStoreSummaryFunc   func,
+                                   gpointer             user_data,
+                                   GError             **error)
+{
+  SummaryWalk walk = { self, fields, g_strv_length ((char **) fields), NULL, NULL, 4096, func, user_data };
+  gint64 n_rows;
+  gboolean ok;
+
+  /* The first few cases unwrap their own keys, however many there are;
+   * a walk of them all unwraps every key in one pass. */
+  if (limit < 0)
+    {
+      n_rows = ct_store_backend_count_rows (self->backend, CT_RECORD_KIND_CASE, error);
+      if (n_rows < 0 || (n_rows > 32 && !preload_case_keys (self, error)))
+        return FALSE;
+    }
+
+  walk.values = g_new0 (GVariant *, walk.n_fields + 1);
+  walk.plain = g_malloc (walk.plain_size);
+  ok = ct_store_backend_foreach_case_by_due (self->backend, limit, summary_walk_row_cb, &walk,
+                                             error);
+  ct_crypto_wipe (walk.plain, walk.plain_size);
+  g_free (walk.plain);
+  g_free (walk.values);
+  return ok;
+}
+
 static gboolean
 collect_summary_cb (const CtStoreSummary  *summary,
                     gpointer               user_data,
@@ -971,6 +1004,56 @@ ct_store_transaction_foreach_summary (CtStoreTransaction  *txn,
   g_return_val_if_fail (fields != NULL, FALSE);
   g_return_val_if_fail (func != NULL, FALSE);
   return store_foreach_summary (txn->store, kind, fields, func, user_data, error);
+}
+
+/**
+ * ct_store_transaction_count:
+ * @txn: the transaction
+ * @kind: which records
+ * @error: return location for a #GError
+ *
+ * Counts the records of @kind without reading them.
+ *
+ * Returns: how many there are, or -1 with @error set
+ */
+gint64
+ct_store_transaction_count (CtStoreTransaction  *txn,
+                            CtRecordKind         kind,
+                            GError             **error)
+{
+  g_return_val_if_fail (txn != NULL && txn->valid, -1);
+  g_return_val_if_fail (kind < CT_RECORD_N_KINDS, -1);
+  return ct_store_backend_count_rows (txn->store->backend, kind, error);
+}
+
+/**
+ * ct_store_transaction_foreach_case_summary_by_due:
+ * @txn: the transaction
+ * @fields: (array zero-terminated=1): the fields to pick
+ * @limit: how many cases at most, or -1 for every case
+ * @func: (scope call): called with each case's summary
+ * @user_data: data for @func
+ * @error: return location for a #GError
+ *
+ * As ct_store_transaction_foreach_summary() for cases, in the order of
+ * their due times: soonest first, then those with nothing due, the newest
+ * reference first among cases due at once. The first of them can be read
+ * without reading the rest. @func may read other records through @txn.
+ *
+ * Returns: %TRUE if the cases were walked
+ */
+gboolean
+ct_store_transaction_foreach_case_summary_by_due (CtStoreTransaction  *txn,
+                                                  const char * const  *fields,
+                                                  gint64               limit,
+                                                  CtStoreSummaryFunc   func,
+                                                  gpointer             user_data,
+                                                  GError             **error)
+{
+  g_return_val_if_fail (txn != NULL && txn->valid, FALSE);
+  g_return_val_if_fail (fields != NULL, FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+  return store_foreach_case_summary_by_due (txn->store, fields, limit, func, user_data, error);
 }
 
 /**

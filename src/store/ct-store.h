@@ -340,6 +340,15 @@ gboolean    ct_store_transaction_foreach_summary (CtStoreTransaction  *txn,
                                                   CtStoreSummaryFunc   func,
                                                   gpointer             user_data,
                                                   GError             **error);
+gint64      ct_store_transaction_count        (CtStoreTransaction  *txn,
+                                               CtRecordKind         kind,
+                                               GError             **error);
+gboolean    ct_store_transaction_foreach_case_summary_by_due (CtStoreTransaction  *txn,
+                                                              const char * const  *fields,
+                                                              gint64               limit,
+                                                              CtStoreSummaryFunc   func,
+                                                              gpointer             user_data,
+                                                              GError             **error);
 gboolean    ct_store_transaction_foreach      (CtStoreTransaction  *txn,
                                                CtRecordKind         kind,
                                                CtStoreRecordFunc    func,

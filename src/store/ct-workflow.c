@@ -627,6 +627,8 @@ typedef struct
   GPtrArray *staff;
   GPtrArray *agencies;
   GPtrArray *items;          /* CtCaseItem, made on the store's thread */
+  gint64     n_first;        /* only the first cases by due time, or -1 */
+  gint64     n_cases;        /* how many cases the store holds */
   gint64     started_at;
   gint64     read_at;
   gint64     made_at;
@@ -691,12 +693,17 @@ typedef struct
 typedef struct
 {
   LoadData *data;
+  CtStoreTransaction *txn;
   GHashTable *children;        /* id -> ChildNames */
   GArray *loaded;              /* LoadedItem */
   GString *names;
   GString *aliases;
   const char *dso;
+  gpointer rest;               /* RestLoad, reading the rest */
 } LoadWalk;
+
+static ChildNames *child_names_from_summary (LoadWalk             *walk,
+                                             const CtStoreSummary *summary);
 
 static gboolean
 on_child_summary_cb (const CtStoreSummary  *summary,
@@ -704,6 +711,16 @@ on_child_summary_cb (const CtStoreSummary  *summary,
                      GError               **error)
 {
   LoadWalk *walk = user_data;
+
+  g_hash_table_insert (walk->children, g_strdup (summary->id),
+                       child_names_from_summary (walk, summary));
+  return TRUE;
+}
+
+static ChildNames *
+child_names_from_summary (LoadWalk             *walk,
+                          const CtStoreSummary *summary)
+{
   ChildNames *names = g_new0 (ChildNames, 1);
   const char *given = summary_string (summary, CHILD_GIVEN_NAMES);
   const char *family = summary_string (summary, CHILD_FAMILY_NAME);
@@ -720,20 +737,39 @@ on_child_summary_cb (const CtStoreSummary  *summary,
         }
       names->aliases = g_strndup (walk->aliases->str, walk->aliases->len);
     }
-  g_hash_table_insert (walk->children, g_strdup (summary->id), names);
-  return TRUE;
+  return names;
 }
 
-/* describe_children(), for summaries read by the load. */
-static gboolean
-on_case_summary_cb (const CtStoreSummary  *summary,
-                    gpointer               user_data,
-                    GError               **error)
+/* The names of a child read on its own, for the first cases, which are
+ * read before the rest of the children. */
+static ChildNames *
+child_names_from_record (CtRecord *child)
 {
-  LoadWalk *walk = user_data;
+  ChildNames *names = g_new0 (ChildNames, 1);
+  const char * const *aliases = ct_record_get_strv (child, "aliases");
+
+  names->name = g_strconcat (ct_record_get_string (child, "given-names") ?: "", " ",
+                             ct_record_get_string (child, "family-name") ?: "", NULL);
+  if (aliases != NULL && aliases[0] != NULL)
+    {
+      GString *joined = g_string_new (NULL);
+
+      for (guint j = 0; aliases[j] != NULL; j++)
+        g_string_append_printf (joined, "%s\n", aliases[j]);
+      names->aliases = g_string_free (joined, FALSE);
+    }
+  return names;
+}
+
+/* describe_children(), for summaries read by the load: the case's item.
+ * With walk->txn set, a child not read yet is read on its own. */
+static CtCaseItem *
+item_from_summary (LoadWalk              *walk,
+                   const CtStoreSummary  *summary,
+                   GError               **error)
+{
   g_autofree const char **ids = summary_strv (summary, CASE_CHILD_IDS);
   GVariant *flags = summary->values[CASE_PROCEDURE_FLAGS];
-  LoadedItem loaded;
 
   g_string_truncate (walk->names, 0);
   g_string_truncate (walk->aliases, 0);
@@ -741,6 +777,24 @@ on_case_summary_cb (const CtStoreSummary  *summary,
     {
       ChildNames *child = g_hash_table_lookup (walk->children, ids[i]);
 
+      if (child == NULL && walk->txn != NULL)
+        {
+          g_autoptr(GError) local_error = NULL;
+          g_autoptr(CtRecord) record = ct_store_transaction_get (walk->txn, CT_RECORD_KIND_CHILD,
+                                                                 ids[i], &local_error);
+
+          if (record == NULL && !g_error_matches (local_error, CT_STORE_ERROR,
+                                                  CT_STORE_ERROR_NOT_FOUND))
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return NULL;
+            }
+          if (record != NULL)
+            {
+              child = child_names_from_record (record);
+              g_hash_table_insert (walk->children, g_strdup (ids[i]), child);
+            }
+        }
       if (child == NULL)
         continue;
       if (walk->names->len > 0)
@@ -750,11 +804,24 @@ on_case_summary_cb (const CtStoreSummary  *summary,
         g_string_append (walk->aliases, child->aliases);
     }
 
+  return make_item (summary->id, summary->reference, summary->state, summary->due_at,
+                    walk->names->str, walk->aliases->str, walk->dso,
+                    flags != NULL && g_variant_is_of_type (flags, G_VARIANT_TYPE_INT64)
+                      ? g_variant_get_int64 (flags) : 0);
+}
+
+static gboolean
+on_case_summary_cb (const CtStoreSummary  *summary,
+                    gpointer               user_data,
+                    GError               **error)
+{
+  LoadWalk *walk = user_data;
+  LoadedItem loaded;
+
   loaded.created_at = summary->created_at;
-  loaded.item = make_item (summary->id, summary->reference, summary->state, summary->due_at,
-                           walk->names->str, walk->aliases->str, walk->dso,
-                           flags != NULL && g_variant_is_of_type (flags, G_VARIANT_TYPE_INT64)
-                             ? g_variant_get_int64 (flags) : 0);
+  loaded.item = item_from_summary (walk, summary, error);
+  if (loaded.item == NULL)
+    return FALSE;
   g_array_append_val (walk->loaded, loaded);
   return TRUE;
 }
@@ -784,7 +851,7 @@ load_in_transaction (CtStoreTransaction  *txn,
                      GError             **error)
 {
   LoadData *data = user_data;
-  LoadWalk walk = { data, NULL, NULL, NULL, NULL, NULL };
+  LoadWalk walk = { data, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
   gboolean ok;
 
   if ((data->organisations = ct_store_transaction_list (txn, CT_RECORD_KIND_ORGANISATION,
@@ -804,15 +871,29 @@ load_in_transaction (CtStoreTransaction  *txn,
   walk.names = g_string_new (NULL);
   walk.aliases = g_string_new (NULL);
 
-  ok = ct_store_transaction_foreach_summary (txn, CT_RECORD_KIND_CHILD, child_list_fields,
-                                             on_child_summary_cb, &walk, error) &&
-       ct_store_transaction_foreach_summary (txn, CT_RECORD_KIND_CASE, case_list_fields,
-                                             on_case_summary_cb, &walk, error);
+  if (data->n_first >= 0)
+    {
+      /* Only the cases at the top of the lists, and their children read
+       * one by one: the rest follow with ct_workflow_load_rest_async(). */
+      walk.txn = txn;
+      data->n_cases = ct_store_transaction_count (txn, CT_RECORD_KIND_CASE, error);
+      ok = data->n_cases >= 0 &&
+           ct_store_transaction_foreach_case_summary_by_due (txn, case_list_fields, data->n_first,
+                                                             on_case_summary_cb, &walk, error);
+    }
+  else
+    ok = ct_store_transaction_foreach_summary (txn, CT_RECORD_KIND_CHILD, child_list_fields,
+                                               on_child_summary_cb, &walk, error) &&
+         ct_store_transaction_foreach_summary (txn, CT_RECORD_KIND_CASE, case_list_fields,
+                                               on_case_summary_cb, &walk, error);
   data->read_at = g_get_monotonic_time ();
 
   if (ok)
     {
-      g_array_sort (walk.loaded, compare_loaded_items);
+      /* The first cases stay in the order they were read, the lists'. */
+      if (data->n_first < 0)
+        g_array_sort (walk.loaded, compare_loaded_items);
+      data->n_cases = MAX (data->n_cases, (gint64) walk.loaded->len);
       data->items = g_ptr_array_new_full (walk.loaded->len, g_object_unref);
       for (guint i = 0; i < walk.loaded->len; i++)
         g_ptr_array_add (data->items, g_array_index (walk.loaded, LoadedItem, i).item);
@@ -891,6 +972,7 @@ load_data_new (void)
 {
   LoadData *data = g_new0 (LoadData, 1);
 
+  data->n_first = -1;
   data->started_at = g_get_monotonic_time ();
   return data;
 }
@@ -961,6 +1043,7 @@ ct_workflow_load_finish (CtWorkflow    *self,
 typedef struct
 {
   char     *path;
+  gint64    n_first;
   CtStore  *store;
   LoadData *data;
 } OpenLoadData;
@@ -994,6 +1077,7 @@ open_and_load_in_thread (GTask        *task,
     }
 
   open_data->data = load_data_new ();
+  open_data->data->n_first = open_data->n_first;
   if (!ct_store_run_transaction_sync (open_data->store, load_in_transaction, open_data->data,
                                       &error))
     {
@@ -1014,11 +1098,12 @@ open_and_load_in_thread (GTask        *task,
  * Opens the records at @path and reads them as ct_workflow_load_async()
  * does, in one go on other threads.
  */
-void
-ct_workflow_open_and_load_async (const char          *path,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
+static void
+open_and_load (const char          *path,
+               gint64               n_first,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
   OpenLoadData *open_data = g_new0 (OpenLoadData, 1);
@@ -1027,8 +1112,59 @@ ct_workflow_open_and_load_async (const char          *path,
 
   g_task_set_source_tag (task, ct_workflow_open_and_load_async);
   open_data->path = g_strdup (path);
+  open_data->n_first = n_first;
   g_task_set_task_data (task, open_data, (GDestroyNotify) open_load_data_free);
   g_task_run_in_thread (task, open_and_load_in_thread);
+}
+
+void
+ct_workflow_open_and_load_async (const char          *path,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  open_and_load (path, -1, cancellable, callback, user_data);
+}
+
+/**
+ * ct_workflow_open_and_load_first_async:
+ * @path: the database file
+ * @n_first: how many cases to read
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: for @callback
+ *
+ * Opens the records at @path, checked as ct_workflow_open_and_load_async()
+ * checks them, and reads the directory and only the first @n_first cases
+ * in the order of their due times: the top of the case lists. Finish with
+ * ct_workflow_open_and_load_finish(); read the rest with
+ * ct_workflow_load_rest_async().
+ */
+void
+ct_workflow_open_and_load_first_async (const char          *path,
+                                       guint                n_first,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  open_and_load (path, n_first, cancellable, callback, user_data);
+}
+
+/**
+ * ct_workflow_open_and_load_get_n_cases:
+ * @result: the result given to ct_workflow_open_and_load_first_async()'s
+ *   callback, once finished
+ *
+ * Returns: how many cases the store holds, read or not
+ */
+guint
+ct_workflow_open_and_load_get_n_cases (GAsyncResult *result)
+{
+  OpenLoadData *open_data;
+
+  g_return_val_if_fail (G_IS_TASK (result), 0);
+  open_data = g_task_get_task_data (G_TASK (result));
+  return open_data->data != NULL ? (guint) open_data->data->n_cases : 0;
 }
 
 /**
@@ -1060,6 +1196,271 @@ ct_workflow_open_and_load_finish (GAsyncResult  *result,
   apply_load (self, open_data->data);
   *out_items = g_steal_pointer (&open_data->data->items);
   return self;
+}
+
+/* Reading the rest of the cases, a chunk at a time: see
+ * ct_workflow_load_rest_async(). The store's thread fills chunks; the
+ * main thread takes them one per idle turn of its loop, so that drawing
+ * a frame never waits for more than one chunk. */
+#define REST_CHUNK 500
+
+typedef struct
+{
+  GMutex               lock;
+  GQueue               chunks;      /* GPtrArray of CtCaseItem, locked */
+  guint                idle_id;     /* locked */
+  gboolean             read;        /* the walk ended; locked */
+  GMainContext        *context;
+  GHashTable          *skip;        /* case ids already shown; store's thread */
+  GPtrArray           *chunk;       /* being filled; store's thread */
+  char                *dso;
+  GCancellable        *cancellable;
+  CtWorkflowChunkFunc  chunk_func;
+  gpointer             chunk_data;
+  GTask               *task;        /* (owned) until it returns */
+  GError              *error;       /* main thread */
+  gboolean             walk_done;   /* main thread */
+} RestLoad;
+
+static void
+rest_load_free (RestLoad *rest)
+{
+  GPtrArray *chunk;
+
+  while ((chunk = g_queue_pop_head (&rest->chunks)) != NULL)
+    g_ptr_array_unref (chunk);
+  g_clear_pointer (&rest->chunk, g_ptr_array_unref);
+  g_clear_pointer (&rest->skip, g_hash_table_unref);
+  g_clear_pointer (&rest->context, g_main_context_unref);
+  g_clear_object (&rest->cancellable);
+  g_clear_error (&rest->error);
+  g_free (rest->dso);
+  g_mutex_clear (&rest->lock);
+  g_free (rest);
+}
+
+static void rest_finish_if_done (RestLoad *rest);
+
+/* Main thread: hands over one chunk per turn of the loop. */
+static gboolean
+on_rest_idle_cb (gpointer user_data)
+{
+  RestLoad *rest = user_data;
+  GPtrArray *chunk;
+
+  g_mutex_lock (&rest->lock);
+  chunk = g_queue_pop_head (&rest->chunks);
+  if (chunk == NULL)
+    rest->idle_id = 0;
+  g_mutex_unlock (&rest->lock);
+
+  if (chunk == NULL)
+    {
+      rest_finish_if_done (rest);
+      return G_SOURCE_REMOVE;
+    }
+
+  if (!g_cancellable_is_cancelled (rest->cancellable))
+    rest->chunk_func (chunk, rest->chunk_data);
+  g_ptr_array_unref (chunk);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Store's thread: queues the chunk being filled for the main thread. */
+static void
+rest_push_chunk (RestLoad *rest)
+{
+  if (rest->chunk == NULL || rest->chunk->len == 0)
+    return;
+
+  g_mutex_lock (&rest->lock);
+  g_queue_push_tail (&rest->chunks, g_steal_pointer (&rest->chunk));
+  if (rest->idle_id == 0)
+    {
+      GSource *source = g_idle_source_new ();
+
+      g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
+      g_source_set_callback (source, on_rest_idle_cb, rest, NULL);
+      g_source_set_static_name (source, "[caretrail] rest of the cases");
+      rest->idle_id = g_source_attach (source, rest->context);
+      g_source_unref (source);
+    }
+  g_mutex_unlock (&rest->lock);
+}
+
+static gboolean
+on_rest_case_summary_cb (const CtStoreSummary  *summary,
+                         gpointer               user_data,
+                         GError               **error)
+{
+  LoadWalk *walk = user_data;
+  RestLoad *rest = walk->rest;
+  CtCaseItem *item;
+
+  if (g_cancellable_set_error_if_cancelled (rest->cancellable, error))
+    return FALSE;
+  if (g_hash_table_contains (rest->skip, summary->id))
+    return TRUE;
+
+  item = item_from_summary (walk, summary, error);
+  if (item == NULL)
+    return FALSE;
+  if (rest->chunk == NULL)
+    rest->chunk = g_ptr_array_new_full (REST_CHUNK, g_object_unref);
+  g_ptr_array_add (rest->chunk, item);
+  if (rest->chunk->len >= REST_CHUNK)
+    rest_push_chunk (rest);
+  return TRUE;
+}
+
+/* Store's thread: every child, then the cases not shown yet, soonest due
+ * first, so that the top of the lists fills in first. */
+static gboolean
+rest_in_transaction (CtStoreTransaction  *txn,
+                     gpointer             user_data,
+                     GError             **error)
+{
+  RestLoad *rest = user_data;
+  LoadWalk walk = { NULL, NULL, NULL, NULL, NULL, NULL, rest->dso, rest };
+  gboolean ok;
+
+  walk.children = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) child_names_free);
+  walk.names = g_string_new (NULL);
+  walk.aliases = g_string_new (NULL);
+
+  ok = ct_store_transaction_foreach_summary (txn, CT_RECORD_KIND_CHILD, child_list_fields,
+                                             on_child_summary_cb, &walk, error) &&
+       ct_store_transaction_foreach_case_summary_by_due (txn, case_list_fields, -1,
+                                                         on_rest_case_summary_cb, &walk, error);
+  if (ok)
+    rest_push_chunk (rest);
+
+  g_hash_table_unref (walk.children);
+  g_string_free (walk.names, TRUE);
+  g_string_free (walk.aliases, TRUE);
+  return ok;
+}
+
+/* Main thread: returns once the walk has ended and every chunk it queued
+ * has been handed over. */
+static void
+rest_finish_if_done (RestLoad *rest)
+{
+  gboolean pending;
+  GTask *task;
+
+  if (!rest->walk_done || rest->task == NULL)
+    return;
+
+  g_mutex_lock (&rest->lock);
+  pending = rest->idle_id != 0 || !g_queue_is_empty (&rest->chunks);
+  g_mutex_unlock (&rest->lock);
+  if (pending && rest->error == NULL)
+    return;
+
+  task = g_steal_pointer (&rest->task);
+  if (rest->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&rest->error));
+  else
+    g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+static void
+on_rest_read_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  RestLoad *rest = user_data;
+
+  if (!ct_store_run_transaction_finish (CT_STORE (source), result, &rest->error))
+    {
+      /* Whatever was queued is not handed over after a failure. */
+      g_mutex_lock (&rest->lock);
+      if (rest->idle_id != 0)
+        {
+          GSource *idle = g_main_context_find_source_by_id (rest->context, rest->idle_id);
+
+          if (idle != NULL)
+            g_source_destroy (idle);
+          rest->idle_id = 0;
+        }
+      g_mutex_unlock (&rest->lock);
+    }
+  rest->walk_done = TRUE;
+  rest_finish_if_done (rest);
+}
+
+/**
+ * ct_workflow_load_rest_async:
+ * @self: a #CtWorkflow read with ct_workflow_open_and_load_first_async()
+ * @shown: (element-type CtCaseItem): the cases read already
+ * @chunk_func: (scope notified): called on this thread with each chunk
+ *   of the cases not in @shown, soonest due first
+ * @chunk_data: for @chunk_func
+ * @cancellable: (nullable): a #GCancellable; once cancelled, no more
+ *   chunks are handed over
+ * @callback: called once every case has been handed over, or reading failed
+ * @user_data: for @callback
+ *
+ * Reads every case not in @shown on the store's thread and hands them
+ * over a few hundred at a time, each chunk in its own turn of the main
+ * loop, at idle priority, so that the window keeps drawing meanwhile.
+ */
+void
+ct_workflow_load_rest_async (CtWorkflow          *self,
+                             GPtrArray           *shown,
+                             CtWorkflowChunkFunc  chunk_func,
+                             gpointer             chunk_data,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  RestLoad *rest;
+
+  g_return_if_fail (CT_IS_WORKFLOW (self));
+  g_return_if_fail (shown != NULL);
+  g_return_if_fail (chunk_func != NULL);
+
+  rest = g_new0 (RestLoad, 1);
+  g_mutex_init (&rest->lock);
+  g_queue_init (&rest->chunks);
+  rest->context = g_main_context_ref_thread_default ();
+  rest->skip = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < shown->len; i++)
+    g_hash_table_add (rest->skip, g_strdup (ct_case_item_get_case_id (g_ptr_array_index (shown, i))));
+  if (self->organisation != NULL)
+    rest->dso = g_strdup (ct_record_get_string (self->organisation, "dso-name"));
+  rest->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
+  rest->chunk_func = chunk_func;
+  rest->chunk_data = chunk_data;
+  rest->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (rest->task, ct_workflow_load_rest_async);
+  /* The task's data goes when the task does: after it has returned and its
+   * callback has run. */
+  g_task_set_task_data (rest->task, rest, (GDestroyNotify) rest_load_free);
+
+  ct_store_run_transaction_async (self->store, rest_in_transaction, rest, NULL, NULL,
+                                  on_rest_read_cb, rest);
+}
+
+/**
+ * ct_workflow_load_rest_finish:
+ * @self: a #CtWorkflow
+ * @result: the result
+ * @error: return location for an error
+ *
+ * Returns: %TRUE if every case was handed over
+ */
+gboolean
+ct_workflow_load_rest_finish (CtWorkflow    *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* }}} */

@@ -90,6 +90,34 @@ CtWorkflow  *ct_workflow_open_and_load_finish (GAsyncResult        *result,
                                                GPtrArray          **out_items,
                                                GError             **error);
 
+void         ct_workflow_open_and_load_first_async (const char     *path,
+                                               guint                n_first,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+guint        ct_workflow_open_and_load_get_n_cases (GAsyncResult   *result);
+
+/**
+ * CtWorkflowChunkFunc:
+ * @items: (element-type CtCaseItem): a chunk of cases
+ * @user_data: the data given with the function
+ *
+ * Takes a chunk of the cases read by ct_workflow_load_rest_async().
+ */
+typedef void (*CtWorkflowChunkFunc) (GPtrArray *items,
+                                     gpointer   user_data);
+
+void         ct_workflow_load_rest_async      (CtWorkflow          *self,
+                                               GPtrArray           *shown,
+                                               CtWorkflowChunkFunc  chunk_func,
+                                               gpointer             chunk_data,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean     ct_workflow_load_rest_finish     (CtWorkflow          *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+
 void         ct_workflow_record_with_records_async (CtWorkflow     *self,
                                                const char          *case_id,
                                                CtEvent              event,
