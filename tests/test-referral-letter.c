@@ -578,6 +578,7 @@ test_full_case (Fixture       *fixture,
     { "Parents and carers", "4 March 1988" },
     { "Parents and carers", "Has parental responsibility" },
     { "Parents and carers", plain_value ("parent-phone") },
+    { "Parents and carers", plain_value ("parent-address") },
     { "Parents and carers", "Sam Madeup" },
     { "Parents and carers", "Step-parent" },
     { "Parents and carers", "8 July 1985" },
@@ -622,8 +623,14 @@ test_full_case (Fixture       *fixture,
   pages = pdf_pages_text (path);
   text = letter_body (pages);
 
-  /* Addressed from the directory. */
+  /* Addressed from the directory, with the authority's own reference. */
   g_assert_nonnull (strstr (text, "County Hall, Front Door Lane"));
+  {
+    g_autofree char *squeezed = squeeze (text);
+    g_autofree char *their = squeeze ("Your reference: TS/REF/777");
+
+    g_assert_nonnull (strstr (squeezed, their));
+  }
   g_assert_nonnull (strstr (text, "frontdoor@testshire.example.gov.uk"));
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
     assert_in_section (text, sections, expected[i].section, expected[i].shown);
