@@ -1539,7 +1539,7 @@ test_incident_time (void)
     }
 
   {
-    g_autofree char *spec = g_strconcat (base, "incident-time=16:30;incident-date=2026-11-20", NULL);
+    g_autofree char *spec = g_strconcat (base, "incident-time=9:05;incident-date=2026-11-20", NULL);
     g_autoptr(GError) error = NULL;
     g_autoptr(CtTransition) t = record_at (&snapshot, CT_EVENT_CONCERN_RECORDED, spec,
                                            "2026-11-23T10:00:00", NULL, &error);
@@ -1551,7 +1551,7 @@ test_incident_time (void)
         concern = g_ptr_array_index (t->records, i);
     g_assert_nonnull (concern);
     g_assert_cmpstr (ct_record_get_string (concern, "incident-date"), ==, "2026-11-20");
-    g_assert_cmpstr (ct_record_get_string (concern, "incident-time"), ==, "16:30");
+    g_assert_cmpstr (ct_record_get_string (concern, "incident-time"), ==, "09:05");
   }
 }
 

@@ -5,6 +5,8 @@
 
 #include "ct-step-records.h"
 
+#include "ct-format.h"
+
 #include <string.h>
 
 static const char *
@@ -134,7 +136,17 @@ make_concern (const CtTransition  *t,
   copy_text (concern, "witnesses", answers, "witnesses");
   copy_text (concern, "actions-taken", answers, "actions-taken");
   copy_text (concern, "incident-date", answers, "incident-date");
-  copy_text (concern, "incident-time", answers, "incident-time");
+  {
+    int hour, minute;
+
+    /* Kept as HH:MM, however it was typed ("9:5" is 09:05). */
+    if (ct_parse_time_of_day (text_answer (answers, "incident-time"), &hour, &minute))
+      {
+        g_autofree char *time = g_strdup_printf ("%02d:%02d", hour, minute);
+
+        ct_record_set_string (concern, "incident-time", time);
+      }
+  }
   yes_answer (answers, "immediate-risk", &risk);
   ct_record_set_boolean (concern, "immediate-risk", risk);
   return concern;

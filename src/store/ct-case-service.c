@@ -123,7 +123,8 @@ read_days (CtRecord    *organisation,
  *
  * Creates a case service with the organisation's settings: its nation (for
  * bank holidays), cut-off time, the days allowed to decide and to refer
- * (Caretrail's defaults unless set), and its out-of-hours route. Without an
+ * (Caretrail's defaults unless set), its out-of-hours route, and its kind
+ * (which lawful bases for sharing the engine accepts from it). Without an
  * organisation: England and Wales, 16:00 and the defaults. A setting that
  * cannot be read is an error rather than a guess, since every deadline
  * depends on them; the app and the command line read them here alike.
