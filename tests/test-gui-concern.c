@@ -166,7 +166,24 @@ test_concern_validation (void)
   g_clear_pointer (&missing, g_free);
   set_entry (dialog, "Date the incident happened", "02/03/2026");
   g_assert_true (save_enabled (dialog));
+
+  /* Its time of day is optional too: HH:MM, with its date, and not after
+   * the concern was raised (09:15 that day). */
+  set_entry (dialog, "Time the incident happened", "quarter past");
+  g_assert_false (save_enabled (dialog));
+  missing = ct_concern_dialog_describe_missing (dialog);
+  g_assert_nonnull (strstr (missing, "a time of the incident written as HH:MM"));
+  g_clear_pointer (&missing, g_free);
+  set_entry (dialog, "Time the incident happened", "10:30");
+  g_assert_false (save_enabled (dialog));
+  missing = ct_concern_dialog_describe_missing (dialog);
+  g_assert_nonnull (strstr (missing, "not after the concern was raised"));
+  g_clear_pointer (&missing, g_free);
+  set_entry (dialog, "Time the incident happened", "08:05");
+  g_assert_true (save_enabled (dialog));
   set_entry (dialog, "Date the incident happened", "");
+  g_assert_false (save_enabled (dialog));
+  set_entry (dialog, "Time the incident happened", "");
   g_assert_true (save_enabled (dialog));
 
   gtk_window_destroy (GTK_WINDOW (dialog));
@@ -208,6 +225,7 @@ test_concern_answers (void)
   set_risk (dialog, 1);
   /* The incident, a few days before it was reported. */
   set_entry (dialog, "Date the incident happened", "27/02/2026");
+  set_entry (dialog, "Time the incident happened", " 16:30 ");
 
   g_signal_connect (dialog, "save", G_CALLBACK (on_save_cb), &saved);
   gtk_widget_activate_action (GTK_WIDGET (dialog), "form.save", NULL);
@@ -229,6 +247,7 @@ test_concern_answers (void)
   g_assert_cmpstr (text_of (saved, "child-area"), ==, "Exampleshire");
   g_assert_null (text_of (saved, "child-id"));
   g_assert_cmpstr (text_of (saved, "incident-date"), ==, "2026-02-27");
+  g_assert_cmpstr (text_of (saved, "incident-time"), ==, "16:30");
   risk = g_hash_table_lookup (saved, "immediate-risk");
   g_assert_nonnull (risk);
   g_assert_true (g_variant_is_of_type (risk, G_VARIANT_TYPE_BOOLEAN));

@@ -1385,6 +1385,176 @@ test_step_records (void)
   }
 }
 
+/* What the organisation has done so far can be said after the concern was
+ * recorded: the referral-details step writes the next version of the
+ * concern that holds it (and no new referral if nothing else was added),
+ * and its entry says what was added. */
+static void
+test_details_actions_taken (void)
+{
+  CtCaseSnapshot snapshot;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtRecord) referral = ct_record_new (CT_RECORD_KIND_REFERRAL);
+  g_autoptr(CtRecord) concern = ct_record_new (CT_RECORD_KIND_CONCERN);
+  g_autoptr(GHashTable) answers = answers_from_spec ("actions-taken=We spoke to the school the same day.");
+  g_autoptr(GHashTable) both = answers_from_spec ("actions-taken=We spoke to the school.;risk=High.");
+  g_autoptr(GDateTime) at = instant ("2026-11-23T12:00:00");
+  g_autoptr(CtTransition) added = NULL;
+  g_autoptr(CtTransition) added_both = NULL;
+  CtStepContext context = { NULL, };
+  CtRecord *next;
+
+  ct_case_snapshot_init (&snapshot);
+  snapshot.state = CT_STATE_CONFIRMATION_DUE;
+  ct_record_set_string (concern, "what", "A bruise.");
+  ct_record_set_string (referral, "made-to", "Ali Khan");
+  context.staff_id = "staff-dana";
+  context.staff_name = "Dana Shaw (DSO)";
+  context.occurred_at = at;
+  context.recorded_at = at;
+  context.case_id = "case-1";
+  context.referral = referral;
+  context.concern = concern;
+
+  added = ct_procedure_record (england, &snapshot, CT_EVENT_REFERRAL_DETAILS_ADDED, answers,
+                               &context, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (added->to, ==, CT_STATE_CONFIRMATION_DUE);
+  g_assert_cmpuint (added->records->len, ==, 1);
+  next = g_ptr_array_index (added->records, 0);
+  g_assert_cmpint (ct_record_get_kind (next), ==, CT_RECORD_KIND_CONCERN);
+  g_assert_cmpstr (ct_record_get_id (next), ==, ct_record_get_id (concern));
+  g_assert_cmpstr (ct_record_get_string (next, "actions-taken"), ==, "We spoke to the school the same day.");
+  g_assert_cmpstr (ct_record_get_string (next, "what"), ==, "A bruise.");
+  g_assert_null (ct_record_get_string (concern, "actions-taken"));
+  g_assert_cmpstr (added->what, ==, "Details added to the referral. What the organisation has done so far: We spoke to the school the same day.");
+
+  /* With a detail of the referral too, both records move on. */
+  added_both = ct_procedure_record (england, &snapshot, CT_EVENT_REFERRAL_DETAILS_ADDED, both,
+                                    &context, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (added_both->records->len, ==, 2);
+  g_assert_cmpint (ct_record_get_kind (g_ptr_array_index (added_both->records, 0)), ==, CT_RECORD_KIND_REFERRAL);
+  g_assert_cmpstr (ct_record_get_string (g_ptr_array_index (added_both->records, 0), "risk"), ==, "High.");
+  g_assert_cmpint (ct_record_get_kind (g_ptr_array_index (added_both->records, 1)), ==, CT_RECORD_KIND_CONCERN);
+
+  /* The form asks for it. */
+  {
+    const CtStepForm *form = ct_step_form_get (CT_EVENT_REFERRAL_DETAILS_ADDED);
+    gboolean asked = FALSE;
+
+    for (guint q = 0; form->questions[q].key != NULL; q++)
+      asked |= g_str_equal (form->questions[q].key, "actions-taken");
+    g_assert_true (asked);
+  }
+}
+
+/* A lawful basis for sharing must fit the kind of organisation: the engine
+ * refuses one that does not, whatever form it came from. */
+static void
+test_lawful_basis_fits_kind (void)
+{
+  static const struct { CtEvent event; const char *state; const char *spec; } steps[] = {
+    { CT_EVENT_REFERRAL_DETAILS_ADDED, "confirmation-due", "lawful-basis=" },
+    { CT_EVENT_REFERRAL_MADE, "referral-due",
+      "agency=a;how=h;to-whom=t;their-reference=r;what-shared=w;referral-type=child-protection;"
+      "consent=given;b:raiser-told=yes;b:raiser-encouraged=yes;lawful-basis=" },
+    { CT_EVENT_INFORMATION_SHARING_DECIDED, "escalated",
+      "b:shared=yes;purpose=p;safety-wellbeing=s;b:consent-sought=yes;b:consent-given=yes;reason=r;"
+      "what=w;with-whom=x;b:necessary-proportionate=yes;how-shared=h;lawful-basis=" },
+  };
+  g_autoptr(GDateTime) at = instant ("2026-11-23T12:00:00");
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      static const struct { const char *kind; const char *basis; gboolean ok; } cases[] = {
+        { "charity", "public-task", FALSE },
+        { "law-firm", "legal-obligation", FALSE },
+        { NULL, "public-task", FALSE },
+        { "charity", "legitimate-interests", TRUE },
+        { "mediation-service", "vital-interests", TRUE },
+        { NULL, "legitimate-interests", TRUE },
+        { "other-organisation", "public-task", TRUE },
+      };
+
+      for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+        {
+          g_autofree char *spec = g_strconcat (steps[i].spec, cases[c].basis, NULL);
+          g_autoptr(GHashTable) answers = answers_from_spec (spec);
+          g_autoptr(GError) error = NULL;
+          g_autoptr(CtTransition) t = NULL;
+          CtCaseSnapshot snapshot;
+          CtStepContext context = { NULL, };
+
+          ct_case_snapshot_init (&snapshot);
+          snapshot.state = state_named (steps[i].state);
+          context.staff_name = "Dana Shaw (DSO)";
+          context.occurred_at = at;
+          context.recorded_at = at;
+          context.organisation_kind = cases[c].kind;
+          t = ct_procedure_record (england, &snapshot, steps[i].event, answers, &context, &error);
+          if (cases[c].ok)
+            {
+              g_assert_no_error (error);
+              g_assert_nonnull (t);
+            }
+          else
+            {
+              g_assert_null (t);
+              g_assert_error (error, CT_PROCEDURE_ERROR, CT_PROCEDURE_ERROR_BAD_ANSWER);
+              g_assert_nonnull (strstr (error->message, "Choose legitimate interests"));
+              if (cases[c].kind != NULL)
+                g_assert_nonnull (strstr (error->message, ct_choice_get_label (cases[c].kind)));
+              else
+                g_assert_nonnull (strstr (error->message, "no kind of organisation is set"));
+            }
+        }
+    }
+}
+
+/* When the incident happened: a date, and a time of day if known, never
+ * after the concern was reported; kept with the concern. */
+static void
+test_incident_time (void)
+{
+  static const struct { const char *extra; int code; } refused[] = {
+    { "incident-time=4.30pm;incident-date=2026-11-20", CT_PROCEDURE_ERROR_BAD_ANSWER },
+    { "incident-time=25:00;incident-date=2026-11-20", CT_PROCEDURE_ERROR_BAD_ANSWER },
+    { "incident-time=16:30", CT_PROCEDURE_ERROR_MISSING_ANSWER },
+    { "incident-time=10:30;incident-date=2026-11-23", CT_PROCEDURE_ERROR_BAD_TIME },
+  };
+  const char *base = "raised-by=Sam;what=w;b:immediate-risk=no;";
+  CtCaseSnapshot snapshot;
+
+  ct_case_snapshot_init (&snapshot);
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autofree char *spec = g_strconcat (base, refused[i].extra, NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CtTransition) t = record_at (&snapshot, CT_EVENT_CONCERN_RECORDED, spec,
+                                             "2026-11-23T10:00:00", NULL, &error);
+
+      g_assert_null (t);
+      g_assert_error (error, CT_PROCEDURE_ERROR, refused[i].code);
+    }
+
+  {
+    g_autofree char *spec = g_strconcat (base, "incident-time=9:05;incident-date=2026-11-20", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(CtTransition) t = record_at (&snapshot, CT_EVENT_CONCERN_RECORDED, spec,
+                                           "2026-11-23T10:00:00", NULL, &error);
+    CtRecord *concern = NULL;
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < t->records->len; i++)
+      if (ct_record_get_kind (g_ptr_array_index (t->records, i)) == CT_RECORD_KIND_CONCERN)
+        concern = g_ptr_array_index (t->records, i);
+    g_assert_nonnull (concern);
+    g_assert_cmpstr (ct_record_get_string (concern, "incident-date"), ==, "2026-11-20");
+    g_assert_cmpstr (ct_record_get_string (concern, "incident-time"), ==, "09:05");
+  }
+}
+
 /* The chronology stores the procedure's own wording with the answers and
  * the wording used, and shows the same entry again from them. */
 static void
@@ -1578,6 +1748,9 @@ main (int   argc,
   g_test_add_func ("/procedure/gap/lado", test_gap_lado);
   g_test_add_func ("/procedure/gap/escalation-notice", test_gap_escalation_notice);
   g_test_add_func ("/procedure/step-records", test_step_records);
+  g_test_add_func ("/procedure/details-actions-taken", test_details_actions_taken);
+  g_test_add_func ("/procedure/lawful-basis-fits-kind", test_lawful_basis_fits_kind);
+  g_test_add_func ("/procedure/incident-time", test_incident_time);
   g_test_add_func ("/procedure/step-forms", test_step_forms);
   g_test_add_func ("/procedure/render-entry", test_render_entry);
   g_test_add_func ("/procedure/answers-variant", test_answers_variant);

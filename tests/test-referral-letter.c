@@ -104,6 +104,37 @@ run_admin (const char * const *args,
     *out_stdout = g_steal_pointer (&out);
 }
 
+/* Runs caretrail-admin, which must exit with @expected_exit; returns what
+ * it wrote to standard error. */
+static char *
+run_admin_exit (const char * const *args,
+                int                 expected_exit)
+{
+  const char *admin = g_getenv ("CARETRAIL_ADMIN");
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) exit_error = NULL;
+  g_autofree char *out = NULL;
+  char *err = NULL;
+  int status = 0;
+
+  g_assert_nonnull (admin);
+  g_ptr_array_add (argv, (gpointer) admin);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                &status, &error);
+  g_assert_no_error (error);
+  if (g_spawn_check_wait_status (status, &exit_error))
+    g_assert_cmpint (expected_exit, ==, 0);
+  else if (exit_error->domain != G_SPAWN_EXIT_ERROR || exit_error->code != expected_exit)
+    g_error ("caretrail-admin %s: %s (expected exit %d): %s%s", args[0], exit_error->message,
+             expected_exit, out, err);
+  return err;
+}
+
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
@@ -433,7 +464,7 @@ build_full_case (Fixture   *fixture,
   record_step (fixture, CT_EVENT_CONCERN_RECORDED, 6, (const char *[]) {
     "raised-by", v ("raised-by"), "how", "in-person", "what", v ("what"),
     "childs-words", v ("childs-words"), "actions-taken", v ("actions-taken"),
-    "incident-date", "2026-01-10", "immediate-risk", "no",
+    "incident-date", "2026-01-10", "incident-time", "16:30", "immediate-risk", "no",
     "child-given-names", v ("child-given-names"), "child-family-name", v ("child-family-name"),
     "child-date-of-birth", "2015-06-01", "child-address", v ("child-address"), NULL });
   change_child (fixture, (const char *[]) {
@@ -547,6 +578,7 @@ test_full_case (Fixture       *fixture,
     { "Parents and carers", "4 March 1988" },
     { "Parents and carers", "Has parental responsibility" },
     { "Parents and carers", plain_value ("parent-phone") },
+    { "Parents and carers", plain_value ("parent-address") },
     { "Parents and carers", "Sam Madeup" },
     { "Parents and carers", "Step-parent" },
     { "Parents and carers", "8 July 1985" },
@@ -554,7 +586,7 @@ test_full_case (Fixture       *fixture,
     { "Others in the child’s life", plain_value ("household-members") },
     { "Others in the child’s life", "Pat Testperson (Mother)" },
     { "Our concern", plain_value ("what") },
-    { "Our concern", "10 January 2026" },
+    { "Our concern", "10 January 2026 at 16:30" },
     { "Our concern", "Child protection (significant harm)" },
     { "Our concern", "The police have been told." },
     { "Our concern", plain_value ("crime-reference") },
@@ -591,8 +623,14 @@ test_full_case (Fixture       *fixture,
   pages = pdf_pages_text (path);
   text = letter_body (pages);
 
-  /* Addressed from the directory. */
+  /* Addressed from the directory, with the authority's own reference. */
   g_assert_nonnull (strstr (text, "County Hall, Front Door Lane"));
+  {
+    g_autofree char *squeezed = squeeze (text);
+    g_autofree char *their = squeeze ("Your reference: TS/REF/777");
+
+    g_assert_nonnull (strstr (squeezed, their));
+  }
   g_assert_nonnull (strstr (text, "frontdoor@testshire.example.gov.uk"));
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
     assert_in_section (text, sections, expected[i].section, expected[i].shown);
@@ -932,6 +970,240 @@ test_details_added (Fixture       *fixture,
   g_assert_cmpint (ct_record_get_due_at (case_after), ==, ct_record_get_due_at (case_before));
 }
 
+/* The latest version of the case's first concern. */
+static CtRecord *
+first_concern (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtRecord) case_record = ct_case_find_sync (fixture->store, fixture->reference, &error);
+  g_autoptr(GPtrArray) concerns = NULL;
+
+  g_assert_no_error (error);
+  concerns = ct_store_list_sync (fixture->store, CT_RECORD_KIND_CONCERN,
+                                 ct_record_get_id (case_record), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (concerns->len, ==, 1);
+  return g_object_ref (g_ptr_array_index (concerns, 0));
+}
+
+/* A concern recorded, escalated and referred (by the command line) with
+ * nothing said of what the organisation has done, and the incident's
+ * date without a time. */
+static void
+build_case_without_actions (Fixture *fixture)
+{
+  record_step (fixture, CT_EVENT_CONCERN_RECORDED, 6, (const char *[]) {
+    "raised-by", "Sam Teacher", "what", "A bruise was seen.", "immediate-risk", "no",
+    "incident-date", "2026-01-10",
+    "child-given-names", "Robin", "child-family-name", "Testperson", NULL });
+  record_step (fixture, CT_EVENT_ESCALATED, 5, (const char *[]) {
+    "line-manager", "Lee Manager", "safeguarding-lead", "Dee Ess-Oh", NULL });
+  record_step (fixture, CT_EVENT_CONCERNS_REMAIN, 4, (const char *[]) {
+    "reason", "Not explained.", "family-member-responsible", "no", "danger-to-others", "no",
+    "criminal-investigation", "no", NULL });
+  record_step (fixture, CT_EVENT_FAMILY_DISCUSSED, 3, (const char *[]) {
+    "with-whom", "Pat Testperson", "summary", "Told of the concern.", NULL });
+  record_referral_by_cli (fixture, 2, (const char *[]) {
+    "agency", "Testshire Children’s Front Door", "how", "phone", "to-whom", "Kim Dutyworker",
+    "their-reference", "TS/1", "what-shared", "The concern.", "referral-type", "child-protection",
+    "consent", "given", "raiser-told", "yes", "raiser-encouraged", "yes", NULL });
+}
+
+/* What the organisation has done, said only once the referral is made:
+ * the referral-details step keeps it with the concern (a new version, the
+ * earlier kept), from the command line and through the case service, and
+ * the letter then has it under "What we have done". The incident's date
+ * without a time reads as a date alone. */
+static void
+test_actions_taken_later (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GPtrArray) history = NULL;
+  g_autoptr(GPtrArray) chronology = NULL;
+  g_autoptr(CtRecord) concern = NULL;
+  g_autoptr(CtRecord) referral = NULL;
+  g_autoptr(CtRecord) document = NULL;
+  g_autoptr(GPtrArray) pages = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *at = NULL;
+  guint entries = 0;
+
+  build_case_without_actions (fixture);
+  before = ct_case_document_referral_gaps_sync (fixture->store, fixture->staff_id,
+                                                fixture->reference, &error);
+  g_assert_no_error (error);
+  g_assert_true (has_gap (before, "concern.actions-taken"));
+  concern = first_concern (fixture);
+  g_assert_cmpint (ct_record_get_version (concern), ==, 1);
+  g_assert_null (ct_record_get_string (concern, "actions-taken"));
+  g_clear_object (&concern);
+
+  /* From the command line. */
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    g_autoptr(GDateTime) when = g_date_time_add_hours (now, -1);
+    const char *args[] = { "record", "--database", fixture->path, "--case", fixture->reference,
+                           "referral-details-added", "--at", NULL, "--by", fixture->staff_id,
+                           "actions-taken=We told the school nurse.", NULL };
+
+    at = ct_clock_format_iso8601 (when);
+    args[7] = at;
+    run_admin (args, 0, NULL);
+  }
+  concern = first_concern (fixture);
+  g_assert_cmpint (ct_record_get_version (concern), ==, 2);
+  g_assert_cmpstr (ct_record_get_string (concern, "actions-taken"), ==, "We told the school nurse.");
+  g_assert_cmpstr (ct_record_get_string (concern, "what"), ==, "A bruise was seen.");
+  g_clear_object (&concern);
+  /* Nothing was added to the referral itself: it is as first recorded. */
+  referral = latest_referral (fixture);
+  g_assert_cmpint (ct_record_get_version (referral), ==, 1);
+
+  /* Then corrected as the app records it: a third version. */
+  record_step (fixture, CT_EVENT_REFERRAL_DETAILS_ADDED, 0, (const char *[]) {
+    "actions-taken", "We told the school nurse and kept Robin in the office until home time.",
+    NULL });
+  concern = first_concern (fixture);
+  g_assert_cmpint (ct_record_get_version (concern), ==, 3);
+  history = ct_store_list_history_sync (fixture->store, CT_RECORD_KIND_CONCERN,
+                                        ct_record_get_id (concern), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 2);
+  g_assert_null (ct_record_get_string (g_ptr_array_index (history, 0), "actions-taken"));
+  g_assert_cmpstr (ct_record_get_string (g_ptr_array_index (history, 1), "actions-taken"), ==,
+                   "We told the school nurse.");
+
+  /* Each time an entry says what was added. */
+  chronology = ct_store_list_sync (fixture->store, CT_RECORD_KIND_CHRONOLOGY,
+                                   ct_record_get_case_id (concern), &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < chronology->len; i++)
+    {
+      CtRecord *entry = g_ptr_array_index (chronology, i);
+
+      if (g_strcmp0 (ct_record_get_string (entry, "procedure-event"), "referral-details-added") != 0)
+        continue;
+      entries++;
+      g_assert_nonnull (strstr (ct_record_get_string (entry, "what"),
+                                "What the organisation has done so far: We told the school nurse"));
+    }
+  g_assert_cmpuint (entries, ==, 2);
+
+  after = ct_case_document_referral_gaps_sync (fixture->store, fixture->staff_id,
+                                               fixture->reference, &error);
+  g_assert_no_error (error);
+  g_assert_false (has_gap (after, "concern.actions-taken"));
+
+  document = ct_case_document_generate_sync (fixture->store, fixture->staff_id, fixture->reference,
+                                             CT_CASE_DOCUMENT_REFERRAL_CONFIRMATION, NULL, &error);
+  g_assert_no_error (error);
+  path = write_document (fixture, document, "actions-later.pdf");
+  pages = pdf_pages_text (path);
+  text = letter_body (pages);
+  assert_in_section (text, sections, "What we have done",
+                     "We told the school nurse and kept Robin in the office until home time.");
+  g_assert_null (strstr (text, "We told the school nurse.\n"));
+  /* A date without a time reads as before. */
+  assert_in_section (text, sections, "Our concern", "10 January 2026");
+  g_assert_null (strstr (text, "10 January 2026 at"));
+}
+
+/* A lawful basis that does not fit the kind of organisation (a mediation
+ * service here) is refused by the engine, through the case service as the
+ * app records it and through `caretrail-admin record` (exit 1, with the
+ * engine's reason); nothing is written. */
+static void
+test_lawful_basis_refused (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) answers = ct_answers_new ();
+  g_autoptr(CtTransition) t = NULL;
+  g_autoptr(CtRecord) referral = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *at = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) when = g_date_time_add_hours (now, -1);
+  const char *args[] = { "record", "--database", fixture->path, "--case", NULL,
+                         "referral-details-added", "--at", NULL, "--by", fixture->staff_id,
+                         "lawful-basis=public-task", NULL };
+
+  build_case_without_actions (fixture);
+
+  ct_answers_set_text (answers, "lawful-basis", "public-task");
+  t = ct_case_service_record_sync (fixture->service, fixture->reference,
+                                   CT_EVENT_REFERRAL_DETAILS_ADDED, answers, fixture->staff_id,
+                                   NULL, NULL, &error);
+  g_assert_null (t);
+  g_assert_error (error, CT_PROCEDURE_ERROR, CT_PROCEDURE_ERROR_BAD_ANSWER);
+  g_assert_nonnull (strstr (error->message, "Mediation service"));
+  g_clear_error (&error);
+
+  at = ct_clock_format_iso8601 (when);
+  args[4] = fixture->reference;
+  args[7] = at;
+  err = run_admin_exit (args, 1);
+  g_assert_nonnull (strstr (err, "is not a lawful basis an organisation of this kind"));
+  g_assert_nonnull (strstr (err, "Mediation service"));
+
+  referral = latest_referral (fixture);
+  g_assert_cmpint (ct_record_get_version (referral), ==, 1);
+  g_assert_null (ct_record_get_string (referral, "lawful-basis"));
+  g_clear_object (&referral);
+
+  /* One that fits is taken. */
+  ct_answers_set_text (answers, "lawful-basis", "legitimate-interests");
+  t = ct_case_service_record_sync (fixture->service, fixture->reference,
+                                   CT_EVENT_REFERRAL_DETAILS_ADDED, answers, fixture->staff_id,
+                                   NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (t);
+  referral = latest_referral (fixture);
+  g_assert_cmpstr (ct_record_get_string (referral, "lawful-basis"), ==, "legitimate-interests");
+}
+
+/* The incident's time of day through `caretrail-admin record`: kept with
+ * the concern; a time that cannot be read is refused with the reason. */
+static void
+test_incident_time_cli (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) cases = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+  const char *bad[] = { "record", "--database", fixture->path, "--new", "concern-recorded",
+                        "--by", fixture->staff_id, "raised-by=Sam", "what=A bruise.",
+                        "immediate-risk=no", "child-given-names=Robin",
+                        "child-family-name=Testperson", "incident-date=2026-01-10",
+                        "incident-time=half four", NULL };
+  const char *good[] = { "record", "--database", fixture->path, "--new", "concern-recorded",
+                         "--by", fixture->staff_id, "raised-by=Sam", "what=A bruise.",
+                         "immediate-risk=no", "child-given-names=Robin",
+                         "child-family-name=Testperson", "incident-date=2026-01-10",
+                         "incident-time=16:30", NULL };
+
+  err = run_admin_exit (bad, 1);
+  g_assert_nonnull (strstr (err, "HH:MM"));
+  cases = ct_store_list_sync (fixture->store, CT_RECORD_KIND_CONCERN, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cases->len, ==, 0);
+  g_clear_pointer (&cases, g_ptr_array_unref);
+
+  run_admin (good, 0, &out);
+  cases = ct_store_list_sync (fixture->store, CT_RECORD_KIND_CONCERN, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cases->len, ==, 1);
+  g_assert_cmpstr (ct_record_get_string (g_ptr_array_index (cases, 0), "incident-date"), ==,
+                   "2026-01-10");
+  g_assert_cmpstr (ct_record_get_string (g_ptr_array_index (cases, 0), "incident-time"), ==,
+                   "16:30");
+}
+
 /* Hostile text: right-to-left, combining marks, PDF syntax, control
  * characters, and in the long fields 10,000 characters without a space. */
 static const char *
@@ -1028,6 +1300,9 @@ main (int   argc,
   ADD ("full-case", test_full_case);
   ADD ("draft", test_draft);
   ADD ("details-added", test_details_added);
+  ADD ("actions-taken-later", test_actions_taken_later);
+  ADD ("lawful-basis-refused", test_lawful_basis_refused);
+  ADD ("incident-time-cli", test_incident_time_cli);
   ADD ("hostile-text", test_hostile_text);
 #undef ADD
 

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "ct-format.h"
+#include "ct-lawful-basis.h"
 #include "ct-procedure.h"
 #include "ct-step-records.h"
 
@@ -808,7 +809,7 @@ static const CtTransitionRule transitions[] = {
   { AFTER_REFERRAL, CT_EVENT_REFERRAL_DETAILS_ADDED, NULL,
     { { 0 } },
     check_referral_details_given, SAME, 0, 0,
-    N_("Details added to the referral.[ Level of need believed to apply: {threshold}.][ View of the risk: {risk}][ Earlier concerns and history: {history}][ Strengths and protective factors: {strengths}][ Police told: {police-told}.][ Crime reference: {crime-reference}.][ Parents or carers aware of the referral: {parents-aware}.][ Consent given by: {consent-given-by}.][ Not to be shared with the family: {withheld}][ Asked of the local authority: {what-wanted}][ Lawful basis for sharing: {lawful-basis}.]"),
+    N_("Details added to the referral.[ Level of need believed to apply: {threshold}.][ View of the risk: {risk}][ Earlier concerns and history: {history}][ Strengths and protective factors: {strengths}][ What the organisation has done so far: {actions-taken}][ Police told: {police-told}.][ Crime reference: {crime-reference}.][ Parents or carers aware of the referral: {parents-aware}.][ Consent given by: {consent-given-by}.][ Not to be shared with the family: {withheld}][ Asked of the local authority: {what-wanted}][ Lawful basis for sharing: {lawful-basis}.]"),
     N_("{reason}") },
 };
 
@@ -1142,6 +1143,7 @@ check_allegation_complete (const CtCaseSnapshot *snapshot,
 static const char * const referral_details[] = {
   "threshold", "risk", "history", "strengths", "police-told", "crime-reference",
   "parents-aware", "consent-given-by", "withheld", "what-wanted", "lawful-basis",
+  "actions-taken",
 };
 
 static const char *
@@ -1923,6 +1925,84 @@ ct_procedure_render_entry (CtRecord  *chronology,
   return TRUE;
 }
 
+/* A lawful basis for sharing must be one the organisation can rely on: a
+ * legal obligation or a public task is one only a body the law gives it to
+ * has (ct-lawful-basis.c). Text that is not one of the ids, as older
+ * information-sharing decisions hold, is left as it was written. */
+static gboolean
+check_lawful_basis (GHashTable  *answers,
+                    const char  *organisation_kind,
+                    GError     **error)
+{
+  const char *basis = answer_text (answers, "lawful-basis");
+
+  if (basis == NULL || !ct_lawful_basis_is_known (basis) ||
+      ct_lawful_basis_fits (basis, organisation_kind))
+    return TRUE;
+
+  if (organisation_kind == NULL)
+    g_set_error (error, CT_PROCEDURE_ERROR, CT_PROCEDURE_ERROR_BAD_ANSWER,
+                 _("“%s” is not a lawful basis this organisation can rely on: no kind of "
+                   "organisation is set in Preferences, and a legal obligation or a public task "
+                   "is one only a body the law gives it to has. Choose legitimate interests, or "
+                   "vital interests in an emergency."),
+                 ct_choice_get_label (basis));
+  else
+    g_set_error (error, CT_PROCEDURE_ERROR, CT_PROCEDURE_ERROR_BAD_ANSWER,
+                 /* Translators: a lawful basis, then a kind of organisation */
+                 _("“%s” is not a lawful basis an organisation of this kind (%s, as set in "
+                   "Preferences) can rely on: a legal obligation or a public task is one only a "
+                   "body the law gives it to has. Choose legitimate interests, or vital interests "
+                   "in an emergency."),
+                 ct_choice_get_label (basis), ct_choice_get_label (organisation_kind));
+  return FALSE;
+}
+
+/* When the incident happened: a date, and a time of day ("HH:MM", UK
+ * time) if it is known; never after the concern was reported. */
+static gboolean
+check_incident (GHashTable  *answers,
+                GDateTime   *reported_at,
+                GError     **error)
+{
+  const char *date = answer_text (answers, "incident-date");
+  const char *time = answer_text (answers, "incident-time");
+  g_autoptr(GDateTime) incident = NULL;
+
+  if (time == NULL)
+    return TRUE;
+  if (!ct_parse_time_of_day (time, NULL, NULL))
+    {
+      g_set_error (error, CT_PROCEDURE_ERROR, CT_PROCEDURE_ERROR_BAD_ANSWER,
+                   _("Write the time of the incident on the 24-hour clock as HH:MM, for "
+                     "example 16:30, not “%s”."),
+                   time);
+      return FALSE;
+    }
+  if (date == NULL)
+    {
+      g_set_error_literal (error, CT_PROCEDURE_ERROR, CT_PROCEDURE_ERROR_MISSING_ANSWER,
+                           _("Give the date of the incident with its time."));
+      return FALSE;
+    }
+  incident = ct_parse_date_time (date, time);
+  if (incident == NULL)
+    {
+      g_set_error (error, CT_PROCEDURE_ERROR, CT_PROCEDURE_ERROR_BAD_ANSWER,
+                   _("The date of the incident (“%s”) cannot be read: write it as YYYY-MM-DD."),
+                   date);
+      return FALSE;
+    }
+  if (g_date_time_difference (incident, reported_at) > G_TIME_SPAN_MINUTE)
+    {
+      g_set_error_literal (error, CT_PROCEDURE_ERROR, CT_PROCEDURE_ERROR_BAD_TIME,
+                           _("The incident cannot have happened after the concern was reported: "
+                             "check its date and time."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * ct_procedure_record:
  * @calendar: the organisation's calendar
@@ -1988,6 +2068,11 @@ ct_procedure_record (CtCalendar           *calendar,
   if (!check_requirements (rule, snapshot, answers, error))
     return NULL;
   if (!check_when (snapshot, event, context->occurred_at, recorded, error))
+    return NULL;
+  if (!check_lawful_basis (answers, context->organisation_kind, error))
+    return NULL;
+  if (event == CT_EVENT_CONCERN_RECORDED &&
+      !check_incident (answers, context->occurred_at, error))
     return NULL;
 
   t = g_new0 (CtTransition, 1);

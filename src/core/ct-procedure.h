@@ -255,6 +255,12 @@ typedef struct
  *   when escalation falls due on a day that is not a working day
  * @referral: (nullable): the case's latest REFERRAL record as it stands, for
  *   a "referral-details-added" step to write its next version
+ * @concern: (nullable): the CONCERN record the referral letter describes,
+ *   as it stands, for a "referral-details-added" step that says what the
+ *   organisation has done so far ("actions-taken") to write its next version
+ * @organisation_kind: (nullable): the organisation's kind, as set in
+ *   Preferences ("charity", "law-firm", …); a lawful basis for sharing
+ *   that does not fit it is refused (see ct_lawful_basis_fits())
  *
  * Who records a step, when it happened, and the records it may change.
  * Plain data, nothing owned: every pointer must outlive the call.
@@ -270,6 +276,8 @@ typedef struct
   CtRecord   *pending_letter;
   const char *out_of_hours;
   CtRecord   *referral;
+  CtRecord   *concern;
+  const char *organisation_kind;
 } CtStepContext;
 
 /**

@@ -44,7 +44,8 @@ G_BEGIN_DECLS
  *   pathway (child-protection|early-help|allegation), closed-reason.
  * - CONCERN: raised-by (staff id), raised-at (int64), how (in person,
  *   phone, email…), what, childs-words, injuries, witnesses, actions-taken,
- *   harm-types (strv), immediate-risk (boolean), domestic-abuse (boolean),
+ *   incident-date ("YYYY-MM-DD"), incident-time ("HH:MM", UK time, if
+ *   known), harm-types (strv), immediate-risk (boolean), domestic-abuse (boolean),
  *   international (boolean).
  * - CHRONOLOGY: who, what, why, event (int64 instant the entry is about),
  *   corrects (id of the entry this one corrects, if any).

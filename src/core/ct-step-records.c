@@ -5,6 +5,8 @@
 
 #include "ct-step-records.h"
 
+#include "ct-format.h"
+
 #include <string.h>
 
 static const char *
@@ -134,6 +136,17 @@ make_concern (const CtTransition  *t,
   copy_text (concern, "witnesses", answers, "witnesses");
   copy_text (concern, "actions-taken", answers, "actions-taken");
   copy_text (concern, "incident-date", answers, "incident-date");
+  {
+    int hour, minute;
+
+    /* Kept as HH:MM, however it was typed ("9:5" is 09:05). */
+    if (ct_parse_time_of_day (text_answer (answers, "incident-time"), &hour, &minute))
+      {
+        g_autofree char *time = g_strdup_printf ("%02d:%02d", hour, minute);
+
+        ct_record_set_string (concern, "incident-time", time);
+      }
+  }
   yes_answer (answers, "immediate-risk", &risk);
   ct_record_set_boolean (concern, "immediate-risk", risk);
   return concern;
@@ -326,15 +339,33 @@ make_allegation (const CtTransition  *t,
   return allegation;
 }
 
+/* The details of a referral a "referral-details-added" step may carry,
+ * besides what the organisation has done (which the concern holds). */
+static const char * const referral_detail_names[] = {
+  "threshold", "risk", "history", "strengths", "police-told", "crime-reference",
+  "parents-aware", "consent-given-by", "withheld", "what-wanted", "lawful-basis",
+};
+
 /* Details added to a referral after it was made: its next version, with
- * each detail answered written over what it said before. */
+ * each detail answered written over what it said before; none if the step
+ * added nothing to the referral itself. */
 static CtRecord *
 make_referral_details (GHashTable          *answers,
                        const CtStepContext *context)
 {
   CtRecord *referral;
+  gboolean any = FALSE;
 
   if (context->referral == NULL)
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (referral_detail_names) && !any; i++)
+    {
+      gboolean value;
+
+      any = text_answer (answers, referral_detail_names[i]) != NULL ||
+            yes_answer (answers, referral_detail_names[i], &value);
+    }
+  if (!any)
     return NULL;
 
   referral = ct_record_copy (context->referral);
@@ -350,6 +381,22 @@ make_referral_details (GHashTable          *answers,
   copy_text (referral, "what-wanted", answers, "what-wanted");
   copy_text (referral, "lawful-basis", answers, "lawful-basis");
   return referral;
+}
+
+/* What the organisation has done so far, said after the concern was
+ * recorded: the next version of the concern, the earlier one kept. */
+static CtRecord *
+make_concern_details (GHashTable          *answers,
+                      const CtStepContext *context)
+{
+  CtRecord *concern;
+
+  if (context->concern == NULL || text_answer (answers, "actions-taken") == NULL)
+    return NULL;
+
+  concern = ct_record_copy (context->concern);
+  copy_text (concern, "actions-taken", answers, "actions-taken");
+  return concern;
 }
 
 /* The confirmation letter waiting to be sent is the one being sent. */
@@ -424,6 +471,7 @@ ct_step_records_build (const CtTransition  *transition,
       break;
     case CT_EVENT_REFERRAL_DETAILS_ADDED:
       add (records, make_referral_details (answers, context));
+      add (records, make_concern_details (answers, context));
       break;
     case CT_EVENT_INFORMATION_SHARING_DECIDED:
       add (records, make_sharing (transition, answers, context));

@@ -12,6 +12,7 @@
 
 #include "ct-document-private.h"
 #include "ct-documents.h"
+#include "ct-format.h"
 #include "ct-lawful-basis.h"
 #include "ct-procedure.h"
 
@@ -904,6 +905,29 @@ fill_referral (Pool                        *pool,
   letter->concern_summary = field (concern, "what") != NULL ? field (concern, "what")
                                                             : field (data->case_record, "summary");
   letter->incident_date = pool_date (pool, field (concern, "incident-date"));
+  /* With its time of day when that is known; older concerns have none. */
+  if (letter->incident_date != NULL)
+    {
+      int hour, minute;
+
+      if (ct_parse_time_of_day (field (concern, "incident-time"), &hour, &minute))
+        {
+          int y, m, d;
+          GDateTime *at;
+
+          /* Built as a wall-clock time, so a day the clocks change on
+           * reads as it was written. */
+          g_date_time_get_ymd (letter->incident_date, &y, &m, &d);
+          at = g_date_time_new (pool->london, y, m, d, hour, minute, 0);
+
+          if (at != NULL)
+            {
+              g_ptr_array_add (pool->dates, at);
+              letter->incident_date = at;
+              letter->incident_time_known = TRUE;
+            }
+        }
+    }
   letter->reported_at = concern != NULL ? pool_instant (pool, ct_record_get_int64 (concern, "raised-at", 0))
                                         : NULL;
   letter->harm_type = join_strv (pool, concern, "harm-types");

@@ -413,7 +413,9 @@ ct_document_build_referral_letter (const CtReferralLetter  *letter,
   ct_pdf_writer_add_paragraph (writer, CT_PDF_TEXT_BODY, letter->concern_summary);
   if (letter->incident_date != NULL)
     {
-      g_autofree char *when = ct_document_format_date (letter->incident_date);
+      g_autofree char *when = letter->incident_time_known
+                              ? ct_document_format_datetime (letter->incident_date)
+                              : ct_document_format_date (letter->incident_date);
 
       ct_pdf_writer_add_field (writer, _("When it happened"), when);
     }

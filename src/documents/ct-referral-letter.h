@@ -126,6 +126,7 @@ typedef struct
 
   const char            *concern_summary;
   GDateTime             *incident_date;         /* (nullable): when it happened */
+  gboolean               incident_time_known;   /* whether incident_date has its time of day */
   GDateTime             *reported_at;           /* (nullable): when it was reported */
   const char            *harm_type;
   const char            *words_recorded;        /* the child's words, as recorded */

@@ -792,7 +792,7 @@ show_referral_gaps (CtCasePage *self,
                                             "the letter can be final and marked as sent. Fill "
                                             "each one in on the form named beside it, then "
                                             "produce the letter again."));
-  gboolean child = FALSE, person = FALSE, referral = FALSE, agency = FALSE;
+  gboolean child = FALSE, person = FALSE, referral = FALSE, concern = FALSE, agency = FALSE;
   const char *child_id = NULL;
   GtkWidget *dialog;
   GtkWidget *list = gtk_list_box_new ();
@@ -811,6 +811,7 @@ show_referral_gaps (CtCasePage *self,
       child |= form == CT_REFERRAL_FORM_CHILD;
       person |= form == CT_REFERRAL_FORM_PERSON;
       referral |= form == CT_REFERRAL_FORM_REFERRAL;
+      concern |= form == CT_REFERRAL_FORM_CONCERN;
       agency |= form == CT_REFERRAL_FORM_AGENCY;
 
       /* Or why it is not known: an explanation lets the letter be final. */
@@ -841,9 +842,10 @@ show_referral_gaps (CtCasePage *self,
   if (person)
     adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "person",
                                      _("Add a _Parent or Carer"));
-  /* Details of the referral are added by a step of their own, which keeps
-   * the referral as first recorded. */
-  if (referral && self->file != NULL &&
+  /* Details of the referral, and what the organisation has done since the
+   * concern was recorded, are added by a step of their own, which keeps the
+   * referral and the concern as first recorded. */
+  if ((referral || concern) && self->file != NULL &&
       ct_procedure_event_allowed (get_state (self), CT_EVENT_REFERRAL_DETAILS_ADDED))
     adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "referral",
                                      _("Add _Details to the Referral"));

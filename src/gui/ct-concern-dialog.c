@@ -51,6 +51,7 @@ struct _CtConcernDialog
   AdwEntryRow     *when_date_row;
   AdwEntryRow     *when_time_row;
   AdwEntryRow     *incident_date_row;
+  AdwEntryRow     *incident_time_row;
   AdwEntryRow     *given_names_row;
   AdwEntryRow     *family_name_row;
   AdwEntryRow     *aliases_row;
@@ -138,12 +139,13 @@ collect_missing (CtConcernDialog *self,
   g_autofree char *dob = get_entry_text (self->dob_row);
   g_autofree char *incident = get_entry_text (self->incident_date_row);
   g_autofree char *incident_iso = NULL;
+  g_autofree char *incident_time = get_entry_text (self->incident_time_row);
   g_autofree char *what = get_view_text (self->what_view);
   g_autoptr(GDateTime) raised_at = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   gboolean date_ok, time_ok;
   gboolean dob_ok;
-  gboolean incident_ok;
+  gboolean incident_ok, incident_time_ok;
   gboolean linked = self->existing_child != NULL &&
                     gtk_switch_get_active (self->existing_child_switch);
 
@@ -167,16 +169,28 @@ collect_missing (CtConcernDialog *self,
 
   incident_ok = is_blank (incident) || ct_parse_date (incident, &incident_iso);
   set_row_error (GTK_WIDGET (self->incident_date_row), !incident_ok);
+  /* The time of day is optional too, and goes with a date. */
+  incident_time_ok = is_blank (incident_time) ||
+                     (ct_parse_time_of_day (incident_time, NULL, NULL) &&
+                      !is_blank (incident));
+  set_row_error (GTK_WIDGET (self->incident_time_row), !incident_time_ok);
   if (!incident_ok)
     g_ptr_array_add (missing, _("a date of the incident written as day/month/year"));
+  else if (!incident_time_ok)
+    g_ptr_array_add (missing, _("a time of the incident written as HH:MM, with its date"));
   else if (incident_iso != NULL && date_ok && time_ok)
     {
       g_autofree char *raised_day = g_date_time_format (raised_at, "%Y-%m-%d");
+      g_autoptr(GDateTime) incident_at = is_blank (incident_time)
+                                         ? NULL : ct_parse_date_time (incident, incident_time);
 
       /* ISO dates compare as text. */
-      if (strcmp (incident_iso, raised_day) > 0)
+      if (strcmp (incident_iso, raised_day) > 0 ||
+          (incident_at != NULL &&
+           g_date_time_difference (incident_at, raised_at) > G_TIME_SPAN_MINUTE))
         {
           set_row_error (GTK_WIDGET (self->incident_date_row), TRUE);
+          set_row_error (GTK_WIDGET (self->incident_time_row), incident_at != NULL);
           g_ptr_array_add (missing, _("a date of the incident that is not after the concern was raised"));
         }
     }
@@ -403,8 +417,14 @@ ct_concern_dialog_build_answers (CtConcernDialog *self)
     g_autofree char *incident_text = get_entry_text (self->incident_date_row);
     g_autofree char *incident = NULL;
 
+    g_autofree char *incident_time = get_entry_text (self->incident_time_row);
+
     if (ct_parse_date (incident_text, &incident))
-      ct_answers_set_text (answers, "incident-date", incident);
+      {
+        ct_answers_set_text (answers, "incident-date", incident);
+        if (!is_blank (incident_time))
+          ct_answers_set_text (answers, "incident-time", incident_time);
+      }
   }
   ct_answers_set_boolean (answers, "immediate-risk", ct_concern_dialog_get_immediate_risk (self));
 
@@ -533,6 +553,7 @@ ct_concern_dialog_class_init (CtConcernDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, when_date_row);
   gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, when_time_row);
   gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, incident_date_row);
+  gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, incident_time_row);
   gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, given_names_row);
   gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, family_name_row);
   gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, aliases_row);

@@ -18,6 +18,7 @@ struct _CtCaseService
   CtCalendar      *calendar;
   CtClockSettings  settings;
   char            *out_of_hours;
+  char            *organisation_kind;
   gint64           policy_from;   /* when the policy was adopted or last reviewed, or 0 */
 };
 
@@ -43,6 +44,7 @@ ct_case_service_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->calendar);
   g_clear_pointer (&self->out_of_hours, g_free);
+  g_clear_pointer (&self->organisation_kind, g_free);
 
   G_OBJECT_CLASS (ct_case_service_parent_class)->dispose (object);
 }
@@ -121,7 +123,8 @@ read_days (CtRecord    *organisation,
  *
  * Creates a case service with the organisation's settings: its nation (for
  * bank holidays), cut-off time, the days allowed to decide and to refer
- * (Caretrail's defaults unless set), and its out-of-hours route. Without an
+ * (Caretrail's defaults unless set), its out-of-hours route, and its kind
+ * (which lawful bases for sharing the engine accepts from it). Without an
  * organisation: England and Wales, 16:00 and the defaults. A setting that
  * cannot be read is an error rather than a guess, since every deadline
  * depends on them; the app and the command line read them here alike.
@@ -169,6 +172,8 @@ ct_case_service_new_for_organisation (CtStore   *store,
       const char *from = reviewed != NULL ? reviewed : adopted;
 
       self->out_of_hours = g_strdup (ct_record_get_string (organisation, "out-of-hours"));
+      /* The lawful bases for sharing the engine accepts depend on it. */
+      self->organisation_kind = g_strdup (ct_record_get_string (organisation, "organisation-kind"));
       /* The policy review clock (seed 000: review the policy every year)
        * runs from its adoption or its last review. */
       if (from != NULL)
@@ -786,6 +791,7 @@ ct_case_service_apply_in_transaction (CtCaseService       *self,
   context.staff_name = actor;
   context.occurred_at = at;
   context.recorded_at = at;
+  context.organisation_kind = self->organisation_kind;
   return store_step (self, txn, case_record, event, answers, extra_records, &context, error);
 }
 
@@ -845,6 +851,30 @@ find_latest (CtStoreTransaction  *txn,
     }
 
   return latest != NULL ? g_object_ref (latest) : NULL;
+}
+
+/* The concern the referral letter describes: the first one raised. */
+static CtRecord *
+find_first_concern (CtStoreTransaction  *txn,
+                    const char          *case_id,
+                    GError             **error)
+{
+  g_autoptr(GPtrArray) concerns = ct_store_transaction_list (txn, CT_RECORD_KIND_CONCERN, case_id,
+                                                             error);
+  CtRecord *first = NULL;
+
+  if (concerns == NULL)
+    return NULL;
+  for (guint i = 0; i < concerns->len; i++)
+    {
+      CtRecord *concern = g_ptr_array_index (concerns, i);
+
+      if (first == NULL ||
+          ct_record_get_int64 (concern, "raised-at", ct_record_get_created_at (concern)) <
+          ct_record_get_int64 (first, "raised-at", ct_record_get_created_at (first)))
+        first = concern;
+    }
+  return first != NULL ? g_object_ref (first) : NULL;
 }
 
 static gboolean
@@ -978,6 +1008,7 @@ record_step_in_transaction (CtCaseService       *self,
   g_autoptr(CtRecord) allegation = NULL;
   g_autoptr(CtRecord) letter = NULL;
   g_autoptr(CtRecord) referral = NULL;
+  g_autoptr(CtRecord) concern = NULL;
   g_autoptr(CtRecord) new_case = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GError) local_error = NULL;
@@ -1042,6 +1073,21 @@ record_step_in_transaction (CtCaseService       *self,
                                      "to add details to. Record the referral first."));
               return NULL;
             }
+          /* What the organisation has done so far is kept with the concern. */
+          concern = find_first_concern (txn, ct_record_get_id (case_record), &local_error);
+          if (local_error != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return NULL;
+            }
+          if (concern == NULL && answers != NULL &&
+              g_hash_table_contains (answers, "actions-taken"))
+            {
+              g_set_error_literal (error, CT_PROCEDURE_ERROR, CT_PROCEDURE_ERROR_NOT_ALLOWED,
+                                   _("No concern has been recorded in this case, so what the "
+                                     "organisation has done cannot be kept with it."));
+              return NULL;
+            }
         }
       /* A referral confirmed with a copy of something else kept (the
        * authority's own form, say) leaves Caretrail's letter unsent. */
@@ -1074,6 +1120,8 @@ record_step_in_transaction (CtCaseService       *self,
   context.allegation = allegation;
   context.pending_letter = letter;
   context.referral = referral;
+  context.concern = concern;
+  context.organisation_kind = self->organisation_kind;
 
   t = store_step (self, txn, case_record, event, answers, extra_records, &context, error);
   if (t != NULL && out_case != NULL)
