@@ -15,7 +15,7 @@
 static const CtAdminCommand commands[] = {
   { "init", N_("Create an encrypted database and print its recovery code"), ct_admin_cmd_init },
   { "status", N_("Show the database, its schema, record counts, keyring and audit head"), ct_admin_cmd_status },
-  { "verify", N_("Check the file, the audit chain and every encrypted value"), ct_admin_cmd_verify },
+  { "verify", N_("Check the database, the audit chain and every encrypted value"), ct_admin_cmd_verify },
   { "backup", N_("Copy the database, while in use, to a file"), ct_admin_cmd_backup },
   { "restore", N_("Verify a backup and put it in place of the database"), ct_admin_cmd_restore },
   { "recover", N_("Put the key back in the keyring with the recovery code"), ct_admin_cmd_recover },
