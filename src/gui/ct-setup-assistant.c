@@ -253,6 +253,9 @@ update_buttons (CtSetupAssistant *self)
 static void
 on_field_changed_cb (CtSetupAssistant *self)
 {
+  /* A new attempt is not marked with the last one's fault. */
+  if (self->join_error_label != NULL)
+    gtk_widget_set_visible (GTK_WIDGET (self->join_error_label), FALSE);
   update_buttons (self);
 }
 
