@@ -30,7 +30,7 @@
  * declined.
  */
 
-#define JOIN_POLL_MS 3000
+#define JOIN_POLL_MS 5000
 
 typedef struct
 {
@@ -56,6 +56,8 @@ struct _CtSetupAssistant
   gboolean             asking;
   guint                poll_id;
   guint                poll_ms;
+  gboolean             looking;
+  CtPgWatch           *watch;
   GCancellable        *cancellable;
 
   AdwWindowTitle      *title_widget;
@@ -637,6 +639,7 @@ static void
 stop_polling (CtSetupAssistant *self)
 {
   g_clear_handle_id (&self->poll_id, g_source_remove);
+  g_clear_pointer (&self->watch, ct_membership_watch_stop);
   gtk_spinner_stop (self->waiting_spinner);
 }
 
@@ -700,7 +703,10 @@ on_looked_up_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   gssize membership = g_task_propagate_int (G_TASK (result), &error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->join_location == NULL)
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->looking = FALSE;
+  if (self->join_location == NULL)
     return;
   if (error != NULL)
     {
@@ -748,6 +754,9 @@ on_poll_timeout_cb (gpointer user_data)
   g_autoptr(GTask) task = NULL;
 
   self->poll_id = 0;
+  if (self->looking)
+    return G_SOURCE_REMOVE;
+  self->looking = TRUE;
   task = g_task_new (self, self->cancellable, on_looked_up_cb, NULL);
   g_task_set_source_tag (task, on_poll_timeout_cb);
   g_task_set_task_data (task, g_strdup (self->join_location), g_free);
@@ -755,13 +764,25 @@ on_poll_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* A gentle poll: the login of someone not yet a member may read nothing
- * on the server, so there is no change to be told of. */
+/* The server is asked again now and then, and at once when it announces
+ * a change (an approval is one): the login of someone not yet a member
+ * may read nothing there, but may listen. */
 static void
 schedule_poll (CtSetupAssistant *self)
 {
   g_clear_handle_id (&self->poll_id, g_source_remove);
   self->poll_id = g_timeout_add (self->poll_ms, on_poll_timeout_cb, self);
+}
+
+static void
+on_server_changed_cb (gpointer user_data)
+{
+  CtSetupAssistant *self = user_data;
+
+  if (self->join_location == NULL || self->looking)
+    return;
+  g_clear_handle_id (&self->poll_id, g_source_remove);
+  on_poll_timeout_cb (self);
 }
 
 typedef struct
@@ -824,6 +845,8 @@ on_requested_cb (GObject      *source,
   gtk_widget_set_visible (GTK_WIDGET (self->start_over_button), FALSE);
   gtk_stack_set_visible_child_name (self->stack, "waiting");
   gtk_spinner_start (self->waiting_spinner);
+  g_clear_pointer (&self->watch, ct_membership_watch_stop);
+  self->watch = ct_membership_watch_new (self->join_location, on_server_changed_cb, self);
   schedule_poll (self);
 }
 
@@ -1057,6 +1080,7 @@ ct_setup_assistant_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->poll_id, g_source_remove);
+  g_clear_pointer (&self->watch, ct_membership_watch_stop);
   G_OBJECT_CLASS (ct_setup_assistant_parent_class)->dispose (object);
 }
 

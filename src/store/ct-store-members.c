@@ -13,6 +13,7 @@
 
 #include "ct-keyring.h"
 #include "ct-pg-backend.h"
+#include "ct-pg-watch.h"
 #include "ct-store-private.h"
 
 /*
@@ -263,6 +264,19 @@ query (CtPgBackend  *pg,
     params[n++] = b;
   va_end (args);
   return ct_pg_backend_query (pg, sql, n, params, error);
+}
+
+/* Tells the other desks' watches (and anyone waiting to be approved)
+ * that the members or requests changed: delivered when the transaction
+ * commits, or at once outside one. */
+static gboolean
+notify_changed (CtPgBackend  *pg,
+                GError      **error)
+{
+  g_autoptr(GBytes) token = text_bytes (ct_pg_backend_get_token (pg));
+  g_autoptr(GPtrArray) done = query (pg, "SELECT pg_notify('" CT_PG_CHANGED_CHANNEL "', $1)", error, token, NULL);
+
+  return done != NULL;
 }
 
 static gboolean
@@ -939,6 +953,8 @@ ct_member_request_sync (const char  *location,
   rows = query (pg, "INSERT INTO member_requests (id, box_public_key, sign_public_key, name_sealed)"
                     " VALUES ($1, $2, $3, $4)",
                 error, id, box_public, sign_public, name_sealed, NULL);
+  if (rows != NULL && !notify_changed (pg, error))
+    g_clear_pointer (&rows, g_ptr_array_unref);
   ct_store_backend_close (CT_STORE_BACKEND (pg));
   if (rows == NULL || !remember_keys (location, box_public, sign_public, error))
     return NULL;
@@ -1090,6 +1106,7 @@ approve_body (CtStoreTransaction  *txn,
   g_clear_pointer (&done, g_ptr_array_unref);
   done = query (pg, "DELETE FROM member_requests WHERE id = $1", error, id, NULL);
   return done != NULL && grant_member_role (pg, row_value (rows, 0, 0), TRUE, error) &&
+         notify_changed (pg, error) &&
          keep_member_keys (self, box_public, row_value (rows, 0, 2), &member_id, error) &&
          ct_store_priv_append_audit (self, SYSTEM_STAFF, "approve-member", member_id, error);
 }
@@ -1141,7 +1158,8 @@ decline_body (CtStoreTransaction  *txn,
                    op->id);
       return FALSE;
     }
-  return ct_store_priv_append_audit (txn->store, SYSTEM_STAFF, "decline-member", op->id, error);
+  return notify_changed (pg, error) &&
+         ct_store_priv_append_audit (txn->store, SYSTEM_STAFF, "decline-member", op->id, error);
 }
 
 /**
@@ -1207,6 +1225,8 @@ remove_body (CtStoreTransaction  *txn,
   if (others == NULL)
     return FALSE;
   if (others->len == 0 && !grant_member_role (pg, row_value (rows, 0, 0), FALSE, error))
+    return FALSE;
+  if (!notify_changed (pg, error))
     return FALSE;
   /* Their public keys stay in meta, so that what they signed still
    * verifies; the entry names them, so that nothing signed by them after
@@ -1930,6 +1950,47 @@ ct_membership_remember_organisation (const char  *location,
     return TRUE;
   g_key_file_set_string (file, identity, "organisation", name);
   return save_memberships (file, error);
+}
+
+/**
+ * ct_membership_watch_new:
+ * @location: a server's address
+ * @func: called on the thread-default main context when something on the
+ *   server changed, such as a request being approved
+ * @user_data: data for @func
+ *
+ * Listens for changes on the server, as an open store does, for someone
+ * waiting to be approved, who may read nothing there yet: ask again with
+ * ct_membership_lookup_sync() when @func is called. Stop it with
+ * ct_pg_watch_stop().
+ *
+ * Returns: (transfer full) (nullable): the watch, or %NULL for an address
+ *   that is not a server's
+ */
+CtPgWatch *
+ct_membership_watch_new (const char  *location,
+                         void       (*func) (gpointer user_data),
+                         gpointer     user_data)
+{
+  g_autoptr(CtPgBackend) pg = NULL;
+  g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
+
+  if (!ct_pg_backend_is_location (location))
+    return NULL;
+  pg = ct_pg_backend_new (location);
+  return ct_pg_watch_new (pg, context, func, user_data);
+}
+
+/**
+ * ct_membership_watch_stop:
+ * @watch: (transfer full): a watch from ct_membership_watch_new()
+ *
+ * Stops listening; the watch's function is not called again.
+ */
+void
+ct_membership_watch_stop (CtPgWatch *watch)
+{
+  ct_pg_watch_stop (watch);
 }
 
 /**

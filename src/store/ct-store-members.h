@@ -73,6 +73,12 @@ typedef enum
   CT_MEMBERSHIP_DECLINED,
 } CtMembership;
 
+typedef struct _CtPgWatch CtPgWatch;
+
+CtPgWatch *ct_membership_watch_new          (const char    *location,
+                                             void         (*func) (gpointer user_data),
+                                             gpointer       user_data);
+void       ct_membership_watch_stop         (CtPgWatch     *watch);
 gboolean   ct_membership_lookup_sync        (const char    *location,
                                              CtMembership  *out_membership,
                                              GError       **error);
