@@ -232,8 +232,8 @@ on_acted_cb (GObject      *source,
                                        _("Now Rotate the Organisation’s Key"),
                                        _("The member has been removed. Until the organisation’s key is "
                                          "rotated, a copy of it they may have kept would still open the "
-                                         "records. Rotate it now with “caretrail-admin rotate” and the "
-                                         "recovery code."));
+                                         "records. Rotate it now with “caretrail-admin rotate”, and keep "
+                                         "the new recovery code it prints in place of the old one."));
       adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
       gtk_window_present (GTK_WINDOW (dialog));
     }
