@@ -62,6 +62,10 @@ request=$(sed -n 's/^Request: //p' "$work/request")
 fingerprint=$(sed -n 's/^Fingerprint: //p' "$work/request")
 [ -n "$request" ] && [ -n "$fingerprint" ] || fail "member-request printed no request or fingerprint: $(cat "$work/request")"
 
+# Waiting: told so, not that the server refused.
+if deputy cases --database "$deputy_address" > /dev/null 2> "$work/err"; then fail "the deputy read the cases while waiting"; fi
+grep -q "has not been approved yet" "$work/err" || fail "the waiting deputy was not told so: $(cat "$work/err")"
+
 "$admin" member-requests "$dso_address" > "$work/requests" || fail "member-requests failed"
 grep -q "Dev Deputy.*\[$fingerprint\]" "$work/requests" || fail "the request does not show the deputy's name and fingerprint: $(cat "$work/requests")"
 if "$admin" member-approve "$dso_address" "$request" --fingerprint "0000 1111" > /dev/null 2> "$work/err"; then
@@ -97,6 +101,7 @@ pg_psql -d office -c "CREATE TABLE public.kept AS SELECT * FROM caretrail.member
   JOIN pg_roles g ON g.oid = m.roleid WHERE r.rolname = 'deputy' AND g.rolname = 'caretrail_member'")" = 0 ] \
   || fail "the deputy kept the member role"
 if deputy cases --database "$deputy_address" > /dev/null 2> "$work/err"; then fail "the removed deputy still reads the cases"; fi
+grep -q "Your membership of .* has been removed" "$work/err" || fail "the removed deputy was not told so: $(cat "$work/err")"
 "$admin" rotate "$dso_address" > "$work/rotate.out" 2> "$work/err" || fail "rotate failed: $(cat "$work/err")"
 new_code=$(sed -n 's/^    \([0-9A-Z]\{4\}\(-[0-9A-Z]\{4\}\)\{8\}\)$/\1/p' "$work/rotate.out")
 [ -n "$new_code" ] || fail "rotate printed no new recovery code: $(cat "$work/rotate.out")"
@@ -136,6 +141,23 @@ if grep -q Rosalind "$work/out" "$work/err"; then fail "the removed deputy read 
 echo "$new_code" | deputy recover --database "$work/backup.db" > /dev/null 2> "$work/err" || fail "recover with the new code failed: $(cat "$work/err")"
 deputy show --case "$second" --json --database "$work/backup.db" 2> "$work/err" | grep -q "Rosalind has bruises" \
   || fail "the new recovery code does not open a case written after rotation: $(cat "$work/err")"
+
+# A request declined: it is gone from the list, and the person who asked
+# is told so.
+pg_psql -d office -c "CREATE ROLE bea_board LOGIN IN ROLE caretrail_staff" > /dev/null
+mkdir -p "$work/board"
+board () {
+  HOME="$work/board" XDG_DATA_HOME="$work/board/data" XDG_CONFIG_HOME="$work/board/config" \
+  SECRET_BACKEND=file SECRET_FILE_TEST_PATH="$work/board/keyring" SECRET_FILE_TEST_PASSWORD=board-keyring \
+    "$admin" "$@"
+}
+board member-request "postgresql://$sock/office?user=bea_board" --name "Bea Board" > "$work/request" 2> "$work/err" \
+  || fail "member-request failed: $(cat "$work/err")"
+declined=$(sed -n 's/^Request: //p' "$work/request")
+"$admin" member-decline "$dso_address" "$declined" > /dev/null 2> "$work/err" || fail "member-decline failed: $(cat "$work/err")"
+if "$admin" member-requests "$dso_address" | grep -q "Bea Board"; then fail "a declined request is still listed"; fi
+if board cases --database "postgresql://$sock/office?user=bea_board" > /dev/null 2> "$work/err"; then fail "a declined request opened the records"; fi
+grep -q "was declined" "$work/err" || fail "the declined person was not told so: $(cat "$work/err")"
 
 # Staff hand in a concern, and can read nothing back.
 "$admin" submit "$staff_address" raised-by="Sam Sample" what="Tobias said his uncle hits him." immediate-risk=no \

@@ -71,6 +71,7 @@ int  ct_admin_cmd_member_request (int argc, char **argv);
 int  ct_admin_cmd_member_requests (int argc, char **argv);
 int  ct_admin_cmd_members (int argc, char **argv);
 int  ct_admin_cmd_member_approve (int argc, char **argv);
+int  ct_admin_cmd_member_decline (int argc, char **argv);
 int  ct_admin_cmd_member_remove (int argc, char **argv);
 int  ct_admin_cmd_rotate (int argc, char **argv);
 int  ct_admin_cmd_submit (int argc, char **argv);

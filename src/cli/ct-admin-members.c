@@ -17,7 +17,7 @@
 /*
  * caretrail-admin commands for the members of an organisation on a server
  * (member-request, member-requests, members, member-approve,
- * member-remove, rotate) and for concerns handed in by staff (submit,
+ * member-decline, member-remove, rotate) and for concerns handed in by staff (submit,
  * submissions, submission-accept). Each takes the server's address.
  */
 
@@ -196,6 +196,34 @@ ct_admin_cmd_member_approve (int    argc,
     }
   ct_store_close (store);
   g_print (_("Approved %s: they are a member now.\n"), argv[2]);
+  return 0;
+}
+
+int
+ct_admin_cmd_member_decline (int    argc,
+                             char **argv)
+{
+  g_autoptr(GOptionContext) context = ct_admin_option_context_new (_("ADDRESS REQUEST-ID"),
+                                                                   _("Decline a request to join: it is deleted, and the person "
+                                                                     "who asked is told so when their Caretrail next asks."));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtStore) store = NULL;
+  gboolean ok;
+  int status;
+
+  status = ct_admin_parse_options (context, "member-decline", &argc, &argv);
+  if (status != 0)
+    return status;
+  if (argc != 3)
+    return ct_admin_usage_error ("member-decline", _("Give the server’s address and the request’s id."));
+  store = open_server_store ("member-decline", argv[1]);
+  if (store == NULL)
+    return 1;
+  ok = ct_store_decline_member_sync (store, argv[2], &error);
+  ct_store_close (store);
+  if (!ok)
+    return ct_admin_fail ("member-decline", error);
+  g_print (_("Declined %s.\n"), argv[2]);
   return 0;
 }
 

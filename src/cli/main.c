@@ -37,6 +37,7 @@ static const CtAdminCommand commands[] = {
   { "member-requests", N_("List the requests to join the organisation on a server"), ct_admin_cmd_member_requests },
   { "members", N_("List the members of the organisation on a server"), ct_admin_cmd_members },
   { "member-approve", N_("Approve a request to join, after comparing its fingerprint"), ct_admin_cmd_member_approve },
+  { "member-decline", N_("Decline a request to join"), ct_admin_cmd_member_decline },
   { "member-remove", N_("Remove a member: their key and their server role"), ct_admin_cmd_member_remove },
   { "rotate", N_("Replace the organisation’s master key on a server"), ct_admin_cmd_rotate },
   { "submit", N_("Hand in a concern as staff, sealed so only members can read it"), ct_admin_cmd_submit },

@@ -15,6 +15,7 @@
 #include "ct-details.h"
 #include "ct-document-error.h"
 #include "ct-format.h"
+#include "ct-members-page.h"
 #include "ct-paths.h"
 #include "ct-preferences-window.h"
 #include "ct-procedure.h"
@@ -82,6 +83,7 @@ struct _CtPreferencesWindow
   GtkLabel             *procedure_error_label;
 
   AdwPreferencesPage   *backups_page;
+  GtkWidget            *members_page;  /* only once records on a server are open */
   AdwActionRow         *folder_row;
   GtkSpinButton        *keep_spin;
   GtkSpinButton        *overdue_spin;
@@ -1312,6 +1314,39 @@ ct_preferences_window_get_workflow (CtPreferencesWindow *self)
   return self->workflow;
 }
 
+/* Members exist only on a server: the page is there when records on one
+ * are open. */
+static void
+update_members (CtPreferencesWindow *self)
+{
+  CtStore *store = self->workflow != NULL ? ct_workflow_get_store (self->workflow) : NULL;
+  gboolean server = store != NULL && ct_store_location_is_server (ct_store_get_path (store));
+
+  if (server && self->members_page == NULL)
+    {
+      self->members_page = ct_members_page_new ();
+      adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (self->members_page));
+    }
+  if (self->members_page == NULL)
+    return;
+  gtk_widget_set_visible (self->members_page, server);
+  ct_members_page_set_workflow (CT_MEMBERS_PAGE (self->members_page), server ? self->workflow : NULL);
+}
+
+/**
+ * ct_preferences_window_get_members_page:
+ * @self: a #CtPreferencesWindow
+ *
+ * Returns: (transfer none) (nullable): the Members page, once records on
+ *   a server have been open
+ */
+GtkWidget *
+ct_preferences_window_get_members_page (CtPreferencesWindow *self)
+{
+  g_return_val_if_fail (CT_IS_PREFERENCES_WINDOW (self), NULL);
+  return self->members_page;
+}
+
 /**
  * ct_preferences_window_set_workflow:
  * @self: a #CtPreferencesWindow
@@ -1337,5 +1372,6 @@ ct_preferences_window_set_workflow (CtPreferencesWindow *self,
   load_letters (self);
   load_procedure (self);
   update_backups (self);
+  update_members (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WORKFLOW]);
 }

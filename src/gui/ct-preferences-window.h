@@ -27,5 +27,6 @@ gboolean             ct_preferences_window_import_logo_finish (CtPreferencesWind
 const char          *ct_preferences_window_get_logo_path     (CtPreferencesWindow  *self);
 void                 ct_preferences_window_restore_backup    (CtPreferencesWindow  *self,
                                                               const char           *path);
+GtkWidget           *ct_preferences_window_get_members_page  (CtPreferencesWindow  *self);
 
 G_END_DECLS

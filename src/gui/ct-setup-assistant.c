@@ -14,13 +14,23 @@
 #include "ct-recovery-sheet.h"
 #include "ct-alert.h"
 #include "ct-setup-assistant.h"
+#include "ct-store-location.h"
+#include "ct-store-members.h"
 
 /*
  * The first-run assistant: the organisation, the people its policy names,
  * its cut-off time and the local authorities it refers to. Its last step
  * creates the encrypted database (through the "create" signal) and shows
  * the recovery code once, with the recovery sheet to print or save.
+ *
+ * Or it joins an organisation on a server: it makes this keyring's member
+ * keys and asks to join (as “caretrail-admin member-request” does), shows
+ * the fingerprint to read out to the member who approves, and asks the
+ * server now and then until the request is approved (then "joined") or
+ * declined.
  */
+
+#define JOIN_POLL_MS 5000
 
 typedef struct
 {
@@ -42,6 +52,13 @@ struct _CtSetupAssistant
   char                *recovery_code;
   char                *database_id;
   gboolean             creating;
+  char                *join_location;
+  gboolean             asking;
+  guint                poll_id;
+  guint                poll_ms;
+  gboolean             looking;
+  CtPgWatch           *watch;
+  GCancellable        *cancellable;
 
   AdwWindowTitle      *title_widget;
   GtkButton           *back_button;
@@ -63,6 +80,14 @@ struct _CtSetupAssistant
   GtkBox              *authorities_box;
   GtkSpinner          *creating_spinner;
   GtkLabel            *recovery_label;
+  AdwEntryRow         *join_address_row;
+  AdwEntryRow         *join_name_row;
+  AdwComboRow         *join_role_row;
+  GtkLabel            *join_error_label;
+  GtkLabel            *fingerprint_label;
+  GtkSpinner          *waiting_spinner;
+  GtkLabel            *waiting_error_label;
+  GtkButton           *start_over_button;
 };
 
 G_DEFINE_FINAL_TYPE (CtSetupAssistant, ct_setup_assistant, ADW_TYPE_BIN)
@@ -70,6 +95,7 @@ G_DEFINE_FINAL_TYPE (CtSetupAssistant, ct_setup_assistant, ADW_TYPE_BIN)
 enum {
   SIGNAL_CREATE,
   SIGNAL_FINISHED,
+  SIGNAL_JOINED,
   N_SIGNALS
 };
 
@@ -77,6 +103,7 @@ static guint signals[N_SIGNALS];
 
 static const char *pages[] = {
   "welcome", "organisation", "people", "office", "authorities", "creating", "recovery",
+  "join", "waiting",
 };
 
 static const char *nation_values[] = { "england-and-wales", "scotland", "northern-ireland" };
@@ -168,8 +195,11 @@ ct_setup_assistant_can_continue (CtSetupAssistant *self)
       return self->authorities->len > 0;
     }
 
-  if (g_str_equal (page, "creating"))
+  if (g_str_equal (page, "creating") || g_str_equal (page, "waiting"))
     return FALSE;
+
+  if (g_str_equal (page, "join"))
+    return !self->asking && row_filled (self->join_address_row) && row_filled (self->join_name_row);
 
 
   return TRUE;
@@ -203,8 +233,9 @@ update_buttons (CtSetupAssistant *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "setup.next",
                                  ct_setup_assistant_can_continue (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "setup.back",
-                                 index > 0 && index < 5);
-  gtk_widget_set_visible (GTK_WIDGET (self->back_button), index > 0 && index < 5);
+                                 (index > 0 && index < 5) || g_str_equal (page, "join"));
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button),
+                          (index > 0 && index < 5) || g_str_equal (page, "join"));
 
   if (g_str_equal (page, "welcome"))
     set_next_label (self, _("_Set Up"), _("Set up"));
@@ -212,15 +243,21 @@ update_buttons (CtSetupAssistant *self)
     set_next_label (self, _("_Create Records"), _("Create records"));
   else if (g_str_equal (page, "recovery"))
     set_next_label (self, _("_Start Using Caretrail"), _("Start using Caretrail"));
+  else if (g_str_equal (page, "join"))
+    set_next_label (self, _("_Ask to Join"), _("Ask to join"));
   else
     set_next_label (self, _("_Next"), _("Next"));
 
-  gtk_widget_set_visible (GTK_WIDGET (self->next_button), !g_str_equal (page, "creating"));
+  gtk_widget_set_visible (GTK_WIDGET (self->next_button),
+                          !g_str_equal (page, "creating") && !g_str_equal (page, "waiting"));
 }
 
 static void
 on_field_changed_cb (CtSetupAssistant *self)
 {
+  /* A new attempt is not marked with the last one's fault. */
+  if (self->join_error_label != NULL)
+    gtk_widget_set_visible (GTK_WIDGET (self->join_error_label), FALSE);
   update_buttons (self);
 }
 
@@ -468,6 +505,7 @@ ct_setup_assistant_build_records (CtSetupAssistant  *self,
 static void show_error (CtSetupAssistant *self,
                         const char       *message);
 static void confirm_code_kept (CtSetupAssistant *self);
+static void ask_to_join (CtSetupAssistant *self);
 
 /**
  * ct_setup_assistant_next:
@@ -510,6 +548,12 @@ ct_setup_assistant_next (CtSetupAssistant *self)
   if (g_str_equal (pages[index], "recovery"))
     {
       confirm_code_kept (self);
+      return;
+    }
+
+  if (g_str_equal (pages[index], "join"))
+    {
+      ask_to_join (self);
       return;
     }
 
@@ -574,7 +618,315 @@ on_back_activated_cb (GtkWidget  *widget,
 
   if (index > 0 && index < 5)
     gtk_stack_set_visible_child_name (self->stack, pages[index - 1]);
+  else if (g_str_equal (pages[index], "join"))
+    gtk_stack_set_visible_child_name (self->stack, "welcome");
 }
+
+/* Joining an organisation on a server {{{ */
+
+static void
+on_join_activated_cb (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  CtSetupAssistant *self = CT_SETUP_ASSISTANT (widget);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->join_error_label), FALSE);
+  gtk_stack_set_visible_child_name (self->stack, "join");
+}
+
+static void
+stop_polling (CtSetupAssistant *self)
+{
+  g_clear_handle_id (&self->poll_id, g_source_remove);
+  g_clear_pointer (&self->watch, ct_membership_watch_stop);
+  gtk_spinner_stop (self->waiting_spinner);
+}
+
+static void
+on_start_over_activated_cb (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  CtSetupAssistant *self = CT_SETUP_ASSISTANT (widget);
+
+  stop_polling (self);
+  g_clear_pointer (&self->join_location, g_free);
+  gtk_widget_set_visible (GTK_WIDGET (self->waiting_error_label), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->start_over_button), FALSE);
+  gtk_stack_set_visible_child_name (self->stack, "welcome");
+}
+
+static void
+show_join_error (CtSetupAssistant *self,
+                 const char       *message)
+{
+  gtk_label_set_text (self->join_error_label, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->join_error_label), TRUE);
+}
+
+static void
+show_waiting_error (CtSetupAssistant *self,
+                    const char       *message,
+                    gboolean          final)
+{
+  gtk_label_set_text (self->waiting_error_label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->waiting_error_label), message != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->start_over_button), final);
+  if (final)
+    stop_polling (self);
+}
+
+static void schedule_poll (CtSetupAssistant *self);
+
+static void
+lookup_in_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  CtMembership membership = CT_MEMBERSHIP_NONE;
+  GError *error = NULL;
+
+  if (!ct_membership_lookup_sync (task_data, &membership, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, membership);
+}
+
+static void
+on_looked_up_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  CtSetupAssistant *self = CT_SETUP_ASSISTANT (source);
+  g_autoptr(GError) error = NULL;
+  gssize membership = g_task_propagate_int (G_TASK (result), &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->looking = FALSE;
+  if (self->join_location == NULL)
+    return;
+  if (error != NULL)
+    {
+      /* The server may be restarting: keep asking, and say why nothing
+       * changes meanwhile. */
+      show_waiting_error (self, error->message, FALSE);
+      schedule_poll (self);
+      return;
+    }
+
+  switch ((CtMembership) membership)
+    {
+    case CT_MEMBERSHIP_MEMBER:
+      {
+        g_autofree char *location = g_steal_pointer (&self->join_location);
+
+        stop_polling (self);
+        show_waiting_error (self, NULL, FALSE);
+        g_signal_emit (self, signals[SIGNAL_JOINED], 0, location);
+      }
+      break;
+    case CT_MEMBERSHIP_DECLINED:
+    case CT_MEMBERSHIP_NONE:
+      show_waiting_error (self, _("Your request to join was declined, or withdrawn by the organisation. "
+                                  "Ask its Designated Safeguarding Officer, then ask again if they agree."),
+                          TRUE);
+      break;
+    case CT_MEMBERSHIP_REMOVED:
+      show_waiting_error (self, _("You were approved, then removed from the organisation, so its records "
+                                  "do not open here. Ask its Designated Safeguarding Officer."),
+                          TRUE);
+      break;
+    case CT_MEMBERSHIP_REQUESTED:
+    default:
+      show_waiting_error (self, NULL, FALSE);
+      schedule_poll (self);
+      break;
+    }
+}
+
+static gboolean
+on_poll_timeout_cb (gpointer user_data)
+{
+  CtSetupAssistant *self = user_data;
+  g_autoptr(GTask) task = NULL;
+
+  self->poll_id = 0;
+  if (self->looking)
+    return G_SOURCE_REMOVE;
+  self->looking = TRUE;
+  task = g_task_new (self, self->cancellable, on_looked_up_cb, NULL);
+  g_task_set_source_tag (task, on_poll_timeout_cb);
+  g_task_set_task_data (task, g_strdup (self->join_location), g_free);
+  g_task_run_in_thread (task, lookup_in_thread);
+  return G_SOURCE_REMOVE;
+}
+
+/* The server is asked again now and then, and at once when it announces
+ * a change (an approval is one): the login of someone not yet a member
+ * may read nothing there, but may listen. */
+static void
+schedule_poll (CtSetupAssistant *self)
+{
+  g_clear_handle_id (&self->poll_id, g_source_remove);
+  self->poll_id = g_timeout_add (self->poll_ms, on_poll_timeout_cb, self);
+}
+
+static void
+on_server_changed_cb (gpointer user_data)
+{
+  CtSetupAssistant *self = user_data;
+
+  if (self->join_location == NULL || self->looking)
+    return;
+  g_clear_handle_id (&self->poll_id, g_source_remove);
+  on_poll_timeout_cb (self);
+}
+
+typedef struct
+{
+  char *location;
+  char *name;
+} JoinData;
+
+static void
+join_data_free (JoinData *data)
+{
+  g_free (data->location);
+  g_free (data->name);
+  g_free (data);
+}
+
+static void
+request_in_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  JoinData *data = task_data;
+  GError *error = NULL;
+  char *fingerprint = NULL;
+  g_autofree char *id = ct_member_request_sync (data->location, data->name, &fingerprint, &error);
+
+  if (id == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, fingerprint, g_free);
+}
+
+static void
+on_requested_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  CtSetupAssistant *self = CT_SETUP_ASSISTANT (source);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fingerprint = g_task_propagate_pointer (G_TASK (result), &error);
+  JoinData *data = g_task_get_task_data (G_TASK (result));
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->asking = FALSE;
+  update_buttons (self);
+  if (fingerprint == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Nothing was sent: %s"), error->message);
+
+      show_join_error (self, message);
+      return;
+    }
+
+  g_free (self->join_location);
+  self->join_location = g_strdup (data->location);
+  gtk_label_set_text (self->fingerprint_label, fingerprint);
+  gtk_widget_set_visible (GTK_WIDGET (self->waiting_error_label), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->start_over_button), FALSE);
+  gtk_stack_set_visible_child_name (self->stack, "waiting");
+  gtk_spinner_start (self->waiting_spinner);
+  g_clear_pointer (&self->watch, ct_membership_watch_stop);
+  self->watch = ct_membership_watch_new (self->join_location, on_server_changed_cb, self);
+  schedule_poll (self);
+}
+
+static const char *
+role_label (guint index)
+{
+  switch (index)
+    {
+    case 0:
+      return _("Deputy Designated Safeguarding Officer");
+    case 1:
+      return _("Safeguarding Board Member");
+    default:
+      return _("Designated Safeguarding Officer");
+    }
+}
+
+static void
+ask_to_join (CtSetupAssistant *self)
+{
+  g_autofree char *location = get_text (self->join_address_row);
+  g_autofree char *name = get_text (self->join_name_row);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = NULL;
+  JoinData *data;
+
+  /* The same parser as every command of caretrail-admin. */
+  if (!ct_store_location_is_server (location))
+    {
+      show_join_error (self, _("The address must start with postgresql://."));
+      return;
+    }
+  if (!ct_store_location_check (location, &error))
+    {
+      show_join_error (self, error->message);
+      return;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->join_error_label), FALSE);
+
+  data = g_new0 (JoinData, 1);
+  data->location = g_steal_pointer (&location);
+  /* Translators: how a new member is named to the members who approve
+   * them: their name, then their role */
+  data->name = g_strdup_printf (_("%s (%s)"), name, role_label (adw_combo_row_get_selected (self->join_role_row)));
+  self->asking = TRUE;
+  update_buttons (self);
+  task = g_task_new (self, self->cancellable, on_requested_cb, NULL);
+  g_task_set_source_tag (task, ask_to_join);
+  g_task_set_task_data (task, data, (GDestroyNotify) join_data_free);
+  g_task_run_in_thread (task, request_in_thread);
+}
+
+/**
+ * ct_setup_assistant_set_poll_interval:
+ * @self: a #CtSetupAssistant
+ * @milliseconds: how long to wait between asking the server whether the
+ *   request to join has been approved
+ */
+void
+ct_setup_assistant_set_poll_interval (CtSetupAssistant *self,
+                                      guint             milliseconds)
+{
+  g_return_if_fail (CT_IS_SETUP_ASSISTANT (self));
+  self->poll_ms = MAX (milliseconds, 10);
+}
+
+/**
+ * ct_setup_assistant_get_fingerprint:
+ * @self: a #CtSetupAssistant
+ *
+ * Returns: the fingerprint to read out while waiting for approval, or ""
+ */
+const char *
+ct_setup_assistant_get_fingerprint (CtSetupAssistant *self)
+{
+  g_return_val_if_fail (CT_IS_SETUP_ASSISTANT (self), NULL);
+  return gtk_label_get_text (self->fingerprint_label);
+}
+
+/* }}} */
 
 static GBytes *
 render_sheet (CtSetupAssistant  *self,
@@ -722,12 +1074,25 @@ ct_setup_assistant_creation_failed (CtSetupAssistant *self,
 }
 
 static void
+ct_setup_assistant_dispose (GObject *object)
+{
+  CtSetupAssistant *self = CT_SETUP_ASSISTANT (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->poll_id, g_source_remove);
+  g_clear_pointer (&self->watch, ct_membership_watch_stop);
+  G_OBJECT_CLASS (ct_setup_assistant_parent_class)->dispose (object);
+}
+
+static void
 ct_setup_assistant_finalize (GObject *object)
 {
   CtSetupAssistant *self = CT_SETUP_ASSISTANT (object);
 
   ct_crypto_free_string (self->recovery_code);
   g_free (self->database_id);
+  g_free (self->join_location);
+  g_clear_object (&self->cancellable);
   g_array_unref (self->authorities);
 
   G_OBJECT_CLASS (ct_setup_assistant_parent_class)->finalize (object);
@@ -740,6 +1105,7 @@ ct_setup_assistant_class_init (CtSetupAssistantClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->finalize = ct_setup_assistant_finalize;
+  object_class->dispose = ct_setup_assistant_dispose;
 
   /**
    * CtSetupAssistant::create:
@@ -764,6 +1130,18 @@ ct_setup_assistant_class_init (CtSetupAssistantClass *klass)
     g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  /**
+   * CtSetupAssistant::joined:
+   * @self: the assistant
+   * @location: the server whose organisation approved the request to join
+   *
+   * Emitted when a request to join has been approved: the records at
+   * @location open with this keyring's member keys now.
+   */
+  signals[SIGNAL_JOINED] =
+    g_signal_new ("joined", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ct-setup-assistant.ui");
   gtk_widget_class_bind_template_child (widget_class, CtSetupAssistant, title_widget);
@@ -786,12 +1164,22 @@ ct_setup_assistant_class_init (CtSetupAssistantClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CtSetupAssistant, authorities_box);
   gtk_widget_class_bind_template_child (widget_class, CtSetupAssistant, creating_spinner);
   gtk_widget_class_bind_template_child (widget_class, CtSetupAssistant, recovery_label);
+  gtk_widget_class_bind_template_child (widget_class, CtSetupAssistant, join_address_row);
+  gtk_widget_class_bind_template_child (widget_class, CtSetupAssistant, join_name_row);
+  gtk_widget_class_bind_template_child (widget_class, CtSetupAssistant, join_role_row);
+  gtk_widget_class_bind_template_child (widget_class, CtSetupAssistant, join_error_label);
+  gtk_widget_class_bind_template_child (widget_class, CtSetupAssistant, fingerprint_label);
+  gtk_widget_class_bind_template_child (widget_class, CtSetupAssistant, waiting_spinner);
+  gtk_widget_class_bind_template_child (widget_class, CtSetupAssistant, waiting_error_label);
+  gtk_widget_class_bind_template_child (widget_class, CtSetupAssistant, start_over_button);
   gtk_widget_class_bind_template_callback (widget_class, on_field_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_page_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_add_authority_clicked_cb);
 
   gtk_widget_class_install_action (widget_class, "setup.next", NULL, on_next_activated_cb);
   gtk_widget_class_install_action (widget_class, "setup.back", NULL, on_back_activated_cb);
+  gtk_widget_class_install_action (widget_class, "setup.join", NULL, on_join_activated_cb);
+  gtk_widget_class_install_action (widget_class, "setup.start-over", NULL, on_start_over_activated_cb);
   gtk_widget_class_install_action (widget_class, "setup.print-sheet", NULL,
                                    on_print_sheet_activated_cb);
   gtk_widget_class_install_action (widget_class, "setup.save-sheet", NULL,
@@ -803,9 +1191,16 @@ ct_setup_assistant_init (CtSetupAssistant *self)
 {
   g_autoptr(GtkStringList) nations = NULL;
 
+  g_autoptr(GtkStringList) roles = NULL;
+
   self->authorities = g_array_new (FALSE, TRUE, sizeof (AuthorityRows));
+  self->cancellable = g_cancellable_new ();
+  self->poll_ms = JOIN_POLL_MS;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  roles = gtk_string_list_new ((const char *[]) { role_label (0), role_label (1), role_label (2), NULL });
+  adw_combo_row_set_model (self->join_role_row, G_LIST_MODEL (roles));
 
   nations = gtk_string_list_new ((const char *[]) {
     _("England and Wales"), _("Scotland"), _("Northern Ireland"), NULL

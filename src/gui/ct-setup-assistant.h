@@ -20,5 +20,8 @@ void        ct_setup_assistant_show_recovery_code (CtSetupAssistant *self,
                                                    const char       *database_id);
 void        ct_setup_assistant_creation_failed    (CtSetupAssistant *self,
                                                    const GError     *error);
+void        ct_setup_assistant_set_poll_interval  (CtSetupAssistant *self,
+                                                   guint             milliseconds);
+const char *ct_setup_assistant_get_fingerprint    (CtSetupAssistant *self);
 
 G_END_DECLS

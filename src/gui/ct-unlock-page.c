@@ -119,6 +119,14 @@ ct_unlock_page_set_error (CtUnlockPage *self,
           icon = "dialog-warning-symbolic";
           break;
 
+        case CT_STORE_ERROR_NOT_A_MEMBER:
+          /* The store says whether this desk was removed, is waiting or
+           * was declined, and names the organisation. */
+          specific = TRUE;
+          title = _("You Are Not a Member");
+          icon = "system-users-symbolic";
+          break;
+
         case CT_STORE_ERROR_BUSY:
           title = _("The Records Are in Use");
           advice = _("Another program has the records open. Close it, then try again.");

@@ -14,6 +14,7 @@
 #include "ct-directory-page.h"
 #include "ct-reports-page.h"
 #include "ct-setup-assistant.h"
+#include "ct-store-members.h"
 #include "ct-split-view.h"
 #include "ct-step-dialog.h"
 #include "ct-store-location.h"
@@ -1066,6 +1067,17 @@ show_loaded (CtWindow  *self,
     gtk_widget_set_visible (GTK_WIDGET (self->submissions_row), server);
     ct_submissions_page_set_workflow (CT_SUBMISSIONS_PAGE (self->submissions_page),
                                       server ? self->workflow : NULL);
+    /* So that, should this desk's membership be removed, the message
+     * can name the organisation it can no longer read. */
+    if (server)
+      {
+        CtRecord *org = ct_workflow_get_organisation (self->workflow);
+        const char *name = org != NULL ? ct_record_get_string (org, "name") : NULL;
+        g_autoptr(GError) error = NULL;
+
+        if (name != NULL && !ct_membership_remember_organisation (ct_store_get_path (self->store), name, &error))
+          g_warning ("%s", error->message);
+      }
   }
 
   watch_store (self);
@@ -1494,6 +1506,18 @@ on_setup_finished_cb (CtSetupAssistant *assistant,
   load_records (self, self->store);
 }
 
+/* Approved: the records on the server are this desk's from now on. */
+static void
+on_setup_joined_cb (CtSetupAssistant *assistant,
+                    const char       *location,
+                    CtWindow         *self)
+{
+  g_settings_set_string (self->settings, "database", location);
+  g_free (self->database_path);
+  self->database_path = g_strdup (location);
+  open_store (self);
+}
+
 static void
 ensure_pages (CtWindow *self)
 {
@@ -1505,6 +1529,8 @@ ensure_pages (CtWindow *self)
                            self, 0);
   g_signal_connect_object (self->setup_assistant, "finished",
                            G_CALLBACK (on_setup_finished_cb), self, 0);
+  g_signal_connect_object (self->setup_assistant, "joined",
+                           G_CALLBACK (on_setup_joined_cb), self, 0);
   gtk_stack_add_named (self->main_stack, self->setup_assistant, "setup");
 
   self->unlock_page = ct_unlock_page_new ();

@@ -994,12 +994,30 @@ build_schema_3 (void)
                    "  ADD COLUMN signature bytea;\n");
 }
 
+/* Schema 4: what a keyring's member keys are on the server (a member, a
+ * request waiting, removed, or unknown: a request declined), for someone
+ * whose login may read no table. It answers only about keys the caller
+ * already holds, and the answer only chooses which message to show. */
+static char *
+build_schema_4 (void)
+{
+  return g_strdup ("CREATE FUNCTION membership_status (box_key bytea, member_id text) RETURNS text\n"
+                   "  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = " CT_PG_SCHEMA ", pg_temp\n"
+                   "  AS $$ SELECT CASE\n"
+                   "    WHEN EXISTS (SELECT 1 FROM " CT_PG_SCHEMA ".members WHERE box_public_key = box_key) THEN 'member'\n"
+                   "    WHEN EXISTS (SELECT 1 FROM " CT_PG_SCHEMA ".member_requests WHERE box_public_key = box_key) THEN 'requested'\n"
+                   "    WHEN EXISTS (SELECT 1 FROM " CT_PG_SCHEMA ".meta WHERE key = 'member-keys:' || member_id) THEN 'removed'\n"
+                   "    ELSE 'unknown' END $$;\n"
+                   "REVOKE ALL ON FUNCTION membership_status (bytea, text) FROM PUBLIC;\n");
+}
+
 typedef char *(*BuildMigration) (void);
 
 static const BuildMigration migrations[] = {
   build_schema_1,
   build_schema_2,
   build_schema_3,
+  build_schema_4,
 };
 
 static gint64
@@ -1165,7 +1183,8 @@ ct_pg_backend_set_up_roles (CtPgBackend  *self,
     "DROP POLICY IF EXISTS members_all ON member_requests;\n"
     "CREATE POLICY members_all ON member_requests FOR ALL TO " CT_PG_MEMBER_ROLE "\n"
     "  USING (true) WITH CHECK (true);\n"
-    "GRANT EXECUTE ON FUNCTION submission_public_key () TO " CT_PG_MEMBER_ROLE ", " CT_PG_STAFF_ROLE ";\n";
+    "GRANT EXECUTE ON FUNCTION submission_public_key () TO " CT_PG_MEMBER_ROLE ", " CT_PG_STAFF_ROLE ";\n"
+    "GRANT EXECUTE ON FUNCTION membership_status (bytea, text) TO " CT_PG_MEMBER_ROLE ", " CT_PG_STAFF_ROLE ";\n";
 
   PGresult *result;
   gboolean may;

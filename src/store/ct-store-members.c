@@ -13,6 +13,7 @@
 
 #include "ct-keyring.h"
 #include "ct-pg-backend.h"
+#include "ct-pg-watch.h"
 #include "ct-store-private.h"
 
 /*
@@ -39,6 +40,11 @@
 
 #define SUBMISSION_LABEL "submission"
 #define ROOT_LABEL "root"
+
+static gboolean remember_keys (const char  *location,
+                               GBytes      *box_public,
+                               GBytes      *sign_public,
+                               GError     **error);
 
 void
 ct_member_info_free (CtMemberInfo *info)
@@ -258,6 +264,19 @@ query (CtPgBackend  *pg,
     params[n++] = b;
   va_end (args);
   return ct_pg_backend_query (pg, sql, n, params, error);
+}
+
+/* Tells the other desks' watches (and anyone waiting to be approved)
+ * that the members or requests changed: delivered when the transaction
+ * commits, or at once outside one. */
+static gboolean
+notify_changed (CtPgBackend  *pg,
+                GError      **error)
+{
+  g_autoptr(GBytes) token = text_bytes (ct_pg_backend_get_token (pg));
+  g_autoptr(GPtrArray) done = query (pg, "SELECT pg_notify('" CT_PG_CHANGED_CHANNEL "', $1)", error, token, NULL);
+
+  return done != NULL;
 }
 
 static gboolean
@@ -850,7 +869,8 @@ add_first_member_body (CtStoreTransaction  *txn,
    * entry is the first one signed (by them, since they are a member as
    * soon as their row is in). */
   return rows != NULL && keep_member_keys (self, box_public, sign_public, &member_id, error) &&
-         ct_store_priv_append_audit (self, SYSTEM_STAFF, "add-member", member_id, error);
+         ct_store_priv_append_audit (self, SYSTEM_STAFF, "add-member", member_id, error) &&
+         remember_keys (self->path, box_public, sign_public, error);
 }
 
 /**
@@ -933,8 +953,10 @@ ct_member_request_sync (const char  *location,
   rows = query (pg, "INSERT INTO member_requests (id, box_public_key, sign_public_key, name_sealed)"
                     " VALUES ($1, $2, $3, $4)",
                 error, id, box_public, sign_public, name_sealed, NULL);
+  if (rows != NULL && !notify_changed (pg, error))
+    g_clear_pointer (&rows, g_ptr_array_unref);
   ct_store_backend_close (CT_STORE_BACKEND (pg));
-  if (rows == NULL)
+  if (rows == NULL || !remember_keys (location, box_public, sign_public, error))
     return NULL;
   *out_fingerprint = make_fingerprint (box_public, sign_public);
   return g_steal_pointer (&request_id);
@@ -1084,6 +1106,7 @@ approve_body (CtStoreTransaction  *txn,
   g_clear_pointer (&done, g_ptr_array_unref);
   done = query (pg, "DELETE FROM member_requests WHERE id = $1", error, id, NULL);
   return done != NULL && grant_member_role (pg, row_value (rows, 0, 0), TRUE, error) &&
+         notify_changed (pg, error) &&
          keep_member_keys (self, box_public, row_value (rows, 0, 2), &member_id, error) &&
          ct_store_priv_append_audit (self, SYSTEM_STAFF, "approve-member", member_id, error);
 }
@@ -1110,6 +1133,54 @@ ct_store_approve_member_sync (CtStore     *store,
   MemberOp op = { .id = request_id, .fingerprint = fingerprint };
 
   return ct_store_run_transaction_sync (store, approve_body, &op, error);
+}
+
+static gboolean
+decline_body (CtStoreTransaction  *txn,
+              gpointer             user_data,
+              GError             **error)
+{
+  MemberOp *op = user_data;
+  CtPgBackend *pg = get_pg (txn->store->backend, error);
+  g_autoptr(GBytes) id = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+
+  if (pg == NULL)
+    return FALSE;
+  id = text_bytes (op->id);
+  rows = query (pg, "DELETE FROM member_requests WHERE id = $1 RETURNING id", error, id, NULL);
+  if (rows == NULL)
+    return FALSE;
+  if (rows->len == 0)
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_FOUND,
+                   _("There is no request to join with the id “%s”. “caretrail-admin member-requests” lists them."),
+                   op->id);
+      return FALSE;
+    }
+  return notify_changed (pg, error) &&
+         ct_store_priv_append_audit (txn->store, SYSTEM_STAFF, "decline-member", op->id, error);
+}
+
+/**
+ * ct_store_decline_member_sync:
+ * @store: a store on a server, opened by a member
+ * @request_id: the request to join
+ * @error: return location for an error
+ *
+ * Deletes the request; the person who asked is told it was declined when
+ * their Caretrail next asks.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ct_store_decline_member_sync (CtStore     *store,
+                              const char  *request_id,
+                              GError     **error)
+{
+  MemberOp op = { .id = request_id };
+
+  return ct_store_run_transaction_sync (store, decline_body, &op, error);
 }
 
 static gboolean
@@ -1154,6 +1225,8 @@ remove_body (CtStoreTransaction  *txn,
   if (others == NULL)
     return FALSE;
   if (others->len == 0 && !grant_member_role (pg, row_value (rows, 0, 0), FALSE, error))
+    return FALSE;
+  if (!notify_changed (pg, error))
     return FALSE;
   /* Their public keys stay in meta, so that what they signed still
    * verifies; the entry names them, so that nothing signed by them after
@@ -1763,6 +1836,289 @@ ct_store_accept_submission_sync (CtStore        *store,
       return NULL;
     }
   return op.out_text;
+}
+
+/* }}} */
+
+/* Membership on this computer {{{ */
+
+/*
+ * Which member keys this computer made for which server, by public key
+ * only (the secret keys are in the keyring), in memberships.ini in the
+ * configuration folder, with the organisation's name once it is known.
+ * With them, someone not (or no longer) a member is told why: asked and
+ * waiting, declined, or removed. The server answers through
+ * membership_status(), which anyone with a login may call about keys they
+ * hold; a hostile server could lie, but the answer only chooses a message:
+ * nothing opens or is sent because of it.
+ */
+
+static char *
+memberships_path (void)
+{
+  return g_build_filename (g_get_user_config_dir (), "caretrail", "memberships.ini", NULL);
+}
+
+static GKeyFile *
+load_memberships (GError **error)
+{
+  g_autofree char *path = memberships_path ();
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  GError *local_error = NULL;
+
+  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, &local_error))
+    {
+      if (!g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        {
+          g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_IO,
+                       _("The list of organisations you asked to join, in %s, cannot be read (%s)."),
+                       path, local_error->message);
+          g_error_free (local_error);
+          return NULL;
+        }
+      g_clear_error (&local_error);
+    }
+  return g_steal_pointer (&file);
+}
+
+static gboolean
+save_memberships (GKeyFile  *file,
+                  GError   **error)
+{
+  g_autofree char *path = memberships_path ();
+  g_autofree char *dir = g_path_get_dirname (path);
+  GError *local_error = NULL;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0 || !g_key_file_save_to_file (file, path, &local_error))
+    {
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_IO,
+                   _("Caretrail could not keep a note of the organisation in %s (%s). Check that you may write to your home folder."),
+                   path, local_error != NULL ? local_error->message : g_strerror (errno));
+      g_clear_error (&local_error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+remember_keys (const char  *location,
+               GBytes      *box_public,
+               GBytes      *sign_public,
+               GError     **error)
+{
+  g_autoptr(GKeyFile) file = load_memberships (error);
+  g_autofree char *identity = server_identity (location);
+  g_autofree char *hex = NULL;
+  g_autofree char *member_id = NULL;
+
+  if (file == NULL)
+    return FALSE;
+  hex = hex_of (g_bytes_get_data (box_public, NULL), g_bytes_get_size (box_public));
+  member_id = ct_store_priv_member_id_for_keys (box_public, sign_public);
+  g_key_file_set_string (file, identity, "box-public-key", hex);
+  g_key_file_set_string (file, identity, "member-id", member_id);
+  return save_memberships (file, error);
+}
+
+/**
+ * ct_membership_remember_organisation:
+ * @location: a server's address
+ * @name: the organisation's name, as its records give it
+ * @error: return location for an error
+ *
+ * Keeps @name with this computer's keys for @location, so that messages
+ * about the membership can name the organisation when its records cannot
+ * be read. Does nothing if this computer made no keys for @location.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ct_membership_remember_organisation (const char  *location,
+                                     const char  *name,
+                                     GError     **error)
+{
+  g_autoptr(GKeyFile) file = load_memberships (error);
+  g_autofree char *identity = server_identity (location);
+  g_autofree char *known = NULL;
+
+  if (file == NULL)
+    return FALSE;
+  if (!g_key_file_has_group (file, identity))
+    return TRUE;
+  known = g_key_file_get_string (file, identity, "organisation", NULL);
+  if (g_strcmp0 (known, name) == 0)
+    return TRUE;
+  g_key_file_set_string (file, identity, "organisation", name);
+  return save_memberships (file, error);
+}
+
+/**
+ * ct_membership_watch_new:
+ * @location: a server's address
+ * @func: called on the thread-default main context when something on the
+ *   server changed, such as a request being approved
+ * @user_data: data for @func
+ *
+ * Listens for changes on the server, as an open store does, for someone
+ * waiting to be approved, who may read nothing there yet: ask again with
+ * ct_membership_lookup_sync() when @func is called. Stop it with
+ * ct_pg_watch_stop().
+ *
+ * Returns: (transfer full) (nullable): the watch, or %NULL for an address
+ *   that is not a server's
+ */
+CtPgWatch *
+ct_membership_watch_new (const char  *location,
+                         void       (*func) (gpointer user_data),
+                         gpointer     user_data)
+{
+  g_autoptr(CtPgBackend) pg = NULL;
+  g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
+
+  if (!ct_pg_backend_is_location (location))
+    return NULL;
+  pg = ct_pg_backend_new (location);
+  return ct_pg_watch_new (pg, context, func, user_data);
+}
+
+/**
+ * ct_membership_watch_stop:
+ * @watch: (transfer full): a watch from ct_membership_watch_new()
+ *
+ * Stops listening; the watch's function is not called again.
+ */
+void
+ct_membership_watch_stop (CtPgWatch *watch)
+{
+  ct_pg_watch_stop (watch);
+}
+
+/**
+ * ct_membership_lookup_sync:
+ * @location: a server's address
+ * @out_membership: (out): what the keys this computer made for @location
+ *   are on the server
+ * @error: return location for an error
+ *
+ * Asks the server about the member keys this computer made for it, if
+ * any; none is %CT_MEMBERSHIP_NONE, without asking.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ct_membership_lookup_sync (const char    *location,
+                           CtMembership  *out_membership,
+                           GError       **error)
+{
+  g_autoptr(GKeyFile) file = NULL;
+  g_autoptr(CtPgBackend) pg = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GBytes) box_public = NULL;
+  g_autoptr(GBytes) member_id = NULL;
+  g_autofree char *identity = NULL;
+  g_autofree char *hex = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *status = NULL;
+  guint8 raw[crypto_box_PUBLICKEYBYTES];
+  gsize len = 0;
+
+  *out_membership = CT_MEMBERSHIP_NONE;
+  if (!ct_pg_backend_is_location (location))
+    return TRUE;
+  file = load_memberships (error);
+  if (file == NULL)
+    return FALSE;
+  identity = server_identity (location);
+  hex = g_key_file_get_string (file, identity, "box-public-key", NULL);
+  id = g_key_file_get_string (file, identity, "member-id", NULL);
+  if (hex == NULL || id == NULL ||
+      sodium_hex2bin (raw, sizeof raw, hex, strlen (hex), NULL, &len, NULL) != 0 || len != sizeof raw)
+    return TRUE;
+
+  if (!ct_crypto_init (error))
+    return FALSE;
+  pg = ct_pg_backend_new (location);
+  if (!ct_store_backend_open (CT_STORE_BACKEND (pg), 0, error))
+    return FALSE;
+  box_public = g_bytes_new (raw, sizeof raw);
+  member_id = text_bytes (id);
+  rows = query (pg, "SELECT " CT_PG_SCHEMA ".membership_status ($1, $2)", error, box_public, member_id, NULL);
+  ct_store_backend_close (CT_STORE_BACKEND (pg));
+  if (rows == NULL || rows->len != 1)
+    {
+      if (rows != NULL)
+        g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_IO,
+                     _("The server “%s” did not say whether you are a member."), location);
+      return FALSE;
+    }
+  status = bytes_to_text (row_value (rows, 0, 0));
+  if (g_strcmp0 (status, "member") == 0)
+    *out_membership = CT_MEMBERSHIP_MEMBER;
+  else if (g_strcmp0 (status, "requested") == 0)
+    *out_membership = CT_MEMBERSHIP_REQUESTED;
+  else if (g_strcmp0 (status, "removed") == 0)
+    *out_membership = CT_MEMBERSHIP_REMOVED;
+  else
+    *out_membership = CT_MEMBERSHIP_DECLINED;
+  return TRUE;
+}
+
+/**
+ * ct_membership_explain_error:
+ * @location: the address of a server that could not be opened
+ * @error: (inout): why not
+ *
+ * Replaces @error, when the server says this computer's keys were
+ * removed, are waiting for approval or were declined, with a sentence
+ * that says so. Any other error, or one about a file, is left as it is.
+ */
+void
+ct_membership_explain_error (const char  *location,
+                             GError     **error)
+{
+  g_autoptr(GKeyFile) file = NULL;
+  g_autofree char *identity = NULL;
+  g_autofree char *organisation = NULL;
+  g_autofree char *name = NULL;
+  CtMembership membership = CT_MEMBERSHIP_NONE;
+
+  if (error == NULL || *error == NULL || !ct_pg_backend_is_location (location) ||
+      g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  /* What the server says about the keys only matters if it was the
+   * keys, or the login's rights, that kept the records shut. */
+  if (!ct_membership_lookup_sync (location, &membership, NULL) ||
+      membership == CT_MEMBERSHIP_NONE || membership == CT_MEMBERSHIP_MEMBER)
+    return;
+
+  file = load_memberships (NULL);
+  identity = server_identity (location);
+  organisation = file != NULL ? g_key_file_get_string (file, identity, "organisation", NULL) : NULL;
+  /* Translators: how a message names an organisation whose name is not
+   * known here; %s is a server's address. */
+  name = organisation != NULL ? g_strdup (organisation)
+                              : g_strdup_printf (_("the organisation on the server “%s”"), location);
+
+  g_clear_error (error);
+  switch (membership)
+    {
+    case CT_MEMBERSHIP_REMOVED:
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_A_MEMBER,
+                   _("Your membership of %s has been removed, so its records no longer open here. If this is a mistake, ask its Designated Safeguarding Officer, then ask to join again."),
+                   name);
+      break;
+    case CT_MEMBERSHIP_REQUESTED:
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_A_MEMBER,
+                   _("Your request to join %s has not been approved yet. Read your fingerprint to a member, who approves you, then try again."),
+                   name);
+      break;
+    case CT_MEMBERSHIP_DECLINED:
+    default:
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_A_MEMBER,
+                   _("Your request to join %s was declined, so its records do not open here. Ask its Designated Safeguarding Officer, then ask to join again if they agree."),
+                   name);
+      break;
+    }
 }
 
 /* }}} */

@@ -52,6 +52,42 @@ typedef struct
 void ct_submission_free (CtSubmission *submission);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtSubmission, ct_submission_free)
 
+/**
+ * CtMembership:
+ * @CT_MEMBERSHIP_NONE: this computer has not asked to join the
+ *   organisation on the server
+ * @CT_MEMBERSHIP_REQUESTED: it has asked, and nobody has approved or
+ *   declined the request yet
+ * @CT_MEMBERSHIP_MEMBER: its keys are a member's
+ * @CT_MEMBERSHIP_REMOVED: its keys were a member's and have been removed
+ * @CT_MEMBERSHIP_DECLINED: it asked, and the request was declined
+ *
+ * What the member keys this computer made for a server are there.
+ */
+typedef enum
+{
+  CT_MEMBERSHIP_NONE,
+  CT_MEMBERSHIP_REQUESTED,
+  CT_MEMBERSHIP_MEMBER,
+  CT_MEMBERSHIP_REMOVED,
+  CT_MEMBERSHIP_DECLINED,
+} CtMembership;
+
+typedef struct _CtPgWatch CtPgWatch;
+
+CtPgWatch *ct_membership_watch_new          (const char    *location,
+                                             void         (*func) (gpointer user_data),
+                                             gpointer       user_data);
+void       ct_membership_watch_stop         (CtPgWatch     *watch);
+gboolean   ct_membership_lookup_sync        (const char    *location,
+                                             CtMembership  *out_membership,
+                                             GError       **error);
+gboolean   ct_membership_remember_organisation (const char *location,
+                                                const char *name,
+                                                GError    **error);
+void       ct_membership_explain_error      (const char    *location,
+                                             GError       **error);
+
 gboolean   ct_store_add_first_member_sync   (CtStore       *store,
                                              const char    *name,
                                              GError       **error);
@@ -65,6 +101,9 @@ GPtrArray *ct_store_list_members_sync       (CtStore       *store,
 gboolean   ct_store_approve_member_sync     (CtStore       *store,
                                              const char    *request_id,
                                              const char    *fingerprint,
+                                             GError       **error);
+gboolean   ct_store_decline_member_sync     (CtStore       *store,
+                                             const char    *request_id,
                                              GError       **error);
 gboolean   ct_store_remove_member_sync      (CtStore       *store,
                                              const char    *member_id,

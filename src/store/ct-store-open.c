@@ -15,6 +15,7 @@
 #include "ct-keyring.h"
 #include "ct-sqlite-backend.h"
 #include "ct-store-location.h"
+#include "ct-store-members.h"
 
 /*
  * Opening, creating, recovering, peeking at, restoring, backing up and
@@ -560,7 +561,15 @@ run_open (CtStore  *self,
           Op       *op,
           GError  **error)
 {
-  return open_internal (self, op->read_only, op->ignore_mark, error);
+  GError *local_error = NULL;
+
+  if (open_internal (self, op->read_only, op->ignore_mark, &local_error))
+    return TRUE;
+  /* Someone removed, or not yet approved, is told so rather than that
+   * the server refused them. */
+  ct_membership_explain_error (self->path, &local_error);
+  g_propagate_error (error, local_error);
+  return FALSE;
 }
 
 static const CtStoreOp open_op = { .run_boolean = run_open };
