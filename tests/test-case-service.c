@@ -923,6 +923,82 @@ test_policy_review (Fixture       *fixture,
   g_assert_true (found);
 }
 
+static void
+insert_case_with_reference (Fixture    *fixture,
+                            const char *reference)
+{
+  g_autoptr(CtRecord) case_record = ct_record_new (CT_RECORD_KIND_CASE);
+
+  ct_record_set_reference (case_record, reference);
+  ct_record_set_state (case_record, "new");
+  insert (fixture, case_record);
+}
+
+/* Opens a case with a new concern and returns its reference. */
+static char *
+open_case (Fixture    *fixture,
+           const char *staff_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtTransition) t = NULL;
+  g_autoptr(CtRecord) case_record = NULL;
+
+  t = ct_case_service_record_sync (fixture->service, NULL, CT_EVENT_CONCERN_RECORDED,
+                                   answers ("raised-by", "Sam Patel", "what", "Bruising on her arm.",
+                                            "immediate-risk", "no", NULL),
+                                   staff_id, NULL, &case_record, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (t);
+  return g_strdup (ct_record_get_reference (case_record));
+}
+
+/* A new case takes one more than the highest number of this year: after a
+ * gap, after 9,999, whatever the years before and after hold. */
+static void
+test_next_reference (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *dana = add_staff (fixture, "Dana Shaw");
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (now, ct_calendar_get_timezone ());
+  int year = g_date_time_get_year (local);
+  g_autofree char *last_year = g_strdup_printf ("CT-%d-0050", year - 1);
+  g_autofree char *next_year = g_strdup_printf ("CT-%d-0100", year + 1);
+  g_autofree char *gap = g_strdup_printf ("CT-%d-0007", year);
+  g_autofree char *high = g_strdup_printf ("CT-%d-9999", year);
+  g_autofree char *first = NULL;
+  g_autofree char *after_gap = NULL;
+  g_autofree char *after_high = NULL;
+  g_autofree char *after_that = NULL;
+  g_autofree char *expected = NULL;
+
+  /* The fixture's own case is CT-2026-0001: the first of this year is
+   * either the one after it or the year's first. */
+  insert_case_with_reference (fixture, last_year);
+  insert_case_with_reference (fixture, next_year);
+  first = open_case (fixture, dana);
+  expected = g_strdup_printf ("CT-%d-%s", year, year == 2026 ? "0002" : "0001");
+  g_assert_cmpstr (first, ==, expected);
+
+  insert_case_with_reference (fixture, gap);
+  after_gap = open_case (fixture, dana);
+  g_free (expected);
+  expected = g_strdup_printf ("CT-%d-0008", year);
+  g_assert_cmpstr (after_gap, ==, expected);
+
+  insert_case_with_reference (fixture, high);
+  after_high = open_case (fixture, dana);
+  g_free (expected);
+  expected = g_strdup_printf ("CT-%d-10000", year);
+  g_assert_cmpstr (after_high, ==, expected);
+
+  /* CT-YYYY-10000 sorts before CT-YYYY-9999 as text, not as a number. */
+  after_that = open_case (fixture, dana);
+  g_free (expected);
+  expected = g_strdup_printf ("CT-%d-10001", year);
+  g_assert_cmpstr (after_that, ==, expected);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -947,6 +1023,8 @@ main (int   argc,
               fixture_set_up, test_fails_safe, fixture_tear_down);
   g_test_add ("/case-service/policy-review", Fixture, NULL,
               fixture_set_up, test_policy_review, fixture_tear_down);
+  g_test_add ("/case-service/next-reference", Fixture, NULL,
+              fixture_set_up, test_next_reference, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -5,6 +5,7 @@
 
 #include "ct-case-documents.h"
 #include "ct-store.h"
+#include "ct-store-backend.h"
 #include "test-store-util.h"
 
 /*
@@ -234,6 +235,127 @@ test_references_of_a_year (Fixture       *fixture,
     g_assert_true (g_str_has_prefix (g_ptr_array_index (references, i), "CT-2026-"));
 }
 
+typedef struct
+{
+  const char *prefix;
+  char       *last;
+  GPtrArray  *listed;
+} LastReference;
+
+static gboolean
+last_reference_in_transaction (CtStoreTransaction  *txn,
+                               gpointer             user_data,
+                               GError             **error)
+{
+  LastReference *lookup = user_data;
+
+  g_clear_pointer (&lookup->last, g_free);
+  g_clear_pointer (&lookup->listed, g_ptr_array_unref);
+  if (!ct_store_transaction_last_reference (txn, lookup->prefix, &lookup->last, error))
+    return FALSE;
+  lookup->listed = ct_store_transaction_list_references (txn, lookup->prefix, error);
+  return lookup->listed != NULL;
+}
+
+/* The highest number among @references, worked out the long way, as
+ * numbers: what the next reference was once computed from. */
+static const char *
+highest_listed (GPtrArray  *references,
+                const char *prefix)
+{
+  const char *highest = NULL;
+  guint64 highest_number = 0;
+
+  for (guint i = 0; i < references->len; i++)
+    {
+      const char *reference = g_ptr_array_index (references, i);
+      guint64 number;
+
+      if (g_ascii_string_to_unsigned (reference + strlen (prefix), 10, 0, G_MAXUINT64, &number, NULL) &&
+          (highest == NULL || number > highest_number))
+        {
+          highest = reference;
+          highest_number = number;
+        }
+    }
+  return highest;
+}
+
+static void
+assert_last_reference (Fixture    *fixture,
+                       const char *prefix,
+                       const char *expected)
+{
+  g_autoptr(GError) error = NULL;
+  LastReference lookup = { prefix, NULL, NULL };
+
+  g_assert_true (ct_store_run_transaction_sync (fixture->store.store, last_reference_in_transaction,
+                                                &lookup, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (lookup.last, ==, expected);
+  /* The same answer as reading every reference of the year. */
+  g_assert_cmpstr (lookup.last, ==, highest_listed (lookup.listed, prefix));
+  g_free (lookup.last);
+  g_ptr_array_unref (lookup.listed);
+}
+
+static void
+insert_case_with_reference (Fixture    *fixture,
+                            const char *reference)
+{
+  g_autoptr(CtRecord) case_record = ct_record_new (CT_RECORD_KIND_CASE);
+
+  ct_record_set_reference (case_record, reference);
+  insert (fixture->store.store, case_record);
+}
+
+/* The year's highest reference is one lookup in the index of references,
+ * numbers compared as numbers, other years and other forms left out, and
+ * nothing decrypted. */
+static void
+test_last_reference_of_a_year (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  insert_case_with_reference (fixture, "CT-2025-0042");
+  insert_case_with_reference (fixture, "CT-2027-0003");
+  insert_case_with_reference (fixture, "CT-DEMO-00099");
+  corrupt_all_but (fixture, "cases", "none");
+
+  /* The fixture's cases are CT-2026-0001 to CT-2026-0012. */
+  assert_last_reference (fixture, "CT-2026-", "CT-2026-0012");
+  assert_last_reference (fixture, "CT-2025-", "CT-2025-0042");
+  assert_last_reference (fixture, "CT-2027-", "CT-2027-0003");
+  assert_last_reference (fixture, "CT-2028-", NULL);
+
+  /* After a gap, the highest; a reference that is not the year's plain
+   * number does not count. */
+  insert_case_with_reference (fixture, "CT-2026-0020");
+  insert_case_with_reference (fixture, "CT-2026-0500/A");
+  insert_case_with_reference (fixture, "CT-2026-0600-B");
+  assert_last_reference (fixture, "CT-2026-", "CT-2026-0020");
+
+  /* Past 9,999 the number has five digits and sorts before 9999 as text. */
+  insert_case_with_reference (fixture, "CT-2026-9999");
+  assert_last_reference (fixture, "CT-2026-", "CT-2026-9999");
+  insert_case_with_reference (fixture, "CT-2026-10000");
+  assert_last_reference (fixture, "CT-2026-", "CT-2026-10000");
+  insert_case_with_reference (fixture, "CT-2026-10001");
+  insert_case_with_reference (fixture, "CT-2026-9998");
+  assert_last_reference (fixture, "CT-2026-", "CT-2026-10001");
+  assert_last_reference (fixture, "CT-2025-", "CT-2025-0042");
+}
+
+/* The fallback for a backend without the lookup compares the same way. */
+static void
+test_compare_reference_numbers (void)
+{
+  g_assert_cmpint (ct_store_backend_compare_numbers ("0012", "0020"), <, 0);
+  g_assert_cmpint (ct_store_backend_compare_numbers ("10000", "9999"), >, 0);
+  g_assert_cmpint (ct_store_backend_compare_numbers ("0100", "100"), ==, 0);
+  g_assert_cmpint (ct_store_backend_compare_numbers ("0999", "1000"), <, 0);
+  g_assert_cmpint (ct_store_backend_compare_numbers ("0001", "0001"), ==, 0);
+}
+
 static void
 test_child_by_blind_index (Fixture       *fixture,
                            gconstpointer  data)
@@ -435,6 +557,8 @@ main (int   argc,
   ADD ("/store/lookup/case-by-reference", test_case_by_reference);
   ADD ("/store/lookup/case-by-reference-in-transaction", test_case_by_reference_in_transaction);
   ADD ("/store/lookup/references-of-a-year", test_references_of_a_year);
+  ADD ("/store/lookup/last-reference-of-a-year", test_last_reference_of_a_year);
+  g_test_add_func ("/store/lookup/compare-reference-numbers", test_compare_reference_numbers);
   ADD ("/store/lookup/child-by-blind-index", test_child_by_blind_index);
   ADD ("/store/lookup/document-by-id", test_document_by_id);
   ADD ("/store/lookup/foreach", test_foreach);

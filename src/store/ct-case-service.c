@@ -796,35 +796,32 @@ ct_case_service_apply_in_transaction (CtCaseService       *self,
 }
 
 /* The next reference in the year of @now: CT-YYYY-NNNN, one more than the
- * highest of that year. Only that year's references are read, from their
- * index; no case is decrypted. */
+ * highest of that year. Only that highest one is looked up, in the index
+ * of references; no case is decrypted and no other year is read. */
 static char *
 next_reference (CtStoreTransaction  *txn,
                 GDateTime           *now,
                 GError             **error)
 {
-  g_autoptr(GPtrArray) references = NULL;
   g_autoptr(GDateTime) local = g_date_time_to_timezone (now, ct_calendar_get_timezone ());
   int year = g_date_time_get_year (local);
   g_autofree char *prefix = g_strdup_printf ("CT-%d-", year);
-  guint last = 0;
+  g_autofree char *last_reference = NULL;
+  guint64 last = 0;
 
-  references = ct_store_transaction_list_references (txn, prefix, error);
-  if (references == NULL)
+  if (!ct_store_transaction_last_reference (txn, prefix, &last_reference, error))
     return NULL;
 
-  for (guint i = 0; i < references->len; i++)
+  if (last_reference != NULL &&
+      !g_ascii_string_to_unsigned (last_reference + strlen (prefix), 10, 0, G_MAXUINT - 1, &last, NULL))
     {
-      const char *reference = g_ptr_array_index (references, i);
-      int ref_year;
-      guint number;
-
-      if (sscanf (reference, "CT-%d-%u", &ref_year, &number) == 2 &&
-          ref_year == year && number > last)
-        last = number;
+      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
+                   _("The case reference “%s” is too high to number the next case after it."),
+                   last_reference);
+      return NULL;
     }
 
-  return g_strdup_printf ("CT-%d-%04u", year, last + 1);
+  return g_strdup_printf ("CT-%d-%04u", year, (guint) last + 1);
 }
 
 /* The case's latest record of @kind that @accept takes, or NULL. */

@@ -918,6 +918,58 @@ ct_sqlite_backend_list_references (CtStoreBackend  *backend,
   return g_steal_pointer (&references);
 }
 
+static gboolean
+ct_sqlite_backend_last_reference (CtStoreBackend  *backend,
+                                  const char      *prefix,
+                                  char           **out_reference,
+                                  GError         **error)
+{
+  CtSqliteBackend *self = CT_SQLITE_BACKEND (backend);
+  g_autofree char *end = NULL;
+  gsize len = strlen (prefix);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (len > 0 && (guchar) prefix[len - 1] < 0x7f, FALSE);
+
+  /* The references with @prefix are one range of the reference's index
+   * (see ct_sqlite_backend_list_references()); only that range is read,
+   * inside SQLite, and one reference comes out. They are compared as
+   * numbers, as ct_store_backend_compare_numbers() does: CT-2026-10000
+   * comes after CT-2026-9999, although it sorts before it as text. */
+  end = g_strdup (prefix);
+  end[len - 1]++;
+  if (!(stmt = prepare (self,
+                        "SELECT reference FROM cases"
+                        " WHERE reference >= ?1 AND reference < ?2"
+                        "   AND length(reference) > ?3"
+                        "   AND substr(reference, ?3 + 1) NOT GLOB '*[^0-9]*'"
+                        " ORDER BY length(ltrim(substr(reference, ?3 + 1), '0')) DESC,"
+                        "          ltrim(substr(reference, ?3 + 1), '0') DESC"
+                        " LIMIT 1",
+                        error)))
+    return FALSE;
+
+  bind_text (stmt, 1, prefix);
+  bind_text (stmt, 2, end);
+  sqlite3_bind_int64 (stmt, 3, (sqlite3_int64) len);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *out_reference = column_text (stmt, 0);
+      rc = sqlite3_step (stmt);
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      g_clear_pointer (out_reference, g_free);
+      set_sqlite_error (self, rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gint64
 ct_sqlite_backend_get_data_version (CtStoreBackend  *backend,
                                     GError         **error)
@@ -1816,6 +1868,7 @@ ct_sqlite_backend_iface_init (CtStoreBackendInterface *iface)
   iface->list_rows = ct_sqlite_backend_list_rows;
   iface->get_case_by_reference = ct_sqlite_backend_get_case_by_reference;
   iface->list_references = ct_sqlite_backend_list_references;
+  iface->last_reference = ct_sqlite_backend_last_reference;
   iface->get_data_version = ct_sqlite_backend_get_data_version;
   iface->list_history = ct_sqlite_backend_list_history;
   iface->count_rows = ct_sqlite_backend_count_rows;

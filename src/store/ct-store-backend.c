@@ -5,6 +5,8 @@
 
 #include "ct-store-backend.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "ct-store-error.h"
@@ -245,6 +247,73 @@ ct_store_backend_list_references (CtStoreBackend *self,
         g_ptr_array_add (references, g_strdup (reference));
     }
   return g_steal_pointer (&references);
+}
+
+/* Orders two strings of digits by the numbers they write: the one with
+ * more digits after its leading zeros is the greater, and of two as long
+ * the one that sorts later. */
+int
+ct_store_backend_compare_numbers (const char *a,
+                                  const char *b)
+{
+  gsize la, lb;
+
+  while (*a == '0')
+    a++;
+  while (*b == '0')
+    b++;
+  la = strlen (a);
+  lb = strlen (b);
+  if (la != lb)
+    return la < lb ? -1 : 1;
+  return strcmp (a, b);
+}
+
+static gboolean
+is_number (const char *str)
+{
+  if (*str == '\0')
+    return FALSE;
+  for (; *str != '\0'; str++)
+    if (!g_ascii_isdigit (*str))
+      return FALSE;
+  return TRUE;
+}
+
+/* Sets @out_reference to the case reference that is @prefix followed by
+ * digits alone with the highest number, or to %NULL if there is none. A
+ * backend reads it from the index of references; a backend without that
+ * lookup lists the references with @prefix. */
+gboolean
+ct_store_backend_last_reference (CtStoreBackend  *self,
+                                 const char      *prefix,
+                                 char           **out_reference,
+                                 GError         **error)
+{
+  g_autoptr(GPtrArray) references = NULL;
+  gsize len = strlen (prefix);
+  const char *last = NULL;
+
+  g_return_val_if_fail (CT_IS_STORE_BACKEND (self), FALSE);
+  g_return_val_if_fail (out_reference != NULL, FALSE);
+
+  *out_reference = NULL;
+  if (CT_STORE_BACKEND_GET_IFACE (self)->last_reference != NULL)
+    return CT_STORE_BACKEND_GET_IFACE (self)->last_reference (self, prefix, out_reference, error);
+
+  references = ct_store_backend_list_references (self, prefix, error);
+  if (references == NULL)
+    return FALSE;
+  for (guint i = 0; i < references->len; i++)
+    {
+      const char *reference = g_ptr_array_index (references, i);
+
+      if (g_str_has_prefix (reference, prefix) && is_number (reference + len) &&
+          (last == NULL || ct_store_backend_compare_numbers (reference + len, last + len) > 0))
+        last = reference;
+    }
+  *out_reference = g_strdup (last);
+  return TRUE;
 }
 
 /* A number that changes whenever another connection commits to the

@@ -152,6 +152,10 @@ struct _CtStoreBackendInterface
   GPtrArray    *(*list_references)    (CtStoreBackend           *self,
                                        const char               *prefix,
                                        GError                  **error);
+  gboolean      (*last_reference)     (CtStoreBackend           *self,
+                                       const char               *prefix,
+                                       char                    **out_reference,
+                                       GError                  **error);
   gint64        (*get_data_version)   (CtStoreBackend           *self,
                                        GError                  **error);
   GPtrArray    *(*list_history)       (CtStoreBackend           *self,
@@ -249,6 +253,8 @@ CtStoreRow   *ct_store_backend_get_row            (CtStoreBackend *self, CtRecor
 GPtrArray    *ct_store_backend_list_rows          (CtStoreBackend *self, CtRecordKind kind, const char *case_id, GError **error);
 CtStoreRow   *ct_store_backend_get_case_by_reference (CtStoreBackend *self, const char *reference, GError **error);
 GPtrArray    *ct_store_backend_list_references    (CtStoreBackend *self, const char *prefix, GError **error);
+gboolean      ct_store_backend_last_reference     (CtStoreBackend *self, const char *prefix, char **out_reference, GError **error);
+int           ct_store_backend_compare_numbers    (const char *a, const char *b);
 #define CT_STORE_BACKEND_DATA_VERSION_UNKNOWN G_GINT64_CONSTANT (-2)
 gint64        ct_store_backend_get_data_version   (CtStoreBackend *self, GError **error);
 GPtrArray    *ct_store_backend_list_history       (CtStoreBackend *self, CtRecordKind kind, const char *id, GError **error);

@@ -1128,6 +1128,33 @@ ct_store_transaction_list_references (CtStoreTransaction  *txn,
 }
 
 /**
+ * ct_store_transaction_last_reference:
+ * @txn: the transaction
+ * @prefix: the start of the references looked at, such as "CT-2026-"
+ * @out_reference: (out) (transfer full) (nullable): the reference, or
+ *   %NULL if no case has one
+ * @error: return location for a #GError
+ *
+ * Finds the case reference that is @prefix followed by a number, and by
+ * digits alone, with the highest number (CT-2026-10000 is higher than
+ * CT-2026-9999). It is read from the index of references alone: nothing is
+ * decrypted, and no reference without @prefix is read.
+ *
+ * Returns: %TRUE on success, even if no reference was found
+ */
+gboolean
+ct_store_transaction_last_reference (CtStoreTransaction  *txn,
+                                     const char          *prefix,
+                                     char               **out_reference,
+                                     GError             **error)
+{
+  g_return_val_if_fail (txn != NULL && txn->valid, FALSE);
+  g_return_val_if_fail (prefix != NULL && *prefix != '\0', FALSE);
+  g_return_val_if_fail (out_reference != NULL, FALSE);
+  return ct_store_backend_last_reference (txn->store->backend, prefix, out_reference, error);
+}
+
+/**
  * ct_store_transaction_append_audit:
  * @staff_id: who did it
  * @action: what was done, a short kebab-case name such as "referral-sent"

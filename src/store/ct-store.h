@@ -360,6 +360,10 @@ CtRecord   *ct_store_transaction_find_case    (CtStoreTransaction  *txn,
 GPtrArray  *ct_store_transaction_list_references (CtStoreTransaction  *txn,
                                                   const char          *prefix,
                                                   GError             **error);
+gboolean    ct_store_transaction_last_reference  (CtStoreTransaction  *txn,
+                                                  const char          *prefix,
+                                                  char               **out_reference,
+                                                  GError             **error);
 gboolean    ct_store_transaction_append_audit (CtStoreTransaction  *txn,
                                                const char          *staff_id,
                                                const char          *action,
