@@ -105,6 +105,7 @@ const char   *ct_record_kind_get_table   (CtRecordKind  kind);
 #define CT_TYPE_RECORD (ct_record_get_type ())
 G_DECLARE_FINAL_TYPE (CtRecord, ct_record, CT, RECORD, GObject)
 
+char         *ct_record_make_id          (void);
 CtRecord     *ct_record_new              (CtRecordKind  kind);
 CtRecord     *ct_record_new_full         (CtRecordKind  kind,
                                           const char   *id,
