@@ -202,6 +202,86 @@ assert_same_record (CtRecord *expected,
   g_assert_true (ct_record_equal_fields (got, expected));
 }
 
+/* Record ids are version 7 UUIDs (RFC 9562): the millisecond they were
+ * made, then random bits; made one after another, they sort in order. */
+static void
+test_record_ids_time_ordered (void)
+{
+  gint64 before_ms = g_get_real_time () / 1000;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  gint64 after_ms;
+
+  for (guint i = 0; i < 2000; i++)
+    {
+      g_autoptr(CtRecord) record = ct_record_new (CT_RECORD_KIND_CONCERN);
+
+      g_ptr_array_add (ids, g_strdup (ct_record_get_id (record)));
+    }
+  after_ms = g_get_real_time () / 1000;
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      const char *id = g_ptr_array_index (ids, i);
+      g_autofree char *hex = g_strndup (id, 8);
+      guint64 ms;
+
+      g_assert_true (g_uuid_string_is_valid (id));
+      g_assert_cmpuint (strlen (id), ==, 36);
+      g_assert_cmpint (id[14], ==, '7');
+      g_assert_nonnull (strchr ("89ab", id[19]));
+      /* The first 48 bits are the time in milliseconds. */
+      ms = g_ascii_strtoull (hex, NULL, 16) << 16 | g_ascii_strtoull (id + 9, NULL, 16);
+      g_assert_cmpuint (ms, >=, (guint64) before_ms);
+      g_assert_cmpuint (ms, <=, (guint64) after_ms + 1);
+      if (i > 0)
+        g_assert_cmpstr (g_ptr_array_index (ids, i - 1), <, id);
+      g_assert_true (g_hash_table_add (seen, (gpointer) id));
+    }
+}
+
+/* A database made before ids were time-ordered has random (version 4)
+ * ids: its records are read, corrected and listed by case as before. */
+static void
+test_random_ids_still_work (StoreFixture  *fixture,
+                            gconstpointer  data)
+{
+  g_autofree char *case_id = g_uuid_string_random ();
+  g_autofree char *child_id = g_uuid_string_random ();
+  g_autoptr(CtRecord) case_record = ct_record_new_full (CT_RECORD_KIND_CASE, case_id, NULL, "new",
+                                                        "CT-2026-0001", 0, 0, 0, 0, NULL);
+  g_autoptr(CtRecord) child = ct_record_new_full (CT_RECORD_KIND_CHILD, child_id, case_id, NULL,
+                                                  NULL, 0, 0, 0, 0, NULL);
+  g_autoptr(CtRecord) newer = ct_record_new (CT_RECORD_KIND_CHILD);
+  g_autoptr(CtRecord) read = NULL;
+  g_autoptr(GPtrArray) children = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (case_id[14], ==, '4');
+  ct_record_set_string (child, "given-names", "Pip");
+  g_assert_true (ct_store_insert_sync (fixture->store, STAFF, case_record, &error));
+  g_assert_no_error (error);
+  g_assert_true (ct_store_insert_sync (fixture->store, STAFF, child, &error));
+  g_assert_no_error (error);
+  ct_record_set_case_id (newer, case_id);
+  ct_record_set_string (newer, "given-names", "Wren");
+  g_assert_true (ct_store_insert_sync (fixture->store, STAFF, newer, &error));
+  g_assert_no_error (error);
+
+  ct_record_set_string (child, "given-names", "Pippa");
+  g_assert_true (ct_store_update_sync (fixture->store, STAFF, child, &error));
+  g_assert_no_error (error);
+
+  read = ct_store_get_sync (fixture->store, CT_RECORD_KIND_CHILD, child_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ct_record_get_string (read, "given-names"), ==, "Pippa");
+  g_assert_cmpint (ct_record_get_version (read), ==, 2);
+
+  children = ct_store_list_sync (fixture->store, CT_RECORD_KIND_CHILD, case_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (children->len, ==, 2);
+}
+
 static void
 test_roundtrip_every_kind (StoreFixture  *fixture,
                            gconstpointer  data)
@@ -2081,6 +2161,8 @@ main (int   argc,
     FIXTURE_TEST (path, func)
 
   g_test_add_func ("/store/record/accessors", test_record_accessors);
+  g_test_add_func ("/store/record/time-ordered-ids", test_record_ids_time_ordered);
+  FIXTURE_TEST ("/store/record/random-ids-still-work", test_random_ids_still_work);
   g_test_add_func ("/store/crypto/normalise", test_crypto_normalise);
   g_test_add_func ("/store/crypto/recovery-code", test_crypto_recovery_code);
   g_test_add_func ("/store/crypto/seal", test_crypto_seal);
