@@ -153,6 +153,81 @@ test_round_trip (void)
   g_assert_error (error, CT_STORE_ERROR, CT_STORE_ERROR_EXISTS);
 }
 
+static gboolean
+insert_cases_cb (CtStoreTransaction  *txn,
+                 gpointer             user_data,
+                 GError             **error)
+{
+  const char * const *references = user_data;
+
+  for (guint i = 0; references[i] != NULL; i++)
+    {
+      g_autoptr(CtRecord) case_record = ct_record_new (CT_RECORD_KIND_CASE);
+
+      ct_record_set_reference (case_record, references[i]);
+      if (!ct_store_transaction_insert (txn, "test", case_record, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  const char *prefix;
+  char       *last;
+} LastReference;
+
+static gboolean
+last_reference_cb (CtStoreTransaction  *txn,
+                   gpointer             user_data,
+                   GError             **error)
+{
+  LastReference *lookup = user_data;
+
+  g_clear_pointer (&lookup->last, g_free);
+  return ct_store_transaction_last_reference (txn, lookup->prefix, &lookup->last, error);
+}
+
+static void
+assert_last_reference (CtStore    *store,
+                       const char *prefix,
+                       const char *expected)
+{
+  g_autoptr(GError) error = NULL;
+  LastReference lookup = { prefix, NULL };
+
+  g_assert_true (ct_store_run_transaction_sync (store, last_reference_cb, &lookup, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (lookup.last, ==, expected);
+  g_free (lookup.last);
+}
+
+/* The server finds the year's highest reference as a number, as SQLite
+ * does: after a gap, past 9,999, other years and other forms left out. */
+static void
+test_last_reference (void)
+{
+  g_autofree char *location = make_database ("ct_last_reference");
+  CtStore *store = create_store (location);
+  const char *references[] = {
+    "CT-2026-0001", "CT-2026-0002", "CT-2026-0009", "CT-2025-0042", "CT-2026-0500/A",
+    "CT-DEMO-00099", NULL
+  };
+  const char *more[] = { "CT-2026-9999", "CT-2026-10000", "CT-2026-9998", NULL };
+  g_autoptr(GError) error = NULL;
+
+  assert_last_reference (store, "CT-2026-", NULL);
+  g_assert_true (ct_store_run_transaction_sync (store, insert_cases_cb, references, &error));
+  g_assert_no_error (error);
+  assert_last_reference (store, "CT-2026-", "CT-2026-0009");
+  assert_last_reference (store, "CT-2025-", "CT-2025-0042");
+  assert_last_reference (store, "CT-2027-", NULL);
+  g_assert_true (ct_store_run_transaction_sync (store, insert_cases_cb, more, &error));
+  g_assert_no_error (error);
+  assert_last_reference (store, "CT-2026-", "CT-2026-10000");
+  close_store (store);
+}
+
 /* An address that would send the records over the network unchecked, or
  * that carries a password, is refused before anything connects. */
 static void
@@ -380,6 +455,7 @@ main (int    argc,
     }
 
   g_test_add_func ("/store/pg/round-trip", test_round_trip);
+  g_test_add_func ("/store/pg/last-reference", test_last_reference);
   g_test_add_func ("/store/pg/refused-addresses", test_refused_addresses);
   g_test_add_func ("/store/pg/concurrent-appends", test_concurrent_appends);
   g_test_add_func ("/store/pg/restart-reconnects", test_restart_reconnects);

@@ -1554,6 +1554,36 @@ ct_pg_backend_list_rows (CtStoreBackend  *backend,
   return collect_rows (CT_PG_BACKEND (backend), sql, &p, kind, error);
 }
 
+/* The reference with @prefix and the highest number after it, as
+ * ct_store_backend_last_reference() describes it: the server compares
+ * them and sends one back, with no ciphertext. */
+static gboolean
+ct_pg_backend_last_reference (CtStoreBackend  *backend,
+                              const char      *prefix,
+                              char           **out_reference,
+                              GError         **error)
+{
+  Params p = { 0 };
+  PGresult *result;
+
+  param_text (&p, prefix);
+  param_int64 (&p, (gint64) strlen (prefix));
+  result = run (CT_PG_BACKEND (backend),
+                "SELECT reference FROM cases"
+                " WHERE starts_with(reference, $1) AND length(reference) > $2::bigint"
+                "   AND substr(reference, ($2::bigint + 1)::int) ~ '^[0-9]+$'"
+                " ORDER BY length(ltrim(substr(reference, ($2::bigint + 1)::int), '0')) DESC,"
+                "          ltrim(substr(reference, ($2::bigint + 1)::int), '0') COLLATE \"C\" DESC"
+                " LIMIT 1",
+                &p, error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) > 0)
+    *out_reference = get_text (result, 0, 0);
+  PQclear (result);
+  return TRUE;
+}
+
 static GPtrArray *
 ct_pg_backend_list_history (CtStoreBackend  *backend,
                             CtRecordKind     kind,
@@ -2547,6 +2577,7 @@ ct_pg_backend_iface_init (CtStoreBackendInterface *iface)
   iface->update_row = ct_pg_backend_update_row;
   iface->get_row = ct_pg_backend_get_row;
   iface->list_rows = ct_pg_backend_list_rows;
+  iface->last_reference = ct_pg_backend_last_reference;
   iface->list_history = ct_pg_backend_list_history;
   iface->count_rows = ct_pg_backend_count_rows;
   iface->set_blind_index = ct_pg_backend_set_blind_index;
