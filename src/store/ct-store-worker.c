@@ -77,13 +77,16 @@ request_free (gpointer data)
 static void
 release_request (Request *request)
 {
-  GSource *source = g_idle_source_new ();
+  /* Once attached, the source may run, and a _sync caller return and
+   * drop its context, before the source is unreferenced here; unref
+   * locks the source's context, so it is kept until then. */
+  g_autoptr(GMainContext) context = g_main_context_ref (g_task_get_context (request->task));
+  g_autoptr(GSource) source = g_idle_source_new ();
 
   g_source_set_priority (source, G_PRIORITY_DEFAULT);
   g_source_set_callback (source, on_request_released_cb, request, request_free);
   g_source_set_static_name (source, "[caretrail] release store request");
-  g_source_attach (source, g_task_get_context (request->task));
-  g_source_unref (source);
+  g_source_attach (source, context);
 }
 
 /* Runs @store_op for @task, on the worker thread. */
