@@ -363,6 +363,92 @@ test_changed_elsewhere (void)
   close_store (second);
 }
 
+typedef struct
+{
+  guint heard;
+  GThread *thread;
+} Hearing;
+
+static void
+on_heard_where_cb (CtStore  *store,
+                   gpointer  user_data)
+{
+  Hearing *hearing = user_data;
+
+  hearing->heard++;
+  hearing->thread = g_thread_self ();
+}
+
+/* How many connections to @dbname are listening for changes. */
+static guint
+count_listeners (const char *dbname)
+{
+  g_autofree char *conninfo = g_strdup_printf ("host=%s user=%s dbname=postgres", socket_dir, superuser);
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM pg_stat_activity WHERE datname = '%s'"
+                                          " AND query = 'LISTEN " CT_PG_CHANGED_CHANNEL "'", dbname);
+  PGconn *conn = PQconnectdb (conninfo);
+  PGresult *result;
+  guint n;
+
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  result = PQexec (conn, sql);
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
+  n = (guint) g_ascii_strtoull (PQgetvalue (result, 0, 0), NULL, 10);
+  PQclear (result);
+  PQfinish (conn);
+  return n;
+}
+
+/* After the server restarts, the watch connects again on a thread of its
+ * own and, as changes may have gone unheard meanwhile, says so: on the
+ * store's main context, even while nobody is running that context at the
+ * moment the connection is made (here: the test, not iterating). */
+static void
+test_changed_elsewhere_after_restart (void)
+{
+  g_autofree char *location = make_database ("ct_heard_after_restart");
+  g_autoptr(GError) error = NULL;
+  CtStore *first = create_store (location);
+  CtStore *second = ct_store_open_sync (location, &error);
+  Hearing hearing = { 0 };
+  gulong handler;
+  gint64 deadline;
+
+  g_assert_no_error (error);
+  /* The watch is listening. */
+  assert_heard (first, second, "Before The Restart");
+
+  handler = g_signal_connect (second, "changed-elsewhere", G_CALLBACK (on_heard_where_cb), &hearing);
+  restart_server ();
+
+  /* The context runs until the watch has seen its connection drop and
+   * started to connect again, which it does after a pause. */
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (count_listeners ("ct_heard_after_restart") == 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (G_USEC_PER_SEC / 20);
+    }
+  /* Listening again; the connection is being handed over. The context
+   * is left alone for a while, so a handover on the connecting thread
+   * would show. */
+  g_usleep (G_USEC_PER_SEC / 2);
+
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (hearing.heard == 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (G_USEC_PER_SEC / 20);
+    }
+  g_assert_true (hearing.thread == g_thread_self ());
+
+  g_signal_handler_disconnect (second, handler);
+  close_store (first);
+  close_store (second);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -385,5 +471,6 @@ main (int    argc,
   g_test_add_func ("/store/pg/restart-reconnects", test_restart_reconnects);
   g_test_add_func ("/store/pg/restart-mid-transaction", test_restart_mid_transaction);
   g_test_add_func ("/store/pg/changed-elsewhere", test_changed_elsewhere);
+  g_test_add_func ("/store/pg/changed-elsewhere-after-restart", test_changed_elsewhere_after_restart);
   return g_test_run ();
 }
