@@ -310,18 +310,35 @@ on_changed_elsewhere_cb (CtStore *store,
   (*heard)++;
 }
 
-static gboolean
-on_second_passed_cb (gpointer user_data)
+/* Runs the main context until *@count is above zero, failing the test
+ * after a minute. */
+static void
+iterate_until_heard (const guint *count)
 {
-  gboolean *passed = user_data;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
 
-  *passed = TRUE;
-  return G_SOURCE_REMOVE;
+  while (*count == 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (G_USEC_PER_SEC / 100);
+    }
 }
 
-/* Writes on @writer until @listener says it heard of a change, giving
- * each write a second; fails if it never does. The first writes may go
- * unheard while the listener's watch is still connecting. */
+/* Waits until @listener's watch listens: once connected, it reports a
+ * change, as it cannot know what was written before it listened. */
+static void
+wait_until_listening (CtStore *listener)
+{
+  guint heard = 0;
+  gulong handler = g_signal_connect (listener, "changed-elsewhere",
+                                     G_CALLBACK (on_changed_elsewhere_cb), &heard);
+
+  iterate_until_heard (&heard);
+  g_signal_handler_disconnect (listener, handler);
+}
+
+/* One write on @writer is heard by @listener, whose watch listens. */
 static void
 assert_heard (CtStore    *writer,
               CtStore    *listener,
@@ -331,19 +348,9 @@ assert_heard (CtStore    *writer,
   gulong handler = g_signal_connect (listener, "changed-elsewhere",
                                      G_CALLBACK (on_changed_elsewhere_cb), &heard);
 
-  for (guint attempt = 0; attempt < 30 && heard == 0; attempt++)
-    {
-      gboolean passed = FALSE;
-      guint timeout = g_timeout_add (1000, on_second_passed_cb, &passed);
-
-      insert_staff (writer, name);
-      while (!passed && heard == 0)
-        g_main_context_iteration (NULL, TRUE);
-      if (!passed)
-        g_source_remove (timeout);
-    }
+  insert_staff (writer, name);
+  iterate_until_heard (&heard);
   g_signal_handler_disconnect (listener, handler);
-  g_assert_cmpuint (heard, >, 0);
 }
 
 /* Two desks on one server: a change on either is heard by the other. */
@@ -356,6 +363,8 @@ test_changed_elsewhere (void)
   CtStore *second = ct_store_open_sync (location, &error);
 
   g_assert_no_error (error);
+  wait_until_listening (first);
+  wait_until_listening (second);
   assert_heard (first, second, "Written On A");
   assert_heard (second, first, "Written On B");
 
@@ -415,7 +424,7 @@ test_changed_elsewhere_after_restart (void)
   gint64 deadline;
 
   g_assert_no_error (error);
-  /* The watch is listening. */
+  wait_until_listening (second);
   assert_heard (first, second, "Before The Restart");
 
   handler = g_signal_connect (second, "changed-elsewhere", G_CALLBACK (on_heard_where_cb), &hearing);

@@ -42,7 +42,6 @@ struct _CtPgWatch
   PGconn *conn;
   GSource *source;
   GSource *retry;
-  gboolean heard_before;
   /* Set by ct_pg_watch_stop(): nothing is called any more. */
   gboolean stopped;
 };
@@ -167,10 +166,10 @@ on_connected_cb (gpointer data)
   g_source_set_callback (watch->source, G_SOURCE_FUNC (on_socket_readable_cb), watch, NULL);
   g_source_attach (watch->source, watch->context);
 
-  /* Changes made while the watch was not listening were not heard. */
-  if (watch->heard_before)
-    watch->func (watch->user_data);
-  watch->heard_before = TRUE;
+  /* Changes made while the watch was not listening were not heard: after
+   * a connection dropped, and also before the first one, as the store
+   * was read when it opened, before this connection listened. */
+  watch->func (watch->user_data);
   return G_SOURCE_REMOVE;
 }
 
