@@ -99,15 +99,26 @@ run_writer (const char *path)
     }
 }
 
-/* Reads the writer's output into @output until it has said "ready", or
- * fails the test after half a minute. */
-static void
-wait_for_ready (int      fd,
-                GString *output)
+/* Whether the writer has said "ready" and then reported a commit. */
+static gboolean
+has_committed (GString *output)
 {
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  const char *ready = strstr (output->str, "ready\n");
 
-  while (strstr (output->str, "ready\n") == NULL)
+  return ready != NULL && strchr (ready + strlen ("ready\n"), '\n') != NULL;
+}
+
+/* Reads the writer's output into @output until it has opened the store
+ * and committed its first transaction, or fails the test after a minute.
+ * How long that takes depends on the machine (and on a sanitizer build)
+ * alone, so the kill that follows is timed from it. */
+static void
+wait_for_first_commit (int      fd,
+                       GString *output)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!has_committed (output))
     {
       struct pollfd pfd = { fd, POLLIN, 0 };
       char buf[4096];
@@ -158,13 +169,13 @@ test_crash_sigkill (void)
       g_assert_no_error (error);
 
       /* Kill at a random point: one round in five while it opens, the
-       * others at a random moment once it has started writing. */
+       * others at a random moment once it is writing. */
       if (round % 5 == 0)
         g_usleep (g_random_int_range (1, 50) * 1000);
       else
         {
-          wait_for_ready (out_fd, output);
-          g_usleep (g_random_int_range (20, 300) * 1000);
+          wait_for_first_commit (out_fd, output);
+          g_usleep (g_random_int_range (0, 300) * 1000);
         }
       kill (pid, SIGKILL);
       g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
@@ -397,8 +408,10 @@ test_concurrent_writers (void)
   enum { N_WRITERS = 3 };
   GPid pids[N_WRITERS];
   int fds[N_WRITERS];
+  GString *outputs[N_WRITERS];
   guint committed = 0;
   CtStoreVerifyStats stats;
+  gint64 deadline;
 
   store = ct_store_create_sync (path, NULL, &error);
   g_assert_no_error (error);
@@ -412,7 +425,36 @@ test_concurrent_writers (void)
       g_assert_no_error (error);
     }
 
-  g_usleep (2500 * 1000);
+  /* Killed once every writer has committed (however long the machine
+   * takes to start three of them), at a random moment after that. */
+  deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+  for (guint i = 0; i < N_WRITERS; i++)
+    outputs[i] = g_string_new (NULL);
+  for (guint i = 0; i < N_WRITERS; i++)
+    {
+      while (!has_committed (outputs[i]))
+        {
+          struct pollfd pfds[N_WRITERS];
+          char buf[4096];
+
+          g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+          /* All are read, so none blocks on a full pipe meanwhile. */
+          for (guint j = 0; j < N_WRITERS; j++)
+            pfds[j] = (struct pollfd) { fds[j], POLLIN, 0 };
+          if (poll (pfds, N_WRITERS, 100) <= 0)
+            continue;
+          for (guint j = 0; j < N_WRITERS; j++)
+            if (pfds[j].revents & (POLLIN | POLLHUP))
+              {
+                ssize_t n = read (fds[j], buf, sizeof buf);
+
+                /* A writer that ended before it was killed failed. */
+                g_assert_cmpint (n, >, 0);
+                g_string_append_len (outputs[j], buf, n);
+              }
+        }
+    }
+  g_usleep (g_random_int_range (0, 500) * 1000);
   for (guint i = 0; i < N_WRITERS; i++)
     kill (pids[i], SIGKILL);
 
@@ -427,7 +469,7 @@ test_concurrent_writers (void)
 
   for (guint i = 0; i < N_WRITERS; i++)
     {
-      g_autoptr(GString) output = g_string_new (NULL);
+      g_autoptr(GString) output = outputs[i];
       g_auto(GStrv) lines = NULL;
       guint mine = 0;
       char buf[4096];

@@ -162,6 +162,76 @@ test_no_plaintext (StoreFixture  *fixture,
   ct_crypto_free_string (key_text);
 }
 
+typedef struct
+{
+  char *uuid;
+  guint8 mac[32];
+  gboolean ok;
+} MarkWriter;
+
+/* Writes and reads back a mark of its own database, many times. */
+static gpointer
+write_marks (gpointer data)
+{
+  MarkWriter *writer = data;
+
+  writer->ok = TRUE;
+  for (gint64 count = 1; count <= 40 && writer->ok; count++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *mac_hex = NULL;
+      g_autoptr(GString) expected_hex = g_string_new (NULL);
+      gboolean found = FALSE;
+      gint64 read_count = 0;
+
+      writer->mac[0] = (guint8) count;
+      for (gsize i = 0; i < sizeof writer->mac; i++)
+        g_string_append_printf (expected_hex, "%02x", writer->mac[i]);
+      if (!ct_keyring_store_mark (writer->uuid, count, writer->mac, sizeof writer->mac, &error) ||
+          !ct_keyring_lookup_mark (writer->uuid, &found, &read_count, &mac_hex, &error))
+        {
+          g_printerr ("%s: %s\n", writer->uuid, error->message);
+          writer->ok = FALSE;
+        }
+      else if (!found || read_count != count || g_strcmp0 (mac_hex, expected_hex->str) != 0)
+        {
+          g_printerr ("%s: wrote mark %" G_GINT64_FORMAT ", read back %s %" G_GINT64_FORMAT " %s\n",
+                      writer->uuid, count, found ? "mark" : "no mark", read_count, mac_hex);
+          writer->ok = FALSE;
+        }
+    }
+  return NULL;
+}
+
+/* Stores write their marks from their worker threads while other threads
+ * ask the keyring too. libsecret's file keyring is one object per process
+ * that every write replaces: each thread still reads back exactly what it
+ * wrote, and nothing it held is freed under it. */
+static void
+test_threads (void)
+{
+  MarkWriter writers[4];
+  GThread *threads[G_N_ELEMENTS (writers)];
+
+  for (guint i = 0; i < G_N_ELEMENTS (writers); i++)
+    {
+      writers[i].uuid = g_uuid_string_random ();
+      for (gsize b = 0; b < sizeof writers[i].mac; b++)
+        writers[i].mac[b] = (guint8) (i * 32 + b);
+      threads[i] = g_thread_new ("mark-writer", write_marks, &writers[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (writers); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_thread_join (threads[i]);
+      g_assert_true (writers[i].ok);
+      g_assert_true (ct_keyring_delete_mark (writers[i].uuid, &error));
+      g_assert_no_error (error);
+      g_free (writers[i].uuid);
+    }
+}
+
 /* With another password the file opens to nothing: that is a locked
  * keyring, with its own message, and neither the database nor the file
  * changes, even when a recovery is tried. */
@@ -369,6 +439,7 @@ main (int   argc,
               store_fixture_set_up, test_reopen, store_fixture_tear_down);
   g_test_add ("/store/keyring-file/2-no-plaintext", StoreFixture, NULL,
               store_fixture_set_up, test_no_plaintext, store_fixture_tear_down);
+  g_test_add_func ("/store/keyring-file/2-threads", test_threads);
   g_test_add ("/store/keyring-file/3-wrong-password", StoreFixture, NULL,
               store_fixture_set_up, test_wrong_password, store_fixture_tear_down);
   g_test_add_func ("/store/keyring-file/3-wrong-password/subprocess", test_wrong_password_subprocess);

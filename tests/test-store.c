@@ -1756,6 +1756,41 @@ insert_tasks (StoreFixture *fixture,
     }
 }
 
+static void
+on_store_finalized (gpointer  data,
+                    GObject  *where_the_object_was)
+{
+  GThread **thread = data;
+
+  *thread = g_thread_self ();
+}
+
+/* A store dropped right after a call that waited for it goes there and
+ * then, on the caller's thread: closed, its mark written, before the
+ * caller does anything else with the file or the keyring, never later on
+ * its worker thread. */
+static void
+test_close_last_reference_on_caller (StoreFixture  *fixture,
+                                     gconstpointer  data)
+{
+  store_fixture_close (fixture);
+  for (guint i = 0; i < 50; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CtRecord) task = ct_record_new (CT_RECORD_KIND_TASK);
+      CtStore *store = ct_store_open_sync (fixture->path, &error);
+      GThread *finalized_on = NULL;
+
+      g_assert_no_error (error);
+      g_object_weak_ref (G_OBJECT (store), on_store_finalized, &finalized_on);
+      g_assert_true (ct_store_insert_sync (store, STAFF, task, &error));
+      g_assert_no_error (error);
+      g_object_unref (store);
+      g_assert_true (finalized_on == g_thread_self ());
+    }
+  store_fixture_reopen (fixture);
+}
+
 static char *
 last_audit_action (CtStore *store,
                    gint64  *out_seq)
@@ -2173,6 +2208,7 @@ main (int   argc,
   FIXTURE_TEST ("/store/update/conflict-two-desks", test_update_conflict_two_desks);
   FIXTURE_TEST ("/store/update/simultaneous-edits", test_update_simultaneous_edits);
   FIXTURE_TEST ("/store/transaction/rollback-and-commit", test_transaction_rollback_and_commit);
+  FIXTURE_TEST ("/store/close/last-reference-on-caller", test_close_last_reference_on_caller);
   FIXTURE_TEST ("/store/audit/every-write-and-open", test_audit_every_write_and_open);
   FIXTURE_TEST ("/store/audit/fixed-shapes", test_audit_fixed_shapes);
   FIXTURE_TEST ("/store/blind-index/find-children", test_find_children);

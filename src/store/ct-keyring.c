@@ -47,6 +47,35 @@
 /* How many times a high-water mark was written, for the tests. */
 static guint mark_writes;
 
+/*
+ * Every call into libsecret in the process holds this lock. The keyring
+ * is asked from several threads (each store's worker, which writes the
+ * high-water mark; the thread that connects a server watch; the thread
+ * that calls the store), and libsecret's file keyring is one object per
+ * process whose items are replaced, not locked, on every write: two
+ * threads in it at once read items another thread is freeing. Recursive,
+ * as the functions below call one another.
+ */
+static GRecMutex keyring_lock;
+
+/**
+ * ct_keyring_lock:
+ *
+ * Takes the lock every call into libsecret holds, for code outside this
+ * file that calls libsecret itself. Release it with ct_keyring_unlock().
+ */
+void
+ct_keyring_lock (void)
+{
+  g_rec_mutex_lock (&keyring_lock);
+}
+
+void
+ct_keyring_unlock (void)
+{
+  g_rec_mutex_unlock (&keyring_lock);
+}
+
 static const SecretSchema *
 get_schema (void)
 {
@@ -337,6 +366,7 @@ ct_keyring_store_key (const char   *database_uuid,
                       const CtKey  *key,
                       GError      **error)
 {
+  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&keyring_lock);
   g_autoptr(SecretService) service = NULL;
   g_autoptr(GHashTable) attributes = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -383,6 +413,7 @@ CtKey *
 ct_keyring_lookup_key (const char  *database_uuid,
                        GError     **error)
 {
+  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&keyring_lock);
   g_autoptr(SecretService) service = NULL;
   g_autoptr(GHashTable) attributes = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -442,6 +473,7 @@ gboolean
 ct_keyring_delete_key (const char  *database_uuid,
                        GError     **error)
 {
+  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&keyring_lock);
   g_autoptr(SecretService) service = NULL;
   g_autoptr(GHashTable) attributes = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -472,6 +504,7 @@ gboolean
 ct_keyring_delete_mark (const char  *database_uuid,
                         GError     **error)
 {
+  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&keyring_lock);
   g_autoptr(SecretService) service = NULL;
   g_autoptr(GHashTable) attributes = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -501,6 +534,7 @@ ct_keyring_delete_mark (const char  *database_uuid,
 CtKeyringState
 ct_keyring_get_state (const char *database_uuid)
 {
+  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&keyring_lock);
   g_autoptr(GError) error = NULL;
   CtKey *key;
 
@@ -552,6 +586,7 @@ ct_keyring_store_mark (const char    *database_uuid,
                        gsize          audit_mac_len,
                        GError       **error)
 {
+  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&keyring_lock);
   g_autoptr(SecretService) service = NULL;
   g_autoptr(GHashTable) attributes = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -634,6 +669,7 @@ ct_keyring_lookup_mark (const char  *database_uuid,
                         char       **out_audit_mac_hex,
                         GError     **error)
 {
+  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&keyring_lock);
   g_autoptr(SecretService) service = NULL;
   g_autoptr(GHashTable) attributes = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -745,6 +781,7 @@ ct_keyring_store_member_keys (const char   *public_key_hex,
                               const CtKey  *sign_seed,
                               GError      **error)
 {
+  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&keyring_lock);
   g_autoptr(SecretService) service = NULL;
   g_autoptr(GHashTable) attributes = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -797,6 +834,7 @@ ct_keyring_lookup_member_keys (const char  *public_key_hex,
                                CtKey      **out_sign_seed,
                                GError     **error)
 {
+  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&keyring_lock);
   g_autoptr(SecretService) service = NULL;
   g_autoptr(GHashTable) attributes = NULL;
   g_autoptr(GError) local_error = NULL;

@@ -15,6 +15,9 @@ typedef enum
   CT_KEYRING_STATE_NO_SERVICE,
 } CtKeyringState;
 
+void            ct_keyring_lock        (void);
+void            ct_keyring_unlock      (void);
+
 gboolean        ct_keyring_store_key   (const char   *database_uuid,
                                         const CtKey  *key,
                                         GError      **error);

@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "ct-keyring.h"
 #include "ct-sqlite-backend.h"
 #include "ct-store-error.h"
 
@@ -251,8 +252,10 @@ lookup_password (PQconninfoOption *options)
   g_autoptr(GError) local_error = NULL;
   char *password;
 
+  ct_keyring_lock ();
   password = secret_password_lookup_sync (get_password_schema (), NULL, &local_error,
                                           PASSWORD_ATTRIBUTES (options), NULL);
+  ct_keyring_unlock ();
   if (local_error != NULL)
     g_debug ("No server password from the keyring: %s", local_error->message);
   return password;
@@ -290,8 +293,10 @@ ct_pg_backend_store_password (const char  *location,
   label = g_strdup_printf (_("Caretrail server password (%s@%s/%s)"),
                            option_or_empty (options, "user"), option_or_empty (options, "host"),
                            option_or_empty (options, "dbname"));
+  ct_keyring_lock ();
   ok = secret_password_store_sync (get_password_schema (), SECRET_COLLECTION_DEFAULT, label,
                                    password, NULL, &local_error, PASSWORD_ATTRIBUTES (options), NULL);
+  ct_keyring_unlock ();
   PQconninfoFree (options);
   if (!ok)
     {

@@ -15,7 +15,12 @@
  * it drops, the watch connects again after a pause.
  *
  * The watch is shared by its owner and the thread connecting it, hence
- * the reference count; everything else happens on the main context.
+ * the reference count; everything else happens on the main context. The
+ * thread hands its connection over through a source on that context,
+ * never by calling in itself: while no thread has acquired the context
+ * (a command-line program making synchronous calls, say), a call through
+ * g_main_context_invoke() would run on the connecting thread, beside
+ * ct_pg_watch_stop() on the owner's.
  */
 
 #define RETRY_SECONDS 2
@@ -28,11 +33,15 @@ struct _CtPgWatch
   CtPgWatchFunc func;
   gpointer user_data;
 
+  /* Guards @pending and, against the connecting thread, @stopped. */
+  GMutex lock;
+  /* The source that hands a new connection to the main context. */
+  GSource *pending;
+
   /* Touched on the main context only. */
   PGconn *conn;
   GSource *source;
   GSource *retry;
-  gboolean heard_before;
   /* Set by ct_pg_watch_stop(): nothing is called any more. */
   gboolean stopped;
 };
@@ -60,6 +69,7 @@ watch_unref (CtPgWatch *watch)
   g_clear_pointer (&watch->conn, PQfinish);
   g_clear_object (&watch->backend);
   g_main_context_unref (watch->context);
+  g_mutex_clear (&watch->lock);
   g_free (watch);
 }
 
@@ -136,6 +146,10 @@ on_connected_cb (gpointer data)
   Connected *connected = data;
   CtPgWatch *watch = connected->watch;
 
+  g_mutex_lock (&watch->lock);
+  g_clear_pointer (&watch->pending, g_source_unref);
+  g_mutex_unlock (&watch->lock);
+
   if (watch->stopped)
     {
       g_clear_pointer (&connected->conn, PQfinish);
@@ -152,10 +166,10 @@ on_connected_cb (gpointer data)
   g_source_set_callback (watch->source, G_SOURCE_FUNC (on_socket_readable_cb), watch, NULL);
   g_source_attach (watch->source, watch->context);
 
-  /* Changes made while the watch was not listening were not heard. */
-  if (watch->heard_before)
-    watch->func (watch->user_data);
-  watch->heard_before = TRUE;
+  /* Changes made while the watch was not listening were not heard: after
+   * a connection dropped, and also before the first one, as the store
+   * was read when it opened, before this connection listened. */
+  watch->func (watch->user_data);
   return G_SOURCE_REMOVE;
 }
 
@@ -173,7 +187,10 @@ static gpointer
 connect_thread (gpointer data)
 {
   Connected *connected = data;
+  CtPgWatch *watch = connected->watch;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GMainContext) context = NULL;
+  g_autoptr(GSource) source = NULL;
   PGresult *result;
 
   connected->conn = ct_pg_backend_connect (connected->watch->backend, &error);
@@ -193,8 +210,22 @@ connect_thread (gpointer data)
   if (connected->conn != NULL)
     PQsetnonblocking (connected->conn, 1);
 
-  g_main_context_invoke_full (connected->watch->context, G_PRIORITY_DEFAULT,
-                              on_connected_cb, connected, connected_free);
+  /* The context is kept until the source is unreferenced below: the
+   * owner may run the source, stop the watch and drop the context first. */
+  context = g_main_context_ref (watch->context);
+  g_mutex_lock (&watch->lock);
+  if (!watch->stopped)
+    {
+      source = g_idle_source_new ();
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, on_connected_cb, g_steal_pointer (&connected), connected_free);
+      g_source_set_static_name (source, "[caretrail] server watch connected");
+      watch->pending = g_source_ref (source);
+      g_source_attach (source, context);
+    }
+  g_mutex_unlock (&watch->lock);
+  if (connected != NULL)
+    connected_free (connected);
   return NULL;
 }
 
@@ -228,6 +259,7 @@ ct_pg_watch_new (CtPgBackend   *backend,
   CtPgWatch *watch = g_new0 (CtPgWatch, 1);
 
   g_atomic_ref_count_init (&watch->ref_count);
+  g_mutex_init (&watch->lock);
   watch->backend = g_object_ref (backend);
   watch->context = g_main_context_ref (context);
   watch->func = func;
@@ -248,7 +280,16 @@ ct_pg_watch_stop (CtPgWatch *watch)
 {
   g_return_if_fail (watch != NULL);
 
+  /* A connection made but not yet handed over is closed now, not when
+   * (or if) the context runs again. */
+  g_mutex_lock (&watch->lock);
   watch->stopped = TRUE;
+  if (watch->pending != NULL)
+    {
+      g_source_destroy (watch->pending);
+      g_clear_pointer (&watch->pending, g_source_unref);
+    }
+  g_mutex_unlock (&watch->lock);
   drop_connection (watch);
   if (watch->retry != NULL)
     {

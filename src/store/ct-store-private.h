@@ -155,6 +155,9 @@ typedef struct
 {
   const CtStoreOp *op;    /* %NULL: the worker quits */
   GTask *task;
+  /* Set on the task's main context once the worker has let go of the
+   * task (a _sync call waits for it). */
+  gboolean *released;
 } Request;
 
 /* The data of every request. */

@@ -47,6 +47,48 @@ ct_store_priv_op_new (void)
 
 /* Worker thread {{{ */
 
+static gboolean
+on_request_released_cb (gpointer data)
+{
+  Request *request = data;
+
+  if (request->released != NULL)
+    *request->released = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+request_free (gpointer data)
+{
+  Request *request = data;
+
+  g_object_unref (request->task);
+  g_free (request);
+}
+
+/*
+ * The task holds the store. Were the worker to drop the task itself, it
+ * could drop the last reference to the store (its caller having let go
+ * as soon as the result came), and the store would be finalised on the
+ * worker: closed, and its high-water mark written, after the call that
+ * used it returned, beside whatever the caller did next. So the task is
+ * let go on the main context it returns to, as its result was.
+ */
+static void
+release_request (Request *request)
+{
+  /* Once attached, the source may run, and a _sync caller return and
+   * drop its context, before the source is unreferenced here; unref
+   * locks the source's context, so it is kept until then. */
+  g_autoptr(GMainContext) context = g_main_context_ref (g_task_get_context (request->task));
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, on_request_released_cb, request, request_free);
+  g_source_set_static_name (source, "[caretrail] release store request");
+  g_source_attach (source, context);
+}
+
 /* Runs @store_op for @task, on the worker thread. */
 static void
 run_op (CtStore         *self,
@@ -133,8 +175,7 @@ worker_main (gpointer data)
       else if (mark_store == self)
         mark_store = NULL;
 
-      g_object_unref (request->task);
-      g_free (request);
+      release_request (request);
     }
 
   g_async_queue_unref (queue);
@@ -151,7 +192,8 @@ ct_store_priv_start_worker (CtStore *self)
 static void
 push_request (CtStore         *self,
               const CtStoreOp *store_op,
-              GTask           *task)
+              GTask           *task,
+              gboolean        *released)
 {
   Request *request;
 
@@ -160,12 +202,15 @@ push_request (CtStore         *self,
       g_task_return_new_error (task, CT_STORE_ERROR, CT_STORE_ERROR_CLOSED,
                                _("The database has been closed."));
       g_object_unref (task);
+      if (released != NULL)
+        *released = TRUE;
       return;
     }
 
   request = g_new0 (Request, 1);
   request->op = store_op;
   request->task = task;
+  request->released = released;
   g_async_queue_push (self->queue, request);
 }
 
@@ -184,7 +229,7 @@ ct_store_priv_run_async (CtStore             *self,
 
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, op, ct_store_priv_op_free);
-  push_request (self, store_op, task);
+  push_request (self, store_op, task, NULL);
 }
 
 static void
@@ -208,6 +253,7 @@ ct_store_priv_run_sync (CtStore         *self,
 {
   GMainContext *context = g_main_context_new ();
   GAsyncResult *result = NULL;
+  gboolean released = FALSE;
   GTask *task;
 
   g_main_context_push_thread_default (context);
@@ -221,11 +267,14 @@ ct_store_priv_run_sync (CtStore         *self,
       g_task_return_new_error (task, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
                                _("The store cannot be called from inside one of its own transactions."));
       g_object_unref (task);
+      released = TRUE;
     }
   else
-    push_request (self, store_op, task);
+    push_request (self, store_op, task, &released);
 
-  while (result == NULL)
+  /* Until the worker has let go of the task too, so that the store is
+   * finalised on this thread if the caller drops it next. */
+  while (result == NULL || !released)
     g_main_context_iteration (context, TRUE);
 
   g_main_context_pop_thread_default (context);
