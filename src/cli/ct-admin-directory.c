@@ -444,7 +444,7 @@ print_help (const Directory *directory)
     g_print ("%s\n\n", _("The members of staff in the directory. Nothing is deleted: each change is kept as a new version, and someone who has left is marked with --left yes."));
   g_print ("%s\n", _("Subcommands:"));
   g_print ("  %-10s %s\n", "list", directory->kind == CT_RECORD_KIND_AGENCY
-           ? _("List them, with their ids (the default for staff)")
+           ? _("List them, with their ids")
            : _("List them, with their ids (the default)"));
   g_print ("  %-10s %s\n", "add", _("Add one"));
   g_print ("  %-10s %s\n", "edit", _("Correct one, named by its id or its name"));
