@@ -235,6 +235,8 @@ test_authority_added_and_corrected (Fixture       *fixture,
                     n_agencies);
 
   ct_test_ui_type_into (GTK_WIDGET (form), "Name", name);
+  /* What was wrong is no longer said once the name is typed. */
+  g_assert_null (ct_test_ui_find_error (GTK_WIDGET (form)));
   ct_test_ui_type_into (GTK_WIDGET (form), "Area it covers", "Northshire");
   ct_test_ui_choose (GTK_WIDGET (form), "Kind", "Multi-agency safeguarding hub");
   ct_test_ui_type_into (GTK_WIDGET (form), "Postal address", address);
@@ -433,6 +435,22 @@ test_staff_added_and_leaving (Fixture       *fixture,
   ct_test_ui_wait_for_text (fixture->page, "No longer with us");
 }
 
+/* A new authority's form, opened for a case whose child lives where no
+ * authority is recorded, starts with that area. */
+static void
+test_new_authority_for_area (void)
+{
+  CtDirectoryDialog *form = ct_directory_dialog_new (CT_RECORD_KIND_AGENCY, NULL, "Westshire");
+  GtkWidget *area;
+
+  gtk_window_present (GTK_WINDOW (form));
+  area = ct_test_ui_find_by_label (GTK_WIDGET (form), "Area it covers");
+  g_assert_true (GTK_IS_EDITABLE (area));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (area)), ==, "Westshire");
+  g_assert_null (ct_directory_dialog_get_record (form));
+  gtk_window_destroy (GTK_WINDOW (form));
+}
+
 static gboolean
 on_tick_cb (gpointer user_data)
 {
@@ -452,6 +470,8 @@ main (int   argc,
               test_authority_added_and_corrected, fixture_tear_down);
   g_test_add ("/ui/directory/staff-added-and-leaving", Fixture, NULL, fixture_set_up,
               test_staff_added_and_leaving, fixture_tear_down);
+
+  g_test_add_func ("/ui/directory/new-authority-for-area", test_new_authority_for_area);
 
   return g_test_run ();
 }

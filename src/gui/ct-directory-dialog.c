@@ -287,6 +287,25 @@ build_staff_form (CtDirectoryDialog *self)
     }
 }
 
+static void
+on_changed_cb (CtDirectoryDialog *self)
+{
+  ct_form_window_hide_problem (CT_FORM_WINDOW (self));
+}
+
+/* What was wrong is no longer said once something is changed. */
+static void
+watch_changes (CtDirectoryDialog *self,
+               GtkWidget        **rows,
+               guint              n_rows,
+               const char        *signal)
+{
+  for (guint i = 0; i < n_rows; i++)
+    if (rows[i] != NULL)
+      g_signal_connect_object (rows[i], signal, G_CALLBACK (on_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+}
+
 /**
  * ct_directory_dialog_new:
  * @kind: %CT_RECORD_KIND_AGENCY or %CT_RECORD_KIND_STAFF
@@ -324,12 +343,20 @@ ct_directory_dialog_new (CtRecordKind  kind,
       ct_form_window_set_save_label (CT_FORM_WINDOW (self),
                                      _("Save the local authority’s or agency’s details"));
       build_agency_form (self, area);
+      watch_changes (self, self->rows, G_N_ELEMENTS (self->rows), "changed");
+      watch_changes (self, self->front_door_rows, G_N_ELEMENTS (self->front_door_rows),
+                     "changed");
+      watch_changes (self, (GtkWidget **) &self->kind_row, 1, "notify::value");
+      watch_changes (self, (GtkWidget **) &self->period_row, 1, "notify::value");
     }
   else
     {
       ct_form_window_set_save_label (CT_FORM_WINDOW (self),
                                      _("Save the member of staff’s details"));
       build_staff_form (self);
+      watch_changes (self, self->staff_rows, G_N_ELEMENTS (self->staff_rows), "changed");
+      watch_changes (self, self->flag_switches, G_N_ELEMENTS (self->flag_switches),
+                     "notify::active");
     }
 
   return self;
