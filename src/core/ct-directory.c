@@ -33,10 +33,6 @@ static const Label periods[] = {
   { "2wd", N_("Written confirmation within 2 working days") },
 };
 
-static const char * const agency_kind_ids[] = {
-  "children-social-care", "mash", "police", "nspcc", "lado", "early-help", NULL
-};
-static const char * const period_ids[] = { "48h", "24h", "2wd", NULL };
 
 /**
  * ct_directory_kind_is_directory:
@@ -59,7 +55,8 @@ ct_directory_kind_is_directory (CtRecordKind kind)
 const char * const *
 ct_directory_get_agency_kinds (void)
 {
-  return agency_kind_ids;
+  /* The choices the details accept, so the two never differ. */
+  return ct_details_lookup (CT_RECORD_KIND_AGENCY, "kind")->choices;
 }
 
 /**
@@ -87,7 +84,7 @@ ct_directory_describe_agency_kind (const char *kind)
 const char * const *
 ct_directory_get_periods (void)
 {
-  return period_ids;
+  return ct_details_lookup (CT_RECORD_KIND_AGENCY, "confirmation-period")->choices;
 }
 
 /**
