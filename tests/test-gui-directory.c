@@ -433,6 +433,7 @@ test_staff_added_and_leaving (Fixture       *fixture,
   still = find_named (ct_workflow_get_current_staff (fixture->workflow), "Sam Deputy");
   g_assert_null (still);
   ct_test_ui_wait_for_text (fixture->page, "No longer with us");
+  ct_test_ui_screenshot (GTK_WIDGET (fixture->window), "directory-staff-left.png");
 }
 
 /* A new authority's form, opened for a case whose child lives where no
