@@ -109,6 +109,21 @@ json "$work/history.json" "len(d['versions']) == 2 and 'left' not in d['versions
   || fail "the deputy's history is not kept: $(cat "$work/history.json")"
 refused 1 "Write the member of staff’s name" staff add --database "$db" --by "$dso" --role "Volunteer"
 
+# A database made with init alone: its first member of staff adds
+# themselves; after that, every change names who made it.
+empty=$work/empty.db
+"$admin" init --database "$empty" > /dev/null || fail "init of a second database failed"
+first=$("$admin" staff add --database "$empty" --name "Robin First" --dso yes) \
+  || fail "the first member of staff could not be added without --by"
+"$admin" staff --json --database "$empty" > "$work/first.json"
+json "$work/first.json" "len(d['staff']) == 1 and d['staff'][0]['id'] == '$first' and d['staff'][0]['is-dso'] is True" \
+  || fail "the first member of staff is not listed: $(cat "$work/first.json")"
+refused 1 "with --by" staff add --database "$empty" --name "Second Person"
+refused 2 "with --by" staff edit --database "$empty" "Robin First" --phone 1
+"$admin" staff add --database "$empty" --by "$first" --name "Second Person" > /dev/null \
+  || fail "the second member of staff could not be added by the first"
+"$admin" verify --database "$empty" > /dev/null || fail "verify failed after the first member of staff"
+
 # Every change is in the audit log, naming who made it: verify still passes.
 "$admin" verify --database "$db" > /dev/null || fail "verify failed after the changes"
 

@@ -177,7 +177,7 @@ save (const Directory *directory,
   else
     context = ct_admin_option_context_new (edit ? _("ID-OR-NAME") : NULL,
                                            edit ? _("Correct a member of staff’s details, or say they have left with --left yes. The version before is kept in its history; nothing is deleted.")
-                                                : _("Add a member of staff to the directory. Only --name is needed."));
+                                                : _("Add a member of staff to the directory. Only --name is needed, and --by unless it is the first."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   status = ct_admin_parse_options (context, command, &argc, &argv);
   if (status != 0)
@@ -195,7 +195,9 @@ save (const Directory *directory,
       status = ct_admin_usage_error (command, _("This command takes no arguments besides its options; give the name with --name."));
       goto out;
     }
-  if (staff_id == NULL)
+  /* Only the first member of staff can be added without saying by whom:
+   * the store refuses it once there is anyone to name. */
+  if (staff_id == NULL && (edit || directory->kind != CT_RECORD_KIND_STAFF))
     {
       status = ct_admin_usage_error (command, _("Say who is making the change with --by STAFF-ID. “caretrail-admin staff” lists the ids."));
       goto out;

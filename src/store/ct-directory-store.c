@@ -43,7 +43,26 @@ save_in_transaction (CtStoreTransaction  *txn,
   g_autoptr(CtRecord) actor = NULL;
   g_autoptr(GError) local_error = NULL;
 
-  /* Every change names who made it: someone on the staff. */
+  /* The first member of staff of a directory with none yet adds
+   * themselves, as setup does; every other change names who made it. */
+  if (data->actor_id == NULL)
+    {
+      gint64 n_staff = ct_store_transaction_count (txn, CT_RECORD_KIND_STAFF, error);
+
+      if (n_staff < 0)
+        return FALSE;
+      if (n_staff > 0 || data->existing != NULL ||
+          ct_record_get_kind (data->record) != CT_RECORD_KIND_STAFF)
+        {
+          g_set_error_literal (error, CT_STORE_ERROR, CT_STORE_ERROR_INVALID,
+                               _("Say who is making the change with --by STAFF-ID. "
+                                 "“caretrail-admin staff” lists the ids."));
+          return FALSE;
+        }
+      return ct_store_transaction_insert (txn, ct_record_get_id (data->record), data->record,
+                                          error);
+    }
+
   actor = ct_store_transaction_get (txn, CT_RECORD_KIND_STAFF, data->actor_id, &local_error);
   if (actor == NULL)
     {
@@ -91,7 +110,9 @@ prepare (const char    *actor_id,
 /**
  * ct_directory_save_sync:
  * @store: an open store
- * @actor_id: the member of staff making the change
+ * @actor_id: (nullable): the member of staff making the change; %NULL only
+ *   to add the first member of staff of a directory that has none, who is
+ *   then recorded as having added themselves
  * @kind: %CT_RECORD_KIND_AGENCY or %CT_RECORD_KIND_STAFF
  * @existing: (nullable): the record as read from @store, to change; %NULL
  *   to add a new one
@@ -115,7 +136,6 @@ ct_directory_save_sync (CtStore       *store,
   CtRecord *saved;
 
   g_return_val_if_fail (CT_IS_STORE (store), NULL);
-  g_return_val_if_fail (actor_id != NULL, NULL);
   g_return_val_if_fail (answers != NULL, NULL);
 
   data = prepare (actor_id, kind, existing, answers, error);
