@@ -10,6 +10,7 @@
 
 #include "ct-case-page.h"
 #include "ct-confirmation-copy.h"
+#include "ct-directory-dialog.h"
 #include "ct-document-window.h"
 #include "ct-procedure.h"
 #include "ct-step-dialog.h"
@@ -307,16 +308,36 @@ test_draft_gaps_open_their_forms (void)
   dialog = open_draft_gaps (page);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
 
-  /* The authority's postal address is missing: its button shows the
-   * directory, where the authority's entry is kept. */
+  /* The authority's postal address is missing: its button opens the
+   * directory's entry for the authority the case was referred to. */
   g_assert_nonnull (ct_test_ui_find_text (dialog, "The local authority’s postal address"));
   g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "agency"));
   g_assert_cmpstr (adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (dialog), "agency"), ==,
-                   "Open the _Directory");
-  g_assert_null (shown);
+                   "Open the _Local Authority’s Details");
+  g_assert_null (ct_test_ui_find_toplevel (CT_TYPE_DIRECTORY_DIALOG));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "agency");
-  g_assert_cmpstr (shown, ==, "directory");
+  g_assert_null (shown);
   close_if_open (&dialog);
+  {
+    GtkWidget *form = ct_test_ui_find_toplevel (CT_TYPE_DIRECTORY_DIALOG);
+    CtRecord *agency;
+    gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+    g_assert_nonnull (form);
+    agency = ct_directory_dialog_get_record (CT_DIRECTORY_DIALOG (form));
+    g_assert_nonnull (agency);
+    g_assert_cmpstr (ct_record_get_string (agency, "name"), ==, "Exampleshire Children’s Services");
+    ct_test_ui_type_into (form, "Postal address", "Civic Centre, Exampletown EX1 1EX");
+    g_object_add_weak_pointer (G_OBJECT (form), (gpointer *) &form);
+    g_assert_true (gtk_widget_activate_action (form, "form.save", NULL));
+    while (form != NULL && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_null (form);
+    agency = g_list_model_get_item (ct_workflow_get_agencies (workflow), 0);
+    g_assert_cmpstr (ct_record_get_string (agency, "address"), ==,
+                     "Civic Centre, Exampletown EX1 1EX");
+    g_object_unref (agency);
+  }
 
   /* No detail of the referral is missing, but what the organisation has
    * done is: the button opens the step that adds it. */

@@ -110,7 +110,7 @@ test_help_topic_pages (void)
 {
   static const char *pages[] = {
     "index", "getting-started", "procedure", "allegations", "notes", "letters", "backups",
-    "keyboard",
+    "keyboard", "directory",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)

@@ -412,11 +412,209 @@ test_same_records (void)
   g_object_unref (store);
 }
 
+/* The directory: what the app's forms save (through CtWorkflow) and what
+ * `caretrail-admin agency` and `staff` save are the same records, version
+ * for version. */
+
+typedef struct
+{
+  const char *option;  /* caretrail-admin's, without "--" */
+  const char *field;
+  const char *value;   /* "yes" or "no" for a yes/no detail */
+  gboolean    yes_no;
+} DirectoryAnswer;
+
+static const DirectoryAnswer agency_added[] = {
+  { "name", "name", "Northshire Children’s Services", FALSE },
+  { "kind", "kind", "mash", FALSE },
+  { "area", "area", "Northshire", FALSE },
+  { "address", "address", "Front Door, County Hall, Northtown NT1 1AA", FALSE },
+  { "phone", "phone", "0300 100 2000", FALSE },
+  { "secure-email", "secure-email", "mash@northshire.gov.uk", FALSE },
+  { "out-of-hours", "out-of-hours", "0300 100 9999", FALSE },
+  { "confirmation-period", "confirmation-period", "2wd", FALSE },
+  { NULL, }
+};
+
+static const DirectoryAnswer agency_corrected[] = {
+  { "phone", "phone", "0300 100 3000", FALSE },
+  { "out-of-hours", "out-of-hours", "", FALSE },
+  { NULL, }
+};
+
+static const DirectoryAnswer staff_added[] = {
+  { "name", "name", "Sam Deputy", FALSE },
+  { "role", "role", "Head of Pastoral Care", FALSE },
+  { "email", "email", "sam@example.org", FALSE },
+  { "deputy", "is-deputy", "yes", TRUE },
+  { NULL, }
+};
+
+static const DirectoryAnswer staff_left[] = {
+  { "left", "left", "yes", TRUE },
+  { NULL, }
+};
+
+static GHashTable *
+directory_answers (const DirectoryAnswer *answers)
+{
+  GHashTable *table = ct_answers_new ();
+
+  for (guint i = 0; answers[i].option != NULL; i++)
+    if (answers[i].yes_no)
+      ct_answers_set_boolean (table, answers[i].field, g_str_equal (answers[i].value, "yes"));
+    else
+      ct_answers_set_text (table, answers[i].field, answers[i].value);
+  return table;
+}
+
+static CtRecord *
+save_in_app (CtWorkflow            *workflow,
+             CtRecordKind           kind,
+             CtRecord              *existing,
+             const DirectoryAnswer *answers)
+{
+  g_autoptr(GHashTable) table = directory_answers (answers);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  CtRecord *saved;
+
+  ct_workflow_save_directory_async (workflow, kind, existing, table, NULL, on_done_cb, &result);
+  saved = ct_workflow_save_directory_finish (workflow, wait_result (&result), &error);
+  g_assert_no_error (error);
+  return saved;
+}
+
+static char *
+save_on_command_line (const char            *path,
+                      const char            *command,
+                      const char            *edit_id,
+                      const char            *staff_id,
+                      const DirectoryAnswer *answers)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+
+  g_ptr_array_add (args, g_strdup (command));
+  g_ptr_array_add (args, g_strdup (edit_id != NULL ? "edit" : "add"));
+  g_ptr_array_add (args, g_strdup ("--database"));
+  g_ptr_array_add (args, g_strdup (path));
+  g_ptr_array_add (args, g_strdup ("--by"));
+  g_ptr_array_add (args, g_strdup (staff_id));
+  for (guint i = 0; answers[i].option != NULL; i++)
+    g_ptr_array_add (args, g_strdup_printf ("--%s=%s", answers[i].option, answers[i].value));
+  if (edit_id != NULL)
+    g_ptr_array_add (args, g_strdup (edit_id));
+  return run_admin_output (args);
+}
+
+/* Every version of a directory entry, described without its id and times. */
+static GPtrArray *
+describe_versions (CtStore      *store,
+                   CtRecordKind  kind,
+                   const char   *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) history = ct_store_list_history_sync (store, kind, id, &error);
+  g_autoptr(CtRecord) current = NULL;
+  GPtrArray *described = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_no_error (error);
+  current = ct_store_get_sync (store, kind, id, &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (history, g_object_ref (current));
+  for (guint i = 0; i < history->len; i++)
+    {
+      CtRecord *version = g_ptr_array_index (history, i);
+      g_autofree char *fields = describe (version);
+
+      g_ptr_array_add (described, g_strdup_printf ("v%" G_GINT64_FORMAT " %s",
+                                                   ct_record_get_version (version), fields));
+    }
+  return described;
+}
+
+static void
+test_same_directory (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("ct-one-path-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "caretrail.db", NULL);
+  const char *init[] = { "init", "--database", path, NULL };
+  const char *demo[] = { "demo", "--database", path, "--cases", "1", NULL };
+  g_autoptr(CtWorkflow) workflow = NULL;
+  g_autoptr(GAsyncResult) loaded = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(CtRecord) app_agency = NULL;
+  g_autoptr(CtRecord) app_staff = NULL;
+  g_autoptr(CtRecord) corrected = NULL;
+  g_autofree char *staff_id = NULL;
+  g_autofree char *cli_agency = NULL;
+  g_autofree char *cli_staff = NULL;
+  CtStore *store;
+
+  g_assert_no_error (error);
+  run_admin (init);
+  run_admin (demo);
+
+  /* The app's path. */
+  store = ct_store_open_sync (path, &error);
+  g_assert_no_error (error);
+  workflow = ct_workflow_new (store);
+  ct_workflow_load_async (workflow, NULL, on_done_cb, &loaded);
+  items = ct_workflow_load_finish (workflow, wait_result (&loaded), &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(CtRecord) dso = g_list_model_get_item (ct_workflow_get_staff (workflow), 0);
+
+    staff_id = g_strdup (ct_record_get_id (dso));
+  }
+  g_assert_true (ct_workflow_set_actor_id (workflow, staff_id));
+  app_agency = save_in_app (workflow, CT_RECORD_KIND_AGENCY, NULL, agency_added);
+  corrected = save_in_app (workflow, CT_RECORD_KIND_AGENCY, app_agency, agency_corrected);
+  g_clear_object (&app_agency);
+  app_agency = g_steal_pointer (&corrected);
+  app_staff = save_in_app (workflow, CT_RECORD_KIND_STAFF, NULL, staff_added);
+  corrected = save_in_app (workflow, CT_RECORD_KIND_STAFF, app_staff, staff_left);
+  g_clear_object (&workflow);
+  ct_store_close (store);
+  g_object_unref (store);
+
+  /* The command line's. */
+  cli_agency = save_on_command_line (path, "agency", NULL, staff_id, agency_added);
+  g_free (save_on_command_line (path, "agency", cli_agency, staff_id, agency_corrected));
+  cli_staff = save_on_command_line (path, "staff", NULL, staff_id, staff_added);
+  g_free (save_on_command_line (path, "staff", cli_staff, staff_id, staff_left));
+
+  store = ct_store_open_sync (path, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(GPtrArray) app = describe_versions (store, CT_RECORD_KIND_AGENCY,
+                                                  ct_record_get_id (app_agency));
+    g_autoptr(GPtrArray) cli = describe_versions (store, CT_RECORD_KIND_AGENCY, cli_agency);
+
+    g_assert_cmpuint (app->len, ==, 2);
+    g_test_message ("agency: %s", (char *) g_ptr_array_index (app, 1));
+    assert_same (app, cli, "the command line");
+  }
+  {
+    g_autoptr(GPtrArray) app = describe_versions (store, CT_RECORD_KIND_STAFF,
+                                                  ct_record_get_id (app_staff));
+    g_autoptr(GPtrArray) cli = describe_versions (store, CT_RECORD_KIND_STAFF, cli_staff);
+
+    g_assert_cmpuint (app->len, ==, 2);
+    g_test_message ("staff: %s", (char *) g_ptr_array_index (app, 1));
+    assert_same (app, cli, "the command line");
+  }
+  ct_store_close (store);
+  g_object_unref (store);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/one-path/same-records", test_same_records);
+  g_test_add_func ("/one-path/same-directory", test_same_directory);
   return g_test_run ();
 }

@@ -61,6 +61,8 @@ int  ct_admin_cmd_next (int argc, char **argv);
 int  ct_admin_cmd_overdue (int argc, char **argv);
 int  ct_admin_cmd_steps (int argc, char **argv);
 int  ct_admin_cmd_staff (int argc, char **argv);
+int  ct_admin_cmd_staff_list (int argc, char **argv);
+int  ct_admin_cmd_agency (int argc, char **argv);
 int  ct_admin_cmd_record (int argc, char **argv);
 int  ct_admin_cmd_note (int argc, char **argv);
 int  ct_admin_cmd_show (int argc, char **argv);

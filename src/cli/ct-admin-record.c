@@ -284,18 +284,18 @@ ct_admin_cmd_steps (int    argc,
 /* staff {{{ */
 
 /**
- * ct_admin_cmd_staff:
- * @argc: argument count; argv[0] is "staff"
+ * ct_admin_cmd_staff_list:
+ * @argc: argument count; argv[0] is "staff" or "list"
  * @argv: arguments
  *
- * `caretrail-admin staff [--json]` lists the staff directory: the ids that
- * `record --by` takes.
+ * `caretrail-admin staff [list] [--json]` lists the staff directory: the
+ * ids that `record --by` takes, and who is no longer with the organisation.
  *
  * Returns: 0 on success, 1 on failure, 2 on a usage error
  */
 int
-ct_admin_cmd_staff (int    argc,
-                    char **argv)
+ct_admin_cmd_staff_list (int    argc,
+                         char **argv)
 {
   g_autofree char *database = NULL;
   gboolean json = FALSE;
@@ -344,6 +344,8 @@ ct_admin_cmd_staff (int    argc,
           ct_admin_json_append_string (out, ct_record_get_string (member, "role"));
           ct_admin_json_append_member (out, FALSE, "is-dso");
           json_append_bool (out, ct_record_get_boolean (member, "is-dso", FALSE));
+          ct_admin_json_append_member (out, FALSE, "left");
+          json_append_bool (out, ct_record_get_boolean (member, "left", FALSE));
           g_string_append (out, "}");
         }
       g_string_append (out, "]}\n");
@@ -353,7 +355,7 @@ ct_admin_cmd_staff (int    argc,
 
   if (staff->len == 0)
     {
-      g_print ("%s\n", _("No members of staff are recorded yet. Add them in Caretrail’s preferences."));
+      g_print ("%s\n", _("No members of staff are recorded yet. Add them in Caretrail’s Directory or with “caretrail-admin staff add”."));
       return 0;
     }
 
@@ -364,9 +366,10 @@ ct_admin_cmd_staff (int    argc,
       const char *name = ct_record_get_string (member, "name");
       const char *role = ct_record_get_string (member, "role");
 
-      g_print ("%-38s %-24s %-5s %s\n", ct_record_get_id (member), name != NULL ? name : "-",
+      g_print ("%-38s %-24s %-5s %s%s\n", ct_record_get_id (member), name != NULL ? name : "-",
                ct_record_get_boolean (member, "is-dso", FALSE) ? _("yes") : _("no"),
-               role != NULL ? role : "-");
+               role != NULL ? role : "-",
+               ct_record_get_boolean (member, "left", FALSE) ? _(" (no longer with us)") : "");
     }
   return 0;
 }

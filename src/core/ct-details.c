@@ -63,6 +63,9 @@ static const CtDetail staff_details[] = {
   { "is-dso", CT_DETAIL_YES_NO, NULL },
   { "is-deputy", CT_DETAIL_YES_NO, NULL },
   { "is-sbm", CT_DETAIL_YES_NO, NULL },
+  /* No longer with the organisation: kept, since the chronology names them,
+   * but no longer offered as someone to choose. */
+  { "left", CT_DETAIL_YES_NO, NULL },
   DEMO_DETAIL,
 };
 

@@ -22,7 +22,8 @@ G_BEGIN_DECLS
  *   office's cut-off time for same-day escalation), policy-adopted (ISO
  *   date), dso-name, dso-contact, deputy-name, deputy-contact, sbm-name,
  *   sbm-contact.
- * - STAFF: name, role, email, phone, is-dso, is-deputy, is-sbm (booleans).
+ * - STAFF: name, role, email, phone, is-dso, is-deputy, is-sbm, left
+ *   (booleans; left: no longer with the organisation).
  * - AGENCY: name, kind (children-social-care|mash|police|nspcc|lado|
  *   early-help), area, phone, secure-email, out-of-hours, address,
  *   confirmation-period ("48h", "24h", "2wd").

@@ -15,6 +15,7 @@
 #include "ct-confirmation-copy.h"
 #include "ct-details.h"
 #include "ct-person-dialog.h"
+#include "ct-directory-dialog.h"
 #include "ct-document-window.h"
 #include "ct-format.h"
 #include "ct-step-dialog.h"
@@ -742,6 +743,37 @@ save_explanations (CtCasePage       *self,
                                   g_object_ref (self));
 }
 
+/* The directory's entry for the authority this case was referred to, to
+ * correct; if there is none, a new one for the area where the child lives. */
+static void
+open_case_authority (CtCasePage *self,
+                     GtkWindow  *parent)
+{
+  GListModel *agencies = ct_workflow_get_agencies (self->workflow);
+  g_autoptr(CtRecord) agency = NULL;
+  const char *area = NULL;
+
+  for (guint i = self->file->referrals->len; agency == NULL && i > 0; i--)
+    {
+      const char *agency_id = ct_record_get_string (g_ptr_array_index (self->file->referrals,
+                                                                       i - 1), "agency-id");
+
+      for (guint j = 0; agency_id != NULL && agency == NULL &&
+                        j < g_list_model_get_n_items (agencies); j++)
+        {
+          g_autoptr(CtRecord) candidate = g_list_model_get_item (agencies, j);
+
+          if (g_strcmp0 (ct_record_get_id (candidate), agency_id) == 0)
+            agency = g_steal_pointer (&candidate);
+        }
+    }
+
+  if (self->file->children->len > 0)
+    area = ct_record_get_string (g_ptr_array_index (self->file->children, 0), "area");
+  ct_directory_dialog_present (self->workflow, parent, CT_RECORD_KIND_AGENCY, agency,
+                               agency == NULL ? area : NULL);
+}
+
 static void
 on_gaps_response_cb (AdwMessageDialog *dialog,
                      const char       *response,
@@ -777,7 +809,7 @@ on_gaps_response_cb (AdwMessageDialog *dialog,
            ct_procedure_event_allowed (get_state (self), CT_EVENT_REFERRAL_DETAILS_ADDED))
     open_step (self, CT_EVENT_REFERRAL_DETAILS_ADDED);
   else if (g_str_equal (response, "agency"))
-    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-section", "s", "directory");
+    open_case_authority (self, GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
 }
 
 /* Lists what a draft referral letter lacks, each with the form that holds
@@ -852,7 +884,7 @@ show_referral_gaps (CtCasePage *self,
   /* The local authority's address is kept in the directory. */
   if (agency)
     adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "agency",
-                                     _("Open the _Directory"));
+                                     _("Open the _Local Authority’s Details"));
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "explain",
                                    _("_Record the Explanations"));
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "explain",

@@ -12,6 +12,7 @@
 #include "ct-concern-dialog.h"
 #include "ct-crypto.h"
 #include "ct-directory-page.h"
+#include "ct-directory.h"
 #include "ct-reports-page.h"
 #include "ct-setup-assistant.h"
 #include "ct-store-members.h"
@@ -360,7 +361,7 @@ on_new_concern_activated_cb (GtkWidget  *widget,
   g_signal_connect_object (dialog, "save", G_CALLBACK (on_concern_saved_cb), self, 0);
   g_signal_connect_object (dialog, "lookup-child", G_CALLBACK (on_lookup_child_cb), self, 0);
   if (self->workflow != NULL)
-    ct_concern_dialog_set_staff (dialog, ct_workflow_get_staff (self->workflow));
+    ct_concern_dialog_set_staff (dialog, ct_workflow_get_current_staff (self->workflow));
   gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -479,7 +480,7 @@ ct_window_ask_user (CtWindow *self)
   if (self->workflow == NULL)
     return NULL;
 
-  dialog = ct_user_dialog_new (ct_workflow_get_staff (self->workflow),
+  dialog = ct_user_dialog_new (ct_workflow_get_current_staff (self->workflow),
                                ct_workflow_get_actor_id (self->workflow));
   g_signal_connect_object (dialog, "chosen", G_CALLBACK (on_user_chosen_cb), self, 0);
   gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
@@ -495,12 +496,13 @@ choose_user (CtWindow *self)
 {
   g_autofree char *saved = g_settings_get_string (self->settings, "staff-id");
   g_autoptr(CtRecord) member = ct_workflow_find_staff (self->workflow, saved);
-  GListModel *staff = ct_workflow_get_staff (self->workflow);
+  /* Someone who has left is not chosen, and not offered. */
+  GListModel *staff = ct_workflow_get_current_staff (self->workflow);
 
   g_signal_connect_object (self->workflow, "notify::actor-name",
                            G_CALLBACK (on_actor_changed_cb), self, 0);
 
-  if (member != NULL)
+  if (member != NULL && !ct_directory_staff_has_left (member))
     {
       ct_workflow_set_actor_id (self->workflow, ct_record_get_id (member));
     }
@@ -1037,10 +1039,6 @@ static void
 show_loaded (CtWindow  *self,
              GPtrArray *items)
 {
-  g_autoptr(GPtrArray) directory = NULL;
-  GListModel *staff;
-  GListModel *agencies;
-
   ct_reports_page_set_workflow (CT_REPORTS_PAGE (self->reports_page), self->workflow);
   {
     gint64 start = g_get_monotonic_time ();
@@ -1050,14 +1048,7 @@ show_loaded (CtWindow  *self,
              (g_get_monotonic_time () - start) / 1000.0);
   }
 
-  directory = g_ptr_array_new_with_free_func (g_object_unref);
-  staff = ct_workflow_get_staff (self->workflow);
-  agencies = ct_workflow_get_agencies (self->workflow);
-  for (guint i = 0; i < g_list_model_get_n_items (agencies); i++)
-    g_ptr_array_add (directory, g_list_model_get_item (agencies, i));
-  for (guint i = 0; i < g_list_model_get_n_items (staff); i++)
-    g_ptr_array_add (directory, g_list_model_get_item (staff, i));
-  ct_directory_page_set_records (CT_DIRECTORY_PAGE (self->directory_page), directory);
+  ct_directory_page_set_workflow (CT_DIRECTORY_PAGE (self->directory_page), self->workflow);
   ct_case_page_set_workflow (CT_CASE_PAGE (self->case_page), self->workflow);
 
   /* Staff hand concerns in to a server; a file on one desk has none. */

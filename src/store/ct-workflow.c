@@ -8,6 +8,7 @@
 
 #include "ct-case-service.h"
 #include "ct-crypto.h"
+#include "ct-directory-store.h"
 #include "ct-workflow.h"
 
 /*
@@ -31,6 +32,7 @@ struct _CtWorkflow
   GError     *service_error;   /* why there is no service */
   CtRecord   *organisation;
   GListStore *staff;
+  GListStore *current_staff;   /* those still with the organisation */
   GListStore *agencies;
   char       *actor_id;        /* the member of staff using Caretrail, or NULL */
   char       *actor_name;
@@ -73,6 +75,7 @@ ct_workflow_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->organisation);
   g_clear_object (&self->staff);
+  g_clear_object (&self->current_staff);
   g_clear_object (&self->agencies);
 
   G_OBJECT_CLASS (ct_workflow_parent_class)->dispose (object);
@@ -165,6 +168,7 @@ static void
 ct_workflow_init (CtWorkflow *self)
 {
   self->staff = g_list_store_new (CT_TYPE_RECORD);
+  self->current_staff = g_list_store_new (CT_TYPE_RECORD);
   self->agencies = g_list_store_new (CT_TYPE_RECORD);
 }
 
@@ -223,6 +227,21 @@ ct_workflow_get_staff (CtWorkflow *self)
 {
   g_return_val_if_fail (CT_IS_WORKFLOW (self), NULL);
   return G_LIST_MODEL (self->staff);
+}
+
+/**
+ * ct_workflow_get_current_staff:
+ * @self: a #CtWorkflow
+ *
+ * Returns: (transfer none): the members of staff still with the
+ *   organisation: those to offer as someone to choose. Everyone, those who
+ *   have left too, is in ct_workflow_get_staff().
+ */
+GListModel *
+ct_workflow_get_current_staff (CtWorkflow *self)
+{
+  g_return_val_if_fail (CT_IS_WORKFLOW (self), NULL);
+  return G_LIST_MODEL (self->current_staff);
 }
 
 GListModel *
@@ -928,6 +947,25 @@ make_service (CtWorkflow *self)
     g_warning ("Steps cannot be recorded: %s", self->service_error->message);
 }
 
+/* The members of staff still with the organisation, in one change. */
+static void
+update_current_staff (CtWorkflow *self)
+{
+  g_autoptr(GPtrArray) current = g_ptr_array_new_with_free_func (g_object_unref);
+  GListModel *staff = G_LIST_MODEL (self->staff);
+
+  for (guint i = 0; i < g_list_model_get_n_items (staff); i++)
+    {
+      g_autoptr(CtRecord) member = g_list_model_get_item (staff, i);
+
+      if (!ct_directory_staff_has_left (member))
+        g_ptr_array_add (current, g_steal_pointer (&member));
+    }
+  g_list_store_splice (self->current_staff, 0,
+                       g_list_model_get_n_items (G_LIST_MODEL (self->current_staff)),
+                       current->pdata, current->len);
+}
+
 /* Takes up what load_in_transaction() read, on the main thread. */
 static void
 apply_load (CtWorkflow *self,
@@ -946,6 +984,7 @@ apply_load (CtWorkflow *self,
 
   g_list_store_splice (self->staff, 0, g_list_model_get_n_items (G_LIST_MODEL (self->staff)),
                        data->staff->pdata, data->staff->len);
+  update_current_staff (self);
   g_list_store_splice (self->agencies, 0,
                        g_list_model_get_n_items (G_LIST_MODEL (self->agencies)),
                        data->agencies->pdata, data->agencies->len);
@@ -1904,6 +1943,117 @@ ct_workflow_save_records_finish (CtWorkflow    *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* }}} */
+
+/* The directory {{{ */
+
+/* Puts @record in place of the one with its id in @model, or at the end. */
+static void
+upsert_record (GListStore *model,
+               CtRecord   *record)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (model));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CtRecord) item = g_list_model_get_item (G_LIST_MODEL (model), i);
+
+      if (g_strcmp0 (ct_record_get_id (item), ct_record_get_id (record)) == 0)
+        {
+          g_list_store_splice (model, i, 1, (gpointer *) &record, 1);
+          return;
+        }
+    }
+  g_list_store_append (model, record);
+}
+
+static void
+on_directory_saved_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CtWorkflow *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtRecord) record = ct_directory_save_finish (CT_STORE (source), result, &error);
+
+  if (record == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (ct_record_get_kind (record) == CT_RECORD_KIND_AGENCY)
+    upsert_record (self->agencies, record);
+  else
+    {
+      upsert_record (self->staff, record);
+      update_current_staff (self);
+      /* A change to the name of whoever is signed in shows at once. */
+      if (g_strcmp0 (self->actor_id, ct_record_get_id (record)) == 0)
+        {
+          g_autofree char *actor = g_strdup (self->actor_id);
+
+          g_clear_pointer (&self->actor_id, g_free);
+          ct_workflow_set_actor_id (self, actor);
+        }
+    }
+  g_task_return_pointer (task, g_steal_pointer (&record), g_object_unref);
+}
+
+/**
+ * ct_workflow_save_directory_async:
+ * @self: a loaded #CtWorkflow
+ * @kind: %CT_RECORD_KIND_AGENCY or %CT_RECORD_KIND_STAFF
+ * @existing: (nullable): the record to change, from
+ *   ct_workflow_get_agencies() or ct_workflow_get_staff(); %NULL to add one
+ * @answers: the details, from ct_answers_new()
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: for @callback
+ *
+ * Adds or changes an agency or a member of staff through
+ * ct_directory_save_async(), as the signed-in member of staff; once stored,
+ * the workflow's lists show it.
+ */
+void
+ct_workflow_save_directory_async (CtWorkflow          *self,
+                                  CtRecordKind         kind,
+                                  CtRecord            *existing,
+                                  GHashTable          *answers,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (CT_IS_WORKFLOW (self));
+  g_return_if_fail (answers != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ct_workflow_save_directory_async);
+  ct_directory_save_async (self->store, self->actor_id, kind, existing, answers, cancellable,
+                           on_directory_saved_cb, task);
+}
+
+/**
+ * ct_workflow_save_directory_finish:
+ * @self: a #CtWorkflow
+ * @result: the result
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): the record as stored, or %NULL if refused
+ */
+CtRecord *
+ct_workflow_save_directory_finish (CtWorkflow    *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* }}} */

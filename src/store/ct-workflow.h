@@ -51,6 +51,7 @@ CtStore     *ct_workflow_get_store            (CtWorkflow          *self);
 CtCalendar  *ct_workflow_get_calendar         (CtWorkflow          *self);
 CtRecord    *ct_workflow_get_organisation     (CtWorkflow          *self);
 GListModel  *ct_workflow_get_staff            (CtWorkflow          *self);
+GListModel  *ct_workflow_get_current_staff    (CtWorkflow          *self);
 GListModel  *ct_workflow_get_agencies         (CtWorkflow          *self);
 const char  *ct_workflow_get_actor_name       (CtWorkflow          *self);
 const char  *ct_workflow_get_actor_id         (CtWorkflow          *self);
@@ -164,6 +165,17 @@ void         ct_workflow_save_records_async   (CtWorkflow          *self,
                                                GAsyncReadyCallback  callback,
                                                gpointer             user_data);
 gboolean     ct_workflow_save_records_finish  (CtWorkflow          *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+
+void         ct_workflow_save_directory_async  (CtWorkflow          *self,
+                                               CtRecordKind         kind,
+                                               CtRecord            *existing,
+                                               GHashTable          *answers,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+CtRecord    *ct_workflow_save_directory_finish (CtWorkflow         *self,
                                                GAsyncResult        *result,
                                                GError             **error);
 
