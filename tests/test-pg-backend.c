@@ -266,6 +266,143 @@ test_refused_addresses (void)
     }
 }
 
+/* A listener on another address than this computer's own (127.0.0.2 is
+ * on the loopback interface, but Caretrail does not count it as local)
+ * that notes how each client begins: with a request for TLS, or with a
+ * plain start-up message. It answers that it has no TLS and hangs up. */
+typedef struct
+{
+  GSocket *socket;
+  guint16 port;
+  GThread *thread;
+  guint tls_requests;
+  guint plain_starts;
+} FakeServer;
+
+static gpointer
+fake_server_run (gpointer data)
+{
+  FakeServer *server = data;
+
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GSocket) client = g_socket_accept (server->socket, NULL, &error);
+      guint8 packet[8];
+      gssize got = 0;
+
+      if (client == NULL)
+        break;
+      g_socket_set_timeout (client, 5);
+      while (got < (gssize) sizeof packet)
+        {
+          gssize n = g_socket_receive (client, (char *) packet + got, sizeof packet - got, NULL, NULL);
+
+          if (n <= 0)
+            break;
+          got += n;
+        }
+      if (got < (gssize) sizeof packet)
+        continue;
+      /* SSLRequest: length 8, then the code 1234 5679. */
+      if (GUINT32_FROM_BE (*(guint32 *) packet) == 8 && GUINT32_FROM_BE (*(guint32 *) (packet + 4)) == 80877103)
+        g_atomic_int_inc (&server->tls_requests);
+      else
+        g_atomic_int_inc (&server->plain_starts);
+      g_socket_send (client, "N", 1, NULL, NULL);
+      g_socket_close (client, NULL);
+    }
+  return NULL;
+}
+
+static FakeServer *
+fake_server_start (void)
+{
+  FakeServer *server = g_new0 (FakeServer, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) inet = g_inet_address_new_from_string ("127.0.0.2");
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (inet, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  server->socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (server->socket, address, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_socket_listen (server->socket, &error));
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (server->socket, &error);
+  g_assert_no_error (error);
+  server->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  server->thread = g_thread_new ("fake-server", fake_server_run, server);
+  return server;
+}
+
+static void
+fake_server_stop (FakeServer *server)
+{
+  g_socket_shutdown (server->socket, TRUE, TRUE, NULL);
+  g_socket_close (server->socket, NULL);
+  g_thread_join (server->thread);
+  g_object_unref (server->socket);
+  g_free (server);
+}
+
+/* Opening @location reaches @server, asks it for TLS first and, told
+ * there is none, gives up without sending anything in the clear. */
+static void
+assert_only_over_tls (FakeServer *server,
+                      const char *location)
+{
+  g_autoptr(GError) error = NULL;
+  CtStore *store;
+  guint before = g_atomic_int_get (&server->tls_requests);
+
+  store = ct_store_open_sync (location, &error);
+  g_assert_null (store);
+  g_assert_nonnull (error);
+  if (g_atomic_int_get (&server->plain_starts) != 0)
+    g_error ("“%s” (PGHOST=%s) spoke to another computer without TLS", location, g_getenv ("PGHOST"));
+  g_assert_cmpuint (g_atomic_int_get (&server->tls_requests), >, before);
+}
+
+/* A server on another computer is reached only over TLS with its
+ * certificate checked, however the address names it and whatever libpq's
+ * environment asks for. */
+static void
+test_tls_to_other_computers (void)
+{
+  FakeServer *server = fake_server_start ();
+  g_autofree char *port = g_strdup_printf ("%u", server->port);
+  g_autofree char *by_host = g_strdup_printf ("postgresql://127.0.0.2:%s/caretrail?user=dana", port);
+  g_autofree char *by_hostaddr = g_strdup_printf ("postgresql:///caretrail?hostaddr=127.0.0.2&port=%s&user=dana", port);
+  g_autofree char *plain = g_strdup_printf ("host=127.0.0.2 port=%s dbname=caretrail user=dana sslmode=disable", port);
+  PGconn *conn;
+
+  /* The fake server tells a plain start-up from a request for TLS. */
+  conn = PQconnectdb (plain);
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_BAD);
+  PQfinish (conn);
+  g_assert_cmpuint (g_atomic_int_get (&server->plain_starts), ==, 1);
+  g_atomic_int_set (&server->plain_starts, 0);
+
+  g_setenv ("PGSSLMODE", "disable", TRUE);
+  assert_only_over_tls (server, by_host);
+  assert_only_over_tls (server, by_hostaddr);
+
+  /* No host in the address: libpq would take it from PGHOST. */
+  g_setenv ("PGHOST", "127.0.0.2", TRUE);
+  g_setenv ("PGPORT", port, TRUE);
+  assert_only_over_tls (server, "postgresql:///caretrail?user=dana");
+  g_unsetenv ("PGHOST");
+  g_setenv ("PGHOSTADDR", "127.0.0.2", TRUE);
+  assert_only_over_tls (server, "postgresql:///caretrail?user=dana");
+
+  g_unsetenv ("PGHOSTADDR");
+  g_unsetenv ("PGPORT");
+  g_unsetenv ("PGSSLMODE");
+  fake_server_stop (server);
+}
+
 typedef struct
 {
   CtStore *store;
@@ -552,6 +689,7 @@ main (int    argc,
   g_test_add_func ("/store/pg/round-trip", test_round_trip);
   g_test_add_func ("/store/pg/last-reference", test_last_reference);
   g_test_add_func ("/store/pg/refused-addresses", test_refused_addresses);
+  g_test_add_func ("/store/pg/tls-to-other-computers", test_tls_to_other_computers);
   g_test_add_func ("/store/pg/concurrent-appends", test_concurrent_appends);
   g_test_add_func ("/store/pg/restart-reconnects", test_restart_reconnects);
   g_test_add_func ("/store/pg/restart-mid-transaction", test_restart_mid_transaction);

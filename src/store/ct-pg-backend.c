@@ -164,6 +164,23 @@ parse_location (const char  *location,
 
   local = hosts_are_local (option_value (options, "host")) &&
           hosts_are_local (option_value (options, "hostaddr"));
+  if (local && option_value (options, "host") == NULL && option_value (options, "hostaddr") == NULL)
+    {
+      /* No host in the address: libpq takes one from PGHOST, PGHOSTADDR
+       * or a service file, which may name another computer. */
+      PQconninfoOption *defaults = PQconndefaults ();
+
+      if (defaults != NULL)
+        {
+          local = hosts_are_local (option_value (defaults, "host")) &&
+                  hosts_are_local (option_value (defaults, "hostaddr")) &&
+                  option_value (defaults, "service") == NULL &&
+                  option_value (options, "service") == NULL;
+          PQconninfoFree (defaults);
+        }
+      else
+        local = FALSE;
+    }
   sslmode = option_value (options, "sslmode");
   if (!local)
     {
