@@ -206,6 +206,140 @@ deputy_verifies (void)
   return out != NULL;
 }
 
+static void
+on_changed_elsewhere_cb (CtStore *store,
+                         gpointer user_data)
+{
+  guint *heard = user_data;
+
+  (*heard)++;
+}
+
+/* Runs the main context until *@heard is above zero; %FALSE after half
+ * a minute. */
+static gboolean
+wait_to_hear (const guint *heard)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (*heard == 0)
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (G_USEC_PER_SEC / 1000);
+    }
+  return TRUE;
+}
+
+/* The deputy's desk, in a process of its own with the deputy's keyring:
+ * opens the records, says "listening" once its watch listens, then each
+ * time it hears of a change looks for the case @reference and, once it
+ * reads it, says when (on the monotonic clock, which every process on
+ * this computer shares). */
+static int
+deputy_watch (const char *location,
+              const char *reference)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtStore) store = ct_store_open_sync (location, &error);
+  guint heard = 0;
+
+  if (store == NULL)
+    {
+      g_printerr ("The deputy's desk could not open the records: %s\n", error->message);
+      return 1;
+    }
+  g_signal_connect (store, "changed-elsewhere", G_CALLBACK (on_changed_elsewhere_cb), &heard);
+  if (!wait_to_hear (&heard))
+    return 2;
+  g_print ("listening\n");
+  fflush (stdout);
+  for (;;)
+    {
+      g_autoptr(CtRecord) found = NULL;
+
+      heard = 0;
+      if (!wait_to_hear (&heard))
+        {
+          g_printerr ("The deputy's desk heard of no case %s\n", reference);
+          return 3;
+        }
+      found = ct_store_find_case_sync (store, reference, &error);
+      if (found != NULL)
+        {
+          g_print ("seen %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+          return 0;
+        }
+      if (!g_error_matches (error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_FOUND))
+        {
+          g_printerr ("The deputy's desk could not read %s: %s\n", reference, error->message);
+          return 4;
+        }
+      g_clear_error (&error);
+    }
+}
+
+/* The deputy's desk, on another computer with its own keyring, reads a
+ * case the DSO records within a second of its being recorded. */
+static void
+test_deputy_sees_within_a_second (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtStore) desk = NULL;
+  g_autoptr(CtRecord) case_record = ct_record_new (CT_RECORD_KIND_CASE);
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", &error);
+  g_autofree char *home = g_build_filename (office.dir, "deputy", NULL);
+  g_autofree char *data = g_build_filename (home, "data", NULL);
+  g_autofree char *config = g_build_filename (home, "config", NULL);
+  g_autofree char *keyring = g_build_filename (home, "keyring", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) watcher = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autofree char *line = NULL;
+  gint64 before, recorded, seen;
+
+  g_assert_no_error (error);
+  desk = ct_store_open_sync (office.location, &error);
+  g_assert_no_error (error);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_setenv (launcher, "HOME", home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", config, TRUE);
+  g_subprocess_launcher_setenv (launcher, "SECRET_BACKEND", "file", TRUE);
+  g_subprocess_launcher_setenv (launcher, "SECRET_FILE_TEST_PATH", keyring, TRUE);
+  g_subprocess_launcher_setenv (launcher, "SECRET_FILE_TEST_PASSWORD", "deputy-keyring", TRUE);
+  watcher = g_subprocess_launcher_spawn (launcher, &error, self, "--deputy-watch", office.location,
+                                         "CT-2026-0100", NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (watcher));
+
+  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (line, ==, "listening");
+  g_clear_pointer (&line, g_free);
+
+  ct_record_set_reference (case_record, "CT-2026-0100");
+  ct_record_set_state (case_record, "new");
+  before = g_get_monotonic_time ();
+  g_assert_true (ct_store_insert_sync (desk, office.staff_id, case_record, &error));
+  g_assert_no_error (error);
+  recorded = g_get_monotonic_time ();
+
+  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "seen "));
+  seen = g_ascii_strtoll (line + 5, NULL, 10);
+  g_test_message ("saving took %.0f ms; the deputy read the case %.0f ms after it was saved",
+                  (recorded - before) / 1000.0, (seen - recorded) / 1000.0);
+  g_assert_true (g_subprocess_wait_check (watcher, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (seen, >, before);
+  g_assert_cmpint (seen - recorded, <, G_USEC_PER_SEC);
+}
+
 /* A desk opened before another rotated the key writes with the new key. */
 static void
 test_write_after_rotation (void)
@@ -323,6 +457,8 @@ main (int   argc,
 {
   int status;
 
+  if (argc == 4 && strcmp (argv[1], "--deputy-watch") == 0)
+    return deputy_watch (argv[2], argv[3]);
   require_private_session ();
   if (!store_test_on_server () || g_getenv ("CARETRAIL_ADMIN") == NULL)
     {
@@ -332,6 +468,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   set_up_office ();
 
+  g_test_add_func ("/store/members/deputy-sees-within-a-second", test_deputy_sees_within_a_second);
   g_test_add_func ("/store/members/write-after-rotation", test_write_after_rotation);
   g_test_add_func ("/store/members/removed-while-open", test_removed_while_open);
 
