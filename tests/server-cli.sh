@@ -171,6 +171,37 @@ grep -q "is intact" "$work/migrate.out" || fail "migrate did not verify the copy
 "$admin" cases --database "$migrated" > "$work/migrated-cases" || fail "cases on the migrated server failed"
 [ "$(grep -c '^CT-DEMO-' "$work/migrated-cases")" -eq 5 ] || fail "the migrated server does not list 5 cases"
 if "$admin" migrate --from "$file" --to "$migrated" > /dev/null 2> "$work/err"; then fail "migrate copied over a database"; fi
+
+# A dump of the server holding the demo cases has none of their names,
+# dates of birth, addresses or narratives, in any form they are written.
+for demo_ref in $(grep -o '^CT-DEMO-[0-9]*' "$work/migrated-cases"); do
+  "$admin" show --case "$demo_ref" --json --database "$file" > "$work/demo-$demo_ref.json" || fail "show $demo_ref on the file failed"
+done
+"$pg_bin/pg_dump" -h "$PG_SOCKET" -U "$PG_SUPERUSER" migrated > "$work/migrated.sql" || fail "pg_dump of the migrated server failed"
+"$python" - "$work/migrated.sql" "$work"/demo-CT-DEMO-*.json <<'PY' || fail "the dump of the demo cases holds plain text"
+import datetime, json, re, sys
+dump = open(sys.argv[1], encoding="utf-8").read()
+assert "audit_log" in dump, "the dump holds no tables"
+secrets = set()
+for path in sys.argv[2:]:
+    case = json.load(open(path))
+    for entry in case["chronology"]:
+        if entry.get("who"):
+            secrets.add(entry["who"])
+        for line in (entry.get("details") or "").split("\n"):
+            key, _, value = line.partition(": ")
+            if key in ("child-given-names", "child-family-name", "child-address", "raised-by", "what"):
+                secrets.add(value)
+            elif key == "child-date-of-birth":
+                d = datetime.date.fromisoformat(value)
+                secrets.update({value, d.strftime("%d/%m/%Y"), d.strftime("%Y%m%d"), d.strftime("%-d %B %Y")})
+secrets = {s for s in secrets if len(s) >= 4}
+assert len(secrets) >= 10, f"too few details to look for: {secrets}"
+found = [s for s in sorted(secrets) if re.search(r"\b" + re.escape(s) + r"\b", dump, re.IGNORECASE)]
+if found:
+    sys.exit(f"in the dump: {found}")
+print(f"server-cli: {len(secrets)} demo details looked for in a dump of {len(dump)} characters", file=sys.stderr)
+PY
 grep -q "already holds a Caretrail database" "$work/err" || fail "unclear second migrate error: $(cat "$work/err")"
 
 # Several writers at once, each on its own connection, each opening cases
