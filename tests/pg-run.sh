@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Runs a test program against a throwaway PostgreSQL cluster (see
-# pg-cluster.sh), telling it where the cluster is and how to restart it:
+# pg-cluster.sh), telling it where the cluster is and how to restart it
+# (the command restarts it, or with "stop" or "start" stops or starts it):
 #   CARETRAIL_TEST_PG_SOCKET, CARETRAIL_TEST_PG_USER, CARETRAIL_TEST_PG_RESTART,
 #   CARETRAIL_TEST_PG_BINDIR (where createdb and psql are)
 set -eu
@@ -17,7 +18,11 @@ cat > "$scratch/restart" <<END
 set -e
 . "$(cd "$here" && pwd)/pg-cluster.sh"
 pg_bin='$pg_bin'; pg_owner='$pg_owner'; pg_data='$pg_data'; pg_log='$pg_log'; PG_SOCKET='$PG_SOCKET'
-pg_cluster_restart
+case "\${1:-restart}" in
+  stop) pg_as_owner "\$pg_bin/pg_ctl" -D "\$pg_data" -m fast -w stop >/dev/null ;;
+  start) pg_cluster_up ;;
+  *) pg_cluster_restart ;;
+esac
 END
 chmod 755 "$scratch/restart"
 
