@@ -18,7 +18,9 @@
  * (a throwaway cluster started by tests/pg-run.sh). Restarted while the
  * form is open, the server takes the save once the store reconnects.
  * Stopped, the save fails with a sentence, the form stays open with what
- * was typed, and once the server is back the same form saves.
+ * was typed, and once the server is back the same form saves. Saved
+ * from another desk meanwhile, the form's save is refused, naming who
+ * saved, with both versions shown and the form kept.
  */
 
 #define WAIT_USEC (30 * G_USEC_PER_SEC)
@@ -126,6 +128,44 @@ test_form_across_restart (void)
   gtk_widget_activate_action (dialog, "form.save", NULL);
   ct_test_ui_wait_for_text (page, "also involved: School nurse; CAMHS");
   g_assert_null (ct_test_ui_find_toplevel (CT_TYPE_CHILD_DIALOG));
+
+  /* Saved from another desk while the form is open: refused, naming who
+   * saved and when, with both versions shown and the form kept. */
+  dialog = open_child_form (page, "Health visitor");
+  {
+    g_autoptr(CtStore) other_desk = ct_store_open_sync (location, &error);
+    g_autoptr(CtRecord) child = NULL;
+    CtCaseFile *file = ct_case_page_get_file (CT_CASE_PAGE (page));
+    GtkWidget *alert;
+    const char *body;
+
+    g_assert_no_error (error);
+    child = ct_store_get_sync (other_desk, CT_RECORD_KIND_CHILD,
+                               ct_record_get_id (g_ptr_array_index (file->children, 0)), &error);
+    g_assert_no_error (error);
+    ct_record_set_string (child, "agencies-involved", "Police");
+    g_assert_true (ct_store_update_sync (other_desk, ct_workflow_get_actor_id (workflow), child, &error));
+    g_assert_no_error (error);
+    ct_store_close (other_desk);
+
+    gtk_widget_activate_action (dialog, "form.save", NULL);
+    deadline = g_get_monotonic_time () + WAIT_USEC;
+    while (ct_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) == NULL && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
+    alert = ct_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+    g_assert_nonnull (alert);
+    body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (alert));
+    g_test_message ("%s", body);
+    g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (alert)), ==, "Changed Since You Opened It");
+    g_assert_nonnull (strstr (body, "changed by Dana Officer at "));
+    g_assert_nonnull (strstr (body, "Police"));
+    g_assert_nonnull (strstr (body, "Health visitor"));
+    g_assert_true (gtk_widget_get_visible (dialog));
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ct_test_ui_find_by_label (dialog, AGENCIES))),
+                     ==, "Health visitor");
+    gtk_window_destroy (GTK_WINDOW (alert));
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&workflow);
