@@ -102,7 +102,31 @@ pg_psql -d office -c "CREATE TABLE public.kept AS SELECT * FROM caretrail.member
   || fail "the deputy kept the member role"
 if deputy cases --database "$deputy_address" > /dev/null 2> "$work/err"; then fail "the removed deputy still reads the cases"; fi
 grep -q "Your membership of .* has been removed" "$work/err" || fail "the removed deputy was not told so: $(cat "$work/err")"
+[ "$(pg_psql -d office -tAc "SELECT count(*) FROM caretrail.members WHERE id = '$deputy_id'")" = 0 ] \
+  || fail "the deputy's sealed key is still on the server"
+# Rotation re-wraps every case key and re-encrypts no case data.
+ciphertexts () {
+  for t in $(pg_psql -d office -tAc "SELECT table_name FROM information_schema.columns
+      WHERE table_schema = 'caretrail' AND column_name = 'data' ORDER BY 1"); do
+    pg_psql -d office -tAc "SELECT '$t ' || count(*) || ' ' || coalesce(md5(string_agg(id || ':' || encode(data, 'hex'), ',' ORDER BY id)), '')
+      FROM caretrail.$t"
+  done
+}
+case_keys () {
+  pg_psql -d office -tAc "SELECT case_id || ' ' || md5(wrapped) FROM caretrail.case_keys ORDER BY case_id"
+}
+ciphertexts > "$work/data-before"
+case_keys > "$work/keys-before"
+grep -q "^cases [1-9]" "$work/data-before" || fail "no case data to compare: $(cat "$work/data-before")"
+[ -s "$work/keys-before" ] || fail "no case keys on the server"
 "$admin" rotate "$dso_address" > "$work/rotate.out" 2> "$work/err" || fail "rotate failed: $(cat "$work/err")"
+ciphertexts > "$work/data-after"
+case_keys > "$work/keys-after"
+cmp -s "$work/data-before" "$work/data-after" || fail "rotate re-encrypted case data: $(diff "$work/data-before" "$work/data-after")"
+[ "$(cut -d' ' -f1 "$work/keys-before")" = "$(cut -d' ' -f1 "$work/keys-after")" ] || fail "rotate changed which cases have keys"
+if [ -n "$(comm -12 "$work/keys-before" "$work/keys-after")" ]; then
+  fail "rotate left case keys wrapped as before: $(comm -12 "$work/keys-before" "$work/keys-after")"
+fi
 new_code=$(sed -n 's/^    \([0-9A-Z]\{4\}\(-[0-9A-Z]\{4\}\)\{8\}\)$/\1/p' "$work/rotate.out")
 [ -n "$new_code" ] || fail "rotate printed no new recovery code: $(cat "$work/rotate.out")"
 [ "$new_code" != "$code" ] || fail "rotate printed the old recovery code again"
