@@ -160,6 +160,9 @@ test_form_across_restart (void)
     g_assert_nonnull (strstr (body, "changed by Dana Officer at "));
     g_assert_nonnull (strstr (body, "Police"));
     g_assert_nonnull (strstr (body, "Health visitor"));
+    /* Each difference is named by the form's question, never a stored key. */
+    g_assert_nonnull (strstr (body, AGENCIES ": Police"));
+    g_assert_null (strstr (body, "agencies-involved"));
     g_assert_true (gtk_widget_get_visible (dialog));
     g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ct_test_ui_find_by_label (dialog, AGENCIES))),
                      ==, "Health visitor");

@@ -538,9 +538,10 @@ form_save_free (FormSave *save)
 
 /* Each field of @fields that differs in @other, one a line. */
 static void
-append_fields (GString  *text,
-               GVariant *fields,
-               GVariant *other)
+append_fields (GString      *text,
+               CtFormWindow *form,
+               GVariant     *fields,
+               GVariant     *other)
 {
   GVariantIter iter;
   const char *name;
@@ -554,10 +555,19 @@ append_fields (GString  *text,
 
       if (theirs != NULL && g_variant_equal (theirs, value))
         continue;
-      shown = g_variant_is_of_type (value, G_VARIANT_TYPE_STRING)
-                ? g_variant_dup_string (value, NULL)
-                : g_variant_print (value, FALSE);
-      g_string_append_printf (text, "\n%s: %s", name, shown);
+      if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+        shown = g_variant_dup_string (value, NULL);
+      else if (g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN))
+        shown = g_strdup (g_variant_get_boolean (value) ? _("Yes") : _("No"));
+      else if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING_ARRAY))
+        {
+          g_autofree const char **list = g_variant_get_strv (value, NULL);
+
+          shown = g_strjoinv (", ", (char **) list);
+        }
+      else
+        shown = g_variant_print (value, FALSE);
+      g_string_append_printf (text, "\n%s: %s", ct_form_window_describe_field (form, name), shown);
     }
 }
 
@@ -580,9 +590,9 @@ on_newer_version_read_cb (GObject      *source,
       g_autoptr(GVariant) ours = ct_record_dup_fields (mine);
 
       g_string_append_printf (body, "\n\n%s", _("The version saved meanwhile:"));
-      append_fields (body, theirs, ours);
+      append_fields (body, save->form, theirs, ours);
       g_string_append_printf (body, "\n\n%s", _("Your version, still in the form:"));
-      append_fields (body, ours, theirs);
+      append_fields (body, save->form, ours, theirs);
     }
   ct_alert_show (GTK_WINDOW (save->form), _("Changed Since You Opened It"), body->str);
   form_save_free (save);

@@ -410,10 +410,54 @@ ct_form_window_add_fields (AdwPreferencesGroup  *group,
       if (is_date (&fields[i]))
         value = date = ct_format_date_for_entry (value);
       out_rows[i] = ct_form_window_new_entry_row (_(fields[i].label), value);
+      /* So that ct_form_window_describe_field() can name it. */
+      g_object_set_data (G_OBJECT (out_rows[i]), "ct-form-field", (gpointer) fields[i].field);
       if (is_date (&fields[i]))
         ct_date_button_attach (ADW_ENTRY_ROW (out_rows[i]));
       adw_preferences_group_add (group, out_rows[i]);
     }
+}
+
+static GtkWidget *
+find_field_row (GtkWidget  *widget,
+                const char *field)
+{
+  const char *here = g_object_get_data (G_OBJECT (widget), "ct-form-field");
+
+  if (here != NULL && g_str_equal (here, field))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_field_row (child, field);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/**
+ * ct_form_window_describe_field:
+ * @self: a #CtFormWindow
+ * @field: a record's field name, e.g. "agencies-involved"
+ *
+ * Returns: (transfer none): the question the form asks for @field, as the
+ *   user reads it, or @field itself when the form has no row made by
+ *   ct_form_window_add_fields() for it
+ */
+const char *
+ct_form_window_describe_field (CtFormWindow *self,
+                               const char   *field)
+{
+  GtkWidget *row;
+
+  g_return_val_if_fail (CT_IS_FORM_WINDOW (self), field);
+
+  row = find_field_row (GTK_WIDGET (self), field);
+  if (row == NULL)
+    return field;
+  return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
 }
 
 /**

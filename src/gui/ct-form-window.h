@@ -76,6 +76,8 @@ void                ct_form_window_add_fields      (AdwPreferencesGroup *group,
                                                     guint                n_fields,
                                                     CtRecord            *record,
                                                     GtkWidget          **out_rows);
+const char         *ct_form_window_describe_field  (CtFormWindow        *self,
+                                                    const char          *field);
 gboolean            ct_form_window_read_fields     (const CtFormField   *fields,
                                                     guint                n_fields,
                                                     GtkWidget          **rows,
