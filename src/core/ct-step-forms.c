@@ -293,6 +293,8 @@ static const struct { const char *id; const char *label; } choice_labels[] = {
   /* Whether a child needs an interpreter (the child's form). */
   { "interpreter-needed", N_("An interpreter is needed") },
   { "interpreter-not-needed", N_("No interpreter is needed") },
+  { "child-safe-now", N_("We believe the child is safe at the moment") },
+  { "child-not-known-safe", N_("We do not know that the child is safe") },
   /* Kinds of organisation (Preferences). */
   { "law-firm", N_("Law firm") },
   { "mediation-service", N_("Mediation service") },

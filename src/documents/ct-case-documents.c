@@ -904,6 +904,8 @@ fill_referral (Pool                        *pool,
    * says more. */
   letter->concern_summary = field (concern, "what") != NULL ? field (concern, "what")
                                                             : field (data->case_record, "summary");
+  letter->injuries = field (concern, "injuries");
+  letter->witnesses = field (concern, "witnesses");
   letter->incident_date = pool_date (pool, field (concern, "incident-date"));
   /* With its time of day when that is known; older concerns have none. */
   if (letter->incident_date != NULL)
