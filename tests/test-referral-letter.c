@@ -669,6 +669,8 @@ test_full_case (Fixture       *fixture,
   for (guint i = 0; i < G_N_ELEMENTS (raw); i++)
     if (strstr (text, raw[i]) != NULL)
       g_error ("the letter shows the stored value “%s”", raw[i]);
+  /* A value that ends its own sentence is not given a second full stop. */
+  g_assert_null (strstr (text, ".."));
   for (guint i = 0; i < pages->len; i++)
     g_assert_null (strstr (g_ptr_array_index (pages, i), "DRAFT"));
   {

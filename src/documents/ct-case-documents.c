@@ -136,6 +136,23 @@ pool_take (Pool *pool,
   return text;
 }
 
+/* @text without one full stop at its end, for a sentence that adds its own. */
+static const char *
+pool_without_full_stop (Pool       *pool,
+                        const char *text)
+{
+  char *copy;
+  gsize len;
+
+  if (text == NULL)
+    return NULL;
+  copy = g_strstrip (g_strdup (text));
+  len = strlen (copy);
+  if (len > 0 && copy[len - 1] == '.')
+    copy[len - 1] = '\0';
+  return pool_take (pool, copy);
+}
+
 static GDateTime *
 pool_instant (Pool   *pool,
               gint64  usec)
@@ -805,14 +822,16 @@ fill_referral (Pool                        *pool,
             {
               g_string_append_c (agencies, ' ');
               g_string_append_printf (agencies, _("Lead worker: %s."),
-                                      join_text (pool, ", ", field (child, "lead-worker"),
-                                                 field (child, "lead-worker-contact")));
+                                      pool_without_full_stop (pool,
+                                                              join_text (pool, ", ",
+                                                                         field (child, "lead-worker"),
+                                                                         field (child, "lead-worker-contact"))));
             }
           if (field (child, "agencies-involved") != NULL)
             {
               g_string_append_c (agencies, ' ');
               g_string_append_printf (agencies, _("Also involved: %s."),
-                                      field (child, "agencies-involved"));
+                                      pool_without_full_stop (pool, field (child, "agencies-involved")));
             }
         }
     }
