@@ -49,6 +49,7 @@ static const CtStepForm forms[] = {
       OPTLONG ("injuries", N_("Injuries seen")),
       OPTLONG ("witnesses", N_("Witnesses")),
       OPTLONG ("actions-taken", N_("Actions already taken")),
+      OPTIONAL ("harm-types", N_("Kind of harm (physical, emotional, sexual, neglect…), separated by commas")),
       DATE ("incident-date", N_("When it happened, if not when it was reported")),
       OPTIONAL ("incident-time", N_("The time of day it happened, as HH:MM, if known")),
       YESNO ("immediate-risk", N_("Is the child at immediate risk?")),
