@@ -513,6 +513,9 @@ test_child_dialog (void)
   ct_test_ui_type_into (GTK_WIDGET (dialog), "School or setting", "");
   ct_test_ui_type_into (GTK_WIDGET (dialog), "Date of birth (DD/MM/YYYY)", "14/07/2015");
   ct_test_ui_choose (GTK_WIDGET (dialog), "The child’s status", "Child in need");
+  g_assert_false (ct_record_has_field (child, "safe-now"));
+  ct_test_ui_choose (GTK_WIDGET (dialog), "Is the child safe now?",
+                     "We do not know that the child is safe");
 
   changed = ct_child_dialog_build_record (dialog, &error);
   g_assert_no_error (error);
@@ -520,6 +523,8 @@ test_child_dialog (void)
   g_assert_false (ct_record_has_field (changed, "school"));
   g_assert_cmpstr (ct_record_get_string (changed, "date-of-birth"), ==, "2015-07-14");
   g_assert_cmpstr (ct_record_get_string (changed, "status"), ==, "child-in-need");
+  g_assert_true (ct_record_has_field (changed, "safe-now"));
+  g_assert_false (ct_record_get_boolean (changed, "safe-now", TRUE));
   g_assert_cmpstr (ct_record_get_string (changed, "ethnicity"), ==, "Not recorded");
   g_assert_cmpstr (ct_record_get_string (child, "school"), ==, "Example Primary");
   g_clear_object (&changed);

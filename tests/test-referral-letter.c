@@ -464,6 +464,8 @@ build_full_case (Fixture   *fixture,
   record_step (fixture, CT_EVENT_CONCERN_RECORDED, 6, (const char *[]) {
     "raised-by", v ("raised-by"), "how", "in-person", "what", v ("what"),
     "childs-words", v ("childs-words"), "actions-taken", v ("actions-taken"),
+    "injuries", v ("injuries"), "witnesses", v ("witnesses"), "child-aliases", v ("child-aliases"),
+    "harm-types", v ("harm-types"),
     "incident-date", "2026-01-10", "incident-time", "16:30", "immediate-risk", "no",
     "child-given-names", v ("child-given-names"), "child-family-name", v ("child-family-name"),
     "child-date-of-birth", "2015-06-01", "child-address", v ("child-address"), NULL });
@@ -471,7 +473,9 @@ build_full_case (Fixture   *fixture,
     "gender", "female", "school", v ("school"), "gp", v ("gp"), "nhs-number", v ("nhs-number"),
     "ethnicity", v ("ethnicity"), "religion", v ("religion"), "language", v ("language"),
     "interpreter-needed", "yes", "disability", v ("disability"),
-    "other-children", v ("other-children"), "household-members", v ("household-members"), NULL });
+    "other-children", v ("other-children"), "household-members", v ("household-members"),
+    "whereabouts", v ("whereabouts"), "safe-now", "no", "status", "child-in-need",
+    "lead-worker", v ("lead-worker"), "agencies-involved", v ("agencies-involved"), NULL });
   add_person (fixture, (const char *[]) {
     "given-names", v ("parent-given-names"), "family-name", v ("parent-family-name"),
     "date-of-birth", "1988-03-04", "address", v ("parent-address"), "phone", v ("parent-phone"),
@@ -508,6 +512,13 @@ plain_value (const char *key)
     { "what", "Robin arrived with a bruise on the cheek and said it hurt." },
     { "childs-words", "Sam hit me when I spilt my drink." },
     { "actions-taken", "The DSO spoke to Robin’s school the same day." },
+    { "injuries", "A red mark, 3 cm across, on the left cheek." },
+    { "witnesses", "Alex Classmate saw Robin arrive." },
+    { "child-aliases", "Robbie Oldname" },
+    { "harm-types", "Physical abuse, emotional abuse" },
+    { "whereabouts", "At school until 15:15, then at home." },
+    { "lead-worker", "Jo Earlyhelp" },
+    { "agencies-involved", "School nurse; CAMHS waiting list." },
     { "child-given-names", "Robin" },
     { "child-family-name", "Testperson" },
     { "child-address", "1 Old Road, Testtown TT2 2TT" },
@@ -573,6 +584,9 @@ test_full_case (Fixture       *fixture,
     { "The child", plain_value ("religion") },
     { "The child", "Polish (an interpreter is needed)" },
     { "The child", plain_value ("disability") },
+    { "The child", plain_value ("child-aliases") },
+    { "The child", plain_value ("whereabouts") },
+    { "The child", "We do not know that the child is safe at the moment." },
     { "Parents and carers", "Pat Testperson" },
     { "Parents and carers", "Mother" },
     { "Parents and carers", "4 March 1988" },
@@ -585,7 +599,14 @@ test_full_case (Fixture       *fixture,
     { "Others in the child’s life", plain_value ("other-children") },
     { "Others in the child’s life", plain_value ("household-members") },
     { "Others in the child’s life", "Pat Testperson (Mother)" },
+    { "Others in the child’s life", "Robin Testperson is a child in need." },
+    { "Others in the child’s life", plain_value ("lead-worker") },
+    { "Others in the child’s life", plain_value ("agencies-involved") },
     { "Our concern", plain_value ("what") },
+    { "Our concern", plain_value ("injuries") },
+    { "Our concern", plain_value ("witnesses") },
+    { "Our concern", "Physical abuse; emotional abuse" },
+    { "Our concern", "When it was reported to us" },
     { "Our concern", "10 January 2026 at 16:30" },
     { "Our concern", "Child protection (significant harm)" },
     { "Our concern", "The police have been told." },
@@ -603,6 +624,17 @@ test_full_case (Fixture       *fixture,
     { "Consent and the basis for sharing", "UK GDPR Article 6(1)(f)" },
     { "Consent and the basis for sharing", "Schedule 1, Part 2, paragraph 18" },
     { "What we ask you to do", plain_value ("what-wanted") },
+    /* The referrer: the DSO who signs, with their role and contact. */
+    { "What we ask you to do", "Dee Ess-Oh" },
+    { "What we ask you to do", "Designated Safeguarding Officer" },
+    { "What we ask you to do", "01632 960501" },
+    { "What we ask you to do", "dso@example.org" },
+  };
+  /* Stored ids and raw values that must never reach the letter. */
+  static const char * const raw[] = {
+    "standard", "female", "step-parent", "legitimate-interests", "not-sought",
+    "child-protection-threshold", "child-in-need", "in-person", "mediation-service", "48h",
+    "Schedule 8", "Not recorded", "TRUE", "FALSE",
   };
 
   build_full_case (fixture, plain_value);
@@ -637,12 +669,11 @@ test_full_case (Fixture       *fixture,
 
   /* Never a stored id, never a section that says nothing, the narrative
    * once, and no draft marking. */
-  g_assert_null (strstr (text, "Not recorded"));
-  g_assert_null (strstr (text, "standard"));
-  g_assert_null (strstr (text, "Urgency standard"));
-  g_assert_null (strstr (text, "step-parent"));
-  g_assert_null (strstr (text, "legitimate-interests"));
-  g_assert_null (strstr (text, "Schedule 8"));
+  for (guint i = 0; i < G_N_ELEMENTS (raw); i++)
+    if (strstr (text, raw[i]) != NULL)
+      g_error ("the letter shows the stored value “%s”", raw[i]);
+  /* A value that ends its own sentence is not given a second full stop. */
+  g_assert_null (strstr (text, ".."));
   for (guint i = 0; i < pages->len; i++)
     g_assert_null (strstr (g_ptr_array_index (pages, i), "DRAFT"));
   {
@@ -968,6 +999,25 @@ test_details_added (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpstr (ct_record_get_state (case_after), ==, "confirmation-due");
   g_assert_cmpint (ct_record_get_due_at (case_after), ==, ct_record_get_due_at (case_before));
+
+  /* The letter now says who gave consent, in its section. */
+  {
+    g_autoptr(CtRecord) document = NULL;
+    g_autoptr(GPtrArray) pages = NULL;
+    g_autofree char *path = NULL;
+    g_autofree char *text = NULL;
+
+    document = ct_case_document_generate_sync (fixture->store, fixture->staff_id,
+                                               fixture->reference,
+                                               CT_CASE_DOCUMENT_REFERRAL_CONFIRMATION, NULL, &error);
+    g_assert_no_error (error);
+    path = write_document (fixture, document, "details-added.pdf");
+    pages = pdf_pages_text (path);
+    text = letter_body (pages);
+    assert_in_section (text, sections, "Consent and the basis for sharing",
+                       "Consent to this referral was given by Pat Testperson.");
+    g_remove (path);
+  }
 }
 
 /* The latest version of the case's first concern. */
@@ -1249,8 +1299,38 @@ test_hostile_text (Fixture       *fixture,
     "disability", "other-children", "household-members", "parent-given-names",
     "parent-family-name", "parent-address", "parent-phone", "alleged-given-names",
     "alleged-family-name", "exception-reason", "to-whom", "their-reference", "consent-reason",
-    "withheld", "risk", "history", "strengths", "crime-reference", "what-wanted",
+    "withheld", "risk", "history", "strengths", "crime-reference", "what-wanted", "injuries",
+    "witnesses", "child-aliases", "harm-types", "whereabouts", "lead-worker", "agencies-involved",
+    "agency-address", "agency-secure-email",
   };
+  g_autoptr(GPtrArray) agencies = NULL;
+  g_autoptr(CtRecord) agency = NULL;
+
+  /* The authority's details in the directory, typed as hostile as the
+   * rest: its postal address and secure email are in the letter, and what
+   * the letter does not show is kept whole. */
+  agencies = ct_store_list_sync (fixture->store, CT_RECORD_KIND_AGENCY, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (agencies->len, ==, 1);
+  {
+    g_autoptr(GHashTable) answers = answers_from ((const char *[]) {
+      "address", hostile_value ("agency-address"),
+      "secure-email", hostile_value ("agency-secure-email"),
+      "out-of-hours", hostile_value ("agency-out-of-hours"),
+      "phone", hostile_value ("agency-phone"), NULL });
+    g_autoptr(CtRecord) changed = ct_details_change_record (g_ptr_array_index (agencies, 0),
+                                                            answers, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (ct_store_update_sync (fixture->store, fixture->staff_id, changed, &error));
+    g_assert_no_error (error);
+    agency = ct_store_get_sync (fixture->store, CT_RECORD_KIND_AGENCY, ct_record_get_id (changed),
+                                &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (ct_record_get_string (agency, "out-of-hours"), ==,
+                     hostile_value ("agency-out-of-hours"));
+    g_assert_cmpstr (ct_record_get_string (agency, "phone"), ==, hostile_value ("agency-phone"));
+  }
 
   build_full_case (fixture, hostile_value);
   document = ct_case_document_generate_sync (fixture->store, fixture->staff_id, fixture->reference,
@@ -1286,6 +1366,62 @@ test_hostile_text (Fixture       *fixture,
         }
     }
   g_assert_nonnull (strstr (text, "عمر"));
+
+  /* The long runs wrap onto further pages, not off the page: a bounded
+   * number of A4 pages, each numbered. */
+  g_assert_cmpuint (pages->len, >=, 2);
+  g_assert_cmpuint (pages->len, <=, 20);
+  for (guint i = 0; i < pages->len; i++)
+    {
+      g_autofree char *number = g_strdup_printf ("Page %u of %u", i + 1, pages->len);
+
+      g_assert_nonnull (strstr (g_ptr_array_index (pages, i), number));
+    }
+}
+
+/* The referral pack of a case with nothing missing: the final letter and
+ * the chronology, pages numbered through, the marking on each, no DRAFT. */
+static void
+test_final_pack (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtRecord) letter = NULL;
+  g_autoptr(CtRecord) pack = NULL;
+  g_autoptr(GPtrArray) letter_pages = NULL;
+  g_autoptr(GPtrArray) pages = NULL;
+  g_autofree char *letter_path = NULL;
+  g_autofree char *path = NULL;
+
+  build_full_case (fixture, plain_value);
+  letter = ct_case_document_generate_sync (fixture->store, fixture->staff_id, fixture->reference,
+                                           CT_CASE_DOCUMENT_REFERRAL_CONFIRMATION, NULL, &error);
+  g_assert_no_error (error);
+  letter_path = write_document (fixture, letter, "final-letter.pdf");
+  letter_pages = pdf_pages_text (letter_path);
+  pack = ct_case_document_generate_sync (fixture->store, fixture->staff_id, fixture->reference,
+                                         CT_CASE_DOCUMENT_REFERRAL_PACK, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (ct_record_get_boolean (pack, "draft", FALSE));
+  path = write_document (fixture, pack, "final-pack.pdf");
+  write_page_pngs (path, "final-pack");
+  assert_on_page (path);
+  pages = pdf_pages_text (path);
+  g_assert_cmpuint (pages->len, >, letter_pages->len);
+  g_assert_nonnull (strstr (g_ptr_array_index (pages, 0), "Confirmation of a safeguarding referral"));
+  g_assert_nonnull (strstr (g_ptr_array_index (pages, letter_pages->len), "Case chronology"));
+  for (guint i = 0; i < pages->len; i++)
+    {
+      const char *page = g_ptr_array_index (pages, i);
+      g_autofree char *number = g_strdup_printf ("Page %u of %u", i + 1, pages->len);
+
+      g_assert_nonnull (strstr (page, number));
+      g_assert_nonnull (strstr (page, "OFFICIAL-SENSITIVE"));
+      if (strstr (page, "DRAFT") != NULL)
+        g_error ("page %u of a final pack is marked DRAFT", i + 1);
+    }
+  g_remove (letter_path);
+  g_remove (path);
 }
 
 int
@@ -1304,6 +1440,7 @@ main (int   argc,
   ADD ("lawful-basis-refused", test_lawful_basis_refused);
   ADD ("incident-time-cli", test_incident_time_cli);
   ADD ("hostile-text", test_hostile_text);
+  ADD ("final-pack", test_final_pack);
 #undef ADD
 
   return g_test_run ();

@@ -49,6 +49,7 @@ static const CtStepForm forms[] = {
       OPTLONG ("injuries", N_("Injuries seen")),
       OPTLONG ("witnesses", N_("Witnesses")),
       OPTLONG ("actions-taken", N_("Actions already taken")),
+      OPTIONAL ("harm-types", N_("Kind of harm (physical, emotional, sexual, neglect…), separated by commas")),
       DATE ("incident-date", N_("When it happened, if not when it was reported")),
       OPTIONAL ("incident-time", N_("The time of day it happened, as HH:MM, if known")),
       YESNO ("immediate-risk", N_("Is the child at immediate risk?")),
@@ -293,6 +294,8 @@ static const struct { const char *id; const char *label; } choice_labels[] = {
   /* Whether a child needs an interpreter (the child's form). */
   { "interpreter-needed", N_("An interpreter is needed") },
   { "interpreter-not-needed", N_("No interpreter is needed") },
+  { "child-safe-now", N_("We believe the child is safe at the moment") },
+  { "child-not-known-safe", N_("We do not know that the child is safe") },
   /* Kinds of organisation (Preferences). */
   { "law-firm", N_("Law firm") },
   { "mediation-service", N_("Mediation service") },

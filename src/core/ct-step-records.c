@@ -135,6 +135,22 @@ make_concern (const CtTransition  *t,
   copy_text (concern, "injuries", answers, "injuries");
   copy_text (concern, "witnesses", answers, "witnesses");
   copy_text (concern, "actions-taken", answers, "actions-taken");
+  if (text_answer (answers, "harm-types") != NULL)
+    {
+      g_auto(GStrv) parts = g_strsplit (text_answer (answers, "harm-types"), ",", -1);
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      g_auto(GStrv) kinds = NULL;
+
+      for (guint i = 0; parts[i] != NULL; i++)
+        {
+          g_strstrip (parts[i]);
+          if (*parts[i] != '\0')
+            g_strv_builder_add (builder, parts[i]);
+        }
+      kinds = g_strv_builder_end (builder);
+      if (kinds[0] != NULL)
+        ct_record_set_strv (concern, "harm-types", (const char * const *) kinds);
+    }
   copy_text (concern, "incident-date", answers, "incident-date");
   {
     int hour, minute;

@@ -136,6 +136,23 @@ pool_take (Pool *pool,
   return text;
 }
 
+/* @text without one full stop at its end, for a sentence that adds its own. */
+static const char *
+pool_without_full_stop (Pool       *pool,
+                        const char *text)
+{
+  char *copy;
+  gsize len;
+
+  if (text == NULL)
+    return NULL;
+  copy = g_strstrip (g_strdup (text));
+  len = strlen (copy);
+  if (len > 0 && copy[len - 1] == '.')
+    copy[len - 1] = '\0';
+  return pool_take (pool, copy);
+}
+
 static GDateTime *
 pool_instant (Pool   *pool,
               gint64  usec)
@@ -805,14 +822,16 @@ fill_referral (Pool                        *pool,
             {
               g_string_append_c (agencies, ' ');
               g_string_append_printf (agencies, _("Lead worker: %s."),
-                                      join_text (pool, ", ", field (child, "lead-worker"),
-                                                 field (child, "lead-worker-contact")));
+                                      pool_without_full_stop (pool,
+                                                              join_text (pool, ", ",
+                                                                         field (child, "lead-worker"),
+                                                                         field (child, "lead-worker-contact"))));
             }
           if (field (child, "agencies-involved") != NULL)
             {
               g_string_append_c (agencies, ' ');
               g_string_append_printf (agencies, _("Also involved: %s."),
-                                      field (child, "agencies-involved"));
+                                      pool_without_full_stop (pool, field (child, "agencies-involved")));
             }
         }
     }
@@ -904,6 +923,8 @@ fill_referral (Pool                        *pool,
    * says more. */
   letter->concern_summary = field (concern, "what") != NULL ? field (concern, "what")
                                                             : field (data->case_record, "summary");
+  letter->injuries = field (concern, "injuries");
+  letter->witnesses = field (concern, "witnesses");
   letter->incident_date = pool_date (pool, field (concern, "incident-date"));
   /* With its time of day when that is known; older concerns have none. */
   if (letter->incident_date != NULL)

@@ -411,6 +411,8 @@ ct_document_build_referral_letter (const CtReferralLetter  *letter,
   /* The concern. */
   ct_pdf_writer_add_heading (writer, 1, _("Our concern"));
   ct_pdf_writer_add_paragraph (writer, CT_PDF_TEXT_BODY, letter->concern_summary);
+  add_optional_field (writer, _("Injuries seen"), letter->injuries);
+  add_optional_field (writer, _("Witnesses"), letter->witnesses);
   if (letter->incident_date != NULL)
     {
       g_autofree char *when = letter->incident_time_known

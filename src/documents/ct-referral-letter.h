@@ -125,6 +125,8 @@ typedef struct
   const char            *agencies;              /* agencies already involved */
 
   const char            *concern_summary;
+  const char            *injuries;              /* injuries seen, as recorded */
+  const char            *witnesses;
   GDateTime             *incident_date;         /* (nullable): when it happened */
   gboolean               incident_time_known;   /* whether incident_date has its time of day */
   GDateTime             *reported_at;           /* (nullable): when it was reported */

@@ -46,6 +46,7 @@ struct _CtChildDialog
   GtkWidget       *rows[G_N_ELEMENTS (text_fields)];
   CtChoiceRow     *status_row;
   CtChoiceRow     *interpreter_row;
+  CtChoiceRow     *safe_row;
 };
 
 G_DEFINE_FINAL_TYPE (CtChildDialog, ct_child_dialog, CT_TYPE_FORM_WINDOW)
@@ -75,6 +76,10 @@ ct_child_dialog_build_record (CtChildDialog  *self,
     ct_answers_set_boolean (answers, "interpreter-needed",
                             g_str_equal (ct_choice_row_get_value (self->interpreter_row),
                                          "interpreter-needed"));
+  if (ct_choice_row_get_value (self->safe_row) != NULL)
+    ct_answers_set_boolean (answers, "safe-now",
+                            g_str_equal (ct_choice_row_get_value (self->safe_row),
+                                         "child-safe-now"));
 
   child = ct_details_change_record (self->child, answers, error);
   if (child == NULL)
@@ -186,6 +191,18 @@ ct_child_dialog_new (CtRecord *child)
                              ct_record_get_boolean (child, "interpreter-needed", FALSE)
                              ? "interpreter-needed" : "interpreter-not-needed");
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->interpreter_row));
+
+  /* Whether the child is safe where they are now, as the referral asks;
+   * not known until answered. */
+  self->safe_row = CT_CHOICE_ROW (ct_choice_row_new (_("Is the child safe now?")));
+  ct_choice_row_add (self->safe_row, "child-safe-now", ct_choice_get_label ("child-safe-now"));
+  ct_choice_row_add (self->safe_row, "child-not-known-safe",
+                     ct_choice_get_label ("child-not-known-safe"));
+  if (ct_record_has_field (child, "safe-now"))
+    ct_choice_row_set_value (self->safe_row,
+                             ct_record_get_boolean (child, "safe-now", FALSE)
+                             ? "child-safe-now" : "child-not-known-safe");
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->safe_row));
   adw_preferences_page_add (page, ADW_PREFERENCES_GROUP (status_group));
 
   return self;
