@@ -226,6 +226,7 @@ test_concern_answers (void)
   /* The incident, a few days before it was reported. */
   set_entry (dialog, "Date the incident happened", "27/02/2026");
   set_entry (dialog, "Time the incident happened", " 16:30 ");
+  set_entry (dialog, "Kind of harm", "Physical, emotional");
 
   g_signal_connect (dialog, "save", G_CALLBACK (on_save_cb), &saved);
   gtk_widget_activate_action (GTK_WIDGET (dialog), "form.save", NULL);
@@ -248,6 +249,8 @@ test_concern_answers (void)
   g_assert_null (text_of (saved, "child-id"));
   g_assert_cmpstr (text_of (saved, "incident-date"), ==, "2026-02-27");
   g_assert_cmpstr (text_of (saved, "incident-time"), ==, "16:30");
+  /* The engine splits it at the commas, as it does for the CLI's answer. */
+  g_assert_cmpstr (text_of (saved, "harm-types"), ==, "Physical, emotional");
   risk = g_hash_table_lookup (saved, "immediate-risk");
   g_assert_nonnull (risk);
   g_assert_true (g_variant_is_of_type (risk, G_VARIANT_TYPE_BOOLEAN));

@@ -52,6 +52,7 @@ struct _CtConcernDialog
   AdwEntryRow     *when_time_row;
   AdwEntryRow     *incident_date_row;
   AdwEntryRow     *incident_time_row;
+  AdwEntryRow     *harm_types_row;
   AdwEntryRow     *given_names_row;
   AdwEntryRow     *family_name_row;
   AdwEntryRow     *aliases_row;
@@ -414,6 +415,11 @@ ct_concern_dialog_build_answers (CtConcernDialog *self)
     set_text_answer (answers, "actions-taken", actions);
   }
   {
+    g_autofree char *harm_types = get_entry_text (self->harm_types_row);
+
+    set_text_answer (answers, "harm-types", harm_types);
+  }
+  {
     g_autofree char *incident_text = get_entry_text (self->incident_date_row);
     g_autofree char *incident = NULL;
 
@@ -554,6 +560,7 @@ ct_concern_dialog_class_init (CtConcernDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, when_time_row);
   gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, incident_date_row);
   gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, incident_time_row);
+  gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, harm_types_row);
   gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, given_names_row);
   gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, family_name_row);
   gtk_widget_class_bind_template_child (widget_class, CtConcernDialog, aliases_row);
