@@ -56,6 +56,7 @@ struct _CtSetupAssistant
   gboolean             asking;
   guint                poll_id;
   guint                poll_ms;
+  gboolean             look_again;  /* a change was announced during a lookup */
   gboolean             looking;
   CtPgWatch           *watch;
   GCancellable        *cancellable;
@@ -678,6 +679,7 @@ show_waiting_error (CtSetupAssistant *self,
 }
 
 static void schedule_poll (CtSetupAssistant *self);
+static gboolean on_poll_timeout_cb (gpointer user_data);
 
 static void
 lookup_in_thread (GTask        *task,
@@ -703,9 +705,12 @@ on_looked_up_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   gssize membership = g_task_propagate_int (G_TASK (result), &error);
 
+  gboolean look_again = self->look_again;
+
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self->looking = FALSE;
+  self->look_again = FALSE;
   if (self->join_location == NULL)
     return;
   if (error != NULL)
@@ -742,7 +747,10 @@ on_looked_up_cb (GObject      *source,
     case CT_MEMBERSHIP_REQUESTED:
     default:
       show_waiting_error (self, NULL, FALSE);
-      schedule_poll (self);
+      if (look_again)
+        on_poll_timeout_cb (self);
+      else
+        schedule_poll (self);
       break;
     }
 }
@@ -779,8 +787,15 @@ on_server_changed_cb (gpointer user_data)
 {
   CtSetupAssistant *self = user_data;
 
-  if (self->join_location == NULL || self->looking)
+  if (self->join_location == NULL)
     return;
+  /* A change announced while the server is being asked may have come
+   * after the answer was read: ask once more when that answer arrives. */
+  if (self->looking)
+    {
+      self->look_again = TRUE;
+      return;
+    }
   g_clear_handle_id (&self->poll_id, g_source_remove);
   on_poll_timeout_cb (self);
 }
