@@ -386,6 +386,14 @@ test_approve_in_app (void)
   wait_for_count (ct_members_page_get_requests (page), 1);
   wait_for_count (ct_members_page_get_members (page), 1);
   ct_test_ui_wait_for_text (GTK_WIDGET (prefs), fingerprint);
+  /* When they asked reads as every date does: "Wed 2 Dec 2026, 07:34". */
+  {
+    GtkWidget *line = ct_test_ui_find_text (GTK_WIDGET (prefs), fingerprint);
+
+    g_assert_true (GTK_IS_LABEL (line));
+    g_assert_true (g_regex_match_simple ("asked (Mon|Tue|Wed|Thu|Fri|Sat|Sun) [0-9]{1,2} [A-Z][a-z]{2} [0-9]{4}, [0-9]{2}:[0-9]{2}",
+                                         gtk_label_get_text (GTK_LABEL (line)), 0, 0));
+  }
   g_assert_cmpuint (ct_test_ui_assert_operable (GTK_WIDGET (page)), >=, 2);
   ct_test_ui_wait_for_frame (GTK_WIDGET (prefs));
   ct_test_ui_screenshot (GTK_WIDGET (prefs), "members-request.png");

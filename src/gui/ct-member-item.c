@@ -5,9 +5,10 @@
 
 #include "ct-member-item.h"
 
+#include "ct-format.h"
+
 #include <glib/gi18n.h>
 
-#include "ct-calendar.h"
 
 /*
  * A member of the organisation on a server, or a request to become one,
@@ -111,15 +112,12 @@ ct_member_item_is_request (CtMemberItem *self)
 char *
 ct_member_item_dup_subtitle (CtMemberItem *self)
 {
-  g_autoptr(GDateTime) utc = NULL;
-  g_autoptr(GDateTime) local = NULL;
   g_autofree char *when = NULL;
 
   g_return_val_if_fail (CT_IS_MEMBER_ITEM (self), NULL);
 
-  utc = g_date_time_new_from_unix_utc (self->at / G_USEC_PER_SEC);
-  local = utc != NULL ? g_date_time_to_timezone (utc, ct_calendar_get_timezone ()) : NULL;
-  when = local != NULL ? g_date_time_format (local, "%d/%m/%Y %H:%M") : g_strdup ("?");
+  /* The one way dates are shown: "Tue 1 Dec 2026, 16:30", UK time. */
+  when = ct_format_instant (self->at);
   return self->request
     /* Translators: a request to join; the fingerprint, the server login and when they asked */
     ? g_strdup_printf (_("Fingerprint %s · login %s · asked %s"), self->fingerprint, self->pg_user, when)
