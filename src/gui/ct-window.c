@@ -199,6 +199,9 @@ on_cases_changed_cb (GListModel *model,
     update_counts (self, 0);
 }
 
+static void ensure_section (CtWindow   *self,
+                            const char *section);
+
 static void
 select_section (CtWindow   *self,
                 const char *section)
@@ -220,6 +223,7 @@ select_section (CtWindow   *self,
 
   g_return_if_fail (row != NULL);
 
+  ensure_section (self, section);
   gtk_list_box_select_row (self->sidebar_list, row);
   gtk_stack_set_visible_child_name (self->content_stack, section);
   adw_window_title_set_title (self->content_title, get_section_title (section));
@@ -617,6 +621,85 @@ on_submission_opened_cb (CtWindow   *self,
   reload_elsewhere_changes (self);
 }
 
+/* Whether the records open are on a server, where staff hand concerns in. */
+static gboolean
+is_on_server (CtWindow *self)
+{
+  return self->store != NULL && ct_store_location_is_server (ct_store_get_path (self->store));
+}
+
+static void
+ensure_submissions_page (CtWindow *self)
+{
+  if (self->submissions_page != NULL)
+    return;
+
+  self->submissions_page = ct_submissions_page_new (self->settings);
+  gtk_stack_add_named (self->content_stack, self->submissions_page, "submissions");
+  g_signal_connect_object (self->submissions_page, "notify::n-new",
+                           G_CALLBACK (on_submissions_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->submissions_page, "case-opened",
+                           G_CALLBACK (on_submission_opened_cb), self, G_CONNECT_SWAPPED);
+  if (self->workflow != NULL && is_on_server (self))
+    ct_submissions_page_set_workflow (CT_SUBMISSIONS_PAGE (self->submissions_page),
+                                      self->workflow);
+}
+
+/* Makes the page of @section (or of "case") the first time it is to be
+ * shown, for the records open then. */
+static void
+ensure_section (CtWindow   *self,
+                const char *section)
+{
+  if (g_strcmp0 (section, "needs-action") == 0)
+    {
+      if (self->needs_action_view == NULL)
+        add_case_view (self, &self->needs_action_view, CT_CASE_LIST_NEEDS_ACTION, section);
+    }
+  else if (g_strcmp0 (section, "open") == 0)
+    {
+      if (self->open_view == NULL)
+        add_case_view (self, &self->open_view, CT_CASE_LIST_OPEN, section);
+    }
+  else if (g_strcmp0 (section, "closed") == 0)
+    {
+      if (self->closed_view == NULL)
+        add_case_view (self, &self->closed_view, CT_CASE_LIST_CLOSED, section);
+    }
+  else if (g_strcmp0 (section, "directory") == 0)
+    {
+      if (self->directory_page != NULL)
+        return;
+      self->directory_page = ct_directory_page_new ();
+      if (self->workflow != NULL)
+        ct_directory_page_set_workflow (CT_DIRECTORY_PAGE (self->directory_page), self->workflow);
+      gtk_stack_add_named (self->content_stack, self->directory_page, section);
+    }
+  else if (g_strcmp0 (section, "reports") == 0)
+    {
+      if (self->reports_page != NULL)
+        return;
+      self->reports_page = ct_reports_page_new ();
+      ct_reports_page_set_cases (CT_REPORTS_PAGE (self->reports_page), G_LIST_MODEL (self->cases));
+      if (self->workflow != NULL)
+        ct_reports_page_set_workflow (CT_REPORTS_PAGE (self->reports_page), self->workflow);
+      gtk_stack_add_named (self->content_stack, self->reports_page, section);
+    }
+  else if (g_strcmp0 (section, "submissions") == 0)
+    ensure_submissions_page (self);
+  else if (g_strcmp0 (section, "case") == 0)
+    {
+      if (self->case_page != NULL)
+        return;
+      self->case_page = ct_case_page_new ();
+      g_signal_connect_object (self->case_page, "case-changed", G_CALLBACK (on_case_changed_cb),
+                               self, 0);
+      if (self->workflow != NULL)
+        ct_case_page_set_workflow (CT_CASE_PAGE (self->case_page), self->workflow);
+      gtk_stack_add_named (self->content_stack, self->case_page, section);
+    }
+}
+
 static void
 ct_window_constructed (GObject *object)
 {
@@ -630,14 +713,6 @@ ct_window_constructed (GObject *object)
     self->settings = g_object_ref (ct_application_get_settings (CT_APPLICATION (app)));
   else
     self->settings = g_settings_new (APPLICATION_ID);
-
-  /* Concerns handed in by staff, on a server only (see show_loaded()). */
-  self->submissions_page = ct_submissions_page_new (self->settings);
-  gtk_stack_add_named (self->content_stack, self->submissions_page, "submissions");
-  g_signal_connect_object (self->submissions_page, "notify::n-new",
-                           G_CALLBACK (on_submissions_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->submissions_page, "case-opened",
-                           G_CALLBACK (on_submission_opened_cb), self, G_CONNECT_SWAPPED);
 
   restore_window_state (self);
 }
@@ -747,19 +822,8 @@ ct_window_init (CtWindow *self)
   self->cases = ct_case_list_model_new ();
   g_signal_connect (self->cases, "items-changed", G_CALLBACK (on_cases_changed_cb), self);
 
-  add_case_view (self, &self->needs_action_view, CT_CASE_LIST_NEEDS_ACTION, "needs-action");
-  add_case_view (self, &self->open_view, CT_CASE_LIST_OPEN, "open");
-  add_case_view (self, &self->closed_view, CT_CASE_LIST_CLOSED, "closed");
-  self->directory_page = ct_directory_page_new ();
-  gtk_stack_add_named (self->content_stack, self->directory_page, "directory");
-  self->reports_page = ct_reports_page_new ();
-  ct_reports_page_set_cases (CT_REPORTS_PAGE (self->reports_page), G_LIST_MODEL (self->cases));
-  gtk_stack_add_named (self->content_stack, self->reports_page, "reports");
-  self->case_page = ct_case_page_new ();
-  g_signal_connect_object (self->case_page, "case-changed", G_CALLBACK (on_case_changed_cb),
-                           self, 0);
-  gtk_stack_add_named (self->content_stack, self->case_page, "case");
-
+  /* The sections' pages are made when first shown (see ensure_section()):
+   * only the first list is drawn as the window opens. */
   select_section (self, "needs-action");
   update_counts (self, 0);
 }
@@ -988,7 +1052,8 @@ on_reloaded_cb (GObject      *source,
     }
 
   ct_case_list_model_replace_all (self->cases, items);
-  ct_case_page_reload (CT_CASE_PAGE (self->case_page));
+  if (self->case_page != NULL)
+    ct_case_page_reload (CT_CASE_PAGE (self->case_page));
   if (self->reload_again)
     reload_elsewhere_changes (self);
 }
@@ -1017,7 +1082,7 @@ on_store_changed_elsewhere_cb (CtStore  *store,
                                CtWindow *self)
 {
   reload_elsewhere_changes (self);
-  if (gtk_widget_get_visible (GTK_WIDGET (self->submissions_row)))
+  if (self->submissions_page != NULL && gtk_widget_get_visible (GTK_WIDGET (self->submissions_row)))
     ct_submissions_page_refresh (CT_SUBMISSIONS_PAGE (self->submissions_page));
 }
 
@@ -1039,7 +1104,8 @@ static void
 show_loaded (CtWindow  *self,
              GPtrArray *items)
 {
-  ct_reports_page_set_workflow (CT_REPORTS_PAGE (self->reports_page), self->workflow);
+  if (self->reports_page != NULL)
+    ct_reports_page_set_workflow (CT_REPORTS_PAGE (self->reports_page), self->workflow);
   {
     gint64 start = g_get_monotonic_time ();
 
@@ -1048,16 +1114,22 @@ show_loaded (CtWindow  *self,
              (g_get_monotonic_time () - start) / 1000.0);
   }
 
-  ct_directory_page_set_workflow (CT_DIRECTORY_PAGE (self->directory_page), self->workflow);
-  ct_case_page_set_workflow (CT_CASE_PAGE (self->case_page), self->workflow);
+  if (self->directory_page != NULL)
+    ct_directory_page_set_workflow (CT_DIRECTORY_PAGE (self->directory_page), self->workflow);
+  if (self->case_page != NULL)
+    ct_case_page_set_workflow (CT_CASE_PAGE (self->case_page), self->workflow);
 
-  /* Staff hand concerns in to a server; a file on one desk has none. */
+  /* Staff hand concerns in to a server; a file on one desk has none. Their
+   * page is made at once on a server, for the count in the sidebar. */
   {
-    gboolean server = ct_store_location_is_server (ct_store_get_path (self->store));
+    gboolean server = is_on_server (self);
 
     gtk_widget_set_visible (GTK_WIDGET (self->submissions_row), server);
-    ct_submissions_page_set_workflow (CT_SUBMISSIONS_PAGE (self->submissions_page),
-                                      server ? self->workflow : NULL);
+    if (server)
+      ensure_submissions_page (self);
+    if (self->submissions_page != NULL)
+      ct_submissions_page_set_workflow (CT_SUBMISSIONS_PAGE (self->submissions_page),
+                                        server ? self->workflow : NULL);
     /* So that, should this desk's membership be removed, the message
      * can name the organisation it can no longer read. */
     if (server)
@@ -1583,6 +1655,7 @@ ct_window_open_case (CtWindow   *self,
 
   CtCaseItem *item = ct_case_list_model_lookup (self->cases, case_id);
 
+  ensure_section (self, "case");
   ct_case_page_load (CT_CASE_PAGE (self->case_page), case_id);
   gtk_stack_set_visible_child_name (self->content_stack, "case");
   /* Translators: the title of a case's page; %s is its reference. */
