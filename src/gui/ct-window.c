@@ -50,6 +50,11 @@ struct _CtWindow
   guint                 n_open;
   gboolean              probe_shown;
   GCancellable         *rest_cancellable;
+  /* The cases shown first, while the rest wait for them to be drawn. */
+  GPtrArray            *rest_shown;
+  GdkFrameClock        *rest_clock;
+  gulong                rest_paint_handler;
+  guint                 rest_timeout;
 
   GtkWidget            *setup_assistant;
   GtkWidget            *unlock_page;
@@ -717,6 +722,8 @@ ct_window_constructed (GObject *object)
   restore_window_state (self);
 }
 
+static void stop_waiting_to_load_rest (CtWindow *self);
+
 static void
 ct_window_dispose (GObject *object)
 {
@@ -730,6 +737,7 @@ ct_window_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_cancellable_cancel (self->rest_cancellable);
   g_clear_object (&self->rest_cancellable);
+  stop_waiting_to_load_rest (self);
   g_clear_object (&self->workflow);
   if (self->watched_store != NULL)
     g_signal_handlers_disconnect_by_data (self->watched_store, self);
@@ -1154,6 +1162,9 @@ show_loaded (CtWindow  *self,
  * first screen of the lists can show. */
 #define FIRST_CASES 100
 
+/* The longest the rest of the cases wait for the first ones to be drawn. */
+#define REST_DELAY_MAX_MS 250
+
 static void
 update_loading_label (CtWindow *self)
 {
@@ -1217,6 +1228,33 @@ on_rest_loaded_cb (GObject      *source,
     reload_elsewhere_changes (self);
 }
 
+static void
+stop_waiting_to_load_rest (CtWindow *self)
+{
+  g_clear_handle_id (&self->rest_timeout, g_source_remove);
+  if (self->rest_clock != NULL)
+    g_clear_signal_handler (&self->rest_paint_handler, self->rest_clock);
+  g_clear_object (&self->rest_clock);
+  g_clear_pointer (&self->rest_shown, g_ptr_array_unref);
+}
+
+/* Starts reading the cases not in self->rest_shown. */
+static void
+load_rest (CtWindow *self)
+{
+  g_autoptr(GPtrArray) shown = g_steal_pointer (&self->rest_shown);
+
+  /* A timeout that has called this is gone already. */
+  self->rest_timeout = 0;
+  stop_waiting_to_load_rest (self);
+  if (shown == NULL || self->workflow == NULL)
+    return;
+
+  self->rest_cancellable = g_cancellable_new ();
+  ct_workflow_load_rest_async (self->workflow, shown, on_rest_chunk_cb, self,
+                               self->rest_cancellable, on_rest_loaded_cb, g_object_ref (self));
+}
+
 /* Shows the first cases read and starts reading the rest: see
  * ct_workflow_open_and_load_first_async(). */
 static void
@@ -1237,9 +1275,23 @@ show_first_loaded (CtWindow  *self,
 
   g_cancellable_cancel (self->rest_cancellable);
   g_clear_object (&self->rest_cancellable);
-  self->rest_cancellable = g_cancellable_new ();
-  ct_workflow_load_rest_async (self->workflow, items, on_rest_chunk_cb, self,
-                               self->rest_cancellable, on_rest_loaded_cb, g_object_ref (self));
+  stop_waiting_to_load_rest (self);
+
+  /* The rest are read once the first cases are on screen: on a small
+   * machine, reading and decrypting them takes a core that drawing the
+   * first frame needs. If no frame comes soon (a window not on screen),
+   * they are read anyway. */
+  self->rest_shown = g_ptr_array_ref (items);
+  self->rest_clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+  if (self->rest_clock == NULL)
+    {
+      load_rest (self);
+      return;
+    }
+  g_object_ref (self->rest_clock);
+  self->rest_paint_handler = g_signal_connect_swapped (self->rest_clock, "after-paint",
+                                                       G_CALLBACK (load_rest), self);
+  self->rest_timeout = g_timeout_add_once (REST_DELAY_MAX_MS, (GSourceOnceFunc) load_rest, self);
 }
 
 /* Stops reading the rest of the cases of records no longer shown. */
@@ -1248,6 +1300,7 @@ stop_loading_rest (CtWindow *self)
 {
   g_cancellable_cancel (self->rest_cancellable);
   g_clear_object (&self->rest_cancellable);
+  stop_waiting_to_load_rest (self);
   self->loading_rest = FALSE;
   update_loading_label (self);
 }
