@@ -740,12 +740,18 @@ store_foreach_summary (CtStore             *self,
         return FALSE;
     }
 
+  /* Each page is read once: through the small scanning cache, so that the
+   * page cache does not grow with the file for the rest of the session. */
+  if (!ct_store_backend_set_scanning (self->backend, TRUE, error))
+    return FALSE;
   walk.values = g_new0 (GVariant *, walk.n_fields + 1);
   walk.plain = g_malloc (walk.plain_size);
   ok = ct_store_backend_foreach_row (self->backend, kind, FALSE, NULL, summary_walk_row_cb, &walk, error);
   ct_crypto_wipe (walk.plain, walk.plain_size);
   g_free (walk.plain);
   g_free (walk.values);
+  if (!ct_store_backend_set_scanning (self->backend, FALSE, ok ? error : NULL))
+    ok = FALSE;
   return ok;
 }
 
@@ -772,6 +778,9 @@ store_foreach_case_summary_by_due (CtStore             *self,
         return FALSE;
     }
 
+  /* A walk of every case reads each page once, as above. */
+  if (limit < 0 && !ct_store_backend_set_scanning (self->backend, TRUE, error))
+    return FALSE;
   walk.values = g_new0 (GVariant *, walk.n_fields + 1);
   walk.plain = g_malloc (walk.plain_size);
   ok = ct_store_backend_foreach_case_by_due (self->backend, limit, summary_walk_row_cb, &walk,
@@ -779,6 +788,8 @@ store_foreach_case_summary_by_due (CtStore             *self,
   ct_crypto_wipe (walk.plain, walk.plain_size);
   g_free (walk.plain);
   g_free (walk.values);
+  if (limit < 0 && !ct_store_backend_set_scanning (self->backend, FALSE, ok ? error : NULL))
+    ok = FALSE;
   return ok;
 }
 
