@@ -84,6 +84,8 @@ struct _CtWindow
   AdwWindowTitle       *content_title;
   GtkStack             *content_stack;
   GtkMenuButton        *primary_menu_button;
+  GtkWidget            *loading_handle;
+  gint64                loading_frame;
   GtkSpinner           *loading_spinner;
   GtkLabel             *loading_label;
   guint                 spinner_timeout;
@@ -724,6 +726,7 @@ ct_window_constructed (GObject *object)
 
 static void stop_waiting_to_load_rest (CtWindow *self);
 
+
 static void
 ct_window_dispose (GObject *object)
 {
@@ -787,6 +790,7 @@ ct_window_class_init (CtWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CtWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, CtWindow, loading_handle);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, loading_label);
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated_cb);
@@ -1013,9 +1017,34 @@ on_spinner_timeout_cb (gpointer user_data)
 static void
 show_loading (CtWindow *self)
 {
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (gtk_stack_get_visible_child (self->main_stack) != self->loading_handle)
+    self->loading_frame = clock != NULL ? gdk_frame_clock_get_frame_counter (clock) : -1;
+  gtk_widget_set_visible (self->loading_handle, TRUE);
   gtk_stack_set_visible_child_name (self->main_stack, "loading");
   if (self->spinner_timeout == 0 && !gtk_spinner_get_spinning (self->loading_spinner))
     self->spinner_timeout = g_timeout_add (SPINNER_DELAY_MS, on_spinner_timeout_cb, self);
+}
+
+/* Shows the cases. If the page saying the records are being opened never
+ * reached the screen (they were read by the time the first frame was
+ * drawn), the cases replace it at once, rather than fading in over a page
+ * that was never seen, and it is hidden, so that it is not laid out. */
+static void
+show_cases_page (CtWindow *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (gtk_stack_get_visible_child (self->main_stack) == self->loading_handle &&
+      (clock == NULL || gdk_frame_clock_get_frame_counter (clock) == self->loading_frame))
+    {
+      gtk_stack_set_visible_child_full (self->main_stack, "cases", GTK_STACK_TRANSITION_TYPE_NONE);
+      gtk_widget_set_visible (self->loading_handle, FALSE);
+      return;
+    }
+
+  gtk_stack_set_visible_child_name (self->main_stack, "cases");
 }
 
 static void
@@ -1153,7 +1182,7 @@ show_loaded (CtWindow  *self,
 
   watch_store (self);
   stop_loading (self);
-  gtk_stack_set_visible_child_name (self->main_stack, "cases");
+  show_cases_page (self);
   probe_next_frame (self, "cases-shown");
   choose_user (self);
 }
@@ -1618,6 +1647,7 @@ static void
 on_setup_finished_cb (CtSetupAssistant *assistant,
                       CtWindow         *self)
 {
+  gtk_widget_set_visible (self->loading_handle, TRUE);
   gtk_stack_set_visible_child_name (self->main_stack, "loading");
   load_records (self, self->store);
 }
