@@ -220,6 +220,25 @@ sort_cases (const CtCaseEntry *a,
   return -g_strcmp0 (a->reference, b->reference);
 }
 
+/* Shows the page @name of the stack. The pages that say there is nothing
+ * to list are hidden while another is shown, so that a list on screen
+ * does not style, measure and load the icons of pages nobody sees. */
+static void
+show_page (CtCaseListView *self,
+           const char     *name)
+{
+  GtkWidget *page = gtk_stack_get_child_by_name (self->stack, name);
+  GtkWidget *shown = gtk_stack_get_visible_child (self->stack);
+
+  if (page == shown)
+    return;
+
+  gtk_widget_set_visible (page, TRUE);
+  gtk_stack_set_visible_child (self->stack, page);
+  if (shown != NULL && shown != gtk_stack_get_child_by_name (self->stack, "list"))
+    gtk_widget_set_visible (shown, FALSE);
+}
+
 static void
 update_stack (CtCaseListView *self)
 {
@@ -231,13 +250,13 @@ update_stack (CtCaseListView *self)
 
   if (n_shown > 0)
     {
-      gtk_stack_set_visible_child_name (self->stack, "list");
+      show_page (self, "list");
       return;
     }
 
   if (searching && n_total > 0)
     {
-      gtk_stack_set_visible_child_name (self->stack, "no-results");
+      show_page (self, "no-results");
       return;
     }
 
@@ -273,7 +292,7 @@ update_stack (CtCaseListView *self)
       gtk_widget_set_visible (GTK_WIDGET (self->empty_button), FALSE);
     }
 
-  gtk_stack_set_visible_child_name (self->stack, "empty");
+  show_page (self, "empty");
 }
 
 static void attach_model (CtCaseListView *self);
