@@ -264,8 +264,12 @@ test_window_primary_menu (void)
   g_assert_true (menu_has_action (model, "win.show-help-overlay"));
   g_assert_true (menu_has_action (model, "app.about"));
 
-  /* The shortcuts window comes from the resource GtkApplication loads itself. */
-  g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+  /* The shortcuts window is made when first asked for, by its action. */
+  g_assert_null (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "show-help-overlay"));
+  g_assert_true (GTK_IS_SHORTCUTS_WINDOW (ct_window_ensure_help_overlay (window)));
+  g_assert_true (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)) ==
+                 ct_window_ensure_help_overlay (window));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -611,8 +615,7 @@ test_app_shortcuts_window_complete (void)
     g_assert_true (g_hash_table_contains (bound, escape));
   }
 
-  collect_listed_keys (GTK_WIDGET (gtk_application_window_get_help_overlay (
-                                     GTK_APPLICATION_WINDOW (window))), listed);
+  collect_listed_keys (GTK_WIDGET (ct_window_ensure_help_overlay (window)), listed);
 
   g_hash_table_iter_init (&iter, bound);
   while (g_hash_table_iter_next (&iter, (gpointer *) &key, (gpointer *) &where))

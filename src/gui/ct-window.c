@@ -825,10 +825,58 @@ ct_window_class_init (CtWindowClass *klass)
   }
 }
 
+/* The shortcuts window is made the first time it is asked for, not with
+ * every main window: GtkApplicationWindow only adds its own
+ * "show-help-overlay" action when there is none. */
+static void
+on_show_help_overlay_cb (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  GtkApplicationWindow *window = GTK_APPLICATION_WINDOW (user_data);
+  GtkShortcutsWindow *overlay = ct_window_ensure_help_overlay (CT_WINDOW (window));
+
+  gtk_window_present (GTK_WINDOW (overlay));
+}
+
+/**
+ * ct_window_ensure_help_overlay:
+ * @self: a #CtWindow
+ *
+ * Returns: (transfer none): the window's shortcuts window, made now if it
+ *   has not been shown before
+ */
+GtkShortcutsWindow *
+ct_window_ensure_help_overlay (CtWindow *self)
+{
+  GtkApplicationWindow *window = GTK_APPLICATION_WINDOW (self);
+  GtkShortcutsWindow *overlay;
+
+  g_return_val_if_fail (CT_IS_WINDOW (self), NULL);
+
+  overlay = gtk_application_window_get_help_overlay (window);
+  if (overlay == NULL)
+    {
+      g_autoptr(GtkBuilder) builder =
+        gtk_builder_new_from_resource (RESOURCE_PREFIX "/ct-help-overlay.ui");
+
+      overlay = GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+      gtk_application_window_set_help_overlay (window, overlay);
+    }
+  return overlay;
+}
+
 static void
 ct_window_init (CtWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  {
+    g_autoptr(GSimpleAction) action = g_simple_action_new ("show-help-overlay", NULL);
+
+    g_signal_connect_object (action, "activate", G_CALLBACK (on_show_help_overlay_cb), self, 0);
+    g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
+  }
 
   self->cancellable = g_cancellable_new ();
   self->cases = ct_case_list_model_new ();

@@ -28,5 +28,6 @@ void             ct_window_open_case       (CtWindow      *self,
 CtWorkflow      *ct_window_get_workflow    (CtWindow      *self);
 
 GtkWindow       *ct_window_ask_user        (CtWindow        *self);
+GtkShortcutsWindow *ct_window_ensure_help_overlay (CtWindow   *self);
 
 G_END_DECLS
