@@ -450,6 +450,34 @@ test_referral_long (void)
   clear_minimal_letter (&letter);
 }
 
+/* A referral about an unborn child gives the expected date of birth. */
+static void
+test_unborn_child (void)
+{
+  CtReferralLetter letter = minimal_letter ();
+  CtReferralChild child = { 0 };
+  g_autoptr(GDateTime) due = g_date_time_new_utc (2027, 3, 1, 12, 0, 0);
+  g_autoptr(GBytes) pdf = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *hay = NULL;
+
+  child.given_names = "Baby";
+  child.family_name = "Brown";
+  child.date_of_birth = due;
+  child.unborn = TRUE;
+  letter.children = &child;
+
+  pdf = render_letter (&letter);
+  path = write_pdf (pdf, "unborn.pdf");
+  text = pdftotext (path);
+  hay = squeeze (text);
+  /* squeeze() drops the spaces. */
+  g_assert_nonnull (strstr (hay, "Expecteddateofbirth1March2027"));
+  g_assert_null (strstr (hay, "Dateofbirth"));
+  clear_minimal_letter (&letter);
+}
+
 static void
 test_hostile_text (void)
 {
@@ -1086,6 +1114,7 @@ main (int   argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/documents/sanitize", test_sanitize);
+  g_test_add_func ("/documents/referral/unborn-child", test_unborn_child);
   g_test_add_func ("/documents/referral/fields-in-order", test_referral_fields_in_order);
   g_test_add_func ("/documents/referral/fonts-and-structure", test_referral_fonts_and_structure);
   g_test_add_func ("/documents/referral/metadata-short", test_referral_metadata_short);

@@ -516,6 +516,9 @@ test_child_dialog (void)
   g_assert_false (ct_record_has_field (child, "safe-now"));
   ct_test_ui_choose (GTK_WIDGET (dialog), "Is the child safe now?",
                      "We do not know that the child is safe");
+  g_assert_false (ct_record_has_field (child, "unborn"));
+  ct_test_ui_choose (GTK_WIDGET (dialog), "Born or not yet born",
+                     "Not yet born: the date is the expected date of birth");
 
   changed = ct_child_dialog_build_record (dialog, &error);
   g_assert_no_error (error);
@@ -525,6 +528,8 @@ test_child_dialog (void)
   g_assert_cmpstr (ct_record_get_string (changed, "status"), ==, "child-in-need");
   g_assert_true (ct_record_has_field (changed, "safe-now"));
   g_assert_false (ct_record_get_boolean (changed, "safe-now", TRUE));
+  /* An unborn child's date is the expected date of birth. */
+  g_assert_true (ct_record_get_boolean (changed, "unborn", FALSE));
   g_assert_cmpstr (ct_record_get_string (changed, "ethnicity"), ==, "Not recorded");
   g_assert_cmpstr (ct_record_get_string (child, "school"), ==, "Example Primary");
   g_clear_object (&changed);

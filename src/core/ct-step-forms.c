@@ -294,6 +294,8 @@ static const struct { const char *id; const char *label; } choice_labels[] = {
   /* Whether a child needs an interpreter (the child's form). */
   { "interpreter-needed", N_("An interpreter is needed") },
   { "interpreter-not-needed", N_("No interpreter is needed") },
+  { "child-born", N_("Born: the date is the date of birth") },
+  { "child-unborn", N_("Not yet born: the date is the expected date of birth") },
   { "child-safe-now", N_("We believe the child is safe at the moment") },
   { "child-not-known-safe", N_("We do not know that the child is safe") },
   /* Kinds of organisation (Preferences). */

@@ -47,6 +47,7 @@ struct _CtChildDialog
   CtChoiceRow     *status_row;
   CtChoiceRow     *interpreter_row;
   CtChoiceRow     *safe_row;
+  CtChoiceRow     *unborn_row;
 };
 
 G_DEFINE_FINAL_TYPE (CtChildDialog, ct_child_dialog, CT_TYPE_FORM_WINDOW)
@@ -76,6 +77,10 @@ ct_child_dialog_build_record (CtChildDialog  *self,
     ct_answers_set_boolean (answers, "interpreter-needed",
                             g_str_equal (ct_choice_row_get_value (self->interpreter_row),
                                          "interpreter-needed"));
+  if (ct_choice_row_get_value (self->unborn_row) != NULL)
+    ct_answers_set_boolean (answers, "unborn",
+                            g_str_equal (ct_choice_row_get_value (self->unborn_row),
+                                         "child-unborn"));
   if (ct_choice_row_get_value (self->safe_row) != NULL)
     ct_answers_set_boolean (answers, "safe-now",
                             g_str_equal (ct_choice_row_get_value (self->safe_row),
@@ -170,6 +175,17 @@ ct_child_dialog_new (CtRecord *child)
 
   ct_form_window_add_fields (ADW_PREFERENCES_GROUP (group), text_fields,
                              G_N_ELEMENTS (text_fields), child, self->rows);
+
+  /* A referral may be about an unborn child: the date above is then the
+   * expected date of birth, and the letter says so. */
+  self->unborn_row = CT_CHOICE_ROW (ct_choice_row_new (_("Born or not yet born")));
+  ct_choice_row_add (self->unborn_row, "child-born", ct_choice_get_label ("child-born"));
+  ct_choice_row_add (self->unborn_row, "child-unborn", ct_choice_get_label ("child-unborn"));
+  if (ct_record_has_field (child, "unborn"))
+    ct_choice_row_set_value (self->unborn_row,
+                             ct_record_get_boolean (child, "unborn", FALSE)
+                             ? "child-unborn" : "child-born");
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->unborn_row));
 
   status_group = adw_preferences_group_new ();
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (status_group), _("Status"));
