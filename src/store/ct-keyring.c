@@ -366,7 +366,7 @@ ct_keyring_store_key (const char   *database_uuid,
                       const CtKey  *key,
                       GError      **error)
 {
-  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&keyring_lock);
+  G_GNUC_UNUSED g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&keyring_lock);
   g_autoptr(SecretService) service = NULL;
   g_autoptr(GHashTable) attributes = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -413,7 +413,7 @@ CtKey *
 ct_keyring_lookup_key (const char  *database_uuid,
                        GError     **error)
 {
-  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&keyring_lock);
+  G_GNUC_UNUSED g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&keyring_lock);
   g_autoptr(SecretService) service = NULL;
   g_autoptr(GHashTable) attributes = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -473,7 +473,7 @@ gboolean
 ct_keyring_delete_key (const char  *database_uuid,
                        GError     **error)
 {
-  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&keyring_lock);
+  G_GNUC_UNUSED g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&keyring_lock);
   g_autoptr(SecretService) service = NULL;
   g_autoptr(GHashTable) attributes = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -504,7 +504,7 @@ gboolean
 ct_keyring_delete_mark (const char  *database_uuid,
                         GError     **error)
 {
-  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&keyring_lock);
+  G_GNUC_UNUSED g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&keyring_lock);
   g_autoptr(SecretService) service = NULL;
   g_autoptr(GHashTable) attributes = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -534,7 +534,7 @@ ct_keyring_delete_mark (const char  *database_uuid,
 CtKeyringState
 ct_keyring_get_state (const char *database_uuid)
 {
-  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&keyring_lock);
+  G_GNUC_UNUSED g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&keyring_lock);
   g_autoptr(GError) error = NULL;
   CtKey *key;
 
@@ -586,7 +586,7 @@ ct_keyring_store_mark (const char    *database_uuid,
                        gsize          audit_mac_len,
                        GError       **error)
 {
-  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&keyring_lock);
+  G_GNUC_UNUSED g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&keyring_lock);
   g_autoptr(SecretService) service = NULL;
   g_autoptr(GHashTable) attributes = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -669,7 +669,7 @@ ct_keyring_lookup_mark (const char  *database_uuid,
                         char       **out_audit_mac_hex,
                         GError     **error)
 {
-  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&keyring_lock);
+  G_GNUC_UNUSED g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&keyring_lock);
   g_autoptr(SecretService) service = NULL;
   g_autoptr(GHashTable) attributes = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -781,7 +781,7 @@ ct_keyring_store_member_keys (const char   *public_key_hex,
                               const CtKey  *sign_seed,
                               GError      **error)
 {
-  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&keyring_lock);
+  G_GNUC_UNUSED g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&keyring_lock);
   g_autoptr(SecretService) service = NULL;
   g_autoptr(GHashTable) attributes = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -834,7 +834,7 @@ ct_keyring_lookup_member_keys (const char  *public_key_hex,
                                CtKey      **out_sign_seed,
                                GError     **error)
 {
-  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&keyring_lock);
+  G_GNUC_UNUSED g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (&keyring_lock);
   g_autoptr(SecretService) service = NULL;
   g_autoptr(GHashTable) attributes = NULL;
   g_autoptr(GError) local_error = NULL;
