@@ -275,6 +275,10 @@ test_join_from_app (void)
   ct_unlock_page_set_error (CT_UNLOCK_PAGE (unlock), error);
   gtk_window_set_child (GTK_WINDOW (window), unlock);
   ct_test_ui_wait_for_text (window, "has been removed");
+  /* No recovery code or backup helps someone who is not a member. */
+  g_assert_false (gtk_widget_get_visible (ct_test_ui_find_by_label (unlock, "Enter recovery code")));
+  g_assert_false (gtk_widget_get_visible (ct_test_ui_find_by_label (unlock, "Restore from a backup")));
+  g_assert_true (gtk_widget_get_visible (ct_test_ui_find_by_label (unlock, "Try again")));
   ct_test_ui_wait_for_frame (window);
   ct_test_ui_screenshot (window, "membership-removed.png");
 

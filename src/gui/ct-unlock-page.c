@@ -26,6 +26,7 @@ struct _CtUnlockPage
   AdwStatusPage *status_page;
   GtkButton     *retry_button;
   GtkButton     *recovery_button;
+  GtkButton     *restore_button;
 };
 
 G_DEFINE_FINAL_TYPE (CtUnlockPage, ct_unlock_page, ADW_TYPE_BIN)
@@ -54,6 +55,7 @@ ct_unlock_page_set_error (CtUnlockPage *self,
   const char *icon = "dialog-password-symbolic";
   gboolean recovery = FALSE;
   gboolean specific = FALSE;
+  gboolean member = FALSE;
   g_autofree char *description = NULL;
 
   g_return_if_fail (CT_IS_UNLOCK_PAGE (self));
@@ -123,6 +125,7 @@ ct_unlock_page_set_error (CtUnlockPage *self,
           /* The store says whether this desk was removed, is waiting or
            * was declined, and names the organisation. */
           specific = TRUE;
+          member = TRUE;
           title = _("You Are Not a Member");
           icon = "system-users-symbolic";
           break;
@@ -155,8 +158,14 @@ ct_unlock_page_set_error (CtUnlockPage *self,
   adw_status_page_set_description (self->status_page, description);
   adw_status_page_set_icon_name (self->status_page, icon);
 
-  /* Offered always, since a code is the last resort for any key problem,
-   * but made the main action when it is the answer. */
+  /* Someone who is not (or no longer) a member of the organisation on a
+   * server has no key to recover and no file to restore: only asking the
+   * server again helps. */
+  gtk_widget_set_visible (GTK_WIDGET (self->recovery_button), !member);
+  gtk_widget_set_visible (GTK_WIDGET (self->restore_button), !member);
+
+  /* Offered for any other problem, since a code is the last resort for any
+   * key problem, but made the main action when it is the answer. */
   if (recovery)
     {
       gtk_widget_add_css_class (GTK_WIDGET (self->recovery_button), "suggested-action");
@@ -323,6 +332,7 @@ ct_unlock_page_class_init (CtUnlockPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CtUnlockPage, status_page);
   gtk_widget_class_bind_template_child (widget_class, CtUnlockPage, retry_button);
   gtk_widget_class_bind_template_child (widget_class, CtUnlockPage, recovery_button);
+  gtk_widget_class_bind_template_child (widget_class, CtUnlockPage, restore_button);
 
   gtk_widget_class_install_action (widget_class, "unlock.retry", NULL, on_retry_activated_cb);
   gtk_widget_class_install_action (widget_class, "unlock.recover", NULL,
