@@ -303,6 +303,26 @@ print_fields (CtRecord   *record,
     }
 }
 
+/* Prints {"KEY": [RECORD, …]}, each record with its id, version and
+ * every field. */
+static void
+print_records_json (const char *key,
+                    GPtrArray  *records)
+{
+  g_autoptr(GString) out = g_string_new ("{");
+
+  ct_admin_json_append_member (out, TRUE, key);
+  g_string_append (out, "[");
+  for (guint i = 0; i < records->len; i++)
+    {
+      g_string_append (out, i > 0 ? ", {" : "{");
+      append_fields_json (out, g_ptr_array_index (records, i));
+      g_string_append (out, "}");
+    }
+  g_string_append (out, "]}\n");
+  g_print ("%s", out->str);
+}
+
 static int
 list_agencies (int    argc,
                char **argv)
@@ -337,16 +357,7 @@ list_agencies (int    argc,
 
   if (json)
     {
-      g_autoptr(GString) out = g_string_new ("{\"agencies\": [");
-
-      for (guint i = 0; i < records->len; i++)
-        {
-          g_string_append (out, i > 0 ? ", {" : "{");
-          append_fields_json (out, g_ptr_array_index (records, i));
-          g_string_append (out, "}");
-        }
-      g_string_append (out, "]}\n");
-      g_print ("%s", out->str);
+      print_records_json ("agencies", records);
       return 0;
     }
 
@@ -408,16 +419,7 @@ show_history (const Directory *directory,
 
   if (json)
     {
-      g_autoptr(GString) out = g_string_new ("{\"versions\": [");
-
-      for (guint i = 0; i < versions->len; i++)
-        {
-          g_string_append (out, i > 0 ? ", {" : "{");
-          append_fields_json (out, g_ptr_array_index (versions, i));
-          g_string_append (out, "}");
-        }
-      g_string_append (out, "]}\n");
-      g_print ("%s", out->str);
+      print_records_json ("versions", versions);
       return 0;
     }
 
