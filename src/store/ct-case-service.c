@@ -1207,6 +1207,35 @@ record_data_new (CtCaseService *self,
   return data;
 }
 
+/* Runs one step, with @extra_records (nullable) written in the same
+ * transaction: the body of both synchronous recorders. */
+static CtTransition *
+record_in_store (CtCaseService  *self,
+                 const char     *reference,
+                 CtEvent         event,
+                 GHashTable     *answers,
+                 GPtrArray      *extra_records,
+                 const char     *staff_id,
+                 GDateTime      *occurred_at,
+                 CtRecord      **out_case,
+                 GError        **error)
+{
+  RecordData *data = record_data_new (self, NULL, reference, event, answers, staff_id,
+                                      occurred_at);
+  CtTransition *t = NULL;
+
+  if (extra_records != NULL)
+    data->extra_records = g_ptr_array_ref (extra_records);
+  if (ct_store_run_transaction_sync (self->store, record_in_transaction, data, error))
+    {
+      t = g_steal_pointer (&data->result);
+      if (out_case != NULL)
+        *out_case = g_steal_pointer (&data->case_out);
+    }
+  record_data_free (data);
+  return t;
+}
+
 /**
  * ct_case_service_record_sync:
  * @self: a case service
@@ -1232,20 +1261,10 @@ ct_case_service_record_sync (CtCaseService  *self,
                              CtRecord      **out_case,
                              GError        **error)
 {
-  RecordData *data;
-  CtTransition *t = NULL;
-
   g_return_val_if_fail (CT_IS_CASE_SERVICE (self), NULL);
 
-  data = record_data_new (self, NULL, reference, event, answers, staff_id, occurred_at);
-  if (ct_store_run_transaction_sync (self->store, record_in_transaction, data, error))
-    {
-      t = g_steal_pointer (&data->result);
-      if (out_case != NULL)
-        *out_case = g_steal_pointer (&data->case_out);
-    }
-  record_data_free (data);
-  return t;
+  return record_in_store (self, reference, event, answers, NULL, staff_id, occurred_at,
+                          out_case, error);
 }
 
 /**
@@ -1279,23 +1298,12 @@ ct_case_service_record_with_records_sync (CtCaseService  *self,
                                           CtRecord      **out_case,
                                           GError        **error)
 {
-  RecordData *data;
-  CtTransition *t = NULL;
-
   g_return_val_if_fail (CT_IS_CASE_SERVICE (self), NULL);
   g_return_val_if_fail (reference != NULL, NULL);
   g_return_val_if_fail (records != NULL, NULL);
 
-  data = record_data_new (self, NULL, reference, event, answers, staff_id, occurred_at);
-  data->extra_records = g_ptr_array_ref (records);
-  if (ct_store_run_transaction_sync (self->store, record_in_transaction, data, error))
-    {
-      t = g_steal_pointer (&data->result);
-      if (out_case != NULL)
-        *out_case = g_steal_pointer (&data->case_out);
-    }
-  record_data_free (data);
-  return t;
+  return record_in_store (self, reference, event, answers, records, staff_id, occurred_at,
+                          out_case, error);
 }
 
 static void
