@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ct-case-service.h"
 #include "ct-store-error.h"
 
 /*
@@ -41,7 +42,6 @@ save_in_transaction (CtStoreTransaction  *txn,
 {
   SaveData *data = user_data;
   g_autoptr(CtRecord) actor = NULL;
-  g_autoptr(GError) local_error = NULL;
 
   /* The first member of staff of a directory with none yet adds
    * themselves, as setup does; every other change names who made it. */
@@ -63,21 +63,9 @@ save_in_transaction (CtStoreTransaction  *txn,
                                           error);
     }
 
-  actor = ct_store_transaction_get (txn, CT_RECORD_KIND_STAFF, data->actor_id, &local_error);
+  actor = ct_case_service_find_staff (txn, data->actor_id, error);
   if (actor == NULL)
-    {
-      if (!g_error_matches (local_error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_FOUND))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-      g_set_error (error, CT_STORE_ERROR, CT_STORE_ERROR_NOT_FOUND,
-                   /* Translators: %s is an id, as “caretrail-admin staff” lists them. */
-                   _("No member of staff has the id “%s”, and every change must name who "
-                     "made it. “caretrail-admin staff” lists the ids."),
-                   data->actor_id);
-      return FALSE;
-    }
+    return FALSE;
 
   if (data->existing == NULL)
     return ct_store_transaction_insert (txn, data->actor_id, data->record, error);
